@@ -1,0 +1,297 @@
+"""``cppcc-kg analyze``: centrality tables, ``build/metrics.csv`` and ``build/metrics.ttl``.
+
+:func:`write_metrics` is the library function the build runs as a stage; the command
+prints the top entities per measure and writes the same files.
+
+``metrics.ttl`` is Turtle holding the measures as ``cppcc:degree``, ``cppcc:inDegree``,
+``cppcc:outDegree``, ``cppcc:betweenness``, ``cppcc:closeness``, ``cppcc:eigenvector``,
+``cppcc:pagerank``, ``cppcc:kcore`` and ``cppcc:community`` on each entity IRI. Turtle has no
+graphs: load it into the named graph :data:`METRICS_GRAPH`
+(``https://w3id.org/cppcc-kg/graph/metrics``), as the build's TriG and query store do.
+
+>>> turtle_number(3), turtle_number(0.25), turtle_number(1e-05)
+('3', '"0.25"^^xsd:double', '"1e-05"^^xsd:double')
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .analyze import MEASURES, AmbiguousEntityError, EntityNotFoundError, all_measures, articulation_points, \
+    bridges, community_summary, shortest_paths
+from .entity_graph import build_entity_graph
+from .errors import InputError, KGError
+from .namespaces import BASE, CPPCC
+
+#: the named graph that holds the measures
+METRICS_GRAPH = BASE + "graph/metrics"
+#: metrics.csv column -> property of metrics.ttl
+PROPERTIES = {
+    "degree": "degree", "in_degree": "inDegree", "out_degree": "outDegree",
+    "betweenness": "betweenness", "closeness": "closeness", "eigenvector": "eigenvector",
+    "pagerank": "pagerank", "kcore": "kcore", "community": "community",
+}
+#: above this many entities, betweenness is approximated from this many sampled sources
+AUTO_EXACT_LIMIT = 10000
+AUTO_K = 500
+
+
+def turtle_number(x) -> str:
+    """A Turtle literal for a measure: an integer as is, a float as a typed xsd:double."""
+    if isinstance(x, bool):
+        raise TypeError("a measure is a number, not a boolean")
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return f'"{float(x)!r}"^^xsd:double'
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def metrics_csv(df: pd.DataFrame) -> str:
+    """The text of ``metrics.csv`` for a table of :func:`cppcc_kg.analyze.all_measures`."""
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def metrics_turtle(df: pd.DataFrame) -> str:
+    """The text of ``metrics.ttl``: one block per entity (by IRI), measures in a fixed order.
+
+    >>> df = pd.DataFrame({"iri": ["https://w3id.org/cppcc-kg/id/org/a"], "degree": [2], "pagerank": [0.5]})
+    >>> print(metrics_turtle(df).split("\\n\\n")[-1].strip())
+    <https://w3id.org/cppcc-kg/id/org/a> cppcc:degree 2 ;
+        cppcc:pagerank "0.5"^^xsd:double .
+    """
+    lines = [
+        f"# Network measures of the entities of cppcc-kg (cppcc-kg analyze).",
+        f"# Named graph: <{METRICS_GRAPH}>",
+        f"@prefix cppcc: <{CPPCC}> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    cols = [c for c in PROPERTIES if c in df.columns]
+    for row in df.sort_values("iri", kind="mergesort").itertuples(index=False):
+        r = row._asdict()
+        pairs = []
+        for c in cols:
+            v = r[c]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            v = int(v) if c in ("degree", "in_degree", "out_degree", "kcore", "community") else float(v)
+            pairs.append(f"cppcc:{PROPERTIES[c]} {turtle_number(v)}")
+        if pairs:
+            lines.append("")
+            lines.append(f"<{r['iri']}> " + " ;\n    ".join(pairs) + " .")
+    return "\n".join(lines) + "\n"
+
+
+def _auto_k(G: nx.Graph, betweenness_k):
+    if betweenness_k == "auto":
+        return AUTO_K if G.number_of_nodes() > AUTO_EXACT_LIMIT else None
+    return betweenness_k
+
+
+def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None, seed: int = 0,
+                  betweenness_k: int | str | None = "auto", community_method: str = "louvain") -> dict:
+    """Compute every measure and write ``metrics.csv`` and ``metrics.ttl`` into *out_dir*.
+
+    This is the build's analysis stage. Both files are written atomically (temporary file,
+    then rename), and are byte-identical for the same graph and options.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph or None
+        The merged graph (ignored when *entity_graph* is given).
+    out_dir : path
+    entity_graph : networkx.MultiDiGraph, optional
+        The entity graph, if the caller already built it.
+    seed : int
+        Seed of Louvain and of sampled betweenness.
+    betweenness_k : int, None or 'auto'
+        Sampled sources for betweenness; ``None`` exact; ``'auto'`` exact up to
+        :data:`AUTO_EXACT_LIMIT` entities and :data:`AUTO_K` samples above.
+
+    Returns
+    -------
+    dict
+        ``{'metrics.csv': Path, 'metrics.ttl': Path, 'frame': DataFrame, 'modularity': float,
+        'betweenness_k': int or None}``
+    """
+    G = entity_graph if entity_graph is not None else build_entity_graph(graph)
+    k = _auto_k(G, betweenness_k)
+    df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+    out_dir = Path(out_dir)
+    csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
+    _atomic_write_text(csv_path, metrics_csv(df))
+    _atomic_write_text(ttl_path, metrics_turtle(df))
+    return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": df,
+            "modularity": df.attrs.get("modularity"), "betweenness_k": k}
+
+
+def load_rdf(path) -> "rdflib.Graph":  # noqa: F821
+    """Read an RDF file (Turtle, N-Triples, TriG, N-Quads, JSON-LD by extension) as one graph.
+
+    Raises :class:`cppcc_kg.errors.InputError` naming the file when it is missing or does not
+    parse, or when it lacks the ontology (no class has ``cppcc:displayAsNode``).
+    """
+    from rdflib import Dataset, Graph
+    from rdflib.util import guess_format
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", "build first (cppcc-kg build) or pass another --graph.")
+    fmt = guess_format(str(path)) or "turtle"
+    try:
+        if fmt in ("trig", "nquads"):
+            g = Dataset(default_union=True)
+            g.parse(path, format=fmt)
+        else:
+            g = Graph().parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many kinds; report them all the same way
+        raise InputError(f"{path}: not valid {fmt}: {exc}", "rebuild it with cppcc-kg build.") from exc
+    if next(iter(g.triples((None, CPPCC.displayAsNode, None))), None) is None:
+        raise InputError(f"{path}: holds no ontology (no class has cppcc:displayAsNode)",
+                         "give a graph that includes ontology.ttl, such as build/graph.ttl.")
+    return g
+
+
+def top_table(df: pd.DataFrame, measure: str, top: int = 10) -> pd.DataFrame:
+    """The *top* entities by *measure* (ties by IRI), numbered from 1.
+
+    >>> df = pd.DataFrame({"iri": ["b", "a"], "label_zh": ["乙", "甲"], "label_en": ["B", "A"],
+    ...                    "class": ["X", "X"], "degree": [1, 1]})
+    >>> top_table(df, "degree")["label_en"].tolist()
+    ['A', 'B']
+    """
+    t = df.sort_values([measure, "iri"], ascending=[False, True], kind="mergesort").head(top)
+    t = t[["label_zh", "label_en", "class", measure]].reset_index(drop=True)
+    t.index = t.index + 1
+    return t
+
+
+@click.command("analyze")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project root to load (ontology.ttl, sources/, graph/).")
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read this RDF file (for example build/graph.ttl) instead of loading the project.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write metrics.csv and metrics.ttl [default: ROOT/build, if it is a build].")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many entities to print per measure.")
+@click.option("--measure", "measures", multiple=True,
+              type=click.Choice([m for m in MEASURES if m != "community"]),
+              help="Measure to print (repeatable) [default: all].")
+@click.option("--k", "betweenness_k", type=click.IntRange(min=1),
+              help="Approximate betweenness from K sampled sources [default: exact up to 10000 entities].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of Louvain and sampling.")
+@click.option("--communities", "community_method", type=click.Choice(["louvain", "greedy"]),
+              default="louvain", show_default=True, help="Community detection method.")
+@click.option("--path", "path_names", nargs=2, metavar="FROM TO",
+              help="Also print the shortest path(s) between two entities named in zh or en.")
+@click.option("--no-write", is_flag=True, help="Print only; write no files.")
+def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, community_method,
+            path_names, no_write):
+    """Centrality, k-core and communities of the entity graph.
+
+    \b
+    Prints the top entities per measure and writes metrics.csv and metrics.ttl (the
+    measures as RDF, graph <https://w3id.org/cppcc-kg/graph/metrics>) into --out, by
+    default ROOT/build when it holds a build (cppcc-kg build also writes them).
+
+    \b
+    Examples:
+        cppcc-kg analyze --top 5 --measure betweenness --measure pagerank
+        cppcc-kg analyze --graph build/graph.ttl --no-write --path 全国政协 "Chifeng"
+    """
+    try:
+        if graph_path is not None:
+            g = load_rdf(graph_path)
+        else:
+            from .load import load_project
+            g = load_project(root)
+        G = build_entity_graph(g)
+        out = Path(out_dir) if out_dir else Path(root) / "build"
+        skipped = None
+        if not no_write and out_dir is None and not (out / "summary.json").is_file():
+            # build/ belongs to `cppcc-kg build`, which refuses to replace a folder that is not one
+            # of its builds: never create or fill it here
+            skipped = (f"not writing metrics: {out} is not a build folder (no summary.json); "
+                       f"run `cppcc-kg build` (it writes them too) or pass --out")
+            no_write = True
+        if no_write:
+            k = _auto_k(G, betweenness_k or "auto")
+            df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+        else:
+            res = write_metrics(None, out, entity_graph=G, seed=seed,
+                                betweenness_k=betweenness_k or "auto", community_method=community_method)
+            df, k = res["frame"], res["betweenness_k"]
+        _print_report(G, df, top=top, measures=measures or [m for m in MEASURES if m != "community"],
+                      k=k, seed=seed, community_method=community_method)
+        if path_names:
+            _print_path(G, *path_names)
+        if skipped:
+            click.echo("\n" + skipped, err=True)
+        elif not no_write:
+            click.echo(f"\nwrote {out / 'metrics.csv'} and {out / 'metrics.ttl'} "
+                       f"({len(df)} entities; graph <{METRICS_GRAPH}>)")
+    except (EntityNotFoundError, AmbiguousEntityError, KGError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def _print_report(G, df, *, top, measures, k, seed, community_method):
+    pd.set_option("display.unicode.east_asian_width", True)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 60)
+    click.echo(f"entity graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations, "
+               f"{nx.number_weakly_connected_components(G) if len(G) else 0} connected component(s)")
+    if len(df) == 0:
+        click.echo("no entities: nothing to rank.")
+        return
+    for m in measures:
+        note = f" (approximate: k={k}, seed={seed})" if m == "betweenness" and k else ""
+        click.echo(f"\n== top {top} by {m}{note}")
+        click.echo(_shorten(top_table(df, m, top)).to_string())
+    cut, br = articulation_points(G), bridges(G)
+    click.echo(f"\n== structure: {len(cut)} articulation points, {len(br)} bridges; "
+               f"top {min(top, len(cut))} articulation points (pieces = parts left without it)")
+    if len(cut):
+        click.echo(_shorten(cut.head(top)[["label_zh", "label_en", "class", "degree", "pieces"]]).to_string(index=False))
+    q = df.attrs.get("modularity")
+    click.echo(f"\n== communities ({community_method}, seed={seed}): "
+               f"{df['community'].nunique()} communities, modularity {q}")
+    summary = community_summary(G, df, top=3).head(top)
+    click.echo(_shorten(summary, 90, ("members_zh", "members_en")).to_string(index=False))
+
+
+def _shorten(df: pd.DataFrame, width: int = 40, columns=("label_zh", "label_en")) -> pd.DataFrame:
+    out = df.copy()
+    for c in columns:
+        if c in out:
+            limit = width // 2 if c.endswith("_zh") else width
+            out[c] = [x if len(x) <= limit else x[: limit - 1] + "…" for x in out[c].astype(str)]
+    return out
+
+
+def _print_path(G, source, target):
+    p = shortest_paths(G, source, target)
+    click.echo(f"\n== shortest path {source} -> {target}")
+    if len(p) == 0:
+        click.echo("not connected.")
+    else:
+        click.echo(_shorten(p[["step", "label_zh", "label_en", "class", "via"]]).to_string(index=False))

@@ -1,0 +1,348 @@
+"""The build: load, check, validate and export the project into ``build/``, atomically.
+
+``cppcc-kg build`` (and ``python build_graph.py``) runs :func:`build`:
+
+1. load every file strictly and check the sources (:func:`cppcc_kg.load.load`);
+2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`);
+3. run the output stages of :data:`STAGES` into a temporary folder beside the
+   output folder, then the summary;
+4. swap the temporary folder in place of the output folder.
+
+On any error the output folder is left exactly as it was. Exit codes: 0 built,
+1 validation failed, 2 bad input (syntax, missing or changed source, …), 3 an
+output stage failed (a bug or a missing dependency).
+
+A stage is one line of :data:`STAGES`: ``Stage(name, "module:function")``. The
+function is called as ``function(graph, out_dir, **kwargs)``, where *kwargs* are
+those of its parameters named ``project``, ``entity_graph``, ``root``, ``report``
+or ``metrics`` (the ``frame`` returned by the ``metrics`` stage), filled in by the
+build. An ``optional`` stage is skipped when its module is not installed.
+
+>>> [s.name for s in STAGES][:2]
+['graph', 'entities']
+"""
+from __future__ import annotations
+
+import ctypes
+import importlib
+import inspect
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from .errors import KGError, ProjectLayoutError, StageError
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An output stage: ``target`` is ``"module:function"``."""
+
+    name: str
+    target: str
+    optional: bool = False
+
+    @property
+    def module(self) -> str:
+        return self.target.split(":")[0]
+
+
+#: The output stages, in order; the summary is written after all of them.
+STAGES: list[Stage] = [
+    Stage("graph", "cppcc_kg.export:write_graph_files"),
+    Stage("entities", "cppcc_kg.export:write_entity_files"),
+    Stage("metrics", "cppcc_kg.analyze_cli:write_metrics", optional=True),
+    Stage("html", "cppcc_kg.visualize:write_project_page", optional=True),
+]
+
+#: the file whose presence marks a folder as a build output (it may be replaced)
+MARKER = "summary.json"
+
+
+@dataclass
+class _Context:
+    root: Path
+    out: Path
+    project: object
+    report: dict
+    results: dict = field(default_factory=dict)
+    _entity_graph: object = None
+
+    @property
+    def entity_graph(self):
+        if self._entity_graph is None:
+            from .export import entity_graph_of
+            self._entity_graph = entity_graph_of(self.project.graph)
+        return self._entity_graph
+
+    def value(self, name: str):
+        if name == "project":
+            return self.project
+        if name == "entity_graph":
+            return self.entity_graph
+        if name == "root":
+            return self.root
+        if name == "report":
+            return self.report
+        if name == "metrics":
+            res = self.results.get("metrics")
+            return res.get("frame") if isinstance(res, dict) else None
+        raise KeyError(name)
+
+
+_INJECTED = ("project", "entity_graph", "root", "report", "metrics")
+
+
+def _resolve(stage: Stage) -> Callable | None:
+    module_name, _, func_name = stage.target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if stage.optional and exc.name is not None and module_name.startswith(exc.name):
+            return None
+        if exc.name is not None and module_name.startswith(exc.name):
+            raise KGError(f"build stage {stage.name!r}: module {module_name} is missing",
+                          "install the complete package: pip install -e .") from None
+        raise
+    func = getattr(module, func_name, None)
+    if func is None:
+        raise KGError(f"build stage {stage.name!r}: {module_name} has no function {func_name}")
+    return func
+
+
+def _run_stage(func: Callable, ctx: _Context):
+    params = inspect.signature(func).parameters
+    kwargs = {name: ctx.value(name) for name in _INJECTED if name in params}
+    return func(ctx.project.graph, ctx.out, **kwargs)
+
+
+# ---------------------------------------------------------------- the output folder
+
+def check_out_dir(out: Path) -> None:
+    """Refuse to replace *out* unless it is absent, empty or a previous build (has ``summary.json``)."""
+    out = Path(out)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ProjectLayoutError(f"{out}: the output must be a folder (not a file or a symbolic link)",
+                                 "pass another --out.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ProjectLayoutError(
+            f"{out}: the folder is not empty and is not a previous build (no {MARKER}); "
+            "the build replaces its output folder as a whole, so it will not touch this one",
+            "pass an empty or new folder with --out.")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def swap_in(new: Path, out: Path) -> None:
+    """Put the folder *new* at *out*, replacing the old *out* (removed afterwards)."""
+    new, out = Path(new), Path(out)
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # *new* now holds the old output
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- build
+
+def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
+          echo: Callable[[str], None] | None = None,
+          progress: Callable[[int, int, str], None] | None = None,
+          stages: list[Stage] | None = None) -> dict:
+    """Build the project at *root* into *out_dir* (default ``ROOT/build``).
+
+    Parameters
+    ----------
+    root : Path
+        The project root, with ``ontology.ttl``, ``sources/`` and ``graph/``.
+    out_dir : Path, optional
+        The output folder; replaced as a whole, only if the build succeeds.
+    echo : callable, optional
+        Receives one line per step (progress for people).
+    progress : callable, optional
+        ``progress(done, total, path)`` while files are parsed.
+    stages : list of Stage, optional
+        The output stages (default :data:`STAGES`).
+
+    Returns
+    -------
+    dict
+        ``out`` (Path), ``summary`` (the dict of ``summary.json``), ``report``
+        (validation), ``seconds`` (per step) and ``stages`` (name -> ``ok`` or
+        ``skipped``).
+
+    Raises
+    ------
+    cppcc_kg.errors.KGError
+        ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or
+        ``StageError`` (exit code 3).
+    """
+    from .export import write_summary
+    from .load import load
+    from .validate import raise_for_problems, validate
+
+    root = Path(root)
+    out = Path(out_dir) if out_dir is not None else root / "build"
+    say = echo or (lambda msg: None)
+    stages = STAGES if stages is None else stages
+    seconds: dict[str, float] = {}
+    check_out_dir(out)
+
+    t0 = time.perf_counter()
+    project = load(root, progress=progress)
+    seconds["load"] = time.perf_counter() - t0
+    say(f"load      {len(project.files)} files, {len(project.graph)} triples, "
+        f"{len(project.sources)} source(s) checked ({seconds['load']:.1f} s)")
+
+    t0 = time.perf_counter()
+    report = validate(project)
+    seconds["validate"] = time.perf_counter() - t0
+    say(f"validate  {', '.join(f'{k} {v:.1f} s' for k, v in report['seconds'].items())}: "
+        f"{'OK' if report['conforms'] else str(len(report['problems'])) + ' problem(s)'}")
+    raise_for_problems(report, project.graph)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        os.chmod(tmp, 0o755)
+        ctx = _Context(root, tmp, project, report)
+        status: dict[str, str] = {}
+        for stage in stages:
+            t0 = time.perf_counter()
+            func = _resolve(stage)
+            if func is None:
+                status[stage.name] = "skipped: module not installed"
+                say(f"{stage.name:<9} skipped ({stage.module} is not installed)")
+                continue
+            try:
+                ctx.results[stage.name] = _run_stage(func, ctx)
+            except KGError:
+                raise
+            except Exception as exc:
+                if os.environ.get("CPPCC_KG_TRACEBACK"):
+                    raise
+                raise StageError(
+                    f"build stage {stage.name!r} ({stage.target}) failed: {type(exc).__name__}: {exc}",
+                    "a bug or a missing dependency, not a problem of the data: reinstall with "
+                    "pip install -e . and build again; CPPCC_KG_TRACEBACK=1 shows the traceback.") from exc
+            status[stage.name] = "ok"
+            seconds[stage.name] = time.perf_counter() - t0
+            say(f"{stage.name:<9} done ({seconds[stage.name]:.1f} s)")
+        summary = write_summary(project.graph, tmp, project=project, report=report, stages=status)
+        for f in tmp.iterdir():  # some writers create their files 0600 (mkstemp)
+            if f.is_file():
+                os.chmod(f, 0o644)
+        swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status}
+
+
+# ---------------------------------------------------------------- command line
+
+def progress_display(*, min_files: int = 20, stream=None) -> Callable[[int, int, str], None]:
+    """A progress display for parsing many files (nothing below *min_files* files).
+
+    On a terminal, one line redrawn in place; elsewhere (logs, CI), a line at
+    every tenth of the files.
+    """
+    stream = stream or sys.stderr
+    tty = stream.isatty()
+    shown: set[int] = set()
+
+    def show(done: int, total: int, path: str) -> None:
+        if total < min_files:
+            return
+        if tty:
+            width = 30
+            filled = width * done // max(total, 1)
+            line = f"\rparsing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path[-40:]:<40}"
+            stream.write(line if done < total else "\r" + " " * len(line) + "\r")
+        else:
+            tenth = 10 * done // total
+            if tenth in shown:
+                return
+            shown.add(tenth)
+            stream.write(f"parsing   {done}/{total} files\n")
+        stream.flush()
+    return show
+
+
+def short_summary(result: dict) -> str:
+    """The few lines the command prints after a build."""
+    s = result["summary"]
+    seconds = sum(result["seconds"].values())
+    v = s.get("validation", {})
+    skipped = [k for k, st in result["stages"].items() if st != "ok"]
+    lines = [
+        f"built {result['out']}/ from {len(s['files'])} files ({s['triples']} triples) in {seconds:.1f} s",
+        f"  entities {s['entities']} ({len(s['entities_per_class'])} classes), relations {s['relations']} "
+        f"({sum(1 for n in s['relations_per_property'].values() if n)} properties), observations {s['observations']}, "
+        f"firsts {s['firsts']}, evidence {s['evidence']}",
+        f"  validation OK: evidence, labels, {v.get('shapes', 0)} SHACL shapes, {len(v.get('rules', []))} data rules",
+        "  outputs: " + " ".join(sorted(s.get("outputs", {})) + ["summary.json", "summary.txt"]),
+    ]
+    if skipped:
+        lines.append("  skipped stages: " + ", ".join(skipped))
+    return "\n".join(lines)
+
+
+@click.command("build")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The project root (with ontology.ttl, sources/ and graph/).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="The output folder (default: ROOT/build). It is replaced only if the build succeeds.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def command(root: Path, out_dir: Path | None, quiet: bool) -> None:
+    """Load, check, validate and export the graph into build/.
+
+    \b
+    Exit codes: 0 built; 1 validation failed; 2 bad input (syntax error,
+    missing or changed source, unusable output folder); 3 an output stage
+    failed (a bug or a missing dependency). On error, the output folder is
+    left as it was.
+
+    \b
+    Example:
+        cppcc-kg build
+        cppcc-kg build --root . --out /tmp/build --quiet
+    """
+    def echo(msg: str) -> None:
+        click.echo(msg, err=True)
+
+    try:
+        result = build(root, out_dir, echo=None if quiet else echo,
+                       progress=None if quiet else progress_display())
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(exc.exit_code)
+    except OSError as exc:
+        click.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        raise SystemExit(2)
+    if not quiet:
+        click.echo(short_summary(result))

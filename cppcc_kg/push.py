@@ -1,0 +1,253 @@
+"""``cppcc-kg push URL``: load the built graph into a SPARQL server through the Graph Store Protocol.
+
+The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.query`):
+``graph.nt`` (or ``graph.ttl``) into the server's default graph, the named
+graphs of ``graph.trig`` and ``metrics.ttl`` (in
+``https://w3id.org/cppcc-kg/graph/metrics``) into named graphs. *URL* is the
+server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``); graphs are
+addressed as ``URL?default`` and ``URL?graph=IRI``.
+
+It sends N-Triples in batches (``--batch-size`` triples). The first batch of each
+graph is a ``PUT`` (it replaces what the graph held), the others are ``POST``
+(they add). Triples with blank nodes all go into the first batch of their graph,
+so that a batch sent twice never duplicates a blank node.
+
+Resuming: after each batch the server acknowledged, the push records it in a
+state file (default ``BUILD/push-state.json``). If the push stops (network
+error, server restart, Ctrl-C), run the same command again: it skips the
+acknowledged batches and goes on. The state is keyed by URL and by a
+fingerprint of the batches, so a rebuilt graph starts over; ``--restart``
+starts over anyway.
+
+>>> batches = plan_batches([(None, ['<a> <b> "1" .', '<a> <b> "2" .', '_:x <b> <a> .'])], batch_size=1)
+>>> [(b.graph, b.method, len(b.lines)) for b in batches]
+[(None, 'PUT', 1), (None, 'POST', 1), (None, 'POST', 1)]
+>>> batches[0].lines
+['_:x <b> <a> .']
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .errors import KGError
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+class PushError(KGError):
+    """The push cannot go on; the state file says how far it got."""
+
+    exit_code = 1
+
+
+@dataclass
+class Batch:
+    """One request: N-Triples *lines* for *graph* (None: the default graph), sent with *method*."""
+
+    index: int
+    graph: str | None
+    method: str
+    lines: list[str]
+
+    @property
+    def body(self) -> bytes:
+        return ("\n".join(self.lines) + "\n").encode("utf-8")
+
+
+def _ntriples_line(s, p, o) -> str:
+    from .sparql_results import turtle_term
+
+    return f"{turtle_term(s)} {turtle_term(p)} {turtle_term(o)} ."
+
+
+def dataset_lines(build_dir: str | Path = "build") -> list[tuple[str | None, list[str]]]:
+    """``[(graph IRI or None, sorted N-Triples lines)]`` of the built dataset, default graph first."""
+    from .query import _read_quads, _TermCache, built_files
+
+    import pyoxigraph as ox
+
+    dataset = ox.Dataset()
+    for path, fmt, graph in built_files(build_dir):
+        for q in _read_quads(path, fmt):
+            if graph == "named":
+                if isinstance(q.graph_name, ox.DefaultGraph):
+                    continue
+                dataset.add(q)
+            else:
+                g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+                dataset.add(ox.Quad(q.subject, q.predicate, q.object, g))
+    # blank nodes get canonical labels (RDFC-1.0): the same build always gives the same batches
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    graphs: dict[str | None, set[str]] = {}
+    cache = _TermCache()
+    for q in dataset:
+        name = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        graphs.setdefault(name, set()).add(_ntriples_line(cache[q.subject], cache[q.predicate], cache[q.object]))
+    order = sorted(graphs, key=lambda g: (g is not None, g or ""))
+    return [(g, sorted(graphs[g])) for g in order]
+
+
+def plan_batches(graphs, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
+    """Split each graph's lines into batches: blank-node lines first (in the PUT), then the rest."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    out: list[Batch] = []
+    for graph, lines in graphs:
+        bnode = [line for line in lines if "_:" in line and _has_bnode(line)]
+        plain = [line for line in lines if not ("_:" in line and _has_bnode(line))]
+        first = bnode + plain[: max(0, batch_size - len(bnode))]
+        rest = plain[len(first) - len(bnode):]
+        out.append(Batch(len(out), graph, "PUT", first))
+        for i in range(0, len(rest), batch_size):
+            out.append(Batch(len(out), graph, "POST", rest[i:i + batch_size]))
+    return out
+
+
+def _has_bnode(line: str) -> bool:
+    """True if an N-Triples line has a blank node as subject or object (not inside a literal)."""
+    if line.startswith("_:"):
+        return True
+    rest = line.rsplit(" .", 1)[0]
+    # the object is the last term: a blank node there starts with _:
+    head = rest.split(" ", 2)
+    return len(head) == 3 and head[2].startswith("_:")
+
+
+def fingerprint(batches: list[Batch]) -> str:
+    h = hashlib.sha256()
+    for b in batches:
+        h.update(f"{b.index}\t{b.graph}\t{b.method}\n".encode())
+        h.update(b.body)
+    return h.hexdigest()
+
+
+def graph_url(url: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of *graph* (indirect identification).
+
+    >>> graph_url("http://h:7878/store", None)
+    'http://h:7878/store?default'
+    >>> graph_url("http://h:7878/store", "https://w3id.org/cppcc-kg/graph/metrics")
+    'http://h:7878/store?graph=https%3A%2F%2Fw3id.org%2Fcppcc-kg%2Fgraph%2Fmetrics'
+    """
+    sep = "&" if "?" in url else "?"
+    if graph is None:
+        return f"{url}{sep}default"
+    return f"{url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def _load_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_state(path: Path, state: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(state, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def _send(batch: Batch, url: str, timeout: float) -> None:
+    req = urllib.request.Request(graph_url(url, batch.graph), data=batch.body, method=batch.method,
+                                 headers={"Content-Type": "application/n-triples"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8", "replace").strip()
+        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to batch "
+                        f"{batch.index + 1} ({batch.method}): {body[:300]}",
+                        "check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
+                        "command again to resume.") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at batch {batch.index + 1}",
+                        "run the same command again to resume where it stopped.") from None
+
+
+def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZE, state_file: str | Path | None = None,
+         restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None) -> dict:
+    """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples", "done"}``.
+
+    *stop_after* stops after that many batches were sent in this call (to test
+    resuming); *progress* is called as ``progress(batch, total)`` before each request.
+    """
+    if not url.startswith(("http://", "https://")):
+        raise PushError(f"{url}: not an http(s) URL", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    build_dir = Path(build_dir)
+    batches = plan_batches(dataset_lines(build_dir), batch_size)
+    fp = fingerprint(batches)
+    state_path = Path(state_file) if state_file else build_dir / "push-state.json"
+    states = {} if restart else _load_state(state_path)
+    entry = states.get(url, {})
+    if entry.get("fingerprint") != fp or entry.get("batch_size") != batch_size:
+        entry = {"fingerprint": fp, "batch_size": batch_size, "done": 0, "total": len(batches)}
+    skipped = entry["done"]
+    sent = 0
+    for batch in batches[entry["done"]:]:
+        if stop_after is not None and sent >= stop_after:
+            break
+        if progress:
+            progress(batch, len(batches))
+        _send(batch, url, timeout)
+        sent += 1
+        entry["done"] = batch.index + 1
+        states[url] = entry
+        _save_state(state_path, states)
+    states[url] = entry
+    _save_state(state_path, states)
+    return {"batches": len(batches), "sent": sent, "skipped": skipped,
+            "triples": sum(len(b.lines) for b in batches), "done": entry["done"] == len(batches)}
+
+
+@click.command("push")
+@click.argument("url")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, None),
+              help="Triples per request.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to record the acknowledged batches (default: BUILD/push-state.json).")
+@click.option("--restart", is_flag=True, help="Ignore the recorded progress and push everything again.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None), help="Seconds per request.")
+def command(url, build_dir, batch_size, state_file, restart, timeout):
+    """Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.
+
+    Interrupted? Run the same command again: it resumes after the last batch the
+    server acknowledged.
+
+    \b
+    Example (Oxigraph):
+        oxigraph serve --location /tmp/kg --bind 127.0.0.1:7878 &
+        cppcc-kg push http://127.0.0.1:7878/store
+        cppcc-kg query --endpoint http://127.0.0.1:7878/query queries/06-firsts.rq
+    """
+    started = time.perf_counter()
+
+    def progress(batch, total):
+        target = f"<{batch.graph}>" if batch.graph else "default graph"
+        click.echo(f"batch {batch.index + 1}/{total}: {batch.method} {len(batch.lines)} triples to {target}", err=True)
+
+    try:
+        out = push(build_dir, url, batch_size=batch_size, state_file=state_file, restart=restart, timeout=timeout,
+                   progress=progress)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    if out["skipped"]:
+        click.echo(f"resumed: {out['skipped']} batches had been acknowledged before", err=True)
+    click.echo(f"pushed {out['triples']} triples in {out['batches']} batches ({out['sent']} sent now) "
+               f"to {url} in {time.perf_counter() - started:.1f} s", err=True)

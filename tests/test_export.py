@@ -1,0 +1,159 @@
+"""Outputs (cppcc_kg.export): four RDF syntaxes that round-trip, the entity files, the summary."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import defaultdict
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from conftest import copy_project
+from cppcc_kg.export import (jsonld, ntriples, summarize, trig, write_atomic, write_entity_files,
+                             write_graph_files, write_summary)
+from cppcc_kg.load import PINYIN_GRAPH, graph_iri, load
+from cppcc_kg.validate import validate
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return load(copy_project(tmp_path_factory.mktemp("export") / "project"))
+
+
+@pytest.fixture(scope="module")
+def out(project, tmp_path_factory):
+    d = tmp_path_factory.mktemp("out")
+    write_graph_files(project.graph, d, project=project)
+    write_entity_files(project.graph, d)
+    write_summary(project.graph, d, project=project, report=validate(project))
+    return d
+
+
+def test_ntriples_sorted_and_complete(project, out):
+    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines)) == len(project.graph)
+    assert isomorphic(Graph().parse(out / "graph.nt", format="nt"), project.graph)
+
+
+def test_turtle_round_trip_with_prefixes(project, out):
+    text = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> ." in text
+    assert "kgorg:test-city-cppcc" in text
+    assert isomorphic(Graph().parse(data=text, format="turtle"), project.graph)
+    list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))  # strict Turtle too
+
+
+def test_jsonld_round_trip(project, out):
+    data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    ids = [n.get("@id", "") for n in data["@graph"]]
+    assert ids == sorted(ids)
+    assert data["@context"]["kgorg"] == "https://w3id.org/cppcc-kg/id/org/"
+    assert isomorphic(Graph().parse(out / "graph.jsonld", format="json-ld"), project.graph)
+
+
+def test_trig_has_one_named_graph_per_file_and_pinyin(project, out):
+    quads = list(ox.parse(path=out / "graph.trig", format=ox.RdfFormat.TRIG))  # strict TriG
+    by_graph = defaultdict(set)
+    for q in quads:
+        by_graph[q.graph_name.value].add((q.subject.value, q.predicate.value, str(q.object.value)))
+    expected = {str(graph_iri(rel)): triples for rel, triples in project.files.items()}
+    expected[str(PINYIN_GRAPH)] = project.pinyin
+    assert set(by_graph) == set(expected)
+    for name, triples in expected.items():
+        assert len(by_graph[name]) == len(set(triples)), name
+    assert {(str(s), str(p), str(o)) for s, p, o in project.pinyin} == by_graph[str(PINYIN_GRAPH)]
+
+
+def test_trig_of_a_graph_with_generated_prefixes():
+    t = [(URIRef("http://e.org/s"), URIRef("http://other.org/p"), Literal("x")),
+         (URIRef("http://e.org/s"), URIRef("http://e.org/q"), Literal("甲", lang="zh"))]
+    text = trig([(URIRef("http://e.org/g2"), t[:1]), (URIRef("http://e.org/g1"), t[1:])])
+    assert text.index("<http://e.org/g1>") < text.index("<http://e.org/g2>")
+    quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TRIG))
+    assert {(q.graph_name.value, q.predicate.value) for q in quads} == {
+        ("http://e.org/g2", "http://other.org/p"), ("http://e.org/g1", "http://e.org/q")}
+
+
+def test_jsonld_keeps_the_order_of_lists():
+    g = Graph().parse(format="turtle", data='@prefix ex: <http://e.org/> . ex:a ex:b ( "z" "a" "m" ) .')
+    assert isomorphic(Graph().parse(data=jsonld(g), format="json-ld"), g)
+
+
+def test_ntriples_deduplicates_and_sorts():
+    g = Graph().parse(format="turtle", data='<http://e.org/b> <http://e.org/p> "中" . <http://e.org/a> <http://e.org/p> 1 .')
+    assert ntriples(g).splitlines() == [
+        '<http://e.org/a> <http://e.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        '<http://e.org/b> <http://e.org/p> "中" .']
+
+
+# ---------------------------------------------------------------- entity graph files
+
+def test_entity_files(project, out):
+    G = nx.read_graphml(out / "entities.graphml", force_multigraph=True)
+    assert sorted(G.nodes) == [
+        "https://w3id.org/cppcc-kg/id/document/test-consultation-plan",
+        "https://w3id.org/cppcc-kg/id/mechanism/test-members-workstations",
+        "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"]
+    assert G.number_of_edges() == 2
+    with open(out / "nodes.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[:3] == ["Id", "Label", "iri"]  # Gephi's Id and Label first
+    assert {r["Id"] for r in rows} == set(G.nodes)
+    assert {r["label_zh"] for r in rows} == {"测试市政协", "测试市政协协商工作规划", "委员工作站"}
+    with open(out / "edges.csv", encoding="utf-8", newline="") as f:
+        edges = list(csv.DictReader(f))
+    assert sorted((e["source"], e["key"], e["target"]) for e in edges) == [
+        ("https://w3id.org/cppcc-kg/id/org/test-city-cppcc", "established",
+         "https://w3id.org/cppcc-kg/id/mechanism/test-members-workstations"),
+        ("https://w3id.org/cppcc-kg/id/org/test-city-cppcc", "issued",
+         "https://w3id.org/cppcc-kg/id/document/test-consultation-plan")]
+
+
+# ---------------------------------------------------------------- summary
+
+def test_summary_counts(project, out):
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert s == summarize(project.graph, project=project, report=validate(project)) | {
+        "outputs": s["outputs"]}
+    assert s["entities"] == 3
+    assert s["entities_per_class"] == {"CPPCCCommittee": 1, "Plan": 1, "Platform": 1}
+    assert s["relations"] == 2
+    assert {k: v for k, v in s["relations_per_property"].items() if v} == {"established": 1, "issued": 1}
+    assert s["observations"] == 1 and s["observations_per_qualifier"] == {"Exact": 1}
+    assert s["firsts"] == 1 and s["first_claims"][0]["kind"] == "首次"
+    assert s["evidence"] == 6
+    assert s["validation"]["conforms"] is True and s["validation"]["rules"]
+    assert s["sources"][0]["characters"] == 80
+
+
+def test_summary_lists_outputs_with_checksums(out):
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(s["outputs"]) == {"graph.ttl", "graph.nt", "graph.jsonld", "graph.trig",
+                                 "entities.graphml", "nodes.csv", "edges.csv"}
+    for name, o in s["outputs"].items():
+        data = (out / name).read_bytes()
+        assert o == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    text = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "entities: 3" in text and "validation: OK" in text and "[首次]" in text
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path):
+    write_atomic(tmp_path / "a.txt", "甲")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "甲"
+
+
+def test_write_atomic_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("old", encoding="utf-8")
+
+    def fail(*args):
+        raise OSError("disk full")
+    monkeypatch.setattr("cppcc_kg.export.os.replace", fail)
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "a.txt", "new")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old"

@@ -1,0 +1,188 @@
+"""Loading a project (cppcc_kg.load): files, strict syntax, sources, pinyin, provenance."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from cppcc_kg.errors import (ProjectLayoutError, SourceChangedError, SourceMissingError, SyntaxErrors,
+                             TurtleSyntaxError)
+from cppcc_kg.load import (PINYIN_GRAPH, entities, graph_iri, load, load_project, project_files,
+                           to_pinyin, zh_labels)
+from cppcc_kg.namespaces import CPPCC, PREFIXES
+
+ORG = URIRef("https://w3id.org/cppcc-kg/id/org/test-city-cppcc")
+COURT = URIRef("https://w3id.org/cppcc-kg/id/org/test-city-court")
+TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+
+
+def test_files_in_load_order_without_proposed(make_project):
+    root = make_project()
+    (root / "graph" / "a-section").mkdir()
+    (root / "graph" / "a-section" / "entities.ttl").write_text("", encoding="utf-8")
+    assert project_files(root) == [
+        "ontology.ttl", "sources/tiny.ttl",
+        "graph/a-section/entities.ttl", "graph/entities.ttl", "graph/evidence.ttl",
+        "graph/observations.ttl", "graph/relations.ttl",
+    ]
+
+
+def test_load_merges_ontology_sources_and_graph(make_project):
+    project = load(make_project())
+    g = project.graph
+    assert (CPPCC.Entity, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in g
+    assert (URIRef("https://w3id.org/cppcc-kg/id/source/tiny"), RDF.type, CPPCC.Source) in g
+    assert (ORG, RDF.type, CPPCC.CPPCCCommittee) in g
+    assert (COURT, None, None) not in g  # only in graph/proposed/
+    assert len(g) == len({t for triples in project.files.values() for t in triples} | set(project.pinyin))
+
+
+def test_proposed_files_are_not_even_parsed(make_project):
+    root = make_project()
+    (root / "graph" / "proposed" / "broken.ttl").write_text("this is not turtle", encoding="utf-8")
+    load(root)  # no error
+
+
+def test_load_project_returns_the_graph_with_prefixes(make_project):
+    g = load_project(make_project())
+    assert isinstance(g, Graph)
+    bound = {p: str(ns) for p, ns in g.namespaces()}
+    for prefix, ns in PREFIXES.items():
+        assert bound.get(prefix) == ns
+
+
+def test_provenance_of_triples(make_project):
+    project = load(make_project())
+    assert project.defined_in(ORG) == ["graph/entities.ttl"]
+    assert project.files_of(ORG, CPPCC.issued) == ["graph/relations.ttl"]
+    ann = URIRef("https://w3id.org/cppcc-kg/id/evidence/tiny/0-5")
+    assert project.defined_in(ann) == ["graph/evidence.ttl"]
+    quads = list(project.quads())
+    assert {q[3] for q in quads} == {graph_iri(r) for r in project.files} | {PINYIN_GRAPH}
+
+
+def test_dataset_has_one_named_graph_per_file(make_project):
+    project = load(make_project())
+    ds = project.dataset()
+    names = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert names == {str(graph_iri(r)) for r in project.files} | {str(PINYIN_GRAPH)}
+    assert len(ds.graph(graph_iri("graph/entities.ttl"))) == len(set(project.files["graph/entities.ttl"]))
+
+
+# ---------------------------------------------------------------- syntax and blank nodes
+
+def test_syntax_error_names_file_line_column(make_project):
+    root = make_project("bad-syntax")
+    with pytest.raises(TurtleSyntaxError) as info:
+        load(root)
+    assert str(info.value).startswith("graph/broken.ttl:7:1: ")
+    assert info.value.exit_code == 2
+
+
+def test_all_syntax_errors_are_reported_together(make_project):
+    root = make_project("bad-syntax")
+    (root / "graph" / "more.ttl").write_text('@prefix ex: <http://e.org/> .\nex:a ex:b "x\n', encoding="utf-8")
+    with pytest.raises(SyntaxErrors) as info:
+        load(root)
+    text = str(info.value)
+    assert "graph/broken.ttl:7:1:" in text and re.search(r"graph/more\.ttl:2:\d+:", text)
+    assert len(info.value.errors) == 2
+
+
+def test_blank_node_in_graph_is_an_error(make_project):
+    with pytest.raises(TurtleSyntaxError) as info:
+        load(make_project("bad-blank-node"))
+    assert str(info.value).startswith("graph/blank.ttl:6:36: blank node")
+
+
+def test_blank_nodes_outside_graph_are_allowed(make_project):
+    project = load(make_project())  # the ontology's SHACL shapes are blank nodes
+    assert any(str(t[0]).startswith("ontology_b") for t in project.files["ontology.ttl"])
+
+
+def test_missing_ontology(tmp_path):
+    with pytest.raises(ProjectLayoutError) as info:
+        load(tmp_path)
+    assert "ontology.ttl" in str(info.value)
+
+
+# ---------------------------------------------------------------- sources
+
+def test_missing_source_text(make_project):
+    root = make_project()
+    (root / "sources" / "tiny.zh.txt").unlink()
+    with pytest.raises(SourceMissingError) as info:
+        load(root)
+    msg = str(info.value)
+    assert "https://w3id.org/cppcc-kg/id/source/tiny" in msg and "sources/tiny.zh.txt does not exist" in msg
+    assert "sources/tiny.ttl" in msg  # the file that describes the source
+    assert info.value.exit_code == 2
+
+
+def test_changed_source_text_same_length(make_project):
+    root = make_project()
+    path = root / "sources" / "tiny.zh.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("座谈会", "协商会"), encoding="utf-8")
+    with pytest.raises(SourceChangedError) as info:
+        load(root)
+    msg = str(info.value)
+    assert "sources/tiny.zh.txt has changed" in msg and "sha256 is" in msg
+    assert "length" not in msg.split("has changed")[1].split("\n")[0]  # same length: only the checksum differs
+
+
+def test_changed_source_text_length(make_project):
+    root = make_project()
+    path = root / "sources" / "tiny.zh.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "多", encoding="utf-8")
+    with pytest.raises(SourceChangedError) as info:
+        load(root)
+    assert "length is 81 code points, recorded 80" in str(info.value)
+
+
+def test_source_text_is_kept(make_project):
+    project = load(make_project())
+    (src,) = project.sources.values()
+    assert src.path == "sources/tiny.zh.txt" and len(src.text) == 80 and src.text.startswith("测试市政协")
+
+
+# ---------------------------------------------------------------- pinyin
+
+def test_pinyin_for_every_entity_label(make_project):
+    project = load(make_project())
+    g = project.graph
+    ents = entities(g)
+    assert len(ents) == 3
+    for e in ents:
+        (label,) = zh_labels(g, e)
+        values = list(g.objects(e, CPPCC.pinyin))
+        assert values == [Literal(to_pinyin(label))]
+    assert sorted(project.pinyin) == sorted(g.triples((None, CPPCC.pinyin, None)))
+
+
+def test_pinyin_has_tone_marks_and_word_spaces():
+    p = to_pinyin("内蒙古自治区政协")
+    assert TONE_MARKS.search(p)
+    assert p.split() == ["nèiménggǔ", "zìzhìqū", "zhèngxié"]
+    assert to_pinyin("兴安盟") == "xīng'ānméng"  # apostrophe before a vowel-initial syllable
+    assert to_pinyin("《测试》2023年") == "cèshì 2023 nián"  # punctuation dropped, digits kept
+
+
+def test_pinyin_is_deterministic_across_processes(tmp_path):
+    import subprocess
+    import sys
+    code = "from cppcc_kg.load import to_pinyin; print(to_pinyin('京蒙协作 政协助力 重庆银行行长'))"
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1
+    assert "chóngqìng" in outs.pop()
+
+
+def test_real_repository_loads(repo_root):
+    project = load(repo_root)
+    g = project.graph
+    assert entities(g)
+    for e in entities(g):
+        assert (e, CPPCC.pinyin, None) in g, e
+    assert (None, RDFS.label, None) in g

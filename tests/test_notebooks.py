@@ -1,0 +1,123 @@
+"""The notebooks run end to end on a build, and their results agree with the library.
+
+Each notebook's jupytext script is turned into an ``.ipynb`` in memory, a last cell that dumps
+its results as JSON is appended, and nbclient executes it in a fresh kernel.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+jupytext = pytest.importorskip("jupytext", reason="jupytext is a test dependency: pip install -e '.[test]'")
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+from cppcc_kg import analyze as A  # noqa: E402
+from cppcc_kg.analyze_cli import load_rdf, write_metrics  # noqa: E402
+from cppcc_kg.entity_graph import build_entity_graph, organization_program_graph  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def build_dir(request, tmp_path_factory) -> Path:
+    """The ``built`` fixture of tests/conftest.py, or a minimal build made here."""
+    try:
+        return Path(request.getfixturevalue("built"))
+    except pytest.FixtureLookupError:
+        from cppcc_kg.load import load_project
+
+        out = tmp_path_factory.mktemp("build")
+        g = load_project(ROOT)
+        g.serialize(out / "graph.ttl", format="turtle")
+        write_metrics(g, out)
+        return out
+
+
+def run_notebook(name: str, build: Path, monkeypatch, dump: str) -> tuple[dict, object]:
+    nb = jupytext.read(NOTEBOOKS / f"{name}.py")
+    nb.cells.append(nbformat.v4.new_code_cell(dump))
+    monkeypatch.setenv("CPPCC_KG_BUILD", str(build))
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", out
+    last = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+    return json.loads(last), nb
+
+
+def images(nb) -> int:
+    return sum(1 for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+
+
+def test_centrality_notebook(build_dir, monkeypatch):
+    dump = """
+import json
+print(json.dumps({
+    "n_metrics": len(metrics),
+    "pagerank_order": metrics.sort_values(["pagerank", "iri"], ascending=[False, True])["iri"].tolist(),
+    "spearman": spearman.values.tolist(),
+    "spearman_cols": list(spearman.columns),
+    "top15": {m: df["iri"].tolist() for m, df in top15.items()},
+    "missing": sorted(missing), "glyph_warnings": glyph_warnings,
+    "communities": int(comm["community"].nunique()), "modularity": comm.attrs["modularity"],
+    "brokers": top_brokers["label_en"].tolist(),
+    "program_reach": program_reach[["iri", "organizations"]].values.tolist(),
+    "summary": summary_lines,
+}, ensure_ascii=False, default=int))
+"""
+    res, nb = run_notebook("centrality", build_dir, monkeypatch, dump)
+    G = build_entity_graph(load_rdf(build_dir / "graph.ttl"))
+    metrics = A.all_measures(G)
+    assert res["n_metrics"] == G.number_of_nodes() == len(metrics)
+    assert res["pagerank_order"] == metrics.sort_values(["pagerank", "iri"], ascending=[False, True])["iri"].tolist()
+    # rank correlation: a symmetric matrix with ones on the diagonal
+    rho = pd.DataFrame(res["spearman"], columns=res["spearman_cols"], index=res["spearman_cols"])
+    assert res["spearman_cols"] == ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "kcore"]
+    assert all(rho.loc[m, m] == 1 for m in rho.columns)
+    assert (rho.values == rho.values.T).all() and ((rho.values >= -1) & (rho.values <= 1)).all()
+    # the top 15 per measure are the library's
+    for m, iris in res["top15"].items():
+        expected = metrics.sort_values([m, "iri"], ascending=[False, True], kind="mergesort")["iri"].head(15).tolist()
+        assert iris == expected, m
+    # Chinese names drawn without empty boxes
+    assert res["missing"] == [] and res["glyph_warnings"] == []
+    assert images(nb) >= 3  # correlation heatmap, top-15 panels, communities
+    comm = A.communities(G, seed=0)
+    assert res["communities"] == comm["community"].nunique()
+    assert res["modularity"] == pytest.approx(comm.attrs["modularity"])
+    brokers = A.brokerage(G)
+    assert res["brokers"] == brokers[brokers["brokerage"] > 0]["label_en"].head(12).tolist()
+    B = organization_program_graph(G)
+    programmes = {n for n, d in B.nodes(data=True) if d["bipartite"] == 1}
+    expected_reach = sorted(((p, B.degree(p)) for p in programmes if B.degree(p) > 0), key=lambda x: (-x[1], x[0]))
+    assert [tuple(x) for x in res["program_reach"]] == expected_reach
+    lead = metrics.sort_values(["pagerank", "iri"], ascending=[False, True]).iloc[0]
+    assert lead["label_zh"] in res["summary"][0]
+
+
+def test_sparql_notebook(build_dir, monkeypatch):
+    from cppcc_kg.query import query
+
+    dump = """
+import json
+print(json.dumps({
+    "rows": {k: len(v) for k, v in results.items()},
+    "ranked": ranked[KEY].tolist(), "ranked_from": ranked_from,
+}, ensure_ascii=False))
+"""
+    res, nb = run_notebook("sparql", build_dir, monkeypatch, dump)
+    paths = sorted((ROOT / "queries").glob("*.rq"))
+    assert sorted(res["rows"]) == [p.stem for p in paths]
+    for p in paths:
+        assert res["rows"][p.stem] == len(query(p, build_dir=build_dir, store="oxigraph")), p.name
+    metrics = pd.read_csv(build_dir / "metrics.csv", keep_default_na=False)
+    top = metrics.sort_values(["pagerank", "iri"], ascending=[False, True])["iri"].tolist()
+    assert res["ranked"] == top[: len(res["ranked"])] and len(res["ranked"]) > 0
+    assert images(nb) >= 1

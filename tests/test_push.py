@@ -1,0 +1,222 @@
+"""`cppcc-kg push` into a real Oxigraph server, and `cppcc-kg query --endpoint` against it."""
+from __future__ import annotations
+
+import http.client
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cppcc_kg.push import PushError, dataset_lines, plan_batches, push
+from cppcc_kg.push import command as push_command
+from cppcc_kg.query import METRICS_GRAPH, query
+from cppcc_kg.query_cli import command as query_command
+
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def oxigraph_binary() -> str:
+    exe = Path(sys.executable).parent / "oxigraph"
+    found = str(exe) if exe.is_file() else shutil.which("oxigraph")
+    if not found:
+        pytest.fail("the `oxigraph` command is missing: install the test extras (pip install -e '.[test]')")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Oxigraph:
+    """A real Oxigraph server on 127.0.0.1, on a free port, with its data in a temporary folder."""
+
+    def __init__(self, location: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location),
+                                      "--bind", f"127.0.0.1:{self.port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"oxigraph stopped: {self.proc.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    @property
+    def store(self) -> str:
+        return f"{self.base}/store"
+
+    @property
+    def query(self) -> str:
+        return f"{self.base}/query"
+
+    def count(self, graph: str | None = None) -> int:
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        df = query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", endpoint=self.query, labels=False)
+        return int(df.iloc[0, 0])
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture()
+def oxigraph(tmp_path):
+    server = Oxigraph(tmp_path / "oxigraph-data")
+    yield server
+    server.stop()
+
+
+def expected_counts(built) -> dict:
+    return {g: len(lines) for g, lines in dataset_lines(built)}
+
+
+def test_push_then_query_every_library_query(built, oxigraph, tmp_path):
+    out = push(built, oxigraph.store, batch_size=2000, state_file=tmp_path / "state.json")
+    counts = expected_counts(built)
+    assert out["done"] and out["sent"] == out["batches"] and out["triples"] == sum(counts.values())
+    assert oxigraph.count() == counts[None]
+    assert oxigraph.count(METRICS_GRAPH) == counts.get(METRICS_GRAPH, 0)
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        local = query(path, build_dir=built)
+        remote = query(path, endpoint=oxigraph.query)
+        pd.testing.assert_frame_equal(local, remote, obj=path.name)
+
+
+class FlakyProxy:
+    """Forwards requests to a server, but answers 503 once more than *allow* requests went through."""
+
+    def __init__(self, target: str, allow: int):
+        self.allow, self.seen = allow, 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.seen += 1
+                if proxy.seen > proxy.allow:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                req = urllib.request.Request(target + self.path.removeprefix("/store"), data=body, method=self.command,
+                                             headers={"Content-Type": self.headers["Content-Type"]})
+                with urllib.request.urlopen(req) as resp:
+                    data = resp.read()
+                    self.send_response(resp.status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_PUT = do_POST = _forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_push_resumes_after_an_interruption(built, oxigraph, tmp_path):
+    state = tmp_path / "state.json"
+    batches = plan_batches(dataset_lines(built), 1500)
+    assert len(batches) > 4
+    proxy = FlakyProxy(oxigraph.store, allow=3)
+    try:
+        with pytest.raises(PushError) as info:
+            push(built, proxy.url, batch_size=1500, state_file=state)
+        assert "503" in str(info.value) and "resume" in str(info.value)
+        assert proxy.seen == 4  # three batches went through, the fourth failed
+        proxy.allow = 10_000
+        out = push(built, proxy.url, batch_size=1500, state_file=state)
+        assert out["skipped"] == 3 and out["sent"] == len(batches) - 3 and out["done"]
+        again = push(built, proxy.url, batch_size=1500, state_file=state)
+        assert again["sent"] == 0 and again["done"]
+    finally:
+        proxy.close()
+    counts = expected_counts(built)
+    assert oxigraph.count() == counts[None]
+    for g, n in counts.items():
+        if g is not None:
+            assert oxigraph.count(g) == n, g
+
+
+def test_push_stop_and_resume_and_blank_nodes(built, oxigraph, tmp_path):
+    state = tmp_path / "state.json"
+    first = push(built, oxigraph.store, batch_size=1000, state_file=state, stop_after=2)
+    assert first["sent"] == 2 and not first["done"]
+    rest = push(built, oxigraph.store, batch_size=1000, state_file=state)
+    assert rest["skipped"] == 2 and rest["done"]
+    # blank nodes (the SHACL shapes of the ontology) are not duplicated, even when a batch is sent twice
+    push(built, oxigraph.store, batch_size=1000, state_file=state, restart=True)
+    counts = expected_counts(built)
+    assert oxigraph.count() == counts[None]
+    q = "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?s <http://www.w3.org/ns/shacl#property> ?b }"
+    local = query(q, build_dir=built, labels=False).iloc[0, 0]
+    assert query(q, endpoint=oxigraph.query, labels=False).iloc[0, 0] == local
+
+
+def test_push_and_query_commands(built, oxigraph, tmp_path):
+    state = tmp_path / "state.json"
+    runner = CliRunner()
+    r = runner.invoke(push_command, [oxigraph.store, "--build-dir", str(built), "--batch-size", "3000",
+                                     "--state", str(state)])
+    assert r.exit_code == 0, r.output
+    assert "pushed" in r.output and "batch 1/" in r.output
+    r = runner.invoke(push_command, [oxigraph.store, "--build-dir", str(built), "--batch-size", "3000",
+                                     "--state", str(state)])
+    assert r.exit_code == 0 and "(0 sent now)" in r.output
+    path = str(ROOT / "queries" / "06-firsts.rq")
+    local = runner.invoke(query_command, [path, "--build-dir", str(built)])
+    remote = runner.invoke(query_command, [path, "--endpoint", oxigraph.query])
+    assert remote.exit_code == 0, remote.output
+    assert local.output == remote.output
+    r = runner.invoke(query_command, ["-e", "SELECT * WHERE { ?s ?p }", "--endpoint", oxigraph.query])
+    assert r.exit_code == 2 and "SPARQL syntax error" in r.output
+
+
+def test_push_errors(built, tmp_path):
+    r = CliRunner().invoke(push_command, [f"http://127.0.0.1:{free_port()}/store", "--build-dir", str(built),
+                                          "--state", str(tmp_path / "s.json")])
+    assert r.exit_code == 1 and "cannot reach" in r.output and "resume" in r.output
+    r = CliRunner().invoke(push_command, ["ftp://example.org/store", "--build-dir", str(built)])
+    assert r.exit_code == 1 and "not an http(s) URL" in r.output
+    r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert r.exit_code == 2 and "cannot reach" in r.output
+
+
+def test_plan_keeps_blank_nodes_in_the_first_batch():
+    lines = ['<a> <p> "x _:y" .', "_:b <p> <a> .", "<a> <p> _:c .", "<a> <p> <b> .", "<a> <q> <b> ."]
+    batches = plan_batches([(None, sorted(lines)), ("urn:g", ["<a> <p> <c> ."])], batch_size=2)
+    assert [b.method for b in batches] == ["PUT", "POST", "POST", "PUT"]
+    assert set(batches[0].lines) == {"_:b <p> <a> .", "<a> <p> _:c ."}
+    assert sorted(sum((b.lines for b in batches[:3]), [])) == sorted(lines)

@@ -1,0 +1,198 @@
+"""Validation (cppcc_kg.validate): SHACL, evidence, labels and the data rules of rules/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from cppcc_kg.errors import InputError, ValidationError
+from cppcc_kg.load import load
+from cppcc_kg.validate import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems, store_of,
+                               validate)
+
+REPO_RULES = Path(__file__).resolve().parents[1] / "rules"
+COURT = "https://w3id.org/cppcc-kg/id/org/test-city-court"
+PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> .
+@prefix kgdoc: <https://w3id.org/cppcc-kg/id/document/> .
+@prefix kgplace: <https://w3id.org/cppcc-kg/id/place/> .
+@prefix kgfirst: <https://w3id.org/cppcc-kg/id/first/> .
+@prefix kgrel: <https://w3id.org/cppcc-kg/id/relation/> .
+@prefix ev: <https://w3id.org/cppcc-kg/id/evidence/> .
+"""
+
+
+def _with_file(root: Path, name: str, body: str) -> Path:
+    (root / "graph" / name).write_text(PREFIXES + body, encoding="utf-8")
+    return root
+
+
+def test_minimal_project_conforms(make_project):
+    report = validate(load(make_project()))
+    assert report["conforms"], report["problems"]
+    assert set(report["counts"]) == {"evidence", "labels", "shacl", "rules"}
+    assert report["rules"] == sorted(p.name for p in REPO_RULES.glob("*.rq"))
+
+
+def test_shacl_violation_names_entity_rule_and_file(make_project):
+    project = load(make_project("bad-shacl"))
+    report = validate(project)
+    shacl = [p for p in report["problems"] if p["check"] == "shacl"]
+    assert len(shacl) == 1, shacl
+    (p,) = shacl
+    assert p["focus"] == COURT
+    assert p["files"] == ["graph/court.ttl"]
+    assert "测试市法院" in p["labels"]
+    assert p["rule"].startswith("cppcc:EntityShape") and p["path"] == "rdfs:label"
+    assert "English (@en)" in p["message"]  # the sh:message of the shape
+    with pytest.raises(ValidationError) as info:
+        raise_for_problems(report, project.graph)
+    text = str(info.value)
+    assert info.value.exit_code == 1
+    assert "graph/court.ttl: kgorg:test-city-court (测试市法院)" in text
+    assert "cppcc:EntityShape" in text and "rdfs:label" in text and "English (@en)" in text
+
+
+def test_evidence_mismatch_names_annotation_file_expected_and_actual(make_project):
+    report = validate(load(make_project("bad-evidence")))
+    (p,) = [p for p in report["problems"] if p["check"] == "evidence"]
+    assert p["focus"] == "https://w3id.org/cppcc-kg/id/evidence/tiny/75-78"
+    assert p["files"] == ["graph/wrong-quote.ttl"]
+    assert "'协商会'" in p["message"] and "'座谈会'" in p["message"] and "sources/tiny.zh.txt" in p["message"]
+    assert not report["conforms"]
+
+
+def test_evidence_outside_the_text(make_project):
+    root = make_project()
+    path = root / "graph" / "evidence.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace('oa:end "5"^^', 'oa:end "500"^^'), encoding="utf-8")
+    report = validate(load(root))
+    assert any(p["check"] == "evidence" and "outside the text" in p["message"] for p in report["problems"])
+
+
+def test_label_that_is_not_in_any_source(make_project):
+    root = make_project()
+    path = root / "graph" / "entities.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace('"委员工作站"@zh', '"委员之家"@zh'), encoding="utf-8")
+    report = validate(load(root))
+    (p,) = [p for p in report["problems"] if p["check"] == "label"]
+    assert p["focus"] == "https://w3id.org/cppcc-kg/id/mechanism/test-members-workstations"
+    assert "'委员之家'" in p["message"] and p["files"] == ["graph/entities.ttl"]
+
+
+# ---------------------------------------------------------------- data rules: one case per rule
+
+RULE_CASES = {
+    "entity-defined-in-several-files.rq": (
+        'kgorg:test-city-cppcc rdfs:comment "Defined a second time."@en .',
+        "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
+    "duplicate-chinese-label.rq": (
+        'kgorg:test-city-court a cppcc:Court ; rdfs:label "测试市法院"@zh, "Test court"@en ;\n'
+        '    skos:altLabel "测试市政协"@zh .',
+        "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
+    "reference-to-undefined-iri.rq": (
+        "kgorg:test-city-cppcc rdfs:seeAlso kgorg:no-such-body .",
+        "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
+    "iri-kind-matches-class.rq": (
+        'kgplace:test-city-court a cppcc:Court ; rdfs:label "测试市法院"@zh, "Test court"@en .',
+        "https://w3id.org/cppcc-kg/id/place/test-city-court"),
+    "statement-iri.rq": (
+        "kgrel:wrong a rdf:Statement ; rdf:subject kgorg:test-city-cppcc ; rdf:predicate cppcc:issued ;\n"
+        "    rdf:object kgdoc:test-consultation-plan .",
+        "https://w3id.org/cppcc-kg/id/relation/wrong"),
+    "evidence-iri.rq": (
+        "<https://w3id.org/cppcc-kg/id/evidence/tiny/1-5> a oa:Annotation ; oa:motivatedBy oa:describing ;\n"
+        "    oa:hasBody kgorg:test-city-cppcc ; oa:hasTarget ev:x-target .\n"
+        "ev:x-target a oa:SpecificResource ; oa:hasSource <https://w3id.org/cppcc-kg/id/source/tiny> ;\n"
+        "    oa:hasSelector ev:x-position, ev:x-quote .\n"
+        'ev:x-position a oa:TextPositionSelector ; oa:start "0"^^xsd:nonNegativeInteger ; oa:end "5"^^xsd:nonNegativeInteger .\n'
+        'ev:x-quote a oa:TextQuoteSelector ; oa:exact "测试市政协" .',
+        "https://w3id.org/cppcc-kg/id/evidence/tiny/1-5"),
+    "pinyin-written-by-hand.rq": (
+        'kgorg:test-city-cppcc cppcc:pinyin "cèshìshì zhèngxié" .',
+        "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
+    "first-without-its-word.rq": (
+        'kgfirst:test-workstations-first a cppcc:FirstClaim ; rdfs:label "率先建成委员工作站"@zh, "First workstations"@en ;\n'
+        '    cppcc:firstKind "率先" ; cppcc:firstAbout kgorg:test-city-cppcc .\n'
+        "<https://w3id.org/cppcc-kg/id/evidence/tiny/0-5> oa:hasBody kgfirst:test-workstations-first .",
+        "https://w3id.org/cppcc-kg/id/first/test-workstations-first"),
+    "date-precision-matches-datatype.rq": (
+        'kgdoc:test-consultation-plan schema:startDate "2023"^^xsd:gYear .',
+        "https://w3id.org/cppcc-kg/id/document/test-consultation-plan"),
+}
+
+
+def test_every_rule_has_a_case():
+    assert set(RULE_CASES) == {p.name for p in REPO_RULES.glob("*.rq")}
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_CASES))
+def test_rule_fires_on_its_case(make_project, rule):
+    body, focus = RULE_CASES[rule]
+    project = load(_with_file(make_project(), "case.ttl", body))
+    report = validate(project, shacl=False)
+    found = [p for p in report["problems"] if p["check"] == "rule" and p["rule"] == f"rules/{rule}"]
+    assert found, report["problems"]
+    assert focus in {p["focus"] for p in found}
+    p = next(p for p in found if p["focus"] == focus)
+    assert p["files"], p  # the file that defines the focus
+    assert p["message"].split(" [")[0].rstrip(".") in (REPO_RULES / rule).read_text(encoding="utf-8")
+
+
+def test_rule_reports_the_files(make_project):
+    body, _ = RULE_CASES["entity-defined-in-several-files.rq"]
+    project = load(_with_file(make_project(), "case.ttl", body))
+    report = validate(project, shacl=False)
+    (p,) = [p for p in report["problems"] if p["rule"] == "rules/entity-defined-in-several-files.rq"]
+    assert "file=graph/case.ttl" in p["message"] and "otherFile=graph/entities.ttl" in p["message"]
+
+
+def test_a_rule_that_is_not_sparql(make_project, tmp_path):
+    project = load(make_project())
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.rq").write_text("# A broken rule.\nSELECT ?focus WHERE { ?focus ?p }\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        rule_problems(store_of(project.quads()), rules, graph=project.graph)
+    assert str(info.value).startswith("bad.rq:")
+
+
+# ---------------------------------------------------------------- SHACL engine
+
+def _results(graph: Graph, shapes: Graph) -> set:
+    import pyshacl
+    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True, inplace=False)
+    return {(results.value(r, SH.focusNode), results.value(r, SH.sourceConstraintComponent),
+             str(results.value(r, SH.resultMessage)))
+            for r in results.subjects(RDF.type, SH.ValidationResult)}
+
+
+def test_prepared_queries_give_the_same_results_as_plain_pyshacl(make_project):
+    body = ("kgorg:test-city-cppcc cppcc:issued kgorg:test-city-cppcc .\n"   # range and missing statement
+            "kgplace:nowhere cppcc:locatedIn kgorg:test-city-cppcc .\n")
+    project = load(_with_file(make_project("bad-shacl"), "case.ttl", body))
+    shapes = Graph()
+    for t in project.files["ontology.ttl"]:
+        shapes.add(t)
+    plain = _results(project.graph, shapes)
+    prepared = _results(_PreparedQueries(project.graph), shapes)
+    assert plain == prepared
+    assert any(c == SH.SPARQLConstraintComponent for _, c, _ in plain)  # the SPARQL constraints did fire
+    problems = shacl_problems(project.graph, shapes)
+    assert {p["focus"] for p in problems} == {str(f) for f, _, _ in plain}
+
+
+def test_real_repository_is_valid(repo_root):
+    project = load(repo_root)
+    report = validate(project)
+    assert report["conforms"], "\n".join(f"{p['files']} {p['focus']} {p['message']}" for p in report["problems"][:20])
+    assert report["seconds"]["shacl"] < 120
