@@ -124,8 +124,9 @@ def main(argv=None) -> None:
     ap.add_argument("--large-runs", type=int, default=3, help="Timed runs on the large graph.")
     ap.add_argument("--limit", type=float, default=120.0, help="Stop a query after this many seconds.")
     ap.add_argument("--keep", type=Path, help="Keep the large build in this folder (reused if present).")
+    ap.add_argument("--only", default="*.rq", help="Glob of the query files to time (default: all).")
     args = ap.parse_args(argv)
-    queries = sorted((ROOT / "queries").glob("*.rq"))
+    queries = sorted((ROOT / "queries").glob(args.only))
     print(f"python {platform.python_version()}, {platform.machine()}, queries: {len(queries)}", file=sys.stderr)
     results = bench(args.build_dir, "built", args.runs, args.limit, queries)
     if args.factor:

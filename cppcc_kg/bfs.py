@@ -143,19 +143,28 @@ def closeness(A: sp.csr_matrix) -> np.ndarray:
     """Closeness centrality with the Wasserman–Faust correction (networkx's default).
 
     For node u reaching r other nodes at total distance d: ``(r / d) * (r / (n - 1))``,
-    0 when it reaches none.
+    0 when it reaches none. A leaf (one neighbour v, itself not a leaf) is not searched from:
+    it reaches what v reaches, at total distance ``d(v) + r(v) - 1``.
     """
     A = sp.csr_matrix(A)
     n = A.shape[0]
     out = np.zeros(n)
     if n <= 1:
         return out
-    for batch in _batches(np.arange(n), n):
+    deg = np.diff(A.indptr)
+    first = A.indices[np.minimum(A.indptr[:-1], max(A.nnz - 1, 0))] if A.nnz else np.zeros(n, dtype=np.int64)
+    leaf = (deg == 1) & (deg[first] > 1)
+    sources = np.flatnonzero((deg > 0) & ~leaf)
+    reach = np.zeros(n)
+    tot = np.zeros(n)
+    for batch in _batches(sources, n):
         D = shortest_path(A, method="D", directed=False, unweighted=True, indices=batch)
         finite = np.isfinite(D)
-        reach = finite.sum(axis=1) - 1.0
-        tot = np.where(finite, D, 0.0).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            c = np.where(tot > 0, (reach / tot) * (reach / (n - 1)), 0.0)
-        out[batch] = c
+        reach[batch] = finite.sum(axis=1) - 1.0
+        tot[batch] = np.where(finite, D, 0.0).sum(axis=1)
+    nb = first[leaf]
+    reach[leaf] = reach[nb]
+    tot[leaf] = tot[nb] + reach[nb] - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(tot > 0, (reach / tot) * (reach / (n - 1)), 0.0)
     return out

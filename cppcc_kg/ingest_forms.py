@@ -28,7 +28,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     # CPPCC and its bodies
     "政协": "CPPCCCommittee", "常务委员会": "StandingCommittee", "常委会": "StandingCommittee",
     "专门委员会": "SpecialCommittee", "专委会": "SpecialCommittee", "主席会议": "ChairpersonsCouncil",
-    "党组": "PartyGroup", "办公厅": "GeneralOffice", "机关": "Organ", "机关党委": "OrganizationalUnit",
+    "党组": "PartyGroup", "办公厅": "GeneralOffice", "办公室": "GeneralOffice", "机关": "Organ", "机关党委": "OrganizationalUnit",
     "机关纪委": "OrganizationalUnit", "工会": "OrganizationalUnit", "工委": "OrganizationalUnit",
     "专班": "OrganizationalUnit", "小组": "OrganizationalUnit", "工作组": "OrganizationalUnit",
     "领导小组": "OrganizationalUnit", "纪检监察组": "OrganizationalUnit", "书画院": "OrganizationalUnit",
@@ -77,12 +77,13 @@ SUFFIX_CLASSES: dict[str, str] = {
 
 #: Last words that make an organization, place, event, … name when words before them name it.
 ORG_SUFFIXES = ("政协", "委员会", "常务委员会", "常委会", "专委会", "主席会议", "党组", "党委", "政府", "法院", "检察院",
-                "办公厅", "统战部", "宣传部", "组织部", "纪委", "工委", "行署", "机关", "中心", "专班", "小组",
+                "办公厅", "办公室", "统战部", "宣传部", "组织部", "纪委", "工委", "行署", "机关", "中心", "专班", "小组",
                 "工作组", "书画院", "研究院", "学会", "协会", "联合会", "商会", "工商联", "大学", "学院", "党校",
                 "公司", "集团", "银行", "医院", "部", "厅", "局", "办", "院", "组", "报", "日报", "网", "界别", "人大")
 PLACE_SUFFIXES = ("盟", "市", "旗", "县", "区", "新区", "苏木", "乡", "镇", "街道", "嘎查", "村", "社区", "自治区", "省",
                   "州")
-SITE_SUFFIXES = ("遗址", "馆", "产业园", "园区", "园", "基地", "景区", "广场", "社区", "村", "嘎查", "中心")
+SITE_SUFFIXES = ("遗址", "馆", "产业园", "园区", "园", "基地", "景区", "广场", "社区", "村", "嘎查", "中心", "农场",
+                 "牧场", "林场")
 EVENT_SUFFIXES = ("全体会议", "会议", "大会", "论坛", "峰会", "交流会", "座谈会", "研讨会", "推进会", "交办会", "协商会",
                   "报告会", "动员会", "部署会", "现场会", "通报会", "恳谈会", "联谊会", "茶话会", "发布会", "分享会",
                   "培训会", "读书会", "评审会", "表彰大会", "运动会", "笔会", "培训班", "读书班", "研讨班", "学习班",
@@ -126,7 +127,7 @@ _GENERIC_ORG_WORDS = {"干部", "全部", "内部", "外部", "局部", "大局"
                       "机关", "政府", "法院", "学院", "医院", "报", "网", "委员会", "党委", "党组", "政协", "部",
                       "厅", "局", "办", "院", "组", "汇报", "上报", "通报", "情报", "简报", "回报", "申报", "举报",
                       "电网", "上网", "互联网", "网上", "网络", "大学", "学会", "协会", "公司", "集团", "银行",
-                      "专班", "工作组", "工委", "人大", "总部", "本部", "支部", "党支部", "基层党组织"}
+                      "专班", "工作组", "工委", "人大", "总部", "本部", "支部", "党支部", "基层党组织", "办公室"}
 _STOP_WORDS = {"代表", "我们", "全体", "各级", "广大", "积极", "认真", "组织", "联合", "协调", "加强", "推动", "通过",
                "成立", "组建", "围绕", "聚焦", "依托", "发挥", "会同", "邀请", "带领", "指导", "支持", "服务", "保障"}
 _LEVELS = {"市", "盟", "县", "区", "旗", "省", "自治区", "全国", "区县", "市县", "旗县", "盟市", "乡镇", "苏木", "嘎查",
@@ -144,7 +145,7 @@ _GENERIC_TWO = {"干部", "全部", "开局", "格局", "布局", "总部", "举
 #: which words may precede a last word: place names only, places and bodies, or any noun
 _ORG_PREFIX_MODE = {"政协": "place", "党委": "org", "政府": "org", "人民政府": "place", "人大": "place", "行署": "place",
                     "法院": "place", "检察院": "place", "委员会": "noun", "党组": "org", "常委会": "org",
-                    "常务委员会": "org", "专委会": "org", "主席会议": "org", "办公厅": "org", "机关": "org", "工委": "org",
+                    "常务委员会": "org", "专委会": "org", "主席会议": "org", "办公厅": "org", "办公室": "org", "机关": "org", "工委": "org",
                     "统战部": "org", "宣传部": "org", "组织部": "org", "纪委": "org", "报": "noun", "日报": "noun", "网": "noun"}
 #: bare forms of a body that name it by its level (resolved from the context of the document)
 _BARE_BODIES = {"政府常务会议", "盟委", "市委", "旗委", "县委", "区委", "省委", "行署", "工商联", "九三学社", "民革", "民盟", "民建", "民进",

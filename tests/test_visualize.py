@@ -372,3 +372,17 @@ def test_the_build_writes_the_page(built, project):
     assert (len(data["nodes"]), len(data["edges"])) == (G.number_of_nodes(), G.number_of_edges())
     assert {"degree", "betweenness", "pagerank", "community"} <= set(data["measures"])
     assert all(e[6] == 1 for e in data["evidence"])
+
+
+def test_same_input_gives_byte_identical_pages_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"p{seed}.html"
+        subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "visualize", str(FIX / "small.ttl"), "-o", str(out),
+                        "--ontology", str(ROOT / "ontology.ttl")], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
