@@ -6,8 +6,9 @@ Two evaluations, both on text the dictionary has not seen:
    in ``gold.json``). The gold lists, for each text, the entities a careful reader marks
    (type, the exact Chinese substring; ``optional`` ones are borderline). A gold entity is
    *found* when ingest proposes a mention with that name, or a mention that it links or
-   resolves to an entity with that name (市政协 read as 呼和浩特市政协). A proposed name is
-   *right* when it is a gold name (optional ones included) in that way. Names compare after
+   resolves to an entity with that name (市政协 read as 呼和浩特市政协), or to the entity of
+   another mention with that name. A proposed name is *right* when it is a gold name
+   (optional ones included) in that way. Names compare after
    the normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》
    or quotes around them. Precision counts the distinct names proposed per text; persons
    are not annotated in the gold and are reported apart. Types: organization (bodies,
@@ -128,13 +129,18 @@ def eval_gold(ingester: Ingester, folder: Path, verbose: bool = False) -> dict:
         gold_names = {}
         for e in doc["entities"]:
             gold_names[key(e["zh"])] = (e["type"], bool(e.get("optional")))
-        # proposed names: each distinct (name) with the names it may stand for
+        # proposed names: each distinct (name) with the names it may stand for: its own, its entity's label
+        # and names, and the names of the other mentions of the same entity (市政协 and 政协株洲市委员会)
+        same_entity = defaultdict(set)
+        for m in r["mentions"]:
+            if m["status"] in ("linked", "new") and m["entity"]:
+                same_entity[m["entity"]] |= {key(m["exact"]), key(m["name"])}
         proposed: dict[str, dict] = {}
         for m in r["mentions"]:
             if m["status"] not in ("linked", "new"):
                 continue
             k = key(m["exact"])
-            alts = {k, key(m["name"])}
+            alts = {k, key(m["name"])} | same_entity.get(m["entity"], set())
             if m["entity"]:
                 alts.add(key(labels.get(m["entity"], "")))
                 for n in ingester.known.get(m["entity"]).names if m["entity"] in ingester.known else []:

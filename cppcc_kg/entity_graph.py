@@ -170,10 +170,31 @@ class _Schema:
 
 
 def _evidence_index(graph: Graph):
-    """body -> sorted list of evidence dicts, computed lazily per annotation."""
+    """body -> sorted list of evidence dicts, computed lazily per annotation.
+
+    The annotation, target and selector triples are read once, predicate by predicate.
+    """
+    def multi(prop) -> dict:
+        out: dict = defaultdict(list)
+        for s_, o in graph.subject_objects(prop):
+            out[s_].append(o)
+        return out
+
+    def single(prop, literal_only=False) -> dict:
+        out: dict = {}
+        for s_, o in graph.subject_objects(prop):
+            if literal_only and not isinstance(o, Literal):
+                continue
+            if s_ not in out or str(o) < str(out[s_]):
+                out[s_] = o
+        return out
+
     by_body: dict = defaultdict(list)
     for ann, body in graph.subject_objects(OA.hasBody):
         by_body[body].append(ann)
+    targets, selectors = multi(OA.hasTarget), multi(OA.hasSelector)
+    sources = single(OA.hasSource)
+    starts, ends, exacts = single(OA.start, True), single(OA.end, True), single(OA.exact, True)
     cache: dict = {}
     titles: dict = {}
 
@@ -187,20 +208,17 @@ def _evidence_index(graph: Graph):
     def of_annotation(ann) -> list[dict]:
         if ann not in cache:
             out = []
-            for target in sorted(graph.objects(ann, OA.hasTarget), key=str):
+            for target in sorted(targets.get(ann, ()), key=str):
                 start = end = None
                 exact = ""
-                for sel in graph.objects(target, OA.hasSelector):
-                    s = _first_value(graph, sel, OA.start)
-                    e = _first_value(graph, sel, OA.end)
-                    if s is not None:
-                        start = int(s.toPython())
-                    if e is not None:
-                        end = int(e.toPython())
-                    x = _first_literal(graph, sel, OA.exact)
-                    if x:
-                        exact = x
-                src = _first_value(graph, target, OA.hasSource)
+                for sel in sorted(selectors.get(target, ()), key=str):
+                    if sel in starts:
+                        start = int(starts[sel].toPython())
+                    if sel in ends:
+                        end = int(ends[sel].toPython())
+                    if sel in exacts:
+                        exact = str(exacts[sel])
+                src = sources.get(target)
                 out.append({
                     "annotation": str(ann),
                     "start": start if start is not None else -1,

@@ -49,7 +49,8 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Violation:
-    """One result: the focus node, the path (``^p`` for an inverse path), the value, the message, the shape."""
+    """One result: the focus node, the path (``^p`` for an inverse path), the value, the message, the shape,
+    the constraint component (``MinCount``, ``class``, ``SPARQL``, …) and the kind of the value."""
 
     focus: str
     path: str
@@ -57,6 +58,7 @@ class Violation:
     message: str
     shape: str
     component: str
+    value_kind: str = ""  # 'iri', 'bnode', 'literal' or '' (no value)
 
 
 def _term(node) -> str:
@@ -274,46 +276,128 @@ def _text(term) -> str:
     return str(term)
 
 
-def validate(data, shapes: Graph) -> list[Violation]:
+def _kind(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return "iri"
+    if isinstance(term, ox.BlankNode):
+        return "bnode"
+    if isinstance(term, ox.Literal):
+        return "literal"
+    return ""
+
+
+_WELL_TYPED: dict[tuple[str, str], bool] = {}
+
+
+def well_typed(lexical: str, datatype: str) -> bool:
+    """Whether the literal ``"lexical"^^<datatype>`` matches its datatype as pySHACL decides it.
+
+    pySHACL accepts a literal whose datatype is the one asked for unless rdflib finds it
+    ill-typed or its Python value is not of the expected kind.
+
+    >>> well_typed("5", "http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+    True
+    >>> well_typed("-3", "http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+    False
+    """
+    if datatype in (XSD_STRING, RDF_LANGSTRING):
+        return True
+    key = (lexical, datatype)
+    ok = _WELL_TYPED.get(key)
+    if ok is None:
+        import datetime
+        from decimal import Decimal
+
+        lit = Literal(lexical, datatype=URIRef(datatype))
+        ok = getattr(lit, "ill_typed", None) is not True
+        value = lit.value
+        x = "http://www.w3.org/2001/XMLSchema#"
+        kinds = {x + "integer": int, x + "float": float, x + "decimal": Decimal, x + "boolean": bool,
+                 x + "date": datetime.date, x + "time": datetime.time, x + "dateTime": datetime.datetime}
+        if ok and datatype in kinds:
+            ok = isinstance(value, kinds[datatype])
+        if len(_WELL_TYPED) < 1_000_000:
+            _WELL_TYPED[key] = ok
+    return ok
+
+
+def _watched_from_ntriples(docs, watched: set[str]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """path -> (subject, datatype, value, kind) of every triple of *watched* predicates in N-Triples *docs*.
+
+    Read from the N-Triples as written (Oxigraph's store would turn
+    ``xsd:nonNegativeInteger`` into ``xsd:integer``).
+    """
+    out: dict[str, list] = {p: [] for p in watched}
+    if not watched:
+        return out
+    alternatives = b"|".join(re.escape(p.encode("utf-8")) for p in sorted(watched))
+    line = re.compile(rb"^[^ \n]+ <(?:" + alternatives + rb")> [^\n]*$", re.MULTILINE)
+    found = []
+    for doc in docs:
+        found.extend(line.findall(doc))
+    if found:
+        for t in ox.parse(b"\n".join(found) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            out[t.predicate.value].append((_text(t.subject), _datatype(t.object) or "", _text(t.object), _kind(t.object)))
+    return out
+
+
+def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=None) -> list[Violation]:
     """Validate *data* against *shapes* and return the sorted violations (empty when it conforms).
 
     *data* is an rdflib Graph or an iterable of pyoxigraph triples or quads (as
     ``pyoxigraph.parse`` yields them); it must include the ontology, for
     ``rdfs:subClassOf``, as for pySHACL.
+
+    Alternatively, pass ``data=None``, a *store* whose named graphs together hold the
+    data (the queries read their union) and *ntriples*, the same triples as N-Triples
+    documents (bytes) as written, for the datatype checks.
     """
     compiled = compile_shapes(shapes)
     watched = {path for _q, path, *_rest in compiled.datatype_checks}
-    store = ox.Store()
-    values: dict[str, list[tuple[str, str, str]]] = {p: [] for p in watched}  # path -> (subject, datatype, value)
+    if store is None:
+        store = ox.Store()
+        values: dict[str, list[tuple[str, str, str, str]]] = {p: [] for p in watched}
 
-    def stream():
-        for t in _triples(data):
-            p = t.predicate.value
-            if p in watched and isinstance(t.subject, ox.NamedNode):
-                values[p].append((t.subject.value, _datatype(t.object) or "", _text(t.object)))
-            yield t
+        def stream():
+            for t in _triples(data):
+                p = t.predicate.value
+                if p in watched:
+                    values[p].append((_text(t.subject), _datatype(t.object) or "", _text(t.object), _kind(t.object)))
+                yield t
 
-    store.bulk_extend(stream())
+        store.bulk_extend(stream())
+        union = False
+    else:
+        values = _watched_from_ntriples(ntriples or [], watched)
+        union = True
     out: set[Violation] = set()
     for query, shape, path, message, component in compiled.queries:
-        for sol in store.query(query):
+        for sol in store.query(query, use_default_graph_as_union=union):
             row = {}
-            for name in ("this", "v", "p", "o", "type", "range", "domain", "d", "prec", "n"):
+            kinds = {}
+            for name in ("this", "v", "p", "o", "type", "range", "domain", "d", "prec", "n", "value", "path"):
                 try:
                     val = sol[name]
                 except (KeyError, IndexError, TypeError):
                     continue
                 if val is not None:
                     row[name] = _text(val)
+                    kinds[name] = _kind(val)
             focus = row.get("this", "")
-            value = row.get("v", row.get("o", "")) if component not in ("MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount") else ""
-            out.add(Violation(focus, path or row.get("p", ""), value, _fill(message, row), shape, component))
+            if component in ("MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount"):
+                value, kind = "", ""
+            elif component == "SPARQL":
+                value, kind = (row["value"], kinds["value"]) if "value" in row else (focus, kinds.get("this", ""))
+            else:
+                key = "v" if "v" in row else "o"
+                value, kind = row.get(key, ""), kinds.get(key, "")
+            out.add(Violation(focus, path or row.get("path", ""), value, _fill(message, row), shape, component, kind))
     targets: dict[str, set[str]] = {}
     for tquery, path, allowed, shape, readable, message, component in compiled.datatype_checks:
         if tquery not in targets:
-            targets[tquery] = {_text(sol["this"]) for sol in store.query(tquery)}
+            targets[tquery] = {_text(sol["this"]) for sol in store.query(tquery, use_default_graph_as_union=union)}
         focus = targets[tquery]
-        for subject, dtype, value in values[path]:
-            if subject in focus and dtype not in allowed:
-                out.add(Violation(subject, readable, value, message, shape, component))
+        for subject, dtype, value, kind in values[path]:
+            if subject in focus and not (dtype in allowed and well_typed(value, dtype)):
+                out.add(Violation(subject, readable, value, message, shape, component, kind))
     return sorted(out)

@@ -52,6 +52,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "民进": "Organization", "农工党": "Organization", "致公党": "Organization", "台盟": "Organization",
     # publications
     "报": "Newspaper", "日报": "Newspaper", "晚报": "Newspaper", "杂志": "Magazine", "网": "Publication",
+    "网站": "Publication", "公众号": "Publication", "客户端": "Publication",
     # places
     "盟": "League", "市": "PrefectureLevelCity", "旗": "BannerOrCounty", "县": "BannerOrCounty", "区": "BannerOrCounty",
     "新区": "Place", "苏木": "SumuOrTownship", "乡": "SumuOrTownship", "镇": "SumuOrTownship",
@@ -79,7 +80,8 @@ SUFFIX_CLASSES: dict[str, str] = {
 ORG_SUFFIXES = ("政协", "委员会", "常务委员会", "常委会", "专委会", "主席会议", "党组", "党委", "政府", "法院", "检察院",
                 "办公厅", "办公室", "统战部", "宣传部", "组织部", "纪委", "工委", "行署", "机关", "中心", "专班", "小组",
                 "工作组", "书画院", "研究院", "学会", "协会", "联合会", "商会", "工商联", "大学", "学院", "党校",
-                "公司", "集团", "银行", "医院", "部", "厅", "局", "办", "院", "组", "报", "日报", "网", "界别", "人大")
+                "公司", "集团", "银行", "医院", "部", "厅", "局", "办", "院", "组", "报", "日报", "网", "界别", "人大",
+                "网站", "公众号", "客户端")
 PLACE_SUFFIXES = ("盟", "市", "旗", "县", "区", "新区", "苏木", "乡", "镇", "街道", "嘎查", "村", "社区", "自治区", "省",
                   "州")
 SITE_SUFFIXES = ("遗址", "馆", "产业园", "园区", "园", "基地", "景区", "广场", "社区", "村", "嘎查", "中心", "农场",

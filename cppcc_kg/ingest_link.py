@@ -54,6 +54,10 @@ _PLACE_NAME = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:自治区|自治州|自治
 _BODY_AFTER_LEVEL = re.compile(r"^(自治区|省|市|盟|州|旗|县|区)(政协|党委|委|政府|人民政府|人大|行署|法院|人民法院|委员会)")
 
 
+#: the full name of a CPPCC committee, with its term: 政协岳阳市第九届委员会
+_FULL_CPPCC = re.compile(r"政协([\u4e00-\u9fff]{2,12}?)(?:第[0-9一二三四五六七八九十]+届)?委员会")
+
+
 def level_of(name: str) -> str | None:
     """The level a relative name gives (``province``, ``prefecture``, ``county``), or None.
 
@@ -303,6 +307,9 @@ class Linker:
         lookups = [resolved] if resolved != name else [name]
         if resolved != name:
             lookups.append(name)
+        full = _FULL_CPPCC.fullmatch(name)
+        if full:
+            lookups.append(full.group(1) + "政协")  # 政协内蒙古自治区委员会 is 内蒙古自治区政协
         for key in lookups:
             iris = self.names.get(key, [])
             ok = [iri for iri in iris if self._fits(iri, key, ctx, relative=(key == name and level_of(name) is not None))]
@@ -356,7 +363,7 @@ class Linker:
     # ------------------------------------------------------------ new entities
     def _propose(self, mentions: list[Mention], ctx: dict) -> list[NewEntity]:
         groups: dict[str, list[Mention]] = defaultdict(list)
-        all_names = {m.name for m in mentions}
+        all_names = {m.name for m in mentions} | {self.resolve_relative(m.name, ctx) for m in mentions}
         for m in mentions:
             if m.status == "linked":
                 continue
@@ -417,6 +424,9 @@ def _canonical(name: str, names: set[str]) -> str:
     """One key for the names of one new entity in a document: 岳阳政协 -> 岳阳市政协 when both occur."""
     if "中共" + name in names:
         return "中共" + name
+    full = _FULL_CPPCC.fullmatch(name)
+    if full and full.group(1) + "政协" in names:
+        return full.group(1) + "政协"  # 政协岳阳市第九届委员会 is 岳阳市政协 (a term is an alias of the committee)
     m = re.match(r"^([\u4e00-\u9fff]{2,6})(政协|党委|政府)$", name)
     if m and not place_level(m.group(1)):
         for level in ("市", "盟", "县", "旗", "区", "州", "省"):

@@ -209,6 +209,11 @@ class NamesByForm:
                 break
             if not w or any(ch in _PUNCT for ch in w):
                 break
+            if mode in ("place", "org") and re.fullmatch(r"各级|[两二三四五]级", w) and k > 0 \
+                    and _placeish_word(toks.toks[k - 1][2], toks.toks[k - 1][3]):
+                start = s  # 内蒙古各级政协, 自治区三级政协
+                k -= 1
+                continue
             if w in _STOP_CHARS or w in _STOP_WORDS:
                 break
             if p == "m" or (p in ("t", "mq") and re.search(r"[0-9一二三四五六七八九十]", w)):
@@ -223,9 +228,8 @@ class NamesByForm:
                 break
             if mode in ("place", "org"):
                 ok = _placeish_word(w, p) or (mode == "org" and _orgish_word(w, p))
-                if not ok and (w in ("有关", "相关") or re.fullmatch(r"各级|[两二三四五]级", w)) and k > 0 \
-                        and _placeish_word(toks.toks[k - 1][2], toks.toks[k - 1][3]):
-                    ok = True  # 北京有关区县政协, 内蒙古各级政协, 自治区三级政协
+                if not ok and w in ("有关", "相关") and k > 0 and _placeish_word(toks.toks[k - 1][2], toks.toks[k - 1][3]):
+                    ok = True
                 if not ok:
                     break
                 start = s

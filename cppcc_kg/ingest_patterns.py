@@ -36,6 +36,7 @@ then the Chinese words of the ontology's classes
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .ingest_forms import (
@@ -48,6 +49,8 @@ from .ingest_forms import (
     Segmenter,
     Tokens,
     _EXTRA_ORG_WORDS,
+    _GENERIC_TWO,
+    _N,
     _blocks,
     resolve,
     resolve_nested,
@@ -58,6 +61,12 @@ from .ingest_phrases import PhraseRules
 from .ingest_quoted import QuotedNames
 from .ingest_schema import Schema
 from .ingest_text import NormalizedText
+
+
+#: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
+_GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
+#: rules whose names, when they begin the name of an event, are mentions of their own
+_HEAD_RULES = {"cppcc full name", "ordinal meeting", "org form", "body", "party committee", "body of a level"}
 
 
 class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
@@ -125,6 +134,8 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
         for attempt in (name, re.sub(r"（[^（）]*）$", "", name)):
             for suffix in self._suffix_sorted:
                 if attempt.endswith(suffix):
+                    if len(suffix) == 1 and attempt[-2:] in _GENERIC_TWO:
+                        continue  # a common word that ends like a name (绿色发展 is not an exhibition, 展)
                     cls = self.suffix_classes[suffix]
                     if cls in ("Event", "Organization", "Program") and len(attempt) > len(suffix):
                         # a generic last word: a more specific word may precede it (评选活动 -> Selection)
@@ -133,9 +144,11 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
                             cls = inner
                     if within is None or self.schema.is_a(cls, within):
                         return cls
-            cls = self.schema.class_by_suffix(attempt)
-            if cls and (within is None or self.schema.is_a(cls, within)):
-                return cls
+            for term, cls in self.schema._suffixes:
+                if attempt.endswith(term) and not (len(term) == 1 and attempt[-2:] in _GENERIC_TWO):
+                    if within is None or self.schema.is_a(cls, within):
+                        return cls
+                    break
         return default
 
     # ------------------------------------------------------------ entry point
@@ -149,7 +162,51 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
         out: list[Candidate] = []
         for a, b in _blocks(norm):
             out += self._find_block(norm[a:b], a, nt)
+        out += self._same_names(norm, out)
         return sorted(out, key=lambda c: (c.i, -c.j))
+
+    # ------------------------------------------------------------ one name, one thing in a document
+    def _same_names(self, norm: str, cands: list[Candidate]) -> list[Candidate]:
+        """Other occurrences of the names proposed in the document (four characters or more), where no rule
+        found them: a name found once by the words around it is a name wherever it recurs (北疆文化 in
+        北疆文化品牌, then in “政协主席谈北疆文化”专题研讨会). Inside a title or a quote they are nested."""
+        names: dict[str, Candidate] = {}
+        for c in sorted(cands, key=lambda c: (c.i, c.j)):
+            text = norm[c.i:c.j]
+            if c.rule in ("dictionary", "same name") or c.rule.startswith("listed") or len(text) < 4 \
+                    or re.search(r"[“”《》（）\s，、]", text):
+                continue
+            names.setdefault(text, c)
+        if not names:
+            return []
+        tops = sorted((c for c in cands if not c.nested), key=lambda c: c.i)
+        top_starts = [c.i for c in tops]
+        inner = sorted((c.i, c.j) for c in cands if c.nested)
+        inner_starts = [a for a, _b in inner]
+        pat = re.compile("|".join(re.escape(k) for k in sorted(names, key=lambda k: (-len(k), k))))
+        out = []
+        for m in pat.finditer(norm):
+            i, j = m.span()
+            k = bisect_right(top_starts, i) - 1
+            box = tops[k] if k >= 0 and tops[k].j > i else None
+            if box is not None and (box.i, box.j) == (i, j):
+                continue
+            if box is not None and box.j < j:
+                continue  # it crosses the end of a name found
+            nxt = tops[k + 1] if k + 1 < len(tops) else None
+            if box is None and nxt is not None and nxt.i < j:
+                continue  # it would swallow or cross a name found
+            src = names[m.group(0)]
+            if box is None:
+                out.append(Candidate(i, j, src.cls, "same name", 45, name=src.name or m.group(0)))
+                continue
+            if not (box.rule == "title" or box.rule.startswith("quote")):
+                continue
+            q = bisect_left(inner_starts, j)
+            if any(a < j and i < b for a, b in inner[max(0, q - 8): q]):
+                continue  # a nested name is there already
+            out.append(Candidate(i, j, src.cls, "same name", 45, nested=True, name=src.name or m.group(0)))
+        return out
 
     def _find_block(self, norm: str, base: int, nt: NormalizedText) -> list[Candidate]:
         if not norm.strip():
@@ -167,6 +224,8 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
         cands += self._sectors(norm)
         cands += self._joint_bodies(norm)
         cands += self._level_bodies(norm)
+        cands += self._set_forms(norm, toks)
+        cands += self._honours(norm)
         cands = self._quote_lists(norm, cands)
         cands = self._parentheticals(norm, cands)
         # a quoted name that ends a title is the title itself, not a name inside it
@@ -174,7 +233,8 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
         chosen = resolve(cands)
         chosen += self._lists(norm, toks, chosen)
         chosen = resolve(chosen)
-        chosen += self._nested_known(chosen, cands)
+        chosen += self._nested_known(chosen, cands, norm)
+        chosen += self._brand_heads(norm, chosen)
         for c in chosen:
             if not c.name:
                 c.name = strip_name(norm[c.i:c.j])
@@ -205,17 +265,26 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
 
 
     # ------------------------------------------------------------ names of the graph inside longer names
-    def _nested_known(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+    def _nested_known(self, chosen: list[Candidate], cands: list[Candidate], norm: str = "") -> list[Candidate]:
         """The graph's names inside a longer mention (主题教育 in 主题教育读书班, 内蒙古自治区党委 in
         内蒙古自治区党委统战部): mentions of their own; not places inside places."""
         tops = [c for c in chosen if not c.nested]
         have = {(c.i, c.j) for c in chosen}
+        inner = [(c.i, c.j) for c in chosen if c.nested]
         out = []
         for d in cands:
-            if d.rule != "dictionary" or (d.i, d.j) in have:
+            if (d.i, d.j) in have or any(d.i < b and a < d.j for a, b in inner):
+                continue  # a name found already, or one that overlaps a name found inside a title or quote
+            if d.rule in _HEAD_RULES and d.j - d.i >= 4 and self._heads_event(d, tops, norm[d.i:d.j]):
+                d.nested = True  # the body or session that begins an event's name: 自治区政协十三届一次会议|提案交办会
+                out.append(d)
+                have.add((d.i, d.j))
+                continue
+            if d.rule not in ("dictionary", "thought of a person"):
                 continue
             box = next((c for c in tops if c.i <= d.i and d.j <= c.j and (c.i, c.j) != (d.i, d.j)), None)
-            if box is None or box.rule == "dictionary" or box.rule.startswith("listed") or d.j == box.j:
+            if box is None or box.rule == "dictionary" and d.rule == "dictionary" or box.rule.startswith("listed") \
+                    or d.j == box.j:
                 continue  # inside a name of the graph, or inside an item of a list (a clause, not a name)
             if self.schema.is_a(d.cls, "Place") and (self.schema.is_a(box.cls, "Place") or d.i == box.i and not self.schema.is_a(box.cls, "Event")):
                 continue  # a place that begins a body's name is part of that name (内蒙古自治区政协), not of an event's
@@ -224,9 +293,32 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
             have.add((d.i, d.j))
         return resolve_nested(out)
 
+    def _brand_heads(self, norm: str, chosen: list[Candidate]) -> list[Candidate]:
+        """The idea a brand of work is named after is a concept of its own: 打造北疆文化品牌 -> 北疆文化."""
+        out = []
+        inner = [(c.i, c.j) for c in chosen if c.nested]
+        for c in chosen:
+            if c.nested or not c.rule.startswith("set up by") or not norm[c.i:c.j].endswith("品牌"):
+                continue
+            head = norm[c.i: c.j - 2]
+            if len(head) < 4 or re.search(_GENERIC_BRAND_HEAD, head) or any(c.i <= a < c.j for a, _b in inner):
+                continue
+            out.append(Candidate(c.i, c.j - 2, "Concept", "idea of a brand", 50, nested=True, name=head))
+        return out
+
+    def _heads_event(self, d: Candidate, tops: list[Candidate], name: str) -> bool:
+        box = next((c for c in tops if c.i == d.i and d.j < c.j), None)
+        if box is None or box.rule == "dictionary" or not self.schema.is_a(box.cls, "Event"):
+            return False
+        if self.schema.is_a(d.cls, "Event"):
+            return True
+        if d.cls in ("Organization", "OrganizationalUnit") or re.search(f"{_N}次", name):
+            return False  # a study group (理论中心组), or the ordinal of the meeting (十二次常委会): not a body
+        return self.schema.is_a(d.cls, "Organization") or self.schema.is_a(d.cls, "OrganizationalUnit")
+
 
 class MentionFinderView:
-    """The candidates of a finder inside part of the text (the content of a title)."""
+    """The candidates of a finder inside part of the text (the content of a title or of a quoted name)."""
 
     def __init__(self, finder: MentionFinder, text: str, offset: int):
         self.f, self.text, self.offset = finder, text, offset
@@ -239,6 +331,7 @@ class MentionFinderView:
                   or f.schema.is_a(c.cls, "OrganizationalUnit")]
         cands += f._collaborations(self.text)
         cands += [c for c in f._mechanisms(self.text, toks) if c.rule.startswith("set up by")]
+        cands += f._set_forms(self.text, toks)
         out = []
         cands = [c for c in cands if not (c.rule == "quote+word" and f.schema.is_a(c.cls, "Document"))]
         for c in resolve(cands):

@@ -25,7 +25,9 @@ from .ingest_forms import (
     MECHANISM_VERBS,
     PROGRAM_SUFFIXES,
     SITE_SUFFIXES,
+    NUM,
     Tokens,
+    _STOP_CHARS,
     _DOC_ONLY_VERBS,
     _DOC_SUFFIXES,
     _EVENT_ONLY_VERBS,
@@ -40,6 +42,17 @@ _VISIT_ACTS = r"(开展|进行|调研|考察|视察|观摩|参观|走访|督查|
 _PLACE_END = "盟|市|旗|县|区|苏木|乡|镇|街道|嘎查|村"
 #: words that begin a phrase about places, not a name: 各旗县, 全区, 基层, 有关地区
 _NOT_A_PLACE = r"(各|全|基层|有关|相关|本|该|我|这|此)"
+
+
+#: words after 一X一Y that say it is a way of working (一题一团队专项推进), and verbs before it (推行一事一议)
+_SET_FORM_AFTER = r"(专项|示范|工作|机制|模式|创建|活动|制度|行动|”)"
+_SET_FORM_BEFORE = r"(推行|实行|建立|开展|探索|实施|推进|坚持|落实|打造|创新|推广|“)$"
+#: kinds of activities: 学习培训活动, 宣传教育活动 are not names
+_GENERIC_ACTS = r"(学习|培训|宣传|调研|交流|教育|实践|志愿服务|文体|系列|专题|主题|各类|各项|相关)+"
+#: one-character names of provinces, as in 京津冀, 京蒙
+_PROVINCE_ABBR = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵黔云滇藏陕甘陇青宁新港澳"
+#: the last words of the names of honours
+_HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|示范点|示范基地|模范机关|模范单位|文明单位|标兵|优秀组织奖|奖)"
 
 
 class PhraseRules:
@@ -85,13 +98,15 @@ class PhraseRules:
             out.append(Candidate(i, j, cls, "event where 在…上", 70))
         # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
         heads = "|".join(sorted(EVENT_SUFFIXES + ("交办会", "交流会", "座谈会", "研讨会", "表彰大会"), key=len, reverse=True))
-        item = f"[^，。；：、“”《》\n]{{2,24}}(?:{heads})"
+        item = f"[^，。；：、“”《》\n]{{0,24}}(?:{heads})"
         for m in re.finditer(f"(?:召开|举办|举行|主持召开|组织召开)(?:了)?(一次|一场)?((?:{item}、)*{item})"
                              f"(?![\u4e00-\u9fff]{{0,2}}(?:上|中))", norm):
             x = m.start(2)
             for k, name in enumerate(m.group(2).split("、")):
                 i, j = x, x + len(name)
                 x = j + 1
+                if k == 0 and re.match(r"(各|全|这|此|该|本|有关|相关|多|若干)", name):
+                    break  # a list of kinds of events (各类专题讲座、讲堂、分享会), not of names
                 if len(name) < (5 if k == 0 else 3) or re.match(r"(各|全|这|此|该|本|有关|相关|了)", name) \
                         or re.search(r"[的在]", name):
                     continue
@@ -237,8 +252,10 @@ class PhraseRules:
                 if len(head) == 2 and a2 in toks.starts:
                     tk = toks.token(a2)
                     short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
+                # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
                 if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
-                        len(head) < 3 and not short_ok):
+                        len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
+                        last == "活动" and re.fullmatch(_GENERIC_ACTS, head)):
                     if n_item == 0:
                         break  # the named thing is not a name: nor are the items before it
                     continue
@@ -254,6 +271,78 @@ class PhraseRules:
             out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
         return out
 
+
+    # ------------------------------------------------------------ set forms of names
+    def _set_forms(self, norm: str, toks: Tokens) -> list[Candidate]:
+        """Names made by set forms of Chinese policy language.
+
+        * N个一 (六个一履职任务, 三个一) and 一X一Y (一题一团队, 一乡一品示范创建) when the words around say they
+          are ways of working: mechanisms;
+        * N项规定 (中央八项规定): rules;
+        * a leader's tour of a place (习近平总书记考察内蒙古时): an inspection tour;
+        * a body of thought named after a person (习近平新时代中国特色社会主义思想, 毛泽东思想): a concept;
+        * regions abbreviated by three or four provinces (京津冀协同发展): a region.
+        """
+        out = []
+        for m in re.finditer(f"(?<![第“0-9{NUM}])([两二三四五六七八九十]个一)(?![百千万批“”])"
+                             r"(?:([\u4e00-\u9fff]{0,4}?)(履职任务|任务|工作机制|机制|制度|要求|工作法))?", norm):
+            out.append(Candidate(m.start(), m.end(), self.classify(m.group(0), "Mechanism"), "numbered form", 58))
+        for m in re.finditer(r"(?<![一“])一([\u4e00-\u9fff])一([\u4e00-\u9fff]{1,2})", norm):
+            i = m.start()
+            j = m.end() if m.end() in toks.ends else m.end() - 1
+            if j not in toks.ends or len(m.group(2)) == 2 and j == m.end() - 1 and m.end() in toks.ends:
+                continue
+            word = norm[i:j]
+            if self.seg.tok.FREQ.get(word) or "，" in word:
+                continue  # an idiom of the dictionary (一心一意, 一点一滴)
+            after, before = norm[j: j + 4], norm[max(0, i - 2): i]
+            if not (re.match(_SET_FORM_AFTER, after) or re.search(_SET_FORM_BEFORE, before)):
+                continue
+            # the words of its kind that follow it: 一乡一品|示范创建
+            ext = re.match(r"(示范创建|示范|创建|模式|机制|制度|工作法|工程|行动)+", after)
+            if ext and re.search(r"(创建|模式|机制|制度|工作法|工程|行动)$", ext.group(0)) and (j + ext.end()) in toks.ends:
+                j += ext.end()
+            out.append(Candidate(i, j, self.classify(norm[i:j], "Mechanism"), "set form", 56))
+        for m in re.finditer(f"(中央)?([{NUM}]+)项规定", norm):
+            out.append(Candidate(m.start(), m.end(), "Rule", "numbered rules", 58))
+        for m in re.finditer(r"(总书记|主席|总理|委员长)(考察|视察)([\u4e00-\u9fff]{2,10}?)(?=时|期间)", norm):
+            k = toks.at[m.start()]
+            if toks.toks[k][0] == m.start():
+                k -= 1  # the person is the word before the title; else one word with it (习近平总书记)
+            if k >= 0 and toks.toks[k][0] < m.start() and (toks.toks[k][3].startswith("nr") or toks.toks[k][3] == "kg"
+                                                           or self.names.get(toks.toks[k][2])):
+                out.append(Candidate(toks.toks[k][0], m.end(), "InspectionTour", "leader's tour", 60))
+        for m in re.finditer(r"思想|理论", norm):
+            # the words before it, segmented apart (a longer name of the graph may hold them as one word)
+            a = max(0, m.start() - 20)
+            words = self.seg.tokens(norm[a: m.start()])
+            start = None
+            for s, e, w, p in reversed(words):
+                if p.startswith("nr"):
+                    start = a + s
+                    break
+                if p not in ("n", "ns", "nz", "a", "b", "t", "vn") or any(ch in _STOP_CHARS for ch in w):
+                    break
+            if start is not None:
+                out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
+        # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
+        for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
+            out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
+        for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
+            if m.start() in toks.starts and "Region" in self.schema.classes:
+                out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
+        return out
+
+    # ------------------------------------------------------------ honours conferred
+    def _honours(self, norm: str) -> list[Candidate]:
+        """Honours named without quotes after the verb that confers them: 被评为全国文明单位,
+        命名138个地区和单位为第九批全区民族团结进步示范区示范单位."""
+        out = []
+        name = f"([^，。；：“”《》、\\n]{{4,30}}?{_HONOUR_END})(?:荣誉称号|称号)?(?=[，。；、]|$)"
+        for pat in ("(?:被评为|获评|评为|荣获|授予|被命名为|命名为|被确定为)" + name, r"命名[^，。；“”\n]{0,24}?为" + name):
+            for m in re.finditer(pat, norm):
+                out.append(Candidate(m.start(1), m.end(1), "Honour", "honour conferred", 64))
+        return out
 
     # ------------------------------------------------------------ enumerations A、B、C等…媒体
     def _lists(self, norm: str, toks: Tokens, chosen: list[Candidate]) -> list[Candidate]:

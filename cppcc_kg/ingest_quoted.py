@@ -113,6 +113,8 @@ class QuotedNames:
                     s0 = self._event_start(norm, toks, qs)
                 out.append(Candidate(s0, qe + k, cls, "quote+word", 90, nested=nested,
                                      name=strip_name(norm[s0: qe + k])))
+                if not nested and len(content) >= 6 and not self.schema.is_a(cls, "Document"):
+                    out += self._inside_quote(norm, qs, qe)  # “完善委员联系界别群众制度机制 …”工作经验交流会
                 inner_cls = self.classify(content)
                 if inner_cls and any(self.schema.is_a(inner_cls, c) for c in ("Program", "Mechanism", "Event", "Concept")) \
                         and len(content) >= 4:
@@ -151,12 +153,28 @@ class QuotedNames:
                 continue
             if "的" in content and not self.schema.is_a(cls, "Event") and cls != "Honour":
                 continue
+            if norm[max(0, qs - 3): qs] == "新时代" and not pre and not self.schema.is_a(cls, "Honour"):
+                start = qs - 3  # 新时代“枫桥经验”: the age is part of the name
+            if not nested and len(content) >= 6 and self.schema.is_a(cls, "Event"):
+                out += self._inside_quote(norm, qs, qe)
             if cls == "Honour" and not pre:
                 start = self._honour_start(norm, toks, qs, trig)
+            elif trig == "创建" and before.endswith(trig) and not pre:
+                start = qs - len(trig)  # 创建“北疆模范机关”: the campaign is named by what it creates
             if start < qs:
                 out.append(Candidate(start, qe, cls, rule, 88, nested=nested, name=strip_name(norm[start:qe])))
             else:
                 out.append(Candidate(qs, qe, cls, rule, 88, nested=nested, name=content))
+        return out
+
+    def _inside_quote(self, norm: str, qs: int, qe: int) -> list[Candidate]:
+        """Names inside the quoted part of an event's or programme's name, as nested mentions."""
+        from .ingest_patterns import MentionFinderView
+        out = []
+        for c in MentionFinderView(self, norm[qs + 1: qe - 1], qs + 1).inner_candidates():
+            if c.rule not in ("dictionary", "quote+word", "quoted name") and c.j - c.i < qe - qs - 2:
+                c.nested = True
+                out.append(c)
         return out
 
     def _event_start(self, norm: str, toks: Tokens, qs: int) -> int:
@@ -225,6 +243,9 @@ class QuotedNames:
             if bad:
                 out = [c for c in out if not ((c.i, c.j) in quotes and c.rule in ("slogan", "numbered slogan"))]
             elif cls and cls in self.schema.classes:
+                if cls == "Concept" and len(tail) >= 4 and any(tail.endswith(h) for h, c in heads.items() if c == cls):
+                    # the kind of the things listed is a concept of its own: 等10个凝聚共识重点
+                    out.append(Candidate(m.end() - len(tail), m.end(), cls, "kind of a list", 60, name=tail))
                 for (a, b) in quotes:
                     if not any((c.i, c.j) == (a, b) for c in out):
                         out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))

@@ -12,45 +12,77 @@ left out until reviewed). :func:`load` reads them in that order and
 3. adds ``cppcc:pinyin`` (tone marks, one word per space) for the Chinese label
    of every entity.
 
-It keeps, for every triple, the files it came from, so that errors can name the
-file that defines an entity, and so that the graph can be written with one named
-graph per file (:func:`graph_iri`).
+Each file becomes canonical N-Triples (sorted, unique lines; blank nodes named in
+order of appearance), the form every later step reads: the exports merge these
+lines, and an Oxigraph store (:mod:`cppcc_kg.store`) holds them with one named
+graph per file (:func:`graph_iri`), so that SPARQL can say which file a triple
+comes from. The rdflib graph of older code (:attr:`Project.graph`) is made only
+when asked for.
+
+Incremental loading: the N-Triples of a file that passed the checks are kept in
+``ROOT/.cache/cppcc-kg/`` under the sha256 of the file (with its path and the
+parser's version); a file whose bytes did not change is not parsed or checked
+again. So is the pinyin of a label already seen. The cache only saves work: the
+results are byte for byte those of a clean load (tested), and ``cache=False`` (or
+``cppcc-kg build --no-cache``) ignores it.
 
 >>> to_pinyin("兴安盟")
 "xīng'ānméng"
 >>> graph_iri("graph/core.ttl")
 rdflib.term.URIRef('https://w3id.org/cppcc-kg/graph/graph/core.ttl')
+>>> canonical_ntriples(b'<http://e.org/b> <http://e.org/p> "2" .\\n<http://e.org/a> <http://e.org/p> "1" .', "x.ttl")
+b'<http://e.org/a> <http://e.org/p> "1" .\\n<http://e.org/b> <http://e.org/p> "2" .\\n'
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import math
+import os
 import re
-from collections import defaultdict
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .errors import (ProjectLayoutError, SourceChangedError, SourceMissingError,
                      SyntaxErrors, TurtleSyntaxError)
 from .namespaces import BASE, CPPCC, bind_prefixes
-from .syntax import check_no_blank_nodes, parse_turtle
+from .store import from_ox, graph_view, load_store, values
+from .syntax import _decode, check_no_blank_nodes, might_be_rdf12, parse_turtle, rdf12_features
 
 #: named graphs of the dataset: one per input file, ``{GRAPH_BASE}{relative path}``
 GRAPH_BASE = BASE + "graph/"
 #: the named graph that holds the generated pinyin
 PINYIN_GRAPH = URIRef(GRAPH_BASE + "pinyin")
+#: the cache folder, under the project root
+CACHE_DIR = Path(".cache") / "cppcc-kg"
+#: bump when the checks or the N-Triples form change, so that old cache entries are not used
+CACHE_VERSION = "1"
 
 Triple = tuple  # (subject, predicate, object) of rdflib terms
+
+_NT = ox.RdfFormat.N_TRIPLES
+_TTL = ox.RdfFormat.TURTLE
 
 
 def graph_iri(relpath: str) -> URIRef:
     """IRI of the named graph that holds the triples of the file *relpath*."""
     return URIRef(GRAPH_BASE + str(relpath))
+
+
+def rel_of_graph(iri: str) -> str | None:
+    """The relative path of the file whose named graph is *iri* (``None`` for the pinyin graph)."""
+    iri = str(iri)
+    if iri == str(PINYIN_GRAPH) or not iri.startswith(GRAPH_BASE):
+        return None
+    return iri[len(GRAPH_BASE):]
 
 
 @dataclass
@@ -63,63 +95,114 @@ class SourceText:
     defined_in: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Project:
-    """A loaded project: the merged graph and where each triple came from.
+# ---------------------------------------------------------------- N-Triples per file
 
-    Attributes
-    ----------
-    root : Path
-    graph : rdflib.Graph
-        Every triple of every file, plus the generated pinyin; prefixes bound.
-    files : dict
-        Relative path (posix) of each input file -> its triples, in file order.
-    pinyin : list
-        The generated ``cppcc:pinyin`` triples.
-    sources : dict
-        Source IRI -> :class:`SourceText`.
+def _sorted_lines(nt: bytes) -> bytes:
+    lines = set(nt.split(b"\n"))
+    lines.discard(b"")
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _bnode_prefix(rel: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", rel.removesuffix(".ttl")).strip("_") + "_b"
+
+
+def _renamed(quads, prefix: str):
+    """The triples of *quads* with blank nodes named ``{prefix}{n}`` in order of first appearance."""
+    names: dict[str, ox.BlankNode] = {}
+
+    def term(t):
+        if isinstance(t, ox.BlankNode):
+            b = names.get(t.value)
+            if b is None:
+                b = names[t.value] = ox.BlankNode(f"{prefix}{len(names)}")
+            return b
+        return t
+    for q in quads:
+        yield ox.Triple(term(q.subject), q.predicate, term(q.object))
+
+
+def canonical_ntriples(data: bytes | str, rel: str = "<string>", *, allow_blank_nodes: bool = True) -> bytes:
+    """Check *data* as strict Turtle 1.1 and return its triples as canonical N-Triples.
+
+    Lines are sorted and unique; blank nodes are named ``{file}_b{n}`` in the order
+    they first appear (the names of :func:`cppcc_kg.syntax.parse_turtle`).
+
+    Raises
+    ------
+    TurtleSyntaxError
+        ``rel:line:column`` of the first error: Turtle syntax, invalid UTF-8, RDF 1.2
+        syntax, or (unless *allow_blank_nodes*) a blank node.
     """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    text = None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        _decode(data, rel)  # raises with the position
+    try:
+        nt = ox.serialize(ox.parse(data, format=_TTL), format=_NT)
+    except SyntaxError as exc:
+        parse_turtle(data, rel)  # raises the same error, with its position and hint
+        raise  # pragma: no cover - parse_turtle always raises here
+    if might_be_rdf12(data):
+        text = data.decode("utf-8")
+        features = rdf12_features(text)
+        if features:
+            line, col, what = features[0]
+            raise TurtleSyntaxError(rel, line, col, what,
+                                    "write it as Turtle 1.1 (use an rdf:Statement node instead of triple terms).")
+    if b"_:" in nt:  # blank nodes (or a literal holding "_:")
+        if not allow_blank_nodes:
+            check_no_blank_nodes(text if text is not None else data, rel)
+        nt = ox.serialize(_renamed(ox.parse(data, format=_TTL), _bnode_prefix(rel)), format=_NT)
+    return _sorted_lines(nt)
 
-    root: Path
-    graph: Graph
-    files: dict[str, list[Triple]]
-    pinyin: list[Triple]
-    sources: dict[URIRef, SourceText]
-    _where: dict = field(default_factory=dict, repr=False)
 
-    def files_of(self, s, p=None, o=None) -> list[str]:
-        """Files (sorted) holding a triple matching (s, p, o); None is a wildcard."""
-        found = set()
-        for (ts, tp, to), files in self._where.get(s, {}).items():
-            if (p is None or tp == p) and (o is None or to == o):
-                found.update(files)
-        return sorted(found)
+class _Cache:
+    """Files under ``ROOT/.cache/cppcc-kg``; every write is atomic; a broken entry is a miss."""
 
-    def defined_in(self, node) -> list[str]:
-        """Files that give *node* its ``rdf:type`` (or, failing that, any triple about it)."""
-        return self.files_of(node, RDF.type) or self.files_of(node)
+    def __init__(self, root: Path, enabled: bool = True):
+        self.dir = Path(root) / CACHE_DIR
+        self.enabled = enabled
+        self.used: set[str] = set()
 
-    def dataset(self) -> Dataset:
-        """The project as an rdflib Dataset: one named graph per file, plus the pinyin graph."""
-        ds = Dataset()
-        bind_prefixes(ds)
-        for rel, triples in self.files.items():
-            g = ds.graph(graph_iri(rel))
-            for t in triples:
-                g.add(t)
-        g = ds.graph(PINYIN_GRAPH)
-        for t in self.pinyin:
-            g.add(t)
-        return ds
+    def key(self, rel: str, data: bytes) -> str:
+        h = hashlib.sha256(f"{CACHE_VERSION}\0{ox.__version__}\0{rel}\0".encode())
+        h.update(hashlib.sha256(data).digest())
+        return h.hexdigest()
 
-    def quads(self) -> Iterable[tuple]:
-        """(s, p, o, graph IRI) for every file triple and every pinyin triple."""
-        for rel, triples in self.files.items():
-            g = graph_iri(rel)
-            for s, p, o in triples:
-                yield s, p, o, g
-        for s, p, o in self.pinyin:
-            yield s, p, o, PINYIN_GRAPH
+    def get(self, name: str) -> bytes | None:
+        if not self.enabled:
+            return None
+        try:
+            data = (self.dir / name).read_bytes()
+        except OSError:
+            return None
+        self.used.add(name)
+        return data
+
+    def put(self, name: str, data: bytes) -> None:
+        if not self.enabled:
+            return
+        self.used.add(name)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, self.dir / name)
+        except OSError:  # a read-only checkout still builds, without a cache
+            self.enabled = False
+
+    def prune(self, suffix: str) -> None:
+        """Remove the entries ending with *suffix* that this load did not use."""
+        if not self.enabled or not self.dir.is_dir():
+            return
+        for p in self.dir.iterdir():
+            if p.name.endswith(suffix) and p.name not in self.used:
+                p.unlink(missing_ok=True)
 
 
 def project_files(root: Path) -> list[str]:
@@ -142,15 +225,15 @@ def project_files(root: Path) -> list[str]:
     return rels
 
 
-def _bnode_prefix(rel: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", rel.removesuffix(".ttl")).strip("_") + "_b"
-
-
-def read_files(root: Path, rels: list[str],
-               progress: Callable[[int, int, str], None] | None = None) -> dict[str, list[Triple]]:
-    """Parse every file of *rels* strictly; raise all syntax errors together."""
-    out: dict[str, list[Triple]] = {}
+def parse_files(root: Path, rels: list[str], *,
+                progress: Callable[[int, int, str], None] | None = None,
+                cache: _Cache | None = None, stats: dict | None = None) -> dict[str, bytes]:
+    """Check every file of *rels* strictly and return its canonical N-Triples; raise all syntax errors together."""
+    out: dict[str, bytes] = {}
     errors: list[TurtleSyntaxError] = []
+    stats = stats if stats is not None else {}
+    stats.setdefault("parsed", 0)
+    stats.setdefault("cached", 0)
     for i, rel in enumerate(rels):
         if progress:
             progress(i, len(rels), rel)
@@ -158,12 +241,21 @@ def read_files(root: Path, rels: list[str],
             data = (Path(root) / rel).read_bytes()
         except OSError as exc:
             raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
+        name = cache.key(rel, data) + ".nt" if cache is not None else None
+        nt = cache.get(name) if cache is not None else None
+        if nt is not None:
+            stats["cached"] += 1
+            out[rel] = nt
+            continue
         try:
-            out[rel] = parse_turtle(data, rel, bnode_prefix=_bnode_prefix(rel))
-            if rel.startswith("graph/"):
-                check_no_blank_nodes(data, rel)
+            nt = canonical_ntriples(data, rel, allow_blank_nodes=not rel.startswith("graph/"))
         except TurtleSyntaxError as exc:
             errors.append(exc)
+            continue
+        stats["parsed"] += 1
+        out[rel] = nt
+        if cache is not None:
+            cache.put(name, nt)
     if progress:
         progress(len(rels), len(rels), "")
     if len(errors) == 1:
@@ -172,6 +264,147 @@ def read_files(root: Path, rels: list[str],
         raise SyntaxErrors(errors)
     return out
 
+
+def triples_of(nt: bytes) -> list[Triple]:
+    """The triples of N-Triples bytes as rdflib terms, in order."""
+    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in ox.parse(nt, format=_NT)]
+
+
+def read_files(root: Path, rels: list[str],
+               progress: Callable[[int, int, str], None] | None = None) -> dict[str, list[Triple]]:
+    """Parse every file of *rels* strictly into rdflib triples; raise all syntax errors together."""
+    return {rel: triples_of(nt) for rel, nt in parse_files(root, rels, progress=progress).items()}
+
+
+class _Files(Mapping):
+    """Relative path -> list of rdflib triples, made from the N-Triples when first asked for."""
+
+    def __init__(self, nt: dict[str, bytes]):
+        self._nt = nt
+        self._done: dict[str, list] = {}
+
+    def __getitem__(self, rel: str) -> list[Triple]:
+        if rel not in self._done:
+            self._done[rel] = triples_of(self._nt[rel])
+        return self._done[rel]
+
+    def __iter__(self):
+        return iter(self._nt)
+
+    def __len__(self) -> int:
+        return len(self._nt)
+
+
+class Project:
+    """A loaded project: its files as N-Triples, the store, the sources, the pinyin.
+
+    Attributes
+    ----------
+    root : Path
+    nt : dict
+        Relative path (posix) of each input file, in load order -> its canonical N-Triples (bytes).
+    store : pyoxigraph.Store
+        One named graph per file (:func:`graph_iri`) and one for the pinyin (:data:`PINYIN_GRAPH`).
+    sources : dict
+        Source IRI -> :class:`SourceText`.
+    pinyin : list
+        The generated ``cppcc:pinyin`` triples (rdflib terms).
+    pinyin_nt : bytes
+        The same as canonical N-Triples.
+    stats : dict
+        ``parsed`` and ``cached`` files, ``pinyin_computed`` and ``pinyin_cached`` labels.
+    graph : rdflib.Graph
+        Every triple in memory, prefixes bound (made when first used: slow for millions of triples).
+    view : rdflib.Graph
+        The same triples read from :attr:`store` (nothing copied; read-only).
+    files : Mapping
+        Relative path -> its triples as rdflib terms (made when first used).
+    """
+
+    def __init__(self, root: Path, nt: dict[str, bytes], store: ox.Store | None = None):
+        self.root = Path(root)
+        self.nt = nt
+        self.store = store if store is not None else load_store({str(graph_iri(r)): b for r, b in nt.items()})
+        self.sources: dict[URIRef, SourceText] = {}
+        self.pinyin: list[Triple] = []
+        self.pinyin_nt = b""
+        self.stats: dict = {}
+        self._graph: Graph | None = None
+        self._view: Graph | None = None
+        self.files = _Files(nt)
+
+    def set_pinyin(self, triples: list[Triple]) -> None:
+        """Add the generated pinyin triples (to the store too)."""
+        self.pinyin = list(triples)
+        from .store import to_ox
+        self.pinyin_nt = _sorted_lines(ox.serialize([ox.Triple(*(to_ox(x) for x in t)) for t in self.pinyin],
+                                                    format=_NT))
+        load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self.store)
+        self._graph = None
+
+    def graphs(self) -> dict[str, bytes]:
+        """Graph IRI -> N-Triples of every named graph (the files, then the pinyin)."""
+        out = {str(graph_iri(rel)): nt for rel, nt in self.nt.items()}
+        out[str(PINYIN_GRAPH)] = self.pinyin_nt
+        return out
+
+    @property
+    def view(self) -> Graph:
+        if self._view is None:
+            self._view = graph_view(self.store)
+        return self._view
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            g = Graph()
+            bind_prefixes(g)
+            for nt in list(self.nt.values()) + [self.pinyin_nt]:
+                for t in triples_of(nt):
+                    g.add(t)
+            self._graph = g
+        return self._graph
+
+    def __len__(self) -> int:
+        """The number of distinct triples of the project (pinyin included)."""
+        return len(self.view)
+
+    def files_of(self, s, p=None, o=None) -> list[str]:
+        """Files (sorted) holding a triple matching (s, p, o); None is a wildcard."""
+        from .store import to_ox
+        found = {rel_of_graph(q.graph_name.value)
+                 for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)}
+        found.discard(None)
+        return sorted(found)
+
+    def defined_in(self, node) -> list[str]:
+        """Files that give *node* its ``rdf:type`` (or, failing that, any triple about it)."""
+        return self.files_of(node, RDF.type) or self.files_of(node)
+
+    def dataset(self) -> Dataset:
+        """The project as an rdflib Dataset: one named graph per file, plus the pinyin graph."""
+        ds = Dataset()
+        bind_prefixes(ds)
+        for rel in self.files:
+            g = ds.graph(graph_iri(rel))
+            for t in self.files[rel]:
+                g.add(t)
+        g = ds.graph(PINYIN_GRAPH)
+        for t in self.pinyin:
+            g.add(t)
+        return ds
+
+    def quads(self) -> Iterable[tuple]:
+        """(s, p, o, graph IRI) for every file triple and every pinyin triple."""
+        for rel in self.files:
+            g = graph_iri(rel)
+            for s, p, o in self.files[rel]:
+                yield s, p, o, g
+        for s, p, o in self.pinyin:
+            yield s, p, o, PINYIN_GRAPH
+
+
+# ---------------------------------------------------------------- entities and labels
 
 def entity_classes(graph: Graph) -> set:
     """``cppcc:Entity`` and all its subclasses (by ``rdfs:subClassOf*``)."""
@@ -188,6 +421,25 @@ def zh_labels(graph: Graph, node) -> list[str]:
     """The ``rdfs:label`` values of *node* tagged ``@zh`` (or a ``zh-…`` subtag), sorted."""
     return sorted(str(o) for o in graph.objects(node, RDFS.label)
                   if isinstance(o, Literal) and o.language and o.language.lower().split("-")[0] == "zh")
+
+
+ENTITY_ZH_LABELS = f"""
+SELECT DISTINCT ?e ?label WHERE {{
+  ?c <{RDFS.subClassOf}>* <{CPPCC.Entity}> . ?e a ?c .
+  OPTIONAL {{ ?e <{RDFS.label}> ?label FILTER (langMatches(lang(?label), "zh")) }}
+  FILTER (isIRI(?e))
+}}"""
+
+
+def entity_zh_labels(store: ox.Store) -> dict[str, list[str]]:
+    """Entity IRI -> its ``@zh`` labels (sorted), for every entity, in IRI order (store version of
+    :func:`entities` and :func:`zh_labels`)."""
+    out: dict[str, list[str]] = {}
+    for e, label in values(store, ENTITY_ZH_LABELS):
+        lst = out.setdefault(e, [])
+        if label:
+            lst.append(label)
+    return {e: sorted(out[e]) for e in sorted(out)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -268,10 +520,59 @@ def pinyin_triples(graph: Graph) -> list[Triple]:
     return out
 
 
+def _pinyin_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    parts = [CACHE_VERSION]
+    for pkg in ("jieba", "pypinyin"):
+        try:
+            parts.append(version(pkg))
+        except PackageNotFoundError:  # pragma: no cover
+            parts.append("?")
+    return "-".join(parts)
+
+
+def project_pinyin(labels: dict[str, list[str]], cache: _Cache | None = None,
+                   stats: dict | None = None) -> list[Triple]:
+    """The pinyin triples for *labels* (entity -> zh labels, as :func:`entity_zh_labels` gives),
+    using and updating the pinyin cache."""
+    stats = stats if stats is not None else {}
+    name = f"pinyin-{_pinyin_versions()}.json"
+    known: dict[str, str] = {}
+    if cache is not None:
+        raw = cache.get(name)
+        if raw:
+            try:
+                known = json.loads(raw)
+            except ValueError:
+                known = {}
+    computed = cached = 0
+    out = []
+    for e, lst in labels.items():
+        for label in lst:
+            p = known.get(label)
+            if p is None:
+                p = known[label] = to_pinyin(label)
+                computed += 1
+            else:
+                cached += 1
+            if p:
+                out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
+    stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
+    if cache is not None:
+        if computed:
+            used = {label for lst in labels.values() for label in lst}
+            cache.put(name, json.dumps({k: v for k, v in sorted(known.items()) if k in used},
+                                       ensure_ascii=False, indent=0).encode("utf-8"))
+        else:
+            cache.used.add(name)
+    return out
+
+
 def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]] | None = None
                   ) -> dict[URIRef, SourceText]:
     """Read the text of every ``cppcc:Source`` and check its sha256 and length.
 
+    *graph* may be any rdflib graph (the project's :attr:`Project.view` reads the store).
     Raises :class:`SourceMissingError` or :class:`SourceChangedError` naming every
     source that is missing or changed.
     """
@@ -279,10 +580,15 @@ def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]]
     where = where or (lambda node: [])
     out: dict[URIRef, SourceText] = {}
     missing, changed = [], []
+
+    def value(src, prop):
+        vals = sorted(graph.objects(src, prop), key=str)
+        return vals[0] if vals else None
+
     for src in sorted(s for s in graph.subjects(RDF.type, CPPCC.Source) if isinstance(s, URIRef)):
         files = where(src)
         described = f"{src} (described in {', '.join(files) or '?'})"
-        path = graph.value(src, CPPCC.localPath)
+        path = value(src, CPPCC.localPath)
         if path is None:
             missing.append(f"source {described} has no cppcc:localPath: add the path of its text")
             continue
@@ -298,10 +604,10 @@ def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]]
             continue
         problems = []
         sha = hashlib.sha256(data).hexdigest()
-        want_sha = graph.value(src, CPPCC.sha256)
+        want_sha = value(src, CPPCC.sha256)
         if want_sha is None or str(want_sha).lower() != sha:
             problems.append(f"sha256 is {sha}, recorded {want_sha}")
-        want_len = graph.value(src, CPPCC.characterCount)
+        want_len = value(src, CPPCC.characterCount)
         try:
             want_len_i = int(want_len) if want_len is not None else None
         except ValueError:
@@ -325,7 +631,7 @@ def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]]
 
 
 def load(root: Path | str = Path("."), *,
-         progress: Callable[[int, int, str], None] | None = None) -> Project:
+         progress: Callable[[int, int, str], None] | None = None, cache: bool = True) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -334,6 +640,8 @@ def load(root: Path | str = Path("."), *,
         The project root (with ``ontology.ttl``).
     progress : callable, optional
         Called as ``progress(done, total, relpath)`` while files are parsed.
+    cache : bool
+        Use ``ROOT/.cache/cppcc-kg`` to skip files (and pinyin) already checked.
 
     Returns
     -------
@@ -346,26 +654,20 @@ def load(root: Path | str = Path("."), *,
     """
     root = Path(root)
     rels = project_files(root)
-    files = read_files(root, rels, progress=progress)
-    graph = Graph()
-    bind_prefixes(graph)
-    where: dict = defaultdict(lambda: defaultdict(list))
-    for rel, triples in files.items():
-        for t in triples:
-            graph.add(t)
-            lst = where[t[0]][t]
-            if not lst or lst[-1] != rel:
-                lst.append(rel)
-    project = Project(root, graph, files, [], {}, where)
-    project.sources = check_sources(graph, root, where=project.defined_in)
-    project.pinyin = pinyin_triples(graph)
-    for t in project.pinyin:
-        graph.add(t)
+    c = _Cache(root, enabled=cache)
+    stats: dict = {}
+    nt = parse_files(root, rels, progress=progress, cache=c, stats=stats)
+    project = Project(root, nt)
+    project.stats = stats
+    project.sources = check_sources(project.view, root, where=project.defined_in)
+    project.set_pinyin(project_pinyin(entity_zh_labels(project.store), c, stats))
+    c.prune(".nt")
+    c.prune(".json")
     return project
 
 
 def load_project(root: Path | str = Path(".")) -> Graph:
-    """The merged graph of the project at *root*, with generated pinyin.
+    """The merged graph of the project at *root*, with generated pinyin (in memory, prefixes bound).
 
     Raises :class:`cppcc_kg.errors.KGError` subclasses on bad input.
     """

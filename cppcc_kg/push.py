@@ -74,7 +74,7 @@ def _ntriples_line(s, p, o) -> str:
 
 def dataset_lines(build_dir: str | Path = "build") -> list[tuple[str | None, list[str]]]:
     """``[(graph IRI or None, sorted N-Triples lines)]`` of the built dataset, default graph first."""
-    from .query import _read_quads, _TermCache, built_files
+    from .sparql_stores import _read_quads, _TermCache, built_files
 
     import pyoxigraph as ox
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from .sparql_guard import DEFAULT_MAX_QUERY_CHARS, QueryError, QueryRefused, check_query
+from .sparql_guard import DEFAULT_MAX_QUERY_CHARS, QueryError, check_query
 from .sparql_pool import PoolError, QueryTimeout, StoreSpec, WorkerPool
 from .sparql_results import MEDIA_TYPES, NotAcceptable, negotiate
 
@@ -370,7 +370,8 @@ def make_server(build_dir: str | Path = "build", *, host: str = "127.0.0.1", por
     ``port=0`` picks a free port (see ``server.server_address``). Close with
     :func:`shutdown`.
     """
-    from .query import built_files, query_library
+    from .query import query_library
+    from .sparql_stores import built_files
 
     if store not in ("memory", "oxigraph"):
         raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")

@@ -7,18 +7,23 @@ waits at most the time limit; if no answer came, it kills the worker (the query
 really stops, its CPU is freed), answers 503, and starts a fresh worker in the
 background. A slow query holds one worker; the others keep answering.
 
-Workers are started with the ``spawn`` method (a clean interpreter, never a fork
-of the threaded server) and load the dataset from the build files themselves.
+Workers are fresh interpreters (``python -m cppcc_kg.sparql_pool``, never a fork of
+the threaded server, and without re-importing the caller's ``__main__`` as
+multiprocessing's ``spawn`` would); each loads the dataset from the build files
+itself and talks to the server over a socket pair.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import queue
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from .errors import KGError
 
@@ -49,7 +54,7 @@ def _worker_main(conn, spec: StoreSpec) -> None:  # runs in the worker process
         import rdflib.plugins.sparql
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
-        from . import query as q
+        from . import sparql_stores as q
         from .sparql_guard import QueryInfo
 
         data = q._oxigraph_dataset(spec.files) if spec.store == "oxigraph" else q._rdflib_dataset(spec.files)
@@ -90,11 +95,13 @@ def _worker_main(conn, spec: StoreSpec) -> None:  # runs in the worker process
 
 
 class _Worker:
-    def __init__(self, ctx, spec: StoreSpec):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, spec), daemon=True, name="cppcc-kg-sparql-worker")
-        self.process.start()
-        child.close()
+    def __init__(self, spec: StoreSpec):
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen([sys.executable, "-m", "cppcc_kg.sparql_pool", str(theirs.fileno())],
+                                        pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send(spec)
         self.info: dict = {}
 
     def wait_ready(self, timeout: float) -> dict:
@@ -115,9 +122,9 @@ class _Worker:
     def kill(self) -> None:
         try:
             self.process.kill()
-        except (OSError, ValueError):
+            self.process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
             pass
-        self.process.join(5)
         self.conn.close()
 
 
@@ -137,7 +144,6 @@ class WorkerPool:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.spec, self.size, self.start_timeout = spec, size, start_timeout
-        self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -147,7 +153,7 @@ class WorkerPool:
 
     def start(self) -> dict:
         """Start the workers and wait until all have loaded the dataset; return what the first reported."""
-        workers = [_Worker(self._ctx, self.spec) for _ in range(self.size)]
+        workers = [_Worker(self.spec) for _ in range(self.size)]
         try:
             for w in workers:
                 info = w.wait_ready(self.start_timeout)
@@ -186,7 +192,7 @@ class WorkerPool:
         def spawn():
             delay = 1.0
             while not self._closed:
-                w = _Worker(self._ctx, self.spec)
+                w = _Worker(self.spec)
                 try:
                     w.wait_ready(self.start_timeout)
                 except PoolError:
@@ -245,5 +251,13 @@ class WorkerPool:
             except (OSError, ValueError):
                 pass
         for w in workers:
-            w.process.join(2)
+            try:
+                w.process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
             w.kill()
+
+
+if __name__ == "__main__":  # a worker: python -m cppcc_kg.sparql_pool FD
+    _conn = Connection(int(sys.argv[1]))
+    _worker_main(_conn, _conn.recv())

@@ -106,13 +106,19 @@ def rows(store: ox.Store, query: str, *, union: bool = True) -> list[dict]:
 def values(store: ox.Store, query: str, *, union: bool = True) -> list[tuple]:
     """The solutions of a SPARQL ``SELECT`` as tuples of plain strings (``''`` when unbound), fast.
 
-    IRIs and literals give their value (``str``), without datatype or language.
+    IRIs and literals give their value (``str``), without datatype or language; a blank
+    node gives ``_:`` and its label.
     """
     result = store.query(query, use_default_graph_as_union=union)
     n = len(result.variables)
     out = []
+    blank = ox.BlankNode
     for sol in result:
-        out.append(tuple("" if (v := sol[i]) is None else v.value for i in range(n)))
+        row = []
+        for i in range(n):
+            v = sol[i]
+            row.append("" if v is None else ("_:" + v.value if isinstance(v, blank) else v.value))
+        out.append(tuple(row))
     return out
 
 

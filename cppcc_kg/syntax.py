@@ -113,6 +113,26 @@ def rdf12_features(text: str) -> list[tuple[int, int, str]]:
     return [(*pos(i), _RDF12_WHAT[kind]) for kind, i, _ in _tokens(text) if kind in _RDF12_WHAT]
 
 
+_RDF12_MARKS = (b"<<", b">>", b"{|", b"~", b"--")
+_VERSION = re.compile(rb"version", re.IGNORECASE)
+
+
+def might_be_rdf12(data: bytes | str) -> bool:
+    """False when *data* certainly holds no RDF 1.2 syntax (none of its marks occurs anywhere).
+
+    A fast test on the raw text, so that :func:`rdf12_features` (a lexer in Python)
+    runs only on the rare files that might need it.
+
+    >>> might_be_rdf12(b'<http://e.org/a> <http://e.org/b> "x"@zh .')
+    False
+    >>> might_be_rdf12(b'<http://e.org/a> <http://e.org/b> "x"@en--ltr .')
+    True
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return any(mark in data for mark in _RDF12_MARKS) or _VERSION.search(data) is not None
+
+
 def blank_nodes(text: str) -> list[tuple[int, int, str]]:
     """Positions of the blank nodes written in Turtle *text*: [(line, column, token)].
 

@@ -8,12 +8,19 @@ Four checks, each returning a list of *problems* (plain dicts, see
   ``oa:TextPositionSelector`` (code points, end exclusive);
 * :func:`check_labels`: the ``@zh`` label of every entity occurs in a source text
   (the SHACL shapes cannot read the texts);
-* :func:`shacl_problems`: pySHACL with the shapes of ``ontology.ttl`` (advanced
-  mode, for the SPARQL constraints), on the merged graph (which includes the
-  ontology, so that ``rdfs:subClassOf`` is seen);
+* the SHACL shapes of ``ontology.ttl``, on the merged graph (which includes the
+  ontology, so that ``rdfs:subClassOf`` is seen), by one of two engines that report
+  the same problems (tested): :func:`fast_shacl_problems` (:mod:`cppcc_kg.fastshacl`,
+  the shapes compiled to SPARQL on Oxigraph, the default) or :func:`shacl_problems`
+  (pySHACL, advanced mode; ``cppcc-kg build --shacl-engine pyshacl``);
 * :func:`rule_problems`: the data rules ``rules/*.rq``, SPARQL ``SELECT`` queries
   that must return no rows, run on the dataset with one named graph per file
   (so a rule can see which file a triple comes from).
+
+The evidence and label checks read the project's Oxigraph store with a few SPARQL
+queries (:func:`evidence_problems`, :func:`label_problems`), so they stay fast on
+millions of triples; :func:`check_evidence` and :func:`check_labels` do the same on
+an rdflib graph.
 
 A problem names the thing to fix (IRI and labels), the rule it breaks and the
 file that defines the thing; :func:`format_problem` writes it for a person.
@@ -35,8 +42,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import InputError, ValidationError
-from .load import Project, entities, zh_labels
+from .load import Project, entities, entity_zh_labels, zh_labels
 from .namespaces import OA
+from .store import from_ox, to_ox, values
 
 #: how many problems a ValidationError message lists before summing up the rest
 MAX_LISTED = 40
@@ -188,6 +196,112 @@ def check_labels(graph: Graph, texts: dict, *, where: Callable | None = None) ->
     return out
 
 
+def _node(value: str):
+    """The rdflib term of a value of :func:`cppcc_kg.store.values` (``_:x`` is a blank node)."""
+    return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
+
+
+def _evidence_queries():
+    oa, rdf = str(OA), str(RDF)
+    return {
+        "annotations": f"SELECT DISTINCT ?a ?t WHERE {{ ?a <{oa}hasTarget> ?t . ?t <{oa}hasSelector> ?x }}",
+        "sources": f"SELECT DISTINCT ?t ?src WHERE {{ ?t <{oa}hasSelector> ?x ; <{oa}hasSource> ?src }}",
+        "positions": f"""SELECT ?t ?sel (MIN(?s) AS ?start) (MIN(?e) AS ?end) WHERE {{
+            ?t <{oa}hasSelector> ?sel . ?sel <{rdf}type> <{oa}TextPositionSelector> .
+            OPTIONAL {{ ?sel <{oa}start> ?s }} OPTIONAL {{ ?sel <{oa}end> ?e }} }} GROUP BY ?t ?sel""",
+        "quotes": f"""SELECT DISTINCT ?t ?sel ?exact WHERE {{
+            ?t <{oa}hasSelector> ?sel . ?sel <{rdf}type> <{oa}TextQuoteSelector> .
+            OPTIONAL {{ ?sel <{oa}exact> ?exact }} }}""",
+    }
+
+
+def evidence_problems(store: ox.Store, texts: dict, *, where: Callable | None = None) -> list[dict]:
+    """:func:`check_evidence` on an Oxigraph store (the union of its named graphs): the same problems.
+
+    *texts* maps a source IRI (str or URIRef) to its text or to a :class:`cppcc_kg.load.SourceText`.
+    """
+    where = where or (lambda node, pred=None: [])
+    q = _evidence_queries()
+    by_iri = {str(k): v for k, v in texts.items()}
+    annotations: dict[str, list[str]] = {}
+    for a, t in values(store, q["annotations"]):
+        annotations.setdefault(t, []).append(a)
+    sources: dict[str, list[str]] = {}
+    for t, src in values(store, q["sources"]):
+        sources.setdefault(t, []).append(src)
+    positions: dict[str, list[tuple]] = {}
+    for t, sel, start, end in values(store, q["positions"]):
+        positions.setdefault(t, []).append((sel, start, end))
+    quotes: dict[str, dict[str, list[str]]] = {}
+    for t, sel, exact in values(store, q["quotes"]):
+        lst = quotes.setdefault(t, {}).setdefault(sel, [])
+        if exact:
+            lst.append(exact)
+    out = []
+    for target in sorted(set(positions) | set(quotes) | set(sources)):
+        srcs, pos, quo = sources.get(target, []), positions.get(target, []), quotes.get(target, {})
+        if len(srcs) != 1 or len(pos) != 1 or len(quo) != 1:
+            continue  # the SHACL shapes report the missing or extra parts
+        focus = _node(min(annotations.get(target, [target])))
+        t_node = _node(target)
+        source = srcs[0]
+        src = by_iri.get(source)
+        if src is None:
+            out.append(problem("evidence", focus, f"the evidence is on {source}, which is not a cppcc:Source with a text",
+                               rule="quote == text[start:end]", files=where(t_node, OA.hasSource)))
+            continue
+        text = src if isinstance(src, str) else src.text
+        name = source if isinstance(src, str) else src.path
+        sel, start, end = pos[0]
+        start, end = _int(start), _int(end)
+        if start is None or end is None:
+            continue  # SHACL: oa:start and oa:end are integers
+        if not 0 <= start < end <= len(text):
+            out.append(problem("evidence", focus,
+                               f"the span {start}-{end} is outside the text of {name} (0-{len(text)})",
+                               rule="quote == text[start:end]", files=where(_node(sel), OA.start)))
+            continue
+        actual = text[start:end]
+        (qsel, exacts), = quo.items()
+        for exact in sorted(exacts):
+            if exact != actual:
+                out.append(problem(
+                    "evidence", focus,
+                    f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
+                    rule="quote == text[start:end]", files=where(_node(qsel), OA.exact)))
+    return out
+
+
+def label_problems(store: ox.Store, texts: dict, *, where: Callable | None = None,
+                   graph: Graph | None = None) -> list[dict]:
+    """:func:`check_labels` on an Oxigraph store: the same problems.
+
+    A label is looked for first in the sources that the entity's own evidence quotes,
+    then in all the others, so that a thousand sources cost little more than one.
+    """
+    where = where or (lambda node, pred=None: [])
+    by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
+    bodies = list(by_iri.values())
+    quoted: dict[str, set[str]] = {}
+    oa = str(OA)
+    for e, src in values(store, f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{oa}hasBody> ?e ; <{oa}hasTarget> ?t . "
+                                f"?t <{oa}hasSource> ?src }}"):
+        quoted.setdefault(e, set()).add(src)
+    out = []
+    for e, labels in entity_zh_labels(store).items():
+        own = [by_iri[s] for s in sorted(quoted.get(e, ())) if s in by_iri]
+        for label in labels:
+            if any(label in text for text in own) or any(label in text for text in bodies):
+                continue
+            node = URIRef(e)
+            out.append(problem(
+                "label", node, f"the Chinese label {label!r} does not occur in any source text: "
+                               "write the name exactly as the source does (other forms go in skos:altLabel)",
+                rule="label in source", path="rdfs:label", files=where(node, RDFS.label),
+                labels=_labels(graph, node) if graph is not None else []))
+    return out
+
+
 # ---------------------------------------------------------------- SHACL
 
 def _path_text(results: Graph, shapes: Graph, path, compact) -> str:
@@ -277,41 +391,50 @@ def shacl_problems(graph: Graph, shapes: Graph | None = None, *, where: Callable
     return out
 
 
-# ---------------------------------------------------------------- data rules
+#: fastshacl's component names -> SHACL's constraint components (as pySHACL reports them)
+_COMPONENTS = {"class": "Class", "languageIn": "LanguageIn", "SPARQL": "SPARQL"}
 
-def to_ox(term):
-    """An rdflib term as a pyoxigraph term.
 
-    >>> to_ox(Literal("甲", lang="zh"))
-    <Literal value=甲 language=zh>
+def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Graph | None = None,
+                        where: Callable | None = None) -> list[dict]:
+    """Validate with :mod:`cppcc_kg.fastshacl` and return the problems :func:`shacl_problems` would.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+        The data: the union of its named graphs (ontology included).
+    shapes : rdflib.Graph
+        The shapes graph.
+    ntriples : iterable of bytes
+        The same triples as N-Triples, as written (for the datatype checks).
+    graph : rdflib.Graph, optional
+        A graph to read labels and prefixes from (the project's view).
+    where : callable, optional
+        ``where(node)`` -> files that define the node.
+
+    Raises
+    ------
+    cppcc_kg.fastshacl.UnsupportedShape
+        When the shapes use a feature the fast engine does not implement.
     """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")
+    from . import fastshacl
+
+    where = where or (lambda node, pred=None: [])
+    compact = _compactor(graph) if graph is not None else (lambda iri: f"<{iri}>")
+    out = []
+    for v in fastshacl.validate(None, shapes, store=store, ntriples=ntriples):
+        focus = _node(v.focus)
+        comp = _COMPONENTS.get(v.component, v.component) + "ConstraintComponent"
+        shape = URIRef(v.shape) if not v.shape.startswith("_:") else BNode(v.shape[2:])
+        rule = _shape_name(shapes, shape, compact) + f" ({comp})"
+        path = ("^" + compact(v.path[1:])) if v.path.startswith("^") else (compact(v.path) if v.path else "")
+        value = compact(v.value) if v.value_kind == "iri" else v.value
+        out.append(problem("shacl", focus, v.message or "SHACL violation", rule=rule, path=path, value=value,
+                           files=where(focus), labels=_labels(graph, focus) if graph is not None else []))
+    return out
 
 
-def from_ox(term):
-    """A pyoxigraph term as an rdflib term (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
+# ---------------------------------------------------------------- data rules
 
 def store_of(quads) -> ox.Store:
     """An in-memory pyoxigraph Store holding *quads* ((s, p, o, graph) of rdflib terms)."""
@@ -376,8 +499,20 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
 
 # ---------------------------------------------------------------- all together
 
+#: the SHACL engines of :func:`validate`
+SHACL_ENGINES = ("auto", "fast", "pyshacl")
+
+
+def shapes_of(project: Project) -> Graph:
+    """The shapes graph: the triples of ``ontology.ttl``."""
+    shapes = Graph()
+    for t in project.files.get("ontology.ttl", []):
+        shapes.add(t)
+    return shapes
+
+
 def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = True,
-             progress: Callable[[str], None] | None = None) -> dict:
+             shacl_engine: str = "auto", progress: Callable[[str], None] | None = None) -> dict:
     """Run every check on *project*.
 
     Parameters
@@ -386,7 +521,13 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     rules_dir : Path, optional
         Folder of the data rules (default ``ROOT/rules``; skipped if absent).
     shacl : bool
-        Run pySHACL (the slowest check).
+        Check the SHACL shapes.
+    shacl_engine : {'auto', 'fast', 'pyshacl'}
+        ``fast``: the shapes compiled to SPARQL on the project's store
+        (:mod:`cppcc_kg.fastshacl`); ``pyshacl``: pySHACL on the graph in memory (slow:
+        seconds for one source, hours for a thousand); ``auto``: ``fast`` unless the
+        shapes use a feature it does not implement, then ``pyshacl``. Both report
+        the same problems (tests/test_fastshacl.py).
     progress : callable, optional
         Called with the name of each check as it starts.
 
@@ -394,26 +535,40 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     -------
     dict
         ``conforms`` (bool), ``problems`` (list of dicts, sorted), ``counts``
-        (problems per check), ``seconds`` (time per check) and ``rules`` (the
-        names of the rule files run).
+        (problems per check), ``seconds`` (time per check), ``rules`` (the
+        names of the rule files run) and ``shacl_engine`` (the engine used).
     """
-    graph = project.graph
+    from .fastshacl import UnsupportedShape, compile_shapes
+
+    if shacl_engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}: use one of {', '.join(SHACL_ENGINES)}")
+    view = project.view
     rules_dir = Path(rules_dir) if rules_dir is not None else project.root / "rules"
 
     def where(node, pred=None):
         return project.files_of(node, pred) if pred is not None else project.defined_in(node)
 
     checks = [
-        ("evidence", lambda: check_evidence(graph, project.sources, where=where)),
-        ("labels", lambda: check_labels(graph, project.sources, where=where)),
+        ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
+        ("labels", lambda: label_problems(project.store, project.sources, where=where, graph=view)),
     ]
+    engine = ""
     if shacl:
-        shapes = Graph()
-        for t in project.files.get("ontology.ttl", []):
-            shapes.add(t)
-        checks.append(("shacl", lambda: shacl_problems(graph, shapes, where=where)))
+        shapes = shapes_of(project)
+        engine = shacl_engine
+        if engine == "auto":
+            try:
+                compile_shapes(shapes)
+                engine = "fast"
+            except UnsupportedShape:
+                engine = "pyshacl"
+        if engine == "fast":
+            checks.append(("shacl", lambda: fast_shacl_problems(
+                project.store, shapes, list(project.graphs().values()), graph=view, where=where)))
+        else:
+            checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))
     if rules_dir.is_dir():
-        checks.append(("rules", lambda: rule_problems(store_of(project.quads()), rules_dir, graph=graph,
+        checks.append(("rules", lambda: rule_problems(project.store, rules_dir, graph=view,
                                                       where=where, root=project.root)))
     problems, seconds, counts = [], {}, {}
     for name, run in checks:
@@ -427,7 +582,7 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     problems.sort(key=lambda p: (p["files"], p["focus"], p["check"], p["rule"], p["path"], p["message"]))
     rules = sorted(p.name for p in rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
     return {"conforms": not problems, "problems": problems, "counts": counts, "seconds": seconds,
-            "rules": rules}
+            "rules": rules, "shacl_engine": engine}
 
 
 def raise_for_problems(report: dict, graph: Graph | None = None, *, max_listed: int = MAX_LISTED) -> None:

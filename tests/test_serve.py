@@ -669,6 +669,9 @@ def test_query_page_in_a_browser(server, built, tmp_path):
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     wait = WebDriverWait(d, 60, poll_frequency=0.05)
     try:
+        d.get("about:blank")
+        d.get_log("performance")  # what the browser loaded on its own before our page
+        d.get_log("browser")
         d.get(url(server, "/"))
         wait.until(lambda d: len(Select(d.find_element(By.ID, "examples")).options) > 15)
         # an example from the library: the firsts
