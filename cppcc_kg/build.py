@@ -3,7 +3,10 @@
 ``cppcc-kg build`` (and ``python build_graph.py``) runs :func:`build`:
 
 1. load every file strictly and check the sources (:func:`cppcc_kg.load.load`);
-2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`);
+   files that did not change since the last build are taken from the cache
+   ``ROOT/.cache/cppcc-kg`` instead of being parsed and checked again;
+2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`),
+   on the project's Oxigraph store;
 3. run the output stages of :data:`STAGES` into a temporary folder beside the
    output folder, then the summary;
 4. swap the temporary folder in place of the output folder.
@@ -13,7 +16,8 @@ On any error the output folder is left exactly as it was. Exit codes: 0 built,
 output stage failed (a bug or a missing dependency).
 
 A stage is one line of :data:`STAGES`: ``Stage(name, "module:function")``. The
-function is called as ``function(graph, out_dir, **kwargs)``, where *kwargs* are
+function is called as ``function(graph, out_dir, **kwargs)`` (*graph* is an rdflib
+view of the project's store, :attr:`cppcc_kg.load.Project.view`), where *kwargs* are
 those of its parameters named ``project``, ``entity_graph``, ``root``, ``report``
 or ``metrics`` (the ``frame`` returned by the ``metrics`` stage), filled in by the
 build. An ``optional`` stage is skipped when its module is not installed.
@@ -77,8 +81,8 @@ class _Context:
     @property
     def entity_graph(self):
         if self._entity_graph is None:
-            from .export import entity_graph_of
-            self._entity_graph = entity_graph_of(self.project.graph)
+            from .fastgraph import entity_graph
+            self._entity_graph = entity_graph(self.project.store, schema_graph=self.project.view)
         return self._entity_graph
 
     def value(self, name: str):
@@ -119,7 +123,7 @@ def _resolve(stage: Stage) -> Callable | None:
 def _run_stage(func: Callable, ctx: _Context):
     params = inspect.signature(func).parameters
     kwargs = {name: ctx.value(name) for name in _INJECTED if name in params}
-    return func(ctx.project.graph, ctx.out, **kwargs)
+    return func(ctx.project.view, ctx.out, **kwargs)
 
 
 # ---------------------------------------------------------------- the output folder
@@ -172,7 +176,7 @@ def swap_in(new: Path, out: Path) -> None:
 def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
           echo: Callable[[str], None] | None = None,
           progress: Callable[[int, int, str], None] | None = None,
-          stages: list[Stage] | None = None) -> dict:
+          stages: list[Stage] | None = None, shacl_engine: str = "auto", cache: bool = True) -> dict:
     """Build the project at *root* into *out_dir* (default ``ROOT/build``).
 
     Parameters
@@ -187,13 +191,18 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         ``progress(done, total, path)`` while files are parsed.
     stages : list of Stage, optional
         The output stages (default :data:`STAGES`).
+    shacl_engine : {'auto', 'fast', 'pyshacl'}
+        See :func:`cppcc_kg.validate.validate`.
+    cache : bool
+        Skip the files (and pinyin) already checked by an earlier build
+        (``ROOT/.cache/cppcc-kg``); the outputs are the same either way.
 
     Returns
     -------
     dict
         ``out`` (Path), ``summary`` (the dict of ``summary.json``), ``report``
-        (validation), ``seconds`` (per step) and ``stages`` (name -> ``ok`` or
-        ``skipped``).
+        (validation), ``seconds`` (per step), ``stages`` (name -> ``ok`` or
+        ``skipped``) and ``load`` (files parsed and taken from the cache).
 
     Raises
     ------
@@ -213,17 +222,19 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     check_out_dir(out)
 
     t0 = time.perf_counter()
-    project = load(root, progress=progress)
+    project = load(root, progress=progress, cache=cache)
     seconds["load"] = time.perf_counter() - t0
-    say(f"load      {len(project.files)} files, {len(project.graph)} triples, "
-        f"{len(project.sources)} source(s) checked ({seconds['load']:.1f} s)")
+    st = project.stats
+    say(f"load      {len(project.nt)} files ({st.get('parsed', 0)} parsed, {st.get('cached', 0)} unchanged), "
+        f"{len(project)} triples, {len(project.sources)} source(s) checked ({seconds['load']:.1f} s)")
 
     t0 = time.perf_counter()
-    report = validate(project)
+    report = validate(project, shacl_engine=shacl_engine)
     seconds["validate"] = time.perf_counter() - t0
-    say(f"validate  {', '.join(f'{k} {v:.1f} s' for k, v in report['seconds'].items())}: "
+    say(f"validate  {', '.join(f'{k} {v:.1f} s' for k, v in report['seconds'].items())}"
+        f"{' (SHACL: ' + report['shacl_engine'] + ')' if report.get('shacl_engine') else ''}: "
         f"{'OK' if report['conforms'] else str(len(report['problems'])) + ' problem(s)'}")
-    raise_for_problems(report, project.graph)
+    raise_for_problems(report, project.view)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -252,7 +263,9 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
             status[stage.name] = "ok"
             seconds[stage.name] = time.perf_counter() - t0
             say(f"{stage.name:<9} done ({seconds[stage.name]:.1f} s)")
-        summary = write_summary(project.graph, tmp, project=project, report=report, stages=status)
+        t0 = time.perf_counter()
+        summary = write_summary(project.view, tmp, project=project, report=report, stages=status)
+        seconds["summary"] = time.perf_counter() - t0
         for f in tmp.iterdir():  # some writers create their files 0600 (mkstemp)
             if f.is_file():
                 os.chmod(f, 0o644)
@@ -260,7 +273,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status}
+    return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
+            "load": dict(project.stats)}
 
 
 # ---------------------------------------------------------------- command line
@@ -317,8 +331,13 @@ def short_summary(result: dict) -> str:
               show_default=True, help="The project root (with ontology.ttl, sources/ and graph/).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="The output folder (default: ROOT/build). It is replaced only if the build succeeds.")
+@click.option("--shacl-engine", type=click.Choice(["auto", "fast", "pyshacl"]), default="auto", show_default=True,
+              help="SHACL engine: fast (shapes compiled to SPARQL on Oxigraph), pyshacl, or auto "
+                   "(fast unless the shapes use a feature it lacks). Both report the same problems.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse and check every file again, ignoring ROOT/.cache/cppcc-kg (the outputs are the same).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def command(root: Path, out_dir: Path | None, quiet: bool) -> None:
+def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, quiet: bool) -> None:
     """Load, check, validate and export the graph into build/.
 
     \b
@@ -331,13 +350,15 @@ def command(root: Path, out_dir: Path | None, quiet: bool) -> None:
     Example:
         cppcc-kg build
         cppcc-kg build --root . --out /tmp/build --quiet
+        cppcc-kg build --shacl-engine pyshacl --no-cache
     """
     def echo(msg: str) -> None:
         click.echo(msg, err=True)
 
     try:
         result = build(root, out_dir, echo=None if quiet else echo,
-                       progress=None if quiet else progress_display())
+                       progress=None if quiet else progress_display(),
+                       shacl_engine=shacl_engine, cache=not no_cache)
     except KGError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(exc.exit_code)

@@ -3,21 +3,21 @@
 A mention is a span of the normalised text (see :mod:`cppcc_kg.ingest_text`) with a
 proposed class. Mentions come from general patterns, not from lists of names:
 
-* titles in 《》 (documents, newspapers and magazines by their last word);
-* quoted names of programmes, campaigns, brands and honours (“…”, with the word that
-  follows them: “…”工程, “…”委员工作室, “…”评选活动), when the words around them say
-  they are names;
-* organizations and bodies by their last word (…政协, …委员会, …党委, …党组, …政府,
-  …法院, …部, …厅, …局, …办, …中心, …组, …院, newspapers …报), extended to the left
-  over the words of the name (a segmenter with the graph's names in its dictionary
-  says where words begin and which words are verbs);
-* places by their forms (…盟, …市, …旗, …县, …区, …苏木, …乡, …镇, …街道, …嘎查, …村)
-  and the places visited (赴/深入/走进 X 调研);
-* events (…会议, …会, …展, …班, …论坛, …活动) when an ordinal, a date, a quote or a verb
-  such as 召开/举办 says they are events;
-* mechanisms set up by a verb (建立/完善/推行 … 机制/制度/体系/平台);
-* names of the graph (labels and aliases) found as they are;
-* items of an enumeration that ends with the kind of thing listed (A、B、C等…媒体).
+* titles in 《》 (documents, newspapers and magazines by their last word), and
+  quoted names (“…”, with the word that follows them: “…”工程, “…”委员工作室, “…”评选活动;
+  “…”品牌 names the brand “…”), when the words around them say they are names
+  (:mod:`cppcc_kg.ingest_quoted`);
+* organizations, bodies, places and events by their last word (…政协, …委员会, …局,
+  …办公室, …报; …盟, …市, …旗, …镇, …嘎查; …会议, …论坛, …班), extended to the left over
+  the words of the name: a segmenter with the graph's names in its dictionary says
+  where words begin and which words are verbs (:mod:`cppcc_kg.ingest_named`);
+* names that the phrase around them carries: ordinal meetings, events held (召开/举办 …),
+  places visited (赴A、B、C调研) or where an event is held (在X召开), mechanisms set up by
+  a verb (建立/完善/推行 … 机制/制度/体系/平台), honours conferred (被评为/命名…为 …),
+  set forms (N个一, 一X一Y, N项规定, 党的N大), enumerations that end with the kind of
+  thing listed (A、B、C等…媒体) (:mod:`cppcc_kg.ingest_phrases`);
+* names of the graph (labels and aliases) found as they are, and the names of the
+  document found once and again wherever they recur (this module).
 
 The class of a name comes from its last word: first the table :data:`cppcc_kg.ingest_forms.SUFFIX_CLASSES`
 then the Chinese words of the ontology's classes

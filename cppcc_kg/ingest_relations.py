@@ -194,7 +194,6 @@ def sentence_relations(schema: Schema, nt: NormalizedText, mentions: list[Mentio
     *classes* maps each entity IRI to its class (local name), for the domain and range checks.
     """
     out: list[Relation] = []
-    norm = nt.norm
     # mentions by normalised start
     inv = {}
     for idx, p in enumerate(nt.pos[:-1]):
