@@ -63,7 +63,9 @@ SUFFIX_CLASSES: dict[str, str] = {
     "要点": "Plan", "工作要点": "Plan", "工程": "Program", "计划": "Program", "行动": "Program", "品牌": "Program", "协作": "Collaboration",
     "要求": "Concept", "总要求": "Concept", "思路": "Concept", "总体思路": "Concept", "经验": "Concept",
     "机制": "Mechanism", "体系": "Mechanism", "格局": "Mechanism", "平台": "Mechanism", "制度": "Rule",
-    "工作室": "Platform", "工作站": "Platform", "委员之家": "Platform", "议事厅": "Platform",
+    "工作室": "Platform", "工作站": "Platform", "委员之家": "Platform", "议事厅": "Platform", "联络站": "Platform",
+    "服务站": "Platform", "模式": "Mechanism", "战略": "Concept", "专项监督": "Program", "民主监督": "Program",
+    "党支部": "OrganizationalUnit",
     # events
     "会议": "Meeting", "全体会议": "PlenarySession", "大会": "Conference", "论坛": "Conference",
     "峰会": "Conference", "推进会": "Conference", "协商会": "Conference", "报告会": "Conference",
@@ -81,7 +83,7 @@ ORG_SUFFIXES = ("政协", "委员会", "常务委员会", "常委会", "专委�
                 "办公厅", "办公室", "统战部", "宣传部", "组织部", "纪委", "工委", "行署", "机关", "中心", "专班", "小组",
                 "工作组", "书画院", "研究院", "学会", "协会", "联合会", "商会", "工商联", "大学", "学院", "党校",
                 "公司", "集团", "银行", "医院", "部", "厅", "局", "办", "院", "组", "报", "日报", "网", "界别", "人大",
-                "网站", "公众号", "客户端")
+                "网站", "公众号", "客户端", "党支部")
 PLACE_SUFFIXES = ("盟", "市", "旗", "县", "区", "新区", "苏木", "乡", "镇", "街道", "嘎查", "村", "社区", "自治区", "省",
                   "州")
 SITE_SUFFIXES = ("遗址", "馆", "产业园", "园区", "园", "基地", "景区", "广场", "社区", "村", "嘎查", "中心", "农场",
@@ -91,15 +93,16 @@ EVENT_SUFFIXES = ("全体会议", "会议", "大会", "论坛", "峰会", "交�
                   "培训会", "读书会", "评审会", "表彰大会", "运动会", "笔会", "培训班", "读书班", "研讨班", "学习班",
                   "专题班", "轮训班", "讲座", "讲堂", "书画展", "作品展", "主题展", "展览", "展", "活动", "评选",
                   "演出", "大赛", "比赛", "晚会")
-MECHANISM_SUFFIXES = ("机制", "制度", "体系", "平台", "格局", "工作室", "工作站", "委员之家", "议事厅")
+MECHANISM_SUFFIXES = ("机制", "制度", "体系", "平台", "格局", "工作室", "工作站", "委员之家", "议事厅", "联络站", "服务站",
+                      "模式")
 PROGRAM_SUFFIXES = ("工程", "计划", "行动", "品牌")
 
 #: Verbs after which a mechanism or programme is named (建立X机制, 打造X品牌).
-MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范",
+MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
 _EVENT_ONLY_VERBS = ("举办", "组织", "举行")
 _DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
-_DOC_SUFFIXES = ("规划", "工作要点", "要点", "实施方案", "工作方案", "意见", "办法", "规定")
+_DOC_SUFFIXES = ("规划", "工作要点", "要点", "实施方案", "工作方案", "意见", "办法", "规定", "工作报告", "报告")
 #: Verbs that say the next name is an event (召开X会议).
 EVENT_VERBS = ("召开", "举办", "举行", "主办", "承办", "开展", "组织", "参加", "出席", "列席", "启动", "开幕", "闭幕",
                "在", "于")
@@ -145,9 +148,10 @@ _GENERIC_TWO = {"干部", "全部", "开局", "格局", "布局", "总部", "举
                 "大院", "法院", "医院", "学院", "剧院", "影院", "庭院", "报告", "汇报", "简报", "情报", "画报",
                 "一组", "分组", "编组", "机组", "重组", "改组", "上网", "电网", "联网"}
 #: which words may precede a last word: place names only, places and bodies, or any noun
-_ORG_PREFIX_MODE = {"政协": "place", "党委": "org", "政府": "org", "人民政府": "place", "人大": "place", "行署": "place",
+_ORG_PREFIX_MODE = {"市委": "place", "盟委": "place", "旗委": "place", "县委": "place", "区委": "place", "省委": "place",
+                    "政协": "place", "党委": "org", "政府": "org", "人民政府": "place", "人大": "place", "行署": "place",
                     "法院": "place", "检察院": "place", "委员会": "noun", "党组": "org", "常委会": "org",
-                    "常务委员会": "org", "专委会": "org", "主席会议": "org", "办公厅": "org", "办公室": "org", "机关": "org", "工委": "org",
+                    "常务委员会": "org", "专委会": "org", "主席会议": "org", "办公厅": "org", "办公室": "org", "党支部": "org", "机关": "org", "工委": "org",
                     "统战部": "org", "宣传部": "org", "组织部": "org", "纪委": "org", "报": "noun", "日报": "noun", "网": "noun"}
 #: bare forms of a body that name it by its level (resolved from the context of the document)
 _BARE_BODIES = {"政府常务会议", "盟委", "市委", "旗委", "县委", "区委", "省委", "行署", "工商联", "九三学社", "民革", "民盟", "民建", "民进",

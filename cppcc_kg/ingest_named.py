@@ -41,8 +41,15 @@ from .ingest_forms import (
 
 #: last words of the bodies of a government or party committee named with their level (市发展改革委)
 _LEVEL_BODY_WORDS = ("委", "局", "厅", "办", "办公室", "委员会", "中心")
+#: verbs and words after which a list of bodies begins: 邀请县发展和改革局、县农牧局
+_WITH_BODIES = "邀请|会同|联合|协调|组织|督促|指导|支持|由|与|同|向|对"
 #: level words that begin the name of a body of that level
 _LEVEL_WORDS = r"(自治区|省|市|盟|州|旗|县|区)"
+#: a body of a level at the start of a clause or of a list: 市发展改革委, (邀请)县发展和改革局
+_LEVEL_BODY = re.compile(
+    "(?:" + "|".join(f"(?<={w})" for w in ("[，。；：、（）“”\\s]",) + tuple(_WITH_BODIES.split("|"))) + "|^)"
+    + _LEVEL_WORDS + "([\u4e00-\u9fff]{2,10}?)(" + "|".join(sorted(_LEVEL_BODY_WORDS, key=len, reverse=True)) + ")"
+    + "(?=[，。；：、（）“”\\s和及与等]|负责|主要|有关|相关|党组|联合|共同|召开|举办|印发|$)")
 
 
 class NamesByForm:
@@ -102,7 +109,7 @@ class NamesByForm:
                 start -= 1  # a body sent to another: 驻政协机关纪检监察组
             name = norm[start:e]
             # a full name of a CPPCC committee inside: start there (代表|政协岳阳市第九届委员会)
-            full = re.search(f"政协[\u4e00-\u9fff]{{2,12}}?(第{_N}届)?委员会", name)
+            full = re.search(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{_N}届)?委员会", name)
             if full and full.start() > 0:
                 start += full.start()
                 name = norm[start:e]
@@ -214,8 +221,8 @@ class NamesByForm:
                 start = s  # 内蒙古各级政协, 自治区三级政协
                 k -= 1
                 continue
-            if w in _STOP_CHARS or w in _STOP_WORDS:
-                break
+            if w in _STOP_CHARS or w in _STOP_WORDS or len(w) > 2 and w[-2:] in _STOP_WORDS:
+                break  # 的, 组织, 紧紧围绕
             if p == "m" or (p in ("t", "mq") and re.search(r"[0-9一二三四五六七八九十]", w)):
                 # numbers: an ordinal (第九届, 十三届, 2023年) belongs to the name; a count (三个) ends it after itself
                 if re.fullmatch(f"第?{_N}届|\\d{{4}}年|{_N}届|第{_N}", w) or (
@@ -253,14 +260,34 @@ class NamesByForm:
         """Bodies named by their level and what they do, at the start of a clause or an item of a list:
         市发展改革委, 县住房和城乡建设局, 盟工商联 (the segmenter often cuts these names into verbs)."""
         out = []
-        words = "|".join(sorted(_LEVEL_BODY_WORDS, key=len, reverse=True))
-        pat = re.compile(f"(?:(?<=[，。；：、（）“”\\s])|^){_LEVEL_WORDS}([\u4e00-\u9fff]{{2,10}}?)({words})"
-                         f"(?=[，。；：、（）“”\\s和及与等]|负责|主要|有关|相关|党组|联合|共同|召开|举办|印发|$)")
+        pat = _LEVEL_BODY
         for m in pat.finditer(norm):
             middle = m.group(2)
             if re.search(r"(政协|党委|政府|人大|的|在|是|了|和$)", middle) or middle.startswith(("委", "政")):
                 continue
             out.append(Candidate(m.start(), m.end(), self.classify(m.group(0), "StateOrgan"), "body of a level", 62))
+        return out
+
+    # ------------------------------------------------------------ 盟政协文化文史和学习委员会: special committees
+    def _special_committees(self, norm: str, toks: Tokens) -> list[Candidate]:
+        """The committees of a CPPCC named by their field: 赤峰市政协提案委员会, 盟政协文化文史和学习委员会 (the
+        field may hold verbs and 和, which end other names)."""
+        out = []
+        for m in re.finditer(r"政协([\u4e00-\u9fff]{2,12}?)委员会", norm):
+            field = m.group(1)
+            if re.search(r"(的|在|是|了|召开|举办|举行|组织|第[0-9一二三四五六七八九十]+届|常务|主席)", field) \
+                    or re.search(f"({_LEVEL_WORDS[1:-1]}|自治州|自治区)$", field) or field.startswith(("委员", "各")):
+                continue  # a clause, the committee itself (政协岳阳市委员会) or its members
+            x = m.start()
+            tok = toks.token(x)
+            if tok is not None and tok[0] < x and tok[2].endswith("政协"):
+                x = tok[0]  # the committee is one word of the dictionary (内蒙古自治区政协)
+            start = self._extend_left(norm, toks, x, max_len=12, mode="place")
+            if start == m.start() and m.start() > 0 and re.match(_LEVEL_WORDS, norm[m.start() - 1]) and not (
+                    m.start() > 1 and is_cjk(norm[m.start() - 2]) and norm[m.start() - 2] not in _WITH_BODIES):
+                start -= 1  # 县|政协提案委员会: the level word alone
+            out.append(Candidate(start, m.end(), "SpecialCommittee" if "SpecialCommittee" in self.schema.classes
+                                 else "OrganizationalUnit", "special committee", 64))
         return out
 
     # ------------------------------------------------------------ 市委市政府, 党委政府: two bodies

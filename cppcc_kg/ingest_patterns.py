@@ -224,6 +224,7 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
         cands += self._sectors(norm)
         cands += self._joint_bodies(norm)
         cands += self._level_bodies(norm)
+        cands += self._special_committees(norm, toks)
         cands += self._set_forms(norm, toks)
         cands += self._honours(norm)
         cands = self._quote_lists(norm, cands)
@@ -276,11 +277,12 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
             if (d.i, d.j) in have or any(d.i < b and a < d.j for a, b in inner):
                 continue  # a name found already, or one that overlaps a name found inside a title or quote
             if d.rule in _HEAD_RULES and d.j - d.i >= 4 and self._heads_event(d, tops, norm[d.i:d.j]):
-                d.nested = True  # the body or session that begins an event's name: 自治区政协十三届一次会议|提案交办会
+                d.nested = True  # the body or session that begins an event's or a document's name:
+                # 自治区政协十三届一次会议|提案交办会, 政协X旗第十一届委员会常务委员会|工作报告
                 out.append(d)
                 have.add((d.i, d.j))
                 continue
-            if d.rule not in ("dictionary", "thought of a person"):
+            if d.rule not in ("dictionary", "thought of a person", "region of provinces"):
                 continue
             box = next((c for c in tops if c.i <= d.i and d.j <= c.j and (c.i, c.j) != (d.i, d.j)), None)
             if box is None or box.rule == "dictionary" and d.rule == "dictionary" or box.rule.startswith("listed") \
@@ -308,12 +310,14 @@ class MentionFinder(QuotedNames, NamesByForm, PhraseRules):
 
     def _heads_event(self, d: Candidate, tops: list[Candidate], name: str) -> bool:
         box = next((c for c in tops if c.i == d.i and d.j < c.j), None)
-        if box is None or box.rule == "dictionary" or not self.schema.is_a(box.cls, "Event"):
-            return False
+        if box is None or box.rule == "dictionary" or not (self.schema.is_a(box.cls, "Event") or (
+                self.schema.is_a(box.cls, "Document") and box.rule != "title")):
+            return False  # (the names inside a title in 《》 are found apart)
         if self.schema.is_a(d.cls, "Event"):
-            return True
-        if d.cls in ("Organization", "OrganizationalUnit") or re.search(f"{_N}次", name):
-            return False  # a study group (理论中心组), or the ordinal of the meeting (十二次常委会): not a body
+            return self.schema.is_a(box.cls, "Event")
+        if d.cls in ("Organization", "OrganizationalUnit") or re.search(f"{_N}次", name) or name.startswith("第"):
+            return False  # a study group (理论中心组), the ordinal of the meeting (十二次常委会) or of the event
+            # (第五届兴安盟政协书画摄影展): not a body
         return self.schema.is_a(d.cls, "Organization") or self.schema.is_a(d.cls, "OrganizationalUnit")
 
 

@@ -62,7 +62,8 @@ class PhraseRules:
     def _structured(self, norm: str, toks: Tokens) -> list[Candidate]:
         out = []
         # 政协X市第九届委员会(常务委员会)
-        for m in re.finditer(f"政协[\u4e00-\u9fff]{{2,12}}?(第{_N}届)?委员会(常务委员会|常委会)?", norm):
+        for m in re.finditer(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{_N}届)?委员会"
+                             f"(常务委员会|常委会)?", norm):
             cls = "StandingCommittee" if m.group(2) else "CPPCCCommittee"
             out.append(Candidate(m.start(), m.end(), cls, "cppcc full name", 75))
         # meetings with an ordinal: 第9次会议, 五届二十三次主席会议, 十三届二次会议, 2023年第9次会议
@@ -151,12 +152,19 @@ class PhraseRules:
                 items[-1:] = [(a, a + jm.start()), (a + jm.end(), b)]
             for (i, j) in items:
                 out += self._venue(norm, toks, i, j)
-        # where an event is held: 在鲁北镇隆重开幕, 在赤峰市召开
-        for m in re.finditer(r"在([^在，。；：、！？\n（）“”《》]{2,12}?)(?=(?:隆重)?(?:召开|举行|举办|开幕|开班|启动))", norm):
-            i, j = m.span(1)
-            name = m.group(1)
-            if i in toks.starts and re.search(f"({_PLACE_END})$", name) and not re.match(_NOT_A_PLACE, name):
-                out.append(Candidate(i, j, self.classify(name, "Place", within="Place"), "venue", 57))
+        # where something is held or set up: 在鲁北镇隆重开幕, 在赤峰市召开, 在A镇、B镇设立…
+        item = r"[^在，。；：、！？\n（）“”《》]{2,12}?"
+        for m in re.finditer(f"在((?:{item}、)*{item})(?=(?:隆重)?(?:召开|举行|举办|开幕|开班|启动|设立|建立|成立|建成))",
+                             norm):
+            if m.start(1) not in toks.starts:
+                continue
+            x = m.start(1)
+            for name in m.group(1).split("、"):
+                i, j = x, x + len(name)
+                x = j + 1
+                if re.search(f"({_PLACE_END})$", name) and not re.match(_NOT_A_PLACE, name) \
+                        and name not in _GENERIC_PLACE_WORDS:
+                    out.append(Candidate(i, j, self.classify(name, "Place", within="Place"), "venue", 57))
         return out
 
     def _venue(self, norm: str, toks: Tokens, i: int, j: int) -> list[Candidate]:
@@ -303,6 +311,18 @@ class PhraseRules:
             if ext and re.search(r"(创建|模式|机制|制度|工作法|工程|行动)$", ext.group(0)) and (j + ext.end()) in toks.ends:
                 j += ext.end()
             out.append(Candidate(i, j, self.classify(norm[i:j], "Mechanism"), "set form", 56))
+        # the thinking, expositions and decisions of a leader or the Central Committee on a subject
+        for m in re.finditer(r"(总书记|同志|中共中央|党中央)关于([^，。；：“”《》\n]{2,30}?)的"
+                             r"(重要思想|重要论述|重大决策部署|重大决策|决策部署)", norm):
+            start = m.start()
+            if m.group(1) in ("总书记", "同志"):
+                k = toks.at[m.start()]
+                if toks.toks[k][0] == m.start():
+                    k -= 1
+                if k < 0 or not (toks.toks[k][3].startswith("nr") or self.names.get(toks.toks[k][2])):
+                    continue
+                start = toks.toks[k][0]
+            out.append(Candidate(start, m.end(), "Concept", "thinking on a subject", 58))
         for m in re.finditer(f"(中央)?([{NUM}]+)项规定", norm):
             out.append(Candidate(m.start(), m.end(), "Rule", "numbered rules", 58))
         for m in re.finditer(r"(总书记|主席|总理|委员长)(考察|视察)([\u4e00-\u9fff]{2,10}?)(?=时|期间)", norm):

@@ -30,7 +30,7 @@ from .ingest_forms import (
 
 
 #: words after a quote that say it names a brand of work: “…”品牌, “…”履职品牌, “…”工作品牌
-_BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,4}品牌$")
+_BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 #: words after a quote that say it names a way of working: “师傅带徒弟”的方法, “…”模式
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
@@ -84,11 +84,14 @@ class QuotedNames:
                 tail = tail_m.group(0)
                 for k in range(len(tail), 0, -1):
                     piece = tail[:k]
-                    if any(ch in _TAIL_STOP_CHARS for ch in piece):
-                        continue
                     if (qe + k) not in toks.ends and (qe + k) != len(norm) and norm[qe + k] not in "上中":
                         continue
-                    if any(w in _TAIL_STOP_VERBS for (_s, _e, w, _p) in toks.toks[toks.at[qe]: toks.at[qe + k - 1] + 1]):
+                    words = toks.toks[toks.at[qe]: toks.at[qe + k - 1] + 1]
+                    # words that end a name: 的, 与, 在 (as words: not 对 in 对接), verbs (建设 only as the last word:
+                    # “甘味”农产品品牌建设行动 is a name, “五型政协”建设 is not)
+                    if any(w in _TAIL_STOP_CHARS for (_s, _e, w, _p) in words) or any(
+                            w in _TAIL_STOP_VERBS and (w != "建设" or n_w == len(words) - 1)
+                            for n_w, (_s, _e, w, _p) in enumerate(words)):
                         continue
                     cls = self.classify(piece)
                     last = next((x for x in self._last_words if piece.endswith(x)), None)
