@@ -192,12 +192,14 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized:
     return _measure_frame(U, {"betweenness": {x: _round(v) for x, v in zip(nodes, vals)}}, "betweenness")
 
 
-def closeness(G: nx.Graph) -> pd.DataFrame:
+def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFrame:
     """Closeness centrality on the undirected projection (hops).
 
     On a disconnected graph it uses the Wasserman–Faust correction (networkx's default):
     the closeness within an entity's component scaled by the share of the graph it reaches,
-    so an isolated entity has 0.
+    so an isolated entity has 0. With *k* (fewer than the nodes), the distances are
+    estimated from *k* sampled pivots (:func:`cppcc_kg.fastgraph.sampled_closeness`, seeded
+    by *seed*) instead of a search from every node.
 
     Examples
     --------
@@ -207,7 +209,11 @@ def closeness(G: nx.Graph) -> pd.DataFrame:
     """
     U = _simple(G)
     A, nodes = bfs.adjacency(U)
-    vals = bfs.closeness(A)
+    if k is not None and k < len(nodes):
+        from .fastgraph import sampled_closeness
+        vals = sampled_closeness(A, k=k, seed=seed)
+    else:
+        vals = bfs.closeness(A)
     return _measure_frame(U, {"closeness": {x: _round(v) for x, v in zip(nodes, vals)}}, "closeness")
 
 
@@ -721,7 +727,7 @@ def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0
     parts = [
         degree(G),
         betweenness(G, k=betweenness_k, seed=seed),
-        closeness(G),
+        closeness(G, k=betweenness_k, seed=seed),  # sampled too when betweenness is
         eigenvector(G).drop(columns=["component"]),
         pagerank(G),
         kcore(G),

@@ -3,16 +3,19 @@
 Every writer is deterministic (same graph, same bytes, whatever ``PYTHONHASHSEED``)
 and fast on millions of triples: the graph files are made from the canonical
 N-Triples of the loaded files (:mod:`cppcc_kg.load`) by Oxigraph's serializers, fed
-in sorted order, a chunk at a time, and streamed to a temporary file that is then
+in sorted order, a file at a time, and streamed to temporary files that are then
 renamed into place.
 
 * ``graph.nt``: every triple once, one per line, lines sorted (byte order);
-* ``graph.ttl``: the same triples in the same order, with the prefixes of
-  :mod:`cppcc_kg.namespaces` (all declared, sorted);
-* ``graph.jsonld``: the same, as JSON-LD: one node object per subject, in the order
-  of ``graph.nt``, IRIs written with the project prefixes of ``@context``;
 * ``graph.trig``: one named graph per input file (``https://w3id.org/cppcc-kg/graph/{path}``)
-  and one for the generated pinyin, graphs in IRI order;
+  and one for the generated pinyin, graphs in IRI order, triples sorted in each;
+* ``graph.ttl``: every triple, as the same blocks in the same order (a comment names
+  each file), with the prefixes of :mod:`cppcc_kg.namespaces` (all declared, sorted);
+* ``graph.jsonld``: the same, as JSON-LD: ``@context`` holds the project prefixes,
+  ``@graph`` a node object per subject and file, in the order of ``graph.trig``.
+
+The Turtle and JSON-LD of each file are cached with its N-Triples
+(:class:`cppcc_kg.load.Cache`), so a rebuild serializes only the files that changed.
 * ``entities.graphml``, ``nodes.csv``, ``edges.csv``: the entity graph of
   :func:`cppcc_kg.entity_graph.build_entity_graph`;
 * ``summary.json``, ``summary.txt``: counts per class and relation, observations,
@@ -104,105 +107,204 @@ def merged_lines(docs: Iterable[bytes]) -> list[bytes]:
     return sorted(lines)
 
 
-def _subject(line: bytes) -> bytes:
-    return line[: line.index(b" ")]
-
-
-def chunks_of(lines: list[bytes], size: int = CHUNK_LINES) -> Iterator[bytes]:
-    """N-Triples documents of about *size* lines each, never splitting the triples of one subject."""
-    i, n = 0, len(lines)
-    while i < n:
-        j = min(i + size, n)
-        if j < n:
-            subject = _subject(lines[j - 1])
-            while j < n and _subject(lines[j]) == subject:
-                j += 1
-        yield b"".join(line + b"\n" for line in lines[i:j])
-        i = j
-
-
 def _prefix_header() -> bytes:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())).encode("utf-8")
 
 
-def _turtle_body(nt: bytes) -> bytes:
-    """Turtle of the N-Triples *nt*, in their order, without the @prefix lines."""
+# ---------------------------------------------------------------- Turtle and JSON-LD of one graph
+
+def turtle_body(nt: bytes) -> bytes:
+    """Turtle of the N-Triples *nt*, in their order, without the @prefix lines (those of
+    :data:`cppcc_kg.namespaces.PREFIXES` are used)."""
+    if not nt:
+        return b""
     out = ox.serialize(ox.parse(nt, format=_NT), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     while out.startswith(b"@prefix "):
         out = out[out.index(b"\n") + 1:]
-    return out
-
-
-def turtle_chunks(lines: list[bytes]) -> Iterator[bytes]:
-    """``graph.ttl``: the prefixes, then the triples of *lines* (sorted N-Triples) as Turtle."""
-    yield _prefix_header() + b"\n"
-    for nt in chunks_of(lines):
-        yield _turtle_body(nt)
-
-
-def _trig_block(iri: str, nt: bytes) -> bytes:
-    body = _turtle_body(nt) if nt else b""
-    if body:
-        body = b"\t" + body.rstrip(b"\n").replace(b"\n", b"\n\t") + b"\n"
-    return f"<{iri}> {{\n".encode("utf-8") + body + b"}\n"
-
-
-def trig_chunks(graphs: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
-    """``graph.trig``: the prefixes, then one block per named graph ``(IRI, N-Triples)``, in IRI order."""
-    yield _prefix_header()
-    for iri, nt in sorted(graphs, key=lambda x: str(x[0])):
-        yield b"\n" + _trig_block(str(iri), nt)
+    return out.lstrip(b"\n")
 
 
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda x: (-len(x[1]), x[0]))
 
 
-def _compact_json_iris(data: bytes) -> bytes:
+_ODD_IRI = re.compile(rb"<(?!https?://)[^<>\s]*>")  # an IRI whose scheme is not http(s)
+_SLASHES = re.compile(rb"<[^<>\s]*?(?:/|#)//[^<>\s]*>")
+
+
+def _misread_prefixes(nt: bytes) -> set[str]:
+    """Prefixes that must not be used for the IRIs of *nt*: an IRI whose scheme is the prefix
+    (``<kgorg:x>``) would be misread as a compact IRI, and so would a local name that starts
+    with ``//``. (A literal holding such text only makes this cautious.)
+
+    >>> sorted(_misread_prefixes(b'<kgorg:x> <http://www.w3.org/ns/oa#//y> "z" .'))
+    ['kgorg', 'oa']
+    """
+    out = set()
+    for m in _ODD_IRI.finditer(nt):
+        scheme = m.group(0)[1:].split(b":", 1)[0].decode("utf-8", "replace")
+        if scheme in PREFIXES:
+            out.add(scheme)
+    if b"///" in nt or b"#//" in nt:
+        for m in _SLASHES.finditer(nt):
+            iri = m.group(0)[1:-1].decode("utf-8", "replace")
+            out.update(p for p, ns in PREFIXES.items() if iri.startswith(ns + "//"))
+    return out
+
+
+def _compact_json_iris(data: bytes, skip: set[str] = frozenset()) -> bytes:
     """Write the IRIs of Oxigraph's expanded JSON-LD *data* with the project prefixes.
 
     An IRI string starts right after ``{``, ``,``, ``:`` or ``[``; a literal starts after
     ``"@value":`` and any quote inside it is escaped, so a namespace is replaced
-    wherever it starts a string that is not a literal. The IRIs of a namespace stay in
-    full (as valid) where a compact IRI would be misread: an IRI whose scheme is the
-    prefix, or a local name that starts with ``//``.
+    wherever it starts a string that is not a literal. The prefixes of *skip* are not
+    used (see :func:`_misread_prefixes`).
 
     >>> _compact_json_iris(b'[{"@id":"http://www.w3.org/ns/oa#x","@value":"http://www.w3.org/ns/oa#"}]')
     b'[{"@id":"oa:x","@value":"http://www.w3.org/ns/oa#"}]'
     """
     for prefix, ns in _PREFIX_ORDER:
         needle = b'"' + ns.encode("utf-8")
-        if needle not in data:
+        if prefix in skip or needle not in data:
             continue
         p = prefix.encode("utf-8")
-        if needle + b"//" in data or any(b + p + b":" in data for b in (b'"@id":"', b',"', b'{"', b'"@type":"')):
-            continue
-        if b"\\" + needle in data or b'"@value":' + needle in data:
-            data = re.sub(rb'(?<!"@value":)(?<!\\)' + re.escape(needle), b'"' + p + b":", data)
-        else:
-            data = data.replace(needle, b'"' + p + b":")
+        # literal text that starts with the namespace is set aside under a marker (a NUL
+        # byte never occurs in Oxigraph's JSON: control characters are escaped)
+        marker = b"\x00" + p + b"\x01"
+        kept = [(b'"@value":' + needle, b'"@value":"' + marker), (b"\\" + needle, b'\\"' + marker)]
+        kept = [(x, y) for x, y in kept if x in data]
+        for x, y in kept:
+            data = data.replace(x, y)
+        data = data.replace(needle, b'"' + p + b":")
+        if kept:
+            data = data.replace(marker, ns.encode("utf-8"))
     return data
 
 
-def jsonld_chunks(lines: list[bytes]) -> Iterator[bytes]:
-    """``graph.jsonld``: ``{"@context": prefixes, "@graph": [nodes]}``, nodes in the order of *lines*."""
-    context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False, indent=1)
-    yield b'{\n"@context": ' + context.encode("utf-8") + b',\n"@graph": ['
-    first = True
-    for nt in chunks_of(lines):
-        body = ox.serialize(ox.parse(nt, format=_NT), format=ox.RdfFormat.JSON_LD).strip()
-        body = _compact_json_iris(body[1:-1])  # without the [ ]
-        if not body:
-            continue
-        yield (b"\n" if first else b",\n") + body.replace(b'},{"@id":', b'},\n{"@id":')
-        first = False
-    yield b"\n]\n}\n"
+def jsonld_body(nt: bytes, skip: set[str] | None = None) -> bytes:
+    """The JSON-LD node objects of the N-Triples *nt* (one per subject, in their order,
+    one per line, comma-separated, IRIs with the project prefixes but those of *skip*),
+    without ``[ ]``."""
+    if not nt:
+        return b""
+    body = ox.serialize(ox.parse(nt, format=_NT), format=ox.RdfFormat.JSON_LD).strip()
+    body = _compact_json_iris(body[1:-1], _misread_prefixes(nt) if skip is None else skip)
+    return body.replace(b'},{"@id":', b'},\n{"@id":')
+
+
+#: bump when turtle_body or jsonld_body change, so that cached bodies are not reused
+EXPORT_VERSION = "1"
+
+
+class _Bodies:
+    """The Turtle and JSON-LD of each named graph of a project, from the cache when the file did not change."""
+
+    def __init__(self, project):
+        from .load import rel_of_graph
+        self.project = project
+        self.cache = getattr(project, "cache", None)
+        self.keys = {}
+        for iri, nt in project.graphs().items():
+            rel = rel_of_graph(iri)
+            self.keys[iri] = project.keys.get(rel) if rel is not None else hashlib.sha256(nt).hexdigest()
+
+    def _cached(self, name: str, make):
+        data = self.cache.get(name) if self.cache is not None else None
+        if data is None:
+            data = make()
+            if self.cache is not None:
+                self.cache.put(name, data)
+        return data
+
+    def misread(self, iri: str, nt: bytes) -> set[str]:
+        key = self.keys.get(iri)
+        if not key:
+            return _misread_prefixes(nt)
+        raw = self._cached(f"{key}.v{EXPORT_VERSION}.misread",
+                           lambda: ",".join(sorted(_misread_prefixes(nt))).encode())
+        return {x for x in raw.decode().split(",") if x}
+
+    def __call__(self, iri: str, nt: bytes, skip: set[str]) -> tuple[bytes, bytes]:
+        key = self.keys.get(iri)
+        if not key:
+            return turtle_body(nt), jsonld_body(nt, skip)
+        tag = ("-" + ",".join(sorted(skip))) if skip else ""
+        ttl = self._cached(f"{key}.v{EXPORT_VERSION}.ttl", lambda: turtle_body(nt))
+        js = self._cached(f"{key}.v{EXPORT_VERSION}{tag}.jsonld", lambda: jsonld_body(nt, skip))
+        return ttl, js
+
+
+class _Out:
+    """An output file written through a temporary file, renamed into place by :meth:`commit`."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.f = os.fdopen(fd, "wb")
+        self.h = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.h.update(data)
+
+    def commit(self) -> Path:
+        self.f.close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.path)
+        st = self.path.stat()
+        _DIGESTS[str(self.path.resolve())] = (st.st_size, st.st_mtime_ns, self.h.hexdigest())
+        return self.path
+
+    def abort(self) -> None:
+        self.f.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+
+def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misread, on_count=None) -> list[Path]:
+    """``graph.trig``, ``graph.ttl`` and ``graph.jsonld`` of *graphs* (IRI, N-Triples), one pass,
+    one block per graph in IRI order; ``graph.nt`` of all their triples."""
+    graphs = sorted(graphs, key=lambda x: x[0])
+    skip: set[str] = set()
+    for iri, nt in graphs:
+        skip |= misread(iri, nt)
+    outs = {name: _Out(out_dir / name) for name in ("graph.trig", "graph.ttl", "graph.jsonld", "graph.nt")}
+    try:
+        trig_, ttl_, js_ = outs["graph.trig"], outs["graph.ttl"], outs["graph.jsonld"]
+        header = _prefix_header()
+        trig_.write(header)
+        ttl_.write(header)
+        context = json.dumps({p: ns for p, ns in sorted(PREFIXES.items()) if p not in skip},
+                             ensure_ascii=False, indent=1)
+        js_.write(b'{\n"@context": ' + context.encode("utf-8") + b',\n"@graph": [')
+        first = True
+        for iri, nt in graphs:
+            ttl, js = bodies(iri, nt, skip)
+            block = (b"\t" + ttl.rstrip(b"\n").replace(b"\n", b"\n\t") + b"\n") if ttl else b""
+            trig_.write(f"\n<{iri}> {{\n".encode("utf-8") + block + b"}\n")
+            ttl_.write(f"\n# {iri}\n".encode("utf-8") + ttl)
+            if js:
+                js_.write((b"\n" if first else b",\n") + js)
+                first = False
+        js_.write(b"\n]\n}\n")
+        nt_ = outs["graph.nt"]
+        lines = merged_lines(nt for _iri, nt in graphs)
+        if on_count is not None:
+            on_count(len(lines))  # the number of distinct triples
+        for i in range(0, len(lines), CHUNK_LINES):
+            nt_.write(b"".join(line + b"\n" for line in lines[i:i + CHUNK_LINES]))
+        del lines
+    except BaseException:
+        for o in outs.values():
+            o.abort()
+        raise
+    return sorted(o.commit() for o in outs.values())
 
 
 # ---------------------------------------------------------------- the same for an rdflib graph
 
 def turtle(graph: Graph) -> str:
-    """*graph* as Turtle, triples sorted (as ``graph.ttl``)."""
-    return b"".join(turtle_chunks(merged_lines([ntriples_of_graph(graph)]))).decode("utf-8")
+    """*graph* as Turtle: the project prefixes, then the triples sorted."""
+    return (_prefix_header() + b"\n" + turtle_body(ntriples_of_graph(graph))).decode("utf-8")
 
 
 def ntriples(graph: Graph) -> str:
@@ -218,7 +320,13 @@ def jsonld(graph: Graph) -> str:
     >>> json.loads(jsonld(g))["@graph"][0]["rdf:type"]
     [{'@id': 'cppcc:Organization'}]
     """
-    return b"".join(jsonld_chunks(merged_lines([ntriples_of_graph(graph)]))).decode("utf-8")
+    nt = ntriples_of_graph(graph)
+    skip = _misread_prefixes(nt)
+    context = json.dumps({p: ns for p, ns in sorted(PREFIXES.items()) if p not in skip},
+                         ensure_ascii=False, indent=1)
+    body = jsonld_body(nt, skip)
+    return ('{\n"@context": ' + context + ',\n"@graph": [' + ("\n" + body.decode("utf-8") if body else "")
+            + "\n]\n}\n")
 
 
 def trig(named_graphs: Iterable[tuple]) -> str:
@@ -229,31 +337,36 @@ def trig(named_graphs: Iterable[tuple]) -> str:
     >>> "<http://e.org/g> {" in trig([(URIRef("http://e.org/g"), t)])
     True
     """
-    return b"".join(trig_chunks((str(iri), ntriples_of_graph(triples)) for iri, triples in named_graphs)).decode("utf-8")
+    parts = [_prefix_header()]
+    for iri, triples in sorted(((str(i), t) for i, t in named_graphs), key=lambda x: x[0]):
+        ttl = turtle_body(ntriples_of_graph(triples))
+        block = (b"\t" + ttl.rstrip(b"\n").replace(b"\n", b"\n\t") + b"\n") if ttl else b""
+        parts.append(f"\n<{iri}> {{\n".encode("utf-8") + block + b"}\n")
+    return b"".join(parts).decode("utf-8")
 
 
 def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` and ``graph.trig`` into *out_dir*.
 
     With the *project* (:class:`cppcc_kg.load.Project`), they are made from its
-    N-Triples (fast; the TriG has one named graph per file); without it, from *graph*,
-    and the TriG holds the whole graph in one named graph.
+    N-Triples: the TriG has one named graph per file (and one for the pinyin), and
+    ``graph.ttl`` and ``graph.jsonld`` have the same blocks in the same order (IRI of
+    the graph), so that the Turtle and JSON-LD of a file that did not change since the
+    last build are taken from the cache. Without it, they are made from *graph*, in
+    one named graph.
     """
     from .load import GRAPH_BASE
 
     out_dir = Path(out_dir)
     if project is not None:
-        graphs = list(project.graphs().items())
-    else:
-        graphs = [(GRAPH_BASE + "all", ntriples_of_graph(graph))]
-    written = [write_atomic(out_dir / "graph.trig", trig_chunks(graphs))]
-    lines = merged_lines(nt for _iri, nt in graphs)
-    del graphs
-    written.append(write_atomic(out_dir / "graph.nt", (b"".join(line + b"\n" for line in lines[i:i + CHUNK_LINES])
-                                                       for i in range(0, len(lines), CHUNK_LINES))))
-    written.append(write_atomic(out_dir / "graph.ttl", turtle_chunks(lines)))
-    written.append(write_atomic(out_dir / "graph.jsonld", jsonld_chunks(lines)))
-    return sorted(written)
+        bodies = _Bodies(project)
+
+        def remember(n: int) -> None:
+            project.triple_count = n
+        return _write_graphs(out_dir, list(project.graphs().items()), bodies, bodies.misread, remember)
+    graphs = [(GRAPH_BASE + "all", ntriples_of_graph(graph))]
+    return _write_graphs(out_dir, graphs, lambda iri, nt, skip: (turtle_body(nt), jsonld_body(nt, skip)),
+                         lambda iri, nt: _misread_prefixes(nt))
 
 
 # ---------------------------------------------------------------- the entity graph
@@ -290,7 +403,8 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     eg = _entity_graph_module()
     G = entity_graph if entity_graph is not None else eg.build_entity_graph(graph)
     out_dir = Path(out_dir)
-    eg.write_graphml(G, out_dir / "entities.graphml")
+    from .fastgraph import write_graphml
+    write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
     nodes = eg.nodes_frame(G)
     nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
     nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
@@ -364,9 +478,9 @@ def summarize_store(project) -> dict:
     if edge_props:
         for p, n in values(store, f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?p ?s ?o WHERE {{
                 VALUES ?p {{ {' '.join(f'<{x}>' for x in edge_props)} }}
-                ?s ?p ?o .
-                FILTER EXISTS {{ ?s a ?c1 . ?c1 <{rdfs}subClassOf>* <{cppcc}Entity> }}
-                FILTER EXISTS {{ ?o a ?c2 . ?c2 <{rdfs}subClassOf>* <{cppcc}Entity> }} }} }} GROUP BY ?p"""):
+                ?s ?p ?o . ?s a ?c1 . ?o a ?c2 .
+                {{ SELECT DISTINCT ?c1 WHERE {{ ?c1 <{rdfs}subClassOf>* <{cppcc}Entity> }} }}
+                {{ SELECT DISTINCT ?c2 WHERE {{ ?c2 <{rdfs}subClassOf>* <{cppcc}Entity> }} }} }} }} GROUP BY ?p"""):
             per_relation[_local(p)] += int(n)
     qualifiers: Counter = Counter()
     observations = 0

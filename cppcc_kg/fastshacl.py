@@ -32,7 +32,9 @@ subclasses, as pySHACL does with the ontology in the data graph) and
 """
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -109,10 +111,207 @@ def _message(g: Graph, node, default: str) -> str:
     return str(msg) if msg is not None else default
 
 
+# ---------------------------------------------------------------- FILTER NOT EXISTS -> MINUS
+
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<open>\{) | (?P<close>\})
+  | (?P<word>[^\s{}]+)
+''', re.VERBOSE)
+_KEYWORDS = {"OPTIONAL", "UNION", "MINUS", "VALUES", "BIND", "SERVICE", "GRAPH", "FILTER", "EXISTS", "NOT",
+             "SELECT", "WHERE"}
+_VARIABLE = re.compile(r"^[?$]([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _words(tokens) -> list[str]:
+    return [m.group(0) for m in tokens if m.lastgroup in ("word", "iri", "string")]
+
+
+def _is_plain_bgp(tokens) -> bool:
+    """True for triple patterns only: no group, no keyword, no blank node brackets."""
+    for m in tokens:
+        if m.lastgroup in ("open", "close"):
+            return False
+        if m.lastgroup == "word":
+            w = m.group(0)
+            if w.upper().strip("(") in _KEYWORDS or "[" in w or "(" in w:
+                return False
+    return True
+
+
+def _variables(words: list[str]) -> set[str]:
+    return {m.group(1) for w in words for m in [_VARIABLE.match(w)] if m}
+
+
+def _constant_predicates(words: list[str]) -> bool:
+    """True when no triple pattern of *words* (a basic graph pattern) has a variable as predicate."""
+    seq = []
+    for w in words:
+        while w and w[-1] in ";,." and not (w[-1] == "." and w[:-1].replace(".", "").isdigit()):
+            if w[:-1]:
+                seq.append(w[:-1])
+            seq.append(w[-1])
+            w = ""
+        if w:
+            seq.append(w)
+    expect = "s"
+    for t in seq:
+        if t in (";", ",", "."):
+            expect = {";": "p", ",": "o", ".": "s"}[t]
+            continue
+        if expect == "p" and _VARIABLE.match(t):
+            return False
+        expect = {"s": "p", "p": "o", "o": "o"}[expect]
+    return True
+
+
+_SIMPLE_PREDICATE = re.compile(r"^(?:a|<[^<>\s]*>|[A-Za-z_][\w.-]*:[^/*+|^?()<>\s]*)$")
+
+
+def _predicates(words: list[str]) -> list[str]:
+    """The predicate tokens of a basic graph pattern written as *words*."""
+    seq = []
+    for w in words:
+        while w and w[-1] in ";,." and not (w[-1] == "." and w[:-1].replace(".", "").isdigit()):
+            if w[:-1]:
+                seq.append(w[:-1])
+            seq.append(w[-1])
+            w = ""
+        if w:
+            seq.append(w)
+    out, expect = [], "s"
+    for t in seq:
+        if t in (";", ",", "."):
+            expect = {";": "p", ",": "o", ".": "s"}[t]
+            continue
+        if expect == "p":
+            out.append(t)
+        expect = {"s": "p", "p": "o", "o": "o"}[expect]
+    return out
+
+
+def not_exists_to_minus(select: str) -> str:
+    """:func:`plan_not_exists` with every rewritten block as ``MINUS`` (nothing left for Python).
+
+    >>> not_exists_to_minus("SELECT ?this WHERE { FILTER NOT EXISTS { ?st <http://e.org/s> ?this } ?this ?p ?o . }")
+    'SELECT ?this WHERE {  ?this ?p ?o . MINUS { ?st <http://e.org/s> ?this } }'
+    """
+    return plan_not_exists(select, antijoin=False)[0]
+
+
+def plan_not_exists(select: str, *, antijoin: bool = True) -> tuple[str, list[tuple[str, list[str]]]]:
+    """Plan the ``FILTER NOT EXISTS { P }`` of a SPARQL constraint for Oxigraph.
+
+    Oxigraph evaluates ``NOT EXISTS`` once per solution, with a plan that does not use
+    the variables already bound, which makes some of the shapes' constraints quadratic
+    (minutes for a hundred sources). Where the meaning is surely the same (the rest of
+    the ``WHERE`` group is triple patterns only, so each of its variables is bound; *P*
+    is triple patterns only and shares a variable with it; no variable predicate in *P*,
+    which would read the whole graph where ``NOT EXISTS`` looks up one triple), *P* is
+    evaluated once instead:
+
+    * *P* with plain predicates is taken out (returned as ``(query, shared variables)``)
+      and the anti-join is made by the caller, on all the shared variables (Oxigraph's
+      ``MINUS`` can pick a key of few values and go quadratic on millions of triples);
+      the query then selects ``*`` (its projection must be plain variables);
+    * *P* with property paths becomes ``MINUS { P }``, at the end of the group.
+
+    Anything else is left as it is. Returns ``(query, anti-joins)``.
+
+    >>> q, aj = plan_not_exists("SELECT ?this WHERE { ?this ?p ?o . FILTER NOT EXISTS { ?st <http://e.org/s> ?this } }")
+    >>> q, aj
+    ('SELECT * WHERE { ?this ?p ?o .   }', [('SELECT DISTINCT ?this WHERE {  ?st <http://e.org/s> ?this  }', ['this'])])
+    >>> plan_not_exists("SELECT ?this WHERE { ?this <http://e.org/p> ?o . FILTER NOT EXISTS { ?this ?p ?o } }")[0]
+    'SELECT ?this WHERE { ?this <http://e.org/p> ?o . FILTER NOT EXISTS { ?this ?p ?o } }'
+    """
+    m = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
+    if not m:
+        return select, []
+    projection = select[:m.start()].split()
+    plain_projection = (len(projection) >= 2 and projection[0].upper() == "SELECT"
+                        and all(_VARIABLE.match(w) or w.upper() == "DISTINCT" for w in projection[1:]))
+    tokens = list(_TOKEN.finditer(select, m.end()))
+    depth, end = 1, None
+    for i, t in enumerate(tokens):
+        if t.lastgroup == "open":
+            depth += 1
+        elif t.lastgroup == "close":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    if end is None:
+        return select, []
+    body = [t for t in tokens[:end] if t.lastgroup != "comment"]
+    blocks, outer, i = [], [], 0
+    while i < len(body):
+        w = [t.group(0).upper() for t in body[i:i + 4]]
+        if len(w) == 4 and w[:3] == ["FILTER", "NOT", "EXISTS"] and body[i + 3].lastgroup == "open":
+            j, d = i + 4, 1
+            while j < len(body) and d:
+                d += {"open": 1, "close": -1}.get(body[j].lastgroup, 0)
+                j += 1
+            if d:
+                return select, []
+            blocks.append((body[i], body[i + 3], body[j - 1], body[i + 4:j - 1]))
+            i = j
+        else:
+            outer.append(body[i])
+            i += 1
+    if not blocks or not _is_plain_bgp(outer):
+        return select, []
+    outer_vars = _variables(_words(outer))
+    out, moved, antijoins, last = [], [], [], 0
+    for filter_tok, open_tok, close_tok, inner in blocks:
+        words = _words(inner)
+        shared = _variables(words) & outer_vars
+        if not (_is_plain_bgp(inner) and shared and _constant_predicates(words)):
+            continue
+        inner_text = select[open_tok.end():close_tok.start()]
+        out.append(select[last:filter_tok.start()])
+        last = close_tok.end()
+        if antijoin and plain_projection and all(_SIMPLE_PREDICATE.match(p) for p in _predicates(words)):
+            antijoins.append((f"SELECT DISTINCT {' '.join('?' + v for v in sorted(shared))} WHERE {{ {inner_text} }}",
+                              sorted(shared)))
+        else:
+            # a FILTER holds for the whole group wherever it is written; MINUS only for what
+            # comes before it: so the MINUS goes at the end of the group
+            moved.append("MINUS {" + inner_text + "}")
+    if not moved and not antijoins:
+        return select, []
+    close = tokens[end].start()
+    text = "".join(out) + select[last:close].rstrip() + " " + " ".join(moved) + (" " if moved else " ") + select[close:]
+    if antijoins:
+        text = "SELECT * " + text[m.start():]
+    return text, antijoins
+
+
+def _count_query(target: str, path: str, condition: str, op: str, n: int) -> str:
+    """The focus nodes of *target* with fewer (``<``) or more (``>``) than *n* distinct values
+    of *path* that meet *condition* (SPARQL on ``?v``: ``FILTER …`` or ``. ?v …``).
+
+    The common bounds get cheaper forms than a ``GROUP BY`` over every focus node:
+    fewer than 1 is ``MINUS`` (nodes without such a value), more than 1 is two distinct values.
+    """
+    if op == "<" and n == 1:
+        return f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} ?v {condition} }} }}"
+    if op == ">" and n == 1:
+        other = condition.replace("?v", "?w")
+        return (f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path} ?v {condition} . ?this {path} ?w {other} "
+                f"FILTER (!sameTerm(?v, ?w)) }}")
+    return (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} OPTIONAL {{ ?this {path} ?v {condition} }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})")
+
+
 class _Compiler:
     def __init__(self, shapes: Graph):
         self.g = shapes
         self.queries: list[tuple[str, str, str, str, str]] = []  # query, shape, path, message template, component
+        #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables),
+        #: whose solutions remove those of the query that agree on the shared variables
+        self.antijoins: dict[int, list[tuple[str, list[str]]]] = {}
         self.datatype_checks: list[tuple] = []  # target query, path, allowed datatypes, shape, path, message, component
 
     def target(self, shape) -> str:
@@ -135,19 +334,24 @@ class _Compiler:
         g = self.g
         sp, readable = _path(g, prop)
         msg = _message(g, prop, f"constraint on {readable} not met")
-        count = "SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {t} OPTIONAL {{ ?this {p} ?v {f} }} }} GROUP BY ?this HAVING ({h})"
+        count = _count_query
         handled = {SH.path, SH.message, SH.name, SH.description, RDF.type, SH.qualifiedValueShape,
                    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.severity}
         for p, o in g.predicate_objects(prop):
             if p == SH.minCount:
-                self.add(count.format(t=target, p=sp, f="", h=f"COUNT(DISTINCT ?v) < {int(o)}"), shape, readable, msg, "MinCount")
+                self.add(count(target, sp, "", "<", int(o)), shape, readable, msg, "MinCount")
             elif p == SH.maxCount:
-                self.add(count.format(t=target, p=sp, f="", h=f"COUNT(DISTINCT ?v) > {int(o)}"), shape, readable, msg, "MaxCount")
+                self.add(count(target, sp, "", ">", int(o)), shape, readable, msg, "MaxCount")
             elif p == SH.datatype:
                 self.datatype_check(shape, prop, target, {str(o)}, readable, msg, "Datatype")
-            elif p in (SH["class"], SH.languageIn):
+            elif p == SH["class"]:
+                # MINUS finds the instances once; FILTER NOT EXISTS would walk the class
+                # hierarchy again for every value
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v MINUS {{ ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }} }}",
+                         shape, readable, msg, "class")
+            elif p == SH.languageIn:
                 test = _constraint_test(g, p, o, "?v")
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!{test}) }}", shape, readable, msg, p.split("#")[-1])
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!{test}) }}", shape, readable, msg, "languageIn")
             elif p == SH["in"]:
                 values = ", ".join(_term(x) for x in _list(g, o))
                 self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (?v NOT IN ({values})) }}", shape, readable, msg, "In")
@@ -169,12 +373,15 @@ class _Compiler:
                 raise UnsupportedShape(f"property shape {prop}: {p} is not supported")
         q = g.value(prop, SH.qualifiedValueShape)
         if q is not None:
-            test = _value_test(g, q, "?v")
+            test = "FILTER " + _value_test(g, q, "?v")
+            pairs = [(vp, vo) for vp, vo in g.predicate_objects(q) if vp != RDF.type]
+            if len(pairs) == 1 and pairs[0][0] == SH["class"]:  # a join, not a test per value
+                test = f". ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(pairs[0][1])}"
             lo, hi = g.value(prop, SH.qualifiedMinCount), g.value(prop, SH.qualifiedMaxCount)
             if lo is not None:
-                self.add(count.format(t=target, p=sp, f=f"FILTER {test}", h=f"COUNT(DISTINCT ?v) < {int(lo)}"), shape, readable, msg, "QualifiedMinCount")
+                self.add(count(target, sp, test, "<", int(lo)), shape, readable, msg, "QualifiedMinCount")
             if hi is not None:
-                self.add(count.format(t=target, p=sp, f=f"FILTER {test}", h=f"COUNT(DISTINCT ?v) > {int(hi)}"), shape, readable, msg, "QualifiedMaxCount")
+                self.add(count(target, sp, test, ">", int(hi)), shape, readable, msg, "QualifiedMaxCount")
 
     def datatype_check(self, shape, prop, target: str, allowed: set[str], readable: str, msg: str, component: str) -> None:
         path = self.g.value(prop, SH.path)
@@ -193,13 +400,16 @@ class _Compiler:
         for pref in g.objects(constraint, SH.prefixes):
             for decl in g.objects(pref, SH.declare):
                 prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
-        text = str(select).replace("$this", "?this")
+        text, antijoins = plan_not_exists(str(select).replace("$this", "?this"))
         m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
         if not m:
             raise UnsupportedShape(f"{constraint}: cannot find WHERE")
         text = text[: m.end()] + f" {target} " + text[m.end():]
         msg = _message(g, constraint, f"SPARQL constraint of {shape} not met")
-        self.add("\n".join(sorted(set(prefixes))) + "\n" + text, shape, "", msg, "SPARQL")
+        head = "\n".join(sorted(set(prefixes))) + "\n"
+        if antijoins:
+            self.antijoins[len(self.queries)] = [(head + q, shared) for q, shared in antijoins]
+        self.add(head + text, shape, "", msg, "SPARQL")
 
     def compile(self) -> list[tuple[str, str, str, str, str]]:
         g = self.g
@@ -229,6 +439,7 @@ def compile_shapes(shapes: Graph) -> "_Compiler":
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = str(RDF.langString)
+
 
 
 def _ox_term(t):
@@ -330,14 +541,29 @@ def _watched_from_ntriples(docs, watched: set[str]) -> dict[str, list[tuple[str,
     out: dict[str, list] = {p: [] for p in watched}
     if not watched:
         return out
-    alternatives = b"|".join(re.escape(p.encode("utf-8")) for p in sorted(watched))
-    line = re.compile(rb"^[^ \n]+ <(?:" + alternatives + rb")> [^\n]*$", re.MULTILINE)
     found = []
-    for doc in docs:
-        found.extend(line.findall(doc))
-    if found:
-        for t in ox.parse(b"\n".join(found) + b"\n", format=ox.RdfFormat.N_TRIPLES):
-            out[t.predicate.value].append((_text(t.subject), _datatype(t.object) or "", _text(t.object), _kind(t.object)))
+    for p in sorted(watched):
+        needle = b"> <" + p.encode("utf-8") + b"> "
+        for doc in docs:
+            i = doc.find(needle)
+            while i >= 0:
+                start = doc.rfind(b"\n", 0, i) + 1
+                end = doc.find(b"\n", i)
+                end = len(doc) if end < 0 else end
+                found.append(doc[start:end])
+                i = doc.find(needle, end)
+        # a blank node subject ends with a space, not '>'
+        needle = b" <" + p.encode("utf-8") + b"> "
+        for doc in docs:
+            if b"\n_:" in doc or doc.startswith(b"_:"):
+                for line in doc.split(b"\n"):
+                    if line.startswith(b"_:") and line.split(b" ", 2)[1:2] == [needle[1:-1]]:
+                        found.append(line)
+    if found:  # (a literal may hold the searched text: only the triples of the predicates count)
+        for t in ox.parse(b"\n".join(sorted(set(found))) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            lst = out.get(t.predicate.value)
+            if lst is not None:
+                lst.append((_text(t.subject), _datatype(t.object) or "", _text(t.object), _kind(t.object)))
     return out
 
 
@@ -354,9 +580,9 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
     """
     compiled = compile_shapes(shapes)
     watched = {path for _q, path, *_rest in compiled.datatype_checks}
+    values: dict[str, list[tuple[str, str, str, str]]] = {p: [] for p in watched}
     if store is None:
         store = ox.Store()
-        values: dict[str, list[tuple[str, str, str, str]]] = {p: [] for p in watched}
 
         def stream():
             for t in _triples(data):
@@ -367,12 +593,34 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
 
         store.bulk_extend(stream())
         union = False
-    else:
-        values = _watched_from_ntriples(ntriples or [], watched)
-        union = True
+
+    def run(query: str) -> list:
+        return list(store.query(query, use_default_graph_as_union=union if store is not None else False))
+
     out: set[Violation] = set()
-    for query, shape, path, message, component in compiled.queries:
-        for sol in store.query(query, use_default_graph_as_union=union):
+    if data is None:
+        union = True
+    # Oxigraph releases the GIL while it evaluates a query: the queries run side by side,
+    # and beside the reading of the datatypes from the N-Triples (in this thread)
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(run, q) for q, *_ in compiled.queries]
+        inner = {(i, j): pool.submit(run, q) for i, lst in compiled.antijoins.items() for j, (q, _v) in enumerate(lst)}
+        if data is None:
+            values = _watched_from_ntriples(ntriples or [], watched)
+        # the values that break a datatype constraint, whoever their subject is (usually none)
+        suspects = []
+        for tquery, path, allowed, shape, readable, message, component in compiled.datatype_checks:
+            bad = [(subject, value, kind) for subject, dtype, value, kind in values[path]
+                   if not (dtype in allowed and well_typed(value, dtype))]
+            if bad:
+                suspects.append((tquery, bad, shape, readable, message, component))
+        solutions = [f.result() for f in futures]
+        for i, lst in compiled.antijoins.items():  # the anti-joins, on every shared variable
+            for j, (_q, shared) in enumerate(lst):
+                seen = {tuple(str(sol[v]) for v in shared) for sol in inner[(i, j)].result()}
+                solutions[i] = [sol for sol in solutions[i] if tuple(str(sol[v]) for v in shared) not in seen]
+    for (query, shape, path, message, component), sols in zip(compiled.queries, solutions):
+        for sol in sols:
             row = {}
             kinds = {}
             for name in ("this", "v", "p", "o", "type", "range", "domain", "d", "prec", "n", "value", "path"):
@@ -393,11 +641,11 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
                 value, kind = row.get(key, ""), kinds.get(key, "")
             out.add(Violation(focus, path or row.get("path", ""), value, _fill(message, row), shape, component, kind))
     targets: dict[str, set[str]] = {}
-    for tquery, path, allowed, shape, readable, message, component in compiled.datatype_checks:
+    for tquery, bad, shape, readable, message, component in suspects:
         if tquery not in targets:
             targets[tquery] = {_text(sol["this"]) for sol in store.query(tquery, use_default_graph_as_union=union)}
         focus = targets[tquery]
-        for subject, dtype, value, kind in values[path]:
-            if subject in focus and not (dtype in allowed and well_typed(value, dtype)):
+        for subject, value, kind in bad:
+            if subject in focus:
                 out.add(Violation(subject, readable, value, message, shape, component, kind))
     return sorted(out)

@@ -22,8 +22,10 @@ when asked for.
 Incremental loading: the N-Triples of a file that passed the checks are kept in
 ``ROOT/.cache/cppcc-kg/`` under the sha256 of the file (with its path and the
 parser's version); a file whose bytes did not change is not parsed or checked
-again. So is the pinyin of a label already seen. The cache only saves work: the
-results are byte for byte those of a clean load (tested), and ``cache=False`` (or
+again. So is the pinyin of a label already seen. :func:`load` only reads the
+cache; a successful build writes it (:meth:`Project.save_cache`), so a failed one
+leaves the project folder as it was. The cache only saves work: the results are
+byte for byte those of a clean load (tested), and ``cache=False`` (or
 ``cppcc-kg build --no-cache``) ignores it.
 
 >>> to_pinyin("兴安盟")
@@ -35,13 +37,15 @@ b'<http://e.org/a> <http://e.org/p> "1" .\\n<http://e.org/b> <http://e.org/p> "2
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import math
 import os
 import re
-import tempfile
+import shutil
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,15 +164,26 @@ def canonical_ntriples(data: bytes | str, rel: str = "<string>", *, allow_blank_
     return _sorted_lines(nt)
 
 
-class _Cache:
-    """Files under ``ROOT/.cache/cppcc-kg``; every write is atomic; a broken entry is a miss."""
+class Cache:
+    """Entries under ``ROOT/.cache/cppcc-kg``, each checked by a CRC on reading (a broken entry is a miss).
 
-    def __init__(self, root: Path, enabled: bool = True):
+    New entries are written to a staging folder at once (memory stays small) and
+    moved into the cache by :meth:`save` when the build succeeds; :meth:`discard`
+    removes them and leaves the project folder as it was. :meth:`save` also removes
+    the entries this build did not use, so the cache holds one build's worth.
+    """
+
+    def __init__(self, root: Path, enabled: bool = True, *, write: bool = True):
         self.dir = Path(root) / CACHE_DIR
         self.enabled = enabled
+        self.write = enabled and write
         self.used: set[str] = set()
+        self.staged: list[str] = []
+        self._created = [d for d in (self.dir.parent, self.dir) if not d.exists()]
+        self._staging = self.dir / f".staging-{os.getpid()}"
 
     def key(self, rel: str, data: bytes) -> str:
+        """The cache key of the file *rel* with the bytes *data*."""
         h = hashlib.sha256(f"{CACHE_VERSION}\0{ox.__version__}\0{rel}\0".encode())
         h.update(hashlib.sha256(data).digest())
         return h.hexdigest()
@@ -176,33 +191,58 @@ class _Cache:
     def get(self, name: str) -> bytes | None:
         if not self.enabled:
             return None
-        try:
-            data = (self.dir / name).read_bytes()
-        except OSError:
-            return None
-        self.used.add(name)
-        return data
+        for folder in (self._staging, self.dir):
+            try:
+                raw = (folder / name).read_bytes()
+            except OSError:
+                continue
+            head, _, data = raw.partition(b"\n")
+            if head != b"%08x" % zlib.crc32(data):
+                return None
+            self.used.add(name)
+            return data
+        return None
 
     def put(self, name: str, data: bytes) -> None:
-        if not self.enabled:
+        """Stage *data* under *name* (moved into the cache by :meth:`save`)."""
+        if not self.write:
             return
         self.used.add(name)
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dir)
-            with os.fdopen(fd, "wb") as f:
+            self._staging.mkdir(parents=True, exist_ok=True)
+            with open(self._staging / name, "wb") as f:
+                f.write(b"%08x\n" % zlib.crc32(data))
                 f.write(data)
-            os.replace(tmp, self.dir / name)
+            self.staged.append(name)
         except OSError:  # a read-only checkout still builds, without a cache
-            self.enabled = False
+            self.write = False
 
-    def prune(self, suffix: str) -> None:
-        """Remove the entries ending with *suffix* that this load did not use."""
-        if not self.enabled or not self.dir.is_dir():
+    def save(self) -> None:
+        """Move the staged entries into the cache and remove the entries not used."""
+        if not self.write:
+            self.discard()
             return
-        for p in self.dir.iterdir():
-            if p.name.endswith(suffix) and p.name not in self.used:
-                p.unlink(missing_ok=True)
+        for name in self.staged:
+            os.replace(self._staging / name, self.dir / name)
+        self.staged.clear()
+        shutil.rmtree(self._staging, ignore_errors=True)
+        if self.dir.is_dir():
+            for p in self.dir.iterdir():
+                if p.is_file() and p.name not in self.used:
+                    p.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Forget the staged entries; remove the cache folders this run created, if empty."""
+        shutil.rmtree(self._staging, ignore_errors=True)
+        self.staged.clear()
+        for d in reversed(self._created):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+
+
+_Cache = Cache  # the name used before
 
 
 def project_files(root: Path) -> list[str]:
@@ -225,44 +265,107 @@ def project_files(root: Path) -> list[str]:
     return rels
 
 
-def parse_files(root: Path, rels: list[str], *,
-                progress: Callable[[int, int, str], None] | None = None,
-                cache: _Cache | None = None, stats: dict | None = None) -> dict[str, bytes]:
-    """Check every file of *rels* strictly and return its canonical N-Triples; raise all syntax errors together."""
-    out: dict[str, bytes] = {}
-    errors: list[TurtleSyntaxError] = []
+#: below this many files (or labels) to do, no worker processes are started
+PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_LABELS = 4000
+
+
+def _workers() -> int:
+    """Worker processes for parsing and pinyin: the CPUs, when ``fork`` is available (0: none)."""
+    import multiprocessing as mp
+    n = os.cpu_count() or 1
+    if n < 2 or "fork" not in mp.get_all_start_methods() or os.environ.get("CPPCC_KG_WORKERS") == "0":
+        return 0
+    return n
+
+
+def _pool(n: int):
+    import multiprocessing as mp
+    return mp.get_context("fork").Pool(processes=n)
+
+
+def _check_file(args: tuple[str, str]):
+    """In a worker: ``(rel, nt, None)`` or ``(rel, None, error)`` for one file."""
+    root, rel = args
+    data = (Path(root) / rel).read_bytes()
+    try:
+        return rel, canonical_ntriples(data, rel, allow_blank_nodes=not rel.startswith("graph/")), None
+    except TurtleSyntaxError as exc:
+        return rel, None, (exc.path, exc.line, exc.column, exc.detail, exc.hint)
+
+
+def iter_files(root: Path, rels: list[str], *,
+               progress: Callable[[int, int, str], None] | None = None,
+               cache: Cache | None = None, stats: dict | None = None,
+               keys: dict | None = None, workers: int | None = None):
+    """Yield ``(rel, canonical N-Triples)`` for each file of *rels*, in order; raise all syntax errors at the end.
+
+    Files found in *cache* are not parsed; the others are checked by worker processes
+    when there are many (the caller can load each file while the next are parsed).
+    """
     stats = stats if stats is not None else {}
     stats.setdefault("parsed", 0)
     stats.setdefault("cached", 0)
-    for i, rel in enumerate(rels):
-        if progress:
-            progress(i, len(rels), rel)
+    errors: list[TurtleSyntaxError] = []
+    found: dict[str, bytes | None] = {}
+    names: dict[str, str] = {}
+    for rel in rels:
         try:
             data = (Path(root) / rel).read_bytes()
         except OSError as exc:
             raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
-        name = cache.key(rel, data) + ".nt" if cache is not None else None
-        nt = cache.get(name) if cache is not None else None
-        if nt is not None:
-            stats["cached"] += 1
-            out[rel] = nt
-            continue
-        try:
-            nt = canonical_ntriples(data, rel, allow_blank_nodes=not rel.startswith("graph/"))
-        except TurtleSyntaxError as exc:
-            errors.append(exc)
-            continue
-        stats["parsed"] += 1
-        out[rel] = nt
-        if cache is not None:
-            cache.put(name, nt)
+        key = cache.key(rel, data) if cache is not None else None
+        if keys is not None and key is not None:
+            keys[rel] = key
+        if key is not None:
+            names[rel] = key + ".nt"
+            found[rel] = cache.get(names[rel])
+        else:
+            found[rel] = None
+    todo = [rel for rel in rels if found[rel] is None]
+    n = _workers() if workers is None else workers
+    pool = _pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
+    try:
+        results = (pool.imap(_check_file, [(str(root), rel) for rel in todo], chunksize=8) if pool
+                   else map(_check_file, [(str(root), rel) for rel in todo]))
+        for i, rel in enumerate(rels):
+            if progress:
+                progress(i, len(rels), rel)
+            nt = found[rel]
+            if nt is not None:
+                stats["cached"] += 1
+                yield rel, nt
+                continue
+            got_rel, nt, error = next(results)
+            assert got_rel == rel
+            if error is not None:
+                errors.append(TurtleSyntaxError(*error))
+                continue
+            stats["parsed"] += 1
+            if cache is not None and rel in names:
+                cache.put(names[rel], nt)
+            yield rel, nt
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     if progress:
         progress(len(rels), len(rels), "")
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise SyntaxErrors(errors)
-    return out
+
+
+def parse_files(root: Path, rels: list[str], *,
+                progress: Callable[[int, int, str], None] | None = None,
+                cache: Cache | None = None, stats: dict | None = None,
+                keys: dict | None = None) -> dict[str, bytes]:
+    """Check every file of *rels* strictly and return its canonical N-Triples; raise all syntax errors together.
+
+    *keys*, if given, receives the cache key of each file.
+    """
+    return dict(iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys))
 
 
 def triples_of(nt: bytes) -> list[Triple]:
@@ -312,7 +415,8 @@ class Project:
     pinyin_nt : bytes
         The same as canonical N-Triples.
     stats : dict
-        ``parsed`` and ``cached`` files, ``pinyin_computed`` and ``pinyin_cached`` labels.
+        ``parsed`` and ``cached`` files, ``pinyin_computed`` and ``pinyin_cached`` labels,
+        ``seconds`` per step (``parse``, ``store``, ``sources``, ``pinyin``).
     graph : rdflib.Graph
         Every triple in memory, prefixes bound (made when first used: slow for millions of triples).
     view : rdflib.Graph
@@ -329,9 +433,29 @@ class Project:
         self.pinyin: list[Triple] = []
         self.pinyin_nt = b""
         self.stats: dict = {}
+        self.cache: Cache | None = None
+        #: relative path -> cache key of the file (its bytes, path and the parser's version)
+        self.keys: dict[str, str] = {}
         self._graph: Graph | None = None
         self._view: Graph | None = None
         self.files = _Files(nt)
+        #: the number of distinct triples, once counted (the export counts them too)
+        self.triple_count: int | None = None
+        #: relative path -> N-Triples of its triples that an earlier file holds too: the store
+        #: holds each triple once (SPARQL on the union sees a set, as SHACL and pySHACL mean it);
+        #: :meth:`files_of` and :meth:`with_duplicates` take these into account
+        self.duplicates: dict[str, bytes] = {}
+        self._dups: dict | None = None
+
+    def save_cache(self) -> None:
+        """Keep what this load (and the build) computed in ``ROOT/.cache/cppcc-kg`` (see the module docstring)."""
+        if self.cache is not None:
+            self.cache.save()
+
+    def discard_cache(self) -> None:
+        """Forget what this load computed (a failed build leaves the project folder as it was)."""
+        if self.cache is not None:
+            self.cache.discard()
 
     def set_pinyin(self, triples: list[Triple]) -> None:
         """Add the generated pinyin triples (to the store too)."""
@@ -341,6 +465,7 @@ class Project:
                                                     format=_NT))
         load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self.store)
         self._graph = None
+        self.triple_count = None
 
     def graphs(self) -> dict[str, bytes]:
         """Graph IRI -> N-Triples of every named graph (the files, then the pinyin)."""
@@ -367,15 +492,42 @@ class Project:
 
     def __len__(self) -> int:
         """The number of distinct triples of the project (pinyin included)."""
-        return len(self.view)
+        if self.triple_count is None:
+            self.triple_count = len(self.view)
+        return self.triple_count
 
     def files_of(self, s, p=None, o=None) -> list[str]:
         """Files (sorted) holding a triple matching (s, p, o); None is a wildcard."""
         from .store import to_ox
         found = {rel_of_graph(q.graph_name.value)
                  for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)}
+        for rel, triples in self._duplicate_triples().items():
+            if any((p is None or tp == p) and (o is None or to == o) for ts, tp, to in triples if ts == s):
+                found.add(rel)
         found.discard(None)
         return sorted(found)
+
+    def _duplicate_triples(self) -> dict[str, list]:
+        if self._dups is None:
+            self._dups = {rel: triples_of(data) for rel, data in self.duplicates.items()}
+        return self._dups
+
+    @contextlib.contextmanager
+    def with_duplicates(self):
+        """The store with every file's graph complete for the time of the block (the triples that
+        several files hold in each of their graphs), as a data rule that compares files needs it."""
+        added = []
+        try:
+            for rel, data in self.duplicates.items():
+                g = ox.NamedNode(str(graph_iri(rel)))
+                for t in ox.parse(data, format=_NT):
+                    q = ox.Quad(t.subject, t.predicate, t.object, g)
+                    self.store.add(q)
+                    added.append(q)
+            yield self.store
+        finally:
+            for q in added:
+                self.store.remove(q)
 
     def defined_in(self, node) -> list[str]:
         """Files that give *node* its ``rdf:type`` (or, failing that, any triple about it)."""
@@ -531,7 +683,7 @@ def _pinyin_versions() -> str:
     return "-".join(parts)
 
 
-def project_pinyin(labels: dict[str, list[str]], cache: _Cache | None = None,
+def project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
                    stats: dict | None = None) -> list[Triple]:
     """The pinyin triples for *labels* (entity -> zh labels, as :func:`entity_zh_labels` gives),
     using and updating the pinyin cache."""
@@ -546,12 +698,20 @@ def project_pinyin(labels: dict[str, list[str]], cache: _Cache | None = None,
             except ValueError:
                 known = {}
     computed = cached = 0
+    missing = sorted({label for lst in labels.values() for label in lst if label not in known})
+    todo = set(missing)
+    n = _workers()
+    if n and len(missing) >= PARALLEL_MIN_LABELS:
+        _tokenizer()  # loaded once, before the workers start, so that they share it
+        with _pool(n) as pool:
+            known.update(zip(missing, pool.map(to_pinyin, missing, chunksize=256)))
     out = []
     for e, lst in labels.items():
         for label in lst:
             p = known.get(label)
             if p is None:
                 p = known[label] = to_pinyin(label)
+            if label in todo:
                 computed += 1
             else:
                 cached += 1
@@ -631,7 +791,8 @@ def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]]
 
 
 def load(root: Path | str = Path("."), *,
-         progress: Callable[[int, int, str], None] | None = None, cache: bool = True) -> Project:
+         progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
+         write_cache: bool = False) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -642,6 +803,9 @@ def load(root: Path | str = Path("."), *,
         Called as ``progress(done, total, relpath)`` while files are parsed.
     cache : bool
         Use ``ROOT/.cache/cppcc-kg`` to skip files (and pinyin) already checked.
+    write_cache : bool
+        Also stage what is computed here for the cache (:meth:`Project.save_cache` keeps
+        it, :meth:`Project.discard_cache` drops it; the build does one or the other).
 
     Returns
     -------
@@ -652,17 +816,54 @@ def load(root: Path | str = Path("."), *,
     cppcc_kg.errors.InputError
         On a syntax error, a blank node in ``graph/``, or a missing or changed source.
     """
+    import time
+
     root = Path(root)
     rels = project_files(root)
-    c = _Cache(root, enabled=cache)
+    c = Cache(root, enabled=cache, write=write_cache)
     stats: dict = {}
-    nt = parse_files(root, rels, progress=progress, cache=c, stats=stats)
-    project = Project(root, nt)
+    keys: dict = {}
+    seconds = stats["seconds"] = {}
+    t0 = time.perf_counter()
+    nt: dict[str, bytes] = {}
+    store = ox.Store()
+    loading = 0.0
+    seen: set[bytes] = set()
+    duplicates: dict[str, bytes] = {}
+    try:
+        for rel, data in iter_files(root, rels, progress=progress, cache=c, stats=stats, keys=keys):
+            nt[rel] = data
+            t = time.perf_counter()
+            # a triple that an earlier file holds too is not stored again (see Project.duplicates)
+            lines = set(data.split(b"\n"))
+            lines.discard(b"")
+            again = lines & seen
+            seen |= lines
+            if again:
+                duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
+                data = b"".join(line + b"\n" for line in sorted(lines - again))
+            load_store({str(graph_iri(rel)): data}, store)  # while the next files are parsed
+            loading += time.perf_counter() - t
+    except BaseException:
+        c.discard()
+        raise
+    del seen
+    t2 = time.perf_counter()
+    t1 = t2 - loading
+    project = Project(root, nt, store=store)
+    project.duplicates = duplicates
+    project.keys = keys
+    project.cache = c
     project.stats = stats
-    project.sources = check_sources(project.view, root, where=project.defined_in)
-    project.set_pinyin(project_pinyin(entity_zh_labels(project.store), c, stats))
-    c.prune(".nt")
-    c.prune(".json")
+    try:
+        project.sources = check_sources(project.view, root, where=project.defined_in)
+        t3 = time.perf_counter()
+        project.set_pinyin(project_pinyin(entity_zh_labels(project.store), c, stats))
+    except BaseException:
+        c.discard()
+        raise
+    t4 = time.perf_counter()
+    seconds.update(parse=t1 - t0, store=t2 - t1, sources=t3 - t2, pinyin=t4 - t3)
     return project
 
 

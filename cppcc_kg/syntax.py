@@ -113,8 +113,9 @@ def rdf12_features(text: str) -> list[tuple[int, int, str]]:
     return [(*pos(i), _RDF12_WHAT[kind]) for kind, i, _ in _tokens(text) if kind in _RDF12_WHAT]
 
 
-_RDF12_MARKS = (b"<<", b">>", b"{|", b"~", b"--")
+_RDF12_MARKS = (b"<<", b">>", b"{|", b"~")
 _VERSION = re.compile(rb"version", re.IGNORECASE)
+_DIRECTION = re.compile(rb"@[A-Za-z]+(?:-[A-Za-z0-9]+)*--[A-Za-z]")  # "x"@en--ltr (IRIs may hold "--")
 
 
 def might_be_rdf12(data: bytes | str) -> bool:
@@ -123,14 +124,15 @@ def might_be_rdf12(data: bytes | str) -> bool:
     A fast test on the raw text, so that :func:`rdf12_features` (a lexer in Python)
     runs only on the rare files that might need it.
 
-    >>> might_be_rdf12(b'<http://e.org/a> <http://e.org/b> "x"@zh .')
+    >>> might_be_rdf12(b'<http://e.org/a--b> <http://e.org/b> "x"@zh .')
     False
     >>> might_be_rdf12(b'<http://e.org/a> <http://e.org/b> "x"@en--ltr .')
     True
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return any(mark in data for mark in _RDF12_MARKS) or _VERSION.search(data) is not None
+    return (any(mark in data for mark in _RDF12_MARKS) or _VERSION.search(data) is not None
+            or _DIRECTION.search(data) is not None)
 
 
 def blank_nodes(text: str) -> list[tuple[int, int, str]]:

@@ -1,7 +1,7 @@
 """A synthetic corpus that follows the ontology and shapes, for benchmarks at scale.
 
 ``write_corpus(out_dir, scale=N, seed=0)`` writes a complete project root that
-``cppcc-kg build --root OUT`` accepts: ``ontology.ttl`` (copied), ``sources/`` with
+``cppcc-kg build --root OUT`` accepts: ``ontology.ttl`` and ``rules/`` (copied), ``sources/`` with
 one synthetic Chinese text and its description per synthetic source, and
 ``graph/synth-NNNN/`` with the entities, relations, observations, firsts and
 evidence of that source. Scale 1 is about the size of the curated graph of the
@@ -411,6 +411,11 @@ def write_corpus(out_dir: str | Path, scale: int = 1, seed: int = 0, ontology: s
             shutil.rmtree(out / sub)
     onto = Path(ontology) if ontology else Path(__file__).resolve().parents[1] / "ontology.ttl"
     shutil.copyfile(onto, out / "ontology.ttl")
+    rules = onto.parent / "rules"  # the data rules travel with the ontology, so the build runs them too
+    if rules.is_dir():
+        if (out / "rules").exists():
+            shutil.rmtree(out / "rules")
+        shutil.copytree(rules, out / "rules")
     rng = random.Random(seed)
     _USED_NAMES.clear()
     shared = _shared_entities()

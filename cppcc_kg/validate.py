@@ -201,74 +201,68 @@ def _node(value: str):
     return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
 
 
-def _evidence_queries():
+def _evidence_query() -> str:
     oa, rdf = str(OA), str(RDF)
-    return {
-        "annotations": f"SELECT DISTINCT ?a ?t WHERE {{ ?a <{oa}hasTarget> ?t . ?t <{oa}hasSelector> ?x }}",
-        "sources": f"SELECT DISTINCT ?t ?src WHERE {{ ?t <{oa}hasSelector> ?x ; <{oa}hasSource> ?src }}",
-        "positions": f"""SELECT ?t ?sel (MIN(?s) AS ?start) (MIN(?e) AS ?end) WHERE {{
-            ?t <{oa}hasSelector> ?sel . ?sel <{rdf}type> <{oa}TextPositionSelector> .
-            OPTIONAL {{ ?sel <{oa}start> ?s }} OPTIONAL {{ ?sel <{oa}end> ?e }} }} GROUP BY ?t ?sel""",
-        "quotes": f"""SELECT DISTINCT ?t ?sel ?exact WHERE {{
-            ?t <{oa}hasSelector> ?sel . ?sel <{rdf}type> <{oa}TextQuoteSelector> .
-            OPTIONAL {{ ?sel <{oa}exact> ?exact }} }}""",
-    }
+    return f"""SELECT ?t ?src ?pos ?start ?end ?quote ?exact (BOUND(?exact) AS ?has) WHERE {{
+        ?t <{oa}hasSource> ?src ; <{oa}hasSelector> ?pos, ?quote .
+        ?pos <{rdf}type> <{oa}TextPositionSelector> .
+        ?quote <{rdf}type> <{oa}TextQuoteSelector> .
+        OPTIONAL {{ ?pos <{oa}start> ?start }} OPTIONAL {{ ?pos <{oa}end> ?end }}
+        OPTIONAL {{ ?quote <{oa}exact> ?exact }} }}"""
 
 
 def evidence_problems(store: ox.Store, texts: dict, *, where: Callable | None = None) -> list[dict]:
     """:func:`check_evidence` on an Oxigraph store (the union of its named graphs): the same problems.
 
     *texts* maps a source IRI (str or URIRef) to its text or to a :class:`cppcc_kg.load.SourceText`.
+    One query joins each target with its source and its two selectors; a target with
+    a missing or extra part is left to the SHACL shapes, as :func:`check_evidence` does.
     """
     where = where or (lambda node, pred=None: [])
-    q = _evidence_queries()
     by_iri = {str(k): v for k, v in texts.items()}
-    annotations: dict[str, list[str]] = {}
-    for a, t in values(store, q["annotations"]):
-        annotations.setdefault(t, []).append(a)
-    sources: dict[str, list[str]] = {}
-    for t, src in values(store, q["sources"]):
-        sources.setdefault(t, []).append(src)
-    positions: dict[str, list[tuple]] = {}
-    for t, sel, start, end in values(store, q["positions"]):
-        positions.setdefault(t, []).append((sel, start, end))
-    quotes: dict[str, dict[str, list[str]]] = {}
-    for t, sel, exact in values(store, q["quotes"]):
-        lst = quotes.setdefault(t, {}).setdefault(sel, [])
-        if exact:
-            lst.append(exact)
+    targets: dict[str, list] = {}
+    for t, src, pos, start, end, quote, exact, has in values(store, _evidence_query()):
+        targets.setdefault(t, []).append((src, pos, start, end, quote, exact, has == "true"))
+    oa = str(OA)
+
+    def focus_of(target: str):
+        found = [a for (a,) in values(store, f"SELECT DISTINCT ?a WHERE {{ ?a <{oa}hasTarget> <{target}> }}")] \
+            if not target.startswith("_:") else []
+        return _node(min(found) if found else target)
+
     out = []
-    for target in sorted(set(positions) | set(quotes) | set(sources)):
-        srcs, pos, quo = sources.get(target, []), positions.get(target, []), quotes.get(target, {})
-        if len(srcs) != 1 or len(pos) != 1 or len(quo) != 1:
-            continue  # the SHACL shapes report the missing or extra parts
-        focus = _node(min(annotations.get(target, [target])))
-        t_node = _node(target)
-        source = srcs[0]
+    for target in sorted(targets):
+        rows = targets[target]
+        srcs = {r[0] for r in rows}
+        positions = {r[1] for r in rows}
+        quotes = {r[4] for r in rows}
+        if len(srcs) != 1 or len(positions) != 1 or len(quotes) != 1:
+            continue  # the SHACL shapes report the extra parts
+        source = rows[0][0]
         src = by_iri.get(source)
         if src is None:
-            out.append(problem("evidence", focus, f"the evidence is on {source}, which is not a cppcc:Source with a text",
-                               rule="quote == text[start:end]", files=where(t_node, OA.hasSource)))
+            out.append(problem("evidence", focus_of(target),
+                               f"the evidence is on {source}, which is not a cppcc:Source with a text",
+                               rule="quote == text[start:end]", files=where(_node(target), OA.hasSource)))
             continue
         text = src if isinstance(src, str) else src.text
         name = source if isinstance(src, str) else src.path
-        sel, start, end = pos[0]
-        start, end = _int(start), _int(end)
+        start = min(_int(r[2]) for r in rows if _int(r[2]) is not None) if any(_int(r[2]) is not None for r in rows) else None
+        end = min(_int(r[3]) for r in rows if _int(r[3]) is not None) if any(_int(r[3]) is not None for r in rows) else None
         if start is None or end is None:
             continue  # SHACL: oa:start and oa:end are integers
         if not 0 <= start < end <= len(text):
-            out.append(problem("evidence", focus,
+            out.append(problem("evidence", focus_of(target),
                                f"the span {start}-{end} is outside the text of {name} (0-{len(text)})",
-                               rule="quote == text[start:end]", files=where(_node(sel), OA.start)))
+                               rule="quote == text[start:end]", files=where(_node(rows[0][1]), OA.start)))
             continue
         actual = text[start:end]
-        (qsel, exacts), = quo.items()
-        for exact in sorted(exacts):
+        for exact in sorted({r[5] for r in rows if r[6]}):
             if exact != actual:
                 out.append(problem(
-                    "evidence", focus,
+                    "evidence", focus_of(target),
                     f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
-                    rule="quote == text[start:end]", files=where(_node(qsel), OA.exact)))
+                    rule="quote == text[start:end]", files=where(_node(rows[0][4]), OA.exact)))
     return out
 
 
@@ -568,8 +562,10 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
         else:
             checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))
     if rules_dir.is_dir():
-        checks.append(("rules", lambda: rule_problems(project.store, rules_dir, graph=view,
-                                                      where=where, root=project.root)))
+        def rules():
+            with project.with_duplicates() as store:  # each file's graph complete, for rules that compare files
+                return rule_problems(store, rules_dir, graph=view, where=where, root=project.root)
+        checks.append(("rules", rules))
     problems, seconds, counts = [], {}, {}
     for name, run in checks:
         if progress:

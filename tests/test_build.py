@@ -200,7 +200,7 @@ def test_stage_gets_what_it_asks_for(make_project, tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "_probe", stage, raising=False)
     root = make_project()
     result = build(root, tmp_path / "out", stages=[Stage("probe", "cppcc_kg.build:_probe")])
-    assert seen["project"].graph is seen["graph"]
+    assert seen["project"].view is seen["graph"]  # the rdflib view of the project's store
     assert seen["entity_graph"].number_of_nodes() == 3
     assert seen["root"] == root and seen["report"]["conforms"]
     assert result["summary"]["outputs"]["extra.txt"]["bytes"] == 5

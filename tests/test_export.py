@@ -50,17 +50,23 @@ def test_turtle_round_trip_with_prefixes(project, out):
 def test_jsonld_round_trip(project, out):
     data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
     ids = [n.get("@id", "") for n in data["@graph"]]
-    subjects = []  # one node per subject, in the order of graph.nt
-    for line in (out / "graph.nt").read_text(encoding="utf-8").splitlines():
-        s = line.split(" ", 1)[0]
-        s = s[1:-1] if s.startswith("<") else s
-        if not subjects or subjects[-1] != s:
-            subjects.append(s)
-    expand = {p: ns for p, ns in data["@context"].items()}
-    assert [expand[i.split(":", 1)[0]] + i.split(":", 1)[1] if i.split(":", 1)[0] in expand else i
-            for i in ids] == subjects
+    expected = []  # a node per subject and file, files in the order of graph.trig, subjects as in graph.nt
+    for _iri, nt in sorted(project.graphs().items()):
+        subjects = []
+        for line in nt.decode("utf-8").splitlines():
+            s = line.split(" ", 1)[0]
+            s = s[1:-1] if s.startswith("<") else s
+            if not subjects or subjects[-1] != s:
+                subjects.append(s)
+        expected += subjects
+    context = data["@context"]
+
+    def expand(i: str) -> str:
+        prefix, _, rest = i.partition(":")
+        return context[prefix] + rest if prefix in context else i
+    assert [expand(i) for i in ids] == expected
     assert "kgorg:test-city-cppcc" in ids  # IRIs written with the prefixes
-    assert data["@context"]["kgorg"] == "https://w3id.org/cppcc-kg/id/org/"
+    assert context["kgorg"] == "https://w3id.org/cppcc-kg/id/org/"
     assert isomorphic(Graph().parse(out / "graph.jsonld", format="json-ld"), project.graph)
 
 

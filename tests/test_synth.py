@@ -1,0 +1,90 @@
+"""The synthetic corpus (cppcc_kg.synth): valid, deterministic, shaped like the real graph, linear in scale."""
+from __future__ import annotations
+
+import statistics
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO_ROOT
+from cppcc_kg.build import build
+from cppcc_kg.cli import main
+from cppcc_kg.fastgraph import entity_graph
+from cppcc_kg.load import load
+from cppcc_kg.synth import write_corpus
+
+
+def tree(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    base = tmp_path_factory.mktemp("synth")
+    out = {}
+    for name, scale, seed in (("a", 2, 7), ("b", 2, 7), ("c", 2, 8), ("one", 1, 7)):
+        out[name] = base / name
+        out[name + "-counts"] = write_corpus(out[name], scale=scale, seed=seed)
+    return out
+
+
+def test_same_seed_same_bytes_other_seed_other_corpus(corpora):
+    a, b, c = tree(corpora["a"]), tree(corpora["b"]), tree(corpora["c"])
+    assert a == b
+    assert a.keys() == c.keys() and a != c
+    assert "rules/README.md" in a and "ontology.ttl" in a  # the data rules come along
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_the_corpus_is_valid(corpora, tmp_path, engine):
+    """Shapes (by both engines), evidence quotes, labels in the text, data rules: all pass."""
+    root = corpora["one"] if engine == "pyshacl" else corpora["a"]
+    result = build(root, tmp_path / "out", shacl_engine=engine, cache=False)
+    report = result["report"]
+    assert report["conforms"] and report["shacl_engine"] == engine
+    assert set(report["counts"]) == {"evidence", "labels", "shacl", "rules"} and report["rules"]
+    s = result["summary"]
+    sources = len(s["sources"])
+    assert s["entities"] > 80 * sources and s["evidence"] > 200 * sources
+    assert s["observations"] == 15 * sources and s["firsts"] == 3 * sources
+
+
+def degree_profile(root) -> dict:
+    project = load(root)
+    G = entity_graph(project.store, schema_graph=project.view)
+    deg = sorted((d for _, d in G.degree()), reverse=True)
+    top = deg[: max(1, len(deg) // 10)]
+    return {
+        "mean": statistics.mean(deg),
+        "median": statistics.median(deg),
+        "max": deg[0],
+        "top_decile_share": sum(top) / sum(deg),
+        "degree_one": sum(1 for d in deg if d == 1) / len(deg),
+        "classes": len({G.nodes[n]["class"] for n in G}),
+        "entities": len(deg),
+    }
+
+
+def test_degree_distribution_is_like_the_real_graph(corpora):
+    real, synth = degree_profile(REPO_ROOT), degree_profile(corpora["one"])
+    assert 0.6 < synth["mean"] / real["mean"] < 1.6, (synth, real)
+    assert synth["median"] == real["median"] or abs(synth["median"] - real["median"]) <= 1
+    assert abs(synth["top_decile_share"] - real["top_decile_share"]) < 0.12, (synth, real)
+    assert abs(synth["degree_one"] - real["degree_one"]) < 0.12, (synth, real)
+    # heavy tail: a hub (the committee of the source) far above the typical entity, as in the real graph
+    assert synth["max"] >= 10 * synth["median"] and real["max"] >= 10 * real["median"]
+    assert synth["classes"] >= 30
+
+
+def test_counts_grow_linearly_with_the_scale(corpora):
+    one, two = corpora["one-counts"], corpora["a-counts"]
+    for key in ("entities", "relations", "observations", "annotations"):
+        assert 1.85 < two[key] / one[key] < 2.15, key
+    assert two["sources"] == 2 and one["sources"] == 1
+
+
+def test_command_line(tmp_path):
+    result = CliRunner().invoke(main, ["synth", "--scale", "1", "--seed", "2", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "sources: 1" in result.output
+    assert (tmp_path / "s" / "graph" / "synth-0001" / "evidence.ttl").is_file()
