@@ -38,7 +38,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+
 
 
 def child_build(root: Path, out: Path, *, cache: bool) -> tuple[float, float]:
@@ -134,7 +134,8 @@ def bench_endpoint(build_dir: Path) -> dict:
             times = []
             for _ in range(3):
                 t1 = time.perf_counter()
-                req = urllib.request.Request(url, data=body, headers={"Accept": "application/sparql-results+json"})
+                req = urllib.request.Request(url, data=body, headers={
+                    "Accept": "application/sparql-results+json, text/turtle;q=0.9"})
                 try:
                     with urllib.request.urlopen(req, timeout=300) as r:
                         r.read()
@@ -149,9 +150,11 @@ def bench_endpoint(build_dir: Path) -> dict:
 
 
 def growth(rows: list[dict], key_path: tuple[str, ...]) -> str:
-    """The exponent b of time ~ triples^b between the two largest scales that have the value."""
+    """The exponent b of time ~ triples^b between the two largest synthetic scales that have the value."""
     pts = []
     for r in rows:
+        if r["name"] == "real":
+            continue
         v = r
         for k in key_path:
             v = v.get(k) if isinstance(v, dict) else None
@@ -203,6 +206,8 @@ def main() -> None:
         row["stages"] = {k: statistics.median(r.get(k, 0.0) for r in runs) for k in runs[0]}
         row["triples"] = summary["triples"]
         row["entities"] = summary["entities"]
+        row["relations"] = summary["relations"]
+        row["evidence"] = summary["evidence"]
         print(f"[{name}] {row['triples']} triples; stages: " +
               ", ".join(f"{k} {v:.2f}" for k, v in row["stages"].items()), flush=True)
         if "queries" not in args.skip:

@@ -452,6 +452,7 @@ def _validation_summary(report: dict, shapes: int) -> dict:
         "problems": len(report.get("problems", [])),
         "checks": dict(sorted(report.get("counts", {}).items())),
         "shapes": shapes,
+        "shacl_engine": report.get("shacl_engine", ""),
         "rules": list(report.get("rules", [])),
     }
 
@@ -597,8 +598,9 @@ def summary_text(summary: dict) -> str:
     v = summary.get("validation")
     if v:
         checks = ", ".join(f"{k} {n}" for k, n in v["checks"].items())
+        engine = f" (engine: {v['shacl_engine']})" if v.get("shacl_engine") else ""
         lines += ["", f"validation: {'OK' if v['conforms'] else 'FAILED'} ({v['problems']} problems; "
-                      f"{v['shapes']} SHACL node shapes, {len(v['rules'])} data rules; per check: {checks})"]
+                      f"{v['shapes']} SHACL node shapes{engine}, {len(v['rules'])} data rules; per check: {checks})"]
     if summary.get("stages"):
         lines += ["", "stages: " + ", ".join(f"{k} ({v})" for k, v in summary["stages"].items())]
     if summary.get("outputs"):

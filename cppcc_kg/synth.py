@@ -226,8 +226,21 @@ def _shared_entities() -> list[_Entity]:
     return out
 
 
-def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_mention: set[str]):
-    """Entities, relations, observations and firsts of synthetic source *i*."""
+# How much one source names. The first source is a region's yearly review, as long as the
+# curated one; the others are the shorter reports of leagues, cities and banners (a fifth of it),
+# so that scale 1 is about the curated graph and scale 1000 about a million triples.
+REVIEW = {"units": len(UNIT_KINDS), "organs": len(ORGAN_KINDS), "banners": 3, "programs": 8,
+          "mechanisms": 10, "documents": 20, "events": 20, "publications": 2, "honours": 3,
+          "persons": 3, "more_relations": 60, "observations": 15, "firsts": 3}
+REPORT = {"units": 3, "organs": 2, "banners": 1, "programs": 2, "mechanisms": 2, "documents": 4,
+          "events": 4, "publications": 1, "honours": 1, "persons": 1, "more_relations": 12,
+          "observations": 3, "firsts": 1}
+
+
+def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_mention: set[str],
+                  size: dict | None = None):
+    """Entities, relations, observations and firsts of synthetic source *i* (*size*: counts per kind)."""
+    size = size or REVIEW
     sid = f"synth-{i:04d}"
     src = _Source(sid)
     province = shared[2 + (i - 1) % len(PROVINCES)]
@@ -251,11 +264,11 @@ def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_menti
     relations.append((city.iri, "locatedIn", province.iri, f"{city_zh}位于{province.zh}。"))
     relations.append((cppcc.iri, "jurisdiction", city.iri, f"{cppcc.zh}负责{city_zh}的政协工作。"))
     relations.append((cppcc.iri, "ledBy", shared[0].iri, f"{cppcc.zh}接受{shared[0].zh}指导。"))
-    for k, (cls, zh, en) in enumerate(UNIT_KINDS):
+    for k, (cls, zh, en) in enumerate(UNIT_KINDS[:size['units']]):
         u = add(_Entity(f"{base}org/{sid}-unit-{k}", cls, cppcc.zh + zh, f"{en.capitalize()} of the {cppcc.en}", "org"))
         relations.append((u.iri, "subOrganizationOf", cppcc.iri, f"{u.zh}隶属于{cppcc.zh}。"))
     party = None
-    for k, (cls, zh, en) in enumerate(ORGAN_KINDS):
+    for k, (cls, zh, en) in enumerate(ORGAN_KINDS[:size['organs']]):
         o = add(_Entity(f"{base}org/{sid}-organ-{k}", cls, city_zh + ("党" if cls == "PartyOrgan" else "") + zh, f"{city_en} {en}", "org"))
         if k == 0:
             party = o
@@ -263,28 +276,28 @@ def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_menti
             relations.append((cppcc.iri, "reportsTo", o.iri, f"{cppcc.zh}向{o.zh}请示报告。"))
         elif cls == "PartyOrgan" and party is not None:
             relations.append((o.iri, "subOrganizationOf", party.iri, f"{o.zh}隶属于{party.zh}。"))
-    for k in range(3):
+    for k in range(size['banners']):
         b = add(_Entity(f"{base}place/{sid}-banner-{k}", "BannerOrCounty", _name(rng) + "旗", f"Synthetic Banner {sid}-{k}", "place"))
         relations.append((b.iri, "locatedIn", city.iri, f"{b.zh}位于{city_zh}。"))
-    for k in range(8):
+    for k in range(size['programs']):
         cls, zh, en = PROG_KINDS[k % len(PROG_KINDS)]
         add(_Entity(f"{base}program/{sid}-{k}", cls, _name(rng, 4) + zh, f"{en.capitalize()} {sid}-{k}", "program"))
-    for k in range(10):
+    for k in range(size['mechanisms']):
         cls, zh, en = MECH_KINDS[k % len(MECH_KINDS)]
         add(_Entity(f"{base}mechanism/{sid}-{k}", cls, _name(rng, 2) + zh, f"{en.capitalize()} {sid}-{k}", "mechanism"))
-    for k in range(20):
+    for k in range(size['documents']):
         cls, zh, en = DOC_KINDS[k % len(DOC_KINDS)]
         date = "2023" if k % 3 else f"2023-{1 + k % 12:02d}"
         add(_Entity(f"{base}document/{sid}-{k}", cls, f"关于{_name(rng, 4)}的{zh}", f"{en.capitalize()} {sid}-{k}", "document", date=date))
-    for k in range(20):
+    for k in range(size['events']):
         cls, zh, en = EVENT_KINDS[k % len(EVENT_KINDS)]
         date = f"2023-{1 + k % 12:02d}" + (f"-{1 + k % 28:02d}" if k % 4 == 0 else "")
         add(_Entity(f"{base}event/{sid}-{k}", cls, f"{_name(rng, 2)}{zh}", f"{en.capitalize()} {sid}-{k}", "event", date=date))
-    for k in range(2):
+    for k in range(size['publications']):
         add(_Entity(f"{base}publication/{sid}-{k}", "Newspaper" if k == 0 else "Magazine", _name(rng) + ("日报" if k == 0 else "杂志"), f"Synthetic Periodical {sid}-{k}", "publication"))
-    for k in range(3):
+    for k in range(size['honours']):
         add(_Entity(f"{base}honour/{sid}-{k}", "Honour", f"{_name(rng, 2)}先进单位", f"Advanced Unit Award {sid}-{k}", "honour"))
-    for k in range(3):
+    for k in range(size['persons']):
         add(_Entity(f"{base}person/{sid}-{k}", "Person", _name(rng, 3), f"Synthetic Person {sid}-{k}", "person"))
 
     pools["org"].extend(shared[:2])
@@ -316,7 +329,7 @@ def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_menti
         relations.append((e.iri, "conferredBy", pick("org").iri, ""))
     for e in pools["person"]:
         relations.append((e.iri, "participatedIn", pick("event").iri, ""))
-    for _ in range(60):
+    for _ in range(size['more_relations']):
         prop, sp, op, _pattern = rng.choice(RELATIONS_OUT)
         s, o = pick(sp), pick(op)
         if s.iri != o.iri:
@@ -354,7 +367,7 @@ def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_menti
         src.say(sentence, {}, [st])
 
     obs = []
-    for k in range(15):
+    for k in range(size['observations']):
         about = pick(rng.choice(["org", "program", "mechanism"]))
         value = rng.randint(2, 6000)
         qual = rng.choice(["Exact", "Exact", "MoreThan", "AtLeast"])
@@ -371,7 +384,7 @@ def _source_facts(i: int, rng: random.Random, shared: list[_Entity], first_menti
             f'    cppcc:observationDate "2023"^^xsd:gYear ;\n    cppcc:datePrecision cppcc:YearPrecision .\n'
         )
     firsts = []
-    for k in range(3):
+    for k in range(size['firsts']):
         about = pick("mechanism")
         iri = f"{base}first/{sid}-{k}"
         sentence = f"{cppcc.zh}首次建立{about.zh}。"
@@ -423,7 +436,8 @@ def write_corpus(out_dir: str | Path, scale: int = 1, seed: int = 0, ontology: s
     counts = {"sources": 0, "entities": 0, "relations": 0, "observations": 0, "annotations": 0}
     shared_used: set[str] = set()
     for i in range(1, scale + 1):
-        src, ents, rels, obs, firsts = _source_facts(i, rng, shared, first_mention)
+        src, ents, rels, obs, firsts = _source_facts(i, rng, shared, first_mention,
+                                                      REVIEW if i == 1 else REPORT)
         text = src.text
         data = text.encode("utf-8")
         sid = src.sid

@@ -22,7 +22,7 @@ def tree(folder) -> dict:
 def corpora(tmp_path_factory):
     base = tmp_path_factory.mktemp("synth")
     out = {}
-    for name, scale, seed in (("a", 2, 7), ("b", 2, 7), ("c", 2, 8), ("one", 1, 7)):
+    for name, scale, seed in (("a", 2, 7), ("b", 2, 7), ("c", 2, 8), ("one", 1, 7), ("three", 3, 7)):
         out[name] = base / name
         out[name + "-counts"] = write_corpus(out[name], scale=scale, seed=seed)
     return out
@@ -44,9 +44,9 @@ def test_the_corpus_is_valid(corpora, tmp_path, engine):
     assert report["conforms"] and report["shacl_engine"] == engine
     assert set(report["counts"]) == {"evidence", "labels", "shacl", "rules"} and report["rules"]
     s = result["summary"]
-    sources = len(s["sources"])
-    assert s["entities"] > 80 * sources and s["evidence"] > 200 * sources
-    assert s["observations"] == 15 * sources and s["firsts"] == 3 * sources
+    reports = len(s["sources"]) - 1  # the first source is a review, the others shorter reports
+    assert s["entities"] > 80 + 15 * reports and s["evidence"] > 200 + 50 * reports
+    assert s["observations"] == 15 + 3 * reports and s["firsts"] == 3 + reports
 
 
 def degree_profile(root) -> dict:
@@ -77,10 +77,13 @@ def test_degree_distribution_is_like_the_real_graph(corpora):
 
 
 def test_counts_grow_linearly_with_the_scale(corpora):
-    one, two = corpora["one-counts"], corpora["a-counts"]
+    # the first source is a long review, each further one a shorter report: every report adds
+    # about as much as the one before, and a fifth of the review
+    one, two, three = corpora["one-counts"], corpora["a-counts"], corpora["three-counts"]
     for key in ("entities", "relations", "observations", "annotations"):
-        assert 1.85 < two[key] / one[key] < 2.15, key
-    assert two["sources"] == 2 and one["sources"] == 1
+        assert 1.7 < (three[key] - one[key]) / (two[key] - one[key]) < 2.3, key
+        assert 0.1 < (two[key] - one[key]) / one[key] < 0.4, key
+    assert (three["sources"], two["sources"], one["sources"]) == (3, 2, 1)
 
 
 def test_command_line(tmp_path):
