@@ -24,6 +24,7 @@ Empty graphs give empty tables; disconnected graphs give defined values (see eac
 from __future__ import annotations
 
 import difflib
+import contextvars
 import math
 from itertools import islice
 import unicodedata
@@ -86,14 +87,24 @@ def _round(x: float) -> float:
     return float(f"{float(x):.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+#: graph id -> its undirected simple graph, while :func:`all_measures` runs (made once, not per measure)
+_SIMPLE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_SIMPLE_MEMO", default=None)
+
+
 def _simple(G: nx.Graph) -> nx.Graph:
     """The undirected simple graph the measures run on."""
+    memo = _SIMPLE_MEMO.get()
+    if memo is not None and id(G) in memo:
+        return memo[id(G)][1]
+    S = G
     if G.is_multigraph() or G.is_directed():
-        return to_undirected_weighted(G)
-    if nx.number_of_selfloops(G):
-        G = G.copy()
-        G.remove_edges_from(list(nx.selfloop_edges(G)))
-    return G
+        S = to_undirected_weighted(G)
+    elif nx.number_of_selfloops(G):
+        S = G.copy()
+        S.remove_edges_from(list(nx.selfloop_edges(S)))
+    if memo is not None:
+        memo[id(G)] = (G, S)  # G kept alive, so that its id is not reused
+    return S
 
 
 def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
@@ -723,6 +734,14 @@ def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0
     >>> all_measures(nx.MultiDiGraph()).shape
     (0, 13)
     """
+    token = _SIMPLE_MEMO.set({})
+    try:
+        return _all_measures(G, betweenness_k=betweenness_k, seed=seed, community_method=community_method)
+    finally:
+        _SIMPLE_MEMO.reset(token)
+
+
+def _all_measures(G: nx.Graph, *, betweenness_k, seed: int, community_method: str) -> pd.DataFrame:
     base = entity_frame(G).reset_index(drop=True)
     parts = [
         degree(G),

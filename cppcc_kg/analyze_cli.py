@@ -41,7 +41,7 @@ PROPERTIES = {
 }
 #: above this many entities, betweenness is approximated from this many sampled sources
 AUTO_EXACT_LIMIT = 10000
-AUTO_K = 500
+AUTO_K = 256
 
 
 def turtle_number(x) -> str:

@@ -22,8 +22,11 @@ those of its parameters named ``project``, ``entity_graph``, ``root``, ``report`
 or ``metrics`` (the ``frame`` returned by the ``metrics`` stage), filled in by the
 build. An ``optional`` stage is skipped when its module is not installed.
 
->>> [s.name for s in STAGES][:2]
-['graph', 'entities']
+The RDF files come last: a helper worker makes their Turtle and JSON-LD while the
+others run (:func:`cppcc_kg.export.start_bodies`).
+
+>>> [s.name for s in STAGES]
+['entities', 'metrics', 'html', 'graph']
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +63,10 @@ class Stage:
 
 #: The output stages, in order; the summary is written after all of them.
 STAGES: list[Stage] = [
-    Stage("graph", "cppcc_kg.export:write_graph_files"),
     Stage("entities", "cppcc_kg.export:write_entity_files"),
     Stage("metrics", "cppcc_kg.analyze_cli:write_metrics", optional=True),
     Stage("html", "cppcc_kg.visualize:write_project_page", optional=True),
+    Stage("graph", "cppcc_kg.export:write_graph_files"),
 ]
 
 #: the file whose presence marks a folder as a build output (it may be replaced)
@@ -92,8 +96,8 @@ class _Context:
             return self.entity_graph
         if name == "root":
             return self.root
-        if name == "report":
-            return self.report
+        if name == "report":  # the validation report (a stage that asks for it waits for it)
+            return self.report() if callable(self.report) else self.report
         if name == "metrics":
             res = self.results.get("metrics")
             return res.get("frame") if isinstance(res, dict) else None
@@ -202,7 +206,9 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     dict
         ``out`` (Path), ``summary`` (the dict of ``summary.json``), ``report``
         (validation), ``seconds`` (per step), ``stages`` (name -> ``ok`` or
-        ``skipped``) and ``load`` (files parsed and taken from the cache).
+        ``skipped``), ``load`` (files parsed and taken from the cache) and ``wall``
+        (seconds from start to end; validation overlaps the output stages, so it is less
+        than the sum of ``seconds``).
 
     Raises
     ------
@@ -218,17 +224,28 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     stages = STAGES if stages is None else stages
     check_out_dir(out)
 
-    project = load(root, progress=progress, cache=cache, write_cache=cache)
+    # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each
+    # file (export.start_bodies) while this process validates
+    started = time.perf_counter()
+    project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
     try:
-        return _build_loaded(project, root, out, say, stages, shacl_engine)
+        if project.helper is not None and any(s.target.startswith("cppcc_kg.export:write_graph_files")
+                                              for s in stages):
+            from .export import start_bodies
+            start_bodies(project, project.helper)
+        result = _build_loaded(project, root, out, say, stages, shacl_engine)
+        result["wall"] = time.perf_counter() - started  # the steps overlap: not their sum
+        return result
     except BaseException:
         project.discard_cache()
         raise
+    finally:
+        project.close()
 
 
 def _build_loaded(project, root: Path, out: Path, say, stages, shacl_engine: str) -> dict:
     from .export import write_summary
-    from .validate import raise_for_problems, validate
+    from .validate import raise_for_problems, resolve_engine, validate, validate_graph_rules
 
     seconds: dict[str, float] = {}
     st = project.stats
@@ -238,32 +255,65 @@ def _build_loaded(project, root: Path, out: Path, say, stages, shacl_engine: str
     say(f"load      {len(project.nt)} files ({st.get('parsed', 0)} parsed, {st.get('cached', 0)} unchanged), "
         f"{read} triples read, {len(project.sources)} source(s) checked ({steps})")
 
-    t0 = time.perf_counter()
-    report = validate(project, shacl_engine=shacl_engine)
-    seconds["validate"] = time.perf_counter() - t0
-    say(f"validate  {', '.join(f'{k} {v:.1f} s' for k, v in report['seconds'].items())}"
-        f"{' (SHACL: ' + report['shacl_engine'] + ')' if report.get('shacl_engine') else ''}: "
-        f"{'OK' if report['conforms'] else str(len(report['problems'])) + ' problem(s)'}")
-    raise_for_problems(report, project.view)
+    # Validation runs in a thread (its SPARQL runs in Oxigraph, without the GIL) while this
+    # thread writes the outputs into a temporary folder; they are kept only if it passes.
+    # The rules that use GRAPH may add triples to the store for their time: when the project
+    # has triples that several files hold, they run after the outputs are written.
+    graph_rules_now = not project.duplicates
+    engine = resolve_engine(project, shacl_engine)
+    if engine != "fast":
+        project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
+    checked: dict = {}
+
+    def check() -> None:
+        t = time.perf_counter()
+        try:
+            checked["report"] = validate(project, shacl_engine=engine, graph_rules=graph_rules_now)
+        except BaseException as exc:  # re-raised in the caller's thread
+            checked["error"] = exc
+        checked["seconds"] = time.perf_counter() - t
+
+    worker = threading.Thread(target=check, name="cppcc-kg-validate", daemon=True)
+    worker.start()
+    held: list[str] = []  # the stage lines, shown after the validation line
+
+    def validated() -> dict:
+        worker.join()
+        if "error" in checked:
+            raise checked["error"]
+        report = checked["report"]
+        if "validate" not in seconds:
+            seconds["validate"] = checked["seconds"]
+            say(f"validate  {', '.join(f'{k} {v:.1f} s' for k, v in report['seconds'].items())}"
+                f"{' (SHACL: ' + report['shacl_engine'] + ')' if report.get('shacl_engine') else ''}"
+                f"{'' if graph_rules_now else ' (rules with GRAPH after the outputs)'}: "
+                f"{'OK' if report['conforms'] else str(len(report['problems'])) + ' problem(s)'}")
+            raise_for_problems(report, project.view)
+        return report
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)
-        ctx = _Context(root, tmp, project, report)
+        t0 = time.perf_counter()
+        project.finish_pinyin()
+        seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
+        ctx = _Context(root, tmp, project, validated)
         status: dict[str, str] = {}
         for stage in stages:
             t0 = time.perf_counter()
             func = _resolve(stage)
             if func is None:
                 status[stage.name] = "skipped: module not installed"
-                say(f"{stage.name:<9} skipped ({stage.module} is not installed)")
+                held.append(f"{stage.name:<9} skipped ({stage.module} is not installed)")
                 continue
             try:
                 ctx.results[stage.name] = _run_stage(func, ctx)
             except KGError:
+                validated()  # invalid data explains a failed stage better than the stage does
                 raise
             except Exception as exc:
+                validated()
                 if os.environ.get("CPPCC_KG_TRACEBACK"):
                     raise
                 raise StageError(
@@ -272,7 +322,16 @@ def _build_loaded(project, root: Path, out: Path, say, stages, shacl_engine: str
                     "pip install -e . and build again; CPPCC_KG_TRACEBACK=1 shows the traceback.") from exc
             status[stage.name] = "ok"
             seconds[stage.name] = time.perf_counter() - t0
-            say(f"{stage.name:<9} done ({seconds[stage.name]:.1f} s)")
+            held.append(f"{stage.name:<9} done ({seconds[stage.name]:.1f} s)")
+        report = validated()
+        if not graph_rules_now:
+            t0 = time.perf_counter()
+            validate_graph_rules(project, report)
+            seconds["validate"] += time.perf_counter() - t0
+            raise_for_problems(report, project.view)
+        ctx.report = report
+        for line in held:
+            say(line)
         t0 = time.perf_counter()
         summary = write_summary(project.view, tmp, project=project, report=report, stages=status)
         seconds["summary"] = time.perf_counter() - t0
@@ -281,6 +340,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages, shacl_engine: str
                 os.chmod(f, 0o644)
         swap_in(tmp, out)
     except BaseException:
+        worker.join()  # the validation thread reads the project: let it end first
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     project.save_cache()
@@ -321,7 +381,7 @@ def progress_display(*, min_files: int = 20, stream=None) -> Callable[[int, int,
 def short_summary(result: dict) -> str:
     """The few lines the command prints after a build."""
     s = result["summary"]
-    seconds = sum(result["seconds"].values())
+    seconds = result.get("wall") or sum(result["seconds"].values())
     v = s.get("validation", {})
     skipped = [k for k, st in result["stages"].items() if st != "ok"]
     lines = [

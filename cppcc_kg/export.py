@@ -195,8 +195,35 @@ def jsonld_body(nt: bytes, skip: set[str] | None = None) -> bytes:
 EXPORT_VERSION = "1"
 
 
+def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
+    """In a worker: (graph IRI, misread prefixes, Turtle, JSON-LD without skipped prefixes) of one graph."""
+    iri, nt = item
+    return iri, ",".join(sorted(_misread_prefixes(nt))), turtle_body(nt), jsonld_body(nt, set())
+
+
+def start_bodies(project, pool) -> None:
+    """Have *pool* (the build's helper worker) make the Turtle and JSON-LD of every file
+    that the cache lacks, while the build validates; :func:`write_graph_files` takes them.
+
+    The results are the same as those made in the writing process (same functions, same
+    bytes); a file whose JSON-LD needs other prefixes than the worker assumed is redone there.
+    """
+    from .load import graph_iri
+    cache = getattr(project, "cache", None)
+    todo = []
+    for rel, nt in project.nt.items():
+        key = project.keys.get(rel)
+        if key and cache is not None and cache.has(f"{key}.v{EXPORT_VERSION}.ttl") \
+                and cache.has(f"{key}.v{EXPORT_VERSION}.misread"):
+            continue
+        if nt:
+            todo.append((str(graph_iri(rel)), nt))
+    project._bodies_job = pool.map_async(_bodies_of, todo, chunksize=16) if todo else None
+
+
 class _Bodies:
-    """The Turtle and JSON-LD of each named graph of a project, from the cache when the file did not change."""
+    """The Turtle and JSON-LD of each named graph of a project, from the cache when the file did
+    not change, or as the helper worker made them (:func:`start_bodies`)."""
 
     def __init__(self, project):
         from .load import rel_of_graph
@@ -206,6 +233,10 @@ class _Bodies:
         for iri, nt in project.graphs().items():
             rel = rel_of_graph(iri)
             self.keys[iri] = project.keys.get(rel) if rel is not None else hashlib.sha256(nt).hexdigest()
+        job, self.made = getattr(project, "_bodies_job", None), {}
+        if job is not None:
+            project._bodies_job = None
+            self.made = {iri: ({x for x in m.split(",") if x}, ttl, js) for iri, m, ttl, js in job.get()}
 
     def _cached(self, name: str, make):
         data = self.cache.get(name) if self.cache is not None else None
@@ -216,20 +247,26 @@ class _Bodies:
         return data
 
     def misread(self, iri: str, nt: bytes) -> set[str]:
-        key = self.keys.get(iri)
+        key, made = self.keys.get(iri), self.made.get(iri)
         if not key:
-            return _misread_prefixes(nt)
+            return made[0] if made else _misread_prefixes(nt)
         raw = self._cached(f"{key}.v{EXPORT_VERSION}.misread",
-                           lambda: ",".join(sorted(_misread_prefixes(nt))).encode())
+                           lambda: ",".join(sorted(made[0] if made else _misread_prefixes(nt))).encode())
         return {x for x in raw.decode().split(",") if x}
 
     def __call__(self, iri: str, nt: bytes, skip: set[str]) -> tuple[bytes, bytes]:
-        key = self.keys.get(iri)
+        key, made = self.keys.get(iri), self.made.pop(iri, None)
+
+        def ttl_of():
+            return made[1] if made else turtle_body(nt)
+
+        def js_of():
+            return made[2] if made and not skip else jsonld_body(nt, skip)
         if not key:
-            return turtle_body(nt), jsonld_body(nt, skip)
+            return ttl_of(), js_of()
         tag = ("-" + ",".join(sorted(skip))) if skip else ""
-        ttl = self._cached(f"{key}.v{EXPORT_VERSION}.ttl", lambda: turtle_body(nt))
-        js = self._cached(f"{key}.v{EXPORT_VERSION}{tag}.jsonld", lambda: jsonld_body(nt, skip))
+        ttl = self._cached(f"{key}.v{EXPORT_VERSION}.ttl", ttl_of)
+        js = self._cached(f"{key}.v{EXPORT_VERSION}{tag}.jsonld", js_of)
         return ttl, js
 
 

@@ -541,24 +541,13 @@ def _watched_from_ntriples(docs, watched: set[str]) -> dict[str, list[tuple[str,
     out: dict[str, list] = {p: [] for p in watched}
     if not watched:
         return out
+    preds = {b"<" + p.encode("utf-8") + b">" for p in watched}
     found = []
-    for p in sorted(watched):
-        needle = b"> <" + p.encode("utf-8") + b"> "
-        for doc in docs:
-            i = doc.find(needle)
-            while i >= 0:
-                start = doc.rfind(b"\n", 0, i) + 1
-                end = doc.find(b"\n", i)
-                end = len(doc) if end < 0 else end
-                found.append(doc[start:end])
-                i = doc.find(needle, end)
-        # a blank node subject ends with a space, not '>'
-        needle = b" <" + p.encode("utf-8") + b"> "
-        for doc in docs:
-            if b"\n_:" in doc or doc.startswith(b"_:"):
-                for line in doc.split(b"\n"):
-                    if line.startswith(b"_:") and line.split(b" ", 2)[1:2] == [needle[1:-1]]:
-                        found.append(line)
+    for doc in docs:  # a line is "subject predicate object ." with single spaces (canonical N-Triples)
+        for line in doc.split(b"\n"):
+            parts = line.split(b" ", 2)
+            if len(parts) == 3 and parts[1] in preds:
+                found.append(line)
     if found:  # (a literal may hold the searched text: only the triples of the predicates count)
         for t in ox.parse(b"\n".join(sorted(set(found))) + b"\n", format=ox.RdfFormat.N_TRIPLES):
             lst = out.get(t.predicate.value)

@@ -203,6 +203,10 @@ class Cache:
             return data
         return None
 
+    def has(self, name: str) -> bool:
+        """Whether an entry *name* is there (staged or kept; not read, so not checked)."""
+        return self.enabled and any((folder / name).is_file() for folder in (self._staging, self.dir))
+
     def put(self, name: str, data: bytes) -> None:
         """Stage *data* under *name* (moved into the cache by :meth:`save`)."""
         if not self.write:
@@ -460,6 +464,10 @@ class Project:
         #: holds each triple once (SPARQL on the union sees a set, as SHACL and pySHACL mean it);
         #: :meth:`files_of` and :meth:`with_duplicates` take these into account
         self.duplicates: dict[str, bytes] = {}
+        #: with ``load(..., background=True)``: a worker process (a ``multiprocessing`` pool of
+        #: one) that the build gives work to do beside it; :meth:`close` stops it
+        self.helper = None
+        self._pinyin_pending = None
         self._dups: dict | None = None
 
     def save_cache(self) -> None:
@@ -471,6 +479,20 @@ class Project:
         """Forget what this load computed (a failed build leaves the project folder as it was)."""
         if self.cache is not None:
             self.cache.discard()
+
+    def finish_pinyin(self) -> None:
+        """Wait for the pinyin that :func:`load` (``background=True``) computes beside the caller."""
+        pending, self._pinyin_pending = getattr(self, "_pinyin_pending", None), None
+        if pending is not None:
+            self.set_pinyin(pending())
+
+    def close(self) -> None:
+        """Stop the helper worker of ``load(..., background=True)``, if any (idempotent)."""
+        helper, self.helper = getattr(self, "helper", None), None
+        self._pinyin_pending = None
+        if helper is not None:
+            helper.terminate()
+            helper.join()
 
     def set_pinyin(self, triples: list[Triple]) -> None:
         """Add the generated pinyin triples (to the store too)."""
@@ -698,10 +720,15 @@ def _pinyin_versions() -> str:
     return "-".join(parts)
 
 
-def project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
-                   stats: dict | None = None, pool=None) -> list[Triple]:
-    """The pinyin triples for *labels* (entity -> zh labels, as :func:`entity_zh_labels` gives),
-    using and updating the pinyin cache."""
+def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
+                         stats: dict | None = None, pool=None, *, background: bool = False):
+    """Start computing the pinyin triples for *labels* (entity -> zh labels, as
+    :func:`entity_zh_labels` gives), using the pinyin cache; return a function that
+    waits for them, updates the cache and returns them.
+
+    With *background* and a *pool* (one worker whose dictionaries are loaded), the
+    labels that the cache lacks are computed there while the caller goes on.
+    """
     stats = stats if stats is not None else {}
     name = f"pinyin-{_pinyin_versions()}.json"
     known: dict[str, str] = {}
@@ -712,37 +739,52 @@ def project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
                 known = json.loads(raw)
             except ValueError:
                 known = {}
-    computed = cached = 0
     missing = sorted({label for lst in labels.values() for label in lst if label not in known})
     todo = set(missing)
+    job = None
     n = _workers()
-    if n and len(missing) >= PARALLEL_MIN_LABELS:
+    if missing and background and pool is not None:
+        job = pool.map_async(to_pinyin, missing, chunksize=256)
+    elif n and len(missing) >= PARALLEL_MIN_LABELS:
         _tokenizer()  # loaded once, before the workers start, so that they share it
         with _pool(n) as many:
             known.update(zip(missing, many.map(to_pinyin, missing, chunksize=256)))
     elif missing and pool is not None:  # the warm worker: its dictionaries are loaded already
         known.update(zip(missing, pool.map(to_pinyin, missing, chunksize=64)))
-    out = []
-    for e, lst in labels.items():
-        for label in lst:
-            p = known.get(label)
-            if p is None:
-                p = known[label] = to_pinyin(label)
-            if label in todo:
-                computed += 1
+
+    def finish() -> list[Triple]:
+        if job is not None:
+            known.update(zip(missing, job.get()))
+        computed = cached = 0
+        out = []
+        for e, lst in labels.items():
+            for label in lst:
+                p = known.get(label)
+                if p is None:
+                    p = known[label] = to_pinyin(label)
+                if label in todo:
+                    computed += 1
+                else:
+                    cached += 1
+                if p:
+                    out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
+        stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
+        if cache is not None:
+            if computed:
+                used = {label for lst in labels.values() for label in lst}
+                cache.put(name, json.dumps({k: v for k, v in sorted(known.items()) if k in used},
+                                           ensure_ascii=False, indent=0).encode("utf-8"))
             else:
-                cached += 1
-            if p:
-                out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
-    stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
-    if cache is not None:
-        if computed:
-            used = {label for lst in labels.values() for label in lst}
-            cache.put(name, json.dumps({k: v for k, v in sorted(known.items()) if k in used},
-                                       ensure_ascii=False, indent=0).encode("utf-8"))
-        else:
-            cache.used.add(name)
-    return out
+                cache.used.add(name)
+        return out
+    return finish
+
+
+def project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
+                   stats: dict | None = None, pool=None) -> list[Triple]:
+    """The pinyin triples for *labels* (entity -> zh labels, as :func:`entity_zh_labels` gives),
+    using and updating the pinyin cache."""
+    return start_project_pinyin(labels, cache, stats, pool)()
 
 
 def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]] | None = None
@@ -809,7 +851,7 @@ def check_sources(graph: Graph, root: Path, where: Callable[[object], list[str]]
 
 def load(root: Path | str = Path("."), *,
          progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
-         write_cache: bool = False) -> Project:
+         write_cache: bool = False, background: bool = False) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -823,6 +865,10 @@ def load(root: Path | str = Path("."), *,
     write_cache : bool
         Also stage what is computed here for the cache (:meth:`Project.save_cache` keeps
         it, :meth:`Project.discard_cache` drops it; the build does one or the other).
+    background : bool
+        Keep a worker process (``Project.helper``, where ``fork`` is available) and compute
+        the generated pinyin there while the caller goes on: the caller must call
+        :meth:`Project.finish_pinyin` before it needs the pinyin, and :meth:`Project.close`.
 
     Returns
     -------
@@ -839,7 +885,9 @@ def load(root: Path | str = Path("."), *,
     rels = project_files(root)
     c = Cache(root, enabled=cache, write=write_cache)
     cold = not cache or not any(c.dir.glob("pinyin-*.json")) if c.dir.is_dir() else True
-    warm = pinyin_pool() if cold else None  # loads jieba while the files are parsed
+    # one worker that loads jieba while the files are parsed; with *background*, it stays
+    # for the caller (Project.helper) and computes the pinyin while the caller goes on
+    warm = pinyin_pool() if (cold or background) else None
     stats: dict = {}
     keys: dict = {}
     seconds = stats["seconds"] = {}
@@ -880,9 +928,16 @@ def load(root: Path | str = Path("."), *,
     try:
         project.sources = check_sources(project.view, root, where=project.defined_in)
         t3 = time.perf_counter()
-        project.set_pinyin(project_pinyin(entity_zh_labels(project.store), c, stats, pool=warm))
+        if background and warm is not None:
+            project.helper = warm
+            project._pinyin_pending = start_project_pinyin(entity_zh_labels(project.store), c, stats,
+                                                           pool=warm, background=True)
+            warm = None
+        else:
+            project.set_pinyin(project_pinyin(entity_zh_labels(project.store), c, stats, pool=warm))
     except BaseException:
         c.discard()
+        project.close()
         raise
     finally:
         if warm is not None:

@@ -457,7 +457,8 @@ _USES_GRAPH = re.compile(r"^[^#\n]*\bGRAPH\b", re.IGNORECASE | re.MULTILINE)
 
 
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
-                  where: Callable | None = None, root: Path | None = None, project=None) -> list[dict]:
+                  where: Callable | None = None, root: Path | None = None, project=None,
+                  which: str = "all") -> list[dict]:
     """Run every ``*.rq`` of *rules_dir* on *store*; each row is a problem.
 
     A rule is a ``SELECT`` whose rows are the violations; it projects ``?focus``
@@ -467,6 +468,7 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     complete (:meth:`cppcc_kg.load.Project.with_duplicates`); the others run on the
     store as loaded, where a triple that several files hold is stored once (a triple
     repeated in k files would otherwise make joins k-fold in each pattern).
+    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it).
     """
     where = where or (lambda node, pred=None: [])
     compact = _compactor(graph) if graph is not None else (lambda iri: f"<{iri}>")
@@ -474,6 +476,8 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     for path in sorted(Path(rules_dir).glob("*.rq")):
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
         description, hint, query = read_rule(path)
+        if which != "all" and (which == "graph") != bool(_USES_GRAPH.search(query)):
+            continue
         try:
             if project is not None and _USES_GRAPH.search(query):
                 with project.with_duplicates() as full:
@@ -519,8 +523,25 @@ def shapes_of(project: Project) -> Graph:
     return shapes
 
 
+def resolve_engine(project: Project, shacl_engine: str = "auto") -> str:
+    """The SHACL engine that :func:`validate` uses for *shacl_engine* (``auto``: ``fast`` unless
+    the shapes use a feature it does not implement)."""
+    from .fastshacl import UnsupportedShape, compile_shapes
+
+    if shacl_engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}: use one of {', '.join(SHACL_ENGINES)}")
+    if shacl_engine != "auto":
+        return shacl_engine
+    try:
+        compile_shapes(shapes_of(project))
+        return "fast"
+    except UnsupportedShape:
+        return "pyshacl"
+
+
 def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = True,
-             shacl_engine: str = "auto", progress: Callable[[str], None] | None = None) -> dict:
+             shacl_engine: str = "auto", progress: Callable[[str], None] | None = None,
+             graph_rules: bool = True) -> dict:
     """Run every check on *project*.
 
     Parameters
@@ -538,6 +559,10 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
         the same problems (tests/test_fastshacl.py).
     progress : callable, optional
         Called with the name of each check as it starts.
+    graph_rules : bool
+        Also run the data rules that use ``GRAPH``; with ``False`` they are left for
+        :func:`validate_graph_rules` (they add triples to the store for their time, when
+        several files hold the same triple, so the build runs them when nothing else reads it).
 
     Returns
     -------
@@ -546,10 +571,6 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
         (problems per check), ``seconds`` (time per check), ``rules`` (the
         names of the rule files run) and ``shacl_engine`` (the engine used).
     """
-    from .fastshacl import UnsupportedShape, compile_shapes
-
-    if shacl_engine not in SHACL_ENGINES:
-        raise ValueError(f"unknown SHACL engine {shacl_engine!r}: use one of {', '.join(SHACL_ENGINES)}")
     view = project.view
     rules_dir = Path(rules_dir) if rules_dir is not None else project.root / "rules"
 
@@ -563,13 +584,7 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     engine = ""
     if shacl:
         shapes = shapes_of(project)
-        engine = shacl_engine
-        if engine == "auto":
-            try:
-                compile_shapes(shapes)
-                engine = "fast"
-            except UnsupportedShape:
-                engine = "pyshacl"
+        engine = resolve_engine(project, shacl_engine)
         if engine == "fast":
             checks.append(("shacl", lambda: fast_shacl_problems(
                 project.store, shapes, list(project.graphs().values()), graph=view, where=where)))
@@ -577,7 +592,8 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
             checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))
     if rules_dir.is_dir():
         checks.append(("rules", lambda: rule_problems(project.store, rules_dir, graph=view, where=where,
-                                                      root=project.root, project=project)))
+                                                      root=project.root, project=project,
+                                                      which="all" if graph_rules else "plain")))
     problems, seconds, counts = [], {}, {}
     for name, run in checks:
         if progress:
@@ -590,7 +606,27 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     problems.sort(key=lambda p: (p["files"], p["focus"], p["check"], p["rule"], p["path"], p["message"]))
     rules = sorted(p.name for p in rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
     return {"conforms": not problems, "problems": problems, "counts": counts, "seconds": seconds,
-            "rules": rules, "shacl_engine": engine}
+            "rules": rules, "shacl_engine": engine, "rules_dir": rules_dir}
+
+
+def validate_graph_rules(project: Project, report: dict) -> dict:
+    """Run the data rules that use ``GRAPH`` (left out by ``validate(..., graph_rules=False)``)
+    and add their problems to *report*, which is returned."""
+    rules_dir = report.get("rules_dir")
+    if rules_dir is None or not Path(rules_dir).is_dir():
+        return report
+    t0 = time.perf_counter()
+
+    def where(node, pred=None):
+        return project.files_of(node, pred) if pred is not None else project.defined_in(node)
+    found = rule_problems(project.store, rules_dir, graph=project.view, where=where, root=project.root,
+                          project=project, which="graph")
+    report["seconds"]["rules"] = report["seconds"].get("rules", 0.0) + time.perf_counter() - t0
+    report["counts"]["rules"] = report["counts"].get("rules", 0) + len(found)
+    problems = report["problems"] + found
+    problems.sort(key=lambda p: (p["files"], p["focus"], p["check"], p["rule"], p["path"], p["message"]))
+    report["problems"], report["conforms"] = problems, not problems
+    return report
 
 
 def raise_for_problems(report: dict, graph: Graph | None = None, *, max_listed: int = MAX_LISTED) -> None:
