@@ -495,71 +495,92 @@ def _validation_summary(report: dict, shapes: int) -> dict:
 
 
 def summarize_store(project) -> dict:
-    """:func:`summarize` of a loaded project, from its Oxigraph store (without ``validation``)."""
-    from .load import PINYIN_GRAPH
-    from .store import count, values
+    """:func:`summarize` of a loaded project, from its Oxigraph store (without ``validation``).
+
+    Its queries run two at a time (Oxigraph evaluates them without holding the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .store import values
 
     store = project.store
     rdf, rdfs, cppcc, oa = str(RDF), str(RDFS), str(CPPCC), str(OA)
     dct = "http://purl.org/dc/terms/"
     entity = f"?c <{rdfs}subClassOf>* <{cppcc}Entity> ."
-
-    def firsts_of(iri_query: str) -> list[str]:
-        return [r[0] for r in values(store, iri_query)]
-
-    per_class: Counter = Counter()
-    for c, n in values(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }} GROUP BY ?c"):
-        per_class[_local(c)] += int(n)
-    n_entities = count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }}")
-    edge_props = sorted(firsts_of(f"SELECT DISTINCT ?p WHERE {{ ?p <{cppcc}displayAsEdge> true FILTER isIRI(?p) }}"))
-    per_relation = {_local(p): 0 for p in edge_props}
-    if edge_props:
-        for p, n in values(store, f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?p ?s ?o WHERE {{
+    edge_props = sorted(r[0] for r in values(
+        store, f"SELECT DISTINCT ?p WHERE {{ ?p <{cppcc}displayAsEdge> true FILTER isIRI(?p) }}"))
+    queries = {
+        "per_class": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }} GROUP BY ?c",
+        "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }}",
+        "per_relation": f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?p ?s ?o WHERE {{
                 VALUES ?p {{ {' '.join(f'<{x}>' for x in edge_props)} }}
                 ?s ?p ?o . ?s a ?c1 . ?o a ?c2 .
                 {{ SELECT DISTINCT ?c1 WHERE {{ ?c1 <{rdfs}subClassOf>* <{cppcc}Entity> }} }}
-                {{ SELECT DISTINCT ?c2 WHERE {{ ?c2 <{rdfs}subClassOf>* <{cppcc}Entity> }} }} }} }} GROUP BY ?p"""):
-            per_relation[_local(p)] += int(n)
-    qualifiers: Counter = Counter()
-    observations = 0
-    for _o, q in values(store, f"""SELECT ?o (MIN(STR(?q)) AS ?qual) WHERE {{ ?o a <{cppcc}Observation> .
-            OPTIONAL {{ ?o <{cppcc}qualifier> ?q }} }} GROUP BY ?o"""):
-        observations += 1
-        qualifiers[_local(q) if q else "None"] += 1
-    first_claims = []
-    for f, zh, en, kind in sorted(values(store, f"""SELECT ?f
+                {{ SELECT DISTINCT ?c2 WHERE {{ ?c2 <{rdfs}subClassOf>* <{cppcc}Entity> }} }} }} }} GROUP BY ?p"""
+        if edge_props else None,
+        "observations": f"""SELECT ?o (MIN(STR(?q)) AS ?qual) WHERE {{ ?o a <{cppcc}Observation> .
+            OPTIONAL {{ ?o <{cppcc}qualifier> ?q }} }} GROUP BY ?o""",
+        "firsts": f"""SELECT ?f
             (MIN(IF(langMatches(lang(?l), "zh") && lang(?l) != "", STR(?l), "\uFFFF")) AS ?zh)
             (MIN(IF(langMatches(lang(?l), "en") && lang(?l) != "", STR(?l), "\uFFFF")) AS ?en)
             (MIN(STR(?k)) AS ?kind) WHERE {{
             ?f a <{cppcc}FirstClaim> . OPTIONAL {{ ?f <{rdfs}label> ?l }} OPTIONAL {{ ?f <{cppcc}firstKind> ?k }}
-            }} GROUP BY ?f""")):
-        first_claims.append({"iri": f, "label_zh": "" if zh == "\uffff" else zh,
-                             "label_en": "" if en == "\uffff" else en, "kind": kind})
-    sources = []
-    for src, title, zh_title, path, chars, sha in sorted(values(store, f"""SELECT ?s (MIN(STR(?t)) AS ?title)
+            }} GROUP BY ?f""",
+        "sources": f"""SELECT ?s (MIN(STR(?t)) AS ?title)
             (MIN(IF(langMatches(lang(?t), "zh"), STR(?t), "\uFFFF")) AS ?zh)
             (MIN(STR(?p)) AS ?path) (MIN(?n) AS ?chars) (MIN(STR(?h)) AS ?sha) WHERE {{
             ?s a <{cppcc}Source> . OPTIONAL {{ ?s <{dct}title> ?t }} OPTIONAL {{ ?s <{cppcc}localPath> ?p }}
-            OPTIONAL {{ ?s <{cppcc}characterCount> ?n }} OPTIONAL {{ ?s <{cppcc}sha256> ?h }} }} GROUP BY ?s""")):
+            OPTIONAL {{ ?s <{cppcc}characterCount> ?n }} OPTIONAL {{ ?s <{cppcc}sha256> ?h }} }} GROUP BY ?s""",
+        "statements": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{rdf}Statement> }}",
+        "evidence": f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{oa}Annotation> }}",
+        "with_evidence": f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ ?a a <{oa}Annotation> ; <{oa}hasBody> ?b }}",
+        "shapes": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.w3.org/ns/shacl#NodeShape> }",
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {k: pool.submit(values, store, q) for k, q in queries.items() if q is not None}
+        triples = len(project)
+        got = {k: f.result() for k, f in jobs.items()}
+
+    def number(key: str) -> int:
+        rows = got[key]
+        return int(rows[0][0]) if rows and rows[0][0] != "" else 0
+
+    per_class: Counter = Counter()
+    for c, n in got["per_class"]:
+        per_class[_local(c)] += int(n)
+    per_relation = {_local(p): 0 for p in edge_props}
+    for p, n in got.get("per_relation", []):
+        per_relation[_local(p)] += int(n)
+    qualifiers: Counter = Counter()
+    observations = 0
+    for _o, q in got["observations"]:
+        observations += 1
+        qualifiers[_local(q) if q else "None"] += 1
+    first_claims = []
+    for f, zh, en, kind in sorted(got["firsts"]):
+        first_claims.append({"iri": f, "label_zh": "" if zh == "\uffff" else zh,
+                             "label_en": "" if en == "\uffff" else en, "kind": kind})
+    sources = []
+    for src, title, zh_title, path, chars, sha in sorted(got["sources"]):
         sources.append({"iri": src, "title_zh": zh_title if zh_title != "\uffff" else title, "path": path,
                         "characters": int(chars or 0), "sha256": sha})
     return {
-        "triples": len(project),
+        "triples": triples,
         "files": sorted(project.nt),
         "sources": sources,
-        "entities": n_entities,
+        "entities": number("entities"),
         "entities_per_class": dict(sorted(per_class.items())),
         "relations": sum(per_relation.values()),
         "relations_per_property": dict(sorted(per_relation.items())),
-        "relation_statements": count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{rdf}Statement> }}"),
+        "relation_statements": number("statements"),
         "observations": observations,
         "observations_per_qualifier": dict(sorted(qualifiers.items())),
         "firsts": len(first_claims),
         "first_claims": first_claims,
-        "evidence": count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{oa}Annotation> }}"),
-        "things_with_evidence": count(store, f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ ?a a <{oa}Annotation> ; <{oa}hasBody> ?b }}"),
+        "evidence": number("evidence"),
+        "things_with_evidence": number("with_evidence"),
         "pinyin_labels": len(project.pinyin),
-        "_shapes": count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.w3.org/ns/shacl#NodeShape> }"),
+        "_shapes": number("shapes"),
     }
 
 

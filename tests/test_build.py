@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cppcc_kg import build as build_module
 from cppcc_kg.build import STAGES, Stage, build, command, swap_in
 from cppcc_kg.cli import main
-from cppcc_kg.errors import KGError, StageError
+from cppcc_kg.errors import KGError, StageError, ValidationError
 
 REPO = Path(__file__).resolve().parents[1]
 CORE_OUTPUTS = {"graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "entities.graphml", "nodes.csv",
@@ -257,3 +257,54 @@ def test_progress_for_many_files_in_a_log():
     for i in range(6):
         few(i, 5, "x")
     assert quiet.getvalue() == ""  # a short input shows no progress
+
+
+# ---------------------------------------------------------------- validation beside the output stages
+
+def test_a_stage_failing_on_invalid_data_reports_the_validation_problem(make_project, monkeypatch):
+    """Validation runs while the stages write: invalid data is reported as such, not as a stage bug."""
+    root = make_project("bad-shacl")
+    out = previous_build(root)
+    before = snapshot(out)
+
+    def boom(graph, out_dir):
+        raise RuntimeError("stage failed on the data")
+    monkeypatch.setattr(build_module, "_boom", boom, raising=False)
+    with pytest.raises(ValidationError) as info:
+        build(root, out, stages=[Stage("boom", "cppcc_kg.build:_boom")] + FAST_STAGES)
+    assert "kgorg:test-city-court" in str(info.value) or "test-city-court" in str(info.value)
+    assert info.value.exit_code == 1
+    assert snapshot(out) == before
+
+
+def test_a_stage_asking_for_the_report_gets_it_after_validation(make_project, tmp_path, monkeypatch):
+    seen = {}
+
+    def wants_report(graph, out_dir, report):
+        seen.update(report)
+    monkeypatch.setattr(build_module, "_wants_report", wants_report, raising=False)
+    build(make_project(), tmp_path / "out", stages=[Stage("r", "cppcc_kg.build:_wants_report")])
+    assert seen["conforms"] is True and set(seen["counts"]) >= {"evidence", "labels", "shacl", "rules"}
+
+
+def test_rules_with_graph_see_triples_that_several_files_share(make_project, tmp_path):
+    """With a triple in two files the store holds it once; the GRAPH rules (run after the
+    outputs, when nothing else reads the store) still see it in both files."""
+    root = make_project()
+    entities = (root / "graph" / "entities.ttl").read_text(encoding="utf-8")
+    head = entities[:entities.index("# A synthetic fixture")]
+    (root / "graph" / "again.ttl").write_text(
+        head + 'kgorg:test-city-cppcc a cppcc:CPPCCCommittee .\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        build(root, tmp_path / "out")
+    message = str(info.value)
+    assert "entity-defined-in-several-files" in message and "graph/again.ttl" in message, message
+    assert not (tmp_path / "out").exists()
+
+
+def test_outputs_are_the_same_without_worker_processes(built, tmp_path, monkeypatch):
+    """The helper worker (pinyin, Turtle and JSON-LD made beside validation) changes no byte."""
+    monkeypatch.setenv("CPPCC_KG_WORKERS", "0")
+    result = build(REPO, tmp_path / "out", cache=False)
+    assert result["wall"] > 0
+    assert snapshot(tmp_path / "out") == snapshot(built)
