@@ -351,7 +351,8 @@ class OxigraphEngine(Engine):
                 triples = _collect(((cache[t.subject], cache[t.predicate], cache[t.object]) for t in res), max_rows)
                 return QueryResult(info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
             variables = [v.value for v in res.variables]
-            rows = _collect((tuple(None if s[v] is None else cache[s[v]] for v in variables) for s in res), max_rows)
+            get = cache.__getitem__  # a solution iterates over its values in the order of the variables
+            rows = _collect((tuple(None if x is None else get(x) for x in s) for s in res), max_rows)
         except QueryError:
             raise
         except SyntaxError as exc:
