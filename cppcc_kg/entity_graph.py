@@ -23,6 +23,9 @@ ontology inside the graph (``ontology.ttl``).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import json
 import os
 import tempfile
@@ -566,7 +569,32 @@ def nodes_frame(G: nx.Graph) -> pd.DataFrame:
     return pd.DataFrame(data, columns=cols)
 
 
+#: while :func:`shared_rows` is active: graph id -> (graph, edge rows), made once for several writers
+_ROWS_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_ROWS_MEMO", default=None)
+
+
+@contextlib.contextmanager
+def shared_rows():
+    """Within the block, the GraphML and CSV writers share the flattened edge rows of a graph
+    (which must not change meanwhile) instead of making them each."""
+    token = _ROWS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _ROWS_MEMO.reset(token)
+
+
 def _edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
+    memo = _ROWS_MEMO.get()
+    if memo is not None and id(G) in memo:
+        return memo[id(G)][1]
+    rows = _make_edge_rows(G)
+    if memo is not None:
+        memo[id(G)] = (G, rows)  # G kept alive, so that its id is not reused
+    return rows
+
+
+def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
     if G.is_multigraph():
         triples = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
     else:

@@ -441,11 +441,12 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     G = entity_graph if entity_graph is not None else eg.build_entity_graph(graph)
     out_dir = Path(out_dir)
     from .fastgraph import write_graphml
-    write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
-    nodes = eg.nodes_frame(G)
-    nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
-    nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
-    edges = eg.edges_frame(G)
+    with eg.shared_rows():  # the edge rows, made once for the GraphML and the CSV
+        write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
+        nodes = eg.nodes_frame(G)
+        nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
+        nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
+        edges = eg.edges_frame(G)
     return [out_dir / "entities.graphml",
             write_atomic(out_dir / "nodes.csv", _csv(nodes)),
             write_atomic(out_dir / "edges.csv", _csv(edges))]

@@ -116,16 +116,9 @@ def values(store: ox.Store, query: str, *, union: bool = True) -> list[tuple]:
     node gives ``_:`` and its label.
     """
     result = store.query(query, use_default_graph_as_union=union)
-    n = len(result.variables)
-    out = []
-    blank = ox.BlankNode
-    for sol in result:
-        row = []
-        for i in range(n):
-            v = sol[i]
-            row.append("" if v is None else ("_:" + v.value if isinstance(v, blank) else v.value))
-        out.append(tuple(row))
-    return out
+    blank = ox.BlankNode  # (a solution iterates over its values in the order of the variables)
+    return [tuple(["" if v is None else ("_:" + v.value if v.__class__ is blank else v.value) for v in sol])
+            for sol in result]
 
 
 def count(store: ox.Store, query: str, *, union: bool = True) -> int:
