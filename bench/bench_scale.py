@@ -168,6 +168,48 @@ def growth(rows: list[dict], key_path: tuple[str, ...]) -> str:
     return f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}"
 
 
+def _fmt(v) -> str:
+    if not isinstance(v, (int, float)):
+        return "–"
+    return f"{v:.3f}" if v < 0.1 else f"{v:.2f}" if v < 10 else f"{v:.1f}"
+
+
+def markdown(rows: list[dict]) -> str:
+    """The tables of bench/README.md from the rows of a run (``--json``)."""
+    head = "| | " + " | ".join(r["name"] for r in rows) + " | growth *b* |\n"
+    rule = "|---|" + "---:|" * len(rows) + "---:|\n"
+    out = ["### Sizes\n\n", head, rule]
+    for k in ("triples", "entities", "relations", "evidence"):
+        out.append(f"| {k} | " + " | ".join(f"{r.get(k, 0):,}".replace(",", " ") for r in rows) + " | |\n")
+    out += ["\n### `cppcc-kg build`, end to end (child process; seconds, peak MiB)\n\n", head, rule]
+    for k, label in (("build_clean", "clean build (`--no-cache`)"), ("build_clean_peak_mib", "peak memory, clean (MiB)"),
+                     ("build_unchanged", "nothing changed (cache)"), ("build_unchanged_peak_mib", "peak memory, nothing changed (MiB)")):
+        out.append(f"| {label} | " + " | ".join(_fmt(r.get(k)) if "mib" not in k else f"{r.get(k, 0):.0f}" for r in rows)
+                   + f" | {growth(rows, (k,)) if 'mib' not in k else ''} |\n")
+    out += ["\n### Steps of a clean build (in-process, seconds)\n\n", head, rule]
+    for k in rows[-1]["stages"]:
+        out.append(f"| {k} | " + " | ".join(_fmt(r["stages"].get(k)) for r in rows) + f" | {growth(rows, ('stages', k))} |\n")
+    if all("queries" in r for r in rows):
+        out += ["\n### Queries on the Oxigraph store (`cppcc-kg query --store oxigraph`, seconds, median of 3)\n\n",
+                head, rule]
+        for k in rows[-1]["queries"]:
+            out.append(f"| {k} | " + " | ".join(_fmt(r["queries"].get(k)) for r in rows)
+                       + f" | {growth(rows, ('queries', k))} |\n")
+    if all("analysis" in r for r in rows):
+        out += ["\n### Analysis of the entity graph (seconds, median of 3)\n\n", head, rule]
+        for k in ("nodes", "edges", "pagerank", "betweenness_k256"):
+            out.append(f"| {k} | " + " | ".join(str(r["analysis"][k]) if k in ("nodes", "edges")
+                                                 else _fmt(r["analysis"][k]) for r in rows)
+                       + f" | {growth(rows, ('analysis', k)) if k not in ('nodes', 'edges') else ''} |\n")
+    if all("endpoint" in r for r in rows):
+        out += ["\n### The endpoint (`cppcc-kg serve --store oxigraph`, seconds over HTTP, median of 3)\n\n",
+                head, rule]
+        for k in rows[-1]["endpoint"]:
+            out.append(f"| {k} | " + " | ".join(_fmt(r["endpoint"].get(k)) for r in rows)
+                       + f" | {growth(rows, ('endpoint', k))} |\n")
+    return "".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="*", default=[1, 10, 100])
@@ -177,7 +219,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cppcc-kg-scale")
     parser.add_argument("--skip", nargs="*", default=[], choices=["queries", "analysis", "endpoint", "child"])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
+    parser.add_argument("--from-json", type=Path, help="print the Markdown tables of an earlier --json run")
     args = parser.parse_args()
+    if args.from_json:
+        print(markdown(json.loads(args.from_json.read_text(encoding="utf-8"))), end="")
+        return
     from cppcc_kg.synth import write_corpus  # the package installed (pip install -e .)
 
     roots = ([("real", REPO)] if args.real else []) + [(f"scale {n}", args.work / f"scale-{n}") for n in args.scales]
@@ -233,6 +280,8 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    if args.markdown:
+        print("\n" + markdown(rows), end="")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,9 @@
       comment: "说明", measures: "网络指标", observations: "数据", evidence: "证据", outgoing: "出向关系",
       incoming: "入向关系", statement: "陈述", source: "来源", offsets: "位置", noContext: "（来源文本不可用，仅显示引文）",
       relation: "关系", cls: "类别", community: "社群", view: "图太大，无法全部绘制：仅显示按“{m}”排名前 {n} 个实体（共 {t} 个实体、{e} 条关系）。",
+      viewCommunity: "仅显示社群 {c}：{s} 个实体（全图共 {t} 个实体、{e} 条关系）。",
+      viewAround: "仅显示“{x}”{h} 步以内的邻域：{s} 个实体（全图共 {t} 个实体、{e} 条关系）。",
+      viewLimited: "其中按“{m}”排名前 {n} 个。",
       precision: { year: "年", month: "月", day: "日" }, none: "无", iri: "IRI"
     },
     en: {
@@ -42,6 +45,9 @@
       source: "Source", offsets: "Offsets", noContext: "(source text not available: the quote only)",
       relation: "Relation", cls: "Class", community: "Community",
       view: "The graph is too large to draw whole: showing the top {n} entities by {m} (of {t} entities and {e} relations).",
+      viewCommunity: "Showing community {c} only: {s} entities (the whole graph has {t} entities and {e} relations).",
+      viewAround: "Showing the neighbourhood of {x} only, up to {h} relation(s) away: {s} entities (the whole graph has {t} entities and {e} relations).",
+      viewLimited: "Of these, the top {n} by {m}.",
       precision: { year: "year", month: "month", day: "day" }, none: "none", iri: "IRI"
     }
   };
@@ -692,10 +698,18 @@
     input.placeholder = t("search");
     $("title").textContent = DATA.title || "cppcc-kg";
     if (DATA.view) {
-      var v = DATA.view;
-      $("view-note").textContent = UI[uiLang()].view.replace("{n}", v.limit.toLocaleString("en"))
-        .replace("{m}", measureName(v.measure)).replace("{t}", v.total_nodes.toLocaleString("en"))
-        .replace("{e}", v.total_edges.toLocaleString("en"));
+      var v = DATA.view, ui = UI[uiLang()], note;
+      var fill = function (text) {
+        return text.replace("{n}", (v.limit || 0).toLocaleString("en")).replace("{m}", measureName(v.measure || ""))
+          .replace("{t}", v.total_nodes.toLocaleString("en")).replace("{e}", v.total_edges.toLocaleString("en"))
+          .replace("{s}", (v.shown || 0).toLocaleString("en")).replace("{c}", String(v.community))
+          .replace("{h}", String(v.hops))
+          .replace("{x}", (uiLang() === "zh" ? (v.label_zh || v.label_en) : (v.label_en || v.label_zh)) || v.entity);
+      };
+      if (v.kind === "community") note = fill(ui.viewCommunity) + (v.limit ? " " + fill(ui.viewLimited) : "");
+      else if (v.kind === "around") note = fill(ui.viewAround) + (v.limit ? " " + fill(ui.viewLimited) : "");
+      else note = fill(ui.view);
+      $("view-note").textContent = note;
       $("view-note").hidden = false;
     }
     fillSelects();

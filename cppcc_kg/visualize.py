@@ -39,6 +39,7 @@ import numbers
 import os
 import random
 import re
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from importlib import resources
@@ -320,6 +321,43 @@ def select_view(G: nx.Graph, values: dict, limit: int) -> list:
     return sorted(ranked[:limit], key=str)
 
 
+def focus_nodes(G: nx.Graph, table: dict | None = None, *, community: int | None = None,
+                around: str | None = None, hops: int = 1) -> tuple[set, dict]:
+    """The entities of one community (by the ``community`` measure of *table*, IRI -> measures)
+    or of the neighbourhood of an entity (*around*: an IRI or a name, as
+    :func:`cppcc_kg.analyze.find_entity` reads it; *hops* relations away, either way), and the
+    description of that view for the page.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
+    >>> sorted(focus_nodes(G, around="b")[0]), focus_nodes(G, around="b", hops=2)[1]
+    (['a', 'b', 'c'], {'kind': 'around', 'entity': 'b', 'label_zh': '', 'label_en': '', 'hops': 2})
+    >>> sorted(focus_nodes(G, {"a": {"community": 1}, "b": {"community": 1}}, community=1)[0])
+    ['a', 'b']
+    """
+    from .analyze import find_entity
+    from .errors import InputError
+
+    table = table or {}
+    if community is not None:
+        present = sorted({int(m["community"]) for m in table.values() if m.get("community") is not None})
+        if not present:
+            raise InputError("the graph has no communities to choose from",
+                             "give the measures (--metrics build/metrics.csv) or drop --community.")
+        keep = {n for n in G.nodes if table.get(str(n), {}).get("community") == community}
+        if not keep:
+            raise InputError(f"no entity is in community {community}",
+                             f"choose one of {present[0]}–{present[-1]} (column community of metrics.csv).")
+        return keep, {"kind": "community", "community": int(community)}
+    if hops < 0:
+        raise InputError(f"--hops {hops}: give 0 or more")
+    center = find_entity(G, around)  # an unknown name: an error listing close matches
+    U = G.to_undirected(as_view=True)
+    keep = set(nx.single_source_shortest_path_length(U, center, cutoff=hops))
+    d = G.nodes[center]
+    return keep, {"kind": "around", "entity": str(center), "label_zh": str(d.get("label_zh", "")),
+                  "label_en": str(d.get("label_en", "")), "hops": int(hops)}
+
+
 # ---------------------------------------------------------------------------- page data
 
 def _date_interval(date: str, precision: str) -> tuple[str, str]:
@@ -345,7 +383,8 @@ def _text_color(background: str) -> str:
 
 def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | None = None,
               orders: dict[str, float] | None = None, title: str = "", max_nodes: int = MAX_NODES,
-              view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None) -> dict:
+              view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None,
+              community: int | None = None, around: str | None = None, hops: int = 1) -> dict:
     """Everything the page needs, as plain JSON-able data (see :func:`render_html`)."""
     from pyvis.network import Network
     from pyvis.options import Layout
@@ -355,19 +394,24 @@ def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | Non
     measures, table = _metrics_table(G, metrics)
     total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
     view = None
-    if total_nodes > max_nodes:
+    keep = set(G.nodes)
+    if community is not None or around is not None:
+        keep, view = focus_nodes(G, table, community=community, around=around, hops=hops)
+    if len(keep) > max_nodes:
         measure = view_measure if view_measure in measures else (measures[0] if measures else "")
         if measure:
-            values = {n: table.get(str(n), {}).get(measure, 0) for n in G.nodes}
+            values = {n: table.get(str(n), {}).get(measure, 0) for n in keep}
         else:
-            values = dict(G.degree())
+            values = dict(G.degree(keep))
             measure = "degree"
-        keep = set(select_view(G, values, max_nodes))
+        keep = set(select_view(G.subgraph(keep), values, max_nodes))
+        view = dict(view or {"kind": "top"}, measure=measure, limit=max_nodes)
+    if view is not None:
         H = nx.MultiDiGraph()   # a copy, not a subgraph view: views are slow to iterate
         H.add_nodes_from((n, G.nodes[n]) for n in G.nodes if n in keep)
         H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
         G = H
-        view = {"measure": measure, "limit": max_nodes, "total_nodes": total_nodes, "total_edges": total_edges}
+        view.update(shown=G.number_of_nodes(), total_nodes=total_nodes, total_edges=total_edges)
     nodes = sorted(G.nodes, key=str)
     index = {n: i for i, n in enumerate(nodes)}
 
@@ -513,7 +557,8 @@ def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | Non
 
 def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | None = None,
                 orders: dict[str, float] | None = None, title: str = "cppcc-kg", max_nodes: int = MAX_NODES,
-                view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None) -> str:
+                view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None,
+                community: int | None = None, around: str | None = None, hops: int = 1) -> str:
     """The interactive page of *entity_graph* as one self-contained HTML string.
 
     Parameters
@@ -532,6 +577,9 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
         The page title (escaped).
     max_nodes : int
         Above this many entities only the top *max_nodes* by *view_measure* are drawn.
+    community, around, hops : optional
+        Draw only one community, or the entities at most *hops* relations from the entity
+        *around* (an IRI or a name); see :func:`focus_nodes`. The page says which view it shows.
     seed : int
         Seed of the layout.
     physics : bool, optional
@@ -555,7 +603,8 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
     gc.disable()   # building many small objects: the cyclic collector alone costs a quarter of the time
     try:
         data = page_data(entity_graph, metrics, sources=sources, orders=orders, title=title, max_nodes=max_nodes,
-                         view_measure=view_measure, seed=seed, physics=physics)
+                         view_measure=view_measure, seed=seed, physics=physics, community=community,
+                         around=around, hops=hops)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -724,12 +773,18 @@ def load_input(path: Path | str, *, ontology: Path | str | None = None, sources_
               help="Above this many entities, draw only this many (highest --view-measure).")
 @click.option("--view-measure", default="pagerank", show_default=True,
               help="The measure that chooses the entities drawn when the graph is too large.")
+@click.option("--community", type=int, default=None,
+              help="Draw only this community (the column community of the measures).")
+@click.option("--around", default=None, metavar="ENTITY",
+              help="Draw only the neighbourhood of ENTITY (an IRI, or a Chinese or English name).")
+@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With --around: how many relations away from ENTITY.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout.")
 @click.option("--physics/--no-physics", default=None,
               help=f"Refine the layout with physics in the browser (default: up to {PHYSICS_MAX_NODES} nodes).")
 @click.option("--title", default="cppcc-kg", show_default=True, help="The page title.")
-def command(input_path, out_path, ontology, metrics_path, sources_root, max_nodes, view_measure, seed, physics,
-            title):
+def command(input_path, out_path, ontology, metrics_path, sources_root, max_nodes, view_measure, community,
+            around, hops, seed, physics, title):
     """Write the interactive HTML page of a graph that follows the ontology.
 
     INPUT is a project root, a folder of Turtle/TriG files, or one such file
@@ -739,9 +794,12 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
     Example:
         cppcc-kg visualize . -o build/graph.html
         cppcc-kg visualize build/graph.trig --metrics build/metrics.csv -o /tmp/g.html
+        cppcc-kg visualize build/graph.trig --around 内蒙古自治区政协 --hops 2 -o /tmp/around.html
+        cppcc-kg visualize build/graph.trig --metrics build/metrics.csv --community 3 -o /tmp/c3.html
     """
-    import sys
-
+    if community is not None and around is not None:
+        click.echo("error: give --community or --around, not both", err=True)
+        sys.exit(2)
     from .entity_graph import build_entity_graph
 
     try:
@@ -775,7 +833,7 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
                        "the page is empty", err=True)
         write_html(G, out_path, metrics, sources=texts, orders=display_orders(graph),
                    title=title, max_nodes=max_nodes, view_measure=view_measure,
-                   seed=seed, physics=physics)
+                   seed=seed, physics=physics, community=community, around=around, hops=hops)
     except KGError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -224,3 +224,29 @@ print("\n".join(summary_lines))
 # *around* it, which the text links to the committee through joint work, leadership and documents.
 # As more sources are added, the hub's dominance should fall and the brokers between sectors
 # should become more varied.
+
+# %% [markdown]
+# ## When the graph is too large: analyse a query's result
+#
+# With a thousand sources the whole graph is large; an analyst often needs only part of it.
+# `entity_graph_of_query` runs a `CONSTRUCT` query (on the build's Oxigraph store here, or on a
+# SPARQL server filled by `cppcc-kg push`, with `endpoint=`) and makes the entity graph of its
+# triples, which the same functions analyse. Here: the neighbourhood of the hub found above.
+
+# %%
+from cppcc_kg.fastgraph import entity_graph_of_query
+
+HUB = lead["iri"]
+NEIGHBOURHOOD = f"""
+PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#>
+CONSTRUCT {{ ?e ?p ?o }} WHERE {{
+  {{ BIND(<{HUB}> AS ?e) }}
+  UNION {{ <{HUB}> ?r ?e . ?r cppcc:displayAsEdge true }}
+  UNION {{ ?e ?r <{HUB}> . ?r cppcc:displayAsEdge true }}
+  ?e ?p ?o }}"""
+part = entity_graph_of_query(NEIGHBOURHOOD, store="oxigraph", build_dir=BUILD,
+                             ontology=project_root(Path.cwd()) / "ontology.ttl")
+part_rank = A.pagerank(part)
+print(f"the neighbourhood of {lead['label_zh']} ({lead['label_en']}): {part.number_of_nodes()} entities, "
+      f"{part.number_of_edges()} relations")
+part_rank.head(5)

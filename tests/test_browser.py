@@ -345,3 +345,18 @@ def test_a_large_graph_shows_its_top_nodes_and_says_so(driver, tmp_path):
     note = driver.find_element(By.ID, "view-note")
     assert note.is_displayed() and "10" in note.text and "60" in note.text
     assert p.errors() == []
+
+
+def test_a_neighbourhood_view_says_so(driver, tmp_path):
+    import networkx as nx
+    G = nx.MultiDiGraph()
+    for i in range(8):
+        G.add_node(f"https://e.org/n{i}", label_zh=f"节点{i}", label_en=f"Node {i}", class_iri="x#C", **{"class": "C"})
+    for i in range(1, 8):
+        G.add_edge(f"https://e.org/n{i - 1}", f"https://e.org/n{i}", key="p", property="x#p")
+    p = Page(driver, viz.write_html(G, tmp_path / "around.html", metrics=False, around="Node 3", hops=2))
+    assert p.stats()["nodes"] == 5 and p.stats()["edges"] == 4
+    note = driver.find_element(By.ID, "view-note")
+    assert note.is_displayed() and "5" in note.text and "8" in note.text
+    assert "节点3" in note.text or "Node 3" in note.text
+    assert p.errors() == []

@@ -70,6 +70,8 @@ print(json.dumps({
     "brokers": top_brokers["label_en"].tolist(),
     "program_reach": program_reach[["iri", "organizations"]].values.tolist(),
     "summary": summary_lines,
+    "part_nodes": sorted(part.nodes), "part_edges": part.number_of_edges(),
+    "part_top": part_rank["iri"].iloc[0],
 }, ensure_ascii=False, default=int))
 """
     res, nb = run_notebook("centrality", build_dir, monkeypatch, dump)
@@ -100,6 +102,11 @@ print(json.dumps({
     assert [tuple(x) for x in res["program_reach"]] == expected_reach
     lead = metrics.sort_values(["pagerank", "iri"], ascending=[False, True]).iloc[0]
     assert lead["label_zh"] in res["summary"][0]
+    # the part of the graph a query gives: the hub and its neighbours, with the relations among them
+    hood = {lead["iri"], *G.successors(lead["iri"]), *G.predecessors(lead["iri"])}
+    assert res["part_nodes"] == sorted(hood)
+    assert res["part_edges"] == G.subgraph(hood).number_of_edges()
+    assert res["part_top"] == lead["iri"]
 
 
 def test_sparql_notebook(build_dir, monkeypatch):

@@ -247,7 +247,8 @@ def test_large_graphs_show_the_top_nodes_and_say_so():
             G.add_edge(f"n{i:02d}", f"n{i - 1:02d}", key="p", property="x#p")
     metrics = {f"n{i:02d}": {"pagerank": 1.0 / (i + 1)} for i in range(60)}
     data = viz.page_data(G, metrics=metrics, max_nodes=10, view_measure="pagerank")
-    assert data["view"] == {"measure": "pagerank", "limit": 10, "total_nodes": 60, "total_edges": G.number_of_edges()}
+    assert data["view"] == {"kind": "top", "measure": "pagerank", "limit": 10, "shown": 10, "total_nodes": 60,
+                            "total_edges": G.number_of_edges()}
     assert [n["iri"] for n in data["nodes"]] == [f"n{i:02d}" for i in range(10)]
     kept = {f"n{i:02d}" for i in range(10)}
     assert len(data["edges"]) == sum(1 for u, v in G.edges() if u in kept and v in kept)
@@ -386,3 +387,70 @@ def test_same_input_gives_byte_identical_pages_across_processes(tmp_path):
                        env={**os.environ, "PYTHONHASHSEED": seed})
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+def _star_of_stars():
+    """A hub n00 with 59 neighbours; every third neighbour links to the one before it."""
+    G = nx.MultiDiGraph()
+    for i in range(60):
+        G.add_node(f"n{i:02d}", label_zh=f"节点{i}", label_en=f"Node {i}", class_iri="x#C")
+    for i in range(1, 60):
+        G.add_edge("n00", f"n{i:02d}", key="p", property="x#p")
+        if i % 3 == 0:
+            G.add_edge(f"n{i:02d}", f"n{i - 1:02d}", key="p", property="x#p")
+    G.add_node("far", label_zh="远处", label_en="Far away", class_iri="x#C")
+    G.add_edge("n05", "far", key="p", property="x#p")
+    return G
+
+
+def test_a_community_or_a_neighbourhood_is_drawn_and_said():
+    G = _star_of_stars()
+    metrics = {n: {"pagerank": 1.0 / (i + 1), "community": i % 2} for i, n in enumerate(sorted(G.nodes))}
+    data = viz.page_data(G, metrics=metrics, community=1)
+    members = sorted(n for i, n in enumerate(sorted(G.nodes)) if i % 2 == 1)
+    assert [n["iri"] for n in data["nodes"]] == members
+    assert data["view"] == {"kind": "community", "community": 1, "shown": len(members), "total_nodes": 61,
+                            "total_edges": G.number_of_edges()}
+    # the neighbourhood: one relation away from n05 (either way), then two
+    data = viz.page_data(G, metrics=metrics, around="Node 5")
+    assert [n["iri"] for n in data["nodes"]] == ["far", "n00", "n05", "n06"]  # n06 -> n05 counts too
+    assert data["view"]["kind"] == "around" and data["view"]["entity"] == "n05" and data["view"]["hops"] == 1
+    assert data["view"]["label_zh"] == "节点5" and data["view"]["shown"] == 4
+    assert len(viz.page_data(G, metrics=metrics, around="节点5", hops=2)["nodes"]) == 61
+    # a view still too large keeps its top entities by the measure, and says both
+    data = viz.page_data(G, metrics=metrics, around="n05", hops=2, max_nodes=5, view_measure="pagerank")
+    assert data["view"]["kind"] == "around" and data["view"]["limit"] == 5 and len(data["nodes"]) == 5
+    assert data["view"]["measure"] == "pagerank"
+
+
+def test_a_view_of_nothing_is_a_clean_error(tmp_path):
+    from cppcc_kg.cli import main
+    from cppcc_kg.errors import KGError
+    G = _star_of_stars()
+    with pytest.raises(KGError, match="no entity is in community 7"):
+        viz.page_data(G, metrics={"n00": {"community": 0}}, community=7)
+    with pytest.raises(KGError, match="No entity is named"):
+        viz.page_data(G, metrics=False, around="节点99x")
+    out = tmp_path / "o.html"
+    for args, needle in ((["--around", "不存在的机构"], "No entity is named"),
+                         (["--community", "99"], "community 99"),
+                         (["--community", "1", "--around", "x"], "not both")):
+        res = CliRunner().invoke(main, ["visualize", str(FIX / "small.ttl"), "-o", str(out),
+                                        "--ontology", str(ROOT / "ontology.ttl"), *args])
+        assert res.exit_code == 2, res.output
+        assert needle in res.output and "Traceback" not in res.output
+        assert not out.exists()
+
+
+def test_cli_draws_the_neighbourhood_of_an_entity(tmp_path, small):
+    from cppcc_kg.cli import main
+    _graph, _, G = small
+    hub = max(sorted(G.nodes), key=lambda n: G.degree(n))
+    out = tmp_path / "around.html"
+    res = CliRunner().invoke(main, ["visualize", str(FIX / "small.ttl"), "-o", str(out),
+                                    "--ontology", str(ROOT / "ontology.ttl"), "--around", G.nodes[hub]["label_en"]])
+    assert res.exit_code == 0, res.output
+    data = page_json(out.read_text(encoding="utf-8"))
+    hood = {hub, *G.successors(hub), *G.predecessors(hub)}
+    assert sorted(n["iri"] for n in data["nodes"]) == sorted(hood)
+    assert data["view"]["entity"] == hub
