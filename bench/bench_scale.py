@@ -149,6 +149,20 @@ def bench_endpoint(build_dir: Path) -> dict:
     return out
 
 
+def machine_speed() -> float:
+    """Seconds of a fixed pure-Python loop (median of 3): the host's speed when a row was measured.
+
+    Shared machines vary; a row measured while this took 1.5 times as long is slower by about as much.
+    """
+    def loop() -> float:
+        t0 = time.perf_counter()
+        x = 0
+        for i in range(10_000_000):
+            x += i
+        return time.perf_counter() - t0
+    return statistics.median(loop() for _ in range(3))
+
+
 def growth(rows: list[dict], key_path: tuple[str, ...]) -> str:
     """The exponent b of time ~ triples^b between the two largest synthetic scales that have the value."""
     pts = []
@@ -181,6 +195,8 @@ def markdown(rows: list[dict]) -> str:
     out = ["### Sizes\n\n", head, rule]
     for k in ("triples", "entities", "relations", "evidence"):
         out.append(f"| {k} | " + " | ".join(f"{r.get(k, 0):,}".replace(",", " ") for r in rows) + " | |\n")
+    if all("speed" in r for r in rows):
+        out.append("| machine: a fixed Python loop (s) | " + " | ".join(f"{r['speed']:.2f}" for r in rows) + " | |\n")
     out += ["\n### `cppcc-kg build`, end to end (child process; seconds, peak MiB)\n\n", head, rule]
     for k, label in (("build_clean", "clean build (`--no-cache`)"), ("build_clean_peak_mib", "peak memory, clean (MiB)"),
                      ("build_unchanged", "nothing changed (cache)"), ("build_unchanged_peak_mib", "peak memory, nothing changed (MiB)")):
@@ -230,7 +246,7 @@ def main() -> None:
     roots = ([("real", REPO)] if args.real else []) + [(f"scale {n}", args.work / f"scale-{n}") for n in args.scales]
     rows = []
     for name, root in roots:
-        row = {"name": name}
+        row = {"name": name, "speed": machine_speed()}
         if root != REPO and not (root / "ontology.ttl").is_file():
             t0 = time.perf_counter()
             write_corpus(root, scale=int(name.split()[1]), seed=0)
@@ -277,6 +293,7 @@ def main() -> None:
         if k in rows[-1]:
             print(f"{k:<29}" + "".join(f"{r.get(k, float('nan')):12.2f}" for r in rows) + f"   {growth(rows, (k,))}")
     print(f"{'triples':<29}" + "".join(f"{r['triples']:12d}" for r in rows))
+    print(f"{'machine (s, fixed loop)':<29}" + "".join(f"{r['speed']:12.2f}" for r in rows))
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")

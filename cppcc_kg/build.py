@@ -31,6 +31,7 @@ others run (:func:`cppcc_kg.export.start_bodies`).
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import inspect
 import os
@@ -216,17 +217,29 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or
         ``StageError`` (exit code 3).
     """
-    from .load import load
-
     root = Path(root)
     out = Path(out_dir) if out_dir is not None else root / "build"
     say = echo or (lambda msg: None)
     stages = STAGES if stages is None else stages
     check_out_dir(out)
 
+    started = time.perf_counter()
+    # the build makes millions of objects that live to its end: the cyclic collector would walk
+    # them again and again (a few seconds at a million triples); it is back on when the build ends
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(root, out, say, stages, shacl_engine, cache, progress, started)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build(root, out, say, stages, shacl_engine, cache, progress, started) -> dict:
+    from .load import load
+
     # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each
     # file (export.start_bodies) while this process validates
-    started = time.perf_counter()
     project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
     try:
         if project.helper is not None and any(s.target.startswith("cppcc_kg.export:write_graph_files")
