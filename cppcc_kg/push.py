@@ -66,37 +66,39 @@ class Batch:
         return ("\n".join(self.lines) + "\n").encode("utf-8")
 
 
-def _ntriples_line(s, p, o) -> str:
-    from .sparql_results import turtle_term
-
-    return f"{turtle_term(s)} {turtle_term(p)} {turtle_term(o)} ."
-
-
 def dataset_lines(build_dir: str | Path = "build") -> list[tuple[str | None, list[str]]]:
-    """``[(graph IRI or None, sorted N-Triples lines)]`` of the built dataset, default graph first."""
-    from .sparql_stores import _read_quads, _TermCache, built_files
+    """``[(graph IRI or None, sorted N-Triples lines)]`` of the built dataset, default graph first.
 
+    The files are read and written again as N-Triples by Oxigraph (a million triples in
+    seconds, as bytes). Blank nodes keep the labels of the files, which the build writes
+    the same every time (``_:FILE_bN``), so the same build always gives the same batches.
+    """
     import pyoxigraph as ox
 
-    dataset = ox.Dataset()
+    from .sparql_stores import _read_quads, built_files
+
+    nt = ox.RdfFormat.N_TRIPLES
+    parts: dict[str | None, list[bytes]] = {}
     for path, fmt, graph in built_files(build_dir):
-        for q in _read_quads(path, fmt):
-            if graph == "named":
-                if isinstance(q.graph_name, ox.DefaultGraph):
-                    continue
-                dataset.add(q)
-            else:
-                g = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
-                dataset.add(ox.Quad(q.subject, q.predicate, q.object, g))
-    # blank nodes get canonical labels (RDFC-1.0): the same build always gives the same batches
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    graphs: dict[str | None, set[str]] = {}
-    cache = _TermCache()
-    for q in dataset:
-        name = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        graphs.setdefault(name, set()).add(_ntriples_line(cache[q.subject], cache[q.predicate], cache[q.object]))
-    order = sorted(graphs, key=lambda g: (g is not None, g or ""))
-    return [(g, sorted(graphs[g])) for g in order]
+        if graph == "named":
+            by_graph: dict[str, list] = {}
+            for q in _read_quads(path, fmt):
+                if not isinstance(q.graph_name, ox.DefaultGraph):
+                    by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+            for name, triples in by_graph.items():
+                parts.setdefault(name, []).append(ox.serialize(triples, format=nt))
+            del by_graph
+        else:
+            parts.setdefault(graph, []).append(ox.serialize(_read_quads(path, fmt), format=nt))
+    order = sorted(parts, key=lambda g: (g is not None, g or ""))
+    out = []
+    for g in order:
+        lines = set()
+        for data in parts.pop(g):
+            lines.update(data.decode("utf-8").split("\n"))
+        lines.discard("")
+        out.append((g, sorted(lines)))
+    return out
 
 
 def plan_batches(graphs, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
