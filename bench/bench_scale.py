@@ -202,27 +202,24 @@ def markdown(rows: list[dict]) -> str:
                      ("build_unchanged", "nothing changed (cache)"), ("build_unchanged_peak_mib", "peak memory, nothing changed (MiB)")):
         out.append(f"| {label} | " + " | ".join(_fmt(r.get(k)) if "mib" not in k else f"{r.get(k, 0):.0f}" for r in rows)
                    + f" | {growth(rows, (k,)) if 'mib' not in k else ''} |\n")
-    out += ["\n### Steps of a clean build (in-process, seconds)\n\n", head, rule]
-    for k in rows[-1]["stages"]:
-        out.append(f"| {k} | " + " | ".join(_fmt(r["stages"].get(k)) for r in rows) + f" | {growth(rows, ('stages', k))} |\n")
-    if all("queries" in r for r in rows):
-        out += ["\n### Queries on the Oxigraph store (`cppcc-kg query --store oxigraph`, seconds, median of 3)\n\n",
-                head, rule]
-        for k in rows[-1]["queries"]:
-            out.append(f"| {k} | " + " | ".join(_fmt(r["queries"].get(k)) for r in rows)
-                       + f" | {growth(rows, ('queries', k))} |\n")
+
+    def timings(title: str, group: str) -> None:
+        """A table of seconds: one row per key of *group* in the rows."""
+        if not all(group in r for r in rows):
+            return
+        out.extend([f"\n### {title}\n\n", head, rule])
+        for k in rows[-1][group]:
+            out.append(f"| {k} | " + " | ".join(_fmt(r[group].get(k)) for r in rows) + f" | {growth(rows, (group, k))} |\n")
+
+    timings("Steps of a clean build (in-process, seconds)", "stages")
+    timings("Queries on the Oxigraph store (`cppcc-kg query --store oxigraph`, seconds, median of 3)", "queries")
     if all("analysis" in r for r in rows):
         out += ["\n### Analysis of the entity graph (seconds, median of 3)\n\n", head, rule]
         for k in ("nodes", "edges", "pagerank", "betweenness_k256"):
             out.append(f"| {k} | " + " | ".join(str(r["analysis"][k]) if k in ("nodes", "edges")
                                                  else _fmt(r["analysis"][k]) for r in rows)
                        + f" | {growth(rows, ('analysis', k)) if k not in ('nodes', 'edges') else ''} |\n")
-    if all("endpoint" in r for r in rows):
-        out += ["\n### The endpoint (`cppcc-kg serve --store oxigraph`, seconds over HTTP, median of 3)\n\n",
-                head, rule]
-        for k in rows[-1]["endpoint"]:
-            out.append(f"| {k} | " + " | ".join(_fmt(r["endpoint"].get(k)) for r in rows)
-                       + f" | {growth(rows, ('endpoint', k))} |\n")
+    timings("The endpoint (`cppcc-kg serve --store oxigraph`, seconds over HTTP, median of 3)", "endpoint")
     return "".join(out)
 
 
