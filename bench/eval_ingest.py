@@ -34,7 +34,7 @@ Run from the repository root::
 
     .venv/bin/python bench/eval_ingest.py            # every evaluation
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
-    .venv/bin/python bench/eval_ingest.py --json build/eval_ingest.json
+    .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
 """
 from __future__ import annotations
 

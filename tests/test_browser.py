@@ -5,7 +5,7 @@ Checks: no console errors, no request leaves the file, the drawn node and edge c
 the entity graph's, search (Chinese, English, pinyin) selects the Chifeng node, the details
 panel shows quotes that are substrings of the source, legend toggles hide a class or a
 relation type, the date filter, the language switch, and that the XSS fixture runs no script
-and shows its strings literally. Screenshots go to ``build/screenshots/``.
+and shows its strings literally. Screenshots go to ``.cache/screenshots/``.
 
 Without Chromium the module is skipped; install it with
 ``apt-get install -y chromium chromium-driver fonts-noto-cjk``.
@@ -36,7 +36,7 @@ from cppcc_kg.entity_graph import build_entity_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
-SHOTS = ROOT / "build" / "screenshots"
+SHOTS = ROOT / ".cache" / "screenshots"  # not build/: the build replaces only a folder that is a build
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1600,1000", "--lang=zh-CN"]
