@@ -20,6 +20,7 @@ and states the growth of each step between scales as the exponent *b* of
 
     python bench/bench_scale.py --scales 1 10 100 --runs 3
     python bench/bench_scale.py --scales 1000 --runs 1 --json /tmp/scale1000.json
+    python bench/bench_scale.py --queries /tmp/b1000        # the queries alone, on one build
 """
 from __future__ import annotations
 
@@ -66,7 +67,10 @@ def stage_seconds(root: Path, out: Path, *, cache: bool) -> dict:
     return sec, result["summary"]
 
 
-def bench_queries(build_dir: Path) -> dict:
+def bench_queries(build_dir: Path, *, evaluation: dict | None = None) -> dict:
+    """Seconds of each query of ``queries/`` on the Oxigraph store of a build (median of 3), rows
+    converted to Python as ``cppcc-kg query`` does; with *evaluation* (a dict), also the
+    evaluation alone (the solutions consumed as Oxigraph terms) and the number of rows, there."""
     from cppcc_kg.query import OxigraphEngine, load_built, run
     t0 = time.perf_counter()
     store = load_built(build_dir, store="oxigraph")
@@ -81,6 +85,13 @@ def bench_queries(build_dir: Path) -> dict:
             run(text, engine, max_rows=None)
             times.append(time.perf_counter() - t0)
         out[path.stem] = statistics.median(times)
+        if evaluation is not None:
+            alone = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                n = sum(1 for _ in store.query(text))
+                alone.append(time.perf_counter() - t0)
+            evaluation[path.stem] = (statistics.median(alone), n)
     return out
 
 
@@ -234,7 +245,18 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
     parser.add_argument("--from-json", type=Path, help="print the Markdown tables of an earlier --json run")
+    parser.add_argument("--queries", type=Path, metavar="BUILD_DIR",
+                        help="only time the queries on this build: evaluation alone and with the rows converted")
     args = parser.parse_args()
+    if args.queries:
+        evaluation: dict = {}
+        timed = bench_queries(args.queries, evaluation=evaluation)
+        print(f"loading the store: {timed.pop('load_store'):.2f} s\n\n| query | rows | evaluation (s) | "
+              f"with rows converted (s) |\n|---|---:|---:|---:|")
+        for name, seconds in timed.items():
+            alone, n = evaluation[name]
+            print(f"| {name} | {n} | {alone:.3f} | {seconds:.3f} |")
+        return
     if args.from_json:
         print(markdown(json.loads(args.from_json.read_text(encoding="utf-8"))), end="")
         return
