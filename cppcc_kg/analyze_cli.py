@@ -15,9 +15,7 @@ graphs: load it into the named graph :data:`METRICS_GRAPH`
 from __future__ import annotations
 
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -29,6 +27,7 @@ from .analyze import MEASURES, AmbiguousEntityError, EntityNotFoundError, all_me
     bridges, community_summary, shortest_paths
 from .entity_graph import build_entity_graph
 from .errors import InputError, KGError
+from .files import write_atomic
 from .namespaces import BASE, CPPCC
 
 #: the named graph that holds the measures
@@ -51,18 +50,6 @@ def turtle_number(x) -> str:
     if isinstance(x, (int, np.integer)):
         return str(int(x))
     return f'"{float(x)!r}"^^xsd:double'
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def metrics_csv(df: pd.DataFrame) -> str:
@@ -137,8 +124,8 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
     df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
     out_dir = Path(out_dir)
     csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
-    _atomic_write_text(csv_path, metrics_csv(df))
-    _atomic_write_text(ttl_path, metrics_turtle(df))
+    write_atomic(csv_path, metrics_csv(df))
+    write_atomic(ttl_path, metrics_turtle(df))
     return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": df,
             "modularity": df.attrs.get("modularity"), "betweenness_k": k}
 

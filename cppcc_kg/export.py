@@ -42,6 +42,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from .files import DIGESTS, write_atomic
 from .namespaces import CPPCC, OA, PREFIXES, bind_prefixes
 
 #: the files this module writes, in the order of the summary
@@ -52,33 +53,8 @@ SUMMARY_FILES = ("summary.json", "summary.txt")
 CHUNK_LINES = 200_000
 
 _NT = ox.RdfFormat.N_TRIPLES
-#: size and sha256 of the files written here, by path (so the summary need not read them again)
-_DIGESTS: dict[str, tuple[int, int, str]] = {}
-
-
-def write_atomic(path: Path | str, data: str | bytes | Iterable[bytes]) -> Path:
-    """Write *data* (text, bytes or chunks of bytes) to *path* through a temporary file
-    in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as f:
-            chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
-            for chunk in chunks:
-                f.write(chunk)
-                h.update(chunk)
-                size += len(chunk)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    st = path.stat()
-    _DIGESTS[str(path.resolve())] = (st.st_size, st.st_mtime_ns, h.hexdigest())
-    return path
+#: size and sha256 of the files written, by path (so the summary need not read them again)
+_DIGESTS = DIGESTS
 
 
 def _graph_of(triples: Iterable[tuple]) -> Graph:

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from .entity_graph import _local_name
 from .namespaces import CPPCC, OA, SCHEMA
 from .store import graph_view, values
 
@@ -57,25 +58,15 @@ def _lang_pick(pairs: list[tuple[str, str]], lang: str) -> str:
     return min(chosen) if chosen else ""
 
 
-def _local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _number(value: str, datatype: str):
     """:func:`cppcc_kg.entity_graph._number` of a literal given as lexical value and datatype."""
     if not value and not datatype:
         return None
     from rdflib import Literal
+
+    from .entity_graph import _number as number_of_literal
     lit = Literal(value, datatype=URIRef(datatype)) if datatype and datatype != XSD + "string" else Literal(value)
-    py = lit.toPython()
-    if isinstance(py, bool):
-        return str(value)
-    if isinstance(py, int):
-        return py
-    try:
-        return float(py)
-    except (TypeError, ValueError):
-        return str(value)
+    return number_of_literal(lit)
 
 
 class _Literals:

@@ -147,24 +147,7 @@ def _variables(words: list[str]) -> set[str]:
 
 def _constant_predicates(words: list[str]) -> bool:
     """True when no triple pattern of *words* (a basic graph pattern) has a variable as predicate."""
-    seq = []
-    for w in words:
-        while w and w[-1] in ";,." and not (w[-1] == "." and w[:-1].replace(".", "").isdigit()):
-            if w[:-1]:
-                seq.append(w[:-1])
-            seq.append(w[-1])
-            w = ""
-        if w:
-            seq.append(w)
-    expect = "s"
-    for t in seq:
-        if t in (";", ",", "."):
-            expect = {";": "p", ",": "o", ".": "s"}[t]
-            continue
-        if expect == "p" and _VARIABLE.match(t):
-            return False
-        expect = {"s": "p", "p": "o", "o": "o"}[expect]
-    return True
+    return not any(_VARIABLE.match(p) for p in _predicates(words))
 
 
 _SIMPLE_PREDICATE = re.compile(r"^(?:a|<[^<>\s]*>|[A-Za-z_][\w.-]*:[^/*+|^?()<>\s]*)$")

@@ -40,7 +40,8 @@ from rdflib.namespace import RDF
 
 from .errors import KGError
 from .ingest_link import Linker
-from .ingest_output import PROPOSED, atomic_write, statement_iri, to_html, to_turtle
+from .files import write_atomic
+from .ingest_output import PROPOSED, statement_iri, to_html, to_turtle
 from .ingest_patterns import MentionFinder
 from .ingest_relations import dates_in, find_figures, name_relations, sentence_relations, UNITS_EN
 from .ingest_schema import Schema, known_entities
@@ -306,9 +307,9 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
     if write:
         turtle = to_turtle(result)
         page = to_html(result) if html else None
-        atomic_write(ttl_path, turtle)
+        write_atomic(ttl_path, turtle)
         if page is not None:
-            atomic_write(html_path, page)
+            write_atomic(html_path, page)
     return result
 
 

@@ -17,9 +17,7 @@ The review page shows the text with every mention highlighted in the colour of i
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -261,22 +259,3 @@ def to_html(result: dict) -> str:
         figures=table(["figure", "value", "qualifier", "unit", "about", "date", "status"], fig_rows),
         mentions=table(["start", "end", "text", "class", "status", "entity", "rule", "note"], mention_rows),
         turtle=_esc(result.get("turtle_path", "")))
-
-
-# ---------------------------------------------------------------- atomic writes
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write *data* to *path* through a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -327,26 +327,22 @@ _SENT_END = re.compile(r"[。！？；!?]+[”’）」』]*|\r\n|\n|\r")
 
 def sentence_norm_spans(nt: NormalizedText) -> list[tuple[int, int]]:
     """Sentences as spans of the normalised copy (same rule as :func:`split_sentences`)."""
-    out = []
     norm = nt.norm
-    start = 0
-    for m in _SENT_END.finditer(norm):
-        end = m.end() if norm[m.start()] not in "\r\n" else m.start()
-        i, j = start, end
+    out = []
+
+    def add(i: int, j: int) -> None:  # the span without the whitespace around it, if any is left
         while i < j and norm[i].isspace():
             i += 1
         while j > i and norm[j - 1].isspace():
             j -= 1
         if j > i:
             out.append((i, j))
+
+    start = 0
+    for m in _SENT_END.finditer(norm):
+        add(start, m.end() if norm[m.start()] not in "\r\n" else m.start())
         start = m.end()
-    i, j = start, len(norm)
-    while i < j and norm[i].isspace():
-        i += 1
-    while j > i and norm[j - 1].isspace():
-        j -= 1
-    if j > i:
-        out.append((i, j))
+    add(start, len(norm))
     return out
 
 

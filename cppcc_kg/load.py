@@ -249,6 +249,23 @@ class Cache:
 _Cache = Cache  # the name used before
 
 
+def find_upwards(start: Path | str, name: str) -> Path | None:
+    """The file *name* in *start* or the nearest folder above it that has one (``None``: none)."""
+    start = Path(start)
+    for d in [start, *start.parents]:
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+def project_root(start: Path | str | None = None) -> Path:
+    """The project root at or above *start* (default: the working folder): the nearest folder
+    with ``ontology.ttl``, else *start* itself (for notebooks and scripts run from a subfolder)."""
+    start = Path.cwd() if start is None else Path(start)
+    found = find_upwards(start, "ontology.ttl")
+    return found.parent if found is not None else start
+
+
 def project_files(root: Path) -> list[str]:
     """Relative paths of the input files of *root*, in load order.
 

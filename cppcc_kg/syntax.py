@@ -28,11 +28,11 @@ import bisect
 import re
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode
 
 from .errors import TurtleSyntaxError
+from .store import from_ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _POSITION = re.compile(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ")
 
@@ -160,20 +160,13 @@ def _hint(detail: str) -> str | None:
 
 
 def _to_rdflib(term, bnodes: dict, bnode_prefix: str):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+    """:func:`cppcc_kg.store.from_ox`, with blank nodes named in order of appearance."""
     if isinstance(term, ox.BlankNode):
         label = bnodes.get(term.value)
         if label is None:
             label = bnodes[term.value] = f"{bnode_prefix}{len(bnodes)}"
         return BNode(label)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term {term!r}")
+    return from_ox(term)
 
 
 def _decode(data: bytes | str, path: str) -> str:

@@ -36,11 +36,9 @@ import html
 import json
 import math
 import numbers
-import os
 import random
 import re
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
@@ -49,6 +47,7 @@ import click
 import networkx as nx
 
 from .errors import InputError, KGError
+from .files import write_atomic
 
 __all__ = [
     "MAX_NODES", "PHYSICS_MAX_NODES", "render_html", "write_html", "page_data", "layout_positions",
@@ -625,22 +624,6 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
     return _SLOT.sub(lambda m: parts[m.group(1)], template)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_html(entity_graph: nx.MultiDiGraph, path, metrics=None, **options) -> Path:
     """Write :func:`render_html` of *entity_graph* to *path* (UTF-8, atomically) and return the path.
 
@@ -651,7 +634,7 @@ def write_html(entity_graph: nx.MultiDiGraph, path, metrics=None, **options) -> 
     True
     """
     path = Path(path)
-    _atomic_write_text(path, render_html(entity_graph, metrics, **options))
+    write_atomic(path, render_html(entity_graph, metrics, **options))
     return path
 
 
@@ -704,13 +687,6 @@ def _parse_file(path: Path, graph) -> None:
         raise InputError(f"{path}: cannot read it as {fmt.replace('_', '-').lower()}: {exc}") from None
 
 
-def _find_upwards(start: Path, name: str) -> Path | None:
-    for d in [start, *start.parents]:
-        if (d / name).is_file():
-            return d / name
-    return None
-
-
 def load_input(path: Path | str, *, ontology: Path | str | None = None, sources_root: Path | str | None = None):
     """Read *path* (a project root, a folder of RDF files, or one Turtle/TriG file).
 
@@ -746,7 +722,8 @@ def load_input(path: Path | str, *, ontology: Path | str | None = None, sources_
     if ontology is not None:
         _parse_file(Path(ontology), graph)
     elif (None, CPPCC.displayAsNode, None) not in graph:
-        found = _find_upwards(base.resolve(), "ontology.ttl")
+        from .load import find_upwards
+        found = find_upwards(base.resolve(), "ontology.ttl")
         if found is None:
             raise InputError(f"{path}: the graph has no ontology (no cppcc:displayAsNode) and no ontology.ttl "
                              "was found beside it or above", "pass --ontology ontology.ttl")

@@ -39,6 +39,7 @@ from cppcc_kg import analyze as A
 from cppcc_kg.analyze_cli import load_rdf
 from cppcc_kg.entity_graph import (ORGANIZATION_CLASSES, build_entity_graph, nodes_of_classes,
                                    one_mode_projection, organization_program_graph, to_undirected_weighted)
+from cppcc_kg.load import project_root
 from cppcc_kg.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
                                use_cjk_font)
 
@@ -46,14 +47,7 @@ pd.set_option("display.max_colwidth", 60)
 FONT = use_cjk_font()
 
 
-def project_root(start: Path) -> Path:
-    for p in [start, *start.parents]:
-        if (p / "ontology.ttl").is_file():
-            return p
-    return start
-
-
-BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or project_root(Path.cwd()) / "build")
+BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or project_root() / "build")
 rdf = load_rdf(BUILD / "graph.ttl")
 G = build_entity_graph(rdf)
 U = to_undirected_weighted(G)
@@ -245,7 +239,7 @@ CONSTRUCT {{ ?e ?p ?o }} WHERE {{
   UNION {{ ?e ?r <{HUB}> . ?r cppcc:displayAsEdge true }}
   ?e ?p ?o }}"""
 part = entity_graph_of_query(NEIGHBOURHOOD, store="oxigraph", build_dir=BUILD,
-                             ontology=project_root(Path.cwd()) / "ontology.ttl")
+                             ontology=project_root() / "ontology.ttl")
 part_rank = A.pagerank(part)
 print(f"the neighbourhood of {lead['label_zh']} ({lead['label_en']}): {part.number_of_nodes()} entities, "
       f"{part.number_of_edges()} relations")

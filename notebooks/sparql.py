@@ -28,6 +28,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from cppcc_kg.load import project_root
 from cppcc_kg.plotting import entity_label, missing_glyphs, render_warnings, use_cjk_font
 from cppcc_kg.query import query
 
@@ -35,14 +36,7 @@ pd.set_option("display.max_colwidth", 50)
 FONT = use_cjk_font()
 
 
-def project_root(start: Path) -> Path:
-    for p in [start, *start.parents]:
-        if (p / "ontology.ttl").is_file():
-            return p
-    return start
-
-
-ROOT = project_root(Path.cwd())
+ROOT = project_root()
 BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or ROOT / "build")
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 STORE = "oxigraph"

@@ -4,6 +4,9 @@
 * ``built``: a full build of the repository (``cppcc-kg build``) into a temporary
   folder, made once per test session; its ``Path`` holds ``graph.ttl`` and the rest.
 * ``shared_dir``: ``../shared`` beside the repository (skips the test when absent).
+* ``analysis_graph()``: a plain function (import it from ``conftest``): a new rdflib graph of
+  the ontology and ``tests/fixtures/analysis/small.ttl``, the small graph the analysis and
+  entity-graph tests share.
 * ``make_project``: a factory that copies the small project of
   ``tests/fixtures/build/minimal`` (plus overlay folders of ``tests/fixtures/build/``)
   into a temporary folder, with the repository's ``ontology.ttl`` and ``rules/``.
@@ -18,6 +21,17 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 BUILD_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "build"
+ANALYSIS_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analysis" / "small.ttl"
+
+
+def analysis_graph():
+    """A new graph of the ontology and the analysis fixture (callers may change it)."""
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(REPO_ROOT / "ontology.ttl")
+    g.parse(ANALYSIS_FIXTURE)
+    return g
 
 
 @pytest.fixture(scope="session")

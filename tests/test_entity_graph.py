@@ -14,17 +14,12 @@ from cppcc_kg.entity_graph import (build_entity_graph, edges_frame, nodes_frame,
                                    organization_document_graph, organization_program_graph,
                                    to_undirected_weighted, write_graphml)
 from cppcc_kg.namespaces import CPPCC
+from conftest import ANALYSIS_FIXTURE, analysis_graph
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "analysis" / "small.ttl"
+FIXTURE = ANALYSIS_FIXTURE
 ID = "https://w3id.org/cppcc-kg/id/"
-
-
-def fixture_graph() -> Graph:
-    g = Graph()
-    g.parse(ROOT / "ontology.ttl")
-    g.parse(FIXTURE)
-    return g
+fixture_graph = analysis_graph  # a new graph of the ontology and the fixture, each call
 
 
 @pytest.fixture(scope="module")

@@ -186,3 +186,14 @@ def test_real_repository_loads(repo_root):
     for e in entities(g):
         assert (e, CPPCC.pinyin, None) in g, e
     assert (None, RDFS.label, None) in g
+
+
+def test_project_root_is_found_from_a_subfolder(tmp_path):
+    from cppcc_kg.load import find_upwards, project_root
+    (tmp_path / "ontology.ttl").write_text("", encoding="utf-8")
+    sub = tmp_path / "notebooks" / "deeper"
+    sub.mkdir(parents=True)
+    assert project_root(sub) == tmp_path and find_upwards(sub, "ontology.ttl") == tmp_path / "ontology.ttl"
+    elsewhere = tmp_path.parent / (tmp_path.name + "-no-project")
+    elsewhere.mkdir()
+    assert project_root(elsewhere) == elsewhere and find_upwards(elsewhere, "nothing-here.ttl") is None
