@@ -12,7 +12,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from cppcc_kg.build import command  # noqa: E402
+from cppcc_kg.cli.build import command  # noqa: E402
 
 if __name__ == "__main__":
     command(prog_name="build_graph.py", default_map={"root": str(HERE)})

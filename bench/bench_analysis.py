@@ -1,5 +1,5 @@
 """Benchmark of the analysis: RDF -> entity graph, and each measure, on the real graph and
-on a synthetic graph about 100 times larger (``cppcc_kg.synth``, which follows the ontology).
+on a synthetic graph about 100 times larger (``cppcc_kg.project.synth``, which follows the ontology).
 
 Reports the median of several runs of each step (seconds), as a Markdown table.
 
@@ -7,7 +7,7 @@ Reports the median of several runs of each step (seconds), as a Markdown table.
     python bench/bench_analysis.py --repeat 5 --factor 100 --json bench-analysis.json
 
 The synthetic corpus is written to a temporary folder and loaded with
-``cppcc_kg.load.load_project`` like the real one; its scale (number of synthetic sources) is
+``cppcc_kg.project.load.load_project`` like the real one; its scale (number of synthetic sources) is
 chosen so that it has about FACTOR times the entities of the real graph.
 """
 from __future__ import annotations
@@ -36,9 +36,9 @@ def timed(fn, repeat: int) -> tuple[float, list[float], object]:
 
 def steps(G, out_dir: Path):
     """(name, function) of every measured step on the entity graph *G*."""
-    from cppcc_kg import analyze as A
-    from cppcc_kg.analyze_cli import write_metrics
-    from cppcc_kg.entity_graph import organization_program_graph, to_undirected_weighted
+    from cppcc_kg.network import measures as A
+    from cppcc_kg.network.metrics import write_metrics
+    from cppcc_kg.network.entity_graph import organization_program_graph, to_undirected_weighted
 
     top = sorted(G.nodes, key=lambda n: (-G.degree(n), n))
     a, b = (top[0], top[-1]) if len(top) > 1 else (None, None)
@@ -63,8 +63,8 @@ def steps(G, out_dir: Path):
 
 
 def bench_graph(label: str, root: Path, repeat: int, out: dict, only: set[str] | None) -> int:
-    from cppcc_kg.entity_graph import build_entity_graph
-    from cppcc_kg.load import load_project
+    from cppcc_kg.network.entity_graph import build_entity_graph
+    from cppcc_kg.project.load import load_project
 
     t0 = time.perf_counter()
     g = load_project(root)
@@ -95,7 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
     args = ap.parse_args(argv)
 
-    from cppcc_kg.synth import write_corpus
+    from cppcc_kg.project.synth import write_corpus
 
     results: dict = {}
     only = set(args.only) if args.only else None

@@ -36,7 +36,7 @@ def run_once(root: Path, out: Path) -> tuple[float, float, float]:
 def steps(root: Path, out: Path) -> dict:
     """Seconds per step of one in-process build (load, validate, each stage)."""
     sys.path.insert(0, str(REPO))
-    from cppcc_kg.build import build
+    from cppcc_kg.build.pipeline import build
     result = build(root, out)
     return result["seconds"], result["summary"]
 

@@ -4,7 +4,7 @@ Texts of several lengths are made by repeating the first source and the developm
 (when ``../shared/ingest-dev`` is there); for each, ingest runs several times and the median
 is reported:
 
-* ``run``: mentions, links, relations and figures (:meth:`cppcc_kg.ingest.Ingester.run`), the
+* ``run``: mentions, links, relations and figures (:meth:`cppcc_kg.ingest.pipeline.Ingester.run`), the
   graph already read;
 * ``write``: the Turtle and the review page of that result;
 * once: loading the project graph and preparing the ingester (dictionary, segmenter).
@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.ingest import Ingester  # noqa: E402
-from cppcc_kg.ingest_output import to_html, to_turtle  # noqa: E402
-from cppcc_kg.load import load_project  # noqa: E402
+from cppcc_kg.ingest.pipeline import Ingester  # noqa: E402
+from cppcc_kg.ingest.output import to_html, to_turtle  # noqa: E402
+from cppcc_kg.project.load import load_project  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"
 

@@ -1,10 +1,10 @@
 """Latency of every query of queries/ on both stores, on the built graph and on a graph 100 times larger.
 
-The larger graph is the built graph plus a synthetic corpus (:mod:`cppcc_kg.synth`)
+The larger graph is the built graph plus a synthetic corpus (:mod:`cppcc_kg.project.synth`)
 sized so that the default graph has about ``--factor`` (100) times as many triples;
 the entities the queries name (the Inner Mongolia CPPCC, …) stay in it, so every
 query does real work. Its network measures are computed like the build does
-(:func:`cppcc_kg.analyze_cli.write_metrics`). Each query is run ``--runs`` times per
+(:func:`cppcc_kg.network.metrics.write_metrics`). Each query is run ``--runs`` times per
 store after one warm-up run; the median is reported. A query slower than
 ``--limit`` seconds is stopped (rdflib is pure Python and can take minutes at that
 scale) and reported as ``> limit``.
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.query import open_engine, run  # noqa: E402
+from cppcc_kg.sparql.query import open_engine, run  # noqa: E402
 
 
 class Stop(Exception):
@@ -69,8 +69,8 @@ def make_large(build_dir: Path, factor: int, out: Path, seed: int = 0) -> Path:
     import pyoxigraph as ox
     import rdflib
 
-    from cppcc_kg.analyze_cli import write_metrics
-    from cppcc_kg.synth import write_corpus
+    from cppcc_kg.network.metrics import write_metrics
+    from cppcc_kg.project.synth import write_corpus
 
     target = factor * count_lines(build_dir / "graph.nt")
     probe = out / "probe"

@@ -58,7 +58,7 @@ def child_build(root: Path, out: Path, *, cache: bool) -> tuple[float, float]:
 
 def stage_seconds(root: Path, out: Path, *, cache: bool) -> dict:
     """Seconds of each step of one in-process build."""
-    from cppcc_kg.build import build
+    from cppcc_kg.build.pipeline import build
     result = build(root, out, cache=cache)
     sec = dict(result["load"].get("seconds", {}))
     sec.update({f"validate:{k}": v for k, v in result["report"]["seconds"].items()})
@@ -71,7 +71,7 @@ def bench_queries(build_dir: Path, *, evaluation: dict | None = None) -> dict:
     """Seconds of each query of ``queries/`` on the Oxigraph store of a build (median of 3), rows
     converted to Python as ``cppcc-kg query`` does; with *evaluation* (a dict), also the
     evaluation alone (the solutions consumed as Oxigraph terms) and the number of rows, there."""
-    from cppcc_kg.query import OxigraphEngine, load_built, run
+    from cppcc_kg.sparql.query import OxigraphEngine, load_built, run
     t0 = time.perf_counter()
     store = load_built(build_dir, store="oxigraph")
     load_s = time.perf_counter() - t0
@@ -96,9 +96,9 @@ def bench_queries(build_dir: Path, *, evaluation: dict | None = None) -> dict:
 
 
 def bench_analysis(build_dir: Path, root: Path) -> dict:
-    from cppcc_kg import analyze
-    from cppcc_kg.fastgraph import entity_graph
-    from cppcc_kg.load import load
+    from cppcc_kg.network import measures as analyze
+    from cppcc_kg.network.fastgraph import entity_graph
+    from cppcc_kg.project.load import load
     project = load(root)
     G = entity_graph(project.store, schema_graph=project.view)
     out = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
@@ -260,7 +260,7 @@ def main() -> None:
     if args.from_json:
         print(markdown(json.loads(args.from_json.read_text(encoding="utf-8"))), end="")
         return
-    from cppcc_kg.synth import write_corpus  # the package installed (pip install -e .)
+    from cppcc_kg.project.synth import write_corpus  # the package installed (pip install -e .)
 
     roots = ([("real", REPO)] if args.real else []) + [(f"scale {n}", args.work / f"scale-{n}") for n in args.scales]
     rows = []

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.serve import make_server, serve_in_thread, shutdown  # noqa: E402
+from cppcc_kg.sparql.server import make_server, serve_in_thread, shutdown  # noqa: E402
 
 SIMPLE = ("PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
           "SELECT ?c ?l WHERE { ?c a cppcc:CPPCCCommittee ; rdfs:label ?l } ORDER BY ?c ?l")

@@ -1,7 +1,7 @@
 """Benchmark of the interactive page: writing it, and the time until it is interactive in
 headless Chromium, for the curated graph and for synthetic graphs.
 
-Synthetic graphs come from ``cppcc_kg.synth`` (a corpus that follows the ontology, loaded and
+Synthetic graphs come from ``cppcc_kg.project.synth`` (a corpus that follows the ontology, loaded and
 turned into the entity graph like the real one), scaled to about the requested number of
 entities. Every figure is the median of ``--runs`` runs.
 
@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg import visualize as viz  # noqa: E402
-from cppcc_kg.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.viz import page as viz  # noqa: E402
+from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
 
-#: entities per synthetic source of cppcc_kg.synth (measured: scale 10 gives 844)
+#: entities per synthetic source of cppcc_kg.project.synth (measured: scale 10 gives 844)
 ENTITIES_PER_SOURCE = 84.4
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -46,15 +46,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def real_graph():
-    from cppcc_kg.load import load
+    from cppcc_kg.project.load import load
     p = load(ROOT)
     return build_entity_graph(p.graph), {str(k): s.text for k, s in p.sources.items()}, viz.display_orders(p.graph)
 
 
 def synthetic_graph(n: int, cache: Path, seed: int = 0):
     """The entity graph of a synthetic corpus of about *n* entities (cached as a pickle)."""
-    from cppcc_kg.load import load
-    from cppcc_kg.synth import write_corpus
+    from cppcc_kg.project.load import load
+    from cppcc_kg.project.synth import write_corpus
 
     scale = max(1, math.ceil(n / ENTITIES_PER_SOURCE))
     pick = cache / f"synth-{scale}-{seed}.pickle"
@@ -74,7 +74,7 @@ def synthetic_graph(n: int, cache: Path, seed: int = 0):
 
 
 def cheap_metrics(G):
-    from cppcc_kg.analyze import degree, pagerank
+    from cppcc_kg.network.measures import degree, pagerank
     return degree(G)[["iri", "degree"]].merge(pagerank(G)[["iri", "pagerank"]], on="iri")
 
 

@@ -51,12 +51,12 @@ from rdflib.namespace import RDF
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.ingest import Ingester, source_id_for  # noqa: E402
-from cppcc_kg.ingest_forms import strip_name  # noqa: E402
-from cppcc_kg.ingest_schema import Schema, known_entities  # noqa: E402
-from cppcc_kg.ingest_text import normalize, read_text_file  # noqa: E402
-from cppcc_kg.load import project_files, read_files  # noqa: E402
-from cppcc_kg.namespaces import OA  # noqa: E402
+from cppcc_kg.ingest.pipeline import Ingester, source_id_for  # noqa: E402
+from cppcc_kg.ingest.forms import strip_name  # noqa: E402
+from cppcc_kg.ingest.schema import Schema, known_entities  # noqa: E402
+from cppcc_kg.ingest.text import normalize, read_text_file  # noqa: E402
+from cppcc_kg.project.load import project_files, read_files  # noqa: E402
+from cppcc_kg.rdf.namespaces import OA  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"
 UNSEEN = ROOT / "tests" / "fixtures" / "ingest" / "unseen"
@@ -437,7 +437,7 @@ def main(argv=None) -> int:
     report = {}
     ing = None
     if args.only in (None, "dev", "unseen", "sealed", "final", "fresh"):
-        from cppcc_kg.load import load_project
+        from cppcc_kg.project.load import load_project
         ing = Ingester(load_project(ROOT))
     if args.only in (None, "dev"):
         if not (DEV / "gold.json").exists():

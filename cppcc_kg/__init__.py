@@ -6,7 +6,7 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # ``cppcc_kg.query(...)`` without importing rdflib and pandas at package import
     if name == "query":
-        from .query import query
+        from cppcc_kg.sparql.query import query
 
         return query
     raise AttributeError(f"module 'cppcc_kg' has no attribute {name!r}")

@@ -35,12 +35,12 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pandas as pd
 
-from cppcc_kg import analyze as A
-from cppcc_kg.analyze_cli import load_rdf
-from cppcc_kg.entity_graph import (ORGANIZATION_CLASSES, build_entity_graph, nodes_of_classes,
+from cppcc_kg.network import measures as A
+from cppcc_kg.network.metrics import load_rdf
+from cppcc_kg.network.entity_graph import (ORGANIZATION_CLASSES, build_entity_graph, nodes_of_classes,
                                    one_mode_projection, organization_program_graph, to_undirected_weighted)
-from cppcc_kg.load import project_root
-from cppcc_kg.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
+from cppcc_kg.project.load import project_root
+from cppcc_kg.network.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
                                use_cjk_font)
 
 pd.set_option("display.max_colwidth", 60)
@@ -228,7 +228,7 @@ print("\n".join(summary_lines))
 # triples, which the same functions analyse. Here: the neighbourhood of the hub found above.
 
 # %%
-from cppcc_kg.fastgraph import entity_graph_of_query
+from cppcc_kg.network.fastgraph import entity_graph_of_query
 
 HUB = lead["iri"]
 NEIGHBOURHOOD = f"""

@@ -15,7 +15,7 @@
 # # The SPARQL queries of cppcc-kg, from Python
 #
 # Every query of `queries/` runs on the built graph (`build/`, made by `cppcc-kg build`) through
-# `cppcc_kg.query.query`, which returns a pandas DataFrame with Chinese and English labels next
+# `cppcc_kg.sparql.query.query`, which returns a pandas DataFrame with Chinese and English labels next
 # to each IRI column. The store is Oxigraph (`store="oxigraph"`), the faster of the two engines;
 # `store="memory"` runs the same queries with rdflib. The network measures of `build/metrics.ttl` are in the named graph
 # `<https://w3id.org/cppcc-kg/graph/metrics>`, so a query can rank entities by centrality.
@@ -28,9 +28,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cppcc_kg.load import project_root
-from cppcc_kg.plotting import entity_label, missing_glyphs, render_warnings, use_cjk_font
-from cppcc_kg.query import query
+from cppcc_kg.project.load import project_root
+from cppcc_kg.network.plotting import entity_label, missing_glyphs, render_warnings, use_cjk_font
+from cppcc_kg.sparql.query import query
 
 pd.set_option("display.max_colwidth", 50)
 FONT = use_cjk_font()

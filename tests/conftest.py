@@ -51,7 +51,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """Build the repository once into a temporary folder and return that folder."""
-    from cppcc_kg.build import build
+    from cppcc_kg.build.pipeline import build
 
     out = tmp_path_factory.mktemp("built") / "build"
     build(REPO_ROOT, out)

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from cppcc_kg import analyze as A
-from cppcc_kg.analyze_cli import METRICS_GRAPH, command, write_metrics
-from cppcc_kg.entity_graph import build_entity_graph, to_undirected_weighted
-from cppcc_kg.namespaces import CPPCC
+from cppcc_kg.network import measures as A
+from cppcc_kg.cli.analyze import command
+from cppcc_kg.network.metrics import METRICS_GRAPH, write_metrics
+from cppcc_kg.network.entity_graph import build_entity_graph, to_undirected_weighted
+from cppcc_kg.rdf.namespaces import CPPCC
 from conftest import ANALYSIS_FIXTURE, analysis_graph
 
 ROOT = Path(__file__).resolve().parents[1]

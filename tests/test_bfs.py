@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from cppcc_kg import bfs
+from cppcc_kg.network import bfs
 
 
 def graphs():
@@ -83,16 +83,16 @@ def real_graph():
     """The entity graph of the repository (the real, curated graph)."""
     from pathlib import Path
 
-    from cppcc_kg.fastgraph import entity_graph
-    from cppcc_kg.load import load
+    from cppcc_kg.network.fastgraph import entity_graph
+    from cppcc_kg.project.load import load
     project = load(Path(__file__).resolve().parents[1], cache=False)
     return entity_graph(project.store, schema_graph=project.view)
 
 
 def test_the_fast_measures_equal_networkx_on_the_real_graph(real_graph):
-    """What the build computes with cppcc_kg.bfs (and samples above 10 000 entities) is what
+    """What the build computes with cppcc_kg.network.bfs (and samples above 10 000 entities) is what
     networkx computes on the same undirected projection, exact and with 256 seeded samples."""
-    from cppcc_kg import analyze
+    from cppcc_kg.network import measures as analyze
 
     U = analyze._simple(real_graph)
     for k in (None, 64):  # 64 < 147 entities: sampled

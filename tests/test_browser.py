@@ -31,8 +31,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-from cppcc_kg import visualize as viz  # noqa: E402
-from cppcc_kg.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.viz import page as viz  # noqa: E402
+from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
@@ -111,7 +111,7 @@ class Page:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    from cppcc_kg.load import load
+    from cppcc_kg.project.load import load
     p = load(ROOT)
     G = build_entity_graph(p.graph)
     out = tmp_path_factory.mktemp("page")

@@ -1,4 +1,4 @@
-"""The build (cppcc_kg.build): outputs, exit codes, clean errors, atomic output, determinism."""
+"""The build (cppcc_kg.build.pipeline): outputs, exit codes, clean errors, atomic output, determinism."""
 from __future__ import annotations
 
 import json
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cppcc_kg import build as build_module
-from cppcc_kg.build import STAGES, Stage, build, command, swap_in
+from cppcc_kg.build import pipeline as build_module
+from cppcc_kg.build.pipeline import STAGES, Stage, build, swap_in
+from cppcc_kg.cli.build import command
 from cppcc_kg.cli import main
 from cppcc_kg.errors import KGError, StageError, ValidationError
 
@@ -143,7 +144,7 @@ def test_a_failing_stage_leaves_build_as_it_was(make_project, monkeypatch):
         raise RuntimeError("stage failed")
     monkeypatch.setattr(build_module, "_boom", boom, raising=False)
     with pytest.raises(StageError) as info:
-        build(root, out, stages=FAST_STAGES + [Stage("boom", "cppcc_kg.build:_boom")])
+        build(root, out, stages=FAST_STAGES + [Stage("boom", "cppcc_kg.build.pipeline:_boom")])
     assert "'boom'" in str(info.value) and "RuntimeError: stage failed" in str(info.value)
     assert info.value.exit_code == 3
     assert snapshot(out) == before
@@ -199,7 +200,7 @@ def test_stage_gets_what_it_asks_for(make_project, tmp_path, monkeypatch):
         (Path(out_dir) / "extra.txt").write_text("extra", encoding="utf-8")
     monkeypatch.setattr(build_module, "_probe", stage, raising=False)
     root = make_project()
-    result = build(root, tmp_path / "out", stages=[Stage("probe", "cppcc_kg.build:_probe")])
+    result = build(root, tmp_path / "out", stages=[Stage("probe", "cppcc_kg.build.pipeline:_probe")])
     assert seen["project"].view is seen["graph"]  # the rdflib view of the project's store
     assert seen["entity_graph"].number_of_nodes() == 3
     assert seen["root"] == root and seen["report"]["conforms"]
@@ -244,7 +245,7 @@ def test_outputs_are_byte_identical_across_runs_and_hash_seeds(built, tmp_path):
 
 def test_progress_for_many_files_in_a_log():
     import io
-    from cppcc_kg.build import progress_display
+    from cppcc_kg.build.pipeline import progress_display
     buf = io.StringIO()
     show = progress_display(stream=buf)
     for i in range(401):
@@ -271,7 +272,7 @@ def test_a_stage_failing_on_invalid_data_reports_the_validation_problem(make_pro
         raise RuntimeError("stage failed on the data")
     monkeypatch.setattr(build_module, "_boom", boom, raising=False)
     with pytest.raises(ValidationError) as info:
-        build(root, out, stages=[Stage("boom", "cppcc_kg.build:_boom")] + FAST_STAGES)
+        build(root, out, stages=[Stage("boom", "cppcc_kg.build.pipeline:_boom")] + FAST_STAGES)
     assert "kgorg:test-city-court" in str(info.value) or "test-city-court" in str(info.value)
     assert info.value.exit_code == 1
     assert snapshot(out) == before
@@ -283,7 +284,7 @@ def test_a_stage_asking_for_the_report_gets_it_after_validation(make_project, tm
     def wants_report(graph, out_dir, report):
         seen.update(report)
     monkeypatch.setattr(build_module, "_wants_report", wants_report, raising=False)
-    build(make_project(), tmp_path / "out", stages=[Stage("r", "cppcc_kg.build:_wants_report")])
+    build(make_project(), tmp_path / "out", stages=[Stage("r", "cppcc_kg.build.pipeline:_wants_report")])
     assert seen["conforms"] is True and set(seen["counts"]) >= {"evidence", "labels", "shacl", "rules"}
 
 

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from cppcc_kg.entity_graph import (build_entity_graph, edges_frame, nodes_frame, one_mode_projection,
+from cppcc_kg.network.entity_graph import (build_entity_graph, edges_frame, nodes_frame, one_mode_projection,
                                    organization_document_graph, organization_program_graph,
                                    to_undirected_weighted, write_graphml)
-from cppcc_kg.namespaces import CPPCC
+from cppcc_kg.rdf.namespaces import CPPCC
 from conftest import ANALYSIS_FIXTURE, analysis_graph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 """Every piece of evidence of the real graph quotes its source exactly: exact == text[start:end].
 
-Checked here independently of the build's own check (cppcc_kg.validate.check_evidence):
+Checked here independently of the build's own check (cppcc_kg.validate.checks.check_evidence):
 the files are parsed with rdflib and the selectors read with one SPARQL query.
 """
 from __future__ import annotations

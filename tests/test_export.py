@@ -1,4 +1,4 @@
-"""Outputs (cppcc_kg.export): four RDF syntaxes that round-trip, the entity files, the summary."""
+"""Outputs (cppcc_kg.build.exports): four RDF syntaxes that round-trip, the entity files, the summary."""
 from __future__ import annotations
 
 import csv
@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import copy_project
-from cppcc_kg.export import (jsonld, ntriples, summarize, trig, write_atomic, write_entity_files,
+from cppcc_kg.build.exports import (jsonld, ntriples, summarize, trig, write_atomic, write_entity_files,
                              write_graph_files, write_summary)
-from cppcc_kg.load import PINYIN_GRAPH, graph_iri, load
-from cppcc_kg.validate import validate
+from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
+from cppcc_kg.validate.checks import validate
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_write_atomic_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
 
     def fail(*args):
         raise OSError("disk full")
-    monkeypatch.setattr("cppcc_kg.export.os.replace", fail)
+    monkeypatch.setattr("cppcc_kg.build.exports.os.replace", fail)
     with pytest.raises(OSError):
         write_atomic(tmp_path / "a.txt", "new")
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]

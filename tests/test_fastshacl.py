@@ -1,4 +1,4 @@
-"""The fast SHACL engine (cppcc_kg.fastshacl) reports exactly what pySHACL reports.
+"""The fast SHACL engine (cppcc_kg.validate.shacl) reports exactly what pySHACL reports.
 
 On broken fixtures that break every constraint of the shapes of ontology.ttl, and on
 the real graph with part of its triples removed, both engines give the same list of
@@ -14,9 +14,9 @@ import pytest
 from rdflib import Graph
 
 from conftest import REPO_ROOT, copy_project
-from cppcc_kg import fastshacl
-from cppcc_kg.load import load
-from cppcc_kg.validate import fast_shacl_problems, shacl_problems, shapes_of, validate
+from cppcc_kg.validate import shacl as fastshacl
+from cppcc_kg.project.load import load
+from cppcc_kg.validate.checks import fast_shacl_problems, shacl_problems, shapes_of, validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fastshacl"
 

@@ -13,12 +13,13 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from cppcc_kg import ingest as ingest_mod
-from cppcc_kg.ingest import Ingester, guess_title, ingest_file, source_id_for
-from cppcc_kg.ingest_output import to_html, to_turtle
-from cppcc_kg.ingest_text import (IngestInputError, decode_bytes, normalize, read_text_file,
+from cppcc_kg.cli.ingest import command as ingest_command
+from cppcc_kg.ingest import pipeline as ingest_mod
+from cppcc_kg.ingest.pipeline import Ingester, guess_title, ingest_file, source_id_for
+from cppcc_kg.ingest.output import to_html, to_turtle
+from cppcc_kg.ingest.text import (IngestInputError, decode_bytes, normalize, read_text_file,
                                   split_sentences)
-from cppcc_kg.namespaces import CPPCC, OA
+from cppcc_kg.rdf.namespaces import CPPCC, OA
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = REPO / "tests" / "fixtures" / "ingest"
@@ -341,8 +342,8 @@ def test_relations_respect_domain_and_range(league, ingester):
 # ---------------------------------------------------------------- outputs
 
 def _validate(data: Graph, shapes: Graph) -> list:
-    if importlib.util.find_spec("cppcc_kg.fastshacl") is not None:
-        from cppcc_kg import fastshacl
+    if importlib.util.find_spec("cppcc_kg.validate.shacl") is not None:
+        from cppcc_kg.validate import shacl as fastshacl
         return fastshacl.validate(data, shapes)
     import pyshacl
     conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
@@ -418,7 +419,7 @@ def test_command_writes_only_its_two_files(project, tmp_path):
     src = tmp_path / "report.txt"
     shutil.copy(FIX / "league-report.txt", src)
     before = _files(project)
-    res = CliRunner().invoke(ingest_mod.command, [str(src), "--root", str(project)])
+    res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
     assert res.exit_code == 0, res.output
     after = _files(project)
     assert after - before == {"graph/proposed/report.ttl", "build/review/report.html"}
@@ -436,7 +437,7 @@ def test_command_refuses_bad_files_without_writing(project, tmp_path, make, expe
     src = tmp_path / "bad.txt"
     make(src)
     before = _files(project)
-    res = CliRunner().invoke(ingest_mod.command, [str(src), "--root", str(project)])
+    res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
     assert res.exit_code == 2
     assert expect in res.output and "bad.txt" in res.output and "Traceback" not in res.output
     assert _files(project) == before
@@ -448,7 +449,7 @@ def test_command_refuses_a_10_mb_file_clearly(project, tmp_path):
     src.write_bytes(line * (10 * 1024 * 1024 // len(line) + 1))
     assert src.stat().st_size >= 10 * 1024 * 1024
     before = _files(project)
-    res = CliRunner().invoke(ingest_mod.command, [str(src), "--root", str(project)])
+    res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
     assert res.exit_code == 2 and "--max-chars" in res.output and "big.txt" in res.output
     assert _files(project) == before
 
@@ -458,7 +459,7 @@ def test_command_reads_other_encodings(project, tmp_path, encoding, bom, charset
     src = tmp_path / f"doc-{encoding}.txt"
     text = (FIX / "league-report.txt").read_text(encoding="utf-8")
     src.write_bytes(bom + text.encode(encoding))
-    res = CliRunner().invoke(ingest_mod.command, [str(src), "--root", str(project)])
+    res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
     assert res.exit_code == 0, res.output
     sid = source_id_for(src)
     g = Graph().parse(project / f"graph/proposed/{sid}.ttl")
@@ -470,7 +471,7 @@ def test_command_reads_other_encodings(project, tmp_path, encoding, bom, charset
 
 def test_command_refuses_a_source_of_the_graph(project):
     src = project / "tests/fixtures/ingest/fixture-source.zh.txt"
-    res = CliRunner().invoke(ingest_mod.command, [str(src), "--root", str(project), "--source-id", "ingest-fixture"])
+    res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project), "--source-id", "ingest-fixture"])
     assert res.exit_code == 2 and "already a source" in res.output
 
 
@@ -498,7 +499,7 @@ def test_quality_on_development_texts():
         import eval_ingest
     finally:
         sys.path.pop(0)
-    from cppcc_kg.load import load_project
+    from cppcc_kg.project.load import load_project
     result = eval_ingest.eval_dev(Ingester(load_project(REPO)), dev=SHARED / "ingest-dev")
     assert result["all"]["recall"] >= 0.85, result["all"]
     assert result["all"]["precision"] >= 0.80, result["all"]

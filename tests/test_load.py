@@ -1,4 +1,4 @@
-"""Loading a project (cppcc_kg.load): files, strict syntax, sources, pinyin, provenance."""
+"""Loading a project (cppcc_kg.project.load): files, strict syntax, sources, pinyin, provenance."""
 from __future__ import annotations
 
 import re
@@ -9,9 +9,9 @@ from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.errors import (ProjectLayoutError, SourceChangedError, SourceMissingError, SyntaxErrors,
                              TurtleSyntaxError)
-from cppcc_kg.load import (PINYIN_GRAPH, entities, graph_iri, load, load_project, project_files,
+from cppcc_kg.project.load import (PINYIN_GRAPH, entities, graph_iri, load, load_project, project_files,
                            to_pinyin, zh_labels)
-from cppcc_kg.namespaces import CPPCC, PREFIXES
+from cppcc_kg.rdf.namespaces import CPPCC, PREFIXES
 
 ORG = URIRef("https://w3id.org/cppcc-kg/id/org/test-city-cppcc")
 COURT = URIRef("https://w3id.org/cppcc-kg/id/org/test-city-court")
@@ -172,7 +172,7 @@ def test_pinyin_has_tone_marks_and_word_spaces():
 def test_pinyin_is_deterministic_across_processes(tmp_path):
     import subprocess
     import sys
-    code = "from cppcc_kg.load import to_pinyin; print(to_pinyin('京蒙协作 政协助力 重庆银行行长'))"
+    code = "from cppcc_kg.project.load import to_pinyin; print(to_pinyin('京蒙协作 政协助力 重庆银行行长'))"
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout for seed in ("1", "2")}
     assert len(outs) == 1
@@ -189,7 +189,7 @@ def test_real_repository_loads(repo_root):
 
 
 def test_project_root_is_found_from_a_subfolder(tmp_path):
-    from cppcc_kg.load import find_upwards, project_root
+    from cppcc_kg.project.load import find_upwards, project_root
     (tmp_path / "ontology.ttl").write_text("", encoding="utf-8")
     sub = tmp_path / "notebooks" / "deeper"
     sub.mkdir(parents=True)

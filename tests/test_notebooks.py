@@ -15,9 +15,9 @@ jupytext = pytest.importorskip("jupytext", reason="jupytext is a test dependency
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from cppcc_kg import analyze as A  # noqa: E402
-from cppcc_kg.analyze_cli import load_rdf, write_metrics  # noqa: E402
-from cppcc_kg.entity_graph import build_entity_graph, organization_program_graph  # noqa: E402
+from cppcc_kg.network import measures as A  # noqa: E402
+from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
+from cppcc_kg.network.entity_graph import build_entity_graph, organization_program_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,7 +29,7 @@ def build_dir(request, tmp_path_factory) -> Path:
     try:
         return Path(request.getfixturevalue("built"))
     except pytest.FixtureLookupError:
-        from cppcc_kg.load import load_project
+        from cppcc_kg.project.load import load_project
 
         out = tmp_path_factory.mktemp("build")
         g = load_project(ROOT)
@@ -110,7 +110,7 @@ print(json.dumps({
 
 
 def test_sparql_notebook(build_dir, monkeypatch):
-    from cppcc_kg.query import query
+    from cppcc_kg.sparql.query import query
 
     dump = """
 import json

@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from cppcc_kg import analyze as A  # noqa: E402
-from cppcc_kg import plotting  # noqa: E402
-from cppcc_kg.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.network import measures as A  # noqa: E402
+from cppcc_kg.network import plotting  # noqa: E402
+from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

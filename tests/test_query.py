@@ -1,4 +1,4 @@
-"""The query library (cppcc_kg.query) and the `cppcc-kg query` command, on a small fixture build."""
+"""The query library (cppcc_kg.sparql.query) and the `cppcc-kg query` command, on a small fixture build."""
 from __future__ import annotations
 
 import json
@@ -13,10 +13,10 @@ import rdflib
 from click.testing import CliRunner
 
 import cppcc_kg
-from cppcc_kg.query import (METRICS_GRAPH, BuildMissing, ResultTooLarge, built_files, load_built, open_engine,
+from cppcc_kg.sparql.query import (METRICS_GRAPH, BuildMissing, ResultTooLarge, built_files, load_built, open_engine,
                             query, query_library, run, to_frame)
-from cppcc_kg.query_cli import command as query_command, format_table
-from cppcc_kg.sparql_guard import QueryRefused, SparqlSyntaxError
+from cppcc_kg.cli.query import command as query_command, format_table
+from cppcc_kg.sparql.guard import QueryRefused, SparqlSyntaxError
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 

@@ -15,13 +15,13 @@ import pytest
 from rdflib import BNode
 
 from conftest import REPO_ROOT, copy_project
-from cppcc_kg.build import build
-from cppcc_kg.entity_graph import build_entity_graph
+from cppcc_kg.build.pipeline import build
+from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
-from cppcc_kg.export import _summarize_graph, summarize_store
-from cppcc_kg.fastgraph import entity_graph
-from cppcc_kg.load import CACHE_DIR, load
-from cppcc_kg.synth import write_corpus
+from cppcc_kg.build.exports import _summarize_graph, summarize_store
+from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.project.load import CACHE_DIR, load
+from cppcc_kg.project.synth import write_corpus
 
 
 def snapshot(folder: Path) -> dict:
@@ -212,7 +212,7 @@ def test_analysis_runs_on_a_networkx_backend_chosen_by_configuration(tmp_path):
         "[networkx.backends]\nfake = fakebackend:Interface\n", encoding="utf-8")
     code = """
 import json, networkx as nx, fakebackend
-from cppcc_kg import analyze
+from cppcc_kg.network import measures as analyze
 G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
 plain = analyze.pagerank(G)["pagerank"].tolist()
 nx.config.backend_priority.algos = ["fake"]
@@ -229,7 +229,7 @@ print(json.dumps({"calls": fakebackend.CALLS, "same": plain == again}))
 
 
 def test_the_evidence_and_label_checks_on_the_store_equal_those_on_the_graph(tmp_path):
-    from cppcc_kg.validate import check_evidence, check_labels, evidence_problems, label_problems
+    from cppcc_kg.validate.checks import check_evidence, check_labels, evidence_problems, label_problems
     fixtures = Path(__file__).resolve().parent / "fixtures" / "fastshacl"
     root = copy_project(tmp_path / "p", "bad-evidence")
     for name in ("mutations.ttl", "evidence-mutations.ttl"):
@@ -250,9 +250,9 @@ def test_a_notebook_can_analyse_a_query_result_instead_of_the_whole_graph(built,
     """The neighbourhood of the best-connected entity, asked of the built store, analysed alone."""
     import networkx as nx
 
-    from cppcc_kg import analyze
-    from cppcc_kg.fastgraph import entity_graph_of_query
-    from cppcc_kg.query import open_engine
+    from cppcc_kg.network import measures as analyze
+    from cppcc_kg.network.fastgraph import entity_graph_of_query
+    from cppcc_kg.sparql.query import open_engine
     whole = entity_graph(load(repo_root).store)
     center = max(whole.nodes, key=lambda n: (whole.degree(n), n))
     query = f"""

@@ -24,8 +24,8 @@ import rdflib.collection
 import rdflib.compare
 from rdflib.namespace import RDF
 
-from cppcc_kg.query import METRICS_GRAPH, query, query_library
-from cppcc_kg.serve import SparqlServer, SparqlService, make_server, serve_in_thread, shutdown
+from cppcc_kg.sparql.query import METRICS_GRAPH, query, query_library
+from cppcc_kg.sparql.server import SparqlServer, SparqlService, make_server, serve_in_thread, shutdown
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning"),
               pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")]
@@ -586,7 +586,7 @@ def test_both_stores_answer_every_library_query_the_same(server, ox_server):
 def test_query_command_against_our_endpoint(server, built):
     from click.testing import CliRunner
 
-    from cppcc_kg.query_cli import command
+    from cppcc_kg.cli.query import command
 
     path = str(ROOT / "queries" / "05-dispute-resolution-figures.rq")
     local = CliRunner().invoke(command, [path, "--format", "csv", "--build-dir", str(built)])

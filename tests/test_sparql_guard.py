@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from cppcc_kg.sparql_guard import (QueryRefused, QueryTooLarge, SparqlSyntaxError, check_query, check_syntax,
+from cppcc_kg.sparql.guard import (QueryRefused, QueryTooLarge, SparqlSyntaxError, check_query, check_syntax,
                                    expand_unicode_escapes, query_form, tokenize)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -209,8 +209,8 @@ def _listener():
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_no_outbound_request_is_ever_made(store, tmp_path):
-    from cppcc_kg.query import query
-    from cppcc_kg.sparql_guard import QueryError
+    from cppcc_kg.sparql.query import query
+    from cppcc_kg.sparql.guard import QueryError
 
     port, hits, stop, thread = _listener()
     secret = tmp_path / "secret.ttl"

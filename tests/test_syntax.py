@@ -1,4 +1,4 @@
-"""Strict Turtle 1.1 (cppcc_kg.syntax): the W3C suite, RDF 1.2 syntax, blank nodes, positions."""
+"""Strict Turtle 1.1 (cppcc_kg.rdf.syntax): the W3C suite, RDF 1.2 syntax, blank nodes, positions."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from cppcc_kg.errors import TurtleSyntaxError
-from cppcc_kg.syntax import blank_nodes, check_no_blank_nodes, parse_turtle, rdf12_features
+from cppcc_kg.rdf.syntax import blank_nodes, check_no_blank_nodes, parse_turtle, rdf12_features
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"
 BASE = "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"

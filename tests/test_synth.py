@@ -1,4 +1,4 @@
-"""The synthetic corpus (cppcc_kg.synth): valid, deterministic, shaped like the real graph, linear in scale."""
+"""The synthetic corpus (cppcc_kg.project.synth): valid, deterministic, shaped like the real graph, linear in scale."""
 from __future__ import annotations
 
 import statistics
@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO_ROOT
-from cppcc_kg.build import build
+from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
-from cppcc_kg.fastgraph import entity_graph
-from cppcc_kg.load import load
-from cppcc_kg.synth import write_corpus
+from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
 
 
 def tree(folder) -> dict:

@@ -1,4 +1,4 @@
-"""Validation (cppcc_kg.validate): SHACL, evidence, labels and the data rules of rules/."""
+"""Validation (cppcc_kg.validate.checks): SHACL, evidence, labels and the data rules of rules/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +8,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from cppcc_kg.errors import InputError, ValidationError
-from cppcc_kg.load import load
-from cppcc_kg.validate import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems, store_of,
+from cppcc_kg.project.load import load
+from cppcc_kg.validate.checks import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems, store_of,
                                validate)
 
 REPO_RULES = Path(__file__).resolve().parents[1] / "rules"

@@ -1,4 +1,4 @@
-"""Tests of cppcc_kg.visualize without a browser: the page's HTML, its embedded data, its safety.
+"""Tests of cppcc_kg.viz.page without a browser: the page's HTML, its embedded data, its safety.
 
 The browser tests (tests/test_browser.py) open the same pages in headless Chromium.
 """
@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from cppcc_kg import visualize as viz
-from cppcc_kg.entity_graph import build_entity_graph
-from cppcc_kg.namespaces import CPPCC
+from cppcc_kg.viz import page as viz
+from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.rdf.namespaces import CPPCC
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
@@ -55,7 +55,7 @@ def small():
 
 @pytest.fixture(scope="module")
 def project():
-    from cppcc_kg.load import load
+    from cppcc_kg.project.load import load
     p = load(ROOT)
     G = build_entity_graph(p.graph)
     texts = {str(k): s.text for k, s in p.sources.items()}
@@ -102,7 +102,7 @@ def test_javascript_iris_are_data_not_links(xss):
 
 def test_page_uses_no_innerHTML_and_no_other_origin(xss):
     _, _, _, page = xss
-    js = viz._read_asset("cppcc_kg", "page.js")
+    js = viz._read_asset("cppcc_kg.viz", "assets", "page.js")
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
     assert "eval(" not in js and "new Function" not in js
     markup = DATA_RE.sub("", page)

@@ -1,0 +1,142 @@
+"""The ``cppcc-kg analyze`` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import networkx as nx
+import pandas as pd
+
+from cppcc_kg.errors import KGError
+from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network.measures import (
+    MEASURES,
+    AmbiguousEntityError,
+    EntityNotFoundError,
+    all_measures,
+    articulation_points,
+    bridges,
+    community_summary,
+    shortest_paths,
+)
+from cppcc_kg.network.metrics import (
+    METRICS_GRAPH,
+    _auto_k,
+    load_rdf,
+    top_table,
+    write_metrics,
+)
+
+
+@click.command("analyze")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project root to load (ontology.ttl, sources/, graph/).")
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read this RDF file (for example build/graph.ttl) instead of loading the project.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write metrics.csv and metrics.ttl [default: ROOT/build, if it is a build].")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many entities to print per measure.")
+@click.option("--measure", "measures", multiple=True,
+              type=click.Choice([m for m in MEASURES if m != "community"]),
+              help="Measure to print (repeatable) [default: all].")
+@click.option("--k", "betweenness_k", type=click.IntRange(min=1),
+              help="Approximate betweenness from K sampled sources [default: exact up to 10000 entities].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of Louvain and sampling.")
+@click.option("--communities", "community_method", type=click.Choice(["louvain", "greedy"]),
+              default="louvain", show_default=True, help="Community detection method.")
+@click.option("--path", "path_names", nargs=2, metavar="FROM TO",
+              help="Also print the shortest path(s) between two entities named in zh or en.")
+@click.option("--no-write", is_flag=True, help="Print only; write no files.")
+def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, community_method,
+            path_names, no_write):
+    """Centrality, k-core and communities of the entity graph.
+
+    \b
+    Prints the top entities per measure and writes metrics.csv and metrics.ttl (the
+    measures as RDF, graph <https://w3id.org/cppcc-kg/graph/metrics>) into --out, by
+    default ROOT/build when it holds a build (cppcc-kg build also writes them).
+
+    \b
+    Examples:
+        cppcc-kg analyze --top 5 --measure betweenness --measure pagerank
+        cppcc-kg analyze --graph build/graph.ttl --no-write --path 全国政协 "Chifeng"
+    """
+    try:
+        if graph_path is not None:
+            g = load_rdf(graph_path)
+        else:
+            from cppcc_kg.project.load import load_project
+            g = load_project(root)
+        G = build_entity_graph(g)
+        out = Path(out_dir) if out_dir else Path(root) / "build"
+        skipped = None
+        if not no_write and out_dir is None and not (out / "summary.json").is_file():
+            # build/ belongs to `cppcc-kg build`, which refuses to replace a folder that is not one
+            # of its builds: never create or fill it here
+            skipped = (f"not writing metrics: {out} is not a build folder (no summary.json); "
+                       f"run `cppcc-kg build` (it writes them too) or pass --out")
+            no_write = True
+        if no_write:
+            k = _auto_k(G, betweenness_k or "auto")
+            df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+        else:
+            res = write_metrics(None, out, entity_graph=G, seed=seed,
+                                betweenness_k=betweenness_k or "auto", community_method=community_method)
+            df, k = res["frame"], res["betweenness_k"]
+        _print_report(G, df, top=top, measures=measures or [m for m in MEASURES if m != "community"],
+                      k=k, seed=seed, community_method=community_method)
+        if path_names:
+            _print_path(G, *path_names)
+        if skipped:
+            click.echo("\n" + skipped, err=True)
+        elif not no_write:
+            click.echo(f"\nwrote {out / 'metrics.csv'} and {out / 'metrics.ttl'} "
+                       f"({len(df)} entities; graph <{METRICS_GRAPH}>)")
+    except (EntityNotFoundError, AmbiguousEntityError, KGError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def _print_report(G, df, *, top, measures, k, seed, community_method):
+    pd.set_option("display.unicode.east_asian_width", True)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 60)
+    click.echo(f"entity graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations, "
+               f"{nx.number_weakly_connected_components(G) if len(G) else 0} connected component(s)")
+    if len(df) == 0:
+        click.echo("no entities: nothing to rank.")
+        return
+    for m in measures:
+        note = f" (approximate: k={k}, seed={seed})" if m == "betweenness" and k else ""
+        click.echo(f"\n== top {top} by {m}{note}")
+        click.echo(_shorten(top_table(df, m, top)).to_string())
+    cut, br = articulation_points(G), bridges(G)
+    click.echo(f"\n== structure: {len(cut)} articulation points, {len(br)} bridges; "
+               f"top {min(top, len(cut))} articulation points (pieces = parts left without it)")
+    if len(cut):
+        click.echo(_shorten(cut.head(top)[["label_zh", "label_en", "class", "degree", "pieces"]]).to_string(index=False))
+    q = df.attrs.get("modularity")
+    click.echo(f"\n== communities ({community_method}, seed={seed}): "
+               f"{df['community'].nunique()} communities, modularity {q}")
+    summary = community_summary(G, df, top=3).head(top)
+    click.echo(_shorten(summary, 90, ("members_zh", "members_en")).to_string(index=False))
+
+
+def _shorten(df: pd.DataFrame, width: int = 40, columns=("label_zh", "label_en")) -> pd.DataFrame:
+    out = df.copy()
+    for c in columns:
+        if c in out:
+            limit = width // 2 if c.endswith("_zh") else width
+            out[c] = [x if len(x) <= limit else x[: limit - 1] + "…" for x in out[c].astype(str)]
+    return out
+
+
+def _print_path(G, source, target):
+    p = shortest_paths(G, source, target)
+    click.echo(f"\n== shortest path {source} -> {target}")
+    if len(p) == 0:
+        click.echo("not connected.")
+    else:
+        click.echo(_shorten(p[["step", "label_zh", "label_en", "class", "via"]]).to_string(index=False))

@@ -1,0 +1,39 @@
+"""The ``cppcc-kg ingest`` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cppcc_kg.errors import KGError
+from cppcc_kg.ingest.pipeline import MAX_CHARS, ingest_file, summary
+
+
+@click.command("ingest")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Project root (with ontology.ttl).")
+@click.option("--title", default=None, help="Title of the document (default: guessed from its first lines).")
+@click.option("--source-id", default=None, help="Source id (default: from the file name).")
+@click.option("--max-chars", type=int, default=MAX_CHARS, show_default=True,
+              help="Refuse texts longer than this many characters.")
+@click.option("--no-html", is_flag=True, help="Do not write the review page.")
+def command(path, root, title, source_id, max_chars, no_html):
+    """Propose entities, links, relations and figures of a new document, for review.
+
+    \b
+    Writes graph/proposed/SOURCE.ttl and build/review/SOURCE.html; nothing else.
+    Example:
+        cppcc-kg ingest ../shared/ingest-dev/dev_06.txt
+    """
+    try:
+        result = ingest_file(path, root=root, title=title, source_id=source_id, max_chars=max_chars,
+                             html=not no_html)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        click.echo(f"error: {exc.filename or path}: {exc.strerror}", err=True)
+        sys.exit(2)
+    click.echo(summary(result))

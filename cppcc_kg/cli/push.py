@@ -1,0 +1,50 @@
+"""The ``cppcc-kg push`` command."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from cppcc_kg.errors import KGError
+from cppcc_kg.sparql.push import DEFAULT_BATCH_SIZE, push
+
+
+@click.command("push")
+@click.argument("url")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, None),
+              help="Triples per request.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to record the acknowledged batches (default: BUILD/push-state.json).")
+@click.option("--restart", is_flag=True, help="Ignore the recorded progress and push everything again.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None), help="Seconds per request.")
+def command(url, build_dir, batch_size, state_file, restart, timeout):
+    """Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.
+
+    Interrupted? Run the same command again: it resumes after the last batch the
+    server acknowledged.
+
+    \b
+    Example (Oxigraph):
+        oxigraph serve --location /tmp/kg --bind 127.0.0.1:7878 &
+        cppcc-kg push http://127.0.0.1:7878/store
+        cppcc-kg query --endpoint http://127.0.0.1:7878/query queries/06-firsts.rq
+    """
+    started = time.perf_counter()
+
+    def progress(batch, total):
+        target = f"<{batch.graph}>" if batch.graph else "default graph"
+        click.echo(f"batch {batch.index + 1}/{total}: {batch.method} {len(batch.lines)} triples to {target}", err=True)
+
+    try:
+        out = push(build_dir, url, batch_size=batch_size, state_file=state_file, restart=restart, timeout=timeout,
+                   progress=progress)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    if out["skipped"]:
+        click.echo(f"resumed: {out['skipped']} batches had been acknowledged before", err=True)
+    click.echo(f"pushed {out['triples']} triples in {out['batches']} batches ({out['sent']} sent now) "
+               f"to {url} in {time.perf_counter() - started:.1f} s", err=True)

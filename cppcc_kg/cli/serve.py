@@ -1,0 +1,59 @@
+"""The ``cppcc-kg serve`` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS
+from cppcc_kg.sparql.server import make_server
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, None),
+              help="Time limit of a query in seconds; the query is stopped and the answer is 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest number of result rows (or triples) returned; larger results are refused.")
+@click.option("--max-query-chars", default=DEFAULT_MAX_QUERY_CHARS, show_default=True, type=click.IntRange(1, None),
+              help="Longest query accepted, in characters.")
+@click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True)
+@click.option("--workers", default=3, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each holds a copy of the graph; one slow query holds one).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--queries", "queries_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("queries"),
+              show_default=True, help="Folder of .rq files shown as examples on the query page.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Send CORS headers to this origin (repeatable; '*' for any). None by default.")
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+def command(host, port, timeout, max_rows, max_query_chars, store, workers, build_dir, queries_dir, cors_origins, quiet):
+    """Serve the built graph: SPARQL 1.1 endpoint at /sparql, query page at /.
+
+    \b
+    Example:
+        cppcc-kg serve --port 8000 --store oxigraph
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+             http://127.0.0.1:8000/sparql
+    """
+    from cppcc_kg.errors import KGError
+
+    try:
+        server = make_server(build_dir, host=host, port=port, store=store, workers=workers, timeout=timeout,
+                             max_rows=max_rows, max_query_chars=max_query_chars, cors_origins=cors_origins,
+                             queries_dir=queries_dir, quiet=quiet)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    h, p = server.server_address[:2]
+    info = server.service.pool.info
+    click.echo(f"Serving {info.get('triples', '?')} triples ({store} store, {workers} workers) at "
+               f"http://{h}:{p}/  — SPARQL endpoint http://{h}:{p}/sparql — Ctrl-C to stop", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+    finally:
+        server.server_close()
+        server.service.pool.close()

@@ -1,0 +1,22 @@
+"""The ``cppcc-kg synth`` command."""
+from __future__ import annotations
+
+import click
+
+from cppcc_kg.project.synth import write_corpus
+
+
+@click.command("synth")
+@click.option("--scale", type=click.IntRange(min=1), default=1, show_default=True, help="Number of synthetic sources.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Project root to write.")
+def command(scale: int, seed: int, out_dir: str) -> None:
+    """Write a synthetic corpus that follows the ontology, for benchmarks.
+
+    \b
+    Example:
+        cppcc-kg synth --scale 100 --out /tmp/synth100
+        cppcc-kg build --root /tmp/synth100 --out /tmp/synth100/build
+    """
+    counts = write_corpus(out_dir, scale=scale, seed=seed)
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))

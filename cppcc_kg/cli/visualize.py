@@ -1,0 +1,100 @@
+"""The ``cppcc-kg visualize`` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cppcc_kg.errors import InputError, KGError
+from cppcc_kg.viz.page import (
+    MAX_NODES,
+    PHYSICS_MAX_NODES,
+    _parse_file,
+    display_orders,
+    load_input,
+    metrics_from_graph,
+    write_html,
+)
+
+
+@click.command("visualize")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/graph.html"), show_default=True, help="The HTML file to write.")
+@click.option("--ontology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The ontology, when INPUT does not hold it (default: ontology.ttl beside or above INPUT).")
+@click.option("--metrics", "metrics_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="metrics.csv or metrics.ttl of the same graph (default: measures in INPUT, else computed).")
+@click.option("--sources-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder against which cppcc:localPath of the sources is resolved "
+                   "(default: INPUT's folder or the nearest folder above it that has the file).")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=MAX_NODES, show_default=True,
+              help="Above this many entities, draw only this many (highest --view-measure).")
+@click.option("--view-measure", default="pagerank", show_default=True,
+              help="The measure that chooses the entities drawn when the graph is too large.")
+@click.option("--community", type=int, default=None,
+              help="Draw only this community (the column community of the measures).")
+@click.option("--around", default=None, metavar="ENTITY",
+              help="Draw only the neighbourhood of ENTITY (an IRI, or a Chinese or English name).")
+@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With --around: how many relations away from ENTITY.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout.")
+@click.option("--physics/--no-physics", default=None,
+              help=f"Refine the layout with physics in the browser (default: up to {PHYSICS_MAX_NODES} nodes).")
+@click.option("--title", default="cppcc-kg", show_default=True, help="The page title.")
+def command(input_path, out_path, ontology, metrics_path, sources_root, max_nodes, view_measure, community,
+            around, hops, seed, physics, title):
+    """Write the interactive HTML page of a graph that follows the ontology.
+
+    INPUT is a project root, a folder of Turtle/TriG files, or one such file
+    (for example build/graph.trig).
+
+    \b
+    Example:
+        cppcc-kg visualize . -o build/graph.html
+        cppcc-kg visualize build/graph.trig --metrics build/metrics.csv -o /tmp/g.html
+        cppcc-kg visualize build/graph.trig --around 内蒙古自治区政协 --hops 2 -o /tmp/around.html
+        cppcc-kg visualize build/graph.trig --metrics build/metrics.csv --community 3 -o /tmp/c3.html
+    """
+    if community is not None and around is not None:
+        click.echo("error: give --community or --around, not both", err=True)
+        sys.exit(2)
+    from cppcc_kg.network.entity_graph import build_entity_graph
+
+    try:
+        graph, texts, _roots = load_input(input_path, ontology=ontology, sources_root=sources_root)
+        from cppcc_kg.rdf.namespaces import CPPCC
+        unread = sorted(str(s) for s in set(graph.subjects(CPPCC.localPath, None)) if str(s) not in texts)
+        if unread:
+            click.echo(f"warning: the text of {len(unread)} source(s) was not found ({', '.join(unread[:3])}"
+                       f"{', …' if len(unread) > 3 else ''}): their quotes are shown without their sentence; "
+                       "pass --sources-root", err=True)
+        metrics = None
+        if metrics_path is not None:
+            if metrics_path.suffix.lower() == ".csv":
+                import pandas as pd
+                try:
+                    metrics = pd.read_csv(metrics_path)
+                except (ValueError, OSError) as exc:
+                    raise InputError(f"{metrics_path}: cannot read it as CSV: {exc}") from None
+                if "iri" not in metrics.columns:
+                    raise InputError(f"{metrics_path}: no 'iri' column", "pass the metrics.csv of the build.")
+            else:
+                from rdflib import Graph
+                mg = Graph()
+                _parse_file(metrics_path, mg)
+                metrics = metrics_from_graph(mg)
+        else:
+            metrics = metrics_from_graph(graph)
+        G = build_entity_graph(graph)
+        if G.number_of_nodes() == 0:
+            click.echo(f"warning: {input_path} has no entity of a class with cppcc:displayAsNode true; "
+                       "the page is empty", err=True)
+        write_html(G, out_path, metrics, sources=texts, orders=display_orders(graph),
+                   title=title, max_nodes=max_nodes, view_measure=view_measure,
+                   seed=seed, physics=physics, community=community, around=around, hops=hops)
+    except KGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(f"wrote {out_path} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")

@@ -1,0 +1,341 @@
+"""Ingest a new document: propose entities, links, relations and figures with evidence, for review.
+
+``cppcc-kg ingest PATH.txt`` reads a text (UTF-8, UTF-16 with a BOM, or GB18030/GBK),
+registers it as a source (title, language, sha256, length), finds the mentions of
+organizations, places, programmes, mechanisms, documents and events, links them to the
+entities of the graph or proposes new ones, proposes the relations that its sentences
+state and the figures it gives, and writes
+
+* ``graph/proposed/SOURCE.ttl``: the proposals, marked ``cppcc:proposed true`` (the build
+  ignores ``graph/proposed/``: nothing is part of the graph until a curator moves it);
+* ``build/review/SOURCE.html``: the text with every mention highlighted, and the proposals.
+
+Nothing else is written. The pieces live in their own modules: reading and normalising
+(:mod:`cppcc_kg.ingest.text`), the ontology and names of the graph
+(:mod:`cppcc_kg.ingest.schema`), mentions (:mod:`cppcc_kg.ingest.patterns`), links
+(:mod:`cppcc_kg.ingest.link`), relations and figures (:mod:`cppcc_kg.ingest.relations`)
+and the outputs (:mod:`cppcc_kg.ingest.output`).
+
+>>> from pathlib import Path
+>>> from rdflib import Graph
+>>> g = Graph().parse(Path(__file__).parents[2] / "ontology.ttl")
+>>> r = ingest(g, "2023年7月，锡林郭勒盟政协印发《工作方案》。", source_id="demo")
+>>> [(m["exact"], m["class"], m["status"]) for m in r["mentions"]]
+[('锡林郭勒盟政协', 'CPPCCCommittee', 'new'), ('《工作方案》', 'Plan', 'new')]
+>>> [(r2["property"], r2["pattern"]) for r2 in r["relations"]]
+[('issued', 'X印发《Y》')]
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from cppcc_kg.ingest.link import Linker
+from cppcc_kg.ingest.output import PROPOSED, statement_iri, to_html, to_turtle
+from cppcc_kg.ingest.patterns import MentionFinder
+from cppcc_kg.ingest.relations import (
+    UNITS_EN,
+    dates_in,
+    find_figures,
+    name_relations,
+    sentence_relations,
+)
+from cppcc_kg.ingest.schema import Schema, known_entities
+from cppcc_kg.ingest.text import (
+    IngestInputError,
+    normalize,
+    read_text_file,
+    sentence_norm_spans,
+    split_sentences,
+)
+from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.namespaces import CPPCC, KG
+
+#: default limit on the length of a text (code points): a document to review, not a corpus
+MAX_CHARS = 1_000_000
+
+
+class Ingester:
+    """What ingest reads from a graph once (schema, names, segmenter), to ingest many texts."""
+
+    def __init__(self, graph: Graph):
+        self.schema = Schema.from_graph(graph)
+        if "Entity" not in self.schema.classes:
+            raise IngestInputError("the graph has no ontology (no cppcc:Entity class)",
+                                   "run ingest in the project root, where ontology.ttl is.")
+        self.known = known_entities(graph, self.schema)
+        self.linker = Linker(self.schema, self.known)
+        self.finder = MentionFinder(self.schema, self.linker.dictionary())
+
+    def run(self, text: str, *, source_id: str, title: str | None = None, path: str = "", encoding: str = "utf-8",
+            sha256: str = "", notes: list[str] | None = None) -> dict:
+        """Ingest *text*: see :func:`ingest`."""
+        schema = self.schema
+        nt = normalize(text)
+        cands = self.finder.find(nt)
+        mentions, new, ctx = self.linker.link(nt, cands)
+        classes = {iri: e.cls for iri, e in self.known.items()}
+        classes.update({e.iri: e.cls for e in new})
+        labels = {iri: e.label_zh for iri, e in self.known.items()}
+        labels.update({e.iri: e.label_zh for e in new})
+        # names of the entities of this document, for relations carried by names
+        entity_of_name: dict[str, str] = {}
+        for m in mentions:
+            if m.entity and not m.nested:
+                entity_of_name.setdefault(m.name, m.entity)
+                entity_of_name.setdefault(self.linker.resolve_relative(m.name, ctx), m.entity)
+        for key, iris in self.linker.names.items():
+            if len(iris) == 1:
+                entity_of_name.setdefault(key, iris[0])
+        rels = sentence_relations(schema, nt, mentions, classes)
+        rels += name_relations(schema, nt, mentions, classes, entity_of_name)
+        seen = set()
+        relations = []
+        for r in sorted(rels, key=lambda r: (r.start, r.subject, r.prop, r.object)):
+            k = (r.subject, r.prop, r.object)
+            if k in seen:
+                continue
+            seen.add(k)
+            relations.append({
+                "subject": r.subject, "property": r.prop, "property_iri": schema.properties[r.prop].iri,
+                "object": r.object, "statement": statement_iri(r.subject, r.prop, r.object),
+                "start": r.start, "end": r.end, "pattern": r.pattern})
+        figures, observations = self._figures(nt, mentions, ctx, source_id, classes)
+        title = title or guess_title(text) or source_id
+        language = "zh-Hant" if nt.traditional > max(10, len(text) // 50) else "zh-Hans"
+        src_iri = str(KG["source"][source_id])
+        comment = (f"Registered by cppcc-kg ingest: {len(text)} code points, decoded as {encoding}. "
+                   f"Offsets are 0-based, end-exclusive Unicode code points of the decoded text.")
+        entities = []
+        for e in new:
+            ms = sorted(e.mentions, key=lambda m: m.start)
+            comment_e = (f"Proposed by ingest from {len(ms)} mention(s) in {source_id} (first: “{ms[0].exact}” at "
+                         f"{ms[0].start}); class {e.cls} from its form ({ms[0].rule}). To review: class, labels, "
+                         f"and whether it is an entity of the graph already.")
+            if e.note:
+                comment_e += f" Note: {e.note}."
+            d = {"iri": e.iri, "class": e.cls, "label_zh": e.label_zh, "label_en": e.label_en, "kind": e.kind,
+                 "mentions": [[m.start, m.end] for m in ms], "first": ms[0].start, "note": e.note,
+                 "comment": comment_e}
+            if schema.is_a(e.cls, "Document"):
+                d["title"] = e.label_zh
+            entities.append(d)
+        out_mentions = [asdict(m) for m in sorted(mentions, key=lambda m: (m.start, -m.end))]
+        for m in out_mentions:
+            m["class"] = classes.get(m["entity"], m.pop("cls")) if m["status"] == "linked" else m.pop("cls")
+            m.pop("cls", None)
+        notes = list(notes or [])
+        if ctx.get("places"):
+            notes.append("places of the document: " + ", ".join(f"{k} {v}" for k, v in sorted(ctx["places"].items()))
+                         + (f" ({ctx['province_from']})" if ctx.get("province_from") else ""))
+        if ctx.get("committee"):
+            notes.append(f"the document's own CPPCC committee: {ctx['committee']}")
+        return {
+            "source": {"id": source_id, "iri": src_iri, "title": title, "language": language, "encoding": encoding,
+                       "sha256": sha256, "characters": len(text), "path": path, "comment": comment},
+            "text": text,
+            "sentences": [list(s) for s in split_sentences(nt)],
+            "mentions": out_mentions,
+            "entities": entities,
+            "relations": relations,
+            "figures": figures,
+            "observations": observations,
+            "context": ctx,
+            "notes": notes,
+            "classes": {c: info.iri for c, info in schema.classes.items()},
+            "colors": {c: info.color for c, info in schema.classes.items()},
+            "class_order": {c: info.order for c, info in schema.classes.items()},
+            "class_labels": {c: info.label_zh for c, info in schema.classes.items()},
+            "labels": labels,
+        }
+
+    def _figures(self, nt, mentions, ctx, source_id: str, classes: dict) -> tuple[list[dict], list[dict]]:
+        """Figures of the text; an Observation is proposed when the sentence names what it is about and a date."""
+        norm = nt.norm
+        figures: list[dict] = []
+        observations: list[dict] = []
+        sentences = sentence_norm_spans(nt)
+        sent_starts = [a for a, _b in sentences]
+        top = sorted((m for m in mentions if not m.nested and m.entity), key=lambda m: m.start)
+        top_starts = [m.start for m in top]
+        all_dates = dates_in(norm)
+        date_starts = [d[0] for d in all_dates]
+        for f in find_figures(norm):
+            start, end = nt.span(f.i, f.j)
+            k = bisect_right(sent_starts, f.i) - 1
+            sent = sentences[k] if k >= 0 and sentences[k][0] <= f.i < sentences[k][1] else (f.i, f.j)
+            sa, sb = nt.span(*sent)
+            d = {"start": start, "end": end, "text": nt.text[start:end], "value": f.value, "qualifier": f.qualifier,
+                 "unit": f.unit, "observation": ""}
+            # what it is about: the nearest body or programme named before it in its sentence
+            about = None
+            for m in top[bisect_left(top_starts, sa): bisect_left(top_starts, start)]:
+                if sa <= m.start and m.end <= start:
+                    c = classes.get(m.entity, m.cls)
+                    if not (self.schema.is_a(c, "Place") or self.schema.is_a(c, "Person")):
+                        about = m
+            # the date: the last date before it in the sentence, else none
+            date = None
+            for (i, j, iso, prec) in all_dates[bisect_left(date_starts, sent[0]): bisect_left(date_starts, f.i)]:
+                if sent[0] <= i and j <= f.i:
+                    date = (iso, prec)
+            measured = re.split(r"[，。；、：！？]", norm[f.j: sent[1]])[0][:16] or norm[sent[0]: f.i][-12:]
+            if about is None:
+                d["why_not"] = "no body or programme named before it in its sentence"
+            elif date is None:
+                d["why_not"] = "no date in its sentence"
+            else:
+                d["about"], d["date"] = about.entity, date[0]
+                iri = f"{PROPOSED}observation/{source_id}-{start}-{end}"
+                d["observation"] = iri
+                observations.append({
+                    "iri": iri, "label_zh": nt.text[start:end] if not measured else f"{measured}{nt.text[start:end]}",
+                    "label_en": f"{f.value} {UNITS_EN.get(f.unit, f.unit)} [proposed: English to review]",
+                    "measured_zh": measured or nt.text[sa:sb][:30],
+                    "measured_en": "[proposed: what is measured, to review]",
+                    "about": about.entity, "value": f.value, "qualifier": f.qualifier, "unit": f.unit,
+                    "unit_en": UNITS_EN.get(f.unit, f.unit), "date": date[0], "precision": date[1],
+                    "start": sa, "end": sb})
+            figures.append(d)
+        return figures, observations
+
+
+def ingest(graph: Graph, text: str, *, source_id: str, title: str | None = None, path: str = "",
+           encoding: str = "utf-8", sha256: str = "", notes: list[str] | None = None) -> dict:
+    """Propose mentions, entities, links, relations and figures for *text*, against *graph*.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The project graph (ontology and curated entities), e.g. from
+        :func:`cppcc_kg.project.load.load_project`. Entities marked ``cppcc:proposed`` are not linked to.
+    text : str
+        The text, as decoded. Offsets in the result index it (code points).
+    source_id : str
+        Name of the source (``id/source/{source_id}``).
+
+    Returns
+    -------
+    dict
+        ``source``, ``text``, ``sentences``, ``mentions`` (start, end, exact, name, class, rule,
+        nested, entity, status 'linked'|'new', note), ``entities`` (proposed), ``relations``,
+        ``figures``, ``observations``, ``context``, ``notes`` and display data.
+    """
+    return Ingester(graph).run(text, source_id=source_id, title=title, path=path, encoding=encoding,
+                               sha256=sha256, notes=notes)
+
+
+def guess_title(text: str) -> str | None:
+    """The title of a document: a short heading line (with its subtitle line that starts with ——).
+
+    >>> guess_title("往期阅读\\n\\n凝心聚力促发展\\n\\n——呼和浩特市政协2023年工作回顾\\n正文。")
+    '凝心聚力促发展——呼和浩特市政协2023年工作回顾'
+    >>> guess_title("您所在的位置:首页 > 领导活动\\n\\n市政协主席会议召开\\n\\n来源:融媒体中心")
+    '市政协主席会议召开'
+    """
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    for k, ln in enumerate(lines[:40]):
+        if ln.startswith(("——", "--", "—")) and k > 0:
+            head = lines[k - 1]
+            if len(head) <= 40 and not re.search(r"[。！？：:>|]", head):
+                return f"{head}{ln}"
+    for ln in lines[:20]:
+        cjk = len(re.findall(r"[\u4e00-\u9fff]", ln))
+        if 6 <= cjk and len(ln) <= 40 and not re.search(r"[。！？：:>|,，;；]", ln) and not re.search(r"\d{1,2}:\d{2}", ln):
+            return ln
+    return None
+
+
+def source_id_for(path: Path) -> str:
+    """The source id of a file: its name without ``.txt``/``.zh``, as lower-case ASCII (pinyin for Chinese).
+
+    >>> source_id_for(Path("nmg-cppcc-2023-innovation-review.zh.txt")), source_id_for(Path("Dev_02.TXT"))
+    ('nmg-cppcc-2023-innovation-review', 'dev-02')
+    """
+    from cppcc_kg.ingest.link import slugify
+    name = path.name
+    name = re.sub(r"(\.zh)?\.(txt|text)$", "", name, flags=re.I)
+    if re.fullmatch(r"[A-Za-z0-9._ -]+", name):
+        sid = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    else:
+        sid = slugify(name)
+    return sid or "source"
+
+
+def _relpath(path: Path, root: Path) -> str:
+    import os
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+
+
+def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph | None = None,
+                title: str | None = None, source_id: str | None = None, max_chars: int = MAX_CHARS,
+                write: bool = True, html: bool = True) -> dict:
+    """Ingest the text file *path* and write its proposals under *root*.
+
+    Writes ``graph/proposed/SOURCE.ttl`` and (with *html*) ``build/review/SOURCE.html``,
+    atomically; returns the result of :func:`ingest` with ``turtle_path`` and ``html_path``.
+    """
+    root = Path(root)
+    path = Path(path)
+    decoded = read_text_file(path, max_chars=max_chars)
+    sid = source_id or source_id_for(path)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
+        raise IngestInputError(f"{sid!r}: not a usable source id", "use lower-case ASCII letters, digits and '-'.")
+    if graph is None:
+        from cppcc_kg.project.load import load_project
+        graph = load_project(root)
+    notes = list(decoded.notes)
+    src = KG["source"][sid]
+    if (src, RDF.type, CPPCC.Source) in graph:
+        raise IngestInputError(
+            f"{path}: the source id {sid!r} is already a source of the graph ({src}); ingest proposes entities "
+            f"for new documents, and its evidence would clash with the curated evidence",
+            "pass --source-id with another id to ingest this text as a new source.")
+    for other, sha in graph.subject_objects(CPPCC.sha256):
+        if str(sha) == decoded.sha256:
+            notes.append(f"the same text (sha256) is already the source {other}")
+    text = decoded.text
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        notes.append("the text holds no Chinese characters: ingest finds Chinese names only")
+    result = ingest(graph, text, source_id=sid, title=title, path=_relpath(path, root),
+                    encoding=decoded.encoding.replace("-sig", ""), sha256=decoded.sha256, notes=notes)
+    ttl_path = root / "graph" / "proposed" / f"{sid}.ttl"
+    html_path = root / "build" / "review" / f"{sid}.html"
+    result["turtle_path"] = ttl_path.relative_to(root).as_posix()
+    result["html_path"] = html_path.relative_to(root).as_posix() if html else ""
+    if write:
+        turtle = to_turtle(result)
+        page = to_html(result) if html else None
+        write_atomic(ttl_path, turtle)
+        if page is not None:
+            write_atomic(html_path, page)
+    return result
+
+
+def summary(result: dict) -> str:
+    """A few lines for the terminal."""
+    ms = result["mentions"]
+    by_class = Counter(m["class"] for m in ms)
+    lines = [
+        f"{result['source']['id']}: {result['source']['characters']} characters, {len(result['sentences'])} sentences",
+        f"  mentions: {len(ms)} ({sum(1 for m in ms if m['status'] == 'linked')} linked, "
+        f"{sum(1 for m in ms if m['status'] == 'new')} new): "
+        + ", ".join(f"{c} {n}" for c, n in sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
+        f"  new entities: {len(result['entities'])}; relations: {len(result['relations'])}; "
+        f"figures: {len(result['figures'])} ({len(result['observations'])} proposed as observations)",
+    ]
+    for n in result.get("notes", []):
+        lines.append(f"  note: {n}")
+    if result.get("turtle_path"):
+        lines.append(f"  wrote {result['turtle_path']}" + (f" and {result['html_path']}" if result.get("html_path") else ""))
+    return "\n".join(lines)

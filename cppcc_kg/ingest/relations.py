@@ -1,0 +1,400 @@
+"""Relations and figures proposed from the sentences of a document.
+
+Relations come from sentence patterns over the mentions of one sentence (X印发《Y》,
+X与Y共同发起Z, 在X召开Y, X被命名为Y, X向Y提交《Z》, …) and from the structure of names
+(盟政协党组 is a unit of 盟政协). Each relation keeps its sentence as evidence, and is
+proposed only when it respects the domain and range of its property in the ontology.
+
+Figures are numbers with a unit (人, 件, 家, 项, 场次, 人次, 个, 名, 位, 条, 次, 票, %),
+read with their qualifier: 余/多 is "more than", 至少 is "at least".
+
+>>> [(f.value, f.qualifier, f.unit) for f in find_figures("建成委员工作站2300余家，10万余人次参加，至少提交1件提案")]
+[(2300, 'MoreThan', '家'), (100000, 'MoreThan', '人次'), (1, 'AtLeast', '件')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cppcc_kg.ingest.link import Mention
+from cppcc_kg.ingest.schema import Schema
+from cppcc_kg.ingest.text import NormalizedText, sentence_norm_spans
+
+# ---------------------------------------------------------------- figures
+
+UNITS_EN = {"人": "persons", "名": "persons", "位": "persons", "件": "items", "家": "units", "项": "items",
+            "场次": "sessions", "人次": "person-times", "个": "units", "条": "items", "篇": "pieces", "次": "times",
+            "票": "votes", "%": "percent", "场": "sessions", "期": "issues", "批": "batches", "所": "institutions",
+            "户": "households", "万元": "10,000 yuan", "亿元": "100 million yuan", "元": "yuan", "部": "pieces"}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNIT_RE = "场次|人次|万元|亿元|人|名|位|件|家|项|个|条|篇|次|票|%|场|批|所|户"
+_FIGURE = re.compile(
+    r"(至少|不少于|超过|逾)?"
+    r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(万|亿)?(余|多)?"
+    f"({_UNIT_RE})"
+    r"(余|多)?")
+
+
+def chinese_number(s: str) -> int | None:
+    """Value of a Chinese numeral (一百二十三 -> 123); None when it is not one.
+
+    >>> chinese_number("一百二十三"), chinese_number("十三"), chinese_number("两")
+    (123, 13, 2)
+    """
+    total, cur = 0, 0
+    if not s:
+        return None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            cur = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (cur or 1) * _CN_UNITS[ch]
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+@dataclass
+class Figure:
+    """A number with its unit in the normalised text: [i, j), value, qualifier, unit."""
+
+    i: int
+    j: int
+    value: int | float
+    qualifier: str  # Exact | MoreThan | AtLeast
+    unit: str
+    text: str = ""
+
+
+def find_figures(norm: str) -> list[Figure]:
+    """Figures with units in a normalised text (not dates, not ordinals, not inside quotes)."""
+    out = []
+    quotes = [(m.start(), m.end()) for m in re.finditer(r"“[^“”\n]{0,60}”|《[^《》\n]{0,120}》", norm)]
+    for m in _FIGURE.finditer(norm):
+        i, j = m.span()
+        if any(a <= i < b for a, b in quotes):
+            continue
+        num = m.group(2)
+        before = norm[max(0, i - 1): i]
+        if before in ("第",) or (before and before.isdigit()):
+            continue
+        after = norm[j: j + 2]
+        if m.group(5) in ("次", "个", "届") and re.match(r"(会议|全体|常委|党组|主席)", after):
+            continue
+        if num[0].isdigit():
+            value = float(num) if "." in num else int(num)
+        else:
+            value = chinese_number(num)
+            if value is None or value < 2 or m.group(5) not in ("个", "家", "项", "名", "位", "条", "人", "件"):
+                continue
+        if m.group(3) == "万":
+            value = value * 10000
+        elif m.group(3) == "亿":
+            value = value * 100000000
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        clause = re.split(r"[，。；：！？、]", norm[max(0, i - 6): i])[-1]
+        if m.group(1) in ("至少", "不少于") or re.search(r"(至少|不少于)[\u4e00-\u9fff]{0,3}$", clause):
+            qual = "AtLeast"
+        elif m.group(4) or m.group(6) or m.group(1) in ("超过", "逾"):
+            qual = "MoreThan"
+        else:
+            qual = "Exact"
+        out.append(Figure(i=i, j=j, value=value, qualifier=qual, unit=m.group(5), text=m.group(0)))
+    return out
+
+
+_DATE = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
+
+
+def dates_in(norm: str) -> list[tuple[int, int, str, str]]:
+    """Dates written with 年/月/日: (i, j, ISO value, precision 'year'|'month'|'day').
+
+    >>> dates_in("2023年9月4日，2023年12月底，2023年")
+    [(0, 9, '2023-09-04', 'day'), (10, 18, '2023-12', 'month'), (20, 25, '2023', 'year')]
+    """
+    out = []
+    for m in _DATE.finditer(norm):
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        if d:
+            if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+                continue
+            out.append((m.start(), m.end(), f"{y}-{int(mo):02d}-{int(d):02d}", "day"))
+        elif mo:
+            if not 1 <= int(mo) <= 12:
+                continue
+            out.append((m.start(), m.end(), f"{y}-{int(mo):02d}", "month"))
+        else:
+            out.append((m.start(), m.end(), y, "year"))
+    return out
+
+
+# ---------------------------------------------------------------- relations
+
+@dataclass
+class Relation:
+    subject: str
+    prop: str  # local name of the edge property
+    object: str
+    start: int  # evidence: the sentence (original offsets)
+    end: int
+    pattern: str
+    subject_mention: Mention | None = None
+    object_mention: Mention | None = None
+
+
+@dataclass
+class _Slot:
+    k: int
+    m: Mention
+    cls: str
+
+
+_M = r"⟪(\d+)⟫"
+#: patterns that name every role: (name, regex over the sentence with mentions as ⟪k⟫, [(subject group, property, object group)])
+PATTERNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+    ("在X召开Y", f"在{_M}(?:召开|举办|举行|开幕|闭幕)(?:了)?{_M}", [("2", "heldIn", "1")]),
+    ("Y在X召开", f"{_M}在{_M}(?:召开|举办|举行|开幕|闭幕)", [("1", "heldIn", "2")]),
+    ("X向Y提交《Z》", f"向{_M}(?:提交|报送|呈报)(?:了)?{_M}", [("2", "submittedTo", "1")]),
+    ("X得到Y的肯定", f"{_M}[^⟪。；]{{0,16}}得到(?:了)?{_M}的[^⟪，。]{{0,4}}(?:肯定|认可|好评|表扬)",
+     [("1", "recognizedBy", "2")]),
+    ("Y经X审议通过", f"{_M}[^⟪。；]{{0,8}}(?:经|由){_M}(?:审议通过|审定|批准)", [("1", "approvedBy", "2")]),
+]
+
+#: verbs that state a relation between the one who acts (the first body named before the verb in
+#: the sentence) and the thing named right after the verb: (name, verb regex, property)
+VERB_PATTERNS: list[tuple[str, str, str]] = [
+    ("X印发《Y》", r"(?:联合|研究)?(?:制定印发|印发|制定|出台|编印|发布|出版|配套出台)", "issued"),
+    ("X修订《Y》", r"修订", "revised"),
+    ("X发起Y", r"(?:共同|倡议)?发起", "launched"),
+    ("X召开Y", r"(?:组织|专题)?(?:召开|举办|举行|主办|承办)", "organized"),
+    ("X被命名为Y", r"(?:被命名为|命名为|被评为|获评|荣获|获得|被授予)", "awarded"),
+    ("X建立Y", r"(?:建立|成立|设立|组建|构建|推行|搭建|建成|健全|创建)", "established"),
+    ("X参加Y", r"(?:参加|参与|参训|出席|列席)", "participatedIn"),
+    ("X赴Y", r"(?:赴|走进|深入到?|前往|参观|考察|走访)", "visited"),
+    ("X报道Y", r"(?:专题)?(?:报道|刊载|刊发|转载)(?:宣传)?", "reportedOn"),
+]
+#: acting together: X与Y(、Z)共同发起/召开/建立/印发 W
+JOINT_VERBS = {"发起": ("X与Y共同发起Z", "launched"), "召开": ("X与Y共同召开Z", "organized"),
+               "举办": ("X与Y共同召开Z", "organized"), "举行": ("X与Y共同召开Z", "organized"),
+               "主办": ("X与Y共同召开Z", "organized"), "建立": ("X与Y建立Z", "established"),
+               "共建": ("X与Y建立Z", "established"), "成立": ("X与Y建立Z", "established"),
+               "签订": ("X与Y建立Z", "established"), "印发": ("X与Y联合印发Z", "issued"),
+               "制定": ("X与Y联合印发Z", "issued")}
+#: verbs of approval: the thing named after the verb is approved by the body or meeting named before it
+APPROVAL = ("X审议通过《Y》", r"(?:审议通过|审议|专题研究|批示)", "approvedBy")
+
+
+def sentence_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str]) -> list[Relation]:
+    """Relations stated by the sentences of the text between mentions (top-level mentions only).
+
+    *classes* maps each entity IRI to its class (local name), for the domain and range checks.
+    """
+    out: list[Relation] = []
+    # mentions by normalised start
+    inv = {}
+    for idx, p in enumerate(nt.pos[:-1]):
+        inv.setdefault(p, idx)
+    top = sorted((m for m in mentions if not m.nested and m.entity), key=lambda m: (m.start, -m.end))
+    spans = sentence_norm_spans(nt)
+    mi = 0
+    for (a, b) in spans:
+        sa, sb = nt.span(a, b)
+        slots: list[_Slot] = []
+        while mi < len(top) and top[mi].start < sa:
+            mi += 1
+        k = mi
+        while k < len(top) and top[k].end <= sb:
+            slots.append(_Slot(len(slots), top[k], classes.get(top[k].entity, top[k].cls)))
+            k += 1
+        if len(slots) < 2:
+            continue
+        # the skeleton of the sentence: mentions as ⟪k⟫
+        parts = []
+        x = sa
+        for sl in slots:
+            parts.append(_norm_of(nt, inv, x, sl.m.start))
+            parts.append(f"⟪{sl.k}⟫")
+            x = sl.m.end
+        parts.append(_norm_of(nt, inv, x, sb))
+        skel = "".join(parts)
+        for name, rx, triples in PATTERNS:
+            for mm in re.finditer(rx, skel):
+                for sg, prop, og in triples:
+                    try:
+                        si, oi = mm.group(int(sg)), mm.group(int(og))
+                    except IndexError:
+                        continue
+                    if si is None or oi is None:
+                        continue
+                    s_slot, o_slot = slots[int(si)], slots[int(oi)]
+                    _add(schema, out, s_slot, prop, o_slot, sa, sb, name)
+        def acting(k: int, exclude=()) -> bool:
+            at = skel.find(f"⟪{k}⟫")
+            return (k not in exclude and _agent(schema, slots[k].cls)
+                    and not re.search(r"(在|向|与|和|由|对|经|把|同|为|、)$", skel[:at]))
+
+        def actor(pos: int, exclude=()):
+            """The first acting body of the clause before *pos*, else of the clauses before it."""
+            cuts = [0] + [m.end() for m in re.finditer(r"[，；：]", skel[:pos])] + [pos]
+            for ci in range(len(cuts) - 2, -1, -1):
+                a, b = cuts[ci], cuts[ci + 1]
+                if ci < len(cuts) - 2 and re.search(r"(后|时|前|以来|之际)[，；：]?$", skel[a:b]):
+                    continue
+                ks = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[a:b])]
+                for k in ks:
+                    if acting(k, exclude) and (ci == len(cuts) - 2 or not schema.is_a(slots[k].cls, "Person")):
+                        return slots[k]
+            return None
+
+        joint = "|".join(JOINT_VERBS)
+        for mm in re.finditer(f"与((?:{_M}(?:、|和|及)?)+)(?:共同|联合)?({joint})(?:了)?((?:{_M}(?:、|和|及)?)+)", skel):
+            partners = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(1))]
+            objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(mm.lastindex))]
+            name, prop = JOINT_VERBS[_verb_of(mm.group(0))]
+            subj = actor(mm.start(), exclude=partners)
+            agents = ([subj] if subj else []) + [slots[k] for k in partners if _agent(schema, slots[k].cls)]
+            for o in objs:
+                for ag in agents:
+                    _add(schema, out, ag, prop, slots[o], sa, sb, name)
+                if prop == "established":
+                    for k in partners:
+                        _add(schema, out, slots[o], "establishedWith", slots[k], sa, sb, name)
+            if subj:
+                for k in partners:
+                    _add(schema, out, subj, "collaboratedWith", slots[k], sa, sb, name)
+        # 在X的(坚强)领导下: the body that acts in the sentence is led by X
+        for mm in re.finditer(r"⟪(\d+)⟫的[^⟪，。；]{0,6}领导下", skel):
+            leader = int(mm.group(1))
+            if "在" not in skel[max(0, mm.start() - 30): mm.start()]:
+                continue
+            subj = actor(mm.start(), exclude=[leader])
+            if subj is None:
+                after = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[mm.end():])]
+                subj = next((slots[k] for k in after if acting(k)), None)
+            if subj is not None:
+                _add(schema, out, subj, "ledBy", slots[leader], sa, sb, "在X的领导下，Y")
+        for name, verb, prop in VERB_PATTERNS + [APPROVAL]:
+            for mm in re.finditer(f"{verb}(?:了)?((?:[^⟪，。；]{{0,10}}?)((?:{_M}(?:、|和|及|与)?)+))", skel):
+                objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(2))]
+                if re.search(r"[，。；]", skel[mm.end(0) - len(mm.group(1)): mm.start(2)]):
+                    continue
+                before = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[: mm.start()])]
+                if not before:
+                    continue
+                if prop == "approvedBy":
+                    # the approver: the nearest body or meeting before the verb
+                    subj = next((slots[k] for k in reversed(before)
+                                 if _agent(schema, slots[k].cls) or schema.is_a(slots[k].cls, "Event")), None)
+                    for o in objs:
+                        if subj is not None:
+                            _add(schema, out, slots[o], prop, subj, sa, sb, name)
+                    continue
+                # the one who acts: the first body named before the verb in its clause, else in the clauses
+                # before (not one named after 在/向/与/由: a place, an addressee, a partner)
+                if re.search(r"与(?:⟪\d+⟫(?:、|和|及)?)+(?:共同|联合)?$", skel[: mm.start()]):
+                    continue  # done above
+                subj = actor(mm.start())
+                if subj is None:
+                    continue
+                for o in objs:
+                    _add(schema, out, subj, prop, slots[o], sa, sb, name)
+    return _dedupe(out)
+
+
+def _verb_of(text: str) -> str:
+    for v in sorted(JOINT_VERBS, key=len, reverse=True):
+        if v in re.sub(r"⟪\d+⟫", "", text):
+            return v
+    return "发起"
+
+
+def name_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str],
+                   entity_of_name: dict[str, str]) -> list[Relation]:
+    """Relations carried by the structure of names: a unit named after its body (盟政协党组 ->
+    subOrganizationOf 盟政协), a body named after its place (呼和浩特市政协 -> jurisdiction 呼和浩特市)."""
+    from bisect import bisect_right
+    out: list[Relation] = []
+    spans = [nt.span(a, b) for a, b in sentence_norm_spans(nt)]
+    starts = [a for a, _b in spans]
+    for m in mentions:
+        if not m.entity:
+            continue
+        cls = classes.get(m.entity, m.cls)
+        if not (schema.is_a(cls, "Organization") or schema.is_a(cls, "OrganizationalUnit")):
+            continue
+        k = bisect_right(starts, m.start) - 1
+        sent = spans[k] if k >= 0 and spans[k][0] <= m.start and m.end <= spans[k][1] else (m.start, m.end)
+        name = m.name
+        for k in range(len(name) - 1, 1, -1):
+            prefix = name[:k]
+            parent = entity_of_name.get(prefix)
+            if not parent or parent == m.entity:
+                continue
+            pcls = classes.get(parent, "")
+            if schema.is_a(pcls, "Place"):
+                if schema.is_a(cls, "Organization") and k >= len(name) - 4:
+                    _add(schema, out, _Slot(0, m, cls), "jurisdiction", _Slot(1, Mention(0, 0, "", prefix, pcls, "", entity=parent), pcls),
+                         sent[0], sent[1], "body named after its place")
+                break
+            if schema.is_a(pcls, "Organization") or schema.is_a(pcls, "OrganizationalUnit"):
+                _add(schema, out, _Slot(0, m, cls), "subOrganizationOf", _Slot(1, Mention(0, 0, "", prefix, pcls, "", entity=parent), pcls),
+                     sent[0], sent[1], "unit named after its body")
+                break
+    return _dedupe(out)
+
+
+def _norm_of(nt: NormalizedText, inv: dict, a: int, b: int) -> str:
+    """The normalised text between original offsets a and b."""
+    if b <= a:
+        return ""
+    i = inv.get(a)
+    while i is None and a < b:
+        a += 1
+        i = inv.get(a)
+    if i is None:
+        return ""
+    j = i
+    while j < len(nt.norm) and nt.pos[j] < b:
+        j += 1
+    return nt.norm[i:j]
+
+
+#: properties whose subject, in a sentence, is the one who acts: a body or a person
+_AGENT_PROPS = {"issued", "revised", "established", "organized", "launched", "visited", "participatedIn", "awarded",
+                "collaboratedWith", "reportedOn", "recognizedBy", "ledBy", "subOrganizationOf", "jurisdiction"}
+
+
+def _agent(schema: Schema, cls: str) -> bool:
+    return any(schema.is_a(cls, c) for c in ("Organization", "OrganizationalUnit", "Person", "Publication"))
+
+
+def _add(schema: Schema, out: list, s: _Slot, prop: str, o: _Slot, a: int, b: int, pattern: str) -> None:
+    if s.m.entity == o.m.entity:
+        return
+    if prop in _AGENT_PROPS and not _agent(schema, s.cls):
+        if not (prop == "recognizedBy" and (schema.is_a(s.cls, "Program") or schema.is_a(s.cls, "Mechanism"))):
+            return
+    if prop in ("collaboratedWith", "ledBy", "recognizedBy", "reportedOn") and prop != "reportedOn" and not _agent(schema, o.cls):
+        return
+    if prop == "approvedBy" and not (_agent(schema, o.cls) or schema.is_a(o.cls, "Event")):
+        return
+    if not schema.allowed(prop, s.cls, o.cls):
+        return
+    subj, obj = s.m.entity, o.m.entity
+    sm, om = s.m, o.m
+    if prop == "collaboratedWith" and obj < subj:
+        subj, obj, sm, om = obj, subj, om, sm
+    out.append(Relation(subj, prop, obj, a, b, pattern, sm, om))
+
+
+def _dedupe(rels: list[Relation]) -> list[Relation]:
+    seen = {}
+    for r in rels:
+        key = (r.subject, r.prop, r.object)
+        if key not in seen or (r.start, r.end) < (seen[key].start, seen[key].end):
+            seen[key] = r
+    return sorted(seen.values(), key=lambda r: (r.start, r.subject, r.prop, r.object))

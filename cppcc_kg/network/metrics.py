@@ -1,0 +1,170 @@
+"""``cppcc-kg analyze``: centrality tables, ``build/metrics.csv`` and ``build/metrics.ttl``.
+
+:func:`write_metrics` is the library function the build runs as a stage; the command
+prints the top entities per measure and writes the same files.
+
+``metrics.ttl`` is Turtle holding the measures as ``cppcc:degree``, ``cppcc:inDegree``,
+``cppcc:outDegree``, ``cppcc:betweenness``, ``cppcc:closeness``, ``cppcc:eigenvector``,
+``cppcc:pagerank``, ``cppcc:kcore`` and ``cppcc:community`` on each entity IRI. Turtle has no
+graphs: load it into the named graph :data:`METRICS_GRAPH`
+(``https://w3id.org/cppcc-kg/graph/metrics``), as the build's TriG and query store do.
+
+>>> turtle_number(3), turtle_number(0.25), turtle_number(1e-05)
+('3', '"0.25"^^xsd:double', '"1e-05"^^xsd:double')
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from cppcc_kg.errors import InputError
+from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network.measures import (
+    all_measures,
+)
+from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.namespaces import BASE, CPPCC
+
+#: the named graph that holds the measures
+METRICS_GRAPH = BASE + "graph/metrics"
+#: metrics.csv column -> property of metrics.ttl
+PROPERTIES = {
+    "degree": "degree", "in_degree": "inDegree", "out_degree": "outDegree",
+    "betweenness": "betweenness", "closeness": "closeness", "eigenvector": "eigenvector",
+    "pagerank": "pagerank", "kcore": "kcore", "community": "community",
+}
+#: above this many entities, betweenness is approximated from this many sampled sources
+AUTO_EXACT_LIMIT = 10000
+AUTO_K = 256
+
+
+def turtle_number(x) -> str:
+    """A Turtle literal for a measure: an integer as is, a float as a typed xsd:double."""
+    if isinstance(x, bool):
+        raise TypeError("a measure is a number, not a boolean")
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return f'"{float(x)!r}"^^xsd:double'
+
+
+def metrics_csv(df: pd.DataFrame) -> str:
+    """The text of ``metrics.csv`` for a table of :func:`cppcc_kg.network.measures.all_measures`."""
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def metrics_turtle(df: pd.DataFrame) -> str:
+    """The text of ``metrics.ttl``: one block per entity (by IRI), measures in a fixed order.
+
+    >>> df = pd.DataFrame({"iri": ["https://w3id.org/cppcc-kg/id/org/a"], "degree": [2], "pagerank": [0.5]})
+    >>> print(metrics_turtle(df).split("\\n\\n")[-1].strip())
+    <https://w3id.org/cppcc-kg/id/org/a> cppcc:degree 2 ;
+        cppcc:pagerank "0.5"^^xsd:double .
+    """
+    lines = [
+        "# Network measures of the entities of cppcc-kg (cppcc-kg analyze).",
+        f"# Named graph: <{METRICS_GRAPH}>",
+        f"@prefix cppcc: <{CPPCC}> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    cols = [c for c in PROPERTIES if c in df.columns]
+    for row in df.sort_values("iri", kind="mergesort").itertuples(index=False):
+        r = row._asdict()
+        pairs = []
+        for c in cols:
+            v = r[c]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            v = int(v) if c in ("degree", "in_degree", "out_degree", "kcore", "community") else float(v)
+            pairs.append(f"cppcc:{PROPERTIES[c]} {turtle_number(v)}")
+        if pairs:
+            lines.append("")
+            lines.append(f"<{r['iri']}> " + " ;\n    ".join(pairs) + " .")
+    return "\n".join(lines) + "\n"
+
+
+def _auto_k(G: nx.Graph, betweenness_k):
+    if betweenness_k == "auto":
+        return AUTO_K if G.number_of_nodes() > AUTO_EXACT_LIMIT else None
+    return betweenness_k
+
+
+def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None, seed: int = 0,
+                  betweenness_k: int | str | None = "auto", community_method: str = "louvain") -> dict:
+    """Compute every measure and write ``metrics.csv`` and ``metrics.ttl`` into *out_dir*.
+
+    This is the build's analysis stage. Both files are written atomically (temporary file,
+    then rename), and are byte-identical for the same graph and options.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph or None
+        The merged graph (ignored when *entity_graph* is given).
+    out_dir : path
+    entity_graph : networkx.MultiDiGraph, optional
+        The entity graph, if the caller already built it.
+    seed : int
+        Seed of Louvain and of sampled betweenness.
+    betweenness_k : int, None or 'auto'
+        Sampled sources for betweenness; ``None`` exact; ``'auto'`` exact up to
+        :data:`AUTO_EXACT_LIMIT` entities and :data:`AUTO_K` samples above.
+
+    Returns
+    -------
+    dict
+        ``{'metrics.csv': Path, 'metrics.ttl': Path, 'frame': DataFrame, 'modularity': float,
+        'betweenness_k': int or None}``
+    """
+    G = entity_graph if entity_graph is not None else build_entity_graph(graph)
+    k = _auto_k(G, betweenness_k)
+    df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+    out_dir = Path(out_dir)
+    csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
+    write_atomic(csv_path, metrics_csv(df))
+    write_atomic(ttl_path, metrics_turtle(df))
+    return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": df,
+            "modularity": df.attrs.get("modularity"), "betweenness_k": k}
+
+
+def load_rdf(path) -> "rdflib.Graph":  # noqa: F821
+    """Read an RDF file (Turtle, N-Triples, TriG, N-Quads, JSON-LD by extension) as one graph.
+
+    Raises :class:`cppcc_kg.errors.InputError` naming the file when it is missing or does not
+    parse, or when it lacks the ontology (no class has ``cppcc:displayAsNode``).
+    """
+    from rdflib import Dataset, Graph
+    from rdflib.util import guess_format
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", "build first (cppcc-kg build) or pass another --graph.")
+    fmt = guess_format(str(path)) or "turtle"
+    try:
+        if fmt in ("trig", "nquads"):
+            g = Dataset(default_union=True)
+            g.parse(path, format=fmt)
+        else:
+            g = Graph().parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many kinds; report them all the same way
+        raise InputError(f"{path}: not valid {fmt}: {exc}", "rebuild it with cppcc-kg build.") from exc
+    if next(iter(g.triples((None, CPPCC.displayAsNode, None))), None) is None:
+        raise InputError(f"{path}: holds no ontology (no class has cppcc:displayAsNode)",
+                         "give a graph that includes ontology.ttl, such as build/graph.ttl.")
+    return g
+
+
+def top_table(df: pd.DataFrame, measure: str, top: int = 10) -> pd.DataFrame:
+    """The *top* entities by *measure* (ties by IRI), numbered from 1.
+
+    >>> df = pd.DataFrame({"iri": ["b", "a"], "label_zh": ["乙", "甲"], "label_en": ["B", "A"],
+    ...                    "class": ["X", "X"], "degree": [1, 1]})
+    >>> top_table(df, "degree")["label_en"].tolist()
+    ['A', 'B']
+    """
+    t = df.sort_values([measure, "iri"], ascending=[False, True], kind="mergesort").head(top)
+    t = t[["label_zh", "label_en", "class", measure]].reset_index(drop=True)
+    t.index = t.index + 1
+    return t

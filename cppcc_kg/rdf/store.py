@@ -1,0 +1,215 @@
+"""The project's triples in an Oxigraph store, and an rdflib view of that store.
+
+The build keeps every triple once, in a :class:`pyoxigraph.Store` with one named
+graph per input file (and one for the generated pinyin). SPARQL on it runs in Rust,
+so the checks and summaries that look at every entity stay fast at millions of
+triples. Code written for rdflib (the display hints of the page, error messages)
+reads the same store through :func:`graph_view`: an rdflib ``Graph`` whose triples
+are the union of the named graphs, answered by Oxigraph pattern by pattern, with
+nothing copied.
+
+Oxigraph stores numbers by value: ``"05"^^xsd:integer`` and
+``"5"^^xsd:nonNegativeInteger`` both come back as ``"5"^^xsd:integer``. Everything
+that must keep the triples as written (the exported files, datatype checks) reads
+the parsed N-Triples of :mod:`cppcc_kg.project.load`, never the store.
+
+>>> store = load_store({"https://e.org/g": b'<http://e.org/a> <http://e.org/p> "x"@zh .\\n'})
+>>> g = graph_view(store)
+>>> len(g), [str(o) for o in g.objects(URIRef("http://e.org/a"), URIRef("http://e.org/p"))]
+(1, ['x'])
+>>> rows(store, "SELECT ?o WHERE { ?s ?p ?o }")
+[{'o': rdflib.term.Literal('x', lang='zh')}]
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.store import Store
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_ox(term):
+    """An rdflib term as a pyoxigraph term (``None`` stays ``None``).
+
+    >>> to_ox(Literal("甲", lang="zh"))
+    <Literal value=甲 language=zh>
+    """
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def from_ox(term):
+    """A pyoxigraph term as an rdflib term (``None`` stays ``None``).
+
+    >>> from_ox(ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def load_store(graphs: dict[str, bytes], store: ox.Store | None = None) -> ox.Store:
+    """A store (new, or *store*) holding each N-Triples document of *graphs* in its named graph.
+
+    *graphs* maps a graph IRI to N-Triples bytes. Blank nodes keep their labels, so
+    that what the store reports about them is the same from run to run.
+    """
+    store = ox.Store() if store is None else store
+    for iri, nt in graphs.items():
+        if not nt:
+            continue
+        g = ox.NamedNode(str(iri))
+        if b"_:" in nt:  # loading would give blank nodes new random names: keep those of the N-Triples
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        else:
+            store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+    return store
+
+
+def rows(store: ox.Store, query: str, *, union: bool = True) -> list[dict]:
+    """The solutions of a SPARQL ``SELECT`` on *store* as dicts of rdflib terms (unbound left out).
+
+    With *union* (the default), the default graph is the union of all named graphs.
+    """
+    result = store.query(query, use_default_graph_as_union=union)
+    names = [v.value for v in result.variables]
+    out = []
+    for sol in result:
+        row = {}
+        for name in names:
+            value = sol[name]
+            if value is not None:
+                row[name] = from_ox(value)
+        out.append(row)
+    return out
+
+
+def values(store: ox.Store, query: str, *, union: bool = True) -> list[tuple]:
+    """The solutions of a SPARQL ``SELECT`` as tuples of plain strings (``''`` when unbound), fast.
+
+    IRIs and literals give their value (``str``), without datatype or language; a blank
+    node gives ``_:`` and its label.
+    """
+    result = store.query(query, use_default_graph_as_union=union)
+    blank = ox.BlankNode  # (a solution iterates over its values in the order of the variables)
+    return [tuple(["" if v is None else ("_:" + v.value if v.__class__ is blank else v.value) for v in sol])
+            for sol in result]
+
+
+def count(store: ox.Store, query: str, *, union: bool = True) -> int:
+    """The integer of the first variable of the first solution of *query* (a ``COUNT``)."""
+    for sol in store.query(query, use_default_graph_as_union=union):
+        return int(sol[0].value)
+    return 0
+
+
+class UnionStore(Store):
+    """A read-only rdflib store: the union of the named graphs of a pyoxigraph store.
+
+    A triple that several named graphs hold appears once. Writing is refused.
+    """
+
+    context_aware = False
+    formula_aware = False
+    transaction_aware = False
+    graph_aware = False
+
+    def __init__(self, store: ox.Store):
+        super().__init__()
+        self.ox = store
+        self._len: int | None = None
+        self._ns: dict[str, URIRef] = {}
+        self._prefix: dict[URIRef, str] = {}
+
+    # -- reading
+    def triples(self, triple_pattern, context=None) -> Iterator:
+        s, p, o = triple_pattern
+        if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
+            return
+        seen = set()
+        for q in self.ox.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+            key = (q.subject, q.predicate, q.object)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)), iter(())
+
+    def __len__(self, context=None) -> int:
+        if self._len is None:
+            self._len = count(self.ox, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        return self._len
+
+    def contexts(self, triple=None) -> Iterator:
+        return iter(())
+
+    # -- writing is not allowed
+    def add(self, triple, context, quoted=False):
+        raise TypeError("this graph is a read-only view of the project's store")
+
+    def addN(self, quads: Iterable):
+        raise TypeError("this graph is a read-only view of the project's store")
+
+    def remove(self, triple, context=None):
+        raise TypeError("this graph is a read-only view of the project's store")
+
+    # -- prefixes
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        namespace = URIRef(namespace)
+        if not override and (prefix in self._ns or namespace in self._prefix):
+            return
+        old = self._ns.pop(prefix, None)
+        if old is not None:
+            self._prefix.pop(old, None)
+        old_prefix = self._prefix.pop(namespace, None)
+        if old_prefix is not None:
+            self._ns.pop(old_prefix, None)
+        self._ns[prefix] = namespace
+        self._prefix[namespace] = prefix
+
+    def namespace(self, prefix: str):
+        return self._ns.get(prefix)
+
+    def prefix(self, namespace):
+        return self._prefix.get(URIRef(namespace))
+
+    def namespaces(self):
+        yield from self._ns.items()
+
+
+def graph_view(store: ox.Store) -> Graph:
+    """An rdflib ``Graph`` reading the union of the named graphs of *store* (read-only).
+
+    Pattern lookups (``graph.objects(s, p)``, ``graph.value``, ``(s, p, o) in graph``)
+    are answered by Oxigraph's indexes, so code written for rdflib runs on a graph of
+    millions of triples without copying it; full scans work too, more slowly.
+    """
+    from cppcc_kg.rdf.namespaces import bind_prefixes
+
+    g = Graph(store=UnionStore(store))
+    bind_prefixes(g)
+    return g

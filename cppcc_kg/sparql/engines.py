@@ -1,0 +1,480 @@
+"""The stores that run SPARQL queries: the built dataset in rdflib or Oxigraph, or a remote endpoint.
+
+The dataset is the same in every store (and on a server filled by ``cppcc-kg push``):
+
+* the **default graph** holds every triple of ``build/graph.nt`` (or ``graph.ttl``);
+* the **named graphs** are those of ``build/graph.trig`` (one per input file) and
+  :data:`METRICS_GRAPH`, loaded from ``build/metrics.ttl``.
+
+An :class:`Engine` runs queries that :mod:`cppcc_kg.sparql.guard` checked and returns
+:class:`~cppcc_kg.sparql.results.QueryResult`; :func:`open_engine` picks and caches one.
+
+>>> from rdflib import Graph
+>>> engine = open_engine(graph=Graph(), store="oxigraph")
+>>> engine.name, engine.triple_count()
+('oxigraph', 0)
+"""
+from __future__ import annotations
+
+import os
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import ConjunctiveGraph
+
+from cppcc_kg.rdf.namespaces import BASE, bind_prefixes
+from cppcc_kg.sparql.guard import (BASE_IRI, DEFAULT_MAX_QUERY_CHARS, QueryError, QueryInfo, QueryRefused,
+                           check_query, check_rdflib_algebra, check_syntax, query_form)
+from cppcc_kg.sparql.results import QueryResult, parse_results_json
+
+#: the named graph of the network measures (``build/metrics.ttl``)
+METRICS_GRAPH = BASE + "graph/metrics"
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+class BuildMissing(QueryError):
+    """The built graph is not there."""
+
+    status = 500
+
+
+class EvaluationError(QueryError):
+    """The store failed while evaluating a valid query."""
+
+    status = 500
+
+
+class ResultTooLarge(QueryRefused):
+    """More rows (or triples) than the configured maximum."""
+
+
+# ---------------------------------------------------------------- loading the built graph
+
+
+def built_files(build_dir: str | Path = "build") -> list[tuple[Path, str, str | None]]:
+    """The files of a build that make up the dataset: ``(path, format, graph)``.
+
+    *graph* is None for the default graph, ``"named"`` for the named graphs of a
+    TriG file (its default graph is left out: ``graph.ttl`` holds every triple),
+    or the IRI of the named graph to load the file into.
+    """
+    build_dir = Path(build_dir)
+    main = next((build_dir / n for n in ("graph.nt", "graph.ttl") if (build_dir / n).is_file()), None)
+    if main is None:
+        raise BuildMissing(
+            f"{build_dir / 'graph.ttl'}: the built graph is missing",
+            "run `cppcc-kg build` first (or give the build folder with --build-dir).",
+        )
+    files = [(main, "nt" if main.suffix == ".nt" else "turtle", None)]
+    if (build_dir / "graph.trig").is_file():
+        files.append((build_dir / "graph.trig", "trig", "named"))
+    if (build_dir / "metrics.ttl").is_file():
+        files.append((build_dir / "metrics.ttl", "turtle", METRICS_GRAPH))
+    return files
+
+
+def _ox_format(fmt: str):
+    import pyoxigraph as ox
+
+    return {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+            "nq": ox.RdfFormat.N_QUADS}[fmt]
+
+
+def _read_quads(path: Path, fmt: str):
+    import pyoxigraph as ox
+
+    try:
+        yield from ox.parse(path=str(path), format=_ox_format(fmt))
+    except SyntaxError as exc:
+        raise QueryError(f"{path}: {exc}", "rebuild with `cppcc-kg build`.") from None
+
+
+class _TermCache(dict):
+    """Oxigraph terms to rdflib terms, sharing equal terms."""
+
+    def __missing__(self, t):
+        import pyoxigraph as ox
+
+        if isinstance(t, ox.NamedNode):
+            out = URIRef(t.value)
+        elif isinstance(t, ox.BlankNode):
+            out = BNode(t.value)
+        elif isinstance(t, ox.Literal):
+            lang = t.language
+            dt = t.datatype.value
+            out = Literal(t.value, lang=lang, datatype=None if lang or dt.endswith("#string") else URIRef(dt))
+        else:  # RDF 1.2 triple terms do not occur in our data
+            out = Literal(str(t))
+        self[t] = out
+        return out
+
+
+def from_oxigraph(term, cache: _TermCache | None = None):
+    """An rdflib term for a pyoxigraph term (None stays None)."""
+    if term is None:
+        return None
+    return (cache if cache is not None else _TermCache())[term]
+
+
+def to_oxigraph(term):
+    """A pyoxigraph term for an rdflib term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def load_built(build_dir: str | Path = "build", store: str = "memory"):
+    """The built dataset: an rdflib ``Dataset`` (``store="memory"``) or a ``pyoxigraph.Store``.
+
+    Default graph: ``graph.nt`` (or ``graph.ttl``); named graphs: those of
+    ``graph.trig`` and :data:`METRICS_GRAPH` from ``metrics.ttl``.
+    """
+    files = built_files(build_dir)
+    if store == "oxigraph":
+        return _oxigraph_dataset(files)
+    if store == "memory":
+        return _rdflib_dataset(files)
+    raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
+
+
+def _rdflib_dataset(files) -> Dataset:
+    ds = Dataset()  # default_union is False: the default graph is only the default graph
+    bind_prefixes(ds)
+    cache = _TermCache()
+    for path, fmt, graph in files:
+        contexts: dict = {}
+        for q in _read_quads(path, fmt):
+            name = q.graph_name
+            if graph is None:
+                ctx = ds.default_graph
+            elif graph == "named":
+                if not hasattr(name, "value"):  # the TriG default graph
+                    continue
+                ctx = contexts.get(name.value)
+                if ctx is None:
+                    ctx = contexts[name.value] = ds.graph(URIRef(name.value))
+            else:
+                ctx = contexts.get(graph) or contexts.setdefault(graph, ds.graph(URIRef(graph)))
+            ctx.add((cache[q.subject], cache[q.predicate], cache[q.object]))
+    return ds
+
+
+def _oxigraph_dataset(files):
+    import pyoxigraph as ox
+
+    st = ox.Store()
+    for path, fmt, graph in files:
+        if graph is None:
+            st.bulk_load(path=str(path), format=_ox_format(fmt), to_graph=ox.DefaultGraph())
+        elif graph == "named":
+            st.extend(q for q in _read_quads(path, fmt) if not isinstance(q.graph_name, ox.DefaultGraph))
+        else:
+            st.bulk_load(path=str(path), format=_ox_format(fmt), to_graph=ox.NamedNode(graph))
+    return st
+
+
+# ---------------------------------------------------------------- engines
+
+
+class Engine:
+    """Something that runs checked queries and returns :class:`QueryResult`."""
+
+    name = "engine"
+    #: graph IRIs that FROM / FROM NAMED and the protocol may name
+    allowed_graphs: frozenset[str] = frozenset()
+    #: whether queries are checked for SERVICE, updates and foreign FROM before running
+    closed = True
+
+    def check(self, text: str, max_chars: int | None = DEFAULT_MAX_QUERY_CHARS, source: str = "query") -> QueryInfo:
+        return check_query(text, allowed_graphs=self.allowed_graphs, max_chars=max_chars, source=source)
+
+    def execute(self, text: str, info: QueryInfo, *, max_rows: int | None = None,
+                default_graphs=None, named_graphs=None) -> QueryResult:
+        raise NotImplementedError
+
+    def labels(self, iris) -> dict[str, dict[str, str]]:
+        """``{iri: {"zh": label, "en": label}}`` for the IRIs that have labels."""
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        raise NotImplementedError
+
+
+def _too_large(n: int) -> ResultTooLarge:
+    return ResultTooLarge(f"the result has more than {n} rows, the maximum of this service",
+                          "narrow the query or add LIMIT.")
+
+
+def _collect(iterable, max_rows: int | None) -> list:
+    out = []
+    for item in iterable:
+        out.append(item)
+        if max_rows is not None and len(out) > max_rows:
+            raise _too_large(max_rows)
+    return out
+
+
+def _default_graph(ds: ConjunctiveGraph) -> Graph:
+    """The default graph of an rdflib Dataset (or ConjunctiveGraph), without deprecation warnings."""
+    return ds.default_graph if isinstance(ds, Dataset) else ds.default_context
+
+
+_SERVICE_BLOCK = "cppcc_kg_no_service"
+
+
+def _install_service_block() -> None:
+    """Make rdflib refuse SERVICE at evaluation too (a second lock behind the guard)."""
+    from rdflib.plugins.sparql import CUSTOM_EVALS
+
+    def no_service(ctx, part):
+        if getattr(part, "name", None) == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is not allowed: this service makes no request to other servers.")
+        raise NotImplementedError
+
+    CUSTOM_EVALS.setdefault(_SERVICE_BLOCK, no_service)
+
+
+class RdflibEngine(Engine):
+    """Queries on an rdflib ``Graph`` or ``Dataset`` in memory."""
+
+    name = "memory"
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        if isinstance(graph, ConjunctiveGraph):
+            names = set()
+            default = _default_graph(graph).identifier
+            for ctx in (graph.graphs() if isinstance(graph, Dataset) else graph.contexts()):
+                if ctx.identifier != default and len(ctx):
+                    names.add(str(ctx.identifier))
+            # an empty graph would make rdflib fetch its IRI: only non-empty graphs are allowed
+            self.allowed_graphs = frozenset(names)
+        _install_service_block()
+
+    def _default(self) -> Graph:
+        return _default_graph(self.graph) if isinstance(self.graph, ConjunctiveGraph) else self.graph
+
+    def triple_count(self) -> int:
+        return len(self._default())
+
+    def _target(self, default_graphs, named_graphs) -> Graph:
+        if not default_graphs and not named_graphs:
+            return self.graph
+        ds = Dataset()
+        for g in default_graphs or ():
+            for t in self.graph.graph(URIRef(g)).triples((None, None, None)):
+                ds.default_graph.add(t)
+        for g in named_graphs or ():
+            target = ds.graph(URIRef(g))
+            for t in self.graph.graph(URIRef(g)).triples((None, None, None)):
+                target.add(t)
+        return ds
+
+    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+        from rdflib.plugins.sparql import prepareQuery
+
+        try:
+            prepared = prepareQuery(text, base=BASE_IRI)
+        except Exception as exc:  # rdflib's parser is less complete than Oxigraph's
+            raise QueryError(
+                f"the memory store (rdflib) cannot run this valid query: {str(exc).splitlines()[0]}",
+                "run it with --store oxigraph.",
+            ) from None
+        check_rdflib_algebra(prepared, self.allowed_graphs)
+        try:
+            res = self._target(default_graphs, named_graphs).query(prepared)
+            if res.type == "ASK":
+                return QueryResult("ASK", boolean=bool(res.askAnswer))
+            if res.type in ("CONSTRUCT", "DESCRIBE"):
+                return QueryResult(info.form if info.form in ("CONSTRUCT", "DESCRIBE") else res.type,
+                                   triples=_collect(res.graph.triples((None, None, None)), max_rows))
+            variables = [str(v) for v in res.vars]
+            rows = _collect((tuple(row) for row in res), max_rows)
+        except QueryError:
+            raise
+        except Exception as exc:  # an rdflib evaluation bug or limitation
+            raise EvaluationError(
+                f"the memory store (rdflib) failed to evaluate the query: {type(exc).__name__}: {exc}",
+                "run it with --store oxigraph.",
+            ) from None
+        return QueryResult("SELECT", variables, rows)
+
+    def labels(self, iris):
+        out: dict[str, dict[str, str]] = {}
+        g = self._default()
+        for iri in iris:
+            for lab in g.objects(URIRef(iri), RDFS_LABEL):
+                if isinstance(lab, Literal) and lab.language in ("zh", "en"):
+                    out.setdefault(iri, {}).setdefault(lab.language, str(lab))
+        return out
+
+
+class OxigraphEngine(Engine):
+    """Queries on a ``pyoxigraph.Store``."""
+
+    name = "oxigraph"
+
+    def __init__(self, store):
+        self.store = store
+        self.allowed_graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
+
+    def triple_count(self) -> int:
+        import pyoxigraph as ox
+
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+        import pyoxigraph as ox
+
+        kwargs = {}
+        if default_graphs or named_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        cache = _TermCache()
+        try:
+            res = self.store.query(text, base_iri=BASE_IRI, **kwargs)
+            if isinstance(res, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(res))
+            if isinstance(res, ox.QueryTriples):
+                triples = _collect(((cache[t.subject], cache[t.predicate], cache[t.object]) for t in res), max_rows)
+                return QueryResult(info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
+            variables = [v.value for v in res.variables]
+            get = cache.__getitem__  # a solution iterates over its values in the order of the variables
+            rows = _collect((tuple(None if x is None else get(x) for x in s) for s in res), max_rows)
+        except QueryError:
+            raise
+        except SyntaxError as exc:
+            raise QueryError(f"Oxigraph refused the query: {exc}") from None
+        except Exception as exc:
+            raise EvaluationError(f"Oxigraph failed to evaluate the query: {type(exc).__name__}: {exc}") from None
+        return QueryResult("SELECT", variables, rows)
+
+    def labels(self, iris):
+        import pyoxigraph as ox
+
+        out: dict[str, dict[str, str]] = {}
+        label = ox.NamedNode(str(RDFS_LABEL))
+        for iri in iris:
+            for q in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
+                lab = q.object
+                if isinstance(lab, ox.Literal) and lab.language in ("zh", "en"):
+                    out.setdefault(iri, {}).setdefault(lab.language, lab.value)
+        return out
+
+
+class EndpointEngine(Engine):
+    """Queries sent to a SPARQL 1.1 endpoint over HTTP (the Protocol, POST form)."""
+
+    name = "endpoint"
+    closed = False
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        if not url.startswith(("http://", "https://")):
+            raise QueryError(f"{url}: not an http(s) URL of a SPARQL endpoint")
+        self.url, self.timeout = url, timeout
+
+    def check(self, text, max_chars=None, source="query"):
+        check_syntax(text, source)  # the server decides what it allows
+        return QueryInfo(query_form(text) or "SELECT")
+
+    def _post(self, text: str, accept: str) -> bytes:
+        data = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        req = urllib.request.Request(self.url, data=data, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", "replace").strip()
+            raise QueryError(f"{self.url} answered {exc.code} {exc.reason}: {body[:500]}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise QueryError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})",
+                             "check the URL and that the server runs.") from None
+
+    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+        import pyoxigraph as ox
+
+        if info.form in ("CONSTRUCT", "DESCRIBE"):
+            body = self._post(text, "application/n-triples")
+            cache = _TermCache()
+            triples = [(cache[t.subject], cache[t.predicate], cache[t.object])
+                       for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            return QueryResult(info.form, triples=_collect(triples, max_rows))
+        result = parse_results_json(self._post(text, "application/sparql-results+json"), info.form)
+        _collect(result.rows, max_rows)
+        return result
+
+    def labels(self, iris):
+        out: dict[str, dict[str, str]] = {}
+        iris = list(iris)
+        for i in range(0, len(iris), 200):
+            values = " ".join(f"<{x}>" for x in iris[i:i + 200])
+            q = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l "
+                 f"FILTER (lang(?l) = 'zh' || lang(?l) = 'en') }}")
+            for s, lab in parse_results_json(self._post(q, "application/sparql-results+json")).rows:
+                out.setdefault(str(s), {}).setdefault(lab.language, str(lab))
+        return out
+
+    def triple_count(self) -> int:
+        rows = parse_results_json(self._post("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                             "application/sparql-results+json")).rows
+        return int(rows[0][0])
+
+
+_ENGINES: dict[tuple, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def open_engine(graph=None, store: str = "memory", endpoint: str | None = None,
+                build_dir: str | Path = "build") -> Engine:
+    """The engine for a graph object, a remote endpoint, or the build in *build_dir* (cached).
+
+    *graph*: an rdflib ``Graph``/``Dataset`` (run by rdflib, or copied into
+    Oxigraph when ``store="oxigraph"``) or a ``pyoxigraph.Store``.
+    """
+    if endpoint:
+        return EndpointEngine(endpoint)
+    if store not in ("memory", "oxigraph"):
+        raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
+    if graph is not None:
+        if isinstance(graph, Graph):
+            if store == "oxigraph":
+                return OxigraphEngine(_rdflib_to_oxigraph(graph))
+            return RdflibEngine(graph)
+        return OxigraphEngine(graph)
+    files = built_files(build_dir)
+    key = (store,) + tuple((str(p.resolve()), os.stat(p).st_mtime_ns, os.stat(p).st_size) for p, _, _ in files)
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            data = _oxigraph_dataset(files) if store == "oxigraph" else _rdflib_dataset(files)
+            _ENGINES[key] = OxigraphEngine(data) if store == "oxigraph" else RdflibEngine(data)
+        return _ENGINES[key]
+
+
+def _rdflib_to_oxigraph(graph: Graph):
+    import pyoxigraph as ox
+
+    st = ox.Store()
+    if isinstance(graph, ConjunctiveGraph):
+        default = _default_graph(graph).identifier
+        for s, p, o, ctx in graph.quads((None, None, None, None)):
+            name = ctx.identifier if hasattr(ctx, "identifier") else ctx
+            g = ox.DefaultGraph() if name == default else ox.NamedNode(str(name))
+            st.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g))
+    else:
+        st.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+    return st
+
+

@@ -1,0 +1,522 @@
+"""Check a SPARQL query before anything runs it: syntax, size and what it may touch.
+
+Our stores are read-only and closed. A query is refused, before any store sees it,
+when it is an update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` …), when it uses
+``SERVICE`` (both rdflib and Oxigraph would send it to another server), and when
+``FROM`` / ``FROM NAMED`` name anything but one of our own graphs (rdflib would fetch
+the IRI, from the web or a ``file://`` path). Syntax is checked with Oxigraph's
+parser, which is stricter than rdflib's, plus the "longest token" rule for IRIs
+that Oxigraph does not apply (``?x<?a&&?b>?y`` is an IRI between two variables,
+hence invalid).
+
+How it stays closed: a text reaches Oxigraph's parser only when it cannot contain
+the word ``SERVICE`` (otherwise a copy where ``SERVICE`` is replaced by ``GRAPH``, which
+has the same grammar, is checked instead); a small lexer finds the keywords
+(update keywords, ``SERVICE``, ``FROM [NAMED] iri``) outside strings, IRIs and
+comments, both in the text as written and with ``\\u`` escapes expanded (rdflib
+expands them before parsing).
+
+>>> info = check_query("PREFIX kg: <https://w3id.org/cppcc-kg/graph/>\\n"
+...                    "SELECT * FROM kg:metrics WHERE { ?s ?p ?o }",
+...                    allowed_graphs={"https://w3id.org/cppcc-kg/graph/metrics"})
+>>> info.form, info.dataset
+('SELECT', [('default', 'https://w3id.org/cppcc-kg/graph/metrics')])
+>>> check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+cppcc_kg.sparql.guard.QueryRefused: SERVICE is not allowed: this endpoint queries only its own graph and makes no request to other servers.
+>>> try:
+...     check_query("SELECT ?s\\nWHERE { ?s ?p ?o }\\nLIMIT ten")
+... except SparqlSyntaxError as e:
+...     print(e.line, e.column)
+3 1
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from cppcc_kg.errors import KGError
+
+#: keywords that only SPARQL Update uses
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+)
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+#: default maximum size of a query text, in characters
+DEFAULT_MAX_QUERY_CHARS = 100_000
+#: the base IRI against which relative IRIs of queries are resolved
+BASE_IRI = "https://w3id.org/cppcc-kg/"
+
+
+class QueryError(KGError):
+    """A query that cannot run. ``status`` is the HTTP status the endpoint answers with."""
+
+    status = 400
+    exit_code = 2
+
+
+class SparqlSyntaxError(QueryError):
+    """A query that is not valid SPARQL 1.1, with the 1-based line and column of the error."""
+
+    status = 400
+
+    def __init__(self, text: str, line: int, column: int, detail: str, source: str = "query"):
+        self.text, self.line, self.column, self.detail, self.source = text, int(line), int(column), detail, source
+        super().__init__(
+            f"{source}:{self.line}:{self.column}: SPARQL syntax error: {detail}\n{excerpt(text, self.line, self.column)}",
+            "fix the query at that position (it must be a SPARQL 1.1 query).",
+        )
+
+
+class QueryRefused(QueryError):
+    """A valid query that this read-only, closed service will not run."""
+
+    status = 403
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+
+
+class QueryTooLarge(QueryError):
+    """A query text longer than the configured maximum."""
+
+    status = 413
+
+
+@dataclass
+class Token:
+    kind: str  # ws, comment, string, iri, var, pname, word, langtag, number, punct
+    value: str
+    start: int
+
+
+@dataclass
+class QueryInfo:
+    """What :func:`check_query` learnt about a valid query."""
+
+    form: str
+    dataset: list[tuple[str, str]] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- lexer
+
+_STRING_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
+    r'|"(?:[^"\\\n\r]|\\.)*"?'
+    r"|'(?:[^'\\\n\r]|\\.)*'?",
+    re.S,
+)
+_IRIREF_RE = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_NAME_CHARS = r"A-Za-z0-9_\u00B7\u00C0-\U000EFFFF"
+_VAR_RE = re.compile(rf"[?$][{_NAME_CHARS}]+")
+_LANGTAG_RE = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_WORD_RE = re.compile(rf"[A-Za-z_\u00C0-\U000EFFFF][{_NAME_CHARS}\-.]*")
+_PNAME_LOCAL_RE = re.compile(rf"(?:[{_NAME_CHARS}\-.:%]|\\.)*")
+_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?")
+_WS_RE = re.compile(r"\s+")
+_COMMENT_RE = re.compile(r"#[^\n\r]*")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split *text* into SPARQL tokens (approximate, but exact about strings, IRIs and comments).
+
+    >>> [t.value for t in tokenize('SELECT ?s WHERE { ?s a "x # y" } # c') if t.kind != "ws"]
+    ['SELECT', '?s', 'WHERE', '{', '?s', 'a', '"x # y"', '}', '# c']
+    >>> [t.kind for t in tokenize("ex:service <http://a/b#c> @en")]
+    ['pname', 'ws', 'iri', 'ws', 'langtag']
+    """
+    out: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        m = None
+        kind = "punct"
+        if c.isspace():
+            m, kind = _WS_RE.match(text, i), "ws"
+        elif c == "#":
+            m, kind = _COMMENT_RE.match(text, i), "comment"
+        elif c in "\"'":
+            m, kind = _STRING_RE.match(text, i), "string"
+        elif c == "<":
+            m = _IRIREF_RE.match(text, i)
+            kind = "iri" if m else "punct"
+        elif c in "?$":
+            m = _VAR_RE.match(text, i)
+            kind = "var" if m else "punct"
+        elif c == "@":
+            m = _LANGTAG_RE.match(text, i)
+            kind = "langtag" if m else "punct"
+        elif c == ":":
+            m, kind = _PNAME_LOCAL_RE.match(text, i + 1), "pname"
+            out.append(Token(kind, text[i:m.end()].rstrip("."), i))
+            i += len(out[-1].value)
+            continue
+        elif c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+            m, kind = _NUMBER_RE.match(text, i), "number"
+        elif _WORD_RE.match(text, i):
+            m = _WORD_RE.match(text, i)
+            word = m.group().rstrip(".")
+            end = i + len(word)
+            if end < n and text[end] == ":":
+                local = _PNAME_LOCAL_RE.match(text, end + 1)
+                value = text[i:local.end()].rstrip(".")
+                out.append(Token("pname", value, i))
+                i += len(value)
+                continue
+            out.append(Token("word", word, i))
+            i = end
+            continue
+        if m is None or m.end() == i:
+            out.append(Token("punct", c, i))
+            i += 1
+            continue
+        out.append(Token(kind, m.group(), i))
+        i = m.end()
+    return out
+
+
+_UNICODE_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_unicode_escapes(text: str) -> str:
+    r"""Expand ``\uXXXX`` and ``\UXXXXXXXX`` everywhere, as SPARQL 1.1 (and rdflib) do before parsing.
+
+    >>> expand_unicode_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+
+    def repl(m: re.Match) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:
+            return m.group(0)
+
+    return _UNICODE_ESCAPE_RE.sub(repl, text)
+
+
+def _significant(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.kind not in ("ws", "comment")]
+
+
+def _keywords(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.kind == "word"]
+
+
+def _unescape_local(local: str) -> str:
+    return re.sub(r"\\(.)", r"\1", local)
+
+
+def _prologue_and_dataset(tokens: list[Token]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Prefixes declared and the FROM / FROM NAMED clauses, with IRIs resolved."""
+    sig = _significant(tokens)
+    base = ""
+    prefixes: dict[str, str] = {}
+    dataset: list[tuple[str, str]] = []
+
+    def resolve(tok: Token) -> str:
+        if tok.kind == "iri":
+            return urljoin(base or BASE_IRI, tok.value[1:-1])
+        if tok.kind == "pname":
+            prefix, _, local = tok.value.partition(":")
+            return prefixes.get(prefix, f"{prefix}:") + _unescape_local(local)
+        return tok.value
+
+    i = 0
+    while i < len(sig):
+        tok = sig[i]
+        upper = tok.value.upper() if tok.kind == "word" else ""
+        if upper == "BASE" and i + 1 < len(sig):
+            base = resolve(sig[i + 1])
+            i += 2
+            continue
+        if upper == "PREFIX" and i + 2 < len(sig):
+            prefixes[sig[i + 1].value.rstrip(":")] = resolve(sig[i + 2])
+            i += 3
+            continue
+        if upper == "FROM":
+            kind = "default"
+            j = i + 1
+            if j < len(sig) and sig[j].kind == "word" and sig[j].value.upper() == "NAMED":
+                kind, j = "named", j + 1
+            if j < len(sig):
+                dataset.append((kind, resolve(sig[j])))
+            i = j + 1
+            continue
+        i += 1
+    return prefixes, dataset
+
+
+def query_form(text: str) -> str | None:
+    """The form of a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), or None.
+
+    >>> query_form("PREFIX a: <x:> # SELECT\\n ask {}")
+    'ASK'
+    """
+    for tok in _keywords(tokenize(text)):
+        upper = tok.value.upper()
+        if upper in QUERY_FORMS:
+            return upper
+    return None
+
+
+# ---------------------------------------------------------------- syntax
+
+_SERVICE_WORD_RE = re.compile(r"(?<![\w?$@:\\-])service(?![\w:-])", re.I)
+_SERVICE_SILENT_RE = re.compile(r"(?<![\w?$@:\\-])service((?:\s|#[^\n\r]*[\n\r])+silent)?(?![\w:-])", re.I)
+
+
+def _without_service(text: str) -> str:
+    """Replace each word SERVICE [SILENT] by GRAPH (same grammar, but evaluated locally)."""
+    return _SERVICE_SILENT_RE.sub("GRAPH", text)
+
+
+def _neutral_iris(text: str) -> str:
+    """Replace the content of every IRI token (longest match) by an inert absolute IRI."""
+    parts, last = [], 0
+    for tok in tokenize(text):
+        if tok.kind == "iri" and len(tok.value) > 4:
+            parts.append(text[last:tok.start])
+            parts.append("<x:" + "x" * (len(tok.value) - 4) + ">")
+            last = tok.start + len(tok.value)
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+_ERROR_AT_RE = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def _tidy_expected(detail: str) -> str:
+    """Shorten Oxigraph's list of expected tokens (it lists whole character classes)."""
+    detail = re.sub(r"\[[^\]]*'\.\.=[^\]]*\]", "a name", detail.replace("\n", " "))
+    detail = re.sub(r"^(expected )?one of ([A-Z][a-z]+ )", r"\2", detail)
+    detail = detail.replace("[_]", "").replace(", ,", ",")
+    detail = re.sub(r"(, a name)+", ", a name", detail)
+    detail = re.sub(r"\s+", " ", detail).strip(" ,")
+    if len(detail) > 300:
+        detail = detail[:300].rsplit(",", 1)[0] + ", …"
+    return detail
+
+
+def _oxigraph_check(text: str, source: str, original: str) -> None:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(text, base_iri=BASE_IRI)
+    except SyntaxError as exc:
+        m = _ERROR_AT_RE.match(str(exc))
+        if m:
+            raise SparqlSyntaxError(original, int(m.group(1)), int(m.group(2)), _tidy_expected(m.group(3)), source) from None
+        raise SparqlSyntaxError(original, 1, 1, str(exc), source) from None
+    except Exception:  # an evaluation error on the empty store is not a syntax error
+        pass
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of character *offset* of *text*.
+
+    >>> position("ab\\ncd", 4)
+    (2, 2)
+    """
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def excerpt(text: str, line: int, column: int, context: int = 2) -> str:
+    """The lines around (line, column) with a caret under the column.
+
+    >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", 2, 15))
+        1 | SELECT *
+        2 | WHERE { ?s ?p }
+          |               ^
+    """
+    lines = text.splitlines() or [""]
+    line = max(1, min(line, len(lines)))
+    out = []
+    for no in range(max(1, line - context), min(len(lines), line + context) + 1):
+        out.append(f"{no:5d} | {lines[no - 1]}")
+        if no == line:
+            # wide (CJK) characters take two columns on a terminal
+            prefix = lines[no - 1][: max(0, column - 1)]
+            width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
+            out.append("      | " + " " * width + "^")
+    return "\n".join(out)
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def check_syntax(text: str, source: str = "query") -> None:
+    """Raise :class:`SparqlSyntaxError` unless *text* is a valid SPARQL 1.1 query.
+
+    >>> check_syntax("ASK {}")
+    >>> check_syntax("SELECT * WHERE { FILTER (?x<?a&&?b>?y) }")
+    Traceback (most recent call last):
+    ...
+    cppcc_kg.sparql.guard.SparqlSyntaxError: query:1:28: SPARQL syntax error: an IRI is expected here: ...
+    """
+    safe = _without_service(text) if _SERVICE_WORD_RE.search(text) else text
+    try:
+        _oxigraph_check(safe, source, text)
+    except SparqlSyntaxError as exc:
+        raise _refine(text, exc, source) from None
+    neutral = _neutral_iris(safe)
+    if neutral != safe:
+        try:
+            _oxigraph_check(neutral, source, text)
+        except SparqlSyntaxError as exc:
+            # report where the IRI token that Oxigraph read differently starts
+            lines = safe.split("\n")
+            offset = sum(len(x) + 1 for x in lines[: exc.line - 1]) + exc.column - 1
+            iris = [t for t in tokenize(safe) if t.kind == "iri" and t.start <= offset]
+            line, column = position(safe, iris[-1].start) if iris else (exc.line, exc.column)
+            raise SparqlSyntaxError(
+                text, line, column,
+                "an IRI is expected here: by the longest-token rule, '<' followed by characters "
+                "allowed in an IRI and then '>' is an IRI, not a comparison (put spaces around '<' "
+                f"and '>' to compare) — {exc.detail}",
+                source,
+            ) from None
+
+
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _lexical_problem(text: str) -> tuple[int, str] | None:
+    """The first plain lexical mistake of *text*: an open string, bracket or undeclared prefix."""
+    tokens = tokenize(text)
+    stack: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "string":
+            quote = tok.value[:3] if tok.value[:3] in ('"""', "'''") else tok.value[0]
+            if len(tok.value) < 2 * len(quote) or not tok.value.endswith(quote):
+                return tok.start, "this string is not closed"
+        elif tok.kind == "punct" and tok.value in "([{":
+            stack.append(tok)
+        elif tok.kind == "punct" and tok.value in ")]}":
+            if not stack or stack[-1].value != _CLOSERS[tok.value]:
+                opened = f" (the last open bracket is '{stack[-1].value}')" if stack else ""
+                return tok.start, f"'{tok.value}' closes nothing{opened}"
+            stack.pop()
+    if stack:
+        return stack[-1].start, f"'{stack[-1].value}' is never closed"
+    prefixes, _ = _prologue_and_dataset(tokens)
+    sig = _significant(tokens)
+    for i, tok in enumerate(sig):
+        if tok.kind != "pname" or tok.value.startswith("_:"):
+            continue
+        if i > 0 and sig[i - 1].kind == "word" and sig[i - 1].value.upper() == "PREFIX":
+            continue
+        prefix = tok.value.partition(":")[0]
+        if prefix not in prefixes:
+            return tok.start, f"the prefix '{prefix}:' is not declared (add PREFIX {prefix}: <…> at the top)"
+    return None
+
+
+def _refine(text: str, exc: "SparqlSyntaxError", source: str) -> "SparqlSyntaxError":
+    """A better position (and message) than the parser's furthest failure, where one can be found."""
+    problem = _lexical_problem(text)
+    if problem is not None:
+        line, column = position(text, problem[0])
+        return SparqlSyntaxError(text, line, column, problem[1], source)
+    try:  # rdflib's parser stops where the construct that fails begins, often earlier
+        from rdflib.plugins.sparql import parser
+
+        parser.parseQuery(text)
+    except Exception as rexc:
+        line, column = getattr(rexc, "lineno", None), getattr(rexc, "col", None)
+        if line and column and (line, column) < (exc.line, exc.column) and "\\u" not in text.lower():
+            offset = sum(len(x) + 1 for x in text.split("\n")[: line - 1]) + column - 1
+            near = [t.value for t in tokenize(text[offset:]) if t.kind not in ("ws", "comment")][:1]
+            where = f"near '{near[0]}': " if near else ""
+            return SparqlSyntaxError(text, line, column, where + exc.detail, source)
+    return exc
+
+
+# ---------------------------------------------------------------- policy
+
+
+def check_query(
+    text: str,
+    *,
+    allowed_graphs: set[str] | frozenset[str] | None = None,
+    max_chars: int | None = DEFAULT_MAX_QUERY_CHARS,
+    source: str = "query",
+) -> QueryInfo:
+    """Check *text* and return its :class:`QueryInfo`, or raise a :class:`QueryError`.
+
+    ``allowed_graphs``: the graph IRIs that ``FROM`` and ``FROM NAMED`` may name
+    (our own graphs); any other is refused.
+    """
+    if not isinstance(text, str):
+        raise QueryError("the query must be text")
+    if max_chars is not None and len(text) > max_chars:
+        raise QueryTooLarge(
+            f"the query has {len(text)} characters, more than the maximum of {max_chars}",
+            "shorten the query (or raise the limit with --max-query-chars).",
+        )
+    if not text.strip():
+        raise SparqlSyntaxError(text, 1, 1, "the query is empty", source)
+    views = [tokenize(text)]
+    expanded = expand_unicode_escapes(text)
+    if expanded != text:
+        views.append(tokenize(expanded))
+    for tokens in views:
+        for tok in _keywords(tokens):
+            if tok.value.upper() in UPDATE_KEYWORDS:
+                raise QueryRefused(
+                    f"SPARQL Update ({tok.value.upper()}) is not accepted: this service is read-only.",
+                    "send a query (SELECT, ASK, CONSTRUCT or DESCRIBE).",
+                )
+    check_syntax(text, source)
+    for tokens in views:
+        if any(t.value.upper() == "SERVICE" for t in _keywords(tokens)):
+            raise QueryRefused(
+                "SERVICE is not allowed: this endpoint queries only its own graph "
+                "and makes no request to other servers."
+            )
+    allowed = set(allowed_graphs or ())
+    prefixes, dataset = _prologue_and_dataset(views[0])
+    for tokens in views[1:]:
+        dataset = dataset + [d for d in _prologue_and_dataset(tokens)[1] if d not in dataset]
+    for kind, iri in dataset:
+        if iri not in allowed:
+            clause = "FROM NAMED" if kind == "named" else "FROM"
+            ours = ", ".join(f"<{g}>" for g in sorted(allowed)) or "none"
+            raise QueryRefused(
+                f"{clause} <{iri}> is not allowed: FROM and FROM NAMED may name only the graphs of "
+                f"this service ({ours}); nothing is loaded from elsewhere.",
+                "remove the clause to query the default graph, or name one of our graphs.",
+            )
+    return QueryInfo(query_form(text) or "SELECT", dataset, prefixes)
+
+
+def check_rdflib_algebra(query, allowed_graphs: set[str] | frozenset[str]) -> None:
+    """Second check on the query as rdflib parsed it (rdflib expands escapes its own way).
+
+    *query* is a ``rdflib.plugins.sparql.sparql.Query``; raises :class:`QueryRefused`.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def walk(node):
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise QueryRefused("SERVICE is not allowed: this service makes no request to other servers.")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(query.algebra)
+    for clause in query.algebra.get("datasetClause") or []:
+        iri = clause.get("default") or clause.get("named")
+        if iri is not None and str(iri) not in set(allowed_graphs):
+            raise QueryRefused(f"FROM <{iri}> is not allowed: only this service's own graphs may be named.")

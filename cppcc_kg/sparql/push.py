@@ -1,0 +1,212 @@
+"""``cppcc-kg push URL``: load the built graph into a SPARQL server through the Graph Store Protocol.
+
+The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.sparql.query`):
+``graph.nt`` (or ``graph.ttl``) into the server's default graph, the named
+graphs of ``graph.trig`` and ``metrics.ttl`` (in
+``https://w3id.org/cppcc-kg/graph/metrics``) into named graphs. *URL* is the
+server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``); graphs are
+addressed as ``URL?default`` and ``URL?graph=IRI``.
+
+It sends N-Triples in batches (``--batch-size`` triples). The first batch of each
+graph is a ``PUT`` (it replaces what the graph held), the others are ``POST``
+(they add). Triples with blank nodes all go into the first batch of their graph,
+so that a batch sent twice never duplicates a blank node.
+
+Resuming: after each batch the server acknowledged, the push records it in a
+state file (default ``BUILD/push-state.json``). If the push stops (network
+error, server restart, Ctrl-C), run the same command again: it skips the
+acknowledged batches and goes on. The state is keyed by URL and by a
+fingerprint of the batches, so a rebuilt graph starts over; ``--restart``
+starts over anyway.
+
+>>> batches = plan_batches([(None, ['<a> <b> "1" .', '<a> <b> "2" .', '_:x <b> <a> .'])], batch_size=1)
+>>> [(b.graph, b.method, len(b.lines)) for b in batches]
+[(None, 'PUT', 1), (None, 'POST', 1), (None, 'POST', 1)]
+>>> batches[0].lines
+['_:x <b> <a> .']
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cppcc_kg.errors import KGError
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+class PushError(KGError):
+    """The push cannot go on; the state file says how far it got."""
+
+    exit_code = 1
+
+
+@dataclass
+class Batch:
+    """One request: N-Triples *lines* for *graph* (None: the default graph), sent with *method*."""
+
+    index: int
+    graph: str | None
+    method: str
+    lines: list[str]
+
+    @property
+    def body(self) -> bytes:
+        return ("\n".join(self.lines) + "\n").encode("utf-8")
+
+
+def dataset_lines(build_dir: str | Path = "build") -> list[tuple[str | None, list[str]]]:
+    """``[(graph IRI or None, sorted N-Triples lines)]`` of the built dataset, default graph first.
+
+    The files are read and written again as N-Triples by Oxigraph (a million triples in
+    seconds, as bytes). Blank nodes keep the labels of the files, which the build writes
+    the same every time (``_:FILE_bN``), so the same build always gives the same batches.
+    """
+    import pyoxigraph as ox
+
+    from cppcc_kg.sparql.engines import _read_quads, built_files
+
+    nt = ox.RdfFormat.N_TRIPLES
+    parts: dict[str | None, list[bytes]] = {}
+    for path, fmt, graph in built_files(build_dir):
+        if graph == "named":
+            by_graph: dict[str, list] = {}
+            for q in _read_quads(path, fmt):
+                if not isinstance(q.graph_name, ox.DefaultGraph):
+                    by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+            for name, triples in by_graph.items():
+                parts.setdefault(name, []).append(ox.serialize(triples, format=nt))
+            del by_graph
+        else:
+            parts.setdefault(graph, []).append(ox.serialize(_read_quads(path, fmt), format=nt))
+    order = sorted(parts, key=lambda g: (g is not None, g or ""))
+    out = []
+    for g in order:
+        lines = set()
+        for data in parts.pop(g):
+            lines.update(data.decode("utf-8").split("\n"))
+        lines.discard("")
+        out.append((g, sorted(lines)))
+    return out
+
+
+def plan_batches(graphs, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
+    """Split each graph's lines into batches: blank-node lines first (in the PUT), then the rest."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    out: list[Batch] = []
+    for graph, lines in graphs:
+        bnode = [line for line in lines if "_:" in line and _has_bnode(line)]
+        plain = [line for line in lines if not ("_:" in line and _has_bnode(line))]
+        first = bnode + plain[: max(0, batch_size - len(bnode))]
+        rest = plain[len(first) - len(bnode):]
+        out.append(Batch(len(out), graph, "PUT", first))
+        for i in range(0, len(rest), batch_size):
+            out.append(Batch(len(out), graph, "POST", rest[i:i + batch_size]))
+    return out
+
+
+def _has_bnode(line: str) -> bool:
+    """True if an N-Triples line has a blank node as subject or object (not inside a literal)."""
+    if line.startswith("_:"):
+        return True
+    rest = line.rsplit(" .", 1)[0]
+    # the object is the last term: a blank node there starts with _:
+    head = rest.split(" ", 2)
+    return len(head) == 3 and head[2].startswith("_:")
+
+
+def fingerprint(batches: list[Batch]) -> str:
+    h = hashlib.sha256()
+    for b in batches:
+        h.update(f"{b.index}\t{b.graph}\t{b.method}\n".encode())
+        h.update(b.body)
+    return h.hexdigest()
+
+
+def graph_url(url: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of *graph* (indirect identification).
+
+    >>> graph_url("http://h:7878/store", None)
+    'http://h:7878/store?default'
+    >>> graph_url("http://h:7878/store", "https://w3id.org/cppcc-kg/graph/metrics")
+    'http://h:7878/store?graph=https%3A%2F%2Fw3id.org%2Fcppcc-kg%2Fgraph%2Fmetrics'
+    """
+    sep = "&" if "?" in url else "?"
+    if graph is None:
+        return f"{url}{sep}default"
+    return f"{url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def _load_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_state(path: Path, state: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(state, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def _send(batch: Batch, url: str, timeout: float) -> None:
+    req = urllib.request.Request(graph_url(url, batch.graph), data=batch.body, method=batch.method,
+                                 headers={"Content-Type": "application/n-triples"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8", "replace").strip()
+        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to batch "
+                        f"{batch.index + 1} ({batch.method}): {body[:300]}",
+                        "check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
+                        "command again to resume.") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at batch {batch.index + 1}",
+                        "run the same command again to resume where it stopped.") from None
+
+
+def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZE, state_file: str | Path | None = None,
+         restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None) -> dict:
+    """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples", "done"}``.
+
+    *stop_after* stops after that many batches were sent in this call (to test
+    resuming); *progress* is called as ``progress(batch, total)`` before each request.
+    """
+    if not url.startswith(("http://", "https://")):
+        raise PushError(f"{url}: not an http(s) URL", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    build_dir = Path(build_dir)
+    batches = plan_batches(dataset_lines(build_dir), batch_size)
+    fp = fingerprint(batches)
+    state_path = Path(state_file) if state_file else build_dir / "push-state.json"
+    states = {} if restart else _load_state(state_path)
+    entry = states.get(url, {})
+    if entry.get("fingerprint") != fp or entry.get("batch_size") != batch_size:
+        entry = {"fingerprint": fp, "batch_size": batch_size, "done": 0, "total": len(batches)}
+    skipped = entry["done"]
+    sent = 0
+    for batch in batches[entry["done"]:]:
+        if stop_after is not None and sent >= stop_after:
+            break
+        if progress:
+            progress(batch, len(batches))
+        _send(batch, url, timeout)
+        sent += 1
+        entry["done"] = batch.index + 1
+        states[url] = entry
+        _save_state(state_path, states)
+    states[url] = entry
+    _save_state(state_path, states)
+    return {"batches": len(batches), "sent": sent, "skipped": skipped,
+            "triples": sum(len(b.lines) for b in batches), "done": entry["done"] == len(batches)}
