@@ -1,0 +1,348 @@
+"""The one reader of the ontology: classes, properties, display hints, IRI kinds, Chinese terms.
+
+Everything the code knows about kinds of things comes from ``ontology.ttl`` through
+:class:`Schema`: which classes are drawn as nodes and which properties as edges
+(``cppcc:displayAsNode``, ``cppcc:displayAsEdge``), their colours, shapes and legend order
+(``cppcc:displayColor``, ``cppcc:displayShape``, ``cppcc:displayOrder``), the IRI kind of
+their instances (``cppcc:iriPattern``), their labels, domains and ranges, and the Chinese
+words that name a class (its ``rdfs:label @zh`` split at 与/和/、, and the Chinese words in
+parentheses of its English comment). No module types a list of classes or properties.
+
+Classes and properties are keyed by their full IRI (a ``str``); :meth:`Schema.iri` turns a
+local name of the ontology's namespace (``"Plan"``) into that IRI.
+
+>>> from rdflib import Graph
+>>> s = Schema.from_graph(Graph().parse(data=EXAMPLE_TTL, format="turtle"))
+>>> s.local(s.most_specific([s.iri("Organization"), s.iri("CPPCCCommittee")]))
+'CPPCCCommittee'
+>>> s.kind(s.iri("CPPCCCommittee")), s.hint(s.iri("CPPCCCommittee"), "color")
+('org', '#1f77b4')
+>>> s.local(s.class_by_suffix("自治区政协")), sorted(s.local(p) for p in s.edge_properties)
+('CPPCCCommittee', ['launched'])
+>>> s.iri_kinds()
+{'org': 'https://w3id.org/cppcc-kg/id/org/', 'program': 'https://w3id.org/cppcc-kg/id/program/'}
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from cppcc_kg.rdf.namespaces import BASE, CPPCC
+
+__all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "lang_literal", "local_name"]
+
+#: the ontology of this repository (the default of :meth:`Schema.default`)
+ONTOLOGY_PATH = Path(__file__).resolve().parents[1] / "ontology.ttl"
+
+#: vocabularies that every kind of thing is placed under (they say nothing about the IRI kind)
+_GENERIC_VOCABS = frozenset({"http://www.w3.org/ns/prov#", "https://schema.org/",
+                             "http://www.w3.org/2004/02/skos/core#"})
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_ID = BASE + "id/"
+
+EXAMPLE_TTL = """
+@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+cppcc:Entity cppcc:displayAsNode false .
+cppcc:Organization rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ; cppcc:displayColor "#1f77b4" ;
+    cppcc:iriPattern "https://w3id.org/cppcc-kg/id/org/" ; rdfs:label "组织"@zh, "organization"@en .
+cppcc:CPPCCCommittee rdfs:subClassOf cppcc:Organization ; rdfs:label "政协"@zh .
+cppcc:Program rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ;
+    cppcc:iriPattern "https://w3id.org/cppcc-kg/id/program/" .
+cppcc:launched cppcc:displayAsEdge true ; rdfs:label "launched"@en, "发起"@zh .
+"""
+
+
+def local_name(iri) -> str:
+    """The part of *iri* after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/cppcc-kg/ontology#Court")
+    'Court'
+    """
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _namespace(iri) -> str:
+    s = str(iri)
+    return s.rsplit("#", 1)[0] + "#" if "#" in s else s.rsplit("/", 1)[0] + "/"
+
+
+def _flag(value) -> bool | None:
+    if isinstance(value, Literal):
+        py = value.toPython()
+        return py if isinstance(py, bool) else str(value).strip().lower() == "true"
+    return None
+
+
+def lang_literal(graph: Graph, subject, prop, lang: str) -> str:
+    """The smallest (for determinism) literal of *prop* in language *lang* (or a sub-tag of it)."""
+    exact, sub = [], []
+    for o in graph.objects(subject, prop):
+        if isinstance(o, Literal) and o.language:
+            tag = o.language.lower()
+            if tag == lang:
+                exact.append(str(o))
+            elif tag.startswith(lang + "-"):
+                sub.append(str(o))
+    values = exact or sub
+    return min(values) if values else ""
+
+
+def _first_literal(graph: Graph, subject, prop) -> str:
+    values = sorted(str(o) for o in graph.objects(subject, prop) if isinstance(o, Literal))
+    return values[0] if values else ""
+
+
+def _terms(label_zh: str, comment_en: str) -> tuple[str, ...]:
+    """The Chinese words naming a class: its label split at 与/和/、, and the words in the
+    parentheses of its English comment; longest first."""
+    terms = [part for part in re.split(r"[与和、]", label_zh) if _CJK_RUN.fullmatch(part)]
+    for paren in re.findall(r"\(([^()]*)\)", comment_en):
+        terms += _CJK_RUN.findall(paren)
+    return tuple(sorted(set(terms), key=lambda t: (-len(t), t)))
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A class of the ontology, as declared (hints not inherited: see :meth:`Schema.hint`)."""
+
+    iri: str
+    label_zh: str = ""
+    label_en: str = ""
+    comment_en: str = ""
+    parents: tuple[str, ...] = ()  # direct superclasses (IRIs, in or outside the ontology)
+    display_as_node: bool | None = None  # the class's own cppcc:displayAsNode, if stated
+    color: str = ""
+    shape: str = ""
+    order: float | None = None
+    iri_pattern: str = ""
+    terms: tuple[str, ...] = ()  # Chinese words naming the class
+
+
+@dataclass(frozen=True)
+class PropertyInfo:
+    """A property drawn as an edge (``cppcc:displayAsEdge true``)."""
+
+    iri: str
+    label_zh: str = ""
+    label_en: str = ""
+    color: str = ""
+    order: float | None = None
+    domain: str = ""  # IRI of the domain class ('' when none)
+    range: str = ""
+
+
+class Schema:
+    """What the ontology says, read once from an rdflib graph that holds it.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        A graph holding the ontology (it may hold data too: only the ontology's
+        statements are read).
+    """
+
+    def __init__(self, graph: Graph):
+        parents: dict[str, set[str]] = defaultdict(set)
+        for c, sup in graph.subject_objects(RDFS.subClassOf):
+            if isinstance(c, URIRef) and isinstance(sup, URIRef):
+                parents[str(c)].add(str(sup))
+        flags: dict[str, bool] = {}
+        for c, v in graph.subject_objects(CPPCC.displayAsNode):
+            flag = _flag(v)
+            if isinstance(c, URIRef) and flag is not None:
+                flags[str(c)] = flags.get(str(c), False) or flag
+        names = set(flags) | set(parents) | {s for ps in parents.values() for s in ps}
+        self.classes: dict[str, ClassInfo] = {c: self._class_info(graph, c, parents, flags) for c in sorted(names)}
+        self.properties: dict[str, PropertyInfo] = {
+            str(p): self._property_info(graph, p)
+            for p in sorted({p for p, v in graph.subject_objects(CPPCC.displayAsEdge)
+                             if isinstance(p, URIRef) and _flag(v)}, key=str)}
+        self._orders = {str(s): n for s, o in graph.subject_objects(CPPCC.displayOrder)
+                        if (n := _number(o)) is not None}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self.node_classes: frozenset[str] = frozenset(c for c in self.classes if self.is_node_class(c))
+        self.edge_properties: list[str] = sorted(self.properties)
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def from_graph(cls, graph: Graph) -> "Schema":
+        """The schema of the ontology in *graph*."""
+        return cls(graph)
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> "Schema":
+        """The schema of the ontology in the Turtle file *path*."""
+        return cls(Graph().parse(Path(path), format="turtle"))
+
+    @staticmethod
+    @functools.cache
+    def default() -> "Schema":
+        """The schema of this repository's ``ontology.ttl`` (read once per process)."""
+        return Schema.from_file(ONTOLOGY_PATH)
+
+    @staticmethod
+    def _class_info(graph: Graph, c: str, parents, flags) -> ClassInfo:
+        node = URIRef(c)
+        label_zh = lang_literal(graph, node, RDFS.label, "zh")
+        comment_en = lang_literal(graph, node, RDFS.comment, "en")
+        order = graph.value(node, CPPCC.displayOrder)
+        return ClassInfo(
+            iri=c, label_zh=label_zh, label_en=lang_literal(graph, node, RDFS.label, "en"), comment_en=comment_en,
+            parents=tuple(sorted(parents.get(c, ()))), display_as_node=flags.get(c),
+            color=_first_literal(graph, node, CPPCC.displayColor), shape=_first_literal(graph, node, CPPCC.displayShape),
+            order=_number(order), iri_pattern=_first_literal(graph, node, CPPCC.iriPattern),
+            terms=_terms(label_zh, comment_en))
+
+    @staticmethod
+    def _property_info(graph: Graph, p: URIRef) -> PropertyInfo:
+        dom, rng = graph.value(p, RDFS.domain), graph.value(p, RDFS.range)
+        return PropertyInfo(
+            iri=str(p), label_zh=lang_literal(graph, p, RDFS.label, "zh"), label_en=lang_literal(graph, p, RDFS.label, "en"),
+            color=_first_literal(graph, p, CPPCC.displayColor), order=_number(graph.value(p, CPPCC.displayOrder)),
+            domain=str(dom) if dom is not None else "", range=str(rng) if rng is not None else "")
+
+    # ------------------------------------------------------------ names
+    @staticmethod
+    def iri(name: str) -> str:
+        """The IRI of *name*: a local name of the ontology's namespace, or an IRI already."""
+        return name if ":" in name else str(CPPCC) + name
+
+    @staticmethod
+    def local(iri) -> str:
+        """The local name of *iri* (``Court`` for ``cppcc:Court``)."""
+        return local_name(iri)
+
+    # ------------------------------------------------------------ hierarchy
+    def ancestors(self, c: str) -> tuple[str, ...]:
+        """*c* and all its superclasses, breadth first (nearest first), each once."""
+        c = str(c)
+        if c not in self._ancestors:
+            seen, order, frontier = {c}, [c], [c]
+            while frontier:
+                nxt = []
+                for x in frontier:
+                    info = self.classes.get(x)
+                    for sup in info.parents if info else ():
+                        if sup not in seen:
+                            seen.add(sup)
+                            order.append(sup)
+                            nxt.append(sup)
+                frontier = nxt
+            self._ancestors[c] = tuple(order)
+        return self._ancestors[c]
+
+    def is_a(self, c: str, ancestor: str) -> bool:
+        """True when class *c* is *ancestor* or one of its subclasses (IRIs or local names)."""
+        return self.iri(ancestor) in self.ancestors(self.iri(c))
+
+    def is_node_class(self, c: str) -> bool:
+        """Whether instances of *c* are drawn as nodes: the nearest explicit ``cppcc:displayAsNode``
+        (on the class or its closest superclass) decides."""
+        for a in self.ancestors(c):
+            flag = self.classes[a].display_as_node if a in self.classes else None
+            if flag is not None:
+                return flag
+        return False
+
+    def most_specific(self, types: Iterable) -> str | None:
+        """The most specific node class among *types* (deepest, then by IRI), or None."""
+        cands = {str(t) for t in types if str(t) in self.node_classes}
+        if not cands:
+            return None
+        best = [t for t in cands if not any(t != u and t in self.ancestors(u) for u in cands)]
+        return sorted(best, key=lambda t: (-len(self.ancestors(t)), t))[0]
+
+    def entity_classes(self) -> list[str]:
+        """The classes under ``cppcc:Entity`` that declare themselves nodes, in legend order."""
+        return sorted((c for c in self.node_classes if self.is_a(c, "Entity")),
+                      key=lambda c: (self.classes[c].order if self.classes[c].order is not None else 999,
+                                     self.local(c)))
+
+    # ------------------------------------------------------------ display hints
+    def hint(self, c: str, key: str) -> str:
+        """The display hint *key* (``color`` or ``shape``) of class *c* or its nearest ancestor that has one."""
+        return next((v for a in self.ancestors(c) if a in self.classes and (v := getattr(self.classes[a], key))), "")
+
+    def display_orders(self) -> dict[str, float]:
+        """``cppcc:displayOrder`` of every class and property (IRI -> order), sorted by IRI."""
+        return dict(sorted(self._orders.items()))
+
+    # ------------------------------------------------------------ IRI kinds
+    def iri_kinds(self) -> dict[str, str]:
+        """Entity IRI kind -> namespace, from the ``cppcc:iriPattern`` of the classes, sorted by kind."""
+        return dict(sorted((info.iri_pattern[len(_ID):].strip("/"), info.iri_pattern)
+                           for info in self.classes.values() if info.iri_pattern.startswith(_ID)))
+
+    def top(self, c: str) -> str:
+        """The nearest ancestor of *c* that carries ``cppcc:iriPattern`` (*c* itself when none does)."""
+        c = self.iri(c)
+        with_pattern = [a for a in self.ancestors(c) if a in self.classes and self.classes[a].iri_pattern]
+        return max(with_pattern, key=lambda a: len(self.ancestors(a)), default=c)
+
+    def kind(self, c: str) -> str:
+        """The IRI kind of instances of *c* (``org``, ``place``, ``document``, …), or ``entity``.
+
+        From the ``cppcc:iriPattern`` of the class or an ancestor; for a class without one
+        (the organizational units), from the class with a pattern whose parents outside the
+        ontology share its vocabulary (``org:OrganizationalUnit`` and ``org:FormalOrganization``).
+        """
+        info = self.classes.get(self.top(c))
+        if info and info.iri_pattern.startswith(_ID):
+            return info.iri_pattern[len(_ID):].strip("/")
+        external = self._external_vocabularies()
+        for a in sorted(self.ancestors(self.iri(c)), key=lambda x: -len(self.ancestors(x))):
+            for ns in external.get(a, ()):
+                for other, ons in sorted(external.items(), key=lambda kv: self.local(kv[0])):
+                    pattern = self.classes[other].iri_pattern
+                    if pattern.startswith(_ID) and ns in ons:
+                        return pattern[len(_ID):].strip("/")
+        return "entity"
+
+    @functools.cached_property
+    def _own(self) -> frozenset[str]:
+        return frozenset(c for c in self.classes if c.startswith(str(CPPCC)))
+
+    def _external_vocabularies(self) -> dict[str, frozenset[str]]:
+        return {c: frozenset(_namespace(p) for p in self.classes[c].parents
+                             if not p.startswith(str(CPPCC)) and _namespace(p) not in _GENERIC_VOCABS)
+                for c in self._own}
+
+    # ------------------------------------------------------------ Chinese terms
+    @functools.cached_property
+    def _suffixes(self) -> list[tuple[str, str]]:
+        pairs = [(t, c) for c in self._own if c in self.node_classes and self.is_a(c, "Entity")
+                 for t in self.classes[c].terms]
+        # longest word first; among equal words, the most specific class (most ancestors)
+        own_depth = {c: sum(1 for a in self.ancestors(c) if a in self._own) for c in self._own}
+        pairs.sort(key=lambda p: (-len(p[0]), -own_depth[p[1]], p[0], self.local(p[1])))
+        return pairs
+
+    def class_by_suffix(self, name: str) -> str | None:
+        """The class whose Chinese word ends *name*, longest word first (None when no word fits)."""
+        return next((c for term, c in self._suffixes if name.endswith(term)), None)
+
+    # ------------------------------------------------------------ properties
+    def allowed(self, prop: str, subject_class: str, object_class: str) -> bool:
+        """True when (subject, *prop*, object) respects the domain and range of the edge property *prop*."""
+        p = self.properties.get(self.iri(prop))
+        if p is None:
+            return False
+        return ((not p.domain or self.is_a(subject_class, p.domain))
+                and (not p.range or self.is_a(object_class, p.range)))
+
+
+def _number(value) -> float | None:
+    if isinstance(value, Literal):
+        try:
+            return float(value.toPython())
+        except (TypeError, ValueError):
+            return None
+    return None
