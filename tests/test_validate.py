@@ -9,7 +9,8 @@ from rdflib.namespace import RDF, SH
 
 from cppcc_kg.errors import InputError, ValidationError
 from cppcc_kg.project.load import load
-from cppcc_kg.validate.checks import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems, store_of,
+from cppcc_kg.rdf.store import store_of_quads
+from cppcc_kg.validate.checks import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems,
                                validate)
 
 REPO_RULES = Path(__file__).resolve().parents[1] / "rules"
@@ -162,7 +163,7 @@ def test_a_rule_that_is_not_sparql(make_project, tmp_path):
     rules.mkdir()
     (rules / "bad.rq").write_text("# A broken rule.\nSELECT ?focus WHERE { ?focus ?p }\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        rule_problems(store_of(project.quads()), rules, graph=project.graph)
+        rule_problems(store_of_quads(project.quads()), rules, graph=project.graph)
     assert str(info.value).startswith("bad.rq:")
 
 

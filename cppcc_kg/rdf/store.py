@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.store import Store
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -71,6 +71,49 @@ def from_ox(term):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
+
+
+class TermCache(dict):
+    """pyoxigraph terms to rdflib terms (:func:`from_ox`), sharing equal terms: for converting
+    many rows of results that repeat the same terms.
+
+    >>> cache = TermCache()
+    >>> cache[ox.NamedNode("http://e.org/a")] is cache[ox.NamedNode("http://e.org/a")]
+    True
+    """
+
+    def __missing__(self, term):
+        out = self[term] = from_ox(term)
+        return out
+
+
+def store_of_quads(quads: Iterable[tuple], store: ox.Store | None = None) -> ox.Store:
+    """A store (new, or *store*) holding *quads*: ``(s, p, o, g)`` of rdflib terms, where *g*
+    is a graph name (an IRI) or ``None`` for the default graph.
+
+    >>> s = store_of_quads([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), Literal("x"), None)])
+    >>> len(s), next(iter(s)).graph_name
+    (1, <DefaultGraph>)
+    """
+    store = ox.Store() if store is None else store
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g is None else to_ox(g))
+                 for s, p, o, g in quads)
+    return store
+
+
+def store_of_graph(graph: Graph) -> ox.Store:
+    """A store holding an rdflib graph: a plain ``Graph`` in the default graph; the named
+    graphs of a ``Dataset`` (or ``ConjunctiveGraph``) each in its own graph, and its default
+    graph in the default graph."""
+    if not isinstance(graph, ConjunctiveGraph):
+        return store_of_quads((s, p, o, None) for s, p, o in graph)
+    default = (graph.default_graph if isinstance(graph, Dataset) else graph.default_context).identifier
+
+    def name(context):
+        iri = getattr(context, "identifier", context)
+        return None if iri is None or iri == default else iri
+
+    return store_of_quads((s, p, o, name(c)) for s, p, o, c in graph.quads((None, None, None, None)))
 
 
 def load_store(graphs: dict[str, bytes], store: ox.Store | None = None) -> ox.Store:

@@ -23,10 +23,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
 
 from cppcc_kg.rdf.namespaces import BASE, bind_prefixes
+from cppcc_kg.rdf.store import TermCache, store_of_graph
 from cppcc_kg.sparql.guard import (BASE_IRI, DEFAULT_MAX_QUERY_CHARS, QueryError, QueryInfo, QueryRefused,
                            check_query, check_rdflib_algebra, check_syntax, query_form)
 from cppcc_kg.sparql.results import QueryResult, parse_results_json
@@ -93,48 +94,6 @@ def _read_quads(path: Path, fmt: str):
         raise QueryError(f"{path}: {exc}", "rebuild with `cppcc-kg build`.") from None
 
 
-class _TermCache(dict):
-    """Oxigraph terms to rdflib terms, sharing equal terms."""
-
-    def __missing__(self, t):
-        import pyoxigraph as ox
-
-        if isinstance(t, ox.NamedNode):
-            out = URIRef(t.value)
-        elif isinstance(t, ox.BlankNode):
-            out = BNode(t.value)
-        elif isinstance(t, ox.Literal):
-            lang = t.language
-            dt = t.datatype.value
-            out = Literal(t.value, lang=lang, datatype=None if lang or dt.endswith("#string") else URIRef(dt))
-        else:  # RDF 1.2 triple terms do not occur in our data
-            out = Literal(str(t))
-        self[t] = out
-        return out
-
-
-def from_oxigraph(term, cache: _TermCache | None = None):
-    """An rdflib term for a pyoxigraph term (None stays None)."""
-    if term is None:
-        return None
-    return (cache if cache is not None else _TermCache())[term]
-
-
-def to_oxigraph(term):
-    """A pyoxigraph term for an rdflib term."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def load_built(build_dir: str | Path = "build", store: str = "memory"):
     """The built dataset: an rdflib ``Dataset`` (``store="memory"``) or a ``pyoxigraph.Store``.
 
@@ -152,7 +111,7 @@ def load_built(build_dir: str | Path = "build", store: str = "memory"):
 def _rdflib_dataset(files) -> Dataset:
     ds = Dataset()  # default_union is False: the default graph is only the default graph
     bind_prefixes(ds)
-    cache = _TermCache()
+    cache = TermCache()
     for path, fmt, graph in files:
         contexts: dict = {}
         for q in _read_quads(path, fmt):
@@ -342,7 +301,7 @@ class OxigraphEngine(Engine):
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-        cache = _TermCache()
+        cache = TermCache()
         try:
             res = self.store.query(text, base_iri=BASE_IRI, **kwargs)
             if isinstance(res, ox.QueryBoolean):
@@ -408,7 +367,7 @@ class EndpointEngine(Engine):
 
         if info.form in ("CONSTRUCT", "DESCRIBE"):
             body = self._post(text, "application/n-triples")
-            cache = _TermCache()
+            cache = TermCache()
             triples = [(cache[t.subject], cache[t.predicate], cache[t.object])
                        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
             return QueryResult(info.form, triples=_collect(triples, max_rows))
@@ -451,7 +410,7 @@ def open_engine(graph=None, store: str = "memory", endpoint: str | None = None,
     if graph is not None:
         if isinstance(graph, Graph):
             if store == "oxigraph":
-                return OxigraphEngine(_rdflib_to_oxigraph(graph))
+                return OxigraphEngine(store_of_graph(graph))
             return RdflibEngine(graph)
         return OxigraphEngine(graph)
     files = built_files(build_dir)
@@ -461,20 +420,5 @@ def open_engine(graph=None, store: str = "memory", endpoint: str | None = None,
             data = _oxigraph_dataset(files) if store == "oxigraph" else _rdflib_dataset(files)
             _ENGINES[key] = OxigraphEngine(data) if store == "oxigraph" else RdflibEngine(data)
         return _ENGINES[key]
-
-
-def _rdflib_to_oxigraph(graph: Graph):
-    import pyoxigraph as ox
-
-    st = ox.Store()
-    if isinstance(graph, ConjunctiveGraph):
-        default = _default_graph(graph).identifier
-        for s, p, o, ctx in graph.quads((None, None, None, None)):
-            name = ctx.identifier if hasattr(ctx, "identifier") else ctx
-            g = ox.DefaultGraph() if name == default else ox.NamedNode(str(name))
-            st.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g))
-    else:
-        st.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
-    return st
 
 

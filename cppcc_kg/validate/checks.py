@@ -45,7 +45,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from cppcc_kg.errors import InputError, ValidationError
 from cppcc_kg.project.load import Project, entities, entity_zh_labels, zh_labels
 from cppcc_kg.rdf.namespaces import OA
-from cppcc_kg.rdf.store import from_ox, to_ox, values
+from cppcc_kg.rdf.store import from_ox, values
 
 #: how many problems a ValidationError message lists before summing up the rest
 MAX_LISTED = 40
@@ -430,13 +430,6 @@ def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Grap
 
 
 # ---------------------------------------------------------------- data rules
-
-def store_of(quads) -> ox.Store:
-    """An in-memory pyoxigraph Store holding *quads* ((s, p, o, graph) of rdflib terms)."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in quads)
-    return store
-
 
 def read_rule(path: Path) -> tuple[str, str, str]:
     """(description, hint, query) of a rule file: the leading ``#`` lines, then the query.
