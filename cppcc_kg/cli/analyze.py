@@ -1,19 +1,16 @@
 """The ``cppcc-kg analyze`` command."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 import networkx as nx
 import pandas as pd
 
-from cppcc_kg.errors import KGError
+from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.network.measures import (
     MEASURES,
-    AmbiguousEntityError,
-    EntityNotFoundError,
     all_measures,
     articulation_points,
     bridges,
@@ -27,6 +24,7 @@ from cppcc_kg.network.metrics import (
     top_table,
     write_metrics,
 )
+from cppcc_kg.project.load import load_project
 
 
 @click.command("analyze")
@@ -63,11 +61,10 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
         cppcc-kg analyze --top 5 --measure betweenness --measure pagerank
         cppcc-kg analyze --graph build/graph.ttl --no-write --path 全国政协 "Chifeng"
     """
-    try:
+    with exit_on_error():
         if graph_path is not None:
             g = load_rdf(graph_path)
         else:
-            from cppcc_kg.project.load import load_project
             g = load_project(root)
         G = build_entity_graph(g)
         out = Path(out_dir) if out_dir else Path(root) / "build"
@@ -94,9 +91,6 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
         elif not no_write:
             click.echo(f"\nwrote {out / 'metrics.csv'} and {out / 'metrics.ttl'} "
                        f"({len(df)} entities; graph <{METRICS_GRAPH}>)")
-    except (EntityNotFoundError, AmbiguousEntityError, KGError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
 
 
 def _print_report(G, df, *, top, measures, k, seed, community_method):

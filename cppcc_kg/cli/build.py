@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from cppcc_kg.build.pipeline import build, progress_display, short_summary
-from cppcc_kg.errors import KGError
+from cppcc_kg.cli.common import exit_on_error
 
 
 @click.command("build")
@@ -38,15 +38,9 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
     def echo(msg: str) -> None:
         click.echo(msg, err=True)
 
-    try:
+    with exit_on_error():
         result = build(root, out_dir, echo=None if quiet else echo,
                        progress=None if quiet else progress_display(),
                        shacl_engine=shacl_engine, cache=not no_cache)
-    except KGError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(exc.exit_code)
-    except OSError as exc:
-        click.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-        raise SystemExit(2)
     if not quiet:
         click.echo(short_summary(result))

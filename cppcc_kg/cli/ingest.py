@@ -1,12 +1,11 @@
 """The ``cppcc-kg ingest`` command."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from cppcc_kg.errors import KGError
+from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.ingest.pipeline import MAX_CHARS, ingest_file, summary
 
 
@@ -27,13 +26,7 @@ def command(path, root, title, source_id, max_chars, no_html):
     Example:
         cppcc-kg ingest ../shared/ingest-dev/dev_06.txt
     """
-    try:
+    with exit_on_error(path):
         result = ingest_file(path, root=root, title=title, source_id=source_id, max_chars=max_chars,
                              html=not no_html)
-    except KGError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except OSError as exc:
-        click.echo(f"error: {exc.filename or path}: {exc.strerror}", err=True)
-        sys.exit(2)
     click.echo(summary(result))

@@ -1,13 +1,12 @@
 """The ``cppcc-kg push`` command."""
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import click
 
-from cppcc_kg.errors import KGError
+from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.sparql.push import DEFAULT_BATCH_SIZE, push
 
 
@@ -38,12 +37,9 @@ def command(url, build_dir, batch_size, state_file, restart, timeout):
         target = f"<{batch.graph}>" if batch.graph else "default graph"
         click.echo(f"batch {batch.index + 1}/{total}: {batch.method} {len(batch.lines)} triples to {target}", err=True)
 
-    try:
+    with exit_on_error():
         out = push(build_dir, url, batch_size=batch_size, state_file=state_file, restart=restart, timeout=timeout,
                    progress=progress)
-    except KGError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     if out["skipped"]:
         click.echo(f"resumed: {out['skipped']} batches had been acknowledged before", err=True)
     click.echo(f"pushed {out['triples']} triples in {out['batches']} batches ({out['sent']} sent now) "

@@ -23,6 +23,10 @@ from pathlib import Path
 
 import click
 
+from cppcc_kg.cli.common import exit_on_error
+from cppcc_kg.sparql.query import iris_of, open_engine, prefixed, run, to_frame
+from cppcc_kg.sparql.results import serialize
+
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
@@ -44,7 +48,6 @@ def _clip(text: str, limit: int) -> str:
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    from cppcc_kg.sparql.query import prefixed
 
     text = str(value)
     if text.startswith(("http://", "https://")):
@@ -86,8 +89,6 @@ def _write(text: str | bytes, output: str | None) -> None:
 
 def render(result, fmt: str, labels: dict | None) -> bytes:
     """The bytes to print for a :class:`~cppcc_kg.sparql.results.QueryResult` in format *fmt*."""
-    from cppcc_kg.sparql.query import to_frame
-    from cppcc_kg.sparql.results import serialize
 
     graph_form = result.form in ("CONSTRUCT", "DESCRIBE")
     if fmt == "turtle":
@@ -128,7 +129,6 @@ def command(file, expression, fmt, store, endpoint, build_dir, no_labels, output
         cppcc-kg query queries/13-entity-with-evidence.rq --format turtle
         cppcc-kg query --endpoint http://127.0.0.1:7878/query queries/01-bodies-of-inner-mongolia-cppcc.rq
     """
-    from cppcc_kg.sparql.guard import QueryError
 
     if (file is None) == (expression is None):
         raise click.UsageError("give either a query FILE or -e 'SPARQL' (exactly one).")
@@ -141,14 +141,9 @@ def command(file, expression, fmt, store, endpoint, build_dir, no_labels, output
         if not path.is_file():
             raise click.UsageError(f"{file}: no such query file.")
         sparql = path
-    try:
-        from cppcc_kg.sparql.query import iris_of, open_engine, run
-
+    with exit_on_error():
         engine = open_engine(store=store, endpoint=endpoint, build_dir=build_dir)
         result = run(sparql, engine)
         labels = None if no_labels else engine.labels(iris_of(result))
         data = render(result, fmt, labels)
-    except QueryError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     _write(data, output)

@@ -1,11 +1,11 @@
 """The ``cppcc-kg serve`` command."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS
 from cppcc_kg.sparql.server import make_server
 
@@ -37,15 +37,10 @@ def command(host, port, timeout, max_rows, max_query_chars, store, workers, buil
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
              http://127.0.0.1:8000/sparql
     """
-    from cppcc_kg.errors import KGError
-
-    try:
+    with exit_on_error():
         server = make_server(build_dir, host=host, port=port, store=store, workers=workers, timeout=timeout,
                              max_rows=max_rows, max_query_chars=max_query_chars, cors_origins=cors_origins,
                              queries_dir=queries_dir, quiet=quiet)
-    except KGError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     h, p = server.server_address[:2]
     info = server.service.pool.info
     click.echo(f"Serving {info.get('triples', '?')} triples ({store} store, {workers} workers) at "

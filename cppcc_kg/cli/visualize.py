@@ -1,12 +1,16 @@
 """The ``cppcc-kg visualize`` command."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+import pandas as pd
+from rdflib import Graph
 
-from cppcc_kg.errors import InputError, KGError
+from cppcc_kg.cli.common import exit_on_error, fail
+from cppcc_kg.errors import InputError
+from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.viz.page import (
     MAX_NODES,
     PHYSICS_MAX_NODES,
@@ -58,13 +62,10 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         cppcc-kg visualize build/graph.trig --metrics build/metrics.csv --community 3 -o /tmp/c3.html
     """
     if community is not None and around is not None:
-        click.echo("error: give --community or --around, not both", err=True)
-        sys.exit(2)
-    from cppcc_kg.network.entity_graph import build_entity_graph
+        fail("give --community or --around, not both")
 
-    try:
+    with exit_on_error():
         graph, texts, _roots = load_input(input_path, ontology=ontology, sources_root=sources_root)
-        from cppcc_kg.rdf.namespaces import CPPCC
         unread = sorted(str(s) for s in set(graph.subjects(CPPCC.localPath, None)) if str(s) not in texts)
         if unread:
             click.echo(f"warning: the text of {len(unread)} source(s) was not found ({', '.join(unread[:3])}"
@@ -73,7 +74,6 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         metrics = None
         if metrics_path is not None:
             if metrics_path.suffix.lower() == ".csv":
-                import pandas as pd
                 try:
                     metrics = pd.read_csv(metrics_path)
                 except (ValueError, OSError) as exc:
@@ -81,7 +81,6 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
                 if "iri" not in metrics.columns:
                     raise InputError(f"{metrics_path}: no 'iri' column", "pass the metrics.csv of the build.")
             else:
-                from rdflib import Graph
                 mg = Graph()
                 _parse_file(metrics_path, mg)
                 metrics = metrics_from_graph(mg)
@@ -94,7 +93,4 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         write_html(G, out_path, metrics, sources=texts, orders=display_orders(graph),
                    title=title, max_nodes=max_nodes, view_measure=view_measure,
                    seed=seed, physics=physics, community=community, around=around, hops=hops)
-    except KGError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     click.echo(f"wrote {out_path} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")
