@@ -1,6 +1,7 @@
 """The build (cppcc_kg.build.pipeline): outputs, exit codes, clean errors, atomic output, determinism."""
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cppcc_kg.build import pipeline as build_module
-from cppcc_kg.build.pipeline import STAGES, Stage, build, swap_in
+from cppcc_kg.build import outdir as outdir_module
+from cppcc_kg.build.outdir import swap_in
+from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.stages import STAGES, Stage
 from cppcc_kg.cli.build import command
 from cppcc_kg.cli import main
 from cppcc_kg.errors import KGError, StageError, ValidationError
@@ -139,12 +142,11 @@ def test_a_failing_stage_leaves_build_as_it_was(make_project, monkeypatch):
     out = previous_build(root)
     before = snapshot(out)
 
-    def boom(graph, out_dir):
-        (Path(out_dir) / "partial.txt").write_text("half", encoding="utf-8")
+    def boom(ctx):
+        (Path(ctx.out) / "partial.txt").write_text("half", encoding="utf-8")
         raise RuntimeError("stage failed")
-    monkeypatch.setattr(build_module, "_boom", boom, raising=False)
     with pytest.raises(StageError) as info:
-        build(root, out, stages=FAST_STAGES + [Stage("boom", "cppcc_kg.build.pipeline:_boom")])
+        build(root, out, stages=FAST_STAGES + [Stage("boom", boom)])
     assert "'boom'" in str(info.value) and "RuntimeError: stage failed" in str(info.value)
     assert info.value.exit_code == 3
     assert snapshot(out) == before
@@ -164,7 +166,7 @@ def test_successful_build_replaces_the_previous_one(make_project):
 @pytest.mark.parametrize("exchange", [True, False])
 def test_swap_in(tmp_path, monkeypatch, exchange):
     if not exchange:
-        monkeypatch.setattr(build_module, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(outdir_module, "_exchange", lambda a, b: False)
     new, out = tmp_path / "new", tmp_path / "out"
     new.mkdir()
     (new / "a").write_text("new", encoding="utf-8")
@@ -177,8 +179,12 @@ def test_swap_in(tmp_path, monkeypatch, exchange):
 
 # ---------------------------------------------------------------- stages
 
+def _needs_a_missing_module(ctx):
+    importlib.import_module("cppcc_kg_plugin_not_written_yet")
+
+
 def test_optional_stage_is_skipped_when_its_module_is_missing(make_project, tmp_path):
-    stages = FAST_STAGES + [Stage("later", "cppcc_kg.not_written_yet:write", optional=True)]
+    stages = FAST_STAGES + [Stage("later", _needs_a_missing_module, optional=True)]
     result = build(make_project(), tmp_path / "out", stages=stages)
     assert result["stages"]["later"].startswith("skipped")
     assert result["summary"]["stages"]["later"].startswith("skipped")
@@ -186,21 +192,20 @@ def test_optional_stage_is_skipped_when_its_module_is_missing(make_project, tmp_
 
 def test_required_stage_with_a_missing_module_is_an_error(make_project, tmp_path):
     with pytest.raises(KGError) as info:
-        build(make_project(), tmp_path / "out", stages=[Stage("needed", "cppcc_kg.not_written_yet:write")])
-    assert "cppcc_kg.not_written_yet is missing" in str(info.value)
+        build(make_project(), tmp_path / "out", stages=[Stage("needed", _needs_a_missing_module)])
+    assert "cppcc_kg_plugin_not_written_yet is missing" in str(info.value)
     assert not (tmp_path / "out").exists()
 
 
 def test_stage_gets_what_it_asks_for(make_project, tmp_path, monkeypatch):
     seen = {}
 
-    def stage(graph, out_dir, *, project=None, entity_graph=None, root=None, report=None):
-        seen.update(graph=graph, out_dir=out_dir, project=project, entity_graph=entity_graph, root=root,
-                    report=report)
-        (Path(out_dir) / "extra.txt").write_text("extra", encoding="utf-8")
-    monkeypatch.setattr(build_module, "_probe", stage, raising=False)
+    def stage(ctx):
+        seen.update(graph=ctx.graph, out_dir=ctx.out, project=ctx.project, entity_graph=ctx.entity_graph,
+                    root=ctx.root, report=ctx.report)
+        (Path(ctx.out) / "extra.txt").write_text("extra", encoding="utf-8")
     root = make_project()
-    result = build(root, tmp_path / "out", stages=[Stage("probe", "cppcc_kg.build.pipeline:_probe")])
+    result = build(root, tmp_path / "out", stages=[Stage("probe", stage)])
     assert seen["project"].view is seen["graph"]  # the rdflib view of the project's store
     assert seen["entity_graph"].number_of_nodes() == 3
     assert seen["root"] == root and seen["report"]["conforms"]
@@ -245,7 +250,7 @@ def test_outputs_are_byte_identical_across_runs_and_hash_seeds(built, tmp_path):
 
 def test_progress_for_many_files_in_a_log():
     import io
-    from cppcc_kg.build.pipeline import progress_display
+    from cppcc_kg.build.progress import progress_display
     buf = io.StringIO()
     show = progress_display(stream=buf)
     for i in range(401):
@@ -268,11 +273,10 @@ def test_a_stage_failing_on_invalid_data_reports_the_validation_problem(make_pro
     out = previous_build(root)
     before = snapshot(out)
 
-    def boom(graph, out_dir):
+    def boom(ctx):
         raise RuntimeError("stage failed on the data")
-    monkeypatch.setattr(build_module, "_boom", boom, raising=False)
     with pytest.raises(ValidationError) as info:
-        build(root, out, stages=[Stage("boom", "cppcc_kg.build.pipeline:_boom")] + FAST_STAGES)
+        build(root, out, stages=[Stage("boom", boom)] + FAST_STAGES)
     assert "kgorg:test-city-court" in str(info.value) or "test-city-court" in str(info.value)
     assert info.value.exit_code == 1
     assert snapshot(out) == before
@@ -281,10 +285,9 @@ def test_a_stage_failing_on_invalid_data_reports_the_validation_problem(make_pro
 def test_a_stage_asking_for_the_report_gets_it_after_validation(make_project, tmp_path, monkeypatch):
     seen = {}
 
-    def wants_report(graph, out_dir, report):
-        seen.update(report)
-    monkeypatch.setattr(build_module, "_wants_report", wants_report, raising=False)
-    build(make_project(), tmp_path / "out", stages=[Stage("r", "cppcc_kg.build.pipeline:_wants_report")])
+    def wants_report(ctx):
+        seen.update(ctx.report)
+    build(make_project(), tmp_path / "out", stages=[Stage("r", wants_report)])
     assert seen["conforms"] is True and set(seen["counts"]) >= {"evidence", "labels", "shacl", "rules"}
 
 

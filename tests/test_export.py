@@ -1,4 +1,4 @@
-"""Outputs (cppcc_kg.build.exports): four RDF syntaxes that round-trip, the entity files, the summary."""
+"""Outputs (cppcc_kg.build: rdf_files, entity_files, summary; cppcc_kg.rdf.serialize): four RDF syntaxes that round-trip, the entity files, the summary."""
 from __future__ import annotations
 
 import csv
@@ -13,8 +13,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import copy_project
-from cppcc_kg.build.exports import (jsonld, ntriples, summarize, trig, write_atomic, write_entity_files,
-                             write_graph_files, write_summary)
+from cppcc_kg.build.entity_files import write_entity_files
+from cppcc_kg.build.rdf_files import write_graph_files
+from cppcc_kg.build.summary import summarize, write_summary
+from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.serialize import jsonld, ntriples, trig
 from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
 from cppcc_kg.validate.checks import validate
 
@@ -29,7 +32,7 @@ def out(project, tmp_path_factory):
     d = tmp_path_factory.mktemp("out")
     write_graph_files(project.graph, d, project=project)
     write_entity_files(project.graph, d)
-    write_summary(project.graph, d, project=project, report=validate(project))
+    write_summary(project, d, report=validate(project))
     return d
 
 
@@ -132,7 +135,7 @@ def test_entity_files(project, out):
 
 def test_summary_counts(project, out):
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert s == summarize(project.graph, project=project, report=validate(project)) | {
+    assert s == summarize(project, report=validate(project)) | {
         "outputs": s["outputs"]}
     assert s["entities"] == 3
     assert s["entities_per_class"] == {"CPPCCCommittee": 1, "Plan": 1, "Platform": 1}
@@ -167,7 +170,7 @@ def test_write_atomic_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
 
     def fail(*args):
         raise OSError("disk full")
-    monkeypatch.setattr("cppcc_kg.build.exports.os.replace", fail)
+    monkeypatch.setattr("cppcc_kg.rdf.files.os.replace", fail)
     with pytest.raises(OSError):
         write_atomic(tmp_path / "a.txt", "new")
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from cppcc_kg.build.pipeline import build, progress_display, short_summary
+from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.progress import progress_display, short_summary
 from cppcc_kg.cli.common import exit_on_error
 
 

@@ -16,7 +16,7 @@ to the shapes), both builders take the smallest, compared as text.
 
 >>> from cppcc_kg.rdf.store import load_store
 >>> from cppcc_kg.network.entity_graph import EXAMPLE_TTL
->>> from cppcc_kg.build.exports import ntriples_of_graph
+>>> from cppcc_kg.rdf.serialize import ntriples_of_graph
 >>> from rdflib import Graph
 >>> store = load_store({"https://e.org/g": ntriples_of_graph(Graph().parse(data=EXAMPLE_TTL, format="turtle"))})
 >>> G = entity_graph(store)
@@ -392,7 +392,7 @@ def write_graphml(G: nx.Graph, path) -> None:
     if data is None:
         slow_write(G, path)
         return
-    from cppcc_kg.build.exports import write_atomic
+    from cppcc_kg.rdf.files import write_atomic
     write_atomic(path, data)
 
 
@@ -502,7 +502,7 @@ def entity_graph_of_query(construct, *, engine=None, store: str = "oxigraph", en
     """
     from pathlib import Path
 
-    from cppcc_kg.build.exports import ntriples_of_graph
+    from cppcc_kg.rdf.serialize import ntriples_of_graph
     from cppcc_kg.project.load import canonical_ntriples
     from cppcc_kg.sparql.query import open_engine, run
     from cppcc_kg.rdf.store import load_store

@@ -21,26 +21,47 @@ from typing import Iterable
 DIGESTS: dict[str, tuple[int, int, str]] = {}
 
 
+class AtomicFile:
+    """A file written in parts through a temporary file beside *path*: :meth:`commit` renames it
+    into place (mode 0644) and records its digest; :meth:`abort` removes it."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.file = os.fdopen(fd, "wb")
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hash.update(data)
+
+    def commit(self) -> Path:
+        self.file.close()
+        try:
+            os.chmod(self.tmp, 0o644)
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            Path(self.tmp).unlink(missing_ok=True)
+            raise
+        st = self.path.stat()
+        DIGESTS[str(self.path.resolve())] = (st.st_size, st.st_mtime_ns, self.hash.hexdigest())
+        return self.path
+
+    def abort(self) -> None:
+        self.file.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+
 def write_atomic(path: Path | str, data: str | bytes | Iterable[bytes]) -> Path:
     """Write *data* (text, bytes or chunks of bytes) to *path* through a temporary file
     in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    h = hashlib.sha256()
-    size = 0
+    out = AtomicFile(path)
     try:
-        with os.fdopen(fd, "wb") as f:
-            chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
-            for chunk in chunks:
-                f.write(chunk)
-                h.update(chunk)
-                size += len(chunk)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
+        for chunk in chunks:
+            out.write(chunk)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        out.abort()
         raise
-    st = path.stat()
-    DIGESTS[str(path.resolve())] = (st.st_size, st.st_mtime_ns, h.hexdigest())
-    return path
+    return out.commit()

@@ -1,0 +1,36 @@
+"""The entity graph as files: ``entities.graphml``, ``nodes.csv`` and ``edges.csv``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from cppcc_kg.network import entity_graph as eg
+from cppcc_kg.network.fastgraph import write_graphml
+from cppcc_kg.rdf.files import write_atomic
+
+ENTITY_FILES = ("entities.graphml", "nodes.csv", "edges.csv")
+
+
+def _csv(df) -> str:
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> list[Path]:
+    """Write ``entities.graphml``, ``nodes.csv`` and ``edges.csv`` into *out_dir*.
+
+    ``nodes.csv`` starts with the columns ``Id`` (the IRI) and ``Label`` (the
+    English label) that Gephi's spreadsheet import expects; ``edges.csv`` has
+    ``source`` and ``target``.
+    """
+    G = entity_graph if entity_graph is not None else eg.build_entity_graph(graph)
+    out_dir = Path(out_dir)
+    with eg.shared_rows():  # the edge rows, made once for the GraphML and the CSV
+        write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
+        nodes = eg.nodes_frame(G)
+        nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
+        nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
+        edges = eg.edges_frame(G)
+    return [out_dir / "entities.graphml",
+            write_atomic(out_dir / "nodes.csv", _csv(nodes)),
+            write_atomic(out_dir / "edges.csv", _csv(edges))]

@@ -1,0 +1,114 @@
+"""The output stages of the build, as an explicit list of callables.
+
+A stage is a function of one argument, the :class:`StageContext`, that writes its files
+into ``ctx.out`` (a temporary folder, swapped in when the build succeeds) and may return a
+result that later stages read from ``ctx.results``. Adding an output is one function here
+and one line in :data:`STAGES`. The stages run in order; the summary is written after them.
+
+>>> [s.name for s in STAGES]
+['entities', 'metrics', 'html', 'graph']
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cppcc_kg.build.entity_files import write_entity_files
+from cppcc_kg.build.rdf_files import write_graph_files
+from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.network.metrics import write_metrics
+from cppcc_kg.schema import Schema
+from cppcc_kg.viz.page import write_project_page
+
+__all__ = ["Stage", "StageContext", "STAGES"]
+
+
+@dataclass
+class StageContext:
+    """What a stage may read: the project and its merged graph, the output folder, the entity
+    graph (made once, by the first stage that asks), the validation report (waiting for the
+    validation that runs beside the stages) and the results of earlier stages."""
+
+    root: Path
+    out: Path
+    project: object
+    validated: Callable[[], dict]
+    results: dict = field(default_factory=dict)
+    #: seconds spent making the entity graph (in the first stage that asked for it)
+    entity_graph_seconds: float = 0.0
+    _schema: Schema | None = None
+    _entity_graph: object = None
+
+    @property
+    def graph(self):
+        """The merged graph, an rdflib view of the project's store."""
+        return self.project.view
+
+    @property
+    def schema(self) -> Schema:
+        """The ontology of the project (read once per build)."""
+        if self._schema is None:
+            self._schema = Schema(self.project.view)
+        return self._schema
+
+    @property
+    def entity_graph(self):
+        """The entity graph of the project (:func:`cppcc_kg.network.fastgraph.entity_graph`)."""
+        if self._entity_graph is None:
+            t0 = time.perf_counter()
+            self._entity_graph = entity_graph(self.project.store, schema_graph=self.project.view)
+            self.entity_graph_seconds = time.perf_counter() - t0
+        return self._entity_graph
+
+    @property
+    def report(self) -> dict:
+        """The validation report; waits for the validation, and raises if the data is invalid."""
+        return self.validated()
+
+    @property
+    def metrics(self):
+        """The table of measures made by the ``metrics`` stage (None without it)."""
+        res = self.results.get("metrics")
+        return res.get("frame") if isinstance(res, dict) else None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An output stage: *run* writes files into ``ctx.out``. An *optional* stage whose
+    third-party dependency is not installed is skipped instead of failing the build."""
+
+    name: str
+    run: Callable[[StageContext], object]
+    optional: bool = False
+
+
+def entity_files(ctx: StageContext):
+    """``entities.graphml``, ``nodes.csv``, ``edges.csv``."""
+    return write_entity_files(ctx.graph, ctx.out, entity_graph=ctx.entity_graph)
+
+
+def metrics(ctx: StageContext):
+    """``metrics.csv``, ``metrics.ttl``: the network measures of every entity."""
+    return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph)
+
+
+def page(ctx: StageContext):
+    """``graph.html``: the interactive page."""
+    return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
+                              entity_graph=ctx.entity_graph)
+
+
+def graph_files(ctx: StageContext):
+    """``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.trig``."""
+    return write_graph_files(ctx.graph, ctx.out, project=ctx.project)
+
+
+#: The output stages, in order; the summary is written after all of them.
+STAGES: list[Stage] = [
+    Stage("entities", entity_files),
+    Stage("metrics", metrics, optional=True),
+    Stage("html", page, optional=True),
+    Stage("graph", graph_files),
+]

@@ -1,0 +1,202 @@
+"""The summary of a build: ``summary.json`` and ``summary.txt``.
+
+Counts per class and relation, observations, firsts, evidence, the validation result, and
+the size and sha256 of every other output; plain data, sorted, without timestamps, so that
+the summary of the same graph is always the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Iterable
+
+from rdflib.namespace import RDF, RDFS
+
+from cppcc_kg.rdf.files import DIGESTS, write_atomic
+from cppcc_kg.rdf.namespaces import CPPCC, OA
+from cppcc_kg.rdf.store import values
+from cppcc_kg.schema import Schema
+
+SUMMARY_FILES = ("summary.json", "summary.txt")
+
+
+def _local(iri) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def summarize(project, *, report: dict | None = None, schema: Schema | None = None) -> dict:
+    """Counts of a loaded project (:class:`cppcc_kg.project.load.Project`): per class, per relation,
+    observations, firsts, evidence, and with the validation *report*, its result.
+
+    The counts come from the project's Oxigraph store by SPARQL; the queries run two at a
+    time (Oxigraph evaluates them without holding the GIL).
+    """
+    schema = schema if schema is not None else Schema(project.view)
+    queries = _summary_queries(schema.edge_properties)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {k: pool.submit(values, project.store, q) for k, q in queries.items() if q is not None}
+        triples = len(project)
+        got = {k: f.result() for k, f in jobs.items()}
+    summary = {"triples": triples, "files": sorted(project.nt), **_counts(got, schema.edge_properties),
+               "pinyin_labels": len(project.pinyin)}
+    shapes = summary.pop("_shapes")
+    if report is not None:
+        summary["validation"] = _validation_summary(report, shapes)
+    return dict(sorted(summary.items()))
+
+
+def _validation_summary(report: dict, shapes: int) -> dict:
+    return {
+        "conforms": bool(report.get("conforms")),
+        "problems": len(report.get("problems", [])),
+        "checks": dict(sorted(report.get("counts", {}).items())),
+        "shapes": shapes,
+        "shacl_engine": report.get("shacl_engine", ""),
+        "rules": list(report.get("rules", [])),
+    }
+
+
+def _summary_queries(edge_props: list[str]) -> dict[str, str | None]:
+    """The SPARQL of each count (``per_relation`` is None when no property is an edge)."""
+    rdf, rdfs, cppcc, oa = str(RDF), str(RDFS), str(CPPCC), str(OA)
+    dct = "http://purl.org/dc/terms/"
+    entity = f"?c <{rdfs}subClassOf>* <{cppcc}Entity> ."
+    return {
+        "per_class": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }} GROUP BY ?c",
+        "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }}",
+        "per_relation": f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?p ?s ?o WHERE {{
+                VALUES ?p {{ {' '.join(f'<{x}>' for x in edge_props)} }}
+                ?s ?p ?o . ?s a ?c1 . ?o a ?c2 .
+                {{ SELECT DISTINCT ?c1 WHERE {{ ?c1 <{rdfs}subClassOf>* <{cppcc}Entity> }} }}
+                {{ SELECT DISTINCT ?c2 WHERE {{ ?c2 <{rdfs}subClassOf>* <{cppcc}Entity> }} }} }} }} GROUP BY ?p"""
+        if edge_props else None,
+        "observations": f"""SELECT ?o (MIN(STR(?q)) AS ?qual) WHERE {{ ?o a <{cppcc}Observation> .
+            OPTIONAL {{ ?o <{cppcc}qualifier> ?q }} }} GROUP BY ?o""",
+        "firsts": f"""SELECT ?f
+            (MIN(IF(langMatches(lang(?l), "zh") && lang(?l) != "", STR(?l), "\uFFFF")) AS ?zh)
+            (MIN(IF(langMatches(lang(?l), "en") && lang(?l) != "", STR(?l), "\uFFFF")) AS ?en)
+            (MIN(STR(?k)) AS ?kind) WHERE {{
+            ?f a <{cppcc}FirstClaim> . OPTIONAL {{ ?f <{rdfs}label> ?l }} OPTIONAL {{ ?f <{cppcc}firstKind> ?k }}
+            }} GROUP BY ?f""",
+        "sources": f"""SELECT ?s (MIN(STR(?t)) AS ?title)
+            (MIN(IF(langMatches(lang(?t), "zh"), STR(?t), "\uFFFF")) AS ?zh)
+            (MIN(STR(?p)) AS ?path) (MIN(?n) AS ?chars) (MIN(STR(?h)) AS ?sha) WHERE {{
+            ?s a <{cppcc}Source> . OPTIONAL {{ ?s <{dct}title> ?t }} OPTIONAL {{ ?s <{cppcc}localPath> ?p }}
+            OPTIONAL {{ ?s <{cppcc}characterCount> ?n }} OPTIONAL {{ ?s <{cppcc}sha256> ?h }} }} GROUP BY ?s""",
+        "statements": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{rdf}Statement> }}",
+        "evidence": f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{oa}Annotation> }}",
+        "with_evidence": f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ ?a a <{oa}Annotation> ; <{oa}hasBody> ?b }}",
+        "shapes": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.w3.org/ns/shacl#NodeShape> }",
+    }
+
+
+def _counts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
+    """The summary's counts from the rows of :func:`_summary_queries`."""
+    def number(key: str) -> int:
+        rows = got[key]
+        return int(rows[0][0]) if rows and rows[0][0] != "" else 0
+
+    per_class: Counter = Counter()
+    for c, n in got["per_class"]:
+        per_class[_local(c)] += int(n)
+    per_relation = {_local(p): 0 for p in edge_props}
+    for p, n in got.get("per_relation", []):
+        per_relation[_local(p)] += int(n)
+    qualifiers = Counter(_local(q) if q else "None" for _o, q in got["observations"])
+    first_claims = [{"iri": f, "label_zh": "" if zh == "\uffff" else zh, "label_en": "" if en == "\uffff" else en,
+                     "kind": kind} for f, zh, en, kind in sorted(got["firsts"])]
+    sources = [{"iri": src, "title_zh": zh_title if zh_title != "\uffff" else title, "path": path,
+                "characters": int(chars or 0), "sha256": sha}
+               for src, title, zh_title, path, chars, sha in sorted(got["sources"])]
+    return {
+        "sources": sources,
+        "entities": number("entities"),
+        "entities_per_class": dict(sorted(per_class.items())),
+        "relations": sum(per_relation.values()),
+        "relations_per_property": dict(sorted(per_relation.items())),
+        "relation_statements": number("statements"),
+        "observations": len(got["observations"]),
+        "observations_per_qualifier": dict(sorted(qualifiers.items())),
+        "firsts": len(first_claims),
+        "first_claims": first_claims,
+        "evidence": number("evidence"),
+        "things_with_evidence": number("with_evidence"),
+        "_shapes": number("shapes"),
+    }
+
+
+def summary_text(summary: dict) -> str:
+    """A plain-text rendering of :func:`summarize` for people."""
+    lines = ["cppcc-kg build summary", "======================", ""]
+    lines.append(f"triples: {summary['triples']}    files: {len(summary['files'])}")
+    for s in summary["sources"]:
+        lines.append(f"source: {s['path']} ({s['characters']} characters) {s['title_zh']}")
+    lines += ["", f"entities: {summary['entities']}"]
+    width = max([len(k) for k in summary["entities_per_class"]] + [10])
+    lines += [f"  {k:<{width}} {v:>6}" for k, v in summary["entities_per_class"].items()]
+    lines += ["", f"relations: {summary['relations']} ({summary['relation_statements']} statement nodes)"]
+    width = max([len(k) for k in summary["relations_per_property"]] + [10])
+    lines += [f"  {k:<{width}} {v:>6}" for k, v in summary["relations_per_property"].items()]
+    quals = ", ".join(f"{k} {v}" for k, v in summary["observations_per_qualifier"].items())
+    lines += ["", f"observations: {summary['observations']}" + (f" ({quals})" if quals else "")]
+    lines += [f"firsts: {summary['firsts']}"]
+    lines += [f"  [{f['kind']}] {f['label_zh']}" for f in summary["first_claims"]]
+    lines += ["", f"evidence: {summary['evidence']} annotations on {summary['things_with_evidence']} things",
+              f"pinyin labels (generated): {summary['pinyin_labels']}"]
+    v = summary.get("validation")
+    if v:
+        checks = ", ".join(f"{k} {n}" for k, n in v["checks"].items())
+        engine = f" (engine: {v['shacl_engine']})" if v.get("shacl_engine") else ""
+        lines += ["", f"validation: {'OK' if v['conforms'] else 'FAILED'} ({v['problems']} problems; "
+                      f"{v['shapes']} SHACL node shapes{engine}, {len(v['rules'])} data rules; per check: {checks})"]
+    if summary.get("stages"):
+        lines += ["", "stages: " + ", ".join(f"{k} ({v})" for k, v in summary["stages"].items())]
+    if summary.get("outputs"):
+        lines += ["", "outputs:"]
+        lines += [f"  {name:<18} {o['bytes']:>10} bytes  sha256 {o['sha256'][:16]}" for name, o in summary["outputs"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def file_digests(out_dir: Path, names: Iterable[str] | None = None) -> dict:
+    """``{name: {"bytes": n, "sha256": hex}}`` of the files of *out_dir* (sorted)."""
+    out_dir = Path(out_dir)
+    names = sorted(names) if names is not None else sorted(
+        p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    out = {}
+    for name in names:
+        path = out_dir / name
+        st = path.stat()
+        known = DIGESTS.get(str(path.resolve()))
+        if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
+            out[name] = {"bytes": known[0], "sha256": known[2]}
+            continue
+        h = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 22), b""):
+                h.update(block)
+                size += len(block)
+        out[name] = {"bytes": size, "sha256": h.hexdigest()}
+    return out
+
+
+def write_summary(project, out_dir: Path, *, report: dict | None = None, stages: dict | None = None,
+                  schema: Schema | None = None) -> dict:
+    """Write ``summary.json`` and ``summary.txt`` into *out_dir*; return the summary.
+
+    The summary lists the other files of *out_dir* with their size and sha256,
+    so write it last.
+    """
+    out_dir = Path(out_dir)
+    summary = summarize(project, report=report, schema=schema)
+    if stages is not None:
+        summary["stages"] = dict(stages)
+    summary["outputs"] = file_digests(out_dir, [p.name for p in out_dir.iterdir() if p.is_file()
+                                                and not p.name.startswith(".") and p.name not in SUMMARY_FILES])
+    write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    write_atomic(out_dir / "summary.txt", summary_text(summary))
+    return summary
