@@ -232,7 +232,7 @@ print(json.dumps({"calls": fakebackend.CALLS, "same": plain == again}))
 
 def test_the_evidence_and_label_checks_on_the_store_equal_those_on_the_graph(tmp_path):
     from cppcc_kg.validate.checks import check_evidence, check_labels, evidence_problems, label_problems
-    fixtures = Path(__file__).resolve().parent / "fixtures" / "fastshacl"
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "fastshacl"
     root = copy_project(tmp_path / "p", "bad-evidence")
     for name in ("mutations.ttl", "evidence-mutations.ttl"):
         shutil.copy(fixtures / name, root / "graph" / name)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 sys.path.insert(0, str(GOLDEN))
 import record  # noqa: E402  (the recorder is the oracle's own code: one definition of a digest)
 

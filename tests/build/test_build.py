@@ -19,7 +19,7 @@ from cppcc_kg.cli.build import command
 from cppcc_kg.cli import main
 from cppcc_kg.errors import KGError, StageError, ValidationError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CORE_OUTPUTS = {"graph.ttl", "graph.nt", "graph.jsonld", "graph.trig", "entities.graphml", "nodes.csv",
                 "edges.csv", "summary.json", "summary.txt"}
 FAST_STAGES = [s for s in STAGES if not s.optional]

@@ -19,7 +19,7 @@ from cppcc_kg.network import measures as A  # noqa: E402
 from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
 from cppcc_kg.network.entity_graph import build_entity_graph, organization_program_graph  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
 
