@@ -9,7 +9,6 @@ from cppcc_kg.network import entity_graph as eg
 from cppcc_kg.network.fastgraph import write_graphml
 from cppcc_kg.rdf.files import write_atomic
 
-ENTITY_FILES = ("entities.graphml", "nodes.csv", "edges.csv")
 
 
 def _csv(df) -> str:

@@ -36,7 +36,6 @@ from cppcc_kg.rdf.serialize import (
     turtle_body,
 )
 
-GRAPH_FILES = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig")
 #: lines of graph.nt written at a time
 CHUNK_LINES = 200_000
 
