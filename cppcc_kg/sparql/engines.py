@@ -1,10 +1,7 @@
 """The stores that run SPARQL queries: the built dataset in rdflib or Oxigraph, or a remote endpoint.
 
 The dataset is the same in every store (and on a server filled by ``cppcc-kg push``):
-
-* the **default graph** holds every triple of ``build/graph.nt`` (or ``graph.ttl``);
-* the **named graphs** are those of ``build/graph.trig`` (one per input file) and
-  :data:`METRICS_GRAPH`, loaded from ``build/metrics.ttl``.
+see :mod:`cppcc_kg.sparql.dataset`.
 
 An :class:`Engine` runs queries that :mod:`cppcc_kg.sparql.guard` checked and returns
 :class:`~cppcc_kg.sparql.results.QueryResult`; :func:`open_engine` picks and caches one.
@@ -23,24 +20,18 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import RDFS
+from rdflib.plugins.sparql import CUSTOM_EVALS, prepareQuery
 
-from cppcc_kg.rdf.namespaces import BASE, bind_prefixes
 from cppcc_kg.rdf.store import TermCache, store_of_graph
-from cppcc_kg.sparql.guard import (BASE_IRI, DEFAULT_MAX_QUERY_CHARS, QueryError, QueryInfo, QueryRefused,
-                           check_query, check_rdflib_algebra, check_syntax, query_form)
+from cppcc_kg.sparql.dataset import built_files, oxigraph_dataset, rdflib_dataset
+from cppcc_kg.sparql.guard import (DEFAULT_MAX_QUERY_CHARS, QueryError, QueryInfo, QueryRefused, check_query,
+                                   check_rdflib_algebra, check_syntax, query_form)
 from cppcc_kg.sparql.results import QueryResult, parse_results_json
-
-#: the named graph of the network measures (``build/metrics.ttl``)
-METRICS_GRAPH = BASE + "graph/metrics"
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
-
-
-class BuildMissing(QueryError):
-    """The built graph is not there."""
-
-    status = 500
+from cppcc_kg.sparql.text import BASE_IRI
 
 
 class EvaluationError(QueryError):
@@ -51,97 +42,6 @@ class EvaluationError(QueryError):
 
 class ResultTooLarge(QueryRefused):
     """More rows (or triples) than the configured maximum."""
-
-
-# ---------------------------------------------------------------- loading the built graph
-
-
-def built_files(build_dir: str | Path = "build") -> list[tuple[Path, str, str | None]]:
-    """The files of a build that make up the dataset: ``(path, format, graph)``.
-
-    *graph* is None for the default graph, ``"named"`` for the named graphs of a
-    TriG file (its default graph is left out: ``graph.ttl`` holds every triple),
-    or the IRI of the named graph to load the file into.
-    """
-    build_dir = Path(build_dir)
-    main = next((build_dir / n for n in ("graph.nt", "graph.ttl") if (build_dir / n).is_file()), None)
-    if main is None:
-        raise BuildMissing(
-            f"{build_dir / 'graph.ttl'}: the built graph is missing",
-            "run `cppcc-kg build` first (or give the build folder with --build-dir).",
-        )
-    files = [(main, "nt" if main.suffix == ".nt" else "turtle", None)]
-    if (build_dir / "graph.trig").is_file():
-        files.append((build_dir / "graph.trig", "trig", "named"))
-    if (build_dir / "metrics.ttl").is_file():
-        files.append((build_dir / "metrics.ttl", "turtle", METRICS_GRAPH))
-    return files
-
-
-def _ox_format(fmt: str):
-    import pyoxigraph as ox
-
-    return {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
-            "nq": ox.RdfFormat.N_QUADS}[fmt]
-
-
-def _read_quads(path: Path, fmt: str):
-    import pyoxigraph as ox
-
-    try:
-        yield from ox.parse(path=str(path), format=_ox_format(fmt))
-    except SyntaxError as exc:
-        raise QueryError(f"{path}: {exc}", "rebuild with `cppcc-kg build`.") from None
-
-
-def load_built(build_dir: str | Path = "build", store: str = "memory"):
-    """The built dataset: an rdflib ``Dataset`` (``store="memory"``) or a ``pyoxigraph.Store``.
-
-    Default graph: ``graph.nt`` (or ``graph.ttl``); named graphs: those of
-    ``graph.trig`` and :data:`METRICS_GRAPH` from ``metrics.ttl``.
-    """
-    files = built_files(build_dir)
-    if store == "oxigraph":
-        return _oxigraph_dataset(files)
-    if store == "memory":
-        return _rdflib_dataset(files)
-    raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
-
-
-def _rdflib_dataset(files) -> Dataset:
-    ds = Dataset()  # default_union is False: the default graph is only the default graph
-    bind_prefixes(ds)
-    cache = TermCache()
-    for path, fmt, graph in files:
-        contexts: dict = {}
-        for q in _read_quads(path, fmt):
-            name = q.graph_name
-            if graph is None:
-                ctx = ds.default_graph
-            elif graph == "named":
-                if not hasattr(name, "value"):  # the TriG default graph
-                    continue
-                ctx = contexts.get(name.value)
-                if ctx is None:
-                    ctx = contexts[name.value] = ds.graph(URIRef(name.value))
-            else:
-                ctx = contexts.get(graph) or contexts.setdefault(graph, ds.graph(URIRef(graph)))
-            ctx.add((cache[q.subject], cache[q.predicate], cache[q.object]))
-    return ds
-
-
-def _oxigraph_dataset(files):
-    import pyoxigraph as ox
-
-    st = ox.Store()
-    for path, fmt, graph in files:
-        if graph is None:
-            st.bulk_load(path=str(path), format=_ox_format(fmt), to_graph=ox.DefaultGraph())
-        elif graph == "named":
-            st.extend(q for q in _read_quads(path, fmt) if not isinstance(q.graph_name, ox.DefaultGraph))
-        else:
-            st.bulk_load(path=str(path), format=_ox_format(fmt), to_graph=ox.NamedNode(graph))
-    return st
 
 
 # ---------------------------------------------------------------- engines
@@ -195,7 +95,6 @@ _SERVICE_BLOCK = "cppcc_kg_no_service"
 
 def _install_service_block() -> None:
     """Make rdflib refuse SERVICE at evaluation too (a second lock behind the guard)."""
-    from rdflib.plugins.sparql import CUSTOM_EVALS
 
     def no_service(ctx, part):
         if getattr(part, "name", None) == "ServiceGraphPattern":
@@ -242,8 +141,6 @@ class RdflibEngine(Engine):
         return ds
 
     def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
-        from rdflib.plugins.sparql import prepareQuery
-
         try:
             prepared = prepareQuery(text, base=BASE_IRI)
         except Exception as exc:  # rdflib's parser is less complete than Oxigraph's
@@ -274,7 +171,7 @@ class RdflibEngine(Engine):
         out: dict[str, dict[str, str]] = {}
         g = self._default()
         for iri in iris:
-            for lab in g.objects(URIRef(iri), RDFS_LABEL):
+            for lab in g.objects(URIRef(iri), RDFS.label):
                 if isinstance(lab, Literal) and lab.language in ("zh", "en"):
                     out.setdefault(iri, {}).setdefault(lab.language, str(lab))
         return out
@@ -290,13 +187,9 @@ class OxigraphEngine(Engine):
         self.allowed_graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
 
     def triple_count(self) -> int:
-        import pyoxigraph as ox
-
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
-        import pyoxigraph as ox
-
         kwargs = {}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
@@ -321,10 +214,8 @@ class OxigraphEngine(Engine):
         return QueryResult("SELECT", variables, rows)
 
     def labels(self, iris):
-        import pyoxigraph as ox
-
         out: dict[str, dict[str, str]] = {}
-        label = ox.NamedNode(str(RDFS_LABEL))
+        label = ox.NamedNode(str(RDFS.label))
         for iri in iris:
             for q in self.store.quads_for_pattern(ox.NamedNode(iri), label, None, ox.DefaultGraph()):
                 lab = q.object
@@ -363,8 +254,6 @@ class EndpointEngine(Engine):
                              "check the URL and that the server runs.") from None
 
     def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
-        import pyoxigraph as ox
-
         if info.form in ("CONSTRUCT", "DESCRIBE"):
             body = self._post(text, "application/n-triples")
             cache = TermCache()
@@ -380,7 +269,7 @@ class EndpointEngine(Engine):
         iris = list(iris)
         for i in range(0, len(iris), 200):
             values = " ".join(f"<{x}>" for x in iris[i:i + 200])
-            q = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l "
+            q = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS.label}> ?l "
                  f"FILTER (lang(?l) = 'zh' || lang(?l) = 'en') }}")
             for s, lab in parse_results_json(self._post(q, "application/sparql-results+json")).rows:
                 out.setdefault(str(s), {}).setdefault(lab.language, str(lab))
@@ -417,8 +306,14 @@ def open_engine(graph=None, store: str = "memory", endpoint: str | None = None,
     key = (store,) + tuple((str(p.resolve()), os.stat(p).st_mtime_ns, os.stat(p).st_size) for p, _, _ in files)
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            data = _oxigraph_dataset(files) if store == "oxigraph" else _rdflib_dataset(files)
-            _ENGINES[key] = OxigraphEngine(data) if store == "oxigraph" else RdflibEngine(data)
+            _ENGINES[key] = engine_of_files(files, store)
         return _ENGINES[key]
+
+
+def engine_of_files(files, store: str = "memory") -> Engine:
+    """A new engine (``store``: memory or oxigraph) on the files of :func:`~cppcc_kg.sparql.dataset.built_files`."""
+    if store == "oxigraph":
+        return OxigraphEngine(oxigraph_dataset(files))
+    return RdflibEngine(rdflib_dataset(files))
 
 

@@ -11,7 +11,7 @@ hence invalid).
 
 How it stays closed: a text reaches Oxigraph's parser only when it cannot contain
 the word ``SERVICE`` (otherwise a copy where ``SERVICE`` is replaced by ``GRAPH``, which
-has the same grammar, is checked instead); a small lexer finds the keywords
+has the same grammar, is checked instead); a small lexer (:mod:`cppcc_kg.sparql.text`) finds the keywords
 (update keywords, ``SERVICE``, ``FROM [NAMED] iri``) outside strings, IRIs and
 comments, both in the text as written and with ``\\u`` escapes expanded (rdflib
 expands them before parsing).
@@ -35,19 +35,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+
+import pyoxigraph as ox
+from rdflib.plugins.sparql import parser
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from cppcc_kg.errors import KGError
+from cppcc_kg.sparql.text import (BASE_IRI, Token, excerpt, expand_unicode_escapes, keywords, position, prologue_and_dataset,
+                                  query_form, significant, tokenize)
 
 #: keywords that only SPARQL Update uses
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
 )
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 #: default maximum size of a query text, in characters
 DEFAULT_MAX_QUERY_CHARS = 100_000
-#: the base IRI against which relative IRIs of queries are resolved
-BASE_IRI = "https://w3id.org/cppcc-kg/"
 
 
 class QueryError(KGError):
@@ -86,13 +88,6 @@ class QueryTooLarge(QueryError):
 
 
 @dataclass
-class Token:
-    kind: str  # ws, comment, string, iri, var, pname, word, langtag, number, punct
-    value: str
-    start: int
-
-
-@dataclass
 class QueryInfo:
     """What :func:`check_query` learnt about a valid query."""
 
@@ -100,167 +95,6 @@ class QueryInfo:
     dataset: list[tuple[str, str]] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
 
-
-# ---------------------------------------------------------------- lexer
-
-_STRING_RE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
-    r'|"(?:[^"\\\n\r]|\\.)*"?'
-    r"|'(?:[^'\\\n\r]|\\.)*'?",
-    re.S,
-)
-_IRIREF_RE = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_NAME_CHARS = r"A-Za-z0-9_\u00B7\u00C0-\U000EFFFF"
-_VAR_RE = re.compile(rf"[?$][{_NAME_CHARS}]+")
-_LANGTAG_RE = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
-_WORD_RE = re.compile(rf"[A-Za-z_\u00C0-\U000EFFFF][{_NAME_CHARS}\-.]*")
-_PNAME_LOCAL_RE = re.compile(rf"(?:[{_NAME_CHARS}\-.:%]|\\.)*")
-_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?")
-_WS_RE = re.compile(r"\s+")
-_COMMENT_RE = re.compile(r"#[^\n\r]*")
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split *text* into SPARQL tokens (approximate, but exact about strings, IRIs and comments).
-
-    >>> [t.value for t in tokenize('SELECT ?s WHERE { ?s a "x # y" } # c') if t.kind != "ws"]
-    ['SELECT', '?s', 'WHERE', '{', '?s', 'a', '"x # y"', '}', '# c']
-    >>> [t.kind for t in tokenize("ex:service <http://a/b#c> @en")]
-    ['pname', 'ws', 'iri', 'ws', 'langtag']
-    """
-    out: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        m = None
-        kind = "punct"
-        if c.isspace():
-            m, kind = _WS_RE.match(text, i), "ws"
-        elif c == "#":
-            m, kind = _COMMENT_RE.match(text, i), "comment"
-        elif c in "\"'":
-            m, kind = _STRING_RE.match(text, i), "string"
-        elif c == "<":
-            m = _IRIREF_RE.match(text, i)
-            kind = "iri" if m else "punct"
-        elif c in "?$":
-            m = _VAR_RE.match(text, i)
-            kind = "var" if m else "punct"
-        elif c == "@":
-            m = _LANGTAG_RE.match(text, i)
-            kind = "langtag" if m else "punct"
-        elif c == ":":
-            m, kind = _PNAME_LOCAL_RE.match(text, i + 1), "pname"
-            out.append(Token(kind, text[i:m.end()].rstrip("."), i))
-            i += len(out[-1].value)
-            continue
-        elif c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
-            m, kind = _NUMBER_RE.match(text, i), "number"
-        elif _WORD_RE.match(text, i):
-            m = _WORD_RE.match(text, i)
-            word = m.group().rstrip(".")
-            end = i + len(word)
-            if end < n and text[end] == ":":
-                local = _PNAME_LOCAL_RE.match(text, end + 1)
-                value = text[i:local.end()].rstrip(".")
-                out.append(Token("pname", value, i))
-                i += len(value)
-                continue
-            out.append(Token("word", word, i))
-            i = end
-            continue
-        if m is None or m.end() == i:
-            out.append(Token("punct", c, i))
-            i += 1
-            continue
-        out.append(Token(kind, m.group(), i))
-        i = m.end()
-    return out
-
-
-_UNICODE_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def expand_unicode_escapes(text: str) -> str:
-    r"""Expand ``\uXXXX`` and ``\UXXXXXXXX`` everywhere, as SPARQL 1.1 (and rdflib) do before parsing.
-
-    >>> expand_unicode_escapes(r"\u0053ERVICE")
-    'SERVICE'
-    """
-
-    def repl(m: re.Match) -> str:
-        try:
-            return chr(int(m.group(1) or m.group(2), 16))
-        except ValueError:
-            return m.group(0)
-
-    return _UNICODE_ESCAPE_RE.sub(repl, text)
-
-
-def _significant(tokens: list[Token]) -> list[Token]:
-    return [t for t in tokens if t.kind not in ("ws", "comment")]
-
-
-def _keywords(tokens: list[Token]) -> list[Token]:
-    return [t for t in tokens if t.kind == "word"]
-
-
-def _unescape_local(local: str) -> str:
-    return re.sub(r"\\(.)", r"\1", local)
-
-
-def _prologue_and_dataset(tokens: list[Token]) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Prefixes declared and the FROM / FROM NAMED clauses, with IRIs resolved."""
-    sig = _significant(tokens)
-    base = ""
-    prefixes: dict[str, str] = {}
-    dataset: list[tuple[str, str]] = []
-
-    def resolve(tok: Token) -> str:
-        if tok.kind == "iri":
-            return urljoin(base or BASE_IRI, tok.value[1:-1])
-        if tok.kind == "pname":
-            prefix, _, local = tok.value.partition(":")
-            return prefixes.get(prefix, f"{prefix}:") + _unescape_local(local)
-        return tok.value
-
-    i = 0
-    while i < len(sig):
-        tok = sig[i]
-        upper = tok.value.upper() if tok.kind == "word" else ""
-        if upper == "BASE" and i + 1 < len(sig):
-            base = resolve(sig[i + 1])
-            i += 2
-            continue
-        if upper == "PREFIX" and i + 2 < len(sig):
-            prefixes[sig[i + 1].value.rstrip(":")] = resolve(sig[i + 2])
-            i += 3
-            continue
-        if upper == "FROM":
-            kind = "default"
-            j = i + 1
-            if j < len(sig) and sig[j].kind == "word" and sig[j].value.upper() == "NAMED":
-                kind, j = "named", j + 1
-            if j < len(sig):
-                dataset.append((kind, resolve(sig[j])))
-            i = j + 1
-            continue
-        i += 1
-    return prefixes, dataset
-
-
-def query_form(text: str) -> str | None:
-    """The form of a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), or None.
-
-    >>> query_form("PREFIX a: <x:> # SELECT\\n ask {}")
-    'ASK'
-    """
-    for tok in _keywords(tokenize(text)):
-        upper = tok.value.upper()
-        if upper in QUERY_FORMS:
-            return upper
-    return None
 
 
 # ---------------------------------------------------------------- syntax
@@ -302,10 +136,8 @@ def _tidy_expected(detail: str) -> str:
 
 
 def _oxigraph_check(text: str, source: str, original: str) -> None:
-    import pyoxigraph
-
     try:
-        pyoxigraph.Store().query(text, base_iri=BASE_IRI)
+        ox.Store().query(text, base_iri=BASE_IRI)
     except SyntaxError as exc:
         m = _ERROR_AT_RE.match(str(exc))
         if m:
@@ -314,43 +146,6 @@ def _oxigraph_check(text: str, source: str, original: str) -> None:
     except Exception:  # an evaluation error on the empty store is not a syntax error
         pass
 
-
-def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of character *offset* of *text*.
-
-    >>> position("ab\\ncd", 4)
-    (2, 2)
-    """
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
-def excerpt(text: str, line: int, column: int, context: int = 2) -> str:
-    """The lines around (line, column) with a caret under the column.
-
-    >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", 2, 15))
-        1 | SELECT *
-        2 | WHERE { ?s ?p }
-          |               ^
-    """
-    lines = text.splitlines() or [""]
-    line = max(1, min(line, len(lines)))
-    out = []
-    for no in range(max(1, line - context), min(len(lines), line + context) + 1):
-        out.append(f"{no:5d} | {lines[no - 1]}")
-        if no == line:
-            # wide (CJK) characters take two columns on a terminal
-            prefix = lines[no - 1][: max(0, column - 1)]
-            width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
-            out.append("      | " + " " * width + "^")
-    return "\n".join(out)
-
-
-def _is_wide(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def check_syntax(text: str, source: str = "query") -> None:
@@ -407,8 +202,8 @@ def _lexical_problem(text: str) -> tuple[int, str] | None:
             stack.pop()
     if stack:
         return stack[-1].start, f"'{stack[-1].value}' is never closed"
-    prefixes, _ = _prologue_and_dataset(tokens)
-    sig = _significant(tokens)
+    prefixes, _ = prologue_and_dataset(tokens)
+    sig = significant(tokens)
     for i, tok in enumerate(sig):
         if tok.kind != "pname" or tok.value.startswith("_:"):
             continue
@@ -427,8 +222,6 @@ def _refine(text: str, exc: "SparqlSyntaxError", source: str) -> "SparqlSyntaxEr
         line, column = position(text, problem[0])
         return SparqlSyntaxError(text, line, column, problem[1], source)
     try:  # rdflib's parser stops where the construct that fails begins, often earlier
-        from rdflib.plugins.sparql import parser
-
         parser.parseQuery(text)
     except Exception as rexc:
         line, column = getattr(rexc, "lineno", None), getattr(rexc, "col", None)
@@ -469,7 +262,7 @@ def check_query(
     if expanded != text:
         views.append(tokenize(expanded))
     for tokens in views:
-        for tok in _keywords(tokens):
+        for tok in keywords(tokens):
             if tok.value.upper() in UPDATE_KEYWORDS:
                 raise QueryRefused(
                     f"SPARQL Update ({tok.value.upper()}) is not accepted: this service is read-only.",
@@ -477,15 +270,15 @@ def check_query(
                 )
     check_syntax(text, source)
     for tokens in views:
-        if any(t.value.upper() == "SERVICE" for t in _keywords(tokens)):
+        if any(t.value.upper() == "SERVICE" for t in keywords(tokens)):
             raise QueryRefused(
                 "SERVICE is not allowed: this endpoint queries only its own graph "
                 "and makes no request to other servers."
             )
     allowed = set(allowed_graphs or ())
-    prefixes, dataset = _prologue_and_dataset(views[0])
+    prefixes, dataset = prologue_and_dataset(views[0])
     for tokens in views[1:]:
-        dataset = dataset + [d for d in _prologue_and_dataset(tokens)[1] if d not in dataset]
+        dataset = dataset + [d for d in prologue_and_dataset(tokens)[1] if d not in dataset]
     for kind, iri in dataset:
         if iri not in allowed:
             clause = "FROM NAMED" if kind == "named" else "FROM"
@@ -503,8 +296,6 @@ def check_rdflib_algebra(query, allowed_graphs: set[str] | frozenset[str]) -> No
 
     *query* is a ``rdflib.plugins.sparql.sparql.Query``; raises :class:`QueryRefused`.
     """
-    from rdflib.plugins.sparql.parserutils import CompValue
-
     def walk(node):
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":

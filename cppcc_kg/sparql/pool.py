@@ -25,7 +25,12 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+import rdflib.plugins.sparql
+
 from cppcc_kg.errors import KGError
+from cppcc_kg.sparql.engines import engine_of_files
+from cppcc_kg.sparql.guard import QueryError, QueryInfo
+from cppcc_kg.sparql.results import NotAcceptable, serialize
 
 
 class PoolError(KGError):
@@ -51,14 +56,8 @@ class StoreSpec:
 def _worker_main(conn, spec: StoreSpec) -> None:  # runs in the worker process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
     try:
-        import rdflib.plugins.sparql
-
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
-        from cppcc_kg.sparql import engines as q
-        from cppcc_kg.sparql.guard import QueryInfo
-
-        data = q._oxigraph_dataset(spec.files) if spec.store == "oxigraph" else q._rdflib_dataset(spec.files)
-        engine = q.OxigraphEngine(data) if spec.store == "oxigraph" else q.RdflibEngine(data)
+        engine = engine_of_files(spec.files, spec.store)
         # warm up the evaluator so that the first real query is not slower than the others
         engine.execute("ASK { ?s ?p ?o FILTER (isIRI(?s)) }", QueryInfo("ASK"))
         engine.execute("SELECT ?s ?l WHERE { ?s a ?c OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
@@ -68,9 +67,6 @@ def _worker_main(conn, spec: StoreSpec) -> None:  # runs in the worker process
     except BaseException as exc:  # report why, then stop
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    from cppcc_kg.sparql.guard import QueryError
-    from cppcc_kg.sparql.results import NotAcceptable, serialize
-
     while True:
         try:
             job = conn.recv()

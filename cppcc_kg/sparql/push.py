@@ -1,6 +1,6 @@
 """``cppcc-kg push URL``: load the built graph into a SPARQL server through the Graph Store Protocol.
 
-The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.sparql.query`):
+The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.sparql.dataset`):
 ``graph.nt`` (or ``graph.ttl``) into the server's default graph, the named
 graphs of ``graph.trig`` and ``metrics.ttl`` (in
 ``https://w3id.org/cppcc-kg/graph/metrics``) into named graphs. *URL* is the
@@ -29,15 +29,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from cppcc_kg.errors import KGError
+from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.sparql.dataset import built_files, read_quads
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -69,23 +71,19 @@ def dataset_lines(build_dir: str | Path = "build") -> list[tuple[str | None, lis
     seconds, as bytes). Blank nodes keep the labels of the files, which the build writes
     the same every time (``_:FILE_bN``), so the same build always gives the same batches.
     """
-    import pyoxigraph as ox
-
-    from cppcc_kg.sparql.engines import _read_quads, built_files
-
     nt = ox.RdfFormat.N_TRIPLES
     parts: dict[str | None, list[bytes]] = {}
     for path, fmt, graph in built_files(build_dir):
         if graph == "named":
             by_graph: dict[str, list] = {}
-            for q in _read_quads(path, fmt):
+            for q in read_quads(path, fmt):
                 if not isinstance(q.graph_name, ox.DefaultGraph):
                     by_graph.setdefault(q.graph_name.value, []).append(q.triple)
             for name, triples in by_graph.items():
                 parts.setdefault(name, []).append(ox.serialize(triples, format=nt))
             del by_graph
         else:
-            parts.setdefault(graph, []).append(ox.serialize(_read_quads(path, fmt), format=nt))
+            parts.setdefault(graph, []).append(ox.serialize(read_quads(path, fmt), format=nt))
     order = sorted(parts, key=lambda g: (g is not None, g or ""))
     out = []
     for g in order:
@@ -153,11 +151,7 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, state: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(state, fh, indent=1, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
 def _send(batch: Batch, url: str, timeout: float) -> None:

@@ -1,7 +1,7 @@
 """Run SPARQL queries on the built graph from Python, and get pandas data frames with labels.
 
 The dataset that queries see is the same everywhere (rdflib, Oxigraph, and a server
-filled by ``cppcc-kg push``); see :mod:`cppcc_kg.sparql.engines`:
+filled by ``cppcc-kg push``); see :mod:`cppcc_kg.sparql.dataset`:
 
 * the **default graph** holds every triple of ``build/graph.ttl`` (ontology,
   sources, curated graph, generated pinyin);
@@ -26,20 +26,19 @@ True
 """
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
 from rdflib import BNode, Literal, URIRef
 
-from cppcc_kg.rdf.namespaces import PREFIXES
-from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryError, QueryRefused
+from cppcc_kg.sparql.dataset import METRICS_GRAPH, BuildMissing, built_files, load_built
+from cppcc_kg.sparql.engines import (Engine, EndpointEngine, EvaluationError, OxigraphEngine, RdflibEngine,
+                                     ResultTooLarge, open_engine)
+from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryRefused
+from cppcc_kg.sparql.library import read_query
 from cppcc_kg.sparql.results import QueryResult
-from cppcc_kg.sparql.engines import (METRICS_GRAPH, BuildMissing, Engine, EndpointEngine, EvaluationError,  # noqa: F401
-                            OxigraphEngine, RdflibEngine, ResultTooLarge, built_files, load_built, open_engine)
 
-__all__ = ["query", "run", "to_frame", "python_value", "iris_of", "read_query", "query_library", "prefixed",
+__all__ = ["query", "run", "to_frame", "python_value", "iris_of",
            "open_engine", "load_built", "built_files", "METRICS_GRAPH", "Engine", "RdflibEngine", "OxigraphEngine",
            "EndpointEngine", "BuildMissing", "EvaluationError", "ResultTooLarge"]
 
@@ -54,16 +53,6 @@ _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 # ---------------------------------------------------------------- running and data frames
-
-
-def read_query(sparql) -> tuple[str, str]:
-    """``(text, source name)`` of a query given as text or as a path to a ``.rq`` file."""
-    if isinstance(sparql, Path):
-        try:
-            return sparql.read_text(encoding="utf-8"), str(sparql)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QueryError(f"{sparql}: cannot read the query ({exc})") from None
-    return str(sparql), "query"
 
 
 def run(sparql, engine: Engine, *, max_rows: int | None = None, max_chars: int | None = DEFAULT_MAX_QUERY_CHARS,
@@ -168,61 +157,3 @@ def query(sparql, graph=None, store: str = "memory", endpoint: str | None = None
     engine = open_engine(graph=graph, store=store, endpoint=endpoint, build_dir=build_dir)
     result = run(sparql, engine, max_rows=max_rows)
     return to_frame(result, engine.labels(iris_of(result)) if labels else None)
-
-
-def query_library(folder: str | Path = "queries") -> list[dict]:
-    """The queries of a folder of ``.rq`` files, with the question each states in its header.
-
-    A file starts with comment lines ``# en: question``, ``# zh: 问题`` and
-    optional notes (``# …``). Returns ``[{"name", "en", "zh", "note", "text"}]``
-    sorted by file name.
-    """
-    out = []
-    for path in sorted(Path(folder).glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        entry = {"name": path.name, "en": "", "zh": "", "note": "", "text": text}
-        notes = []
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                if line.strip():
-                    break
-                continue
-            body = line[1:].strip()
-            key, sep, value = body.partition(":")
-            if sep and key.strip() in ("en", "zh") and not entry[key.strip()]:
-                entry[key.strip()] = value.strip()
-            elif body:
-                notes.append(body)
-        entry["note"] = " ".join(notes)
-        out.append(entry)
-    return out
-
-
-def prefixed(iri: str) -> str:
-    """The shortest prefixed name of *iri* with our prefixes, or the IRI itself.
-
-    >>> prefixed("https://w3id.org/cppcc-kg/id/org/inner-mongolia-cppcc")
-    'kgorg:inner-mongolia-cppcc'
-    """
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            local = iri[len(ns):]
-            if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
-
-
-
-class _CallableModule(types.ModuleType):
-    """``cppcc_kg.sparql.query`` is both this module and, called, :func:`query`.
-
-    Importing the submodule makes it the package attribute ``query``; calling it
-    runs :func:`query`, so ``cppcc_kg.query("SELECT …")`` works either way.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return query(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

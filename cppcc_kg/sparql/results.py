@@ -1,30 +1,38 @@
 """Query results in one shape for every store, and their standard serializations.
 
 :class:`QueryResult` holds what a query returned, as rdflib terms, whichever
-store ran it (rdflib, Oxigraph or a remote endpoint). The serializers write the
-W3C formats: SPARQL 1.1 Query Results JSON, XML, CSV and TSV for ``SELECT`` and
-``ASK``; Turtle, N-Triples and JSON-LD for ``CONSTRUCT`` and ``DESCRIBE``. They
-are our own, so the two stores give byte-identical answers for the same rows.
+store ran it (rdflib, Oxigraph or a remote endpoint), so that both stores give
+byte-identical answers for the same rows. The libraries write the formats:
+Oxigraph the SPARQL 1.1 Query Results JSON, XML, CSV and TSV of ``SELECT`` and
+``ASK`` and the N-Triples of ``CONSTRUCT`` and ``DESCRIBE`` (lines sorted); rdflib
+their Turtle and JSON-LD, with our prefixes.
+
+The one piece written here hands the rows to Oxigraph: pyoxigraph builds its
+``QuerySolutions`` only from a store's query or from a serialization
+(``parse_query_results``), not from Python rows. So :func:`solutions` writes the
+rows as SPARQL TSV, each term in N-Triples syntax as pyoxigraph writes it
+(``str(term)``), and pyoxigraph parses that back. Measured on the built graph
+(9,112 rows of 3 IRIs and literals, best of 5): JSON 60 ms (the hand-written
+writer it replaces: 149 ms), XML 61 ms (52), CSV 45 ms (44), TSV 43 ms (17).
+rdflib's own result writers are not used: they give other bytes with and without
+orjson installed, and write no TSV.
 
 >>> from rdflib import URIRef, Literal
 >>> r = QueryResult("SELECT", ["s", "n"], [(URIRef("https://w3id.org/cppcc-kg/id/org/a"), Literal(3))])
 >>> serialize(r, "csv").decode().splitlines()
 ['s,n', 'https://w3id.org/cppcc-kg/id/org/a,3']
->>> negotiate("application/sparql-results+xml;q=0.5, text/csv", "SELECT")
-'csv'
+>>> serialize(QueryResult("ASK", boolean=True), "json")
+b'{"head":{},"boolean":true}'
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 
-#: xsd:string, the datatype of simple literals
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+from cppcc_kg.rdf.namespaces import bind_prefixes
+from cppcc_kg.rdf.store import TermCache, to_ox
 
 #: format name -> media type of the response
 MEDIA_TYPES: dict[str, str] = {
@@ -36,16 +44,6 @@ MEDIA_TYPES: dict[str, str] = {
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
 }
-#: media types accepted in Accept headers, per format (first is canonical)
-ACCEPTED: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/json"),
-    "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "turtle": ("text/turtle", "application/x-turtle"),
-    "nt": ("application/n-triples", "text/plain"),
-    "jsonld": ("application/ld+json",),
-}
 #: formats offered per query form, the default first
 OFFERED: dict[str, tuple[str, ...]] = {
     "SELECT": ("json", "xml", "csv", "tsv"),
@@ -53,6 +51,9 @@ OFFERED: dict[str, tuple[str, ...]] = {
     "CONSTRUCT": ("turtle", "nt", "jsonld"),
     "DESCRIBE": ("turtle", "nt", "jsonld"),
 }
+#: Oxigraph's writers of the SPARQL 1.1 Query Results formats
+RESULTS_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 
 class NotAcceptable(Exception):
@@ -75,179 +76,31 @@ class QueryResult:
         return len(self.triples) if self.form in ("CONSTRUCT", "DESCRIBE") else len(self.rows)
 
 
-# ---------------------------------------------------------------- content negotiation
+def solutions(r: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
+    """The rows (or the boolean) of a ``SELECT`` or ``ASK`` result as pyoxigraph results.
 
-
-def _parse_accept(header: str) -> list[tuple[str, float, int]]:
-    out = []
-    for i, part in enumerate(header.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        if not bits[0]:
-            continue
-        q = 1.0
-        for b in bits[1:]:
-            if b.lower().startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        out.append((bits[0].lower(), q, i))
-    return out
-
-
-def negotiate(accept: str | None, form: str) -> str:
-    """The result format for an ``Accept`` header and a query form; raise :class:`NotAcceptable`.
-
-    >>> negotiate(None, "CONSTRUCT")
-    'turtle'
-    >>> negotiate("text/html,*/*;q=0.8", "ASK")
-    'json'
+    >>> from rdflib import Literal
+    >>> list(solutions(QueryResult("SELECT", ["x", "y"], [(Literal("赤峰", lang="zh"), None)])))
+    [<QuerySolution x=<Literal value=赤峰 language=zh>>]
     """
-    offered = OFFERED[form]
-    if not accept or not accept.strip():
-        return offered[0]
-    best: tuple[float, int, int] | None = None
-    choice = None
-    for media, q, order in _parse_accept(accept):
-        if q <= 0:
-            continue
-        for rank, fmt in enumerate(offered):
-            types = ACCEPTED[fmt]
-            major = types[0].split("/")[0]
-            if media in types or media == "*/*" or media == f"{major}/*":
-                specific = 0 if "*" in media else 1
-                key = (q, specific, -rank)
-                if best is None or key > best:
-                    best, choice = key, fmt
-    if choice is None:
-        wanted = ", ".join(ACCEPTED[f][0] for f in offered)
-        raise NotAcceptable(f"none of the media types in Accept ({accept}) can carry the result of a {form} query; use one of: {wanted}")
-    return choice
-
-
-# ---------------------------------------------------------------- terms
-
-
-def _is_plain_string(lit: Literal) -> bool:
-    return lit.language is None and (lit.datatype is None or lit.datatype == XSD_STRING)
-
-
-def turtle_term(term) -> str:
-    """A term in Turtle / N-Triples syntax (IRIs in full).
-
-    >>> turtle_term(Literal("a\\tb", lang="zh"))
-    '"a\\\\tb"@zh'
-    """
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        s = str(term)
-        s = (s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-             .replace("\r", "\\r").replace("\t", "\\t"))
-        if term.language:
-            return f'"{s}"@{term.language}'
-        if term.datatype is None or term.datatype == XSD_STRING:
-            return f'"{s}"'
-        return f'"{s}"^^<{term.datatype}>'
-    return str(term)
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD_STRING:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def term_from_json(d: dict):
-    """The rdflib term of a SPARQL JSON results binding."""
-    kind = d.get("type")
-    if kind == "uri":
-        return URIRef(d["value"])
-    if kind == "bnode":
-        return BNode(d["value"])
-    lang = d.get("xml:lang")
-    dt = d.get("datatype")
-    return Literal(d["value"], lang=lang, datatype=URIRef(dt) if dt and not lang else None)
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
-    if term.datatype is not None and term.datatype != XSD_STRING:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
-
-
-# ---------------------------------------------------------------- serializers
-
-
-def _results_json(r: QueryResult) -> bytes:
     if r.form == "ASK":
-        doc = {"head": {}, "boolean": bool(r.boolean)}
-    else:
-        bindings = []
-        for row in r.rows:
-            bindings.append({v: _json_term(t) for v, t in zip(r.variables, row) if t is not None})
-        doc = {"head": {"vars": list(r.variables)}, "results": {"bindings": bindings}}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def _results_xml(r: QueryResult) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    if r.form == "ASK":
-        out += ["</head>", f"<boolean>{'true' if r.boolean else 'false'}</boolean>"]
-    else:
-        out += [f"<variable name={quoteattr(v)}/>" for v in r.variables]
-        out += ["</head>", "<results>"]
-        for row in r.rows:
-            out.append("<result>")
-            for v, t in zip(r.variables, row):
-                if t is not None:
-                    out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return ("\n".join(out) + "\n").encode("utf-8")
-
-
-def _results_csv(r: QueryResult) -> bytes:
-    if r.form == "ASK":
-        raise NotAcceptable("CSV cannot carry the result of an ASK query: use JSON or XML")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(r.variables)
-    for row in r.rows:
-        w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
-    return buf.getvalue().encode("utf-8")
-
-
-def _results_tsv(r: QueryResult) -> bytes:
-    if r.form == "ASK":
-        raise NotAcceptable("TSV cannot carry the result of an ASK query: use JSON or XML")
+        return ox.parse_query_results('{"boolean":%s}' % ("true" if r.boolean else "false"),
+                                      format=ox.QueryResultsFormat.JSON)
     lines = ["\t".join(f"?{v}" for v in r.variables)]
-    for row in r.rows:
-        lines.append("\t".join("" if t is None else turtle_term(t) for t in row))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    lines += ["\t".join("" if t is None else str(to_ox(t)) for t in row) for row in r.rows]
+    return ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+
+
+def ntriples(triples) -> bytes:
+    """Triples (rdflib terms) as N-Triples written by Oxigraph, one line each, sorted, without duplicates."""
+    data = ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
+                        format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted(set(data.decode("utf-8").splitlines()))
+    return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
 
 
 def result_graph(r: QueryResult) -> Graph:
     """The triples of a CONSTRUCT or DESCRIBE result as an rdflib graph with our prefixes."""
-    from cppcc_kg.rdf.namespaces import bind_prefixes
-
     g = Graph()
     bind_prefixes(g)
     for t in r.triples:
@@ -255,15 +108,10 @@ def result_graph(r: QueryResult) -> Graph:
     return g
 
 
-def _ntriples(triples) -> bytes:
-    lines = sorted({f"{turtle_term(s)} {turtle_term(p)} {turtle_term(o)} ." for s, p, o in triples})
-    return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
-
-
 def graph_bytes(graph: Graph, fmt: str) -> bytes:
     """An rdflib graph as Turtle, N-Triples (sorted) or JSON-LD."""
     if fmt == "nt":
-        return _ntriples(graph)
+        return ntriples(graph)
     if fmt == "turtle":
         return graph.serialize(format="turtle").encode("utf-8")
     if fmt == "jsonld":
@@ -273,26 +121,21 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
 
 def serialize(r: QueryResult, fmt: str) -> bytes:
     """*r* in format *fmt* (a key of :data:`MEDIA_TYPES`); raise :class:`NotAcceptable` if it does not fit."""
+    if fmt not in OFFERED[r.form]:
+        raise NotAcceptable(f"{fmt} cannot carry the result of a {r.form} query: use one of {', '.join(OFFERED[r.form])}")
     if r.form in ("SELECT", "ASK"):
-        writers = {"json": _results_json, "xml": _results_xml, "csv": _results_csv, "tsv": _results_tsv}
-        if fmt not in writers:
-            raise NotAcceptable(f"{fmt} cannot carry the result of a {r.form} query: use one of {', '.join(OFFERED[r.form])}")
-        return writers[fmt](r)
+        return solutions(r).serialize(format=RESULTS_FORMATS[fmt])
     if fmt == "nt":
-        return _ntriples(r.triples)
-    if fmt in ("turtle", "jsonld"):
-        return graph_bytes(result_graph(r), fmt)
-    raise NotAcceptable(f"{fmt} cannot carry the result of a {r.form} query: use one of {', '.join(OFFERED[r.form])}")
+        return ntriples(r.triples)
+    return graph_bytes(result_graph(r), fmt)
 
 
 def parse_results_json(data: bytes | str, form: str = "SELECT") -> QueryResult:
-    """A :class:`QueryResult` from SPARQL 1.1 Query Results JSON."""
-    doc = json.loads(data)
-    if "boolean" in doc:
-        return QueryResult("ASK", boolean=bool(doc["boolean"]))
-    variables = list(doc.get("head", {}).get("vars", []))
-    rows = []
-    for b in doc.get("results", {}).get("bindings", []):
-        rows.append(tuple(term_from_json(b[v]) if v in b else None for v in variables))
+    """A :class:`QueryResult` from SPARQL 1.1 Query Results JSON (parsed by Oxigraph)."""
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(parsed))
+    variables = [v.value for v in parsed.variables]
+    cache = TermCache()
+    rows = [tuple(None if t is None else cache[t] for t in s) for s in parsed]
     return QueryResult(form, variables, rows)
-

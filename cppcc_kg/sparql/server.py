@@ -26,9 +26,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cppcc_kg.rdf.namespaces import PREFIXES
+from cppcc_kg.sparql.dataset import built_files
+from cppcc_kg.sparql.description import service_description
 from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryError, check_query
+from cppcc_kg.sparql.library import query_library
+from cppcc_kg.sparql.negotiation import negotiate
 from cppcc_kg.sparql.pool import PoolError, QueryTimeout, StoreSpec, WorkerPool
-from cppcc_kg.sparql.results import MEDIA_TYPES, NotAcceptable, negotiate
+from cppcc_kg.sparql.results import MEDIA_TYPES, NotAcceptable, graph_bytes
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 #: files of the query page, served from the package folder
@@ -37,10 +42,16 @@ ASSETS = {"/": ("page.html", "text/html; charset=utf-8"),
           "/sparql_page.css": ("page.css", "text/css; charset=utf-8")}
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-              "Turtle", "N-Triples", "JSON-LD")
+
+
+def response_type(fmt: str) -> str:
+    """The Content-Type of an answer in *fmt*: the media type, with the charset for text types.
+
+    >>> response_type("csv"), response_type("json")
+    ('text/csv; charset=utf-8', 'application/sparql-results+json')
+    """
+    media = MEDIA_TYPES[fmt]
+    return media if media.endswith("json") else media + "; charset=utf-8"
 
 
 class HttpError(Exception):
@@ -95,58 +106,21 @@ class SparqlService:
             raise HttpError(exc.status, str(exc), {"Retry-After": "5"} if exc.status == 503 else None) from None
         if reply[0] != "ok":
             raise HttpError(reply[1], reply[2])
-        media = MEDIA_TYPES[fmt]
-        return (media if media.endswith("json") else media + "; charset=utf-8"), reply[1]
+        return response_type(fmt), reply[1]
 
     # ------------------------------------------------------------ service description
 
     def description(self, endpoint: str, accept: str | None) -> tuple[str, bytes]:
-        from rdflib import Graph, Literal, Namespace, URIRef
-        from rdflib.namespace import RDF, RDFS
-
-        from cppcc_kg.rdf.namespaces import bind_prefixes
-
-        sd, fm = Namespace(SD), Namespace(FORMATS)
-        void = Namespace("http://rdfs.org/ns/void#")
-        g = Graph()
-        bind_prefixes(g)
-        g.bind("sd", sd)
-        g.bind("void", void)
-        me = URIRef(endpoint)
-        ds, dg = URIRef(endpoint + "#dataset"), URIRef(endpoint + "#default-graph")
-        g.add((me, RDF.type, sd.Service))
-        g.add((me, sd.endpoint, me))
-        g.add((me, sd.supportedLanguage, sd.SPARQL11Query))
-        for f in SD_FORMATS:
-            g.add((me, sd.resultFormat, fm[f]))
-        g.add((me, sd.defaultDataset, ds))
-        g.add((me, RDFS.comment, Literal(
-            f"Read-only: SPARQL 1.1 queries only; no SERVICE; FROM, FROM NAMED and protocol graphs only of this "
-            f"service's graphs. Time limit {self.timeout:g} s, at most {self.max_rows} result rows, "
-            f"queries of at most {self.max_query_chars} characters.", lang="en")))
-        g.add((ds, RDF.type, sd.Dataset))
-        g.add((ds, sd.defaultGraph, dg))
-        g.add((dg, RDF.type, sd.Graph))
-        if "triples" in self.pool.info:
-            g.add((dg, void.triples, Literal(int(self.pool.info["triples"]))))
-        for i, name in enumerate(sorted(self.allowed_graphs)):
-            ng = URIRef(f"{endpoint}#named-graph-{i + 1}")
-            g.add((ds, sd.namedGraph, ng))
-            g.add((ng, RDF.type, sd.NamedGraph))
-            g.add((ng, sd.name, URIRef(name)))
+        """(content type, body) of the service description, in the format *accept* asks for."""
+        g = service_description(endpoint, graphs=self.allowed_graphs, triples=self.pool.info.get("triples"),
+                                timeout=self.timeout, max_rows=self.max_rows, max_query_chars=self.max_query_chars)
         try:
             fmt = negotiate(accept, "CONSTRUCT")
         except NotAcceptable as exc:
             raise HttpError(406, str(exc)) from None
-        from cppcc_kg.sparql.results import graph_bytes
-
-        body = graph_bytes(g, fmt)
-        media = MEDIA_TYPES[fmt]
-        return (media if media.endswith("json") else media + "; charset=utf-8"), body
+        return response_type(fmt), graph_bytes(g, fmt)
 
     def library_json(self) -> bytes:
-        from cppcc_kg.rdf.namespaces import PREFIXES
-
         doc = {"queries": [{k: e[k] for k in ("name", "en", "zh", "note", "text")} for e in self.library],
                "prefixes": PREFIXES}
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
@@ -368,9 +342,6 @@ def make_server(build_dir: str | Path = "build", *, host: str = "127.0.0.1", por
     ``port=0`` picks a free port (see ``server.server_address``). Close with
     :func:`shutdown`.
     """
-    from cppcc_kg.sparql.engines import built_files
-    from cppcc_kg.sparql.query import query_library
-
     if store not in ("memory", "oxigraph"):
         raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
     files = [(str(p), fmt, g) for p, fmt, g in built_files(build_dir)]

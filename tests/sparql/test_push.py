@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cppcc_kg.sparql.push import PushError, dataset_lines, plan_batches, push
 from cppcc_kg.cli.push import command as push_command
-from cppcc_kg.sparql.query import METRICS_GRAPH, query
 from cppcc_kg.cli.query import command as query_command
+from cppcc_kg.sparql.push import PushError, dataset_lines, plan_batches, push
+from cppcc_kg.sparql.query import METRICS_GRAPH, query
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def oxigraph_binary() -> str:

@@ -20,7 +20,7 @@ from cppcc_kg.sparql.query import METRICS_GRAPH, open_engine, python_value, run,
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "queries"
 CPPCC = rdflib.Namespace("https://w3id.org/cppcc-kg/ontology#")
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")

@@ -9,10 +9,10 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from cppcc_kg.sparql.guard import (QueryRefused, QueryTooLarge, SparqlSyntaxError, check_query, check_syntax,
-                                   expand_unicode_escapes, query_form, tokenize)
+from cppcc_kg.sparql.guard import QueryRefused, QueryTooLarge, SparqlSyntaxError, check_query, check_syntax
+from cppcc_kg.sparql.text import expand_unicode_escapes, query_form, tokenize
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 W3C_SPARQL = SHARED / "w3c-tests" / "sparql"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 OURS = frozenset({"https://w3id.org/cppcc-kg/graph/metrics"})

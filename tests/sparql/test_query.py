@@ -13,15 +13,17 @@ import rdflib
 from click.testing import CliRunner
 
 import cppcc_kg
-from cppcc_kg.sparql.query import (METRICS_GRAPH, BuildMissing, ResultTooLarge, built_files, load_built, open_engine,
-                            query, query_library, run, to_frame)
-from cppcc_kg.cli.query import command as query_command, format_table
+from cppcc_kg.cli.query import command as query_command
+from cppcc_kg.sparql.formats import format_table
 from cppcc_kg.sparql.guard import QueryRefused, SparqlSyntaxError
+from cppcc_kg.sparql.library import query_library
+from cppcc_kg.sparql.query import (METRICS_GRAPH, BuildMissing, ResultTooLarge, built_files, load_built, open_engine,
+                                   query, run, to_frame)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 
-FIXTURE = Path(__file__).parent / "fixtures" / "sparql" / "build"
-ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sparql" / "build"
+ROOT = Path(__file__).resolve().parents[2]
 W3C_SPARQL = ROOT.parent / "shared" / "w3c-tests" / "sparql"
 P = ("PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#>\n"
      "PREFIX kgorg: <https://w3id.org/cppcc-kg/id/org/>\n"

@@ -24,13 +24,14 @@ import rdflib.collection
 import rdflib.compare
 from rdflib.namespace import RDF
 
-from cppcc_kg.sparql.query import METRICS_GRAPH, query, query_library
+from cppcc_kg.sparql.library import query_library
+from cppcc_kg.sparql.query import METRICS_GRAPH, query
 from cppcc_kg.sparql.server import SparqlServer, SparqlService, make_server, serve_in_thread, shutdown
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning"),
               pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 W3C = ROOT.parent / "shared" / "w3c-tests" / "sparql"
 P = "PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 TIMEOUT = 3.0
