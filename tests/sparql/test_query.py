@@ -113,7 +113,7 @@ def test_both_stores_agree_on_fixture():
 @pytest.mark.parametrize("store", STORES)
 def test_from_our_graph_and_protocol_dataset(store):
     engine = open_engine(store=store, build_dir=FIXTURE)
-    r = run(P + f"SELECT ?e WHERE {{ ?e cppcc:pagerank ?p }} ORDER BY ?e", engine,
+    r = run(P + "SELECT ?e WHERE { ?e cppcc:pagerank ?p } ORDER BY ?e", engine,
             default_graphs=[METRICS_GRAPH])
     assert len(r.rows) == 3
     r = run(P + f"SELECT ?e FROM <{METRICS_GRAPH}> WHERE {{ ?e cppcc:degree 1 }} ORDER BY ?e", engine)
