@@ -19,7 +19,7 @@ from cppcc_kg.viz import page as viz
 from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.rdf.namespaces import CPPCC
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
 XSS = ['<img src=x onerror="window.__xss=1;alert(1)">', "</script><script>window.__xss=2;alert(2)</script>",
        "\"'><svg onload=\"window.__xss=3\">", '<iframe src="javascript:window.__xss=4"></iframe>',

@@ -34,7 +34,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from cppcc_kg.viz import page as viz  # noqa: E402
 from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
 SHOTS = ROOT / ".cache" / "screenshots"  # not build/: the build replaces only a folder that is a build
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
