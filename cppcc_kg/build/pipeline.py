@@ -64,7 +64,7 @@ class Stage:
 STAGES: list[Stage] = [
     Stage("entities", "cppcc_kg.build.exports:write_entity_files"),
     Stage("metrics", "cppcc_kg.network.metrics:write_metrics", optional=True),
-    Stage("html", "cppcc_kg.viz.page:write_project_page", optional=True),
+    Stage("html", "cppcc_kg.viz.render:write_project_page", optional=True),
     Stage("graph", "cppcc_kg.build.exports:write_graph_files"),
 ]
 

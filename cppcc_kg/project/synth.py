@@ -18,6 +18,10 @@ shared between sources and become the hubs that link them; the other targets
 are chosen by preferential attachment, giving the heavy-tailed degree
 distribution of the real graph. Everything is deterministic for a seed.
 
+The facts and the text of each source come from :mod:`cppcc_kg.project.synth_facts`, its words
+(classes, relations, Chinese sentence patterns, names) from ``synth_vocabulary.json``; this
+module writes them as Turtle.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> stats = write_corpus(d, scale=1, seed=1)
