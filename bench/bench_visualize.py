@@ -35,8 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.viz import page as viz  # noqa: E402
+from cppcc_kg import viz  # noqa: E402
 from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.schema import Schema  # noqa: E402
+from cppcc_kg.viz import payload, render  # noqa: E402
 
 #: entities per synthetic source of cppcc_kg.project.synth (measured: scale 10 gives 844)
 ENTITIES_PER_SOURCE = 84.4
@@ -48,7 +50,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def real_graph():
     from cppcc_kg.project.load import load
     p = load(ROOT)
-    return build_entity_graph(p.graph), {str(k): s.text for k, s in p.sources.items()}, viz.display_orders(p.graph)
+    return build_entity_graph(p.graph), {str(k): s.text for k, s in p.sources.items()}, Schema.from_graph(p.graph).display_orders()
 
 
 def synthetic_graph(n: int, cache: Path, seed: int = 0):
@@ -65,7 +67,7 @@ def synthetic_graph(n: int, cache: Path, seed: int = 0):
     write_corpus(root, scale=scale, seed=seed)
     p = load(root)
     G = build_entity_graph(p.graph)
-    out = (G, {str(k): s.text for k, s in p.sources.items()}, viz.display_orders(p.graph))
+    out = (G, {str(k): s.text for k, s in p.sources.items()}, Schema.from_graph(p.graph).display_orders())
     print(f"  (synthetic corpus of scale {scale}: {G.number_of_nodes()} entities, {G.number_of_edges()} relations, "
           f"made and loaded in {time.perf_counter() - t:.0f} s)", flush=True)
     pick.write_bytes(pickle.dumps(out))
@@ -80,7 +82,7 @@ def cheap_metrics(G):
 
 def time_write(G, texts, orders, metrics, out: Path, runs: int, max_nodes: int) -> dict:
     totals, layouts, datas = [], [], []
-    real_layout, real_page_data = viz.layout_positions, viz.page_data
+    real_layout, real_page_data = payload.layout_positions, render.page_data
     spent = {}
 
     def timed_layout(*a, **k):
@@ -97,7 +99,7 @@ def time_write(G, texts, orders, metrics, out: Path, runs: int, max_nodes: int) 
         finally:
             spent["data"] = time.perf_counter() - t
 
-    viz.layout_positions, viz.page_data = timed_layout, timed_data
+    payload.layout_positions, render.page_data = timed_layout, timed_data
     try:
         viz.write_html(G, out, metrics, sources=texts, orders=orders, max_nodes=max_nodes)  # warm-up: imports
         for _ in range(runs):
@@ -107,7 +109,7 @@ def time_write(G, texts, orders, metrics, out: Path, runs: int, max_nodes: int) 
             layouts.append(spent["layout"])
             datas.append(spent["data"] - spent["layout"])
     finally:
-        viz.layout_positions, viz.page_data = real_layout, real_page_data
+        payload.layout_positions, render.page_data = real_layout, real_page_data
     return {"write": statistics.median(totals), "layout": statistics.median(layouts),
             "data": statistics.median(datas), "bytes": out.stat().st_size}
 

@@ -11,13 +11,13 @@ from cppcc_kg.cli.common import exit_on_error, fail
 from cppcc_kg.errors import InputError
 from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.rdf.namespaces import CPPCC
-from cppcc_kg.viz.page import (
+from cppcc_kg.schema import Schema
+from cppcc_kg.viz import (
     MAX_NODES,
     PHYSICS_MAX_NODES,
-    _parse_file,
-    display_orders,
     load_input,
     metrics_from_graph,
+    parse_rdf_file,
     write_html,
 )
 
@@ -82,7 +82,7 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
                     raise InputError(f"{metrics_path}: no 'iri' column", "pass the metrics.csv of the build.")
             else:
                 mg = Graph()
-                _parse_file(metrics_path, mg)
+                parse_rdf_file(metrics_path, mg)
                 metrics = metrics_from_graph(mg)
         else:
             metrics = metrics_from_graph(graph)
@@ -90,7 +90,7 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         if G.number_of_nodes() == 0:
             click.echo(f"warning: {input_path} has no entity of a class with cppcc:displayAsNode true; "
                        "the page is empty", err=True)
-        write_html(G, out_path, metrics, sources=texts, orders=display_orders(graph),
+        write_html(G, out_path, metrics, sources=texts, orders=Schema.from_graph(graph).display_orders(),
                    title=title, max_nodes=max_nodes, view_measure=view_measure,
                    seed=seed, physics=physics, community=community, around=around, hops=hops)
     click.echo(f"wrote {out_path} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")

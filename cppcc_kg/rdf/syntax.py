@@ -159,7 +159,7 @@ def _hint(detail: str) -> str | None:
     return None
 
 
-def _to_rdflib(term, bnodes: dict, bnode_prefix: str):
+def to_rdflib(term, bnodes: dict, bnode_prefix: str):
     """:func:`cppcc_kg.rdf.store.from_ox`, with blank nodes named in order of appearance."""
     if isinstance(term, ox.BlankNode):
         label = bnodes.get(term.value)
@@ -225,7 +225,7 @@ def parse_turtle(data: bytes | str, path: str = "<string>", *, base_iri: str | N
         for term in (q.subject, q.object):
             if isinstance(term, ox.Triple) or (isinstance(term, ox.Literal) and term.direction is not None):
                 raise TurtleSyntaxError(path, 1, 1, "RDF 1.2 syntax is not Turtle 1.1")
-        triples.append(tuple(_to_rdflib(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
+        triples.append(tuple(to_rdflib(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
     return triples
 
 

@@ -5,13 +5,17 @@ import statistics
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO_ROOT
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
 from cppcc_kg.network.fastgraph import entity_graph
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.project.synth_facts import vocabulary
+from cppcc_kg.schema import Schema
 
 
 def tree(folder) -> dict:
@@ -91,3 +95,62 @@ def test_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert "sources: 1" in result.output
     assert (tmp_path / "s" / "graph" / "synth-0001" / "evidence.ttl").is_file()
+
+
+def _vocabulary_entities(v: dict) -> list[tuple[str, str]]:
+    """(class, pool) of every entity the vocabulary describes."""
+    specs = [v["provinces"], v["city"], v["committee"], v["units"], v["organs"], v["banners"], *v["things"]]
+    out = [(e["class"], e["pool"]) for e in v["shared"]]
+    for spec in specs:
+        out += [(kind.get("class", spec.get("class")), spec["pool"]) for kind in spec.get("kinds", [{}])]
+    return out
+
+
+def test_the_vocabulary_names_only_classes_and_properties_of_the_ontology():
+    """Every class of synth_vocabulary.json is a node class whose IRI kind is its pool; every
+    relation is an edge property whose domain and range admit the classes of its pools."""
+    schema, v = Schema.default(), vocabulary()
+    entities = _vocabulary_entities(v)
+    assert len(entities) > 40
+    pools: dict[str, set[str]] = {}
+    for cls, pool in entities:
+        iri = schema.iri(cls)
+        assert iri in schema.classes, f"{cls}: not a class of the ontology"
+        assert iri in schema.node_classes, f"{cls}: not drawn as a node"
+        assert schema.kind(iri) == pool, f"{cls}: IRI kind {schema.kind(iri)}, pool {pool}"
+        pools.setdefault(pool, set()).add(iri)
+    relations = [(link["property"], None, None) for link in v["links"].values()]
+    relations += [(r["property"], r["subject"], r["object"]) for r in v["random_relations"]]
+    relations += [(r["property"], r.get("subject", spec["pool"]), r.get("object", spec["pool"]))
+                  for spec in v["per_entity"] for r in spec["links"]]
+    relations += [(p, None, None) for p in v["patterns"]]
+    for prop, subject, obj in relations:
+        assert schema.iri(prop) in schema.properties, f"{prop}: not an edge property of the ontology"
+        for s in pools.get(subject, ()):
+            for o in pools.get(obj, ()):
+                assert schema.allowed(prop, s, o), (prop, s, o)
+    for pool in [*v["observations"]["pools"], v["firsts"]["pool"]]:
+        assert pool in pools
+
+
+def test_a_renamed_class_is_found():
+    v = vocabulary()
+    renamed = dict(v, units=dict(v["units"], kinds=[dict(v["units"]["kinds"][0], **{"class": "PartyGroupX"})]))
+    schema = Schema.default()
+    missing = [c for c, _ in _vocabulary_entities(renamed) if schema.iri(c) not in schema.classes]
+    assert missing == ["PartyGroupX"]
+
+
+def test_every_cppcc_term_of_the_corpus_is_declared_by_the_ontology(corpora):
+    """The classes and properties the Turtle of the corpus uses (also those typed in its templates)."""
+    onto = Graph().parse(REPO_ROOT / "ontology.ttl")
+    g = Graph()
+    for path in sorted((corpora["one"] / "graph").rglob("*.ttl")) + sorted((corpora["one"] / "sources").glob("*.ttl")):
+        g.parse(path)
+    ns = "https://w3id.org/cppcc-kg/ontology#"
+    terms = {str(o) for o in g.objects(None, RDF.type)} | {str(p) for p in g.predicates()} \
+        | {str(o) for o in g.objects() if str(o).startswith(ns)}
+    used = sorted(t for t in terms if t.startswith(ns))
+    assert len(used) > 50
+    undeclared = [t for t in used if (URIRef(t), None, None) not in onto]
+    assert not undeclared

@@ -31,10 +31,11 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-from cppcc_kg.viz import page as viz  # noqa: E402
+from cppcc_kg import viz  # noqa: E402
 from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.schema import Schema  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
 SHOTS = ROOT / ".cache" / "screenshots"  # not build/: the build replaces only a folder that is a build
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -277,7 +278,7 @@ def test_no_request_left_the_file_while_it_was_used(page):
 def test_date_filter(driver, tmp_path):
     graph, texts, _ = viz.load_input(FIX / "small.ttl", ontology=ROOT / "ontology.ttl")
     G = build_entity_graph(graph)
-    path = viz.write_html(G, tmp_path / "small.html", sources=texts, orders=viz.display_orders(graph))
+    path = viz.write_html(G, tmp_path / "small.html", sources=texts, orders=Schema.from_graph(graph).display_orders())
     p = Page(driver, path)
     everything = sorted(G.nodes)
     assert p.js("return cppccKg.visible()") == everything
@@ -294,7 +295,7 @@ def test_date_filter(driver, tmp_path):
 def test_xss_fixture_runs_no_script_and_shows_strings_literally(driver, tmp_path):
     graph, texts, _ = viz.load_input(FIX / "xss.ttl", ontology=ROOT / "ontology.ttl")
     G = build_entity_graph(graph)
-    path = viz.write_html(G, tmp_path / "xss.html", sources=texts, orders=viz.display_orders(graph), title=XSS[1])
+    path = viz.write_html(G, tmp_path / "xss.html", sources=texts, orders=Schema.from_graph(graph).display_orders(), title=XSS[1])
     p = Page(driver, path)
     assert p.js("return Array.isArray(window.__dialogs)"), "the dialog hook is installed"
     assert p.stats()["nodes"] == G.number_of_nodes()

@@ -1,4 +1,4 @@
-"""Tests of cppcc_kg.viz.page without a browser: the page's HTML, its embedded data, its safety.
+"""Tests of cppcc_kg.viz without a browser: the page's HTML, its embedded data, its safety.
 
 The browser tests (tests/test_browser.py) open the same pages in headless Chromium.
 """
@@ -13,13 +13,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from oracles.viz_display_orders import display_orders as oracle_display_orders
 from rdflib import Graph, Literal, URIRef
 
-from cppcc_kg.viz import page as viz
+from cppcc_kg import viz
 from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.rdf.namespaces import CPPCC
+from cppcc_kg.schema import Schema
+from cppcc_kg.viz import render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
 XSS = ['<img src=x onerror="window.__xss=1;alert(1)">', "</script><script>window.__xss=2;alert(2)</script>",
        "\"'><svg onload=\"window.__xss=3\">", '<iframe src="javascript:window.__xss=4"></iframe>',
@@ -43,7 +46,7 @@ def scripts(page: str) -> list[str]:
 def xss():
     graph, texts, _ = viz.load_input(FIX / "xss.ttl", ontology=ROOT / "ontology.ttl")
     G = build_entity_graph(graph)
-    return graph, texts, G, viz.render_html(G, sources=texts, orders=viz.display_orders(graph), title=XSS[0])
+    return graph, texts, G, viz.render_html(G, sources=texts, orders=Schema.from_graph(graph).display_orders(), title=XSS[0])
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +62,19 @@ def project():
     p = load(ROOT)
     G = build_entity_graph(p.graph)
     texts = {str(k): s.text for k, s in p.sources.items()}
-    page = viz.render_html(G, sources=texts, orders=viz.display_orders(p.graph))
+    page = viz.render_html(G, sources=texts, orders=Schema.from_graph(p.graph).display_orders())
     return p, G, texts, page
+
+
+# ---------------------------------------------------------------------------- the legend order
+
+def test_the_schema_gives_the_display_orders_the_page_read_itself(xss, small, project):
+    """``Schema.display_orders`` (the one reader of the ontology) gives what viz read itself before."""
+    odd = Graph().parse(data="<x:a> <https://w3id.org/cppcc-kg/ontology#displayOrder> 3, \"x\" . "
+                             "<x:b> <https://w3id.org/cppcc-kg/ontology#displayOrder> <x:c>, \"2.5\" .", format="turtle")
+    for graph in (xss[0], small[0], project[0].graph, odd):
+        assert Schema.from_graph(graph).display_orders() == oracle_display_orders(graph)
+    assert oracle_display_orders(project[0].graph)
 
 
 # ---------------------------------------------------------------------------- embedding and safety
@@ -102,7 +116,7 @@ def test_javascript_iris_are_data_not_links(xss):
 
 def test_page_uses_no_innerHTML_and_no_other_origin(xss):
     _, _, _, page = xss
-    js = viz._read_asset("cppcc_kg.viz", "assets", "page.js")
+    js = render._read_asset("cppcc_kg.viz", "assets", "page.js")
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
     assert "eval(" not in js and "new Function" not in js
     markup = DATA_RE.sub("", page)
@@ -119,7 +133,7 @@ def test_scripts_are_inlined_from_installed_packages_and_allowed_by_hash(xss):
     assert len(code) == 2
     from importlib import resources
     vis = resources.files("pyvis").joinpath(*viz.VIS_DIR, "vis-network.min.js").read_text(encoding="utf-8")
-    assert code[0] == viz._inline_script(vis)
+    assert code[0] == render._inline_script(vis)
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page).group(1)
     for c in code:
         digest = base64.b64encode(hashlib.sha256(c.encode("utf-8")).digest()).decode()
@@ -147,7 +161,7 @@ def test_pyvis_lists_are_filled_in_bulk(monkeypatch, small):
 
 def test_counts_classes_and_relations_match_the_entity_graph(small):
     graph, texts, G = small
-    data = viz.page_data(G, metrics=None, sources=texts, orders=viz.display_orders(graph))
+    data = viz.page_data(G, metrics=None, sources=texts, orders=Schema.from_graph(graph).display_orders())
     assert len(data["nodes"]) == G.number_of_nodes() == data["counts"]["nodes"]
     assert len(data["edges"]) == G.number_of_edges() == data["counts"]["edges"]
     # colours, shapes and legend order are the ontology's display hints
