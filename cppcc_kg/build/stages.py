@@ -20,7 +20,7 @@ from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.network.fastgraph import entity_graph
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.schema import Schema
-from cppcc_kg.viz.page import write_project_page
+from cppcc_kg.viz.render import write_project_page
 
 __all__ = ["Stage", "StageContext", "STAGES"]
 
