@@ -5,7 +5,7 @@
 1. load every file strictly and check the sources (:func:`cppcc_kg.project.load.load`);
    files that did not change since the last build are taken from the cache
    ``ROOT/.cache/cppcc-kg`` instead of being parsed and checked again;
-2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.checks.validate`),
+2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`),
    on the project's Oxigraph store;
 3. run the output stages of :data:`STAGES` into a temporary folder beside the
    output folder, then the summary;
@@ -200,7 +200,7 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     stages : list of Stage, optional
         The output stages (default :data:`STAGES`).
     shacl_engine : {'auto', 'fast', 'pyshacl'}
-        See :func:`cppcc_kg.validate.checks.validate`.
+        See :func:`cppcc_kg.validate.validate`.
     cache : bool
         Skip the files (and pinyin) already checked by an earlier build
         (``ROOT/.cache/cppcc-kg``); the outputs are the same either way.
@@ -261,7 +261,7 @@ def _build(root, out, say, stages, shacl_engine, cache, progress, started) -> di
 
 def _build_loaded(project, root: Path, out: Path, say, stages, shacl_engine: str) -> dict:
     from cppcc_kg.build.exports import write_summary
-    from cppcc_kg.validate.checks import (
+    from cppcc_kg.validate import (
         raise_for_problems,
         resolve_engine,
         validate,

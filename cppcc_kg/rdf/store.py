@@ -28,6 +28,8 @@ import pyoxigraph as ox
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.store import Store
 
+from cppcc_kg.rdf.namespaces import bind_prefixes
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -251,8 +253,6 @@ def graph_view(store: ox.Store) -> Graph:
     are answered by Oxigraph's indexes, so code written for rdflib runs on a graph of
     millions of triples without copying it; full scans work too, more slowly.
     """
-    from cppcc_kg.rdf.namespaces import bind_prefixes
-
     g = Graph(store=UnionStore(store))
     bind_prefixes(g)
     return g

@@ -159,8 +159,14 @@ def _hint(detail: str) -> str | None:
     return None
 
 
-def _to_rdflib(term, bnodes: dict, bnode_prefix: str):
-    """:func:`cppcc_kg.rdf.store.from_ox`, with blank nodes named in order of appearance."""
+def rdflib_term(term, bnodes: dict, bnode_prefix: str):
+    """:func:`cppcc_kg.rdf.store.from_ox`, with blank nodes named ``{bnode_prefix}{n}`` in order of
+    appearance (*bnodes* keeps the names given so far).
+
+    >>> names = {}
+    >>> rdflib_term(ox.BlankNode("x"), names, "b"), rdflib_term(ox.BlankNode("y"), names, "b")
+    (rdflib.term.BNode('b0'), rdflib.term.BNode('b1'))
+    """
     if isinstance(term, ox.BlankNode):
         label = bnodes.get(term.value)
         if label is None:
@@ -169,7 +175,19 @@ def _to_rdflib(term, bnodes: dict, bnode_prefix: str):
     return from_ox(term)
 
 
-def _decode(data: bytes | str, path: str) -> str:
+#: the name used before (cppcc_kg.viz.page)
+_to_rdflib = rdflib_term
+
+
+def decode_utf8(data: bytes | str, path: str) -> str:
+    """*data* as text; :class:`TurtleSyntaxError` at the first byte that is not UTF-8.
+
+    >>> decode_utf8(b"ab\\n\\xff", "x.ttl")
+    Traceback (most recent call last):
+    ...
+    cppcc_kg.errors.TurtleSyntaxError: x.ttl:2:1: invalid UTF-8 byte 0xff
+      -> save the file as UTF-8.
+    """
     if isinstance(data, str):
         return data
     try:
@@ -206,7 +224,7 @@ def parse_turtle(data: bytes | str, path: str = "<string>", *, base_iri: str | N
     >>> len(parse_turtle("<http://e.org/a> <http://e.org/b> (1 2) ."))
     5
     """
-    text = _decode(data, path)
+    text = decode_utf8(data, path)
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
     except SyntaxError as exc:
@@ -225,7 +243,7 @@ def parse_turtle(data: bytes | str, path: str = "<string>", *, base_iri: str | N
         for term in (q.subject, q.object):
             if isinstance(term, ox.Triple) or (isinstance(term, ox.Literal) and term.direction is not None):
                 raise TurtleSyntaxError(path, 1, 1, "RDF 1.2 syntax is not Turtle 1.1")
-        triples.append(tuple(_to_rdflib(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
+        triples.append(tuple(rdflib_term(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
     return triples
 
 
@@ -238,7 +256,7 @@ def check_no_blank_nodes(data: bytes | str, path: str = "<string>") -> None:
     cppcc_kg.errors.TurtleSyntaxError: g.ttl:1:35: blank node '_:' ...
       -> ...
     """
-    found = blank_nodes(_decode(data, path))
+    found = blank_nodes(decode_utf8(data, path))
     if found:
         line, col, token = found[0]
         raise TurtleSyntaxError(
