@@ -16,7 +16,7 @@ from conftest import copy_project
 from cppcc_kg.build.exports import (jsonld, ntriples, summarize, trig, write_atomic, write_entity_files,
                              write_graph_files, write_summary)
 from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
-from cppcc_kg.validate.checks import validate
+from cppcc_kg.validate import validate
 
 
 @pytest.fixture(scope="module")
