@@ -159,14 +159,8 @@ def _hint(detail: str) -> str | None:
     return None
 
 
-def rdflib_term(term, bnodes: dict, bnode_prefix: str):
-    """:func:`cppcc_kg.rdf.store.from_ox`, with blank nodes named ``{bnode_prefix}{n}`` in order of
-    appearance (*bnodes* keeps the names given so far).
-
-    >>> names = {}
-    >>> rdflib_term(ox.BlankNode("x"), names, "b"), rdflib_term(ox.BlankNode("y"), names, "b")
-    (rdflib.term.BNode('b0'), rdflib.term.BNode('b1'))
-    """
+def to_rdflib(term, bnodes: dict, bnode_prefix: str):
+    """:func:`cppcc_kg.rdf.store.from_ox`, with blank nodes named in order of appearance."""
     if isinstance(term, ox.BlankNode):
         label = bnodes.get(term.value)
         if label is None:
@@ -175,8 +169,7 @@ def rdflib_term(term, bnodes: dict, bnode_prefix: str):
     return from_ox(term)
 
 
-#: the name used before (cppcc_kg.viz.page)
-_to_rdflib = rdflib_term
+_to_rdflib = to_rdflib  # the name viz/page.py of this branch imports (main's viz uses to_rdflib: drop at merge)
 
 
 def decode_utf8(data: bytes | str, path: str) -> str:
@@ -243,7 +236,7 @@ def parse_turtle(data: bytes | str, path: str = "<string>", *, base_iri: str | N
         for term in (q.subject, q.object):
             if isinstance(term, ox.Triple) or (isinstance(term, ox.Literal) and term.direction is not None):
                 raise TurtleSyntaxError(path, 1, 1, "RDF 1.2 syntax is not Turtle 1.1")
-        triples.append(tuple(rdflib_term(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
+        triples.append(tuple(to_rdflib(t, bnodes, bnode_prefix) for t in (q.subject, q.predicate, q.object)))
     return triples
 
 
