@@ -88,7 +88,7 @@ class SourceChangedError(SourceError):
 class ValidationError(KGError):
     """The data parses but breaks the rules: SHACL shapes, evidence or data rules (exit code 1).
 
-    ``problems`` holds one plain dict per problem (see :mod:`cppcc_kg.validate.checks`).
+    ``problems`` holds one plain dict per problem (see :mod:`cppcc_kg.validate.report`).
     """
 
     exit_code = EXIT_VALIDATION

@@ -10,7 +10,6 @@ from cppcc_kg.network.fastgraph import write_graphml
 from cppcc_kg.rdf.files import write_atomic
 
 
-
 def _csv(df) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 

@@ -5,7 +5,7 @@
 1. load every file strictly and check the sources (:func:`cppcc_kg.project.load.load`);
    files that did not change since the last build are taken from the cache
    ``ROOT/.cache/cppcc-kg`` instead of being parsed and checked again;
-2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.checks.validate`),
+2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`),
    on the project's Oxigraph store, in a thread (:mod:`cppcc_kg.build.validation`) while
 3. the output stages of :data:`cppcc_kg.build.stages.STAGES` write into a temporary folder
    beside the output folder (:mod:`cppcc_kg.build.outdir`), then the summary
@@ -34,7 +34,7 @@ from cppcc_kg.build.summary import write_summary
 from cppcc_kg.build.validation import BackgroundValidation
 from cppcc_kg.errors import KGError, StageError
 from cppcc_kg.project.load import load
-from cppcc_kg.validate.checks import (
+from cppcc_kg.validate import (
     raise_for_problems,
     resolve_engine,
     validate_graph_rules,
@@ -62,7 +62,7 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     stages : list of Stage, optional
         The output stages (default :data:`cppcc_kg.build.stages.STAGES`).
     shacl_engine : {'auto', 'fast', 'pyshacl'}
-        See :func:`cppcc_kg.validate.checks.validate`.
+        See :func:`cppcc_kg.validate.validate`.
     cache : bool
         Skip the files (and pinyin) already checked by an earlier build
         (``ROOT/.cache/cppcc-kg``); the outputs are the same either way.

@@ -31,7 +31,7 @@ from cppcc_kg.rdf.serialize import (
     jsonld_body,
     merged_lines,
     misread_prefixes,
-    ntriples_of_graph,
+    ntriples_of,
     prefix_header,
     turtle_body,
 )
@@ -173,6 +173,6 @@ def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None) -> li
         def remember(n: int) -> None:
             project.triple_count = n
         return _write_graphs(out_dir, list(project.graphs().items()), bodies, bodies.misread, remember)
-    graphs = [(GRAPH_BASE + "all", ntriples_of_graph(graph))]
+    graphs = [(GRAPH_BASE + "all", ntriples_of(graph))]
     return _write_graphs(out_dir, graphs, lambda iri, nt, skip: (turtle_body(nt), jsonld_body(nt, skip)),
                          lambda iri, nt: misread_prefixes(nt))

@@ -6,13 +6,13 @@ import threading
 import time
 from typing import Callable
 
-from cppcc_kg.validate.checks import raise_for_problems, validate
+from cppcc_kg.validate import raise_for_problems, validate
 
 __all__ = ["BackgroundValidation"]
 
 
 class BackgroundValidation:
-    """:func:`cppcc_kg.validate.checks.validate` of *project* in a thread, started at once.
+    """:func:`cppcc_kg.validate.validate` of *project* in a thread, started at once.
 
     :meth:`report` waits for it, says its line once, and raises
     :class:`~cppcc_kg.errors.ValidationError` when the data breaks a rule.

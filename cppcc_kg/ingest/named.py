@@ -15,13 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cppcc_kg.ingest.text import is_cjk
 from cppcc_kg.ingest.forms import (
-    Candidate,
-    EVENT_VERBS,
-    PLACE_SUFFIXES,
-    SITE_SUFFIXES,
-    Tokens,
     _BARE_BODIES,
     _GENERIC_BODIES,
     _GENERIC_ORG_WORDS,
@@ -29,15 +23,20 @@ from cppcc_kg.ingest.forms import (
     _GENERIC_TWO,
     _N,
     _NAME_POS,
-    _ORG_WORDS,
     _ORG_PREFIX_MODE,
+    _ORG_WORDS,
     _PUNCT,
     _STOP_CHARS,
     _STOP_WORDS,
+    EVENT_VERBS,
+    PLACE_SUFFIXES,
+    SITE_SUFFIXES,
+    Candidate,
+    Tokens,
     _orgish_word,
     _placeish_word,
 )
-
+from cppcc_kg.ingest.text import is_cjk
 
 #: last words of the bodies of a government or party committee named with their level (市发展改革委)
 _LEVEL_BODY_WORDS = ("委", "局", "厅", "办", "办公室", "委员会", "中心")

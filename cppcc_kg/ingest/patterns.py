@@ -40,6 +40,9 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from cppcc_kg.ingest.forms import (
+    _EXTRA_ORG_WORDS,
+    _GENERIC_TWO,
+    _N,
     EVENT_SUFFIXES,
     ORG_SUFFIXES,
     PLACE_SUFFIXES,
@@ -48,9 +51,6 @@ from cppcc_kg.ingest.forms import (
     Candidate,
     Segmenter,
     Tokens,
-    _EXTRA_ORG_WORDS,
-    _GENERIC_TWO,
-    _N,
     _blocks,
     resolve,
     resolve_nested,
@@ -61,7 +61,6 @@ from cppcc_kg.ingest.phrases import PhraseRules
 from cppcc_kg.ingest.quoted import QuotedNames
 from cppcc_kg.ingest.schema import Schema
 from cppcc_kg.ingest.text import NormalizedText
-
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"

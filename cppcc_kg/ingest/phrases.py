@@ -16,25 +16,24 @@ from __future__ import annotations
 
 import re
 
-from cppcc_kg.ingest.text import is_cjk
 from cppcc_kg.ingest.forms import (
-    Candidate,
-    EVENT_SUFFIXES,
-    LIST_HEADS,
-    MECHANISM_SUFFIXES,
-    MECHANISM_VERBS,
-    PROGRAM_SUFFIXES,
-    SITE_SUFFIXES,
-    NUM,
-    Tokens,
-    _STOP_CHARS,
     _DOC_ONLY_VERBS,
     _DOC_SUFFIXES,
     _EVENT_ONLY_VERBS,
     _GENERIC_PLACE_WORDS,
     _N,
+    _STOP_CHARS,
+    EVENT_SUFFIXES,
+    LIST_HEADS,
+    MECHANISM_SUFFIXES,
+    MECHANISM_VERBS,
+    NUM,
+    PROGRAM_SUFFIXES,
+    SITE_SUFFIXES,
+    Candidate,
+    Tokens,
 )
-
+from cppcc_kg.ingest.text import is_cjk
 
 #: what is done where a place is visited: the list of places ends before it
 _VISIT_ACTS = r"(开展|进行|调研|考察|视察|观摩|参观|走访|督查|监督|宣讲|慰问|检查|学习|交流)"

@@ -15,19 +15,18 @@ from __future__ import annotations
 import re
 
 from cppcc_kg.ingest.forms import (
-    Candidate,
-    QUOTE_TRIGGERS,
-    Tokens,
     _N,
     _QUOTE_REJECT,
     _TAIL_STOP_CHARS,
     _TAIL_STOP_VERBS,
+    QUOTE_TRIGGERS,
+    Candidate,
+    Tokens,
     _inside_title,
     _orgish_word,
     _placeish_word,
     strip_name,
 )
-
 
 #: words after a quote that say it names a brand of work: “…”品牌, “…”履职品牌, “…”工作品牌
 _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")

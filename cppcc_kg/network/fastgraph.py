@@ -16,9 +16,9 @@ to the shapes), both builders take the smallest, compared as text.
 
 >>> from cppcc_kg.rdf.store import load_store
 >>> from cppcc_kg.network.entity_graph import EXAMPLE_TTL
->>> from cppcc_kg.rdf.serialize import ntriples_of_graph
+>>> from cppcc_kg.rdf.ntriples import ntriples_of
 >>> from rdflib import Graph
->>> store = load_store({"https://e.org/g": ntriples_of_graph(Graph().parse(data=EXAMPLE_TTL, format="turtle"))})
+>>> store = load_store({"https://e.org/g": ntriples_of(Graph().parse(data=EXAMPLE_TTL, format="turtle"))})
 >>> G = entity_graph(store)
 >>> sorted(G.nodes), [k for _, _, k in G.edges(keys=True)]
 (['https://w3id.org/cppcc-kg/id/org/a', 'https://w3id.org/cppcc-kg/id/program/p'], ['launched'])
@@ -160,7 +160,7 @@ def entity_graph(store: ox.Store, *, schema_graph=None) -> nx.MultiDiGraph:
     schema_graph : rdflib.Graph, optional
         Where to read the ontology from (default: a view of *store*).
     """
-    from cppcc_kg.network.entity_graph import _Schema, _first_literal, _lang_literal
+    from cppcc_kg.network.entity_graph import _first_literal, _lang_literal, _Schema
 
     view = schema_graph if schema_graph is not None else graph_view(store)
     schema = _Schema(view)
@@ -310,7 +310,12 @@ def graphml_bytes(G: nx.Graph) -> bytes | None:
     """
     from xml.etree.ElementTree import _escape_attrib, _escape_cdata
 
-    from cppcc_kg.network.entity_graph import NODE_COLUMNS, _edge_rows, _flat, _ordered_keys
+    from cppcc_kg.network.entity_graph import (
+        NODE_COLUMNS,
+        _edge_rows,
+        _flat,
+        _ordered_keys,
+    )
 
     keys: dict[tuple, str] = {}
     key_lines: list[str] = []
@@ -502,17 +507,17 @@ def entity_graph_of_query(construct, *, engine=None, store: str = "oxigraph", en
     """
     from pathlib import Path
 
-    from cppcc_kg.rdf.serialize import ntriples_of_graph
     from cppcc_kg.project.load import canonical_ntriples
-    from cppcc_kg.sparql.query import open_engine, run
+    from cppcc_kg.rdf.ntriples import ntriples_of
     from cppcc_kg.rdf.store import load_store
+    from cppcc_kg.sparql.query import open_engine, run
 
     engine = engine or open_engine(store=store, endpoint=endpoint, build_dir=build_dir)
     result = run(construct, engine, max_rows=max_rows)
     if result.form not in ("CONSTRUCT", "DESCRIBE"):
         raise ValueError(f"a CONSTRUCT or DESCRIBE query is needed, not {result.form}")
     onto = Path(ontology)
-    graphs = {"urn:x-cppcc-kg:query-result": ntriples_of_graph(result.triples)}
+    graphs = {"urn:x-cppcc-kg:query-result": ntriples_of(result.triples)}
     if onto.is_file():
         graphs["urn:x-cppcc-kg:ontology"] = canonical_ntriples(onto.read_bytes(), str(onto))
     sub = load_store(graphs)

@@ -23,20 +23,20 @@ Empty graphs give empty tables; disconnected graphs give defined values (see eac
 """
 from __future__ import annotations
 
-import difflib
 import contextvars
+import difflib
 import math
-from itertools import islice
 import unicodedata
 from collections import Counter
+from itertools import islice
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from cppcc_kg.errors import EXIT_INPUT, KGError
 from cppcc_kg.network import bfs
 from cppcc_kg.network.entity_graph import to_undirected_weighted
-from cppcc_kg.errors import EXIT_INPUT, KGError
 
 __all__ = [
     "MEASURES", "entity_frame", "degree", "betweenness", "closeness", "eigenvector", "pagerank",

@@ -12,7 +12,6 @@ offsets are computed, never typed.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +100,3 @@ class Curator:
             f"    rdf:object <{obj}> .\n"
         )
         return str(st), ttl
-
-
-def sha256_file(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

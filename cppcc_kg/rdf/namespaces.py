@@ -1,38 +1,51 @@
-"""Namespaces and IRI rules of cppcc-kg.
+"""Namespaces and IRI rules of cppcc-kg: what serialization needs.
 
-Every IRI of the graph is minted under ``https://w3id.org/cppcc-kg/`` by these rules:
+Every IRI of the graph is minted under ``https://w3id.org/cppcc-kg/`` (:data:`BASE`) by these rules:
 
-* an entity: ``id/{kind}/{slug}``, where *kind* is one of :data:`ENTITY_KINDS`
-  (``org``, ``place``, ``program``, ``mechanism``, ``concept``, ``document``,
-  ``publication``, ``event``, ``honour``, ``person``) and *slug* is lower-case ASCII
-  words joined by ``-``, taken from the established English name (``org/inner-mongolia-cppcc``);
+* an entity: ``id/{kind}/{slug}``, where *kind* is the IRI kind of its class (the
+  ``cppcc:iriPattern`` of the ontology, read by :meth:`cppcc_kg.schema.Schema.iri_kinds`:
+  ``org``, ``place``, ``program``, …) and *slug* is lower-case ASCII words joined by ``-``,
+  taken from the established English name (``org/inner-mongolia-cppcc``);
 * an observation: ``id/observation/{slug}``; a first: ``id/first/{slug}``;
 * a relation statement: ``id/relation/{kind}.{slug}--{property}--{kind}.{slug}``;
 * a source: ``id/source/{file name without .zh.txt}``;
 * evidence on a source: ``id/evidence/{source}/{start}-{end}`` for the annotation, with
   ``-target``, ``-position`` and ``-quote`` appended for its target and selectors.
+
+:data:`KG` makes the namespace ``id/{kind}/`` of any kind (``KG["source"]``); this module
+types no list of kinds: :data:`PREFIXES`, the prefixes bound on every graph written,
+is the one table of short names (``kgorg``, ``kgprog``, …).
+
+>>> str(KG["source"]["nmg"])
+'https://w3id.org/cppcc-kg/id/source/nmg'
+>>> PREFIXES["kgprog"] == str(KG["program"])
+True
 """
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, SH
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE = "https://w3id.org/cppcc-kg/"
 CPPCC = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
-
-ENTITY_KINDS = (
-    "org", "place", "program", "mechanism", "concept", "document",
-    "publication", "event", "honour", "person",
-)
-
-KG = {kind: Namespace(f"{BASE}id/{kind}/") for kind in ENTITY_KINDS + ("observation", "first", "relation", "source")}
 EVIDENCE = Namespace(BASE + "id/evidence/")
 
-#: Prefixes bound on every graph we write, so that outputs are stable and readable.
+
+class IdNamespaces(dict):
+    """IRI kind -> the namespace ``{BASE}id/{kind}/`` of its things, made when first asked for."""
+
+    def __missing__(self, kind: str) -> Namespace:
+        ns = self[kind] = Namespace(f"{BASE}id/{kind}/")
+        return ns
+
+
+#: the namespace of the things of each IRI kind: ``KG["org"]``, ``KG["source"]``, …
+KG = IdNamespaces()
+
+#: Prefixes bound on every graph we write, so that outputs are stable and readable (in this order).
 PREFIXES: dict[str, str] = {
     "cppcc": str(CPPCC),
     "dcterms": str(DCTERMS),
@@ -46,20 +59,20 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "skos": str(SKOS),
     "xsd": str(XSD),
-    "kgorg": str(KG["org"]),
-    "kgplace": str(KG["place"]),
-    "kgprog": str(KG["program"]),
-    "kgmech": str(KG["mechanism"]),
-    "kgconcept": str(KG["concept"]),
-    "kgdoc": str(KG["document"]),
-    "kgpub": str(KG["publication"]),
-    "kgevent": str(KG["event"]),
-    "kghonour": str(KG["honour"]),
-    "kgperson": str(KG["person"]),
-    "kgobs": str(KG["observation"]),
-    "kgfirst": str(KG["first"]),
-    "kgrel": str(KG["relation"]),
-    "kgsrc": str(KG["source"]),
+    "kgorg": BASE + "id/org/",
+    "kgplace": BASE + "id/place/",
+    "kgprog": BASE + "id/program/",
+    "kgmech": BASE + "id/mechanism/",
+    "kgconcept": BASE + "id/concept/",
+    "kgdoc": BASE + "id/document/",
+    "kgpub": BASE + "id/publication/",
+    "kgevent": BASE + "id/event/",
+    "kghonour": BASE + "id/honour/",
+    "kgperson": BASE + "id/person/",
+    "kgobs": BASE + "id/observation/",
+    "kgfirst": BASE + "id/first/",
+    "kgrel": BASE + "id/relation/",
+    "kgsrc": BASE + "id/source/",
     "ev": str(EVIDENCE),
 }
 

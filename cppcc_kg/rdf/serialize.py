@@ -21,25 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from cppcc_kg.rdf.namespaces import PREFIXES
-from cppcc_kg.rdf.store import to_ox
-
-NT = ox.RdfFormat.N_TRIPLES
-
-
-def sorted_lines(nt: bytes) -> bytes:
-    r"""The N-Triples *nt* with its lines sorted (byte order) and each once.
-
-    >>> sorted_lines(b"<b> <p> <o> .\n<a> <p> <o> .\n<b> <p> <o> .\n")
-    b'<a> <p> <o> .\n<b> <p> <o> .\n'
-    """
-    lines = set(nt.split(b"\n"))
-    lines.discard(b"")
-    return b"".join(line + b"\n" for line in sorted(lines))
-
-
-def ntriples_of_graph(graph) -> bytes:
-    """Canonical N-Triples (sorted, unique lines) of an rdflib graph or an iterable of triples."""
-    return sorted_lines(ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), format=NT))
+from cppcc_kg.rdf.ntriples import NT, ntriples_of
 
 
 def merged_lines(docs: Iterable[bytes]) -> list[bytes]:
@@ -135,12 +117,12 @@ def jsonld_body(nt: bytes, skip: set[str] | None = None) -> bytes:
 
 def turtle(graph: Graph) -> str:
     """*graph* as Turtle: the project prefixes, then the triples sorted."""
-    return (prefix_header() + b"\n" + turtle_body(ntriples_of_graph(graph))).decode("utf-8")
+    return (prefix_header() + b"\n" + turtle_body(ntriples_of(graph))).decode("utf-8")
 
 
 def ntriples(graph: Graph) -> str:
     """*graph* as N-Triples, lines sorted."""
-    return ntriples_of_graph(graph).decode("utf-8")
+    return ntriples_of(graph).decode("utf-8")
 
 
 def jsonld(graph: Graph) -> str:
@@ -151,7 +133,7 @@ def jsonld(graph: Graph) -> str:
     >>> json.loads(jsonld(g))["@graph"][0]["rdf:type"]
     [{'@id': 'cppcc:Organization'}]
     """
-    nt = ntriples_of_graph(graph)
+    nt = ntriples_of(graph)
     skip = misread_prefixes(nt)
     context = json.dumps({p: ns for p, ns in sorted(PREFIXES.items()) if p not in skip},
                          ensure_ascii=False, indent=1)
@@ -170,7 +152,7 @@ def trig(named_graphs: Iterable[tuple]) -> str:
     """
     parts = [prefix_header()]
     for iri, triples in sorted(((str(i), t) for i, t in named_graphs), key=lambda x: x[0]):
-        ttl = turtle_body(ntriples_of_graph(triples))
+        ttl = turtle_body(ntriples_of(triples))
         block = (b"\t" + ttl.rstrip(b"\n").replace(b"\n", b"\n\t") + b"\n") if ttl else b""
         parts.append(f"\n<{iri}> {{\n".encode("utf-8") + block + b"}\n")
     return b"".join(parts).decode("utf-8")

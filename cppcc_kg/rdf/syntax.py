@@ -33,7 +33,6 @@ from rdflib import BNode
 from cppcc_kg.errors import TurtleSyntaxError
 from cppcc_kg.rdf.store import from_ox
 
-
 _POSITION = re.compile(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ")
 
 # A lexer for text that pyoxigraph already accepted: it only has to tell comments,
@@ -169,7 +168,17 @@ def to_rdflib(term, bnodes: dict, bnode_prefix: str):
     return from_ox(term)
 
 
-def _decode(data: bytes | str, path: str) -> str:
+
+
+def decode_utf8(data: bytes | str, path: str) -> str:
+    """*data* as text; :class:`TurtleSyntaxError` at the first byte that is not UTF-8.
+
+    >>> decode_utf8(b"ab\\n\\xff", "x.ttl")
+    Traceback (most recent call last):
+    ...
+    cppcc_kg.errors.TurtleSyntaxError: x.ttl:2:1: invalid UTF-8 byte 0xff
+      -> save the file as UTF-8.
+    """
     if isinstance(data, str):
         return data
     try:
@@ -206,7 +215,7 @@ def parse_turtle(data: bytes | str, path: str = "<string>", *, base_iri: str | N
     >>> len(parse_turtle("<http://e.org/a> <http://e.org/b> (1 2) ."))
     5
     """
-    text = _decode(data, path)
+    text = decode_utf8(data, path)
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
     except SyntaxError as exc:
@@ -238,7 +247,7 @@ def check_no_blank_nodes(data: bytes | str, path: str = "<string>") -> None:
     cppcc_kg.errors.TurtleSyntaxError: g.ttl:1:35: blank node '_:' ...
       -> ...
     """
-    found = blank_nodes(_decode(data, path))
+    found = blank_nodes(decode_utf8(data, path))
     if found:
         line, col, token = found[0]
         raise TurtleSyntaxError(

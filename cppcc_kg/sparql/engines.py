@@ -28,8 +28,16 @@ from rdflib.plugins.sparql import CUSTOM_EVALS, prepareQuery
 
 from cppcc_kg.rdf.store import TermCache, store_of_graph
 from cppcc_kg.sparql.dataset import built_files, oxigraph_dataset, rdflib_dataset
-from cppcc_kg.sparql.guard import (DEFAULT_MAX_QUERY_CHARS, QueryError, QueryInfo, QueryRefused, check_query,
-                                   check_rdflib_algebra, check_syntax, query_form)
+from cppcc_kg.sparql.guard import (
+    DEFAULT_MAX_QUERY_CHARS,
+    QueryError,
+    QueryInfo,
+    QueryRefused,
+    check_query,
+    check_rdflib_algebra,
+    check_syntax,
+    query_form,
+)
 from cppcc_kg.sparql.results import QueryResult, parse_results_json
 from cppcc_kg.sparql.text import BASE_IRI
 

@@ -41,8 +41,18 @@ from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from cppcc_kg.errors import KGError
-from cppcc_kg.sparql.text import (BASE_IRI, Token, excerpt, expand_unicode_escapes, keywords, position, prologue_and_dataset,
-                                  query_form, significant, tokenize)
+from cppcc_kg.sparql.text import (
+    BASE_IRI,
+    Token,
+    excerpt,
+    expand_unicode_escapes,
+    keywords,
+    position,
+    prologue_and_dataset,
+    query_form,
+    significant,
+    tokenize,
+)
 
 #: keywords that only SPARQL Update uses
 UPDATE_KEYWORDS = frozenset(

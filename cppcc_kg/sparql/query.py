@@ -32,8 +32,15 @@ import pandas as pd
 from rdflib import BNode, Literal, URIRef
 
 from cppcc_kg.sparql.dataset import METRICS_GRAPH, BuildMissing, built_files, load_built
-from cppcc_kg.sparql.engines import (Engine, EndpointEngine, EvaluationError, OxigraphEngine, RdflibEngine,
-                                     ResultTooLarge, open_engine)
+from cppcc_kg.sparql.engines import (
+    EndpointEngine,
+    Engine,
+    EvaluationError,
+    OxigraphEngine,
+    RdflibEngine,
+    ResultTooLarge,
+    open_engine,
+)
 from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryRefused
 from cppcc_kg.sparql.library import read_query
 from cppcc_kg.sparql.results import QueryResult

@@ -15,8 +15,8 @@ from cppcc_kg.build import outdir as outdir_module
 from cppcc_kg.build.outdir import swap_in
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.stages import STAGES, Stage
-from cppcc_kg.cli.build import command
 from cppcc_kg.cli import main
+from cppcc_kg.cli.build import command
 from cppcc_kg.errors import KGError, StageError, ValidationError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -250,6 +250,7 @@ def test_outputs_are_byte_identical_across_runs_and_hash_seeds(built, tmp_path):
 
 def test_progress_for_many_files_in_a_log():
     import io
+
     from cppcc_kg.build.progress import progress_display
     buf = io.StringIO()
     show = progress_display(stream=buf)

@@ -9,17 +9,17 @@ from collections import defaultdict
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from conftest import copy_project
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import copy_project
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.build.summary import summarize, write_summary
+from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.serialize import jsonld, ntriples, trig
-from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
-from cppcc_kg.validate.checks import validate
+from cppcc_kg.validate import validate
 
 
 @pytest.fixture(scope="module")

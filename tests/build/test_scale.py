@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, copy_project
+from oracles.summary_rdflib import summarize_graph
 from rdflib import BNode
 
-from conftest import REPO_ROOT, copy_project
 from cppcc_kg.build.pipeline import build
-from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
 from cppcc_kg.build.summary import summarize
-from oracles.summary_rdflib import summarize_graph
+from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
+from cppcc_kg.network.entity_graph import build_entity_graph
 from cppcc_kg.network.fastgraph import entity_graph
 from cppcc_kg.project.load import CACHE_DIR, load
 from cppcc_kg.project.synth import write_corpus
@@ -228,24 +228,6 @@ print(json.dumps({"calls": fakebackend.CALLS, "same": plain == again}))
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["same"] is True
     assert "pagerank" in result["calls"] and "core_number" in result["calls"]
-
-
-def test_the_evidence_and_label_checks_on_the_store_equal_those_on_the_graph(tmp_path):
-    from cppcc_kg.validate.checks import check_evidence, check_labels, evidence_problems, label_problems
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "fastshacl"
-    root = copy_project(tmp_path / "p", "bad-evidence")
-    for name in ("mutations.ttl", "evidence-mutations.ttl"):
-        shutil.copy(fixtures / name, root / "graph" / name)
-    project = load(root, cache=False)
-
-    def where(node, pred=None):
-        return project.files_of(node, pred) if pred is not None else project.defined_in(node)
-    slow = check_evidence(project.graph, project.sources, where=where)
-    fast = evidence_problems(project.store, project.sources, where=where)
-    assert len(slow) >= 4 and sorted(map(repr, slow)) == sorted(map(repr, fast))
-    slow = check_labels(project.graph, project.sources, where=where)
-    fast = label_problems(project.store, project.sources, where=where, graph=project.view)
-    assert len(slow) >= 2 and sorted(map(repr, slow)) == sorted(map(repr, fast))
 
 
 def test_a_notebook_can_analyse_a_query_result_instead_of_the_whole_graph(built, repo_root):

@@ -1,4 +1,4 @@
-"""Validation (cppcc_kg.validate.checks): SHACL, evidence, labels and the data rules of rules/."""
+"""Validation (cppcc_kg.validate): SHACL, evidence, labels and the data rules of rules/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,11 +9,11 @@ from rdflib.namespace import RDF, SH
 
 from cppcc_kg.errors import InputError, ValidationError
 from cppcc_kg.project.load import load
-from cppcc_kg.rdf.store import store_of_quads
-from cppcc_kg.validate.checks import (_PreparedQueries, raise_for_problems, rule_problems, shacl_problems,
-                               validate)
+from cppcc_kg.validate import raise_for_problems, validate
+from cppcc_kg.validate.rules import rule_problems
+from cppcc_kg.validate.shapes import PreparedQueries, shacl_problems
 
-REPO_RULES = Path(__file__).resolve().parents[1] / "rules"
+REPO_RULES = Path(__file__).resolve().parents[2] / "rules"
 COURT = "https://w3id.org/cppcc-kg/id/org/test-city-court"
 PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -163,7 +163,7 @@ def test_a_rule_that_is_not_sparql(make_project, tmp_path):
     rules.mkdir()
     (rules / "bad.rq").write_text("# A broken rule.\nSELECT ?focus WHERE { ?focus ?p }\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        rule_problems(store_of_quads(project.quads()), rules, graph=project.graph)
+        rule_problems(project.store, rules, graph=project.graph)
     assert str(info.value).startswith("bad.rq:")
 
 
@@ -185,7 +185,7 @@ def test_prepared_queries_give_the_same_results_as_plain_pyshacl(make_project):
     for t in project.files["ontology.ttl"]:
         shapes.add(t)
     plain = _results(project.graph, shapes)
-    prepared = _results(_PreparedQueries(project.graph), shapes)
+    prepared = _results(PreparedQueries(project.graph), shapes)
     assert plain == prepared
     assert any(c == SH.SPARQLConstraintComponent for _, c, _ in plain)  # the SPARQL constraints did fire
     problems = shacl_problems(project.graph, shapes)

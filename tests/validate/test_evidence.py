@@ -1,6 +1,6 @@
 """Every piece of evidence of the real graph quotes its source exactly: exact == text[start:end].
 
-Checked here independently of the build's own check (cppcc_kg.validate.checks.check_evidence):
+Checked here independently of the build's own check (cppcc_kg.validate.evidence.evidence_problems):
 the files are parsed with rdflib and the selectors read with one SPARQL query.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 QUERY = """
 PREFIX oa: <http://www.w3.org/ns/oa#>

@@ -10,9 +10,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from cppcc_kg.errors import TurtleSyntaxError
-from cppcc_kg.rdf.syntax import blank_nodes, check_no_blank_nodes, parse_turtle, rdf12_features
+from cppcc_kg.rdf.syntax import (
+    blank_nodes,
+    check_no_blank_nodes,
+    parse_turtle,
+    rdf12_features,
+)
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"
+SUITE = Path(__file__).resolve().parents[3] / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"
 BASE = "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"
 RDFT = Namespace("http://www.w3.org/ns/rdftest#")
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -11,14 +11,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, copy_project
 from rdflib import Graph
 
-from conftest import REPO_ROOT, copy_project
-from cppcc_kg.validate import shacl as fastshacl
 from cppcc_kg.project.load import load
-from cppcc_kg.validate.checks import fast_shacl_problems, shacl_problems, shapes_of, validate
+from cppcc_kg.validate import shacl as fastshacl
+from cppcc_kg.validate import validate
+from cppcc_kg.validate.shapes import fast_shacl_problems, shacl_problems, shapes_of
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fastshacl"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fastshacl"
 
 
 def _mutated_project(tmp_path: Path, *, ontology_edit=None) -> Path:

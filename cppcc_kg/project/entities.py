@@ -1,0 +1,61 @@
+"""The entities of a project and their Chinese labels, on an rdflib graph or on the store.
+
+An entity is an instance of ``cppcc:Entity`` or of one of its subclasses, as the data
+(which holds the ontology) says by ``rdfs:subClassOf``.
+
+>>> from rdflib import Graph
+>>> g = Graph().parse(format="turtle", data='''
+... @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... cppcc:Organization rdfs:subClassOf cppcc:Entity .
+... <http://e.org/a> a cppcc:Organization ; rdfs:label "甲"@zh, "A"@en .''')
+>>> [str(e) for e in entities(g)], zh_labels(g, entities(g)[0])
+(['http://e.org/a'], ['甲'])
+>>> from cppcc_kg.rdf.store import store_of_graph
+>>> entity_zh_labels(store_of_graph(g), union=False)
+{'http://e.org/a': ['甲']}
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from cppcc_kg.rdf.namespaces import CPPCC
+from cppcc_kg.rdf.store import values
+
+
+def entity_classes(graph: Graph) -> set:
+    """``cppcc:Entity`` and all its subclasses (by ``rdfs:subClassOf*``)."""
+    return set(graph.transitive_subjects(RDFS.subClassOf, CPPCC.Entity))
+
+
+def entities(graph: Graph) -> list:
+    """Sorted IRIs of the instances of ``cppcc:Entity`` and its subclasses."""
+    classes = entity_classes(graph)
+    return sorted({s for s, o in graph.subject_objects(RDF.type) if o in classes and isinstance(s, URIRef)})
+
+
+def zh_labels(graph: Graph, node) -> list[str]:
+    """The ``rdfs:label`` values of *node* tagged ``@zh`` (or a ``zh-…`` subtag), sorted."""
+    return sorted(str(o) for o in graph.objects(node, RDFS.label)
+                  if isinstance(o, Literal) and o.language and o.language.lower().split("-")[0] == "zh")
+
+
+ENTITY_ZH_LABELS = f"""
+SELECT DISTINCT ?e ?label WHERE {{
+  ?c <{RDFS.subClassOf}>* <{CPPCC.Entity}> . ?e a ?c .
+  OPTIONAL {{ ?e <{RDFS.label}> ?label FILTER (langMatches(lang(?label), "zh")) }}
+  FILTER (isIRI(?e))
+}}"""
+
+
+def entity_zh_labels(store: ox.Store, *, union: bool = True) -> dict[str, list[str]]:
+    """Entity IRI -> its ``@zh`` labels (sorted), for every entity, in IRI order (store version of
+    :func:`entities` and :func:`zh_labels`; *union*: the data is the union of the named graphs)."""
+    out: dict[str, list[str]] = {}
+    for e, label in values(store, ENTITY_ZH_LABELS, union=union):
+        lst = out.setdefault(e, [])
+        if label:
+            lst.append(label)
+    return {e: sorted(out[e]) for e in sorted(out)}

@@ -1,0 +1,166 @@
+"""The files of a project and the named graph of each: which files, in which order, checked how.
+
+A project root holds ``ontology.ttl``, ``sources/*.ttl`` (one description per source
+text) and ``graph/**/*.ttl`` (the curated graph; ``graph/proposed/`` is left out until
+reviewed). :func:`iter_files` checks each as strict Turtle 1.1 (no blank nodes in
+``graph/``) and gives its canonical N-Triples (:mod:`cppcc_kg.rdf.ntriples`); the
+store holds the triples of each file in the named graph :func:`graph_iri`.
+
+>>> graph_iri("graph/core.ttl")
+rdflib.term.URIRef('https://w3id.org/cppcc-kg/graph/graph/core.ttl')
+>>> rel_of_graph(graph_iri("graph/core.ttl")), rel_of_graph(PINYIN_GRAPH)
+('graph/core.ttl', None)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from rdflib import URIRef
+
+from cppcc_kg.errors import ProjectLayoutError, SyntaxErrors, TurtleSyntaxError
+from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.workers import PARALLEL_MIN_FILES, fork_pool, worker_count
+from cppcc_kg.rdf.namespaces import BASE
+from cppcc_kg.rdf.ntriples import Triple, canonical_ntriples, triples_of
+
+#: named graphs of the dataset: one per input file, ``{GRAPH_BASE}{relative path}``
+GRAPH_BASE = BASE + "graph/"
+#: the named graph that holds the generated pinyin
+PINYIN_GRAPH = URIRef(GRAPH_BASE + "pinyin")
+
+
+def graph_iri(relpath: str) -> URIRef:
+    """IRI of the named graph that holds the triples of the file *relpath*."""
+    return URIRef(GRAPH_BASE + str(relpath))
+
+
+def rel_of_graph(iri: str) -> str | None:
+    """The relative path of the file whose named graph is *iri* (``None`` for the pinyin graph)."""
+    iri = str(iri)
+    if iri == str(PINYIN_GRAPH) or not iri.startswith(GRAPH_BASE):
+        return None
+    return iri[len(GRAPH_BASE):]
+
+
+def find_upwards(start: Path | str, name: str) -> Path | None:
+    """The file *name* in *start* or the nearest folder above it that has one (``None``: none)."""
+    start = Path(start)
+    for d in [start, *start.parents]:
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+def project_root(start: Path | str | None = None) -> Path:
+    """The project root at or above *start* (default: the working folder): the nearest folder
+    with ``ontology.ttl``, else *start* itself (for notebooks and scripts run from a subfolder)."""
+    start = Path.cwd() if start is None else Path(start)
+    found = find_upwards(start, "ontology.ttl")
+    return found.parent if found is not None else start
+
+
+def project_files(root: Path) -> list[str]:
+    """Relative paths of the input files of *root*, in load order.
+
+    ``ontology.ttl``, then ``sources/*.ttl``, then ``graph/**/*.ttl`` without
+    ``graph/proposed/``, each group sorted.
+    """
+    root = Path(root)
+    if not (root / "ontology.ttl").is_file():
+        raise ProjectLayoutError(f"{root / 'ontology.ttl'}: no ontology.ttl in the project root {root}",
+                                 "run the command from the repository root or pass --root.")
+    rels = ["ontology.ttl"]
+    rels += sorted(p.relative_to(root).as_posix() for p in (root / "sources").glob("*.ttl") if p.is_file())
+    graph_dir = root / "graph"
+    rels += sorted(
+        rel for rel in (p.relative_to(root).as_posix() for p in graph_dir.rglob("*.ttl") if p.is_file())
+        if not rel.startswith("graph/proposed/")
+    )
+    return rels
+
+
+def check_file(args: tuple[str, str]):
+    """In a worker: ``(rel, nt, None)`` or ``(rel, None, error)`` for one file."""
+    root, rel = args
+    data = (Path(root) / rel).read_bytes()
+    try:
+        return rel, canonical_ntriples(data, rel, allow_blank_nodes=not rel.startswith("graph/")), None
+    except TurtleSyntaxError as exc:
+        return rel, None, (exc.path, exc.line, exc.column, exc.detail, exc.hint)
+
+
+def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None):
+    """``(found, names)``: the N-Triples that *cache* has of each file (or ``None``), and the
+    cache entry name of each file; *keys* receives the cache key of each file."""
+    found: dict[str, bytes | None] = {}
+    names: dict[str, str] = {}
+    for rel in rels:
+        try:
+            data = (Path(root) / rel).read_bytes()
+        except OSError as exc:
+            raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
+        key = cache.key(rel, data) if cache is not None else None
+        if keys is not None and key is not None:
+            keys[rel] = key
+        if key is not None:
+            names[rel] = key + ".nt"
+            found[rel] = cache.get(names[rel])
+        else:
+            found[rel] = None
+    return found, names
+
+
+def iter_files(root: Path, rels: list[str], *,
+               progress: Callable[[int, int, str], None] | None = None,
+               cache: Cache | None = None, stats: dict | None = None,
+               keys: dict | None = None, workers: int | None = None):
+    """Yield ``(rel, canonical N-Triples)`` for each file of *rels*, in order; raise all syntax errors at the end.
+
+    Files found in *cache* are not parsed; the others are checked by worker processes
+    when there are many (the caller can load each file while the next are parsed).
+    *stats* counts the files ``parsed`` and ``cached``; *keys* receives the cache key of each file.
+    """
+    stats = stats if stats is not None else {}
+    stats.setdefault("parsed", 0)
+    stats.setdefault("cached", 0)
+    errors: list[TurtleSyntaxError] = []
+    found, names = _cached(root, rels, cache, keys)
+    todo = [(str(root), rel) for rel in rels if found[rel] is None]
+    n = worker_count() if workers is None else workers
+    pool = fork_pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
+    try:
+        results = pool.imap(check_file, todo, chunksize=8) if pool else map(check_file, todo)
+        for i, rel in enumerate(rels):
+            if progress:
+                progress(i, len(rels), rel)
+            nt = found[rel]
+            if nt is not None:
+                stats["cached"] += 1
+                yield rel, nt
+                continue
+            got_rel, nt, error = next(results)
+            assert got_rel == rel
+            if error is not None:
+                errors.append(TurtleSyntaxError(*error))
+                continue
+            stats["parsed"] += 1
+            if cache is not None and rel in names:
+                cache.put(names[rel], nt)
+            yield rel, nt
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    if progress:
+        progress(len(rels), len(rels), "")
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SyntaxErrors(errors)
+
+
+def read_files(root: Path, rels: list[str],
+               progress: Callable[[int, int, str], None] | None = None) -> dict[str, list[Triple]]:
+    """Parse every file of *rels* strictly into rdflib triples; raise all syntax errors together."""
+    return {rel: triples_of(nt) for rel, nt in iter_files(root, rels, progress=progress)}

@@ -1,0 +1,103 @@
+"""The data rules: ``rules/*.rq``, SPARQL ``SELECT`` queries that must return no rows.
+
+A rule runs on the project's store, whose default graph is the union of its named
+graphs (one per file), so a rule can see which file a triple comes from (``GRAPH ?g``).
+Its leading ``#`` lines say what is wrong, then what to do (:func:`read_rule`).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from cppcc_kg.errors import InputError
+from cppcc_kg.rdf.store import from_ox
+from cppcc_kg.validate.report import Where, compactor, labels_of, nowhere, problem
+
+_USES_GRAPH = re.compile(r"^[^#\n]*\bGRAPH\b", re.IGNORECASE | re.MULTILINE)
+
+
+def read_rule(path: Path) -> tuple[str, str, str]:
+    """(description, hint, query) of a rule file: the leading ``#`` lines, then the query.
+
+    The first comment line says what is wrong; the next ones say what to do.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    head = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        head.append(line.lstrip("#").strip())
+    head = [h for h in head if h]
+    return (head[0] if head else Path(path).stem), " ".join(head[1:]), text
+
+
+def uses_graph(query: str) -> bool:
+    """Whether a rule's *query* uses ``GRAPH`` outside comments.
+
+    >>> uses_graph("# GRAPH\\nSELECT ?focus WHERE { ?focus ?p ?o }"), uses_graph("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    (False, True)
+    """
+    return bool(_USES_GRAPH.search(query))
+
+
+def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | ox.QuerySolutions, list[str]]:
+    """The rows and variable names of the rule *name*; with the *project*, a rule that uses
+    ``GRAPH`` runs with every file's graph complete."""
+    try:
+        if project is not None and uses_graph(query):
+            with project.with_duplicates() as full:
+                rows = full.query(query, use_default_graph_as_union=True)
+                variables = [v.value for v in rows.variables] if isinstance(rows, ox.QuerySolutions) else []
+                rows = list(rows) if isinstance(rows, ox.QuerySolutions) else rows
+        else:
+            rows = store.query(query, use_default_graph_as_union=True)
+            variables = [v.value for v in rows.variables] if isinstance(rows, ox.QuerySolutions) else []
+    except SyntaxError as exc:
+        raise InputError(f"{name}:{exc.lineno or 1}:{exc.offset or 1}: {exc.msg}",
+                         "fix the SPARQL of the rule.") from None
+    if not isinstance(rows, (ox.QuerySolutions, list)):
+        raise InputError(f"{name}: a rule must be a SELECT query (its rows are the violations)")
+    return rows, variables
+
+
+def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
+                  where: Where | None = None, root: Path | None = None, project=None,
+                  which: str = "all") -> list[dict]:
+    """Run every ``*.rq`` of *rules_dir* on *store*; each row is a problem.
+
+    A rule is a ``SELECT`` whose rows are the violations; it projects ``?focus``
+    (the thing to fix) and may project more variables, shown in the message. The
+    default graph is the union of all named graphs; ``GRAPH ?g`` gives the file.
+    With the *project*, a rule that uses ``GRAPH`` runs with every file's graph
+    complete (:meth:`cppcc_kg.project.load.Project.with_duplicates`); the others run on the
+    store as loaded, where a triple that several files hold is stored once (a triple
+    repeated in k files would otherwise make joins k-fold in each pattern).
+    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it).
+    """
+    where = where or nowhere
+    compact = compactor(graph)
+    out = []
+    for path in sorted(Path(rules_dir).glob("*.rq")):
+        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
+        description, hint, query = read_rule(path)
+        if which != "all" and (which == "graph") != uses_graph(query):
+            continue
+        rows, variables = _solutions(store, query, name, project)
+        found = []
+        for row in rows:
+            focus = from_ox(row["focus"]) if "focus" in variables else None
+            details = []
+            for v in variables:
+                if v == "focus" or row[v] is None:
+                    continue
+                t = from_ox(row[v])
+                details.append(f"{v}={compact(str(t)) if isinstance(t, URIRef) else str(t)}")
+            message = description + (f" [{', '.join(details)}]" if details else "") + (f" {hint}" if hint else "")
+            found.append(problem("rule", focus, message, rule=name,
+                                 files=where(focus) if focus is not None else [],
+                                 labels=labels_of(graph, focus)))
+        out += sorted(found, key=lambda p: (p["focus"], p["message"]))
+    return out

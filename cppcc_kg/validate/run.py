@@ -1,0 +1,120 @@
+"""Validate a loaded project: every check, all problems at once.
+
+Four checks, each returning a list of problems (:mod:`cppcc_kg.validate.report`):
+the evidence (:mod:`~cppcc_kg.validate.evidence`), the labels
+(:mod:`~cppcc_kg.validate.labels`), the SHACL shapes (:mod:`~cppcc_kg.validate.shapes`)
+and the data rules ``rules/*.rq`` (:mod:`~cppcc_kg.validate.rules`).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from cppcc_kg.project.load import Project
+from cppcc_kg.validate.evidence import evidence_problems
+from cppcc_kg.validate.labels import label_problems
+from cppcc_kg.validate.report import Where, sort_key
+from cppcc_kg.validate.rules import rule_problems
+from cppcc_kg.validate.shapes import (
+    fast_shacl_problems,
+    resolve_engine,
+    shacl_problems,
+    shapes_of,
+)
+
+
+def where_in(project: Project) -> Where:
+    """``where(node, predicate=None)``: the files of *project* that hold the triple, or define the node."""
+    def where(node, pred=None):
+        return project.files_of(node, pred) if pred is not None else project.defined_in(node)
+    return where
+
+
+def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, graph_rules: bool):
+    """``(engine, [(name, run)])``: the checks of :func:`validate`, each a function of no argument."""
+    view = project.view
+    where = where_in(project)
+    checks = [
+        ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
+        ("labels", lambda: label_problems(project.store, project.sources, where=where, graph=view)),
+    ]
+    engine = ""
+    if shacl:
+        shapes = shapes_of(project)
+        engine = resolve_engine(project, shacl_engine)
+        if engine == "fast":
+            checks.append(("shacl", lambda: fast_shacl_problems(
+                project.store, shapes, list(project.graphs().values()), graph=view, where=where)))
+        else:
+            checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))
+    if rules_dir.is_dir():
+        checks.append(("rules", lambda: rule_problems(project.store, rules_dir, graph=view, where=where,
+                                                      root=project.root, project=project,
+                                                      which="all" if graph_rules else "plain")))
+    return engine, checks
+
+
+def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = True,
+             shacl_engine: str = "auto", progress: Callable[[str], None] | None = None,
+             graph_rules: bool = True) -> dict:
+    """Run every check on *project*.
+
+    Parameters
+    ----------
+    project : cppcc_kg.project.load.Project
+    rules_dir : Path, optional
+        Folder of the data rules (default ``ROOT/rules``; skipped if absent).
+    shacl : bool
+        Check the SHACL shapes.
+    shacl_engine : {'auto', 'fast', 'pyshacl'}
+        ``fast``: the shapes compiled to SPARQL on the project's store
+        (:mod:`cppcc_kg.validate.shacl`); ``pyshacl``: pySHACL on the graph in memory (slow:
+        seconds for one source, hours for a thousand); ``auto``: ``fast`` unless the
+        shapes use a feature it does not implement, then ``pyshacl``. Both report
+        the same problems (tests/validate/test_fastshacl.py).
+    progress : callable, optional
+        Called with the name of each check as it starts.
+    graph_rules : bool
+        Also run the data rules that use ``GRAPH``; with ``False`` they are left for
+        :func:`validate_graph_rules` (they add triples to the store for their time, when
+        several files hold the same triple, so the build runs them when nothing else reads it).
+
+    Returns
+    -------
+    dict
+        ``conforms`` (bool), ``problems`` (list of dicts, sorted), ``counts``
+        (problems per check), ``seconds`` (time per check), ``rules`` (the
+        names of the rule files run) and ``shacl_engine`` (the engine used).
+    """
+    rules_dir = Path(rules_dir) if rules_dir is not None else project.root / "rules"
+    engine, checks = _checks(project, rules_dir, shacl, shacl_engine, graph_rules)
+    problems, seconds, counts = [], {}, {}
+    for name, run in checks:
+        if progress:
+            progress(name)
+        t0 = time.perf_counter()
+        found = run()
+        seconds[name] = time.perf_counter() - t0
+        counts[name] = len(found)
+        problems += found
+    problems.sort(key=sort_key)
+    rules = sorted(p.name for p in rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
+    return {"conforms": not problems, "problems": problems, "counts": counts, "seconds": seconds,
+            "rules": rules, "shacl_engine": engine, "rules_dir": rules_dir}
+
+
+def validate_graph_rules(project: Project, report: dict) -> dict:
+    """Run the data rules that use ``GRAPH`` (left out by ``validate(..., graph_rules=False)``)
+    and add their problems to *report*, which is returned."""
+    rules_dir = report.get("rules_dir")
+    if rules_dir is None or not Path(rules_dir).is_dir():
+        return report
+    t0 = time.perf_counter()
+    found = rule_problems(project.store, rules_dir, graph=project.view, where=where_in(project), root=project.root,
+                          project=project, which="graph")
+    report["seconds"]["rules"] = report["seconds"].get("rules", 0.0) + time.perf_counter() - t0
+    report["counts"]["rules"] = report["counts"].get("rules", 0) + len(found)
+    problems = sorted(report["problems"] + found, key=sort_key)
+    report["problems"], report["conforms"] = problems, not problems
+    return report

@@ -1,0 +1,232 @@
+"""Compiling a shapes graph into SPARQL queries over all focus nodes at once.
+
+:func:`compile_shapes` turns every constraint of the shapes into ONE SPARQL query
+(its solutions are the violations) or, for datatypes, into a check done in Python on
+the triples as written; it supports exactly the subset of SHACL that ``ontology.ttl``
+uses (see :mod:`cppcc_kg.validate.shacl`) and raises :class:`UnsupportedShape` for
+anything else, so that a new kind of constraint cannot be silently ignored.
+
+>>> from rdflib import Graph
+>>> shapes = Graph().parse(data='''
+... @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+... ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+... ''', format="turtle")
+>>> [(shape, path, component) for _q, shape, path, _m, component in compile_shapes(shapes).queries]
+[('http://example.org/S', 'http://example.org/name', 'MinCount')]
+"""
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
+
+from cppcc_kg.validate.shacl_plan import plan_not_exists
+
+RDFS_SUBCLASS = str(RDFS.subClassOf)
+
+
+class UnsupportedShape(ValueError):
+    """The shapes graph uses a SHACL feature this validator does not implement."""
+
+
+def _term(node) -> str:
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return node.n3()
+    raise UnsupportedShape(f"cannot use {node!r} in a query")
+
+
+def _list(g: Graph, head) -> list:
+    return list(Collection(g, head))
+
+
+def _path(g: Graph, prop) -> tuple[str, str]:
+    """(SPARQL path, readable path) of a property shape."""
+    path = g.value(prop, SH.path)
+    if isinstance(path, URIRef):
+        return _term(path), str(path)
+    inv = g.value(path, SH.inversePath) if path is not None else None
+    if isinstance(inv, URIRef):
+        return f"^{_term(inv)}", f"^{inv}"
+    raise UnsupportedShape(f"property shape {prop}: only IRI and inverse paths are supported")
+
+
+def _constraint_test(g: Graph, p, o, var: str) -> str:
+    """A SPARQL boolean expression true when *var* meets the single constraint (*p*, *o*)."""
+    if p == SH.languageIn:
+        langs = [str(x) for x in _list(g, o)]
+        return "(" + " || ".join(f'langMatches(lang({var}), "{x}")' for x in langs) + ")"
+    if p == SH.datatype:
+        return f"(isLiteral({var}) && datatype({var}) = {_term(o)})"
+    if p == SH["class"]:
+        return f"EXISTS {{ {var} <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }}"
+    raise UnsupportedShape(f"constraint {p} is not supported in a value shape")
+
+
+def _value_test(g: Graph, shape, var: str) -> str:
+    """A SPARQL boolean expression true when *var* conforms to the value shape *shape*."""
+    tests = [_constraint_test(g, p, o, var) for p, o in sorted(g.predicate_objects(shape)) if p != RDF.type]
+    if not tests:
+        raise UnsupportedShape(f"value shape {shape} has no test")
+    return "(" + " && ".join(tests) + ")"
+
+
+def _message(g: Graph, node, default: str) -> str:
+    msg = g.value(node, SH.message)
+    return str(msg) if msg is not None else default
+
+
+
+def _count_query(target: str, path: str, condition: str, op: str, n: int) -> str:
+    """The focus nodes of *target* with fewer (``<``) or more (``>``) than *n* distinct values
+    of *path* that meet *condition* (SPARQL on ``?v``: ``FILTER …`` or ``. ?v …``).
+
+    The common bounds get cheaper forms than a ``GROUP BY`` over every focus node:
+    fewer than 1 is ``MINUS`` (nodes without such a value), more than 1 is two distinct values.
+    """
+    if op == "<" and n == 1:
+        return f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} ?v {condition} }} }}"
+    if op == ">" and n == 1:
+        other = condition.replace("?v", "?w")
+        return (f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path} ?v {condition} . ?this {path} ?w {other} "
+                f"FILTER (!sameTerm(?v, ?w)) }}")
+    return (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} OPTIONAL {{ ?this {path} ?v {condition} }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})")
+
+
+class ShapeCompiler:
+    """The queries and datatype checks of a shapes graph (:meth:`compile` fills them)."""
+
+    def __init__(self, shapes: Graph):
+        self.g = shapes
+        self.queries: list[tuple[str, str, str, str, str]] = []  # query, shape, path, message template, component
+        #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables),
+        #: whose solutions remove those of the query that agree on the shared variables
+        self.antijoins: dict[int, list[tuple[str, list[str]]]] = {}
+        self.datatype_checks: list[tuple] = []  # target query, path, allowed datatypes, shape, path, message, component
+
+    def target(self, shape) -> str:
+        parts = []
+        for cls in self.g.objects(shape, SH.targetClass):
+            parts.append(f"{{ ?this <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(cls)} }}")
+        for prop in self.g.objects(shape, SH.targetSubjectsOf):
+            parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {_term(prop)} ?any }} }}")
+        for p in (SH.targetNode, SH.targetObjectsOf, SH.target):
+            if (shape, p, None) in self.g:
+                raise UnsupportedShape(f"shape {shape}: {p} is not supported")
+        if not parts:
+            return ""
+        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+    def add(self, query: str, shape, path: str, message: str, component: str) -> None:
+        self.queries.append((query, str(shape), path, message, component))
+
+    def property_shape(self, shape, prop, target: str) -> None:
+        g = self.g
+        sp, readable = _path(g, prop)
+        msg = _message(g, prop, f"constraint on {readable} not met")
+        count = _count_query
+        handled = {SH.path, SH.message, SH.name, SH.description, RDF.type, SH.qualifiedValueShape,
+                   SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.severity}
+        for p, o in g.predicate_objects(prop):
+            if p == SH.minCount:
+                self.add(count(target, sp, "", "<", int(o)), shape, readable, msg, "MinCount")
+            elif p == SH.maxCount:
+                self.add(count(target, sp, "", ">", int(o)), shape, readable, msg, "MaxCount")
+            elif p == SH.datatype:
+                self.datatype_check(shape, prop, target, {str(o)}, readable, msg, "Datatype")
+            elif p == SH["class"]:
+                # MINUS finds the instances once; FILTER NOT EXISTS would walk the class
+                # hierarchy again for every value
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v MINUS {{ ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }} }}",
+                         shape, readable, msg, "class")
+            elif p == SH.languageIn:
+                test = _constraint_test(g, p, o, "?v")
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!{test}) }}", shape, readable, msg, "languageIn")
+            elif p == SH["in"]:
+                values = ", ".join(_term(x) for x in _list(g, o))
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (?v NOT IN ({values})) }}", shape, readable, msg, "In")
+            elif p == SH.minLength:
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (isBlank(?v) || STRLEN(STR(?v)) < {int(o)}) }}", shape, readable, msg, "MinLength")
+            elif p == SH.nodeKind:
+                if o != SH.IRI:
+                    raise UnsupportedShape(f"{prop}: only sh:nodeKind sh:IRI is supported")
+                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!isIRI(?v)) }}", shape, readable, msg, "NodeKind")
+            elif p == SH["or"]:
+                allowed = set()
+                for member in _list(g, o):
+                    pairs = [(mp, mo) for mp, mo in g.predicate_objects(member) if mp != RDF.type]
+                    if len(pairs) != 1 or pairs[0][0] != SH.datatype:
+                        raise UnsupportedShape(f"{prop}: sh:or is supported only over sh:datatype shapes")
+                    allowed.add(str(pairs[0][1]))
+                self.datatype_check(shape, prop, target, allowed, readable, msg, "Or")
+            elif p not in handled:
+                raise UnsupportedShape(f"property shape {prop}: {p} is not supported")
+        q = g.value(prop, SH.qualifiedValueShape)
+        if q is not None:
+            test = "FILTER " + _value_test(g, q, "?v")
+            pairs = [(vp, vo) for vp, vo in g.predicate_objects(q) if vp != RDF.type]
+            if len(pairs) == 1 and pairs[0][0] == SH["class"]:  # a join, not a test per value
+                test = f". ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(pairs[0][1])}"
+            lo, hi = g.value(prop, SH.qualifiedMinCount), g.value(prop, SH.qualifiedMaxCount)
+            if lo is not None:
+                self.add(count(target, sp, test, "<", int(lo)), shape, readable, msg, "QualifiedMinCount")
+            if hi is not None:
+                self.add(count(target, sp, test, ">", int(hi)), shape, readable, msg, "QualifiedMaxCount")
+
+    def datatype_check(self, shape, prop, target: str, allowed: set[str], readable: str, msg: str, component: str) -> None:
+        path = self.g.value(prop, SH.path)
+        if not isinstance(path, URIRef):
+            raise UnsupportedShape(f"{prop}: datatype constraints are supported on IRI paths only")
+        # Oxigraph normalises derived datatypes (xsd:nonNegativeInteger becomes xsd:integer),
+        # so datatypes are checked in Python on the triples as parsed.
+        self.datatype_checks.append((f"SELECT DISTINCT ?this WHERE {{ {target} }}", str(path), frozenset(allowed), str(shape), readable, msg, component))
+
+    def sparql_constraint(self, shape, constraint, target: str) -> None:
+        g = self.g
+        select = g.value(constraint, SH.select)
+        if select is None:
+            raise UnsupportedShape(f"{constraint}: only sh:select SPARQL constraints are supported")
+        prefixes = []
+        for pref in g.objects(constraint, SH.prefixes):
+            for decl in g.objects(pref, SH.declare):
+                prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
+        text, antijoins = plan_not_exists(str(select).replace("$this", "?this"))
+        m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+        if not m:
+            raise UnsupportedShape(f"{constraint}: cannot find WHERE")
+        text = text[: m.end()] + f" {target} " + text[m.end():]
+        msg = _message(g, constraint, f"SPARQL constraint of {shape} not met")
+        head = "\n".join(sorted(set(prefixes))) + "\n"
+        if antijoins:
+            self.antijoins[len(self.queries)] = [(head + q, shared) for q, shared in antijoins]
+        self.add(head + text, shape, "", msg, "SPARQL")
+
+    def compile(self) -> list[tuple[str, str, str, str, str]]:
+        g = self.g
+        shapes = set(g.subjects(RDF.type, SH.NodeShape))
+        for shape in sorted(shapes, key=str):
+            if (shape, SH.deactivated, Literal(True)) in g:
+                continue
+            target = self.target(shape)
+            if not target:
+                continue
+            for prop in g.objects(shape, SH.property):
+                self.property_shape(shape, prop, target)
+            for constraint in g.objects(shape, SH.sparql):
+                self.sparql_constraint(shape, constraint, target)
+            for p in (SH["not"], SH["and"], SH.xone, SH.node, SH.closed):
+                if (shape, p, None) in g:
+                    raise UnsupportedShape(f"shape {shape}: {p} is not supported")
+        return self.queries
+
+
+def compile_shapes(shapes: Graph) -> "ShapeCompiler":
+    """Compile *shapes*: the compiler's ``queries`` and ``datatype_checks``."""
+    c = ShapeCompiler(shapes)
+    c.compile()
+    return c
+

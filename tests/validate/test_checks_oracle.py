@@ -1,0 +1,41 @@
+"""The evidence and label checks on the store report what the reference checks on an rdflib graph report.
+
+The reference (tests/oracles/validate_checks.py) reads the graph triple by triple, as the checks
+were first written; the build's checks (cppcc_kg.validate.evidence, cppcc_kg.validate.labels) read
+the project's Oxigraph store with a few SPARQL queries.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import copy_project
+from oracles.validate_checks import check_evidence, check_labels
+
+from cppcc_kg.project.load import load
+from cppcc_kg.validate import where_in
+from cppcc_kg.validate.evidence import evidence_problems
+from cppcc_kg.validate.labels import label_problems
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fastshacl"
+
+
+def test_the_evidence_and_label_checks_on_the_store_equal_those_on_the_graph(tmp_path):
+    root = copy_project(tmp_path / "p", "bad-evidence")
+    for name in ("mutations.ttl", "evidence-mutations.ttl"):
+        shutil.copy(FIXTURES / name, root / "graph" / name)
+    project = load(root, cache=False)
+    where = where_in(project)
+    slow = check_evidence(project.graph, project.sources, where=where)
+    fast = evidence_problems(project.store, project.sources, where=where)
+    assert len(slow) >= 4 and sorted(map(repr, slow)) == sorted(map(repr, fast))
+    slow = check_labels(project.graph, project.sources, where=where)
+    fast = label_problems(project.store, project.sources, where=where, graph=project.view)
+    assert len(slow) >= 2 and sorted(map(repr, slow)) == sorted(map(repr, fast))
+
+
+def test_the_reference_checks_find_a_wrong_quote_and_a_label_in_no_source(make_project):
+    project = load(make_project("bad-evidence"), cache=False)
+    where = where_in(project)
+    assert check_evidence(project.graph, project.sources, where=where) \
+        == evidence_problems(project.store, project.sources, where=where) != []
