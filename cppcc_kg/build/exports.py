@@ -17,7 +17,7 @@ renamed into place.
 The Turtle and JSON-LD of each file are cached with its N-Triples
 (:class:`cppcc_kg.project.load.Cache`), so a rebuild serializes only the files that changed.
 * ``entities.graphml``, ``nodes.csv``, ``edges.csv``: the entity graph of
-  :func:`cppcc_kg.network.entity_graph.build_entity_graph`;
+  :func:`cppcc_kg.network.build_entity_graph`;
 * ``summary.json``, ``summary.txt``: counts per class and relation, observations,
   firsts, evidence, validation result, outputs (no timestamps).
 
@@ -386,11 +386,11 @@ def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None) -> li
 
 def _entity_graph_module():
     try:
-        from cppcc_kg.network import entity_graph
+        from cppcc_kg import network as entity_graph
     except ModuleNotFoundError as exc:
-        if exc.name == "cppcc_kg.network.entity_graph":
+        if exc.name == "cppcc_kg.network":
             from cppcc_kg.errors import KGError
-            raise KGError("cppcc_kg.network.entity_graph is missing: the build cannot write entities.graphml, "
+            raise KGError("cppcc_kg.network is missing: the build cannot write entities.graphml, "
                           "nodes.csv and edges.csv",
                           "install the complete package (pip install -e .) or restore cppcc_kg/entity_graph.py.") from None
         raise
@@ -398,7 +398,7 @@ def _entity_graph_module():
 
 
 def entity_graph_of(graph: Graph):
-    """The entity graph of *graph* (:func:`cppcc_kg.network.entity_graph.build_entity_graph`)."""
+    """The entity graph of *graph* (:func:`cppcc_kg.network.build_entity_graph`)."""
     return _entity_graph_module().build_entity_graph(graph)
 
 
@@ -416,9 +416,8 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     eg = _entity_graph_module()
     G = entity_graph if entity_graph is not None else eg.build_entity_graph(graph)
     out_dir = Path(out_dir)
-    from cppcc_kg.network.fastgraph import write_graphml
     with eg.shared_rows():  # the edge rows, made once for the GraphML and the CSV
-        write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
+        eg.write_graphml(G, out_dir / "entities.graphml")
         nodes = eg.nodes_frame(G)
         nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
         nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")

@@ -87,9 +87,9 @@ class _Context:
     @property
     def entity_graph(self):
         if self._entity_graph is None:
-            from cppcc_kg.network.fastgraph import entity_graph
+            from cppcc_kg.network.entity_graph import build_entity_graph
             t0 = time.perf_counter()
-            self._entity_graph = entity_graph(self.project.store, schema_graph=self.project.view)
+            self._entity_graph = build_entity_graph(self.project.store)
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
 

@@ -1,6 +1,6 @@
 """The interactive HTML page of the entity graph: one self-contained file that works offline.
 
-:func:`render_html` turns the entity graph (:func:`cppcc_kg.network.entity_graph.build_entity_graph`)
+:func:`render_html` turns the entity graph (:func:`cppcc_kg.network.build_entity_graph`)
 into one UTF-8 HTML page; :func:`write_html` writes it atomically; ``cppcc-kg visualize``
 renders any graph that follows the ontology (a Turtle or TriG file, or a folder).
 
@@ -269,7 +269,7 @@ def _metrics_table(G: nx.MultiDiGraph, metrics) -> tuple[list[str], dict[str, di
     if metrics is False:
         return [], {}
     if metrics is None:
-        from cppcc_kg.network.measures import all_measures, degree, pagerank
+        from cppcc_kg.network import all_measures, degree, pagerank
         if G.number_of_nodes() <= 5000:
             metrics = all_measures(G, betweenness_k=None if G.number_of_nodes() <= 1000 else 200)
         else:  # large graphs: only the cheap measures (the build passes the full table)
@@ -322,7 +322,7 @@ def focus_nodes(G: nx.Graph, table: dict | None = None, *, community: int | None
                 around: str | None = None, hops: int = 1) -> tuple[set, dict]:
     """The entities of one community (by the ``community`` measure of *table*, IRI -> measures)
     or of the neighbourhood of an entity (*around*: an IRI or a name, as
-    :func:`cppcc_kg.network.measures.find_entity` reads it; *hops* relations away, either way), and the
+    :func:`cppcc_kg.network.find_entity` reads it; *hops* relations away, either way), and the
     description of that view for the page.
 
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
@@ -332,7 +332,7 @@ def focus_nodes(G: nx.Graph, table: dict | None = None, *, community: int | None
     ['a', 'b']
     """
     from cppcc_kg.errors import InputError
-    from cppcc_kg.network.measures import find_entity
+    from cppcc_kg.network import find_entity
 
     table = table or {}
     if community is not None:
@@ -561,10 +561,10 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
     Parameters
     ----------
     entity_graph : networkx.MultiDiGraph
-        The entity graph (:func:`cppcc_kg.network.entity_graph.build_entity_graph`).
+        The entity graph (:func:`cppcc_kg.network.build_entity_graph`).
     metrics : DataFrame, dict, None or False
         Measures per entity: a DataFrame with an ``iri`` column (``build/metrics.csv``), a dict
-        ``iri -> {measure: value}``; ``None`` computes them (:mod:`cppcc_kg.network.measures`);
+        ``iri -> {measure: value}``; ``None`` computes them (:mod:`cppcc_kg.network`);
         ``False`` draws without measures.
     sources : dict, optional
         Source IRI -> text, to show each quote inside its sentence (:func:`source_texts`).
@@ -643,7 +643,7 @@ def write_project_page(graph, out, *, metrics=None, root: Path | str = Path(".")
     *metrics* is the table of ``metrics.csv`` (computed when ``None``); the source texts are
     those of *project* (:class:`cppcc_kg.project.load.Project`), else read under *root*.
     """
-    from cppcc_kg.network.entity_graph import build_entity_graph
+    from cppcc_kg.network import build_entity_graph
 
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     if project is not None and getattr(project, "sources", None):
