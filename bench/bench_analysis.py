@@ -36,9 +36,8 @@ def timed(fn, repeat: int) -> tuple[float, list[float], object]:
 
 def steps(G, out_dir: Path):
     """(name, function) of every measured step on the entity graph *G*."""
-    from cppcc_kg.network import measures as A
-    from cppcc_kg.network.metrics import write_metrics
-    from cppcc_kg.network.entity_graph import organization_program_graph, to_undirected_weighted
+    import cppcc_kg.network as A
+    from cppcc_kg.network import organization_program_graph, to_undirected_weighted, write_metrics
 
     top = sorted(G.nodes, key=lambda n: (-G.degree(n), n))
     a, b = (top[0], top[-1]) if len(top) > 1 else (None, None)
@@ -63,7 +62,7 @@ def steps(G, out_dir: Path):
 
 
 def bench_graph(label: str, root: Path, repeat: int, out: dict, only: set[str] | None) -> int:
-    from cppcc_kg.network.entity_graph import build_entity_graph
+    from cppcc_kg.network import build_entity_graph
     from cppcc_kg.project.load import load_project
 
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ The larger graph is the built graph plus a synthetic corpus (:mod:`cppcc_kg.proj
 sized so that the default graph has about ``--factor`` (100) times as many triples;
 the entities the queries name (the Inner Mongolia CPPCC, …) stay in it, so every
 query does real work. Its network measures are computed like the build does
-(:func:`cppcc_kg.network.metrics.write_metrics`). Each query is run ``--runs`` times per
+(:func:`cppcc_kg.network.write_metrics`). Each query is run ``--runs`` times per
 store after one warm-up run; the median is reported. A query slower than
 ``--limit`` seconds is stopped (rdflib is pure Python and can take minutes at that
 scale) and reported as ``> limit``.
@@ -69,7 +69,7 @@ def make_large(build_dir: Path, factor: int, out: Path, seed: int = 0) -> Path:
     import pyoxigraph as ox
     import rdflib
 
-    from cppcc_kg.network.metrics import write_metrics
+    from cppcc_kg.network import write_metrics
     from cppcc_kg.project.synth import write_corpus
 
     target = factor * count_lines(build_dir / "graph.nt")

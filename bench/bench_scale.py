@@ -96,11 +96,11 @@ def bench_queries(build_dir: Path, *, evaluation: dict | None = None) -> dict:
 
 
 def bench_analysis(build_dir: Path, root: Path) -> dict:
-    from cppcc_kg.network import measures as analyze
-    from cppcc_kg.network.fastgraph import entity_graph
+    import cppcc_kg.network as analyze
+    from cppcc_kg.network import build_entity_graph
     from cppcc_kg.project.load import load
     project = load(root)
-    G = entity_graph(project.store, schema_graph=project.view)
+    G = build_entity_graph(project.store)
     out = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
     for name, func in (("pagerank", lambda: analyze.pagerank(G)),
                        ("betweenness_k256", lambda: analyze.betweenness(G, k=min(256, max(1, len(G))), seed=0))):

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cppcc_kg import viz  # noqa: E402
-from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.network import build_entity_graph  # noqa: E402
 from cppcc_kg.schema import Schema  # noqa: E402
 from cppcc_kg.viz import payload, render  # noqa: E402
 
@@ -76,7 +76,7 @@ def synthetic_graph(n: int, cache: Path, seed: int = 0):
 
 
 def cheap_metrics(G):
-    from cppcc_kg.network.measures import degree, pagerank
+    from cppcc_kg.network import degree, pagerank
     return degree(G)[["iri", "degree"]].merge(pagerank(G)[["iri", "pagerank"]], on="iri")
 
 

@@ -35,10 +35,9 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pandas as pd
 
-from cppcc_kg.network import measures as A
-from cppcc_kg.network.metrics import load_rdf
-from cppcc_kg.network.entity_graph import (ORGANIZATION_CLASSES, build_entity_graph, nodes_of_classes,
-                                   one_mode_projection, organization_program_graph, to_undirected_weighted)
+import cppcc_kg.network as A
+from cppcc_kg.network import (build_entity_graph, load_rdf, nodes_of_kind, one_mode_projection,
+                              organization_program_graph, to_undirected_weighted)
 from cppcc_kg.project.load import project_root
 from cppcc_kg.network.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
                                use_cjk_font)
@@ -149,7 +148,7 @@ for pair in [c for c in brokers.columns if "-" in c]:
               f"on {best[pair]:.1f} of the shortest paths between the two sectors")
     else:
         print(f"{pair}: no entity lies between the two sectors")
-organizations = set(nodes_of_classes(G, ORGANIZATION_CLASSES))
+organizations = set(nodes_of_kind(G, "org"))
 body_brokers = brokers[brokers["iri"].isin(organizations)].reset_index(drop=True)
 if len(body_brokers):
     b = body_brokers.iloc[0]
@@ -228,7 +227,7 @@ print("\n".join(summary_lines))
 # triples, which the same functions analyse. Here: the neighbourhood of the hub found above.
 
 # %%
-from cppcc_kg.network.fastgraph import entity_graph_of_query
+from cppcc_kg.network import entity_graph_of_query
 
 HUB = lead["iri"]
 NEIGHBOURHOOD = f"""

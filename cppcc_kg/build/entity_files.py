@@ -5,8 +5,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from cppcc_kg.network import entity_graph as eg
-from cppcc_kg.network.fastgraph import write_graphml
+from cppcc_kg.network import build_entity_graph, edges_frame, nodes_frame, shared_rows, write_graphml
 from cppcc_kg.rdf.files import write_atomic
 
 
@@ -21,14 +20,14 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     English label) that Gephi's spreadsheet import expects; ``edges.csv`` has
     ``source`` and ``target``.
     """
-    G = entity_graph if entity_graph is not None else eg.build_entity_graph(graph)
+    G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     out_dir = Path(out_dir)
-    with eg.shared_rows():  # the edge rows, made once for the GraphML and the CSV
-        write_graphml(G, out_dir / "entities.graphml")  # the bytes of eg.write_graphml, without ElementTree
-        nodes = eg.nodes_frame(G)
+    with shared_rows():  # the edge rows, made once for the GraphML and the CSV
+        write_graphml(G, out_dir / "entities.graphml")
+        nodes = nodes_frame(G)
         nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
         nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
-        edges = eg.edges_frame(G)
+        edges = edges_frame(G)
     return [out_dir / "entities.graphml",
             write_atomic(out_dir / "nodes.csv", _csv(nodes)),
             write_atomic(out_dir / "edges.csv", _csv(edges))]

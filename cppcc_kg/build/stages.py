@@ -17,7 +17,7 @@ from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.rdf_files import write_graph_files
-from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.render import write_project_page
@@ -55,10 +55,10 @@ class StageContext:
 
     @property
     def entity_graph(self):
-        """The entity graph of the project (:func:`cppcc_kg.network.fastgraph.entity_graph`)."""
+        """The entity graph of the project (:func:`cppcc_kg.network.build_entity_graph`)."""
         if self._entity_graph is None:
             t0 = time.perf_counter()
-            self._entity_graph = entity_graph(self.project.store, schema_graph=self.project.view)
+            self._entity_graph = build_entity_graph(self.project.store, schema=self.schema)
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
 

@@ -8,23 +8,21 @@ import networkx as nx
 import pandas as pd
 
 from cppcc_kg.cli.common import exit_on_error
-from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.network.measures import (
+from cppcc_kg.network import (
     MEASURES,
+    METRICS_GRAPH,
     all_measures,
     articulation_points,
+    auto_k,
     bridges,
+    build_entity_graph,
     community_summary,
-    shortest_paths,
-)
-from cppcc_kg.network.metrics import (
-    METRICS_GRAPH,
-    _auto_k,
     load_rdf,
+    shortest_paths,
     top_table,
     write_metrics,
 )
-from cppcc_kg.project.load import load_project
+from cppcc_kg.project.load import load
 
 
 @click.command("analyze")
@@ -65,7 +63,7 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
         if graph_path is not None:
             g = load_rdf(graph_path)
         else:
-            g = load_project(root)
+            g = load(root).store
         G = build_entity_graph(g)
         out = Path(out_dir) if out_dir else Path(root) / "build"
         skipped = None
@@ -76,7 +74,7 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
                        f"run `cppcc-kg build` (it writes them too) or pass --out")
             no_write = True
         if no_write:
-            k = _auto_k(G, betweenness_k or "auto")
+            k = auto_k(G, betweenness_k or "auto")
             df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
         else:
             res = write_metrics(None, out, entity_graph=G, seed=seed,

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from cppcc_kg.cli.common import exit_on_error, fail
 from cppcc_kg.errors import InputError
-from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz import (

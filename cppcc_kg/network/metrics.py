@@ -1,7 +1,8 @@
-"""``cppcc-kg analyze``: centrality tables, ``build/metrics.csv`` and ``build/metrics.ttl``.
+"""Every measure of every entity: the table of ``build/metrics.csv`` and ``build/metrics.ttl``.
 
-:func:`write_metrics` is the library function the build runs as a stage; the command
-prints the top entities per measure and writes the same files.
+:func:`all_measures` makes the table; :func:`write_metrics` is the library function the
+build runs as a stage (``cppcc-kg analyze`` prints the top entities per measure and writes
+the same files).
 
 ``metrics.ttl`` is Turtle holding the measures as ``cppcc:degree``, ``cppcc:inDegree``,
 ``cppcc:outDegree``, ``cppcc:betweenness``, ``cppcc:closeness``, ``cppcc:eigenvector``,
@@ -20,14 +21,31 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+from rdflib import Dataset, Graph
+from rdflib.util import guess_format
 
 from cppcc_kg.errors import InputError
-from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.network.measures import (
-    all_measures,
+from cppcc_kg.network.centrality import (
+    betweenness,
+    closeness,
+    degree,
+    eigenvector,
+    pagerank,
 )
+from cppcc_kg.network.communities import communities
+from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame
+from cppcc_kg.network.projections import shared_projection
+from cppcc_kg.network.structure import kcore
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import BASE, CPPCC
+
+__all__ = ["MEASURES", "METRICS_GRAPH", "PROPERTIES", "AUTO_EXACT_LIMIT", "AUTO_K", "all_measures", "auto_k",
+           "write_metrics", "metrics_csv", "metrics_turtle", "turtle_number", "load_rdf", "top_table"]
+
+#: The measures of :func:`all_measures`, in the order of the columns of ``metrics.csv``.
+MEASURES = ("degree", "in_degree", "out_degree", "betweenness", "closeness", "eigenvector",
+            "pagerank", "kcore", "community")
 
 #: the named graph that holds the measures
 METRICS_GRAPH = BASE + "graph/metrics"
@@ -42,6 +60,44 @@ AUTO_EXACT_LIMIT = 10000
 AUTO_K = 256
 
 
+def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0,
+                 community_method: str = "louvain") -> pd.DataFrame:
+    """Every measure of :data:`MEASURES` for every entity: the table of ``metrics.csv``.
+
+    Columns ``iri, label_zh, label_en, class`` then :data:`MEASURES`, rows sorted by IRI.
+    ``df.attrs`` holds ``modularity`` and ``community_method``. Closeness is sampled when
+    betweenness is (*betweenness_k* sources, seeded by *seed*).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c")])
+    >>> df = all_measures(G)
+    >>> df.columns.tolist()[4:]
+    ['degree', 'in_degree', 'out_degree', 'betweenness', 'closeness', 'eigenvector', 'pagerank', 'kcore', 'community']
+    >>> df[["iri", "degree", "betweenness", "kcore"]].values.tolist()
+    [['a', 1, 0.0, 1], ['b', 2, 1.0, 1], ['c', 1, 0.0, 1]]
+    >>> all_measures(nx.MultiDiGraph()).shape
+    (0, 13)
+    """
+    with shared_projection():  # the undirected projection, made once for every measure
+        parts = [degree(G), betweenness(G, k=betweenness_k, seed=seed), closeness(G, k=betweenness_k, seed=seed),
+                 eigenvector(G).drop(columns=["component"]), pagerank(G), kcore(G)]
+        comm = communities(G, method=community_method, seed=seed)
+    parts.append(comm.drop(columns=["community_size"]))
+    df = entity_frame(G).reset_index(drop=True)
+    for p in parts:
+        df = df.merge(p.drop(columns=list(BASE_COLUMNS[1:])), on="iri", how="left")
+    if "in_degree" not in df:
+        df["in_degree"] = df["degree"]
+        df["out_degree"] = df["degree"]
+    df = df[list(BASE_COLUMNS) + list(MEASURES)].sort_values("iri", kind="mergesort").reset_index(drop=True)
+    df = df.astype({c: "int64" for c in ("degree", "in_degree", "out_degree", "kcore", "community")})
+    df = df.astype({c: "float64" for c in ("betweenness", "closeness", "eigenvector", "pagerank")})
+    df.attrs["modularity"] = comm.attrs["modularity"]
+    df.attrs["community_method"] = community_method
+    return df
+
+
 def turtle_number(x) -> str:
     """A Turtle literal for a measure: an integer as is, a float as a typed xsd:double."""
     if isinstance(x, bool):
@@ -52,7 +108,7 @@ def turtle_number(x) -> str:
 
 
 def metrics_csv(df: pd.DataFrame) -> str:
-    """The text of ``metrics.csv`` for a table of :func:`cppcc_kg.network.measures.all_measures`."""
+    """The text of ``metrics.csv`` for a table of :func:`all_measures`."""
     return df.to_csv(index=False, lineterminator="\n")
 
 
@@ -86,7 +142,13 @@ def metrics_turtle(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _auto_k(G: nx.Graph, betweenness_k):
+def auto_k(G: nx.Graph, betweenness_k):
+    """The sampled sources of betweenness for *betweenness_k*: ``'auto'`` is None (exact) up to
+    :data:`AUTO_EXACT_LIMIT` entities and :data:`AUTO_K` above; anything else is itself.
+
+    >>> auto_k(nx.path_graph(3), "auto"), auto_k(nx.path_graph(3), 5)
+    (None, 5)
+    """
     if betweenness_k == "auto":
         return AUTO_K if G.number_of_nodes() > AUTO_EXACT_LIMIT else None
     return betweenness_k
@@ -101,7 +163,7 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
 
     Parameters
     ----------
-    graph : rdflib.Graph or None
+    graph : rdflib.Graph, pyoxigraph.Store or None
         The merged graph (ignored when *entity_graph* is given).
     out_dir : path
     entity_graph : networkx.MultiDiGraph, optional
@@ -119,7 +181,7 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
         'betweenness_k': int or None}``
     """
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
-    k = _auto_k(G, betweenness_k)
+    k = auto_k(G, betweenness_k)
     df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
     out_dir = Path(out_dir)
     csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
@@ -129,15 +191,12 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
             "modularity": df.attrs.get("modularity"), "betweenness_k": k}
 
 
-def load_rdf(path) -> "rdflib.Graph":  # noqa: F821
+def load_rdf(path) -> Graph:
     """Read an RDF file (Turtle, N-Triples, TriG, N-Quads, JSON-LD by extension) as one graph.
 
     Raises :class:`cppcc_kg.errors.InputError` naming the file when it is missing or does not
     parse, or when it lacks the ontology (no class has ``cppcc:displayAsNode``).
     """
-    from rdflib import Dataset, Graph
-    from rdflib.util import guess_format
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file", "build first (cppcc-kg build) or pass another --graph.")

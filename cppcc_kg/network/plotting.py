@@ -18,6 +18,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from cppcc_kg.network.projections import to_undirected_weighted
+
 #: font files looked for, in order, inside the ``mplfonts`` package
 PACKAGE_FONTS = ("NotoSansCJKsc-Regular.otf",)
 
@@ -68,10 +70,9 @@ def use_cjk_font() -> str:
 
 @lru_cache(maxsize=4)
 def _cmap(path: str) -> frozenset:
-    from fontTools.ttLib import TTFont
+    from matplotlib.ft2font import FT2Font
 
-    font = TTFont(path, fontNumber=0, lazy=True)
-    return frozenset(font.getBestCmap())
+    return frozenset(FT2Font(path).get_charmap())
 
 
 def missing_glyphs(text: str, font_path: str | Path | None = None) -> set[str]:
@@ -143,8 +144,6 @@ def draw_communities(G: nx.Graph, comm: pd.DataFrame, *, seed: int = 0, label_to
     """
     import matplotlib.pyplot as plt
     from matplotlib import colormaps
-
-    from cppcc_kg.network.entity_graph import to_undirected_weighted
 
     U = to_undirected_weighted(G) if (G.is_directed() or G.is_multigraph()) else G
     if ax is None:

@@ -29,7 +29,7 @@ import networkx as nx
 from pyvis.network import Network
 from pyvis.options import Layout
 
-from cppcc_kg.network.measures import all_measures, degree, pagerank
+from cppcc_kg.network import all_measures, degree, pagerank
 from cppcc_kg.viz.evidence import EvidenceTable
 from cppcc_kg.viz.layout import PHYSICS_MAX_NODES, layout_positions
 from cppcc_kg.viz.select import MAX_NODES, view_of

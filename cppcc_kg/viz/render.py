@@ -30,7 +30,7 @@ from pathlib import Path
 import networkx as nx
 
 from cppcc_kg.errors import KGError
-from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.inputs import source_texts
@@ -117,7 +117,7 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
         The entity graph (:func:`cppcc_kg.network.entity_graph.build_entity_graph`).
     metrics : DataFrame, dict, None or False
         Measures per entity: a DataFrame with an ``iri`` column (``build/metrics.csv``), a dict
-        ``iri -> {measure: value}``; ``None`` computes them (:mod:`cppcc_kg.network.measures`);
+        ``iri -> {measure: value}``; ``None`` computes them (:mod:`cppcc_kg.network`);
         ``False`` draws without measures.
     sources : dict, optional
         Source IRI -> text, to show each quote inside its sentence

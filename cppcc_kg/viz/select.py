@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from cppcc_kg.errors import InputError
-from cppcc_kg.network.measures import find_entity
+from cppcc_kg.network import find_entity
 
 __all__ = ["MAX_NODES", "focus_nodes", "select_view", "view_of"]
 
@@ -32,7 +32,7 @@ def focus_nodes(G: nx.Graph, table: dict | None = None, *, community: int | None
                 around: str | None = None, hops: int = 1) -> tuple[set, dict]:
     """The entities of one community (by the ``community`` measure of *table*, IRI -> measures)
     or of the neighbourhood of an entity (*around*: an IRI or a name, as
-    :func:`cppcc_kg.network.measures.find_entity` reads it; *hops* relations away, either way), and the
+    :func:`cppcc_kg.network.find_entity` reads it; *hops* relations away, either way), and the
     description of that view for the page.
 
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])

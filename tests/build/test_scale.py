@@ -19,10 +19,10 @@ from rdflib import BNode
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.summary import summarize
 from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
-from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.network import build_entity_graph as entity_graph
 from cppcc_kg.project.load import CACHE_DIR, load
 from cppcc_kg.project.synth import write_corpus
+from oracles.entity_graph_rdflib import build_entity_graph
 
 
 def snapshot(folder: Path) -> dict:
@@ -126,7 +126,7 @@ def _equal_graphs(A, B) -> None:
 def test_fast_entity_graph_equals_build_entity_graph(which, corpus, tmp_path):
     root = {"real": REPO_ROOT, "synthetic": corpus}.get(which) or copy_project(tmp_path / "p")
     project = load(root)
-    fast = entity_graph(project.store, schema_graph=project.view)
+    fast = entity_graph(project.store)
     slow = build_entity_graph(project.graph)
     assert fast.number_of_nodes() > 0 and fast.number_of_edges() > 0
     _equal_graphs(slow, fast)
@@ -214,7 +214,7 @@ def test_analysis_runs_on_a_networkx_backend_chosen_by_configuration(tmp_path):
         "[networkx.backends]\nfake = fakebackend:Interface\n", encoding="utf-8")
     code = """
 import json, networkx as nx, fakebackend
-from cppcc_kg.network import measures as analyze
+import cppcc_kg.network as analyze
 G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
 plain = analyze.pagerank(G)["pagerank"].tolist()
 nx.config.backend_priority.algos = ["fake"]
@@ -234,8 +234,8 @@ def test_a_notebook_can_analyse_a_query_result_instead_of_the_whole_graph(built,
     """The neighbourhood of the best-connected entity, asked of the built store, analysed alone."""
     import networkx as nx
 
-    from cppcc_kg.network import measures as analyze
-    from cppcc_kg.network.fastgraph import entity_graph_of_query
+    import cppcc_kg.network as analyze
+    from cppcc_kg.network import entity_graph_of_query
     from cppcc_kg.sparql.query import open_engine
     whole = entity_graph(load(repo_root).store)
     center = max(whole.nodes, key=lambda n: (whole.degree(n), n))

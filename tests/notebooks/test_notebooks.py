@@ -15,9 +15,9 @@ jupytext = pytest.importorskip("jupytext", reason="jupytext is a test dependency
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from cppcc_kg.network import measures as A  # noqa: E402
+import cppcc_kg.network as A  # noqa: E402
 from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
-from cppcc_kg.network.entity_graph import build_entity_graph, organization_program_graph  # noqa: E402
+from cppcc_kg.network import build_entity_graph, organization_program_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
-from cppcc_kg.network.fastgraph import entity_graph
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.project.synth_facts import vocabulary
@@ -55,7 +55,7 @@ def test_the_corpus_is_valid(corpora, tmp_path, engine):
 
 def degree_profile(root) -> dict:
     project = load(root)
-    G = entity_graph(project.store, schema_graph=project.view)
+    G = build_entity_graph(project.store)
     deg = sorted((d for _, d in G.degree()), reverse=True)
     top = deg[: max(1, len(deg) // 10)]
     return {

@@ -32,7 +32,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from cppcc_kg import viz  # noqa: E402
-from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
+from cppcc_kg.network import build_entity_graph  # noqa: E402
 from cppcc_kg.schema import Schema  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from oracles.viz_display_orders import display_orders as oracle_display_orders
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg import viz
-from cppcc_kg.network.entity_graph import build_entity_graph
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz import render

@@ -12,11 +12,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from cppcc_kg.network import measures as A  # noqa: E402
-from cppcc_kg.network import plotting  # noqa: E402
-from cppcc_kg.network.entity_graph import build_entity_graph  # noqa: E402
+import cppcc_kg.network as A  # noqa: E402
+from cppcc_kg.network import build_entity_graph, plotting  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

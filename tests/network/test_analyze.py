@@ -8,16 +8,20 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, URIRef
 
-from cppcc_kg.network import measures as A
+import cppcc_kg.network as A
 from cppcc_kg.cli.analyze import command
-from cppcc_kg.network.metrics import METRICS_GRAPH, write_metrics
-from cppcc_kg.network.entity_graph import build_entity_graph, to_undirected_weighted
+from cppcc_kg.network import (
+    METRICS_GRAPH,
+    build_entity_graph,
+    to_undirected_weighted,
+    write_metrics,
+)
 from cppcc_kg.rdf.namespaces import CPPCC
-from conftest import ANALYSIS_FIXTURE, analysis_graph
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ANALYSIS_FIXTURE
 ID = "https://w3id.org/cppcc-kg/id/"
 fixture_graph = analysis_graph  # a new graph of the ontology and the fixture, each call

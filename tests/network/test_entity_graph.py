@@ -7,16 +7,23 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from cppcc_kg.network.entity_graph import (build_entity_graph, edges_frame, nodes_frame, one_mode_projection,
-                                   organization_document_graph, organization_program_graph,
-                                   to_undirected_weighted, write_graphml)
+from cppcc_kg.network import (
+    build_entity_graph,
+    edges_frame,
+    nodes_frame,
+    one_mode_projection,
+    organization_document_graph,
+    organization_program_graph,
+    to_undirected_weighted,
+    write_graphml,
+)
 from cppcc_kg.rdf.namespaces import CPPCC
-from conftest import ANALYSIS_FIXTURE, analysis_graph
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ANALYSIS_FIXTURE
 ID = "https://w3id.org/cppcc-kg/id/"
 fixture_graph = analysis_graph  # a new graph of the ontology and the fixture, each call

@@ -1,0 +1,174 @@
+"""Tables of a graph: the rows of ``nodes.csv`` and ``edges.csv``, and the entity columns of the measures.
+
+:func:`nodes_frame` and :func:`edges_frame` flatten the attributes (lists and dicts become
+canonical JSON), as the GraphML writer does (:mod:`cppcc_kg.network.graphml`);
+:func:`entity_frame` and :func:`measure_frame` make the tables of the measures, whose first
+columns are :data:`BASE_COLUMNS`.
+
+>>> G = nx.MultiDiGraph()
+>>> G.add_node("a", label_zh="甲", aliases=["x", "y"]); G.add_node("b")
+>>> _ = G.add_edge("a", "b", key="launched", evidence=[])
+>>> nodes_frame(G)[["iri", "label_zh", "aliases"]].values.tolist()
+[['a', '甲', '["x","y"]'], ['b', '', '']]
+>>> edges_frame(G)[["source", "target", "key", "evidence"]].values.tolist()
+[['a', 'b', 'launched', '[]']]
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+import pandas as pd
+
+__all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
+           "nodes_frame", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "measure_frame",
+           "round_significant"]
+
+#: Node attributes, in the order of the columns of :func:`nodes_frame`.
+NODE_COLUMNS = (
+    "iri", "label_zh", "label_en", "pinyin", "aliases", "class", "class_iri",
+    "class_label_en", "class_label_zh", "color", "shape", "date", "date_precision",
+    "comment", "observations", "evidence",
+)
+#: Edge attributes, after ``source, target, key``, in the order of :func:`edges_frame`.
+EDGE_COLUMNS = ("property", "label_en", "label_zh", "color", "statement", "evidence")
+#: The first columns of every table of measures.
+BASE_COLUMNS = ("iri", "label_zh", "label_en", "class")
+#: Significant digits the measures are rounded to.
+SIGNIFICANT = 10
+
+
+def flat(value):
+    """A GraphML/CSV-safe scalar: lists and dicts become canonical JSON, None becomes ''.
+
+    >>> flat({"b": 1, "a": [1, 2]}), flat(None), flat(2.5)
+    ('{"a":[1,2],"b":1}', '', 2.5)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict, set)):
+        if isinstance(value, set):
+            value = sorted(value, key=str)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def ordered_keys(records: Iterable[dict], first: Iterable[str]) -> list[str]:
+    """The keys *first*, then the other keys of *records*, sorted."""
+    first = list(first)
+    extra = sorted({k for r in records for k in r} - set(first))
+    return first + extra
+
+
+def nodes_frame(G: nx.Graph) -> pd.DataFrame:
+    """One row per node, sorted by IRI; columns :data:`NODE_COLUMNS` then any others sorted.
+
+    Lists and dicts (``aliases``, ``observations``, ``evidence``) are canonical JSON strings.
+
+    >>> nodes_frame(nx.MultiDiGraph()).shape
+    (0, 16)
+    """
+    rows = [dict(d, iri=d.get("iri", n)) for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))]
+    cols = ordered_keys(rows, NODE_COLUMNS)
+    data = [[flat(r.get(c)) for c in cols] for r in rows]
+    return pd.DataFrame(data, columns=cols)
+
+
+#: while :func:`shared_rows` is active: graph id -> (graph, edge rows), made once for several writers
+_ROWS_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_ROWS_MEMO", default=None)
+
+
+@contextlib.contextmanager
+def shared_rows():
+    """Within the block, the GraphML and CSV writers share the flattened edge rows of a graph
+    (which must not change meanwhile) instead of making them each."""
+    token = _ROWS_MEMO.set({})
+    try:
+        yield
+    finally:
+        _ROWS_MEMO.reset(token)
+
+
+def edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
+    """The columns and flattened rows of :func:`edges_frame` (shared within :func:`shared_rows`)."""
+    memo = _ROWS_MEMO.get()
+    if memo is not None and id(G) in memo:
+        return memo[id(G)][1]
+    rows = _make_edge_rows(G)
+    if memo is not None:
+        memo[id(G)] = (G, rows)  # G kept alive, so that its id is not reused
+    return rows
+
+
+def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
+    if G.is_multigraph():
+        triples = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
+    else:
+        triples = [(u, v, "", d) for u, v, d in G.edges(data=True)]
+    triples.sort(key=lambda t: (str(t[0]), str(t[2]), str(t[1])))
+    rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in triples]
+    cols = ordered_keys(rows, ("source", "target", "key") + EDGE_COLUMNS)
+    return cols, [[flat(r.get(c)) for c in cols] for r in rows]
+
+
+def edges_frame(G: nx.Graph) -> pd.DataFrame:
+    """One row per edge, sorted by (source, key, target); columns ``source, target, key``,
+    :data:`EDGE_COLUMNS`, then any others sorted. Lists become canonical JSON strings.
+
+    >>> edges_frame(nx.MultiDiGraph()).shape
+    (0, 9)
+    """
+    cols, data = edge_rows(G)
+    return pd.DataFrame(data, columns=cols)
+
+
+# ---------------------------------------------------------------- tables of measures
+
+def round_significant(x: float) -> float:
+    """Round to :data:`SIGNIFICANT` significant digits (deterministic text in CSV and RDF).
+
+    >>> round_significant(2 / 3), round_significant(-0.0)
+    (0.6666666667, 0.0)
+    """
+    if x is None or not math.isfinite(x):
+        return x
+    return float(f"{float(x):.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
+    """The identifying columns ``iri, label_zh, label_en, class`` of *nodes* (default: all), by IRI.
+
+    Nodes without these attributes (a plain networkx graph) get their name as IRI and ''.
+
+    >>> entity_frame(nx.path_graph(["x", "y"])).values.tolist()
+    [['x', '', '', ''], ['y', '', '', '']]
+    """
+    nodes = sorted(G.nodes if nodes is None else nodes, key=str)
+    rows = []
+    for n in nodes:
+        d = G.nodes[n]
+        rows.append((str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""), d.get("class", "")))
+    df = pd.DataFrame(rows, columns=list(BASE_COLUMNS))
+    df.index = pd.Index([n for n in nodes], name=None)
+    return df
+
+
+def measure_frame(G: nx.Graph, values: dict[str, dict], sort_by: str | None, ascending=False) -> pd.DataFrame:
+    """The entity columns of *G* joined with measures (column -> {node: value}), sorted by
+    *sort_by* (then IRI) when given.
+
+    >>> measure_frame(nx.path_graph(["x", "y"]), {"m": {"x": 1, "y": 2}}, "m")[["iri", "m"]].values.tolist()
+    [['y', 2], ['x', 1]]
+    """
+    df = entity_frame(G)
+    for col, vals in values.items():
+        df[col] = [vals.get(n) for n in df.index]
+    if sort_by is not None and len(df):
+        df = df.sort_values([sort_by, "iri"], ascending=[ascending, True], kind="mergesort")
+    return df.reset_index(drop=True)

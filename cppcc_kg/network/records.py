@@ -1,0 +1,221 @@
+"""What the entity graph reads about a node besides its class: literal attributes, observations, evidence.
+
+Which property becomes which attribute, and how its objects are read, is the table
+``attributes.tsv`` beside this module (:data:`ATTRIBUTES`): it makes both the SPARQL query
+(:func:`literals_query`) and the attributes of a record (:func:`read_record`). Evidence is
+the Web Annotation (``oa:``) of a node or of a relation's statement (:func:`evidence_query`).
+
+>>> [(a.name, a.reading) for a in ATTRIBUTES["node"]][:3]
+[('label_zh', 'lang:zh'), ('label_en', 'lang:en'), ('pinyin', 'literal')]
+>>> from rdflib.namespace import RDFS
+>>> lit = Literals([("s", str(RDFS.label), "甲", "zh", "", "true"), ("s", str(RDFS.label), "A", "en", "", "true")])
+>>> read_record(lit, "s", ATTRIBUTES["node"], {})["label_zh"]
+'甲'
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, XSD
+
+from cppcc_kg.rdf.namespaces import OA, PREFIXES
+from cppcc_kg.schema import local_name
+
+__all__ = ["Attribute", "ATTRIBUTES", "ATTRIBUTES_FILE", "READINGS", "read_attributes", "Literals",
+           "literals_query", "notations_query", "read_record", "evidence_query", "evidence_by_body",
+           "titles_query", "source_titles", "number"]
+
+#: the table of the attributes read from properties
+ATTRIBUTES_FILE = Path(__file__).resolve().with_name("attributes.tsv")
+#: the readings of ``attributes.tsv`` besides ``lang:XX``
+READINGS = ("literal", "literals", "value", "number", "notation", "precision")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One line of ``attributes.tsv``: the attribute *name* of a *record* read from *properties*."""
+
+    record: str
+    name: str
+    properties: tuple[str, ...]  # full IRIs, tried in order
+    reading: str
+    when: str = ""
+
+
+def _expand(name: str) -> str:
+    prefix, _, rest = name.partition(":")
+    if prefix not in PREFIXES:
+        raise ValueError(f"{ATTRIBUTES_FILE.name}: unknown prefix in {name!r}")
+    return PREFIXES[prefix] + rest
+
+
+def read_attributes(path: Path | str = ATTRIBUTES_FILE) -> dict[str, tuple[Attribute, ...]]:
+    """Record (``node``, ``observation``) -> its attributes, in the order of the table *path*."""
+    out: dict[str, list[Attribute]] = defaultdict(list)
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            a = Attribute(row["record"], row["attribute"], tuple(_expand(p) for p in row["properties"].split()),
+                          row["reading"], (row.get("when") or "").strip())
+            if a.reading not in READINGS and not a.reading.startswith("lang:"):
+                raise ValueError(f"{Path(path).name}: unknown reading {a.reading!r} of {a.name}")
+            out[a.record].append(a)
+    return {record: tuple(attrs) for record, attrs in out.items()}
+
+
+#: record -> its attributes (``attributes.tsv``)
+ATTRIBUTES = read_attributes()
+
+
+def lang_pick(pairs, lang: str) -> str:
+    """The smallest value of (value, language tag) *pairs* in language *lang* (or a sub-tag of it)."""
+    exact, sub = [], []
+    for value, tag in pairs:
+        tag = tag.lower()
+        if tag == lang:
+            exact.append(value)
+        elif tag.startswith(lang + "-"):
+            sub.append(value)
+    chosen = exact or sub
+    return min(chosen) if chosen else ""
+
+
+def number(value: str, lang: str = "", datatype: str = ""):
+    """A literal as an int or a float (a decimal becomes a float); other text as str.
+
+    >>> number("05", datatype=str(XSD.integer)), number("1.5", datatype=str(XSD.decimal)), number("甲")
+    (5, 1.5, '甲')
+    """
+    if lang:
+        lit = Literal(value, lang=lang)
+    elif datatype and datatype != str(XSD.string):
+        lit = Literal(value, datatype=URIRef(datatype))
+    else:
+        lit = Literal(value)
+    py = lit.toPython()
+    if isinstance(py, bool):
+        return str(lit)
+    if isinstance(py, int):
+        return py
+    try:
+        return float(py)
+    except (TypeError, ValueError):
+        return str(lit)
+
+
+class Literals:
+    """subject -> property -> [(value, language, datatype, is literal)] of rows of :func:`literals_query`."""
+
+    def __init__(self, rows):
+        self.data: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o, lang, dt, lit in rows:
+            self.data[s][p].append((o, lang, dt, lit == "true"))
+
+    def get(self, s: str, p: str) -> list[tuple]:
+        d = self.data.get(s)
+        return d.get(p, []) if d is not None else []
+
+
+def literals_query(subjects: str, attributes) -> str:
+    """The objects of the properties of *attributes* for the subjects ``?s`` that the pattern *subjects* binds."""
+    props = sorted({p for a in attributes for p in a.properties})
+    return f"""SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
+            {subjects} VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
+
+
+def notations_query(attributes) -> str:
+    """The smallest ``skos:notation`` of each object of the properties read as a notation or precision."""
+    props = sorted({p for a in attributes if a.reading in ("notation", "precision") for p in a.properties})
+    return f"""SELECT ?x (MIN(STR(?n)) AS ?m) WHERE {{ VALUES ?r {{ {" ".join(f"<{p}>" for p in props)} }}
+            ?s ?r ?x . ?x <{SKOS.notation}> ?n FILTER isLiteral(?n) }} GROUP BY ?x"""
+
+
+def _read(objects: list[tuple], reading: str, notations: dict):
+    """The value of *objects* (of one property) by *reading*; None when there is none (but for
+    the readings that always give a value)."""
+    if reading.startswith("lang:"):
+        return lang_pick([(v, tag) for v, tag, _dt, lit in objects if lit and tag], reading[5:])
+    if reading == "literals":
+        return sorted({v for v, _tag, _dt, lit in objects if lit})
+    if reading == "literal":
+        return min((v for v, _tag, _dt, lit in objects if lit), default="")
+    first = min(objects, key=lambda x: x[0], default=None)
+    if first is None:
+        return None
+    value, tag, dt, lit = first
+    if reading == "number":
+        return number(value, tag, dt) if lit else value
+    if reading == "notation":
+        return notations.get(value) or local_name(value)
+    if reading == "precision":
+        return notations.get(value) or local_name(value).removesuffix("Precision").lower()
+    return value
+
+
+def read_record(literals: Literals, s: str, attributes, notations: dict) -> dict:
+    """The attributes of subject *s*, read as the table says."""
+    out: dict = {}
+    present: set[str] = set()
+    for a in attributes:
+        value = None
+        if not a.when or a.when in present:
+            for p in a.properties:
+                value = _read(literals.get(s, p), a.reading, notations)
+                if value is not None:
+                    present.add(a.name)
+                    break
+        out[a.name] = value if value is not None or a.reading == "number" else ""
+    return out
+
+
+# ---------------------------------------------------------------- evidence
+
+def evidence_query() -> str:
+    """Each annotation of each body (a node or a statement), with its target's source and selectors."""
+    oa = str(OA)
+    return f"""SELECT ?b ?a ?t (MIN(STR(?src)) AS ?source) (MIN(?st) AS ?start) (MIN(?en) AS ?end) (MIN(STR(?x)) AS ?exact)
+        WHERE {{ ?a <{oa}hasBody> ?b ; <{oa}hasTarget> ?t .
+            OPTIONAL {{ ?t <{oa}hasSource> ?src }}
+            OPTIONAL {{ ?t <{oa}hasSelector> ?s1 . ?s1 <{oa}start> ?st }}
+            OPTIONAL {{ ?t <{oa}hasSelector> ?s2 . ?s2 <{oa}end> ?en }}
+            OPTIONAL {{ ?t <{oa}hasSelector> ?s3 . ?s3 <{oa}exact> ?x FILTER isLiteral(?x) }}
+        }} GROUP BY ?b ?a ?t"""
+
+
+def titles_query() -> str:
+    """The titles of the sources of the annotations' targets."""
+    return f"""SELECT DISTINCT ?s ?t (LANG(?t) AS ?lang) (isLiteral(?t) AS ?lit) WHERE {{
+            ?a <{OA.hasSource}> ?s . ?s <{DCTERMS.title}> ?t }}"""
+
+
+def source_titles(rows) -> dict[str, str]:
+    """Source IRI -> its title: Chinese, else English, else the smallest literal."""
+    out: dict[str, list] = defaultdict(list)
+    for s, t, lang, lit in rows:
+        out[s].append((t, lang, lit == "true"))
+    titles = {}
+    for s, lst in out.items():
+        pairs = [(t, lang) for t, lang, lit in lst if lit and lang]
+        titles[s] = (lang_pick(pairs, "zh") or lang_pick(pairs, "en")
+                     or min((t for t, _l, lit in lst if lit), default=""))
+    return titles
+
+
+def evidence_by_body(rows, titles: dict[str, str]) -> dict[str, list[dict]]:
+    """Body -> its evidence dicts (``annotation, start, end, exact, source, source_title``), by
+    source, start, end and annotation."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for b, a, _t, src, start, end, exact in rows:
+        out[b].append({
+            "annotation": a,
+            "start": int(start) if start else -1,
+            "end": int(end) if end else -1,
+            "exact": exact,
+            "source": src,
+            "source_title": titles.get(src, "") if src else "",
+        })
+    return {b: sorted(v, key=lambda e: (e["source"], e["start"], e["end"], e["annotation"])) for b, v in out.items()}

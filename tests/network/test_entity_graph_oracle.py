@@ -1,0 +1,70 @@
+"""The entity graph read from the Oxigraph store is the one the rdflib oracle reads, node by node.
+
+``tests/oracles/entity_graph_rdflib.py`` is the former rdflib implementation (with its own
+reading of the ontology); :func:`cppcc_kg.network.build_entity_graph` must give the same
+``MultiDiGraph``: same nodes, attributes (and their order), edges, keys and graph attributes,
+on the repository, on the fixtures and on a synthetic project.
+"""
+from __future__ import annotations
+
+import pytest
+from conftest import REPO_ROOT, analysis_graph, copy_project
+from oracles.entity_graph_rdflib import build_entity_graph as rdflib_entity_graph
+from rdflib import Dataset
+
+from cppcc_kg.network import build_entity_graph
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.rdf.store import store_of_graph
+
+
+def assert_same_graph(A, B) -> None:
+    assert list(A.nodes) == list(B.nodes)
+    for n in A.nodes:
+        assert A.nodes[n] == B.nodes[n], n
+        assert list(A.nodes[n]) == list(B.nodes[n]), n  # the attributes in the same order
+    assert list(A.edges(keys=True, data=True)) == list(B.edges(keys=True, data=True))
+    assert A.graph == B.graph
+
+
+def project_of(which: str, tmp_path):
+    if which == "repository":
+        return load(REPO_ROOT, cache=False)
+    if which == "synthetic":
+        write_corpus(tmp_path / "synth", scale=10, seed=0)
+        return load(tmp_path / "synth", cache=False)
+    return load(copy_project(tmp_path / "fixture"), cache=False)
+
+
+@pytest.mark.parametrize("which", ["repository", "synthetic", "fixture"])
+def test_the_store_builder_equals_the_rdflib_oracle(which, tmp_path):
+    project = project_of(which, tmp_path)
+    fast = build_entity_graph(project.store)
+    assert fast.number_of_nodes() > 0 and fast.number_of_edges() > 0
+    assert_same_graph(rdflib_entity_graph(project.graph), fast)
+    # an rdflib graph, a view of the store and a dataset of named graphs give the same graph
+    assert_same_graph(fast, build_entity_graph(project.graph))
+    assert_same_graph(fast, build_entity_graph(project.view))
+    assert_same_graph(fast, build_entity_graph(project.dataset()))
+
+
+def test_the_analysis_fixture_equals_the_rdflib_oracle():
+    g = analysis_graph()
+    G = build_entity_graph(g)
+    assert G.number_of_nodes() > 0 and any(d["observations"] for _, d in G.nodes(data=True))
+    assert_same_graph(rdflib_entity_graph(g), G)
+    assert_same_graph(G, build_entity_graph(store_of_graph(g)))
+
+
+def test_a_dataset_reads_its_ontology_from_its_named_graphs():
+    ds = Dataset()
+    g = analysis_graph()
+    named = ds.graph("https://e.org/g")
+    for t in g:
+        named.add(t)
+    assert_same_graph(rdflib_entity_graph(g), build_entity_graph(ds))
+
+
+def test_other_data_is_refused():
+    with pytest.raises(TypeError, match="pyoxigraph.Store or an rdflib graph"):
+        build_entity_graph("graph.ttl")

@@ -1,0 +1,113 @@
+"""The igraph kernels give networkx's betweenness and closeness."""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import cppcc_kg.network as A
+from cppcc_kg.network import kernels
+from cppcc_kg.project.load import load
+
+
+def graphs():
+    g = nx.gnp_random_graph(60, 0.06, seed=3)  # sparse: several components and isolates
+    yield "random", g
+    yield "star", nx.star_graph(7)
+    yield "path", nx.path_graph(9)
+    yield "two cliques", nx.barbell_graph(5, 2)
+    yield "grid", nx.grid_2d_graph(4, 5)  # many equal shortest paths
+    e = nx.Graph()
+    e.add_nodes_from(range(4))
+    yield "edgeless", e
+
+
+@pytest.mark.parametrize("name,G", list(graphs()), ids=[n for n, _ in graphs()])
+def test_exact_betweenness_and_closeness_match_networkx(name, G):
+    nodes = list(G.nodes)
+    g, order = kernels.igraph_of(G, nodes)
+    assert order == nodes
+    for normalized in (True, False):
+        ref = nx.betweenness_centrality(G, normalized=normalized)
+        got = kernels.betweenness(g, normalized=normalized)
+        assert got == pytest.approx([ref[x] for x in nodes], abs=1e-12), normalized
+    ref = nx.closeness_centrality(G)
+    assert kernels.closeness(g) == pytest.approx([ref[x] for x in nodes], abs=1e-12)
+
+
+def test_dependency_sums_with_targets_is_subset_betweenness():
+    G = nx.gnp_random_graph(50, 0.08, seed=11)
+    nodes = list(G.nodes)
+    g, _ = kernels.igraph_of(G, nodes)
+    src, dst = [0, 3, 5, 7], [10, 20, 30, 40, 41]
+    mask = np.zeros(len(nodes), dtype=bool)
+    mask[dst] = True
+    ref = nx.betweenness_centrality_subset(G.to_directed(), src, dst, normalized=False)
+    assert kernels.dependency_sums(g, np.array(src), mask) == pytest.approx([ref[x] for x in nodes], abs=1e-12)
+
+
+def test_sampled_betweenness():
+    G = nx.gnp_random_graph(70, 0.07, seed=2)
+    nodes = list(G.nodes)
+    g, _ = kernels.igraph_of(G, nodes)
+    a = kernels.betweenness(g, k=10, seed=4)
+    assert np.array_equal(a, kernels.betweenness(g, k=10, seed=4))
+    assert not np.array_equal(a, kernels.betweenness(g, k=10, seed=5))
+    assert np.array_equal(kernels.betweenness(g, k=70), kernels.betweenness(g))
+    if "sampled_nodes" in inspect.signature(nx.algorithms.centrality.betweenness._rescale).parameters:
+        # networkx 3.5+ samples list(G) with random.Random(seed) and scales the same way
+        ref = nx.betweenness_centrality(G, k=10, seed=4)
+        assert a == pytest.approx([ref[x] for x in nodes], abs=1e-12)
+
+
+def test_sampled_closeness_with_every_node_as_pivot():
+    G = nx.gnp_random_graph(80, 0.05, seed=7)  # a large component, small ones and isolates
+    g, nodes = kernels.igraph_of(G, list(G.nodes))
+    exact = kernels.closeness(g)
+    members = max(nx.connected_components(G), key=len)
+    giant = len(members)
+    big = np.array([x in members for x in nodes])
+    # every member of the large component a pivot: the total distance of a node, estimated as
+    # (size - 1) / pivots * (sum of its distances to the pivots), is the exact total * (size - 1) / size
+    every = kernels.sampled_closeness(g, k=giant, exact_below=giant)
+    assert every[big] == pytest.approx(exact[big] * giant / (giant - 1), abs=1e-12)
+    assert every[~big] == pytest.approx(exact[~big], abs=1e-12)  # the small components: exact
+    est = kernels.sampled_closeness(g, k=8, seed=3, exact_below=giant)
+    assert np.array_equal(est, kernels.sampled_closeness(g, k=8, seed=3, exact_below=giant))
+    assert np.abs(est - exact).max() < 0.2 and not np.array_equal(est, exact)  # an estimate, near
+
+
+def test_the_graph_is_simple_and_undirected():
+    G = nx.MultiGraph([("a", "b"), ("a", "b"), ("b", "b"), ("b", "c")])
+    g, nodes = kernels.igraph_of(nx.Graph(G))
+    assert nodes == ["a", "b", "c"]
+    assert not g.is_directed() and g.is_simple() and g.ecount() == 2
+    E, _ = kernels.igraph_of(nx.Graph())
+    assert kernels.betweenness(E).size == 0 and kernels.closeness(E).size == 0
+
+
+@pytest.fixture(scope="module")
+def real_graph():
+    """The entity graph of the repository (the real, curated graph)."""
+    project = load(Path(__file__).resolve().parents[2], cache=False)
+    return A.build_entity_graph(project.store)
+
+
+def test_the_fast_measures_equal_networkx_on_the_real_graph(real_graph):
+    """What the build computes with cppcc_kg.network.kernels (and samples above 10 000 entities) is
+    what networkx computes on the same undirected projection, exact and with seeded samples."""
+    U = A.simple_graph(real_graph)
+    for k in (None, 64):  # 64 < 147 entities: sampled
+        got = A.betweenness(real_graph, k=k, seed=0).set_index("iri")["betweenness"]
+        ref = nx.betweenness_centrality(U, k=k, seed=0)
+        assert len(got) == len(ref) == real_graph.number_of_nodes()
+        assert all(got[n] == pytest.approx(ref[n], abs=1e-9) for n in ref), k
+    got = A.closeness(real_graph).set_index("iri")["closeness"]
+    ref = nx.closeness_centrality(U)
+    assert all(got[n] == pytest.approx(ref[n], abs=1e-9) for n in ref)
+    got = A.pagerank(real_graph).set_index("iri")["pagerank"]
+    ref = nx.pagerank(U, weight="weight", tol=1e-12, max_iter=10000)  # networkx itself, converged tightly
+    assert all(got[n] == pytest.approx(ref[n], abs=1e-9) for n in ref)
