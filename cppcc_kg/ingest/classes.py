@@ -24,7 +24,7 @@ from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.schema import Schema, local_name
 
-__all__ = ["LocalClass", "LocalProperty", "LocalSchema"]
+__all__ = ["LocalClass", "LocalSchema"]
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,9 @@ class LocalClass:
     """A class of the ontology as ingest shows it: its own colour and legend order (not inherited)."""
 
     iri: str
-    local: str
     label_zh: str = ""
-    label_en: str = ""
     color: str = "#999999"
     order: int = 999
-
-
-@dataclass(frozen=True)
-class LocalProperty:
-    """An edge property, with the local names of its domain and range ('' when none)."""
-
-    iri: str
-    local: str
-    domain: str = ""
-    range: str = ""
 
 
 class LocalSchema:
@@ -56,15 +44,12 @@ class LocalSchema:
         self.schema = schema
         own = str(CPPCC)
         self.classes: dict[str, LocalClass] = {
-            local_name(iri): LocalClass(iri=iri, local=local_name(iri), label_zh=info.label_zh, label_en=info.label_en,
-                                        color=info.color or "#999999",
+            local_name(iri): LocalClass(iri=iri, label_zh=info.label_zh, color=info.color or "#999999",
                                         order=int(info.order) if info.order is not None else 999)
             for iri, info in schema.classes.items()
             if iri.startswith(own) and (info.parents or info.display_as_node is not None)}
-        self.properties: dict[str, LocalProperty] = {
-            local_name(p): LocalProperty(iri=p, local=local_name(p), domain=local_name(info.domain) if info.domain else "",
-                                         range=local_name(info.range) if info.range else "")
-            for p, info in schema.properties.items()}
+        #: edge property (local name) -> IRI
+        self.property_iris: dict[str, str] = {local_name(p): p for p in schema.properties}
         #: (Chinese word of a class, class) in the order they are tried (longest word first)
         self.class_terms: list[tuple[str, str]] = [(t, local_name(c)) for t, c in schema.class_terms()]
         self._depth: dict[str, int] = {}

@@ -97,6 +97,7 @@ def suffixed(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             break
     return out
 
+
 def one_char_suffix_ok(toks: Tokens, k: int, suffix: str, kind: str) -> bool:
     """A one-character last word (局, 部, 展, 市) ends a name only in a word of its own kind:
     旅游局, 统战部, 书画展, 呼和浩特市 — not 开局, 干部, 开展, 城市."""
@@ -108,6 +109,7 @@ def one_char_suffix_ok(toks: Tokens, k: int, suffix: str, kind: str) -> bool:
     if w[-2:] in GENERIC_ORG_WORDS or w[-2:] in GENERIC_TWO:
         return False
     return p in ("n", "nt", "ns", "nz", "j", "nr", "nrt") and w not in GENERIC_ORG_WORDS and w not in GENERIC_PLACE_WORDS
+
 
 def _name_ending_at(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str, kind: str) -> Candidate | None:
     """The name of an organization, place or event (*kind*) whose last word *suffix* ends the token *k*."""
@@ -153,7 +155,7 @@ def _org_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) 
         return None
     if mode == "noun" and len(suffix) == 1 and len(name) < 3:
         return None
-    if mode == "noun" and len(suffix) == 1 and suffix in "部厅局办委院组" and not _nameish(norm, toks, start, suffix_start):
+    if mode == "noun" and len(suffix) == 1 and suffix in "部厅局办委院组" and not _nameish(toks, start, suffix_start):
         return None
     if suffix in ("中心",) and re.search(r"(为|以|的)中心$|^中心$", name):
         return None
@@ -221,16 +223,16 @@ def _org_class(ctx: FinderContext, name: str, suffix: str) -> str:
         return classify(ctx, name, "OrganizationalUnit")
     return classify(ctx, name, "Organization")
 
-def _nameish(norm: str, toks: Tokens, start: int, suffix_start: int, strict: bool = False) -> bool:
+
+def _nameish(toks: Tokens, start: int, suffix_start: int) -> bool:
     """True when the words before a one-character last word look like a name (a place, an organization)."""
     k = toks.at[suffix_start]
     tok = toks.toks[k]
     prev = toks.toks[k - 1] if tok[0] == suffix_start and k > 0 else tok
     if prev[3] in ("ns", "nt", "nz", "kg", "j"):
         return True
-    if strict:
-        return False
     return suffix_start - start >= 3
+
 
 def extend_left(norm: str, toks: Tokens, x: int, *, max_len: int = 18, mode: str = "noun",
                  allow_verbs: bool = False, orgs_only: bool = False) -> int:
@@ -308,6 +310,7 @@ def level_bodies(ctx: FinderContext, norm: str) -> list[Candidate]:
         out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "StateOrgan"), "body of a level", 62))
     return out
 
+
 # ------------------------------------------------------------ 盟政协文化文史和学习委员会: special committees
 def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """The committees of a CPPCC named by their field: 赤峰市政协提案委员会, 盟政协文化文史和学习委员会 (the
@@ -330,6 +333,7 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
                              else "OrganizationalUnit", "special committee", 64))
     return out
 
+
 # ------------------------------------------------------------ 市委市政府, 党委政府: two bodies
 def joint_bodies(norm: str) -> list[Candidate]:
     out = []
@@ -339,6 +343,7 @@ def joint_bodies(norm: str) -> list[Candidate]:
         if m.group(3).startswith(m.group(1)):
             out.append(Candidate(m.start(3), m.end(3), "StateOrgan", "joint bodies", 76))
     return out
+
 
 # ------------------------------------------------------------ place-pair collaborations (京蒙协作)
 def collaborations(norm: str) -> list[Candidate]:

@@ -16,8 +16,9 @@ proposed class. Mentions come from general patterns, not from lists of names:
   a verb (建立/完善/推行 … 机制/制度/体系/平台), honours conferred (被评为/命名…为 …),
   set forms (N个一, 一X一Y, N项规定, 党的N大), enumerations that end with the kind of
   thing listed (A、B、C等…媒体) (:mod:`cppcc_kg.ingest.phrases`);
-* names of the graph (labels and aliases) found as they are, and the names of the
-  document found once and again wherever they recur (this module).
+* names of the graph (labels and aliases) found as they are (:func:`cppcc_kg.ingest.named.graph_names`),
+  the graph's names inside longer names, and the names of the document found once and again
+  wherever they recur (this module).
 
 The rules are plain functions of a :class:`cppcc_kg.ingest.context.FinderContext` (the classes,
 the graph's names, the segmenter) and the text; this module joins them. The class of a name comes
@@ -224,6 +225,7 @@ def _nested_known(ctx: FinderContext, chosen: list[Candidate], cands: list[Candi
         have.add((d.i, d.j))
     return resolve_nested(out)
 
+
 def _brand_heads(norm: str, chosen: list[Candidate]) -> list[Candidate]:
     """The idea a brand of work is named after is a concept of its own: 打造北疆文化品牌 -> 北疆文化."""
     out = []
@@ -236,6 +238,7 @@ def _brand_heads(norm: str, chosen: list[Candidate]) -> list[Candidate]:
             continue
         out.append(Candidate(c.i, c.j - 2, "Concept", "idea of a brand", 50, nested=True, name=head))
     return out
+
 
 def _heads_event(ctx: FinderContext, d: Candidate, tops: list[Candidate], name: str) -> bool:
     box = next((c for c in tops if c.i == d.i and d.j < c.j), None)

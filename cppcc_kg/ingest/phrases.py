@@ -57,7 +57,6 @@ _PROVINCE_ABBR = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤�
 _HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|示范点|示范基地|模范机关|模范单位|文明单位|标兵|优秀组织奖|奖)"
 
 
-
 # ------------------------------------------------------------ structured names (届次, ordinals)
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
@@ -167,6 +166,7 @@ def venues(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 out.append(Candidate(i, j, classify(ctx, name, "Place", within="Place"), "venue", 57))
     return out
 
+
 def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[Candidate]:
     """The places named in one item of a list of places visited, norm[i:j]."""
     out = []
@@ -203,6 +203,7 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
     elif re.search(f"({_PLACE_END})$", rest) and not re.match(_NOT_A_PLACE, rest):
         out.append(Candidate(x, j, classify(ctx, rest, "Place", within="Place"), "place visited", 54))
     return out
+
 
 # ------------------------------------------------------------ mechanisms set up by a verb
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
@@ -353,6 +354,7 @@ def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
     return out
 
+
 # ------------------------------------------------------------ honours conferred
 def honours(norm: str) -> list[Candidate]:
     """Honours named without quotes after the verb that confers them: 被评为全国文明单位,
@@ -363,6 +365,7 @@ def honours(norm: str) -> list[Candidate]:
         for m in re.finditer(pat, norm):
             out.append(Candidate(m.start(1), m.end(1), "Honour", "honour conferred", 64))
     return out
+
 
 # ------------------------------------------------------------ enumerations A、B、C等…媒体
 def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) -> list[Candidate]:
@@ -402,7 +405,7 @@ def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) 
         if named == 0 or not todo:
             continue
         for (i, j) in todo:
-            cls = classify(ctx, norm[i:j], head_cls) if head_cls in ("Program", "Organization") else head_cls
+            cls = classify(ctx, norm[i:j], head_cls) if head_cls in LEXICON.class_groups["list_refinable"] else head_cls
             if not ctx.schema.is_a(cls, ctx.schema.top(head_cls)):
                 cls = head_cls
             out.append(Candidate(i, j, cls, "listed with " + m.group(3), 40))

@@ -140,7 +140,7 @@ class Ingester:
                 continue
             seen.add(k)
             relations.append({
-                "subject": r.subject, "property": r.prop, "property_iri": self.schema.properties[r.prop].iri,
+                "subject": r.subject, "property": r.prop, "property_iri": self.schema.property_iris[r.prop],
                 "object": r.object, "statement": statement_iri(r.subject, r.prop, r.object),
                 "start": r.start, "end": r.end, "pattern": r.pattern})
         return relations

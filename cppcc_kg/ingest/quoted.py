@@ -238,6 +238,7 @@ def _inside_quote(ctx: FinderContext, norm: str, qs: int, qe: int) -> list[Candi
             out.append(c)
     return out
 
+
 def _event_start(norm: str, toks: Tokens, qs: int) -> int:
     """Where the name of an event whose quoted part begins at *qs* begins: an ordinal (第二届), a year and
     the area (2023年度全区) or the body (政协) before the quote belong to it."""
@@ -260,6 +261,7 @@ def _event_start(norm: str, toks: Tokens, qs: int) -> int:
         start = left
     return start
 
+
 def _honour_start(norm: str, toks: Tokens, qs: int, trig: str) -> int:
     """An honour named after its trigger with a year and a place before the quote: 被评为2023年度内蒙古“…”."""
     k = norm.rfind(trig, max(0, qs - 16), qs)
@@ -277,6 +279,7 @@ def _honour_start(norm: str, toks: Tokens, qs: int, trig: str) -> int:
         if words[0][0] != rest_start or not all(placeish_word(w, p) or p == "ns" for (_s, _e, w, p) in words):
             return qs
     return k + len(trig)
+
 
 def _quote_tail_ok(ctx: FinderContext, piece: str, last: str, cls: str) -> bool:
     s = ctx.schema
@@ -310,6 +313,7 @@ def quote_lists(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[C
                 if not any((c.i, c.j) == (a, b) for c in out):
                     out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))
     return out
+
 
 def parentheticals(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[Candidate]:
     """A name followed by a short parenthetical of its own kind keeps it: 委员工作站（室）."""
