@@ -325,6 +325,11 @@ class Schema:
         pairs.sort(key=lambda p: (-len(p[0]), -own_depth[p[1]], p[0], self.local(p[1])))
         return pairs
 
+    def class_terms(self) -> list[tuple[str, str]]:
+        """(Chinese word, class IRI) pairs in the order :meth:`class_by_suffix` tries them: longest word
+        first, then the most specific class."""
+        return list(self._suffixes)
+
     def class_by_suffix(self, name: str) -> str | None:
         """The class whose Chinese word ends *name*, longest word first (None when no word fits)."""
         return next((c for term, c in self._suffixes if name.endswith(term)), None)

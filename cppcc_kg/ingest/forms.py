@@ -1,7 +1,8 @@
 """The forms of names in Chinese reports on CPPCC work, and the tools to find them.
 
-This module holds the tables that :mod:`cppcc_kg.ingest.patterns` reads (the last words of
-names of bodies, places, events, mechanisms and programmes, the verbs that introduce them),
+This module holds the word lists that the rules read (the last words of names of bodies,
+places, events, mechanisms and programmes, the verbs that introduce them; which class a word
+gives is data: ``lexicon.toml``, see :mod:`cppcc_kg.ingest.lexicon`),
 the segmenter (jieba with the graph's names in its dictionary; nothing is downloaded), and
 the plain helpers that choose among overlapping candidates.
 
@@ -12,71 +13,19 @@ the plain helpers that choose among overlapping candidates.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jieba
+import jieba.posseg as pseg
+
 NUM = "0-9一二三四五六七八九十百千零〇两"
-_N = f"[{NUM}]+"
+NUMERAL = f"[{NUM}]+"
 
 # ---------------------------------------------------------------- the forms of names
-
-#: Last words of names and the class they give (local names of ontology classes). Longest word wins;
-#: the ontology's own Chinese class words (rdfs:label @zh, words in the comment) are tried after these.
-SUFFIX_CLASSES: dict[str, str] = {
-    # CPPCC and its bodies
-    "政协": "CPPCCCommittee", "常务委员会": "StandingCommittee", "常委会": "StandingCommittee",
-    "专门委员会": "SpecialCommittee", "专委会": "SpecialCommittee", "主席会议": "ChairpersonsCouncil",
-    "党组": "PartyGroup", "办公厅": "GeneralOffice", "办公室": "GeneralOffice", "机关": "Organ", "机关党委": "OrganizationalUnit",
-    "机关纪委": "OrganizationalUnit", "工会": "OrganizationalUnit", "工委": "OrganizationalUnit",
-    "专班": "OrganizationalUnit", "小组": "OrganizationalUnit", "工作组": "OrganizationalUnit",
-    "领导小组": "OrganizationalUnit", "纪检监察组": "OrganizationalUnit", "书画院": "OrganizationalUnit",
-    "培训中心": "OrganizationalUnit",
-    # party and state organs, courts
-    "党委": "PartyOrgan", "委员会": "Organization", "中共中央": "PartyOrgan", "党中央": "PartyOrgan",
-    "市委": "PartyOrgan", "盟委": "PartyOrgan", "旗委": "PartyOrgan", "县委": "PartyOrgan", "区委": "PartyOrgan",
-    "省委": "PartyOrgan", "统战部": "PartyOrgan", "宣传部": "PartyOrgan", "组织部": "PartyOrgan", "纪委": "PartyOrgan",
-    "政府": "StateOrgan", "人民政府": "StateOrgan", "行署": "StateOrgan", "行政公署": "StateOrgan",
-    "人大": "StateOrgan", "人大常委会": "StateOrgan", "常务会议": "StateOrgan", "政府常务会议": "StateOrgan", "民族事务委员会": "StateOrgan", "检察院": "StateOrgan",
-    "部": "StateOrgan", "厅": "StateOrgan", "局": "StateOrgan", "办": "StateOrgan", "委": "StateOrgan",
-    "法院": "Court", "人民法院": "Court",
-    # other organizations
-    "中心": "Organization", "院": "Organization", "组": "OrganizationalUnit", "学会": "Organization",
-    "协会": "Organization", "联合会": "Organization", "商会": "Organization", "工商联": "Organization",
-    "总工会": "Organization", "妇联": "Organization", "团委": "Organization", "侨联": "Organization",
-    "文联": "Organization", "科协": "Organization", "大学": "Organization", "学院": "Organization",
-    "学校": "Organization", "党校": "Organization", "公司": "Organization", "集团": "Organization",
-    "银行": "Organization", "医院": "Organization", "研究所": "Organization", "界别": "Organization",
-    "九三学社": "Organization", "民革": "Organization", "民盟": "Organization", "民建": "Organization",
-    "民进": "Organization", "农工党": "Organization", "致公党": "Organization", "台盟": "Organization",
-    # publications
-    "报": "Newspaper", "日报": "Newspaper", "晚报": "Newspaper", "杂志": "Magazine", "网": "Publication",
-    "网站": "Publication", "公众号": "Publication", "客户端": "Publication",
-    # places
-    "盟": "League", "市": "PrefectureLevelCity", "旗": "BannerOrCounty", "县": "BannerOrCounty", "区": "BannerOrCounty",
-    "新区": "Place", "苏木": "SumuOrTownship", "乡": "SumuOrTownship", "镇": "SumuOrTownship",
-    "街道": "SumuOrTownship", "嘎查": "Place", "村": "Place", "社区": "Place", "自治区": "ProvinceLevelDivision",
-    "省": "ProvinceLevelDivision", "州": "PrefectureLevelCity", "遗址": "Place", "馆": "Place", "产业园": "Place",
-    "园区": "Place", "基地": "Place", "景区": "Place", "广场": "Place",
-    # programmes, mechanisms, concepts
-    "要点": "Plan", "工作要点": "Plan", "工程": "Program", "计划": "Program", "行动": "Program", "品牌": "Program", "协作": "Collaboration",
-    "要求": "Concept", "总要求": "Concept", "思路": "Concept", "总体思路": "Concept", "经验": "Concept",
-    "机制": "Mechanism", "体系": "Mechanism", "格局": "Mechanism", "平台": "Mechanism", "制度": "Rule",
-    "工作室": "Platform", "工作站": "Platform", "委员之家": "Platform", "议事厅": "Platform", "联络站": "Platform",
-    "服务站": "Platform", "模式": "Mechanism", "战略": "Concept", "专项监督": "Program", "民主监督": "Program",
-    "党支部": "OrganizationalUnit",
-    # events
-    "会议": "Meeting", "全体会议": "PlenarySession", "大会": "Conference", "论坛": "Conference",
-    "峰会": "Conference", "推进会": "Conference", "协商会": "Conference", "报告会": "Conference",
-    "动员会": "Conference", "部署会": "Conference", "现场会": "Conference", "通报会": "Conference",
-    "恳谈会": "Conference", "联谊会": "Conference", "茶话会": "Conference", "发布会": "Conference",
-    "分享会": "Seminar", "培训会": "TrainingCourse", "读书会": "TrainingCourse", "学习班": "TrainingCourse",
-    "专题班": "TrainingCourse", "轮训班": "TrainingCourse", "讲座": "TrainingCourse", "讲堂": "TrainingCourse",
-    "评审会": "Selection", "大赛": "CulturalEvent", "比赛": "CulturalEvent", "晚会": "CulturalEvent",
-    "书画展": "Exhibition", "作品展": "Exhibition", "主题展": "Exhibition", "展": "Exhibition",
-    "活动": "Event", "视察": "InspectionTour",
-}
 
 #: Last words that make an organization, place, event, … name when words before them name it.
 ORG_SUFFIXES = ("政协", "委员会", "常务委员会", "常委会", "专委会", "主席会议", "党组", "党委", "政府", "法院", "检察院",
@@ -100,87 +49,75 @@ PROGRAM_SUFFIXES = ("工程", "计划", "行动", "品牌")
 #: Verbs after which a mechanism or programme is named (建立X机制, 打造X品牌).
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
-_EVENT_ONLY_VERBS = ("举办", "组织", "举行")
-_DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
-_DOC_SUFFIXES = ("规划", "工作要点", "要点", "实施方案", "工作方案", "意见", "办法", "规定", "工作报告", "报告")
+EVENT_ONLY_VERBS = ("举办", "组织", "举行")
+DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
+DOC_SUFFIXES = ("规划", "工作要点", "要点", "实施方案", "工作方案", "意见", "办法", "规定", "工作报告", "报告")
 #: Verbs that say the next name is an event (召开X会议).
 EVENT_VERBS = ("召开", "举办", "举行", "主办", "承办", "开展", "组织", "参加", "出席", "列席", "启动", "开幕", "闭幕",
                "在", "于")
-#: Verbs before a quoted name that make it the name of a programme, campaign or honour.
-QUOTE_TRIGGERS = {
-    "获评": "Honour", "被评为": "Honour", "评为": "Honour", "命名为": "Honour", "荣获": "Honour", "授予": "Honour",
-    "开展": "Program", "实施": "Program", "打造": "Program", "创建": "Program", "启动": "Program", "发起": "Program",
-    "推进": "Program", "参与": "Program", "推出": "Program", "建设": "Program", "助力": "Program",
-    "共同发起": "Program", "提出实施": "Program", "坚持": "Rule",
-}
-#: Enumerations that end with the kind of thing they list: head word -> class.
-LIST_HEADS = {"媒体": "Publication", "品牌": "Program", "工作品牌": "Program", "项目": "Program", "活动": "Event",
-              "机制": "Mechanism", "平台": "Mechanism", "单位": "Organization", "部门": "StateOrgan",
-              "党派": "Organization", "团体": "Organization", "报刊": "Publication", "制度": "Rule"}
-
-_PUNCT = set("，。、；：！？（）()《》“”‘’「」【】—…·,.;:!?\"' \t\r\n/|<>＞＜")
+PUNCT = set("，。、；：！？（）()《》“”‘’「」【】—…·,.;:!?\"' \t\r\n/|<>＞＜")
 #: single characters that end the words of a name when met going left
-_STOP_CHARS = set("的和与及或同向在由对把将被为了是有以从到赴就并等各该其本我这那此每如")
-_NAME_POS = {"ns", "nt", "nz", "n", "j", "b", "vn", "nr", "ng", "an", "nrt", "nrfg", "eng", "l", "s", "f", "kg"}
-_GENERIC_PLACE_WORDS = {"地区", "社区", "城区", "市区", "园区", "示范区", "景区", "牧区", "山区", "小区", "辖区", "街区",
+STOP_CHARS = set("的和与及或同向在由对把将被为了是有以从到赴就并等各该其本我这那此每如")
+NAME_POS = {"ns", "nt", "nz", "n", "j", "b", "vn", "nr", "ng", "an", "nrt", "nrfg", "eng", "l", "s", "f", "kg"}
+GENERIC_PLACE_WORDS = {"地区", "社区", "城区", "市区", "园区", "示范区", "景区", "牧区", "山区", "小区", "辖区", "街区",
                         "全区", "各区", "本区", "该区", "边区", "灾区", "矿区", "片区", "开发区", "农区", "老区",
                         "城市", "都市", "全市", "本市", "我市", "各市", "盟市", "全盟", "全旗", "全县", "本县", "各县",
                         "农村", "乡村", "城乡", "全省", "各省", "外省", "本省", "跨省", "新村", "苏木", "街道",
                         "展馆", "场馆", "本村", "全村", "各村", "各乡", "乡镇", "城镇", "集镇", "重镇", "村镇"}
-_GENERIC_ORG_WORDS = {"干部", "全部", "内部", "外部", "局部", "大局", "格局", "开办", "举办", "承办", "主办", "创办",
+GENERIC_ORG_WORDS = {"干部", "全部", "内部", "外部", "局部", "大局", "格局", "开办", "举办", "承办", "主办", "创办",
                       "协办", "督办", "交办", "督办", "中心", "重心", "核心", "以人民为中心", "一组", "各组", "小组",
                       "机关", "政府", "法院", "学院", "医院", "报", "网", "委员会", "党委", "党组", "政协", "部",
                       "厅", "局", "办", "院", "组", "汇报", "上报", "通报", "情报", "简报", "回报", "申报", "举报",
                       "电网", "上网", "互联网", "网上", "网络", "大学", "学会", "协会", "公司", "集团", "银行",
                       "专班", "工作组", "工委", "人大", "总部", "本部", "支部", "党支部", "基层党组织", "办公室"}
-_STOP_WORDS = {"代表", "我们", "全体", "各级", "广大", "积极", "认真", "组织", "联合", "协调", "加强", "推动", "通过",
+STOP_WORDS = {"代表", "我们", "全体", "各级", "广大", "积极", "认真", "组织", "联合", "协调", "加强", "推动", "通过",
                "成立", "组建", "围绕", "聚焦", "依托", "发挥", "会同", "邀请", "带领", "指导", "支持", "服务", "保障"}
 _LEVELS = {"市", "盟", "县", "区", "旗", "省", "自治区", "全国", "区县", "市县", "旗县", "盟市", "乡镇", "苏木", "嘎查",
            "村", "街道", "镇", "乡", "中共", "中央", "国家", "地方"}
-_ORG_WORDS = ("政协", "党委", "政府", "人民政府", "委员会", "人大", "法院", "机关", "党组", "市委", "盟委", "旗委", "县委",
+ORG_WORDS = ("政协", "党委", "政府", "人民政府", "委员会", "人大", "法院", "机关", "党组", "市委", "盟委", "旗委", "县委",
               "区委", "省委", "中共", "行署", "常委会", "统战部")
-_EXTRA_ORG_WORDS = ("九三学社", "民革", "民盟", "民建", "民进", "农工党", "致公党", "台盟", "人民政府", "人民法院", "行政公署",
+EXTRA_ORG_WORDS = ("九三学社", "民革", "民盟", "民建", "民进", "农工党", "致公党", "台盟", "人民政府", "人民法院", "行政公署",
                     "人大常委会", "领导小组", "纪检监察组", "培训中心", "市委", "盟委", "旗委", "县委", "区委", "省委",
                     "机关党委", "机关纪委", "工会", "民族事务委员会", "议事厅", "工作室", "工作站", "委员之家",
                     "政府常务会议")
-_GENERIC_TWO = {"干部", "全部", "开局", "格局", "布局", "总部", "举办", "开展", "发展", "进展", "拓展", "施展", "伸展",
+GENERIC_TWO = {"干部", "全部", "开局", "格局", "布局", "总部", "举办", "开展", "发展", "进展", "拓展", "施展", "伸展",
                 "城市", "都市", "门市", "股市", "上市", "超市", "社区", "地区", "辖区", "政局", "结局", "当局", "书局",
                 "大院", "法院", "医院", "学院", "剧院", "影院", "庭院", "报告", "汇报", "简报", "情报", "画报",
                 "一组", "分组", "编组", "机组", "重组", "改组", "上网", "电网", "联网"}
 #: which words may precede a last word: place names only, places and bodies, or any noun
-_ORG_PREFIX_MODE = {"市委": "place", "盟委": "place", "旗委": "place", "县委": "place", "区委": "place", "省委": "place",
+ORG_PREFIX_MODE = {"市委": "place", "盟委": "place", "旗委": "place", "县委": "place", "区委": "place", "省委": "place",
                     "政协": "place", "党委": "org", "政府": "org", "人民政府": "place", "人大": "place", "行署": "place",
                     "法院": "place", "检察院": "place", "委员会": "noun", "党组": "org", "常委会": "org",
                     "常务委员会": "org", "专委会": "org", "主席会议": "org", "办公厅": "org", "办公室": "org", "党支部": "org", "机关": "org", "工委": "org",
                     "统战部": "org", "宣传部": "org", "组织部": "org", "纪委": "org", "报": "noun", "日报": "noun", "网": "noun"}
 #: bare forms of a body that name it by its level (resolved from the context of the document)
-_BARE_BODIES = {"政府常务会议", "盟委", "市委", "旗委", "县委", "区委", "省委", "行署", "工商联", "九三学社", "民革", "民盟", "民建", "民进",
+BARE_BODIES = {"政府常务会议", "盟委", "市委", "旗委", "县委", "区委", "省委", "行署", "工商联", "九三学社", "民革", "民盟", "民建", "民进",
                 "机关党委", "机关纪委", "工会",
                 "农工党", "致公党", "台盟", "党中央", "中共中央", "政协机关"}
 #: names made of a last word and a generic word: not the name of one body
-_GENERIC_BODIES = {"人民政协", "新时代人民政协", "各级政协", "地方政协", "基层政协", "市县政协", "各地政协", "人民政府",
+GENERIC_BODIES = {"人民政协", "新时代人民政协", "各级政协", "地方政协", "基层政协", "市县政协", "各地政协", "人民政府",
                    "各级党委", "地方党委", "基层党委", "党委政府", "各级政府", "地方政府", "基层政府", "人民法院"}
 
 
-def _placeish_word(w: str, p: str) -> bool:
+def placeish_word(w: str, p: str) -> bool:
     """A word that can be (part of) the place before a body's last word: 内蒙古, 呼和浩特市, 自治区, 市."""
     if w in _LEVELS or p == "ns":
         return True
     return bool(re.search(r"(盟|市|旗|县|区|省|自治区|州)$", w)) and p in ("ns", "nz", "nt") and len(w) >= 3
 
 
-def _orgish_word(w: str, p: str) -> bool:
+def orgish_word(w: str, p: str) -> bool:
     """A word that names a body before a unit's last word: 政协 (盟政协党组), 党委 (党委统战部)."""
-    return w.endswith(_ORG_WORDS) or p == "nt" or bool(re.fullmatch(f"第?{_N}届", w))
+    return w.endswith(ORG_WORDS) or p == "nt" or bool(re.fullmatch(f"第?{NUMERAL}届", w))
 
 
 #: characters and verbs that cannot be in the words after a quote that name what it is
-_TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和")
-_TAIL_STOP_VERBS = {"提出", "作出", "进行", "开展", "推动", "加强", "提供", "实现", "取得", "得到", "成为", "作为", "发挥",
+TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和")
+TAIL_STOP_VERBS = {"提出", "作出", "进行", "开展", "推动", "加强", "提供", "实现", "取得", "得到", "成为", "作为", "发挥",
                     "落实", "贯彻", "推进", "建设", "打造", "是", "为", "有", "等", "要", "的", "提出具体要求"}
 
 #: words that say a quoted phrase is not a name
-_QUOTE_REJECT = re.compile(r"(起来|什么|怎么|如何|哪里|为何|吗|呢|吧|啊)$|^(不|没|要|让|把|使)")
+QUOTE_REJECT = re.compile(r"(起来|什么|怎么|如何|哪里|为何|吗|呢|吧|啊)$|^(不|没|要|让|把|使)")
 
 
 @dataclass
@@ -205,7 +142,6 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def _base_tokenizer():
-    import jieba
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
@@ -216,10 +152,8 @@ class Segmenter:
     """jieba with the graph's names in its dictionary (tag ``kg``); positions in the normalised text."""
 
     def __init__(self, names: dict[str, str] | None = None):
-        import jieba.posseg as pseg
         base = _base_tokenizer()
         # a private copy so that the graph's names do not leak into other users of jieba
-        import copy
         self.tok = copy.copy(base)
         self.tok.FREQ = dict(base.FREQ)
         self.tok.user_word_tag_tab = {}
@@ -266,7 +200,7 @@ class Tokens:
 
 # ---------------------------------------------------------------- the finder
 
-def _blocks(norm: str, size: int = 1500) -> list[tuple[int, int]]:
+def text_blocks(norm: str, size: int = 1500) -> list[tuple[int, int]]:
     """Spans of the text of at most about *size* characters that end at a line break (or, in a long
     line, after 。！？；): no name runs across them."""
     out = []
@@ -290,7 +224,7 @@ def _blocks(norm: str, size: int = 1500) -> list[tuple[int, int]]:
     return out
 
 
-def _inside_title(norm: str, x: int) -> bool:
+def inside_title(norm: str, x: int) -> bool:
     a = norm.rfind("《", 0, x)
     b = norm.rfind("》", 0, x)
     return a > b and norm.find("》", x) >= 0 and (norm.find("《", x) < 0 or norm.find("》", x) < norm.find("《", x))

@@ -27,12 +27,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from cppcc_kg.ingest.forms import Candidate, strip_name
-from cppcc_kg.ingest.schema import KnownEntity, Schema
-from cppcc_kg.ingest.text import NormalizedText, normalize
-from cppcc_kg.rdf.namespaces import BASE
+from pypinyin import Style, lazy_pinyin
 
-PROPOSED = BASE + "id/proposed/"
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.forms import Candidate, strip_name
+from cppcc_kg.ingest.known import KnownEntity
+from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.output import PROPOSED
+from cppcc_kg.ingest.text import NormalizedText, normalize
+
 #: bare words that name a body only through the graph; when they do not link, they are not proposed
 _BARE_WORDS = {"政府", "党委", "政协", "人大", "法院", "委员会"}
 #: units named without their body (政协党组, 专委会): they are units of the document's own CPPCC committee
@@ -111,7 +114,7 @@ class NewEntity:
 class Linker:
     """Link mentions of one document to the known entities of the graph."""
 
-    def __init__(self, schema: Schema, known: dict[str, KnownEntity]):
+    def __init__(self, schema: LocalSchema, known: dict[str, KnownEntity]):
         self.schema = schema
         self.known = known
         self.names: dict[str, list[str]] = defaultdict(list)  # normalised name -> IRIs
@@ -268,13 +271,9 @@ class Linker:
         return ctx
 
     def _known_level(self, e: KnownEntity) -> str | None:
-        s = self.schema
-        if s.is_a(e.cls, "ProvinceLevelDivision"):
-            return "province"
-        if s.is_a(e.cls, "League") or s.is_a(e.cls, "PrefectureLevelCity"):
-            return "prefecture"
-        if s.is_a(e.cls, "BannerOrCounty"):
-            return "county"
+        for cls, level in LEXICON.place_levels.items():
+            if self.schema.is_a(e.cls, cls):
+                return level
         return place_level(strip_name(e.label_zh))
 
     def resolve_relative(self, name: str, ctx: dict) -> str:
@@ -342,7 +341,7 @@ class Linker:
             return anchor is not None and self._place_matches(anchor, want)
         if self.place_in(key) or key.startswith(("全国", "中共中央", "中国", "中央", "国家", "最高")):
             return True  # the name says its place
-        is_body = self.schema.is_a(e.cls, "Organization") or self.schema.is_a(e.cls, "OrganizationalUnit")
+        is_body = self.schema.is_any(e.cls, "body")
         if not is_body or anchor is None:
             return True
         # a unit named without its place (政协党组, 专委会): it must be a unit of the document's committee
@@ -379,7 +378,7 @@ class Linker:
             ms = groups[key]
             # the class most specific among the mentions (most frequent first)
             counts = Counter(m.cls for m in ms)
-            cls = sorted(counts, key=lambda c: (-counts[c], -len(self.schema._ancestors.get(c, ())), c))[0]
+            cls = sorted(counts, key=lambda c: (-counts[c], -self.schema.depth(c), c))[0]
             # the label as written: the mention whose name is the key, else the longest
             as_written = [m for m in ms if m.name == key] or sorted(ms, key=lambda m: (-len(m.name), m.start))
             label = strip_name(as_written[0].exact).strip()
@@ -443,7 +442,6 @@ def slugify(name: str, max_len: int = 60) -> str:
     >>> slugify("《京蒙协作》")
     'jing-meng-xie-zuo'
     """
-    from pypinyin import Style, lazy_pinyin
     words = []
     for part in lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: [c for c in s]):
         part = re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-")
@@ -462,7 +460,6 @@ def english_placeholder(label: str) -> str:
     >>> english_placeholder("呼和浩特市政协")
     'Hu He Hao Te Shi Zheng Xie [proposed: English name to review]'
     """
-    from pypinyin import Style, lazy_pinyin
     syll = [p for p in lazy_pinyin(label, style=Style.NORMAL, errors=lambda s: [s]) if p.strip()]
     text = " ".join(s[:1].upper() + s[1:] if s and s[0].isalpha() else s for s in syll)
     text = re.sub(r"\s+", " ", text).strip()

@@ -67,17 +67,31 @@ def statement_iri(subject: str, prop_local: str, obj: str) -> str:
 
 def to_turtle(result: dict) -> str:
     """The Turtle of an ingest result (see :func:`cppcc_kg.ingest.pipeline.ingest`)."""
-    src = result["source"]
-    sid = src["id"]
-    src_iri = src["iri"]
+    #: span (start, end) -> motivation and the IRIs its annotation describes or identifies
+    bodies: dict[tuple[int, int], dict] = {}
+    lines = _source_lines(result["source"])
+    lines += _entity_lines(result["entities"], result["classes"])
+    lines += _relation_lines(result["relations"], bodies)
+    lines += _observation_lines(result["observations"], bodies)
+    for m in result["mentions"]:
+        if not m["entity"]:
+            continue
+        b = bodies.setdefault((m["start"], m["end"]), {"motivation": "identifying", "bodies": set()})
+        b["motivation"] = "identifying"
+        b["bodies"].add(m["entity"])
+    lines += _annotation_lines(result["source"], result["text"], bodies)
+    return "\n".join(lines)
+
+
+def _source_lines(src: dict) -> list[str]:
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
-    lines += [
+    return lines + [
         "",
         f"# Proposed by `cppcc-kg ingest` from {src['path']} ({src['characters']} characters): NOT reviewed.",
         "# Nothing here is part of the graph until a curator checks it and moves it out of graph/proposed/.",
         "# Mentions are oa:identifying annotations; relations and figures are oa:describing ones on their sentence.",
         "",
-        f"{_iri(src_iri)} a cppcc:Source ;",
+        f"{_iri(src['iri'])} a cppcc:Source ;",
         f"    dcterms:title {turtle_literal(src['title'], 'zh')} ;",
         f"    dcterms:language {turtle_literal(src['language'])} ;",
         f"    dcterms:format {turtle_literal('text/plain; charset=' + src['encoding'])} ;",
@@ -88,11 +102,11 @@ def to_turtle(result: dict) -> str:
         f"    rdfs:comment {turtle_literal(src['comment'], 'en')} .",
         "",
     ]
-    classes = result["classes"]
-    # entities
-    if result["entities"]:
-        lines.append("# ---- proposed entities")
-    for e in sorted(result["entities"], key=lambda e: e["iri"]):
+
+
+def _entity_lines(entities: list[dict], classes: dict[str, str]) -> list[str]:
+    lines = ["# ---- proposed entities"] if entities else []
+    for e in sorted(entities, key=lambda e: e["iri"]):
         lines.append(f"{_iri(e['iri'])} a {_iri(classes[e['class']])} ;")
         lines.append(f"    rdfs:label {turtle_literal(e['label_zh'], 'zh')}, {turtle_literal(e['label_en'], 'en')} ;")
         if e.get("title"):
@@ -100,11 +114,12 @@ def to_turtle(result: dict) -> str:
         lines.append("    cppcc:proposed true ;")
         lines.append(f"    rdfs:comment {turtle_literal(e['comment'], 'en')} .")
     lines.append("")
-    # relations
-    bodies: dict[tuple[int, int], dict] = {}
-    if result["relations"]:
-        lines.append("# ---- proposed relations, each with its statement")
-    for r in sorted(result["relations"], key=lambda r: (r["subject"], r["property"], r["object"])):
+    return lines
+
+
+def _relation_lines(relations: list[dict], bodies: dict) -> list[str]:
+    lines = ["# ---- proposed relations, each with its statement"] if relations else []
+    for r in sorted(relations, key=lambda r: (r["subject"], r["property"], r["object"])):
         st = r["statement"]
         lines.append(f"{_iri(r['subject'])} {_iri(r['property_iri'])} {_iri(r['object'])} .")
         lines.append(f"{_iri(st)} a rdf:Statement ;")
@@ -116,10 +131,12 @@ def to_turtle(result: dict) -> str:
         b = bodies.setdefault((r["start"], r["end"]), {"motivation": "describing", "bodies": set()})
         b["bodies"].add(st)
     lines.append("")
-    # observations
-    if result["observations"]:
-        lines.append("# ---- proposed figures")
-    for o in sorted(result["observations"], key=lambda o: o["iri"]):
+    return lines
+
+
+def _observation_lines(observations: list[dict], bodies: dict) -> list[str]:
+    lines = ["# ---- proposed figures"] if observations else []
+    for o in sorted(observations, key=lambda o: o["iri"]):
         lines.append(f"{_iri(o['iri'])} a cppcc:Observation ;")
         lines.append(f"    rdfs:label {turtle_literal(o['label_zh'], 'zh')}, {turtle_literal(o['label_en'], 'en')} ;")
         lines.append(f"    cppcc:measuredProperty {turtle_literal(o['measured_zh'], 'zh')}, {turtle_literal(o['measured_en'], 'en')} ;")
@@ -135,18 +152,14 @@ def to_turtle(result: dict) -> str:
         b = bodies.setdefault((o["start"], o["end"]), {"motivation": "describing", "bodies": set()})
         b["bodies"].add(o["iri"])
     lines.append("")
-    # mentions
-    for m in result["mentions"]:
-        if not m["entity"]:
-            continue
-        b = bodies.setdefault((m["start"], m["end"]), {"motivation": "identifying", "bodies": set()})
-        b["motivation"] = "identifying"
-        b["bodies"].add(m["entity"])
-    text = result["text"]
-    lines.append("# ---- evidence: one annotation per span, by start offset")
+    return lines
+
+
+def _annotation_lines(src: dict, text: str, bodies: dict) -> list[str]:
+    lines = ["# ---- evidence: one annotation per span, by start offset"]
     for (start, end) in sorted(bodies):
         b = bodies[(start, end)]
-        a = f"{EVIDENCE}{sid}/{start}-{end}"
+        a = f"{EVIDENCE}{src['id']}/{start}-{end}"
         body = ", ".join(_iri(x) for x in sorted(b["bodies"]))
         lines.append(f"<{a}> a oa:Annotation ;")
         lines.append(f"    oa:motivatedBy oa:{b['motivation']} ;")
@@ -154,7 +167,7 @@ def to_turtle(result: dict) -> str:
         lines.append("    cppcc:proposed true ;")
         lines.append(f"    oa:hasTarget <{a}-target> .")
         lines.append(f"<{a}-target> a oa:SpecificResource ;")
-        lines.append(f"    oa:hasSource {_iri(src_iri)} ;")
+        lines.append(f"    oa:hasSource {_iri(src['iri'])} ;")
         lines.append(f"    oa:hasSelector <{a}-position>, <{a}-quote> .")
         lines.append(f"<{a}-position> a oa:TextPositionSelector ;")
         lines.append(f'    oa:start "{start}"^^xsd:nonNegativeInteger ;')
@@ -162,7 +175,7 @@ def to_turtle(result: dict) -> str:
         lines.append(f"<{a}-quote> a oa:TextQuoteSelector ;")
         lines.append(f"    oa:exact {turtle_literal(text[start:end])} .")
     lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 # ---------------------------------------------------------------- review page

@@ -1,6 +1,7 @@
 """Names carried by the phrases around them: events held, places visited, mechanisms set up, lists.
 
-A mixin of :class:`cppcc_kg.ingest.patterns.MentionFinder`: meetings with ordinals (第9次会议,
+Rules of :class:`cppcc_kg.ingest.patterns.MentionFinder`, plain functions of a
+:class:`cppcc_kg.ingest.context.FinderContext` and the text: meetings with ordinals (第9次会议,
 十三届二次会议), events named by the verb that holds them (召开…会议, 举办…培训班) or where
 something happened (在…大会上), places visited (赴/深入 X 调研), mechanisms, programmes and
 documents set up by a verb (建立…机制, 打造…工程, 制定…规划), and the items of an enumeration
@@ -16,23 +17,25 @@ from __future__ import annotations
 
 import re
 
+from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import (
-    _DOC_ONLY_VERBS,
-    _DOC_SUFFIXES,
-    _EVENT_ONLY_VERBS,
-    _GENERIC_PLACE_WORDS,
-    _N,
-    _STOP_CHARS,
+    DOC_ONLY_VERBS,
+    DOC_SUFFIXES,
+    EVENT_ONLY_VERBS,
     EVENT_SUFFIXES,
-    LIST_HEADS,
+    GENERIC_PLACE_WORDS,
     MECHANISM_SUFFIXES,
     MECHANISM_VERBS,
     NUM,
+    NUMERAL,
     PROGRAM_SUFFIXES,
     SITE_SUFFIXES,
+    STOP_CHARS,
     Candidate,
     Tokens,
 )
+from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.named import extend_left
 from cppcc_kg.ingest.text import is_cjk
 
 #: what is done where a place is visited: the list of places ends before it
@@ -54,356 +57,357 @@ _PROVINCE_ABBR = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤�
 _HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|示范点|示范基地|模范机关|模范单位|文明单位|标兵|优秀组织奖|奖)"
 
 
-class PhraseRules:
-    """Rules for names that the phrase around them says are names."""
+# ------------------------------------------------------------ structured names (届次, ordinals)
+def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    out = []
+    # 政协X市第九届委员会(常务委员会)
+    for m in re.finditer(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{NUMERAL}届)?委员会"
+                         f"(常务委员会|常委会)?", norm):
+        cls = "StandingCommittee" if m.group(2) else "CPPCCCommittee"
+        out.append(Candidate(m.start(), m.end(), cls, "cppcc full name", 75))
+    # meetings with an ordinal: 第9次会议, 五届二十三次主席会议, 十三届二次会议, 2023年第9次会议
+    ev = (f"((?:{NUMERAL}年)?(?:第?{NUMERAL}届)?(?:第?{NUMERAL}次)(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
+          f"专题议政性常委会会议|常委会议|会议|全会|大会))")
+    for m in re.finditer(ev, norm):
+        i, j = m.span(1)
+        text = m.group(1)
+        if not re.search(f"{NUMERAL}次", text):
+            continue
+        cls = "PlenarySession" if (re.search("届", text) and re.search(r"次(全体)?会议$", text)
+                                   and not re.search("(党组|主席|常委)", text)) else "Meeting"
+        if re.match(r"一次", text) and not re.search("届", text):
+            i += 2  # 召开一次…会议: a count, not an ordinal
+            if j - i < 4:
+                continue
+        left = extend_left(norm, toks, i, max_len=20, mode="org")
+        full = norm[left:j]
+        if re.search("届", full) and re.search(r"次(全体)?会议$", full) and not re.search("(党组|主席|常委)", full):
+            cls = "PlenarySession"
+        out.append(Candidate(left, j, cls, "ordinal meeting", 72))
+    # the party committee of a place: 中共岳阳市委, 中共内蒙古自治区委员会
+    for m in re.finditer(r"中共[\u4e00-\u9fff]{2,10}?(省|市|盟|旗|县|区|州)委(员会)?(?!员)", norm):
+        out.append(Candidate(m.start(), m.end(), "PartyOrgan", "party committee", 74))
+    # an event named where something was said or done: 在庆祝…成立75周年大会上
+    heads = "|".join(sorted(EVENT_SUFFIXES, key=len, reverse=True))
+    for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
+        i, j = m.span(1)
+        name = m.group(1)
+        if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name):
+            continue
+        cls = classify(ctx, name, "Event", within="Event")
+        out.append(Candidate(i, j, cls, "event where 在…上", 70))
+    # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
+    heads = "|".join(sorted(EVENT_SUFFIXES + ("交办会", "交流会", "座谈会", "研讨会", "表彰大会"), key=len, reverse=True))
+    item = f"[^，。；：、“”《》\n]{{0,24}}(?:{heads})"
+    for m in re.finditer(f"(?:召开|举办|举行|主持召开|组织召开)(?:了)?(一次|一场)?((?:{item}、)*{item})"
+                         f"(?![\u4e00-\u9fff]{{0,2}}(?:上|中))", norm):
+        x = m.start(2)
+        for k, name in enumerate(m.group(2).split("、")):
+            i, j = x, x + len(name)
+            x = j + 1
+            if k == 0 and re.match(r"(各|全|这|此|该|本|有关|相关|多|若干)", name):
+                break  # a list of kinds of events (各类专题讲座、讲堂、分享会), not of names
+            if len(name) < (5 if k == 0 else 3) or re.match(r"(各|全|这|此|该|本|有关|相关|了)", name) \
+                    or re.search(r"[的在]", name):
+                continue
+            if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
+                continue
+            cls = classify(ctx, name, "Event", within="Event")
+            out.append(Candidate(i, j, cls, "event held", 68))
+    # the executive meeting of a government: 政府常务会议
+    for m in re.finditer(r"(?:[\u4e00-\u9fff]{0,8}?)(政府常务会议)", norm):
+        left = extend_left(norm, toks, m.start(1), max_len=10, mode="place")
+        out.append(Candidate(left, m.end(1), classify(ctx, "政府常务会议", "StateOrgan"), "body", 66))
+    # classes and courses with an ordinal: 第二期委员专题培训班
+    for m in re.finditer(f"第{NUMERAL}[期届]([\u4e00-\u9fff]{{0,12}}?)(培训班|读书班|研讨班|学习班|专题班|轮训班|论坛|"
+                         f"研讨会|座谈会|交流会|运动会|评审会|大会|展)", norm):
+        cls = classify(ctx, m.group(0), "Event", within="Event")
+        left = extend_left(norm, toks, m.start(), max_len=16, mode="noun")
+        out.append(Candidate(left, m.end(), cls, "ordinal event", 72))
+    return out
 
-    # ------------------------------------------------------------ structured names (届次, ordinals)
-    def _structured(self, norm: str, toks: Tokens) -> list[Candidate]:
-        out = []
-        # 政协X市第九届委员会(常务委员会)
-        for m in re.finditer(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{_N}届)?委员会"
-                             f"(常务委员会|常委会)?", norm):
-            cls = "StandingCommittee" if m.group(2) else "CPPCCCommittee"
-            out.append(Candidate(m.start(), m.end(), cls, "cppcc full name", 75))
-        # meetings with an ordinal: 第9次会议, 五届二十三次主席会议, 十三届二次会议, 2023年第9次会议
-        ev = (f"((?:{_N}年)?(?:第?{_N}届)?(?:第?{_N}次)(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
-              f"专题议政性常委会会议|常委会议|会议|全会|大会))")
-        for m in re.finditer(ev, norm):
-            i, j = m.span(1)
-            text = m.group(1)
-            if not re.search(f"{_N}次", text):
-                continue
-            cls = "PlenarySession" if (re.search("届", text) and re.search(r"次(全体)?会议$", text)
-                                       and not re.search("(党组|主席|常委)", text)) else "Meeting"
-            if re.match(r"一次", text) and not re.search("届", text):
-                i += 2  # 召开一次…会议: a count, not an ordinal
-                if j - i < 4:
-                    continue
-            left = self._extend_left(norm, toks, i, max_len=20, mode="org")
-            full = norm[left:j]
-            if re.search("届", full) and re.search(r"次(全体)?会议$", full) and not re.search("(党组|主席|常委)", full):
-                cls = "PlenarySession"
-            out.append(Candidate(left, j, cls, "ordinal meeting", 72))
-        # the party committee of a place: 中共岳阳市委, 中共内蒙古自治区委员会
-        for m in re.finditer(r"中共[\u4e00-\u9fff]{2,10}?(省|市|盟|旗|县|区|州)委(员会)?(?!员)", norm):
-            out.append(Candidate(m.start(), m.end(), "PartyOrgan", "party committee", 74))
-        # an event named where something was said or done: 在庆祝…成立75周年大会上
-        heads = "|".join(sorted(EVENT_SUFFIXES, key=len, reverse=True))
-        for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
-            i, j = m.span(1)
-            name = m.group(1)
-            if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name):
-                continue
-            cls = self.classify(name, "Event", within="Event")
-            out.append(Candidate(i, j, cls, "event where 在…上", 70))
-        # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
-        heads = "|".join(sorted(EVENT_SUFFIXES + ("交办会", "交流会", "座谈会", "研讨会", "表彰大会"), key=len, reverse=True))
-        item = f"[^，。；：、“”《》\n]{{0,24}}(?:{heads})"
-        for m in re.finditer(f"(?:召开|举办|举行|主持召开|组织召开)(?:了)?(一次|一场)?((?:{item}、)*{item})"
-                             f"(?![\u4e00-\u9fff]{{0,2}}(?:上|中))", norm):
-            x = m.start(2)
-            for k, name in enumerate(m.group(2).split("、")):
-                i, j = x, x + len(name)
-                x = j + 1
-                if k == 0 and re.match(r"(各|全|这|此|该|本|有关|相关|多|若干)", name):
-                    break  # a list of kinds of events (各类专题讲座、讲堂、分享会), not of names
-                if len(name) < (5 if k == 0 else 3) or re.match(r"(各|全|这|此|该|本|有关|相关|了)", name) \
-                        or re.search(r"[的在]", name):
-                    continue
-                if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
-                    continue
-                cls = self.classify(name, "Event", within="Event")
-                out.append(Candidate(i, j, cls, "event held", 68))
-        # the executive meeting of a government: 政府常务会议
-        for m in re.finditer(r"(?:[\u4e00-\u9fff]{0,8}?)(政府常务会议)", norm):
-            left = self._extend_left(norm, toks, m.start(1), max_len=10, mode="place")
-            out.append(Candidate(left, m.end(1), self.classify("政府常务会议", "StateOrgan"), "body", 66))
-        # classes and courses with an ordinal: 第二期委员专题培训班
-        for m in re.finditer(f"第{_N}[期届]([\u4e00-\u9fff]{{0,12}}?)(培训班|读书班|研讨班|学习班|专题班|轮训班|论坛|"
-                             f"研讨会|座谈会|交流会|运动会|评审会|大会|展)", norm):
-            cls = self.classify(m.group(0), "Event", within="Event")
-            left = self._extend_left(norm, toks, m.start(), max_len=16, mode="noun")
-            out.append(Candidate(left, m.end(), cls, "ordinal event", 72))
+
+# ------------------------------------------------------------ places visited
+def venues(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Places visited (赴A、B、C开展…, 深入X调研, 走访X和Y) and where an event is held (在X召开)."""
+    out = []
+    for m in re.finditer(r"(赴|走进|深入到?|前往|来到|到访|走访|参观)", norm):
+        end = m.end()
+        stop = re.search(r"[，。；：！？\n（）“”《》]", norm[end: end + 90])
+        clause_end = end + stop.start() if stop else min(len(norm), end + 90)
+        act = re.search(_VISIT_ACTS, norm[end: clause_end])
+        if act is None and stop is None:
+            continue
+        j_all = end + act.start() if act else clause_end
+        items = []
+        x = end
+        for part in norm[end: j_all].split("、"):
+            items.append((x, x + len(part)))
+            x += len(part) + 1
+        # the last item may hold two names joined by 和/及: 走访…产业园和湖南工业大学
+        a, b = items[-1]
+        jm = re.search(r"(和|及)", norm[a:b])
+        if jm and jm.start() >= 3 and b - (a + jm.end()) >= 3:
+            items[-1:] = [(a, a + jm.start()), (a + jm.end(), b)]
+        for (i, j) in items:
+            out += _venue(ctx, norm, toks, i, j)
+    # where something is held or set up: 在鲁北镇隆重开幕, 在赤峰市召开, 在A镇、B镇设立…
+    item = r"[^在，。；：、！？\n（）“”《》]{2,12}?"
+    for m in re.finditer(f"在((?:{item}、)*{item})(?=(?:隆重)?(?:召开|举行|举办|开幕|开班|启动|设立|建立|成立|建成))",
+                         norm):
+        if m.start(1) not in toks.starts:
+            continue
+        x = m.start(1)
+        for name in m.group(1).split("、"):
+            i, j = x, x + len(name)
+            x = j + 1
+            if re.search(f"({_PLACE_END})$", name) and not re.match(_NOT_A_PLACE, name) \
+                    and name not in GENERIC_PLACE_WORDS:
+                out.append(Candidate(i, j, classify(ctx, name, "Place", within="Place"), "venue", 57))
+    return out
+
+
+def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[Candidate]:
+    """The places named in one item of a list of places visited, norm[i:j]."""
+    out = []
+    seg = norm[i:j]
+    # strip words of the activity that precede the verb (监督调研 -> 监督)
+    seg2 = re.sub(r"(实地|现场|专题|集中|开展|进行)$", "", seg)
+    j = i + len(seg2)
+    if j <= i:
         return out
-
-
-    # ------------------------------------------------------------ places visited
-    def _venues(self, norm: str, toks: Tokens) -> list[Candidate]:
-        """Places visited (赴A、B、C开展…, 深入X调研, 走访X和Y) and where an event is held (在X召开)."""
-        out = []
-        for m in re.finditer(r"(赴|走进|深入到?|前往|来到|到访|走访|参观)", norm):
-            end = m.end()
-            stop = re.search(r"[，。；：！？\n（）“”《》]", norm[end: end + 90])
-            clause_end = end + stop.start() if stop else min(len(norm), end + 90)
-            act = re.search(_VISIT_ACTS, norm[end: clause_end])
-            if act is None and stop is None:
-                continue
-            j_all = end + act.start() if act else clause_end
-            items = []
-            x = end
-            for part in norm[end: j_all].split("、"):
-                items.append((x, x + len(part)))
-                x += len(part) + 1
-            # the last item may hold two names joined by 和/及: 走访…产业园和湖南工业大学
-            a, b = items[-1]
-            jm = re.search(r"(和|及)", norm[a:b])
-            if jm and jm.start() >= 3 and b - (a + jm.end()) >= 3:
-                items[-1:] = [(a, a + jm.start()), (a + jm.end(), b)]
-            for (i, j) in items:
-                out += self._venue(norm, toks, i, j)
-        # where something is held or set up: 在鲁北镇隆重开幕, 在赤峰市召开, 在A镇、B镇设立…
-        item = r"[^在，。；：、！？\n（）“”《》]{2,12}?"
-        for m in re.finditer(f"在((?:{item}、)*{item})(?=(?:隆重)?(?:召开|举行|举办|开幕|开班|启动|设立|建立|成立|建成))",
-                             norm):
-            if m.start(1) not in toks.starts:
-                continue
-            x = m.start(1)
-            for name in m.group(1).split("、"):
-                i, j = x, x + len(name)
-                x = j + 1
-                if re.search(f"({_PLACE_END})$", name) and not re.match(_NOT_A_PLACE, name) \
-                        and name not in _GENERIC_PLACE_WORDS:
-                    out.append(Candidate(i, j, self.classify(name, "Place", within="Place"), "venue", 57))
-        return out
-
-    def _venue(self, norm: str, toks: Tokens, i: int, j: int) -> list[Candidate]:
-        """The places named in one item of a list of places visited, norm[i:j]."""
-        out = []
-        seg = norm[i:j]
-        # strip words of the activity that precede the verb (监督调研 -> 监督)
-        seg2 = re.sub(r"(实地|现场|专题|集中|开展|进行)$", "", seg)
-        j = i + len(seg2)
-        if j <= i:
-            return out
-        # peel off leading administrative places (武川县 | 坝顶北魏祭祀建筑遗址; 和林格尔 新区 | …产业园)
-        x = i
-        while x < j:
-            tok = toks.token(x)
-            if tok is None or tok[0] != x or tok[1] > j:
-                break
-            s, e, w, p = tok
-            nxt = toks.token(e) if e < j else None
-            if e < j and p in ("ns", "nz") and re.search(r"(盟|市|旗|县|区|新区|苏木|乡|镇|街道|嘎查|自治区|省)$", w) \
-                    and len(w) >= 3 and w not in _GENERIC_PLACE_WORDS:
-                out.append(Candidate(s, e, self.classify(w, "Place", within="Place"), "place visited", 56))
-                x = e
-                continue
-            if nxt is not None and nxt[1] < j and p in ("ns", "nz", "nr") and nxt[2] in (
-                    "市", "县", "区", "旗", "盟", "新区", "镇", "乡", "苏木", "街道", "嘎查", "村"):
-                out.append(Candidate(s, nxt[1], self.classify(w + nxt[2], "Place", within="Place"), "place visited", 56))
-                x = nxt[1]
-                continue
+    # peel off leading administrative places (武川县 | 坝顶北魏祭祀建筑遗址; 和林格尔 新区 | …产业园)
+    x = i
+    while x < j:
+        tok = toks.token(x)
+        if tok is None or tok[0] != x or tok[1] > j:
             break
-        rest = norm[x:j]
-        if len(rest) < 3:
-            return out
-        if any(rest.endswith(sfx) for sfx in SITE_SUFFIXES) and (j in toks.ends):
-            out.append(Candidate(x, j, "Place", "site visited", 56))
-        elif re.search(f"({_PLACE_END})$", rest) and not re.match(_NOT_A_PLACE, rest):
-            out.append(Candidate(x, j, self.classify(rest, "Place", within="Place"), "place visited", 54))
+        s, e, w, p = tok
+        nxt = toks.token(e) if e < j else None
+        if e < j and p in ("ns", "nz") and re.search(r"(盟|市|旗|县|区|新区|苏木|乡|镇|街道|嘎查|自治区|省)$", w) \
+                and len(w) >= 3 and w not in GENERIC_PLACE_WORDS:
+            out.append(Candidate(s, e, classify(ctx, w, "Place", within="Place"), "place visited", 56))
+            x = e
+            continue
+        if nxt is not None and nxt[1] < j and p in ("ns", "nz", "nr") and nxt[2] in (
+                "市", "县", "区", "旗", "盟", "新区", "镇", "乡", "苏木", "街道", "嘎查", "村"):
+            out.append(Candidate(s, nxt[1], classify(ctx, w + nxt[2], "Place", within="Place"), "place visited", 56))
+            x = nxt[1]
+            continue
+        break
+    rest = norm[x:j]
+    if len(rest) < 3:
         return out
+    if any(rest.endswith(sfx) for sfx in SITE_SUFFIXES) and (j in toks.ends):
+        out.append(Candidate(x, j, "Place", "site visited", 56))
+    elif re.search(f"({_PLACE_END})$", rest) and not re.match(_NOT_A_PLACE, rest):
+        out.append(Candidate(x, j, classify(ctx, rest, "Place", within="Place"), "place visited", 54))
+    return out
 
-    # ------------------------------------------------------------ mechanisms set up by a verb
-    def _mechanisms(self, norm: str, toks: Tokens) -> list[Candidate]:
-        """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
-        out = []
-        verbs = "|".join(sorted(MECHANISM_VERBS + _EVENT_ONLY_VERBS + _DOC_ONLY_VERBS, key=len, reverse=True))
-        last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + _DOC_SUFFIXES + ("活动",), key=len, reverse=True)
-        pat = re.compile(f"({verbs})(了)?((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}})")
-        for m in pat.finditer(norm):
-            verb = m.group(1)
-            run = m.group(4)
-            # the longest name in the run that ends with a last word at the end of a word, before any 的
-            cut = len(run)
-            dm = re.search(r"[的是在]", run)
-            if dm:
-                cut = dm.start()
-            best = None
-            for end in range(cut, 1, -1):
-                sm = next((x for x in last_words if run[:end].endswith(x)), None)
-                if sm is None:
-                    continue
-                jj = m.start(4) + end
-                if jj not in toks.ends and jj < len(norm) and is_cjk(norm[jj]):
-                    tk = toks.token(jj - 1)
-                    # the last word may begin a compound word (工程|建设 in 三北工程建设)
-                    if not (tk and tk[0] == jj - len(sm) and tk[2].startswith(sm)):
-                        continue
-                best = (end, sm)
-                break
-            if best is None:
+
+# ------------------------------------------------------------ mechanisms set up by a verb
+def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
+    out = []
+    verbs = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
+    last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
+    pat = re.compile(f"({verbs})(了)?((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}})")
+    for m in pat.finditer(norm):
+        verb = m.group(1)
+        run = m.group(4)
+        # the longest name in the run that ends with a last word at the end of a word, before any 的
+        cut = len(run)
+        dm = re.search(r"[的是在]", run)
+        if dm:
+            cut = dm.start()
+        best = None
+        for end in range(cut, 1, -1):
+            sm = next((x for x in last_words if run[:end].endswith(x)), None)
+            if sm is None:
                 continue
-            last = best[1]
-            i, j = m.start(4), m.start(4) + best[0]
+            jj = m.start(4) + end
+            if jj not in toks.ends and jj < len(norm) and is_cjk(norm[jj]):
+                tk = toks.token(jj - 1)
+                # the last word may begin a compound word (工程|建设 in 三北工程建设)
+                if not (tk and tk[0] == jj - len(sm) and tk[2].startswith(sm)):
+                    continue
+            best = (end, sm)
+            break
+        if best is None:
+            continue
+        last = best[1]
+        i, j = m.start(4), m.start(4) + best[0]
+        if last == "活动":
+            if verb not in ("开展", "组织", "举办", "启动", "实施", "推进", "创建", "打造", "举行"):
+                continue
+        elif last in DOC_SUFFIXES:
+            if verb not in DOC_ONLY_VERBS + ("出台", "制定", "形成", "推出"):
+                continue
+        elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
+            continue
+        items = [(i, j)]
+        x = m.start(3)
+        for part in m.group(3).split("、")[:-1]:
+            items.append((x, x + len(part)))
+            x += len(part) + 1
+        lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
+        for n_item, (a, b) in enumerate(items):
+            name = norm[a:b]
+            lm = lead.match(name)
+            a2 = a + (len(lm.group(0)) if lm else 0)
+            name = norm[a2:b]
+            head = name[: -len(last)] if (a, b) == (i, j) else name
+            short_ok = False
+            if len(head) == 2 and a2 in toks.starts:
+                tk = toks.token(a2)
+                short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
+            # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
+            if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
+                    len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
+                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)):
+                if n_item == 0:
+                    break  # the named thing is not a name: nor are the items before it
+                continue
             if last == "活动":
-                if verb not in ("开展", "组织", "举办", "启动", "实施", "推进", "创建", "打造", "举行"):
-                    continue
-            elif last in _DOC_SUFFIXES:
-                if verb not in _DOC_ONLY_VERBS + ("出台", "制定", "形成", "推出"):
-                    continue
-            elif verb in _EVENT_ONLY_VERBS or verb in _DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
-                continue
-            items = [(i, j)]
-            x = m.start(3)
-            for part in m.group(3).split("、")[:-1]:
-                items.append((x, x + len(part)))
-                x += len(part) + 1
-            lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
-            for n_item, (a, b) in enumerate(items):
-                name = norm[a:b]
-                lm = lead.match(name)
-                a2 = a + (len(lm.group(0)) if lm else 0)
-                name = norm[a2:b]
-                head = name[: -len(last)] if (a, b) == (i, j) else name
-                short_ok = False
-                if len(head) == 2 and a2 in toks.starts:
-                    tk = toks.token(a2)
-                    short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
-                # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
-                if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
-                        len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                        last == "活动" and re.fullmatch(_GENERIC_ACTS, head)):
-                    if n_item == 0:
-                        break  # the named thing is not a name: nor are the items before it
-                    continue
-                if last == "活动":
-                    cls = self.classify(name, "Event")
-                elif last in _DOC_SUFFIXES:
-                    cls = self.classify(name, "Plan", within="Document")
-                else:
-                    cls = self.classify(norm[a2:j] if (a, b) != (i, j) else name, "Mechanism")
-                out.append(Candidate(a2, b, cls, "set up by " + verb, 52))
-        # figures of speech that name a task: 五大任务, 两件大事
-        for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
-            out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
-        return out
+                cls = classify(ctx, name, "Event")
+            elif last in DOC_SUFFIXES:
+                cls = classify(ctx, name, "Plan", within="Document")
+            else:
+                cls = classify(ctx, norm[a2:j] if (a, b) != (i, j) else name, "Mechanism")
+            out.append(Candidate(a2, b, cls, "set up by " + verb, 52))
+    # figures of speech that name a task: 五大任务, 两件大事
+    for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
+        out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
+    return out
 
 
-    # ------------------------------------------------------------ set forms of names
-    def _set_forms(self, norm: str, toks: Tokens) -> list[Candidate]:
-        """Names made by set forms of Chinese policy language.
+# ------------------------------------------------------------ set forms of names
+def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Names made by set forms of Chinese policy language.
 
-        * N个一 (六个一履职任务, 三个一) and 一X一Y (一题一团队, 一乡一品示范创建) when the words around say they
-          are ways of working: mechanisms;
-        * N项规定 (中央八项规定): rules;
-        * a leader's tour of a place (习近平总书记考察内蒙古时): an inspection tour;
-        * a body of thought named after a person (习近平新时代中国特色社会主义思想, 毛泽东思想): a concept;
-        * regions abbreviated by three or four provinces (京津冀协同发展): a region.
-        """
-        out = []
-        for m in re.finditer(f"(?<![第“0-9{NUM}])([两二三四五六七八九十]个一)(?![百千万批“”])"
-                             r"(?:([\u4e00-\u9fff]{0,4}?)(履职任务|任务|工作机制|机制|制度|要求|工作法))?", norm):
-            out.append(Candidate(m.start(), m.end(), self.classify(m.group(0), "Mechanism"), "numbered form", 58))
-        for m in re.finditer(r"(?<![一“])一([\u4e00-\u9fff])一([\u4e00-\u9fff]{1,2})", norm):
-            i = m.start()
-            j = m.end() if m.end() in toks.ends else m.end() - 1
-            if j not in toks.ends or len(m.group(2)) == 2 and j == m.end() - 1 and m.end() in toks.ends:
-                continue
-            word = norm[i:j]
-            if self.seg.tok.FREQ.get(word) or "，" in word:
-                continue  # an idiom of the dictionary (一心一意, 一点一滴)
-            after, before = norm[j: j + 4], norm[max(0, i - 2): i]
-            if not (re.match(_SET_FORM_AFTER, after) or re.search(_SET_FORM_BEFORE, before)):
-                continue
-            # the words of its kind that follow it: 一乡一品|示范创建
-            ext = re.match(r"(示范创建|示范|创建|模式|机制|制度|工作法|工程|行动)+", after)
-            if ext and re.search(r"(创建|模式|机制|制度|工作法|工程|行动)$", ext.group(0)) and (j + ext.end()) in toks.ends:
-                j += ext.end()
-            out.append(Candidate(i, j, self.classify(norm[i:j], "Mechanism"), "set form", 56))
-        # the thinking, expositions and decisions of a leader or the Central Committee on a subject
-        for m in re.finditer(r"(总书记|同志|中共中央|党中央)关于([^，。；：“”《》\n]{2,30}?)的"
-                             r"(重要思想|重要论述|重大决策部署|重大决策|决策部署)", norm):
-            start = m.start()
-            if m.group(1) in ("总书记", "同志"):
-                k = toks.at[m.start()]
-                if toks.toks[k][0] == m.start():
-                    k -= 1
-                if k < 0 or not (toks.toks[k][3].startswith("nr") or self.names.get(toks.toks[k][2])):
-                    continue
-                start = toks.toks[k][0]
-            out.append(Candidate(start, m.end(), "Concept", "thinking on a subject", 58))
-        for m in re.finditer(f"(中央)?([{NUM}]+)项规定", norm):
-            out.append(Candidate(m.start(), m.end(), "Rule", "numbered rules", 58))
-        for m in re.finditer(r"(总书记|主席|总理|委员长)(考察|视察)([\u4e00-\u9fff]{2,10}?)(?=时|期间)", norm):
+    * N个一 (六个一履职任务, 三个一) and 一X一Y (一题一团队, 一乡一品示范创建) when the words around say they
+      are ways of working: mechanisms;
+    * N项规定 (中央八项规定): rules;
+    * a leader's tour of a place (习近平总书记考察内蒙古时): an inspection tour;
+    * a body of thought named after a person (习近平新时代中国特色社会主义思想, 毛泽东思想): a concept;
+    * regions abbreviated by three or four provinces (京津冀协同发展): a region.
+    """
+    out = []
+    for m in re.finditer(f"(?<![第“0-9{NUM}])([两二三四五六七八九十]个一)(?![百千万批“”])"
+                         r"(?:([\u4e00-\u9fff]{0,4}?)(履职任务|任务|工作机制|机制|制度|要求|工作法))?", norm):
+        out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Mechanism"), "numbered form", 58))
+    for m in re.finditer(r"(?<![一“])一([\u4e00-\u9fff])一([\u4e00-\u9fff]{1,2})", norm):
+        i = m.start()
+        j = m.end() if m.end() in toks.ends else m.end() - 1
+        if j not in toks.ends or len(m.group(2)) == 2 and j == m.end() - 1 and m.end() in toks.ends:
+            continue
+        word = norm[i:j]
+        if ctx.seg.tok.FREQ.get(word) or "，" in word:
+            continue  # an idiom of the dictionary (一心一意, 一点一滴)
+        after, before = norm[j: j + 4], norm[max(0, i - 2): i]
+        if not (re.match(_SET_FORM_AFTER, after) or re.search(_SET_FORM_BEFORE, before)):
+            continue
+        # the words of its kind that follow it: 一乡一品|示范创建
+        ext = re.match(r"(示范创建|示范|创建|模式|机制|制度|工作法|工程|行动)+", after)
+        if ext and re.search(r"(创建|模式|机制|制度|工作法|工程|行动)$", ext.group(0)) and (j + ext.end()) in toks.ends:
+            j += ext.end()
+        out.append(Candidate(i, j, classify(ctx, norm[i:j], "Mechanism"), "set form", 56))
+    # the thinking, expositions and decisions of a leader or the Central Committee on a subject
+    for m in re.finditer(r"(总书记|同志|中共中央|党中央)关于([^，。；：“”《》\n]{2,30}?)的"
+                         r"(重要思想|重要论述|重大决策部署|重大决策|决策部署)", norm):
+        start = m.start()
+        if m.group(1) in ("总书记", "同志"):
             k = toks.at[m.start()]
             if toks.toks[k][0] == m.start():
-                k -= 1  # the person is the word before the title; else one word with it (习近平总书记)
-            if k >= 0 and toks.toks[k][0] < m.start() and (toks.toks[k][3].startswith("nr") or toks.toks[k][3] == "kg"
-                                                           or self.names.get(toks.toks[k][2])):
-                out.append(Candidate(toks.toks[k][0], m.end(), "InspectionTour", "leader's tour", 60))
-        for m in re.finditer(r"思想|理论", norm):
-            # the words before it, segmented apart (a longer name of the graph may hold them as one word)
-            a = max(0, m.start() - 20)
-            words = self.seg.tokens(norm[a: m.start()])
-            start = None
-            for s, e, w, p in reversed(words):
-                if p.startswith("nr"):
-                    start = a + s
-                    break
-                if p not in ("n", "ns", "nz", "a", "b", "t", "vn") or any(ch in _STOP_CHARS for ch in w):
-                    break
-            if start is not None:
-                out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
-        # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
-        for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
-            out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
-        for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
-            if m.start() in toks.starts and "Region" in self.schema.classes:
-                out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
-        return out
+                k -= 1
+            if k < 0 or not (toks.toks[k][3].startswith("nr") or ctx.names.get(toks.toks[k][2])):
+                continue
+            start = toks.toks[k][0]
+        out.append(Candidate(start, m.end(), "Concept", "thinking on a subject", 58))
+    for m in re.finditer(f"(中央)?([{NUM}]+)项规定", norm):
+        out.append(Candidate(m.start(), m.end(), "Rule", "numbered rules", 58))
+    for m in re.finditer(r"(总书记|主席|总理|委员长)(考察|视察)([\u4e00-\u9fff]{2,10}?)(?=时|期间)", norm):
+        k = toks.at[m.start()]
+        if toks.toks[k][0] == m.start():
+            k -= 1  # the person is the word before the title; else one word with it (习近平总书记)
+        if k >= 0 and toks.toks[k][0] < m.start() and (toks.toks[k][3].startswith("nr") or toks.toks[k][3] == "kg"
+                                                       or ctx.names.get(toks.toks[k][2])):
+            out.append(Candidate(toks.toks[k][0], m.end(), "InspectionTour", "leader's tour", 60))
+    for m in re.finditer(r"思想|理论", norm):
+        # the words before it, segmented apart (a longer name of the graph may hold them as one word)
+        a = max(0, m.start() - 20)
+        words = ctx.seg.tokens(norm[a: m.start()])
+        start = None
+        for s, e, w, p in reversed(words):
+            if p.startswith("nr"):
+                start = a + s
+                break
+            if p not in ("n", "ns", "nz", "a", "b", "t", "vn") or any(ch in STOP_CHARS for ch in w):
+                break
+        if start is not None:
+            out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
+    # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
+    for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
+        out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
+    for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
+        if m.start() in toks.starts and "Region" in ctx.schema.classes:
+            out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
+    return out
 
-    # ------------------------------------------------------------ honours conferred
-    def _honours(self, norm: str) -> list[Candidate]:
-        """Honours named without quotes after the verb that confers them: 被评为全国文明单位,
-        命名138个地区和单位为第九批全区民族团结进步示范区示范单位."""
-        out = []
-        name = f"([^，。；：“”《》、\\n]{{4,30}}?{_HONOUR_END})(?:荣誉称号|称号)?(?=[，。；、]|$)"
-        for pat in ("(?:被评为|获评|评为|荣获|授予|被命名为|命名为|被确定为)" + name, r"命名[^，。；“”\n]{0,24}?为" + name):
-            for m in re.finditer(pat, norm):
-                out.append(Candidate(m.start(1), m.end(1), "Honour", "honour conferred", 64))
-        return out
 
-    # ------------------------------------------------------------ enumerations A、B、C等…媒体
-    def _lists(self, norm: str, toks: Tokens, chosen: list[Candidate]) -> list[Candidate]:
-        """Items of an enumeration that ends with the kind of thing it lists, when one item is a name already."""
-        out: list[Candidate] = []
-        heads = "|".join(sorted(LIST_HEADS, key=len, reverse=True))
-        pat = re.compile(f"([^，。；：！？\n]{{2,240}}?)等([\u4e00-\u9fff0-9]{{0,12}}?)({heads})")
-        top = [c for c in chosen if not c.nested]
-        for m in pat.finditer(norm):
-            items = []
-            x = m.start(1)
-            for part in re.split(r"(、|和|及|与)", m.group(1)):
-                if part in ("、", "和", "及", "与"):
-                    x += len(part)
-                    continue
-                items.append((x, x + len(part)))
+# ------------------------------------------------------------ honours conferred
+def honours(norm: str) -> list[Candidate]:
+    """Honours named without quotes after the verb that confers them: 被评为全国文明单位,
+    命名138个地区和单位为第九批全区民族团结进步示范区示范单位."""
+    out = []
+    name = f"([^，。；：“”《》、\\n]{{4,30}}?{_HONOUR_END})(?:荣誉称号|称号)?(?=[，。；、]|$)"
+    for pat in ("(?:被评为|获评|评为|荣获|授予|被命名为|命名为|被确定为)" + name, r"命名[^，。；“”\n]{0,24}?为" + name):
+        for m in re.finditer(pat, norm):
+            out.append(Candidate(m.start(1), m.end(1), "Honour", "honour conferred", 64))
+    return out
+
+
+# ------------------------------------------------------------ enumerations A、B、C等…媒体
+def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) -> list[Candidate]:
+    """Items of an enumeration that ends with the kind of thing it lists, when one item is a name already."""
+    out: list[Candidate] = []
+    heads = "|".join(sorted(LEXICON.list_heads, key=len, reverse=True))
+    pat = re.compile(f"([^，。；：！？\n]{{2,240}}?)等([\u4e00-\u9fff0-9]{{0,12}}?)({heads})")
+    top = [c for c in chosen if not c.nested]
+    for m in pat.finditer(norm):
+        items = []
+        x = m.start(1)
+        for part in re.split(r"(、|和|及|与)", m.group(1)):
+            if part in ("、", "和", "及", "与"):
                 x += len(part)
-            if len(items) < 3 or "、" not in m.group(1):
                 continue
-            head_cls = LIST_HEADS[m.group(3)]
-            if head_cls not in self.schema.classes:
+            items.append((x, x + len(part)))
+            x += len(part)
+        if len(items) < 3 or "、" not in m.group(1):
+            continue
+        head_cls = LEXICON.list_heads[m.group(3)]
+        if head_cls not in ctx.schema.classes:
+            continue
+        named = 0
+        todo = []
+        for (i, j) in items:
+            while i < j and norm[i] in " \u3000":
+                i += 1
+            inside = [c for c in top if i <= c.i and c.j <= j]
+            if any(c.i == i and c.j == j for c in inside) or any(
+                    not (c.rule == "dictionary" or c.rule.startswith("place")) for c in inside):
+                named += 1
                 continue
-            named = 0
-            todo = []
-            for (i, j) in items:
-                while i < j and norm[i] in " \u3000":
-                    i += 1
-                inside = [c for c in top if i <= c.i and c.j <= j]
-                if any(c.i == i and c.j == j for c in inside) or any(
-                        not (c.rule == "dictionary" or c.rule.startswith("place")) for c in inside):
-                    named += 1
-                    continue
-                if any(c.i < j and i < c.j and not (i <= c.i and c.j <= j) for c in top):
-                    continue
-                if 2 <= j - i <= 20:
-                    todo.append((i, j))
-            if named == 0 or not todo:
+            if any(c.i < j and i < c.j and not (i <= c.i and c.j <= j) for c in top):
                 continue
-            for (i, j) in todo:
-                cls = self.classify(norm[i:j], head_cls) if head_cls in ("Program", "Organization") else head_cls
-                if not self.schema.is_a(cls, self.schema.top(head_cls)):
-                    cls = head_cls
-                out.append(Candidate(i, j, cls, "listed with " + m.group(3), 40))
-        return out
+            if 2 <= j - i <= 20:
+                todo.append((i, j))
+        if named == 0 or not todo:
+            continue
+        for (i, j) in todo:
+            cls = classify(ctx, norm[i:j], head_cls) if head_cls in LEXICON.class_groups["list_refinable"] else head_cls
+            if not ctx.schema.is_a(cls, ctx.schema.top(head_cls)):
+                cls = head_cls
+            out.append(Candidate(i, j, cls, "listed with " + m.group(3), 40))
+    return out
 

@@ -11,8 +11,9 @@ state and the figures it gives, and writes
 * ``build/review/SOURCE.html``: the text with every mention highlighted, and the proposals.
 
 Nothing else is written. The pieces live in their own modules: reading and normalising
-(:mod:`cppcc_kg.ingest.text`), the ontology and names of the graph
-(:mod:`cppcc_kg.ingest.schema`), mentions (:mod:`cppcc_kg.ingest.patterns`), links
+(:mod:`cppcc_kg.ingest.text`), the classes of the ontology (:mod:`cppcc_kg.ingest.classes`, a view of
+:class:`cppcc_kg.schema.Schema`) and the lexicon (:mod:`cppcc_kg.ingest.lexicon`), the names of the graph
+(:mod:`cppcc_kg.ingest.known`), mentions (:mod:`cppcc_kg.ingest.patterns`), links
 (:mod:`cppcc_kg.ingest.link`), relations and figures (:mod:`cppcc_kg.ingest.relations`)
 and the outputs (:mod:`cppcc_kg.ingest.output`).
 
@@ -27,6 +28,7 @@ and the outputs (:mod:`cppcc_kg.ingest.output`).
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -36,7 +38,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from cppcc_kg.ingest.link import Linker
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.known import known_entities
+from cppcc_kg.ingest.link import Linker, Mention, NewEntity, slugify
 from cppcc_kg.ingest.output import PROPOSED, statement_iri, to_html, to_turtle
 from cppcc_kg.ingest.patterns import MentionFinder
 from cppcc_kg.ingest.relations import (
@@ -46,14 +50,15 @@ from cppcc_kg.ingest.relations import (
     name_relations,
     sentence_relations,
 )
-from cppcc_kg.ingest.schema import Schema, known_entities
 from cppcc_kg.ingest.text import (
     IngestInputError,
+    NormalizedText,
     normalize,
     read_text_file,
     sentence_norm_spans,
     split_sentences,
 )
+from cppcc_kg.project.load import load_project
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, KG
 
@@ -65,7 +70,7 @@ class Ingester:
     """What ingest reads from a graph once (schema, names, segmenter), to ingest many texts."""
 
     def __init__(self, graph: Graph):
-        self.schema = Schema.from_graph(graph)
+        self.schema = LocalSchema.from_graph(graph)
         if "Entity" not in self.schema.classes:
             raise IngestInputError("the graph has no ontology (no cppcc:Entity class)",
                                    "run ingest in the project root, where ontology.ttl is.")
@@ -84,6 +89,38 @@ class Ingester:
         classes.update({e.iri: e.cls for e in new})
         labels = {iri: e.label_zh for iri, e in self.known.items()}
         labels.update({e.iri: e.label_zh for e in new})
+        relations = self._relations(nt, mentions, ctx, classes)
+        figures, observations = self._figures(nt, mentions, ctx, source_id, classes)
+        title = title or guess_title(text) or source_id
+        language = "zh-Hant" if nt.traditional > max(10, len(text) // 50) else "zh-Hans"
+        src_iri = str(KG["source"][source_id])
+        comment = (f"Registered by cppcc-kg ingest: {len(text)} code points, decoded as {encoding}. "
+                   f"Offsets are 0-based, end-exclusive Unicode code points of the decoded text.")
+        out_mentions = [asdict(m) for m in sorted(mentions, key=lambda m: (m.start, -m.end))]
+        for m in out_mentions:
+            m["class"] = classes.get(m["entity"], m.pop("cls")) if m["status"] == "linked" else m.pop("cls")
+            m.pop("cls", None)
+        return {
+            "source": {"id": source_id, "iri": src_iri, "title": title, "language": language, "encoding": encoding,
+                       "sha256": sha256, "characters": len(text), "path": path, "comment": comment},
+            "text": text,
+            "sentences": [list(s) for s in split_sentences(nt)],
+            "mentions": out_mentions,
+            "entities": [self._entity(e, source_id) for e in new],
+            "relations": relations,
+            "figures": figures,
+            "observations": observations,
+            "context": ctx,
+            "notes": _context_notes(notes, ctx),
+            "classes": {c: info.iri for c, info in schema.classes.items()},
+            "colors": {c: info.color for c, info in schema.classes.items()},
+            "class_order": {c: info.order for c, info in schema.classes.items()},
+            "class_labels": {c: info.label_zh for c, info in schema.classes.items()},
+            "labels": labels,
+        }
+
+    def _relations(self, nt: NormalizedText, mentions: list[Mention], ctx: dict, classes: dict) -> list[dict]:
+        """The relations stated by the sentences and carried by the names, each once."""
         # names of the entities of this document, for relations carried by names
         entity_of_name: dict[str, str] = {}
         for m in mentions:
@@ -93,8 +130,8 @@ class Ingester:
         for key, iris in self.linker.names.items():
             if len(iris) == 1:
                 entity_of_name.setdefault(key, iris[0])
-        rels = sentence_relations(schema, nt, mentions, classes)
-        rels += name_relations(schema, nt, mentions, classes, entity_of_name)
+        rels = sentence_relations(self.schema, nt, mentions, classes)
+        rels += name_relations(self.schema, nt, mentions, classes, entity_of_name)
         seen = set()
         relations = []
         for r in sorted(rels, key=lambda r: (r.start, r.subject, r.prop, r.object)):
@@ -103,57 +140,25 @@ class Ingester:
                 continue
             seen.add(k)
             relations.append({
-                "subject": r.subject, "property": r.prop, "property_iri": schema.properties[r.prop].iri,
+                "subject": r.subject, "property": r.prop, "property_iri": self.schema.property_iris[r.prop],
                 "object": r.object, "statement": statement_iri(r.subject, r.prop, r.object),
                 "start": r.start, "end": r.end, "pattern": r.pattern})
-        figures, observations = self._figures(nt, mentions, ctx, source_id, classes)
-        title = title or guess_title(text) or source_id
-        language = "zh-Hant" if nt.traditional > max(10, len(text) // 50) else "zh-Hans"
-        src_iri = str(KG["source"][source_id])
-        comment = (f"Registered by cppcc-kg ingest: {len(text)} code points, decoded as {encoding}. "
-                   f"Offsets are 0-based, end-exclusive Unicode code points of the decoded text.")
-        entities = []
-        for e in new:
-            ms = sorted(e.mentions, key=lambda m: m.start)
-            comment_e = (f"Proposed by ingest from {len(ms)} mention(s) in {source_id} (first: “{ms[0].exact}” at "
-                         f"{ms[0].start}); class {e.cls} from its form ({ms[0].rule}). To review: class, labels, "
-                         f"and whether it is an entity of the graph already.")
-            if e.note:
-                comment_e += f" Note: {e.note}."
-            d = {"iri": e.iri, "class": e.cls, "label_zh": e.label_zh, "label_en": e.label_en, "kind": e.kind,
-                 "mentions": [[m.start, m.end] for m in ms], "first": ms[0].start, "note": e.note,
-                 "comment": comment_e}
-            if schema.is_a(e.cls, "Document"):
-                d["title"] = e.label_zh
-            entities.append(d)
-        out_mentions = [asdict(m) for m in sorted(mentions, key=lambda m: (m.start, -m.end))]
-        for m in out_mentions:
-            m["class"] = classes.get(m["entity"], m.pop("cls")) if m["status"] == "linked" else m.pop("cls")
-            m.pop("cls", None)
-        notes = list(notes or [])
-        if ctx.get("places"):
-            notes.append("places of the document: " + ", ".join(f"{k} {v}" for k, v in sorted(ctx["places"].items()))
-                         + (f" ({ctx['province_from']})" if ctx.get("province_from") else ""))
-        if ctx.get("committee"):
-            notes.append(f"the document's own CPPCC committee: {ctx['committee']}")
-        return {
-            "source": {"id": source_id, "iri": src_iri, "title": title, "language": language, "encoding": encoding,
-                       "sha256": sha256, "characters": len(text), "path": path, "comment": comment},
-            "text": text,
-            "sentences": [list(s) for s in split_sentences(nt)],
-            "mentions": out_mentions,
-            "entities": entities,
-            "relations": relations,
-            "figures": figures,
-            "observations": observations,
-            "context": ctx,
-            "notes": notes,
-            "classes": {c: info.iri for c, info in schema.classes.items()},
-            "colors": {c: info.color for c, info in schema.classes.items()},
-            "class_order": {c: info.order for c, info in schema.classes.items()},
-            "class_labels": {c: info.label_zh for c, info in schema.classes.items()},
-            "labels": labels,
-        }
+        return relations
+
+    def _entity(self, e: NewEntity, source_id: str) -> dict:
+        """A proposed entity, as the result lists it."""
+        ms = sorted(e.mentions, key=lambda m: m.start)
+        comment_e = (f"Proposed by ingest from {len(ms)} mention(s) in {source_id} (first: “{ms[0].exact}” at "
+                     f"{ms[0].start}); class {e.cls} from its form ({ms[0].rule}). To review: class, labels, "
+                     f"and whether it is an entity of the graph already.")
+        if e.note:
+            comment_e += f" Note: {e.note}."
+        d = {"iri": e.iri, "class": e.cls, "label_zh": e.label_zh, "label_en": e.label_en, "kind": e.kind,
+             "mentions": [[m.start, m.end] for m in ms], "first": ms[0].start, "note": e.note,
+             "comment": comment_e}
+        if self.schema.is_a(e.cls, "Document"):
+            d["title"] = e.label_zh
+        return d
 
     def _figures(self, nt, mentions, ctx, source_id: str, classes: dict) -> tuple[list[dict], list[dict]]:
         """Figures of the text; an Observation is proposed when the sentence names what it is about and a date."""
@@ -204,6 +209,17 @@ class Ingester:
                     "start": sa, "end": sb})
             figures.append(d)
         return figures, observations
+
+
+def _context_notes(notes: list[str] | None, ctx: dict) -> list[str]:
+    """The notes of the reading, then what the context of the document says (its places, its committee)."""
+    notes = list(notes or [])
+    if ctx.get("places"):
+        notes.append("places of the document: " + ", ".join(f"{k} {v}" for k, v in sorted(ctx["places"].items()))
+                     + (f" ({ctx['province_from']})" if ctx.get("province_from") else ""))
+    if ctx.get("committee"):
+        notes.append(f"the document's own CPPCC committee: {ctx['committee']}")
+    return notes
 
 
 def ingest(graph: Graph, text: str, *, source_id: str, title: str | None = None, path: str = "",
@@ -259,7 +275,6 @@ def source_id_for(path: Path) -> str:
     >>> source_id_for(Path("nmg-cppcc-2023-innovation-review.zh.txt")), source_id_for(Path("Dev_02.TXT"))
     ('nmg-cppcc-2023-innovation-review', 'dev-02')
     """
-    from cppcc_kg.ingest.link import slugify
     name = path.name
     name = re.sub(r"(\.zh)?\.(txt|text)$", "", name, flags=re.I)
     if re.fullmatch(r"[A-Za-z0-9._ -]+", name):
@@ -270,7 +285,6 @@ def source_id_for(path: Path) -> str:
 
 
 def _relpath(path: Path, root: Path) -> str:
-    import os
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -292,7 +306,6 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
         raise IngestInputError(f"{sid!r}: not a usable source id", "use lower-case ASCII letters, digits and '-'.")
     if graph is None:
-        from cppcc_kg.project.load import load_project
         graph = load_project(root)
     notes = list(decoded.notes)
     src = KG["source"][sid]

@@ -14,10 +14,12 @@ read with their qualifier: 余/多 is "more than", 至少 is "at least".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.link import Mention
-from cppcc_kg.ingest.schema import Schema
 from cppcc_kg.ingest.text import NormalizedText, sentence_norm_spans
 
 # ---------------------------------------------------------------- figures
@@ -154,54 +156,53 @@ class _Slot:
 
 
 _M = r"⟪(\d+)⟫"
-#: patterns that name every role: (name, regex over the sentence with mentions as ⟪k⟫, [(subject group, property, object group)])
-PATTERNS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
-    ("在X召开Y", f"在{_M}(?:召开|举办|举行|开幕|闭幕)(?:了)?{_M}", [("2", "heldIn", "1")]),
-    ("Y在X召开", f"{_M}在{_M}(?:召开|举办|举行|开幕|闭幕)", [("1", "heldIn", "2")]),
-    ("X向Y提交《Z》", f"向{_M}(?:提交|报送|呈报)(?:了)?{_M}", [("2", "submittedTo", "1")]),
-    ("X得到Y的肯定", f"{_M}[^⟪。；]{{0,16}}得到(?:了)?{_M}的[^⟪，。]{{0,4}}(?:肯定|认可|好评|表扬)",
-     [("1", "recognizedBy", "2")]),
-    ("Y经X审议通过", f"{_M}[^⟪。；]{{0,8}}(?:经|由){_M}(?:审议通过|审定|批准)", [("1", "approvedBy", "2")]),
-]
-
-#: verbs that state a relation between the one who acts (the first body named before the verb in
-#: the sentence) and the thing named right after the verb: (name, verb regex, property)
-VERB_PATTERNS: list[tuple[str, str, str]] = [
-    ("X印发《Y》", r"(?:联合|研究)?(?:制定印发|印发|制定|出台|编印|发布|出版|配套出台)", "issued"),
-    ("X修订《Y》", r"修订", "revised"),
-    ("X发起Y", r"(?:共同|倡议)?发起", "launched"),
-    ("X召开Y", r"(?:组织|专题)?(?:召开|举办|举行|主办|承办)", "organized"),
-    ("X被命名为Y", r"(?:被命名为|命名为|被评为|获评|荣获|获得|被授予)", "awarded"),
-    ("X建立Y", r"(?:建立|成立|设立|组建|构建|推行|搭建|建成|健全|创建)", "established"),
-    ("X参加Y", r"(?:参加|参与|参训|出席|列席)", "participatedIn"),
-    ("X赴Y", r"(?:赴|走进|深入到?|前往|参观|考察|走访)", "visited"),
-    ("X报道Y", r"(?:专题)?(?:报道|刊载|刊发|转载)(?:宣传)?", "reportedOn"),
-]
-#: acting together: X与Y(、Z)共同发起/召开/建立/印发 W
-JOINT_VERBS = {"发起": ("X与Y共同发起Z", "launched"), "召开": ("X与Y共同召开Z", "organized"),
-               "举办": ("X与Y共同召开Z", "organized"), "举行": ("X与Y共同召开Z", "organized"),
-               "主办": ("X与Y共同召开Z", "organized"), "建立": ("X与Y建立Z", "established"),
-               "共建": ("X与Y建立Z", "established"), "成立": ("X与Y建立Z", "established"),
-               "签订": ("X与Y建立Z", "established"), "印发": ("X与Y联合印发Z", "issued"),
-               "制定": ("X与Y联合印发Z", "issued")}
-#: verbs of approval: the thing named after the verb is approved by the body or meeting named before it
-APPROVAL = ("X审议通过《Y》", r"(?:审议通过|审议|专题研究|批示)", "approvedBy")
+#: the sentence patterns of the lexicon (``lexicon.toml``, :mod:`cppcc_kg.ingest.lexicon`): patterns that name
+#: every role, verbs whose subject is the one who acts, acting together (X与Y共同…), approval
+PATTERNS = LEXICON.sentence_patterns
+VERB_PATTERNS = LEXICON.verb_patterns
+JOINT_VERBS = LEXICON.joint_verbs
+APPROVAL = LEXICON.approval
 
 
-def sentence_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str]) -> list[Relation]:
+@dataclass
+class _Sentence:
+    """A sentence with two mentions or more: its span (original offsets), its mentions as slots, and its
+    skeleton (the normalised text with the mentions written ⟪k⟫)."""
+
+    schema: LocalSchema
+    sa: int
+    sb: int
+    slots: list[_Slot]
+    skel: str
+
+    def add(self, out: list, s: _Slot, prop: str, o: _Slot, pattern: str) -> None:
+        _add(self.schema, out, s, prop, o, self.sa, self.sb, pattern)
+
+
+def sentence_relations(schema: LocalSchema, nt: NormalizedText, mentions: list[Mention],
+                       classes: dict[str, str]) -> list[Relation]:
     """Relations stated by the sentences of the text between mentions (top-level mentions only).
 
     *classes* maps each entity IRI to its class (local name), for the domain and range checks.
     """
     out: list[Relation] = []
+    for sent in _sentences(schema, nt, mentions, classes):
+        _role_patterns(sent, out)
+        _joint_acts(sent, out)
+        _led_by(sent, out)
+        _verb_acts(sent, out)
+    return _dedupe(out)
+
+
+def _sentences(schema: LocalSchema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str]):
+    """The sentences of the text with two top-level mentions or more (see :class:`_Sentence`)."""
     # mentions by normalised start
     inv = {}
     for idx, p in enumerate(nt.pos[:-1]):
         inv.setdefault(p, idx)
     top = sorted((m for m in mentions if not m.nested and m.entity), key=lambda m: (m.start, -m.end))
-    spans = sentence_norm_spans(nt)
     mi = 0
-    for (a, b) in spans:
+    for (a, b) in sentence_norm_spans(nt):
         sa, sb = nt.span(a, b)
         slots: list[_Slot] = []
         while mi < len(top) and top[mi].start < sa:
@@ -220,89 +221,110 @@ def sentence_relations(schema: Schema, nt: NormalizedText, mentions: list[Mentio
             parts.append(f"⟪{sl.k}⟫")
             x = sl.m.end
         parts.append(_norm_of(nt, inv, x, sb))
-        skel = "".join(parts)
-        for name, rx, triples in PATTERNS:
-            for mm in re.finditer(rx, skel):
-                for sg, prop, og in triples:
-                    try:
-                        si, oi = mm.group(int(sg)), mm.group(int(og))
-                    except IndexError:
-                        continue
-                    if si is None or oi is None:
-                        continue
-                    s_slot, o_slot = slots[int(si)], slots[int(oi)]
-                    _add(schema, out, s_slot, prop, o_slot, sa, sb, name)
-        def acting(k: int, exclude=()) -> bool:
-            at = skel.find(f"⟪{k}⟫")
-            return (k not in exclude and _agent(schema, slots[k].cls)
-                    and not re.search(r"(在|向|与|和|由|对|经|把|同|为|、)$", skel[:at]))
+        yield _Sentence(schema, sa, sb, slots, "".join(parts))
 
-        def actor(pos: int, exclude=()):
-            """The first acting body of the clause before *pos*, else of the clauses before it."""
-            cuts = [0] + [m.end() for m in re.finditer(r"[，；：]", skel[:pos])] + [pos]
-            for ci in range(len(cuts) - 2, -1, -1):
-                a, b = cuts[ci], cuts[ci + 1]
-                if ci < len(cuts) - 2 and re.search(r"(后|时|前|以来|之际)[，；：]?$", skel[a:b]):
+
+def _role_patterns(sent: _Sentence, out: list) -> None:
+    """The patterns that name every role (在X召开Y, X向Y提交《Z》, …)."""
+    for name, rx, triples in PATTERNS:
+        for mm in re.finditer(rx, sent.skel):
+            for sg, prop, og in triples:
+                try:
+                    si, oi = mm.group(int(sg)), mm.group(int(og))
+                except IndexError:
                     continue
-                ks = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[a:b])]
-                for k in ks:
-                    if acting(k, exclude) and (ci == len(cuts) - 2 or not schema.is_a(slots[k].cls, "Person")):
-                        return slots[k]
-            return None
+                if si is None or oi is None:
+                    continue
+                sent.add(out, sent.slots[int(si)], prop, sent.slots[int(oi)], name)
 
-        joint = "|".join(JOINT_VERBS)
-        for mm in re.finditer(f"与((?:{_M}(?:、|和|及)?)+)(?:共同|联合)?({joint})(?:了)?((?:{_M}(?:、|和|及)?)+)", skel):
-            partners = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(1))]
-            objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(mm.lastindex))]
-            name, prop = JOINT_VERBS[_verb_of(mm.group(0))]
-            subj = actor(mm.start(), exclude=partners)
-            agents = ([subj] if subj else []) + [slots[k] for k in partners if _agent(schema, slots[k].cls)]
-            for o in objs:
-                for ag in agents:
-                    _add(schema, out, ag, prop, slots[o], sa, sb, name)
-                if prop == "established":
-                    for k in partners:
-                        _add(schema, out, slots[o], "establishedWith", slots[k], sa, sb, name)
-            if subj:
+
+def _acting(sent: _Sentence, k: int, exclude=()) -> bool:
+    """Whether the mention *k* acts in the sentence: a body or a person, not named after 在/向/与/由…."""
+    at = sent.skel.find(f"⟪{k}⟫")
+    return (k not in exclude and _agent(sent.schema, sent.slots[k].cls)
+            and not re.search(r"(在|向|与|和|由|对|经|把|同|为|、)$", sent.skel[:at]))
+
+
+def _actor(sent: _Sentence, pos: int, exclude=()) -> _Slot | None:
+    """The first acting body of the clause before *pos*, else of the clauses before it."""
+    skel = sent.skel
+    cuts = [0] + [m.end() for m in re.finditer(r"[，；：]", skel[:pos])] + [pos]
+    for ci in range(len(cuts) - 2, -1, -1):
+        a, b = cuts[ci], cuts[ci + 1]
+        if ci < len(cuts) - 2 and re.search(r"(后|时|前|以来|之际)[，；：]?$", skel[a:b]):
+            continue
+        ks = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[a:b])]
+        for k in ks:
+            if _acting(sent, k, exclude) and (ci == len(cuts) - 2 or not sent.schema.is_a(sent.slots[k].cls, "Person")):
+                return sent.slots[k]
+    return None
+
+
+def _joint_acts(sent: _Sentence, out: list) -> None:
+    """Acting together: X与Y(、Z)共同发起/召开/建立/印发 W."""
+    slots = sent.slots
+    joint = "|".join(JOINT_VERBS)
+    for mm in re.finditer(f"与((?:{_M}(?:、|和|及)?)+)(?:共同|联合)?({joint})(?:了)?((?:{_M}(?:、|和|及)?)+)", sent.skel):
+        partners = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(1))]
+        objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(mm.lastindex))]
+        name, prop = JOINT_VERBS[_verb_of(mm.group(0))]
+        subj = _actor(sent, mm.start(), exclude=partners)
+        agents = ([subj] if subj else []) + [slots[k] for k in partners if _agent(sent.schema, slots[k].cls)]
+        for o in objs:
+            for ag in agents:
+                sent.add(out, ag, prop, slots[o], name)
+            if prop == "established":
                 for k in partners:
-                    _add(schema, out, subj, "collaboratedWith", slots[k], sa, sb, name)
-        # 在X的(坚强)领导下: the body that acts in the sentence is led by X
-        for mm in re.finditer(r"⟪(\d+)⟫的[^⟪，。；]{0,6}领导下", skel):
-            leader = int(mm.group(1))
-            if "在" not in skel[max(0, mm.start() - 30): mm.start()]:
+                    sent.add(out, slots[o], "establishedWith", slots[k], name)
+        if subj:
+            for k in partners:
+                sent.add(out, subj, "collaboratedWith", slots[k], name)
+
+
+def _led_by(sent: _Sentence, out: list) -> None:
+    """在X的(坚强)领导下: the body that acts in the sentence is led by X."""
+    skel = sent.skel
+    for mm in re.finditer(r"⟪(\d+)⟫的[^⟪，。；]{0,6}领导下", skel):
+        leader = int(mm.group(1))
+        if "在" not in skel[max(0, mm.start() - 30): mm.start()]:
+            continue
+        subj = _actor(sent, mm.start(), exclude=[leader])
+        if subj is None:
+            after = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[mm.end():])]
+            subj = next((sent.slots[k] for k in after if _acting(sent, k)), None)
+        if subj is not None:
+            sent.add(out, subj, "ledBy", sent.slots[leader], "在X的领导下，Y")
+
+
+def _verb_acts(sent: _Sentence, out: list) -> None:
+    """Verbs between the one who acts and the things named right after them (X印发《Y》, X建立Y, …), and
+    verbs of approval (X审议通过《Y》: Y approvedBy X)."""
+    schema, slots, skel = sent.schema, sent.slots, sent.skel
+    for name, verb, prop in VERB_PATTERNS + [APPROVAL]:
+        for mm in re.finditer(f"{verb}(?:了)?((?:[^⟪，。；]{{0,10}}?)((?:{_M}(?:、|和|及|与)?)+))", skel):
+            objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(2))]
+            if re.search(r"[，。；]", skel[mm.end(0) - len(mm.group(1)): mm.start(2)]):
                 continue
-            subj = actor(mm.start(), exclude=[leader])
-            if subj is None:
-                after = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[mm.end():])]
-                subj = next((slots[k] for k in after if acting(k)), None)
-            if subj is not None:
-                _add(schema, out, subj, "ledBy", slots[leader], sa, sb, "在X的领导下，Y")
-        for name, verb, prop in VERB_PATTERNS + [APPROVAL]:
-            for mm in re.finditer(f"{verb}(?:了)?((?:[^⟪，。；]{{0,10}}?)((?:{_M}(?:、|和|及|与)?)+))", skel):
-                objs = [int(x) for x in re.findall(r"⟪(\d+)⟫", mm.group(2))]
-                if re.search(r"[，。；]", skel[mm.end(0) - len(mm.group(1)): mm.start(2)]):
-                    continue
-                before = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[: mm.start()])]
-                if not before:
-                    continue
-                if prop == "approvedBy":
-                    # the approver: the nearest body or meeting before the verb
-                    subj = next((slots[k] for k in reversed(before)
-                                 if _agent(schema, slots[k].cls) or schema.is_a(slots[k].cls, "Event")), None)
-                    for o in objs:
-                        if subj is not None:
-                            _add(schema, out, slots[o], prop, subj, sa, sb, name)
-                    continue
-                # the one who acts: the first body named before the verb in its clause, else in the clauses
-                # before (not one named after 在/向/与/由: a place, an addressee, a partner)
-                if re.search(r"与(?:⟪\d+⟫(?:、|和|及)?)+(?:共同|联合)?$", skel[: mm.start()]):
-                    continue  # done above
-                subj = actor(mm.start())
-                if subj is None:
-                    continue
+            before = [int(x) for x in re.findall(r"⟪(\d+)⟫", skel[: mm.start()])]
+            if not before:
+                continue
+            if prop == "approvedBy":
+                # the approver: the nearest body or meeting before the verb
+                subj = next((slots[k] for k in reversed(before)
+                             if _agent(schema, slots[k].cls) or schema.is_a(slots[k].cls, "Event")), None)
                 for o in objs:
-                    _add(schema, out, subj, prop, slots[o], sa, sb, name)
-    return _dedupe(out)
+                    if subj is not None:
+                        sent.add(out, slots[o], prop, subj, name)
+                continue
+            # the one who acts: the first body named before the verb in its clause, else in the clauses
+            # before (not one named after 在/向/与/由: a place, an addressee, a partner)
+            if re.search(r"与(?:⟪\d+⟫(?:、|和|及)?)+(?:共同|联合)?$", skel[: mm.start()]):
+                continue  # done above
+            subj = _actor(sent, mm.start())
+            if subj is None:
+                continue
+            for o in objs:
+                sent.add(out, subj, prop, slots[o], name)
 
 
 def _verb_of(text: str) -> str:
@@ -312,11 +334,10 @@ def _verb_of(text: str) -> str:
     return "发起"
 
 
-def name_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str],
+def name_relations(schema: LocalSchema, nt: NormalizedText, mentions: list[Mention], classes: dict[str, str],
                    entity_of_name: dict[str, str]) -> list[Relation]:
     """Relations carried by the structure of names: a unit named after its body (盟政协党组 ->
     subOrganizationOf 盟政协), a body named after its place (呼和浩特市政协 -> jurisdiction 呼和浩特市)."""
-    from bisect import bisect_right
     out: list[Relation] = []
     spans = [nt.span(a, b) for a, b in sentence_norm_spans(nt)]
     starts = [a for a, _b in spans]
@@ -324,7 +345,7 @@ def name_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], 
         if not m.entity:
             continue
         cls = classes.get(m.entity, m.cls)
-        if not (schema.is_a(cls, "Organization") or schema.is_a(cls, "OrganizationalUnit")):
+        if not schema.is_any(cls, "body"):
             continue
         k = bisect_right(starts, m.start) - 1
         sent = spans[k] if k >= 0 and spans[k][0] <= m.start and m.end <= spans[k][1] else (m.start, m.end)
@@ -340,7 +361,7 @@ def name_relations(schema: Schema, nt: NormalizedText, mentions: list[Mention], 
                     _add(schema, out, _Slot(0, m, cls), "jurisdiction", _Slot(1, Mention(0, 0, "", prefix, pcls, "", entity=parent), pcls),
                          sent[0], sent[1], "body named after its place")
                 break
-            if schema.is_a(pcls, "Organization") or schema.is_a(pcls, "OrganizationalUnit"):
+            if schema.is_any(pcls, "body"):
                 _add(schema, out, _Slot(0, m, cls), "subOrganizationOf", _Slot(1, Mention(0, 0, "", prefix, pcls, "", entity=parent), pcls),
                      sent[0], sent[1], "unit named after its body")
                 break
@@ -363,22 +384,18 @@ def _norm_of(nt: NormalizedText, inv: dict, a: int, b: int) -> str:
     return nt.norm[i:j]
 
 
-#: properties whose subject, in a sentence, is the one who acts: a body or a person
-_AGENT_PROPS = {"issued", "revised", "established", "organized", "launched", "visited", "participatedIn", "awarded",
-                "collaboratedWith", "reportedOn", "recognizedBy", "ledBy", "subOrganizationOf", "jurisdiction"}
+def _agent(schema: LocalSchema, cls: str) -> bool:
+    """One who acts in a sentence: a body, a person or a publication."""
+    return schema.is_any(cls, "agent")
 
 
-def _agent(schema: Schema, cls: str) -> bool:
-    return any(schema.is_a(cls, c) for c in ("Organization", "OrganizationalUnit", "Person", "Publication"))
-
-
-def _add(schema: Schema, out: list, s: _Slot, prop: str, o: _Slot, a: int, b: int, pattern: str) -> None:
+def _add(schema: LocalSchema, out: list, s: _Slot, prop: str, o: _Slot, a: int, b: int, pattern: str) -> None:
     if s.m.entity == o.m.entity:
         return
-    if prop in _AGENT_PROPS and not _agent(schema, s.cls):
+    if prop in LEXICON.agent_subject and not _agent(schema, s.cls):
         if not (prop == "recognizedBy" and (schema.is_a(s.cls, "Program") or schema.is_a(s.cls, "Mechanism"))):
             return
-    if prop in ("collaboratedWith", "ledBy", "recognizedBy", "reportedOn") and prop != "reportedOn" and not _agent(schema, o.cls):
+    if prop in LEXICON.agent_object and not _agent(schema, o.cls):
         return
     if prop == "approvedBy" and not (_agent(schema, o.cls) or schema.is_a(o.cls, "Event")):
         return

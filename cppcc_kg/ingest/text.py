@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from opencc import OpenCC
+
 from cppcc_kg.errors import InputError
 
 # ---------------------------------------------------------------- decoding
@@ -226,8 +228,7 @@ def _joins(ch: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _opencc():
-    from opencc import OpenCC  # pure Python, ships its dictionaries: no download
-    return OpenCC("t2s")
+    return OpenCC("t2s")  # pure Python, ships its dictionaries: no download
 
 
 @lru_cache(maxsize=65536)
