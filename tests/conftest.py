@@ -4,7 +4,7 @@
 * ``built``: a full build of the repository (``cppcc-kg build``) into a temporary
   folder, made once per test session; its ``Path`` holds ``graph.ttl`` and the rest.
 * ``shared_dir``: ``../shared`` beside the repository (skips the test when absent).
-* ``analysis_graph()``: a plain function (import it from ``conftest``): a new rdflib graph of
+* ``analysis_graph()``: a plain function (import it from ``support``, like ``copy_project``): a new rdflib graph of
   the ontology and ``tests/fixtures/analysis/small.ttl``, the small graph the analysis and
   entity-graph tests share.
 * ``make_project``: a factory that copies the small project of
@@ -13,25 +13,17 @@
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-BUILD_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "build"
-ANALYSIS_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analysis" / "small.ttl"
-
-
-def analysis_graph():
-    """A new graph of the ontology and the analysis fixture (callers may change it)."""
-    from rdflib import Graph
-
-    g = Graph()
-    g.parse(REPO_ROOT / "ontology.ttl")
-    g.parse(ANALYSIS_FIXTURE)
-    return g
+from support import (  # noqa: F401
+    ANALYSIS_FIXTURE,
+    BUILD_FIXTURES,
+    REPO_ROOT,
+    SHARED,
+    analysis_graph,
+    copy_project,
+)
 
 
 @pytest.fixture(scope="session")
@@ -56,17 +48,6 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built") / "build"
     build(REPO_ROOT, out)
     return out
-
-
-def copy_project(dest: Path, *overlays: str, fixtures: Path = BUILD_FIXTURES) -> Path:
-    """Copy ``fixtures/minimal`` and then each overlay folder onto *dest*, with the ontology and rules."""
-    dest = Path(dest)
-    shutil.copytree(fixtures / "minimal", dest, dirs_exist_ok=True)
-    for name in overlays:
-        shutil.copytree(fixtures / name, dest, dirs_exist_ok=True)
-    shutil.copy2(REPO_ROOT / "ontology.ttl", dest / "ontology.ttl")
-    shutil.copytree(REPO_ROOT / "rules", dest / "rules", dirs_exist_ok=True)
-    return dest
 
 
 @pytest.fixture

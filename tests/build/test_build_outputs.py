@@ -9,7 +9,7 @@ from collections import defaultdict
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from conftest import copy_project
+from support import copy_project
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 

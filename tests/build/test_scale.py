@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, copy_project
+from support import REPO_ROOT, copy_project
 from oracles.summary_rdflib import summarize_graph
 from rdflib import BNode
 

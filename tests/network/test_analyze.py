@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import ANALYSIS_FIXTURE, analysis_graph
+from support import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, URIRef
 
 import cppcc_kg.network as A

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ANALYSIS_FIXTURE, analysis_graph
+from support import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 

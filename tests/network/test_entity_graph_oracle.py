@@ -8,7 +8,7 @@ on the repository, on the fixtures and on a synthetic project.
 from __future__ import annotations
 
 import pytest
-from conftest import REPO_ROOT, analysis_graph, copy_project
+from support import REPO_ROOT, analysis_graph, copy_project
 from oracles.entity_graph_rdflib import build_entity_graph as rdflib_entity_graph
 from rdflib import Dataset
 

@@ -6,7 +6,7 @@ import enum
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import REPO_ROOT, analysis_graph
+from support import REPO_ROOT, analysis_graph
 from oracles.graphml_networkx import networkx_graphml_bytes
 
 from cppcc_kg.network import (

@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 

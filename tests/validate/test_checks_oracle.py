@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import copy_project
+from support import copy_project
 from oracles.validate_checks import check_evidence, check_labels
 
 from cppcc_kg.project.load import load

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, copy_project
+from support import REPO_ROOT, copy_project
 from rdflib import Graph
 
 from cppcc_kg.project.load import load
