@@ -76,7 +76,6 @@ from cppcc_kg.network.projections import (
     simple_graph,
     to_undirected_weighted,
 )
-from cppcc_kg.network.query_graph import entity_graph_of_query
 from cppcc_kg.network.structure import articulation_points, bridges, kcore
 
 __all__ = [
@@ -92,3 +91,13 @@ __all__ = [
     "MEASURES", "METRICS_GRAPH", "PROPERTIES", "AUTO_EXACT_LIMIT", "AUTO_K", "all_measures", "auto_k",
     "write_metrics", "load_rdf", "top_table", "entity_graph_of_query",
 ]
+
+
+def __getattr__(name):
+    # entity_graph_of_query runs SPARQL (rdflib's SPARQL engine, pandas): loaded when first used,
+    # so that the build, which does not need it, does not pay for it
+    if name == "entity_graph_of_query":
+        from cppcc_kg.network.query_graph import entity_graph_of_query
+
+        return entity_graph_of_query
+    raise AttributeError(f"module 'cppcc_kg.network' has no attribute {name!r}")

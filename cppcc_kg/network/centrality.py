@@ -29,7 +29,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.sparse.linalg import eigsh
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame, round_significant
@@ -135,6 +134,10 @@ def _principal_eigenvector(A) -> np.ndarray:
         w, V = np.linalg.eigh(A.toarray() if hasattr(A, "toarray") else A)
         x = V[:, int(np.argmax(w))]
     else:
+        from scipy.sparse.linalg import (
+            eigsh,  # heavy (0.2 s): only the eigenvector centrality needs it
+        )
+
         _, V = eigsh(A.astype(float), k=1, which="LA", v0=np.ones(n), tol=1e-12, maxiter=max(1000, 20 * n))
         x = V[:, 0]
     x = np.abs(x)  # Perron vector of a connected component: one sign; abs removes the arbitrary sign

@@ -31,10 +31,13 @@ scale 1000, sampled closeness k=256            1.88 s    1.21 s
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 __all__ = ["igraph_of", "dependency_sums", "betweenness", "closeness", "sampled_closeness"]
 
@@ -45,6 +48,8 @@ def igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:
     nodes = list(nodelist) if nodelist is not None else sorted(U.nodes, key=str)
     index = {x: i for i, x in enumerate(nodes)}
     edges = sorted({(min(i, j), max(i, j)) for u, v in U.edges() if (i := index[u]) != (j := index[v])})
+    import igraph as ig  # heavy (0.3 s, and it imports matplotlib when installed): only the measures need it
+
     return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes
 
 

@@ -17,8 +17,6 @@ import math
 import re
 from importlib.metadata import PackageNotFoundError, version
 
-import jieba
-from pypinyin import Style, lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache
@@ -33,6 +31,8 @@ _VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]")
 
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
+    import jieba  # heavy (0.2 s; its dictionary 1 s): loaded in the helper worker, not by every command
+
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
@@ -74,6 +74,11 @@ def to_pinyin(text: str) -> str:
     >>> to_pinyin("《2023年度工作规划》")
     '2023 niándù gōngzuò guīhuà'
     """
+    from pypinyin import (  # heavy (0.3 s): imported where the pinyin is made
+        Style,
+        lazy_pinyin,
+    )
+
     words = []
     for word in (p for w in _tokenizer().cut(text, HMM=True) for p in _split_compound(w)):
         if _HAN.search(word):

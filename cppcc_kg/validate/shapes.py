@@ -11,7 +11,6 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 
 from cppcc_kg.project.load import Project
 from cppcc_kg.validate.report import Where, compactor, labels_of, node, nowhere, problem
@@ -88,6 +87,8 @@ class PreparedQueries(Graph):
         if isinstance(query_object, str) and not kwargs.get("initNs") and (len(args) < 3 or not args[2]):
             prepared = self._prepared.get(query_object)
             if prepared is None:
+                from rdflib.plugins.sparql import prepareQuery  # heavy (0.1 s): only pySHACL's path needs it
+
                 prepared = self._prepared[query_object] = prepareQuery(query_object)
             query_object = prepared
         return super().query(query_object, *args, **kwargs)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import random
 
-import igraph
 import networkx as nx
 
 __all__ = ["PHYSICS_MAX_NODES", "layout_positions"]
@@ -25,6 +24,8 @@ def _fruchterman_reingold(n: int, pairs: list[tuple[int, int]], *, seed: int) ->
     rng = random.Random(seed)
     side = math.sqrt(n) / 2  # igraph's own scale: a wider start makes the grid variant very slow
     start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
+    import igraph  # heavy (0.3 s, and it imports matplotlib when installed): only the layout needs it
+
     g = igraph.Graph(n=n, edges=pairs)
     igraph.set_random_number_generator(random.Random(seed))
     try:

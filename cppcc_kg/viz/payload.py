@@ -26,8 +26,6 @@ import re
 from collections import Counter
 
 import networkx as nx
-from pyvis.network import Network
-from pyvis.options import Layout
 
 from cppcc_kg.network import all_measures, degree, pagerank
 from cppcc_kg.viz.evidence import EvidenceTable
@@ -214,6 +212,11 @@ def edge_rows(edge_list: list, index: dict, relations: list[dict],
 
 def vis_network(nodes: list[dict], edges: list[dict], *, seed: int, physics: bool) -> dict:
     """The vis-network nodes, edges and options, through pyvis's network model."""
+    from pyvis.network import (
+        Network,  # heavy (0.3 s: it imports IPython): only the page needs it
+    )
+    from pyvis.options import Layout
+
     busy = len(nodes) > _BUSY
     net = Network(directed=True, cdn_resources="in_line")
     net.nodes, net.edges = nodes, edges
