@@ -58,7 +58,7 @@ from cppcc_kg.ingest.text import (
     sentence_norm_spans,
     split_sentences,
 )
-from cppcc_kg.project.load import load_project
+from cppcc_kg.project.load import load
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, KG
 
@@ -229,8 +229,8 @@ def ingest(graph: Graph, text: str, *, source_id: str, title: str | None = None,
     Parameters
     ----------
     graph : rdflib.Graph
-        The project graph (ontology and curated entities), e.g. from
-        :func:`cppcc_kg.project.load.load_project`. Entities marked ``cppcc:proposed`` are not linked to.
+        The project graph (ontology and curated entities), e.g. the rdflib view of the
+        project's store, ``cppcc_kg.project.load.load(root).view``. Entities marked ``cppcc:proposed`` are not linked to.
     text : str
         The text, as decoded. Offsets in the result index it (code points).
     source_id : str
@@ -306,7 +306,7 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
         raise IngestInputError(f"{sid!r}: not a usable source id", "use lower-case ASCII letters, digits and '-'.")
     if graph is None:
-        graph = load_project(root)
+        graph = load(root).view
     notes = list(decoded.notes)
     src = KG["source"][sid]
     if (src, RDF.type, CPPCC.Source) in graph:
