@@ -136,7 +136,7 @@ def load_input(path: Path | str, *, ontology: Path | str | None = None, sources_
     if _is_project(path):
         project = load(path)
         texts = {str(iri): s.text for iri, s in project.sources.items()}
-        return project.graph, texts, [path]
+        return project.view, texts, [path]
     graph = _parse_inputs(path, base, ontology)
     roots = [Path(sources_root)] if sources_root is not None else [base.resolve(), *base.resolve().parents]
     return graph, source_texts(graph, roots), roots
