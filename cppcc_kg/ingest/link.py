@@ -118,7 +118,6 @@ class Linker:
         self.schema = schema
         self.known = known
         self.names: dict[str, list[str]] = defaultdict(list)  # normalised name -> IRIs
-        self.names_en: dict[str, str] = {}
         for iri, e in sorted(known.items()):
             for n in e.names:
                 key = strip_name(normalize(n).norm)

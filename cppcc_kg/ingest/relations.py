@@ -144,8 +144,6 @@ class Relation:
     start: int  # evidence: the sentence (original offsets)
     end: int
     pattern: str
-    subject_mention: Mention | None = None
-    object_mention: Mention | None = None
 
 
 @dataclass
