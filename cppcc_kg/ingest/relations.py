@@ -400,10 +400,9 @@ def _add(schema: LocalSchema, out: list, s: _Slot, prop: str, o: _Slot, a: int, 
     if not schema.allowed(prop, s.cls, o.cls):
         return
     subj, obj = s.m.entity, o.m.entity
-    sm, om = s.m, o.m
     if prop == "collaboratedWith" and obj < subj:
-        subj, obj, sm, om = obj, subj, om, sm
-    out.append(Relation(subj, prop, obj, a, b, pattern, sm, om))
+        subj, obj = obj, subj
+    out.append(Relation(subj, prop, obj, a, b, pattern))
 
 
 def _dedupe(rels: list[Relation]) -> list[Relation]:
