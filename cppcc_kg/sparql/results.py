@@ -32,7 +32,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from cppcc_kg.rdf.namespaces import bind_prefixes
+from cppcc_kg.rdf.ntriples import ntriples_of
 from cppcc_kg.rdf.store import TermCache, to_ox
+from cppcc_kg.sparql.guard import QueryError
 
 #: format name -> media type of the response
 MEDIA_TYPES: dict[str, str] = {
@@ -87,16 +89,12 @@ def solutions(r: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
         return ox.parse_query_results('{"boolean":%s}' % ("true" if r.boolean else "false"),
                                       format=ox.QueryResultsFormat.JSON)
     lines = ["\t".join(f"?{v}" for v in r.variables)]
-    lines += ["\t".join("" if t is None else str(to_ox(t)) for t in row) for row in r.rows]
-    return ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
-
-
-def ntriples(triples) -> bytes:
-    """Triples (rdflib terms) as N-Triples written by Oxigraph, one line each, sorted, without duplicates."""
-    data = ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples),
-                        format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(set(data.decode("utf-8").splitlines()))
-    return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+    try:
+        lines += ["\t".join("" if t is None else str(to_ox(t)) for t in row) for row in r.rows]
+        return ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+    except (ValueError, SyntaxError) as exc:  # rdflib lets a query make terms that are not RDF: IRI("a b")
+        raise QueryError(f"the result holds a term that is not valid RDF ({exc}), so it has no standard "
+                         "serialization", "make the query build valid IRIs and literals (ENCODE_FOR_URI, STR).") from None
 
 
 def result_graph(r: QueryResult) -> Graph:
@@ -111,7 +109,7 @@ def result_graph(r: QueryResult) -> Graph:
 def graph_bytes(graph: Graph, fmt: str) -> bytes:
     """An rdflib graph as Turtle, N-Triples (sorted) or JSON-LD."""
     if fmt == "nt":
-        return ntriples(graph)
+        return ntriples_of(graph)
     if fmt == "turtle":
         return graph.serialize(format="turtle").encode("utf-8")
     if fmt == "jsonld":
@@ -126,7 +124,7 @@ def serialize(r: QueryResult, fmt: str) -> bytes:
     if r.form in ("SELECT", "ASK"):
         return solutions(r).serialize(format=RESULTS_FORMATS[fmt])
     if fmt == "nt":
-        return ntriples(r.triples)
+        return ntriples_of(r.triples)
     return graph_bytes(result_graph(r), fmt)
 
 

@@ -202,6 +202,16 @@ def test_cli_formats(store, tmp_path):
     assert out.read_text(encoding="utf-8") == csv.output
 
 
+def test_a_result_that_is_not_rdf_is_a_message_not_a_traceback():
+    # rdflib lets IRI() make an IRI with a space: the SPARQL results formats cannot carry it
+    query = 'SELECT (IRI("http://e.org/a b") AS ?x) WHERE {}'
+    r = cli("-e", query, "--format", "json")
+    assert r.exit_code == 2 and "not valid RDF" in r.output and "Traceback" not in r.output
+    for fmt in ("table", "csv"):  # the tables show the text as it is
+        r = cli("-e", query, "--format", fmt)
+        assert r.exit_code == 0 and "http://e.org/a b" in r.output
+
+
 def test_cli_file_and_stdin(tmp_path):
     f = tmp_path / "q.rq"
     f.write_text("# en: how many?\n# zh: 多少？\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n", encoding="utf-8")
