@@ -10,38 +10,47 @@ import importlib
 
 import click
 
-#: subcommand name -> module that defines ``command``
+#: subcommand name -> its summary, the first sentence of its help (``cppcc-kg --help`` lists these
+#: without importing the commands; tests/cli checks that they match). Each is the click command
+#: ``command`` of the module ``cppcc_kg.cli.NAME``.
 SUBCOMMANDS: dict[str, str] = {
-    "build": "cppcc_kg.cli.build",
-    "analyze": "cppcc_kg.cli.analyze",
-    "visualize": "cppcc_kg.cli.visualize",
-    "query": "cppcc_kg.cli.query",
-    "serve": "cppcc_kg.cli.serve",
-    "push": "cppcc_kg.cli.push",
-    "ingest": "cppcc_kg.cli.ingest",
-    "synth": "cppcc_kg.cli.synth",
+    "analyze": "Centrality, k-core and communities of the entity graph.",
+    "build": "Load, check, validate and export the graph into build/.",
+    "ingest": "Propose entities, links, relations and figures of a new document, for review.",
+    "push": "Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.",
+    "query": "Run a SPARQL query (FILE.rq, '-' for stdin, or -e 'SELECT …') and print the result.",
+    "serve": "Serve the built graph: SPARQL 1.1 endpoint at /sparql, query page at /.",
+    "synth": "Write a synthetic corpus that follows the ontology, for benchmarks.",
+    "visualize": "Write the interactive HTML page of a graph that follows the ontology.",
 }
 
 
+def load_command(name: str) -> click.Command | None:
+    """The click command *name* (its module imported now), or None for an unknown name."""
+    if name not in SUBCOMMANDS:
+        return None
+    return importlib.import_module(f"cppcc_kg.cli.{name}").command
+
+
 class LazyGroup(click.Group):
+    """A group whose commands are imported only when one runs or shows its own help."""
+
+    _listing = False
+
     def list_commands(self, ctx):
-        return sorted(name for name in SUBCOMMANDS if self._load(name) is not None)
+        return sorted(SUBCOMMANDS)
 
     def get_command(self, ctx, name):
-        return self._load(name)
+        if self._listing:  # the list of commands needs only their summaries
+            return click.Command(name, help=SUBCOMMANDS[name]) if name in SUBCOMMANDS else None
+        return load_command(name)
 
-    @staticmethod
-    def _load(name):
-        module = SUBCOMMANDS.get(name)
-        if module is None:
-            return None
+    def format_commands(self, ctx, formatter):
+        self._listing = True
         try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                return None
-            raise
-        return getattr(mod, "command", None)
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,7 +1,6 @@
 """The command line (cppcc_kg.cli): every command is registered and documented, errors are messages."""
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 
@@ -9,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cppcc_kg.cli import SUBCOMMANDS, main
+from cppcc_kg.cli import SUBCOMMANDS, load_command, main
 from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.errors import EXIT_VALIDATION, ValidationError
 
@@ -23,11 +22,24 @@ def test_every_command_is_listed_with_its_help():
 
 @pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
 def test_each_command_lives_in_its_own_module_and_has_an_example(name):
-    module = importlib.import_module(SUBCOMMANDS[name])
-    assert module.__name__ == f"cppcc_kg.cli.{name}"
-    assert isinstance(module.command, click.Command) and module.command.name == name
+    command = load_command(name)
+    assert command.callback.__module__ == f"cppcc_kg.cli.{name}"
+    assert isinstance(command, click.Command) and command.name == name
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_the_listed_summary_is_the_first_sentence_of_the_help(name):
+    assert load_command(name).help.strip().split("\n\n")[0].replace("\n", " ") == SUBCOMMANDS[name]
+
+
+def test_listing_the_commands_imports_none_of_them():
+    code = ("import sys; from click.testing import CliRunner; from cppcc_kg.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith('cppcc_kg.')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "['cppcc_kg.cli']"
 
 
 def test_python_m_runs_the_same_command_line():
