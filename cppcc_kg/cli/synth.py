@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.project.synth import write_corpus
 
 
@@ -18,5 +19,6 @@ def command(scale: int, seed: int, out_dir: str) -> None:
         cppcc-kg synth --scale 100 --out /tmp/synth100
         cppcc-kg build --root /tmp/synth100 --out /tmp/synth100/build
     """
-    counts = write_corpus(out_dir, scale=scale, seed=seed)
+    with exit_on_error(out_dir):
+        counts = write_corpus(out_dir, scale=scale, seed=seed)
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -4,20 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
-from rdflib import Graph
 
 from cppcc_kg.cli.common import exit_on_error, fail
-from cppcc_kg.errors import InputError
 from cppcc_kg.network import build_entity_graph
-from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz import (
     MAX_NODES,
     PHYSICS_MAX_NODES,
     load_input,
-    metrics_from_graph,
-    parse_rdf_file,
+    load_metrics,
+    unread_sources,
     write_html,
 )
 
@@ -66,31 +62,18 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
 
     with exit_on_error():
         graph, texts, _roots = load_input(input_path, ontology=ontology, sources_root=sources_root)
-        unread = sorted(str(s) for s in set(graph.subjects(CPPCC.localPath, None)) if str(s) not in texts)
+        unread = unread_sources(graph, texts)
         if unread:
             click.echo(f"warning: the text of {len(unread)} source(s) was not found ({', '.join(unread[:3])}"
                        f"{', …' if len(unread) > 3 else ''}): their quotes are shown without their sentence; "
                        "pass --sources-root", err=True)
-        metrics = None
-        if metrics_path is not None:
-            if metrics_path.suffix.lower() == ".csv":
-                try:
-                    metrics = pd.read_csv(metrics_path)
-                except (ValueError, OSError) as exc:
-                    raise InputError(f"{metrics_path}: cannot read it as CSV: {exc}") from None
-                if "iri" not in metrics.columns:
-                    raise InputError(f"{metrics_path}: no 'iri' column", "pass the metrics.csv of the build.")
-            else:
-                mg = Graph()
-                parse_rdf_file(metrics_path, mg)
-                metrics = metrics_from_graph(mg)
-        else:
-            metrics = metrics_from_graph(graph)
-        G = build_entity_graph(graph)
+        metrics = load_metrics(metrics_path, graph)
+        schema = Schema.from_graph(graph)
+        G = build_entity_graph(graph, schema=schema)
         if G.number_of_nodes() == 0:
             click.echo(f"warning: {input_path} has no entity of a class with cppcc:displayAsNode true; "
                        "the page is empty", err=True)
-        write_html(G, out_path, metrics, sources=texts, orders=Schema.from_graph(graph).display_orders(),
+        write_html(G, out_path, metrics, sources=texts, orders=schema.display_orders(),
                    title=title, max_nodes=max_nodes, view_measure=view_measure,
                    seed=seed, physics=physics, community=community, around=around, hops=hops)
     click.echo(f"wrote {out_path} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")

@@ -19,9 +19,11 @@ from cppcc_kg.viz.evidence import CONTEXT_LIMIT, EvidenceTable, sentence_context
 from cppcc_kg.viz.inputs import (
     RDF_FORMATS,
     load_input,
+    load_metrics,
     metrics_from_graph,
     parse_rdf_file,
     source_texts,
+    unread_sources,
 )
 from cppcc_kg.viz.layout import PHYSICS_MAX_NODES, layout_positions
 from cppcc_kg.viz.payload import SIZE_MEASURES, measure_table, page_data
@@ -36,7 +38,7 @@ from cppcc_kg.viz.select import MAX_NODES, focus_nodes, select_view, view_of
 
 __all__ = [
     "CONTEXT_LIMIT", "MAX_NODES", "PHYSICS_MAX_NODES", "RDF_FORMATS", "SIZE_MEASURES", "VIS_DIR",
-    "EvidenceTable", "focus_nodes", "json_for_script", "layout_positions", "load_input", "measure_table",
+    "EvidenceTable", "focus_nodes", "json_for_script", "layout_positions", "load_input", "load_metrics", "measure_table",
     "metrics_from_graph", "page_data", "parse_rdf_file", "render_html", "select_view", "sentence_context",
-    "source_texts", "view_of", "write_html", "write_project_page",
+    "source_texts", "unread_sources", "view_of", "write_html", "write_project_page",
 ]

@@ -21,7 +21,8 @@ from cppcc_kg.project.load import find_upwards, load, pinyin_triples
 from cppcc_kg.rdf.namespaces import CPPCC, bind_prefixes
 from cppcc_kg.rdf.syntax import to_rdflib
 
-__all__ = ["RDF_FORMATS", "load_input", "metrics_from_graph", "parse_rdf_file", "source_texts"]
+__all__ = ["RDF_FORMATS", "load_input", "load_metrics", "metrics_from_graph", "parse_rdf_file", "source_texts",
+           "unread_sources"]
 
 #: file extension -> pyoxigraph format of the files :func:`load_input` reads
 RDF_FORMATS = {".ttl": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".nq": "N_QUADS"}
@@ -140,3 +141,30 @@ def load_input(path: Path | str, *, ontology: Path | str | None = None, sources_
     graph = _parse_inputs(path, base, ontology)
     roots = [Path(sources_root)] if sources_root is not None else [base.resolve(), *base.resolve().parents]
     return graph, source_texts(graph, roots), roots
+
+
+def load_metrics(path: Path | None, graph):
+    """The measures to draw: *path* (a ``metrics.csv`` with an ``iri`` column, or RDF such as
+    ``metrics.ttl``), else those stored in *graph* (None when it has none: the page computes them).
+
+    Raises :class:`~cppcc_kg.errors.InputError` for a file that is not such a table.
+    """
+    if path is None:
+        return metrics_from_graph(graph)
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        stored = Graph()
+        parse_rdf_file(path, stored)
+        return metrics_from_graph(stored)
+    try:
+        metrics = pd.read_csv(path)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{path}: cannot read it as CSV: {exc}") from None
+    if "iri" not in metrics.columns:
+        raise InputError(f"{path}: no 'iri' column", "pass the metrics.csv of the build.")
+    return metrics
+
+
+def unread_sources(graph, texts: dict[str, str]) -> list[str]:
+    """The sources of *graph* whose text was not found (their quotes are shown without context)."""
+    return sorted(str(s) for s in set(graph.subjects(CPPCC.localPath, None)) if str(s) not in texts)
