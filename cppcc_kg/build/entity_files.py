@@ -5,7 +5,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from cppcc_kg.network import build_entity_graph, edges_frame, nodes_frame, shared_rows, write_graphml
+from cppcc_kg.network import (
+    build_entity_graph,
+    edges_frame,
+    nodes_frame,
+    shared_rows,
+    write_graphml,
+)
 from cppcc_kg.rdf.files import write_atomic
 
 

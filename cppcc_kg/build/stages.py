@@ -97,7 +97,7 @@ def metrics(ctx: StageContext):
 def page(ctx: StageContext):
     """``graph.html``: the interactive page."""
     return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
-                              entity_graph=ctx.entity_graph)
+                              entity_graph=ctx.entity_graph, schema=ctx.schema)
 
 
 def graph_files(ctx: StageContext):

@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-from rdflib import Graph
 
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.forms import (
@@ -30,6 +27,7 @@ from cppcc_kg.ingest.forms import (
     Segmenter,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.schema import Schema
 
 __all__ = ["FinderContext", "classify", "demo_context", "finder_context"]
 
@@ -153,4 +151,4 @@ def _class_by_lexicon(ctx: FinderContext, attempt: str, within: str | None) -> s
 @lru_cache(maxsize=1)
 def demo_context() -> FinderContext:
     """A context with the ontology of the repository and no names (for the examples of the docs)."""
-    return finder_context(LocalSchema.from_graph(Graph().parse(Path(__file__).parents[2] / "ontology.ttl")), {})
+    return finder_context(LocalSchema(Schema.default()), {})

@@ -52,6 +52,7 @@ from cppcc_kg.project.synth_facts import (
 )
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import BASE, statement_iri
+from cppcc_kg.schema import ONTOLOGY_PATH
 
 __all__ = ["write_corpus"]
 
@@ -142,7 +143,7 @@ def _prepare(out: Path, ontology: str | Path | None) -> None:
     for sub in ("sources", "graph"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
-    onto = Path(ontology) if ontology else Path(__file__).resolve().parents[2] / "ontology.ttl"
+    onto = Path(ontology) if ontology else ONTOLOGY_PATH
     shutil.copyfile(onto, out / "ontology.ttl")
     rules = onto.parent / "rules"  # the data rules travel with the ontology, so the build runs them too
     if rules.is_dir():

@@ -87,7 +87,9 @@ class PreparedQueries(Graph):
         if isinstance(query_object, str) and not kwargs.get("initNs") and (len(args) < 3 or not args[2]):
             prepared = self._prepared.get(query_object)
             if prepared is None:
-                from rdflib.plugins.sparql import prepareQuery  # heavy (0.1 s): only pySHACL's path needs it
+                from rdflib.plugins.sparql import (
+                    prepareQuery,  # heavy (0.1 s): only pySHACL's path needs it
+                )
 
                 prepared = self._prepared[query_object] = prepareQuery(query_object)
             query_object = prepared

@@ -180,16 +180,18 @@ def write_html(entity_graph: nx.MultiDiGraph, path, metrics=None, **options) -> 
 
 
 def write_project_page(graph, out, *, metrics=None, root: Path | str = Path("."), project=None,
-                       entity_graph: nx.MultiDiGraph | None = None) -> Path:
+                       entity_graph: nx.MultiDiGraph | None = None, schema: Schema | None = None) -> Path:
     """The build stage: ``out/graph.html`` from the merged graph of the project at *root*.
 
     *metrics* is the table of ``metrics.csv`` (computed when ``None``); the source texts are
-    those of *project* (:class:`cppcc_kg.project.load.Project`), else read under *root*.
+    those of *project* (:class:`cppcc_kg.project.load.Project`), else read under *root*; *schema* is
+    the ontology of *graph*, read from it when not given.
     """
-    G = entity_graph if entity_graph is not None else build_entity_graph(graph)
+    schema = schema if schema is not None else Schema.from_graph(graph)
+    G = entity_graph if entity_graph is not None else build_entity_graph(graph, schema=schema)
     if project is not None and getattr(project, "sources", None):
         texts = {str(iri): s.text for iri, s in project.sources.items()}
     else:
         texts = source_texts(graph, [root])
-    orders = Schema.from_graph(graph).display_orders()
+    orders = schema.display_orders()
     return write_html(G, Path(out) / "graph.html", metrics, sources=texts, orders=orders)
