@@ -7,7 +7,7 @@ Reports the median of several runs of each step (seconds), as a Markdown table.
     python bench/bench_analysis.py --repeat 5 --factor 100 --json bench-analysis.json
 
 The synthetic corpus is written to a temporary folder and loaded with
-``cppcc_kg.project.load.load_project`` like the real one; its scale (number of synthetic sources) is
+``cppcc_kg.project.load.load`` like the real one; its scale (number of synthetic sources) is
 chosen so that it has about FACTOR times the entities of the real graph.
 """
 from __future__ import annotations
@@ -63,15 +63,15 @@ def steps(G, out_dir: Path):
 
 def bench_graph(label: str, root: Path, repeat: int, out: dict, only: set[str] | None) -> int:
     from cppcc_kg.network import build_entity_graph
-    from cppcc_kg.project.load import load_project
+    from cppcc_kg.project.load import load
 
     t0 = time.perf_counter()
-    g = load_project(root)
+    project = load(root)
     load_s = time.perf_counter() - t0
-    med, runs, G = timed(lambda: build_entity_graph(g), repeat)
-    res = {"triples": len(g), "entities": G.number_of_nodes(), "relations": G.number_of_edges(),
-           "load_project (once)": load_s, "RDF -> entity graph": med}
-    print(f"[{label}] {len(g)} triples, {G.number_of_nodes()} entities, {G.number_of_edges()} relations; "
+    med, runs, G = timed(lambda: build_entity_graph(project.store), repeat)
+    res = {"triples": len(project), "entities": G.number_of_nodes(), "relations": G.number_of_edges(),
+           "load (once)": load_s, "store -> entity graph": med}
+    print(f"[{label}] {len(project)} triples, {G.number_of_nodes()} entities, {G.number_of_edges()} relations; "
           f"load {load_s:.2f} s, conversion median {med:.3f} s", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in steps(G, Path(tmp)):

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from cppcc_kg.ingest.pipeline import Ingester  # noqa: E402
 from cppcc_kg.ingest.output import to_html, to_turtle  # noqa: E402
-from cppcc_kg.project.load import load_project  # noqa: E402
+from cppcc_kg.project.load import load  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"
 
@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    graph = load_project(ROOT)
+    graph = load(ROOT).view  # as cppcc-kg ingest reads the project
     t1 = time.perf_counter()
     ing = Ingester(graph)
     t2 = time.perf_counter()

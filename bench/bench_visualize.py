@@ -50,7 +50,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def real_graph():
     from cppcc_kg.project.load import load
     p = load(ROOT)
-    return build_entity_graph(p.graph), {str(k): s.text for k, s in p.sources.items()}, Schema.from_graph(p.graph).display_orders()
+    schema = Schema.from_graph(p.view)
+    return build_entity_graph(p.store, schema=schema), {str(k): s.text for k, s in p.sources.items()}, schema.display_orders()
 
 
 def synthetic_graph(n: int, cache: Path, seed: int = 0):
@@ -66,8 +67,9 @@ def synthetic_graph(n: int, cache: Path, seed: int = 0):
     t = time.perf_counter()
     write_corpus(root, scale=scale, seed=seed)
     p = load(root)
-    G = build_entity_graph(p.graph)
-    out = (G, {str(k): s.text for k, s in p.sources.items()}, Schema.from_graph(p.graph).display_orders())
+    schema = Schema.from_graph(p.view)
+    G = build_entity_graph(p.store, schema=schema)
+    out = (G, {str(k): s.text for k, s in p.sources.items()}, schema.display_orders())
     print(f"  (synthetic corpus of scale {scale}: {G.number_of_nodes()} entities, {G.number_of_edges()} relations, "
           f"made and loaded in {time.perf_counter() - t:.0f} s)", flush=True)
     pick.write_bytes(pickle.dumps(out))

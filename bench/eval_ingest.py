@@ -438,8 +438,8 @@ def main(argv=None) -> int:
     report = {}
     ing = None
     if args.only in (None, "dev", "unseen", "sealed", "final", "fresh"):
-        from cppcc_kg.project.load import load_project
-        ing = Ingester(load_project(ROOT))
+        from cppcc_kg.project.load import load
+        ing = Ingester(load(ROOT).view)
     if args.only in (None, "dev"):
         if not (DEV / "gold.json").exists():
             print(f"development texts: {DEV} not found; skipped")

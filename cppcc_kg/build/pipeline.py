@@ -95,10 +95,11 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         # file (start_bodies) while this process validates
         project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
         try:
+            bodies_job = None
             if project.helper is not None and any(s.run is graph_files for s in (stages or STAGES)):
-                start_bodies(project, project.helper)
+                bodies_job = start_bodies(project, project.helper)
             result = _build_loaded(project, root, out, echo or (lambda msg: None),
-                                   STAGES if stages is None else stages, shacl_engine)
+                                   STAGES if stages is None else stages, shacl_engine, bodies_job)
         except BaseException:
             project.discard_cache()
             raise
@@ -119,7 +120,8 @@ def _load_line(project) -> str:
             f"{read} triples read, {len(project.sources)} source(s) checked ({steps})")
 
 
-def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shacl_engine: str) -> dict:
+def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shacl_engine: str,
+                  bodies_job=None) -> dict:
     seconds: dict[str, float] = {"load": sum(project.stats.get("seconds", {}).values())}
     say(_load_line(project))
     # The rules that use GRAPH may add triples to the store for their time: when the project
@@ -133,7 +135,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         t0 = time.perf_counter()
         project.finish_pinyin()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
-        ctx = StageContext(root, tmp, project, validation.report)
+        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job)
         status, held = _run_stages(stages, ctx, seconds)
         report = validation.report()
         seconds["validate"] = validation.seconds

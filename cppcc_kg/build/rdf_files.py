@@ -49,9 +49,10 @@ def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
     return iri, ",".join(sorted(misread_prefixes(nt))), turtle_body(nt), jsonld_body(nt, set())
 
 
-def start_bodies(project, pool) -> None:
+def start_bodies(project, pool):
     """Have *pool* (the build's helper worker) make the Turtle and JSON-LD of every file
-    that the cache lacks, while the build validates; :func:`write_graph_files` takes them.
+    that the cache lacks, while the build validates; return the job (None when there is nothing
+    to make), which :func:`write_graph_files` takes.
 
     The results are the same as those made in the writing process (same functions, same
     bytes); a file whose JSON-LD needs other prefixes than the worker assumed is redone there.
@@ -65,23 +66,22 @@ def start_bodies(project, pool) -> None:
             continue
         if nt:
             todo.append((str(graph_iri(rel)), nt))
-    project._bodies_job = pool.map_async(_bodies_of, todo, chunksize=16) if todo else None
+    return pool.map_async(_bodies_of, todo, chunksize=16) if todo else None
 
 
 class Bodies:
     """The Turtle and JSON-LD of each named graph of a project, from the cache when the file did
-    not change, or as the helper worker made them (:func:`start_bodies`)."""
+    not change, or as the helper worker made them (*job*, from :func:`start_bodies`)."""
 
-    def __init__(self, project):
+    def __init__(self, project, job=None):
         self.project = project
         self.cache = getattr(project, "cache", None)
         self.keys = {}
         for iri, nt in project.graphs().items():
             rel = rel_of_graph(iri)
             self.keys[iri] = project.keys.get(rel) if rel is not None else hashlib.sha256(nt).hexdigest()
-        job, self.made = getattr(project, "_bodies_job", None), {}
+        self.made = {}
         if job is not None:
-            project._bodies_job = None
             self.made = {iri: ({x for x in m.split(",") if x}, ttl, js) for iri, m, ttl, js in job.get()}
 
     def _cached(self, name: str, make):
@@ -156,19 +156,19 @@ def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misrea
     return sorted(o.commit() for o in outs.values())
 
 
-def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None) -> list[Path]:
+def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None, bodies_job=None) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` and ``graph.trig`` into *out_dir*.
 
     With the *project* (:class:`cppcc_kg.project.load.Project`), they are made from its
     N-Triples: the TriG has one named graph per file (and one for the pinyin), and
     ``graph.ttl`` and ``graph.jsonld`` have the same blocks in the same order (IRI of
     the graph), so that the Turtle and JSON-LD of a file that did not change since the
-    last build are taken from the cache. Without it, they are made from *graph*, in
-    one named graph.
+    last build are taken from the cache, and those the helper worker made are taken from
+    *bodies_job* (:func:`start_bodies`). Without it, they are made from *graph*, in one named graph.
     """
     out_dir = Path(out_dir)
     if project is not None:
-        bodies = Bodies(project)
+        bodies = Bodies(project, bodies_job)
 
         def remember(n: int) -> None:
             project.triple_count = n

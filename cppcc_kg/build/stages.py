@@ -35,6 +35,8 @@ class StageContext:
     out: Path
     project: object
     validated: Callable[[], dict]
+    #: the Turtle and JSON-LD of the files, being made by the helper worker (``start_bodies``)
+    bodies_job: object = None
     results: dict = field(default_factory=dict)
     #: seconds spent making the entity graph (in the first stage that asked for it)
     entity_graph_seconds: float = 0.0
@@ -102,7 +104,7 @@ def page(ctx: StageContext):
 
 def graph_files(ctx: StageContext):
     """``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.trig``."""
-    return write_graph_files(ctx.graph, ctx.out, project=ctx.project)
+    return write_graph_files(ctx.graph, ctx.out, project=ctx.project, bodies_job=ctx.bodies_job)
 
 
 #: The output stages, in order; the summary is written after all of them.
