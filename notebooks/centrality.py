@@ -40,7 +40,7 @@ from cppcc_kg.network import (build_entity_graph, load_rdf, nodes_of_kind, one_m
                               organization_program_graph, to_undirected_weighted)
 from cppcc_kg.project.load import project_root
 from cppcc_kg.network.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
-                               use_cjk_font)
+                                       use_cjk_font)
 
 pd.set_option("display.max_colwidth", 60)
 FONT = use_cjk_font()

@@ -98,7 +98,7 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
     data : pyoxigraph.Store or rdflib.Graph
         The project's triples, ontology included: a store (read as the union of its
         graphs, e.g. ``cppcc_kg.project.load.load(root).store``) or an rdflib graph or
-        dataset (``cppcc_kg.project.load.load_project``).
+        dataset (copied into a store first).
     schema : cppcc_kg.schema.Schema, optional
         The ontology (default: the one inside *data*).
 

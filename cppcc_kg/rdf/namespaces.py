@@ -12,9 +12,10 @@ Every IRI of the graph is minted under ``https://w3id.org/cppcc-kg/`` (:data:`BA
 * evidence on a source: ``id/evidence/{source}/{start}-{end}`` for the annotation, with
   ``-target``, ``-position`` and ``-quote`` appended for its target and selectors.
 
-:data:`KG` makes the namespace ``id/{kind}/`` of any kind (``KG["source"]``); this module
-types no list of kinds: :data:`PREFIXES`, the prefixes bound on every graph written,
-is the one table of short names (``kgorg``, ``kgprog``, …).
+:data:`KG` makes the namespace ``id/{kind}/`` of any kind (``KG["source"]``): the kinds are the
+ontology's. :data:`PREFIXES`, the prefixes bound on every graph written, is the one table of
+their short names (``kgorg``, ``kgprog``, …), a choice of the outputs' syntax;
+tests/rdf/test_namespaces.py checks that it names every kind of the ontology.
 
 >>> str(KG["source"]["nmg"])
 'https://w3id.org/cppcc-kg/id/source/nmg'
