@@ -22,36 +22,28 @@ from functools import lru_cache
 import jieba
 import jieba.posseg as pseg
 
+from cppcc_kg.ingest.lexicon import LEXICON
+
 NUM = "0-9一二三四五六七八九十百千零〇两"
 NUMERAL = f"[{NUM}]+"
 
 # ---------------------------------------------------------------- the forms of names
 
-#: Last words that make an organization, place, event, … name when words before them name it.
-ORG_SUFFIXES = ("政协", "委员会", "常务委员会", "常委会", "专委会", "主席会议", "党组", "党委", "政府", "法院", "检察院",
-                "办公厅", "办公室", "统战部", "宣传部", "组织部", "纪委", "工委", "行署", "机关", "中心", "专班", "小组",
-                "工作组", "书画院", "研究院", "学会", "协会", "联合会", "商会", "工商联", "大学", "学院", "党校",
-                "公司", "集团", "银行", "医院", "部", "厅", "局", "办", "院", "组", "报", "日报", "网", "界别", "人大",
-                "网站", "公众号", "客户端", "党支部")
-PLACE_SUFFIXES = ("盟", "市", "旗", "县", "区", "新区", "苏木", "乡", "镇", "街道", "嘎查", "村", "社区", "自治区", "省",
-                  "州")
-SITE_SUFFIXES = ("遗址", "馆", "产业园", "园区", "园", "基地", "景区", "广场", "社区", "村", "嘎查", "中心", "农场",
-                 "牧场", "林场")
-EVENT_SUFFIXES = ("全体会议", "会议", "大会", "论坛", "峰会", "交流会", "座谈会", "研讨会", "推进会", "交办会", "协商会",
-                  "报告会", "动员会", "部署会", "现场会", "通报会", "恳谈会", "联谊会", "茶话会", "发布会", "分享会",
-                  "培训会", "读书会", "评审会", "表彰大会", "运动会", "笔会", "培训班", "读书班", "研讨班", "学习班",
-                  "专题班", "轮训班", "讲座", "讲堂", "书画展", "作品展", "主题展", "展览", "展", "活动", "评选",
-                  "演出", "大赛", "比赛", "晚会")
-MECHANISM_SUFFIXES = ("机制", "制度", "体系", "平台", "格局", "工作室", "工作站", "委员之家", "议事厅", "联络站", "服务站",
-                      "模式")
-PROGRAM_SUFFIXES = ("工程", "计划", "行动", "品牌")
+#: Last words that make an organization, place, event, … name when words before them name it
+#: (data: the ``[name_endings]`` of lexicon.toml).
+ORG_SUFFIXES = LEXICON.name_endings["org_endings"]
+PLACE_SUFFIXES = LEXICON.name_endings["place_endings"]
+SITE_SUFFIXES = LEXICON.name_endings["site_endings"]
+EVENT_SUFFIXES = LEXICON.name_endings["event_endings"]
+MECHANISM_SUFFIXES = LEXICON.name_endings["mechanism_endings"]
+PROGRAM_SUFFIXES = LEXICON.name_endings["program_endings"]
 
 #: Verbs after which a mechanism or programme is named (建立X机制, 打造X品牌).
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
 EVENT_ONLY_VERBS = ("举办", "组织", "举行")
 DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
-DOC_SUFFIXES = ("规划", "工作要点", "要点", "实施方案", "工作方案", "意见", "办法", "规定", "工作报告", "报告")
+DOC_SUFFIXES = LEXICON.name_endings["document_endings"]
 #: Verbs that say the next name is an event (召开X会议).
 EVENT_VERBS = ("召开", "举办", "举行", "主办", "承办", "开展", "组织", "参加", "出席", "列席", "启动", "开幕", "闭幕",
                "在", "于")

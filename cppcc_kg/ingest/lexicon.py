@@ -40,6 +40,11 @@ class Lexicon:
     joint_verbs: dict[str, tuple[str, str]]
     agent_subject: frozenset[str]
     agent_object: frozenset[str]
+    #: kind of thing (``org_endings``, ``place_endings``, …) -> the last words of such names
+    name_endings: dict[str, tuple[str, ...]]
+    #: ``name_start``: level words that start a relative name; ``place_end``: the last words of
+    #: place names; each a tuple of (word, administrative level)
+    levels: dict[str, tuple[tuple[str, str], ...]]
 
     def classes(self) -> set[str]:
         """Every class the lexicon names (local names)."""
@@ -68,7 +73,9 @@ def read_lexicon(text: str) -> Lexicon:
         verb_patterns=[(v["name"], v["verb"], v["property"]) for v in rel["verbs"]],
         approval=(approval["name"], approval["verb"], approval["property"]),
         joint_verbs={k: (v["name"], v["property"]) for k, v in rel["joint_verbs"].items()},
-        agent_subject=frozenset(rel["agent_subject"]), agent_object=frozenset(rel["agent_object"]))
+        agent_subject=frozenset(rel["agent_subject"]), agent_object=frozenset(rel["agent_object"]),
+        name_endings={k: tuple(v) for k, v in data.get("name_endings", {}).items()},
+        levels={k: tuple((w, level) for w, level in v) for k, v in data.get("levels", {}).items()})
 
 
 #: the lexicon shipped with the package

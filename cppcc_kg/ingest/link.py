@@ -42,13 +42,10 @@ _BARE_WORDS = {"政府", "党委", "政协", "人大", "法院", "委员会"}
 _UNIT_WORDS = ("政协党组", "政协机关", "政协办公厅", "党组", "机关", "常委会", "专委会", "主席会议", "办公厅",
                "机关党委", "机关纪委")
 
-#: level words that start a relative name, and the level they name
-_LEVEL_PREFIX = (("自治区", "province"), ("省", "province"), ("市", "prefecture"), ("盟", "prefecture"),
-                 ("州", "prefecture"), ("旗", "county"), ("县", "county"), ("区", "county"))
+#: level words that start a relative name, and the level they name (lexicon.toml ``[levels]``)
+_LEVEL_PREFIX = LEXICON.levels["name_start"]
 #: the last word of a place name and its level
-_PLACE_LEVEL = (("自治区", "province"), ("省", "province"), ("直辖市", "province"), ("盟", "prefecture"),
-                ("自治州", "prefecture"), ("州", "prefecture"), ("市", "prefecture"), ("旗", "county"),
-                ("县", "county"), ("区", "county"))
+_PLACE_LEVEL = LEXICON.levels["place_end"]
 #: the forms of places that exist only in Inner Mongolia (leagues, banners, sumu, gacha): a document
 #: that uses them is about Inner Mongolia
 _INNER_MONGOLIA_FORMS = ("盟", "旗", "苏木", "嘎查")

@@ -26,6 +26,14 @@ def test_the_lexicon_has_its_tables():
     assert LEXICON.place_levels and LEXICON.verb_patterns and LEXICON.sentence_patterns and LEXICON.joint_verbs
     assert set(LEXICON.class_groups) >= {"body", "agent", "quoted_kind", "refinable", "list_refinable",
                                           "event_not_by_word"}
+    assert set(LEXICON.name_endings) >= {"org_endings", "place_endings", "event_endings", "document_endings"}
+    assert all(LEXICON.name_endings.values()) and set(LEXICON.levels) == {"name_start", "place_end"}
+
+
+def test_the_levels_of_places_are_one_set():
+    # the level a place class has (place_levels) is one the level words name, and back
+    named = {level for words in LEXICON.levels.values() for _word, level in words}
+    assert set(LEXICON.place_levels.values()) == named
 
 
 def test_a_misspelt_class_is_caught():
