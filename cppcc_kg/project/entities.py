@@ -1,7 +1,8 @@
-"""The entities of a project and their Chinese labels, on an rdflib graph or on the store.
+"""The entities of a project and their Chinese labels, on the store.
 
 An entity is an instance of ``cppcc:Entity`` or of one of its subclasses, as the data
-(which holds the ontology) says by ``rdfs:subClassOf``.
+(which holds the ontology) says by ``rdfs:subClassOf``. (An rdflib version, walking the
+graph triple by triple, is the test oracle ``tests/oracles/entities_rdflib.py``.)
 
 >>> from rdflib import Graph
 >>> g = Graph().parse(format="turtle", data='''
@@ -9,8 +10,6 @@ An entity is an instance of ``cppcc:Entity`` or of one of its subclasses, as the
 ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 ... cppcc:Organization rdfs:subClassOf cppcc:Entity .
 ... <http://e.org/a> a cppcc:Organization ; rdfs:label "甲"@zh, "A"@en .''')
->>> [str(e) for e in entities(g)], zh_labels(g, entities(g)[0])
-(['http://e.org/a'], ['甲'])
 >>> from cppcc_kg.rdf.store import store_of_graph
 >>> entity_zh_labels(store_of_graph(g), union=False)
 {'http://e.org/a': ['甲']}
@@ -18,26 +17,16 @@ An entity is an instance of ``cppcc:Entity`` or of one of its subclasses, as the
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal
+from rdflib.namespace import RDFS
 
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import values
 
 
-def entity_classes(graph: Graph) -> set:
-    """``cppcc:Entity`` and all its subclasses (by ``rdfs:subClassOf*``)."""
-    return set(graph.transitive_subjects(RDFS.subClassOf, CPPCC.Entity))
-
-
-def entities(graph: Graph) -> list:
-    """Sorted IRIs of the instances of ``cppcc:Entity`` and its subclasses."""
-    classes = entity_classes(graph)
-    return sorted({s for s, o in graph.subject_objects(RDF.type) if o in classes and isinstance(s, URIRef)})
-
-
 def zh_labels(graph: Graph, node) -> list[str]:
-    """The ``rdfs:label`` values of *node* tagged ``@zh`` (or a ``zh-…`` subtag), sorted."""
+    """The ``rdfs:label`` values of *node* tagged ``@zh`` (or a ``zh-…`` subtag), sorted: how a
+    problem report names one node."""
     return sorted(str(o) for o in graph.objects(node, RDFS.label)
                   if isinstance(o, Literal) and o.language and o.language.lower().split("-")[0] == "zh")
 
@@ -51,8 +40,8 @@ SELECT DISTINCT ?e ?label WHERE {{
 
 
 def entity_zh_labels(store: ox.Store, *, union: bool = True) -> dict[str, list[str]]:
-    """Entity IRI -> its ``@zh`` labels (sorted), for every entity, in IRI order (store version of
-    :func:`entities` and :func:`zh_labels`; *union*: the data is the union of the named graphs)."""
+    """Entity IRI -> its ``@zh`` labels (sorted), for every entity, in IRI order (*union*: the data
+    is the union of the named graphs)."""
     out: dict[str, list[str]] = {}
     for e, label in values(store, ENTITY_ZH_LABELS, union=union):
         lst = out.setdefault(e, [])

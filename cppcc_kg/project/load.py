@@ -42,8 +42,6 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.project.cache import CACHE_DIR, CACHE_VERSION, Cache
 from cppcc_kg.project.entities import (
-    entities,
-    entity_classes,
     entity_zh_labels,
     zh_labels,
 )
@@ -80,9 +78,9 @@ __all__ = [
     # the loader's parts, also importable from here (their homes: project.files, .cache, .entities,
     # .pinyin, .sources, rdf.ntriples)
     "CACHE_DIR", "CACHE_VERSION", "Cache", "GRAPH_BASE", "PINYIN_GRAPH", "SourceText", "Triple",
-    "canonical_ntriples", "check_sources", "entities", "entity_classes", "entity_zh_labels", "find_upwards",
+    "canonical_ntriples", "check_sources", "entity_zh_labels", "find_upwards", "zh_labels",
     "graph_iri", "pinyin_triples", "project_files", "project_root", "read_files", "rel_of_graph",
-    "to_pinyin", "triples_of", "zh_labels",
+    "to_pinyin", "triples_of",
 ]
 
 

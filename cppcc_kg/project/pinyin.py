@@ -20,10 +20,11 @@ from importlib.metadata import PackageNotFoundError, version
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache
-from cppcc_kg.project.entities import entities, zh_labels
+from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.workers import PARALLEL_MIN_LABELS, fork_pool, worker_count
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import Triple
+from cppcc_kg.rdf.store import store_of_graph
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]")
@@ -96,11 +97,11 @@ def to_pinyin(text: str) -> str:
 def pinyin_triples(graph: Graph) -> list[Triple]:
     """``(entity, cppcc:pinyin, "…")`` for the Chinese label of every entity of *graph*."""
     out = []
-    for e in entities(graph):
-        for label in zh_labels(graph, e):
+    for e, labels in entity_zh_labels(store_of_graph(graph), union=False).items():
+        for label in labels:
             p = to_pinyin(label)
             if p:
-                out.append((e, CPPCC.pinyin, Literal(p)))
+                out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
     return out
 
 

@@ -9,9 +9,9 @@ from collections import defaultdict
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from support import copy_project
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from support import copy_project
 
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.rdf_files import write_graph_files

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT, copy_project
+from oracles.entity_graph_rdflib import build_entity_graph
 from oracles.summary_rdflib import summarize_graph
 from rdflib import BNode
+from support import REPO_ROOT, copy_project
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.summary import summarize
@@ -22,7 +23,6 @@ from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
 from cppcc_kg.network import build_entity_graph as entity_graph
 from cppcc_kg.project.load import CACHE_DIR, load
 from cppcc_kg.project.synth import write_corpus
-from oracles.entity_graph_rdflib import build_entity_graph
 
 
 def snapshot(folder: Path) -> dict:

@@ -8,8 +8,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from support import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, URIRef
+from support import ANALYSIS_FIXTURE, analysis_graph
 
 import cppcc_kg.network as A
 from cppcc_kg.cli.analyze import command

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from support import ANALYSIS_FIXTURE, analysis_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from support import ANALYSIS_FIXTURE, analysis_graph
 
 from cppcc_kg.network import (
     build_entity_graph,

@@ -8,9 +8,9 @@ on the repository, on the fixtures and on a synthetic project.
 from __future__ import annotations
 
 import pytest
-from support import REPO_ROOT, analysis_graph, copy_project
 from oracles.entity_graph_rdflib import build_entity_graph as rdflib_entity_graph
 from rdflib import Dataset
+from support import REPO_ROOT, analysis_graph, copy_project
 
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load

@@ -6,8 +6,8 @@ import enum
 import networkx as nx
 import numpy as np
 import pytest
-from support import REPO_ROOT, analysis_graph
 from oracles.graphml_networkx import networkx_graphml_bytes
+from support import REPO_ROOT, analysis_graph
 
 from cppcc_kg.network import (
     bipartite_graph,

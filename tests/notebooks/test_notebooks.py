@@ -16,8 +16,8 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 import cppcc_kg.network as A  # noqa: E402
-from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
 from cppcc_kg.network import build_entity_graph, organization_program_graph  # noqa: E402
+from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

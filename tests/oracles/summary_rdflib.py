@@ -8,15 +8,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from oracles.entities_rdflib import entity_classes
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.rdf.namespaces import CPPCC, OA
-
-
-def entity_classes(graph: Graph) -> set:
-    """Every class that is ``cppcc:Entity`` or below it."""
-    return set(graph.transitive_subjects(RDFS.subClassOf, CPPCC.Entity))
 
 
 def _local(iri) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from oracles.entities_rdflib import entities
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
-from cppcc_kg.project.entities import entities, zh_labels
+from cppcc_kg.project.entities import zh_labels
 from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.validate.evidence import RULE, as_int
 from cppcc_kg.validate.labels import label_message

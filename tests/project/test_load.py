@@ -5,6 +5,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from oracles.entities_rdflib import entities
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -15,7 +16,7 @@ from cppcc_kg.errors import (
     SyntaxErrors,
     TurtleSyntaxError,
 )
-from cppcc_kg.project.entities import entities, zh_labels
+from cppcc_kg.project.entities import zh_labels
 from cppcc_kg.project.files import (
     PINYIN_GRAPH,
     find_upwards,

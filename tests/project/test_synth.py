@@ -5,9 +5,9 @@ import statistics
 
 import pytest
 from click.testing import CliRunner
-from support import REPO_ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from support import REPO_ROOT
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main

@@ -16,7 +16,13 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from cppcc_kg.sparql.query import METRICS_GRAPH, open_engine, python_value, run, to_frame
+from cppcc_kg.sparql.query import (
+    METRICS_GRAPH,
+    open_engine,
+    python_value,
+    run,
+    to_frame,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 

@@ -17,8 +17,17 @@ from cppcc_kg.cli.query import command as query_command
 from cppcc_kg.sparql.formats import format_table
 from cppcc_kg.sparql.guard import QueryRefused, SparqlSyntaxError
 from cppcc_kg.sparql.library import query_library
-from cppcc_kg.sparql.query import (METRICS_GRAPH, BuildMissing, ResultTooLarge, built_files, load_built, open_engine,
-                                   query, run, to_frame)
+from cppcc_kg.sparql.query import (
+    METRICS_GRAPH,
+    BuildMissing,
+    ResultTooLarge,
+    built_files,
+    load_built,
+    open_engine,
+    query,
+    run,
+    to_frame,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
 

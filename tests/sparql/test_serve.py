@@ -26,7 +26,13 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.sparql.library import query_library
 from cppcc_kg.sparql.query import METRICS_GRAPH, query
-from cppcc_kg.sparql.server import SparqlServer, SparqlService, make_server, serve_in_thread, shutdown
+from cppcc_kg.sparql.server import (
+    SparqlServer,
+    SparqlService,
+    make_server,
+    serve_in_thread,
+    shutdown,
+)
 
 pytestmark = [pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning"),
               pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")]
@@ -531,7 +537,17 @@ def test_w3c_protocol(server, name, test):
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_sparqlwrapper_every_format(server, built, method):
-    from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
+    from SPARQLWrapper import (
+        CSV,
+        JSON,
+        JSONLD,
+        N3,
+        POST,
+        TSV,
+        TURTLE,
+        XML,
+        SPARQLWrapper,
+    )
 
     n = count_labels(built)
     q = P + "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"

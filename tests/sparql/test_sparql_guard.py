@@ -9,7 +9,13 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from cppcc_kg.sparql.guard import QueryRefused, QueryTooLarge, SparqlSyntaxError, check_query, check_syntax
+from cppcc_kg.sparql.guard import (
+    QueryRefused,
+    QueryTooLarge,
+    SparqlSyntaxError,
+    check_query,
+    check_syntax,
+)
 from cppcc_kg.sparql.text import expand_unicode_escapes, query_form, tokenize
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -209,8 +215,8 @@ def _listener():
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_no_outbound_request_is_ever_made(store, tmp_path):
-    from cppcc_kg.sparql.query import query
     from cppcc_kg.sparql.guard import QueryError
+    from cppcc_kg.sparql.query import query
 
     port, hits, stop, thread = _listener()
     secret = tmp_path / "secret.ttl"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from support import copy_project
 from oracles.validate_checks import check_evidence, check_labels
+from support import copy_project
 
 from cppcc_kg.project.load import load
 from cppcc_kg.validate import where_in

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT, copy_project
 from rdflib import Graph
+from support import REPO_ROOT, copy_project
 
 from cppcc_kg.project.load import load
 from cppcc_kg.validate import shacl as fastshacl
