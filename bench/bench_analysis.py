@@ -37,7 +37,11 @@ def timed(fn, repeat: int) -> tuple[float, list[float], object]:
 def steps(G, out_dir: Path):
     """(name, function) of every measured step on the entity graph *G*."""
     import cppcc_kg.network as A
-    from cppcc_kg.network import organization_program_graph, to_undirected_weighted, write_metrics
+    from cppcc_kg.network import (
+        organization_program_graph,
+        to_undirected_weighted,
+        write_metrics,
+    )
 
     top = sorted(G.nodes, key=lambda n: (-G.degree(n), n))
     a, b = (top[0], top[-1]) if len(top) > 1 else (None, None)

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.ingest.pipeline import Ingester  # noqa: E402
 from cppcc_kg.ingest.output import to_html, to_turtle  # noqa: E402
+from cppcc_kg.ingest.pipeline import Ingester  # noqa: E402
 from cppcc_kg.project.load import load  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"

@@ -260,7 +260,9 @@ def main() -> None:
     if args.from_json:
         print(markdown(json.loads(args.from_json.read_text(encoding="utf-8"))), end="")
         return
-    from cppcc_kg.project.synth import write_corpus  # the package installed (pip install -e .)
+    from cppcc_kg.project.synth import (
+        write_corpus,  # the package installed (pip install -e .)
+    )
 
     roots = ([("real", REPO)] if args.real else []) + [(f"scale {n}", args.work / f"scale-{n}") for n in args.scales]
     rows = []

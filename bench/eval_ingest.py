@@ -51,12 +51,12 @@ from rdflib.namespace import RDF
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cppcc_kg.ingest.pipeline import Ingester, source_id_for  # noqa: E402
-from cppcc_kg.ingest.forms import strip_name  # noqa: E402
 from cppcc_kg.ingest.classes import LocalSchema as Schema  # noqa: E402
+from cppcc_kg.ingest.forms import strip_name  # noqa: E402
 from cppcc_kg.ingest.known import known_entities  # noqa: E402
+from cppcc_kg.ingest.pipeline import Ingester, source_id_for  # noqa: E402
 from cppcc_kg.ingest.text import normalize, read_text_file  # noqa: E402
-from cppcc_kg.project.load import project_files, read_files  # noqa: E402
+from cppcc_kg.project.files import project_files, read_files  # noqa: E402
 from cppcc_kg.rdf.namespaces import OA  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"

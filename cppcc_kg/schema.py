@@ -34,7 +34,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from cppcc_kg.rdf.namespaces import BASE, CPPCC
+from cppcc_kg.rdf.namespaces import BASE, CPPCC, local_name
 
 __all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "lang_literal", "local_name"]
 
@@ -58,15 +58,6 @@ cppcc:Program rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ;
     cppcc:iriPattern "https://w3id.org/cppcc-kg/id/program/" .
 cppcc:launched cppcc:displayAsEdge true ; rdfs:label "launched"@en, "发起"@zh .
 """
-
-
-def local_name(iri) -> str:
-    """The part of *iri* after its last ``#`` or ``/``.
-
-    >>> local_name("https://w3id.org/cppcc-kg/ontology#Court")
-    'Court'
-    """
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _namespace(iri) -> str:
@@ -297,7 +288,7 @@ class Schema:
         info = self.classes.get(self.top(c))
         if info and info.iri_pattern.startswith(_ID):
             return info.iri_pattern[len(_ID):].strip("/")
-        external = self._external_vocabularies()
+        external = self._external_vocabularies
         for a in sorted(self.ancestors(self.iri(c)), key=lambda x: -len(self.ancestors(x))):
             for ns in external.get(a, ()):
                 for other, ons in sorted(external.items(), key=lambda kv: self.local(kv[0])):
@@ -310,7 +301,9 @@ class Schema:
     def _own(self) -> frozenset[str]:
         return frozenset(c for c in self.classes if c.startswith(str(CPPCC)))
 
+    @functools.cached_property
     def _external_vocabularies(self) -> dict[str, frozenset[str]]:
+        """Own class -> the vocabularies (outside the ontology's) of its direct superclasses."""
         return {c: frozenset(_namespace(p) for p in self.classes[c].parents
                              if not p.startswith(str(CPPCC)) and _namespace(p) not in _GENERIC_VOCABS)
                 for c in self._own}

@@ -36,11 +36,22 @@ import networkx as nx
 import pandas as pd
 
 import cppcc_kg.network as A
-from cppcc_kg.network import (build_entity_graph, load_rdf, nodes_of_kind, one_mode_projection,
-                              organization_program_graph, to_undirected_weighted)
-from cppcc_kg.project.load import project_root
-from cppcc_kg.network.plotting import (draw_communities, missing_glyphs, plot_top_grid, render_warnings,
-                                       use_cjk_font)
+from cppcc_kg.network import (
+    build_entity_graph,
+    load_rdf,
+    nodes_of_kind,
+    one_mode_projection,
+    organization_program_graph,
+    to_undirected_weighted,
+)
+from cppcc_kg.network.plotting import (
+    draw_communities,
+    missing_glyphs,
+    plot_top_grid,
+    render_warnings,
+    use_cjk_font,
+)
+from cppcc_kg.project.files import project_root
 
 pd.set_option("display.max_colwidth", 60)
 FONT = use_cjk_font()

@@ -28,8 +28,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cppcc_kg.project.load import project_root
-from cppcc_kg.network.plotting import entity_label, missing_glyphs, render_warnings, use_cjk_font
+from cppcc_kg.network.plotting import (
+    entity_label,
+    missing_glyphs,
+    render_warnings,
+    use_cjk_font,
+)
+from cppcc_kg.project.files import project_root
 from cppcc_kg.sparql.query import query
 
 pd.set_option("display.max_colwidth", 50)

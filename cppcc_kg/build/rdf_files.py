@@ -13,7 +13,7 @@ and streamed to temporary files that are then renamed into place.
   ``@graph`` a node object per subject and file, in the order of ``graph.trig``.
 
 The Turtle and JSON-LD of each file are cached with its N-Triples
-(:class:`cppcc_kg.project.load.Cache`), so a rebuild serializes only the files that changed;
+(:class:`cppcc_kg.project.cache.Cache`), so a rebuild serializes only the files that changed;
 a helper worker makes those the cache lacks while the build validates (:func:`start_bodies`).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from cppcc_kg.project.load import GRAPH_BASE, graph_iri, rel_of_graph
+from cppcc_kg.project.files import GRAPH_BASE, graph_iri, rel_of_graph
 from cppcc_kg.rdf.files import AtomicFile
 from cppcc_kg.rdf.namespaces import PREFIXES
 from cppcc_kg.rdf.serialize import (

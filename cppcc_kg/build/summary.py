@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,13 +18,9 @@ from rdflib.namespace import RDF, RDFS
 from cppcc_kg.rdf.files import DIGESTS, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import values
-from cppcc_kg.schema import Schema
+from cppcc_kg.schema import Schema, local_name
 
 SUMMARY_FILES = ("summary.json", "summary.txt")
-
-
-def _local(iri) -> str:
-    return re.split(r"[#/]", str(iri))[-1]
 
 
 def summarize(project, *, report: dict | None = None, schema: Schema | None = None) -> dict:
@@ -102,11 +97,11 @@ def _counts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
 
     per_class: Counter = Counter()
     for c, n in got["per_class"]:
-        per_class[_local(c)] += int(n)
-    per_relation = {_local(p): 0 for p in edge_props}
+        per_class[local_name(c)] += int(n)
+    per_relation = {local_name(p): 0 for p in edge_props}
     for p, n in got.get("per_relation", []):
-        per_relation[_local(p)] += int(n)
-    qualifiers = Counter(_local(q) if q else "None" for _o, q in got["observations"])
+        per_relation[local_name(p)] += int(n)
+    qualifiers = Counter(local_name(q) if q else "None" for _o, q in got["observations"])
     first_claims = [{"iri": f, "label_zh": "" if zh == "\uffff" else zh, "label_en": "" if en == "\uffff" else en,
                      "kind": kind} for f, zh, en, kind in sorted(got["firsts"])]
     sources = [{"iri": src, "title_zh": zh_title if zh_title != "\uffff" else title, "path": path,

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.project.load import canonical_ntriples
+from cppcc_kg.rdf.ntriples import canonical_ntriples
 from cppcc_kg.rdf.store import load_store, store_of_quads
 from cppcc_kg.sparql.query import open_engine, run
 

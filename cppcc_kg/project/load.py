@@ -40,48 +40,32 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cppcc_kg.project.cache import CACHE_DIR, CACHE_VERSION, Cache
+from cppcc_kg.project.cache import Cache
 from cppcc_kg.project.entities import (
     entity_zh_labels,
-    zh_labels,
 )
 from cppcc_kg.project.files import (
-    GRAPH_BASE,
     PINYIN_GRAPH,
-    find_upwards,
     graph_iri,
     iter_files,
     project_files,
-    project_root,
-    read_files,
     rel_of_graph,
 )
 from cppcc_kg.project.pinyin import (
     pinyin_pool,
-    pinyin_triples,
     start_project_pinyin,
-    to_pinyin,
 )
 from cppcc_kg.project.sources import SourceText, check_sources
 from cppcc_kg.rdf.namespaces import bind_prefixes
 from cppcc_kg.rdf.ntriples import (
     NT,
     Triple,
-    canonical_ntriples,
     ntriples_of,
     triples_of,
 )
 from cppcc_kg.rdf.store import graph_view, load_store, to_ox
 
-__all__ = [
-    "Project", "load", "load_project",
-    # the loader's parts, also importable from here (their homes: project.files, .cache, .entities,
-    # .pinyin, .sources, rdf.ntriples)
-    "CACHE_DIR", "CACHE_VERSION", "Cache", "GRAPH_BASE", "PINYIN_GRAPH", "SourceText", "Triple",
-    "canonical_ntriples", "check_sources", "entity_zh_labels", "find_upwards", "zh_labels",
-    "graph_iri", "pinyin_triples", "project_files", "project_root", "read_files", "rel_of_graph",
-    "to_pinyin", "triples_of",
-]
+__all__ = ["Project", "load", "load_project"]
 
 
 

@@ -95,11 +95,19 @@ def local_key(iri: str) -> str:
     return f"{kind}.{slug}"
 
 
+def local_name(iri) -> str:
+    """The part of *iri* after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/cppcc-kg/ontology#Court")
+    'Court'
+    """
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def statement_iri(subject: str, prop: str, obj: str) -> URIRef:
     """Mint the IRI of the statement node of the relation (subject, prop, obj).
 
     >>> str(statement_iri(KG["org"]["a"], CPPCC.issued, KG["document"]["b"]))
     'https://w3id.org/cppcc-kg/id/relation/org.a--issued--document.b'
     """
-    pname = str(prop).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return KG["relation"][f"{local_key(subject)}--{pname}--{local_key(obj)}"]
+    return KG["relation"][f"{local_key(subject)}--{local_name(prop)}--{local_key(obj)}"]

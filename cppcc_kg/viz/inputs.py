@@ -17,7 +17,9 @@ from rdflib import Graph
 
 from cppcc_kg.errors import InputError
 from cppcc_kg.network.metrics import PROPERTIES
-from cppcc_kg.project.load import find_upwards, load, pinyin_triples
+from cppcc_kg.project.files import find_upwards
+from cppcc_kg.project.load import load
+from cppcc_kg.project.pinyin import pinyin_triples
 from cppcc_kg.rdf.namespaces import CPPCC, bind_prefixes
 from cppcc_kg.rdf.syntax import to_rdflib
 

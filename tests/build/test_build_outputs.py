@@ -16,7 +16,8 @@ from support import copy_project
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.build.summary import summarize, write_summary
-from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
+from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri
+from cppcc_kg.project.load import load
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.serialize import jsonld, ntriples, trig
 from cppcc_kg.validate import validate

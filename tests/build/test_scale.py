@@ -21,7 +21,8 @@ from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.summary import summarize
 from cppcc_kg.errors import SyntaxErrors, TurtleSyntaxError, ValidationError
 from cppcc_kg.network import build_entity_graph as entity_graph
-from cppcc_kg.project.load import CACHE_DIR, load
+from cppcc_kg.project.cache import CACHE_DIR
+from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 
 

@@ -13,7 +13,8 @@ from rdflib import Dataset
 from support import REPO_ROOT, analysis_graph, copy_project
 
 from cppcc_kg.network import build_entity_graph
-from cppcc_kg.project.load import PINYIN_GRAPH, graph_iri, load
+from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri
+from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.store import store_of_graph
 
