@@ -33,10 +33,14 @@ module writes them as Turtle.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import random
 import shutil
+import tempfile
 from pathlib import Path
 
+from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.project.synth_facts import (
     ID,
     REPORT,
@@ -54,7 +58,15 @@ from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import BASE, statement_iri
 from cppcc_kg.schema import ONTOLOGY_PATH
 
-__all__ = ["write_corpus"]
+__all__ = ["MARKER", "check_out_dir", "write_corpus"]
+
+#: the file that marks a folder as the output of synth: it lists every file synth wrote, with its sha256
+MARKER = ".cppcc-kg-synth.json"
+#: what the marker says it is (its ``written_by``); a file of that name saying anything else is not a marker
+MARKER_WRITER = "cppcc-kg synth"
+#: folders a build of the synthetic project writes into it (``build --root DIR --out DIR/build`` and its
+#: cache): derived from the corpus, they go with it when synth replaces the folder
+DERIVED = ("build", ".cache")
 
 PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -138,18 +150,99 @@ def _source_ttl(i: int, sid: str, text: str) -> str:
 # ---------------------------------------------------------------------------- files
 
 def _prepare(out: Path, ontology: str | Path | None) -> None:
-    """Create *out*, empty its ``sources/`` and ``graph/``, copy the ontology and its rules."""
-    out.mkdir(parents=True, exist_ok=True)
-    for sub in ("sources", "graph"):
-        if (out / sub).exists():
-            shutil.rmtree(out / sub)
+    """Copy the ontology and its rules into the new folder *out*."""
     onto = Path(ontology) if ontology else ONTOLOGY_PATH
     shutil.copyfile(onto, out / "ontology.ttl")
     rules = onto.parent / "rules"  # the data rules travel with the ontology, so the build runs them too
     if rules.is_dir():
-        if (out / "rules").exists():
-            shutil.rmtree(out / "rules")
         shutil.copytree(rules, out / "rules")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _marker_files(out: Path) -> dict[str, str] | None:
+    """The files (relative path -> sha256) the synth marker of *out* lists; ``None``: no valid marker."""
+    marker = out / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if data.get("written_by") != MARKER_WRITER or not isinstance(files, dict) \
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return files
+
+
+def _not_written_by_synth(out: Path, files: dict[str, str]) -> str | None:
+    """The first file of *out* that synth did not write as it is (added, changed, or not a plain file)."""
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if rel == MARKER or rel.split("/")[0] in DERIVED or (path.is_dir() and not path.is_symlink()):
+            continue
+        if path.is_symlink() or not path.is_file():
+            return f"{rel} (not a plain file)"
+        if rel not in files:
+            return f"{rel} (synth did not write it)"
+        if _sha256(path) != files[rel]:
+            return f"{rel} (changed since synth wrote it)"
+    return None
+
+
+def check_out_dir(out: str | Path) -> None:
+    """Refuse *out* unless it is absent, an empty folder, or a previous output of synth left as synth wrote it.
+
+    A previous output is recognised by its marker (:data:`MARKER`, a JSON file that says it was written
+    by synth and lists every file with its sha256): every file in the folder must be one of those, unchanged,
+    or lie under ``build/`` or ``.cache/`` (what a build of the corpus writes into it). Anything else
+    (a project, its ``graph/``, a folder holding a file of yours) is refused before anything is touched.
+    Raises :class:`~cppcc_kg.errors.ProjectLayoutError` (exit code 2).
+    """
+    out = Path(out)
+    hint = "pass a new or empty folder with --out (synth writes a whole project root and replaces that folder)."
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ProjectLayoutError(f"{out}: the output must be a folder (not a file or a symbolic link)", hint)
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    files = _marker_files(out)
+    if files is None:
+        raise ProjectLayoutError(
+            f"{out}: the folder is not empty and is not a previous output of synth (it has no {MARKER}); "
+            "synth replaces its output folder as a whole, so it will not touch this one", hint)
+    other = _not_written_by_synth(out, files)
+    if other is not None:
+        raise ProjectLayoutError(
+            f"{out}: a previous output of synth, but it holds {other}; synth replaces its output folder as a whole, "
+            "so it will not touch this one", "move that file away, or " + hint)
+
+
+def _replace(new: Path, out: Path) -> None:
+    """Put the folder *new* at *out*: a rename over an absent or empty *out*; else the old *out* is
+    renamed aside, *new* renamed in, and the old one removed."""
+    try:
+        os.rename(new, out)  # atomic, also over an empty folder
+        return
+    except OSError:
+        if not out.is_dir():
+            raise
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-old-", dir=out.parent))
+    os.rename(out, old / out.name)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_marker(out: Path, scale: int, seed: int) -> None:
+    files = {p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    marker = {"written_by": MARKER_WRITER, "scale": scale, "seed": seed, "files": files}
+    write_atomic(out / MARKER, json.dumps(marker, indent=1, sort_keys=True) + "\n")
 
 
 def _write_source(out: Path, i: int, facts: SourceFacts, new_shared: list[Entity]) -> int:
@@ -173,10 +266,14 @@ def _write_source(out: Path, i: int, facts: SourceFacts, new_shared: list[Entity
 def write_corpus(out_dir: str | Path, scale: int = 1, seed: int = 0, ontology: str | Path | None = None) -> dict:
     """Write a synthetic project root of *scale* sources into *out_dir*.
 
+    The corpus is written into a temporary folder beside *out_dir*, then renamed into place: an
+    error leaves *out_dir* as it was. *out_dir* must be new, empty, or a previous output of synth
+    (see :func:`check_out_dir`); anything else is refused before anything is written.
+
     Parameters
     ----------
     out_dir : path
-        The folder to write (created; existing ``sources/`` and ``graph/`` are replaced).
+        The folder to write (created, or replaced as a whole when it is a previous output).
     scale : int
         Number of synthetic sources; 1 is about the size of the curated graph.
     seed : int
@@ -191,7 +288,23 @@ def write_corpus(out_dir: str | Path, scale: int = 1, seed: int = 0, ontology: s
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    out = Path(out_dir)
+    out = Path(os.path.abspath(out_dir))
+    check_out_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-tmp-", dir=out.parent))
+    try:
+        os.chmod(tmp, 0o755)
+        counts = _write_all(tmp, scale, seed, ontology)
+        _write_marker(tmp, scale, seed)
+        _replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return counts
+
+
+def _write_all(out: Path, scale: int, seed: int, ontology: str | Path | None) -> dict:
+    """Write the corpus into the new folder *out*; return its counts."""
     _prepare(out, ontology)
     rng = random.Random(seed)
     names = Names(rng)

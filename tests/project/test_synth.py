@@ -7,13 +7,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-from support import REPO_ROOT
+from support import REPO_ROOT, copy_project
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
 from cppcc_kg.network import build_entity_graph
+from cppcc_kg.project import synth as synth_module
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.project.synth import MARKER, write_corpus
 from cppcc_kg.project.synth_facts import vocabulary
 from cppcc_kg.schema import Schema
 
@@ -154,3 +155,87 @@ def test_every_cppcc_term_of_the_corpus_is_declared_by_the_ontology(corpora):
     assert len(used) > 50
     undeclared = [t for t in used if (URIRef(t), None, None) not in onto]
     assert not undeclared
+
+
+# ---------------------------------------------------------------- the output folder (issue 12, item 12)
+
+def everything(folder) -> dict:
+    """Every path under *folder* (folders too) with the bytes of each file: a change anywhere shows."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture()
+def checkout(tmp_path):
+    """A copy of a project, with an untracked proposal and a folder of the user's, as a user has it."""
+    root = copy_project(tmp_path / "project")
+    (root / "graph" / "proposed" / "mine.ttl").write_text("# my proposal, not in git\n", encoding="utf-8")
+    (root / "some-folder").mkdir()
+    (root / "some-folder" / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("out", [".", "graph", "sources", "some-folder", "ontology.ttl", "graph/proposed"])
+def test_synth_refuses_a_folder_that_is_not_its_own_and_touches_nothing(checkout, monkeypatch, out):
+    before = everything(checkout.parent)
+    monkeypatch.chdir(checkout)
+    result = CliRunner().invoke(main, ["synth", "--out", out])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output.lower() and "Traceback" not in result.output
+    assert "not a previous output of synth" in result.output or "is a file" in result.output
+    assert everything(checkout.parent) == before  # byte-identical, and no temporary folder left
+
+
+def test_synth_accepts_a_new_folder_an_empty_one_and_its_own_output(tmp_path):
+    runner = CliRunner()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for out in (tmp_path / "new" / "deeper", empty):
+        result = runner.invoke(main, ["synth", "--seed", "3", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert tree(empty) == tree(tmp_path / "new" / "deeper")
+    assert (empty / MARKER).is_file()
+    first = tree(empty)
+    (empty / "build").mkdir()  # a build of the corpus into it, as the README shows: derived, replaced with it
+    (empty / "build" / "summary.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(main, ["synth", "--seed", "3", "--out", str(empty)])
+    assert result.exit_code == 0, result.output
+    assert tree(empty) == first  # the same bytes again, the old build gone with the old corpus
+    result = runner.invoke(main, ["synth", "--seed", "4", "--out", str(empty)])
+    assert result.exit_code == 0 and tree(empty) != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "new"]  # no temporary folder left
+
+
+@pytest.mark.parametrize("change", ["added", "changed", "fake-marker"])
+def test_synth_refuses_its_own_output_once_someone_changed_it(tmp_path, change):
+    out = tmp_path / "s"
+    write_corpus(out, scale=1, seed=1)
+    if change == "added":
+        (out / "graph" / "mine.ttl").write_text("# mine\n", encoding="utf-8")
+    elif change == "changed":
+        with open(out / "graph" / "synth-0001" / "relations.ttl", "a", encoding="utf-8") as f:
+            f.write("# edited\n")
+    else:
+        (out / MARKER).write_text('{"files": {}}', encoding="utf-8")
+    before = everything(tmp_path)
+    result = CliRunner().invoke(main, ["synth", "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    expected = {"added": "graph/mine.ttl (synth did not write it)",
+                "changed": "relations.ttl (changed since synth wrote it)",
+                "fake-marker": "not a previous output of synth"}[change]
+    assert expected in result.output
+    assert everything(tmp_path) == before
+
+
+def test_synth_leaves_the_folder_as_it_was_when_writing_fails(tmp_path, monkeypatch):
+    out = tmp_path / "s"
+    write_corpus(out, scale=1, seed=1)
+    before = everything(tmp_path)
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(synth_module, "_write_source", boom)
+    with pytest.raises(OSError):
+        write_corpus(out, scale=1, seed=2)
+    assert everything(tmp_path) == before
