@@ -14,7 +14,7 @@ from cppcc_kg.ingest.pipeline import MAX_CHARS, ingest_file, summary
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
               help="Project root (with ontology.ttl).")
 @click.option("--title", default=None, help="Title of the document (default: guessed from its first lines).")
-@click.option("--source-id", default=None, help="Source id (default: from the file name).")
+@click.option("--source-id", default=None, help="Source id (default: from the file name): lower-case ASCII letters, digits and '-'.")
 @click.option("--max-chars", type=int, default=MAX_CHARS, show_default=True,
               help="Refuse texts longer than this many characters.")
 @click.option("--no-html", is_flag=True, help="Do not write the review page.")
@@ -22,9 +22,12 @@ def command(path, root, title, source_id, max_chars, no_html):
     """Propose entities, links, relations and figures of a new document, for review.
 
     \b
-    Writes graph/proposed/SOURCE.ttl and build/review/SOURCE.html; nothing else.
+    Writes graph/proposed/SOURCE.ttl and review/SOURCE.html; nothing else.
+    The text must be inside the project (copy it there first); a source id
+    that holds the proposals of another text is refused.
     Example:
-        cppcc-kg ingest ../shared/ingest-dev/dev_06.txt
+        cp ../shared/ingest-dev/dev_06.txt sources/
+        cppcc-kg ingest sources/dev_06.txt
     """
     with exit_on_error(path):
         result = ingest_file(path, root=root, title=title, source_id=source_id, max_chars=max_chars,

@@ -1,4 +1,4 @@
-"""Writing what ingest proposes: ``graph/proposed/SOURCE.ttl`` and ``build/review/SOURCE.html``.
+"""Writing what ingest proposes: ``graph/proposed/SOURCE.ttl`` and ``review/SOURCE.html``.
 
 The Turtle holds the source description, the proposed entities, relations (each with its
 ``rdf:Statement``) and figures, all marked ``cppcc:proposed true``, and one
@@ -6,7 +6,9 @@ The Turtle holds the source description, the proposed entities, relations (each 
 or proposed), ``oa:describing`` for a sentence that states a relation or a figure. IRIs
 follow the curated evidence (``id/evidence/SOURCE/START-END`` with ``-target``,
 ``-position`` and ``-quote``); nothing is a blank node. The output is sorted and has no
-timestamps: the same input gives the same bytes.
+timestamps: the same input gives the same bytes. Everything written into the Turtle is escaped:
+literals (:func:`turtle_literal`), IRIs (:func:`iri_ref`: the characters an IRI may not hold are
+percent-encoded) and comments (:func:`turtle_comment`: no line end or control character can end one).
 
 The review page shows the text with every mention highlighted in the colour of its class
 (linked mentions filled, new ones dashed), and tables of the proposals. All text is escaped.
@@ -27,16 +29,47 @@ PROPOSED = BASE + "id/proposed/"
 
 
 def turtle_literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
-    """A Turtle string literal (escaped), with a language tag or a datatype."""
+    """A Turtle string literal (escaped), with a language tag or a datatype.
+
+    Control characters are escaped, and a lone surrogate (from an undecodable command-line argument),
+    which no UTF-8 file can hold, becomes U+FFFD.
+    """
     out = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
            .replace("\t", "\\t"))
     out = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\u{ord(m.group(0)):04X}", out)
+    out = re.sub(r"[\ud800-\udfff]", "\\\\uFFFD", out)
     lit = f'"{out}"'
     if lang:
         return f"{lit}@{lang}"
     if datatype:
         return f"{lit}^^{datatype}"
     return lit
+
+
+def turtle_comment(text: str) -> str:
+    """*text* made safe inside a ``#`` comment: line ends, other control characters and lone
+    surrogates are shown escaped (a comment ends at a line end, so none may be in it).
+
+    >>> turtle_comment("a.txt\\n<http://x> <http://y> <http://z> .")
+    'a.txt\\\\n<http://x> <http://y> <http://z> .'
+    """
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]",
+                  lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+#: characters an IRI reference may not hold (Turtle's IRIREF): percent-encoded by :func:`iri_ref`
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>``, with the characters an IRI may not hold percent-encoded (as UTF-8).
+
+    >>> iri_ref("https://example.org/a b>c")
+    '<https://example.org/a%20b%3Ec>'
+    """
+    def encode(m: re.Match) -> str:
+        return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8", "replace"))
+    return f"<{_IRI_FORBIDDEN.sub(encode, iri)}>"
 
 
 def _iri(iri: str) -> str:
@@ -47,7 +80,7 @@ def _iri(iri: str) -> str:
             if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", local):
                 return f"{prefix}:{local}"
             break
-    return f"<{iri}>"
+    return iri_ref(iri)
 
 
 def key_of(iri: str) -> str:
@@ -87,7 +120,8 @@ def _source_lines(src: dict) -> list[str]:
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
     return lines + [
         "",
-        f"# Proposed by `cppcc-kg ingest` from {src['path']} ({src['characters']} characters): NOT reviewed.",
+        (f"# Proposed by `cppcc-kg ingest` from {turtle_comment(src['path'])} ({src['characters']} characters): "
+         "NOT reviewed."),
         "# Nothing here is part of the graph until a curator checks it and moves it out of graph/proposed/.",
         "# Mentions are oa:identifying annotations; relations and figures are oa:describing ones on their sentence.",
         "",
@@ -161,18 +195,18 @@ def _annotation_lines(src: dict, text: str, bodies: dict) -> list[str]:
         b = bodies[(start, end)]
         a = f"{EVIDENCE}{src['id']}/{start}-{end}"
         body = ", ".join(_iri(x) for x in sorted(b["bodies"]))
-        lines.append(f"<{a}> a oa:Annotation ;")
+        lines.append(f"{iri_ref(a)} a oa:Annotation ;")
         lines.append(f"    oa:motivatedBy oa:{b['motivation']} ;")
         lines.append(f"    oa:hasBody {body} ;")
         lines.append("    cppcc:proposed true ;")
-        lines.append(f"    oa:hasTarget <{a}-target> .")
-        lines.append(f"<{a}-target> a oa:SpecificResource ;")
+        lines.append(f"    oa:hasTarget {iri_ref(a + '-target')} .")
+        lines.append(f"{iri_ref(a + '-target')} a oa:SpecificResource ;")
         lines.append(f"    oa:hasSource {_iri(src['iri'])} ;")
-        lines.append(f"    oa:hasSelector <{a}-position>, <{a}-quote> .")
-        lines.append(f"<{a}-position> a oa:TextPositionSelector ;")
+        lines.append(f"    oa:hasSelector {iri_ref(a + '-position')}, {iri_ref(a + '-quote')} .")
+        lines.append(f"{iri_ref(a + '-position')} a oa:TextPositionSelector ;")
         lines.append(f'    oa:start "{start}"^^xsd:nonNegativeInteger ;')
         lines.append(f'    oa:end "{end}"^^xsd:nonNegativeInteger .')
-        lines.append(f"<{a}-quote> a oa:TextQuoteSelector ;")
+        lines.append(f"{iri_ref(a + '-quote')} a oa:TextQuoteSelector ;")
         lines.append(f"    oa:exact {turtle_literal(text[start:end])} .")
     lines.append("")
     return lines

@@ -8,7 +8,8 @@ state and the figures it gives, and writes
 
 * ``graph/proposed/SOURCE.ttl``: the proposals, marked ``cppcc:proposed true`` (the build
   ignores ``graph/proposed/``: nothing is part of the graph until a curator moves it);
-* ``build/review/SOURCE.html``: the text with every mention highlighted, and the proposals.
+* ``review/SOURCE.html``: the text with every mention highlighted, and the proposals (outside
+  ``build/``, which every build replaces).
 
 Nothing else is written. The pieces live in their own modules: reading and normalising
 (:mod:`cppcc_kg.ingest.text`), the classes of the ontology (:mod:`cppcc_kg.ingest.classes`, a view of
@@ -28,7 +29,6 @@ and the outputs (:mod:`cppcc_kg.ingest.output`).
 """
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -39,8 +39,14 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.files import (
+    SOURCE_ID,
+    check_id_is_free,
+    output_paths,
+    source_id_for,
+)
 from cppcc_kg.ingest.known import known_entities
-from cppcc_kg.ingest.link import Linker, Mention, NewEntity, slugify
+from cppcc_kg.ingest.link import Linker, Mention, NewEntity
 from cppcc_kg.ingest.output import PROPOSED, statement_iri, to_html, to_turtle
 from cppcc_kg.ingest.patterns import MentionFinder
 from cppcc_kg.ingest.relations import (
@@ -51,14 +57,17 @@ from cppcc_kg.ingest.relations import (
     sentence_relations,
 )
 from cppcc_kg.ingest.text import (
+    DecodedText,
     IngestInputError,
     NormalizedText,
+    is_cjk,
     normalize,
     read_text_file,
     sentence_norm_spans,
     split_sentences,
 )
 from cppcc_kg.project.load import load
+from cppcc_kg.project.sources import local_path
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, KG
 
@@ -269,61 +278,40 @@ def guess_title(text: str) -> str | None:
     return None
 
 
-def source_id_for(path: Path) -> str:
-    """The source id of a file: its name without ``.txt``/``.zh``, as lower-case ASCII (pinyin for Chinese).
-
-    >>> source_id_for(Path("nmg-cppcc-2023-innovation-review.zh.txt")), source_id_for(Path("Dev_02.TXT"))
-    ('nmg-cppcc-2023-innovation-review', 'dev-02')
-    """
-    name = path.name
-    name = re.sub(r"(\.zh)?\.(txt|text)$", "", name, flags=re.I)
-    if re.fullmatch(r"[A-Za-z0-9._ -]+", name):
-        sid = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    else:
-        sid = slugify(name)
-    return sid or "source"
-
-
-def _relpath(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
-
-
 def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph | None = None,
                 title: str | None = None, source_id: str | None = None, max_chars: int = MAX_CHARS,
                 write: bool = True, html: bool = True) -> dict:
     """Ingest the text file *path* and write its proposals under *root*.
 
-    Writes ``graph/proposed/SOURCE.ttl`` and (with *html*) ``build/review/SOURCE.html``,
+    Writes ``graph/proposed/SOURCE.ttl`` and (with *html*) ``review/SOURCE.html``,
     atomically; returns the result of :func:`ingest` with ``turtle_path`` and ``html_path``.
+    The text must be inside *root* (links resolved), have some Chinese text, and its source id
+    must not hold the proposals of another text (see :mod:`cppcc_kg.ingest.files`).
     """
     root = Path(root)
     path = Path(path)
+    rel = local_path(path, root) if path.exists() else ""  # a missing file: read_text_file says so
     decoded = read_text_file(path, max_chars=max_chars)
     sid = source_id or source_id_for(path)
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", sid):
+    if not SOURCE_ID.fullmatch(sid):
         raise IngestInputError(f"{sid!r}: not a usable source id", "use lower-case ASCII letters, digits and '-'.")
+    _check_chinese(decoded, rel)
     if graph is None:
         graph = load(root).view
     notes = list(decoded.notes)
     src = KG["source"][sid]
     if (src, RDF.type, CPPCC.Source) in graph:
         raise IngestInputError(
-            f"{path}: the source id {sid!r} is already a source of the graph ({src}); ingest proposes entities "
+            f"{rel}: the source id {sid!r} is already a source of the graph ({src}); ingest proposes entities "
             f"for new documents, and its evidence would clash with the curated evidence",
             "pass --source-id with another id to ingest this text as a new source.")
+    notes += check_id_is_free(root, sid, decoded.sha256, rel)
     for other, sha in graph.subject_objects(CPPCC.sha256):
         if str(sha) == decoded.sha256:
             notes.append(f"the same text (sha256) is already the source {other}")
-    text = decoded.text
-    if not re.search(r"[\u4e00-\u9fff]", text):
-        notes.append("the text holds no Chinese characters: ingest finds Chinese names only")
-    result = ingest(graph, text, source_id=sid, title=title, path=_relpath(path, root),
+    result = ingest(graph, decoded.text, source_id=sid, title=title, path=rel,
                     encoding=decoded.encoding.replace("-sig", ""), sha256=decoded.sha256, notes=notes)
-    ttl_path = root / "graph" / "proposed" / f"{sid}.ttl"
-    html_path = root / "build" / "review" / f"{sid}.html"
+    ttl_path, html_path = output_paths(root, sid)
     result["turtle_path"] = ttl_path.relative_to(root).as_posix()
     result["html_path"] = html_path.relative_to(root).as_posix() if html else ""
     if write:
@@ -333,6 +321,22 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         if page is not None:
             write_atomic(html_path, page)
     return result
+
+
+#: below this share of Chinese characters among the letters, a text is not Chinese (ingest finds Chinese names)
+MIN_CHINESE_SHARE = 0.05
+
+
+def _check_chinese(decoded: DecodedText, rel: str) -> None:
+    """Refuse a text with no Chinese in it: ingest finds Chinese names only, so it would propose nothing."""
+    letters = sum(1 for ch in decoded.text if ch.isalpha())
+    chinese = sum(1 for ch in decoded.text if is_cjk(ch))
+    if chinese == 0 or chinese < MIN_CHINESE_SHARE * letters:
+        raise IngestInputError(
+            f"{rel}: no Chinese text found (decoded as {decoded.encoding.replace('-sig', '')}: {len(decoded.text):,} "
+            f"characters, {chinese} of its {letters:,} letters Chinese); ingest finds the names of a Chinese text",
+            "give ingest the Chinese text of a document (if it is Chinese, check its encoding: UTF-8, UTF-16 with "
+            "a BOM, or GB18030/GBK).")
 
 
 def summary(result: dict) -> str:

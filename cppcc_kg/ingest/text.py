@@ -74,8 +74,27 @@ def _plausible(text: str) -> float:
     return good / len(text)
 
 
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """The UTF-16 byte order that the NUL bytes of BOM-less *data* show, else ``None``.
+
+    A text never holds a NUL byte, but UTF-16 puts one beside every ASCII character (a line end, a digit):
+    on odd offsets in little-endian, on even ones in big-endian. The pattern is strong when the NULs are
+    (almost) all on one side and there are enough of them (one in 500 code units).
+    """
+    if len(data) % 2 or len(data) < 4:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    need = max(1, len(data) // 2 // 500)
+    if odd >= need and even * 4 <= odd:
+        return "utf-16-le"
+    if even >= need and odd * 4 <= even:
+        return "utf-16-be"
+    return None
+
+
 def _guess_utf16(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when BOM-less *data* reads clearly better as UTF-16 than as UTF-8 or GB18030."""
+    """(text, encoding) when BOM-less *data* that is not UTF-8 reads clearly better as UTF-16 than as GB18030
+    (a Chinese text in UTF-16 with no ASCII character, hence no NUL byte)."""
     if len(data) % 2 or len(data) < 4:
         return None
     best = None
@@ -89,18 +108,69 @@ def _guess_utf16(data: bytes) -> tuple[str, str] | None:
             best = (score, text, enc)
     if best is None:
         return None
-    for enc in ("utf-8", "gb18030"):
-        try:
-            other = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _control_ratio(other) <= 0.01 and _plausible(other) >= best[0]:
-            return None
+    try:
+        other = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return best[1], best[2]
+    if _control_ratio(other) <= 0.01 and _plausible(other) >= best[0]:
+        return None
     return best[1], best[2]
 
 
+_HINT_TEXT = "give ingest a plain-text file (UTF-8, UTF-16 with a BOM, or GB18030/GBK)."
+
+
+def _decode_with_bom(data: bytes, name: str) -> tuple[str, str, list[str]] | None:
+    """(text, encoding, notes) of *data* that starts with a byte-order mark, else ``None``."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise IngestInputError(
+                    f"{name}: the file starts with a {enc.upper()} byte-order mark but byte {exc.start} is not valid {enc.upper()}",
+                    _HINT_TEXT) from None
+            note = f"decoded as {enc.upper()} (byte-order mark)" if enc != "utf-8-sig" \
+                else "decoded as UTF-8 (with a byte-order mark)"
+            return text.lstrip("\ufeff"), enc, [note]
+    return None
+
+
+def _decode_without_bom(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """(text, encoding, notes) of BOM-less *data*: UTF-16 if its NUL bytes say so, else UTF-8 (strict; pure
+    ASCII is UTF-8), else UTF-16 if it reads clearly better so than as GB18030, else GB18030."""
+    enc16 = _utf16_by_nuls(data)
+    if enc16 is not None:
+        try:
+            text = data.decode(enc16)
+        except UnicodeDecodeError:
+            text = ""
+        if text and _control_ratio(text) <= 0.01:
+            return text, enc16, [f"decoded as {enc16.upper()} (no byte-order mark; its NUL bytes show UTF-16)"]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise IngestInputError(f"{name}: this is a binary file, not a text (it holds NUL bytes at byte {nul})",
+                               _HINT_TEXT)
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    utf16 = _guess_utf16(data)
+    if utf16 is not None:
+        return utf16[0], utf16[1], [f"decoded as {utf16[1].upper()} (no byte-order mark; guessed from its bytes)"]
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc2:
+        line = data.count(b"\n", 0, first_bad) + 1
+        raise IngestInputError(
+            f"{name}: line {line}: byte {first_bad} is not valid UTF-8, and byte {exc2.start} is not valid GB18030 either",
+            _HINT_TEXT + " Convert the file to UTF-8 (for example with iconv).") from None
+    return text, "gb18030", [f"not valid UTF-8 (byte {first_bad}); decoded as GB18030 (a superset of GBK and GB2312)"]
+
+
 def decode_bytes(data: bytes, name: str = "<text>") -> DecodedText:
-    """Decode the bytes of a text file: BOMs first, then UTF-8 (strict), then GB18030.
+    """Decode the bytes of a text file: BOMs first, then UTF-16 if NUL bytes show it, then UTF-8 (strict),
+    then GB18030 (or UTF-16 without NUL bytes, when it reads clearly better).
 
     Raises :class:`IngestInputError` with a message that names the file and says what
     to do, for an empty file, a binary file (NUL bytes, control characters) or bytes
@@ -110,6 +180,8 @@ def decode_bytes(data: bytes, name: str = "<text>") -> DecodedText:
     'gb18030'
     >>> decode_bytes(codecs.BOM_UTF16_LE + "政协".encode("utf-16-le")).text
     '政协'
+    >>> decode_bytes(b"hello world!").encoding    # pure ASCII is UTF-8, whatever its length
+    'utf-8'
     >>> decode_bytes(b"\\x00\\x01\\x02binary", "x.bin")
     Traceback (most recent call last):
     ...
@@ -117,53 +189,11 @@ def decode_bytes(data: bytes, name: str = "<text>") -> DecodedText:
       -> give ingest a plain-text file (UTF-8, UTF-16 with a BOM, or GB18030/GBK).
     """
     digest = hashlib.sha256(data).hexdigest()
-    hint_text = "give ingest a plain-text file (UTF-8, UTF-16 with a BOM, or GB18030/GBK)."
     if not data.strip():
         what = "empty (0 bytes)" if not data else f"blank ({len(data)} bytes of whitespace only)"
         raise IngestInputError(f"{name}: the file is {what}: there is nothing to ingest",
                                "give ingest a file that holds the text of a document.")
-    notes: list[str] = []
-    text = None
-    encoding = None
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError as exc:
-                raise IngestInputError(
-                    f"{name}: the file starts with a {enc.upper()} byte-order mark but byte {exc.start} is not valid {enc.upper()}",
-                    hint_text) from None
-            text = text.lstrip("\ufeff")
-            encoding = enc
-            if enc != "utf-8-sig":
-                notes.append(f"decoded as {enc.upper()} (byte-order mark)")
-            else:
-                notes.append("decoded as UTF-8 (with a byte-order mark)")
-            break
-    if text is None:
-        utf16 = _guess_utf16(data)
-        nul = data.find(b"\x00")
-        if utf16 is not None:
-            text, encoding = utf16
-            notes.append(f"decoded as {encoding.upper()} (no byte-order mark; guessed from its bytes)")
-        elif nul >= 0:
-            raise IngestInputError(f"{name}: this is a binary file, not a text (it holds NUL bytes at byte {nul})",
-                                   hint_text)
-        else:
-            try:
-                text = data.decode("utf-8")
-                encoding = "utf-8"
-            except UnicodeDecodeError as exc:
-                first_bad = exc.start
-                try:
-                    text = data.decode("gb18030")
-                    encoding = "gb18030"
-                    notes.append(f"not valid UTF-8 (byte {first_bad}); decoded as GB18030 (a superset of GBK and GB2312)")
-                except UnicodeDecodeError as exc2:
-                    line = data.count(b"\n", 0, first_bad) + 1
-                    raise IngestInputError(
-                        f"{name}: line {line}: byte {first_bad} is not valid UTF-8, and byte {exc2.start} is not valid GB18030 either",
-                        hint_text + " Convert the file to UTF-8 (for example with iconv).") from None
+    text, encoding, notes = _decode_with_bom(data, name) or _decode_without_bom(data, name)
     if not text.strip():
         raise IngestInputError(f"{name}: the file holds no text once decoded as {encoding} (only a byte-order mark "
                                f"or whitespace): there is nothing to ingest",
@@ -171,7 +201,7 @@ def decode_bytes(data: bytes, name: str = "<text>") -> DecodedText:
     ratio = _control_ratio(text)
     if ratio > 0.01:
         raise IngestInputError(f"{name}: this looks like a binary file, not a text ({ratio:.0%} control characters once decoded as {encoding})",
-                               hint_text)
+                               _HINT_TEXT)
     return DecodedText(text=text, encoding=encoding, sha256=digest, size=len(data), notes=notes)
 
 

@@ -7,6 +7,7 @@ Each source is described in ``sources/*.ttl`` with the path of its text
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -14,7 +15,7 @@ from typing import Callable
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cppcc_kg.errors import SourceChangedError, SourceMissingError
+from cppcc_kg.errors import SourceChangedError, SourceError, SourceMissingError
 from cppcc_kg.rdf.namespaces import CPPCC
 
 
@@ -26,6 +27,37 @@ class SourceText:
     path: str
     text: str
     defined_in: list[str] = field(default_factory=list)
+
+
+def local_path(path: Path | str, root: Path | str) -> str:
+    """The ``cppcc:localPath`` of the text *path*: relative to the project *root*, inside it.
+
+    Every symbolic link is resolved first, so a link inside the project to a file outside it is
+    refused like the file itself. Raises :class:`~cppcc_kg.errors.SourceError` for a text outside
+    the project, or whose path is not valid UTF-8 (it could not be written in Turtle).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> local_path(root / "sources" / "a.zh.txt", root)
+    'sources/a.zh.txt'
+    """
+    path, root = Path(path), Path(root)
+    shown = str(path) if str(path).isprintable() else repr(str(path))[1:-1]
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise SourceError(f"{shown}: the file name is not valid UTF-8, so its path cannot be recorded",
+                          "rename the file (UTF-8 names only).") from None
+    real, real_root = path.resolve(), root.resolve()
+    try:
+        return real.relative_to(real_root).as_posix()
+    except ValueError:
+        link = f" (it resolves to {real})" if real != Path(os.path.abspath(path)) else ""
+        raise SourceError(
+            f"{shown}{link}: the text is outside the project root {real_root}; a source's cppcc:localPath must be "
+            "a path inside the project, so that the build can check the text",
+            f"copy the text into the project first (for example: cp {shown} {root / 'sources'}/) and ingest the copy.",
+        ) from None
 
 
 def _value(graph: Graph, src, prop):

@@ -105,13 +105,13 @@ def test_review_page_escapes_and_highlights(ingester):
 # ---------------------------------------------------------------- the command
 
 def test_command_writes_only_its_two_files(project, tmp_path):
-    src = tmp_path / "report.txt"
+    src = project / "sources" / "report.txt"
     shutil.copy(FIX / "league-report.txt", src)
     before = _files(project)
     res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
     assert res.exit_code == 0, res.output
     after = _files(project)
-    assert after - before == {"graph/proposed/report.ttl", "build/review/report.html"}
+    assert after - before == {"graph/proposed/report.ttl", "review/report.html"}
     assert "wrote graph/proposed/report.ttl" in res.output
     g = Graph().parse(project / "graph/proposed/report.ttl")
     assert (URIRef("https://w3id.org/cppcc-kg/id/source/report"), CPPCC.localPath, None) in g
@@ -123,7 +123,7 @@ def test_command_writes_only_its_two_files(project, tmp_path):
     (lambda p: p.write_bytes(("政协" * 10).encode("utf-8") + b"\xff\xfe\xfa"), "not valid"),
 ])
 def test_command_refuses_bad_files_without_writing(project, tmp_path, make, expect):
-    src = tmp_path / "bad.txt"
+    src = project / "sources" / "bad.txt"
     make(src)
     before = _files(project)
     res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
@@ -133,7 +133,7 @@ def test_command_refuses_bad_files_without_writing(project, tmp_path, make, expe
 
 
 def test_command_refuses_a_10_mb_file_clearly(project, tmp_path):
-    src = tmp_path / "big.txt"
+    src = project / "sources" / "big.txt"
     line = "内蒙古自治区政协召开会议，研究部署重点工作。\n".encode("utf-8")
     src.write_bytes(line * (10 * 1024 * 1024 // len(line) + 1))
     assert src.stat().st_size >= 10 * 1024 * 1024
@@ -145,7 +145,7 @@ def test_command_refuses_a_10_mb_file_clearly(project, tmp_path):
 
 @pytest.mark.parametrize("encoding,bom,charset", [("gbk", b"", "gb18030"), ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16")])
 def test_command_reads_other_encodings(project, tmp_path, encoding, bom, charset):
-    src = tmp_path / f"doc-{encoding}.txt"
+    src = project / "sources" / f"doc-{encoding}.txt"
     text = (FIX / "league-report.txt").read_text(encoding="utf-8")
     src.write_bytes(bom + text.encode(encoding))
     res = CliRunner().invoke(ingest_command, [str(src), "--root", str(project)])
@@ -165,7 +165,7 @@ def test_command_refuses_a_source_of_the_graph(project):
 
 
 def test_no_half_written_outputs(project, tmp_path, monkeypatch):
-    src = tmp_path / "doc.txt"
+    src = project / "sources" / "doc.txt"
     shutil.copy(FIX / "league-report.txt", src)
 
     def boom(result):
