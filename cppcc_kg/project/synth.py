@@ -233,10 +233,24 @@ def _replace(new: Path, out: Path) -> None:
     except OSError:
         if not out.is_dir():
             raise
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-old-", dir=out.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-old-{os.getpid()}-", dir=out.parent))
     os.rename(out, old / out.name)
     os.rename(new, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the temporary folders beside *out* that a killed synth left (its process is gone)."""
+    for leftover in out.parent.glob(f".{out.name}.synth-[to][ml][pd]-*-*"):
+        pid = leftover.name[len(f".{out.name}.synth-tmp-"):].split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or not leftover.is_dir() or leftover.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _write_marker(out: Path, scale: int, seed: int) -> None:
@@ -291,7 +305,8 @@ def write_corpus(out_dir: str | Path, scale: int = 1, seed: int = 0, ontology: s
     out = Path(os.path.abspath(out_dir))
     check_out_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-tmp-", dir=out.parent))
+    _remove_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-tmp-{os.getpid()}-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)
         counts = _write_all(tmp, scale, seed, ontology)

@@ -1,7 +1,10 @@
 """The synthetic corpus (cppcc_kg.project.synth): valid, deterministic, shaped like the real graph, linear in scale."""
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -239,3 +242,14 @@ def test_synth_leaves_the_folder_as_it_was_when_writing_fails(tmp_path, monkeypa
     with pytest.raises(OSError):
         write_corpus(out, scale=1, seed=2)
     assert everything(tmp_path) == before
+
+
+def test_synth_removes_what_a_killed_synth_left_beside_its_folder(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id that no longer runs
+    left = [tmp_path / f".s.synth-tmp-{dead.pid}-abc", tmp_path / f".s.synth-old-{dead.pid}-def"]
+    alive = tmp_path / f".s.synth-tmp-{os.getpid()}-ghi"  # a synth still running: kept
+    for folder in [*left, alive]:
+        (folder / "graph").mkdir(parents=True)
+    write_corpus(tmp_path / "s", scale=1, seed=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, "s"])
