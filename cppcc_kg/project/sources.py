@@ -56,7 +56,8 @@ def local_path(path: Path | str, root: Path | str) -> str:
         raise SourceError(
             f"{shown}{link}: the text is outside the project root {real_root}; a source's cppcc:localPath must be "
             "a path inside the project, so that the build can check the text",
-            f"copy the text into the project first (for example: cp {shown} {root / 'sources'}/) and ingest the copy.",
+            f"copy the text into the project first (for example: cp {real} {root / 'sources' / path.name}) and "
+            "ingest the copy.",
         ) from None
 
 
