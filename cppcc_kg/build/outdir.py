@@ -1,5 +1,10 @@
 """The output folder: refused unless it is a previous build, written in a temporary folder
-beside it, and swapped in at once when the build succeeds."""
+beside it, and swapped in at once when the build succeeds.
+
+The temporary folders are named ``.OUT.tmp-PID-…`` (and ``.OUT.old-PID`` where the swap cannot be
+atomic); a build that is killed leaves its own, and the next build removes those whose process
+is gone (never the folder of a concurrent build).
+"""
 from __future__ import annotations
 
 import contextlib
@@ -11,8 +16,9 @@ import tempfile
 from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
+from cppcc_kg.project.cache import remove_dead_folders
 
-__all__ = ["MARKER", "check_out_dir", "swap_in", "staging_folder"]
+__all__ = ["MARKER", "check_out_dir", "remove_leftovers", "swap_in", "staging_folder"]
 
 #: the file whose presence marks a folder as a build output (it may be replaced)
 MARKER = "summary.json"
@@ -61,12 +67,20 @@ def swap_in(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary folders beside *out* that killed builds left (their process is gone)."""
+    out = Path(out)
+    return (remove_dead_folders(out.parent, f".{out.name}.tmp-")
+            + remove_dead_folders(out.parent, f".{out.name}.old-"))
+
+
 @contextlib.contextmanager
 def staging_folder(out: Path, *, on_error=None):
     """A new temporary folder beside *out* (mode 0755) to write the outputs into; removed if
     the block fails (after calling *on_error*), left for the caller to :func:`swap_in` otherwise."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)
         yield tmp

@@ -74,7 +74,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         (validation), ``seconds`` (per step), ``stages`` (name -> ``ok`` or
         ``skipped``), ``load`` (files parsed and taken from the cache) and ``wall``
         (seconds from start to end; validation overlaps the output stages, so it is less
-        than the sum of ``seconds``).
+        than the sum of ``seconds``), ``warnings`` (what did not stop the build: a cache
+        that could not be updated).
 
     Raises
     ------
@@ -150,9 +151,10 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
         swap_in(tmp, out)
-    project.save_cache()
+    # nothing after the swap may fail: keeping the cache is best effort (it says what it could not keep)
+    warnings = project.save_cache()
     return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
-            "load": dict(project.stats)}
+            "load": dict(project.stats), "warnings": warnings}
 
 
 def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict) -> tuple[dict[str, str], list[str]]:

@@ -20,7 +20,7 @@ from cppcc_kg.cli.common import exit_on_error
                    "(fast unless the shapes use a feature it lacks). Both report the same problems.")
 @click.option("--no-cache", is_flag=True,
               help="Parse and check every file again, ignoring ROOT/.cache/cppcc-kg (the outputs are the same).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
 def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, quiet: bool) -> None:
     """Load, check, validate and export the graph into build/.
 
@@ -43,5 +43,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
         result = build(root, out_dir, echo=None if quiet else echo,
                        progress=None if quiet else progress_display(),
                        shacl_engine=shacl_engine, cache=not no_cache)
+    for warning in result.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(short_summary(result))
