@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from cppcc_kg.build.outdir import check_out_dir, staging_folder, swap_in
+from cppcc_kg.build.outdir import check_out_dir, staging_folder, swap_in, write_marker
 from cppcc_kg.build.rdf_files import start_bodies
 from cppcc_kg.build.stages import STAGES, Stage, StageContext, graph_files
 from cppcc_kg.build.summary import write_summary
@@ -150,6 +150,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         t0 = time.perf_counter()
         summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
+        write_marker(tmp)  # not an output: the summary does not list it
         swap_in(tmp, out)
     # nothing after the swap may fail: keeping the cache is best effort (it says what it could not keep)
     warnings = project.save_cache()
