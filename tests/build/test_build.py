@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from cppcc_kg.build import outdir as outdir_module
 from cppcc_kg.build.outdir import MARKER, MARKER_TEXT, swap_in
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.progress import progress_display
 from cppcc_kg.build.stages import STAGES, Stage
 from cppcc_kg.cli import main
 from cppcc_kg.cli.build import command
@@ -284,22 +286,42 @@ def test_outputs_are_byte_identical_across_runs_and_hash_seeds(built, tmp_path):
         assert snap_a[name] == snap_built[name], name
 
 
-def test_progress_for_many_files_in_a_log():
-    import io
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    from cppcc_kg.build.progress import progress_display
-    buf = io.StringIO()
-    show = progress_display(stream=buf)
+
+def test_progress_on_a_terminal_only():
+    """A log (not a terminal) gets no progress lines: the summary lines say what was done."""
+    log = io.StringIO()
+    show = progress_display(stream=log)
     for i in range(401):
         show(i, 400, f"graph/f{i}.ttl")
-    lines = buf.getvalue().splitlines()
-    assert lines[0] == "parsing   0/400 files" and lines[-1] == "parsing   400/400 files"
-    assert len(lines) == 11
-    quiet = io.StringIO()
-    few = progress_display(stream=quiet)
+    assert log.getvalue() == ""
+    term = _Terminal()
+    show = progress_display(stream=term)
+    for i in range(401):
+        show(i, 400, f"graph/f{i}.ttl")
+    text = term.getvalue()
+    assert "\n" not in text and text.count("\r") > 400  # one line redrawn in place
+    assert "parsing [" in text and " 399/400 " in text
+    assert text.endswith("\r") and text.rsplit("\r", 2)[-2].strip() == ""  # and erased at the end
+    few = _Terminal()
+    show = progress_display(stream=few)
     for i in range(6):
-        few(i, 5, "x")
-    assert quiet.getvalue() == ""  # a short input shows no progress
+        show(i, 5, "x")
+    assert few.getvalue() == ""  # a short input shows no progress
+
+
+def test_build_in_a_pipe_prints_no_progress_lines(tmp_path):
+    """`cppcc-kg build 2>log` on the repository: the lines of the summary, no `parsing N/M` lines."""
+    proc = subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "build", "--root", str(REPO),
+                           "--out", str(tmp_path / "out"), "--no-cache"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert "parsing" not in proc.stderr and "\r" not in proc.stderr
+    assert proc.stderr.startswith("load ") and "validate" in proc.stderr
+    assert proc.stdout.startswith("built ")
 
 
 # ---------------------------------------------------------------- validation beside the output stages
