@@ -7,10 +7,10 @@ import click
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.progress import progress_display, short_summary
-from cppcc_kg.cli.common import exit_on_error
+from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 
 
-@click.command("build")
+@click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The project root (with ontology.ttl, sources/ and graph/).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
@@ -27,8 +27,8 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
     \b
     Exit codes: 0 built; 1 validation failed; 2 bad input (syntax error,
     missing or changed source, unusable output folder); 3 an output stage
-    failed (a bug or a missing dependency). On error, the output folder is
-    left as it was.
+    failed (a bug or a missing dependency); 130 stopped by Ctrl-C. On error,
+    the output folder is left as it was.
 
     \b
     Example:

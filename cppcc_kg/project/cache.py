@@ -64,7 +64,7 @@ def remove_dead_folders(parent: Path, prefix: str) -> list[Path]:
         entries = list(Path(parent).iterdir())
     except OSError:
         return removed
-    pattern = re.compile(re.escape(prefix) + r"(\d+)(?:-.*)?", re.S)
+    pattern = re.compile(re.escape(prefix) + r"(\d+)(?:-.*)?", re.DOTALL)
     for p in entries:
         if not p.name.startswith(prefix) or p.is_symlink() or not p.is_dir():
             continue
@@ -171,9 +171,10 @@ class Cache:
                 except OSError:
                     pass
         if problems:
-            return [f"the cache {self.dir} was not updated for {len(problems)} entr"
-                    f"{'y' if len(problems) == 1 else 'ies'} ({problems[0]}); the next build parses those "
-                    "files again (the outputs are the same)"]
+            entries = "1 entry" if len(problems) == 1 else f"{len(problems)} entries"
+            message = (f"the cache {self.dir} was not updated for {entries} ({problems[0]}); the next build "
+                       "parses those files again (the outputs are the same)")
+            return [message]
         return []
 
     def _keep(self, name: str) -> str | None:

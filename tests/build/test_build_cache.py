@@ -59,7 +59,7 @@ def _cache_dir(root: Path) -> Path:
 def test_a_cache_entry_that_is_a_folder_does_not_fail_the_build(make_project):
     root = make_project()
     assert CliRunner().invoke(command, ["--root", str(root), "--quiet"]).exit_code == 0
-    entry = sorted(_cache_dir(root).glob("*.nt"))[0]
+    entry = min(_cache_dir(root).glob("*.nt"))
     entry.unlink()
     entry.mkdir()
     (entry / "x").write_text("in the way", encoding="utf-8")

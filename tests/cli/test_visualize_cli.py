@@ -11,7 +11,7 @@ from support import REPO_ROOT
 from cppcc_kg.cli import main
 
 FIX = REPO_ROOT / "tests" / "fixtures" / "visualize"
-DATA = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.S)
+DATA = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
 
 
 def _run(tmp_path, *args):
