@@ -82,7 +82,7 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
         _print_report(G, df, top=top, measures=measures or [m for m in MEASURES if m != "community"],
                       k=k, seed=seed, community_method=community_method)
         if ends:
-            _print_path(G, *path_names, ends=ends)
+            _print_path(G, path_names, ends)
         if out is not None:
             click.echo(f"\nwrote {out / 'metrics.csv'} and {out / 'metrics.ttl'} "
                        f"({len(df)} entities; graph <{METRICS_GRAPH}>)")
@@ -133,9 +133,10 @@ def _shorten(df: pd.DataFrame, width: int = 40, columns=("label_zh", "label_en")
     return out
 
 
-def _print_path(G, source, target, *, ends=None):
-    p = shortest_paths(G, *(ends or (source, target)))
-    click.echo(f"\n== shortest path {source} -> {target}")
+def _print_path(G, names, ends):
+    """The shortest path(s) between the entities *ends* (found by :func:`find_entity`) named *names*."""
+    p = shortest_paths(G, *ends)
+    click.echo(f"\n== shortest path {names[0]} -> {names[1]}")
     if len(p) == 0:
         click.echo("not connected.")
     else:

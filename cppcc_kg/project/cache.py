@@ -13,6 +13,7 @@ cache removes those whose process is gone (:func:`remove_dead_folders`).
 >>> root = Path(tempfile.mkdtemp())
 >>> c = Cache(root)
 >>> c.put("a.nt", b"x"); c.save(); Cache(root).get("a.nt")
+[]
 b'x'
 """
 from __future__ import annotations
