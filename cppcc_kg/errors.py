@@ -21,6 +21,8 @@ EXIT_VALIDATION = 1
 EXIT_INPUT = 2
 #: exit code of a failed output stage (a bug or a missing dependency, not the data)
 EXIT_STAGE = 3
+#: exit code of a command stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it
+EXIT_INTERRUPTED = 130
 
 
 class KGError(Exception):

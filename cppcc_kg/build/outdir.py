@@ -1,9 +1,15 @@
-"""The output folder: refused unless it is a previous build, written in a temporary folder
-beside it, and swapped in at once when the build succeeds."""
+"""The output folder: refused unless it is a previous build (marked by :data:`MARKER`), written in a temporary folder
+beside it, and swapped in at once when the build succeeds.
+
+The temporary folders are named ``.OUT.tmp-PID-…`` (and ``.OUT.old-PID`` where the swap cannot be
+atomic); a build that is killed leaves its own, and the next build removes those whose process
+is gone (never the folder of a concurrent build).
+"""
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
 import sys
@@ -11,24 +17,77 @@ import tempfile
 from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
+from cppcc_kg.project.cache import remove_dead_folders
+from cppcc_kg.rdf.files import write_atomic
 
-__all__ = ["MARKER", "check_out_dir", "swap_in", "staging_folder"]
+__all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_build", "remove_leftovers",
+           "swap_in", "staging_folder", "write_marker"]
 
-#: the file whose presence marks a folder as a build output (it may be replaced)
-MARKER = "summary.json"
+#: the file that only the build writes into its output folder: a folder that holds it (with
+#: :data:`MARKER_TEXT`, nothing else) is a previous build and may be replaced as a whole
+MARKER = ".cppcc-kg-build"
+MARKER_TEXT = b"This folder is the output of `cppcc-kg build`, which replaces it as a whole.\n"
+#: the summary of a build (which lists the build's other files)
+SUMMARY = "summary.json"
+_SUMMARY_FILES = ("summary.json", "summary.txt")
+
+
+def is_marked(out: Path) -> bool:
+    """Whether *out* holds the marker of a build (a regular file with the marker's text)."""
+    marker = Path(out) / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        with open(marker, "rb") as f:
+            return f.read(len(MARKER_TEXT) + 1) == MARKER_TEXT
+    except OSError:
+        return False
+
+
+def is_unmarked_build(out: Path) -> bool:
+    """Whether *out* is a build of an earlier version (before the marker): ``summary.json`` lists
+    outputs, and the folder holds those files, the summary and nothing else (but the review pages
+    ``review/*.html`` that ``cppcc-kg ingest`` wrote there)."""
+    out = Path(out)
+    try:
+        summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
+        entries = list(out.iterdir())
+    except (OSError, ValueError):
+        return False
+    outputs = summary.get("outputs") if isinstance(summary, dict) else None
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    allowed = set(outputs) | set(_SUMMARY_FILES)
+    for p in entries:
+        if p.is_symlink():
+            return False
+        if p.name == "review" and p.is_dir():
+            if not all(q.is_file() and not q.is_symlink() and q.suffix == ".html" for q in p.iterdir()):
+                return False
+        elif not (p.is_file() and p.name in allowed):
+            return False
+    return True
 
 
 def check_out_dir(out: Path) -> None:
-    """Refuse to replace *out* unless it is absent, empty or a previous build (has ``summary.json``)."""
+    """Refuse to replace *out* unless it is absent, empty or a previous build: marked by
+    :data:`MARKER` (or a build of an earlier version: :func:`is_unmarked_build`)."""
     out = Path(out)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ProjectLayoutError(f"{out}: the output must be a folder (not a file or a symbolic link)",
                                  "pass another --out.")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ProjectLayoutError(
-            f"{out}: the folder is not empty and is not a previous build (no {MARKER}); "
-            "the build replaces its output folder as a whole, so it will not touch this one",
-            "pass an empty or new folder with --out.")
+    if not out.is_dir() or not any(out.iterdir()) or is_marked(out) or is_unmarked_build(out):
+        return
+    raise ProjectLayoutError(
+        f"{out}: the folder is not empty and is not a previous build (it lacks the file {MARKER} that "
+        "every build writes); the build replaces its output folder as a whole, so it will not touch "
+        "this one: nothing was changed",
+        "pass an empty or new folder with --out, or move the files out of this one.")
+
+
+def write_marker(folder: Path) -> Path:
+    """Write the marker :data:`MARKER` into *folder* (a build being made)."""
+    return write_atomic(Path(folder) / MARKER, MARKER_TEXT)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -61,12 +120,20 @@ def swap_in(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary folders beside *out* that killed builds left (their process is gone)."""
+    out = Path(out)
+    return (remove_dead_folders(out.parent, f".{out.name}.tmp-")
+            + remove_dead_folders(out.parent, f".{out.name}.old-"))
+
+
 @contextlib.contextmanager
 def staging_folder(out: Path, *, on_error=None):
     """A new temporary folder beside *out* (mode 0755) to write the outputs into; removed if
     the block fails (after calling *on_error*), left for the caller to :func:`swap_in` otherwise."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         os.chmod(tmp, 0o755)
         yield tmp

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from cppcc_kg.build.outdir import check_out_dir, staging_folder, swap_in
+from cppcc_kg.build.outdir import check_out_dir, staging_folder, swap_in, write_marker
 from cppcc_kg.build.rdf_files import start_bodies
 from cppcc_kg.build.stages import STAGES, Stage, StageContext, graph_files
 from cppcc_kg.build.summary import write_summary
@@ -74,7 +74,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         (validation), ``seconds`` (per step), ``stages`` (name -> ``ok`` or
         ``skipped``), ``load`` (files parsed and taken from the cache) and ``wall``
         (seconds from start to end; validation overlaps the output stages, so it is less
-        than the sum of ``seconds``).
+        than the sum of ``seconds``), ``warnings`` (what did not stop the build: a cache
+        that could not be updated).
 
     Raises
     ------
@@ -149,10 +150,12 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         t0 = time.perf_counter()
         summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
+        write_marker(tmp)  # not an output: the summary does not list it
         swap_in(tmp, out)
-    project.save_cache()
+    # nothing after the swap may fail: keeping the cache is best effort (it says what it could not keep)
+    warnings = project.save_cache()
     return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
-            "load": dict(project.stats)}
+            "load": dict(project.stats), "warnings": warnings}
 
 
 def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict) -> tuple[dict[str, str], list[str]]:

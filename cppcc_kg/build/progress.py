@@ -10,27 +10,22 @@ __all__ = ["progress_display", "short_summary"]
 def progress_display(*, min_files: int = 20, stream=None) -> Callable[[int, int, str], None]:
     """A progress display for parsing many files (nothing below *min_files* files).
 
-    On a terminal, one line redrawn in place; elsewhere (logs, CI), a line at
-    every tenth of the files.
+    On a terminal, one line redrawn in place and erased at the end; elsewhere (logs, CI, a
+    pipe), nothing: the build's summary lines say what was done.
     """
     stream = stream or sys.stderr
-    tty = stream.isatty()
-    shown: set[int] = set()
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
 
     def show(done: int, total: int, path: str) -> None:
-        if total < min_files:
+        if not tty or total < min_files:
             return
-        if tty:
-            width = 30
-            filled = width * done // max(total, 1)
-            line = f"\rparsing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path[-40:]:<40}"
-            stream.write(line if done < total else "\r" + " " * len(line) + "\r")
-        else:
-            tenth = 10 * done // total
-            if tenth in shown:
-                return
-            shown.add(tenth)
-            stream.write(f"parsing   {done}/{total} files\n")
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"\rparsing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path[-40:]:<40}"
+        stream.write(line if done < total else "\r" + " " * len(line) + "\r")
         stream.flush()
     return show
 

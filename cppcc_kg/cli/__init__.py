@@ -10,6 +10,8 @@ import importlib
 
 import click
 
+from cppcc_kg.cli.common import Interruptible
+
 #: subcommand name -> its summary, the first sentence of its help (``cppcc-kg --help`` lists these
 #: without importing the commands; tests/cli checks that they match). Each is the click command
 #: ``command`` of the module ``cppcc_kg.cli.NAME``.
@@ -32,8 +34,9 @@ def load_command(name: str) -> click.Command | None:
     return importlib.import_module(f"cppcc_kg.cli.{name}").command
 
 
-class LazyGroup(click.Group):
-    """A group whose commands are imported only when one runs or shows its own help."""
+class LazyGroup(Interruptible, click.Group):
+    """A group whose commands are imported only when one runs or shows its own help; Ctrl-C in
+    any of them exits with code 130 (:class:`cppcc_kg.cli.common.Interruptible`)."""
 
     _listing = False
 

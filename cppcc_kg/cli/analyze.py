@@ -7,7 +7,9 @@ import click
 import networkx as nx
 import pandas as pd
 
+from cppcc_kg.build.outdir import is_marked, is_unmarked_build
 from cppcc_kg.cli.common import exit_on_error
+from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.network import (
     MEASURES,
     METRICS_GRAPH,
@@ -17,6 +19,7 @@ from cppcc_kg.network import (
     bridges,
     build_entity_graph,
     community_summary,
+    find_entity,
     load_rdf,
     shortest_paths,
     top_table,
@@ -31,7 +34,8 @@ from cppcc_kg.project.load import load
 @click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Read this RDF file (for example build/graph.ttl) instead of loading the project.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write metrics.csv and metrics.ttl [default: ROOT/build, if it is a build].")
+              help="Also write metrics.csv and metrics.ttl into this folder (not a build folder: "
+                   "the build writes its own) [default: write nothing].")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many entities to print per measure.")
 @click.option("--measure", "measures", multiple=True,
@@ -44,36 +48,31 @@ from cppcc_kg.project.load import load
               default="louvain", show_default=True, help="Community detection method.")
 @click.option("--path", "path_names", nargs=2, metavar="FROM TO",
               help="Also print the shortest path(s) between two entities named in zh or en.")
-@click.option("--no-write", is_flag=True, help="Print only; write no files.")
+@click.option("--no-write", is_flag=True, help="Print only, even with --out.")
 def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, community_method,
             path_names, no_write):
     """Centrality, k-core and communities of the entity graph.
 
     \b
-    Prints the top entities per measure and writes metrics.csv and metrics.ttl (the
-    measures as RDF, graph <https://w3id.org/cppcc-kg/graph/metrics>) into --out, by
-    default ROOT/build when it holds a build (cppcc-kg build also writes them).
+    Prints the top entities per measure; with --out DIR, also writes metrics.csv and
+    metrics.ttl (the measures as RDF, graph <https://w3id.org/cppcc-kg/graph/metrics>)
+    into DIR. A build folder is refused: cppcc-kg build writes its own metrics.*, which its
+    summary.json and graph.html match.
 
     \b
     Examples:
         cppcc-kg analyze --top 5 --measure betweenness --measure pagerank
-        cppcc-kg analyze --graph build/graph.ttl --no-write --path 全国政协 "Chifeng"
+        cppcc-kg analyze --seed 7 --communities greedy --out /tmp/metrics
+        cppcc-kg analyze --graph build/graph.ttl --path 全国政协 "Chifeng"
     """
     with exit_on_error():
-        if graph_path is not None:
-            g = load_rdf(graph_path)
-        else:
-            g = load(root).store
+        out = None if no_write or out_dir is None else Path(out_dir)
+        if out is not None:
+            _check_out(out, Path(root))
+        g = load_rdf(graph_path) if graph_path is not None else load(root).store
         G = build_entity_graph(g)
-        out = Path(out_dir) if out_dir else Path(root) / "build"
-        skipped = None
-        if not no_write and out_dir is None and not (out / "summary.json").is_file():
-            # build/ belongs to `cppcc-kg build`, which refuses to replace a folder that is not one
-            # of its builds: never create or fill it here
-            skipped = (f"not writing metrics: {out} is not a build folder (no summary.json); "
-                       f"run `cppcc-kg build` (it writes them too) or pass --out")
-            no_write = True
-        if no_write:
+        ends = [find_entity(G, name) for name in path_names or ()]  # an unknown name: before any table
+        if out is None:
             k = auto_k(G, betweenness_k or "auto")
             df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
         else:
@@ -82,13 +81,22 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
             df, k = res["frame"], res["betweenness_k"]
         _print_report(G, df, top=top, measures=measures or [m for m in MEASURES if m != "community"],
                       k=k, seed=seed, community_method=community_method)
-        if path_names:
-            _print_path(G, *path_names)
-        if skipped:
-            click.echo("\n" + skipped, err=True)
-        elif not no_write:
+        if ends:
+            _print_path(G, path_names, ends)
+        if out is not None:
             click.echo(f"\nwrote {out / 'metrics.csv'} and {out / 'metrics.ttl'} "
                        f"({len(df)} entities; graph <{METRICS_GRAPH}>)")
+
+
+def _check_out(out: Path, root: Path) -> None:
+    """Refuse to write into a build folder (or ROOT/build, where the build writes)."""
+    if out.resolve() == (root / "build").resolve() or out.is_dir() and (is_marked(out) or is_unmarked_build(out)):
+        raise ProjectLayoutError(
+            f"{out} is a build folder (or where `cppcc-kg build` writes one): its metrics.csv and metrics.ttl "
+            "are the build's, listed with their digests in its summary.json and drawn in its graph.html, "
+            "so analyze does not write there",
+            "pass another folder with --out (for example --out /tmp/metrics); cppcc-kg build writes the "
+            "build's metrics with the default options.")
 
 
 def _print_report(G, df, *, top, measures, k, seed, community_method):
@@ -125,9 +133,10 @@ def _shorten(df: pd.DataFrame, width: int = 40, columns=("label_zh", "label_en")
     return out
 
 
-def _print_path(G, source, target):
-    p = shortest_paths(G, source, target)
-    click.echo(f"\n== shortest path {source} -> {target}")
+def _print_path(G, names, ends):
+    """The shortest path(s) between the entities *ends* (found by :func:`find_entity`) named *names*."""
+    p = shortest_paths(G, *ends)
+    click.echo(f"\n== shortest path {names[0]} -> {names[1]}")
     if len(p) == 0:
         click.echo("not connected.")
     else:

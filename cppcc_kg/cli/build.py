@@ -7,10 +7,10 @@ import click
 
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.progress import progress_display, short_summary
-from cppcc_kg.cli.common import exit_on_error
+from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 
 
-@click.command("build")
+@click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The project root (with ontology.ttl, sources/ and graph/).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
@@ -20,15 +20,15 @@ from cppcc_kg.cli.common import exit_on_error
                    "(fast unless the shapes use a feature it lacks). Both report the same problems.")
 @click.option("--no-cache", is_flag=True,
               help="Parse and check every file again, ignoring ROOT/.cache/cppcc-kg (the outputs are the same).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
 def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, quiet: bool) -> None:
     """Load, check, validate and export the graph into build/.
 
     \b
     Exit codes: 0 built; 1 validation failed; 2 bad input (syntax error,
     missing or changed source, unusable output folder); 3 an output stage
-    failed (a bug or a missing dependency). On error, the output folder is
-    left as it was.
+    failed (a bug or a missing dependency); 130 stopped by Ctrl-C. On error,
+    the output folder is left as it was.
 
     \b
     Example:
@@ -43,5 +43,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
         result = build(root, out_dir, echo=None if quiet else echo,
                        progress=None if quiet else progress_display(),
                        shacl_engine=shacl_engine, cache=not no_cache)
+    for warning in result.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(short_summary(result))

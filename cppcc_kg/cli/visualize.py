@@ -13,7 +13,9 @@ from cppcc_kg.viz import (
     PHYSICS_MAX_NODES,
     load_input,
     load_metrics,
+    measure_table,
     unread_sources,
+    view_of,
     write_html,
 )
 
@@ -73,7 +75,27 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         if G.number_of_nodes() == 0:
             click.echo(f"warning: {input_path} has no entity of a class with cppcc:displayAsNode true; "
                        "the page is empty", err=True)
-        write_html(G, out_path, metrics, sources=texts, orders=schema.display_orders(),
-                   title=title, max_nodes=max_nodes, view_measure=view_measure,
+        # the measures once (the page's view and the page take the same table)
+        measures, table = measure_table(G, metrics)
+        shown, view = view_of(G, measures, table, max_nodes=max_nodes, view_measure=view_measure,
+                              community=community, around=around, hops=hops)
+        write_html(G, out_path, False if metrics is False else table, sources=texts,
+                   orders=schema.display_orders(), title=title, max_nodes=max_nodes, view_measure=view_measure,
                    seed=seed, physics=physics, community=community, around=around, hops=hops)
-    click.echo(f"wrote {out_path} ({G.number_of_nodes()} entities, {G.number_of_edges()} relations)")
+    counts = f"{shown.number_of_nodes()} entities, {shown.number_of_edges()} relations"
+    if view is not None:
+        counts += f": {_what(view)}; the graph has {G.number_of_nodes()} entities and {G.number_of_edges()} relations"
+    click.echo(f"wrote {out_path} ({counts})")
+
+
+def _what(view: dict) -> str:
+    """The part of the graph a page shows, in words."""
+    parts = []
+    if view.get("kind") == "community":
+        parts.append(f"community {view['community']}")
+    elif view.get("kind") == "around":
+        name = view.get("label_zh") or view.get("label_en") or view.get("entity")
+        parts.append(f"{view['hops']} hop(s) around {name}")
+    if "limit" in view:
+        parts.append(f"the top {view['limit']} by {view['measure']}")
+    return ", ".join(parts)

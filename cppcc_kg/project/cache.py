@@ -3,19 +3,26 @@
 The N-Triples of a file that passed the checks are kept under the sha256 of the file
 (with its path and the parser's version), and so is the pinyin of the labels seen; a
 file whose bytes did not change is not parsed or checked again. The cache only saves
-work: the results are byte for byte those of a clean load (tested).
+work: the results are byte for byte those of a clean load (tested). Writing it is best effort:
+:meth:`Cache.save` never raises, it says what it could not keep.
+
+A build that is killed leaves its staging folder ``.staging-PID``; the next one that writes the
+cache removes those whose process is gone (:func:`remove_dead_folders`).
 
 >>> import tempfile
 >>> root = Path(tempfile.mkdtemp())
 >>> c = Cache(root)
 >>> c.put("a.nt", b"x"); c.save(); Cache(root).get("a.nt")
+[]
 b'x'
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import time
 import zlib
 from pathlib import Path
 
@@ -25,6 +32,55 @@ import pyoxigraph as ox
 CACHE_DIR = Path(".cache") / "cppcc-kg"
 #: bump when the checks or the N-Triples form change, so that old cache entries are not used
 CACHE_VERSION = "1"
+#: a folder named by a prefix and no PID (the form of earlier versions) is removed as a leftover
+#: once it has not changed for this many seconds
+UNOWNED_AFTER = 3600.0
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process *pid* exists on this machine (one of another user counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return True  # cannot tell: keep its folder
+    return True
+
+
+def remove_dead_folders(parent: Path, prefix: str) -> list[Path]:
+    """Remove the folders of *parent* named ``PREFIX PID`` or ``PREFIX PID-…`` whose process
+    *PID* is gone (left by a killed run); return them.
+
+    The folder of a live process (a concurrent run) is kept, and so is one whose PID is
+    alive but reused by another process (it is removed once that one ends). A folder named
+    ``PREFIX`` and no PID is removed once unchanged for :data:`UNOWNED_AFTER` seconds.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(parent).iterdir())
+    except OSError:
+        return removed
+    pattern = re.compile(re.escape(prefix) + r"(\d+)(?:-.*)?", re.DOTALL)
+    for p in entries:
+        if not p.name.startswith(prefix) or p.is_symlink() or not p.is_dir():
+            continue
+        m = pattern.fullmatch(p.name)
+        if m is not None:
+            dead = not pid_alive(int(m.group(1)))
+        else:
+            try:
+                dead = time.time() - p.stat().st_mtime > UNOWNED_AFTER
+            except OSError:
+                continue
+        if dead:
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
 
 
 class Cache:
@@ -44,6 +100,8 @@ class Cache:
         self.staged: list[str] = []
         self._created = [d for d in (self.dir.parent, self.dir) if not d.exists()]
         self._staging = self.dir / f".staging-{os.getpid()}"
+        if self.write:
+            remove_dead_folders(self.dir, ".staging-")
 
     def key(self, rel: str, data: bytes) -> str:
         """The cache key of the file *rel* with the bytes *data*."""
@@ -85,19 +143,51 @@ class Cache:
         except OSError:  # a read-only checkout still builds, without a cache
             self.write = False
 
-    def save(self) -> None:
-        """Move the staged entries into the cache and remove the entries not used."""
+    def save(self) -> list[str]:
+        """Move the staged entries into the cache and remove the entries not used.
+
+        Best effort: nothing here raises (the build that calls it has already produced its
+        outputs). An entry that is in the way as a folder is replaced; what cannot be kept (the
+        cache folder removed meanwhile, a read-only disk) is returned as messages, each saying
+        what was not kept and why.
+        """
         if not self.write:
             self.discard()
-            return
+            return []
+        problems: list[str] = []
         for name in self.staged:
-            os.replace(self._staging / name, self.dir / name)
+            problem = self._keep(name)
+            if problem:
+                problems.append(problem)
         self.staged.clear()
         shutil.rmtree(self._staging, ignore_errors=True)
-        if self.dir.is_dir():
-            for p in self.dir.iterdir():
-                if p.is_file() and p.name not in self.used:
+        try:
+            entries = list(self.dir.iterdir()) if self.dir.is_dir() else []
+        except OSError:
+            entries = []
+        for p in entries:
+            if p.is_file() and p.name not in self.used:
+                try:
                     p.unlink(missing_ok=True)
+                except OSError:
+                    pass
+        if problems:
+            entries = "1 entry" if len(problems) == 1 else f"{len(problems)} entries"
+            message = (f"the cache {self.dir} was not updated for {entries} ({problems[0]}); the next build "
+                       "parses those files again (the outputs are the same)")
+            return [message]
+        return []
+
+    def _keep(self, name: str) -> str | None:
+        """Move the staged entry *name* into the cache; the reason it could not, or ``None``."""
+        target = self.dir / name
+        try:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)  # a folder where an entry goes: not an entry of ours
+            os.replace(self._staging / name, target)
+        except OSError as exc:
+            return f"{exc.filename or target}: {exc.strerror or exc}"
+        return None
 
     def discard(self) -> None:
         """Forget the staged entries; remove the cache folders this run created, if empty."""

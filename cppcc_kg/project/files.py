@@ -80,10 +80,14 @@ def project_files(root: Path) -> list[str]:
     return rels
 
 
-def check_file(args: tuple[str, str]):
-    """In a worker: ``(rel, nt, None)`` or ``(rel, None, error)`` for one file."""
-    root, rel = args
-    data = (Path(root) / rel).read_bytes()
+def check_file(args: tuple[str, bytes]):
+    """In a worker: ``(rel, nt, None)`` or ``(rel, None, error)`` for the bytes *data* of one file.
+
+    The bytes are those the caller read (and hashed for the cache key): the file is read once, so
+    that a file saved during the build cannot be parsed in one version and cached under the key of
+    another.
+    """
+    rel, data = args
     try:
         return rel, canonical_ntriples(data, rel, allow_blank_nodes=not rel.startswith("graph/")), None
     except TurtleSyntaxError as exc:
@@ -91,10 +95,12 @@ def check_file(args: tuple[str, str]):
 
 
 def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None):
-    """``(found, names)``: the N-Triples that *cache* has of each file (or ``None``), and the
-    cache entry name of each file; *keys* receives the cache key of each file."""
+    """``(found, names, todo)``: the N-Triples that *cache* has of each file (or ``None``), the
+    cache entry name of each file, and ``(rel, bytes)`` of each file to parse (the bytes whose
+    hash is the key); *keys* receives the cache key of each file. Each file is read once."""
     found: dict[str, bytes | None] = {}
     names: dict[str, str] = {}
+    todo: list[tuple[str, bytes]] = []
     for rel in rels:
         try:
             data = (Path(root) / rel).read_bytes()
@@ -103,12 +109,13 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None)
         key = cache.key(rel, data) if cache is not None else None
         if keys is not None and key is not None:
             keys[rel] = key
+        found[rel] = None
         if key is not None:
             names[rel] = key + ".nt"
             found[rel] = cache.get(names[rel])
-        else:
-            found[rel] = None
-    return found, names
+        if found[rel] is None:
+            todo.append((rel, data))
+    return found, names, todo
 
 
 def iter_files(root: Path, rels: list[str], *,
@@ -125,8 +132,7 @@ def iter_files(root: Path, rels: list[str], *,
     stats.setdefault("parsed", 0)
     stats.setdefault("cached", 0)
     errors: list[TurtleSyntaxError] = []
-    found, names = _cached(root, rels, cache, keys)
-    todo = [(str(root), rel) for rel in rels if found[rel] is None]
+    found, names, todo = _cached(root, rels, cache, keys)
     n = worker_count() if workers is None else workers
     pool = fork_pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
     try:

@@ -157,10 +157,12 @@ class Project:
         self._dups: dict | None = None
 
     # ------------------------------------------------------------ cache, pinyin, helper
-    def save_cache(self) -> None:
-        """Keep what this load (and the build) computed in ``ROOT/.cache/cppcc-kg`` (see the module docstring)."""
+    def save_cache(self) -> list[str]:
+        """Keep what this load (and the build) computed in ``ROOT/.cache/cppcc-kg`` (see the module
+        docstring); best effort: never raises, returns what could not be kept (messages)."""
         if self.cache is not None:
-            self.cache.save()
+            return self.cache.save()
+        return []
 
     def discard_cache(self) -> None:
         """Forget what this load computed (a failed build leaves the project folder as it was)."""

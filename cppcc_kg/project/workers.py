@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 
 #: below this many files (or labels) to do, no worker processes are started
 PARALLEL_MIN_FILES = 64
@@ -23,6 +24,14 @@ def worker_count() -> int:
     return n
 
 
+def _start_worker(initializer=None) -> None:
+    # Ctrl-C reaches the whole process group: it is for the parent, which stops its workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
+
+
 def fork_pool(n: int, initializer=None):
-    """A pool of *n* worker processes started by ``fork``, each running *initializer* first."""
-    return mp.get_context("fork").Pool(processes=n, initializer=initializer)
+    """A pool of *n* worker processes started by ``fork``, each running *initializer* first;
+    they ignore Ctrl-C (SIGINT), which is for the parent (it stops them)."""
+    return mp.get_context("fork").Pool(processes=n, initializer=_start_worker, initargs=(initializer,))

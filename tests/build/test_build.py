@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import os
 import subprocess
@@ -12,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from cppcc_kg.build import outdir as outdir_module
-from cppcc_kg.build.outdir import swap_in
+from cppcc_kg.build.outdir import MARKER, MARKER_TEXT, swap_in
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.progress import progress_display
 from cppcc_kg.build.stages import STAGES, Stage
 from cppcc_kg.cli import main
 from cppcc_kg.cli.build import command
@@ -31,9 +33,10 @@ def snapshot(folder: Path) -> dict:
 
 
 def previous_build(root: Path) -> Path:
-    """A stand-in for the output of an earlier build (it has the marker summary.json)."""
+    """A stand-in for the output of an earlier build (it has the build's marker)."""
     out = root / "build"
     out.mkdir()
+    (out / MARKER).write_bytes(MARKER_TEXT)
     (out / "summary.json").write_text('{"earlier": true}\n', encoding="utf-8")
     (out / "graph.ttl").write_text("# earlier build\n", encoding="utf-8")
     return out
@@ -137,6 +140,40 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(make_project, tmp_path)
     assert snapshot(precious) == {"notes.txt": b"keep me"}
 
 
+def test_refuses_a_folder_that_only_looks_like_a_build(make_project, tmp_path):
+    """A summary.json is not enough: only the build's marker says that a folder may be replaced."""
+    root = make_project()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.json").write_text('{"my": "own summary"}\n', encoding="utf-8")
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    before = snapshot(mine)
+    result = run_cli("--root", str(root), "--out", str(mine), "--quiet")
+    assert result.exit_code == 2, result.output
+    assert "not a previous build" in result.output and MARKER in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(mine) == before
+    (mine / MARKER).write_text("not the build's words\n", encoding="utf-8")  # a marker of another text
+    assert run_cli("--root", str(root), "--out", str(mine), "--quiet").exit_code == 2
+    assert (mine / "notes.txt").is_file()
+
+
+def test_a_build_of_an_earlier_version_without_the_marker_is_replaced(make_project, tmp_path):
+    root = make_project()
+    out = tmp_path / "out"
+    build(root, out, stages=FAST_STAGES)
+    (out / MARKER).unlink()  # as builds were before the marker
+    (out / "review").mkdir()
+    (out / "review" / "tiny.html").write_text("<p>review</p>", encoding="utf-8")  # as ingest wrote there
+    result = run_cli("--root", str(root), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert (out / MARKER).is_file() and not (out / "review").exists()
+    (out / MARKER).unlink()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # a file that no build wrote
+    result = run_cli("--root", str(root), "--out", str(out), "--quiet")
+    assert result.exit_code == 2 and (out / "notes.txt").is_file()
+
+
 def test_a_failing_stage_leaves_build_as_it_was(make_project, monkeypatch):
     root = make_project()
     out = previous_build(root)
@@ -224,7 +261,8 @@ def test_built_repository_has_every_output(built):
     assert CORE_OUTPUTS <= names
     summary = json.loads((built / "summary.json").read_text(encoding="utf-8"))
     assert summary["validation"]["conforms"] and summary["entities"] > 0 and summary["evidence"] > 0
-    assert set(summary["outputs"]) == names - {"summary.json", "summary.txt"}
+    assert set(summary["outputs"]) == names - {"summary.json", "summary.txt", MARKER}
+    assert (built / MARKER).read_bytes() == MARKER_TEXT
 
 
 def _build_in_subprocess(out: Path, seed: str, script: list[str]) -> subprocess.Popen:
@@ -248,22 +286,42 @@ def test_outputs_are_byte_identical_across_runs_and_hash_seeds(built, tmp_path):
         assert snap_a[name] == snap_built[name], name
 
 
-def test_progress_for_many_files_in_a_log():
-    import io
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    from cppcc_kg.build.progress import progress_display
-    buf = io.StringIO()
-    show = progress_display(stream=buf)
+
+def test_progress_on_a_terminal_only():
+    """A log (not a terminal) gets no progress lines: the summary lines say what was done."""
+    log = io.StringIO()
+    show = progress_display(stream=log)
     for i in range(401):
         show(i, 400, f"graph/f{i}.ttl")
-    lines = buf.getvalue().splitlines()
-    assert lines[0] == "parsing   0/400 files" and lines[-1] == "parsing   400/400 files"
-    assert len(lines) == 11
-    quiet = io.StringIO()
-    few = progress_display(stream=quiet)
+    assert log.getvalue() == ""
+    term = _Terminal()
+    show = progress_display(stream=term)
+    for i in range(401):
+        show(i, 400, f"graph/f{i}.ttl")
+    text = term.getvalue()
+    assert "\n" not in text and text.count("\r") > 400  # one line redrawn in place
+    assert "parsing [" in text and " 399/400 " in text
+    assert text.endswith("\r") and text.rsplit("\r", 2)[-2].strip() == ""  # and erased at the end
+    few = _Terminal()
+    show = progress_display(stream=few)
     for i in range(6):
-        few(i, 5, "x")
-    assert quiet.getvalue() == ""  # a short input shows no progress
+        show(i, 5, "x")
+    assert few.getvalue() == ""  # a short input shows no progress
+
+
+def test_build_in_a_pipe_prints_no_progress_lines(tmp_path):
+    """`cppcc-kg build 2>log` on the repository: the lines of the summary, no `parsing N/M` lines."""
+    proc = subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "build", "--root", str(REPO),
+                           "--out", str(tmp_path / "out"), "--no-cache"],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "parsing" not in proc.stderr and "\r" not in proc.stderr
+    assert proc.stderr.startswith("load ") and "validate" in proc.stderr
+    assert proc.stdout.startswith("built ")
 
 
 # ---------------------------------------------------------------- validation beside the output stages
