@@ -5,7 +5,9 @@ from pathlib import Path
 
 import click
 
+from cppcc_kg.build.outdir import is_marked, is_unmarked_build
 from cppcc_kg.cli.common import exit_on_error, fail
+from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz import (
@@ -23,7 +25,8 @@ from cppcc_kg.viz import (
 @click.command("visualize")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/graph.html"), show_default=True, help="The HTML file to write.")
+              default=Path("graph.html"), show_default=True,
+              help="The HTML file to write (not inside a build folder: the build writes its own graph.html).")
 @click.option("--ontology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The ontology, when INPUT does not hold it (default: ontology.ttl beside or above INPUT).")
 @click.option("--metrics", "metrics_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -54,7 +57,7 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
 
     \b
     Example:
-        cppcc-kg visualize . -o build/graph.html
+        cppcc-kg visualize . -o graph.html
         cppcc-kg visualize build/graph.trig --metrics build/metrics.csv -o /tmp/g.html
         cppcc-kg visualize build/graph.trig --around 内蒙古自治区政协 --hops 2 -o /tmp/around.html
         cppcc-kg visualize build/graph.trig --metrics build/metrics.csv --community 3 -o /tmp/c3.html
@@ -63,6 +66,7 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
         fail("give --community or --around, not both")
 
     with exit_on_error():
+        _check_out(out_path)
         graph, texts, _roots = load_input(input_path, ontology=ontology, sources_root=sources_root)
         unread = unread_sources(graph, texts)
         if unread:
@@ -86,6 +90,17 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
     if view is not None:
         counts += f": {_what(view)}; the graph has {G.number_of_nodes()} entities and {G.number_of_edges()} relations"
     click.echo(f"wrote {out_path} ({counts})")
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to write into a build folder: its graph.html is the build's, with its digest in summary.json."""
+    folder = out.parent
+    if folder.is_dir() and (is_marked(folder) or is_unmarked_build(folder)):
+        raise ProjectLayoutError(
+            f"{folder} is a build folder: its graph.html is the build's page, listed with its digest in its "
+            "summary.json, so visualize does not write there",
+            "write the page elsewhere with -o (for example -o graph.html or -o /tmp/around.html); "
+            "cppcc-kg build writes the build's page.")
 
 
 def _what(view: dict) -> str:

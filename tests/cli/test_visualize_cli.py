@@ -39,3 +39,17 @@ def test_the_counts_printed_are_those_of_the_page(tmp_path, view):
     assert shown[0] < total[0]
     assert f"({shown[0]} entities, {shown[1]} relations: " in output, output
     assert f"; the graph has {total[0]} entities and {total[1]} relations)" in output, output
+
+
+def test_a_page_is_never_written_into_a_build(tmp_path):
+    """The build's graph.html has its digest in summary.json: visualize must not replace it."""
+    build = tmp_path / "build"
+    build.mkdir()
+    res = CliRunner().invoke(main, ["build", "--root", str(REPO_ROOT), "--out", str(build), "--quiet"])
+    assert res.exit_code == 0, res.output
+    before = (build / "graph.html").read_bytes()
+    res = CliRunner().invoke(main, ["visualize", str(build / "graph.trig"), "-o", str(build / "graph.html"),
+                                    "--around", "内蒙古自治区政协", "--sources-root", str(REPO_ROOT)])
+    assert res.exit_code == 2, res.output
+    assert "is a build folder" in res.output and "-o" in res.output
+    assert (build / "graph.html").read_bytes() == before
