@@ -35,6 +35,7 @@ from cppcc_kg.rdf.namespaces import bind_prefixes
 from cppcc_kg.rdf.ntriples import ntriples_of
 from cppcc_kg.rdf.store import TermCache, to_ox
 from cppcc_kg.sparql.guard import QueryError
+from cppcc_kg.sparql.text import significant, tokenize
 
 #: format name -> media type of the response
 MEDIA_TYPES: dict[str, str] = {
@@ -76,6 +77,42 @@ class QueryResult:
 
     def __len__(self) -> int:
         return len(self.triples) if self.form in ("CONSTRUCT", "DESCRIBE") else len(self.rows)
+
+
+def _select_star(tokens) -> bool:
+    """True if the first ``SELECT`` of the query (the outer one) projects ``*``."""
+    sig = significant(tokens)
+    for i, tok in enumerate(sig):
+        if tok.kind == "word" and tok.value.upper() == "SELECT":
+            rest = [t for t in sig[i + 1:i + 3] if not (t.kind == "word" and t.value.upper() in ("DISTINCT", "REDUCED"))]
+            return bool(rest) and rest[0].value == "*"
+    return False
+
+
+def in_query_order(r: QueryResult, text: str) -> QueryResult:
+    """*r* with the columns of a ``SELECT *`` in the order their variables first appear in *text*.
+
+    Stores list the variables of ``SELECT *`` in an order of their own (rdflib: a
+    different one in every process); SPARQL 1.1 (18.2.4.1) names the variables of
+    the query in order. Variables that the text does not show (none, in practice) come
+    last, by name. An explicit projection keeps its order.
+
+    >>> in_query_order(QueryResult("SELECT", ["a", "b"], [(1, 2)]), "SELECT * { ?b ?p ?a }").rows
+    [(2, 1)]
+    """
+    if r.form != "SELECT":
+        return r
+    tokens = tokenize(text)
+    if not _select_star(tokens):
+        return r
+    first: dict[str, int] = {}
+    for tok in tokens:
+        if tok.kind == "var":
+            first.setdefault(tok.value[1:], len(first))
+    order = sorted(range(len(r.variables)), key=lambda i: (first.get(r.variables[i], len(first)), r.variables[i]))
+    if order == list(range(len(r.variables))):
+        return r
+    return QueryResult("SELECT", [r.variables[i] for i in order], [tuple(row[i] for i in order) for row in r.rows])
 
 
 def solutions(r: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
