@@ -224,17 +224,24 @@ def _lexical_problem(text: str, tokens: list[Token] | None = None) -> tuple[int,
     return None
 
 
+#: the punctuation and the keywords of SPARQL 1.1 (its built-in functions apart)
+_PUNCTUATION = (
+    "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "=", "!=", ">", ">=", "&&", "||", "/", "|", "^", "^^",
+)
+_KEYWORDS = (
+    "a", "BASE", "PREFIX", "SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "DISTINCT", "REDUCED", "AS", "FROM", "NAMED",
+    "WHERE", "GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "VALUES", "GRAPH", "OPTIONAL",
+    "SERVICE", "BIND", "UNDEF", "MINUS", "UNION", "FILTER", "NOT", "IN", "EXISTS", "SEPARATOR", "true", "false",
+)
 #: what may come next in a SPARQL 1.1 query: a sample of each kind of term, the punctuation and the keywords
 #: (a sample text, its name in a message); the hint of a syntax error lists those that fit where it is
 SPARQL11_NEXT: tuple[tuple[str, str], ...] = (
     ("?v", "a variable"), ('"s"', "a string"), ("<x:i>", "an IRI"), ("1", "a number"), ("_:b", "a blank node"),
     ("STR(", "a function call"), ("@en", "a language tag"),
-    *((p, f"'{p}'") for p in "{ } ( ) [ ] . , ; * = != > >= && || / | ^ ^^".split()),
+    *((p, f"'{p}'") for p in _PUNCTUATION),
     # operators that can begin another token, tried with an operand after them; '<' as '>' (see _operators_only)
-    ("> ?v", "'<'"), (">= ?v", "'<='"), *((f"{p} ?v", f"'{p}'") for p in "+ - !".split()),
-    *((k, k) for k in "a BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE GROUP BY "
-                      "HAVING ORDER ASC DESC LIMIT OFFSET VALUES GRAPH OPTIONAL SERVICE BIND UNDEF MINUS UNION "
-                      "FILTER NOT IN EXISTS SEPARATOR true false".split()),
+    ("> ?v", "'<'"), (">= ?v", "'<='"), *((f"{p} ?v", f"'{p}'") for p in ("+", "-", "!")),
+    *((k, k) for k in _KEYWORDS),
 )
 #: the hint lists what may come next only for a query up to this size (one parse per candidate)
 MAX_CHARS_FOR_EXPECTED = 20_000

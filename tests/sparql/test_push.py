@@ -18,7 +18,14 @@ from click.testing import CliRunner
 
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
-from cppcc_kg.sparql.push import PushError, PushMismatch, dataset_lines, plan_batches, push, query_url_of
+from cppcc_kg.sparql.push import (
+    PushError,
+    PushMismatch,
+    dataset_lines,
+    plan_batches,
+    push,
+    query_url_of,
+)
 from cppcc_kg.sparql.query import METRICS_GRAPH, query
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")

@@ -17,8 +17,12 @@ from cppcc_kg.sparql.guard import (
     check_query,
     check_syntax,
 )
-from cppcc_kg.sparql.text import display_width
-from cppcc_kg.sparql.text import expand_unicode_escapes, query_form, tokenize
+from cppcc_kg.sparql.text import (
+    display_width,
+    expand_unicode_escapes,
+    query_form,
+    tokenize,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 W3C_SPARQL = SHARED / "w3c-tests" / "sparql"
@@ -134,7 +138,7 @@ def test_the_caret_is_under_the_offending_token(text, marker):
         assert "the query ends after 'HAVING'" in err.detail, str(err)
     else:
         assert f"unexpected '{marker}'" in err.detail, str(err)
-    caret = [x for x in str(err).splitlines() if x.strip().endswith("^")][0]
+    caret = next(x for x in str(err).splitlines() if x.strip().endswith("^"))
     source = str(err).splitlines()[str(err).splitlines().index(caret) - 1]
     # the caret stands under the first character of the token (wide characters take two columns)
     assert display_width(caret[:caret.index("^")]) == display_width(source[:source.index("|") + 2]) + \
