@@ -2,10 +2,13 @@
 
 :class:`QueryResult` holds what a query returned, as rdflib terms, whichever
 store ran it (rdflib, Oxigraph or a remote endpoint), so that both stores give
-byte-identical answers for the same rows. The libraries write the formats:
-Oxigraph the SPARQL 1.1 Query Results JSON, XML, CSV and TSV of ``SELECT`` and
-``ASK`` and the N-Triples of ``CONSTRUCT`` and ``DESCRIBE`` (lines sorted); rdflib
-their Turtle and JSON-LD, with our prefixes.
+byte-identical answers for the same rows. Oxigraph writes the formats: the SPARQL
+1.1 Query Results JSON, XML, CSV and TSV of ``SELECT`` and ``ASK``, and the
+N-Triples (lines sorted), Turtle and JSON-LD of ``CONSTRUCT`` and ``DESCRIBE``, with
+our prefixes (:mod:`cppcc_kg.rdf.serialize`, as the build writes its graph). Each
+literal keeps its lexical form: rdflib's Turtle writer shortens a double to six
+digits (``0.03027464323`` becomes ``3.027464e-02``) and its JSON-LD writer makes
+numbers JSON numbers.
 
 The one piece written here hands the rows to Oxigraph: pyoxigraph builds its
 ``QuerySolutions`` only from a store's query or from a serialization
@@ -33,6 +36,7 @@ from rdflib import Graph
 
 from cppcc_kg.rdf.namespaces import bind_prefixes
 from cppcc_kg.rdf.ntriples import ntriples_of
+from cppcc_kg.rdf.serialize import jsonld, turtle
 from cppcc_kg.rdf.store import TermCache, to_ox
 from cppcc_kg.sparql.guard import QueryError
 from cppcc_kg.sparql.text import significant, tokenize
@@ -144,13 +148,13 @@ def result_graph(r: QueryResult) -> Graph:
 
 
 def graph_bytes(graph: Graph, fmt: str) -> bytes:
-    """An rdflib graph as Turtle, N-Triples (sorted) or JSON-LD."""
+    """An rdflib graph as Turtle, N-Triples or JSON-LD (triples sorted, our prefixes, literals as written)."""
     if fmt == "nt":
         return ntriples_of(graph)
     if fmt == "turtle":
-        return graph.serialize(format="turtle").encode("utf-8")
+        return turtle(graph).encode("utf-8")
     if fmt == "jsonld":
-        return graph.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
+        return jsonld(graph).encode("utf-8")
     raise NotAcceptable(f"{fmt} cannot carry a graph: use turtle, nt or jsonld")
 
 

@@ -340,3 +340,23 @@ def test_select_star_order_ignores_explicit_projections():
     # a sub-select's own SELECT * does not count; a variable missing from the text goes last
     r = QueryResult("SELECT", ["x", "c", "y"], [(1, 2, 3)])
     assert in_query_order(r, "SELECT * { ?y ?p ?c { SELECT * { ?c ?q ?r } } }").variables == ["y", "c", "x"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_graph_formats_keep_each_literal_as_written(store):
+    """CONSTRUCT as Turtle (rdflib wrote a double as ``%e``: 0.03027464323 became 3.027464e-02) and JSON-LD
+    (rdflib wrote JSON numbers); the same writers serve the endpoint (``serialize``)."""
+    from cppcc_kg.sparql.results import serialize
+
+    q = ('CONSTRUCT { <https://w3id.org/cppcc-kg/id/org/a> <https://w3id.org/cppcc-kg/ontology#value> ?v } '
+         'WHERE { VALUES ?v { "0.03027464323"^^<http://www.w3.org/2001/XMLSchema#double> 12345678901234567891 0.5 } }')
+    for fmt, written in (("turtle", ("0.03027464323", "12345678901234567891", "0.5")),
+                         ("json", ('"0.03027464323"', '"12345678901234567891"', '"0.5"'))):
+        r = cli("-e", q, "--format", fmt, "--store", store)
+        assert r.exit_code == 0, r.output
+        assert all(w in r.output for w in written) and "e-02" not in r.output, r.output
+    engine = open_engine(store=store, build_dir=FIXTURE)
+    result = engine.execute(q, engine.check(q))
+    for fmt in ("turtle", "jsonld", "nt"):
+        assert b"0.03027464323" in serialize(result, fmt), fmt
+    assert b'"0.03027464323"' in serialize(result, "jsonld")
