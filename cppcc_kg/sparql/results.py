@@ -104,7 +104,7 @@ def in_query_order(r: QueryResult, text: str) -> QueryResult:
     >>> in_query_order(QueryResult("SELECT", ["a", "b"], [(1, 2)]), "SELECT * { ?b ?p ?a }").rows
     [(2, 1)]
     """
-    if r.form != "SELECT":
+    if r.form != "SELECT" or "*" not in text:
         return r
     tokens = tokenize(text)
     if not _select_star(tokens):
