@@ -12,18 +12,28 @@ from cppcc_kg.sparql.push import DEFAULT_BATCH_SIZE, push
 
 @click.command("push")
 @click.argument("url")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Folder of the built graph to push (graph.nt or graph.ttl, graph.trig, metrics.ttl).")
+@click.option("--query-url", metavar="URL", help="The server's SPARQL query endpoint, where the push counts the "
+              "triples the server holds [default: URL with its last segment store or data replaced by query].")
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, None),
               help="Triples per request.")
 @click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to record the acknowledged batches (default: BUILD/push-state.json).")
 @click.option("--restart", is_flag=True, help="Ignore the recorded progress and push everything again.")
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None), help="Seconds per request.")
-def command(url, build_dir, batch_size, state_file, restart, timeout):
+def command(url, build_dir, batch_size, state_file, restart, timeout, query_url):
     """Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.
 
     Interrupted? Run the same command again: it resumes after the last batch the
-    server acknowledged.
+    server acknowledged. Before resuming and at the end, it counts the triples of
+    each graph on the server (SPARQL, --query-url) and fails if the server does not
+    hold what it acknowledged (a server that restarted with its data in memory).
+
+    Exit codes: 0 pushed, and the server holds every triple; 1 the push stopped (the
+    server cannot be reached or refused a batch: run the same command again to
+    resume); 2 no build; 4 the server does not hold what it acknowledged (push
+    again with --restart).
 
     \b
     Example (Oxigraph):
@@ -39,8 +49,10 @@ def command(url, build_dir, batch_size, state_file, restart, timeout):
 
     with exit_on_error():
         out = push(build_dir, url, batch_size=batch_size, state_file=state_file, restart=restart, timeout=timeout,
-                   progress=progress)
+                   progress=progress, query_url=query_url)
     if out["skipped"]:
         click.echo(f"resumed: {out['skipped']} batches had been acknowledged before", err=True)
     click.echo(f"pushed {out['triples']} triples in {out['batches']} batches ({out['sent']} sent now) "
                f"to {url} in {time.perf_counter() - started:.1f} s", err=True)
+    held = out["held"]
+    click.echo(f"checked: the server holds the {sum(held.values())} triples of the {len(held)} graphs pushed", err=True)

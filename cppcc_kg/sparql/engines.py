@@ -38,7 +38,7 @@ from cppcc_kg.sparql.guard import (
     check_syntax,
     query_form,
 )
-from cppcc_kg.sparql.results import QueryResult, parse_results_json
+from cppcc_kg.sparql.results import QueryResult, in_query_order, parse_results_json
 from cppcc_kg.sparql.text import BASE_IRI
 
 
@@ -173,7 +173,7 @@ class RdflibEngine(Engine):
                 f"the memory store (rdflib) failed to evaluate the query: {type(exc).__name__}: {exc}",
                 "run it with --store oxigraph.",
             ) from None
-        return QueryResult("SELECT", variables, rows)
+        return in_query_order(QueryResult("SELECT", variables, rows), text)
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}
@@ -219,7 +219,7 @@ class OxigraphEngine(Engine):
             raise QueryError(f"Oxigraph refused the query: {exc}") from None
         except Exception as exc:
             raise EvaluationError(f"Oxigraph failed to evaluate the query: {type(exc).__name__}: {exc}") from None
-        return QueryResult("SELECT", variables, rows)
+        return in_query_order(QueryResult("SELECT", variables, rows), text)
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}
@@ -270,7 +270,7 @@ class EndpointEngine(Engine):
             return QueryResult(info.form, triples=_collect(triples, max_rows))
         result = parse_results_json(self._post(text, "application/sparql-results+json"), info.form)
         _collect(result.rows, max_rows)
-        return result
+        return in_query_order(result, text)
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}

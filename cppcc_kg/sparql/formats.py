@@ -3,7 +3,9 @@
 In the terminal the result is a table, IRIs shortened with our prefixes and each
 IRI column followed by its Chinese and English labels (:func:`format_table`, aligned
 for wide CJK characters). CSV and TSV are the same table with full IRIs, written by
-pandas. JSON is the SPARQL 1.1 Query Results JSON of :func:`~cppcc_kg.sparql.results.serialize`
+pandas. Every value is printed as written in the result: a literal's lexical form
+(``16``, ``0.5``, ``12345678901234567891``, ``true``), never a number converted and
+printed again. JSON is the SPARQL 1.1 Query Results JSON of :func:`~cppcc_kg.sparql.results.serialize`
 (JSON-LD for ``CONSTRUCT`` and ``DESCRIBE``), indented for reading; Turtle is for
 ``CONSTRUCT`` and ``DESCRIBE``.
 
@@ -100,7 +102,7 @@ def render(result: QueryResult, fmt: str, labels: dict | None) -> bytes:
         return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if fmt not in FORMATS:
         raise NotAcceptable(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    df = to_frame(result, labels)
+    df = to_frame(result, labels, lexical=True)  # every value as written: no number goes through pandas
     if fmt in ("csv", "tsv"):
         return df.to_csv(index=False, sep="," if fmt == "csv" else "\t", lineterminator="\n").encode("utf-8")
     text = format_table(df)

@@ -28,8 +28,8 @@ cppcc_kg.sparql.guard.QueryRefused: SERVICE is not allowed: this endpoint querie
 >>> try:
 ...     check_query("SELECT ?s\\nWHERE { ?s ?p ?o }\\nLIMIT ten")
 ... except SparqlSyntaxError as e:
-...     print(e.line, e.column)
-3 1
+...     print(e.line, e.column, e.detail)
+3 7 unexpected 'ten': expected a number
 """
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.plugins.sparql import parser
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from cppcc_kg.errors import KGError
@@ -194,9 +193,9 @@ def check_syntax(text: str, source: str = "query") -> None:
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
-def _lexical_problem(text: str) -> tuple[int, str] | None:
-    """The first plain lexical mistake of *text*: an open string, bracket or undeclared prefix."""
-    tokens = tokenize(text)
+def _lexical_problem(text: str, tokens: list[Token] | None = None) -> tuple[int, str] | None:
+    """The first plain lexical mistake of *text* (its *tokens*): an open string, bracket or undeclared prefix."""
+    tokens = tokenize(text) if tokens is None else tokens
     stack: list[Token] = []
     for tok in tokens:
         if tok.kind == "string":
@@ -225,22 +224,164 @@ def _lexical_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
+#: the punctuation and the keywords of SPARQL 1.1 (its built-in functions apart)
+_PUNCTUATION = (
+    "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "=", "!=", ">", ">=", "&&", "||", "/", "|", "^", "^^",
+)
+_KEYWORDS = (
+    "a", "BASE", "PREFIX", "SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "DISTINCT", "REDUCED", "AS", "FROM", "NAMED",
+    "WHERE", "GROUP", "BY", "HAVING", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "VALUES", "GRAPH", "OPTIONAL",
+    "SERVICE", "BIND", "UNDEF", "MINUS", "UNION", "FILTER", "NOT", "IN", "EXISTS", "SEPARATOR", "true", "false",
+)
+#: what may come next in a SPARQL 1.1 query: a sample of each kind of term, the punctuation and the keywords
+#: (a sample text, its name in a message); the hint of a syntax error lists those that fit where it is
+SPARQL11_NEXT: tuple[tuple[str, str], ...] = (
+    ("?v", "a variable"), ('"s"', "a string"), ("<x:i>", "an IRI"), ("1", "a number"), ("_:b", "a blank node"),
+    ("STR(", "a function call"), ("@en", "a language tag"),
+    *((p, f"'{p}'") for p in _PUNCTUATION),
+    # operators that can begin another token, tried with an operand after them; '<' as '>' (see _operators_only)
+    ("> ?v", "'<'"), (">= ?v", "'<='"), *((f"{p} ?v", f"'{p}'") for p in ("+", "-", "!")),
+    *((k, k) for k in _KEYWORDS),
+)
+#: the hint lists what may come next only for a query up to this size (one parse per candidate)
+MAX_CHARS_FOR_EXPECTED = 20_000
+#: operators of two characters that the lexer reads as two tokens
+_TWO_CHAR_OPERATORS = frozenset({"&&", "||", "!=", "<=", ">=", "^^"})
+#: spaces after a prefix whose end is tested: more than the longest keyword, which Oxigraph reads whole before failing
+_PAD = "\n" + " " * 40
+
+
+def _candidates(tokens: list[Token]) -> list[Token]:
+    """The significant tokens, with the two-character operators that the lexer splits joined again."""
+    out: list[Token] = []
+    for tok in significant(tokens):
+        if (out and tok.kind == "punct" and out[-1].kind == "punct" and out[-1].start + len(out[-1].value) == tok.start
+                and out[-1].value + tok.value in _TWO_CHAR_OPERATORS):
+            out[-1] = Token("punct", out[-1].value + tok.value, out[-1].start)
+        else:
+            out.append(tok)
+    return out
+
+
+def _parse_failure(text: str) -> tuple[int, int, str] | None:
+    """(line, column, expected) of Oxigraph's parse error on *text* (SERVICE read as GRAPH), or None."""
+    safe = _without_service(text) if _SERVICE_WORD_RE.search(text) else text
+    try:
+        ox.Store().query(safe, base_iri=BASE_IRI)
+    except SyntaxError as exc:
+        m = _ERROR_AT_RE.match(str(exc))
+        return (int(m.group(1)), int(m.group(2)), m.group(3)) if m else (0, 0, str(exc))
+    except Exception:  # an evaluation error on the empty store: it parsed
+        return None
+    return None
+
+
+def _viable(prefix: str) -> bool:
+    """True if some valid query starts with *prefix* followed by a space: Oxigraph fails only at the end."""
+    failure = _parse_failure(prefix + _PAD)
+    if failure is None:
+        return True
+    safe = _without_service(prefix + _PAD) if _SERVICE_WORD_RE.search(prefix) else prefix + _PAD
+    return failure[:2] == (safe.count("\n") + 1, len(_PAD))
+
+
+def _expected_after(prefix: str) -> list[str]:
+    """What may come after *prefix* in a SPARQL 1.1 query: the names of :data:`SPARQL11_NEXT` that fit there.
+
+    Oxigraph's own list names the keywords it tried at the furthest place it read (often
+    not this one), SPARQL 1.2 and its extensions among them; this one is SPARQL 1.1 only.
+
+    >>> _expected_after("SELECT ?s WHERE { ?s ?p ?o } ORDER ")
+    ['BY']
+    """
+    return [name for sample, name in SPARQL11_NEXT if _viable(prefix + sample)]
+
+
+def _operators_only(text: str, tokens: list[Token]) -> str:
+    """*text* with each '<' that is not the start of an IRI written '>' (the same grammar, same length).
+
+    Oxigraph reads an IRI from '<' up to the next '>', wherever it is (spaces included), so that a
+    prefix ending after a '<' operator would look like an unfinished IRI up to its end.
+    """
+    chars = list(text)
+    for tok in tokens:
+        if tok.kind == "punct" and tok.value == "<":
+            chars[tok.start] = ">"
+    return "".join(chars)
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The character offset of 1-based (*line*, *column*) in *text*.
+
+    >>> offset_of("ab\\ncd", 2, 2)
+    4
+    """
+    return sum(len(x) + 1 for x in text.split("\n")[: line - 1]) + column - 1
+
+
+def _first_dead_token(plain: str, tokens: list[Token], guess: int) -> int | None:
+    """The index of the first of *tokens* after which *plain* cannot go on as a query, or None if it can.
+
+    Bisection over the tokens (a prefix after a dead one is dead too), first in the few tokens
+    before *guess* (Oxigraph's position, which is at or a keyword's length past the mistake).
+    """
+    def alive(i: int) -> bool:
+        return _viable(plain[:tokens[i].start + len(tokens[i].value)])
+
+    if alive(len(tokens) - 1):
+        return None
+    lo, hi = 0, len(tokens) - 1
+    near = [i for i, t in enumerate(tokens) if guess - 32 <= t.start <= guess]
+    if near:
+        if near[0] > 0 and alive(near[0] - 1):
+            lo = near[0]
+        if lo <= near[-1] < hi and not alive(near[-1]):
+            hi = near[-1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if alive(mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def _refine(text: str, exc: "SparqlSyntaxError", source: str) -> "SparqlSyntaxError":
-    """A better position (and message) than the parser's furthest failure, where one can be found."""
-    problem = _lexical_problem(text)
+    """The position of the token where *text* stops being SPARQL, and what could come there.
+
+    Oxigraph reports the furthest place its parser looked at, which is often past the mistake
+    (it reads a whole keyword before comparing), with the keywords it tried there. So the first
+    token after which no valid query can go on is found by bisection over the tokens, each
+    prefix parsed by Oxigraph; what could come there instead is :func:`_expected_after`.
+    """
+    all_tokens = tokenize(text)
+    problem = _lexical_problem(text, all_tokens)
     if problem is not None:
         line, column = position(text, problem[0])
         return SparqlSyntaxError(text, line, column, problem[1], source)
-    try:  # rdflib's parser stops where the construct that fails begins, often earlier
-        parser.parseQuery(text)
-    except Exception as rexc:
-        line, column = getattr(rexc, "lineno", None), getattr(rexc, "col", None)
-        if line and column and (line, column) < (exc.line, exc.column) and "\\u" not in text.lower():
-            offset = sum(len(x) + 1 for x in text.split("\n")[: line - 1]) + column - 1
-            near = [t.value for t in tokenize(text[offset:]) if t.kind not in ("ws", "comment")][:1]
-            where = f"near '{near[0]}': " if near else ""
-            return SparqlSyntaxError(text, line, column, where + exc.detail, source)
-    return exc
+    tokens = _candidates(all_tokens)
+    if not tokens:
+        return exc
+    plain = _operators_only(text, all_tokens)  # what is tested: the same offsets
+
+    def end(tok: Token) -> int:
+        return tok.start + len(tok.value)
+
+    def expected_after(prefix: str) -> str:
+        listed = _expected_after(prefix) if len(text) <= MAX_CHARS_FOR_EXPECTED else []
+        if len(listed) > 24:
+            listed = listed[:24] + ["…"]
+        return f": expected {'one of ' if len(listed) > 1 else ''}{', '.join(listed)}" if listed else ""
+
+    lo = _first_dead_token(plain, tokens, offset_of(text, exc.line, exc.column))
+    if lo is None:
+        line, column = position(text, end(tokens[-1]))
+        return SparqlSyntaxError(text, line, column, f"the query ends after '{tokens[-1].value[:40]}'"
+                                 + expected_after(plain[:end(tokens[-1])]), source)
+    tok = tokens[lo]
+    line, column = position(text, tok.start)
+    return SparqlSyntaxError(text, line, column, f"unexpected '{tok.value[:40]}'" + expected_after(plain[:tok.start]),
+                             source)
 
 
 # ---------------------------------------------------------------- policy

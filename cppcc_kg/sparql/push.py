@@ -19,6 +19,13 @@ acknowledged batches and goes on. The state is keyed by URL and by a
 fingerprint of the batches, so a rebuilt graph starts over; ``--restart``
 starts over anyway.
 
+Checking: an acknowledged batch is not a kept one (a server that keeps its data
+in memory and restarts loses it, and still answers). So before resuming and at the
+end, the push asks the server's SPARQL endpoint (``--query-url``; by default *URL*
+with its last segment ``store`` or ``data`` replaced by ``query``, the layouts of
+Oxigraph and Fuseki) how many triples each graph it sent to holds, and raises
+:class:`PushMismatch` (exit code 4) when a count differs from what was acknowledged.
+
 >>> batches = plan_batches([(None, ['<a> <b> "1" .', '<a> <b> "2" .', '_:x <b> <a> .'])], batch_size=1)
 >>> [(b.graph, b.method, len(b.lines)) for b in batches]
 [(None, 'PUT', 1), (None, 'POST', 1), (None, 'POST', 1)]
@@ -40,6 +47,8 @@ import pyoxigraph as ox
 from cppcc_kg.errors import KGError
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.sparql.dataset import built_files, read_quads
+from cppcc_kg.sparql.engines import EndpointEngine
+from cppcc_kg.sparql.guard import QueryError, QueryInfo
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -48,6 +57,12 @@ class PushError(KGError):
     """The push cannot go on; the state file says how far it got."""
 
     exit_code = 1
+
+
+class PushMismatch(PushError):
+    """The server does not hold the triples it acknowledged (it restarted in memory, or another client wrote)."""
+
+    exit_code = 4
 
 
 @dataclass
@@ -171,15 +186,82 @@ def _send(batch: Batch, url: str, timeout: float) -> None:
                         "run the same command again to resume where it stopped.") from None
 
 
+def query_url_of(url: str) -> str | None:
+    """The SPARQL query endpoint beside the Graph Store endpoint *url* (Oxigraph, Fuseki), or None.
+
+    >>> query_url_of("http://h:7878/store?x=1")
+    'http://h:7878/query?x=1'
+    """
+    parts = urllib.parse.urlsplit(url)
+    head, _, last = parts.path.rpartition("/")
+    if last not in ("store", "data"):
+        return None
+    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/query"))
+
+
+def expected_counts(batches: list[Batch]) -> dict[str | None, int]:
+    """Triples per graph (None: the default graph) that *batches* put on the server."""
+    out: dict[str | None, int] = {}
+    for b in batches:
+        out[b.graph] = out.get(b.graph, 0) + len(b.lines)
+    return out
+
+
+def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | None, int]:
+    """Triples per graph that the server at the SPARQL endpoint *query_url* holds (None: its default graph)."""
+    engine = EndpointEngine(query_url, timeout=timeout)
+    out: dict[str | None, int] = {}
+    select = QueryInfo("SELECT")
+    try:
+        if None in graphs:
+            rows = engine.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", select).rows
+            out[None] = int(str(rows[0][0]))
+        named = sorted(g for g in graphs if g is not None)
+        for i in range(0, len(named), 100):
+            values = " ".join(f"<{g}>" for g in named[i:i + 100])
+            q = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+            out.update({str(g): int(str(n)) for g, n in engine.execute(q, select).rows})
+    except (QueryError, ValueError, IndexError) as exc:
+        raise PushError(f"{query_url}: cannot count the triples the server holds ({exc})",
+                        "check --query-url (the server's SPARQL query endpoint, e.g. http://host:7878/query), "
+                        "then run the same command again.") from None
+    return {g: out.get(g, 0) for g in graphs}
+
+
+def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float = 120.0) -> dict[str | None, int]:
+    """Raise :class:`PushMismatch` unless the server holds, per graph, the triples of the acknowledged *batches*."""
+    expected = expected_counts(batches)
+    held = server_counts(query_url, list(expected), timeout)
+    wrong = [g for g in expected if held[g] != expected[g]]
+    if wrong:
+        lines = [f"{'the default graph' if g is None else f'<{g}>'} holds {held[g]} triples, {expected[g]} were pushed"
+                 for g in wrong[:10]] + ([f"… and {len(wrong) - 10} more graphs"] if len(wrong) > 10 else [])
+        raise PushMismatch(
+            f"{when}, the server does not hold what it acknowledged ({len(wrong)} of {len(expected)} graphs differ; "
+            f"counted at {query_url}):\n  " + "\n  ".join(lines),
+            "it lost data (a server that keeps its data in memory and restarted) or another client changed it: "
+            "push everything again with --restart (and give the server a persistent store, e.g. "
+            "oxigraph serve --location DIR).")
+    return held
+
+
 def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZE, state_file: str | Path | None = None,
-         restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None) -> dict:
-    """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples", "done"}``.
+         restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None,
+         query_url: str | None = None) -> dict:
+    """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples",
+    "done", "held"}`` (*held*: the triples per graph the server holds, checked at *query_url*).
 
     *stop_after* stops after that many batches were sent in this call (to test
     resuming); *progress* is called as ``progress(batch, total)`` before each request.
+    Raises :class:`PushMismatch` if the server does not hold what it acknowledged,
+    before resuming or at the end.
     """
     if not url.startswith(("http://", "https://")):
         raise PushError(f"{url}: not an http(s) URL", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    query_url = query_url or query_url_of(url)
+    if query_url is None:
+        raise PushError(f"{url}: cannot tell the server's SPARQL query endpoint, which the push needs to check that "
+                        "the server holds what it acknowledged", "give it with --query-url URL.")
     build_dir = Path(build_dir)
     batches = plan_batches(dataset_lines(build_dir), batch_size)
     fp = fingerprint(batches)
@@ -189,6 +271,8 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
     if entry.get("fingerprint") != fp or entry.get("batch_size") != batch_size:
         entry = {"fingerprint": fp, "batch_size": batch_size, "done": 0, "total": len(batches)}
     skipped = entry["done"]
+    if 0 < skipped < len(batches):
+        check_counts(query_url, batches[:skipped], "before resuming", timeout)
     sent = 0
     for batch in batches[entry["done"]:]:
         if stop_after is not None and sent >= stop_after:
@@ -202,5 +286,6 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
         _save_state(state_path, states)
     states[url] = entry
     _save_state(state_path, states)
-    return {"batches": len(batches), "sent": sent, "skipped": skipped,
+    held = check_counts(query_url, batches[:entry["done"]], "after the push", timeout)
+    return {"batches": len(batches), "sent": sent, "skipped": skipped, "held": held,
             "triples": sum(len(b.lines) for b in batches), "done": entry["done"] == len(batches)}

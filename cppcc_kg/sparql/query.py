@@ -45,7 +45,7 @@ from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryRefused
 from cppcc_kg.sparql.library import read_query
 from cppcc_kg.sparql.results import QueryResult
 
-__all__ = ["query", "run", "to_frame", "python_value", "iris_of",
+__all__ = ["query", "run", "to_frame", "python_value", "lexical_value", "iris_of",
            "open_engine", "load_built", "built_files", "METRICS_GRAPH", "Engine", "RdflibEngine", "OxigraphEngine",
            "EndpointEngine", "BuildMissing", "EvaluationError", "ResultTooLarge"]
 
@@ -97,6 +97,23 @@ def python_value(term):
     return str(term)
 
 
+def lexical_value(term) -> str | None:
+    """The text of a term as written: an IRI, a literal's lexical form, ``_:id`` for a blank node.
+
+    What the tables of ``cppcc-kg query`` print, so that no value changes on the way
+    (a Python or pandas number would print ``16`` as ``16.0`` in a column that also
+    holds ``0.5``, and ``12345678901234567891`` as ``1.2345678901234567e+19``).
+
+    >>> lexical_value(Literal("12345678901234567891", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))
+    '12345678901234567891'
+    """
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
 def iris_of(result: QueryResult) -> list[str]:
     """The IRIs that occur in a result, in order of appearance."""
     seen: dict[str, None] = {}
@@ -108,14 +125,17 @@ def iris_of(result: QueryResult) -> list[str]:
     return list(seen)
 
 
-def to_frame(result: QueryResult, labels: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+def to_frame(result: QueryResult, labels: dict[str, dict[str, str]] | None = None, *,
+             lexical: bool = False) -> pd.DataFrame:
     """A data frame of a result; with *labels*, a ``{col}_zh`` and ``{col}_en`` column after each IRI column.
 
     ASK gives one column ``boolean``; CONSTRUCT and DESCRIBE give ``subject``,
-    ``predicate``, ``object`` (sorted).
+    ``predicate``, ``object`` (sorted). Values are Python values (:func:`python_value`),
+    or with *lexical* the terms as written (:func:`lexical_value`; ASK: ``true``/``false``).
     """
     if result.form == "ASK":
-        return pd.DataFrame({"boolean": [bool(result.boolean)]})
+        answer = bool(result.boolean)
+        return pd.DataFrame({"boolean": [("true" if answer else "false") if lexical else answer]}, dtype=object)
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         variables = ["subject", "predicate", "object"]
         rows = sorted(result.triples, key=lambda t: tuple(str(x) for x in t))
@@ -131,12 +151,13 @@ def to_frame(result: QueryResult, labels: dict[str, dict[str, str]] | None = Non
             anchor = max((c for c in (var, f"{var}_zh", f"{var}_en") if c in variables), key=variables.index)
             if missing:
                 extra.setdefault(anchor, []).extend(missing)
+    value = lexical_value if lexical else python_value
     columns: dict[str, list] = {}
     for i, var in enumerate(variables):
-        columns[var] = [python_value(r[i]) for r in rows]
+        columns[var] = [value(r[i]) for r in rows]
         for name, j, lang in extra.get(var, []):
             columns[name] = [labels.get(str(r[j]), {}).get(lang) if isinstance(r[j], URIRef) else None for r in rows]
-    return pd.DataFrame(columns, columns=list(columns))
+    return pd.DataFrame(columns, columns=list(columns), dtype=object if lexical else None)
 
 
 def query(sparql, graph=None, store: str = "memory", endpoint: str | None = None, *,

@@ -2,10 +2,13 @@
 
 :class:`QueryResult` holds what a query returned, as rdflib terms, whichever
 store ran it (rdflib, Oxigraph or a remote endpoint), so that both stores give
-byte-identical answers for the same rows. The libraries write the formats:
-Oxigraph the SPARQL 1.1 Query Results JSON, XML, CSV and TSV of ``SELECT`` and
-``ASK`` and the N-Triples of ``CONSTRUCT`` and ``DESCRIBE`` (lines sorted); rdflib
-their Turtle and JSON-LD, with our prefixes.
+byte-identical answers for the same rows. Oxigraph writes the formats: the SPARQL
+1.1 Query Results JSON, XML, CSV and TSV of ``SELECT`` and ``ASK``, and the
+N-Triples (lines sorted), Turtle and JSON-LD of ``CONSTRUCT`` and ``DESCRIBE``, with
+our prefixes (:mod:`cppcc_kg.rdf.serialize`, as the build writes its graph). Each
+literal keeps its lexical form: rdflib's Turtle writer shortens a double to six
+digits (``0.03027464323`` becomes ``3.027464e-02``) and its JSON-LD writer makes
+numbers JSON numbers.
 
 The one piece written here hands the rows to Oxigraph: pyoxigraph builds its
 ``QuerySolutions`` only from a store's query or from a serialization
@@ -33,8 +36,10 @@ from rdflib import Graph
 
 from cppcc_kg.rdf.namespaces import bind_prefixes
 from cppcc_kg.rdf.ntriples import ntriples_of
+from cppcc_kg.rdf.serialize import jsonld, turtle
 from cppcc_kg.rdf.store import TermCache, to_ox
 from cppcc_kg.sparql.guard import QueryError
+from cppcc_kg.sparql.text import significant, tokenize
 
 #: format name -> media type of the response
 MEDIA_TYPES: dict[str, str] = {
@@ -78,6 +83,42 @@ class QueryResult:
         return len(self.triples) if self.form in ("CONSTRUCT", "DESCRIBE") else len(self.rows)
 
 
+def _select_star(tokens) -> bool:
+    """True if the first ``SELECT`` of the query (the outer one) projects ``*``."""
+    sig = significant(tokens)
+    for i, tok in enumerate(sig):
+        if tok.kind == "word" and tok.value.upper() == "SELECT":
+            rest = [t for t in sig[i + 1:i + 3] if not (t.kind == "word" and t.value.upper() in ("DISTINCT", "REDUCED"))]
+            return bool(rest) and rest[0].value == "*"
+    return False
+
+
+def in_query_order(r: QueryResult, text: str) -> QueryResult:
+    """*r* with the columns of a ``SELECT *`` in the order their variables first appear in *text*.
+
+    Stores list the variables of ``SELECT *`` in an order of their own (rdflib: a
+    different one in every process); SPARQL 1.1 (18.2.4.1) names the variables of
+    the query in order. Variables that the text does not show (none, in practice) come
+    last, by name. An explicit projection keeps its order.
+
+    >>> in_query_order(QueryResult("SELECT", ["a", "b"], [(1, 2)]), "SELECT * { ?b ?p ?a }").rows
+    [(2, 1)]
+    """
+    if r.form != "SELECT" or "*" not in text:
+        return r
+    tokens = tokenize(text)
+    if not _select_star(tokens):
+        return r
+    first: dict[str, int] = {}
+    for tok in tokens:
+        if tok.kind == "var":
+            first.setdefault(tok.value[1:], len(first))
+    order = sorted(range(len(r.variables)), key=lambda i: (first.get(r.variables[i], len(first)), r.variables[i]))
+    if order == list(range(len(r.variables))):
+        return r
+    return QueryResult("SELECT", [r.variables[i] for i in order], [tuple(row[i] for i in order) for row in r.rows])
+
+
 def solutions(r: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
     """The rows (or the boolean) of a ``SELECT`` or ``ASK`` result as pyoxigraph results.
 
@@ -107,13 +148,13 @@ def result_graph(r: QueryResult) -> Graph:
 
 
 def graph_bytes(graph: Graph, fmt: str) -> bytes:
-    """An rdflib graph as Turtle, N-Triples (sorted) or JSON-LD."""
+    """An rdflib graph as Turtle, N-Triples or JSON-LD (triples sorted, our prefixes, literals as written)."""
     if fmt == "nt":
         return ntriples_of(graph)
     if fmt == "turtle":
-        return graph.serialize(format="turtle").encode("utf-8")
+        return turtle(graph).encode("utf-8")
     if fmt == "jsonld":
-        return graph.serialize(format="json-ld", indent=1, sort_keys=True).encode("utf-8")
+        return jsonld(graph).encode("utf-8")
     raise NotAcceptable(f"{fmt} cannot carry a graph: use turtle, nt or jsonld")
 
 

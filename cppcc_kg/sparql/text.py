@@ -200,23 +200,35 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def excerpt(text: str, line: int, column: int, context: int = 2) -> str:
+def excerpt(text: str, line: int, column: int, context: int = 2, width: int = 100) -> str:
     """The lines around (line, column) with a caret under the column.
+
+    The caret counts wide (CJK) characters as two terminal columns. A line longer than
+    *width* characters is shown as the part of *width* characters around the column
+    (the same part of each line shown), with ``…`` where it is cut.
 
     >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", 2, 15))
         1 | SELECT *
         2 | WHERE { ?s ?p }
           |               ^
+    >>> print(excerpt("a" * 300, 1, 250, width=20))
+        1 | …aaaaaaaaaaaaaaaaaaaa…
+          |                 ^
     """
     lines = text.splitlines() or [""]
     line = max(1, min(line, len(lines)))
+    shown = range(max(1, line - context), min(len(lines), line + context) + 1)
+    start = max(0, column - 1 - width + width // 4) if max(len(lines[no - 1]) for no in shown) > width else 0
     out = []
-    for no in range(max(1, line - context), min(len(lines), line + context) + 1):
-        out.append(f"{no:5d} | {lines[no - 1]}")
+    for no in shown:
+        full = lines[no - 1]
+        cut = len(full) > width
+        head = "…" if cut and start else ""
+        tail = "…" if cut and len(full) > start + width else ""
+        out.append(f"{no:5d} | {head}{full[start:start + width] if cut else full}{tail}")
         if no == line:
-            # wide (CJK) characters take two columns on a terminal
-            prefix = lines[no - 1][: max(0, column - 1)]
-            out.append("      | " + " " * display_width(prefix) + "^")
+            before = full[start:max(start, column - 1)] if cut else full[:max(0, column - 1)]
+            out.append("      | " + " " * display_width(head + before) + "^")
     return "\n".join(out)
 
 

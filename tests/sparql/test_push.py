@@ -18,7 +18,14 @@ from click.testing import CliRunner
 
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
-from cppcc_kg.sparql.push import PushError, dataset_lines, plan_batches, push
+from cppcc_kg.sparql.push import (
+    PushError,
+    PushMismatch,
+    dataset_lines,
+    plan_batches,
+    push,
+    query_url_of,
+)
 from cppcc_kg.sparql.query import METRICS_GRAPH, query
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
@@ -41,13 +48,14 @@ def free_port() -> int:
 
 
 class Oxigraph:
-    """A real Oxigraph server on 127.0.0.1, on a free port, with its data in a temporary folder."""
+    """A real Oxigraph server on 127.0.0.1, on a free port, with its data in a temporary folder
+    (or in memory when *location* is None)."""
 
-    def __init__(self, location: Path):
-        self.port = free_port()
+    def __init__(self, location: Path | None, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location),
-                                      "--bind", f"127.0.0.1:{self.port}"],
+        where = ["--location", str(location)] if location is not None else []
+        self.proc = subprocess.Popen([oxigraph_binary(), "serve", *where, "--bind", f"127.0.0.1:{self.port}"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
         while True:
@@ -74,6 +82,18 @@ class Oxigraph:
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
         df = query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", endpoint=self.query, labels=False)
         return int(df.iloc[0, 0])
+
+    def restart_in_memory(self) -> None:
+        """Stop the server and start an empty one, in memory, on the same port (what a restart does to it)."""
+        self.stop()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.__init__(None, self.port)
+                return
+            except RuntimeError:  # the port is not free yet
+                if time.monotonic() > deadline:
+                    raise
 
     def stop(self):
         self.proc.terminate()
@@ -153,13 +173,13 @@ def test_push_resumes_after_an_interruption(built, oxigraph, tmp_path):
     proxy = FlakyProxy(oxigraph.store, allow=3)
     try:
         with pytest.raises(PushError) as info:
-            push(built, proxy.url, batch_size=1500, state_file=state)
+            push(built, proxy.url, batch_size=1500, state_file=state, query_url=oxigraph.query)
         assert "503" in str(info.value) and "resume" in str(info.value)
         assert proxy.seen == 4  # three batches went through, the fourth failed
         proxy.allow = 10_000
-        out = push(built, proxy.url, batch_size=1500, state_file=state)
+        out = push(built, proxy.url, batch_size=1500, state_file=state, query_url=oxigraph.query)
         assert out["skipped"] == 3 and out["sent"] == len(batches) - 3 and out["done"]
-        again = push(built, proxy.url, batch_size=1500, state_file=state)
+        again = push(built, proxy.url, batch_size=1500, state_file=state, query_url=oxigraph.query)
         assert again["sent"] == 0 and again["done"]
     finally:
         proxy.close()
@@ -220,3 +240,71 @@ def test_plan_keeps_blank_nodes_in_the_first_batch():
     assert [b.method for b in batches] == ["PUT", "POST", "POST", "PUT"]
     assert set(batches[0].lines) == {"_:b <p> <a> .", "<a> <p> _:c ."}
     assert sorted(sum((b.lines for b in batches[:3]), [])) == sorted(lines)
+
+
+# ---------------------------------------------------------------- the server holds what was pushed
+
+
+@pytest.fixture()
+def memory_oxigraph():
+    server = Oxigraph(None)
+    yield server
+    server.stop()
+
+
+def test_push_checks_the_counts_at_the_end_after_a_restart_between_batches(built, memory_oxigraph, tmp_path):
+    server = memory_oxigraph
+    batches = plan_batches(dataset_lines(built), 3000)
+    assert len(batches) > 3
+
+    def restart_before_the_third(batch, total):
+        if batch.index == 2:
+            server.restart_in_memory()  # the first two batches are gone
+
+    with pytest.raises(PushMismatch) as info:
+        push(built, server.store, batch_size=3000, state_file=tmp_path / "state.json", progress=restart_before_the_third)
+    message = str(info.value)
+    counts = expected_counts(built)
+    held = server.count()
+    assert held < counts[None]
+    assert f"holds {held} triples" in message and f"{counts[None]} were pushed" in message and "default graph" in message
+    assert "--restart" in message and info.value.exit_code == PushMismatch.exit_code == 4
+    # the same command again: the state says every batch was acknowledged, the server says otherwise
+    r = CliRunner().invoke(push_command, [server.store, "--build-dir", str(built), "--batch-size", "3000",
+                                          "--state", str(tmp_path / "state.json")])
+    assert r.exit_code == 4 and f"holds {held} triples" in r.output and "pushed 0" not in r.output
+    r = CliRunner().invoke(push_command, [server.store, "--build-dir", str(built), "--batch-size", "3000",
+                                          "--state", str(tmp_path / "state.json"), "--restart"])
+    assert r.exit_code == 0, r.output
+    assert f"the server holds the {sum(counts.values())} triples of the {len(counts)} graphs pushed" in r.output
+    assert server.count() == counts[None]
+
+
+def test_push_checks_the_counts_before_resuming(built, memory_oxigraph, tmp_path):
+    server = memory_oxigraph
+    state = tmp_path / "state.json"
+    first = push(built, server.store, batch_size=3000, state_file=state, stop_after=2)
+    assert first["sent"] == 2 and not first["done"]
+    server.restart_in_memory()
+    sent = []
+    with pytest.raises(PushMismatch) as info:
+        push(built, server.store, batch_size=3000, state_file=state, progress=lambda b, t: sent.append(b))
+    assert sent == []  # nothing is sent on top of a server that lost what it acknowledged
+    assert "before resuming" in str(info.value) and "holds 0 triples" in str(info.value)
+    out = push(built, server.store, batch_size=3000, state_file=state, restart=True)
+    assert out["done"] and out["skipped"] == 0
+
+
+def test_push_check_needs_a_query_endpoint(built, tmp_path):
+    with pytest.raises(PushError) as info:
+        push(built, "http://127.0.0.1:9/graphs", state_file=tmp_path / "s.json")
+    assert "--query-url" in str(info.value)
+    assert query_url_of("http://h:7878/store") == "http://h:7878/query"
+    assert query_url_of("http://h:3030/ds/data") == "http://h:3030/ds/query"
+    assert query_url_of("http://h/graphs") is None
+
+
+def test_push_help_describes_every_option():
+    r = CliRunner().invoke(push_command, ["--help"])
+    assert r.exit_code == 0
+    assert "Folder of the built graph" in r.output and "--query-url" in r.output

@@ -267,3 +267,96 @@ def test_format_table_aligns_wide_characters():
     lines = text.splitlines()
     assert lines[2] == "内蒙古  1"
     assert lines[3] == "x       22"
+
+
+# ---------------------------------------------------------------- values as written, columns in the query's order
+
+METRICS = "https://w3id.org/cppcc-kg/graph/metrics"
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv"])
+def test_tables_print_each_literal_as_written(store, fmt):
+    r = cli("-e", "SELECT ?o WHERE { VALUES ?o { 16 0.5 12345678901234567891 } }", "--format", fmt, "--store", store)
+    assert r.exit_code == 0, r.output
+    cells = [line.strip() for line in r.output.splitlines()]
+    assert "16" in cells and "0.5" in cells and "12345678901234567891" in cells, r.output
+    assert "16.0" not in r.output and "e+19" not in r.output
+    # a measure column that mixes integers (degree) and doubles (pagerank) keeps both as written
+    r = cli("-e", P + f"SELECT ?m ?v WHERE {{ GRAPH <{METRICS}> {{ kgorg:test-committee ?m ?v }} }} ORDER BY ?m",
+            "--format", fmt, "--store", store, "--no-labels")
+    sep = {"csv": ",", "tsv": "\t"}.get(fmt)
+    rows = [line.split(sep) if sep else line.split() for line in r.output.splitlines()]
+    values = {row[0].rsplit("#", 1)[-1].rsplit(":", 1)[-1]: row[-1] for row in rows if len(row) == 2}
+    assert values["degree"] == "2" and values["pagerank"] == "0.5" and values["betweenness"] == "1.0", r.output
+    r = cli("-e", "ASK {}", "--format", fmt, "--store", store)
+    assert "true" in r.output.split() + r.output.split(",") and "True" not in r.output
+
+
+STAR = P + ("SELECT * WHERE { ?zeta cppcc:subOrganizationOf ?alpha . ?zeta rdfs:label ?mid "
+            "BIND(STRLEN(?mid) AS ?len) BIND(1 AS ?b) } ORDER BY ?mid")
+STAR_ORDER = ["zeta", "alpha", "mid", "len", "b"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_select_star_columns_in_the_query_order_and_same_bytes_on_both_stores(fmt):
+    outputs = {store: cli("-e", STAR, "--format", fmt, "--store", store, "--no-labels") for store in STORES}
+    assert all(r.exit_code == 0 for r in outputs.values()), outputs
+    assert outputs["memory"].stdout_bytes == outputs["oxigraph"].stdout_bytes
+    text = outputs["memory"].output
+    if fmt == "json":
+        assert json.loads(text)["head"]["vars"] == STAR_ORDER
+    else:
+        header = text.splitlines()[0]
+        assert (header.split() if fmt == "table" else header.split("," if fmt == "csv" else "\t")) == STAR_ORDER
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_endpoint_writers_use_the_query_order_and_agree_across_stores(fmt):
+    """What the endpoint's workers do: ``engine.execute`` then ``serialize``."""
+    from cppcc_kg.sparql.results import serialize
+
+    out = {}
+    for store in STORES:
+        engine = open_engine(store=store, build_dir=FIXTURE)
+        result = engine.execute(STAR, engine.check(STAR))
+        assert result.variables == STAR_ORDER, store
+        out[store] = serialize(result, fmt)
+    assert out["memory"] == out["oxigraph"]
+    q = "SELECT * WHERE { VALUES (?z ?a) { (16 0.5) (12345678901234567891 1) } }"
+    for store in STORES:
+        engine = open_engine(store=store, build_dir=FIXTURE)
+        data = serialize(engine.execute(q, engine.check(q)), fmt).decode()
+        assert "12345678901234567891" in data and "16" in data and "16.0" not in data
+
+
+def test_select_star_order_ignores_explicit_projections():
+    from cppcc_kg.sparql.results import QueryResult, in_query_order
+
+    r = QueryResult("SELECT", ["b", "a"], [(1, 2)])
+    assert in_query_order(r, "SELECT ?b ?a WHERE { ?a ?p ?b }").variables == ["b", "a"]
+    star = in_query_order(r, "SELECT DISTINCT * WHERE { ?a ?p $b }")
+    assert star.variables == ["a", "b"] and star.rows == [(2, 1)]
+    # a sub-select's own SELECT * does not count; a variable missing from the text goes last
+    r = QueryResult("SELECT", ["x", "c", "y"], [(1, 2, 3)])
+    assert in_query_order(r, "SELECT * { ?y ?p ?c { SELECT * { ?c ?q ?r } } }").variables == ["y", "c", "x"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_graph_formats_keep_each_literal_as_written(store):
+    """CONSTRUCT as Turtle (rdflib wrote a double as ``%e``: 0.03027464323 became 3.027464e-02) and JSON-LD
+    (rdflib wrote JSON numbers); the same writers serve the endpoint (``serialize``)."""
+    from cppcc_kg.sparql.results import serialize
+
+    q = ('CONSTRUCT { <https://w3id.org/cppcc-kg/id/org/a> <https://w3id.org/cppcc-kg/ontology#value> ?v } '
+         'WHERE { VALUES ?v { "0.03027464323"^^<http://www.w3.org/2001/XMLSchema#double> 12345678901234567891 0.5 } }')
+    for fmt, written in (("turtle", ("0.03027464323", "12345678901234567891", "0.5")),
+                         ("json", ('"0.03027464323"', '"12345678901234567891"', '"0.5"'))):
+        r = cli("-e", q, "--format", fmt, "--store", store)
+        assert r.exit_code == 0, r.output
+        assert all(w in r.output for w in written) and "e-02" not in r.output, r.output
+    engine = open_engine(store=store, build_dir=FIXTURE)
+    result = engine.execute(q, engine.check(q))
+    for fmt in ("turtle", "jsonld", "nt"):
+        assert b"0.03027464323" in serialize(result, fmt), fmt
+    assert b'"0.03027464323"' in serialize(result, "jsonld")

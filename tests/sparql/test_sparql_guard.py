@@ -1,6 +1,7 @@
 """The query guard: strict syntax (W3C suites), read-only, no SERVICE, FROM only of our graphs."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
@@ -16,7 +17,12 @@ from cppcc_kg.sparql.guard import (
     check_query,
     check_syntax,
 )
-from cppcc_kg.sparql.text import expand_unicode_escapes, query_form, tokenize
+from cppcc_kg.sparql.text import (
+    display_width,
+    expand_unicode_escapes,
+    query_form,
+    tokenize,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 W3C_SPARQL = SHARED / "w3c-tests" / "sparql"
@@ -89,12 +95,68 @@ def test_syntax_error_reports_line_column_and_context():
     ('SELECT * WHERE { ?s ?p "open }', '"open'),          # the string that is not closed
     ("SELECT * WHERE { ?s ?p ?o ", "{"),                  # the brace never closed
     ("SELECT * WHERE { ?s ?p ?o ) }", ")"),               # the parenthesis that closes nothing
-    ("SELECT * WHERE { ?s ?p ?o } ORDER ?s", "ORDER"),    # ORDER without BY
+    ("SELECT * WHERE { ?s ?p ?o } ORDER ?s", "?s"),       # ORDER without BY: ?s is where BY was expected
 ])
 def test_syntax_error_positions(text, marker):
     with pytest.raises(SparqlSyntaxError) as info:
         check_syntax(text)
-    assert (info.value.line, info.value.column) == (1, text.index(marker) + 1)
+    assert (info.value.line, info.value.column) == (1, text.rindex(marker) + 1)
+
+
+#: malformed queries, each with the token where the query stops being SPARQL (its last occurrence);
+#: None: the query ends too early, and the caret goes after its last character
+MALFORMED = [
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o > ) }", ")"),            # an operand is missing
+    ("SELECT ?s WHERE { ?s ?p }", "}"),                             # a triple without its object
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMT 10", "LIMT"),               # a misspelt keyword
+    ("SELEC ?s WHERE { ?s ?p ?o }", "SELEC"),
+    ("SELECT (COUNT(?s) ?n) WHERE { ?s ?p ?o }", "?n"),             # AS is missing
+    ("SELECT ?s WHERE { ?s ?p ?o BIND(1 ?x) }", "?x"),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(STRLEN(?o) >) }", ")"),
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT ten", "ten"),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o = 赤峰) }", "赤峰"),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER ?o }", "?o"),
+    ("SELECT WHERE { ?s ?p ?o }", "WHERE"),
+    ("SELECT ?s WHERE { ?s <p> ?o, }", "}"),
+    ("SELECT * WHERE { ?s ?p < }", "<"),                            # '<' begins no IRI: not an object
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o < && ?o > 1) }", "&&"),   # '<' is an operator
+    ("SELECT ?s\nWHERE {\n  ?s ?p ?o .\n  FILTER (?o && )\n}", ")"),
+    ("PREFIX x: <http://x/>\nSELECT ?s WHERE {\n  ?s x:p ?o\n} GROUP BY ?s HAVING", None),
+]
+
+
+@pytest.mark.parametrize("text,marker", MALFORMED)
+def test_the_caret_is_under_the_offending_token(text, marker):
+    with pytest.raises(SparqlSyntaxError) as info:
+        check_query(text)
+    err = info.value
+    offset = text.rindex(marker) if marker is not None else len(text)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    assert (err.line, err.column) == (line, column), str(err)
+    if marker is None:
+        assert "the query ends after 'HAVING'" in err.detail, str(err)
+    else:
+        assert f"unexpected '{marker}'" in err.detail, str(err)
+    caret = next(x for x in str(err).splitlines() if x.strip().endswith("^"))
+    source = str(err).splitlines()[str(err).splitlines().index(caret) - 1]
+    # the caret stands under the first character of the token (wide characters take two columns)
+    assert display_width(caret[:caret.index("^")]) == display_width(source[:source.index("|") + 2]) + \
+        display_width(text.splitlines()[line - 1][:column - 1])
+
+
+#: keywords of SPARQL 1.2 (triple terms, LATERAL, directional language tags) and of Oxigraph's extensions
+NOT_SPARQL_11 = ("LATERAL", "TRIPLE", "isTRIPLE", "SUBJECT", "PREDICATE", "OBJECT", "LANGDIR", "hasLANG",
+                 "hasLangDir", "STRLANGDIR", "ADJUST", "<<", ">>", "{|", "VERSION")
+
+
+@pytest.mark.parametrize("text,marker", MALFORMED)
+def test_the_hint_names_only_sparql_11(text, marker):
+    with pytest.raises(SparqlSyntaxError) as info:
+        check_query(text)
+    words = set(re.findall(r"[\w<>{|]+", info.value.detail))
+    assert not words & set(NOT_SPARQL_11), info.value.detail
+    assert "[_]" not in info.value.detail and "..=" not in info.value.detail
 
 
 def test_longest_token_rule_for_iris():
