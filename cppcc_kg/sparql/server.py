@@ -84,7 +84,7 @@ class SparqlServer:
         protocol = functools.partial(LimitedH11Protocol, read_timeout=service.read_timeout,
                                      max_connections=service.max_connections)
         config = uvicorn.Config(build_app(service), http=protocol, ws="none", lifespan="off", loop="asyncio",
-                                log_config=None, access_log=False, server_header=False,
+                                log_config=None, access_log=False, server_header=False, proxy_headers=False,
                                 headers=[("Server", "cppcc-kg")], timeout_keep_alive=service.keep_alive,
                                 timeout_graceful_shutdown=GRACEFUL_SECONDS,
                                 h11_max_incomplete_event_size=service.max_body_bytes)
