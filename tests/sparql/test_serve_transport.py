@@ -201,9 +201,11 @@ def test_slow_clients_are_dropped(server):
 
 
 def test_many_slow_sockets_once_closed_leave_the_endpoint_answering(server):
-    """2000 sockets that send part of their headers, then close: the next query is answered at once."""
-    srv = variant(server, max_connections=200)
-    address = srv.server_address[:2]
+    """2000 sockets send part of a query's headers, then close: nothing runs, the next query is answered at once.
+
+    (The standard library's server took each cut request for a whole one and queued 2000 queries.)
+    """
+    address = server.server_address[:2]
     socks = []
     try:
         for _ in range(2000):
@@ -215,21 +217,21 @@ def test_many_slow_sockets_once_closed_leave_the_endpoint_answering(server):
             except OSError:
                 pass  # refused at once: over the connection limit
             socks.append(s)
-        # over the limit, a new client gets a clean 503 (never a hang)
-        status, h, body = raw(srv, request("GET", "/sparql?query=ASK%7B%7D"), timeout=5)
-        assert status == 503 and "retry-after" in h and b"connections" in body, body
+        # over the limit, a new client gets a clean 503 at once (never a hang)
+        during = raw(server, request("GET", "/sparql?query=ASK%7B%7D"), timeout=5)
         for s in socks:
             s.close()
         t0 = time.monotonic()
         while True:
-            status, _, body = raw(srv, request("GET", "/sparql?query=ASK%7B%7D"), timeout=5)
+            status, _, body = raw(server, request("GET", "/sparql?query=ASK%7B%7D"), timeout=5)
             if status == 200:
                 break
             assert status == 503 and time.monotonic() - t0 < 1.0, (status, body)
+        status, h, body = during
+        assert status == 503 and "retry-after" in h and b"connections" in body, body
     finally:
         for s in socks:
             s.close()
-        stop(srv)
 
 
 class FakePool:
