@@ -205,7 +205,7 @@ class WorkerPool:
 
         threading.Thread(target=spawn, name="cppcc-kg-sparql-respawn", daemon=True).start()
 
-    def run(self, job: dict, timeout: float | None) -> tuple:
+    def run(self, job: dict, timeout: float | None, cancel=None) -> tuple:
         """Run *job* on an idle worker; return its reply, or raise :class:`QueryTimeout`.
 
         The time limit covers the wait for a free worker and the query itself.
