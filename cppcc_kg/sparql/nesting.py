@@ -65,7 +65,8 @@ def nesting_problem(text: str, max_depth: int = MAX_NESTING, source: str = "quer
         if depth > max_depth:
             offset = next(start for level, start in _openings(view) if level > max_depth)
             line, column = position(view, offset)
-            return (f"{source}:{line}:{column}: the brackets of the query nest {depth} deep, "
-                    f"more than the limit of {max_depth}",
+            message = f"{source}:{line}:{column}: the brackets of the query nest {depth} deep, "
+            message += f"more than the limit of {max_depth}"
+            return (message,
                     "flatten the query (fewer nested { }, ( ) and [ ]); no real query needs that many levels.")
     return None
