@@ -86,6 +86,10 @@ class WorkerPool:
     max_queue, queue_wait, heavy_after :
         The scheduling policy (:class:`~cppcc_kg.sparql.scheduler.Scheduler`); ``max_queue``
         defaults to 16 queries per worker.
+    spares : int
+        Workers kept loaded but idle, to replace at once a worker that was stopped (time
+        limit, cancel, a heavy query without a slot, recycling); a new spare is started
+        in the background. Each holds a copy of the dataset too.
     recycle_mb : int or None
         A worker whose resident memory grew by more than this past its size once loaded is
         replaced after its job (None: never).
@@ -95,11 +99,12 @@ class WorkerPool:
 
     def __init__(self, spec: StoreSpec, size: int = 3, start_timeout: float = 300.0, *, max_queue: int | None = None,
                  queue_wait: float = 30.0, heavy_after: float = 0.5, recycle_mb: int | None = 256,
-                 check_every: float | None = 1.0):
+                 check_every: float | None = 1.0, spares: int = 1):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.spec, self.size, self.start_timeout = spec, size, start_timeout
-        self.recycle_mb, self.check_every = recycle_mb, check_every
+        self.recycle_mb, self.check_every, self.spares = recycle_mb, check_every, spares
+        self._spares: list[Worker] = []
         self.scheduler = Scheduler(size, max_queue=max_queue or 16 * size, queue_wait=queue_wait,
                                    heavy_after=heavy_after)
         self._lock = threading.Lock()
@@ -168,8 +173,9 @@ class WorkerPool:
         """Start the workers and wait until all have loaded the dataset; return what the first reported."""
         self._signature, _ = build_signature(self.spec.files)
         self._last_check = time.monotonic()
-        workers = self._spawn_ready(self.spec, 0, self.size)
+        workers = self._spawn_ready(self.spec, 0, self.size + self.spares)
         self.info = workers[0].info
+        workers, self._spares = workers[:self.size], workers[self.size:]
         with self._lock:
             self._all.update(workers)
         for w in workers:
@@ -184,6 +190,12 @@ class WorkerPool:
                 return
             self.restarts += 1
             self._starting += 1
+            spare = next((w for w in self._spares if w.gen == self._gen), None)
+            if spare is not None:  # in service at once; the new worker becomes the spare
+                self._spares.remove(spare)
+                self._all.add(spare)
+        if spare is not None:
+            self.scheduler.add(spare)
         threading.Thread(target=self._respawn, args=(dead.gen,), name="cppcc-kg-sparql-respawn", daemon=True).start()
 
     def _respawn(self, gen: int) -> None:
@@ -209,11 +221,17 @@ class WorkerPool:
                     continue
                 with self._lock:
                     keep = not self._closed and gen == self._gen and build_signature(self.spec.files)[0] == self._signature
-                    if keep:
+                    serve = keep and sum(1 for x in self._all if x.gen == gen) < self.size
+                    if serve:
                         self._all.add(w)
-                if keep and self.scheduler.add(w):
+                    elif keep and len(self._spares) < self.spares:
+                        self._spares.append(w)
+                        return
+                if serve and self.scheduler.add(w):
                     return
                 self._retire(w)
+                if keep:
+                    return
         finally:
             with self._lock:
                 self._starting -= 1
@@ -251,7 +269,7 @@ class WorkerPool:
         try:
             files = [(str(p), fmt, g) for p, fmt, g in built_files(folder)] if folder else self.spec.files
             spec = dataclasses.replace(self.spec, files=files)
-            workers = self._spawn_ready(spec, self._gen + 1, self.size)
+            workers = self._spawn_ready(spec, self._gen + 1, self.size + self.spares)
         except KGError as exc:
             self._failed_signature = signature
             self.problem = f"the build in {folder} changed but cannot be loaded ({exc}); the previous build is served"
@@ -272,10 +290,12 @@ class WorkerPool:
                     w.kill()
                 return
             self.spec, self._signature, self._gen = spec, signature, self._gen + 1
+            old_spares, self._spares = self._spares, workers[self.size:]
+            workers = workers[:self.size]
             self._all.update(workers)
             self.info, self.problem, self._reloading = workers[0].info, None, False
             self.reloads += 1
-        for w in self.scheduler.switch(self._gen, workers):  # the old idle workers
+        for w in self.scheduler.switch(self._gen, workers) + old_spares:  # the old idle workers
             self._retire(w)
 
     def _retire(self, worker: Worker) -> None:
@@ -355,8 +375,9 @@ class WorkerPool:
         """Stop every worker."""
         self._stopping.set()
         with self._lock:
-            workers = list(self._all)
+            workers = list(self._all) + self._spares
             self._all.clear()
+            self._spares = []
         for w in workers:
             w.stop()
         deadline = time.monotonic() + 2
