@@ -180,7 +180,7 @@ class RdflibEngine(Engine):
                                    triples=_collect(res.graph.triples((None, None, None)), max_rows, "triples"))
             variables = [str(v) for v in res.vars]
             rows = _collect((tuple(row) for row in res), max_rows)
-        except QueryError:
+        except (QueryError, MemoryError):  # a worker's memory limit: see cppcc_kg.sparql.worker
             raise
         except re.error as exc:  # rdflib compiles the patterns of REGEX and REPLACE with Python's re
             raise _invalid_regex(exc) from None
@@ -230,7 +230,7 @@ class OxigraphEngine(Engine):
             variables = [v.value for v in res.variables]
             get = cache.__getitem__  # a solution iterates over its values in the order of the variables
             rows = _collect((tuple(None if x is None else get(x) for x in s) for s in res), max_rows)
-        except QueryError:
+        except (QueryError, MemoryError):
             raise
         except SyntaxError as exc:
             raise QueryError(f"Oxigraph refused the query: {exc}") from None

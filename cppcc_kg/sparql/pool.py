@@ -98,7 +98,7 @@ class WorkerPool:
     """
 
     def __init__(self, spec: StoreSpec, size: int = 3, start_timeout: float = 300.0, *, max_queue: int | None = None,
-                 queue_wait: float = 30.0, heavy_after: float = 0.5, recycle_mb: int | None = 256,
+                 queue_wait: float = 30.0, heavy_after: float = 1.0, recycle_mb: int | None = 256,
                  check_every: float | None = 1.0, spares: int = 1):
         if size < 1:
             raise ValueError("a pool needs at least one worker")

@@ -82,7 +82,7 @@ class Scheduler:
         Seconds of running after which a query is heavy.
     """
 
-    def __init__(self, size: int, *, max_queue: int = 64, queue_wait: float = 30.0, heavy_after: float = 0.5,
+    def __init__(self, size: int, *, max_queue: int = 64, queue_wait: float = 30.0, heavy_after: float = 1.0,
                  max_heavy: int | None = None):
         self.max_queue, self.queue_wait, self.heavy_after = max_queue, queue_wait, heavy_after
         self.max_heavy = max(1, size - 1) if max_heavy is None else max_heavy

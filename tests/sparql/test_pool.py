@@ -32,11 +32,12 @@ def wait_for(condition, timeout: float = 20.0, what: str = "condition") -> None:
         time.sleep(0.01)
 
 
-def start_pool(tmp_path, size: int, **options) -> WorkerPool:
+def start_pool(tmp_path, size: int, limits: dict | None = None, **options) -> WorkerPool:
+    """A pool on a graph of 60 triples; *limits*: fields of its :class:`StoreSpec`."""
     graph = tmp_path / "graph.nt"
     if not graph.exists():
         write_graph(graph)
-    pool = WorkerPool(StoreSpec("memory", [(str(graph), "nt", None)]), size=size, **options)
+    pool = WorkerPool(StoreSpec("memory", [(str(graph), "nt", None)], **(limits or {})), size=size, **options)
     pool.start()
     return pool
 
