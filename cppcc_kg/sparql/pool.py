@@ -20,15 +20,25 @@ is left does it refuse queries, with a 503 naming the cause.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
 
 from cppcc_kg.errors import KGError
 from cppcc_kg.sparql.dataset import built_files
-from cppcc_kg.sparql.scheduler import POLL, PoolBusy, PoolError, PoolUnavailable, QueryCancelled, Scheduler, Ticket
+from cppcc_kg.sparql.scheduler import (
+    POLL,
+    PoolBusy,
+    PoolError,
+    PoolUnavailable,
+    QueryCancelled,
+    Scheduler,
+    Ticket,
+)
 from cppcc_kg.sparql.worker import StoreSpec, Worker
 
 __all__ = ["PoolBusy", "PoolError", "PoolUnavailable", "QueryCancelled", "QueryTimeout", "StoreSpec", "WorkerPool",
@@ -85,7 +95,7 @@ class WorkerPool:
         Seconds a worker may take to load the dataset.
     max_queue, queue_wait, heavy_after :
         The scheduling policy (:class:`~cppcc_kg.sparql.scheduler.Scheduler`); ``max_queue``
-        defaults to 16 queries per worker.
+        defaults to 128 queries.
     spares : int
         Workers kept loaded but idle, to replace at once a worker that was stopped (time
         limit, cancel, a heavy query without a slot, recycling); a new spare is started
@@ -105,7 +115,7 @@ class WorkerPool:
         self.spec, self.size, self.start_timeout = spec, size, start_timeout
         self.recycle_mb, self.check_every, self.spares = recycle_mb, check_every, spares
         self._spares: list[Worker] = []
-        self.scheduler = Scheduler(size, max_queue=max_queue or 16 * size, queue_wait=queue_wait,
+        self.scheduler = Scheduler(size, max_queue=max_queue or 128, queue_wait=queue_wait,
                                    heavy_after=heavy_after)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -382,9 +392,7 @@ class WorkerPool:
             w.stop()
         deadline = time.monotonic() + 2
         for w in workers:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # still running: killed below
                 w.process.wait(max(0.0, deadline - time.monotonic()))
-            except Exception:  # noqa: BLE001 - still running: killed below
-                pass
             w.kill()
         self.scheduler.wake()

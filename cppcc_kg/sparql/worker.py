@@ -91,13 +91,14 @@ def _answer(engine, job: dict, spec: StoreSpec) -> tuple:
                 "narrow the query, add LIMIT (and OFFSET to page through it), or select fewer columns.")
         return ("ok", body)
     except MemoryError:
-        return ("error", 503, f"the query needed more memory than a query worker may use "
-                f"({spec.memory_mb} MB past the dataset) and was stopped; make it more selective, or add LIMIT.")
+        return ("error", 503, (f"the query needed more memory than a query worker may use "
+                               f"({spec.memory_mb} MB past the dataset) and was stopped; "
+                               "make it more selective, or add LIMIT."))
     except QueryError as exc:
         return ("error", exc.status, str(exc))
     except NotAcceptable as exc:
         return ("error", 406, str(exc))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a real failure of the store: 500 with its message
         return ("error", 500, f"the query failed: {type(exc).__name__}: {exc}")
 
 
@@ -114,7 +115,7 @@ def worker_main(conn, spec: StoreSpec) -> None:
         _limit_memory(spec.memory_mb)
         conn.send(("ready", {"triples": engine.triple_count(), "graphs": sorted(engine.allowed_graphs),
                              "pid": os.getpid(), "rss": memory_of()[1]}))
-    except BaseException as exc:  # report why, then stop
+    except BaseException as exc:  # noqa: BLE001 - report why, then stop
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     while True:

@@ -8,7 +8,13 @@ import time
 import pytest
 
 from cppcc_kg.sparql.guard import check_query
-from cppcc_kg.sparql.pool import PoolBusy, QueryCancelled, QueryTimeout, StoreSpec, WorkerPool
+from cppcc_kg.sparql.pool import (
+    PoolBusy,
+    QueryCancelled,
+    QueryTimeout,
+    StoreSpec,
+    WorkerPool,
+)
 
 #: runs for minutes on the memory store (a 4-way cross product of 60 triples); the comment makes texts differ
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }} # {}"
