@@ -108,7 +108,7 @@ class WorkerPool:
     """
 
     def __init__(self, spec: StoreSpec, size: int = 3, start_timeout: float = 300.0, *, max_queue: int | None = None,
-                 queue_wait: float = 30.0, heavy_after: float = 1.0, recycle_mb: int | None = 256,
+                 queue_wait: float = 30.0, heavy_after: float = 0.5, recycle_mb: int | None = 256,
                  check_every: float | None = 1.0, spares: int = 1):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
@@ -157,6 +157,14 @@ class WorkerPool:
         with self._lock:
             return sorted(w.pid for w in self._all)
 
+    def _sync(self) -> None:
+        """Tell the scheduler how many workers of the current generation live."""
+        self.scheduler.wake(self.worker_count())
+
+    def _spare_ready(self) -> bool:
+        with self._lock:
+            return any(w.gen == self._gen for w in self._spares)
+
     def _unavailable(self) -> str | None:
         """Why no query can run now (closed, or no worker left and none can load), else None."""
         if self._closed:
@@ -190,6 +198,7 @@ class WorkerPool:
             self._all.update(workers)
         for w in workers:
             self.scheduler.add(w)
+        self._sync()
         return self.info
 
     def _replace(self, dead: Worker) -> None:
@@ -206,6 +215,7 @@ class WorkerPool:
                 self._all.add(spare)
         if spare is not None:
             self.scheduler.add(spare)
+        self._sync()
         threading.Thread(target=self._respawn, args=(dead.gen,), name="cppcc-kg-sparql-respawn", daemon=True).start()
 
     def _respawn(self, gen: int) -> None:
@@ -238,6 +248,7 @@ class WorkerPool:
                         self._spares.append(w)
                         return
                 if serve and self.scheduler.add(w):
+                    self._sync()
                     return
                 self._retire(w)
                 if keep:
@@ -307,6 +318,7 @@ class WorkerPool:
             self.reloads += 1
         for w in self.scheduler.switch(self._gen, workers) + old_spares:  # the old idle workers
             self._retire(w)
+        self._sync()
 
     def _retire(self, worker: Worker) -> None:
         with self._lock:
@@ -318,8 +330,8 @@ class WorkerPool:
 
     def _lost(self, worker: Worker, ticket: Ticket) -> None:
         worker.kill()
+        self._replace(worker)  # first, so that the scheduler counts one worker fewer when the slot frees
         self.scheduler.done(ticket)
-        self._replace(worker)
 
     def _wait_reply(self, worker: Worker, ticket: Ticket, timeout: float | None, cancel) -> tuple | None:
         """The worker's reply; None if the query became heavy without a heavy slot (it was stopped)."""
@@ -343,7 +355,7 @@ class WorkerPool:
                                    "make it more selective, or add LIMIT.")
             if heavy_at is not None and now >= heavy_at:
                 heavy_at = None
-                if not self.scheduler.became_heavy(ticket):
+                if not self.scheduler.became_heavy(ticket, force=not self._spare_ready()):
                     self._lost(worker, ticket)
                     return None
 

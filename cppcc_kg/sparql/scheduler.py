@@ -6,12 +6,13 @@ The policy (documented in the README, section *Serving*):
   worker, never the wait. At most ``max_queue`` queries wait: one more is refused at once
   (503, "busy, retry after"), and one that waited ``queue_wait`` seconds is refused the same way.
 * A query is *heavy* once it has run ``heavy_after`` seconds. At most ``max_heavy`` queries
-  (the number of workers minus one) may run heavy at once, so one worker is always left for
-  light queries while heavy ones run. The text of a heavy query is remembered (the last
+  (the number of live workers minus one: fewer while a stopped worker is being replaced) may
+  run heavy at once, so one worker is left for light queries while heavy ones run. The text of a heavy query is remembered (the last
   :data:`REMEMBERED` texts): next time it waits for a heavy slot before it runs.
 * A query not known to be heavy that becomes heavy while every heavy slot is taken is stopped
   and queued again as heavy (at the head of the queue); its time limit starts again when it
-  runs again.
+  runs again. Its worker is replaced at once by a spare (see :mod:`cppcc_kg.sparql.pool`);
+  without a spare ready, the query runs on instead (stopping it would leave fewer workers).
 * Otherwise first come, first served.
 
 The scheduler holds no process: it hands out opaque workers (see :mod:`cppcc_kg.sparql.pool`).
@@ -82,7 +83,7 @@ class Scheduler:
         Seconds of running after which a query is heavy.
     """
 
-    def __init__(self, size: int, *, max_queue: int = 64, queue_wait: float = 30.0, heavy_after: float = 1.0,
+    def __init__(self, size: int, *, max_queue: int = 64, queue_wait: float = 30.0, heavy_after: float = 0.5,
                  max_heavy: int | None = None):
         self.max_queue, self.queue_wait, self.heavy_after = max_queue, queue_wait, heavy_after
         self.max_heavy = max(1, size - 1) if max_heavy is None else max_heavy
@@ -90,6 +91,8 @@ class Scheduler:
         self.idle: deque = deque()
         self.waiting: list[Ticket] = []
         self.heavy_running = 0
+        #: live workers of the current generation (the pool keeps it up to date)
+        self.workers = size
         self.gen = 0
         self._heavy_texts: OrderedDict[str, None] = OrderedDict()
 
@@ -108,11 +111,14 @@ class Scheduler:
 
     # ------------------------------------------------------------ queue
 
+    def _heavy_limit(self) -> int:
+        return max(1, min(self.max_heavy, self.workers - 1))
+
     def _first_eligible(self) -> Ticket | None:
         if not self.idle:
             return None
         for t in sorted(self.waiting, key=lambda t: t.order):
-            if not t.heavy or self.heavy_running < self.max_heavy:
+            if not t.heavy or self.heavy_running < self._heavy_limit():
                 return t
         return None
 
@@ -155,13 +161,17 @@ class Scheduler:
             ticket.order = min([t.order for t in self.waiting] + [ticket.order]) - 1
             ticket.heavy = True
 
-    def became_heavy(self, ticket: Ticket) -> bool:
-        """*ticket* ran ``heavy_after``: take a heavy slot (True), or False if every slot is taken."""
+    def became_heavy(self, ticket: Ticket, force: bool = False) -> bool:
+        """*ticket* ran ``heavy_after``: take a heavy slot (True), or False if every slot is taken.
+
+        With *force*, take one even past the limit (when stopping the query would leave the
+        pool with fewer workers still: no spare to replace it at once).
+        """
         with self.cond:
             self._remember(ticket.key)
             if ticket.holds_slot:
                 return True
-            if self.heavy_running >= self.max_heavy:
+            if self.heavy_running >= self._heavy_limit() and not force:
                 return False
             ticket.holds_slot, ticket.heavy = True, True
             self.heavy_running += 1
@@ -199,6 +209,9 @@ class Scheduler:
             self.cond.notify_all()
             return old
 
-    def wake(self) -> None:
+    def wake(self, workers: int | None = None) -> None:
+        """Wake the waiting tickets (and set the number of live workers, if given)."""
         with self.cond:
+            if workers is not None:
+                self.workers = workers
             self.cond.notify_all()

@@ -22,6 +22,7 @@ Limits a worker keeps by itself:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -116,7 +117,8 @@ def worker_main(conn, spec: StoreSpec) -> None:
         conn.send(("ready", {"triples": engine.triple_count(), "graphs": sorted(engine.allowed_graphs),
                              "pid": os.getpid(), "rss": memory_of()[1]}))
     except BaseException as exc:  # noqa: BLE001 - report why, then stop
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # the pool may be gone already
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     while True:
         try:
