@@ -161,10 +161,6 @@ class WorkerPool:
         """Tell the scheduler how many workers of the current generation live."""
         self.scheduler.wake(self.worker_count())
 
-    def _spare_ready(self) -> bool:
-        with self._lock:
-            return any(w.gen == self._gen for w in self._spares)
-
     def _unavailable(self) -> str | None:
         """Why no query can run now (closed, or no worker left and none can load), else None."""
         if self._closed:
@@ -355,7 +351,7 @@ class WorkerPool:
                                    "make it more selective, or add LIMIT.")
             if heavy_at is not None and now >= heavy_at:
                 heavy_at = None
-                if not self.scheduler.became_heavy(ticket, force=not self._spare_ready()):
+                if not self.scheduler.became_heavy(ticket):
                     self._lost(worker, ticket)
                     return None
 
@@ -375,6 +371,7 @@ class WorkerPool:
         while True:
             worker = self.scheduler.acquire(ticket, cancel, self._unavailable)
             try:
+                started = time.monotonic()
                 worker.conn.send(job)
                 reply = self._wait_reply(worker, ticket, timeout, cancel)
             except (EOFError, OSError):
@@ -389,7 +386,7 @@ class WorkerPool:
             grown = rss - worker.info.get("rss", 0)
             if self.recycle_mb is not None and grown > self.recycle_mb * 2**20:
                 self._lost(worker, ticket)  # Python keeps what it freed: a fresh worker is back to the baseline
-            elif not self.scheduler.done(ticket, worker):
+            elif not self.scheduler.done(ticket, worker, ran=time.monotonic() - started):
                 self._retire(worker)  # of an older generation
             return tuple(body)
 

@@ -8,11 +8,12 @@ The policy (documented in the README, section *Serving*):
 * A query is *heavy* once it has run ``heavy_after`` seconds. At most ``max_heavy`` queries
   (the number of live workers minus one: fewer while a stopped worker is being replaced) may
   run heavy at once, so one worker is left for light queries while heavy ones run. The text of a heavy query is remembered (the last
-  :data:`REMEMBERED` texts): next time it waits for a heavy slot before it runs.
+  :data:`REMEMBERED` texts): next time it waits for a heavy slot before it runs (and is
+  forgotten if it then runs faster).
 * A query not known to be heavy that becomes heavy while every heavy slot is taken is stopped
   and queued again as heavy (at the head of the queue); its time limit starts again when it
-  runs again. Its worker is replaced at once by a spare (see :mod:`cppcc_kg.sparql.pool`);
-  without a spare ready, the query runs on instead (stopping it would leave fewer workers).
+  runs again. Its worker is replaced at once by a spare, when one is ready (see
+  :mod:`cppcc_kg.sparql.pool`).
 * Otherwise first come, first served.
 
 The scheduler holds no process: it hands out opaque workers (see :mod:`cppcc_kg.sparql.pool`).
@@ -86,6 +87,7 @@ class Scheduler:
     def __init__(self, size: int, *, max_queue: int = 64, queue_wait: float = 30.0, heavy_after: float = 0.5,
                  max_heavy: int | None = None):
         self.max_queue, self.queue_wait, self.heavy_after = max_queue, queue_wait, heavy_after
+        self.size = size
         self.max_heavy = max(1, size - 1) if max_heavy is None else max_heavy
         self.cond = threading.Condition()
         self.idle: deque = deque()
@@ -112,7 +114,9 @@ class Scheduler:
     # ------------------------------------------------------------ queue
 
     def _heavy_limit(self) -> int:
-        return max(1, min(self.max_heavy, self.workers - 1))
+        if self.size == 1:
+            return 1  # nothing to keep free
+        return max(0, min(self.max_heavy, self.workers - 1))
 
     def _first_eligible(self) -> Ticket | None:
         if not self.idle:
@@ -161,25 +165,26 @@ class Scheduler:
             ticket.order = min([t.order for t in self.waiting] + [ticket.order]) - 1
             ticket.heavy = True
 
-    def became_heavy(self, ticket: Ticket, force: bool = False) -> bool:
-        """*ticket* ran ``heavy_after``: take a heavy slot (True), or False if every slot is taken.
-
-        With *force*, take one even past the limit (when stopping the query would leave the
-        pool with fewer workers still: no spare to replace it at once).
-        """
+    def became_heavy(self, ticket: Ticket) -> bool:
+        """*ticket* ran ``heavy_after``: take a heavy slot (True), or False if every slot is taken."""
         with self.cond:
             self._remember(ticket.key)
             if ticket.holds_slot:
                 return True
-            if self.heavy_running >= self._heavy_limit() and not force:
+            if self.heavy_running >= self._heavy_limit():
                 return False
             ticket.holds_slot, ticket.heavy = True, True
             self.heavy_running += 1
             return True
 
-    def done(self, ticket: Ticket, worker=None) -> bool:
-        """*ticket* finished; give *worker* back if it belongs to the current generation (True)."""
+    def done(self, ticket: Ticket, worker=None, ran: float | None = None) -> bool:
+        """*ticket* finished; give *worker* back if it belongs to the current generation (True).
+
+        *ran*: seconds its query ran; a text known as heavy that ran faster is forgotten.
+        """
         with self.cond:
+            if ran is not None and ran < self.heavy_after and ticket.key in self._heavy_texts:
+                del self._heavy_texts[ticket.key]
             if ticket.holds_slot:
                 ticket.holds_slot = False
                 self.heavy_running -= 1
