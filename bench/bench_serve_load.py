@@ -142,7 +142,7 @@ class MemoryWatch:
 
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
 def report(results, timeout: float, memory: dict, wall: float) -> bool:

@@ -20,10 +20,8 @@ is left does it refuse queries, with a 503 naming the cause.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -115,6 +113,8 @@ class WorkerPool:
         self.spec, self.size, self.start_timeout = spec, size, start_timeout
         self.recycle_mb, self.check_every, self.spares = recycle_mb, check_every, spares
         self._spares: list[Worker] = []
+        self._template: Worker | None = None  # a loaded worker that runs no query: new workers are its forks
+        self._template_lock = threading.Lock()
         self.scheduler = Scheduler(size, max_queue=max_queue or 128, queue_wait=queue_wait,
                                    heavy_after=heavy_after)
         self._lock = threading.Lock()
@@ -187,8 +187,9 @@ class WorkerPool:
         """Start the workers and wait until all have loaded the dataset; return what the first reported."""
         self._signature, _ = build_signature(self.spec.files)
         self._last_check = time.monotonic()
-        workers = self._spawn_ready(self.spec, 0, self.size + self.spares)
+        workers = self._spawn_ready(self.spec, 0, self.size + self.spares + 1)
         self.info = workers[0].info
+        self._template = workers.pop()
         workers, self._spares = workers[:self.size], workers[self.size:]
         with self._lock:
             self._all.update(workers)
@@ -227,7 +228,7 @@ class WorkerPool:
                     delay = min(delay * 2, 30.0)
                     continue
                 try:
-                    (w,) = self._spawn_ready(self.spec, gen, 1)
+                    w = self._new_worker(gen)
                 except PoolError as exc:
                     self.problem = f"a query worker could not be started on the build in {self._folder()}: {exc}"
                     self.scheduler.wake()
@@ -253,6 +254,21 @@ class WorkerPool:
             with self._lock:
                 self._starting -= 1
             self.scheduler.wake()
+
+    def _new_worker(self, gen: int) -> Worker:
+        """A ready worker of generation *gen*: a fork of the template (milliseconds), else a new process."""
+        with self._template_lock:
+            template = self._template
+            if template is not None and template.gen == gen:
+                try:
+                    w = Worker(self.spec, gen, template)
+                    w.wait_ready(30)
+                    return w
+                except PoolError:
+                    if self._template is template:
+                        self._template = None
+                    template.kill()
+        return self._spawn_ready(self.spec, gen, 1)[0]
 
     def _folder(self) -> Path | None:
         return Path(self.spec.files[0][0]).parent if self.spec.files else None
@@ -286,7 +302,7 @@ class WorkerPool:
         try:
             files = [(str(p), fmt, g) for p, fmt, g in built_files(folder)] if folder else self.spec.files
             spec = dataclasses.replace(self.spec, files=files)
-            workers = self._spawn_ready(spec, self._gen + 1, self.size + self.spares)
+            workers = self._spawn_ready(spec, self._gen + 1, self.size + self.spares + 1)
         except KGError as exc:
             self._failed_signature = signature
             self.problem = f"the build in {folder} changed but cannot be loaded ({exc}); the previous build is served"
@@ -307,8 +323,9 @@ class WorkerPool:
                     w.kill()
                 return
             self.spec, self._signature, self._gen = spec, signature, self._gen + 1
-            old_spares, self._spares = self._spares, workers[self.size:]
-            workers = workers[:self.size]
+            old_spares = self._spares + ([self._template] if self._template is not None else [])
+            self._template = workers.pop()
+            self._spares, workers = workers[self.size:], workers[:self.size]
             self._all.update(workers)
             self.info, self.problem, self._reloading = workers[0].info, None, False
             self.reloads += 1
@@ -394,14 +411,13 @@ class WorkerPool:
         """Stop every worker."""
         self._stopping.set()
         with self._lock:
-            workers = list(self._all) + self._spares
+            workers = list(self._all) + self._spares + ([self._template] if self._template is not None else [])
             self._all.clear()
-            self._spares = []
+            self._spares, self._template = [], None
         for w in workers:
             w.stop()
         deadline = time.monotonic() + 2
         for w in workers:
-            with contextlib.suppress(subprocess.TimeoutExpired):  # still running: killed below
-                w.process.wait(max(0.0, deadline - time.monotonic()))
-            w.kill()
+            w.wait(max(0.0, deadline - time.monotonic()))
+            w.kill()  # if still running
         self.scheduler.wake()
