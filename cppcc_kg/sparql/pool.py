@@ -5,8 +5,8 @@ the dataset. :meth:`WorkerPool.run` queues the query until :mod:`cppcc_kg.sparql
 gives it an idle worker (a bounded queue; one worker kept for light queries while heavy ones
 run), then waits at most the time limit for the answer, counted from the moment the worker got
 the query. A query that runs past it, or whose caller sets ``cancel``, is stopped by killing
-its worker (the query really stops, its CPU and memory are freed), and a fresh worker is
-started in the background.
+its worker (the query really stops, its CPU and memory are freed); a spare worker takes its
+place at once and a new spare is forked from the generation's template worker.
 
 Generations: the workers of a pool all hold the same build. The pool looks at the build files
 (their inode, size and modification time, and ``summary.json``'s) at most every

@@ -5,7 +5,10 @@ query, so each query runs in a worker *process* that :mod:`cppcc_kg.sparql.pool`
 the query runs past its time limit (or its client gave up). Workers are fresh interpreters
 (``python -m cppcc_kg.sparql.worker FD``, never a fork of the threaded server, and without
 re-importing the caller's ``__main__`` as multiprocessing's ``spawn`` would); each loads the
-dataset from the build files itself and talks to the pool over a socket pair.
+dataset from the build files itself and talks to the pool over a socket pair. To replace a
+stopped worker at once, the pool keeps one loaded worker that runs no query, the *template*,
+and asks it to fork: the copy is ready in milliseconds (loading takes a second or more) and
+shares the template's memory until it writes to it.
 
 Untrusted query text is parsed here too (rdflib's or Oxigraph's parser); if a parser ever
 crashed, only this process would die, and the pool answers 503 and starts another.
@@ -166,6 +169,21 @@ def _serve(conn, engine, spec: StoreSpec) -> None:
             return
 
 
+def _alive(pid: int) -> bool:
+    """Whether process *pid* exists and is not a zombie (an orphan whose parent does not reap it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 class Worker:
     """The pool's handle on one worker process, of generation *gen*.
 
@@ -211,9 +229,7 @@ class Worker:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self.process.wait(max(0.0, deadline - time.monotonic()))
                 return
-            try:
-                os.kill(self._pid, 0)
-            except ProcessLookupError:
+            if not _alive(self._pid):
                 return
             time.sleep(0.005)
 
