@@ -14,6 +14,7 @@ An :class:`Engine` runs queries that :mod:`cppcc_kg.sparql.guard` checked and re
 from __future__ import annotations
 
 import os
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -38,6 +39,7 @@ from cppcc_kg.sparql.guard import (
     check_syntax,
     query_form,
 )
+from cppcc_kg.sparql.nesting import nesting_problem
 from cppcc_kg.sparql.results import QueryResult, in_query_order, parse_results_json
 from cppcc_kg.sparql.text import BASE_IRI
 
@@ -49,7 +51,11 @@ class EvaluationError(QueryError):
 
 
 class ResultTooLarge(QueryRefused):
-    """More rows (or triples) than the configured maximum."""
+    """More rows (or triples, or reply bytes) than the service's limit: refused (403), never cut."""
+
+
+class InvalidRegex(QueryError):
+    """A REGEX or REPLACE pattern that is not a valid regular expression (a client error: 400)."""
 
 
 # ---------------------------------------------------------------- engines
@@ -79,18 +85,26 @@ class Engine:
         raise NotImplementedError
 
 
-def _too_large(n: int) -> ResultTooLarge:
-    return ResultTooLarge(f"the result has more than {n} rows, the maximum of this service",
-                          "narrow the query or add LIMIT.")
+def _too_large(n: int, what: str) -> ResultTooLarge:
+    return ResultTooLarge(f"the result is refused: it has more than {n} {what}, the limit of this service "
+                          "(a larger result is never cut, so that no answer is silently incomplete)",
+                          "narrow the query, add LIMIT (and OFFSET to page through it), or raise --max-rows.")
 
 
-def _collect(iterable, max_rows: int | None) -> list:
+def _collect(iterable, max_rows: int | None, what: str = "rows") -> list:
     out = []
     for item in iterable:
         out.append(item)
         if max_rows is not None and len(out) > max_rows:
-            raise _too_large(max_rows)
+            raise _too_large(max_rows, what)
     return out
+
+
+def _invalid_regex(exc: re.error) -> InvalidRegex:
+    pattern = exc.pattern.decode("utf-8", "replace") if isinstance(exc.pattern, bytes) else exc.pattern
+    where = f" at position {exc.pos}" if exc.pos is not None else ""
+    return InvalidRegex(f"the regular expression {pattern!r} of REGEX or REPLACE is invalid: {exc.msg}{where}",
+                        "fix the pattern (escape a literal ( ) [ ] { } . * + ? with a backslash: \\\\().")
 
 
 def _default_graph(ds: ConjunctiveGraph) -> Graph:
@@ -163,11 +177,13 @@ class RdflibEngine(Engine):
                 return QueryResult("ASK", boolean=bool(res.askAnswer))
             if res.type in ("CONSTRUCT", "DESCRIBE"):
                 return QueryResult(info.form if info.form in ("CONSTRUCT", "DESCRIBE") else res.type,
-                                   triples=_collect(res.graph.triples((None, None, None)), max_rows))
+                                   triples=_collect(res.graph.triples((None, None, None)), max_rows, "triples"))
             variables = [str(v) for v in res.vars]
             rows = _collect((tuple(row) for row in res), max_rows)
-        except QueryError:
+        except (QueryError, MemoryError):  # a worker's memory limit: see cppcc_kg.sparql.worker
             raise
+        except re.error as exc:  # rdflib compiles the patterns of REGEX and REPLACE with Python's re
+            raise _invalid_regex(exc) from None
         except Exception as exc:  # an rdflib evaluation bug or limitation
             raise EvaluationError(
                 f"the memory store (rdflib) failed to evaluate the query: {type(exc).__name__}: {exc}",
@@ -208,12 +224,13 @@ class OxigraphEngine(Engine):
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
-                triples = _collect(((cache[t.subject], cache[t.predicate], cache[t.object]) for t in res), max_rows)
+                triples = _collect(((cache[t.subject], cache[t.predicate], cache[t.object]) for t in res), max_rows,
+                                   "triples")
                 return QueryResult(info.form if info.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
             variables = [v.value for v in res.variables]
             get = cache.__getitem__  # a solution iterates over its values in the order of the variables
             rows = _collect((tuple(None if x is None else get(x) for x in s) for s in res), max_rows)
-        except QueryError:
+        except (QueryError, MemoryError):
             raise
         except SyntaxError as exc:
             raise QueryError(f"Oxigraph refused the query: {exc}") from None
@@ -244,6 +261,8 @@ class EndpointEngine(Engine):
         self.url, self.timeout = url, timeout
 
     def check(self, text, max_chars=None, source="query"):
+        if (too_deep := nesting_problem(text, source=source)) is not None:  # before Oxigraph's parser
+            raise QueryError(*too_deep)
         check_syntax(text, source)  # the server decides what it allows
         return QueryInfo(query_form(text) or "SELECT")
 
@@ -267,7 +286,7 @@ class EndpointEngine(Engine):
             cache = TermCache()
             triples = [(cache[t.subject], cache[t.predicate], cache[t.object])
                        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-            return QueryResult(info.form, triples=_collect(triples, max_rows))
+            return QueryResult(info.form, triples=_collect(triples, max_rows, "triples"))
         result = parse_results_json(self._post(text, "application/sparql-results+json"), info.form)
         _collect(result.rows, max_rows)
         return in_query_order(result, text)

@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from cppcc_kg.errors import KGError
+from cppcc_kg.sparql.nesting import nesting_problem
 from cppcc_kg.sparql.text import (
     BASE_IRI,
     Token,
@@ -408,6 +409,8 @@ def check_query(
         )
     if not text.strip():
         raise SparqlSyntaxError(text, 1, 1, "the query is empty", source)
+    if (too_deep := nesting_problem(text, source=source)) is not None:  # before any (recursive) parser
+        raise QueryError(*too_deep)
     views = [tokenize(text)]
     expanded = expand_unicode_escapes(text)
     if expanded != text:
