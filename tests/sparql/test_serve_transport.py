@@ -284,7 +284,7 @@ def test_a_request_whose_client_has_gone_is_cancelled():
 
 @pytest.mark.parametrize("error,status", [
     (QueryTimeout("every query worker stayed busy", "try again later."), 503),
-    (PoolError("the query pool is closed"), 500),
+    (PoolError("the query pool is closed"), 503),
     (KGError("something the pool says"), 500),
     (QueryRefused("refused by the engine"), 403),
 ])
