@@ -43,9 +43,17 @@ from cppcc_kg.sparql.service import (
               help="Largest request body (413 above), and largest request line and headers (400 above).")
 @click.option("--keep-alive", default=DEFAULT_KEEP_ALIVE, show_default=True, type=click.IntRange(1, None),
               help="Seconds an idle connection is kept open for another request.")
+@click.option("--max-reply-mb", default=64, show_default=True, type=click.IntRange(0, None),
+              help="Largest answer in MiB, once serialized; a larger one is refused with 403 (0: no limit).")
+@click.option("--worker-memory-mb", default=1024, show_default=True, type=click.IntRange(0, None),
+              help="How many MiB a worker may grow past its loaded size; a query that needs more is stopped "
+                   "with 503 (0: no limit).")
+@click.option("--max-queue", default=128, show_default=True, type=click.IntRange(1, None),
+              help="Queries waiting for a free worker; one more is answered 503 at once (Retry-After).")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 def command(host, port, timeout, max_rows, max_query_chars, store, workers, build_dir, queries_dir, cors_origins,
-            read_timeout, max_connections, max_body_bytes, keep_alive, quiet):
+            read_timeout, max_connections, max_body_bytes, keep_alive, max_reply_mb, worker_memory_mb, max_queue,
+            quiet):
     """Serve the built graph: SPARQL 1.1 endpoint at /sparql, query page at /.
 
     \b
@@ -58,7 +66,9 @@ def command(host, port, timeout, max_rows, max_query_chars, store, workers, buil
         server = make_server(build_dir, host=host, port=port, store=store, workers=workers, timeout=timeout,
                              max_rows=max_rows, max_query_chars=max_query_chars, cors_origins=cors_origins,
                              queries_dir=queries_dir, quiet=quiet, read_timeout=read_timeout,
-                             max_connections=max_connections, max_body_bytes=max_body_bytes, keep_alive=keep_alive)
+                             max_connections=max_connections, max_body_bytes=max_body_bytes, keep_alive=keep_alive,
+                             max_reply_bytes=max_reply_mb * 2**20, worker_memory_mb=worker_memory_mb,
+                             max_queue=max_queue)
     h, p = server.server_address[:2]
     info = server.service.pool.info
     click.echo(f"Serving {info.get('triples', '?')} triples ({store} store, {workers} workers) at "

@@ -114,11 +114,15 @@ def make_server(build_dir: str | Path = "build", *, host: str = "127.0.0.1", por
                 max_query_chars: int = DEFAULT_MAX_QUERY_CHARS, cors_origins=(), queries_dir: str | Path | None = None,
                 quiet: bool = False, read_timeout: float = DEFAULT_READ_TIMEOUT,
                 max_connections: int = DEFAULT_MAX_CONNECTIONS, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-                keep_alive: int = DEFAULT_KEEP_ALIVE) -> SparqlServer:
+                keep_alive: int = DEFAULT_KEEP_ALIVE, max_reply_bytes: int | None = 64 * 2**20,
+                worker_memory_mb: int | None = 1024, max_queue: int = 128) -> SparqlServer:
     """Start the workers (they load the build) and return a server ready for ``serve_forever()``.
 
     ``port=0`` picks a free port (see ``server.server_address``). Close with
-    :func:`shutdown`. The limits are those of :class:`SparqlService`.
+    :func:`shutdown`. The limits are those of :class:`SparqlService`, and of the workers:
+    ``max_reply_bytes`` (largest serialized answer), ``worker_memory_mb`` (how much a
+    worker may grow past its loaded size), ``max_queue`` (queries waiting for a worker);
+    None or 0 for no limit on the first two.
     """
     if store not in ("memory", "oxigraph"):
         raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
@@ -128,7 +132,8 @@ def make_server(build_dir: str | Path = "build", *, host: str = "127.0.0.1", por
     except OSError as exc:
         raise QueryError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                          "choose another --port (0 picks a free one).") from None
-    pool = WorkerPool(StoreSpec(store, files), size=workers)
+    spec = StoreSpec(store, files, memory_mb=worker_memory_mb or None, max_reply_bytes=max_reply_bytes or None)
+    pool = WorkerPool(spec, size=workers, max_queue=max_queue)
     try:
         pool.start()
     except BaseException:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from test_pool import job, start_pool
 
+import cppcc_kg.cli.serve as serve_cli
+from cppcc_kg.errors import KGError
 from cppcc_kg.sparql.worker import memory_of
 
 #: 216,000 rows sorted: rdflib holds them all (and the reply is 24 MB of JSON)
@@ -53,3 +56,17 @@ def test_a_worker_that_grew_past_the_threshold_is_replaced_after_its_job(tmp_pat
         assert pool.run(job("ASK { ?s ?p ?o }"), 30.0)[0] == "ok"
     finally:
         pool.close()
+
+
+def test_serve_passes_its_worker_limits_to_the_pool(monkeypatch):
+    """--max-reply-mb, --worker-memory-mb and --max-queue reach the pool (0: no limit)."""
+    seen = {}
+
+    def fake_make_server(build_dir, **kw):
+        seen.update(kw)
+        raise KGError("stop here")
+
+    monkeypatch.setattr(serve_cli, "make_server", fake_make_server)
+    res = CliRunner().invoke(serve_cli.command, ["--max-reply-mb", "2", "--worker-memory-mb", "0", "--max-queue", "7"])
+    assert res.exit_code == 2, res.output
+    assert (seen["max_reply_bytes"], seen["worker_memory_mb"], seen["max_queue"]) == (2 * 2**20, 0, 7)
