@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -46,8 +47,9 @@ def is_marked(out: Path) -> bool:
 
 def is_unmarked_build(out: Path) -> bool:
     """Whether *out* is a build of an earlier version (before the marker): ``summary.json`` lists
-    outputs, and the folder holds those files, the summary and nothing else (but the review pages
-    ``review/*.html`` that ``cppcc-kg ingest`` wrote there)."""
+    outputs (``graph.ttl`` among them), each file there has the sha256 the summary records, and the
+    folder holds those files, the summary and nothing else (but the review pages ``review/*.html``
+    that ``cppcc-kg ingest`` wrote there)."""
     out = Path(out)
     try:
         summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
@@ -55,8 +57,12 @@ def is_unmarked_build(out: Path) -> bool:
     except (OSError, ValueError):
         return False
     outputs = summary.get("outputs") if isinstance(summary, dict) else None
-    if not isinstance(outputs, dict) or not outputs:
+    if not isinstance(outputs, dict) or "graph.ttl" not in outputs:  # every build wrote graph.ttl
         return False
+    for name, entry in outputs.items():  # each listed output is there, with the digest the build recorded
+        if not (isinstance(entry, dict) and isinstance(name, str) and "/" not in name
+                and _sha256_of(out / name) == entry.get("sha256")):
+            return False
     allowed = set(outputs) | set(_SUMMARY_FILES)
     for p in entries:
         if p.is_symlink():
@@ -67,6 +73,32 @@ def is_unmarked_build(out: Path) -> bool:
         elif not (p.is_file() and p.name in allowed):
             return False
     return True
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def within_build(path: Path) -> Path | None:
+    """The build folder that holds *path* (itself or a folder above it), or None.
+
+    >>> within_build(Path("/")) is None
+    True
+    """
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if folder.is_dir() and (is_marked(folder) or is_unmarked_build(folder)):
+            return folder
+    return None
 
 
 def check_out_dir(out: Path) -> None:

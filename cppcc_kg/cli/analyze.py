@@ -7,7 +7,7 @@ import click
 import networkx as nx
 import pandas as pd
 
-from cppcc_kg.build.outdir import is_marked, is_unmarked_build
+from cppcc_kg.build.outdir import within_build
 from cppcc_kg.cli.common import exit_on_error
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.network import (
@@ -89,14 +89,25 @@ def command(root, graph_path, out_dir, top, measures, betweenness_k, seed, commu
 
 
 def _check_out(out: Path, root: Path) -> None:
-    """Refuse to write into a build folder (or ROOT/build, where the build writes)."""
-    if out.resolve() == (root / "build").resolve() or out.is_dir() and (is_marked(out) or is_unmarked_build(out)):
+    """Refuse to write into or below a build folder (or ROOT/build, where the build writes), and into
+    the folders the build reads (ROOT/graph, ROOT/sources): a metrics.ttl there would become data."""
+    target = out.resolve()
+    build_dir = (root / "build").resolve()
+    holder = within_build(out)
+    if target == build_dir or build_dir in target.parents or holder is not None:
         raise ProjectLayoutError(
-            f"{out} is a build folder (or where `cppcc-kg build` writes one): its metrics.csv and metrics.ttl "
-            "are the build's, listed with their digests in its summary.json and drawn in its graph.html, "
-            "so analyze does not write there",
+            f"{out} is in a build folder ({holder or build_dir}; or where `cppcc-kg build` writes one): its "
+            "metrics.csv and metrics.ttl are the build's, listed with their digests in its summary.json and "
+            "drawn in its graph.html, and the next build replaces the whole folder, so analyze does not write there",
             "pass another folder with --out (for example --out /tmp/metrics); cppcc-kg build writes the "
             "build's metrics with the default options.")
+    for name in ("graph", "sources"):
+        inputs = (root / name).resolve()
+        if target == inputs or inputs in target.parents:
+            raise ProjectLayoutError(
+                f"{out} is in {root / name}, which the build reads: a metrics.ttl there would be loaded as "
+                "curated data",
+                "pass a folder outside the project's inputs with --out (for example --out /tmp/metrics).")
 
 
 def _print_report(G, df, *, top, measures, k, seed, community_method):

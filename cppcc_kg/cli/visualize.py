@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from cppcc_kg.build.outdir import is_marked, is_unmarked_build
+from cppcc_kg.build.outdir import within_build
 from cppcc_kg.cli.common import exit_on_error, fail
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.network import build_entity_graph
@@ -94,11 +94,11 @@ def command(input_path, out_path, ontology, metrics_path, sources_root, max_node
 
 def _check_out(out: Path) -> None:
     """Refuse to write into a build folder: its graph.html is the build's, with its digest in summary.json."""
-    folder = out.parent
-    if folder.is_dir() and (is_marked(folder) or is_unmarked_build(folder)):
+    folder = within_build(out.parent)
+    if folder is not None:
         raise ProjectLayoutError(
-            f"{folder} is a build folder: its graph.html is the build's page, listed with its digest in its "
-            "summary.json, so visualize does not write there",
+            f"{out} is in the build folder {folder}: its graph.html is the build's page, listed with its digest "
+            "in its summary.json, and the next build replaces the whole folder, so visualize does not write there",
             "write the page elsewhere with -o (for example -o graph.html or -o /tmp/around.html); "
             "cppcc-kg build writes the build's page.")
 

@@ -41,6 +41,7 @@ from cppcc_kg.sparql.guard import (
 )
 from cppcc_kg.sparql.nesting import nesting_problem
 from cppcc_kg.sparql.results import QueryResult, in_query_order, parse_results_json
+from cppcc_kg.sparql.stack import on_big_stack
 from cppcc_kg.sparql.text import BASE_IRI
 
 
@@ -214,6 +215,11 @@ class OxigraphEngine(Engine):
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+        """Run *text* on a thread with a large stack (:mod:`cppcc_kg.sparql.stack`): Oxigraph recurses."""
+        return on_big_stack(self._execute, text, info, max_rows=max_rows, default_graphs=default_graphs,
+                            named_graphs=named_graphs)
+
+    def _execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         kwargs = {}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]

@@ -40,7 +40,7 @@ from multiprocessing.reduction import recv_handle, send_handle
 import rdflib.plugins.sparql
 
 from cppcc_kg.sparql.engines import ResultTooLarge, engine_of_files
-from cppcc_kg.sparql.guard import QueryError, QueryInfo
+from cppcc_kg.sparql.guard import QueryError, QueryInfo, check_syntax
 from cppcc_kg.sparql.results import NotAcceptable, serialize
 from cppcc_kg.sparql.scheduler import PoolError
 
@@ -85,6 +85,8 @@ def _limit_memory(memory_mb: int | None) -> None:
 
 def _answer(engine, job: dict, spec: StoreSpec) -> tuple:
     try:
+        if job.get("check_syntax"):  # the server checked everything but the parse (guard.check_query)
+            check_syntax(job["text"])
         result = engine.execute(job["text"], job["info"], max_rows=job.get("max_rows"),
                                 default_graphs=job.get("default_graphs"), named_graphs=job.get("named_graphs"))
         body = serialize(result, job["format"])

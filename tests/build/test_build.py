@@ -174,6 +174,25 @@ def test_a_build_of_an_earlier_version_without_the_marker_is_replaced(make_proje
     assert result.exit_code == 2 and (out / "notes.txt").is_file()
 
 
+def test_a_summary_json_that_the_build_did_not_write_is_not_a_build(make_project, tmp_path):
+    """An unmarked folder counts as an earlier build only if its files have the digests its summary records."""
+    root = make_project()
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / "summary.json").write_text('{"outputs": {"a.csv": {}}}', encoding="utf-8")
+    (forged / "a.csv").write_text("data", encoding="utf-8")
+    result = run_cli("--root", str(root), "--out", str(forged), "--quiet")
+    assert result.exit_code == 2, result.output
+    assert (forged / "a.csv").read_text(encoding="utf-8") == "data"
+    out = tmp_path / "out"
+    build(root, out, stages=FAST_STAGES)
+    (out / MARKER).unlink()
+    (out / "graph.nt").write_text("edited by hand", encoding="utf-8")  # no longer what the build wrote
+    result = run_cli("--root", str(root), "--out", str(out), "--quiet")
+    assert result.exit_code == 2, result.output
+    assert (out / "graph.nt").read_text(encoding="utf-8") == "edited by hand"
+
+
 def test_a_failing_stage_leaves_build_as_it_was(make_project, monkeypatch):
     root = make_project()
     out = previous_build(root)

@@ -37,7 +37,7 @@ def test_analyze_with_other_options_leaves_the_build_as_built(make_project):
     assert "top 2 by pagerank" in r.output and "wrote" not in r.output
     r = runner.invoke(command, ["--root", str(root), "--seed", "7", "--out", str(root / "build")])
     assert r.exit_code == 2, r.output
-    assert "is a build" in r.output and "top " not in r.output  # refused before anything is printed
+    assert "is in a build folder" in r.output and "top " not in r.output  # refused before anything is printed
     assert snapshot(root / "build") == before
 
 
@@ -47,7 +47,14 @@ def test_analyze_refuses_any_build_folder_and_writes_elsewhere(make_project, tmp
     build(root, other, stages=FAST_STAGES)
     before = snapshot(other)
     r = CliRunner().invoke(command, ["--root", str(root), "--out", str(other)])
-    assert r.exit_code == 2 and "is a build" in r.output and snapshot(other) == before
+    assert r.exit_code == 2 and "is in a build folder" in r.output and snapshot(other) == before
+    r = CliRunner().invoke(command, ["--root", str(root), "--out", str(other / "sub")])  # below a build
+    assert r.exit_code == 2 and "is in a build folder" in r.output and snapshot(other) == before
+    for inputs in ("graph", "sources"):  # a metrics.ttl there would be loaded as curated data
+        files = snapshot(root / inputs)
+        r = CliRunner().invoke(command, ["--root", str(root), "--out", str(root / inputs)])
+        assert r.exit_code == 2 and "which the build reads" in r.output, r.output
+        assert snapshot(root / inputs) == files
     r = CliRunner().invoke(command, ["--root", str(root), "--out", str(root / "build")])
     assert r.exit_code == 2 and not (root / "build").exists()  # the build's own folder, even before a build
     r = CliRunner().invoke(command, ["--root", str(root), "--out", str(tmp_path / "metrics"), "--seed", "3"])

@@ -51,5 +51,9 @@ def test_a_page_is_never_written_into_a_build(tmp_path):
     res = CliRunner().invoke(main, ["visualize", str(build / "graph.trig"), "-o", str(build / "graph.html"),
                                     "--around", "内蒙古自治区政协", "--sources-root", str(REPO_ROOT)])
     assert res.exit_code == 2, res.output
-    assert "is a build folder" in res.output and "-o" in res.output
+    assert "is in the build folder" in res.output and "-o" in res.output
     assert (build / "graph.html").read_bytes() == before
+    (build / "sub").mkdir()  # nor below it: the next build replaces the whole folder
+    res = CliRunner().invoke(main, ["visualize", str(build / "graph.trig"), "-o", str(build / "sub" / "x.html")])
+    assert res.exit_code == 2 and "is in the build folder" in res.output, res.output
+    assert not (build / "sub" / "x.html").exists()

@@ -80,3 +80,27 @@ def test_a_burst_of_quick_queries_waits_instead_of_timing_out(server):
         t.join()
     assert statuses == [200] * 90
     assert pool.restarts == restarts
+
+
+#: valid or invalid queries of 80-100 KB without deep brackets, each of which overflowed Oxigraph's
+#: recursive parser on an 8 MiB stack (found by the review of issue 12: the server died, exit 139)
+CHAINS = {
+    "union": "ASK { " + " UNION ".join(["{ }"] * 8000) + " }",
+    "not": "ASK { FILTER(" + "!" * 10000 + "true) }",
+    "parentheses-in-an-iri": "SELECT * WHERE { ?s ?p ?x FILTER(?x<" + "(" * 10000 + "1" + ")" * 10000 + ">0) }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHAINS))
+def test_long_chains_get_an_answer_and_the_server_keeps_serving(server, name):
+    status, _, body = post(server, CHAINS[name])
+    assert status in (200, 400, 503), (status, body[:300])
+    assert post(server, ASK)[0] == 200
+
+
+def test_the_parse_runs_in_a_worker_under_the_time_limit(server):
+    """A 300-step path costs Oxigraph seconds to check; it ran in the server, outside the 0.75 s limit."""
+    text = "ASK { ?s " + "/".join(["<x:p>"] * 300) + " ?o }"
+    status, _, body = post(server, text)
+    assert status == 503 and b"time limit" in body, (status, body[:300])
+    assert post(server, ASK)[0] == 200
