@@ -19,6 +19,7 @@ from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.project.cache import remove_dead_folders
+from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
 from cppcc_kg.rdf.files import write_atomic
 
 __all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_build", "remove_leftovers",
@@ -26,8 +27,8 @@ __all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_b
 
 #: the file that only the build writes into its output folder: a folder that holds it (with
 #: :data:`MARKER_TEXT`, nothing else) is a previous build and may be replaced as a whole
-MARKER = ".cppcc-kg-build"
-MARKER_TEXT = b"This folder is the output of `cppcc-kg build`, which replaces it as a whole.\n"
+MARKER = BUILD_MARKER
+MARKER_TEXT = BUILD_MARKER_TEXT
 #: the summary of a build (which lists the build's other files)
 SUMMARY = "summary.json"
 _SUMMARY_FILES = ("summary.json", "summary.txt")

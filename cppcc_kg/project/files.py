@@ -28,6 +28,10 @@ from cppcc_kg.rdf.ntriples import Triple, canonical_ntriples, triples_of
 GRAPH_BASE = BASE + "graph/"
 #: the named graph that holds the generated pinyin
 PINYIN_GRAPH = URIRef(GRAPH_BASE + "pinyin")
+#: the file that marks a folder as the output of ``cppcc-kg build`` (only the build writes it; see
+#: :mod:`cppcc_kg.build.outdir`) and its fixed content
+BUILD_MARKER = ".cppcc-kg-build"
+BUILD_MARKER_TEXT = b"This folder is the output of `cppcc-kg build`, which replaces it as a whole.\n"
 
 
 def graph_iri(relpath: str) -> URIRef:

@@ -41,6 +41,7 @@ import tempfile
 from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
+from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
 from cppcc_kg.project.synth_facts import (
     ID,
     REPORT,
@@ -64,9 +65,6 @@ __all__ = ["MARKER", "check_out_dir", "write_corpus"]
 MARKER = ".cppcc-kg-synth.json"
 #: what the marker says it is (its ``written_by``); a file of that name saying anything else is not a marker
 MARKER_WRITER = "cppcc-kg synth"
-#: folders a build of the synthetic project writes into it (``build --root DIR --out DIR/build`` and its
-#: cache): derived from the corpus, they go with it when synth replaces the folder
-DERIVED = ("build", ".cache")
 
 PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -182,11 +180,22 @@ def _marker_files(out: Path) -> dict[str, str] | None:
     return files
 
 
+def _is_build(folder: Path) -> bool:
+    """Whether *folder* holds the marker that only ``cppcc-kg build`` writes (then its files are the build's)."""
+    try:
+        return (folder / BUILD_MARKER).read_bytes() == BUILD_MARKER_TEXT
+    except OSError:
+        return False
+
+
 def _not_written_by_synth(out: Path, files: dict[str, str]) -> str | None:
     """The first file of *out* that synth did not write as it is (added, changed, or not a plain file)."""
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if rel == MARKER or rel.split("/")[0] in DERIVED or (path.is_dir() and not path.is_symlink()):
+        if rel == MARKER or (path.is_dir() and not path.is_symlink()):
+            continue
+        top = rel.split("/")[0]
+        if top == ".cache" or (top == "build" and _is_build(out / "build")):
             continue
         if path.is_symlink() or not path.is_file():
             return f"{rel} (not a plain file)"
@@ -202,7 +211,8 @@ def check_out_dir(out: str | Path) -> None:
 
     A previous output is recognised by its marker (:data:`MARKER`, a JSON file that says it was written
     by synth and lists every file with its sha256): every file in the folder must be one of those, unchanged,
-    or lie under ``build/`` or ``.cache/`` (what a build of the corpus writes into it). Anything else
+    or lie under ``.cache/`` or a ``build/`` that holds the build's marker (what a build of the corpus writes
+    into it). Anything else
     (a project, its ``graph/``, a folder holding a file of yours) is refused before anything is touched.
     Raises :class:`~cppcc_kg.errors.ProjectLayoutError` (exit code 2).
     """

@@ -228,6 +228,22 @@ def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | 
     return {g: out.get(g, 0) for g in graphs}
 
 
+def _mismatch_hint(wrong: list, held: dict, expected: dict) -> str:
+    """What a difference of counts most likely means, and what to do.
+
+    >>> _mismatch_hint([None], {None: 30}, {None: 10}).split(":")[0]
+    'the default graph holds more than was pushed into it'
+    """
+    if wrong == [None] and held[None] > expected[None] and all(held[g] == expected[g] for g in expected if g):
+        return ("the default graph holds more than was pushed into it: the server's default graph is probably "
+                "the union of its graphs (oxigraph serve --union-default-graph, Fuseki's unionDefaultGraph), or "
+                "it held data before; push to a server whose default graph is a graph of its own (pushing again "
+                "would not change this).")
+    return ("it lost data (a server that keeps its data in memory and restarted) or another client changed it: "
+            "push everything again with --restart (and give the server a persistent store, e.g. "
+            "oxigraph serve --location DIR).")
+
+
 def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float = 120.0) -> dict[str | None, int]:
     """Raise :class:`PushMismatch` unless the server holds, per graph, the triples of the acknowledged *batches*."""
     expected = expected_counts(batches)
@@ -238,10 +254,7 @@ def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float
                  for g in wrong[:10]] + ([f"… and {len(wrong) - 10} more graphs"] if len(wrong) > 10 else [])
         raise PushMismatch(
             f"{when}, the server does not hold what it acknowledged ({len(wrong)} of {len(expected)} graphs differ; "
-            f"counted at {query_url}):\n  " + "\n  ".join(lines),
-            "it lost data (a server that keeps its data in memory and restarted) or another client changed it: "
-            "push everything again with --restart (and give the server a persistent store, e.g. "
-            "oxigraph serve --location DIR).")
+            f"counted at {query_url}):\n  " + "\n  ".join(lines), _mismatch_hint(wrong, held, expected))
     return held
 
 

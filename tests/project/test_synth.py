@@ -16,6 +16,7 @@ from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.project import synth as synth_module
+from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import MARKER, write_corpus
 from cppcc_kg.project.synth_facts import vocabulary
@@ -201,12 +202,24 @@ def test_synth_accepts_a_new_folder_an_empty_one_and_its_own_output(tmp_path):
     first = tree(empty)
     (empty / "build").mkdir()  # a build of the corpus into it, as the README shows: derived, replaced with it
     (empty / "build" / "summary.json").write_text("{}", encoding="utf-8")
+    (empty / "build" / BUILD_MARKER).write_bytes(BUILD_MARKER_TEXT)
     result = runner.invoke(main, ["synth", "--seed", "3", "--out", str(empty)])
     assert result.exit_code == 0, result.output
     assert tree(empty) == first  # the same bytes again, the old build gone with the old corpus
     result = runner.invoke(main, ["synth", "--seed", "4", "--out", str(empty)])
     assert result.exit_code == 0 and tree(empty) != first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "new"]  # no temporary folder left
+
+
+def test_synth_keeps_a_file_of_yours_in_a_build_folder_that_is_not_a_build(tmp_path):
+    """build/ goes with the corpus only when it holds the build's marker: a note of yours there is refused."""
+    out = tmp_path / "s"
+    write_corpus(out, scale=1, seed=1)
+    (out / "build").mkdir()
+    (out / "build" / "mynotes.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(main, ["synth", "--out", str(out)])
+    assert result.exit_code == 2 and "build/mynotes.txt" in result.output, result.output
+    assert (out / "build" / "mynotes.txt").read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize("change", ["added", "changed", "fake-marker"])

@@ -51,10 +51,11 @@ class Oxigraph:
     """A real Oxigraph server on 127.0.0.1, on a free port, with its data in a temporary folder
     (or in memory when *location* is None)."""
 
-    def __init__(self, location: Path | None, port: int | None = None):
+    def __init__(self, location: Path | None, port: int | None = None, options: tuple = ()):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         where = ["--location", str(location)] if location is not None else []
+        where += list(options)
         self.proc = subprocess.Popen([oxigraph_binary(), "serve", *where, "--bind", f"127.0.0.1:{self.port}"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
@@ -293,6 +294,17 @@ def test_push_checks_the_counts_before_resuming(built, memory_oxigraph, tmp_path
     assert "before resuming" in str(info.value) and "holds 0 triples" in str(info.value)
     out = push(built, server.store, batch_size=3000, state_file=state, restart=True)
     assert out["done"] and out["skipped"] == 0
+
+
+def test_a_union_default_graph_is_named_and_no_restart_is_suggested(built, tmp_path):
+    """Its default graph holds more than was pushed into it: pushing again cannot help."""
+    server = Oxigraph(None, options=("--union-default-graph",))
+    try:
+        with pytest.raises(PushMismatch) as info:
+            push(built, server.store, batch_size=3000, state_file=tmp_path / "state.json")
+    finally:
+        server.stop()
+    assert "union of its graphs" in str(info.value) and "--restart" not in str(info.value)
 
 
 def test_push_check_needs_a_query_endpoint(built, tmp_path):
