@@ -4,6 +4,9 @@
   headers and its body), counted from the moment it connects or the previous answer ends.
   A client that sends nothing, or its headers or body too slowly, gets 408 and is
   disconnected, so slow sockets cannot hold the server's connections.
+* A write time limit: a client that stops reading its answer (the send buffer stays full and
+  does not shrink for ``read_timeout`` seconds) is disconnected, and the buffered answer freed,
+  so clients that never read cannot make the server hold their replies.
 * A cap on open connections: a connection beyond ``max_connections`` gets a 503 at once
   (with ``Retry-After``) and is closed; it never waits in a queue. A connection counts
   until it closes, so once slow clients go, the next client is served at once.
@@ -50,6 +53,8 @@ class LimitedH11Protocol(H11Protocol):
         self.partial = False  # bytes of a request arrived since the time limit started
         self.read_timer = None
         self.cycle_when_armed = None
+        self.write_timer = None
+        self.buffered = 0  # bytes waiting in the send buffer at the last check
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -80,7 +85,33 @@ class LimitedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc) -> None:
         self.disarm()
+        self.stop_write_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:  # the send buffer is full: the client reads slower than we write
+        super().pause_writing()
+        if self.write_timer is None:
+            self.buffered = self.transport.get_write_buffer_size()
+            self.write_timer = self.loop.call_later(self.read_timeout, self.check_reader)
+
+    def resume_writing(self) -> None:
+        self.stop_write_timer()
+        super().resume_writing()
+
+    def stop_write_timer(self) -> None:
+        if self.write_timer is not None:
+            self.write_timer.cancel()
+            self.write_timer = None
+
+    def check_reader(self) -> None:
+        """Disconnect a client that read nothing of its answer for ``read_timeout`` seconds (it frees the buffer)."""
+        self.write_timer = None  # (a closing transport still waits for its buffer to drain: checked too)
+        now = self.transport.get_write_buffer_size()
+        if now >= self.buffered:  # no progress: the client stopped reading
+            self.transport.abort()
+            return
+        self.buffered = now
+        self.write_timer = self.loop.call_later(self.read_timeout, self.check_reader)
 
     def arm(self) -> None:
         """Start the read time limit for the next request."""

@@ -323,3 +323,22 @@ def test_serve_options_have_help():
         assert options[name].help and options[name].show_default, name
         assert name in out
     assert all(p.help for p in command.params), [p.opts for p in command.params if not p.help]
+
+
+def test_a_client_that_stops_reading_its_answer_is_dropped(server):
+    """Before, the server held the whole reply of a client that never read it, for as long as it stayed."""
+    srv = variant(server, read_timeout=1.0, max_rows=None)
+    try:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a reader that takes almost nothing
+        s.connect(srv.server_address[:2])
+        big = "SELECT * WHERE { ?s ?p ?o VALUES ?k { 1 2 3 4 } }"
+        s.sendall(request("GET", "/sparql?" + urllib.parse.urlencode({"query": big})))
+        connections = srv.uvicorn.server_state.connections
+        wait_for(lambda: len(connections) == 1, what="the connection")
+        wait_for(lambda: len(connections) == 0, timeout=60, what="the connection of a client that reads nothing "
+                                                                   "to be dropped")
+        s.close()
+        assert raw(srv, request("GET", "/sparql?query=ASK%7B%7D"))[0] == 200
+    finally:
+        stop(srv)
