@@ -3,21 +3,25 @@
 Evaluations on text the dictionary has not seen:
 
 1. **Annotated texts**: the development texts (``../shared/ingest-dev/``: four real excerpts with
-   a hand annotation in ``gold.json``), and the synthetic texts written for the tests, each folder
-   with its ``gold.json`` (``tests/fixtures/ingest/{unseen,sealed,final,fresh}``; see the README
-   there for which of them were tuned on). The gold lists, for each text, the entities a careful reader marks
-   (type, the exact Chinese substring; ``optional`` ones are borderline). A gold entity is
-   *found* when ingest proposes a mention with that name, or a mention that it links or
-   resolves to an entity with that name (市政协 read as 呼和浩特市政协), or to the entity of
-   another mention with that name. A proposed name is *right* when it is a gold name
-   (optional ones included) in that way. Names compare after
-   the normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》
-   or quotes around them. Precision counts the distinct names proposed per text; persons
-   are not annotated in the gold and are reported apart. Types: organization (bodies,
-   units), publication, place, program (programmes, collaborations, campaigns), concept,
-   mechanism, document, event, honour; a gold without publications or concepts (the
-   development texts) counts them as organizations and programmes. Totals are given with and
-   without the policy concepts (``all but Concept``).
+   a hand annotation in ``gold.json``), the real-text sets of issue 13 (``tests/fixtures/ingest/real/dev``,
+   run every time, and ``real/sealed``, run only with ``--sealed``), and the synthetic texts written for the
+   tests, each folder with its ``gold.json`` (``tests/fixtures/ingest/{unseen,sealed,final,fresh}``; see
+   the READMEs there for which of them were tuned on). The gold lists, for each text, the entities a
+   careful reader marks (type, the exact Chinese substring; ``optional`` ones are borderline, neither
+   required nor penalised; ``same_as`` puts a shorter form with the fuller one: the forms of one entity
+   are found once). A gold entity is *found* when ingest proposes a mention with one of its names, or a
+   mention that it links or resolves to an entity with that name (市政协 read as 呼和浩特市政协), or to the
+   entity of another mention with that name. A proposed name is *right* when it is a name of a required
+   gold entity in that way; a name of an optional one is not counted. Names compare after the
+   normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》 or quotes
+   around them. Precision counts the distinct names proposed per text; recall the required entities.
+   Persons are reported apart and never in the totals (scored when the gold annotates them, else only
+   counted). Types: organization (bodies, units), publication, place, program (programmes,
+   collaborations, campaigns), concept, mechanism, document, event, honour, person; a gold without
+   publications or concepts (the development texts) counts them as organizations and programmes.
+   Totals are given with and without the policy concepts (``all but Concept``). Links: a gold entity
+   may carry ``"link"`` (the IRI of the existing entity, or null for a new one); where none does, the
+   report says that links are not annotated and only counts the links made (``-v`` lists them).
 
 2. **The first source held out section by section**: for each folder ``graph/SECTION/``,
    ingest runs on the paragraphs of that section (found from where the section's evidence
@@ -35,6 +39,12 @@ Run from the repository root::
     .venv/bin/python bench/eval_ingest.py            # every evaluation
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
+    .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
+
+The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
+prints a reminder that its first run is the one to report and appends the figures, with the date and the
+git commit, to ``sealed-runs.md`` beside the set's folder (``tests/fixtures/ingest/real/sealed-runs.md``).
+Scores are deterministic: nothing depends on the order of a set (PYTHONHASHSEED).
 """
 from __future__ import annotations
 
