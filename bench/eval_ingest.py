@@ -3,21 +3,25 @@
 Evaluations on text the dictionary has not seen:
 
 1. **Annotated texts**: the development texts (``../shared/ingest-dev/``: four real excerpts with
-   a hand annotation in ``gold.json``), and the synthetic texts written for the tests, each folder
-   with its ``gold.json`` (``tests/fixtures/ingest/{unseen,sealed,final,fresh}``; see the README
-   there for which of them were tuned on). The gold lists, for each text, the entities a careful reader marks
-   (type, the exact Chinese substring; ``optional`` ones are borderline). A gold entity is
-   *found* when ingest proposes a mention with that name, or a mention that it links or
-   resolves to an entity with that name (市政协 read as 呼和浩特市政协), or to the entity of
-   another mention with that name. A proposed name is *right* when it is a gold name
-   (optional ones included) in that way. Names compare after
-   the normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》
-   or quotes around them. Precision counts the distinct names proposed per text; persons
-   are not annotated in the gold and are reported apart. Types: organization (bodies,
-   units), publication, place, program (programmes, collaborations, campaigns), concept,
-   mechanism, document, event, honour; a gold without publications or concepts (the
-   development texts) counts them as organizations and programmes. Totals are given with and
-   without the policy concepts (``all but Concept``).
+   a hand annotation in ``gold.json``), the real-text sets of issue 13 (``tests/fixtures/ingest/real/dev``,
+   run every time, and ``real/sealed``, run only with ``--sealed``), and the synthetic texts written for the
+   tests, each folder with its ``gold.json`` (``tests/fixtures/ingest/{unseen,sealed,final,fresh}``; see
+   the READMEs there for which of them were tuned on). The gold lists, for each text, the entities a
+   careful reader marks (type, the exact Chinese substring; ``optional`` ones are borderline, neither
+   required nor penalised; ``same_as`` puts a shorter form with the fuller one: the forms of one entity
+   are found once). A gold entity is *found* when ingest proposes a mention with one of its names, or a
+   mention that it links or resolves to an entity with that name (市政协 read as 呼和浩特市政协), or to the
+   entity of another mention with that name. A proposed name is *right* when it is a name of a required
+   gold entity in that way; a name of an optional one is not counted. Names compare after the
+   normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》 or quotes
+   around them. Precision counts the distinct names proposed per text; recall the required entities.
+   Persons are reported apart and never in the totals (scored when the gold annotates them, else only
+   counted). Types: organization (bodies, units), publication, place, program (programmes,
+   collaborations, campaigns), concept, mechanism, document, event, honour, person; a gold without
+   publications or concepts (the development texts) counts them as organizations and programmes.
+   Totals are given with and without the policy concepts (``all but Concept``). Links: a gold entity
+   may carry ``"link"`` (the IRI of the existing entity, or null for a new one); where none does, the
+   report says that links are not annotated and only counts the links made (``-v`` lists them).
 
 2. **The first source held out section by section**: for each folder ``graph/SECTION/``,
    ingest runs on the paragraphs of that section (found from where the section's evidence
@@ -35,12 +39,20 @@ Run from the repository root::
     .venv/bin/python bench/eval_ingest.py            # every evaluation
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
+    .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
+
+The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
+prints a reminder that its first run is the one to report and appends the figures, with the date and the
+git commit, to ``sealed-runs.md`` beside the set's folder (``tests/fixtures/ingest/real/sealed-runs.md``).
+Scores are deterministic: nothing depends on the order of a set (PYTHONHASHSEED).
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import re
+import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -64,6 +76,10 @@ UNSEEN = ROOT / "tests" / "fixtures" / "ingest" / "unseen"
 SEALED = ROOT / "tests" / "fixtures" / "ingest" / "sealed"
 FINAL = ROOT / "tests" / "fixtures" / "ingest" / "final"
 FRESH = ROOT / "tests" / "fixtures" / "ingest" / "fresh"
+REAL_DEV = ROOT / "tests" / "fixtures" / "ingest" / "real" / "dev"
+REAL_SEALED = ROOT / "tests" / "fixtures" / "ingest" / "real" / "sealed"
+#: the record of the runs of a sealed set, beside the set's folder
+SEALED_RECORD = "sealed-runs.md"
 #: the types a gold annotation may use; a gold file that does not use one counts it under the other
 FINE_TYPES = ("organization", "publication", "place", "program", "concept", "mechanism", "document", "event",
               "honour")
@@ -116,100 +132,179 @@ def fmt(d: dict) -> str:
 
 # ---------------------------------------------------------------- 1. annotated texts (development, unseen)
 
+def gold_entities(entities: list[dict]) -> dict[str, dict]:
+    """The gold names of one text by :func:`key`, each with its type, whether it is optional and its group.
+
+    ``same_as`` puts a shorter form in the group of the fuller one (followed to the end of the chain); a
+    group is an entity: found once when any of its forms is found, required when any of its forms is,
+    of the type of its fullest form. Two entries with the same key are one name (required if either is).
+    """
+    names: dict[str, dict] = {}
+    for e in entities:
+        k = key(e["zh"])
+        d = names.setdefault(k, {"type": e["type"], "optional": True, "same_as": None, "link": None})
+        d["optional"] = d["optional"] and bool(e.get("optional"))
+        if e.get("same_as") and d["same_as"] is None:
+            d["same_as"] = key(e["same_as"])
+        if "link" in e:
+            d["link"] = e["link"] if e["link"] else "new"
+    for k, d in names.items():
+        root, seen = k, {k}
+        while names[root]["same_as"] in names and names[root]["same_as"] not in seen:
+            root = names[root]["same_as"]
+            seen.add(root)
+        d["group"] = root
+    for d in names.values():
+        d["group_type"] = names[d["group"]]["type"]
+        d["group_optional"] = all(o["optional"] for o in names.values() if o["group"] == d["group"])
+    return names
+
+
+def _proposals(ingester: Ingester, r: dict, types: set[str]) -> dict[str, dict]:
+    """The distinct names ingest proposes in one text, each with the names it may stand for: its own, its
+    entity's label and names, and the names of the other mentions of the same entity (市政协 and
+    政协株洲市委员会), with the entity it links to when it links."""
+    schema, labels = ingester.schema, r["labels"]
+    same_entity = defaultdict(set)
+    for m in r["mentions"]:
+        if m["status"] in ("linked", "new") and m["entity"]:
+            same_entity[m["entity"]] |= {key(m["exact"]), key(m["name"])}
+    proposed: dict[str, dict] = {}
+    for m in r["mentions"]:
+        if m["status"] not in ("linked", "new"):
+            continue
+        k = key(m["exact"])
+        alts = {k, key(m["name"])} | same_entity.get(m["entity"], set())
+        if m["entity"]:
+            alts.add(key(labels.get(m["entity"], "")))
+            for n in ingester.known.get(m["entity"]).names if m["entity"] in ingester.known else []:
+                alts.add(key(n))
+        p = proposed.setdefault(k, {"type": gold_type(schema, m["class"], types), "alts": set(),
+                                    "exact": m["exact"], "concept": schema.is_a(m["class"], "Concept"),
+                                    "linked": set()})
+        p["alts"] |= alts
+        if m["status"] == "linked":
+            p["linked"].add(m["entity"])
+    return proposed
+
+
+def _best_hit(k: str, hits: list[str], gold: dict[str, dict]) -> str:
+    """The gold name a proposal is scored against: its own name when it is a gold name, else a name of a
+    required entity before one of an optional entity, then the first in sorted order (never set order,
+    which depends on PYTHONHASHSEED)."""
+    if k in gold:
+        return k
+    return min(hits, key=lambda g: (gold[g]["group_optional"], g))
+
+
+def _score_doc(ingester: Ingester, proposed: dict, gold: dict, persons_scored: bool, c: dict) -> dict:
+    """Scores one text into the counters *c* (``per_type``, ``no_concept``, ``type_ok``, ``links``);
+    returns the text's own figures and lists."""
+    per_type, no_concept, type_ok, links = c["per_type"], c["no_concept"], c["type_ok"], c["links"]
+    found, fps, tps, linked = set(), [], [], []
+    for k, p in sorted(proposed.items()):
+        hits = sorted(g for g in p["alts"] if g in gold)
+        if p["type"] == "person" and not persons_scored:
+            per_type["person(not annotated)"]["proposed"] += 1
+            continue
+        if hits:
+            found.update(hits)
+            g = gold[_best_hit(k, hits, gold)]
+            if not g["group_optional"]:
+                tps.append(k)
+                per_type[p["type"]]["tp_p"] += 1
+                if p["type"] != "person":
+                    no_concept["tp_p"] += not p["concept"]
+                type_ok["same type" if g["group_type"] == p["type"] else "other type"] += 1
+            if g["link"] is not None and (p["linked"] or g["link"] != "new"):
+                links["judged"] += 1
+                links["right"] += (sorted(p["linked"]) == [g["link"]]) if g["link"] != "new" else not p["linked"]
+        else:
+            fps.append(k)
+            per_type[p["type"]]["fp"] += 1
+            if p["type"] != "person":
+                no_concept["fp"] += not p["concept"]
+        for e in sorted(p["linked"]):
+            links["linked"] += 1
+            links["linked_to_gold_name"] += bool(hits)
+            linked.append({"name": p["exact"], "entity": e, "gold": hits[0] if hits else None})
+    fns, groups = [], sorted({d["group"] for d in gold.values()})
+    for root in groups:
+        members = sorted(g for g, d in gold.items() if d["group"] == root)
+        gt, hit = gold[root]["type"], any(g in found for g in members)
+        per_type[gt]["all_groups"] += 1
+        per_type[gt]["all_found"] += hit
+        if gold[root]["group_optional"]:
+            continue
+        per_type[gt]["gold"] += 1
+        if gt != "person":
+            no_concept["gold"] += gt != "concept"
+        if hit:
+            per_type[gt]["tp_r"] += 1
+            if gt != "person":
+                no_concept["tp_r"] += gt != "concept"
+        else:
+            fns.append(root)
+    return {"tp": len(tps), "fp": len(fps), "fn": len(fns), "false_positives": fps, "missed": fns,
+            "linked": linked}
+
+
+def _summary(c: Counter) -> dict:
+    return {"precision": c["tp_p"] / max(1, c["tp_p"] + c["fp"]), "recall": c["tp_r"] / max(1, c["gold"]),
+            "gold": c["gold"], "found": c["tp_r"], "proposed_right": c["tp_p"], "proposed_wrong": c["fp"],
+            "recall_with_optional": c["all_found"] / max(1, c["all_groups"]),
+            "entities_with_optional": c["all_groups"], "found_with_optional": c["all_found"]}
+
+
 def eval_gold(ingester: Ingester, folder: Path, verbose: bool = False) -> dict:
     """Precision and recall of distinct names per text against ``folder/gold.json``.
 
-    Returns per-type figures (``per_type``), the totals (``all``) and the totals without the
-    policy concepts (``all_without_concept``: gold names of type concept and proposed names of
-    class Concept left out), and per document the names wrongly proposed and the names missed.
+    Returns per-type figures (``per_type``), the totals (``all``; persons are never in it) and the
+    totals without the policy concepts (``all_without_concept``: gold names of type concept and
+    proposed names of class Concept left out), persons apart (``persons``: scored when the gold
+    annotates them, else only counted), links (``links``), and per document the names wrongly
+    proposed, the entities missed and the links made. Recall counts required entities only (a
+    ``same_as`` group once); ``recall_with_optional`` counts every entity of the gold.
     """
-    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    schema = ingester.schema
-    types = {e["type"] for doc in gold["documents"] for e in doc["entities"]}
-    per_type = defaultdict(lambda: Counter())
+    gold_file = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    types = {e["type"] for doc in gold_file["documents"] for e in doc["entities"]}
+    persons_scored = "person" in types
+    has_links = any("link" in e for doc in gold_file["documents"] for e in doc["entities"])
+    c = {"per_type": defaultdict(Counter), "no_concept": Counter(), "type_ok": Counter(), "links": Counter()}
     docs = {}
-    type_ok = Counter()
-    no_concept = Counter()
-    for doc in gold["documents"]:
+    for doc in gold_file["documents"]:
         text = read_text_file(folder / doc["file"]).text
         r = ingester.run(text, source_id=source_id_for(Path(doc["file"])))
-        labels = r["labels"]
-        gold_names = {}
-        for e in doc["entities"]:
-            gold_names[key(e["zh"])] = (e["type"], bool(e.get("optional")))
-        # proposed names: each distinct (name) with the names it may stand for: its own, its entity's label
-        # and names, and the names of the other mentions of the same entity (市政协 and 政协株洲市委员会)
-        same_entity = defaultdict(set)
-        for m in r["mentions"]:
-            if m["status"] in ("linked", "new") and m["entity"]:
-                same_entity[m["entity"]] |= {key(m["exact"]), key(m["name"])}
-        proposed: dict[str, dict] = {}
-        for m in r["mentions"]:
-            if m["status"] not in ("linked", "new"):
-                continue
-            k = key(m["exact"])
-            alts = {k, key(m["name"])} | same_entity.get(m["entity"], set())
-            if m["entity"]:
-                alts.add(key(labels.get(m["entity"], "")))
-                for n in ingester.known.get(m["entity"]).names if m["entity"] in ingester.known else []:
-                    alts.add(key(n))
-            p = proposed.setdefault(k, {"type": gold_type(schema, m["class"], types), "alts": set(),
-                                        "exact": m["exact"], "concept": schema.is_a(m["class"], "Concept")})
-            p["alts"] |= alts
-        found = set()
-        fps, tps = [], []
-        for k, p in sorted(proposed.items()):
-            hit = [g for g in p["alts"] if g in gold_names]
-            if p["type"] in ("person",):
-                per_type["person(not annotated)"]["proposed"] += 1
-                continue
-            if hit:
-                found.update(hit)
-                g = hit[0] if k not in gold_names else k
-                gt, opt = gold_names[g]
-                if not opt:
-                    tps.append(k)
-                    per_type[p["type"]]["tp_p"] += 1
-                    no_concept["tp_p"] += not p["concept"]
-                    type_ok["same type" if gt == p["type"] else "other type"] += 1
-            else:
-                fps.append(k)
-                per_type[p["type"]]["fp"] += 1
-                no_concept["fp"] += not p["concept"]
-        fns = []
-        for g, (gt, opt) in gold_names.items():
-            if opt:
-                continue
-            per_type[gt]["gold"] += 1
-            no_concept["gold"] += gt != "concept"
-            if g in found:
-                per_type[gt]["tp_r"] += 1
-                no_concept["tp_r"] += gt != "concept"
-            else:
-                fns.append(g)
-        docs[doc["file"]] = {"tp": len(tps), "fp": len(fps), "fn": len(fns), "false_positives": fps,
-                             "missed": fns}
+        proposed = _proposals(ingester, r, types)
+        d = docs[doc["file"]] = _score_doc(ingester, proposed, gold_entities(doc["entities"]), persons_scored, c)
         if verbose:
-            print(f"  {doc['file']}: {len(tps)} right, {len(fps)} wrong {fps}, missed {fns}")
-    out = {"per_type": {}, "docs": docs, "type_agreement": dict(type_ok)}
+            print(f"  {doc['file']}: {d['tp']} right, {d['fp']} wrong {d['false_positives']}, missed {d['missed']}")
+            if d["linked"]:
+                print(f"     linked: {[(x['name'], x['entity']) for x in d['linked']]}")
+    out = {"per_type": {}, "docs": docs, "type_agreement": dict(sorted(c["type_ok"].items())),
+           "texts": len(docs)}
     tot = Counter()
-    for t in sorted(per_type):
-        c = per_type[t]
-        if t.startswith("person"):
-            out["per_type"][t] = {"proposed": c["proposed"]}
+    for t in sorted(c["per_type"]):
+        ct = c["per_type"][t]
+        if t == "person(not annotated)":
+            out["per_type"][t] = {"proposed": ct["proposed"]}
             continue
-        p = c["tp_p"] / (c["tp_p"] + c["fp"]) if c["tp_p"] + c["fp"] else float("nan")
-        rr = c["tp_r"] / c["gold"] if c["gold"] else float("nan")
-        out["per_type"][t] = {"precision": p, "recall": rr, "gold": c["gold"], "found": c["tp_r"],
-                              "proposed_right": c["tp_p"], "proposed_wrong": c["fp"]}
-        for k2 in ("tp_p", "fp", "tp_r", "gold"):
-            tot[k2] += c[k2]
-
-    def summary(c: Counter) -> dict:
-        return {"precision": c["tp_p"] / max(1, c["tp_p"] + c["fp"]), "recall": c["tp_r"] / max(1, c["gold"]),
-                "gold": c["gold"], "found": c["tp_r"], "proposed_right": c["tp_p"], "proposed_wrong": c["fp"]}
-    out["all"] = summary(tot)
-    out["all_without_concept"] = summary(no_concept)
+        out["per_type"][t] = {"precision": ct["tp_p"] / (ct["tp_p"] + ct["fp"]) if ct["tp_p"] + ct["fp"] else float("nan"),
+                              "recall": ct["tp_r"] / ct["gold"] if ct["gold"] else float("nan"),
+                              "gold": ct["gold"], "found": ct["tp_r"], "proposed_right": ct["tp_p"],
+                              "proposed_wrong": ct["fp"], "entities_with_optional": ct["all_groups"],
+                              "found_with_optional": ct["all_found"]}
+        if t != "person":
+            tot.update({k2: ct[k2] for k2 in ("tp_p", "fp", "tp_r", "gold", "all_groups", "all_found")})
+    out["all"] = _summary(tot)
+    out["all_without_concept"] = {k2: v for k2, v in _summary(c["no_concept"]).items() if "optional" not in k2}
+    out["persons"] = (_summary(c["per_type"]["person"]) if persons_scored
+                      else {"annotated": False, "proposed": c["per_type"]["person(not annotated)"]["proposed"]})
+    lk = c["links"]
+    out["links"] = {"annotated": has_links, "linked": lk["linked"], "linked_to_gold_name": lk["linked_to_gold_name"]}
+    if has_links:
+        out["links"].update(judged=lk["judged"], right=lk["right"],
+                            share_right=lk["right"] / lk["judged"] if lk["judged"] else float("nan"))
     return out
 
 
@@ -415,81 +510,179 @@ def _rate(a: int, b: int) -> str:
 
 def _print_gold(title: str, res: dict) -> None:
     print(title)
-    print(f"  {'type':14s} {'precision':>9s} {'recall':>8s}   found/gold  right/proposed")
+    print(f"  {'type':14s} {'precision':>9s} {'recall':>8s}   found/required  right/proposed  found/all(with optional)")
     for t, d in res["per_type"].items():
         if "precision" not in d:
             print(f"  {t:14s} {d['proposed']} proposed (not scored)")
             continue
+        if t == "person":
+            continue
         print(f"  {t:14s} {_rate(d['proposed_right'], d['proposed_right'] + d['proposed_wrong']):>9s} "
-              f"{_rate(d['found'], d['gold']):>8s}   {d['found']:3d}/{d['gold']:<3d}     "
-              f"{d['proposed_right']:3d}/{d['proposed_right'] + d['proposed_wrong']:<3d}")
-    for label, a in (("all", res["all"]), ("all but Concept", res["all_without_concept"])):
-        print(f"  {label:14s} {a['precision']:9.1%} {a['recall']:8.1%}   {a['found']:3d}/{a['gold']:<3d}     "
-              f"{a['proposed_right']:3d}/{a['proposed_right'] + a['proposed_wrong']:<3d}")
+              f"{_rate(d['found'], d['gold']):>8s}   {d['found']:3d}/{d['gold']:<3d}         "
+              f"{d['proposed_right']:3d}/{d['proposed_right'] + d['proposed_wrong']:<3d}         "
+              f"{d['found_with_optional']:3d}/{d['entities_with_optional']:<3d}")
+    rows = [("all", res["all"]), ("all but Concept", res["all_without_concept"])]
+    if "precision" in res["persons"]:
+        rows.append(("person (apart)", res["persons"]))
+    for label, a in rows:
+        opt = (f"{a['found_with_optional']:3d}/{a['entities_with_optional']:<3d}"
+               if "entities_with_optional" in a else "")
+        print(f"  {label:14s} {a['precision']:9.1%} {a['recall']:8.1%}   {a['found']:3d}/{a['gold']:<3d}         "
+              f"{a['proposed_right']:3d}/{a['proposed_right'] + a['proposed_wrong']:<3d}         {opt}")
+    print("  (recall: required entities only, a same_as group once; optional names neither required nor "
+          "penalised; persons are not in the totals)")
     print(f"  type of the names found: {res['type_agreement']}")
+    lk = res["links"]
+    if lk["annotated"]:
+        print(f"  links: {_rate(lk['right'], lk['judged'])} right ({lk['right']}/{lk['judged']} proposals judged "
+              f"against the gold's links); {lk['linked']} links made")
+    else:
+        print(f"  links: the gold has no link annotation, so whether a link is right is not measured; "
+              f"{lk['linked']} links to existing entities made, {lk['linked_to_gold_name']} of them from a gold "
+              f"name (listed with -v)")
+
+
+def _git_commit(root: Path) -> str:
+    """The commit of the working tree, marked when it holds uncommitted changes ('unknown' without git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty else "")
+
+
+def previous_runs(record: Path) -> list[str]:
+    """The headings of the runs already in a sealed set's record."""
+    if not record.exists():
+        return []
+    return [ln[3:] for ln in record.read_text(encoding="utf-8").splitlines() if ln.startswith("## Run ")]
+
+
+def sealed_reminder(folder: Path, record: Path) -> str:
+    """The notice printed before a sealed set is run."""
+    runs = previous_runs(record)
+    if runs:
+        state = (f"This will be run {len(runs) + 1}. The figures to report are those of the FIRST run "
+                 f"({runs[0]}); this one may only be shown next to it, labelled as a later run.")
+    else:
+        state = "No run is recorded yet: THIS IS THE FIRST RUN, and its figures are the ones to report."
+    bar = "!" * 78
+    return (f"{bar}\n!! SEALED SET {folder}\n!! Its first run is the one to report, whatever it shows. {state}\n"
+            f"!! The result is appended to {record}. Do not tune on what it shows; never change its texts or gold.\n"
+            f"{bar}")
+
+
+def record_sealed_run(record: Path, folder: Path, res: dict, when: str, commit: str) -> int:
+    """Appends the figures of one run of a sealed set to its record (created with its heading); returns the
+    run's number."""
+    n = len(previous_runs(record)) + 1
+    lines = []
+    if not record.exists():
+        lines += ["# Runs of the sealed real-text set", "",
+                  ("Appended by `bench/eval_ingest.py --sealed`, one section per run, never edited. The first run "
+                   "is the one to report; a later run may only be shown next to it, labelled as such."), ""]
+    status = "FIRST RUN: the figures to report" if n == 1 else "later run (run 1 is the one to report)"
+    lines += [f"## Run {n}: {when}, commit {commit}", "",
+              (f"Set `{folder.name}` ({res['texts']} texts), {status}. Recall counts required entities only "
+               "(a same_as group once; optional names neither required nor penalised); persons apart."), "",
+              "| class | precision | recall | found/required | right/proposed |", "| --- | --- | --- | --- | --- |"]
+    rows = [(t, d) for t, d in res["per_type"].items() if "precision" in d and t != "person"]
+    rows += [("**all**", res["all"]), ("all but concept", res["all_without_concept"])]
+    if "precision" in res["persons"]:
+        rows.append(("person (apart)", res["persons"]))
+    for t, d in rows:
+        proposed = d["proposed_right"] + d["proposed_wrong"]
+        lines.append(f"| {t} | {_rate(d['proposed_right'], proposed).strip()} | {_rate(d['found'], d['gold']).strip()} "
+                     f"| {d['found']}/{d['gold']} | {d['proposed_right']}/{proposed} |")
+    a = res["all"]
+    lines += ["", (f"Recall with optional names: {a['found_with_optional']}/{a['entities_with_optional']}. "
+                   f"Links: {res['links']}."), ""]
+    record.parent.mkdir(parents=True, exist_ok=True)
+    with record.open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return n
+
+
+def _run_gold_sets(args, report: dict) -> None:
+    """The annotated sets asked for (by --only, or all but the sealed real set), and --set / --sealed."""
+    from cppcc_kg.project.load import load
+    ing = Ingester(load(ROOT).view)
+    if args.set or args.sealed:
+        folder = (args.set or REAL_SEALED).resolve()
+        if not (folder / "gold.json").exists():
+            raise SystemExit(f"eval_ingest: {folder / 'gold.json'} not found; pass a folder with texts and gold.json")
+        name = "real-sealed" if args.sealed and not args.set else f"set:{folder.name}"
+        if args.sealed:
+            record = folder.parent / SEALED_RECORD
+            notice = sealed_reminder(folder, record)
+            print(notice)
+            print(notice, file=sys.stderr)
+        report[name] = res = eval_gold(ing, folder, verbose=args.verbose)
+        _print_gold(f"{'Sealed set' if args.sealed else 'Set'} {folder}: distinct names per text", res)
+        if args.sealed:
+            when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            n = record_sealed_run(record, folder, res, when, _git_commit(ROOT))
+            print(f"run {n} recorded in {record}" + (" (FIRST RUN: report these figures)" if n == 1 else
+                                                       " (a later run: report run 1)"))
+        return
+    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json)"),
+            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json)"),
+            ("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
+            ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
+            ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
+            ("fresh", FRESH, "Fresh test texts (tests/fixtures/ingest/fresh, gold.json; never tuned on)")]
+    for name, folder, title in sets:
+        if args.only not in (None, name):
+            continue
+        if not (folder / "gold.json").exists():
+            print(f"{title}: {folder} not found; skipped")
+            continue
+        if args.verbose:
+            print(title)
+        report[name] = eval_gold(ing, folder, verbose=args.verbose)
+        _print_gold(f"{title}: distinct names per text", report[name])
+
+
+def _print_heldout(ho: dict) -> None:
+    print(f"  {'class':14s} {'precision':>9s} {'recall':>8s} {'recall(unseen)':>15s}   found/gold  right/proposed")
+    rows = [(t, ho["total"][t]) for t in sorted(ho["total"], key=lambda t: (t == "all", t))]
+    rows.append(("all but Concept", ho["total_without_concept"]))
+    for t, c in rows:
+        print(f"  {t:14s} {_rate(c.get('right', 0), c.get('right', 0) + c.get('wrong', 0)):>9s} "
+              f"{_rate(c.get('found', 0), c.get('gold', 0)):>8s} "
+              f"{_rate(c.get('found_unseen', 0), c.get('gold_unseen', 0)):>15s}   "
+              f"{c.get('found', 0):3d}/{c.get('gold', 0):<3d}     {c.get('right', 0):3d}/{c.get('right', 0) + c.get('wrong', 0):<3d}")
+    lk = ho["links"]
+    print(f"  links: mentions of known entities linked right {_rate(lk.get('linked_right', 0), lk.get('seen', 0))} "
+          f"({lk.get('linked_right', 0)}/{lk.get('seen', 0)}); links made that are right "
+          f"{_rate(lk.get('linked_right', 0), lk.get('linked', 0))} ({lk.get('linked_right', 0)}/{lk.get('linked', 0)}); "
+          f"unseen entities proposed as new {_rate(lk.get('unseen_new', 0), lk.get('unseen', 0))} "
+          f"({lk.get('unseen_new', 0)}/{lk.get('unseen', 0)})")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
-    ap.add_argument("--only", choices=["dev", "unseen", "sealed", "final", "fresh", "heldout"], help="run one of the evaluations")
+    ap.add_argument("--only", choices=["dev", "real-dev", "unseen", "sealed", "final", "fresh", "heldout"],
+                    help="run one of the evaluations (the sealed real set is never among them: see --sealed)")
+    ap.add_argument("--set", type=Path, metavar="PATH", help="evaluate this folder of texts with its gold.json only")
+    ap.add_argument("--sealed", action="store_true",
+                    help="run the SEALED real set (tests/fixtures/ingest/real/sealed, or --set PATH) and append the "
+                         f"result to {SEALED_RECORD} beside it; its first run is the one to report")
     args = ap.parse_args(argv)
+    if args.only and (args.set or args.sealed):
+        ap.error("--only does not go with --set or --sealed")
     report = {}
-    ing = None
-    if args.only in (None, "dev", "unseen", "sealed", "final", "fresh"):
-        from cppcc_kg.project.load import load
-        ing = Ingester(load(ROOT).view)
-    if args.only in (None, "dev"):
-        if not (DEV / "gold.json").exists():
-            print(f"development texts: {DEV} not found; skipped")
-        else:
-            if args.verbose:
-                print("Development texts")
-            report["dev"] = eval_gold(ing, DEV, verbose=args.verbose)
-            _print_gold("Development texts (../shared/ingest-dev, gold.json): distinct names per text", report["dev"])
-    if args.only in (None, "unseen"):
-        if args.verbose:
-            print("Unseen test texts")
-        report["unseen"] = eval_gold(ing, UNSEEN, verbose=args.verbose)
-        _print_gold("Unseen test texts (tests/fixtures/ingest/unseen, gold.json): distinct names per text",
-                    report["unseen"])
-    if args.only in (None, "sealed"):
-        if args.verbose:
-            print("Sealed test texts")
-        report["sealed"] = eval_gold(ing, SEALED, verbose=args.verbose)
-        _print_gold("Sealed test texts (tests/fixtures/ingest/sealed, gold.json): distinct names per text",
-                    report["sealed"])
-    if args.only in (None, "final"):
-        if args.verbose:
-            print("Final test texts")
-        report["final"] = eval_gold(ing, FINAL, verbose=args.verbose)
-        _print_gold("Final test texts (tests/fixtures/ingest/final, gold.json): distinct names per text",
-                    report["final"])
-    if args.only in (None, "fresh"):
-        if args.verbose:
-            print("Fresh test texts")
-        report["fresh"] = eval_gold(ing, FRESH, verbose=args.verbose)
-        _print_gold("Fresh test texts (tests/fixtures/ingest/fresh, gold.json; never tuned on): distinct names per text",
-                    report["fresh"])
-    if args.only in (None, "heldout"):
+    if args.set or args.sealed or args.only != "heldout":
+        _run_gold_sets(args, report)
+    if not (args.set or args.sealed) and args.only in (None, "heldout"):
         print("First source held out section by section (graph built from the other sections)")
-        ho = eval_heldout(verbose=args.verbose)
-        report["heldout"] = ho
-        print(f"  {'class':14s} {'precision':>9s} {'recall':>8s} {'recall(unseen)':>15s}   found/gold  right/proposed")
-        rows = [(t, ho["total"][t]) for t in sorted(ho["total"], key=lambda t: (t == "all", t))]
-        rows.append(("all but Concept", ho["total_without_concept"]))
-        for t, c in rows:
-            print(f"  {t:14s} {_rate(c.get('right', 0), c.get('right', 0) + c.get('wrong', 0)):>9s} "
-                  f"{_rate(c.get('found', 0), c.get('gold', 0)):>8s} "
-                  f"{_rate(c.get('found_unseen', 0), c.get('gold_unseen', 0)):>15s}   "
-                  f"{c.get('found', 0):3d}/{c.get('gold', 0):<3d}     {c.get('right', 0):3d}/{c.get('right', 0) + c.get('wrong', 0):<3d}")
-        lk = ho["links"]
-        print(f"  links: mentions of known entities linked right {_rate(lk.get('linked_right', 0), lk.get('seen', 0))} "
-              f"({lk.get('linked_right', 0)}/{lk.get('seen', 0)}); links made that are right "
-              f"{_rate(lk.get('linked_right', 0), lk.get('linked', 0))} ({lk.get('linked_right', 0)}/{lk.get('linked', 0)}); "
-              f"unseen entities proposed as new {_rate(lk.get('unseen_new', 0), lk.get('unseen', 0))} "
-              f"({lk.get('unseen_new', 0)}/{lk.get('unseen', 0)})")
+        report["heldout"] = eval_heldout(verbose=args.verbose)
+        _print_heldout(report["heldout"])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=str), encoding="utf-8")
