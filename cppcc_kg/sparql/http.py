@@ -19,7 +19,11 @@ from cppcc_kg.sparql.results import MEDIA_TYPES
 #: the methods the endpoint answers (any other gets 405 with this list)
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 #: a host name (letters, digits, '-', '_', '.') or an IPv4 address, or an IPv6 address in brackets; then ':port'
-HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?::(?P<port>[0-9]{1,5}))?")
+#: ``host[:port]``: an IPv6 address in brackets, or dot-separated labels of letters, digits and inner
+#: hyphens (RFC 1123; IPv4 addresses are such labels), with an optional final dot (an absolute name)
+HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]"
+                  r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)"
+                  r"(?::(?P<port>[0-9]{1,5}))?")
 
 
 class HttpError(Exception):
@@ -51,7 +55,15 @@ def response_type(fmt: str) -> str:
 
 
 def checked_host(value: str | None) -> str | None:
-    """*value* (a ``Host`` header) if it is ``host[:port]``; ``None`` if absent; else raise :class:`HttpError` 400."""
+    """*value* (a ``Host`` header) if it is ``host[:port]``; ``None`` if absent; else raise :class:`HttpError` 400.
+
+    >>> checked_host("localhost."), checked_host("127.0.0.1:8000"), checked_host("[::1]:80")
+    ('localhost.', '127.0.0.1:8000', '[::1]:80')
+    >>> checked_host("a..b")
+    Traceback (most recent call last):
+    ...
+    cppcc_kg.sparql.http.HttpError: the Host header 'a..b' is not a host name or address with an optional port
+    """
     if value is None:
         return None
     m = HOST.fullmatch(value)

@@ -109,7 +109,7 @@ def closed_by_peer(sock: socket.socket, timeout: float) -> bool:
 
 
 @pytest.mark.parametrize("host", ["evil.example/x> <urn:a", "a b", "[::1", "host:99999", "host:port", "<x>",
-                                  "h\"ost", "example.org:8080/sparql#", "user@example.org"])
+                                  "h\"ost", "example.org:8080/sparql#", "user@example.org", "a..b", ".a", "a.-b"])
 def test_malformed_host_is_400(server, host):
     status, h, body = raw(server, request("GET", "/sparql", host))
     assert status == 400, body
@@ -122,7 +122,8 @@ def test_malformed_host_is_400(server, host):
 @pytest.mark.parametrize("host,endpoint", [("example.org:8080", "http://example.org:8080/sparql"),
                                            ("Example.ORG", "http://Example.ORG/sparql"),
                                            ("[::1]:8000", "http://[::1]:8000/sparql"),
-                                           ("10.0.0.1", "http://10.0.0.1/sparql")])
+                                           ("10.0.0.1", "http://10.0.0.1/sparql"),
+                                           ("localhost.:8000", "http://localhost.:8000/sparql")])
 def test_service_description_names_a_valid_host(server, host, endpoint):
     status, _, body = raw(server, request("GET", "/sparql", host))
     assert status == 200, body
