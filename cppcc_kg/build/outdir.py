@@ -23,7 +23,7 @@ from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
 from cppcc_kg.rdf.files import write_atomic
 
 __all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_build", "remove_leftovers",
-           "swap_in", "staging_folder", "write_marker"]
+           "staging_folder", "swap_in", "within_build", "write_marker"]
 
 #: the file that only the build writes into its output folder: a folder that holds it (with
 #: :data:`MARKER_TEXT`, nothing else) is a previous build and may be replaced as a whole

@@ -55,12 +55,13 @@ def test_the_query_command_runs_long_chains_on_oxigraph(tiny_build, tmp_path, na
     rq = tmp_path / "q.rq"
     rq.write_text(CHAINS[name], encoding="utf-8")
     proc = cli(str(rq), "--store", "oxigraph", "--build-dir", str(tiny_build))
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode in (0, 2), (proc.returncode, err[-1000:])
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -76,7 +77,7 @@ def test_ctrl_c_stops_an_oxigraph_query(tiny_build):
             assert time.monotonic() < deadline, "the query never started"
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
+        _, err = proc.communicate(timeout=15)
     finally:
         if proc.poll() is None:
             proc.kill()
