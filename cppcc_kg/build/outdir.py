@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import json
 import os
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.project.cache import remove_dead_folders
 from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
-from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.files import sha256_of_file, write_atomic
 
 __all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_build", "remove_leftovers",
            "staging_folder", "swap_in", "within_build", "write_marker"]
@@ -78,13 +77,7 @@ def is_unmarked_build(out: Path) -> bool:
 
 def _sha256_of(path: Path) -> str | None:
     try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return None if path.is_symlink() or not path.is_file() else sha256_of_file(path)
     except OSError:
         return None
 

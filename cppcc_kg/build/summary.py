@@ -6,7 +6,6 @@ the summary of the same graph is always the same.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ from typing import Iterable
 
 from rdflib.namespace import RDF, RDFS
 
-from cppcc_kg.rdf.files import DIGESTS, write_atomic
+from cppcc_kg.rdf.files import DIGESTS, sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import values
 from cppcc_kg.schema import Schema, local_name
@@ -169,13 +168,7 @@ def file_digests(out_dir: Path, names: Iterable[str] | None = None) -> dict:
         if known is not None and known[:2] == (st.st_size, st.st_mtime_ns):
             out[name] = {"bytes": known[0], "sha256": known[2]}
             continue
-        h = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 22), b""):
-                h.update(block)
-                size += len(block)
-        out[name] = {"bytes": size, "sha256": h.hexdigest()}
+        out[name] = {"bytes": st.st_size, "sha256": sha256_of_file(path)}
     return out
 
 

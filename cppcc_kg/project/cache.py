@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cppcc_kg.project.workers import pid_alive
+
 #: the cache folder, under the project root
 CACHE_DIR = Path(".cache") / "cppcc-kg"
 #: bump when the checks or the N-Triples form change, so that old cache entries are not used
@@ -35,21 +37,6 @@ CACHE_VERSION = "1"
 #: a folder named by a prefix and no PID (the form of earlier versions) is removed as a leftover
 #: once it has not changed for this many seconds
 UNOWNED_AFTER = 3600.0
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process *pid* exists on this machine (one of another user counts)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return True  # cannot tell: keep its folder
-    return True
 
 
 def remove_dead_folders(parent: Path, prefix: str) -> list[Path]:

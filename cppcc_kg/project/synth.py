@@ -41,6 +41,7 @@ import tempfile
 from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
+from cppcc_kg.project.cache import remove_dead_folders
 from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
 from cppcc_kg.project.synth_facts import (
     ID,
@@ -55,7 +56,7 @@ from cppcc_kg.project.synth_facts import (
     source_facts,
     vocabulary,
 )
-from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.files import sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import BASE, statement_iri
 from cppcc_kg.schema import ONTOLOGY_PATH
 
@@ -156,14 +157,6 @@ def _prepare(out: Path, ontology: str | Path | None) -> None:
         shutil.copytree(rules, out / "rules")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _marker_files(out: Path) -> dict[str, str] | None:
     """The files (relative path -> sha256) the synth marker of *out* lists; ``None``: no valid marker."""
     marker = out / MARKER
@@ -201,7 +194,7 @@ def _not_written_by_synth(out: Path, files: dict[str, str]) -> str | None:
             return f"{rel} (not a plain file)"
         if rel not in files:
             return f"{rel} (synth did not write it)"
-        if _sha256(path) != files[rel]:
+        if sha256_of_file(path) != files[rel]:
             return f"{rel} (changed since synth wrote it)"
     return None
 
@@ -251,20 +244,12 @@ def _replace(new: Path, out: Path) -> None:
 
 def _remove_leftovers(out: Path) -> None:
     """Remove the temporary folders beside *out* that a killed synth left (its process is gone)."""
-    for leftover in out.parent.glob(f".{out.name}.synth-[to][ml][pd]-*-*"):
-        pid = leftover.name[len(f".{out.name}.synth-tmp-"):].split("-")[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or not leftover.is_dir() or leftover.is_symlink():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(leftover, ignore_errors=True)
-        except OSError:
-            continue
+    for kind in ("tmp", "old"):
+        remove_dead_folders(out.parent, f".{out.name}.synth-{kind}-")
 
 
 def _write_marker(out: Path, scale: int, seed: int) -> None:
-    files = {p.relative_to(out).as_posix(): _sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    files = {p.relative_to(out).as_posix(): sha256_of_file(p) for p in sorted(out.rglob("*")) if p.is_file()}
     marker = {"written_by": MARKER_WRITER, "scale": scale, "seed": seed, "files": files}
     write_atomic(out / MARKER, json.dumps(marker, indent=1, sort_keys=True) + "\n")
 

@@ -16,6 +16,27 @@ PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_LABELS = 4000
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether process *pid* exists on this machine and is not a zombie (one of another user counts).
+
+    >>> pid_alive(os.getpid()), pid_alive(0)
+    (True, False)
+    """
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's (PermissionError), or cannot tell: alive
+    try:  # an orphan whose parent does not reap it stays as a zombie: gone all the same
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def worker_count() -> int:
     """Worker processes for parsing and pinyin: the CPUs, when ``fork`` is available (0: none)."""
     n = os.cpu_count() or 1

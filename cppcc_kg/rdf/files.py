@@ -21,6 +21,22 @@ from typing import Iterable
 DIGESTS: dict[str, tuple[int, int, str]] = {}
 
 
+def sha256_of_file(path: Path | str) -> str:
+    """The sha256 (hex) of the file at *path*, read in blocks.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_of_file(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class AtomicFile:
     """A file written in parts through a temporary file beside *path*: :meth:`commit` renames it
     into place (mode 0644) and records its digest; :meth:`abort` removes it."""

@@ -76,6 +76,13 @@ class Engine:
 
     def execute(self, text: str, info: QueryInfo, *, max_rows: int | None = None,
                 default_graphs=None, named_graphs=None) -> QueryResult:
+        """Run the checked query *text*; the columns of a ``SELECT *`` come in the query's order
+        (:func:`~cppcc_kg.sparql.results.in_query_order`), whichever store ran it."""
+        result = self._run(text, info, max_rows=max_rows, default_graphs=default_graphs, named_graphs=named_graphs)
+        return in_query_order(result, text)
+
+    def _run(self, text: str, info: QueryInfo, *, max_rows: int | None = None,
+             default_graphs=None, named_graphs=None) -> QueryResult:
         raise NotImplementedError
 
     def labels(self, iris) -> dict[str, dict[str, str]]:
@@ -163,7 +170,7 @@ class RdflibEngine(Engine):
                 target.add(t)
         return ds
 
-    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+    def _run(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         try:
             prepared = prepareQuery(text, base=BASE_IRI)
         except Exception as exc:  # rdflib's parser is less complete than Oxigraph's
@@ -190,7 +197,7 @@ class RdflibEngine(Engine):
                 f"the memory store (rdflib) failed to evaluate the query: {type(exc).__name__}: {exc}",
                 "run it with --store oxigraph.",
             ) from None
-        return in_query_order(QueryResult("SELECT", variables, rows), text)
+        return QueryResult("SELECT", variables, rows)
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}
@@ -214,12 +221,12 @@ class OxigraphEngine(Engine):
     def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
-    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+    def _run(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         """Run *text* on a thread with a large stack (:mod:`cppcc_kg.sparql.stack`): Oxigraph recurses."""
-        return on_big_stack(self._execute, text, info, max_rows=max_rows, default_graphs=default_graphs,
+        return on_big_stack(self._evaluate, text, info, max_rows=max_rows, default_graphs=default_graphs,
                             named_graphs=named_graphs)
 
-    def _execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+    def _evaluate(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         kwargs = {}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
@@ -242,7 +249,7 @@ class OxigraphEngine(Engine):
             raise QueryError(f"Oxigraph refused the query: {exc}") from None
         except Exception as exc:
             raise EvaluationError(f"Oxigraph failed to evaluate the query: {type(exc).__name__}: {exc}") from None
-        return in_query_order(QueryResult("SELECT", variables, rows), text)
+        return QueryResult("SELECT", variables, rows)
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}
@@ -286,7 +293,7 @@ class EndpointEngine(Engine):
             raise QueryError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})",
                              "check the URL and that the server runs.") from None
 
-    def execute(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+    def _run(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         if info.form in ("CONSTRUCT", "DESCRIBE"):
             body = self._post(text, "application/n-triples")
             cache = TermCache()
@@ -295,7 +302,7 @@ class EndpointEngine(Engine):
             return QueryResult(info.form, triples=_collect(triples, max_rows, "triples"))
         result = parse_results_json(self._post(text, "application/sparql-results+json"), info.form)
         _collect(result.rows, max_rows)
-        return in_query_order(result, text)
+        return result
 
     def labels(self, iris):
         out: dict[str, dict[str, str]] = {}

@@ -39,6 +39,7 @@ from multiprocessing.reduction import recv_handle, send_handle
 
 import rdflib.plugins.sparql
 
+from cppcc_kg.project.workers import pid_alive
 from cppcc_kg.sparql.engines import ResultTooLarge, engine_of_files
 from cppcc_kg.sparql.guard import QueryError, QueryInfo, check_syntax
 from cppcc_kg.sparql.results import NotAcceptable, serialize
@@ -171,21 +172,6 @@ def _serve(conn, engine, spec: StoreSpec) -> None:
             return
 
 
-def _alive(pid: int) -> bool:
-    """Whether process *pid* exists and is not a zombie (an orphan whose parent does not reap it)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 class Worker:
     """The pool's handle on one worker process, of generation *gen*.
 
@@ -231,7 +217,7 @@ class Worker:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self.process.wait(max(0.0, deadline - time.monotonic()))
                 return
-            if not _alive(self._pid):
+            if not pid_alive(self._pid):
                 return
             time.sleep(0.005)
 
