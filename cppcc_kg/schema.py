@@ -3,7 +3,9 @@
 Everything the code knows about kinds of things comes from ``ontology.ttl`` through
 :class:`Schema`: which classes are drawn as nodes and which properties as edges
 (``cppcc:displayAsNode``, ``cppcc:displayAsEdge``), their colours, shapes and legend order
-(``cppcc:displayColor``, ``cppcc:displayShape``, ``cppcc:displayOrder``), the IRI kind of
+(``cppcc:displayColor``, ``cppcc:displayShape``, ``cppcc:displayOrder``), the top class every
+node class rolls up to (``cppcc:topClass``: the class among itself and its superclasses that
+carries the display hints; the class itself is the fine type), the IRI kind of
 their instances (``cppcc:iriPattern``), their labels, domains and ranges, and the Chinese
 words that name a class (its ``rdfs:label @zh`` split at 与/和/、, and the Chinese words in
 parentheses of its English comment). No module types a list of classes or properties.
@@ -15,6 +17,8 @@ local name of the ontology's namespace (``"Plan"``) into that IRI.
 >>> s = Schema.from_graph(Graph().parse(data=EXAMPLE_TTL, format="turtle"))
 >>> s.local(s.most_specific([s.iri("Organization"), s.iri("CPPCCCommittee")]))
 'CPPCCCommittee'
+>>> s.local(s.top(s.iri("CPPCCCommittee"))), [s.local(c) for c in s.top_classes()]
+('Organization', ['Organization', 'Program'])
 >>> s.kind(s.iri("CPPCCCommittee")), s.hint(s.iri("CPPCCCommittee"), "color")
 ('org', '#1f77b4')
 >>> s.local(s.class_by_suffix("自治区政协")), sorted(s.local(p) for p in s.edge_properties)
@@ -51,10 +55,11 @@ EXAMPLE_TTL = """
 @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 cppcc:Entity cppcc:displayAsNode false .
-cppcc:Organization rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ; cppcc:displayColor "#1f77b4" ;
+cppcc:Organization rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ; cppcc:topClass true ;
+    cppcc:displayColor "#1f77b4" ; cppcc:displayOrder 10 ;
     cppcc:iriPattern "https://w3id.org/cppcc-kg/id/org/" ; rdfs:label "组织"@zh, "organization"@en .
 cppcc:CPPCCCommittee rdfs:subClassOf cppcc:Organization ; rdfs:label "政协"@zh .
-cppcc:Program rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ;
+cppcc:Program rdfs:subClassOf cppcc:Entity ; cppcc:displayAsNode true ; cppcc:topClass true ; cppcc:displayOrder 20 ;
     cppcc:iriPattern "https://w3id.org/cppcc-kg/id/program/" .
 cppcc:launched cppcc:displayAsEdge true ; rdfs:label "launched"@en, "发起"@zh .
 """
@@ -115,6 +120,7 @@ class ClassInfo:
     order: float | None = None
     iri_pattern: str = ""
     terms: tuple[str, ...] = ()  # Chinese words naming the class
+    is_top: bool = False  # the class's own cppcc:topClass
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,8 @@ class Schema:
             flag = _flag(v)
             if isinstance(c, URIRef) and flag is not None:
                 flags[str(c)] = flags.get(str(c), False) or flag
-        names = set(flags) | set(parents) | {s for ps in parents.values() for s in ps}
+        tops = {str(c) for c, v in graph.subject_objects(CPPCC.topClass) if isinstance(c, URIRef) and _flag(v)}
+        names = set(flags) | tops | set(parents) | {s for ps in parents.values() for s in ps}
         self.classes: dict[str, ClassInfo] = {c: self._class_info(graph, c, parents, flags) for c in sorted(names)}
         self.properties: dict[str, PropertyInfo] = {
             str(p): self._property_info(graph, p)
@@ -190,7 +197,7 @@ class Schema:
             parents=tuple(sorted(parents.get(c, ()))), display_as_node=flags.get(c),
             color=_first_literal(graph, node, CPPCC.displayColor), shape=_first_literal(graph, node, CPPCC.displayShape),
             order=_number(order), iri_pattern=_first_literal(graph, node, CPPCC.iriPattern),
-            terms=_terms(label_zh, comment_en))
+            terms=_terms(label_zh, comment_en), is_top=any(_flag(v) for v in graph.objects(node, CPPCC.topClass)))
 
     @staticmethod
     def _property_info(graph: Graph, p: URIRef) -> PropertyInfo:
@@ -244,7 +251,8 @@ class Schema:
         return False
 
     def most_specific(self, types: Iterable) -> str | None:
-        """The most specific node class among *types* (deepest, then by IRI), or None."""
+        """The most specific node class among *types* (deepest, then by IRI), or None: the fine type
+        of an instance of *types* (its top class is :meth:`top` of it)."""
         cands = {str(t) for t in types if str(t) in self.node_classes}
         if not cands:
             return None
@@ -254,13 +262,54 @@ class Schema:
     def entity_classes(self) -> list[str]:
         """The classes under ``cppcc:Entity`` that declare themselves nodes, in legend order."""
         return sorted((c for c in self.node_classes if self.is_a(c, "Entity")),
-                      key=lambda c: (self.classes[c].order if self.classes[c].order is not None else 999,
-                                     self.local(c)))
+                      key=lambda c: (self.order(c), not self.classes[c].is_top, self.local(c)))
+
+    # ------------------------------------------------------------ top classes and fine types
+    def top(self, c: str) -> str:
+        """The top class of *c* (IRI or local name): the nearest of *c* and its superclasses marked
+        ``cppcc:topClass true`` (*c* itself when none is). A node class's own class is its fine type.
+        """
+        c = self.iri(c)
+        return next((a for a in self.ancestors(c) if a in self.classes and self.classes[a].is_top), c)
+
+    def top_classes(self) -> list[str]:
+        """The classes marked ``cppcc:topClass true``, in legend order (``cppcc:displayOrder``, local name)."""
+        return sorted((c for c, info in self.classes.items() if info.is_top),
+                      key=lambda c: (self.order(c), self.local(c)))
+
+    def order(self, c: str) -> float:
+        """The legend order of class *c*: its top class's ``cppcc:displayOrder`` (else the nearest
+        ancestor's; infinity when none has one)."""
+        c = self.iri(c)
+        for a in (self.top(c), *self.ancestors(c)):
+            info = self.classes.get(a)
+            if info is not None and info.order is not None:
+                return info.order
+        return float("inf")
+
+    def classification(self, c: str) -> dict[str, str]:
+        """The fine type *c* and its top class: local name, IRI and labels (the columns of ``nodes.csv``).
+
+        >>> from rdflib import Graph
+        >>> s = Schema.from_graph(Graph().parse(data=EXAMPLE_TTL, format="turtle"))
+        >>> r = s.classification("CPPCCCommittee")
+        >>> r["class"], r["class_label_zh"], r["top_class"], r["top_class_label_en"]
+        ('CPPCCCommittee', '政协', 'Organization', 'organization')
+        """
+        c, top = self.iri(c), self.top(c)
+        out = {}
+        for prefix, x in (("class", c), ("top_class", top)):
+            info = self.classes.get(x) or ClassInfo(iri=x)
+            out.update({prefix: self.local(x), f"{prefix}_iri": x, f"{prefix}_label_en": info.label_en,
+                        f"{prefix}_label_zh": info.label_zh})
+        return out
 
     # ------------------------------------------------------------ display hints
     def hint(self, c: str, key: str) -> str:
-        """The display hint *key* (``color`` or ``shape``) of class *c* or its nearest ancestor that has one."""
-        return next((v for a in self.ancestors(c) if a in self.classes and (v := getattr(self.classes[a], key))), "")
+        """The display hint *key* (``color`` or ``shape``) of class *c*: its top class's (else the nearest
+        ancestor's that has one)."""
+        return next((v for a in (self.top(c), *self.ancestors(c))
+                     if a in self.classes and (v := getattr(self.classes[a], key))), "")
 
     def display_orders(self) -> dict[str, float]:
         """``cppcc:displayOrder`` of every class and property (IRI -> order), sorted by IRI."""
@@ -272,7 +321,7 @@ class Schema:
         return dict(sorted((info.iri_pattern[len(_ID):].strip("/"), info.iri_pattern)
                            for info in self.classes.values() if info.iri_pattern.startswith(_ID)))
 
-    def top(self, c: str) -> str:
+    def _pattern_class(self, c: str) -> str:
         """The nearest ancestor of *c* that carries ``cppcc:iriPattern`` (*c* itself when none does)."""
         c = self.iri(c)
         with_pattern = [a for a in self.ancestors(c) if a in self.classes and self.classes[a].iri_pattern]
@@ -285,7 +334,7 @@ class Schema:
         (the organizational units), from the class with a pattern whose parents outside the
         ontology share its vocabulary (``org:OrganizationalUnit`` and ``org:FormalOrganization``).
         """
-        info = self.classes.get(self.top(c))
+        info = self.classes.get(self._pattern_class(c))
         if info and info.iri_pattern.startswith(_ID):
             return info.iri_pattern[len(_ID):].strip("/")
         external = self._external_vocabularies

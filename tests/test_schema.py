@@ -34,10 +34,46 @@ def test_every_node_class_has_a_colour_a_shape_and_labels(schema):
         assert info.label_zh and info.label_en, c
 
 
+def test_every_node_class_rolls_up_to_exactly_one_top_class(schema):
+    """The display rolls the fine types up to about a dozen top classes: each node class has exactly
+    one top class among itself and its superclasses, only top classes carry display hints, and each
+    top class has its own colour and its own shape (a shape names one kind of thing)."""
+    tops = schema.top_classes()
+    assert 8 <= len(tops) <= 15, [schema.local(c) for c in tops]
+    for c in schema.entity_classes():
+        marked = [a for a in schema.ancestors(c) if a in schema.classes and schema.classes[a].is_top]
+        assert len(marked) == 1, (schema.local(c), [schema.local(a) for a in marked])
+        assert schema.top(c) == marked[0] and schema.top(c) in schema.node_classes
+    for c, info in schema.classes.items():
+        styled = bool(info.color or info.shape or info.order is not None)
+        assert styled == info.is_top, f"{schema.local(c)}: only top classes carry colour, shape and order"
+    for c in tops:
+        info = schema.classes[c]
+        assert info.color.startswith("#") and info.shape and info.order is not None, c
+        assert info.label_zh and info.label_en, c
+    assert len({schema.classes[c].color.lower() for c in tops}) == len(tops), "two top classes share a colour"
+    assert len({schema.classes[c].shape for c in tops}) == len(tops), "two top classes share a shape"
+    # the misleading shapes of the issue: the CPPCC committee is drawn as an organization, a court too
+    assert schema.hint("CPPCCCommittee", "shape") == schema.hint("Organization", "shape") != schema.hint("Event", "shape")
+    assert schema.hint("Court", "shape") != schema.hint("Mechanism", "shape")
+
+
+def test_classification_gives_the_fine_type_and_its_top_class(schema):
+    r = schema.classification("PartyGroup")
+    assert (r["class"], r["class_iri"], r["top_class"], r["top_class_iri"]) == (
+        "PartyGroup", schema.iri("PartyGroup"), "OrganizationalUnit", schema.iri("OrganizationalUnit"))
+    assert r["class_label_zh"] == "党组" and r["top_class_label_zh"] == schema.classes[schema.iri("OrganizationalUnit")].label_zh
+    assert schema.classification("Organization")["top_class"] == "Organization"
+    # legend order: every class sorts with its top class
+    assert schema.order("Court") == schema.order("Organization") < schema.order("Event") == schema.order("Seminar")
+    assert schema.entity_classes()[0] == schema.iri("Organization")
+
+
 def test_every_style_names_a_real_class_or_property(ontology, schema):
     declared = set(ontology.subjects(RDF.type, OWL.Class)) | set(ontology.subjects(RDF.type, OWL.ObjectProperty)) \
         | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
-    for prop in (CPPCC.displayColor, CPPCC.displayShape, CPPCC.displayOrder, CPPCC.displayAsNode, CPPCC.iriPattern):
+    for prop in (CPPCC.displayColor, CPPCC.displayShape, CPPCC.displayOrder, CPPCC.displayAsNode, CPPCC.iriPattern,
+                 CPPCC.topClass):
         for s in ontology.subjects(prop, None):
             assert s in declared, f"{s} has a {prop} but is not a class or property of the ontology"
     assert set(schema.display_orders()) <= {str(s) for s in declared}
@@ -86,6 +122,7 @@ def test_a_class_added_to_the_ontology_is_known_without_code(ontology):
     assert str(new) in s.node_classes and s.kind(str(new)) == "org"
     assert s.class_by_suffix("某某扶贫基金会") == str(new)
     assert s.hint(str(new), "color") == s.hint(s.iri("Organization"), "color")
+    assert s.top(str(new)) == s.iri("Organization")
 
 
 def test_default_reads_the_repository_ontology_once(schema):

@@ -12,7 +12,7 @@ names. Its classes are the ontology's own classes (``cppcc:``) that the ontology
 >>> s.kind("CPPCCCommittee"), s.is_a("CPPCCCommittee", "Organization"), s.class_terms
 ('org', True, [('政协', 'CPPCCCommittee'), ('组织', 'Organization')])
 >>> s.classes["Organization"].color, s.classes["CPPCCCommittee"].color, s.classes["Program"].order
-('#1f77b4', '#999999', 999)
+('#1f77b4', '#1f77b4', 20)
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ __all__ = ["LocalClass", "LocalSchema"]
 
 @dataclass(frozen=True)
 class LocalClass:
-    """A class of the ontology as ingest shows it: its own colour and legend order (not inherited)."""
+    """A class of the ontology as ingest shows it: the colour and legend order of its top class."""
 
     iri: str
     label_zh: str = ""
@@ -44,8 +44,8 @@ class LocalSchema:
         self.schema = schema
         own = str(CPPCC)
         self.classes: dict[str, LocalClass] = {
-            local_name(iri): LocalClass(iri=iri, label_zh=info.label_zh, color=info.color or "#999999",
-                                        order=int(info.order) if info.order is not None else 999)
+            local_name(iri): LocalClass(iri=iri, label_zh=info.label_zh, color=schema.hint(iri, "color") or "#999999",
+                                        order=int(o) if (o := schema.order(iri)) != float("inf") else 999)
             for iri, info in schema.classes.items()
             if iri.startswith(own) and (info.parents or info.display_as_node is not None)}
         #: edge property (local name) -> IRI
@@ -72,7 +72,7 @@ class LocalSchema:
         return any(self.schema.is_a(cls, c) for c in LEXICON.class_groups[group])
 
     def top(self, cls: str) -> str:
-        """The nearest ancestor of *cls* that carries ``cppcc:iriPattern`` (Organization, Place, …)."""
+        """The top class of *cls* (Organization, OrganizationalUnit, Place, …: :meth:`Schema.top`)."""
         return local_name(self.schema.top(cls))
 
     def kind(self, cls: str) -> str:

@@ -183,9 +183,7 @@ def _node_classes(rows, schema: Schema) -> dict[str, str]:
 
 
 def _class_attributes(schema: Schema, c: str) -> dict:
-    info = schema.classes[c]
-    return {"class": local_name(c), "class_iri": c, "class_label_en": info.label_en,
-            "class_label_zh": info.label_zh, "color": schema.hint(c, "color"), "shape": schema.hint(c, "shape")}
+    return {**schema.classification(c), "color": schema.hint(c, "color"), "shape": schema.hint(c, "shape")}
 
 
 def _node(n: str, c: str, schema: Schema, literals: Literals, notations: dict, observations: dict,

@@ -31,13 +31,14 @@ __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat"
 #: Node attributes, in the order of the columns of :func:`nodes_frame`.
 NODE_COLUMNS = (
     "iri", "label_zh", "label_en", "pinyin", "aliases", "class", "class_iri",
-    "class_label_en", "class_label_zh", "color", "shape", "date", "date_precision",
+    "class_label_en", "class_label_zh", "top_class", "top_class_iri", "top_class_label_en",
+    "top_class_label_zh", "color", "shape", "date", "date_precision",
     "comment", "observations", "evidence",
 )
 #: Edge attributes, after ``source, target, key``, in the order of :func:`edges_frame`.
 EDGE_COLUMNS = ("property", "label_en", "label_zh", "color", "statement", "evidence")
 #: The first columns of every table of measures.
-BASE_COLUMNS = ("iri", "label_zh", "label_en", "class")
+BASE_COLUMNS = ("iri", "label_zh", "label_en", "class", "top_class")
 #: Significant digits the measures are rounded to.
 SIGNIFICANT = 10
 
@@ -72,7 +73,7 @@ def nodes_frame(G: nx.Graph) -> pd.DataFrame:
     Lists and dicts (``aliases``, ``observations``, ``evidence``) are canonical JSON strings.
 
     >>> nodes_frame(nx.MultiDiGraph()).shape
-    (0, 16)
+    (0, 20)
     """
     rows = [dict(d, iri=d.get("iri", n)) for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))]
     cols = ordered_keys(rows, NODE_COLUMNS)
@@ -142,18 +143,19 @@ def round_significant(x: float) -> float:
 
 
 def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
-    """The identifying columns ``iri, label_zh, label_en, class`` of *nodes* (default: all), by IRI.
+    """The identifying columns ``iri, label_zh, label_en, class, top_class`` of *nodes* (default: all), by IRI.
 
     Nodes without these attributes (a plain networkx graph) get their name as IRI and ''.
 
     >>> entity_frame(nx.path_graph(["x", "y"])).values.tolist()
-    [['x', '', '', ''], ['y', '', '', '']]
+    [['x', '', '', '', ''], ['y', '', '', '', '']]
     """
     nodes = sorted(G.nodes if nodes is None else nodes, key=str)
     rows = []
     for n in nodes:
         d = G.nodes[n]
-        rows.append((str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""), d.get("class", "")))
+        rows.append((str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""), d.get("class", ""),
+                     d.get("top_class", "")))
     df = pd.DataFrame(rows, columns=list(BASE_COLUMNS))
     df.index = pd.Index([n for n in nodes], name=None)
     return df

@@ -64,7 +64,8 @@ def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0
                  community_method: str = "louvain") -> pd.DataFrame:
     """Every measure of :data:`MEASURES` for every entity: the table of ``metrics.csv``.
 
-    Columns ``iri, label_zh, label_en, class`` then :data:`MEASURES`, rows sorted by IRI.
+    Columns ``iri, label_zh, label_en, class`` (the fine type), ``top_class`` then :data:`MEASURES`,
+    rows sorted by IRI.
     ``df.attrs`` holds ``modularity`` and ``community_method``. Closeness is sampled when
     betweenness is (*betweenness_k* sources, seeded by *seed*).
 
@@ -72,12 +73,12 @@ def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0
     --------
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c")])
     >>> df = all_measures(G)
-    >>> df.columns.tolist()[4:]
+    >>> df.columns.tolist()[5:]
     ['degree', 'in_degree', 'out_degree', 'betweenness', 'closeness', 'eigenvector', 'pagerank', 'kcore', 'community']
     >>> df[["iri", "degree", "betweenness", "kcore"]].values.tolist()
     [['a', 1, 0.0, 1], ['b', 2, 1.0, 1], ['c', 1, 0.0, 1]]
     >>> all_measures(nx.MultiDiGraph()).shape
-    (0, 13)
+    (0, 14)
     """
     with shared_projection():  # the undirected projection, made once for every measure
         parts = [degree(G), betweenness(G, k=betweenness_k, seed=seed), closeness(G, k=betweenness_k, seed=seed),

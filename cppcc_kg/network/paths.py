@@ -190,7 +190,7 @@ def shortest_paths(G: nx.Graph, source: str, target: str, *, all_paths: bool = F
             d = G.nodes[n]
             via = "" if j == 0 else _via(G, path[j - 1], n)
             rows.append((i, j, str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""),
-                         d.get("class", ""), via))
+                         d.get("class", ""), d.get("top_class", ""), via))
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -243,7 +243,7 @@ def test_shortest_paths(G):
 
 def test_all_measures_is_the_metrics_table(G):
     df = A.all_measures(G)
-    assert list(df.columns) == ["iri", "label_zh", "label_en", "class", "degree", "in_degree", "out_degree",
+    assert list(df.columns) == ["iri", "label_zh", "label_en", "class", "top_class", "degree", "in_degree", "out_degree",
                                 "betweenness", "closeness", "eigenvector", "pagerank", "kcore", "community"]
     assert df["iri"].tolist() == sorted(G.nodes)
     by = df.set_index("iri")

@@ -64,8 +64,11 @@ def test_most_specific_class_and_display_hints_come_from_the_ontology(rdf, G):
     a = G.nodes[ID + "org/alpha-cppcc"]  # typed cppcc:Organization and cppcc:CPPCCCommittee
     assert a["class"] == "CPPCCCommittee"
     assert a["class_iri"] == str(CPPCC.CPPCCCommittee)
-    assert a["color"] == str(rdf.value(CPPCC.CPPCCCommittee, CPPCC.displayColor))
-    assert a["shape"] == str(rdf.value(CPPCC.CPPCCCommittee, CPPCC.displayShape))
+    # the fine type is drawn as its top class: the colour and shape of cppcc:Organization
+    assert (a["top_class"], a["top_class_iri"]) == ("Organization", str(CPPCC.Organization))
+    assert (a["top_class_label_en"], a["top_class_label_zh"]) == ("organization", "组织机构")
+    assert a["color"] == str(rdf.value(CPPCC.Organization, CPPCC.displayColor))
+    assert a["shape"] == str(rdf.value(CPPCC.Organization, CPPCC.displayShape))
     assert a["class_label_zh"] == "政协组织" and a["class_label_en"] == "CPPCC committee"
 
 

@@ -265,11 +265,17 @@ def build_entity_graph(graph: Graph) -> nx.MultiDiGraph:
             for key, prop in (("color", CPPCC.displayColor), ("shape", CPPCC.displayShape)):
                 # a class without its own hint takes its nearest superclass's
                 hints[key] = next((v for a in schema.ancestors(c) if (v := _first_literal(graph, a, prop))), "")
+            # the top class: the nearest of the class and its superclasses marked cppcc:topClass true
+            top = next((a for a in schema.ancestors(c) if (a, CPPCC.topClass, Literal(True)) in graph), c)
             class_info[c] = {
                 "class": _local_name(c),
                 "class_iri": str(c),
                 "class_label_en": _lang_literal(graph, c, RDFS.label, "en"),
                 "class_label_zh": _lang_literal(graph, c, RDFS.label, "zh"),
+                "top_class": _local_name(top),
+                "top_class_iri": str(top),
+                "top_class_label_en": _lang_literal(graph, top, RDFS.label, "en"),
+                "top_class_label_zh": _lang_literal(graph, top, RDFS.label, "zh"),
                 **hints,
             }
         return class_info[c]
