@@ -1,8 +1,9 @@
 """Everything the page needs, as plain JSON-able data (:func:`page_data`).
 
-The data has the legend (classes and relation types in ``cppcc:displayOrder``, with their
-colours and shapes from the entity graph's node and edge attributes, which come from the
-ontology's display hints), one row per entity and relation, the measures, the evidence with
+The data has the legend (the top classes and relation types in ``cppcc:displayOrder``, with
+their colours and shapes from the entity graph's node and edge attributes, which come from the
+ontology's display hints; the fine types of each top class inside it, most frequent first), one
+row per entity (its top class ``c`` and fine type ``f``) and relation, the measures, the evidence with
 the sentence around each quote, and the vis-network model: nodes at their positions
 (:mod:`cppcc_kg.viz.layout`), edges (parallel ones curved) and options.
 
@@ -120,26 +121,56 @@ def _text_color(background: str) -> str:
 
 
 def _class_of(d: dict) -> str:
+    """The fine type (most specific class) of a node's attributes *d*."""
     return str(d.get("class_iri") or d.get("class") or "")
 
 
-def class_legend(G: nx.MultiDiGraph, nodes: list, orders: dict[str, float]) -> list[dict]:
-    """The classes of *nodes*, in display order, with their count, colour, shape and text colour."""
-    classes: dict[str, dict] = {}
+def _top_of(d: dict) -> str:
+    """The top class of a node's attributes *d* (its fine type when the graph names none)."""
+    return str(d.get("top_class_iri") or d.get("top_class") or _class_of(d))
+
+
+def _kind(d: dict, prefix: str, iri: str) -> dict:
+    return {"iri": iri, "key": str(d.get(prefix, "")) or iri.rsplit("#", 1)[-1],
+            "en": str(d.get(prefix + "_label_en", "")), "zh": str(d.get(prefix + "_label_zh", "")), "count": 0}
+
+
+def class_legend(G: nx.MultiDiGraph, nodes: list, orders: dict[str, float]) -> tuple[list[dict], list[dict]]:
+    """(the top classes of *nodes* in display order, with their count, colour, shape, text colour and
+    the indices of their fine types; the fine types, grouped by top class, most frequent first, each
+    with its count and the index ``c`` of its top class).
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", class_iri="x#Court", top_class_iri="x#Org", color="#1f77b4")
+    >>> G.add_node("b", class_iri="x#Party", top_class_iri="x#Org"); G.add_node("c", class_iri="x#Party", top_class_iri="x#Org")
+    >>> tops, types = class_legend(G, ["a", "b", "c"], {})
+    >>> [(t["key"], t["count"], t["types"]) for t in tops], [(f["key"], f["count"], f["c"]) for f in types]
+    ([('Org', 3, [0, 1])], [('Party', 2, 0), ('Court', 1, 0)])
+    """
+    tops: dict[str, dict] = {}
+    types: dict[str, dict] = {}
     for n in nodes:
         d = G.nodes[n]
-        c = _class_of(d)
-        if c not in classes:
-            classes[c] = {"iri": c, "key": str(d.get("class", "")) or c.rsplit("#", 1)[-1],
-                          "en": str(d.get("class_label_en", "")), "zh": str(d.get("class_label_zh", "")),
-                          "color": str(d.get("color") or "#97c2fc"), "shape": str(d.get("shape") or "dot"),
-                          "count": 0}
-        classes[c]["count"] += 1
-    class_list = sorted(classes.values(), key=lambda c: (orders.get(c["iri"], math.inf), c["en"], c["iri"]))
-    for c in class_list:
+        top, fine = _top_of(d), _class_of(d)
+        if top not in tops:
+            prefix = "top_class" if d.get("top_class_iri") or d.get("top_class") else "class"
+            tops[top] = {**_kind(d, prefix, top), "color": str(d.get("color") or "#97c2fc"),
+                         "shape": str(d.get("shape") or "dot")}
+        if fine not in types:
+            types[fine] = {**_kind(d, "class", fine), "top": top}
+        tops[top]["count"] += 1
+        types[fine]["count"] += 1
+    top_list = sorted(tops.values(), key=lambda c: (orders.get(c["iri"], math.inf), c["en"], c["iri"]))
+    top_index = {c["iri"]: i for i, c in enumerate(top_list)}
+    type_list = sorted(types.values(), key=lambda f: (top_index[f["top"]], -f["count"], f["en"], f["iri"]))
+    for c in top_list:
         c["order"] = orders.get(c["iri"])
         c["font"] = _text_color(c["color"])
-    return class_list
+        c["types"] = []
+    for i, f in enumerate(type_list):
+        f["c"] = top_index[f.pop("top")]
+        top_list[f["c"]]["types"].append(i)
+    return top_list, type_list
 
 
 def relation_legend(edge_list: list, orders: dict[str, float]) -> list[dict]:
@@ -159,21 +190,22 @@ def relation_legend(edge_list: list, orders: dict[str, float]) -> list[dict]:
 
 # ---------------------------------------------------------------------------- rows
 
-def node_rows(G: nx.MultiDiGraph, nodes: list, classes: list[dict], measures: list[str], table: dict,
-              evidence: EvidenceTable, pos: dict) -> tuple[list[dict], list[dict]]:
+def node_rows(G: nx.MultiDiGraph, nodes: list, classes: list[dict], types: list[dict], measures: list[str],
+              table: dict, evidence: EvidenceTable, pos: dict) -> tuple[list[dict], list[dict]]:
     """(one row per entity for the page, one vis-network node per entity) of *nodes*, in order."""
     class_index = {c["iri"]: i for i, c in enumerate(classes)}
+    type_index = {f["iri"]: i for i, f in enumerate(types)}
     rows, vis = [], []
     for n in nodes:
         d = G.nodes[n]
-        c = class_index[_class_of(d)]
+        c = class_index[_top_of(d)]
         date, prec = str(d.get("date", "") or ""), str(d.get("date_precision", "") or "")
         d0, d1 = _date_interval(date)
         vals = table.get(str(n), {})
         row = {
             "iri": str(d.get("iri", n)), "zh": str(d.get("label_zh", "")), "en": str(d.get("label_en", "")),
             "py": str(d.get("pinyin", "")), "al": [str(a) for a in d.get("aliases", []) or []],
-            "c": c, "cm": str(d.get("comment", "") or ""),
+            "c": c, "f": type_index[_class_of(d)], "cm": str(d.get("comment", "") or ""),
             "d": date, "dp": prec, "d0": d0, "d1": d1,
             "obs": [{k: v for k, v in o.items() if v not in (None, "")} for o in d.get("observations", []) or []],
             "ev": evidence.ids(d.get("evidence")),
@@ -266,20 +298,20 @@ def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | Non
     nodes = sorted(G.nodes, key=str)
     index = {n: i for i, n in enumerate(nodes)}
     edge_list = sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]), str(e[1])))
-    classes = class_legend(G, nodes, orders)
+    classes, types = class_legend(G, nodes, orders)
     relations = relation_legend(edge_list, orders)
     evidence = EvidenceTable(sources)
     pos = layout_positions(G, seed=seed)
     if physics is None:
         physics = len(nodes) <= PHYSICS_MAX_NODES
-    rows, vis_nodes = node_rows(G, nodes, classes, measures, table, evidence, pos)
+    rows, vis_nodes = node_rows(G, nodes, classes, types, measures, table, evidence, pos)
     edges, vis_edges = edge_rows(edge_list, index, relations, evidence)
     return {
         "title": title,
         "counts": {"nodes": total_nodes, "edges": total_edges, "shown_nodes": len(nodes),
                    "shown_edges": len(edge_list)},
         "view": view, "seed": seed, "physics": bool(physics),
-        "classes": classes, "relations": relations, "measures": measures,
+        "classes": classes, "types": types, "relations": relations, "measures": measures,
         "sources": evidence.sources, "evidence": evidence.evidence,
         "nodes": rows, "edges": edges,
         "vis": vis_network(vis_nodes, vis_edges, seed=seed, physics=physics),

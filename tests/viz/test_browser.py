@@ -205,6 +205,64 @@ def test_two_hops_highlight_more_than_one(page, project, chifeng):
     Select(page.d.find_element(By.ID, "hops")).select_by_value("1")
 
 
+def test_legend_groups_the_fine_types_under_about_a_dozen_top_classes(page, project):
+    G, _, _ = project
+    tops = {d["top_class"] for _, d in G.nodes(data=True)}
+    fines = {d["class"] for _, d in G.nodes(data=True)}
+    assert 8 <= len(tops) <= 15 < len(fines)
+    groups = page.d.find_elements(By.CSS_SELECTOR, "#legend-classes > .group")
+    assert len(groups) == len(tops)
+    shown = [b.get_attribute("data-class") for b in page.d.find_elements(By.CSS_SELECTOR, "#legend-classes button[data-class]")]
+    assert sorted(shown) == sorted(tops)
+    # each group holds the fine types of its top class, with their counts
+    for g in groups:
+        top = g.find_element(By.CSS_SELECTOR, "button[data-class]").get_attribute("data-class")
+        inside = {b.get_attribute("data-type"): int(b.find_element(By.CSS_SELECTOR, ".count").text)
+                  for b in g.find_elements(By.CSS_SELECTOR, "button[data-type]")}
+        expected = {}
+        for _, d in G.nodes(data=True):
+            if d["top_class"] == top:
+                expected[d["class"]] = expected.get(d["class"], 0) + 1
+        assert inside == expected, top
+    # the legend draws each top class in its own shape
+    swatches = page.js("return Array.from(document.querySelectorAll('#legend-classes button[data-class] .swatch'))"
+                       ".map(function (s) { return s.className; })")
+    assert len(set(swatches)) == len(tops)
+
+
+def test_a_fine_type_toggle_and_the_show_filter(page, project):
+    G, _, _ = project
+    counts: dict[str, int] = {}
+    for _, d in G.nodes(data=True):
+        counts[d["class"]] = counts.get(d["class"], 0) + 1
+    fine = next(c for c, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+                if G.nodes[next(n for n, d in G.nodes(data=True) if d["class"] == c)]["top_class"] != c)
+    members = sorted(n for n, d in G.nodes(data=True) if d["class"] == fine)
+    top = G.nodes[members[0]]["top_class"]
+    siblings = [n for n, d in G.nodes(data=True) if d["top_class"] == top and d["class"] != fine]
+    before = page.stats()
+    # the legend's fine-type button hides that type only: its top class's other types stay
+    button = page.d.find_element(By.CSS_SELECTOR, f'#legend-classes button[data-type="{fine}"]')
+    button.click()
+    visible = set(page.js("return cppccKg.visible()"))
+    assert page.stats()["nodes"] == before["nodes"] - len(members)
+    assert not visible & set(members) and set(siblings) <= visible
+    top_count = page.d.find_element(By.CSS_SELECTOR, f'#legend-classes button[data-class="{top}"] .count').text
+    assert top_count == f"{len(siblings)}/{len(siblings) + len(members)}"
+    button.click()
+    assert page.stats()["nodes"] == before["nodes"]
+    # "show" one fine type: every other entity is hidden; then its top class: the whole group
+    index = page.js("var k = arguments[0]; return cppccKg.data.types.findIndex(function (f) { return f.key === k; })", fine)
+    Select(page.d.find_element(By.ID, "class-filter")).select_by_value(f"f{index}")
+    assert page.js("return cppccKg.visible()") == members
+    top_index = page.js("var k = arguments[0]; return cppccKg.data.classes.findIndex(function (c) { return c.key === k; })", top)
+    Select(page.d.find_element(By.ID, "class-filter")).select_by_value(f"c{top_index}")
+    assert page.js("return cppccKg.visible()") == sorted(members + siblings)
+    Select(page.d.find_element(By.ID, "class-filter")).select_by_value("")
+    assert page.stats()["nodes"] == before["nodes"]
+    assert page.errors() == []
+
+
 def test_relation_details_show_their_evidence(page, project):
     G, texts, _ = project
     data_edges = page.js("return cppccKg.data.edges.length")
@@ -218,15 +276,15 @@ def test_relation_details_show_their_evidence(page, project):
 
 def test_legend_toggles_hide_a_class_and_a_relation(page, project, chifeng):
     G, _, _ = project
-    cls = G.nodes[chifeng]["class"]
-    count = sum(1 for _, d in G.nodes(data=True) if d["class"] == cls)
+    cls = G.nodes[chifeng]["top_class"]
+    count = sum(1 for _, d in G.nodes(data=True) if d["top_class"] == cls)
     before = page.stats()
     button = page.d.find_element(By.CSS_SELECTOR, f'#legend-classes button[data-class="{cls}"]')
     button.click()
     after = page.stats()
     assert after["nodes"] == before["nodes"] - count
     assert chifeng not in page.js("return cppccKg.visible()")
-    cut = sum(1 for u, v in G.edges() if G.nodes[u]["class"] == cls or G.nodes[v]["class"] == cls)
+    cut = sum(1 for u, v in G.edges() if G.nodes[u]["top_class"] == cls or G.nodes[v]["top_class"] == cls)
     assert after["edges"] == before["edges"] - cut
     button.click()
     assert page.stats()["nodes"] == before["nodes"] and chifeng in page.js("return cppccKg.visible()")

@@ -168,7 +168,20 @@ def test_counts_classes_and_relations_match_the_entity_graph(small):
     for c in data["classes"]:
         assert c["color"] == str(graph.value(URIRef(c["iri"]), CPPCC.displayColor))
         assert c["shape"] == str(graph.value(URIRef(c["iri"]), CPPCC.displayShape))
-        assert c["count"] == sum(1 for _, d in G.nodes(data=True) if d["class_iri"] == c["iri"])
+        assert c["count"] == sum(1 for _, d in G.nodes(data=True) if d["top_class_iri"] == c["iri"])
+        assert (graph.value(URIRef(c["iri"]), CPPCC.topClass)).toPython() is True
+        # the fine types inside it, most frequent first, count up to it
+        inside = [data["types"][i] for i in c["types"]]
+        assert all(data["types"][i]["c"] == data["classes"].index(c) for i in c["types"])
+        assert sum(f["count"] for f in inside) == c["count"]
+        assert [f["count"] for f in inside] == sorted((f["count"] for f in inside), reverse=True)
+    for f in data["types"]:
+        assert f["count"] == sum(1 for _, d in G.nodes(data=True) if d["class_iri"] == f["iri"])
+    # every node row names its top class and its fine type
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    for n, d in G.nodes(data=True):
+        row = by_iri[d["iri"]]
+        assert data["classes"][row["c"]]["iri"] == d["top_class_iri"] and data["types"][row["f"]]["iri"] == d["class_iri"]
     orders = [c["order"] for c in data["classes"]]
     assert orders == sorted(orders)
     for r in data["relations"]:

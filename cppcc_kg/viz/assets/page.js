@@ -8,7 +8,8 @@
   var DATA = JSON.parse(document.getElementById("kg-data").textContent);
   var tParsed = performance.now();
   var N = DATA.nodes.length, E = DATA.edges.length;
-  var CLASSES = DATA.classes, RELS = DATA.relations, MEASURES = DATA.measures;
+  // CLASSES: the top classes (colour, shape, legend); TYPES: the fine types, each inside its top class
+  var CLASSES = DATA.classes, TYPES = DATA.types || [], RELS = DATA.relations, MEASURES = DATA.measures;
   var FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", ' +
     '"Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
   var INSIDE = { box: 1, ellipse: 1, database: 1, circle: 1, text: 1 };
@@ -27,7 +28,7 @@
       entities: "实体", relationsN: "关系", names: "名称", pinyin: "拼音", aliases: "别名", date: "日期",
       comment: "说明", measures: "网络指标", observations: "数据", evidence: "证据", outgoing: "出向关系",
       incoming: "入向关系", statement: "陈述", source: "来源", offsets: "位置", noContext: "（来源文本不可用，仅显示引文）",
-      relation: "关系", cls: "类别", community: "社群", view: "图太大，无法全部绘制：仅显示按“{m}”排名前 {n} 个实体（共 {t} 个实体、{e} 条关系）。",
+      relation: "关系", cls: "类别", community: "社群", show: "显示", all: "全部", allOf: "全部", other: "其他", view: "图太大，无法全部绘制：仅显示按“{m}”排名前 {n} 个实体（共 {t} 个实体、{e} 条关系）。",
       viewCommunity: "仅显示社群 {c}：{s} 个实体（全图共 {t} 个实体、{e} 条关系）。",
       viewAround: "仅显示“{x}”{h} 步以内的邻域：{s} 个实体（全图共 {t} 个实体、{e} 条关系）。",
       viewLimited: "其中按“{m}”排名前 {n} 个。",
@@ -43,7 +44,7 @@
       date: "Date", comment: "Comment", measures: "Network measures", observations: "Figures",
       evidence: "Evidence", outgoing: "Outgoing relations", incoming: "Incoming relations", statement: "Statement",
       source: "Source", offsets: "Offsets", noContext: "(source text not available: the quote only)",
-      relation: "Relation", cls: "Class", community: "Community",
+      relation: "Relation", cls: "Class", community: "Community", show: "Show", all: "all", allOf: "all", other: "other",
       view: "The graph is too large to draw whole: showing the top {n} entities by {m} (of {t} entities and {e} relations).",
       viewCommunity: "Showing community {c} only: {s} entities (the whole graph has {t} entities and {e} relations).",
       viewAround: "Showing the neighbourhood of {x} only, up to {h} relation(s) away: {s} entities (the whole graph has {t} entities and {e} relations).",
@@ -57,7 +58,7 @@
     eigenvector: ["特征向量中心度", "eigenvector"], pagerank: ["PageRank", "PageRank"], kcore: ["k-核", "k-core"]
   };
   var state = {
-    lang: "zh", sizeBy: "", colourBy: "class", hops: 1, classOff: {}, relOff: {},
+    lang: "zh", sizeBy: "", colourBy: "class", hops: 1, classOff: {}, typeOff: {}, relOff: {}, only: "",
     dateFrom: "", dateTo: "", hideUndated: false, selected: null, focus: null
   };
 
@@ -102,8 +103,8 @@
     if (Number.isInteger(x)) return x.toLocaleString("en");
     return Math.abs(x) >= 0.001 ? x.toFixed(4) : x.toExponential(2);
   }
-  function swatch(colour, line) {
-    var s = el("span", line ? "swatch line" : "swatch");
+  function swatch(colour, line, shape) {
+    var s = el("span", line ? "swatch line" : shape ? "swatch shape-" + shape : "swatch");
     s.style.background = /^#[0-9a-fA-F]{3,8}$/.test(colour) ? colour : "#999999";
     return s;
   }
@@ -211,11 +212,20 @@
     if (state.dateTo && n.d0 > state.dateTo) return false;
     return true;
   }
+  function typeName(f) {   // a fine type; the top class's own instances are its "other" kind
+    var c = CLASSES[f.c], name = pick(f.zh, f.en);
+    return c && c.iri === f.iri && c.types.length > 1 ? name + " (" + t("other") + ")" : name;
+  }
+  function onlyVisible(n) {   // the "show" filter: all, one top class ("c3") or one fine type ("f12")
+    if (!state.only) return true;
+    var k = Number(state.only.slice(1));
+    return state.only.charAt(0) === "c" ? n.c === k : n.f === k;
+  }
   var nodeHidden = new Array(N).fill(false), edgeHidden = new Array(E).fill(false);
   function computeHidden() {
     for (var i = 0; i < N; i++) {
       var n = DATA.nodes[i];
-      nodeHidden[i] = !!state.classOff[n.c] || !dateVisible(n);
+      nodeHidden[i] = !!state.classOff[n.c] || !!state.typeOff[n.f] || !onlyVisible(n) || !dateVisible(n);
     }
     for (var j = 0; j < E; j++) {
       var e = DATA.edges[j];
@@ -439,13 +449,14 @@
     return box;
   }
   function renderNodeDetails(i) {
-    var n = DATA.nodes[i], c = CLASSES[n.c];
+    var n = DATA.nodes[i], c = CLASSES[n.c], f = TYPES[n.f];
     clear(details);
     var names = el("div", "names");
     add(names, el("p", "zh", n.zh), el("p", "en", n.en), el("p", "py", n.py));
     add(details, names);
     var cls = el("div", "cls");
-    add(cls, swatch(c.color), el("span", "", pick(c.zh, c.en)));
+    add(cls, swatch(c.color, false, c.shape), el("span", "", pick(c.zh, c.en)));
+    if (f && f.iri !== c.iri) add(cls, el("span", "fine", "› " + typeName(f)));
     add(details, cls, iriLine(n.iri));
     var dl = el("dl");
     if (n.al.length) add(dl, el("dt", "", t("aliases")), el("dd", "", n.al.join("；")));
@@ -505,24 +516,36 @@
   }
 
   // ------------------------------------------------------------------ legend
-  var classButtons = [], relButtons = [];
-  function legendButton(colour, line, onClick) {
+  var classButtons = [], typeButtons = [], relButtons = [];
+  function legendButton(colour, line, onClick, shape) {
     var b = el("button");
     b.type = "button";
     b.setAttribute("aria-pressed", "true");
-    add(b, swatch(colour, line), el("span", "name"), el("span", "count"));
+    add(b, swatch(colour, line, shape), el("span", "name"), el("span", "count"));
     b.addEventListener("click", onClick);
     return b;
   }
+  function toggle(b, off, k) {
+    off[k] = !off[k];
+    b.classList.toggle("off", !!off[k]);
+    b.setAttribute("aria-pressed", off[k] ? "false" : "true");
+    applyVisibility();
+  }
+  // one group per top class: its button (colour and shape), then its fine types (hidden one by one)
   CLASSES.forEach(function (c, k) {
-    var b = legendButton(c.color, false, function () {
-      state.classOff[k] = !state.classOff[k];
-      b.classList.toggle("off", !!state.classOff[k]);
-      b.setAttribute("aria-pressed", state.classOff[k] ? "false" : "true");
-      applyVisibility();
-    });
+    var group = el("div", "group"), inner = el("div", "types");
+    var b = legendButton(c.color, false, function () { toggle(b, state.classOff, k); }, c.shape);
     b.setAttribute("data-class", c.key);
-    classButtons.push(b); $("legend-classes").appendChild(b);
+    classButtons.push(b); add(group, b);
+    (c.types || []).forEach(function (i) {
+      var f = TYPES[i];
+      var fb = legendButton(c.color, false, function () { toggle(fb, state.typeOff, i); });
+      fb.classList.add("fine");
+      fb.setAttribute("data-type", f.key);
+      typeButtons[i] = fb; add(inner, fb);
+    });
+    if (inner.firstChild) add(group, inner);
+    $("legend-classes").appendChild(group);
   });
   RELS.forEach(function (r, k) {
     var b = legendButton(r.color, true, function () {
@@ -536,7 +559,12 @@
   });
   function renderLegend() {
     var shownByClass = {}, shownByRel = {};
-    for (var i = 0; i < N; i++) if (!nodeHidden[i]) shownByClass[DATA.nodes[i].c] = (shownByClass[DATA.nodes[i].c] || 0) + 1;
+    var shownByType = {};
+    for (var i = 0; i < N; i++) {
+      if (nodeHidden[i]) continue;
+      shownByClass[DATA.nodes[i].c] = (shownByClass[DATA.nodes[i].c] || 0) + 1;
+      shownByType[DATA.nodes[i].f] = (shownByType[DATA.nodes[i].f] || 0) + 1;
+    }
     for (var j = 0; j < E; j++) if (!edgeHidden[j]) shownByRel[DATA.edges[j].p] = (shownByRel[DATA.edges[j].p] || 0) + 1;
     CLASSES.forEach(function (c, k) {
       var b = classButtons[k];
@@ -544,6 +572,14 @@
       b.querySelector(".count").textContent = c.count === (shownByClass[k] || 0) || state.classOff[k]
         ? String(c.count) : (shownByClass[k] || 0) + "/" + c.count;
       b.title = c.iri;
+    });
+    TYPES.forEach(function (f, k) {
+      var b = typeButtons[k];
+      if (!b) return;
+      b.querySelector(".name").textContent = typeName(f);
+      b.querySelector(".count").textContent = f.count === (shownByType[k] || 0) || state.typeOff[k]
+        ? String(f.count) : (shownByType[k] || 0) + "/" + f.count;
+      b.title = f.iri;
     });
     RELS.forEach(function (r, k) {
       var b = relButtons[k];
@@ -609,7 +645,7 @@
       var n = DATA.nodes[i], li = el("li", k === active ? "active" : "");
       li.setAttribute("role", "option");
       li.setAttribute("data-iri", n.iri);
-      add(li, swatch(CLASSES[n.c].color), el("span", "s-main", n.zh || n.en),
+      add(li, swatch(CLASSES[n.c].color, false, CLASSES[n.c].shape), el("span", "s-main", n.zh || n.en),
         el("span", "s-sub", [n.en, n.py].filter(Boolean).join(" · ")));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
       list.appendChild(li);
@@ -620,8 +656,12 @@
     list.hidden = true;
     input.value = DATA.nodes[i].zh || DATA.nodes[i].en;
     if (nodeHidden[i]) {   // a hidden entity is shown again when it is chosen
-      state.classOff[DATA.nodes[i].c] = false;
-      classButtons[DATA.nodes[i].c].classList.remove("off");
+      var ni = DATA.nodes[i];
+      state.classOff[ni.c] = false; state.typeOff[ni.f] = false;
+      [classButtons[ni.c], typeButtons[ni.f]].forEach(function (b) {
+        if (b) { b.classList.remove("off"); b.setAttribute("aria-pressed", "true"); }
+      });
+      if (!onlyVisible(ni)) { state.only = ""; onlySel.value = ""; }
       if (!dateVisible(DATA.nodes[i])) { state.dateFrom = ""; state.dateTo = ""; state.hideUndated = false; syncDateInputs(); }
       applyVisibility();
     }
@@ -645,8 +685,26 @@
   input.addEventListener("focus", function () { if (current.length) list.hidden = false; });
 
   // ------------------------------------------------------------------ controls
-  var sizeSel = $("size-by"), colourSel = $("colour-by");
+  var sizeSel = $("size-by"), colourSel = $("colour-by"), onlySel = $("class-filter");
+  function fillOnly() {   // all, or one top class, or one fine type (grouped by top class)
+    clear(onlySel);
+    var all = el("option", "", t("all")); all.value = ""; onlySel.appendChild(all);
+    CLASSES.forEach(function (c, k) {
+      var g = document.createElement("optgroup");
+      g.label = pick(c.zh, c.en);
+      var o = el("option", "", pick(c.zh, c.en) + " (" + t("allOf") + ", " + c.count + ")"); o.value = "c" + k;
+      g.appendChild(o);
+      (c.types || []).forEach(function (i) {
+        var f = TYPES[i], fo = el("option", "", "  " + typeName(f) + " (" + f.count + ")");
+        fo.value = "f" + i; g.appendChild(fo);
+      });
+      onlySel.appendChild(g);
+    });
+    onlySel.value = state.only;
+  }
+  onlySel.addEventListener("change", function () { state.only = onlySel.value; applyVisibility(); });
   function fillSelects() {   // option texts follow the language; the choices stay
+    fillOnly();
     clear(sizeSel);
     var o = el("option", "", t("uniform")); o.value = ""; sizeSel.appendChild(o);
     sizeMeasures.forEach(function (m) { var op = el("option", "", measureName(m)); op.value = m; sizeSel.appendChild(op); });
