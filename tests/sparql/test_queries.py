@@ -142,7 +142,8 @@ def test_library_has_every_required_question():
     names = sorted(p.name for p in QUERIES.glob("*.rq"))
     assert len(names) >= 15
     for word in ("bodies", "documents", "jingmeng", "events", "dispute", "firsts", "hierarchy", "programmes",
-                 "timeline", "figures", "centrality", "entity-with-evidence", "paths"):
+                 "timeline", "figures", "centrality", "entity-with-evidence", "paths", "every-kind", "fine-type",
+                 "top-class"):
         assert any(word in n for n in names), word
 
 
@@ -600,6 +601,63 @@ def test_20_relations_per_property(facts, engines):
                     expected.append((str(p), z, e, n))
     expected = ordered(expected, key=lambda r: (-r[3], r[0]))
     assert rows_of(engines, "20-relations-per-property.rq") == expected
+
+
+def test_21_organizations_of_every_kind(facts, engines):
+    g = facts.g
+    expected = []
+    for org in facts.instances(CPPCC.Organization):
+        for k in facts.types_under(org, CPPCC.Organization):
+            for oz in facts.labels(org, "zh"):
+                for oe in facts.labels(org, "en"):
+                    for kz in facts.labels(k, "zh"):
+                        for ke in facts.labels(k, "en"):
+                            expected.append((str(org), oz, oe, str(k), kz, ke))
+    expected = ordered(expected, key=lambda r: (r[3], r[0]))
+    rows = rows_of(engines, "21-organizations-of-every-kind.rq")
+    assert rows == expected
+    # the top class gathers several fine types; the units inside organizations are a top class of their own
+    assert {r[3] for r in rows} >= {str(CPPCC.CPPCCCommittee), str(CPPCC.PartyOrgan)}
+    assert not any(CPPCC.OrganizationalUnit in facts.ancestors(URIRef(r[3])) for r in rows)
+
+
+def test_22_documents_of_a_fine_type(facts, engines):
+    g = facts.g
+    expected = []
+    for k in (CPPCC.Opinions, CPPCC.Measures, CPPCC.Plan):
+        for doc in set(g.subjects(RDF.type, k)):
+            for issuer in sorted(g.subjects(CPPCC.issued, doc)) or [None]:
+                for kz in facts.labels(k, "zh"):
+                    for dz in facts.labels(doc, "zh"):
+                        for de in facts.labels(doc, "en"):
+                            for iz in facts.labels(issuer, "zh"):
+                                expected.append((str(k), kz, str(doc), dz, de, v(issuer), iz,
+                                                 v(g.value(doc, DCTERMS.issued))))
+    expected = ordered(expected, key=lambda r: (r[0], r[2], none_first(r[5])))
+    rows = rows_of(engines, "22-documents-of-a-fine-type.rq")
+    assert rows == expected and rows
+
+
+def test_23_entities_per_top_class_and_fine_type(facts, engines):
+    g = facts.g
+    tops = set(g.subjects(CPPCC.topClass, Literal(True)))
+    counts: dict = {}
+    for s, k in g.subject_objects(RDF.type):
+        for top in facts.ancestors(k) & tops:
+            counts.setdefault((top, k), set()).add(s)
+    expected = []
+    for (top, k), members in counts.items():
+        for tz in facts.labels(top, "zh"):
+            for te in facts.labels(top, "en"):
+                for kz in facts.labels(k, "zh"):
+                    for ke in facts.labels(k, "en"):
+                        expected.append((str(top), tz, te, str(k), kz, ke, len(members)))
+    expected = ordered(expected, key=lambda r: (r[0], -r[6], r[3]))
+    rows = rows_of(engines, "23-entities-per-top-class-and-fine-type.rq")
+    assert rows == expected
+    # every fine type has one top class, and the counts add up to the entities of the entity graph
+    assert len({r[3] for r in rows}) == len(rows)
+    assert 8 <= len({r[0] for r in rows}) <= 15
 
 
 def test_every_query_is_tested():
