@@ -604,7 +604,6 @@ def test_20_relations_per_property(facts, engines):
 
 
 def test_21_organizations_of_every_kind(facts, engines):
-    g = facts.g
     expected = []
     for org in facts.instances(CPPCC.Organization):
         for k in facts.types_under(org, CPPCC.Organization):
