@@ -6,6 +6,7 @@ its results as JSON is appended, and nbclient executes it in a fresh kernel.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ nbclient = pytest.importorskip("nbclient")
 import cppcc_kg.network as A  # noqa: E402
 from cppcc_kg.network import build_entity_graph, organization_program_graph  # noqa: E402
 from cppcc_kg.network.metrics import load_rdf, write_metrics  # noqa: E402
+from cppcc_kg.schema import Schema  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -127,4 +129,50 @@ print(json.dumps({
     metrics = pd.read_csv(build_dir / "metrics.csv", keep_default_na=False)
     top = metrics.sort_values(["pagerank", "iri"], ascending=[False, True])["iri"].tolist()
     assert res["ranked"] == top[: len(res["ranked"])] and len(res["ranked"]) > 0
+    assert images(nb) >= 1
+
+
+def test_classes_notebook(build_dir, monkeypatch):
+    dump = """
+import json
+print(json.dumps({
+    "per_top": {k: int(v) for k, v in per_top.items()},
+    "per_type": per_type[["top_class", "class", "entities"]].values.tolist(),
+    "organizations": sorted(organizations["iri"]), "opinions": sorted(opinions["iri"]),
+    "between_tops": {r: {c: int(n) for c, n in row.items() if n} for r, row in between_tops.iterrows()},
+    "body_document_types": {r: {c: int(n) for c, n in row.items() if n} for r, row in body_document_types.iterrows()},
+    "body_body_types": {r: {c: int(n) for c, n in row.items() if n} for r, row in body_body_types.iterrows()},
+    "sparql": by_sparql[["top", "type", "entities"]].values.tolist(),
+    "issued": issued_documents[["body_type", "document_type", "relations"]].values.tolist(),
+    "missing": sorted(missing), "glyph_warnings": glyph_warnings,
+}, ensure_ascii=False, default=int))
+"""
+    res, nb = run_notebook("classes", build_dir, monkeypatch, dump)
+    G = build_entity_graph(load_rdf(build_dir / "graph.ttl"))
+    schema = Schema.default()
+    top = {n: d["top_class"] for n, d in G.nodes(data=True)}
+    fine = {n: d["class"] for n, d in G.nodes(data=True)}
+    # the top class of each entity is the schema's, and every count agrees with the entity graph
+    assert all(schema.local(schema.top(d["class_iri"])) == d["top_class"] for _, d in G.nodes(data=True))
+    assert res["per_top"] == dict(Counter(top.values()))
+    assert sorted(map(tuple, res["per_type"])) == sorted(
+        (schema.local(schema.top(schema.iri(c))), c, n) for c, n in Counter(fine.values()).items())
+    assert res["organizations"] == sorted(n for n in G if top[n] == "Organization")
+    assert res["opinions"] == sorted(n for n in G if fine[n] == "Opinions") != []
+    tops = Counter((top[u], top[v]) for u, v in G.edges())
+    assert {(r, c): n for r, row in res["between_tops"].items() for c, n in row.items()} == dict(tops)
+    bodies = {"Organization", "OrganizationalUnit"}
+    body_doc = Counter((fine[u], fine[v]) if top[u] in bodies else (fine[v], fine[u]) for u, v in G.edges()
+                       if {top[u], top[v]} & bodies and "Document" in {top[u], top[v]})
+    assert {(r, c): n for r, row in res["body_document_types"].items() for c, n in row.items()} == dict(body_doc)
+    assert body_doc, "bodies issue documents"
+    among = Counter((fine[u], fine[v]) for u, v in G.edges() if top[u] in bodies and top[v] in bodies)
+    assert {(r, c): n for r, row in res["body_body_types"].items() for c, n in row.items()} == dict(among)
+    # the SPARQL counts (rdfs:subClassOf* to the top class) are the table's
+    local = schema.local
+    assert sorted((local(t), local(c), n) for t, c, n in res["sparql"]) == sorted(map(tuple, res["per_type"]))
+    issued = Counter((fine[u], fine[v]) for u, v, k in G.edges(keys=True)
+                     if k == "issued" and top[u] in bodies and top[v] == "Document")
+    assert {(local(b), local(d)): n for b, d, n in res["issued"]} == dict(issued)
+    assert res["missing"] == [] and res["glyph_warnings"] == []
     assert images(nb) >= 1
