@@ -537,7 +537,9 @@
     var b = legendButton(c.color, false, function () { toggle(b, state.classOff, k); }, c.shape);
     b.setAttribute("data-class", c.key);
     classButtons.push(b); add(group, b);
-    (c.types || []).forEach(function (i) {
+    var types = c.types || [];
+    if (types.length === 1 && TYPES[types[0]].iri === c.iri) types = [];   // nothing finer to show
+    types.forEach(function (i) {
       var f = TYPES[i];
       var fb = legendButton(c.color, false, function () { toggle(fb, state.typeOff, i); });
       fb.classList.add("fine");
