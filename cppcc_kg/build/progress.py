@@ -38,7 +38,8 @@ def short_summary(result: dict) -> str:
     skipped = [k for k, st in result["stages"].items() if st != "ok"]
     lines = [
         f"built {result['out']}/ from {len(s['files'])} files ({s['triples']} triples) in {seconds:.1f} s",
-        f"  entities {s['entities']} ({len(s['entities_per_class'])} classes), relations {s['relations']} "
+        f"  entities {s['entities']} ({len(s.get('entities_per_top_class', {}))} top classes, "
+        f"{len(s['entities_per_class'])} fine types), relations {s['relations']} "
         f"({sum(1 for n in s['relations_per_property'].values() if n)} properties), observations {s['observations']}, "
         f"firsts {s['firsts']}, evidence {s['evidence']}",
         f"  validation OK: evidence, labels, {v.get('shapes', 0)} SHACL shapes, {len(v.get('rules', []))} data rules",

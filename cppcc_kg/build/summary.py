@@ -61,6 +61,8 @@ def _summary_queries(edge_props: list[str]) -> dict[str, str | None]:
     entity = f"?c <{rdfs}subClassOf>* <{cppcc}Entity> ."
     return {
         "per_class": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }} GROUP BY ?c",
+        "per_top_class": f"""SELECT ?top (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c .
+            ?c <{rdfs}subClassOf>* ?top . ?top <{cppcc}topClass> true }} GROUP BY ?top""",
         "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {entity} ?s a ?c }}",
         "per_relation": f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?p ?s ?o WHERE {{
                 VALUES ?p {{ {' '.join(f'<{x}>' for x in edge_props)} }}
@@ -97,6 +99,9 @@ def _counts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
     per_class: Counter = Counter()
     for c, n in got["per_class"]:
         per_class[local_name(c)] += int(n)
+    per_top: Counter = Counter()
+    for c, n in got["per_top_class"]:
+        per_top[local_name(c)] += int(n)
     per_relation = {local_name(p): 0 for p in edge_props}
     for p, n in got.get("per_relation", []):
         per_relation[local_name(p)] += int(n)
@@ -110,6 +115,7 @@ def _counts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
         "sources": sources,
         "entities": number("entities"),
         "entities_per_class": dict(sorted(per_class.items())),
+        "entities_per_top_class": dict(sorted(per_top.items())),
         "relations": sum(per_relation.values()),
         "relations_per_property": dict(sorted(per_relation.items())),
         "relation_statements": number("statements"),
@@ -130,8 +136,12 @@ def summary_text(summary: dict) -> str:
     for s in summary["sources"]:
         lines.append(f"source: {s['path']} ({s['characters']} characters) {s['title_zh']}")
     lines += ["", f"entities: {summary['entities']}"]
-    width = max([len(k) for k in summary["entities_per_class"]] + [10])
-    lines += [f"  {k:<{width}} {v:>6}" for k, v in summary["entities_per_class"].items()]
+    per_top = summary.get("entities_per_top_class", {})
+    width = max([len(k) for k in summary["entities_per_class"]] + [len(k) for k in per_top] + [10])
+    pad = "    " if per_top else "  "
+    if per_top:
+        lines += ["  by top class:"] + [f"{pad}{k:<{width}} {v:>6}" for k, v in per_top.items()] + ["  by fine type:"]
+    lines += [f"{pad}{k:<{width}} {v:>6}" for k, v in summary["entities_per_class"].items()]
     lines += ["", f"relations: {summary['relations']} ({summary['relation_statements']} statement nodes)"]
     width = max([len(k) for k in summary["relations_per_property"]] + [10])
     lines += [f"  {k:<{width}} {v:>6}" for k, v in summary["relations_per_property"].items()]

@@ -140,6 +140,7 @@ def test_summary_counts(project, out):
         "outputs": s["outputs"]}
     assert s["entities"] == 3
     assert s["entities_per_class"] == {"CPPCCCommittee": 1, "Plan": 1, "Platform": 1}
+    assert s["entities_per_top_class"] == {"Document": 1, "Mechanism": 1, "Organization": 1}
     assert s["relations"] == 2
     assert {k: v for k, v in s["relations_per_property"].items() if v} == {"established": 1, "issued": 1}
     assert s["observations"] == 1 and s["observations_per_qualifier"] == {"Exact": 1}

@@ -30,6 +30,13 @@ def summarize_graph(graph: Graph, *, project=None) -> dict:
     classes = entity_classes(graph)
     entities = {s for s, o in graph.subject_objects(RDF.type) if o in classes}
     per_class = Counter(_local(o) for s, o in graph.subject_objects(RDF.type) if o in classes)
+    tops = set(graph.subjects(CPPCC.topClass, Literal(True)))
+    per_top: Counter = Counter()
+    for top in tops:  # entities whose class is the top class or under it
+        under = {c for c in classes if top in graph.transitive_objects(c, RDFS.subClassOf)}
+        n = len({s for s, o in graph.subject_objects(RDF.type) if o in under})
+        if n:
+            per_top[_local(top)] = n
     edge_props = sorted(p for p in graph.subjects(CPPCC.displayAsEdge, Literal(True)))
     per_relation = {_local(p): sum(1 for s, o in graph.subject_objects(p) if s in entities and o in entities)
                     for p in edge_props}
@@ -58,6 +65,7 @@ def summarize_graph(graph: Graph, *, project=None) -> dict:
         "sources": sources,
         "entities": len(entities),
         "entities_per_class": dict(sorted(per_class.items())),
+        "entities_per_top_class": dict(sorted(per_top.items())),
         "relations": sum(per_relation.values()),
         "relations_per_property": dict(sorted(per_relation.items())),
         "relation_statements": len(set(graph.subjects(RDF.type, RDF.Statement))),
