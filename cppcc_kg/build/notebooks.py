@@ -290,10 +290,13 @@ def execute_notebook(script: Path, build_dir: Path, *, timeout: int = 600):
         client.execute(env=_kernel_env(build_dir), stderr=subprocess.DEVNULL)
     except (nbclient.exceptions.CellExecutionError, nbclient.exceptions.CellTimeoutError,
             nbclient.exceptions.DeadKernelError) as exc:
-        failed = next((i for i, c in enumerate(nb.cells)
+        failed = next((n for n, c in enumerate(nb.cells[1:], start=1)  # after the setup cell
                        if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        what = (f"cell {failed} failed: {exc.ename}: {exc.evalue}" if failed is not None
-                and hasattr(exc, "ename") else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        if failed is not None and hasattr(exc, "ename"):
+            first = nb.cells[failed].source.strip().splitlines()[0][:60]
+            what = f"cell {failed} ({first}) failed: {exc.ename}: {exc.evalue}"
+        else:
+            what = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
         raise StageError(f"{script}: {what}",
                          f"open it with jupyter lab {Path(script).parent.name}/ and run it on the build "
                          "(CPPCC_KG_BUILD) to see the traceback; the build folder is left as it was.") from None
