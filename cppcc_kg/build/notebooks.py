@@ -302,8 +302,12 @@ def execute_notebook(script: Path, build_dir: Path, *, timeout: int = 600):
                          "(CPPCC_KG_BUILD) to see the traceback; the build folder is left as it was.") from None
     del nb.cells[0]
     for cell in nb.cells:
-        if cell.cell_type == "code":
+        if cell.cell_type == "code":  # numbered from 1, as if the setup cell had not run
+            cell.execution_count = cell.execution_count - 1 if cell.execution_count else cell.execution_count
             cell.outputs = _joined_streams(cell.outputs)
+            for out in cell.outputs:
+                if out.get("execution_count"):
+                    out["execution_count"] = cell.execution_count
     return nb
 
 

@@ -70,6 +70,7 @@ def test_the_pages_hold_the_executed_tables_and_plots(two_builds):
     out = two_builds[0]
     centrality = (out / "notebooks" / "centrality.html").read_text(encoding="utf-8")
     assert len(PNG.findall(centrality)) >= 3  # heatmap, top-15 panels, communities
+    assert "In\xa0[1]:" in centrality and "In\xa0[0]:" not in centrality  # the setup cell is not shown
     assert '<table border="1" class="dataframe' in centrality
     # the table of measures shows the build's own first entity by PageRank, its value as pandas prints it
     metrics = pd.read_csv(out / "metrics.csv", keep_default_na=False)
