@@ -133,6 +133,7 @@ def _clean(nb):
         cell.metadata = {k: v for k, v in cell.metadata.items() if k not in VOLATILE_CELL_METADATA}
         cell.id = notebook_id(cell.cell_type, cell.source, taken)
     nb.metadata = {k: nb.metadata[k] for k in KEPT_METADATA if k in nb.metadata}
+    nb.metadata.get("jupytext", {}).pop("text_representation", None)  # of the script, as jupytext does
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
@@ -153,7 +154,7 @@ def _read(path: Path):
 
     try:
         return jupytext.read(path, config=_config())
-    except Exception as exc:  # jupytext and nbformat raise many kinds on a damaged file
+    except Exception as exc:  # noqa: BLE001 (jupytext and nbformat raise many kinds on a damaged file)
         raise InputError(f"{path}: not a notebook jupytext can read: {type(exc).__name__}: {exc}",
                          "fix the file (or take it back from git) and run cppcc-kg notebooks again.") from None
 
@@ -221,8 +222,8 @@ class _Resources(HTMLParser):
     """The URLs that a page would fetch: ``src``/``href``/``data`` of the elements that load, and
     ``url(…)``/``@import`` in its style."""
 
-    LOADING = {"script", "link", "img", "iframe", "source", "video", "audio", "embed", "object",
-               "input", "track", "image", "use"}
+    LOADING = frozenset({"script", "link", "img", "iframe", "source", "video", "audio", "embed", "object",
+                         "input", "track", "image", "use"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -258,7 +259,7 @@ def external_resources(html: str) -> list[str]:
     parser = _Resources()
     parser.feed(html)
     parser.close()
-    return sorted({u for u in parser.urls if re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", u, re.I)
+    return sorted({u for u in parser.urls if re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", u, re.IGNORECASE)
                    and not u.strip().lower().startswith("data:")})
 
 

@@ -23,7 +23,7 @@ from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.render import write_project_page
 
-__all__ = ["NOTEBOOKS", "Stage", "StageContext", "STAGES"]
+__all__ = ["NOTEBOOKS", "STAGES", "Stage", "StageContext"]
 
 
 @dataclass

@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from support import REPO_ROOT
 
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.stages import NOTEBOOKS, STAGES
 from cppcc_kg.cli import main
 from cppcc_kg.errors import StageError
-from support import REPO_ROOT
 
 NAMES = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("*.py"))
 #: an element that loads what its src/href names (the brief's offline check, independent of the library's)
@@ -78,7 +78,7 @@ def test_the_pages_hold_the_executed_tables_and_plots(two_builds):
     assert f"<td>{lead['label_zh']}</td>" in centrality and f"<td>{lead['pagerank']:.6f}</td>" in centrality
     sparql = (out / "notebooks" / "sparql.html").read_text(encoding="utf-8")
     assert PNG.search(sparql) and '<table border="1" class="dataframe' in sparql
-    assert "Traceback" not in centrality + sparql and "Error" not in re.sub(r"<style.*?</style>", "", sparql, flags=re.S)
+    assert "Traceback" not in centrality + sparql and "Error" not in re.sub(r"<style.*?</style>", "", sparql, flags=re.DOTALL)
 
 
 def test_the_default_build_runs_no_notebook(built):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import REPO_ROOT
 
 from cppcc_kg.build.notebooks import (
     REQUIRED_MODULES,
@@ -20,7 +22,6 @@ from cppcc_kg.build.notebooks import (
     sync_notebooks,
 )
 from cppcc_kg.cli import main
-from support import REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 SCRIPTS = sorted(NOTEBOOKS.glob("*.py"))
@@ -152,3 +153,13 @@ def test_external_resources_are_the_loads_not_the_links():
     <a href="https://jupytext.readthedocs.io">a link</a><a href="#top">top</a></body></html>"""
     assert external_resources(html) == ["//fonts.example/css", "http://x.example/a.css",
                                         "https://cdn.example/require.js", "https://img.example/b.png"]
+
+
+def test_jupytext_sync_of_a_pair_in_step_changes_nothing(tmp_path):
+    """JupyterLab's jupytext and ``jupytext --sync`` write the pair as the repository holds it."""
+    shutil.copytree(NOTEBOOKS, tmp_path / "nb")
+    done = subprocess.run([sys.executable, "-m", "jupytext", "--sync", *(p.name for p in SCRIPTS)],
+                          cwd=tmp_path / "nb", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for path in sorted(NOTEBOOKS.glob("*.*")):
+        assert (tmp_path / "nb" / path.name).read_bytes() == path.read_bytes(), path.name
