@@ -2,9 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -61,7 +63,7 @@ BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or project_root() / "build")
 rdf = load_rdf(BUILD / "graph.ttl")
 G = build_entity_graph(rdf)
 U = to_undirected_weighted(G)
-print(f"{BUILD / 'graph.ttl'}: {len(rdf)} triples")
+print(f"graph.ttl of the build: {len(rdf)} triples")  # no path: the page of the build is the same wherever it runs
 print(f"entity graph: {G.number_of_nodes()} entities, {G.number_of_edges()} relations, "
       f"{nx.number_connected_components(U)} connected components "
       f"(the largest has {len(max(nx.connected_components(U), key=len))} entities); font {FONT}")

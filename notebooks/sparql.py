@@ -2,9 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -45,7 +47,7 @@ ROOT = project_root()
 BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or ROOT / "build")
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 STORE = "oxigraph"
-print(f"{len(QUERIES)} queries in {ROOT / 'queries'}; build {BUILD}")
+print(f"{len(QUERIES)} queries in queries/")  # no path: the page of the build is the same wherever it runs
 
 # %% [markdown]
 # ## Every query of `queries/`

@@ -30,8 +30,8 @@ MAX_FUNCTION_LINES = 80
 #: rdflib store use it). At the top of their modules they made every command start about 1.5 s later
 #: and the build of the repository slower than before the move (bench/bench_build.py).
 LAZY_IMPORTS = frozenset({"matplotlib", "mplfonts", "pyshacl", "SPARQLWrapper", "selenium", "jupytext",
-                          "nbclient", "nbformat", "psutil", "igraph", "jieba", "pypinyin", "scipy", "pyvis",
-                          "rdflib.plugins.sparql"})
+                          "nbclient", "nbformat", "nbconvert", "jinja2", "psutil", "igraph", "jieba",
+                          "pypinyin", "scipy", "pyvis", "rdflib.plugins.sparql"})
 
 
 def _lazy(module: str) -> bool:

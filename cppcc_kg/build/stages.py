@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
+from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.render import write_project_page
 
-__all__ = ["Stage", "StageContext", "STAGES"]
+__all__ = ["NOTEBOOKS", "STAGES", "Stage", "StageContext"]
 
 
 @dataclass
@@ -107,6 +108,12 @@ def graph_files(ctx: StageContext):
     return write_graph_files(ctx.graph, ctx.out, project=ctx.project, bodies_job=ctx.bodies_job)
 
 
+def notebook_pages(ctx: StageContext):
+    """``notebooks/NAME.html``: each notebook of ``ROOT/notebooks`` executed on this build (opt-in:
+    ``cppcc-kg build --notebooks``; it reads the files of the stages before it)."""
+    return write_notebook_pages(ctx.root / "notebooks", ctx.out, ctx.out / "notebooks")
+
+
 #: The output stages, in order; the summary is written after all of them.
 STAGES: list[Stage] = [
     Stage("entities", entity_files),
@@ -114,3 +121,7 @@ STAGES: list[Stage] = [
     Stage("html", page, optional=True),
     Stage("graph", graph_files),
 ]
+
+#: The stage that executes the notebooks: not in :data:`STAGES` (it takes seconds where the
+#: build takes one or two); ``cppcc-kg build --notebooks`` runs it after them.
+NOTEBOOKS = Stage("notebooks", notebook_pages)

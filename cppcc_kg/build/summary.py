@@ -193,8 +193,10 @@ def write_summary(project, out_dir: Path, *, report: dict | None = None, stages:
     summary = summarize(project, report=report, schema=schema)
     if stages is not None:
         summary["stages"] = dict(stages)
-    summary["outputs"] = file_digests(out_dir, [p.name for p in out_dir.iterdir() if p.is_file()
-                                                and not p.name.startswith(".") and p.name not in SUMMARY_FILES])
+    # the files of subfolders too (notebooks/NAME.html); not the hidden ones (the build's marker)
+    names = [p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()]
+    summary["outputs"] = file_digests(out_dir, [n for n in names if n not in SUMMARY_FILES
+                                                and not any(part.startswith(".") for part in n.split("/"))])
     write_atomic(out_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     write_atomic(out_dir / "summary.txt", summary_text(summary))
     return summary

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "analyze": "Centrality, k-core and communities of the entity graph.",
     "build": "Load, check, validate and export the graph into build/.",
     "ingest": "Propose entities, links, relations and figures of a new document, for review.",
+    "notebooks": "Pair each notebook of notebooks/ (jupytext script and .ipynb), without outputs.",
     "push": "Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.",
     "query": "Run a SPARQL query (FILE.rq, '-' for stdin, or -e 'SELECT …') and print the result.",
     "serve": "Serve the built graph: SPARQL 1.1 endpoint at /sparql, query page at /.",

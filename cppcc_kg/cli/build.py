@@ -5,8 +5,10 @@ from pathlib import Path
 
 import click
 
+from cppcc_kg.build.notebooks import require_notebook_extra
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.progress import progress_display, short_summary
+from cppcc_kg.build.stages import NOTEBOOKS, STAGES
 from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 
 
@@ -20,8 +22,12 @@ from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
                    "(fast unless the shapes use a feature it lacks). Both report the same problems.")
 @click.option("--no-cache", is_flag=True,
               help="Parse and check every file again, ignoring ROOT/.cache/cppcc-kg (the outputs are the same).")
+@click.option("--notebooks", is_flag=True,
+              help="Also execute the notebooks of ROOT/notebooks on this build and write "
+                   "OUT/notebooks/NAME.html (a few seconds more; needs pip install -e '.[notebooks]').")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
-def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, quiet: bool) -> None:
+def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, notebooks: bool,
+            quiet: bool) -> None:
     """Load, check, validate and export the graph into build/.
 
     \b
@@ -35,13 +41,17 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
         cppcc-kg build
         cppcc-kg build --root . --out /tmp/build --quiet
         cppcc-kg build --shacl-engine pyshacl --no-cache
+        cppcc-kg build --notebooks    # and build/notebooks/*.html
     """
     def echo(msg: str) -> None:
         click.echo(msg, err=True)
 
     with exit_on_error():
+        if notebooks:  # said before the build, not after it
+            require_notebook_extra("cppcc-kg build --notebooks")
         result = build(root, out_dir, echo=None if quiet else echo,
                        progress=None if quiet else progress_display(),
+                       stages=[*STAGES, NOTEBOOKS] if notebooks else None,
                        shacl_engine=shacl_engine, cache=not no_cache)
     for warning in result.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
