@@ -44,6 +44,7 @@ from cppcc_kg.ingest.files import (
     check_id_is_free,
     output_paths,
     source_id_for,
+    written_by_review,
 )
 from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.link import Linker, Mention, NewEntity
@@ -300,7 +301,7 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         graph = load(root).view
     notes = list(decoded.notes)
     src = KG["source"][sid]
-    if (src, RDF.type, CPPCC.Source) in graph:
+    if (src, RDF.type, CPPCC.Source) in graph and not _reviewed_same_text(root, sid, graph, decoded.sha256):
         raise IngestInputError(
             f"{rel}: the source id {sid!r} is already a source of the graph ({src}); ingest proposes entities "
             f"for new documents, and its evidence would clash with the curated evidence",
@@ -321,6 +322,13 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         if page is not None:
             write_atomic(html_path, page)
     return result
+
+
+def _reviewed_same_text(root: Path, sid: str, graph: Graph, sha256: str) -> bool:
+    """Whether the source *sid* of the graph is this text, described by ``cppcc-kg review`` (its
+    ``sources/SOURCE.ttl`` carries the review's mark): ingesting it again updates its proposals."""
+    recorded = {str(o).lower() for o in graph.objects(KG["source"][sid], CPPCC.sha256)}
+    return recorded == {sha256} and written_by_review(root / "sources" / f"{sid}.ttl")
 
 
 #: below this share of Chinese characters among the letters, a text is not Chinese (ingest finds Chinese names)
