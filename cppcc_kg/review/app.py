@@ -144,6 +144,10 @@ def asset_endpoint(name: str, ctype: str):
     return asset
 
 
+async def favicon_endpoint(request: Request) -> Response:
+    return Response(b"", 204, media_type="image/x-icon")
+
+
 async def http_error(request: Request, err: HttpError) -> Response:
     return error_response(err)
 
@@ -170,7 +174,8 @@ def build_app(session: ReviewSession, token: str, port: int, bound_host: str = "
               max_body_bytes: int = 64 * 1024) -> Starlette:
     """The ASGI application of the review *session*, for a server on *bound_host*:*port*."""
     routes = [Route("/api/state", guarded(state_endpoint), methods=["GET"]),
-              Route("/api/decide", guarded(decide_endpoint), methods=["POST"])]
+              Route("/api/decide", guarded(decide_endpoint), methods=["POST"]),
+              Route("/favicon.ico", favicon_endpoint, methods=["GET"])]
     routes += [Route(path, asset_endpoint(name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
     app = Starlette(routes=routes,
                     middleware=[Middleware(ReviewGate, token=token, port=port, bound_host=bound_host)],
