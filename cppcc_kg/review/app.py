@@ -34,7 +34,15 @@ from starlette.routing import Route
 
 from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.session import ReviewSession
-from cppcc_kg.web.http import COMMON_HEADERS, PAGE_CSP, HttpError, body_length, checked_host, content_type, error_body
+from cppcc_kg.web.http import (
+    COMMON_HEADERS,
+    PAGE_CSP,
+    HttpError,
+    body_length,
+    checked_host,
+    content_type,
+    error_body,
+)
 
 __all__ = ["TOKEN_HEADER", "build_app"]
 

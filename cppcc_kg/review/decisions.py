@@ -33,6 +33,8 @@ ACTIONS = {"mention": ("accept", "reject", "merge"), "relation": ("accept", "rej
 #: characters no label may hold: control characters, line and paragraph separators, lone surrogates
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 MAX_LABEL = 300
+#: how ingest marks the English it leaves for the review ("… [proposed: English name to review]")
+PLACEHOLDER = "[proposed"
 
 
 class DecisionError(Exception):
@@ -103,17 +105,17 @@ def save_decisions(root: Path, sid: str, decisions: Decisions) -> Path:
                         json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def clean_label_en(value) -> str:
+def clean_label_en(value, what: str = "English label") -> str:
     """An English label as given (spaces around it removed); :class:`DecisionError` if it is not one."""
     if not isinstance(value, str) or not value.strip():
-        raise DecisionError(400, "the English label is empty: type the English name of the entity")
+        raise DecisionError(400, f"the {what} is empty: type it (in English)")
     if _CONTROL.search(value):
-        raise DecisionError(400, "the English label holds a control character or line break: type it on one line")
+        raise DecisionError(400, f"the {what} holds a control character or line break: type it on one line")
     value = value.strip()
     if len(value) > MAX_LABEL:
-        raise DecisionError(400, f"the English label has {len(value)} characters, more than {MAX_LABEL}")
-    if not re.search(r"[A-Za-z0-9]", value):
-        raise DecisionError(400, "the English label has no Latin letter or digit to make an IRI of")
+        raise DecisionError(400, f"the {what} has {len(value)} characters, more than {MAX_LABEL}")
+    if PLACEHOLDER in value or not re.search(r"[A-Za-z0-9]", value):
+        raise DecisionError(400, f"the {what} {value!r} is not a name: type one with Latin letters or digits")
     return value
 
 
@@ -123,8 +125,10 @@ def check_decision(props: Proposals, proposal: dict, body: dict, classes: set[st
     if action not in ACTIONS[kind]:
         raise DecisionError(400, f"unknown action {action!r} for a {kind}: use one of {', '.join(ACTIONS[kind])}")
     out = {"action": action, "exact": proposal["exact"]}
-    if kind == "figure" and action == "accept" and (body.get("label_en") or "[proposed" in proposal["label_en"]):
-        out["label_en"] = clean_label_en(body.get("label_en"))
+    if kind == "figure" and action == "accept":
+        for name, what in (("label_en", "English label"), ("measured_en", "English name of what is measured")):
+            if body.get(name) or PLACEHOLDER in proposal[name]:  # ingest's English is a placeholder to replace
+                out[name] = clean_label_en(body.get(name), what)
     if kind != "mention" or action == "reject":
         return out
     if action == "merge":

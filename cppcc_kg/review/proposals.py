@@ -125,7 +125,7 @@ def _annotations(g: Graph) -> list[tuple[int, int, str, list[str]]]:
 def _source(g: Graph, sid: str, rel: str) -> dict:
     src = KG["source"][sid]
     if (src, RDF.type, CPPCC.Source) not in g:
-        raise ReviewInputError(f"{rel}: it describes no source {src}", f"run 'cppcc-kg ingest' on the text again.")
+        raise ReviewInputError(f"{rel}: it describes no source {src}", "run 'cppcc-kg ingest' on the text again.")
     fmt = _one(g, src, URIRef("http://purl.org/dc/terms/format"))
     m = re.search(r"charset=([\w-]+)", fmt)
     return {"id": sid, "iri": str(src), "title": _lang(g, src, URIRef("http://purl.org/dc/terms/title"), "zh"),
@@ -145,7 +145,8 @@ def load_proposals(root: Path, sid: str) -> Proposals:
     try:
         g.parse(path, format="turtle")
     except Exception as exc:  # noqa: BLE001 - any parse error: the file is not as ingest wrote it
-        raise ReviewInputError(f"{rel}: not readable as Turtle ({exc})", "run 'cppcc-kg ingest' on the text again.") from None
+        raise ReviewInputError(f"{rel}: not readable as Turtle ({exc})",
+                               "run 'cppcc-kg ingest' on the text again.") from None
     source = _source(g, sid, rel)
     try:
         decoded = read_text_file(root / source["path"])
@@ -217,6 +218,7 @@ def _read_figures(g: Graph, props: Proposals, sentences: dict) -> None:
         props.figures.append({
             "kind": "figure", "key": figure_key(start, end, label), "start": start, "end": end,
             "exact": props.text[start:end], "iri": str(obs), "label_zh": label,
-            "label_en": _lang(g, obs, RDFS.label, "en"), "about": about,
+            "label_en": _lang(g, obs, RDFS.label, "en"), "measured_en": _lang(g, obs, CPPCC.measuredProperty, "en"),
+            "about": about,
             "about_label": _label_of(g, props, about, mention_labels) if about else "", "triples": triples})
     props.figures.sort(key=lambda f: (f["start"], f["key"]))

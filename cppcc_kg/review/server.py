@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cppcc_kg.review.app import build_app
-from cppcc_kg.review.session import ReviewSession, open_review
 from cppcc_kg.review.proposals import ReviewInputError
+from cppcc_kg.review.session import ReviewSession, open_review
 from cppcc_kg.web.server import WebServer, bind
 
 __all__ = ["ReviewServer", "make_review_server"]

@@ -142,6 +142,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def open_review(root: Path, sid: str) -> ReviewSession:
     """The review of the proposals of *sid* in the project *root* (the graph loaded from its files)."""
+    if sid == "proposed":  # graph/proposed/ holds the proposals, never curated files
+        raise ReviewInputError("the source id 'proposed' cannot be reviewed: its curated files would go into "
+                               "graph/proposed/, which the build leaves out", "ingest the text with another --source-id.")
     props = load_proposals(root, sid)
     if not (props.mentions or props.relations or props.figures):
         raise ReviewInputError(f"{props.path.relative_to(root).as_posix()}: no proposals to review",

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.errors import KGError
@@ -159,9 +159,11 @@ def _plan_figures(props: Proposals, decisions: Decisions, out: Plan, classes: di
             out.waiting[f["key"]] = "what it is about is not accepted or merged yet"
             continue
         label_en = d.get("label_en") or f["label_en"]
+        measured_en = d.get("measured_en") or f["measured_en"]
         iri = allocate(str(KG["observation"]), slug_of(label_en) or "figure", taken)
         taken.add(iri)
-        out.figures.append({"iri": iri, "proposal": f, "label_en": label_en, "about": about})
+        out.figures.append({"iri": iri, "proposal": f, "label_en": label_en, "measured_en": measured_en,
+                            "about": about})
         out.evidence[(f["start"], f["end"])].add(iri)
 
 
@@ -194,6 +196,8 @@ def _figure_block(f: dict) -> list[str]:
     for prop, value in p["triples"]:
         if URIRef(prop) in (RDF.type, RDFS.label, CPPCC.observationAbout):
             continue
+        if URIRef(prop) == CPPCC.measuredProperty and getattr(value, "language", None) == "en":
+            value = Literal(f["measured_en"], lang="en")
         lines.append(f"    {iri_ref(prop)} {value.n3()} ;")
     lines.append(f"    cppcc:observationAbout {iri_ref(f['about'])} .")
     return lines
@@ -254,6 +258,8 @@ def _text_file(props: Proposals, root: Path) -> tuple[str, bytes]:
 def _source_lines(props: Proposals, text_path: str, data: bytes) -> list[str]:
     src = props.source
     origin = "" if text_path == src["path"] else f" Copied in UTF-8 from {src['path']} ({src['encoding']})."
+    comment = ("Described by cppcc-kg review from the proposals of ingest." + origin
+               + " Offsets are 0-based, end-exclusive Unicode code points.")
     return _header(props, "the source description") + [
         f"{iri_ref(src['iri'])} a cppcc:Source ;",
         f"    dcterms:title {turtle_literal(src['title'], 'zh')} ;",
@@ -262,7 +268,7 @@ def _source_lines(props: Proposals, text_path: str, data: bytes) -> list[str]:
         f"    cppcc:localPath {turtle_literal(text_path)} ;",
         f"    cppcc:characterCount {len(data.decode('utf-8'))} ;",
         f"    cppcc:sha256 {turtle_literal(hashlib.sha256(data).hexdigest())} ;",
-        f"    rdfs:comment {turtle_literal('Described by cppcc-kg review from the proposals of ingest.' + origin + ' Offsets are 0-based, end-exclusive Unicode code points.', 'en')} ."]
+        f"    rdfs:comment {turtle_literal(comment, 'en')} ."]
 
 
 def owned_paths(sid: str) -> list[str]:

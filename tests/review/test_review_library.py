@@ -6,7 +6,16 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import BEILING, CITY, CITY_IRI, LIAISON, QINGSHAN, RELATION, TEXT, make_project
+from conftest import (
+    BEILING,
+    CITY,
+    CITY_IRI,
+    LIAISON,
+    QINGSHAN,
+    RELATION,
+    TEXT,
+    make_project,
+)
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -178,3 +187,34 @@ def test_source_ids_and_paths(project):
     shutil.copy(project / "sources/doc.txt", project / "sources/other.txt")
     with pytest.raises(ReviewInputError, match="ingest"):
         resolve_source_id(project, str(project / "sources/other.txt"))
+
+
+def test_a_figure_needs_its_english_and_its_end(tmp_path):
+    root = make_project(tmp_path / "p", TEXT.rstrip("\n") + "2024年，北岭县政协建成委员工作站15家。\n")
+    session = open_review(root, "doc")
+    figure = next(p["key"] for p in session.props.figures)
+    with pytest.raises(DecisionError, match="English label"):
+        session.decide({"key": figure, "action": "accept"})  # ingest's English is a placeholder
+    state = session.decide({"key": figure, "action": "accept", "label_en": "15 members' workstations",
+                            "measured_en": "members' workstations built"})
+    obs = (root / "graph/doc/observations.ttl").read_text(encoding="utf-8")
+    assert "[proposed" not in obs and "id/observation/15-members-workstations" in obs
+    assert '"members\' workstations built"@en' in obs and "test-members-workstations" in obs
+    assert "graph/doc/observations.ttl" in state["written"]
+    session.decide({"key": BEILING, "action": "accept", "label_en": "Beiling County CPPCC Committee"})
+    res = CliRunner().invoke(build_command, ["--root", str(root), "--quiet", "--no-cache"])
+    assert res.exit_code == 0, res.output
+
+
+def test_a_relation_waits_for_its_ends(project):
+    session = open_review(project, "doc")
+    state = session.decide({"key": RELATION, "action": "accept"})
+    rel = next(p for p in state["proposals"] if p["key"] == RELATION)
+    assert rel["ready"] is False and "not accepted" in rel["waiting"]
+    assert not (project / "graph" / "doc").exists()  # nothing accepted that can be written
+    session.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    state = session.decide({"key": LIAISON, "action": "merge",
+                            "target": "https://w3id.org/cppcc-kg/id/mechanism/test-members-workstations"})
+    rel = next(p for p in state["proposals"] if p["key"] == RELATION)
+    assert rel["ready"] is True and "waiting" not in rel
+    assert "test-members-workstations" in (project / "graph/doc/relations.ttl").read_text(encoding="utf-8")

@@ -94,7 +94,9 @@
     end.addEventListener("input", spanChanged);
     const cls = el("select", { class: "cls" });
     for (const k of state.classes) cls.append(el("option", { value: k, text: k, selected: k === (d.class || p.class) }));
-    const en = el("input", { class: "label-en", value: d.label_en || "", placeholder: "English label (required)" });
+    // the English label of another mention of the same name, accepted already, is offered again
+    const sibling = state.proposals.find((q) => q.kind === "mention" && q.decision && q.decision.label_en && q.decision.label_zh === (p.label_zh || p.exact));
+    const en = el("input", { class: "label-en", value: d.label_en || (sibling ? sibling.decision.label_en : ""), placeholder: "English label (required)" });
     c.append(el("div", { class: "row" }, el("label", {}, "中文 label ", zh), el("label", {}, "class ", cls),
       el("label", {}, "span ", start, " – ", end), el("label", {}, "English ", en)));
     let target = d.target || (p.status === "linked" ? p.entity : null);
@@ -134,12 +136,14 @@
     const c = card(p);
     c.append(sentence(p));
     c.append(el("p", { class: "meta" }, p.label_zh + " · about " + p.about_label, el("span", { class: "decision", text: decisionText(p.decision) })));
-    const proposed = p.label_en.includes("[proposed") ? "" : p.label_en;
-    const en = el("input", { class: "label-en", value: (p.decision && p.decision.label_en) || proposed, placeholder: "English label" });
-    c.append(el("div", { class: "row" }, el("label", {}, "English ", en)));
+    const d = p.decision || {};
+    const given = (x) => (x.includes("[proposed") ? "" : x);
+    const en = el("input", { class: "label-en", value: d.label_en || given(p.label_en), placeholder: "English label" });
+    const measured = el("input", { class: "measured-en", value: d.measured_en || given(p.measured_en), placeholder: "what is measured, in English" });
+    c.append(el("div", { class: "row" }, el("label", {}, "English ", en), el("label", {}, "measured ", measured)));
     if (p.ready === false) c.append(el("p", { class: "waiting", text: "Accept or merge what it is about first." }));
     if (p.waiting) c.append(el("p", { class: "waiting", text: "Not written: " + p.waiting }));
-    c.append(buttons(p, () => (en.value ? { label_en: en.value } : {})));
+    c.append(buttons(p, () => Object.assign(en.value ? { label_en: en.value } : {}, measured.value ? { measured_en: measured.value } : {})));
     return c;
   }
 
