@@ -105,8 +105,9 @@ def _is_proposed(g: Graph, s) -> bool:
 
 
 def _cls(g: Graph, s) -> str:
-    return sorted(local_name(o) for o in g.objects(s, RDF.type) if str(o).startswith(str(CPPCC)))[0] \
-        if any(str(o).startswith(str(CPPCC)) for o in g.objects(s, RDF.type)) else ""
+    """The class (local name) of the proposed entity *s*."""
+    own = sorted(local_name(o) for o in g.objects(s, RDF.type) if str(o).startswith(str(CPPCC)))
+    return own[0] if own else ""
 
 
 def _annotations(g: Graph) -> list[tuple[int, int, str, list[str]]]:

@@ -20,6 +20,7 @@ from cppcc_kg.project.load import load
 from cppcc_kg.project.pinyin import to_pinyin
 from cppcc_kg.review.decisions import (
     DecisionError,
+    Decisions,
     check_decision,
     decisions_path,
     load_decisions,
@@ -102,23 +103,30 @@ class ReviewSession:
                 items.pop(key, None)
             else:
                 items[key] = check_decision(self.props, proposal, body, set(self.classes), set(self.known))
+                self._check_new_name(items[key])
             self._commit(items)
         return self.state()
 
+    def _check_new_name(self, decision: dict) -> None:
+        """A new entity may not take the Chinese label of an entity of the graph (the build refuses two)."""
+        if decision["action"] != "accept" or "label_zh" not in decision:
+            return
+        same = sorted(iri for iri, e in self.known.items() if e.label_zh == decision["label_zh"])
+        if same:
+            raise DecisionError(400, f"{decision['label_zh']} is the Chinese label of {same[0]} in the graph "
+                                     "already: merge with it instead")
+
     def _commit(self, items: dict) -> None:
-        old = self.decisions.items
-        self.decisions.items = items
+        """Plan and render *items* (nothing is changed if that fails), then keep and write them."""
+        trial = Decisions(self.decisions.sha256, items, self.decisions.notices)
+        the_plan = plan(self.props, trial, self.known_classes, self.schema)
+        files = render(self.props, the_plan, self.schema, self.root)
         try:
-            the_plan = plan(self.props, self.decisions, self.known_classes, self.schema)
-            files = render(self.props, the_plan, self.schema, self.root)
             check_writable(self.root, files, self.props.sid)
         except ReviewWriteError as exc:
-            self.decisions.items = old
             raise DecisionError(409, str(exc)) from None
-        except BaseException:
-            self.decisions.items = old
-            raise
-        save_decisions(self.root, self.props.sid, self.decisions)
+        save_decisions(self.root, self.props.sid, trial)
+        self.decisions = trial
         self.written = write(self.root, files, self.props.sid)
 
     def write_all(self) -> list[str]:

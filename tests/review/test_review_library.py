@@ -218,3 +218,10 @@ def test_a_relation_waits_for_its_ends(project):
     rel = next(p for p in state["proposals"] if p["key"] == RELATION)
     assert rel["ready"] is True and "waiting" not in rel
     assert "test-members-workstations" in (project / "graph/doc/relations.ttl").read_text(encoding="utf-8")
+
+
+def test_a_new_entity_may_not_take_a_label_of_the_graph(project):
+    session = open_review(project, "doc")
+    with pytest.raises(DecisionError, match="merge with it instead"):
+        session.decide({"key": BEILING, "action": "accept", "label_en": "X", "label_zh": "测试市政协"})
+    assert not decisions_path(project, "doc").exists()
