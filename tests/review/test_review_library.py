@@ -22,6 +22,7 @@ from rdflib.namespace import RDFS
 from cppcc_kg.cli.build import command as build_command
 from cppcc_kg.ingest.files import REVIEW_MARK
 from cppcc_kg.ingest.pipeline import ingest_file
+from cppcc_kg.ingest.text import IngestInputError
 from cppcc_kg.review.decisions import DecisionError, decisions_path
 from cppcc_kg.review.proposals import ReviewInputError, resolve_source_id
 from cppcc_kg.review.session import open_review
@@ -225,3 +226,13 @@ def test_a_new_entity_may_not_take_a_label_of_the_graph(project):
     with pytest.raises(DecisionError, match="merge with it instead"):
         session.decide({"key": BEILING, "action": "accept", "label_en": "X", "label_zh": "测试市政协"})
     assert not decisions_path(project, "doc").exists()
+
+
+def test_another_text_under_a_reviewed_id_is_refused_by_ingest(project):
+    decide_all(open_review(project, "doc"))
+    (project / "graph/proposed/doc.ttl").unlink()
+    other = project / "sources" / "doc-2.txt"
+    other.write_text(TEXT + "另一段文字。\n", encoding="utf-8")
+    with pytest.raises(IngestInputError, match="already a source of the graph"):
+        ingest_file(other, root=project, source_id="doc")
+    assert (project / "graph/doc/entities.ttl").read_text(encoding="utf-8").startswith(REVIEW_MARK)
