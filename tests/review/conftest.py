@@ -15,6 +15,7 @@ BEILING = "mention 51-56 北岭县政协"
 LIAISON = "mention 58-64 委员联络机制"
 QINGSHAN = "mention 29-36 青山区人民政府"
 CITY = "mention 0-5 测试市政协"
+CITY_AGAIN = "mention 23-28 测试市政协"
 RELATION = "relation 51-79 北岭县政协 established 委员联络机制"
 CITY_IRI = "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"
 

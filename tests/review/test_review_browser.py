@@ -24,7 +24,7 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
                 "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
 
 from click.testing import CliRunner  # noqa: E402
-from conftest import BEILING, CITY, CITY_IRI, LIAISON, QINGSHAN, RELATION, make_project  # noqa: E402
+from conftest import BEILING, CITY, CITY_AGAIN, CITY_IRI, LIAISON, QINGSHAN, RELATION, make_project  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -108,6 +108,8 @@ def test_ingest_review_build_query_and_review_again(driver, tmp_path):
         option.click()
         review.card(CITY).find_element(By.CSS_SELECTOR, ".merge").click()
         review.decided(CITY, "merge")
+        review.card(CITY).find_element(By.CSS_SELECTOR, ".apply-same").click()  # its other mention, 23-28
+        review.decided(CITY_AGAIN, "merge")
         review.card(QINGSHAN).find_element(By.CSS_SELECTOR, ".reject").click()
         review.decided(QINGSHAN, "reject")
         accept = review.card(RELATION).find_element(By.CSS_SELECTOR, ".accept")
@@ -135,10 +137,10 @@ def test_ingest_review_build_query_and_review_again(driver, tmp_path):
     ingest_file(root / "sources" / "doc.txt", root=root)
     review = Review(driver, root)
     try:
-        for key, action in ((BEILING, "accept"), (LIAISON, "accept"), (CITY, "merge"), (QINGSHAN, "reject"),
-                            (RELATION, "accept")):
+        for key, action in ((BEILING, "accept"), (LIAISON, "accept"), (CITY, "merge"), (CITY_AGAIN, "merge"),
+                            (QINGSHAN, "reject"), (RELATION, "accept")):
             review.decided(key, action)
         assert "accepted as 北岭县政协 / Beiling County CPPCC Committee" in review.card(BEILING).text
-        assert "4 of 6 decided" in driver.find_element(By.ID, "count-mentions").text
+        assert "5 of 6 decided" in driver.find_element(By.ID, "count-mentions").text
     finally:
         review.close()

@@ -118,6 +118,21 @@
     };
     c.append(buttons(p, acceptPayload, [mergeBtn, box]));
     c.append(results);
+    // the same decision for the other mentions of the same proposed entity, still undecided
+    const others = state.proposals.filter((q) => q.kind === "mention" && q.key !== p.key && q.entity === p.entity && !q.decision);
+    if (p.decision && p.decision.action !== "reject" && others.length) {
+      c.append(el("div", { class: "row" }, el("button", { class: "apply-same",
+        text: "Same for the " + others.length + " other mention(s) of " + p.exact + " · 其余同名提及同样处理",
+        onclick: async () => {
+          for (const q of others) {
+            const d = p.decision;
+            const payload = d.action === "merge" ? { key: q.key, action: "merge", target: d.target }
+              : { key: q.key, action: "accept", label_zh: d.label_zh, class: d.class, label_en: d.label_en };
+            await decide(payload, "decided like " + p.exact);
+            if (document.getElementById("status").className === "error") break;
+          }
+        } })));
+    }
     return c;
   }
 
