@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.files import written_by_review
 from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.text import normalize, split_sentences
 from cppcc_kg.project.load import load
@@ -139,7 +140,7 @@ class ReviewSession:
 def _own_entities(root: Path, sid: str) -> set[str]:
     """The entities that the review's own ``graph/SOURCE/entities.ttl`` defines (not merge targets)."""
     path = Path(root) / "graph" / sid / "entities.ttl"
-    if not path.exists():
+    if not written_by_review(path):
         return set()
     return {str(s) for s in Graph().parse(path, format="turtle").subjects()}
 
