@@ -168,6 +168,8 @@ def test_a_text_in_another_encoding_gets_a_utf8_copy(tmp_path):
     assert 'cppcc:localPath "sources/gbk-doc.zh.txt"' in (root / "sources/gbk-doc.ttl").read_text(encoding="utf-8")
     res = CliRunner().invoke(build_command, ["--root", str(root), "--quiet", "--no-cache"])
     assert res.exit_code == 0, res.output
+    ingest_file(root / "sources" / "gbk-doc.txt", root=root)  # the original again: its decisions are kept
+    assert open_review(root, "gbk-doc").decisions.items[BEILING]["label_en"] == "Beiling"
 
 
 def test_a_corrupt_decisions_file_is_named(project):
