@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "notebooks": "Pair each notebook of notebooks/ (jupytext script and .ipynb), without outputs.",
     "push": "Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.",
     "query": "Run a SPARQL query (FILE.rq, '-' for stdin, or -e 'SELECT …') and print the result.",
+    "review": "Review the proposals of ingest in a local page; accepted ones are written as curated Turtle.",
     "serve": "Serve the built graph: SPARQL 1.1 endpoint at /sparql, query page at /.",
     "synth": "Write a synthetic corpus that follows the ontology, for benchmarks.",
     "visualize": "Write the interactive HTML page of a graph that follows the ontology.",

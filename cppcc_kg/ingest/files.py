@@ -27,7 +27,8 @@ from cppcc_kg.ingest.link import slugify
 from cppcc_kg.ingest.text import IngestInputError
 from cppcc_kg.rdf.namespaces import CPPCC, KG
 
-__all__ = ["PROPOSED_DIR", "REVIEW_DIR", "check_id_is_free", "output_paths", "source_id_for"]
+__all__ = ["PROPOSED_DIR", "REVIEW_DIR", "REVIEW_MARK", "check_id_is_free", "output_paths", "source_id_for",
+           "written_by_review"]
 
 #: the proposals of ingest, relative to the project root (the build leaves them out)
 PROPOSED_DIR = "graph/proposed"
@@ -103,3 +104,18 @@ def check_id_is_free(root: Path, sid: str, sha256: str, path: str) -> list[str]:
 def _shown(path: Path) -> str:
     """*path* as a message shows it: undecodable bytes and control characters escaped."""
     return str(path) if str(path).isprintable() else repr(str(path))[1:-1]
+
+
+# ---------------------------------------------------------------- files written by the review
+
+#: the first line of every file that ``cppcc-kg review`` writes (a file without it is never overwritten)
+REVIEW_MARK = "# Written by `cppcc-kg review`"
+
+
+def written_by_review(path: Path) -> bool:
+    """Whether the file *path* was written by ``cppcc-kg review`` (its first line is :data:`REVIEW_MARK`)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().startswith(REVIEW_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -29,6 +29,7 @@ and the outputs (:mod:`cppcc_kg.ingest.output`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -44,6 +45,7 @@ from cppcc_kg.ingest.files import (
     check_id_is_free,
     output_paths,
     source_id_for,
+    written_by_review,
 )
 from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.link import Linker, Mention, NewEntity
@@ -300,7 +302,7 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         graph = load(root).view
     notes = list(decoded.notes)
     src = KG["source"][sid]
-    if (src, RDF.type, CPPCC.Source) in graph:
+    if (src, RDF.type, CPPCC.Source) in graph and not _reviewed_same_text(root, sid, graph, decoded):
         raise IngestInputError(
             f"{rel}: the source id {sid!r} is already a source of the graph ({src}); ingest proposes entities "
             f"for new documents, and its evidence would clash with the curated evidence",
@@ -321,6 +323,15 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         if page is not None:
             write_atomic(html_path, page)
     return result
+
+
+def _reviewed_same_text(root: Path, sid: str, graph: Graph, decoded: DecodedText) -> bool:
+    """Whether the source *sid* of the graph is this text, described by ``cppcc-kg review`` (its
+    ``sources/SOURCE.ttl`` carries the review's mark): ingesting it again updates its proposals.
+    The recorded sha256 is the file's, or that of the UTF-8 copy the review made of a text in another encoding."""
+    recorded = {str(o).lower() for o in graph.objects(KG["source"][sid], CPPCC.sha256)}
+    utf8 = hashlib.sha256(decoded.text.encode("utf-8")).hexdigest()
+    return len(recorded) == 1 and recorded <= {decoded.sha256, utf8} and written_by_review(root / "sources" / f"{sid}.ttl")
 
 
 #: below this share of Chinese characters among the letters, a text is not Chinese (ingest finds Chinese names)

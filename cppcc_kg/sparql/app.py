@@ -27,26 +27,22 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from cppcc_kg.sparql.http import (
-    ALLOWED_METHODS,
+from cppcc_kg.sparql.http import ALLOWED_METHODS, endpoint_iri, one, sparql_params
+from cppcc_kg.sparql.service import SparqlService
+from cppcc_kg.web.http import (
+    COMMON_HEADERS,
+    PAGE_CSP,
     HttpError,
     body_length,
     checked_host,
-    endpoint_iri,
     error_body,
-    one,
-    sparql_params,
 )
-from cppcc_kg.sparql.service import SparqlService
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 #: files of the query page, served from the package folder
 ASSETS = {"/": ("page.html", "text/html; charset=utf-8"),
           "/sparql_page.js": ("page.js", "text/javascript; charset=utf-8"),
           "/sparql_page.css": ("page.css", "text/css; charset=utf-8")}
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-COMMON_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
 
 
 def error_response(err: HttpError) -> Response:

@@ -17,19 +17,14 @@ worker process (:mod:`cppcc_kg.sparql.pool`) that is killed at the time limit (5
 No CORS header is sent unless ``--cors-origin`` allows an origin.
 
 The application is Starlette (:mod:`cppcc_kg.sparql.app`) on uvicorn's HTTP/1.1
-protocol with a read time limit and a cap on connections (:mod:`cppcc_kg.sparql.transport`).
-:class:`SparqlServer` binds the socket at once (so ``port=0`` reports its port and a
-busy port is a clean error) and runs uvicorn in ``serve_forever()``, like the
-standard library's servers.
+protocol with a read time limit and a cap on connections (:mod:`cppcc_kg.web.transport`), run by
+:class:`cppcc_kg.web.server.WebServer`, which ``cppcc-kg review`` shares.
 """
 from __future__ import annotations
 
-import functools
 import socket
 import threading
 from pathlib import Path
-
-import uvicorn
 
 from cppcc_kg.sparql.app import build_app
 from cppcc_kg.sparql.dataset import built_files
@@ -43,70 +38,24 @@ from cppcc_kg.sparql.service import (
     DEFAULT_READ_TIMEOUT,
     SparqlService,
 )
-from cppcc_kg.sparql.transport import LimitedH11Protocol
+from cppcc_kg.web.server import WebServer, bind
+from cppcc_kg.web.server import serve_in_thread as web_serve_in_thread
 
 __all__ = ["SparqlServer", "SparqlService", "make_server", "serve_in_thread", "shutdown"]
 
-#: seconds the server waits for the requests in progress when it stops
-GRACEFUL_SECONDS = 3
 
-
-def bind(address: tuple) -> socket.socket:
-    """A listening TCP socket on *address* ``(host, port)``; raise :class:`OSError` if it cannot listen."""
-    host, port = address[:2]
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, kind, proto, _, sockaddr = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(sockaddr)
-        sock.listen(2048)
-        sock.set_inheritable(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-class SparqlServer:
+class SparqlServer(WebServer):
     """The endpoint of a :class:`SparqlService`, bound to *address* ``(host, port)`` when made.
 
-    ``server_address`` is the bound ``(host, port)``; ``serve_forever()`` serves until
-    ``shutdown()`` (from another thread) or Ctrl-C (in the main thread: ``KeyboardInterrupt``
-    is raised once the requests in progress are answered); ``server_close()`` closes the socket.
-    *sock* is a socket already bound by :func:`bind` (else it binds *address*).
+    A :class:`~cppcc_kg.web.server.WebServer` of the application :func:`~cppcc_kg.sparql.app.build_app`
+    with the limits of *service*. *sock* is a socket already bound by :func:`bind` (else it binds *address*).
     """
 
     def __init__(self, address: tuple, service: SparqlService, sock: socket.socket | None = None):
         self.service = service
-        self.socket = sock if sock is not None else bind(address)
-        self.server_address = self.socket.getsockname()[:2]
-        protocol = functools.partial(LimitedH11Protocol, read_timeout=service.read_timeout,
-                                     max_connections=service.max_connections)
-        config = uvicorn.Config(build_app(service), http=protocol, ws="none", lifespan="off", loop="asyncio",
-                                log_config=None, access_log=False, server_header=False, proxy_headers=False,
-                                headers=[("Server", "cppcc-kg")], timeout_keep_alive=service.keep_alive,
-                                timeout_graceful_shutdown=GRACEFUL_SECONDS,
-                                h11_max_incomplete_event_size=service.max_body_bytes)
-        self.uvicorn = uvicorn.Server(config)
-        self.started = threading.Event()
-        self.stopped = threading.Event()
-
-    def serve_forever(self) -> None:
-        self.started.set()
-        try:
-            self.uvicorn.run(sockets=[self.socket])
-        finally:
-            self.stopped.set()
-
-    def shutdown(self) -> None:
-        """Stop serving (the requests in progress get a few seconds) and wait until it has stopped."""
-        self.uvicorn.should_exit = True
-        if self.started.is_set():
-            self.stopped.wait()
-
-    def server_close(self) -> None:
-        self.socket.close()
+        super().__init__(build_app(service), sock if sock is not None else bind(address),
+                         read_timeout=service.read_timeout, max_connections=service.max_connections,
+                         max_body_bytes=service.max_body_bytes, keep_alive=service.keep_alive)
 
 
 def make_server(build_dir: str | Path = "build", *, host: str = "127.0.0.1", port: int = 8000,
@@ -156,6 +105,4 @@ def shutdown(server: SparqlServer) -> None:
 
 def serve_in_thread(server: SparqlServer) -> threading.Thread:
     """Run ``server.serve_forever()`` in a daemon thread (for tests and notebooks)."""
-    t = threading.Thread(target=server.serve_forever, name="cppcc-kg-sparql-server", daemon=True)
-    t.start()
-    return t
+    return web_serve_in_thread(server, "cppcc-kg-sparql-server")

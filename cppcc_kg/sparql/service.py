@@ -13,9 +13,10 @@ from cppcc_kg.errors import KGError
 from cppcc_kg.rdf.namespaces import PREFIXES
 from cppcc_kg.sparql.description import service_description
 from cppcc_kg.sparql.guard import DEFAULT_MAX_QUERY_CHARS, QueryError, check_query
-from cppcc_kg.sparql.http import HttpError, response_type
+from cppcc_kg.sparql.http import response_type
 from cppcc_kg.sparql.negotiation import negotiate
 from cppcc_kg.sparql.results import NotAcceptable, graph_bytes
+from cppcc_kg.web.http import HttpError
 
 #: seconds a client has to send a whole request (headers and body), from connecting or from the previous answer
 DEFAULT_READ_TIMEOUT = 10.0

@@ -1,4 +1,5 @@
-"""The connections of the endpoint: uvicorn's HTTP/1.1 protocol (h11) with two limits it lacks.
+"""The connections of the project's local servers (the SPARQL endpoint, the review page): uvicorn's
+HTTP/1.1 protocol (h11) with the limits it lacks.
 
 * A read time limit: a client has ``read_timeout`` seconds to send a whole request (its
   headers and its body), counted from the moment it connects or the previous answer ends.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from cppcc_kg.sparql.http import error_body
+from cppcc_kg.web.http import error_body
 
 
 def canned(status: int, message: str) -> bytes:

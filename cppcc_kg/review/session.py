@@ -1,0 +1,161 @@
+"""One review of one source: the proposals, the graph's entities, the decisions, and what they write.
+
+:class:`ReviewSession` is what the page talks to, without HTTP: :meth:`~ReviewSession.state` is the
+page's data (the text, each proposal with its sentence and decision, the ontology's entity classes,
+the graph's entities for the merge search with their pinyin), :meth:`~ReviewSession.decide` checks
+and keeps one decision and writes the curated Turtle again (on every decision: the files always
+match the decisions kept). A decision that cannot be taken changes nothing on disk.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rdflib import Graph
+
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.files import written_by_review
+from cppcc_kg.ingest.known import known_entities
+from cppcc_kg.ingest.text import normalize, split_sentences
+from cppcc_kg.project.load import load
+from cppcc_kg.project.pinyin import to_pinyin
+from cppcc_kg.review.decisions import (
+    DecisionError,
+    Decisions,
+    check_decision,
+    decisions_path,
+    load_decisions,
+    save_decisions,
+)
+from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals
+from cppcc_kg.review.writer import ReviewWriteError, check_writable, plan, render, write
+from cppcc_kg.schema import Schema
+
+__all__ = ["ReviewSession", "open_review"]
+
+
+class ReviewSession:
+    """The review of the proposals *props* in the project *root*, against the graph *graph*."""
+
+    def __init__(self, root: Path, props: Proposals, graph: Graph):
+        self.root, self.props = Path(root), props
+        self.schema = Schema.from_graph(graph)
+        local = LocalSchema(self.schema)
+        own = _own_entities(self.root, props.sid)
+        self.known = {iri: e for iri, e in known_entities(graph, local).items() if iri not in own}
+        self.known_classes = {iri: self.schema.iri(e.cls) for iri, e in self.known.items()}
+        self.classes = [Schema.local(c) for c in self.schema.entity_classes()]
+        self.decisions = load_decisions(self.root, props)
+        self.lock = threading.Lock()
+        self.sentences = _sentences(props.text)
+        self._catalog = None
+        self.written: list[str] = []
+
+    # ------------------------------------------------------------ the page's data
+    def catalog(self) -> list[dict]:
+        """The graph's entities for the merge search: labels (zh, alt, en), pinyin, class."""
+        if self._catalog is None:
+            self._catalog = [{"iri": iri, "zh": e.label_zh, "en": e.label_en, "alt": sorted(set(e.names) - {e.label_zh}),
+                              "pinyin": to_pinyin(e.label_zh) if e.label_zh else "", "class": e.cls}
+                             for iri, e in sorted(self.known.items())]
+        return self._catalog
+
+    def state(self) -> dict:
+        the_plan = plan(self.props, self.decisions, self.known_classes, self.schema)
+        labels = {iri: e.label_zh for iri, e in self.known.items()}
+        items = []
+        for p in self.props.mentions + self.props.relations + self.props.figures:
+            item = {k: v for k, v in p.items() if k != "triples"}
+            item["sentence"] = self.sentence_of(p["start"], p["end"])
+            item["decision"] = self.decisions.items.get(p["key"])
+            if p["kind"] == "mention" and p["status"] == "linked":
+                item["link_label"] = labels.get(p["entity"], p["entity"])
+                item["class"] = self.known[p["entity"]].cls if p["entity"] in self.known else ""
+            if p["key"] in the_plan.waiting:
+                item["waiting"] = the_plan.waiting[p["key"]]
+            if p["kind"] != "mention":
+                ends = [p["subject"], p["object"]] if p["kind"] == "relation" else [p["about"]]
+                item["ready"] = all(x and (x in the_plan.resolved or x in self.known) for x in ends)
+            items.append(item)
+        src = self.props.source
+        return {"source": {k: src[k] for k in ("id", "title", "path", "sha256", "characters")},
+                "text": self.props.text, "notices": self.decisions.notices, "classes": self.classes,
+                "entities": self.catalog(), "proposals": items, "written": self.written,
+                "decisions_file": decisions_path(self.root, self.props.sid).relative_to(self.root).as_posix()}
+
+    def sentence_of(self, start: int, end: int) -> list[int]:
+        """[start, end] of the sentences that hold text[start:end]."""
+        s = max((a for a, b in self.sentences if a <= start), default=0)
+        e = min((b for a, b in self.sentences if b >= end), default=len(self.props.text))
+        return [min(s, start), max(e, end)]
+
+    # ------------------------------------------------------------ deciding
+    def decide(self, body: dict) -> dict:
+        """Keep the decision *body* (``{"key": …, "action": …, …}``; ``"action": "undo"`` forgets it),
+        write the curated files again, and return the new state. :class:`DecisionError` (4xx) when
+        it cannot be taken; then nothing is written."""
+        key = body.get("key")
+        proposal = self.props.by_key().get(key) if isinstance(key, str) else None
+        if proposal is None:
+            raise DecisionError(404, f"no proposal {key!r} in the proposals of {self.props.sid}")
+        with self.lock:
+            items = dict(self.decisions.items)
+            if body.get("action") == "undo":
+                items.pop(key, None)
+            else:
+                items[key] = check_decision(self.props, proposal, body, set(self.classes), set(self.known))
+                self._check_new_name(items[key])
+            self._commit(items)
+        return self.state()
+
+    def _check_new_name(self, decision: dict) -> None:
+        """A new entity may not take the Chinese label of an entity of the graph (the build refuses two)."""
+        if decision["action"] != "accept" or "label_zh" not in decision:
+            return
+        same = sorted(iri for iri, e in self.known.items() if e.label_zh == decision["label_zh"])
+        if same:
+            raise DecisionError(400, f"{decision['label_zh']} is the Chinese label of {same[0]} in the graph "
+                                     "already: merge with it instead")
+
+    def _commit(self, items: dict) -> None:
+        """Plan and render *items* (nothing is changed if that fails), then keep and write them."""
+        trial = Decisions(self.decisions.sha256, items, self.decisions.notices)
+        the_plan = plan(self.props, trial, self.known_classes, self.schema)
+        files = render(self.props, the_plan, self.schema, self.root)
+        try:
+            check_writable(self.root, files, self.props.sid)
+        except ReviewWriteError as exc:
+            raise DecisionError(409, str(exc)) from None
+        save_decisions(self.root, self.props.sid, trial)
+        self.decisions = trial
+        self.written = write(self.root, files, self.props.sid)
+
+    def write_all(self) -> list[str]:
+        """Write the curated files of the decisions kept (as every decision does)."""
+        with self.lock:
+            self._commit(dict(self.decisions.items))
+        return self.written
+
+
+def _own_entities(root: Path, sid: str) -> set[str]:
+    """The entities that the review's own ``graph/SOURCE/entities.ttl`` defines (not merge targets)."""
+    path = Path(root) / "graph" / sid / "entities.ttl"
+    if not written_by_review(path):
+        return set()
+    return {str(s) for s in Graph().parse(path, format="turtle").subjects()}
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return split_sentences(normalize(text))
+
+
+def open_review(root: Path, sid: str) -> ReviewSession:
+    """The review of the proposals of *sid* in the project *root* (the graph loaded from its files)."""
+    if sid == "proposed":  # graph/proposed/ holds the proposals, never curated files
+        raise ReviewInputError("the source id 'proposed' cannot be reviewed: its curated files would go into "
+                               "graph/proposed/, which the build leaves out", "ingest the text with another --source-id.")
+    props = load_proposals(root, sid)
+    if not (props.mentions or props.relations or props.figures):
+        raise ReviewInputError(f"{props.path.relative_to(root).as_posix()}: no proposals to review",
+                               "ingest found no mention in this text: there is nothing to decide.")
+    return ReviewSession(root, props, load(root).view)
