@@ -6,7 +6,12 @@ import pytest
 from rdflib import Graph
 
 from cppcc_kg.project.load import load
-from cppcc_kg.project.pinyin import entity_pinyin_styles, pinyin_triples, start_project_pinyin, to_pinyin
+from cppcc_kg.project.pinyin import (
+    entity_pinyin_styles,
+    pinyin_triples,
+    start_project_pinyin,
+    to_pinyin,
+)
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import store_of_graph
 
