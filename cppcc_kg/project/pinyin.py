@@ -81,11 +81,16 @@ def _tokenizer():
 
 
 @functools.lru_cache(maxsize=1)
-def _tags() -> dict:
-    """Word -> part-of-speech tag of jieba's dictionary (0.5 s: loaded on the first pinyin made)."""
-    import jieba.posseg  # heavy: the tags of the dictionary, read once in the helper worker
-
-    return jieba.posseg.POSTokenizer(_tokenizer()).word_tag_tab
+def _tags() -> dict[str, str]:
+    """Word -> part-of-speech tag of jieba's dictionary (``word frequency tag`` lines), read from the
+    dictionary file rather than through ``jieba.posseg``, whose HMM tables take seconds to load."""
+    tags: dict[str, str] = {}
+    with _tokenizer().get_dict_file() as f:
+        for line in f:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
 
 
 def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
