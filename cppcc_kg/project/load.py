@@ -52,6 +52,7 @@ from cppcc_kg.project.files import (
     rel_of_graph,
 )
 from cppcc_kg.project.pinyin import (
+    entity_pinyin_styles,
     pinyin_pool,
     start_project_pinyin,
 )
@@ -293,12 +294,13 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
     project.sources = check_sources(project.view, project.root, where=project.defined_in)
     t = time.perf_counter()
     labels = entity_zh_labels(project.store)
+    styles = entity_pinyin_styles(project.store)
     if background and warm is not None:
         project._pinyin_pending = start_project_pinyin(labels, project.cache, project.stats, pool=warm,
-                                                       background=True)
+                                                       background=True, styles=styles)
         project.helper = warm
         return t, None
-    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm)())
+    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles)())
     return t, warm
 
 

@@ -1,12 +1,38 @@
 """Generated pinyin: ``cppcc:pinyin`` (tone marks, one word per space) for every Chinese label.
 
-Words are cut by jieba and written in pinyin by pypinyin. The pinyin of the labels
-already seen is kept in the loader's cache (:mod:`cppcc_kg.project.cache`); the rest is
-computed by worker processes when there are many, or by one helper worker
-(:func:`pinyin_pool`) that loads the dictionaries while the caller parses the files.
+Words are cut by jieba and written in pinyin by pypinyin, after the rules of GB/T 16159-2012
+(the basic rules of the Chinese phonetic alphabet orthography) that a program can follow:
+
+- one word per space, the syllables of a word written together, with an apostrophe before a
+  syllable that starts with a, o or e (xīng'ān);
+- words as a dictionary has them: a long compound of jieba is cut again into dictionary words
+  (内蒙古 自治区; in a proper name, four characters are long enough: 人民 政协), a cut that leaves
+  one character beside a word that ends or starts with a word it could take (多元化 解) is moved
+  to give two words (多元 化解), and a place name is written apart from its generic part
+  (北京 市, 兴安 盟: 专名和通名分写) when jieba's dictionary tags the whole a place and its last
+  character alone a noun;
+- proper names capitalised: the first letter of each word of a proper name is upper case. What
+  is a proper name comes from two places. The entity's class: the ontology marks classes with
+  ``cppcc:pinyinStyle`` (``"person"`` on persons: surname and given name apart, Xí Jìnpíng;
+  ``"name"`` on organizations, their units and places: every word, Nèiménggǔ Zìzhìqū Zhèngxié).
+  In other labels (documents, events, programmes…) the words that jieba's dictionary tags as a
+  place (ns), an organization (nt) or a person's full name (nrfg) are capitalised, with all the
+  dictionary words cut out of them: 习近平新时代… is Xí Jìnpíng xīn shídài…. jieba's other
+  person tags (nr…) are left out: its dictionary gives them to many common words.
+
+Limits: what jieba's dictionary does not know stays as jieba cuts it (a county's 县 is not tagged
+a noun, so 某某县 stays one word), and a name that the dictionary does not know is capitalised
+only through its entity's class.
+
+The pinyin of the labels already seen is kept in the loader's cache
+(:mod:`cppcc_kg.project.cache`); the rest is computed by worker processes when there are many,
+or by one helper worker (:func:`pinyin_pool`) that loads the dictionaries while the caller
+parses the files.
 
 >>> to_pinyin("兴安盟")
-"xīng'ānméng"
+"Xīng'ān Méng"
+>>> to_pinyin("李睿琦", "person")
+'Lǐ Ruìqí'
 """
 from __future__ import annotations
 
@@ -24,7 +50,21 @@ from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.workers import PARALLEL_MIN_LABELS, fork_pool, worker_count
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import Triple
-from cppcc_kg.rdf.store import store_of_graph
+from cppcc_kg.rdf.store import store_of_graph, values
+
+PINYIN_RULES = "2"
+"""The version of the rules of :func:`to_pinyin`, part of the cache's name: a change of the rules
+must change it, so that no pinyin made by older rules is taken from the cache."""
+
+PERSON, NAME = "person", "name"
+_PROPER_TAGS = ("ns", "nt", "nrfg")
+_STYLE_KEY = "\t"
+
+ENTITY_PINYIN_STYLES = f"""
+SELECT DISTINCT ?e ?style WHERE {{
+  ?c <{CPPCC.pinyinStyle}> ?style . ?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c .
+  ?e a ?k . FILTER (isIRI(?e))
+}}"""
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]")
@@ -40,10 +80,67 @@ def _tokenizer():
     return tok
 
 
-def _split_compound(word: str) -> list[str]:
-    """Split a long jieba word into the fewest, most frequent dictionary words of 2+ characters."""
+@functools.lru_cache(maxsize=1)
+def _tags() -> dict[str, str]:
+    """Word -> part-of-speech tag of jieba's dictionary (``word frequency tag`` lines), read from the
+    dictionary file rather than through ``jieba.posseg``, whose HMM tables take seconds to load."""
+    tags: dict[str, str] = {}
+    with _tokenizer().get_dict_file() as f:
+        for line in f:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
+    """The words of *text* with the dictionary tag of the jieba word they come from.
+
+    Words of five characters or more are cut again into dictionary words, and so are words of four
+    in a proper name (*names*, or a word tagged as one: 人民政协 -> 人民 政协); a place name is cut
+    from its generic part (北京市 -> 北京 市, GB/T 16159 6.3.3: 专名和通名分写) when the dictionary
+    tags the whole a place (ns) and its last character alone a noun.
+
+    >>> [w for w, _ in _words("关于全面推进民商事纠纷多元化解机制")][-3:]
+    ['多元', '化解', '机制']
+    >>> [w for w, _ in _words("北京市政协", names=True)]
+    ['北京', '市', '政协']
+    """
+    freq, tags = _tokenizer().FREQ, _tags()
+    cut = list(_tokenizer().cut(text, HMM=True))
+    i = 0
+    while i < len(cut) - 1:  # 多元化 解 -> 多元 化解 (and 解 多元化 -> 解多 元化 in mirror)
+        a, b = cut[i], cut[i + 1]
+        if len(a) >= 3 and len(b) == 1 and _HAN.match(b) and freq.get(a[:-1]) and freq.get(a[-1] + b):
+            cut[i:i + 2] = [a[:-1], a[-1] + b]
+        elif len(a) == 1 and len(b) >= 3 and _HAN.match(a) and freq.get(a + b[0]) and freq.get(b[1:]):
+            cut[i:i + 2] = [a + b[0], b[1:]]
+        i += 1
+    out = []
+    for w in cut:
+        shortest = 4 if names or tags.get(w) in _PROPER_TAGS else 5
+        for piece in _pieces(w, shortest):
+            tag = tags.get(piece) if tags.get(piece) in _PROPER_TAGS else (tags.get(w) or "")
+            if tags.get(piece) == "ns" and len(piece) >= 3 and tags.get(piece[-1]) == "n" and freq.get(piece[:-1]):
+                out += [(piece[:-1], tag), (piece[-1], tag)]
+            else:
+                out.append((piece, tag))
+    return out
+
+
+def _pieces(word: str, shortest: int) -> list[str]:
+    """*word* cut by :func:`_split_compound`, and its pieces again while they are long enough."""
+    out = []
+    for piece in _split_compound(word, shortest):
+        out += _pieces(piece, shortest) if piece != word and len(piece) >= shortest else [piece]
+    return out
+
+
+def _split_compound(word: str, shortest: int = 5) -> list[str]:
+    """Split a jieba word of *shortest* characters or more into the fewest, most frequent
+    dictionary words of 2+ characters."""
     n = len(word)
-    if n <= 4:
+    if n < shortest:
         return [word]
     freq = _tokenizer().FREQ
     best: list = [None] * (n + 1)
@@ -62,44 +159,95 @@ def _split_compound(word: str) -> list[str]:
     return best[n][2] if best[n] else [word]
 
 
-def to_pinyin(text: str) -> str:
-    """Hanyu pinyin of *text* with tone marks, one word per space.
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
-    Words are cut by jieba (long compounds split again into dictionary words:
-    内蒙古 自治区, not 内蒙古自治区); the syllables of a word are written together, with an
-    apostrophe before a syllable that starts with a, o or e. Punctuation is
-    dropped; Latin letters and digits are kept as they are.
 
-    >>> to_pinyin("内蒙古自治区政协")
-    'nèiménggǔ zìzhìqū zhèngxié'
-    >>> to_pinyin("《2023年度工作规划》")
-    '2023 niándù gōngzuò guīhuà'
-    """
+def _syllables(word: str) -> list[str]:
     from pypinyin import (  # heavy (0.3 s): imported where the pinyin is made
         Style,
         lazy_pinyin,
     )
 
+    return [s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip()]
+
+
+def _joined(syllables: list[str]) -> str:
+    out = syllables[0] if syllables else ""
+    for s in syllables[1:]:
+        out += ("'" if _VOWEL_START.match(s) else "") + s
+    return out
+
+
+def _person(word: str) -> str:
+    """A Chinese personal name: surname and given name apart, both capitalised (GB/T 16159, 6.3.4);
+    the surname is the first character, or the first two of a four-character name."""
+    syllables = _syllables(word)
+    cut = 2 if len(syllables) == 4 else 1
+    if len(syllables) < 2 or len(syllables) != len(word):
+        return _capital(_joined(syllables))
+    return f"{_capital(_joined(syllables[:cut]))} {_capital(_joined(syllables[cut:]))}"
+
+
+def to_pinyin(text: str, style: str | None = None) -> str:
+    """Hanyu pinyin of *text* with tone marks, one word per space (see the module's rules).
+
+    *style* is the entity's ``cppcc:pinyinStyle``: ``"person"`` (a personal name), ``"name"``
+    (every word of the proper name capitalised) or ``None`` (only the proper names inside).
+    Punctuation is dropped; Latin letters and digits are kept as they are.
+
+    >>> to_pinyin("内蒙古自治区政协")
+    'Nèiménggǔ Zìzhìqū zhèngxié'
+    >>> to_pinyin("内蒙古自治区政协", "name")
+    'Nèiménggǔ Zìzhìqū Zhèngxié'
+    >>> to_pinyin("习近平总书记考察内蒙古")
+    'Xí Jìnpíng zǒngshūjì kǎochá Nèiménggǔ'
+    >>> to_pinyin("《2023年度工作规划》")
+    '2023 niándù gōngzuò guīhuà'
+    """
+    if style == PERSON and 2 <= len(text) <= 4 and all(_HAN.match(ch) for ch in text):
+        return _person(text)
     words = []
-    for word in (p for w in _tokenizer().cut(text, HMM=True) for p in _split_compound(w)):
+    for word, tag in _words(text, names=style is not None):
         if _HAN.search(word):
-            syllables = [s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip()]
-            out = syllables[0] if syllables else ""
-            for s in syllables[1:]:
-                out += ("'" if _VOWEL_START.match(s) else "") + s
+            if tag == "nrfg" and 2 <= len(word) <= 4 and all(_HAN.match(ch) for ch in word):
+                words.append(_person(word))
+                continue
+            out = _joined(_syllables(word))
             if out:
-                words.append(out)
+                words.append(_capital(out) if style is not None or tag in _PROPER_TAGS else out)
         else:
             words += re.findall(r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*", word)
     return " ".join(words)
 
 
+def entity_pinyin_styles(store, *, union: bool = True) -> dict[str, str]:
+    """Entity IRI -> the ``cppcc:pinyinStyle`` of its class (or of a superclass) in *store*, whose
+    data holds the ontology (*union*: the data is the union of the named graphs); entities of no
+    marked class are left out."""
+    out: dict[str, str] = {}
+    for e, style in sorted(values(store, ENTITY_PINYIN_STYLES, union=union)):
+        out.setdefault(e, style)
+    return out
+
+
+def _key(label: str, style: str | None) -> str:
+    return label if not style else f"{style}{_STYLE_KEY}{label}"
+
+
+def _pinyin_of_key(key: str) -> str:
+    style, _, label = key.rpartition(_STYLE_KEY)
+    return to_pinyin(label, style or None)
+
+
 def pinyin_triples(graph: Graph) -> list[Triple]:
     """``(entity, cppcc:pinyin, "…")`` for the Chinese label of every entity of *graph*."""
     out = []
-    for e, labels in entity_zh_labels(store_of_graph(graph), union=False).items():
+    store = store_of_graph(graph)
+    styles = entity_pinyin_styles(store, union=False)
+    for e, labels in entity_zh_labels(store, union=False).items():
         for label in labels:
-            p = to_pinyin(label)
+            p = to_pinyin(label, styles.get(e))
             if p:
                 out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
     return out
@@ -108,6 +256,7 @@ def pinyin_triples(graph: Graph) -> list[Triple]:
 def _warm_pinyin() -> None:
     """In a worker: load jieba's dictionary and pypinyin's tables (about 1.5 s) ahead of use."""
     to_pinyin("政协")
+    _tags()
 
 
 def pinyin_pool():
@@ -117,7 +266,7 @@ def pinyin_pool():
 
 
 def _pinyin_versions() -> str:
-    parts = [CACHE_VERSION]
+    parts = [CACHE_VERSION, PINYIN_RULES]
     for pkg in ("jieba", "pypinyin"):
         try:
             parts.append(version(pkg))
@@ -137,9 +286,11 @@ def _cached_pinyin(cache: Cache | None, name: str) -> dict[str, str]:
 
 
 def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
-                         stats: dict | None = None, pool=None, *, background: bool = False):
+                         stats: dict | None = None, pool=None, *, background: bool = False,
+                         styles: dict[str, str] | None = None):
     """Start computing the pinyin triples for *labels* (entity -> zh labels, as
-    :func:`cppcc_kg.project.entities.entity_zh_labels` gives), using the pinyin cache;
+    :func:`cppcc_kg.project.entities.entity_zh_labels` gives; *styles*, entity -> pinyin style,
+    as :func:`entity_pinyin_styles` gives), using the pinyin cache;
     return a function that waits for them, updates the cache and returns them.
 
     With *background* and a *pool* (one worker whose dictionaries are loaded), the
@@ -148,26 +299,28 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     stats = stats if stats is not None else {}
     name = f"pinyin-{_pinyin_versions()}.json"
     known = _cached_pinyin(cache, name)
-    missing = sorted({label for lst in labels.values() for label in lst if label not in known})
+    styles = styles or {}
+    keys = {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
+    missing = sorted({k for lst in keys.values() for k in lst if k not in known})
     todo = set(missing)
     job = None
     n = worker_count()
     if missing and background and pool is not None:
-        job = pool.map_async(to_pinyin, missing, chunksize=256)
+        job = pool.map_async(_pinyin_of_key, missing, chunksize=256)
     elif n and len(missing) >= PARALLEL_MIN_LABELS:
         _tokenizer()  # loaded once, before the workers start, so that they share it
         with fork_pool(n) as many:
-            known.update(zip(missing, many.map(to_pinyin, missing, chunksize=256)))
+            known.update(zip(missing, many.map(_pinyin_of_key, missing, chunksize=256)))
     elif missing and pool is not None:  # the warm worker: its dictionaries are loaded already
-        known.update(zip(missing, pool.map(to_pinyin, missing, chunksize=64)))
+        known.update(zip(missing, pool.map(_pinyin_of_key, missing, chunksize=64)))
 
     def finish() -> list[Triple]:
         if job is not None:
             known.update(zip(missing, job.get()))
-        out = _pinyin_of(labels, known, todo, stats)
+        out = _pinyin_of(keys, known, todo, stats)
         if cache is not None:
             if stats["pinyin_computed"]:
-                used = {label for lst in labels.values() for label in lst}
+                used = {k for lst in keys.values() for k in lst}
                 cache.put(name, json.dumps({k: v for k, v in sorted(known.items()) if k in used},
                                            ensure_ascii=False, indent=0).encode("utf-8"))
             else:
@@ -176,16 +329,17 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     return finish
 
 
-def _pinyin_of(labels: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[Triple]:
-    """The pinyin triples of *labels*, from *known* (completed here); counts into *stats*."""
+def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[Triple]:
+    """The pinyin triples of *keys* (entity -> its labels' keys), from *known* (completed here);
+    counts into *stats*."""
     computed = cached = 0
     out = []
-    for e, lst in labels.items():
-        for label in lst:
-            p = known.get(label)
+    for e, lst in keys.items():
+        for key in lst:
+            p = known.get(key)
             if p is None:
-                p = known[label] = to_pinyin(label)
-            if label in todo:
+                p = known[key] = _pinyin_of_key(key)
+            if key in todo:
                 computed += 1
             else:
                 cached += 1

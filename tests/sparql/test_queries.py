@@ -344,7 +344,8 @@ def test_09_programmes_and_partners(facts, engines):
     g = facts.g
     expected = []
     for prog in facts.instances(CPPCC.Program):
-        roles = [(a, CPPCC.launched) for a in g.subjects(CPPCC.launched, prog)]
+        roles = [(a, CPPCC.putForward) for a in g.subjects(CPPCC.putForward, prog)]
+        roles += [(a, CPPCC.launched) for a in g.subjects(CPPCC.launched, prog)]
         roles += [(a, CPPCC.participatedIn) for a in g.subjects(CPPCC.participatedIn, prog)]
         roles += [(a, CPPCC.establishedWith) for a in g.objects(prog, CPPCC.establishedWith)]
         for k in facts.types_under(prog, CPPCC.Program):
@@ -538,6 +539,8 @@ def test_17_media_coverage(facts, engines):
     for pub in facts.instances(CPPCC.Publication):
         items = [(i, CPPCC.reportedOn) for i in g.objects(pub, CPPCC.reportedOn)]
         items += [(i, CPPCC.publishedIn) for i in g.subjects(CPPCC.publishedIn, pub)]
+        items += [(i, CPPCC.publisher) for i in g.objects(pub, CPPCC.publisher)]
+        items += [(i, CPPCC.operator) for i in g.objects(pub, CPPCC.operator)]
         for _ in facts.types_under(pub, CPPCC.Publication):
             for item, rel in items:
                 for pz in facts.labels(pub, "zh"):
@@ -547,6 +550,9 @@ def test_17_media_coverage(facts, engines):
                                 expected.append((str(pub), pz, pe, str(rel), str(item), iz, ie))
     expected = ordered(expected, key=lambda r: (r[0], r[3], r[4]))
     assert rows_of(engines, "17-media-coverage.rq") == expected
+    # what the text says: 内蒙古自治区政协《同心》杂志, 内蒙古自治区党委办公厅《工作交流》
+    publishers = {(r[1], r[5]) for r in expected if r[3] == str(CPPCC.publisher)}
+    assert {("同心", "内蒙古自治区政协"), ("工作交流", "内蒙古自治区党委办公厅")} <= publishers
 
 
 def test_18_places_and_containment(facts, engines):

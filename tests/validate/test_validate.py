@@ -27,6 +27,7 @@ PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
 @prefix kgdoc: <https://w3id.org/cppcc-kg/id/document/> .
 @prefix kgplace: <https://w3id.org/cppcc-kg/id/place/> .
 @prefix kgfirst: <https://w3id.org/cppcc-kg/id/first/> .
+@prefix kgobs: <https://w3id.org/cppcc-kg/id/observation/> .
 @prefix kgrel: <https://w3id.org/cppcc-kg/id/relation/> .
 @prefix ev: <https://w3id.org/cppcc-kg/id/evidence/> .
 """
@@ -126,6 +127,18 @@ RULE_CASES = {
         '    cppcc:firstKind "率先" ; cppcc:firstAbout kgorg:test-city-cppcc .\n'
         "<https://w3id.org/cppcc-kg/id/evidence/tiny/0-5> oa:hasBody kgfirst:test-workstations-first .",
         "https://w3id.org/cppcc-kg/id/first/test-workstations-first"),
+    "figure-per-period-without-date.rq": (
+        ('kgobs:test-proposals-per-year a cppcc:Observation ; rdfs:label "每年提交1件提案"@zh, "1 proposal a year"@en ;\n'
+        '    cppcc:measuredProperty "每位委员每年须提交的提案"@zh, "proposals each member must submit each year"@en ;\n'
+        '    cppcc:observationAbout kgorg:test-city-cppcc ; cppcc:value 1 ; cppcc:qualifier cppcc:Exact ;\n'
+        '    cppcc:observationDate "2023"^^xsd:gYear ; cppcc:datePrecision cppcc:YearPrecision .'),
+        "https://w3id.org/cppcc-kg/id/observation/test-proposals-per-year"),
+    "figure-in-a-name-without-date.rq": (
+        ('kgobs:test-city-in-name a cppcc:Observation ; rdfs:label "测试市"@zh, "one test city"@en ;\n'
+        '    cppcc:measuredProperty "城市"@zh, "cities"@en ; cppcc:observationAbout kgorg:test-city-cppcc ;\n'
+        '    cppcc:value 1 ; cppcc:qualifier cppcc:Exact ;\n'
+        '    cppcc:observationDate "2023"^^xsd:gYear ; cppcc:datePrecision cppcc:YearPrecision .'),
+        "https://w3id.org/cppcc-kg/id/observation/test-city-in-name"),
     "date-precision-matches-datatype.rq": (
         'kgdoc:test-consultation-plan schema:startDate "2023"^^xsd:gYear .',
         "https://w3id.org/cppcc-kg/id/document/test-consultation-plan"),

@@ -1,0 +1,69 @@
+"""The generated pinyin (cppcc_kg.project.pinyin): words as a dictionary has them, proper names
+capitalised after GB/T 16159, by the entity's class or by jieba's dictionary tags."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from cppcc_kg.project.load import load
+from cppcc_kg.project.pinyin import (
+    entity_pinyin_styles,
+    pinyin_triples,
+    start_project_pinyin,
+    to_pinyin,
+)
+from cppcc_kg.rdf.namespaces import CPPCC
+from cppcc_kg.rdf.store import store_of_graph
+
+
+@pytest.mark.parametrize("text, words", [
+    ("民商事纠纷多元化解机制", "mínshāngshì jiūfēn duōyuán huàjiě jīzhì"),  # not 多元化 解
+    ("京蒙协作 政协助力", "jīngméng xiézuò zhèngxié zhùlì"),
+    ("关于充分发挥新时代政协委员作用的意见", "guānyú chōngfènfāhuī xīn shídài zhèngxiéwěiyuán zuòyòng de yìjiàn"),
+])
+def test_words_are_dictionary_words(text, words):
+    assert to_pinyin(text) == words
+
+
+@pytest.mark.parametrize("text, style, expected", [
+    ("习近平", "person", "Xí Jìnpíng"),  # surname and given name apart
+    ("李睿琦", "person", "Lǐ Ruìqí"),  # a name that jieba does not know: the class decides
+    ("内蒙古自治区政协", "name", "Nèiménggǔ Zìzhìqū Zhèngxié"),  # every word of an organization's name
+    ("中国共产党", "name", "Zhōngguó Gòngchǎndǎng"),
+    ("兴安盟", "name", "Xīng'ān Méng"),  # a place apart from its generic part
+    ("北京市政协", "name", "Běijīng Shì Zhèngxié"),
+    ("人民政协", "name", "Rénmín Zhèngxié"),  # four characters are a compound in a name
+    ("习近平总书记考察内蒙古", None, "Xí Jìnpíng zǒngshūjì kǎochá Nèiménggǔ"),  # names inside a label
+    ("学习贯彻习近平新时代中国特色社会主义思想主题教育", None,
+     "xuéxí guànchè Xí Jìnpíng xīn shídài Zhōngguó tèsè shèhuìzhǔyì sīxiǎng zhǔtí jiàoyù"),
+    ("党建和党风廉政建设工作会议", None, "dǎngjiàn hé dǎngfēngliánzhèng jiànshè gōngzuò huìyì"),  # nr tags: no
+])
+def test_proper_names_are_capitalised(text, style, expected):
+    assert to_pinyin(text, style) == expected
+
+
+def test_styles_come_from_the_ontology(repo_root):
+    g = Graph().parse(repo_root / "ontology.ttl")
+    g.parse(format="turtle", data="""
+        @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+        <http://e.org/p> a cppcc:Person . <http://e.org/c> a cppcc:Court .
+        <http://e.org/u> a cppcc:PartyGroup . <http://e.org/d> a cppcc:Plan .""")
+    styles = entity_pinyin_styles(store_of_graph(g), union=False)
+    assert styles == {"http://e.org/p": "person", "http://e.org/c": "name", "http://e.org/u": "name"}
+
+
+def test_same_label_other_style_other_pinyin():
+    labels = {"http://e.org/a": ["李睿琦"], "http://e.org/b": ["李睿琦"]}
+    triples = start_project_pinyin(labels, styles={"http://e.org/a": "person"})()
+    out = {str(s): str(o) for s, _, o in triples}
+    assert out["http://e.org/a"] == "Lǐ Ruìqí"
+    assert out["http://e.org/b"] == to_pinyin("李睿琦") != out["http://e.org/a"]
+
+
+def test_project_and_graph_pinyin_use_the_class(make_project):
+    project = load(make_project())
+    org = "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"
+    (p,) = [str(o) for s, _, o in project.pinyin if str(s) == org]
+    assert p == to_pinyin("测试市政协", "name") and p[0].isupper()
+    from_graph = {str(s): str(o) for s, _, o in pinyin_triples(project.graph) if (s, CPPCC.pinyin, o)}
+    assert from_graph[org] == p
