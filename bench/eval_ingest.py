@@ -380,7 +380,9 @@ def section_ranges(root: Path, text: str, files: dict, sections: list[str]) -> d
     return dict(ranges)
 
 
-def eval_heldout(root: Path = ROOT, verbose: bool = False) -> dict:
+def eval_heldout(root: Path = ROOT, verbose: bool = False, parts: dict | None = None) -> dict:
+    """The first source held out section by section; *parts*: keyword arguments of :class:`Ingester`
+    (``recognizers``, ``gazetteer``)."""
     rels = project_files(root)
     files = read_files(root, rels)
     full = Graph()
@@ -425,7 +427,7 @@ def eval_heldout(root: Path = ROOT, verbose: bool = False) -> dict:
                 continue
             for t in triples:
                 train.add(t)
-        ing = Ingester(train)
+        ing = Ingester(train, **(parts or {}))
         predicted = []
         for (a, b) in ranges[sec]:
             r = ing.run(text[a:b], source_id=f"heldout-{sec}")
@@ -606,10 +608,15 @@ def record_sealed_run(record: Path, folder: Path, res: dict, when: str, commit: 
     return n
 
 
+def _parts(args) -> dict:
+    """The keyword arguments of :class:`Ingester` that the command line chose."""
+    return {"recognizers": getattr(args, "recognizers", None), "gazetteer": getattr(args, "gazetteer", None)}
+
+
 def _run_gold_sets(args, report: dict) -> None:
     """The annotated sets asked for (by --only, or all but the sealed real set), and --set / --sealed."""
     from cppcc_kg.project.load import load
-    ing = Ingester(load(ROOT).view)
+    ing = Ingester(load(ROOT).view, **_parts(args))
     if args.set or args.sealed:
         folder = (args.set or REAL_SEALED).resolve()
         if not (folder / "gold.json").exists():
@@ -673,6 +680,11 @@ def main(argv=None) -> int:
     ap.add_argument("--sealed", action="store_true",
                     help="run the SEALED real set (tests/fixtures/ingest/real/sealed, or --set PATH) and append the "
                          f"result to {SEALED_RECORD} beside it; its first run is the one to report")
+    ap.add_argument("--recognizers", default=None, metavar="PARTS",
+                    help="the parts of the recognizer, comma-separated (forms,graph,tagger,gazetteer; default: "
+                         "ingest's default)")
+    ap.add_argument("--gazetteer", type=Path, default=None, metavar="PATH",
+                    help="the table of divisions (jionlp's china_location.zip; default: an installed jionlp's)")
     args = ap.parse_args(argv)
     if args.only and (args.set or args.sealed):
         ap.error("--only does not go with --set or --sealed")
@@ -681,7 +693,7 @@ def main(argv=None) -> int:
         _run_gold_sets(args, report)
     if not (args.set or args.sealed) and args.only in (None, "heldout"):
         print("First source held out section by section (graph built from the other sections)")
-        report["heldout"] = eval_heldout(verbose=args.verbose)
+        report["heldout"] = eval_heldout(verbose=args.verbose, parts=_parts(args))
         _print_heldout(report["heldout"])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

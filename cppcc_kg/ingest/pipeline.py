@@ -47,6 +47,7 @@ from cppcc_kg.ingest.files import (
 )
 from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.link import Linker, Mention, NewEntity
+from cppcc_kg.ingest.merge import choose_recognizers
 from cppcc_kg.ingest.output import PROPOSED, statement_iri, to_html, to_turtle
 from cppcc_kg.ingest.patterns import MentionFinder
 from cppcc_kg.ingest.relations import (
@@ -78,14 +79,18 @@ MAX_CHARS = 1_000_000
 class Ingester:
     """What ingest reads from a graph once (schema, names, segmenter), to ingest many texts."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, *, recognizers=None, gazetteer: str | Path | None = None):
+        """*recognizers*: the parts of the recognizer to use (see :func:`cppcc_kg.ingest.merge.choose_recognizers`:
+        names of :data:`cppcc_kg.ingest.merge.PARTS`, or None for the default); *gazetteer*: the path of the
+        table of divisions (default: jionlp's, when installed)."""
         self.schema = LocalSchema.from_graph(graph)
         if "Entity" not in self.schema.classes:
             raise IngestInputError("the graph has no ontology (no cppcc:Entity class)",
                                    "run ingest in the project root, where ontology.ttl is.")
+        self.recognizers = choose_recognizers(recognizers, gazetteer)
         self.known = known_entities(graph, self.schema)
         self.linker = Linker(self.schema, self.known)
-        self.finder = MentionFinder(self.schema, self.linker.dictionary())
+        self.finder = MentionFinder(self.schema, self.linker.dictionary(), recognizers=self.recognizers)
 
     def run(self, text: str, *, source_id: str, title: str | None = None, path: str = "", encoding: str = "utf-8",
             sha256: str = "", notes: list[str] | None = None) -> dict:

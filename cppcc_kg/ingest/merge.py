@@ -1,0 +1,231 @@
+"""The parts of the hybrid recognizer, and the candidates of the tagger and the gazetteer, ready to merge.
+
+Ingest proposes names from four recognizers (its *parts*):
+
+* ``forms``: the forms of names (titles, quotes, last words, phrases; :mod:`cppcc_kg.ingest.patterns`);
+* ``graph``: the graph's own names and aliases (:func:`cppcc_kg.ingest.named.graph_names`);
+* ``tagger``: the names a trained sequence tagger reads (:mod:`cppcc_kg.ingest.tagger`);
+* ``gazetteer``: the names of administrative divisions (:mod:`cppcc_kg.ingest.gazetteer`), when a table is
+  installed or given.
+
+All candidates go into one pool, and :func:`cppcc_kg.ingest.forms.resolve` keeps the longest name the text
+supports (then the higher priority: the forms and the graph before the tagger, the tagger before the
+gazetteer). This module turns the tagger's and the gazetteer's spans into candidates with a class of the
+ontology, and rejects what is not a name:
+
+* a span that crosses the edge of a title in 《》 or of a quoted name (those win);
+* a generic word or a bare head (the lexicon's ``[recognizers].generic``: 政协, 社区, 乡村 …);
+* a body (the tagger's ``ORG``) whose name does not end with the head of a body (``org_heads``): a clipped
+  span (市政协农业, 政协所);
+* a chain of places is cut into its places (奉节县草堂镇欧营村 -> 奉节县, 草堂镇, 欧营村).
+
+Classes come from the ontology's words and the lexicon's last words (:func:`cppcc_kg.ingest.context.classify`):
+a place by its last word (…镇, …村, …市; ``Place`` otherwise), a body by its head, a person as ``Person``.
+
+>>> from cppcc_kg.ingest.context import demo_context
+>>> [(c.i, c.j, c.cls) for c in tagged_candidates(demo_context(), "在奉节县草堂镇欧营村", [(1, 10, "奉节县草堂镇欧营村", "LOC")], [])]
+[(1, 4, 'BannerOrCounty'), (4, 7, 'SumuOrTownship'), (7, 10, 'Place')]
+>>> tagged_candidates(demo_context(), "市政协农业", [(0, 5, "市政协农业", "ORG")], [])
+[]
+>>> recognizer_of("dictionary"), recognizer_of("tagger LOC"), recognizer_of("place form")
+('graph', 'tagger', 'forms')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.forms import Candidate
+from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
+from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.text import IngestInputError
+
+__all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
+           "recognizer_of", "tagged_candidates"]
+
+#: the parts of the recognizer, in the order they are listed
+PARTS = ("forms", "graph", "tagger", "gazetteer")
+#: the parts used when none are asked for (the gazetteer only when a table is installed or given)
+DEFAULT_PARTS = PARTS
+#: priorities of the candidates of the tagger and the gazetteer (the rules of the forms use 45 to 90)
+_PRIO_TAGGER = 40
+_PRIO_GAZETTEER = 38
+#: the rules of the graph's names
+_GRAPH_RULES = ("dictionary", "graph name inside")
+_PLACE_CHAIN = re.compile("(?:" + "|".join(sorted(LEXICON.recognizers["gazetteer_endings"], key=lambda w: (-len(w), w)))
+                          + ")")
+_NOT_IN_NAME = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【】,.;:!?\"'/|<>]")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
+
+
+@dataclass
+class Recognizers:
+    """The parts chosen, with the tagger and the gazetteer they need (loaded once)."""
+
+    parts: frozenset[str]
+    tagger: object | None = None
+    gazetteer: Gazetteer | None = None
+    gazetteer_path: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.parts
+
+
+def choose_recognizers(asked=None, gazetteer: str | Path | None = None) -> Recognizers:
+    """The parts *asked* (names of :data:`PARTS`, a list or a comma-separated string; None: the default),
+    loaded. The gazetteer is read from *gazetteer* (a path) or from an installed jionlp; when it is asked
+    for and there is none, an :class:`IngestInputError` says how to install it; by default it is left out.
+
+    >>> sorted(choose_recognizers("forms,graph").parts)
+    ['forms', 'graph']
+    """
+    if asked is None:
+        names = list(DEFAULT_PARTS)
+        explicit = gazetteer is not None
+    else:
+        names = [n.strip() for n in (asked.split(",") if isinstance(asked, str) else asked) if n.strip()]
+        unknown = [n for n in names if n not in PARTS]
+        if unknown or not names:
+            raise IngestInputError(f"unknown recognizer(s): {', '.join(unknown) or '(none given)'}",
+                                   f"choose among {', '.join(PARTS)} (comma-separated), e.g. forms,graph,tagger.")
+        explicit = "gazetteer" in names
+    rec = Recognizers(parts=frozenset(names))
+    if "gazetteer" in names:
+        path = find_gazetteer_file(gazetteer)
+        if path is None:
+            if explicit:
+                raise IngestInputError(
+                    "the gazetteer was asked for, but no table of divisions is installed",
+                    "install it with: pip install 'cppcc-kg[gazetteer]' (jionlp's table, read as data), or give "
+                    "the path of china_location.zip with --gazetteer PATH; or leave gazetteer out of --recognizers.")
+            rec.parts = rec.parts - {"gazetteer"}
+        else:
+            rec.gazetteer = read_gazetteer(path)
+            rec.gazetteer_path = str(path)
+    if "tagger" in rec.parts:
+        from cppcc_kg.ingest.tagger import Tagger  # noqa: PLC0415 (onnxruntime loads only when asked for)
+        rec.tagger = Tagger()
+    return rec
+
+
+def recognizer_of(rule: str) -> str:
+    """The part that a rule belongs to."""
+    if rule in _GRAPH_RULES:
+        return "graph"
+    if rule.startswith("tagger"):
+        return "tagger"
+    if rule == "gazetteer":
+        return "gazetteer"
+    return "forms"
+
+
+def found_by(pool: list[Candidate]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """For each span of the *pool*, the parts that proposed it (sorted in the order of :data:`PARTS`)."""
+    out: dict[tuple[int, int], set[str]] = {}
+    for c in pool:
+        out.setdefault((c.i, c.j), set()).add(recognizer_of(c.rule))
+    return {k: tuple(p for p in PARTS if p in v) for k, v in out.items()}
+
+
+def _edges(cands: list[Candidate]) -> list[tuple[int, int]]:
+    """The spans of titles and quoted names, which win over the tagger and the gazetteer."""
+    return [(c.i, c.j) for c in cands if not c.nested and (c.rule == "title" or c.rule.startswith("quote"))]
+
+
+def _crosses(i: int, j: int, boxes: list[tuple[int, int]]) -> bool:
+    return any(i < b and a < j and not (a <= i and j <= b) and not (i <= a and b <= j) for a, b in boxes)
+
+
+def _inside(i: int, j: int, boxes: list[tuple[int, int]]) -> bool:
+    return any(a <= i and j <= b for a, b in boxes)
+
+
+def _is_generic(name: str) -> bool:
+    generic = LEXICON.recognizers["generic"]
+    return name in generic or len(name) < 2
+
+
+def place_chain(name: str) -> list[tuple[int, int]]:
+    """The places of a chain (奉节县草堂镇欧营村 -> three spans), or the whole name when it is not one.
+
+    >>> place_chain("奉节县草堂镇欧营村"), place_chain("通州区"), place_chain("内蒙古自治区")
+    ([(0, 3), (3, 6), (6, 9)], [(0, 3)], [(0, 6)])
+    """
+    n = len(name)
+    cuts = [0]
+    for m in _PLACE_CHAIN.finditer(name):
+        if m.end() - cuts[-1] >= 3 and (m.end() == n or n - m.end() >= 3):
+            cuts.append(m.end())
+    if cuts[-1] != n:  # the rest does not end like a place: it belongs to the last one
+        cuts = cuts[:-1] + [n] if len(cuts) > 1 else [0, n]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _org_class(ctx: FinderContext, name: str) -> str | None:
+    """The class of a body the tagger names, or None when its name does not end with the head of a body."""
+    heads = LEXICON.recognizers["org_heads"]
+    head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
+    if head is None or len(name) <= len(head) or _is_generic(name):
+        return None
+    cls = classify(ctx, name, "Organization")
+    if not (ctx.schema.is_any(cls, "body") or ctx.schema.is_a(cls, "Publication")):
+        cls = "Organization"
+    return cls
+
+
+def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, prio: int) -> list[Candidate]:
+    out = []
+    for a, b in place_chain(norm[i:j]):
+        name = norm[i + a: i + b]
+        if _is_generic(name):
+            continue
+        cls = classify(ctx, name, "Place", within="Place")
+        out.append(Candidate(i + a, i + b, cls, rule, prio, name=name))
+    return out
+
+
+def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int, str, str]],
+                      others: list[Candidate]) -> list[Candidate]:
+    """Candidates from the tagger's *names* (``(start, end, word, tag)`` over *norm*), beside the
+    candidates of the other parts (*others*: their titles and quotes win)."""
+    boxes = _edges(others)
+    out = []
+    for i, j, word, tag in names:
+        if _NOT_IN_NAME.search(word) or _crosses(i, j, boxes) or _is_generic(word):
+            continue
+        if tag == "PER":
+            if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes):
+                out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
+        elif tag == "ORG":
+            cls = _org_class(ctx, word)
+            if cls is not None:
+                out.append(Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
+        elif tag == "LOC":
+            body = classify(ctx, word)
+            if body is not None and ctx.schema.is_any(body, "body"):
+                cls = _org_class(ctx, word)
+                if cls is not None:
+                    out.append(Candidate(i, j, cls, "tagger LOC", _PRIO_TAGGER, name=word))
+                continue
+            out += _place_candidates(ctx, norm, i, j, "tagger LOC", _PRIO_TAGGER)
+    return out
+
+
+def gazetteer_candidates(ctx: FinderContext, norm: str, gazetteer: Gazetteer,
+                         others: list[Candidate]) -> list[Candidate]:
+    """Candidates from the names of divisions in *norm* (never one that begins inside a longer one)."""
+    boxes = _edges(others)
+    out: list[Candidate] = []
+    last_end = 0
+    for i, j, name in gazetteer.find(norm):
+        if i < last_end:
+            continue  # 营村 inside 欧营村
+        last_end = j
+        if _crosses(i, j, boxes) or (gazetteer.levels[name] >= 3 and len(name) < 3):
+            continue
+        out.append(Candidate(i, j, classify(ctx, name, "Place", within="Place"), "gazetteer", _PRIO_GAZETTEER,
+                             name=name))
+    return out
