@@ -37,13 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.forms import Candidate
+from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
-           "recognizer_of", "tagged_candidates"]
+           "is_generic", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -143,9 +144,96 @@ def _inside(i: int, j: int, boxes: list[tuple[int, int]]) -> bool:
     return any(a <= i and j <= b for a, b in boxes)
 
 
-def _is_generic(name: str) -> bool:
-    generic = LEXICON.recognizers["generic"]
-    return name in generic or len(name) < 2
+_HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recognizers["gazetteer_endings"]),
+                     key=lambda w: (-len(w), w)))
+_MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
+_WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
+#: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
+#: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
+_LEAD = frozenset({"u", "p", "r", "d", "c", "xc", "w"})
+#: a date (3月2日, 12月上旬), not a year
+_DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一二三四五六七八九十]+月(?:[0-9一二三四五六七八九十]+日)?"
+                   r"(?:[上中下]旬|[上下]午|晚)?|[0-9一二三四五六七八九十]+日(?:[上下]午|晚)?")
+#: conjunctions that may be inside a name (经济和科技委员会)
+_NAME_CONJ = ("和", "与", "及", "或", "暨")
+_JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
+
+
+def is_generic(name: str) -> bool:
+    """A generic word (the lexicon's ``generic``), or a last word after only generic modifiers (数字政协,
+    新时代地方政协, 全国地方政协; not 全国政协).
+
+    >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
+    (True, True, True, False)
+    """
+    if len(name) < 2 or name in LEXICON.recognizers["generic"]:
+        return True
+    head = next((h for h in _HEADS if name.endswith(h)), None)
+    if head is None or len(name) == len(head):
+        return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
+    rest, seen_generic = name[: -len(head)], False
+    while rest:
+        w = next((m for m in _MODIFIERS + _WHOLE if rest.startswith(m)), None)
+        if w is None:
+            return False
+        seen_generic = seen_generic or w in _MODIFIERS
+        rest = rest[len(w):]
+    return seen_generic
+
+
+def two_bodies(name: str) -> bool:
+    """True when *name* is two names of bodies joined (旗政协与旗文化旅游体育局), not one.
+
+    >>> two_bodies("旗政协经济和科技委员会联合旗能源局"), two_bodies("旗政协经济和科技委员会")
+    (True, False)
+    """
+    heads = LEXICON.recognizers["org_heads"]
+    for m in _JOINED.finditer(name):
+        left, right = name[: m.start()], name[m.end():]
+        if len(left) >= 3 and len(right) >= 3 and left.endswith(tuple(heads)) and right.endswith(tuple(heads)):
+            return True
+    return False
+
+
+def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int, str, str]]) -> int:
+    """Where the name of *c* begins once the tagger's words that cannot be in it are cut off its left: a
+    date (3月2日, not a year: 2023年第9次会议 is a name), particles (了, and 的 before a body or a place),
+    prepositions and pronouns (该, 在)."""
+    strict = ctx.schema.is_any(c.cls, "body") or ctx.schema.is_a(c.cls, "Place")
+    i = c.i
+    for a, b, w, t in words:
+        if strict and a < c.i < b and t in NAME_TAGS and not two_bodies(w):
+            i = b  # it begins inside a name the tagger reads: 镇聂家坝村 after 诺水河镇 is 聂家坝村
+        if a < c.i or b >= c.j:
+            continue
+        if t == "u" and (w in ("了", "着", "过") or strict and w == "的") or strict and (
+                t == "p" or (t == "c" and w not in _NAME_CONJ)):
+            i = b
+    starts = {a: (b, w, t) for a, b, w, t in words}
+    while i in starts and starts[i][0] < c.j - 1 and (
+            starts[i][2] in _LEAD or starts[i][2] == "TIME" and _DATE.fullmatch(starts[i][1])):
+        i = starts[i][0]
+    return i
+
+
+def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """The candidates of the forms with their left edge on a word that can begin a name (by the tagger's
+    *words*), chains of places cut into their places, generic names dropped; the others as they are."""
+    out = []
+    for c in pool:
+        if c.nested or recognizer_of(c.rule) != "forms" or c.rule == "title" or c.rule.startswith(("quote", "listed")):
+            out.append(c)
+            continue
+        i = _trimmed_start(ctx, c, words) if words else c.i
+        if c.j - i < 2 or is_generic(norm[i:c.j]):
+            continue
+        if i != c.i:
+            c = Candidate(i, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[i:c.j]), iri=c.iri)
+        if ctx.schema.is_a(c.cls, "Place"):
+            out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
+        else:
+            out.append(c)
+    return out
 
 
 def place_chain(name: str) -> list[tuple[int, int]]:
@@ -168,7 +256,7 @@ def _org_class(ctx: FinderContext, name: str) -> str | None:
     """The class of a body the tagger names, or None when its name does not end with the head of a body."""
     heads = LEXICON.recognizers["org_heads"]
     head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
-    if head is None or len(name) <= len(head) or _is_generic(name):
+    if head is None or len(name) <= len(head) or is_generic(name):
         return None
     cls = classify(ctx, name, "Organization")
     if not (ctx.schema.is_any(cls, "body") or ctx.schema.is_a(cls, "Publication")):
@@ -180,7 +268,7 @@ def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, 
     out = []
     for a, b in place_chain(norm[i:j]):
         name = norm[i + a: i + b]
-        if _is_generic(name):
+        if is_generic(name):
             continue
         cls = classify(ctx, name, "Place", within="Place")
         out.append(Candidate(i + a, i + b, cls, rule, prio, name=name))
@@ -194,7 +282,7 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
     boxes = _edges(others)
     out = []
     for i, j, word, tag in names:
-        if _NOT_IN_NAME.search(word) or _crosses(i, j, boxes) or _is_generic(word):
+        if _NOT_IN_NAME.search(word) or _crosses(i, j, boxes) or is_generic(word) or two_bodies(word):
             continue
         if tag == "PER":
             if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes):

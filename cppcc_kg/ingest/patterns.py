@@ -49,7 +49,7 @@ from cppcc_kg.ingest.forms import (
     text_blocks,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.merge import Recognizers, found_by, gazetteer_candidates, tagged_candidates
+from cppcc_kg.ingest.merge import Recognizers, found_by, gazetteer_candidates, refine, tagged_candidates
 from cppcc_kg.ingest.named import (
     collaborations,
     graph_names,
@@ -67,6 +67,7 @@ from cppcc_kg.ingest.phrases import (
     structured,
     venues,
 )
+from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
 from cppcc_kg.ingest.text import NormalizedText
 
@@ -166,8 +167,11 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     forms = rec is None or "forms" in rec
     toks = Tokens(ctx.seg.tokens(norm), len(norm))
     cands = _candidates(ctx, norm, toks, orig_of=lambda i, j: nt.original(i + base, j + base), rec=rec)
-    if rec is not None and rec.tagger is not None:
-        cands += tagged_candidates(ctx, norm, rec.tagger.names(norm), cands)
+    words = rec.tagger.words(norm) if rec is not None and rec.tagger is not None else []
+    if rec is not None:
+        cands = refine(ctx, norm, cands, words)
+    if words:
+        cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     chosen = resolve(cands)
