@@ -33,6 +33,7 @@ a place by its last word (…镇, …村, …市; ``Place`` otherwise), a body b
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.tagger import NAME_TAGS
+from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
@@ -66,7 +67,7 @@ class Recognizers:
     """The parts chosen, with the tagger and the gazetteer they need (loaded once)."""
 
     parts: frozenset[str]
-    tagger: object | None = None
+    tagger: Tagger | None = None
     gazetteer: Gazetteer | None = None
     gazetteer_path: str = ""
     notes: list[str] = field(default_factory=list)
@@ -107,8 +108,7 @@ def choose_recognizers(asked=None, gazetteer: str | Path | None = None) -> Recog
             rec.gazetteer = read_gazetteer(path)
             rec.gazetteer_path = str(path)
     if "tagger" in rec.parts:
-        from cppcc_kg.ingest.tagger import Tagger  # noqa: PLC0415 (onnxruntime loads only when asked for)
-        rec.tagger = Tagger()
+        rec.tagger = Tagger()  # onnxruntime is imported here, once
     return rec
 
 
@@ -249,7 +249,7 @@ def place_chain(name: str) -> list[tuple[int, int]]:
             cuts.append(m.end())
     if cuts[-1] != n:  # the rest does not end like a place: it belongs to the last one
         cuts = cuts[:-1] + [n] if len(cuts) > 1 else [0, n]
-    return list(zip(cuts, cuts[1:], strict=False))
+    return list(pairwise(cuts))
 
 
 def _org_class(ctx: FinderContext, name: str) -> str | None:

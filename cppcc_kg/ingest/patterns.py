@@ -49,7 +49,13 @@ from cppcc_kg.ingest.forms import (
     text_blocks,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.merge import Recognizers, found_by, gazetteer_candidates, refine, tagged_candidates
+from cppcc_kg.ingest.merge import (
+    Recognizers,
+    found_by,
+    gazetteer_candidates,
+    refine,
+    tagged_candidates,
+)
 from cppcc_kg.ingest.named import (
     collaborations,
     graph_names,
@@ -67,8 +73,8 @@ from cppcc_kg.ingest.phrases import (
     structured,
     venues,
 )
-from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
+from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
