@@ -256,8 +256,8 @@ def _org_class(ctx: FinderContext, name: str) -> str | None:
     """The class of a body the tagger names, or None when its name does not end with the head of a body."""
     heads = LEXICON.recognizers["org_heads"]
     head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
-    if head is None or len(name) <= len(head) or is_generic(name):
-        return None
+    if head is None or len(name) <= len(head) or is_generic(name) or is_generic(name[: -len(head)]):
+        return None  # no head, a bare head, or a head after a bare head (政协所: clipped)
     cls = classify(ctx, name, "Organization")
     if not (ctx.schema.is_any(cls, "body") or ctx.schema.is_a(cls, "Publication")):
         cls = "Organization"
