@@ -40,6 +40,8 @@ Run from the repository root::
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
     .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
+    .venv/bin/python bench/eval_ingest.py --recognizers forms,graph   # some parts of the recognizer only
+    .venv/bin/python bench/eval_ingest.py --ablation [--gazetteer PATH]   # each part alone / removed, speeds
 
 The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
 prints a reminder that its first run is the one to report and appends the figures, with the date and the
@@ -685,7 +687,24 @@ def main(argv=None) -> int:
                          "ingest's default)")
     ap.add_argument("--gazetteer", type=Path, default=None, metavar="PATH",
                     help="the table of divisions (jionlp's china_location.zip; default: an installed jionlp's)")
+    ap.add_argument("--ablation", action="store_true",
+                    help="each part of the recognizer alone and each part removed, per class, on real/dev and "
+                         "../shared/ingest-dev, with load time, speed and peak memory (bench/ablation_ingest.py)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each configuration with --ablation (medians)")
+    ap.add_argument("--ablation-worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.ablation_worker or args.ablation:
+        import ablation_ingest  # noqa: PLC0415 (beside this script)
+        gaz = str(args.gazetteer) if args.gazetteer else None
+        if args.ablation_worker:
+            print(json.dumps(ablation_ingest.worker(tuple(args.ablation_worker.split(",")), gaz), default=str))
+            return 0
+        report = {"ablation": ablation_ingest.run_ablation(gaz, runs=args.runs)}
+        ablation_ingest.print_ablation(report["ablation"])
+        if args.json:
+            args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=str),
+                                 encoding="utf-8")
+        return 0
     if args.only and (args.set or args.sealed):
         ap.error("--only does not go with --set or --sealed")
     report = {}
