@@ -565,6 +565,29 @@ def previous_runs(record: Path) -> list[str]:
     return [ln[3:] for ln in record.read_text(encoding="utf-8").splitlines() if ln.startswith("## Run ")]
 
 
+def first_run(record: Path) -> str:
+    """The section of the first run in a sealed set's record ('' when the set has not been run)."""
+    if not record.exists():
+        return ""
+    text = record.read_text(encoding="utf-8")
+    start = text.find("## Run 1:")
+    if start < 0:
+        return ""
+    end = text.find("\n## Run ", start + 1)
+    return text[start: end if end > 0 else len(text)].strip()
+
+
+def print_first_runs(record: Path) -> None:
+    """The first run of the sealed real set, as recorded (never a new run: that is ``--sealed``)."""
+    section = first_run(record)
+    if section:
+        print(f"Sealed real set, FIRST RUN as recorded in {record.name} (the figures to report on unseen text):")
+        print("\n".join("  " + ln for ln in section.splitlines()))
+    else:
+        print(f"Sealed real set: no run recorded in {record.name} yet (its first run, by --sealed, is the one "
+              "to report); the figures above are tuning-set figures.")
+
+
 def sealed_reminder(folder: Path, record: Path) -> str:
     """The notice printed before a sealed set is run."""
     runs = previous_runs(record)
@@ -637,8 +660,8 @@ def _run_gold_sets(args, report: dict) -> None:
             print(f"run {n} recorded in {record}" + (" (FIRST RUN: report these figures)" if n == 1 else
                                                        " (a later run: report run 1)"))
         return
-    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json)"),
-            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json)"),
+    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json; a TUNING set)"),
+            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json; a TUNING set)"),
             ("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
             ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
             ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
@@ -653,6 +676,8 @@ def _run_gold_sets(args, report: dict) -> None:
             print(title)
         report[name] = eval_gold(ing, folder, verbose=args.verbose)
         _print_gold(f"{title}: distinct names per text", report[name])
+        if name == "real-dev":
+            print_first_runs(REAL_SEALED.parent / SEALED_RECORD)
 
 
 def _print_heldout(ho: dict) -> None:

@@ -151,6 +151,8 @@ _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
 _LEAD = frozenset({"u", "p", "r", "d", "c", "xc", "w"})
+#: a town or a village at the start of a name (the places below a county)
+_TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏木|嘎查)")
 #: a date (3月2日, 12月上旬), not a year
 _DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一二三四五六七八九十]+月(?:[0-9一二三四五六七八九十]+日)?"
                    r"(?:[上中下]旬|[上下]午|晚)?|[0-9一二三四五六七八九十]+日(?:[上下]午|晚)?")
@@ -211,7 +213,8 @@ def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int,
             i = b
     starts = {a: (b, w, t) for a, b, w, t in words}
     while i in starts and starts[i][0] < c.j - 1 and (
-            starts[i][2] in _LEAD or starts[i][2] == "TIME" and _DATE.fullmatch(starts[i][1])):
+            starts[i][2] in _LEAD or starts[i][2] == "TIME" and _DATE.fullmatch(starts[i][1])
+            or strict and starts[i][2] in ("v", "vd") and len(starts[i][1]) >= 2):
         i = starts[i][0]
     return i
 
@@ -225,15 +228,26 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out.append(c)
             continue
         i = _trimmed_start(ctx, c, words) if words else c.i
-        if c.j - i < 2 or is_generic(norm[i:c.j]):
-            continue
+        if c.j - i < (3 if i != c.i else 2) or is_generic(norm[i:c.j]):
+            continue  # (a name cut to two characters was a phrase: 开阔了眼界)
         if i != c.i:
             c = Candidate(i, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[i:c.j]), iri=c.iri)
         if ctx.schema.is_a(c.cls, "Place"):
             out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
         else:
-            out.append(c)
+            out += _enterprise_split(ctx, norm, c)
     return out
+
+
+def _enterprise_split(ctx: FinderContext, norm: str, c: Candidate) -> list[Candidate]:
+    """An enterprise named after the town or village it is in is two names: 永安街道|绿乐农科公司."""
+    name = norm[c.i:c.j]
+    m = _TOWN_FIRST.match(name)
+    if not name.endswith(tuple(LEXICON.recognizers["enterprise_heads"])) or m is None or len(name) - m.end() < 4:
+        return [c]
+    k = c.i + m.end()
+    return [*_place_candidates(ctx, norm, c.i, k, c.rule, c.prio),
+            Candidate(k, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[k:c.j]), iri=c.iri)]
 
 
 def place_chain(name: str) -> list[tuple[int, int]]:
@@ -290,13 +304,15 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
         elif tag == "ORG":
             cls = _org_class(ctx, word)
             if cls is not None:
-                out.append(Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
+                out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
+            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j):
+                continue  # 中国特色, 中国式现代化: an attribute
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)
                 if cls is not None:
-                    out.append(Candidate(i, j, cls, "tagger LOC", _PRIO_TAGGER, name=word))
+                    out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger LOC", _PRIO_TAGGER, name=word))
                 continue
             out += _place_candidates(ctx, norm, i, j, "tagger LOC", _PRIO_TAGGER)
     return out
