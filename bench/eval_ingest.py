@@ -40,7 +40,7 @@ Run from the repository root::
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
     .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
-    .venv/bin/python bench/eval_ingest.py --recognizers forms,graph   # some parts of the recognizer only
+    .venv/bin/python bench/eval_ingest.py --recognizers forms,graph   # some parts of the recognizer only (default: forms,graph,tagger)
     .venv/bin/python bench/eval_ingest.py --ablation [--gazetteer PATH]   # each part alone / removed, speeds
 
 The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it

@@ -20,7 +20,7 @@ from cppcc_kg.ingest.pipeline import MAX_CHARS, ingest_file, summary
 @click.option("--no-html", is_flag=True, help="Do not write the review page.")
 @click.option("--recognizers", default=None, metavar="PARTS",
               help="Parts of the recognizer, comma-separated, among forms, graph, tagger, gazetteer "
-                   "(default: all; the gazetteer only when installed or given).")
+                   "(default: forms,graph,tagger, and gazetteer when --gazetteer is given).")
 @click.option("--gazetteer", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Table of divisions: jionlp's china_location.zip (default: an installed jionlp's, "
                    "pip install 'cppcc-kg[gazetteer]').")

@@ -49,8 +49,10 @@ __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
-#: the parts used when none are asked for (the gazetteer only when a table is installed or given)
-DEFAULT_PARTS = PARTS
+#: the parts used when none are asked for: the gazetteer adds nothing to the tagger's places on the tuning
+#: sets and costs a few seconds and 40 MB to load (bench/README.md, "The hybrid recognizer"), so it is used
+#: only when asked for (by name, or by giving its table)
+DEFAULT_PARTS = ("forms", "graph", "tagger")
 #: priorities of the candidates of the tagger and the gazetteer (the rules of the forms use 45 to 90)
 _PRIO_TAGGER = 40
 _PRIO_GAZETTEER = 38
@@ -77,15 +79,16 @@ class Recognizers:
 
 
 def choose_recognizers(asked=None, gazetteer: str | Path | None = None) -> Recognizers:
-    """The parts *asked* (names of :data:`PARTS`, a list or a comma-separated string; None: the default),
-    loaded. The gazetteer is read from *gazetteer* (a path) or from an installed jionlp; when it is asked
-    for and there is none, an :class:`IngestInputError` says how to install it; by default it is left out.
+    """The parts *asked* (names of :data:`PARTS`, a list or a comma-separated string; None: the default,
+    :data:`DEFAULT_PARTS`, with the gazetteer when its table is given), loaded. The gazetteer is read from
+    *gazetteer* (a path) or from an installed jionlp; when it is asked for and there is none, an
+    :class:`IngestInputError` says how to install it.
 
     >>> sorted(choose_recognizers("forms,graph").parts)
     ['forms', 'graph']
     """
     if asked is None:
-        names = list(DEFAULT_PARTS)
+        names = list(DEFAULT_PARTS) + (["gazetteer"] if gazetteer is not None else [])
         explicit = gazetteer is not None
     else:
         names = [n.strip() for n in (asked.split(",") if isinstance(asked, str) else asked) if n.strip()]

@@ -58,6 +58,12 @@ def test_the_parts_are_chosen_by_name_and_unknown_ones_are_refused():
         choose_recognizers("forms,bogus")
 
 
+def test_the_default_is_forms_graph_and_tagger_and_the_gazetteer_when_its_table_is_given(table):
+    assert sorted(choose_recognizers(None).parts) == ["forms", "graph", "tagger"]
+    rec = choose_recognizers(None, gazetteer=table)
+    assert "gazetteer" in rec.parts and rec.gazetteer.levels["戊溪村"] == 4
+
+
 def test_a_missing_gazetteer_is_silently_absent_by_default_and_an_error_when_asked_for(monkeypatch):
     monkeypatch.setattr(gazetteer_module, "find_gazetteer_file", lambda path=None: None)
     from cppcc_kg.ingest import merge
