@@ -159,6 +159,7 @@ _TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏
 #: a date (3月2日, 12月上旬), not a year
 _DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一二三四五六七八九十]+月(?:[0-9一二三四五六七八九十]+日)?"
                    r"(?:[上中下]旬|[上下]午|晚)?|[0-9一二三四五六七八九十]+日(?:[上下]午|晚)?")
+_SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
@@ -173,6 +174,8 @@ def is_generic(name: str) -> bool:
     """
     if len(name) < 2 or name in LEXICON.recognizers["generic"]:
         return True
+    if len(name) == 3 and name[1:] in LEXICON.recognizers["level_plurals"]:
+        return True  # one character before the words of several levels: 扶旗县 (帮扶旗县)
     head = next((h for h in _HEADS if name.endswith(h)), None)
     if head is None or len(name) == len(head):
         return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
@@ -264,7 +267,9 @@ def place_chain(name: str) -> list[tuple[int, int]]:
     for m in _PLACE_CHAIN.finditer(name):
         if m.end() - cuts[-1] >= 3 and (m.end() == n or n - m.end() >= 3):
             cuts.append(m.end())
-    if cuts[-1] != n:  # the rest does not end like a place: it belongs to the last one
+    if cuts[-1] != n and len(cuts) > 1 and n - cuts[-1] < 2:
+        pass  # one character after the last place is not part of it: 内蒙古自治区直(属机关)
+    elif cuts[-1] != n:  # the rest does not end like a place: it belongs to the last one
         cuts = cuts[:-1] + [n] if len(cuts) > 1 else [0, n]
     return list(pairwise(cuts))
 
@@ -302,7 +307,8 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
         if _NOT_IN_NAME.search(word) or _crosses(i, j, boxes) or is_generic(word) or two_bodies(word):
             continue
         if tag == "PER":
-            if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes):
+            if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes) and (
+                    len(word) > 2 or word[0] in _SURNAMES):
                 out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
         elif tag == "ORG":
             cls = _org_class(ctx, word)
