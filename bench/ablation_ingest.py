@@ -14,6 +14,7 @@ same on every run (checked), the times and the memory are the medians. The sets 
 from __future__ import annotations
 
 import json
+import math
 import resource
 import statistics
 import subprocess
@@ -40,7 +41,7 @@ def configurations(parts: tuple[str, ...] = PARTS) -> list[tuple[str, tuple[str,
 def worker(parts: tuple[str, ...], gazetteer: str | None) -> dict:
     """One configuration in this process: scores on both tuning sets, load time, speed, peak memory."""
     sys.path.insert(0, str(ROOT / "bench"))
-    import eval_ingest  # noqa: PLC0415 (the bench scripts are not a package)
+    import eval_ingest  # (the bench scripts are not a package)
 
     from cppcc_kg.ingest.pipeline import Ingester
     from cppcc_kg.project.load import load
@@ -92,8 +93,8 @@ def run_ablation(gazetteer: str | None, runs: int = 3) -> dict:
 
 def _pr(d: dict) -> str:
     p, r = d.get("precision", float("nan")), d.get("recall", float("nan"))
-    ps = "  – " if p != p else f"{p * 100:3.0f}"
-    rs = "  – " if r != r else f"{r * 100:3.0f}"
+    ps = "  – " if math.isnan(p) else f"{p * 100:3.0f}"
+    rs = "  – " if math.isnan(r) else f"{r * 100:3.0f}"
     return f"{ps}/{rs}"
 
 

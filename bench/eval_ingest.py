@@ -719,7 +719,7 @@ def main(argv=None) -> int:
     ap.add_argument("--ablation-worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.ablation_worker or args.ablation:
-        import ablation_ingest  # noqa: PLC0415 (beside this script)
+        import ablation_ingest  # beside this script
         gaz = str(args.gazetteer) if args.gazetteer else None
         if args.ablation_worker:
             print(json.dumps(ablation_ingest.worker(tuple(args.ablation_worker.split(",")), gaz), default=str))

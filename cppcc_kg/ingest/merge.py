@@ -33,8 +33,8 @@ a place by its last word (…镇, …村, …市; ``Place`` otherwise), a body b
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import pairwise
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cppcc_kg.ingest.context import FinderContext, classify
@@ -50,14 +50,14 @@ __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
 #: the parts used when none are asked for: the gazetteer adds nothing to the tagger's places on the tuning
-#: sets and costs a few seconds and 40 MB to load (bench/README.md, "The hybrid recognizer"), so it is used
+#: sets and costs 1.5 to 3 seconds and 40 MB more to load (bench/README.md, "The hybrid recognizer"), so it is used
 #: only when asked for (by name, or by giving its table)
 DEFAULT_PARTS = ("forms", "graph", "tagger")
 #: priorities of the candidates of the tagger and the gazetteer (the rules of the forms use 45 to 90)
 _PRIO_TAGGER = 40
 _PRIO_GAZETTEER = 38
-#: the rules of the graph's names
-_GRAPH_RULES = ("dictionary", "graph name inside")
+#: the rules of the graph's names (their names inside longer ones keep the rule)
+_GRAPH_RULES = ("dictionary",)
 _PLACE_CHAIN = re.compile("(?:" + "|".join(sorted(LEXICON.recognizers["gazetteer_endings"], key=lambda w: (-len(w), w)))
                           + ")")
 _NOT_IN_NAME = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【】,.;:!?\"'/|<>]")
@@ -72,7 +72,6 @@ class Recognizers:
     tagger: Tagger | None = None
     gazetteer: Gazetteer | None = None
     gazetteer_path: str = ""
-    notes: list[str] = field(default_factory=list)
 
     def __contains__(self, part: str) -> bool:
         return part in self.parts

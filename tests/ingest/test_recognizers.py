@@ -17,7 +17,12 @@ from cppcc_kg.ingest import gazetteer as gazetteer_module
 from cppcc_kg.ingest.context import demo_context
 from cppcc_kg.ingest.forms import Candidate
 from cppcc_kg.ingest.gazetteer import find_gazetteer_file, read_gazetteer
-from cppcc_kg.ingest.merge import choose_recognizers, is_generic, tagged_candidates, two_bodies
+from cppcc_kg.ingest.merge import (
+    choose_recognizers,
+    is_generic,
+    tagged_candidates,
+    two_bodies,
+)
 from cppcc_kg.ingest.pipeline import Ingester
 from cppcc_kg.ingest.text import IngestInputError
 
