@@ -40,6 +40,8 @@ Run from the repository root::
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
     .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
+    .venv/bin/python bench/eval_ingest.py --recognizers forms,graph   # some parts of the recognizer only (default: forms,graph,tagger)
+    .venv/bin/python bench/eval_ingest.py --ablation [--gazetteer PATH]   # each part alone / removed, speeds
 
 The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
 prints a reminder that its first run is the one to report and appends the figures, with the date and the
@@ -380,7 +382,9 @@ def section_ranges(root: Path, text: str, files: dict, sections: list[str]) -> d
     return dict(ranges)
 
 
-def eval_heldout(root: Path = ROOT, verbose: bool = False) -> dict:
+def eval_heldout(root: Path = ROOT, verbose: bool = False, parts: dict | None = None) -> dict:
+    """The first source held out section by section; *parts*: keyword arguments of :class:`Ingester`
+    (``recognizers``, ``gazetteer``)."""
     rels = project_files(root)
     files = read_files(root, rels)
     full = Graph()
@@ -425,7 +429,7 @@ def eval_heldout(root: Path = ROOT, verbose: bool = False) -> dict:
                 continue
             for t in triples:
                 train.add(t)
-        ing = Ingester(train)
+        ing = Ingester(train, **(parts or {}))
         predicted = []
         for (a, b) in ranges[sec]:
             r = ing.run(text[a:b], source_id=f"heldout-{sec}")
@@ -561,6 +565,29 @@ def previous_runs(record: Path) -> list[str]:
     return [ln[3:] for ln in record.read_text(encoding="utf-8").splitlines() if ln.startswith("## Run ")]
 
 
+def first_run(record: Path) -> str:
+    """The section of the first run in a sealed set's record ('' when the set has not been run)."""
+    if not record.exists():
+        return ""
+    text = record.read_text(encoding="utf-8")
+    start = text.find("## Run 1:")
+    if start < 0:
+        return ""
+    end = text.find("\n## Run ", start + 1)
+    return text[start: end if end > 0 else len(text)].strip()
+
+
+def print_first_runs(record: Path) -> None:
+    """The first run of the sealed real set, as recorded (never a new run: that is ``--sealed``)."""
+    section = first_run(record)
+    if section:
+        print(f"Sealed real set, FIRST RUN as recorded in {record.name} (the figures to report on unseen text):")
+        print("\n".join("  " + ln for ln in section.splitlines()))
+    else:
+        print(f"Sealed real set: no run recorded in {record.name} yet (its first run, by --sealed, is the one "
+              "to report); the figures above are tuning-set figures.")
+
+
 def sealed_reminder(folder: Path, record: Path) -> str:
     """The notice printed before a sealed set is run."""
     runs = previous_runs(record)
@@ -606,10 +633,15 @@ def record_sealed_run(record: Path, folder: Path, res: dict, when: str, commit: 
     return n
 
 
+def _parts(args) -> dict:
+    """The keyword arguments of :class:`Ingester` that the command line chose."""
+    return {"recognizers": getattr(args, "recognizers", None), "gazetteer": getattr(args, "gazetteer", None)}
+
+
 def _run_gold_sets(args, report: dict) -> None:
     """The annotated sets asked for (by --only, or all but the sealed real set), and --set / --sealed."""
     from cppcc_kg.project.load import load
-    ing = Ingester(load(ROOT).view)
+    ing = Ingester(load(ROOT).view, **_parts(args))
     if args.set or args.sealed:
         folder = (args.set or REAL_SEALED).resolve()
         if not (folder / "gold.json").exists():
@@ -628,8 +660,8 @@ def _run_gold_sets(args, report: dict) -> None:
             print(f"run {n} recorded in {record}" + (" (FIRST RUN: report these figures)" if n == 1 else
                                                        " (a later run: report run 1)"))
         return
-    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json)"),
-            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json)"),
+    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json; a TUNING set)"),
+            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json; a TUNING set)"),
             ("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
             ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
             ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
@@ -644,6 +676,8 @@ def _run_gold_sets(args, report: dict) -> None:
             print(title)
         report[name] = eval_gold(ing, folder, verbose=args.verbose)
         _print_gold(f"{title}: distinct names per text", report[name])
+        if name == "real-dev":
+            print_first_runs(REAL_SEALED.parent / SEALED_RECORD)
 
 
 def _print_heldout(ho: dict) -> None:
@@ -673,7 +707,29 @@ def main(argv=None) -> int:
     ap.add_argument("--sealed", action="store_true",
                     help="run the SEALED real set (tests/fixtures/ingest/real/sealed, or --set PATH) and append the "
                          f"result to {SEALED_RECORD} beside it; its first run is the one to report")
+    ap.add_argument("--recognizers", default=None, metavar="PARTS",
+                    help="the parts of the recognizer, comma-separated (forms,graph,tagger,gazetteer; default: "
+                         "ingest's default)")
+    ap.add_argument("--gazetteer", type=Path, default=None, metavar="PATH",
+                    help="the table of divisions (jionlp's china_location.zip; default: an installed jionlp's)")
+    ap.add_argument("--ablation", action="store_true",
+                    help="each part of the recognizer alone and each part removed, per class, on real/dev and "
+                         "../shared/ingest-dev, with load time, speed and peak memory (bench/ablation_ingest.py)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each configuration with --ablation (medians)")
+    ap.add_argument("--ablation-worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.ablation_worker or args.ablation:
+        import ablation_ingest  # beside this script
+        gaz = str(args.gazetteer) if args.gazetteer else None
+        if args.ablation_worker:
+            print(json.dumps(ablation_ingest.worker(tuple(args.ablation_worker.split(",")), gaz), default=str))
+            return 0
+        report = {"ablation": ablation_ingest.run_ablation(gaz, runs=args.runs)}
+        ablation_ingest.print_ablation(report["ablation"])
+        if args.json:
+            args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=str),
+                                 encoding="utf-8")
+        return 0
     if args.only and (args.set or args.sealed):
         ap.error("--only does not go with --set or --sealed")
     report = {}
@@ -681,7 +737,7 @@ def main(argv=None) -> int:
         _run_gold_sets(args, report)
     if not (args.set or args.sealed) and args.only in (None, "heldout"):
         print("First source held out section by section (graph built from the other sections)")
-        report["heldout"] = eval_heldout(verbose=args.verbose)
+        report["heldout"] = eval_heldout(verbose=args.verbose, parts=_parts(args))
         _print_heldout(report["heldout"])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,13 @@ from cppcc_kg.ingest.pipeline import MAX_CHARS, ingest_file, summary
 @click.option("--max-chars", type=int, default=MAX_CHARS, show_default=True,
               help="Refuse texts longer than this many characters.")
 @click.option("--no-html", is_flag=True, help="Do not write the review page.")
-def command(path, root, title, source_id, max_chars, no_html):
+@click.option("--recognizers", default=None, metavar="PARTS",
+              help="Parts of the recognizer, comma-separated, among forms, graph, tagger, gazetteer "
+                   "(default: forms,graph,tagger, and gazetteer when --gazetteer is given).")
+@click.option("--gazetteer", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Table of divisions: jionlp's china_location.zip (default: an installed jionlp's, "
+                   "pip install 'cppcc-kg[gazetteer]').")
+def command(path, root, title, source_id, max_chars, no_html, recognizers, gazetteer):
     """Propose entities, links, relations and figures of a new document, for review.
 
     \b
@@ -28,8 +34,9 @@ def command(path, root, title, source_id, max_chars, no_html):
     Example:
         cp ../shared/ingest-dev/dev_06.txt sources/
         cppcc-kg ingest sources/dev_06.txt
+        cppcc-kg ingest sources/dev_06.txt --recognizers forms,graph
     """
     with exit_on_error(path):
         result = ingest_file(path, root=root, title=title, source_id=source_id, max_chars=max_chars,
-                             html=not no_html)
+                             html=not no_html, recognizers=recognizers, gazetteer=gazetteer)
     click.echo(summary(result))

@@ -124,6 +124,7 @@ class Candidate:
     name: str = ""  # the name to link (normalised; without 《》 and quotes)
     nested: bool = False  # found inside a title or quote: may overlap its container
     iri: str = ""  # set by the dictionary rule: the entity whose name matched
+    by: tuple[str, ...] = ()  # the parts of the recognizer that proposed this span (merge.found_by)
 
     @property
     def length(self) -> int:

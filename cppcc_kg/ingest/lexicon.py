@@ -45,6 +45,10 @@ class Lexicon:
     #: ``name_start``: level words that start a relative name; ``place_end``: the last words of
     #: place names; each a tuple of (word, administrative level)
     levels: dict[str, tuple[tuple[str, str], ...]]
+    #: what the tagger and the gazetteer read (``generic``: words that are never names by themselves;
+    #: ``gazetteer_endings``: the last words of the divisions the gazetteer proposes; ``org_heads``: the last
+    #: words that end the name of a body the tagger proposes)
+    recognizers: dict[str, tuple[str, ...]]
 
     def classes(self) -> set[str]:
         """Every class the lexicon names (local names)."""
@@ -75,7 +79,8 @@ def read_lexicon(text: str) -> Lexicon:
         joint_verbs={k: (v["name"], v["property"]) for k, v in rel["joint_verbs"].items()},
         agent_subject=frozenset(rel["agent_subject"]), agent_object=frozenset(rel["agent_object"]),
         name_endings={k: tuple(v) for k, v in data.get("name_endings", {}).items()},
-        levels={k: tuple((w, level) for w, level in v) for k, v in data.get("levels", {}).items()})
+        levels={k: tuple((w, level) for w, level in v) for k, v in data.get("levels", {}).items()},
+        recognizers={k: tuple(v) for k, v in data.get("recognizers", {}).items()})
 
 
 #: the lexicon shipped with the package

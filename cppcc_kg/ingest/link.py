@@ -95,6 +95,7 @@ class Mention:
     status: str = ""  # 'linked' or 'new'
     note: str = ""
     candidates: list[str] = field(default_factory=list)
+    found_by: tuple[str, ...] = ()  # the parts of the recognizer that proposed it (forms, graph, tagger, …)
 
 
 @dataclass
@@ -196,7 +197,7 @@ class Linker:
         for c in cands:
             s, e = nt.span(c.i, c.j)
             mentions.append(Mention(start=s, end=e, exact=nt.text[s:e], name=c.name or strip_name(nt.norm[c.i:c.j]),
-                                    cls=c.cls, rule=c.rule, nested=c.nested))
+                                    cls=c.cls, rule=c.rule, nested=c.nested, found_by=c.by))
         ctx = self.context(mentions)
         for m in mentions:
             self._link_one(m, ctx)

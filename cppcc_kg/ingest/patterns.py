@@ -49,6 +49,13 @@ from cppcc_kg.ingest.forms import (
     text_blocks,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.merge import (
+    Recognizers,
+    found_by,
+    gazetteer_candidates,
+    refine,
+    tagged_candidates,
+)
 from cppcc_kg.ingest.named import (
     collaborations,
     graph_names,
@@ -67,6 +74,7 @@ from cppcc_kg.ingest.phrases import (
     venues,
 )
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
+from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
@@ -84,14 +92,17 @@ class MentionFinder:
     """
 
     def __init__(self, schema: LocalSchema, names: dict[str, list[tuple[str, str]]], *,
-                 segmenter: Segmenter | None = None):
+                 segmenter: Segmenter | None = None, recognizers: Recognizers | None = None):
         self.ctx = finder_context(schema, names, segmenter=segmenter)
+        #: the parts used (None: the forms and the graph's names, without the tagger or the gazetteer)
+        self.recognizers = recognizers
 
     @classmethod
-    def of_context(cls, ctx: FinderContext) -> MentionFinder:
+    def of_context(cls, ctx: FinderContext, recognizers: Recognizers | None = None) -> MentionFinder:
         """A finder over an existing context."""
         finder = cls.__new__(cls)
         finder.ctx = ctx
+        finder.recognizers = recognizers
         return finder
 
     # ------------------------------------------------------------ entry point
@@ -104,8 +115,9 @@ class MentionFinder:
         norm = nt.norm
         out: list[Candidate] = []
         for a, b in text_blocks(norm):
-            out += _find_block(self.ctx, norm[a:b], a, nt)
-        out += _same_names(norm, out)
+            out += _find_block(self.ctx, norm[a:b], a, nt, self.recognizers)
+        if self.recognizers is None or "forms" in self.recognizers:
+            out += _same_names(norm, out)
         return sorted(out, key=lambda c: (c.i, -c.j))
 
 
@@ -153,18 +165,31 @@ def _same_names(norm: str, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText) -> list[Candidate]:
-    """The mentions of one block of the text, *norm*, that begins at *base* in *nt*."""
+def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
+                rec: Recognizers | None = None) -> list[Candidate]:
+    """The mentions of one block of the text, *norm*, that begins at *base* in *nt*, from the parts *rec*."""
     if not norm.strip():
         return []
+    forms = rec is None or "forms" in rec
     toks = Tokens(ctx.seg.tokens(norm), len(norm))
-    cands = _candidates(ctx, norm, toks, orig_of=lambda i, j: nt.original(i + base, j + base))
+    cands = _candidates(ctx, norm, toks, orig_of=lambda i, j: nt.original(i + base, j + base), rec=rec)
+    words = rec.tagger.words(norm) if rec is not None and rec.tagger is not None else []
+    if rec is not None:
+        cands = refine(ctx, norm, cands, words)
+    if words:
+        cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
+    if rec is not None and rec.gazetteer is not None:
+        cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     chosen = resolve(cands)
-    chosen += lists(ctx, norm, toks, chosen)
-    chosen = resolve(chosen)
+    if forms:
+        chosen += lists(ctx, norm, toks, chosen)
+        chosen = resolve(chosen)
     chosen += _nested_known(ctx, chosen, cands, norm)
-    chosen += _brand_heads(norm, chosen)
+    if forms:
+        chosen += _brand_heads(norm, chosen)
+    by = found_by(cands)
     for c in chosen:
+        c.by = by.get((c.i, c.j), ()) or found_by([c])[(c.i, c.j)]
         if not c.name:
             c.name = strip_name(norm[c.i:c.j])
         c.i += base
@@ -172,12 +197,15 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText) ->
     return chosen
 
 
-def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of) -> list[Candidate]:
-    """The candidates of every rule in a block, overlapping."""
+def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recognizers | None = None) -> list[Candidate]:
+    """The candidates of the forms and the graph's names in a block (the parts of *rec*), overlapping."""
     cands: list[Candidate] = []
+    if rec is not None and "forms" not in rec:
+        return graph_names(ctx, norm, toks) if "graph" in rec else []
     cands += titles(ctx, norm)
     cands += quotes(ctx, norm, toks, orig_of=orig_of)
-    cands += graph_names(ctx, norm, toks)
+    if rec is None or "graph" in rec:
+        cands += graph_names(ctx, norm, toks)
     cands += structured(ctx, norm, toks)
     cands += suffixed(ctx, norm, toks)
     cands += venues(ctx, norm, toks)

@@ -49,6 +49,7 @@ from cppcc_kg.ingest.files import (
 )
 from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.link import Linker, Mention, NewEntity
+from cppcc_kg.ingest.merge import PARTS, choose_recognizers
 from cppcc_kg.ingest.output import PROPOSED, statement_iri, to_html, to_turtle
 from cppcc_kg.ingest.patterns import MentionFinder
 from cppcc_kg.ingest.relations import (
@@ -80,14 +81,18 @@ MAX_CHARS = 1_000_000
 class Ingester:
     """What ingest reads from a graph once (schema, names, segmenter), to ingest many texts."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, *, recognizers=None, gazetteer: str | Path | None = None):
+        """*recognizers*: the parts of the recognizer to use (see :func:`cppcc_kg.ingest.merge.choose_recognizers`:
+        names of :data:`cppcc_kg.ingest.merge.PARTS`, or None for the default); *gazetteer*: the path of the
+        table of divisions (default: jionlp's, when installed)."""
         self.schema = LocalSchema.from_graph(graph)
         if "Entity" not in self.schema.classes:
             raise IngestInputError("the graph has no ontology (no cppcc:Entity class)",
                                    "run ingest in the project root, where ontology.ttl is.")
+        self.recognizers = choose_recognizers(recognizers, gazetteer)
         self.known = known_entities(graph, self.schema)
         self.linker = Linker(self.schema, self.known)
-        self.finder = MentionFinder(self.schema, self.linker.dictionary())
+        self.finder = MentionFinder(self.schema, self.linker.dictionary(), recognizers=self.recognizers)
 
     def run(self, text: str, *, source_id: str, title: str | None = None, path: str = "", encoding: str = "utf-8",
             sha256: str = "", notes: list[str] | None = None) -> dict:
@@ -122,6 +127,7 @@ class Ingester:
             "figures": figures,
             "observations": observations,
             "context": ctx,
+            "recognizers": [p for p in PARTS if p in self.recognizers.parts],
             "notes": _context_notes(notes, ctx),
             "classes": {c: info.iri for c, info in schema.classes.items()},
             "colors": {c: info.color for c, info in schema.classes.items()},
@@ -234,7 +240,8 @@ def _context_notes(notes: list[str] | None, ctx: dict) -> list[str]:
 
 
 def ingest(graph: Graph, text: str, *, source_id: str, title: str | None = None, path: str = "",
-           encoding: str = "utf-8", sha256: str = "", notes: list[str] | None = None) -> dict:
+           encoding: str = "utf-8", sha256: str = "", notes: list[str] | None = None, recognizers=None,
+           gazetteer: str | Path | None = None) -> dict:
     """Propose mentions, entities, links, relations and figures for *text*, against *graph*.
 
     Parameters
@@ -246,15 +253,21 @@ def ingest(graph: Graph, text: str, *, source_id: str, title: str | None = None,
         The text, as decoded. Offsets in the result index it (code points).
     source_id : str
         Name of the source (``id/source/{source_id}``).
+    recognizers : str or list of str, optional
+        The parts of the recognizer (``forms``, ``graph``, ``tagger``, ``gazetteer``; a list or a
+        comma-separated string); default: all of them, the gazetteer only when a table is installed or given.
+    gazetteer : path, optional
+        The table of divisions (jionlp's ``china_location.zip``); default: an installed jionlp's.
 
     Returns
     -------
     dict
         ``source``, ``text``, ``sentences``, ``mentions`` (start, end, exact, name, class, rule,
         nested, entity, status 'linked'|'new', note), ``entities`` (proposed), ``relations``,
-        ``figures``, ``observations``, ``context``, ``notes`` and display data.
+        ``figures``, ``observations``, ``context``, ``notes`` and display data. Each mention lists in
+        ``found_by`` the parts of the recognizer that proposed its span.
     """
-    return Ingester(graph).run(text, source_id=source_id, title=title, path=path, encoding=encoding,
+    return Ingester(graph, recognizers=recognizers, gazetteer=gazetteer).run(text, source_id=source_id, title=title, path=path, encoding=encoding,
                                sha256=sha256, notes=notes)
 
 
@@ -282,13 +295,14 @@ def guess_title(text: str) -> str | None:
 
 def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph | None = None,
                 title: str | None = None, source_id: str | None = None, max_chars: int = MAX_CHARS,
-                write: bool = True, html: bool = True) -> dict:
+                write: bool = True, html: bool = True, recognizers=None, gazetteer: str | Path | None = None) -> dict:
     """Ingest the text file *path* and write its proposals under *root*.
 
     Writes ``graph/proposed/SOURCE.ttl`` and (with *html*) ``review/SOURCE.html``,
     atomically; returns the result of :func:`ingest` with ``turtle_path`` and ``html_path``.
     The text must be inside *root* (links resolved), have some Chinese text, and its source id
-    must not hold the proposals of another text (see :mod:`cppcc_kg.ingest.files`).
+    must not hold the proposals of another text (see :mod:`cppcc_kg.ingest.files`). *recognizers* and
+    *gazetteer*: as for :func:`ingest`.
     """
     root = Path(root)
     path = Path(path)
@@ -312,7 +326,8 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         if str(sha) == decoded.sha256:
             notes.append(f"the same text (sha256) is already the source {other}")
     result = ingest(graph, decoded.text, source_id=sid, title=title, path=rel,
-                    encoding=decoded.encoding.replace("-sig", ""), sha256=decoded.sha256, notes=notes)
+                    encoding=decoded.encoding.replace("-sig", ""), sha256=decoded.sha256, notes=notes,
+                    recognizers=recognizers, gazetteer=gazetteer)
     ttl_path, html_path = output_paths(root, sid)
     result["turtle_path"] = ttl_path.relative_to(root).as_posix()
     result["html_path"] = html_path.relative_to(root).as_posix() if html else ""
@@ -362,6 +377,8 @@ def summary(result: dict) -> str:
         f"  new entities: {len(result['entities'])}; relations: {len(result['relations'])}; "
         f"figures: {len(result['figures'])} ({len(result['observations'])} proposed as observations)",
     ]
+    if result.get("recognizers"):
+        lines.append(f"  recognizers: {', '.join(result['recognizers'])}")
     for n in result.get("notes", []):
         lines.append(f"  note: {n}")
     if result.get("turtle_path"):

@@ -103,6 +103,18 @@ def test_sealed_record_numbers_the_runs_and_names_the_first(tmp_path, scored):
     assert "| place | 100.0% | 50.0% | 1/2 | 1/1 |" in text
 
 
+def test_the_first_run_is_shown_apart_and_only_the_first(tmp_path, scored, capsys):
+    record = tmp_path / eval_ingest.SEALED_RECORD
+    eval_ingest.print_first_runs(record)
+    assert "no run recorded" in capsys.readouterr().out
+    eval_ingest.record_sealed_run(record, tmp_path / "sealed", scored, "2026-12-06 07:00 UTC", "abc")
+    eval_ingest.record_sealed_run(record, tmp_path / "sealed", scored, "2026-12-07 08:00 UTC", "def")
+    eval_ingest.print_first_runs(record)
+    out = capsys.readouterr().out
+    assert "FIRST RUN as recorded" in out and "2026-12-06 07:00 UTC, commit abc" in out
+    assert "commit def" not in out and "| place | 100.0% | 50.0% | 1/2 | 1/1 |" in out
+
+
 def test_sealed_option_runs_a_given_folder_and_appends_beside_it(tmp_path):
     """--sealed --set PATH on a copy of one real dev text: the notice, the figures, the record beside PATH."""
     gold = json.loads((FIX / "real" / "dev" / "gold.json").read_text(encoding="utf-8"))

@@ -1,0 +1,343 @@
+"""The parts of the hybrid recognizer, and the candidates of the tagger and the gazetteer, ready to merge.
+
+Ingest proposes names from four recognizers (its *parts*):
+
+* ``forms``: the forms of names (titles, quotes, last words, phrases; :mod:`cppcc_kg.ingest.patterns`);
+* ``graph``: the graph's own names and aliases (:func:`cppcc_kg.ingest.named.graph_names`);
+* ``tagger``: the names a trained sequence tagger reads (:mod:`cppcc_kg.ingest.tagger`);
+* ``gazetteer``: the names of administrative divisions (:mod:`cppcc_kg.ingest.gazetteer`), when a table is
+  installed or given.
+
+All candidates go into one pool, and :func:`cppcc_kg.ingest.forms.resolve` keeps the longest name the text
+supports (then the higher priority: the forms and the graph before the tagger, the tagger before the
+gazetteer). This module turns the tagger's and the gazetteer's spans into candidates with a class of the
+ontology, and rejects what is not a name:
+
+* a span that crosses the edge of a title in 《》 or of a quoted name (those win);
+* a generic word or a bare head (the lexicon's ``[recognizers].generic``: 政协, 社区, 乡村 …);
+* a body (the tagger's ``ORG``) whose name does not end with the head of a body (``org_heads``): a clipped
+  span (市政协农业, 政协所);
+* a chain of places is cut into its places (奉节县草堂镇欧营村 -> 奉节县, 草堂镇, 欧营村).
+
+Classes come from the ontology's words and the lexicon's last words (:func:`cppcc_kg.ingest.context.classify`):
+a place by its last word (…镇, …村, …市; ``Place`` otherwise), a body by its head, a person as ``Person``.
+
+>>> from cppcc_kg.ingest.context import demo_context
+>>> [(c.i, c.j, c.cls) for c in tagged_candidates(demo_context(), "在奉节县草堂镇欧营村", [(1, 10, "奉节县草堂镇欧营村", "LOC")], [])]
+[(1, 4, 'BannerOrCounty'), (4, 7, 'SumuOrTownship'), (7, 10, 'Place')]
+>>> tagged_candidates(demo_context(), "市政协农业", [(0, 5, "市政协农业", "ORG")], [])
+[]
+>>> recognizer_of("dictionary"), recognizer_of("tagger LOC"), recognizer_of("place form")
+('graph', 'tagger', 'forms')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.forms import Candidate, strip_name
+from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
+from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
+from cppcc_kg.ingest.text import IngestInputError
+
+__all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
+           "is_generic", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
+
+#: the parts of the recognizer, in the order they are listed
+PARTS = ("forms", "graph", "tagger", "gazetteer")
+#: the parts used when none are asked for: the gazetteer adds nothing to the tagger's places on the tuning
+#: sets and costs 1.5 to 3 seconds and 40 MB more to load (bench/README.md, "The hybrid recognizer"), so it is used
+#: only when asked for (by name, or by giving its table)
+DEFAULT_PARTS = ("forms", "graph", "tagger")
+#: priorities of the candidates of the tagger and the gazetteer (the rules of the forms use 45 to 90)
+_PRIO_TAGGER = 40
+_PRIO_GAZETTEER = 38
+#: the rules of the graph's names (their names inside longer ones keep the rule)
+_GRAPH_RULES = ("dictionary",)
+_PLACE_CHAIN = re.compile("(?:" + "|".join(sorted(LEXICON.recognizers["gazetteer_endings"], key=lambda w: (-len(w), w)))
+                          + ")")
+_NOT_IN_NAME = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【】,.;:!?\"'/|<>]")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
+
+
+@dataclass
+class Recognizers:
+    """The parts chosen, with the tagger and the gazetteer they need (loaded once)."""
+
+    parts: frozenset[str]
+    tagger: Tagger | None = None
+    gazetteer: Gazetteer | None = None
+    gazetteer_path: str = ""
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.parts
+
+
+def choose_recognizers(asked=None, gazetteer: str | Path | None = None) -> Recognizers:
+    """The parts *asked* (names of :data:`PARTS`, a list or a comma-separated string; None: the default,
+    :data:`DEFAULT_PARTS`, with the gazetteer when its table is given), loaded. The gazetteer is read from
+    *gazetteer* (a path) or from an installed jionlp; when it is asked for and there is none, an
+    :class:`IngestInputError` says how to install it.
+
+    >>> sorted(choose_recognizers("forms,graph").parts)
+    ['forms', 'graph']
+    """
+    if asked is None:
+        names = list(DEFAULT_PARTS) + (["gazetteer"] if gazetteer is not None else [])
+        explicit = gazetteer is not None
+    else:
+        names = [n.strip() for n in (asked.split(",") if isinstance(asked, str) else asked) if n.strip()]
+        unknown = [n for n in names if n not in PARTS]
+        if unknown or not names:
+            raise IngestInputError(f"unknown recognizer(s): {', '.join(unknown) or '(none given)'}",
+                                   f"choose among {', '.join(PARTS)} (comma-separated), e.g. forms,graph,tagger.")
+        explicit = "gazetteer" in names
+    rec = Recognizers(parts=frozenset(names))
+    if "gazetteer" in names:
+        path = find_gazetteer_file(gazetteer)
+        if path is None:
+            if explicit:
+                raise IngestInputError(
+                    "the gazetteer was asked for, but no table of divisions is installed",
+                    "install it with: pip install 'cppcc-kg[gazetteer]' (jionlp's table, read as data), or give "
+                    "the path of china_location.zip with --gazetteer PATH; or leave gazetteer out of --recognizers.")
+            rec.parts = rec.parts - {"gazetteer"}
+        else:
+            rec.gazetteer = read_gazetteer(path)
+            rec.gazetteer_path = str(path)
+    if "tagger" in rec.parts:
+        rec.tagger = Tagger()  # onnxruntime is imported here, once
+    return rec
+
+
+def recognizer_of(rule: str) -> str:
+    """The part that a rule belongs to."""
+    if rule in _GRAPH_RULES:
+        return "graph"
+    if rule.startswith("tagger"):
+        return "tagger"
+    if rule == "gazetteer":
+        return "gazetteer"
+    return "forms"
+
+
+def found_by(pool: list[Candidate]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """For each span of the *pool*, the parts that proposed it (sorted in the order of :data:`PARTS`)."""
+    out: dict[tuple[int, int], set[str]] = {}
+    for c in pool:
+        out.setdefault((c.i, c.j), set()).add(recognizer_of(c.rule))
+    return {k: tuple(p for p in PARTS if p in v) for k, v in out.items()}
+
+
+def _edges(cands: list[Candidate]) -> list[tuple[int, int]]:
+    """The spans of titles and quoted names, which win over the tagger and the gazetteer."""
+    return [(c.i, c.j) for c in cands if not c.nested and (c.rule == "title" or c.rule.startswith("quote"))]
+
+
+def _crosses(i: int, j: int, boxes: list[tuple[int, int]]) -> bool:
+    return any(i < b and a < j and not (a <= i and j <= b) and not (i <= a and b <= j) for a, b in boxes)
+
+
+def _inside(i: int, j: int, boxes: list[tuple[int, int]]) -> bool:
+    return any(a <= i and j <= b for a, b in boxes)
+
+
+_HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recognizers["gazetteer_endings"]),
+                     key=lambda w: (-len(w), w)))
+_MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
+_WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
+#: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
+#: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
+_LEAD = frozenset({"u", "p", "r", "d", "c", "xc", "w"})
+#: a town or a village at the start of a name (the places below a county)
+_TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏木|嘎查)")
+#: a date (3月2日, 12月上旬), not a year
+_DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一二三四五六七八九十]+月(?:[0-9一二三四五六七八九十]+日)?"
+                   r"(?:[上中下]旬|[上下]午|晚)?|[0-9一二三四五六七八九十]+日(?:[上下]午|晚)?")
+_SURNAMES = frozenset(LEXICON.recognizers["surnames"])
+#: conjunctions that may be inside a name (经济和科技委员会)
+_NAME_CONJ = ("和", "与", "及", "或", "暨")
+_JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
+
+
+def is_generic(name: str) -> bool:
+    """A generic word (the lexicon's ``generic``), or a last word after only generic modifiers (数字政协,
+    新时代地方政协, 全国地方政协; not 全国政协).
+
+    >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
+    (True, True, True, False)
+    """
+    if len(name) < 2 or name in LEXICON.recognizers["generic"]:
+        return True
+    if len(name) == 3 and name[1:] in LEXICON.recognizers["level_plurals"]:
+        return True  # one character before the words of several levels: 扶旗县 (帮扶旗县)
+    head = next((h for h in _HEADS if name.endswith(h)), None)
+    if head is None or len(name) == len(head):
+        return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
+    rest, seen_generic = name[: -len(head)], False
+    while rest:
+        w = next((m for m in _MODIFIERS + _WHOLE if rest.startswith(m)), None)
+        if w is None:
+            return False
+        seen_generic = seen_generic or w in _MODIFIERS
+        rest = rest[len(w):]
+    return seen_generic
+
+
+def two_bodies(name: str) -> bool:
+    """True when *name* is two names of bodies joined (旗政协与旗文化旅游体育局), not one.
+
+    >>> two_bodies("旗政协经济和科技委员会联合旗能源局"), two_bodies("旗政协经济和科技委员会")
+    (True, False)
+    """
+    heads = LEXICON.recognizers["org_heads"]
+    for m in _JOINED.finditer(name):
+        left, right = name[: m.start()], name[m.end():]
+        if len(left) >= 3 and len(right) >= 3 and left.endswith(tuple(heads)) and right.endswith(tuple(heads)):
+            return True
+    return False
+
+
+def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int, str, str]]) -> int:
+    """Where the name of *c* begins once the tagger's words that cannot be in it are cut off its left: a
+    date (3月2日, not a year: 2023年第9次会议 is a name), particles (了, and 的 before a body or a place),
+    prepositions and pronouns (该, 在)."""
+    strict = ctx.schema.is_any(c.cls, "body") or ctx.schema.is_a(c.cls, "Place")
+    i = c.i
+    for a, b, w, t in words:
+        if strict and a < c.i < b and t in NAME_TAGS and not two_bodies(w):
+            i = b  # it begins inside a name the tagger reads: 镇聂家坝村 after 诺水河镇 is 聂家坝村
+        if a < c.i or b >= c.j:
+            continue
+        if t == "u" and (w in ("了", "着", "过") or strict and w == "的") or strict and (
+                t == "p" or (t == "c" and w not in _NAME_CONJ)):
+            i = b
+    starts = {a: (b, w, t) for a, b, w, t in words}
+    while i in starts and starts[i][0] < c.j - 1 and (
+            starts[i][2] in _LEAD or starts[i][2] == "TIME" and _DATE.fullmatch(starts[i][1])
+            or strict and starts[i][2] in ("v", "vd") and len(starts[i][1]) >= 2):
+        i = starts[i][0]
+    return i
+
+
+def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """The candidates of the forms with their left edge on a word that can begin a name (by the tagger's
+    *words*), chains of places cut into their places, generic names dropped; the others as they are."""
+    out = []
+    for c in pool:
+        if c.nested or recognizer_of(c.rule) != "forms" or c.rule == "title" or c.rule.startswith(("quote", "listed")):
+            out.append(c)
+            continue
+        i = _trimmed_start(ctx, c, words) if words else c.i
+        if c.j - i < (3 if i != c.i else 2) or is_generic(norm[i:c.j]):
+            continue  # (a name cut to two characters was a phrase: 开阔了眼界)
+        if i != c.i:
+            c = Candidate(i, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[i:c.j]), iri=c.iri)
+        if ctx.schema.is_a(c.cls, "Place"):
+            out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
+        else:
+            out += _enterprise_split(ctx, norm, c)
+    return out
+
+
+def _enterprise_split(ctx: FinderContext, norm: str, c: Candidate) -> list[Candidate]:
+    """An enterprise named after the town or village it is in is two names: 永安街道|绿乐农科公司."""
+    name = norm[c.i:c.j]
+    m = _TOWN_FIRST.match(name)
+    if not name.endswith(tuple(LEXICON.recognizers["enterprise_heads"])) or m is None or len(name) - m.end() < 4:
+        return [c]
+    k = c.i + m.end()
+    return [*_place_candidates(ctx, norm, c.i, k, c.rule, c.prio),
+            Candidate(k, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[k:c.j]), iri=c.iri)]
+
+
+def place_chain(name: str) -> list[tuple[int, int]]:
+    """The places of a chain (奉节县草堂镇欧营村 -> three spans), or the whole name when it is not one.
+
+    >>> place_chain("奉节县草堂镇欧营村"), place_chain("通州区"), place_chain("内蒙古自治区")
+    ([(0, 3), (3, 6), (6, 9)], [(0, 3)], [(0, 6)])
+    """
+    n = len(name)
+    cuts = [0]
+    for m in _PLACE_CHAIN.finditer(name):
+        if m.end() - cuts[-1] >= 3 and (m.end() == n or n - m.end() >= 3):
+            cuts.append(m.end())
+    if cuts[-1] != n and len(cuts) > 1 and n - cuts[-1] < 2:
+        pass  # one character after the last place is not part of it: 内蒙古自治区直(属机关)
+    elif cuts[-1] != n:  # the rest does not end like a place: it belongs to the last one
+        cuts = cuts[:-1] + [n] if len(cuts) > 1 else [0, n]
+    return list(pairwise(cuts))
+
+
+def _org_class(ctx: FinderContext, name: str) -> str | None:
+    """The class of a body the tagger names, or None when its name does not end with the head of a body."""
+    heads = LEXICON.recognizers["org_heads"]
+    head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
+    if head is None or len(name) <= len(head) or is_generic(name) or is_generic(name[: -len(head)]):
+        return None  # no head, a bare head, or a head after a bare head (政协所: clipped)
+    cls = classify(ctx, name, "Organization")
+    if not (ctx.schema.is_any(cls, "body") or ctx.schema.is_a(cls, "Publication")):
+        cls = "Organization"
+    return cls
+
+
+def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, prio: int) -> list[Candidate]:
+    out = []
+    for a, b in place_chain(norm[i:j]):
+        name = norm[i + a: i + b]
+        if is_generic(name):
+            continue
+        cls = classify(ctx, name, "Place", within="Place")
+        out.append(Candidate(i + a, i + b, cls, rule, prio, name=name))
+    return out
+
+
+def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int, str, str]],
+                      others: list[Candidate]) -> list[Candidate]:
+    """Candidates from the tagger's *names* (``(start, end, word, tag)`` over *norm*), beside the
+    candidates of the other parts (*others*: their titles and quotes win)."""
+    boxes = _edges(others)
+    out = []
+    for i, j, word, tag in names:
+        if _NOT_IN_NAME.search(word) or _crosses(i, j, boxes) or is_generic(word) or two_bodies(word):
+            continue
+        if tag == "PER":
+            if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes) and (
+                    len(word) > 2 or word[0] in _SURNAMES):
+                out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
+        elif tag == "ORG":
+            cls = _org_class(ctx, word)
+            if cls is not None:
+                out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
+        elif tag == "LOC":
+            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j):
+                continue  # 中国特色, 中国式现代化: an attribute
+            body = classify(ctx, word)
+            if body is not None and ctx.schema.is_any(body, "body"):
+                cls = _org_class(ctx, word)
+                if cls is not None:
+                    out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger LOC", _PRIO_TAGGER, name=word))
+                continue
+            out += _place_candidates(ctx, norm, i, j, "tagger LOC", _PRIO_TAGGER)
+    return out
+
+
+def gazetteer_candidates(ctx: FinderContext, norm: str, gazetteer: Gazetteer,
+                         others: list[Candidate]) -> list[Candidate]:
+    """Candidates from the names of divisions in *norm* (never one that begins inside a longer one)."""
+    boxes = _edges(others)
+    out: list[Candidate] = []
+    last_end = 0
+    for i, j, name in gazetteer.find(norm):
+        if i < last_end:
+            continue  # 营村 inside 欧营村
+        last_end = j
+        if _crosses(i, j, boxes) or (gazetteer.levels[name] >= 3 and len(name) < 3):
+            continue
+        out.append(Candidate(i, j, classify(ctx, name, "Place", within="Place"), "gazetteer", _PRIO_GAZETTEER,
+                             name=name))
+    return out
