@@ -24,7 +24,16 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
                 "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
 
 from click.testing import CliRunner  # noqa: E402
-from conftest import BEILING, CITY, CITY_AGAIN, CITY_IRI, LIAISON, QINGSHAN, RELATION, make_project  # noqa: E402
+from review_project import (  # noqa: E402
+    BEILING,
+    CITY,
+    CITY_AGAIN,
+    CITY_IRI,
+    LIAISON,
+    QINGSHAN,
+    RELATION,
+    make_project,
+)
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BEILING, make_project
+from review_project import BEILING, make_project
 
 from cppcc_kg.cli.review import command as review_command
 from cppcc_kg.review.decisions import decisions_path

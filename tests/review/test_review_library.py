@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import (
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+from review_project import (
     BEILING,
     CITY,
     CITY_IRI,
@@ -16,8 +18,6 @@ from conftest import (
     TEXT,
     make_project,
 )
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
 
 from cppcc_kg.cli.build import command as build_command
 from cppcc_kg.ingest.files import REVIEW_MARK
@@ -27,6 +27,13 @@ from cppcc_kg.review.decisions import DecisionError, decisions_path
 from cppcc_kg.review.proposals import ReviewInputError, resolve_source_id
 from cppcc_kg.review.session import open_review
 from cppcc_kg.review.writer import allocate, slug_of
+
+
+@pytest.fixture()
+def project(tmp_path):
+    """A copy of the minimal project with the test text ingested."""
+    return make_project(tmp_path / "proj")
+
 
 ORG = "https://w3id.org/cppcc-kg/id/org/"
 MECH = "https://w3id.org/cppcc-kg/id/mechanism/"

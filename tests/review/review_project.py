@@ -1,9 +1,10 @@
-"""Fixtures of the review tests: a small project (tests/fixtures/build/minimal) with a short text of our own ingested."""
+"""The review tests' project: a small project (tests/fixtures/build/minimal) with a short text of our own ingested.
+
+A module of its own (not ``conftest``), so that the tests can import it by a name no other folder uses."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from support import copy_project
 
 from cppcc_kg.ingest.pipeline import ingest_file
@@ -27,7 +28,3 @@ def make_project(root: Path, text: str = TEXT, name: str = "doc.txt", encoding: 
     ingest_file(root / "sources" / name, root=root)
     return root
 
-
-@pytest.fixture()
-def project(tmp_path) -> Path:
-    return make_project(tmp_path / "proj")
