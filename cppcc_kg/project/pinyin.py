@@ -5,8 +5,13 @@ Words are cut by jieba and written in pinyin by pypinyin, after the rules of GB/
 
 - one word per space, the syllables of a word written together, with an apostrophe before a
   syllable that starts with a, o or e (xīng'ān);
-- words as a dictionary has them: a long compound of jieba is cut again into dictionary words
-  (内蒙古 自治区; in a proper name, four characters are long enough: 人民 政协), a cut that leaves
+- words as a dictionary has them (GB/T 16159 6.1.2: a name of four syllables or more for one
+  concept is written by its words): a compound of four characters or more that jieba keeps whole
+  is cut again into the fewest, most frequent dictionary words of two characters or more
+  (内蒙古 自治区, 人民 政协, 工作 文件, 常务 会议, 实施 方案); a word of two or three syllables stays
+  whole (党中央 Dǎngzhōngyāng, 6.1.1), and so does one that cannot be cut into dictionary words
+  (实事求是, whose 求是 jieba's dictionary gives no frequency). Four-character set phrases
+  (jieba's tags i and l: 一心一意) are not cut; a cut that leaves
   one character beside a word that ends or starts with a word it could take (多元化 解) is moved
   to give two words (多元 化解), and a place name is written apart from its generic part
   (北京 市, 兴安 盟: 专名和通名分写) when jieba's dictionary tags the whole a place and its last
@@ -22,7 +27,10 @@ Words are cut by jieba and written in pinyin by pypinyin, after the rules of GB/
 
 Limits: what jieba's dictionary does not know stays as jieba cuts it (a county's 县 is not tagged
 a noun, so 某某县 stays one word), and a name that the dictionary does not know is capitalised
-only through its entity's class.
+only through its entity's class. The cut of a four-character word goes by the dictionary alone:
+a common word whose halves happen to be words (a transliteration that jieba does not tag as a
+name) is cut too, and the four-character idioms that GB/T 16159 6.1.9 writes as two halves with a
+hyphen (yīxīn-yīyì) stay whole and without one.
 
 The pinyin of the labels already seen is kept in the loader's cache
 (:mod:`cppcc_kg.project.cache`); the rest is computed by worker processes when there are many,
@@ -52,12 +60,13 @@ from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import Triple
 from cppcc_kg.rdf.store import store_of_graph, values
 
-PINYIN_RULES = "2"
+PINYIN_RULES = "3"
 """The version of the rules of :func:`to_pinyin`, part of the cache's name: a change of the rules
 must change it, so that no pinyin made by older rules is taken from the cache."""
 
 PERSON, NAME = "person", "name"
 _PROPER_TAGS = ("ns", "nt", "nrfg")
+_SET_PHRASE_TAGS = ("i", "l")
 _STYLE_KEY = "\t"
 
 ENTITY_PINYIN_STYLES = f"""
@@ -96,8 +105,8 @@ def _tags() -> dict[str, str]:
 def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
     """The words of *text* with the dictionary tag of the jieba word they come from.
 
-    Words of five characters or more are cut again into dictionary words, and so are words of four
-    in a proper name (*names*, or a word tagged as one: 人民政协 -> 人民 政协); a place name is cut
+    Words of four characters or more are cut again into dictionary words (人民政协 -> 人民 政协,
+    工作文件 -> 工作 文件), except set phrases of four outside a proper name; a place name is cut
     from its generic part (北京市 -> 北京 市, GB/T 16159 6.3.3: 专名和通名分写) when the dictionary
     tags the whole a place (ns) and its last character alone a noun.
 
@@ -105,6 +114,8 @@ def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
     ['多元', '化解', '机制']
     >>> [w for w, _ in _words("北京市政协", names=True)]
     ['北京', '市', '政协']
+    >>> [w for w, _ in _words("政府常务会议")]
+    ['政府', '常务', '会议']
     """
     freq, tags = _tokenizer().FREQ, _tags()
     cut = list(_tokenizer().cut(text, HMM=True))
@@ -118,7 +129,7 @@ def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
         i += 1
     out = []
     for w in cut:
-        shortest = 4 if names or tags.get(w) in _PROPER_TAGS else 5
+        shortest = 5 if tags.get(w) in _SET_PHRASE_TAGS and not names else 4
         for piece in _pieces(w, shortest):
             tag = tags.get(piece) if tags.get(piece) in _PROPER_TAGS else (tags.get(w) or "")
             if tags.get(piece) == "ns" and len(piece) >= 3 and tags.get(piece[-1]) == "n" and freq.get(piece[:-1]):

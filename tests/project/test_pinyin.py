@@ -19,7 +19,15 @@ from cppcc_kg.rdf.store import store_of_graph
 @pytest.mark.parametrize("text, words", [
     ("民商事纠纷多元化解机制", "mínshāngshì jiūfēn duōyuán huàjiě jīzhì"),  # not 多元化 解
     ("京蒙协作 政协助力", "jīngméng xiézuò zhèngxié zhùlì"),
-    ("关于充分发挥新时代政协委员作用的意见", "guānyú chōngfènfāhuī xīn shídài zhèngxiéwěiyuán zuòyòng de yìjiàn"),
+    ("关于充分发挥新时代政协委员作用的意见", "guānyú chōngfèn fāhuī xīn shídài zhèngxié wěiyuán zuòyòng de yìjiàn"),
+    # four syllables that jieba joins, two dictionary words: written apart (GB/T 16159 6.1.2)
+    ("加强和改进新时代市县政协工作文件", "jiāqiáng hé gǎijìn xīn shídài shìxiàn zhèngxié gōngzuò wénjiàn"),
+    ("政府常务会议", "zhèngfǔ chángwù huìyì"),
+    ("实施方案", "shíshī fāng'àn"),
+    ("政协工作手册", "zhèngxié gōngzuò shǒucè"),
+    # two or three syllables stay one word; a four-character set phrase is not cut
+    ("党中央", "Dǎngzhōngyāng"),  # a party organ (jieba: nt), capitalised
+    ("一心一意", "yìxīnyíyì"),
 ])
 def test_words_are_dictionary_words(text, words):
     assert to_pinyin(text) == words
@@ -35,8 +43,8 @@ def test_words_are_dictionary_words(text, words):
     ("人民政协", "name", "Rénmín Zhèngxié"),  # four characters are a compound in a name
     ("习近平总书记考察内蒙古", None, "Xí Jìnpíng zǒngshūjì kǎochá Nèiménggǔ"),  # names inside a label
     ("学习贯彻习近平新时代中国特色社会主义思想主题教育", None,
-     "xuéxí guànchè Xí Jìnpíng xīn shídài Zhōngguó tèsè shèhuìzhǔyì sīxiǎng zhǔtí jiàoyù"),
-    ("党建和党风廉政建设工作会议", None, "dǎngjiàn hé dǎngfēngliánzhèng jiànshè gōngzuò huìyì"),  # nr tags: no
+     "xuéxí guànchè Xí Jìnpíng xīn shídài Zhōngguó tèsè shèhuì zhǔyì sīxiǎng zhǔtí jiàoyù"),
+    ("党建和党风廉政建设工作会议", None, "dǎngjiàn hé dǎngfēng liánzhèng jiànshè gōngzuò huìyì"),  # nr tags: no
 ])
 def test_proper_names_are_capitalised(text, style, expected):
     assert to_pinyin(text, style) == expected
