@@ -49,7 +49,7 @@ from cppcc_kg.sparql.query import query
 pd.set_option("display.max_colwidth", 40)
 FONT = use_cjk_font()
 
-ROOT = project_root()
+ROOT = project_root()  # the page of the build prints no path: it is the same wherever it runs
 BUILD = Path(os.environ.get("CPPCC_KG_BUILD") or ROOT / "build")
 nodes = pd.read_csv(BUILD / "nodes.csv", keep_default_na=False)
 edges = pd.read_csv(BUILD / "edges.csv", keep_default_na=False)
@@ -57,7 +57,7 @@ schema = Schema.default()
 # the top classes in legend order (cppcc:displayOrder), with their Chinese labels
 TOP_ORDER = [schema.local(c) for c in schema.top_classes()]
 TOP_ZH = {schema.local(c): schema.classes[c].label_zh for c in schema.top_classes()}
-print(f"{BUILD}: {len(nodes)} entities in {nodes['top_class'].nunique()} top classes and "
+print(f"build: {len(nodes)} entities in {nodes['top_class'].nunique()} top classes and "
       f"{nodes['class'].nunique()} fine types; {len(edges)} relations; font {FONT}")
 
 # %% [markdown]

@@ -1,7 +1,7 @@
 """Centrality of the entities: degree, betweenness, closeness, eigenvector, PageRank, brokerage.
 
 Every function takes the graph first and returns a :class:`pandas.DataFrame` whose first
-columns are ``iri, label_zh, label_en, class``, then its measures, sorted by the measure
+columns are ``iri, label_zh, label_en, class, top_class``, then its measures, sorted by the measure
 (largest first) and then by IRI, so that the same graph always gives the same table.
 Floats are rounded to 10 significant digits.
 
@@ -53,7 +53,7 @@ def degree(G: nx.Graph) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``iri, label_zh, label_en, class, degree`` (+ ``in_degree, out_degree`` when *G* is
+        ``iri, label_zh, label_en, class, top_class, degree`` (+ ``in_degree, out_degree`` when *G* is
         directed), largest degree first.
 
     Examples
@@ -62,7 +62,7 @@ def degree(G: nx.Graph) -> pd.DataFrame:
     >>> degree(G)[["iri", "degree", "in_degree", "out_degree"]].values.tolist()
     [['a', 3, 1, 2], ['b', 2, 2, 0], ['c', 1, 0, 1]]
     >>> degree(nx.Graph()).columns.tolist()
-    ['iri', 'label_zh', 'label_en', 'class', 'degree']
+    ['iri', 'label_zh', 'label_en', 'class', 'top_class', 'degree']
     """
     values = {"degree": dict(G.degree())}
     if G.is_directed():
@@ -95,7 +95,7 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized:
     >>> betweenness(G)[["iri", "betweenness"]].values.tolist()
     [['b', 1.0], ['a', 0.0], ['c', 0.0]]
     >>> betweenness(nx.path_graph(50), k=10, seed=1).shape
-    (50, 5)
+    (50, 6)
     """
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
@@ -219,7 +219,7 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight
     >>> pagerank(G)[["iri", "pagerank"]].values.tolist()
     [['a', 0.4864864865], ['b', 0.2567567568], ['c', 0.2567567568]]
     >>> pagerank(nx.Graph()).shape
-    (0, 5)
+    (0, 6)
     """
     H = G if (directed and G.is_directed()) else simple_graph(G)
     if len(H) == 0:
@@ -264,7 +264,7 @@ def brokerage(G: nx.Graph, groups: dict[str, list] | None = None) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        ``iri, label_zh, label_en, class, brokerage`` then one column per pair
+        ``iri, label_zh, label_en, class, top_class, brokerage`` then one column per pair
         (``party-state``…), largest brokerage first.
 
     Examples

@@ -35,7 +35,7 @@ def communities(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resoluti
     Returns
     -------
     pandas.DataFrame
-        ``iri, label_zh, label_en, class, community, community_size``, sorted by community then
+        ``iri, label_zh, label_en, class, top_class, community, community_size``, sorted by community then
         IRI. Communities are numbered from 0, largest first (ties: smallest member IRI); an
         isolated entity is a community of its own. ``df.attrs['modularity']`` holds the
         modularity of the partition (``nan`` for a graph without edges) and

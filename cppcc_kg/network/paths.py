@@ -156,7 +156,7 @@ def shortest_paths(G: nx.Graph, source: str, target: str, *, all_paths: bool = F
     Returns
     -------
     pandas.DataFrame
-        One row per step: ``path, step, iri, label_zh, label_en, class, via`` where ``via``
+        One row per step: ``path, step, iri, label_zh, label_en, class, top_class, via`` where ``via``
         names the relations from the previous step (``launched`` when the previous entity is
         the subject, ``^launched`` when it is the object). Empty (same columns) when the two
         are not connected.

@@ -42,7 +42,7 @@ def articulation_points(G: nx.Graph) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per articulation point: ``iri, label_zh, label_en, class, degree, pieces``,
+        One row per articulation point: ``iri, label_zh, label_en, class, top_class, degree, pieces``,
         where ``pieces`` is the number of parts its component falls into without it (the
         number of biconnected blocks it belongs to). Most pieces first.
 
@@ -52,7 +52,7 @@ def articulation_points(G: nx.Graph) -> pd.DataFrame:
     >>> articulation_points(G)[["iri", "degree", "pieces"]].values.tolist()
     [['hub', 3, 2]]
     >>> articulation_points(nx.Graph()).shape
-    (0, 6)
+    (0, 7)
     """
     U = simple_graph(G)
     blocks: Counter = Counter()
