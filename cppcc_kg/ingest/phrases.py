@@ -206,6 +206,28 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
+def generic_mechanism(name: str, last: str) -> bool:
+    """True when *name* is its last word *last* after generic words only (the lexicon's
+    ``generic_mechanism_modifiers``): a description of a way of working, not its name.
+
+    >>> generic_mechanism("民主监督机制", "机制"), generic_mechanism("协商监督长效机制", "机制")
+    (True, True)
+    >>> generic_mechanism("提案质量评价机制", "机制"), generic_mechanism("机制", "机制")
+    (False, False)
+    """
+    if last not in MECHANISM_SUFFIXES or not name.endswith(last):
+        return False
+    rest, words = name[: -len(last)], sorted(LEXICON.spans.get("generic_mechanism_modifiers", ()), key=len, reverse=True)
+    if not rest:
+        return False
+    while rest:
+        w = next((x for x in words if rest.startswith(x)), None)
+        if w is None:
+            return False
+        rest = rest[len(w):]
+    return True
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
@@ -226,6 +248,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             if sm is None:
                 continue
             jj = m.start(4) + end
+            if norm[jj: jj + 1] in LEXICON.spans.get("not_last_before", ()):
+                continue  # 制度化发展: the last word is part of an adjective
             if jj not in toks.ends and jj < len(norm) and is_cjk(norm[jj]):
                 tk = toks.token(jj - 1)
                 # the last word may begin a compound word (工程|建设 in 三北工程建设)
@@ -251,6 +275,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             items.append((x, x + len(part)))
             x += len(part) + 1
         lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
+        if len(items) > 1 and lead.match(norm[i:j]):
+            items = items[:1]  # 健全A、凝聚B、完善C机制: clauses, each with its verb; A and B are not mechanisms
         for n_item, (a, b) in enumerate(items):
             name = norm[a:b]
             lm = lead.match(name)
@@ -264,7 +290,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)):
+                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)) or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
                 continue
