@@ -38,6 +38,7 @@ from cppcc_kg.ingest.forms import (
     orgish_word,
     placeish_word,
 )
+from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.text import is_cjk
 
 #: last words of the bodies of a government or party committee named with their level (市发展改革委)
@@ -187,6 +188,10 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     return Candidate(s, e, cls, "place form", 55)
 
 
+#: the spirit of a meeting: 传达学习X会议精神, X会议和Y座谈会精神 (the words after an event's name)
+_SPIRIT_AFTER = re.compile(r"(?:[和及与、][^，。；：！？\n]{2,24}?)?精神")
+
+
 def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) -> Candidate | None:
     s, e, w, p = toks.toks[k]
     n = len(norm)
@@ -196,15 +201,25 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     if w != suffix:
         start = min(start, s)
     name = norm[start:e]
+    de = re.search(r"(?<!党)的(?!.*的)", name[: -len(suffix)])
+    if de:
+        start += de.end()  # 为期4天的会议: a description before 的 is not part of the name (党的… is)
+        name = norm[start:e]
     if len(name) <= len(suffix) + 1:
         return None
     if e not in toks.ends and e < n and is_cjk(norm[e]):
         return None
     before = norm[max(0, start - 4): start]
     evidence = (re.search(f"{NUMERAL}(年|月|日|届|次|期)", name) or any(before.endswith(v) for v in EVENT_VERBS)
-                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after) or "主题" in name)
+                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after) or "主题" in name
+                or _SPIRIT_AFTER.match(norm[e: e + 30]))
     if not evidence:
         return None
+    if _SPIRIT_AFTER.match(norm[e: e + 30]):
+        verbs = LEXICON.spans.get("spirit_verbs", ())
+        while (v := next((v for v in verbs if norm.startswith(v, start)), None)) and start + len(v) < suffix_start:
+            start += len(v)  # 领会|全国…交流会精神: the verb that takes the spirit is not in the name
+        name = norm[start:e]
     if suffix == "会议" and not any(before.endswith(v) for v in EVENT_VERBS if len(v) == 2) and not re.search(
             f"({NUMERAL}|主题|工作|专题|协商|议政|座谈|交流|推进|部署|联席|全体|扩大|党组|常委|主席|学习|中心组)", name):
         return None

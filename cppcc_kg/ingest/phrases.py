@@ -58,15 +58,30 @@ _HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|
 
 
 # ------------------------------------------------------------ structured names (届次, ordinals)
+def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> list[Candidate]:
+    """A session or a report named after the committee whose full name is norm[i:j]: …委员会第三次会议,
+    …常务委员会工作报告, …常务委员会关于…情况报告."""
+    rest = norm[j: j + 48]
+    m = re.match(f"第{NUMERAL}次(?:全体)?会议", rest)
+    if m:
+        return [Candidate(i, j + m.end(), "PlenarySession", "session of a committee", 76)]
+    m = re.match(r"工作报告|关于[^，。；：！？、“”《》()\n]{2,40}?报告", rest)
+    if m:
+        name = norm[i: j + m.end()]
+        return [Candidate(i, j + m.end(), classify(ctx, name, "Document", within="Document"), "report of a committee", 76)]
+    return []
+
+
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
     # 政协X市第九届委员会(常务委员会)
-    for m in re.finditer(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{NUMERAL}届)?委员会"
-                         f"(常务委员会|常委会)?", norm):
+    for m in re.finditer(f"(?:政协|中国人民政治协商会议)[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)"
+                         f"(第{NUMERAL}届)?委员会(常务委员会|常委会)?", norm):
         cls = "StandingCommittee" if m.group(2) else "CPPCCCommittee"
         out.append(Candidate(m.start(), m.end(), cls, "cppcc full name", 75))
+        out += _named_after_committee(ctx, norm, m.start(), m.end())
     # meetings with an ordinal: 第9次会议, 五届二十三次主席会议, 十三届二次会议, 2023年第9次会议
-    ev = (f"((?:{NUMERAL}年)?(?:第?{NUMERAL}届)?(?:第?{NUMERAL}次)(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
+    ev = (f"((?:{NUMERAL}年)?(?:第?{NUMERAL}届)?(?:第?{NUMERAL}次)(?:[(（]扩大[)）])?(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
           f"专题议政性常委会会议|常委会议|会议|全会|大会))")
     for m in re.finditer(ev, norm):
         i, j = m.span(1)
@@ -92,8 +107,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
         i, j = m.span(1)
         name = m.group(1)
-        if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name):
-            continue
+        if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
+            continue  # (为期4天的会议: a description)
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班

@@ -66,3 +66,37 @@ def test_generic_mechanism_phrase_is_not_a_name(ingester):
     ("提案质量评价机制", "机制", False), ("界别协商会议制度", "制度", False), ("机制", "机制", False)])
 def test_generic_mechanism(name, last, expected):
     assert generic_mechanism(name, last) is expected
+
+
+def test_meeting_whose_spirit_is_studied_is_an_event_without_the_verb(ingester):
+    names = _names(ingester, "会议传达学习省政协常委会会议和全省政协秘书长工作交流会精神,认真领会全省政协秘书长工作交流会精神。")
+    assert "省政协常委会会议" in names and "全省政协秘书长工作交流会" in names
+    assert not any(n.startswith(("领会", "传达")) for n in names)
+
+
+def test_enlarged_meeting_with_an_ordinal_is_one_event(ingester):
+    names = _names(ingester, "6月3日,七届市政协党组第12次(扩大)会议在市里召开。")
+    assert any(n.endswith("第12次(扩大)会议") and n.startswith("七届市政协党组") for n in names), names
+
+
+def test_description_before_de_is_not_a_meeting_name(ingester):
+    names = _names(ingester, "在为期3天的会议期间,委员们认真履职。")
+    assert not any("的会议" in n for n in names)
+
+
+def test_session_named_after_the_full_name_of_a_committee(ingester):
+    text = "中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议隆重开幕。"
+    names = _names(ingester, text)
+    assert names.get("中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议") == "PlenarySession"
+
+
+def test_reports_named_after_a_standing_committee_are_documents(ingester, graph):
+    from cppcc_kg.ingest.classes import LocalSchema
+    schema = LocalSchema.from_graph(graph)
+    text = ("会议审议政协通辽市科尔沁区第九届委员会常务委员会工作报告;审议政协通辽市科尔沁区第九届委员会常务委员会"
+            "关于九届一次会议以来提案工作情况的报告。")
+    names = _names(ingester, text)
+    reports = [n for n, c in names.items() if n.endswith("报告")]
+    assert "政协通辽市科尔沁区第九届委员会常务委员会工作报告" in reports
+    assert "政协通辽市科尔沁区第九届委员会常务委员会关于九届一次会议以来提案工作情况的报告" in reports
+    assert all(schema.is_a(names[n], "Document") for n in reports)
