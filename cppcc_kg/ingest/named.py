@@ -55,6 +55,16 @@ _LEVEL_BODY = re.compile(
 
 
 # ------------------------------------------------------------ the graph's names
+def ends_inside_word(norm: str, j: int) -> bool:
+    """True when a name ending at *j* would end inside a word: its last character begins one of the
+    lexicon's ``[spans] words_across`` with the next one (常委会议 is 常委|会议, not 常委会|议).
+
+    >>> ends_inside_word("市政协常委会议", 6), ends_inside_word("市政协常委会会议", 6)
+    (True, False)
+    """
+    return 0 < j < len(norm) and norm[j - 1: j + 1] in LEXICON.spans.get("words_across", ())
+
+
 def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """The graph's names (labels and aliases) as they are in the text; a name of two characters only
     where words begin and end."""
@@ -69,8 +79,8 @@ def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         i, j = m.span()
         key = m.group(0)
         ok = True
-        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)):
-            ok = False
+        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)) or ends_inside_word(norm, j):
+            ok = False  # (常委会|议: the last character begins the next word)
         if ok:
             iri, cls = ctx.names[key][0]
             out.append(Candidate(i, j, cls, "dictionary", 80, name=key, iri=iri if len(ctx.names[key]) == 1 else ""))

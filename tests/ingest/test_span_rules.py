@@ -4,8 +4,11 @@ for these tests)."""
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph
 
+from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.phrases import generic_mechanism
+from cppcc_kg.ingest.pipeline import Ingester
 from cppcc_kg.ingest.quoted import quoted_alone
 
 
@@ -91,7 +94,6 @@ def test_session_named_after_the_full_name_of_a_committee(ingester):
 
 
 def test_reports_named_after_a_standing_committee_are_documents(ingester, graph):
-    from cppcc_kg.ingest.classes import LocalSchema
     schema = LocalSchema.from_graph(graph)
     text = ("会议审议政协通辽市科尔沁区第九届委员会常务委员会工作报告;审议政协通辽市科尔沁区第九届委员会常务委员会"
             "关于九届一次会议以来提案工作情况的报告。")
@@ -100,3 +102,21 @@ def test_reports_named_after_a_standing_committee_are_documents(ingester, graph)
     assert "政协通辽市科尔沁区第九届委员会常务委员会工作报告" in reports
     assert "政协通辽市科尔沁区第九届委员会常务委员会关于九届一次会议以来提案工作情况的报告" in reports
     assert all(schema.is_a(names[n], "Document") for n in reports)
+
+
+def test_graph_name_does_not_end_inside_a_word(graph):
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    g.parse(data='@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> . '
+                 '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+                 '<https://w3id.org/cppcc-kg/id/org/test-standing-committee> a cppcc:StandingCommittee ; '
+                 'rdfs:label "常委会"@zh, "Standing Committee (test)"@en .', format="turtle")
+    ing = Ingester(g)
+    assert "常委会" in _names(ing, "会议听取了常委会工作报告。")
+    assert "常委会" not in _names(ing, "会议审议了三届九次常委会议议程。")  # 常委|会议
+
+
+def test_pronoun_and_level_word_are_not_part_of_a_place(ingester):
+    names = _names(ingester, "委员们来到该县红旗镇苹果种植基地调研。")
+    assert not any(n.startswith("该县") for n in names), names
