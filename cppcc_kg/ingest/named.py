@@ -341,11 +341,15 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
     """The committees of a CPPCC named by their field: 赤峰市政协提案委员会, 盟政协文化文史和学习委员会 (the
     field may hold verbs and 和, which end other names)."""
     out = []
-    for m in re.finditer(r"政协([\u4e00-\u9fff]{2,12}?)委员会", norm):
-        field = m.group(1)
+    for m in re.finditer(r"政协([\u4e00-\u9fff]{2,12}?)委员会|政协([\u4e00-\u9fff]{2,6}?)委(?![员会])", norm):
+        if m.group(2) and m.end() not in toks.ends and m.end() < len(norm) and is_cjk(norm[m.end()]):
+            continue  # a short form (经科委) ends where a word ends
+        field = m.group(1) or m.group(2)
         if re.search(r"(的|在|是|了|召开|举办|举行|组织|第[0-9一二三四五六七八九十]+届|常务|主席)", field) \
-                or re.search(f"({_LEVEL_WORDS[1:-1]}|自治州|自治区)$", field) or field.startswith(("委员", "各")):
-            continue  # a clause, the committee itself (政协岳阳市委员会) or its members
+                or re.search(f"({_LEVEL_WORDS[1:-1]}|自治州|自治区)$", field) or field.startswith(("委员", "各")) \
+                or m.group(2) and re.search(r"(党|常|纪|工)$", field):
+            continue  # a clause, the committee itself (政协岳阳市委员会) or its members; (short form 经科委: not
+            # 机关党委, 常委, 纪委, 工委)
         x = m.start()
         tok = toks.token(x)
         if tok is not None and tok[0] < x and tok[2].endswith("政协"):

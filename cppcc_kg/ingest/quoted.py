@@ -47,6 +47,10 @@ _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
 
+#: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
+_VERB_AFTER = tuple(sorted((v for v in TAIL_STOP_VERBS if len(v) >= 2 and v != "建设"), key=len, reverse=True))
+
+
 # ------------------------------------------------------------ names inside a title or a quote
 def inner_candidates(ctx: FinderContext, text: str, offset: int) -> list[Candidate]:
     """The names inside part of the text (the content of a title or of a quoted name), *text*, that begins
@@ -156,6 +160,8 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     if not tail_m or (qe in toks.starts and (toks.token(qe) or (0, 0, "", ""))[2] in TAIL_STOP_VERBS):
         return None
     tail = tail_m.group(0)
+    if tail.startswith(_VERB_AFTER):
+        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind
     for k in range(len(tail), 0, -1):
         piece = tail[:k]
         if (qe + k) not in toks.ends and (qe + k) != len(norm) and norm[qe + k] not in "上中":

@@ -120,3 +120,14 @@ def test_graph_name_does_not_end_inside_a_word(graph):
 def test_pronoun_and_level_word_are_not_part_of_a_place(ingester):
     names = _names(ingester, "委员们来到该县红旗镇苹果种植基地调研。")
     assert not any(n.startswith("该县") for n in names), names
+
+
+def test_short_form_of_a_special_committee(ingester):
+    names = _names(ingester, "近日,扎兰屯市政协文卫委带领委员调研;市政协机关党委书记参加。")
+    assert names.get("扎兰屯市政协文卫委") == "SpecialCommittee"
+    assert not any(n.endswith("机关党委") and n.startswith("市政协") and names[n] == "SpecialCommittee" for n in names)
+
+
+def test_verb_after_a_quote_is_not_its_kind(ingester):
+    names = _names(ingester, "委员们围绕“推进智慧农业发展”开展调研。")
+    assert not any(n.endswith("开展调研") for n in names)
