@@ -194,6 +194,8 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
         return None  # a common word that ends like a place (城区, 社区, 进社区)
     if re.match(r"(政协|党委|政府|委员会|人大|法院|委|直)", norm[e: e + 3]):
         return None  # the place is part of a body's name: the body is the mention
+    if re.fullmatch(f"{NUMERAL}{re.escape(suffix)}", norm[s:e]):
+        return None  # 五区, 三县: a count of places, not a name
     cls = classify(ctx, w, "Place", within="Place")
     return Candidate(s, e, cls, "place form", 55)
 

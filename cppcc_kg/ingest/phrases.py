@@ -254,7 +254,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
         cut = len(run)
-        dm = re.search(r"[的是在]", run)
+        dm = re.search(r"[的是在并]", run)  # (调研并对接…: 并 joins two clauses)
         if dm:
             cut = dm.start()
         best = None

@@ -131,3 +131,18 @@ def test_short_form_of_a_special_committee(ingester):
 def test_verb_after_a_quote_is_not_its_kind(ingester):
     names = _names(ingester, "委员们围绕“推进智慧农业发展”开展调研。")
     assert not any(n.endswith("开展调研") for n in names)
+
+
+def test_count_of_places_is_not_a_place(ingester):
+    names = _names(ingester, "加快全县“三区两带”建设,推动三区协调发展。")
+    assert "三区" not in names
+
+
+def test_clause_joined_by_bing_is_not_a_mechanism(ingester):
+    names = _names(ingester, "委员们深入社区开展走访并对接委员联络站工作。")
+    assert not any(n.startswith("走访") for n in names)
+
+
+def test_a_kind_of_zone_alone_is_not_a_place(ingester):
+    names = _names(ingester, "调研组来到自由贸易区,了解通关情况。")
+    assert "自由贸易区" not in names
