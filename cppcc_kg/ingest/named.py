@@ -35,6 +35,7 @@ from cppcc_kg.ingest.forms import (
     STOP_WORDS,
     Candidate,
     Tokens,
+    made_of,
     orgish_word,
     placeish_word,
 )
@@ -217,8 +218,8 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     if de:
         start += de.end()  # 为期4天的会议: a description before 的 is not part of the name (党的… is)
         name = norm[start:e]
-    if len(name) <= len(suffix) + 1:
-        return None
+    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], LEXICON.spans.get("generic_event_modifiers", ())):
+        return None  # (庆祝大会, 专题会议: a kind of meeting, not its name)
     if e not in toks.ends and e < n and is_cjk(norm[e]):
         return None
     before = norm[max(0, start - 4): start]

@@ -33,6 +33,7 @@ from cppcc_kg.ingest.forms import (
     STOP_CHARS,
     Candidate,
     Tokens,
+    made_of,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.named import extend_left
@@ -232,15 +233,7 @@ def generic_mechanism(name: str, last: str) -> bool:
     """
     if last not in MECHANISM_SUFFIXES or not name.endswith(last):
         return False
-    rest, words = name[: -len(last)], sorted(LEXICON.spans.get("generic_mechanism_modifiers", ()), key=len, reverse=True)
-    if not rest:
-        return False
-    while rest:
-        w = next((x for x in words if rest.startswith(x)), None)
-        if w is None:
-            return False
-        rest = rest[len(w):]
-    return True
+    return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
 
 
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:

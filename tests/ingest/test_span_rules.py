@@ -146,3 +146,8 @@ def test_clause_joined_by_bing_is_not_a_mechanism(ingester):
 def test_a_kind_of_zone_alone_is_not_a_place(ingester):
     names = _names(ingester, "调研组来到自由贸易区,了解通关情况。")
     assert "自由贸易区" not in names
+
+
+def test_a_kind_of_meeting_is_not_its_name(ingester):
+    names = _names(ingester, "委员们出席表彰大会并参加工作会议。")
+    assert "表彰大会" not in names and "工作会议" not in names
