@@ -14,7 +14,10 @@ Evaluations on text the dictionary has not seen:
    entity of another mention with that name. A proposed name is *right* when it is a name of a required
    gold entity in that way; a name of an optional one is not counted. Names compare after the
    normalisation ingest uses (ASCII/full-width punctuation, spaces) and without the 《》 or quotes
-   around them. Precision counts the distinct names proposed per text; recall the required entities.
+   around them. Precision counts the distinct names proposed per text; recall the required entities. A name
+   that ingest proposes only as a nested mention inside a longer gold name of the text (a committee inside
+   its session's name) is not scored, since the gold does not list names nested in a longer listed one; the
+   count of such names, and the precision counting them wrong, are printed with each set.
    Persons are reported apart and never in the totals (scored when the gold annotates them, else only
    counted). Types: organization (bodies, units), publication, place, program (programmes,
    collaborations, campaigns), concept, mechanism, document, event, honour, person; a gold without
