@@ -152,6 +152,8 @@ _MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w
 _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
+#: a pronoun and a level word that point back to a place named before (该县, 本市)
+_ANAPHOR = re.compile(r"[该本此][省市县区旗盟州镇乡村]")
 _LEAD = frozenset({"u", "p", "r", "d", "c", "xc", "w"})
 #: a town or a village at the start of a name (the places below a county)
 _TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏木|嘎查)")
@@ -233,6 +235,8 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out.append(c)
             continue
         i = _trimmed_start(ctx, c, words) if words else c.i
+        if ctx.schema.is_a(c.cls, "Place") and c.j - i > 4 and _ANAPHOR.match(norm, i):
+            i += 2  # 该县|永乐镇…基地: a pronoun and a level word point back to a place named before
         if c.j - i < (3 if i != c.i else 2) or is_generic(norm[i:c.j]):
             continue  # (a name cut to two characters was a phrase: 开阔了眼界)
         if i != c.i:

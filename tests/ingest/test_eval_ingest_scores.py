@@ -78,6 +78,20 @@ def test_same_as_forms_are_one_entity():
     assert eval_ingest._best_hit("x", ["奉节", "州委"], gold) == "奉节"
 
 
+def test_names_nested_in_a_gold_name_are_not_scored_only_when_ingest_nests_them():
+    text = "政协甲县第三届委员会第二次会议开幕。政协甲县第三届委员会常务委员会工作。"
+    gold = [{"zh": "政协甲县第三届委员会第二次会议", "type": "event"}]
+    committee = {"status": "new", "exact": "政协甲县第三届委员会", "start": 0, "end": 10, "nested": True}
+    assert eval_ingest.nested_in_gold({"mentions": [committee]}, text, gold) == {"政协甲县第三届委员会"}
+    # not nested by ingest (a mention of its own), or also proposed outside the gold name: scored
+    assert eval_ingest.nested_in_gold({"mentions": [dict(committee, nested=False)]}, text, gold) == set()
+    outside = dict(committee, start=18, end=28)
+    assert eval_ingest.nested_in_gold({"mentions": [committee, outside]}, text, gold) == set()
+    # the whole gold name itself is never "nested"
+    whole = dict(committee, exact=gold[0]["zh"], end=15)
+    assert eval_ingest.nested_in_gold({"mentions": [whole]}, text, gold) == set()
+
+
 @pytest.fixture
 def scored():
     return {"texts": 1, "per_type": {"place": {"precision": 1.0, "recall": 0.5, "gold": 2, "found": 1,

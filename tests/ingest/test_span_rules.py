@@ -1,0 +1,153 @@
+"""Tests of the span rules of issue 13's third pass: quoted programme names, counts before quotes, clauses
+listed after a verb, adjectives made of a last word, generic mechanisms, sessions and reports (texts written
+for these tests)."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.phrases import generic_mechanism
+from cppcc_kg.ingest.pipeline import Ingester
+from cppcc_kg.ingest.quoted import quoted_alone
+
+
+def _names(ingester, text: str) -> dict[str, str]:
+    r = ingester.run(text, source_id="span-rules")
+    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+
+
+def test_quoted_programme_before_a_bare_head_is_the_quoted_words(ingester):
+    names = _names(ingester, "县政协深入开展“清风护河”行动,取得实效。")
+    assert names.get("“清风护河”") == "Program"
+    assert "“清风护河”行动" not in names
+
+
+def test_two_part_slogan_before_activity_is_the_programme_name(ingester):
+    names = _names(ingester, "市政协持续开展“小事大家议·周周有协商”活动,效果明显。")
+    assert names.get("“小事大家议·周周有协商”") == "Program"
+    assert not any(n.endswith("”活动") for n in names)
+
+
+def test_one_part_quote_keeps_its_activity_word(ingester):
+    names = _names(ingester, "县政协开展“送医下乡”活动。")
+    assert "“送医下乡”活动" in names
+
+
+@pytest.mark.parametrize("content, tail, expected", [
+    ("清风护河", "行动", True), ("小事大家议·周周有协商", "活动", True), ("小事大家议 周周有协商", "活动", True),
+    ("送医下乡", "活动", False), ("清风", "品牌建设行动", False)])
+def test_quoted_alone(content, tail, expected):
+    assert quoted_alone(content, tail) is expected
+
+
+def test_count_before_a_wholly_quoted_name_is_left_out(ingester):
+    names = _names(ingester, "区政协扎实推进三个“万人助企行动”,成效显著。")
+    assert "“万人助企行动”" in names
+    assert not any(n.startswith("三个") for n in names)
+
+
+def test_last_word_before_hua_is_not_a_name_end(ingester):
+    names = _names(ingester, "要不断推进基层协商议事规范制度化发展。")
+    assert not any(n.endswith("制度") for n in names)
+
+
+def test_clauses_after_a_verb_are_not_listed_mechanisms(ingester):
+    names = _names(ingester, "要健全常态沟通联络、广泛汇聚各方智慧、完善提案质量评价机制。")
+    assert "常态沟通联络" not in names and "广泛汇聚各方智慧" not in names
+    assert "提案质量评价机制" in names
+
+
+def test_generic_mechanism_phrase_is_not_a_name(ingester):
+    names = _names(ingester, "各级政协要建立民主监督机制,健全委员联系群众长效机制。")
+    assert "民主监督机制" not in names
+    assert "委员联系群众长效机制" in names
+
+
+@pytest.mark.parametrize("name, last, expected", [
+    ("民主监督机制", "机制", True), ("协商监督长效机制", "机制", True), ("履职服务平台", "平台", True),
+    ("提案质量评价机制", "机制", False), ("界别协商会议制度", "制度", False), ("机制", "机制", False)])
+def test_generic_mechanism(name, last, expected):
+    assert generic_mechanism(name, last) is expected
+
+
+def test_meeting_whose_spirit_is_studied_is_an_event_without_the_verb(ingester):
+    names = _names(ingester, "会议传达学习省政协常委会会议和全省政协秘书长工作交流会精神,认真领会全省政协秘书长工作交流会精神。")
+    assert "省政协常委会会议" in names and "全省政协秘书长工作交流会" in names
+    assert not any(n.startswith(("领会", "传达")) for n in names)
+
+
+def test_enlarged_meeting_with_an_ordinal_is_one_event(ingester):
+    names = _names(ingester, "6月3日,七届市政协党组第12次(扩大)会议在市里召开。")
+    assert any(n.endswith("第12次(扩大)会议") and n.startswith("七届市政协党组") for n in names), names
+
+
+def test_description_before_de_is_not_a_meeting_name(ingester):
+    names = _names(ingester, "在为期3天的会议期间,委员们认真履职。")
+    assert not any("的会议" in n for n in names)
+
+
+def test_session_named_after_the_full_name_of_a_committee(ingester):
+    text = "中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议隆重开幕。"
+    names = _names(ingester, text)
+    assert names.get("中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议") == "PlenarySession"
+
+
+def test_reports_named_after_a_standing_committee_are_documents(ingester, graph):
+    schema = LocalSchema.from_graph(graph)
+    text = ("会议审议政协通辽市科尔沁区第九届委员会常务委员会工作报告;审议政协通辽市科尔沁区第九届委员会常务委员会"
+            "关于九届一次会议以来提案工作情况的报告。")
+    names = _names(ingester, text)
+    reports = [n for n, c in names.items() if n.endswith("报告")]
+    assert "政协通辽市科尔沁区第九届委员会常务委员会工作报告" in reports
+    assert "政协通辽市科尔沁区第九届委员会常务委员会关于九届一次会议以来提案工作情况的报告" in reports
+    assert all(schema.is_a(names[n], "Document") for n in reports)
+
+
+def test_graph_name_does_not_end_inside_a_word(graph):
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    g.parse(data='@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> . '
+                 '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+                 '<https://w3id.org/cppcc-kg/id/org/test-standing-committee> a cppcc:StandingCommittee ; '
+                 'rdfs:label "常委会"@zh, "Standing Committee (test)"@en .', format="turtle")
+    ing = Ingester(g)
+    assert "常委会" in _names(ing, "会议听取了常委会工作报告。")
+    assert "常委会" not in _names(ing, "会议审议了三届九次常委会议议程。")  # 常委|会议
+
+
+def test_pronoun_and_level_word_are_not_part_of_a_place(ingester):
+    names = _names(ingester, "委员们来到该县红旗镇苹果种植基地调研。")
+    assert not any(n.startswith("该县") for n in names), names
+
+
+def test_short_form_of_a_special_committee(ingester):
+    names = _names(ingester, "近日,扎兰屯市政协文卫委带领委员调研;市政协机关党委书记参加。")
+    assert names.get("扎兰屯市政协文卫委") == "SpecialCommittee"
+    assert not any(n.endswith("机关党委") and n.startswith("市政协") and names[n] == "SpecialCommittee" for n in names)
+
+
+def test_verb_after_a_quote_is_not_its_kind(ingester):
+    names = _names(ingester, "委员们围绕“推进智慧农业发展”开展调研。")
+    assert not any(n.endswith("开展调研") for n in names)
+
+
+def test_count_of_places_is_not_a_place(ingester):
+    names = _names(ingester, "加快全县“三区两带”建设,推动三区协调发展。")
+    assert "三区" not in names
+
+
+def test_clause_joined_by_bing_is_not_a_mechanism(ingester):
+    names = _names(ingester, "委员们深入社区开展走访并对接委员联络站工作。")
+    assert not any(n.startswith("走访") for n in names)
+
+
+def test_a_kind_of_zone_alone_is_not_a_place(ingester):
+    names = _names(ingester, "调研组来到自由贸易区,了解通关情况。")
+    assert "自由贸易区" not in names
+
+
+def test_a_kind_of_meeting_is_not_its_name(ingester):
+    names = _names(ingester, "委员们出席表彰大会并参加工作会议。")
+    assert "表彰大会" not in names and "工作会议" not in names
