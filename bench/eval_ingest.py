@@ -48,7 +48,8 @@ Run from the repository root::
 
 The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
 prints a reminder that its first run is the one to report and appends the figures, with the date and the
-git commit, to ``sealed-runs.md`` beside the set's folder (``tests/fixtures/ingest/real/sealed-runs.md``).
+git commit, to ``NAME-runs.md`` beside the set's folder ``NAME`` (``tests/fixtures/ingest/real/sealed-runs.md``; one
+record per set, so that each set's first run is its own run 1).
 Scores are deterministic: nothing depends on the order of a set (PYTHONHASHSEED).
 """
 from __future__ import annotations
@@ -85,6 +86,12 @@ REAL_DEV = ROOT / "tests" / "fixtures" / "ingest" / "real" / "dev"
 REAL_SEALED = ROOT / "tests" / "fixtures" / "ingest" / "real" / "sealed"
 #: the record of the runs of a sealed set, beside the set's folder
 SEALED_RECORD = "sealed-runs.md"
+
+
+def sealed_record(folder: Path) -> Path:
+    """The record of a sealed set's runs: ``NAME-runs.md`` beside its folder ``NAME`` (``real/sealed-runs.md`` for
+    ``real/sealed``), one per set, so that the first run of every set is its own run 1."""
+    return folder.parent / f"{folder.name}-runs.md"
 #: the types a gold annotation may use; a gold file that does not use one counts it under the other
 FINE_TYPES = ("organization", "publication", "place", "program", "concept", "mechanism", "document", "event",
               "honour")
@@ -694,7 +701,7 @@ def _run_gold_sets(args, report: dict) -> None:
             raise SystemExit(f"eval_ingest: {folder / 'gold.json'} not found; pass a folder with texts and gold.json")
         name = "real-sealed" if args.sealed and not args.set else f"set:{folder.name}"
         if args.sealed:
-            record = folder.parent / SEALED_RECORD
+            record = sealed_record(folder)
             notice = sealed_reminder(folder, record)
             print(notice)
             print(notice, file=sys.stderr)
@@ -723,7 +730,7 @@ def _run_gold_sets(args, report: dict) -> None:
         report[name] = eval_gold(ing, folder, verbose=args.verbose)
         _print_gold(f"{title}: distinct names per text", report[name])
         if name == "real-dev":
-            print_first_runs(REAL_SEALED.parent / SEALED_RECORD)
+            print_first_runs(sealed_record(REAL_SEALED))
 
 
 def _print_heldout(ho: dict) -> None:
@@ -752,7 +759,7 @@ def main(argv=None) -> int:
     ap.add_argument("--set", type=Path, metavar="PATH", help="evaluate this folder of texts with its gold.json only")
     ap.add_argument("--sealed", action="store_true",
                     help="run the SEALED real set (tests/fixtures/ingest/real/sealed, or --set PATH) and append the "
-                         f"result to {SEALED_RECORD} beside it; its first run is the one to report")
+                         "result to NAME-runs.md beside its folder NAME; its first run is the one to report")
     ap.add_argument("--recognizers", default=None, metavar="PARTS",
                     help="the parts of the recognizer, comma-separated (forms,graph,tagger,gazetteer; default: "
                          "ingest's default)")
