@@ -1,0 +1,81 @@
+"""Hostile-review tests (rev13): each fails today and shows one finding of the hostile review of issue 13."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from review_project import BEILING, CITY, CITY_AGAIN, LIAISON, make_project
+
+from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.review.decisions import DecisionError
+from cppcc_kg.review.proposals import ReviewInputError
+from cppcc_kg.review.session import open_review
+
+FIG_TEXT = "测试市政协召开“协商在基层”工作推进会。北岭县政协建立委员联络机制。截至2023年底，北岭县政协共建成委员工作站120个。\n"
+
+
+def build_ok(root) -> bool:
+    res = CliRunner().invoke(build_command, ["--root", str(root), "--quiet", "--no-cache"])
+    return res.exit_code == 0
+
+
+def test_f1_figure_iri_never_an_existing_observation(tmp_path):
+    root = make_project(tmp_path / "p", text=FIG_TEXT)
+    s = open_review(root, "doc")
+    fig = s.props.figures[0]["key"]
+    s.decide({"key": fig, "action": "accept", "label_en": "Test workstations 2023-12", "measured_en": "workstations"})
+    assert build_ok(root)
+
+
+def test_f2_two_accepted_entities_with_one_chinese_label(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    s.decide({"key": CITY, "action": "accept", "label_zh": "北岭县政协", "start": 51, "end": 56,
+              "class": "CPPCCCommittee", "label_en": "Beiling A"})
+    with pytest.raises(DecisionError):
+        s.decide({"key": BEILING, "action": "accept", "class": "Place", "label_en": "Beiling B"})
+
+
+def test_f3_alias_equal_to_a_graph_label_is_refused(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    try:
+        s.decide({"key": CITY, "action": "accept", "label_zh": "北岭县政协", "class": "CPPCCCommittee",
+                  "label_en": "Beiling"})
+    except DecisionError:
+        return
+    assert build_ok(root)
+
+
+def test_f5_relation_with_rejected_ends_is_not_written(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    s.decide({"key": CITY_AGAIN, "action": "reject"})
+    s.decide({"key": "mention 45-50 委员工作站", "action": "reject"})
+    st = s.decide({"key": "relation 20-51 测试市政协 established 委员工作站", "action": "accept"})
+    assert not (root / "graph/doc/relations.ttl").exists()
+    assert any(p.get("waiting") for p in st["proposals"] if p["kind"] == "relation")
+
+
+def test_f6_hand_edited_decision_is_checked(tmp_path):
+    root = make_project(tmp_path / "p")
+    open_review(root, "doc").decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    path = root / "review/doc.decisions.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["decisions"][BEILING] |= {"class": "Source"}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ReviewInputError):
+        open_review(root, "doc")
+
+
+def test_f7_two_sessions_do_not_lose_decisions(tmp_path):
+    root = make_project(tmp_path / "p")
+    a, b = open_review(root, "doc"), open_review(root, "doc")
+    a.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    try:
+        b.decide({"key": LIAISON, "action": "accept", "label_en": "Liaison"})
+    except DecisionError:
+        return  # refusing the second writer is fine too
+    kept = json.loads((root / "review/doc.decisions.json").read_text(encoding="utf-8"))["decisions"]
+    assert BEILING in kept and LIAISON in kept
