@@ -19,6 +19,7 @@ from cppcc_kg.ingest.known import known_entities
 from cppcc_kg.ingest.text import normalize, split_sentences
 from cppcc_kg.project.load import load
 from cppcc_kg.project.pinyin import to_pinyin
+from cppcc_kg.review.checks import check_plan, check_removals
 from cppcc_kg.review.decisions import (
     DecisionError,
     Decisions,
@@ -27,10 +28,17 @@ from cppcc_kg.review.decisions import (
     load_decisions,
     save_decisions,
 )
-from cppcc_kg.review.checks import check_plan, check_removals
 from cppcc_kg.review.others import Others, scan
 from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals
-from cppcc_kg.review.writer import Plan, ReviewWriteError, check_writable, owned_paths, plan, render, write
+from cppcc_kg.review.writer import (
+    Plan,
+    ReviewWriteError,
+    check_writable,
+    owned_paths,
+    plan,
+    render,
+    write,
+)
 from cppcc_kg.schema import Schema
 
 __all__ = ["ReviewSession", "open_review"]

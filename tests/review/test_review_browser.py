@@ -23,8 +23,8 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
     pytest.skip("headless browser tests need Debian's chromium and chromium-driver: "
                 "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
 
-from click.testing import CliRunner  # noqa: E402
-from review_project import (  # noqa: E402
+from click.testing import CliRunner
+from review_project import (
     BEILING,
     CITY,
     CITY_AGAIN,
@@ -34,14 +34,14 @@ from review_project import (  # noqa: E402
     RELATION,
     make_project,
 )
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
-from cppcc_kg.cli.build import command as build_command  # noqa: E402
-from cppcc_kg.cli.query import command as query_command  # noqa: E402
-from cppcc_kg.ingest.pipeline import ingest_file  # noqa: E402
+from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.cli.query import command as query_command
+from cppcc_kg.ingest.pipeline import ingest_file
 
 REPO = Path(__file__).resolve().parents[2]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

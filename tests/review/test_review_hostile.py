@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from review_project import BEILING, CITY, CITY_AGAIN, LIAISON, make_project
 
 from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.ingest.pipeline import ingest_file
 from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.proposals import ReviewInputError
 from cppcc_kg.review.session import open_review
@@ -79,3 +80,74 @@ def test_f7_two_sessions_do_not_lose_decisions(tmp_path):
         return  # refusing the second writer is fine too
     kept = json.loads((root / "review/doc.decisions.json").read_text(encoding="utf-8"))["decisions"]
     assert BEILING in kept and LIAISON in kept
+
+
+ORG = "https://w3id.org/cppcc-kg/id/org/"
+DOC2 = "北岭县政协建立委员联络机制，推动协商议政。\n"
+
+
+def second_source(root, text=DOC2, name="doc2"):
+    (root / f"sources/{name}.txt").write_text(text, encoding="utf-8")
+    ingest_file(root / f"sources/{name}.txt", root=root)
+    return open_review(root, name)
+
+
+def test_f4_one_entity_has_one_english_label(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    s.decide({"key": CITY, "action": "accept", "label_zh": "北岭县政协", "start": 51, "end": 56,
+              "class": "CPPCCCommittee", "label_en": "First name"})
+    with pytest.raises(DecisionError, match="two English labels"):
+        s.decide({"key": BEILING, "action": "accept", "class": "CPPCCCommittee", "label_en": "Second name"})
+
+
+def test_f8_two_reviews_at_once_never_mint_one_iri_twice(tmp_path):
+    root = make_project(tmp_path / "p")
+    a = open_review(root, "doc")
+    b = second_source(root, "南山县政协建立委员联络机制，推动协商议政。\n")
+    a.decide({"key": BEILING, "action": "accept", "label_en": "County CPPCC"})
+    key = next(m["key"] for m in b.props.mentions if "南山县政协" in m["key"])
+    b.decide({"key": key, "action": "accept", "label_en": "County CPPCC"})
+    assert "id/org/county-cppcc-2" in (root / "graph/doc2/entities.ttl").read_text(encoding="utf-8")
+    assert build_ok(root)
+
+
+def test_f9_an_iri_used_by_another_source_is_not_renamed_or_removed(tmp_path):
+    root = make_project(tmp_path / "p")
+    a = open_review(root, "doc")
+    a.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    b = second_source(root)
+    key = next(m["key"] for m in b.props.mentions if "北岭县政协" in m["key"])
+    b.decide({"key": key, "action": "merge", "target": ORG + "beiling"})
+    for body in ({"key": BEILING, "action": "accept", "label_en": "Beiling County CPPCC"},
+                 {"key": BEILING, "action": "undo"}):
+        with pytest.raises(DecisionError, match="graph/doc2/evidence.ttl") as err:
+            a.decide(body)
+        assert err.value.status == 409
+    assert build_ok(root)
+
+
+def test_f25_a_hand_file_beside_the_review_files_builds_and_keeps_its_entity(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    (root / "graph/doc/firsts.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<{ORG}beiling> skos:note \"Hand-curated note.\"@en .\n", encoding="utf-8")
+    assert build_ok(root)
+    with pytest.raises(DecisionError, match="graph/doc/firsts.ttl"):
+        s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling County CPPCC"})
+
+
+def test_f10_a_mention_linked_to_an_entity_of_this_review_joins_it(tmp_path):
+    root = make_project(tmp_path / "p", text=FIG_TEXT)
+    s = open_review(root, "doc")
+    s.decide({"key": "mention 20-25 北岭县政协", "action": "accept", "label_en": "Beiling"})
+    ingest_file(root / "sources/doc.txt", root=root)
+    s = open_review(root, "doc")
+    item = next(p for p in s.state()["proposals"] if p["key"] == "mention 43-48 北岭县政协")
+    assert item["status"] == "linked" and item["class"] and "北岭县政协" in item["link_label"]
+    s.decide({"key": "mention 43-48 北岭县政协", "action": "accept", "start": 43})
+    assert "/doc/43-48>" in (root / "graph/doc/evidence.ttl").read_text(encoding="utf-8")
+    s.decide({"key": "mention 43-48 北岭县政协", "action": "merge", "target": ORG + "beiling"})
+    assert build_ok(root)
