@@ -31,6 +31,7 @@ from cppcc_kg.review.decisions import (
 from cppcc_kg.review.others import Others, scan
 from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals
 from cppcc_kg.review.writer import (
+    SECTION_FILES,
     Plan,
     ReviewWriteError,
     check_writable,
@@ -217,6 +218,12 @@ def open_review(root: Path, sid: str) -> ReviewSession:
     if sid == "proposed":  # graph/proposed/ holds the proposals, never curated files
         raise ReviewInputError("the source id 'proposed' cannot be reviewed: its curated files would go into "
                                "graph/proposed/, which the build leaves out", "ingest the text with another --source-id.")
+    for name in SECTION_FILES:
+        path = Path(root) / "graph" / sid / name
+        if path.exists() and not written_by_review(path):
+            raise ReviewInputError(f"graph/{sid}/{name} is a curated file: the source id {sid!r} names a section of "
+                                   "the graph, which the review never writes into",
+                                   "ingest the text under another source id (cppcc-kg ingest TEXT --source-id NEW).")
     props = load_proposals(root, sid)
     if not (props.mentions or props.relations or props.figures):
         raise ReviewInputError(f"{props.path.relative_to(root).as_posix()}: no proposals to review",

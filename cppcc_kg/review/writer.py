@@ -206,8 +206,8 @@ def _plan_figures(props: Proposals, decisions: Decisions, out: Plan, classes: di
 
 def _header(props: Proposals, what: str) -> list[str]:
     return [f"{REVIEW_MARK} from {PROPOSED_DIR}/{props.sid}.ttl and review/{props.sid}.decisions.json: {what}.",
-            "# Do not edit by hand: change the decisions with `cppcc-kg review "
-            f"{turtle_comment(props.sid)}`, which writes this file again.",
+            ("# Do not edit by hand: change the decisions with `cppcc-kg review "
+            f"{turtle_comment(props.sid)}`, which writes this file again."),
             ""] + [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())] + [""]
 
 
@@ -311,8 +311,26 @@ def owned_paths(sid: str) -> list[str]:
     return [f"graph/{sid}/{name}" for name in SECTION_FILES] + [f"sources/{sid}.ttl"]
 
 
+def text_copies(sid: str) -> list[str]:
+    """The paths of the UTF-8 copy of the text that the review may write (:func:`render`)."""
+    return [f"sources/{sid}.zh.txt", f"sources/{sid}.utf-8.zh.txt"]
+
+
+def check_inside(root: Path, rels) -> None:
+    """Refuse (:class:`ReviewWriteError`) a path that leads outside *root* once symbolic links are resolved."""
+    top = Path(root).resolve()
+    for rel in sorted(rels):
+        real = (Path(root) / rel).resolve()
+        if not real.is_relative_to(top):
+            raise ReviewWriteError(f"{rel} leads outside the project (to {real}, through a symbolic link): "
+                                   "the review writes and removes files inside the project only",
+                                   f"replace the link on the way to {rel} by a folder of the project.")
+
+
 def check_writable(root: Path, files: dict[str, bytes], sid: str) -> None:
-    """Refuse (:class:`ReviewWriteError`) when a file to write or remove exists and the review did not write it."""
+    """Refuse (:class:`ReviewWriteError`) when a file to write or remove exists and the review did not write it,
+    or leads outside the project."""
+    check_inside(root, set(files) | set(owned_paths(sid)) | set(text_copies(sid)) | {f"review/{sid}.decisions.json"})
     for rel in sorted(set(files) | set(owned_paths(sid))):
         path = Path(root) / rel
         if not path.exists() or rel in files and path.read_bytes() == files[rel]:
@@ -323,13 +341,15 @@ def check_writable(root: Path, files: dict[str, bytes], sid: str) -> None:
             continue  # a file of ours to remove that is not ours: left alone
         raise ReviewWriteError(f"{rel} exists and was not written by cppcc-kg review (its first line is not "
                                f"'{REVIEW_MARK} …'): the review never overwrites a curated file",
-                               f"move {rel} away, or review under another source id (ingest --source-id).")
+                               "review the text under another source id (cppcc-kg ingest TEXT --source-id NEW); "
+                               "never move a curated file away for it.")
 
 
 def write(root: Path, files: dict[str, bytes], sid: str) -> list[str]:
     """Write *files* atomically (after :func:`check_writable`) and remove the review's own files that
     *files* no longer holds; return the paths written."""
     check_writable(root, files, sid)
+    old_copy = _copy_described(Path(root) / f"sources/{sid}.ttl")
     for rel in sorted(files):
         path = Path(root) / rel
         if not (path.exists() and path.read_bytes() == files[rel]):
@@ -338,7 +358,17 @@ def write(root: Path, files: dict[str, bytes], sid: str) -> list[str]:
         path = Path(root) / rel
         if rel not in files and path.exists() and written_by_review(path):
             path.unlink()
+    if old_copy in text_copies(sid) and old_copy not in files and (Path(root) / old_copy).is_file():
+        (Path(root) / old_copy).unlink()  # the UTF-8 copy that the removed source description pointed to
     folder = Path(root) / "graph" / sid
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
     return sorted(files)
+
+
+def _copy_described(path: Path) -> str:
+    """The ``cppcc:localPath`` of the review's own source description *path* ("" when there is none)."""
+    if not written_by_review(path):
+        return ""
+    m = re.search(r'cppcc:localPath "([^"]*)"', path.read_text(encoding="utf-8"))
+    return m.group(1) if m else ""

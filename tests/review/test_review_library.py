@@ -148,14 +148,17 @@ def test_span_edit_and_label_follow(project):
 
 
 def test_a_curated_file_not_written_by_the_review_is_never_overwritten(project):
+    session = open_review(project, "doc")
     (project / "graph" / "doc").mkdir()
     (project / "graph" / "doc" / "entities.ttl").write_text("# by hand\n", encoding="utf-8")
-    session = open_review(project, "doc")
     with pytest.raises(DecisionError) as err:
         session.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
     assert err.value.status == 409 and "not written by cppcc-kg review" in err.value.message
     assert (project / "graph/doc/entities.ttl").read_text(encoding="utf-8") == "# by hand\n"
     assert not decisions_path(project, "doc").exists()
+    assert "never move a curated file" in err.value.message
+    with pytest.raises(ReviewInputError, match="names a section of the graph"):  # refused up front (F16)
+        open_review(project, "doc")
 
 
 def test_undoing_every_decision_removes_the_reviews_files(project):
