@@ -35,7 +35,7 @@ ACTIONS = {"mention": ("accept", "reject", "merge"), "relation": ("accept", "rej
 #: characters, BOM), line and paragraph separators, surrogates, private-use and unassigned code points
 BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 MAX_LABEL = 300
-MAX_LABEL_ZH = 100
+MAX_LABEL_ZH = 60  # the longest Chinese name of the graph has under 40 characters
 #: how ingest marks the English it leaves for the review ("… [proposed: English name to review]")
 PLACEHOLDER = "[proposed"
 

@@ -151,3 +151,38 @@ def test_f10_a_mention_linked_to_an_entity_of_this_review_joins_it(tmp_path):
     assert "/doc/43-48>" in (root / "graph/doc/evidence.ttl").read_text(encoding="utf-8")
     s.decide({"key": "mention 43-48 北岭县政协", "action": "merge", "target": ORG + "beiling"})
     assert build_ok(root)
+
+
+def test_f12_no_write_or_removal_through_a_link_outside_the_project(tmp_path):
+    root = make_project(tmp_path / "p")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "graph/doc").symlink_to(outside)
+    s = open_review(root, "doc")
+    with pytest.raises(DecisionError, match="leads outside the project") as err:
+        s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    assert err.value.status == 409 and not list(outside.iterdir())
+
+
+def test_f13_undo_removes_the_utf8_copy(tmp_path):
+    root = make_project(tmp_path / "p", encoding="gb18030")
+    s = open_review(root, "doc")
+    s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    assert (root / "sources/doc.zh.txt").exists()
+    s.decide({"key": BEILING, "action": "undo"})
+    assert not (root / "sources/doc.zh.txt").exists() and (root / "sources/doc.txt").exists()
+
+
+@pytest.mark.parametrize("body,match", [
+    ({"label_en": "Bei\u202eling"}, "U\\+202E"),
+    ({"label_en": "\ufeffBeiling"}, "U\\+FEFF"),
+    ({"label_en": "1"}, "Latin letters"),
+    ({"label_en": "B", "class": ["Place"]}, "class must be a string"),
+    ({"label_en": 5}, "must be a string"),
+    ({"label_en": "B", "start": 0, "end": 79}, "more than 60"),
+])
+def test_f18_f24_labels_and_types(tmp_path, body, match):
+    root = make_project(tmp_path / "p")
+    with pytest.raises(DecisionError, match=match) as err:
+        open_review(root, "doc").decide({"key": BEILING, "action": "accept"} | body)
+    assert err.value.status == 400
