@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cppcc_kg.review.app import build_app
+from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.lock import acquire_lock, release_lock
 from cppcc_kg.review.proposals import ReviewInputError
 from cppcc_kg.review.session import ReviewSession, open_review
@@ -58,7 +59,13 @@ def make_review_server(root: Path, sid: str, *, host: str = "127.0.0.1", port: i
     session = session if session is not None else open_review(Path(root), sid)
     lock = acquire_lock(Path(root), sid)
     try:
+        if session.decisions.items:  # the files match the decisions kept, even after an interruption
+            session.write_all()
         sock = bind((host, port))
+    except DecisionError as exc:
+        release_lock(lock)
+        raise ReviewInputError(f"the decisions of {sid} cannot be written: {exc.message}",
+                               "fix what the message names, then run cppcc-kg review again.") from None
     except OSError as exc:
         release_lock(lock)
         raise ReviewInputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",

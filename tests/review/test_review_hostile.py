@@ -8,9 +8,12 @@ from click.testing import CliRunner
 from review_project import BEILING, CITY, CITY_AGAIN, LIAISON, make_project
 
 from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.ingest.files import written_by_review
 from cppcc_kg.ingest.pipeline import ingest_file
+from cppcc_kg.ingest.text import IngestInputError
 from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.proposals import ReviewInputError
+from cppcc_kg.review.server import make_review_server
 from cppcc_kg.review.session import open_review
 
 FIG_TEXT = "测试市政协召开“协商在基层”工作推进会。北岭县政协建立委员联络机制。截至2023年底，北岭县政协共建成委员工作站120个。\n"
@@ -186,3 +189,28 @@ def test_f18_f24_labels_and_types(tmp_path, body, match):
     with pytest.raises(DecisionError, match=match) as err:
         open_review(root, "doc").decide({"key": BEILING, "action": "accept"} | body)
     assert err.value.status == 400
+
+
+def test_f11_a_changed_text_can_be_ingested_and_reviewed_again(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    s.decide({"key": CITY, "action": "accept"})
+    with (root / "sources/doc.txt").open("a", encoding="utf-8") as f:
+        f.write("北岭县政协还开展了调研。\n")
+    (root / "graph/proposed/doc.ttl").unlink()
+    with pytest.raises(IngestInputError, match="changed since cppcc-kg review") as err:
+        ingest_file(root / "sources/doc.txt", root=root)
+    assert "sources/doc.ttl" in err.value.hint
+    for path in [root / "sources/doc.ttl", *(root / "graph/doc").glob("*.ttl")]:
+        assert written_by_review(path)
+        path.unlink()
+    ingest_file(root / "sources/doc.txt", root=root)
+    review = make_review_server(root, "doc", port=0)  # writes the files of the decisions kept
+    try:
+        assert review.session.decisions.notices and BEILING in review.session.decisions.items
+    finally:
+        review.release()
+        review.server.server_close()
+    assert "id/org/beiling" in (root / "graph/doc/entities.ttl").read_text(encoding="utf-8")
+    assert build_ok(root)

@@ -2,8 +2,8 @@
 request writes nothing; the page's headers (CSP, no CORS); the command's bad input."""
 from __future__ import annotations
 
-import http.client
 import hashlib
+import http.client
 import json
 import os
 import subprocess
