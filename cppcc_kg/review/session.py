@@ -218,9 +218,9 @@ def open_review(root: Path, sid: str) -> ReviewSession:
     if sid == "proposed":  # graph/proposed/ holds the proposals, never curated files
         raise ReviewInputError("the source id 'proposed' cannot be reviewed: its curated files would go into "
                                "graph/proposed/, which the build leaves out", "ingest the text with another --source-id.")
-    for name in SECTION_FILES:
+    for name in SECTION_FILES:  # a curated section (not a file taken over from a review, which has decisions)
         path = Path(root) / "graph" / sid / name
-        if path.exists() and not written_by_review(path):
+        if path.exists() and not written_by_review(path) and not decisions_path(root, sid).exists():
             raise ReviewInputError(f"graph/{sid}/{name} is a curated file: the source id {sid!r} names a section of "
                                    "the graph, which the review never writes into",
                                    "ingest the text under another source id (cppcc-kg ingest TEXT --source-id NEW).")
