@@ -29,7 +29,7 @@ from cppcc_kg.review.decisions import (
     save_decisions,
 )
 from cppcc_kg.review.others import Others, scan
-from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals
+from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals, other_ids_of_text
 from cppcc_kg.review.writer import (
     SECTION_FILES,
     Plan,
@@ -228,4 +228,9 @@ def open_review(root: Path, sid: str) -> ReviewSession:
     if not (props.mentions or props.relations or props.figures):
         raise ReviewInputError(f"{props.path.relative_to(root).as_posix()}: no proposals to review",
                                "ingest found no mention in this text: there is nothing to decide.")
+    others = other_ids_of_text(root, props)
+    if others:
+        raise ReviewInputError(f"{props.source['path']} is also described under another source id ({others[0]}): "
+                               "one text, one source id", f"review it under one id only: remove {others[0]} (and "
+                               "that id's review files) if it holds no curated work, or review that id.")
     return ReviewSession(root, props, load(root).view)

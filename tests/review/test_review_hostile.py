@@ -12,7 +12,7 @@ from cppcc_kg.ingest.files import written_by_review
 from cppcc_kg.ingest.pipeline import ingest_file
 from cppcc_kg.ingest.text import IngestInputError
 from cppcc_kg.review.decisions import DecisionError
-from cppcc_kg.review.proposals import ReviewInputError
+from cppcc_kg.review.proposals import ReviewInputError, resolve_source_id
 from cppcc_kg.review.server import make_review_server
 from cppcc_kg.review.session import open_review
 
@@ -214,3 +214,15 @@ def test_f11_a_changed_text_can_be_ingested_and_reviewed_again(tmp_path):
         review.server.server_close()
     assert "id/org/beiling" in (root / "graph/doc/entities.ttl").read_text(encoding="utf-8")
     assert build_ok(root)
+
+
+def test_f17_f21_one_text_one_source_id(tmp_path):
+    root = make_project(tmp_path / "p")
+    (root / "sources/x.txt").write_text(DOC2, encoding="utf-8")
+    ingest_file(root / "sources/x.txt", root=root, source_id="beiling-2024")
+    assert resolve_source_id(root, str(root / "sources/x.txt")) == "beiling-2024"  # F21
+    open_review(root, "doc").decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    ingest_file(root / "sources/doc.txt", root=root, source_id="doc2")
+    for sid in ("doc2", "doc"):
+        with pytest.raises(ReviewInputError, match="one text, one source id"):
+            open_review(root, sid)
