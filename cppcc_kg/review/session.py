@@ -108,10 +108,12 @@ class ReviewSession:
     def state(self) -> dict:
         the_plan = self._plan(self.decisions)
         labels = {iri: e.label_zh for iri, e in self.known.items()}
-        own_classes = {}
+        own_classes, own_catalog = {}, []
         for g in the_plan.entities:
             labels[g["iri"]] = f"{g['label_zh']} / {g['label_en']} (accepted in this review)"
             own_classes[g["iri"]] = g["class"]
+            own_catalog.append({"iri": g["iri"], "zh": g["label_zh"], "en": g["label_en"], "class": g["class"],
+                                "alt": sorted(g["exacts"] - {g["label_zh"]}), "pinyin": to_pinyin(g["label_zh"])})
         items = []
         for p in self.props.mentions + self.props.relations + self.props.figures:
             item = {k: v for k, v in p.items() if k != "triples"}
@@ -129,7 +131,7 @@ class ReviewSession:
         src = self.props.source
         return {"source": {k: src[k] for k in ("id", "title", "path", "sha256", "characters")},
                 "text": self.props.text, "notices": self.decisions.notices, "classes": self.classes,
-                "entities": self.catalog(), "proposals": items, "written": self.written,
+                "entities": self.catalog() + own_catalog, "proposals": items, "written": self.written,
                 "decisions_file": decisions_path(self.root, self.props.sid).relative_to(self.root).as_posix()}
 
     def sentence_of(self, start: int, end: int) -> list[int]:

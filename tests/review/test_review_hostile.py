@@ -226,3 +226,10 @@ def test_f17_f21_one_text_one_source_id(tmp_path):
     for sid in ("doc2", "doc"):
         with pytest.raises(ReviewInputError, match="one text, one source id"):
             open_review(root, sid)
+
+
+def test_f10_the_entities_of_this_review_can_be_found_for_a_merge(tmp_path):
+    root = make_project(tmp_path / "p")
+    s = open_review(root, "doc")
+    state = s.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
+    assert any(e["iri"] == ORG + "beiling" and e["zh"] == "北岭县政协" for e in state["entities"])
