@@ -29,7 +29,12 @@ from cppcc_kg.review.decisions import (
     save_decisions,
 )
 from cppcc_kg.review.others import Others, scan
-from cppcc_kg.review.proposals import Proposals, ReviewInputError, load_proposals, other_ids_of_text
+from cppcc_kg.review.proposals import (
+    Proposals,
+    ReviewInputError,
+    load_proposals,
+    other_ids_of_text,
+)
 from cppcc_kg.review.writer import (
     SECTION_FILES,
     Plan,
