@@ -110,18 +110,20 @@ async def read_json(request: Request, limit: int) -> dict:
     media, _ = content_type(request.headers.get("content-type"))
     if media != "application/json":
         raise HttpError(415, f"the body must be JSON (Content-Type: application/json), not {media or 'none'!r}")
-    if not body_length(request.headers, limit):
+    if not body_length(request.headers, limit, option=""):
         raise HttpError(400, "the request has no body: send the decision as a JSON object")
     try:
         data = await request.body()
     except ClientDisconnect:
         raise HttpError(400, "the client closed the connection before the end of its request") from None
     if len(data) > limit:
-        raise HttpError(413, f"the request body has more than {limit} bytes")
+        raise HttpError(413, f"the request body has more than {limit} bytes (a decision is a small object)")
     try:
         body = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise HttpError(400, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise HttpError(400, "the body is JSON nested too deeply: a decision is a flat object") from None
     if not isinstance(body, dict):
         raise HttpError(400, "the body must be a JSON object: {\"key\": …, \"action\": …}")
     return body

@@ -23,8 +23,10 @@ if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
     pytest.skip("headless browser tests need Debian's chromium and chromium-driver: "
                 "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
 
-from click.testing import CliRunner  # noqa: E402
-from review_project import (  # noqa: E402
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from review_project import (
     BEILING,
     CITY,
     CITY_AGAIN,
@@ -34,14 +36,14 @@ from review_project import (  # noqa: E402
     RELATION,
     make_project,
 )
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from cppcc_kg.cli.build import command as build_command  # noqa: E402
-from cppcc_kg.cli.query import command as query_command  # noqa: E402
-from cppcc_kg.ingest.pipeline import ingest_file  # noqa: E402
+from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.cli.query import command as query_command
+from cppcc_kg.ingest.pipeline import ingest_file
 
 REPO = Path(__file__).resolve().parents[2]
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,3 +155,56 @@ def test_ingest_review_build_query_and_review_again(driver, tmp_path):
         assert "5 of 6 decided" in driver.find_element(By.ID, "count-mentions").text
     finally:
         review.close()
+
+
+FIG_TEXT = "测试市政协召开“协商在基层”工作推进会。北岭县政协建立委员联络机制。截至2023年底，北岭县政协共建成委员工作站120个。\n"
+ONT = "https://w3id.org/cppcc-kg/ontology#"
+
+
+def test_the_page_sends_class_span_chinese_label_and_figures(driver, tmp_path):
+    """Every field of the page reaches the files: a page that sent only the English label fails here."""
+    root = make_project(tmp_path / "proj", text=FIG_TEXT)
+    review = Review(driver, root)
+    try:
+        card = review.card("mention 20-25 北岭县政协")
+        for name, value in (("start", "20"), ("end", "23")):  # the span 北岭县: the Chinese label follows it
+            box = card.find_element(By.CSS_SELECTOR, "." + name)
+            box.clear()
+            box.send_keys(value)
+        assert card.find_element(By.CSS_SELECTOR, ".label-zh").get_attribute("value") == "北岭县"
+        Select(card.find_element(By.CSS_SELECTOR, ".cls")).select_by_value("BannerOrCounty")
+        card.find_element(By.CSS_SELECTOR, ".label-en").send_keys("Beiling County")
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided("mention 20-25 北岭县政协", "accept")
+        card = review.card("mention 27-33 委员联络机制")
+        zh = card.find_element(By.CSS_SELECTOR, ".label-zh")
+        zh.clear()
+        zh.send_keys("联络机制")  # a Chinese label of our choosing, in the text
+        card.find_element(By.CSS_SELECTOR, ".label-en").send_keys("Liaison mechanism")
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided("mention 27-33 委员联络机制", "accept")
+        review.card("mention 51-56 委员工作站").find_element(By.CSS_SELECTOR, ".accept").click()  # the figure's end
+        review.decided("mention 51-56 委员工作站", "merge")
+        figure = next(c.get_attribute("data-key") for c in driver.find_elements(By.CSS_SELECTOR, ".card")
+                      if (c.get_attribute("data-key") or "").startswith("figure "))
+        card = review.card(figure)
+        for name, value in (("label-en", "Members' workstations, end of 2023"), ("measured-en", "workstations")):
+            box = card.find_element(By.CSS_SELECTOR, "." + name)
+            box.clear()
+            box.send_keys(value)
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided(figure, "accept")
+    finally:
+        review.close()
+    g = Graph()
+    for name in ("entities", "evidence", "observations"):
+        g.parse(root / "graph" / "doc" / f"{name}.ttl", format="turtle")
+    county = URIRef("https://w3id.org/cppcc-kg/id/place/beiling-county")
+    assert (county, RDF.type, URIRef(ONT + "BannerOrCounty")) in g, sorted(g.subjects(RDF.type, None))
+    assert (county, RDFS.label, Literal("北岭县", lang="zh")) in g
+    assert "/doc/20-23>" in (root / "graph/doc/evidence.ttl").read_text(encoding="utf-8")
+    assert (None, RDFS.label, Literal("联络机制", lang="zh")) in g
+    assert (None, RDFS.label, Literal("Members' workstations, end of 2023", lang="en")) in g
+    assert (None, URIRef(ONT + "measuredProperty"), Literal("workstations", lang="en")) in g
+    res = CliRunner().invoke(build_command, ["--root", str(root), "--quiet", "--no-cache"])
+    assert res.exit_code == 0, res.output
