@@ -36,12 +36,16 @@ from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.session import ReviewSession
 from cppcc_kg.web.http import (
     COMMON_HEADERS,
-    PAGE_CSP,
     HttpError,
     body_length,
     checked_host,
     content_type,
-    error_body,
+)
+from cppcc_kg.web.responses import (
+    asset_endpoint,
+    error_response,
+    favicon_endpoint,
+    http_error,
 )
 
 __all__ = ["TOKEN_HEADER", "build_app"]
@@ -52,11 +56,6 @@ ASSETS = {"/": ("review.html", "text/html; charset=utf-8"),
           "/review.css": ("review.css", "text/css; charset=utf-8")}
 TOKEN_HEADER = "x-review-token"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
-
-
-def error_response(err: HttpError) -> Response:
-    return Response(error_body(err.status, err.message), err.status, headers=err.headers,
-                    media_type="text/plain; charset=utf-8")
 
 
 class ReviewGate:
@@ -147,21 +146,6 @@ async def decide_endpoint(request: Request) -> Response:
         raise HttpError(exc.status, exc.message) from None
 
 
-def asset_endpoint(name: str, ctype: str):
-    async def asset(request: Request) -> Response:
-        return Response((ASSET_DIR / name).read_bytes(), 200, media_type=ctype,
-                        headers={"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
-    return asset
-
-
-async def favicon_endpoint(request: Request) -> Response:
-    return Response(b"", 204, media_type="image/x-icon")
-
-
-async def http_error(request: Request, err: HttpError) -> Response:
-    return error_response(err)
-
-
 async def routing_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 405:
         return error_response(HttpError(405, f"{request.method} is not allowed on {request.url.path}",
@@ -186,7 +170,7 @@ def build_app(session: ReviewSession, token: str, port: int, bound_host: str = "
     routes = [Route("/api/state", guarded(state_endpoint), methods=["GET"]),
               Route("/api/decide", guarded(decide_endpoint), methods=["POST"]),
               Route("/favicon.ico", favicon_endpoint, methods=["GET"])]
-    routes += [Route(path, asset_endpoint(name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
+    routes += [Route(path, asset_endpoint(ASSET_DIR, name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
     app = Starlette(routes=routes,
                     middleware=[Middleware(ReviewGate, token=token, port=port, bound_host=bound_host)],
                     exception_handlers={HttpError: http_error, HTTPException: routing_error})

@@ -10,18 +10,15 @@ Without Chromium the module is skipped; install it with
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import HAVE_CHROMIUM, NO_CHROMIUM, chromium_driver
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("headless browser tests need Debian's chromium and chromium-driver: "
-                "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
+if not HAVE_CHROMIUM:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
@@ -36,8 +33,6 @@ from review_project import (
     RELATION,
     make_project,
 )
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -46,22 +41,12 @@ from cppcc_kg.cli.query import command as query_command
 from cppcc_kg.ingest.pipeline import ingest_file
 
 REPO = Path(__file__).resolve().parents[2]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000", "--lang=zh-CN"]
 BEILING_IRI = "https://w3id.org/cppcc-kg/id/org/beiling-county-cppcc-committee"
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(60)
+    d = chromium_driver(tmp_path_factory.mktemp("chromium-profile"), "--window-size=1400,1000", "--lang=zh-CN")
     yield d
     d.quit()
 
