@@ -45,6 +45,7 @@ from cppcc_kg.web.responses import (
     asset_endpoint,
     error_response,
     favicon_endpoint,
+    guarded,
     http_error,
 )
 
@@ -151,17 +152,6 @@ async def routing_error(request: Request, exc: HTTPException) -> Response:
         return error_response(HttpError(405, f"{request.method} is not allowed on {request.url.path}",
                                         {"Allow": "POST" if request.url.path == "/api/decide" else "GET, HEAD"}))
     return error_response(HttpError(exc.status_code, f"no such resource: {request.url.path} (the review page is /)"))
-
-
-def guarded(endpoint):
-    async def run(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except HttpError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - never a bare traceback to the client
-            raise HttpError(500, f"internal error: {type(exc).__name__}: {exc}") from None
-    return run
 
 
 def build_app(session: ReviewSession, token: str, port: int, bound_host: str = "127.0.0.1",

@@ -39,6 +39,7 @@ from cppcc_kg.web.responses import (
     asset_endpoint,
     error_response,
     favicon_endpoint,
+    guarded,
     http_error,
 )
 
@@ -183,19 +184,6 @@ async def not_found(request: Request, exc: HTTPException) -> Response:
                                         {"Allow": "GET, HEAD"}))
     where = "the SPARQL endpoint is /sparql" + (", the query page is /" if method != "POST" else "")
     return error_response(HttpError(exc.status_code, f"no such resource: {path} ({where})"))
-
-
-def guarded(endpoint):
-    """*endpoint* with any unexpected error answered as a 500 with its message (never a traceback)."""
-    @functools.wraps(endpoint)
-    async def run(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except HttpError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - never a bare traceback to the client
-            raise HttpError(500, f"internal error: {type(exc).__name__}: {exc}") from None
-    return run
 
 
 def build_app(service: SparqlService) -> Starlette:

@@ -1,11 +1,12 @@
 """The Starlette answers that the project's local servers share (``cppcc-kg serve``, ``cppcc-kg review``): an
-error as text/plain, the files of a page, an empty favicon.
+error as text/plain, the files of a page, an empty favicon, and endpoints that never answer a traceback.
 
 >>> error_response(HttpError(404, "no such resource: /x")).status_code
 404
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from starlette.requests import Request
@@ -36,3 +37,16 @@ def asset_endpoint(folder: Path, name: str, ctype: str):
 async def favicon_endpoint(request: Request) -> Response:
     """No icon (204), so that browsers do not log a 404 for it."""
     return Response(b"", 204, media_type="image/x-icon")
+
+
+def guarded(endpoint):
+    """*endpoint* with any unexpected error answered as a 500 with its message (never a traceback)."""
+    @functools.wraps(endpoint)
+    async def run(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except HttpError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - never a bare traceback to the client
+            raise HttpError(500, f"internal error: {type(exc).__name__}: {exc}") from None
+    return run
