@@ -137,6 +137,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     # classes and courses with an ordinal: 第二期委员专题培训班
     for m in re.finditer(f"第{NUMERAL}[期届]([\u4e00-\u9fff]{{0,12}}?)(培训班|读书班|研讨班|学习班|专题班|轮训班|论坛|"
                          f"研讨会|座谈会|交流会|运动会|评审会|大会|展)", norm):
+        if re.search(r"[向对在为给由被把]", m.group(1)):
+            continue  # a clause between them: 第十三届委员会常务委员会|向大会(报告)
         cls = classify(ctx, m.group(0), "Event", within="Event")
         left = extend_left(norm, toks, m.start(), max_len=16, mode="noun")
         out.append(Candidate(left, m.end(), cls, "ordinal event", 72))

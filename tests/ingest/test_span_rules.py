@@ -151,3 +151,46 @@ def test_a_kind_of_zone_alone_is_not_a_place(ingester):
 def test_a_kind_of_meeting_is_not_its_name(ingester):
     names = _names(ingester, "委员们出席表彰大会并参加工作会议。")
     assert "表彰大会" not in names and "工作会议" not in names
+
+
+# ---- fourth pass (issue 13, dev2): texts written for these tests
+
+def test_a_person_who_acts_is_not_part_of_a_bodys_name():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "主席王建华代表政协云南省第九届委员会常务委员会"
+    words = [(0, 2, "主席", "n"), (2, 5, "王建华", "PER"), (5, 7, "代表", "v"), (7, 9, "政协", "ORG"),
+             (9, 12, "云南省", "LOC"), (12, 16, "第九届", "m"), (16, 24, "委员会常务委员会", "n")]
+    out = refine(demo_context(), text, [Candidate(0, len(text), "StandingCommittee", "cppcc full name", 70)], words)
+    assert [text[c.i:c.j] for c in out] == ["政协云南省第九届委员会常务委员会"]
+
+
+def test_a_clause_between_an_ordinal_and_a_meeting_is_no_event(ingester):
+    names = _names(ingester, "会上,主席王建华代表政协云南省第九届委员会常务委员会向大会报告工作。")
+    assert "政协云南省第九届委员会常务委员会" in names
+    assert not any(n.endswith("向大会") for n in names)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议听取提案委主任张文关于提案办理的汇报。", "提案委"),
+    ("会议听取教文委副主任李红的汇报。", "教文委"),
+    ("今年,文史资料委将重点编写一部史料。", "文史资料委"),
+])
+def test_short_form_of_a_special_committee_alone(ingester, text, name):
+    assert _names(ingester, text).get(name) in ("SpecialCommittee", "OrganizationalUnit")
+
+
+@pytest.mark.parametrize("text", ["会议听取党委主任的汇报。", "会上,市委书记讲话。", "今年,常委将深入调研。"])
+def test_party_and_level_committees_are_not_short_special_committees(ingester, text):
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Tokens
+    from cppcc_kg.ingest.named import short_committees
+    ctx = demo_context()
+    assert short_committees(ctx, text, Tokens(ctx.seg.tokens(text), len(text))) == []
+
+
+def test_two_meetings_joined_by_ji_are_one_event(ingester):
+    names = _names(ingester, "5月8日,全县政协提案工作推进会暨经验交流会举行。")
+    assert "全县政协提案工作推进会暨经验交流会" in names
+    assert "经验交流会" not in names
