@@ -208,11 +208,12 @@ def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int,
     """Where the name of *c* begins once the tagger's words that cannot be in it are cut off its left: a
     date (3月2日, not a year: 2023年第9次会议 is a name), particles (了, and 的 before a body or a place),
     prepositions and pronouns (该, 在)."""
-    strict = ctx.schema.is_any(c.cls, "body") or ctx.schema.is_a(c.cls, "Place")
+    body = ctx.schema.is_any(c.cls, "body")
+    strict = body or ctx.schema.is_a(c.cls, "Place")
     i = c.i
     starts = {a: (b, w, t) for a, b, w, t in words}
     for a, b, w, t in words:
-        if strict and t == "PER" and c.i <= a and b < c.j and starts.get(b, (0, "", ""))[2] in ("v", "vd", "p"):
+        if body and t == "PER" and c.i <= a and b < c.j and starts.get(b, (0, "", ""))[2] in ("v", "vd", "p"):
             i = max(i, starts[b][0])  # a person who acts is not in a body's name: 主席X代表|政协Y委员会
         if strict and a < c.i < b and t in NAME_TAGS and not two_bodies(w):
             i = b  # it begins inside a name the tagger reads: 镇聂家坝村 after 诺水河镇 is 聂家坝村
@@ -251,7 +252,8 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
 
 
 def joined_events(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
-    """Two events joined by 暨 are one meeting held as both (A推进会暨B交流会): one name over both, beside them.
+    """Two events joined by 暨 are one meeting held as both (A推进会暨B交流会): one name over both, beside them;
+    not when either is named in quotes or a title.
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> pool = [Candidate(0, 5, "Conference", "a", 60), Candidate(6, 11, "Conference", "b", 60)]
@@ -266,6 +268,8 @@ def joined_events(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[
     for a in sorted(events.values(), key=lambda c: (c.i, c.j)):
         if a.j < len(norm) and norm[a.j] == "暨":
             for b in by_start.get(a.j + 1, []):
+                if re.search("[“”《》]", norm[a.i:b.j]):
+                    continue  # a named event in quotes or a title stays a name of its own (“A”大会暨“B”演出)
                 out.append(Candidate(a.i, b.j, b.cls, "joined events", max(a.prio, b.prio),
                                      name=strip_name(norm[a.i:b.j])))
     return out

@@ -194,3 +194,18 @@ def test_two_meetings_joined_by_ji_are_one_event(ingester):
     names = _names(ingester, "5月8日,全县政协提案工作推进会暨经验交流会举行。")
     assert "全县政协提案工作推进会暨经验交流会" in names
     assert "经验交流会" not in names
+
+
+def test_events_named_in_quotes_joined_by_ji_stay_two(ingester):
+    names = _names(ingester, "旗政协举办“三好一满意”表彰大会暨“同心向前”文艺演出。")
+    assert not any("暨" in n for n in names)
+
+
+def test_a_town_after_a_persons_name_is_not_cut():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "敖勒召其镇"
+    words = [(0, 2, "敖勒", "PER"), (2, 3, "召", "v"), (3, 5, "其镇", "r")]
+    out = refine(demo_context(), text, [Candidate(0, 5, "SumuOrTownship", "venue", 60)], words)
+    assert [text[c.i:c.j] for c in out] == ["敖勒召其镇"]
