@@ -426,9 +426,12 @@ def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) 
             continue
         named = 0
         todo = []
-        for (i, j) in items:
+        for n_item, (i, j) in enumerate(items):
             while i < j and norm[i] in " \u3000":
                 i += 1
+            tok = toks.token(i)
+            if n_item == 0 and tok is not None and tok[0] == i and tok[3].startswith("v") and tok[1] < j - 2:
+                i = tok[1] + (norm[tok[1]] == "了")  # 开展了|A、B等活动: the verb that lists them is not in an item
             inside = [c for c in top if i <= c.i and c.j <= j]
             if any(c.i == i and c.j == j for c in inside) or any(
                     not (c.rule == "dictionary" or c.rule.startswith("place")) for c in inside):

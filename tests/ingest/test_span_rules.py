@@ -209,3 +209,15 @@ def test_a_town_after_a_persons_name_is_not_cut():
     words = [(0, 2, "敖勒", "PER"), (2, 3, "召", "v"), (3, 5, "其镇", "r")]
     out = refine(demo_context(), text, [Candidate(0, 5, "SumuOrTownship", "venue", 60)], words)
     assert [text[c.i:c.j] for c in out] == ["敖勒召其镇"]
+
+
+def test_the_verb_before_a_list_is_not_in_its_first_item():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate, Tokens
+    from cppcc_kg.ingest.phrases import lists
+    ctx = demo_context()
+    text = "开展了青年委员沙龙、共建书画院、主题联组学习等联动活动。"
+    toks = Tokens(ctx.seg.tokens(text), len(text))
+    named = [Candidate(11, 14, "Organization", "org form", 60)]
+    spans = [text[c.i:c.j] for c in lists(ctx, text, toks, named)]
+    assert "青年委员沙龙" in spans and not any(s.startswith("开展") for s in spans)
