@@ -75,6 +75,10 @@ def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> lis
 
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
+    # 省政协常委会工作报告: the report of a standing committee named by its short form
+    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)政协常(?:委会|务委员会)工作报告", norm):
+        out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Document", within="Document"),
+                             "report of a committee", 76))
     # 政协X市第九届委员会(常务委员会)
     for m in re.finditer(f"(?:政协|中国人民政治协商会议)[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)"
                          f"(第{NUMERAL}届)?委员会(常务委员会|常委会)?", norm):

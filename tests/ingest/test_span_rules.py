@@ -221,3 +221,8 @@ def test_the_verb_before_a_list_is_not_in_its_first_item():
     named = [Candidate(11, 14, "Organization", "org form", 60)]
     spans = [text[c.i:c.j] for c in lists(ctx, text, toks, named)]
     assert "青年委员沙龙" in spans and not any(s.startswith("开展") for s in spans)
+
+
+def test_report_of_a_standing_committee_by_its_short_form(ingester):
+    names = _names(ingester, "委员们认真审议了省政协常委会工作报告和提案工作情况报告。")
+    assert "省政协常委会工作报告" in names
