@@ -226,3 +226,9 @@ def test_the_verb_before_a_list_is_not_in_its_first_item():
 def test_report_of_a_standing_committee_by_its_short_form(ingester):
     names = _names(ingester, "委员们认真审议了省政协常委会工作报告和提案工作情况报告。")
     assert "省政协常委会工作报告" in names
+
+
+def test_quotes_in_a_row_after_a_verb_are_named_as_the_first(ingester):
+    names = _names(ingester, "会议要求统筹推进“同心聚力”“协商为民”“数字赋能”工作,推动高质量发展。")
+    assert names.get("“同心聚力”") == "Program"
+    assert names.get("“协商为民”") == "Program" and names.get("“数字赋能”") == "Program"
