@@ -132,6 +132,9 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
+            last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+            if last and generic_event(name[: -len(last)]):
+                continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
             out.append(Candidate(i, j, cls, "event held", 68))
     # the executive meeting of a government: 政府常务会议
@@ -228,6 +231,16 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
+def generic_event(head: str) -> bool:
+    """True when the words before an event's last word are only words of a kind of event (调研座谈会,
+    分主题考察活动: the lexicon's ``generic_event_modifiers``).
+
+    >>> generic_event("调研"), generic_event("分主题考察"), generic_event("提案办理")
+    (True, True, False)
+    """
+    return made_of(head, LEXICON.spans.get("generic_event_modifiers", ()))
+
+
 def generic_mechanism(name: str, last: str) -> bool:
     """True when *name* is its last word *last* after generic words only (the lexicon's
     ``generic_mechanism_modifiers``): a description of a way of working, not its name.
@@ -253,7 +266,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
         cut = len(run)
-        dm = re.search(r"[的是在并]", run)  # (调研并对接…: 并 joins two clauses)
+        dm = re.search(r"[的是在并等]", run)  # (调研并对接…: 并 joins two clauses; A等活动: a kind)
         if dm:
             cut = dm.start()
         best = None
@@ -304,7 +317,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)) or generic_mechanism(name, last):
+                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head))) \
+                    or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
                 continue

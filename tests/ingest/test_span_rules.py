@@ -232,3 +232,12 @@ def test_quotes_in_a_row_after_a_verb_are_named_as_the_first(ingester):
     names = _names(ingester, "会议要求统筹推进“同心聚力”“协商为民”“数字赋能”工作,推动高质量发展。")
     assert names.get("“同心聚力”") == "Program"
     assert names.get("“协商为民”") == "Program" and names.get("“数字赋能”") == "Program"
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("县政协积极开展调研协商、视察考察等活动,助力发展。", "视察考察等活动"),
+    ("代表团开展分主题考察活动10批次。", "分主题考察活动"),
+    ("市政协召开调研座谈会,听取意见。", "调研座谈会"),
+])
+def test_kinds_of_activities_are_not_event_names(ingester, text, bad):
+    assert bad not in _names(ingester, text)
