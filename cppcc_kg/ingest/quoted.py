@@ -48,6 +48,8 @@ _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)
 
 
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
+#: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
+_DETERMINERS_AFTER = ("有关", "相关", "各项")
 _VERB_AFTER = tuple(sorted((v for v in TAIL_STOP_VERBS if len(v) >= 2 and v != "建设"), key=len, reverse=True))
 
 
@@ -160,8 +162,9 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     if not tail_m or (qe in toks.starts and (toks.token(qe) or (0, 0, "", ""))[2] in TAIL_STOP_VERBS):
         return None
     tail = tail_m.group(0)
-    if tail.startswith(_VERB_AFTER):
-        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind
+    if tail.startswith(_VERB_AFTER + _DETERMINERS_AFTER):
+        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind; “…行动”有关要求:
+        # a determiner begins a phrase about the quoted name
     for k in range(len(tail), 0, -1):
         piece = tail[:k]
         if (qe + k) not in toks.ends and (qe + k) != len(norm) and norm[qe + k] not in "上中":

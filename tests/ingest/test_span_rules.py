@@ -241,3 +241,9 @@ def test_quotes_in_a_row_after_a_verb_are_named_as_the_first(ingester):
 ])
 def test_kinds_of_activities_are_not_event_names(ingester, text, bad):
     assert bad not in _names(ingester, text)
+
+
+def test_a_determiner_after_a_quote_is_not_part_of_its_name(ingester):
+    names = _names(ingester, "按照“政协委员助力乡村振兴行动”有关要求,委员们深入调研。")
+    assert "“政协委员助力乡村振兴行动”" in names
+    assert not any(n.endswith("有关要求") for n in names)
