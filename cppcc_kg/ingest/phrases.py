@@ -114,6 +114,9 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         name = m.group(1)
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
+        last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+        if generic_event(name[: -len(last)]):
+            continue  # 在调研座谈会上: a kind of meeting
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班

@@ -247,3 +247,7 @@ def test_a_determiner_after_a_quote_is_not_part_of_its_name(ingester):
     names = _names(ingester, "按照“政协委员助力乡村振兴行动”有关要求,委员们深入调研。")
     assert "“政协委员助力乡村振兴行动”" in names
     assert not any(n.endswith("有关要求") for n in names)
+
+
+def test_a_kind_of_meeting_where_something_is_said_is_no_name(ingester):
+    assert "调研座谈会" not in _names(ingester, "在调研座谈会上,大家畅所欲言。")
