@@ -367,13 +367,14 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
     return out
 
 
-_SHORT_COMMITTEE = re.compile(r"委(?=副?主任|将)")
+_SHORT_COMMITTEE = re.compile(r"委(?=副?主任|将)|[委部](?=副?书记|副?部长)")
 
 
 def short_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Short forms of special committees written alone (提案委主任X, 。文史资料委将…): three to six characters
-    ending in 委, before a title of its head (主任) or, at the start of a clause, before 将; not 党委, 常委,
-    纪委, 市委 … (a field that ends with 党, 常, 纪 or a level word)."""
+    ending in 委, before a title of its head (主任) or, at the start of a clause, before 将; and bodies named in
+    a title (、政法委书记, 、统战部部长); not 党委, 常委, 纪委, 市委 … (a field that ends with 党, 常, 纪 or a level
+    word)."""
     out = []
     cls = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "OrganizationalUnit"
     for m in _SHORT_COMMITTEE.finditer(norm):
@@ -388,7 +389,8 @@ def short_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candid
             at_clause = before in PUNCT
             after_verb = title and i in toks.starts and tok is not None and tok[1] == i and tok[3].startswith("v")
             if (at_clause or after_verb) and i in toks.starts and not any(ch in STOP_CHARS for ch in field):
-                out.append(Candidate(i, k, cls, "special committee", 64))
+                own = cls if norm.startswith(("主任", "副主任", "将"), k) else classify(ctx, norm[i:k], "Organization")
+                out.append(Candidate(i, k, own, "special committee", 64))
                 break
     return out
 

@@ -251,3 +251,9 @@ def test_a_determiner_after_a_quote_is_not_part_of_its_name(ingester):
 
 def test_a_kind_of_meeting_where_something_is_said_is_no_name(ingester):
     assert "调研座谈会" not in _names(ingester, "在调研座谈会上,大家畅所欲言。")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县委副书记、政法委书记王明出席。", "政法委"), ("县委常委、统战部部长李强主持会议。", "统战部")])
+def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
+    assert name in _names(ingester, text)
