@@ -150,6 +150,7 @@ _HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recogn
                      key=lambda w: (-len(w), w)))
 _MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
 _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
+_LEVELS_OF = re.compile(r"[省市县区旗盟州乡镇村、]*[两二三四五各]级")
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
 #: a pronoun and a level word that point back to a place named before (该县, 本市)
@@ -172,12 +173,16 @@ def is_generic(name: str) -> bool:
 
     >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
     (True, True, True, False)
+    >>> is_generic("区两级政协"), is_generic("市、区两级政协")
+    (True, True)
     """
     if len(name) < 2 or name in LEXICON.recognizers["generic"]:
         return True
     if len(name) == 3 and name[1:] in LEXICON.recognizers["level_plurals"]:
         return True  # one character before the words of several levels: 扶旗县 (帮扶旗县)
     head = next((h for h in _HEADS if name.endswith(h)), None)
+    if head is not None and _LEVELS_OF.fullmatch(name[: -len(head)]):
+        return True  # 市、区两级政协, 县乡两级党委: bodies of several levels, not one
     if head is None or len(name) == len(head):
         return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
     rest, seen_generic = name[: -len(head)], False

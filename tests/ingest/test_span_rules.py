@@ -257,3 +257,8 @@ def test_a_kind_of_meeting_where_something_is_said_is_no_name(ingester):
     ("县委副书记、政法委书记王明出席。", "政法委"), ("县委常委、统战部部长李强主持会议。", "统战部")])
 def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
     assert name in _names(ingester, text)
+
+
+def test_bodies_of_several_levels_are_not_one_name(ingester):
+    names = _names(ingester, "总结市、区两级政协探索建立的履职新机制。")
+    assert not any(n.endswith("两级政协") for n in names)
