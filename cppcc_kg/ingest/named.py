@@ -224,7 +224,8 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
         return None
     before = norm[max(0, start - 4): start]
     evidence = (re.search(f"{NUMERAL}(年|月|日|届|次|期)", name) or any(before.endswith(v) for v in EVENT_VERBS)
-                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after) or "主题" in name
+                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after)
+                or (after.startswith("暨") and norm[start - 1: start] not in ("》", "”")) or "主题" in name
                 or _SPIRIT_AFTER.match(norm[e: e + 30]))
     if not evidence:
         return None
@@ -363,6 +364,34 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
             start -= 1  # 县|政协提案委员会: the level word alone
         out.append(Candidate(start, m.end(), "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes
                              else "OrganizationalUnit", "special committee", 64))
+    return out
+
+
+_SHORT_COMMITTEE = re.compile(r"委(?=副?主任|将)|[委部](?=副?书记|副?部长)")
+
+
+def short_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Short forms of special committees written alone (提案委主任X, 。文史资料委将…): three to six characters
+    ending in 委, before a title of its head (主任) or, at the start of a clause, before 将; and bodies named in
+    a title (、政法委书记, 、统战部部长); not 党委, 常委, 纪委, 市委 … (a field that ends with 党, 常, 纪 or a level
+    word)."""
+    out = []
+    cls = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "OrganizationalUnit"
+    for m in _SHORT_COMMITTEE.finditer(norm):
+        k = m.end()
+        title = not norm.startswith("将", k)
+        for i in range(max(0, k - 6), k - 2):
+            field = norm[i: k - 1]
+            if not all(is_cjk(ch) for ch in field) or re.search(r"[党常纪市县区省州盟旗]$", field):
+                continue
+            before = norm[i - 1] if i > 0 else "。"
+            tok = toks.token(i - 1) if i > 0 else None
+            at_clause = before in PUNCT
+            after_verb = title and i in toks.starts and tok is not None and tok[1] == i and tok[3].startswith("v")
+            if (at_clause or after_verb) and i in toks.starts and not any(ch in STOP_CHARS for ch in field):
+                own = cls if norm.startswith(("主任", "副主任", "将"), k) else classify(ctx, norm[i:k], "Organization")
+                out.append(Candidate(i, k, own, "special committee", 64))
+                break
     return out
 
 

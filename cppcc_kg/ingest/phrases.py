@@ -75,6 +75,10 @@ def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> lis
 
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
+    # 省政协常委会工作报告: the report of a standing committee named by its short form
+    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)政协常(?:委会|务委员会)工作报告", norm):
+        out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Document", within="Document"),
+                             "report of a committee", 76))
     # 政协X市第九届委员会(常务委员会)
     for m in re.finditer(f"(?:政协|中国人民政治协商会议)[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)"
                          f"(第{NUMERAL}届)?委员会(常务委员会|常委会)?", norm):
@@ -110,6 +114,9 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         name = m.group(1)
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
+        last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+        if generic_event(name[: -len(last)]):
+            continue  # 在调研座谈会上: a kind of meeting
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
@@ -128,6 +135,9 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
+            last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+            if last and generic_event(name[: -len(last)]):
+                continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
             out.append(Candidate(i, j, cls, "event held", 68))
     # the executive meeting of a government: 政府常务会议
@@ -137,6 +147,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     # classes and courses with an ordinal: 第二期委员专题培训班
     for m in re.finditer(f"第{NUMERAL}[期届]([\u4e00-\u9fff]{{0,12}}?)(培训班|读书班|研讨班|学习班|专题班|轮训班|论坛|"
                          f"研讨会|座谈会|交流会|运动会|评审会|大会|展)", norm):
+        if re.search(r"[向对在为给由被把]", m.group(1)):
+            continue  # a clause between them: 第十三届委员会常务委员会|向大会(报告)
         cls = classify(ctx, m.group(0), "Event", within="Event")
         left = extend_left(norm, toks, m.start(), max_len=16, mode="noun")
         out.append(Candidate(left, m.end(), cls, "ordinal event", 72))
@@ -222,6 +234,16 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
+def generic_event(head: str) -> bool:
+    """True when the words before an event's last word are only words of a kind of event (调研座谈会,
+    分主题考察活动: the lexicon's ``generic_event_modifiers``).
+
+    >>> generic_event("调研"), generic_event("分主题考察"), generic_event("提案办理")
+    (True, True, False)
+    """
+    return made_of(head, LEXICON.spans.get("generic_event_modifiers", ()))
+
+
 def generic_mechanism(name: str, last: str) -> bool:
     """True when *name* is its last word *last* after generic words only (the lexicon's
     ``generic_mechanism_modifiers``): a description of a way of working, not its name.
@@ -247,7 +269,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
         cut = len(run)
-        dm = re.search(r"[的是在并]", run)  # (调研并对接…: 并 joins two clauses)
+        dm = re.search(r"[的是在并等]", run)  # (调研并对接…: 并 joins two clauses; A等活动: a kind)
         if dm:
             cut = dm.start()
         best = None
@@ -298,7 +320,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)) or generic_mechanism(name, last):
+                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head))) \
+                    or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
                 continue
@@ -424,9 +447,12 @@ def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) 
             continue
         named = 0
         todo = []
-        for (i, j) in items:
+        for n_item, (i, j) in enumerate(items):
             while i < j and norm[i] in " \u3000":
                 i += 1
+            tok = toks.token(i)
+            if n_item == 0 and tok is not None and tok[0] == i and tok[3].startswith("v") and tok[1] < j - 2:
+                i = tok[1] + (norm[tok[1]] == "了")  # 开展了|A、B等活动: the verb that lists them is not in an item
             inside = [c for c in top if i <= c.i and c.j <= j]
             if any(c.i == i and c.j == j for c in inside) or any(
                     not (c.rule == "dictionary" or c.rule.startswith("place")) for c in inside):

@@ -48,6 +48,8 @@ _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)
 
 
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
+#: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
+_DETERMINERS_AFTER = ("有关", "相关", "各项")
 _VERB_AFTER = tuple(sorted((v for v in TAIL_STOP_VERBS if len(v) >= 2 and v != "建设"), key=len, reverse=True))
 
 
@@ -160,8 +162,9 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     if not tail_m or (qe in toks.starts and (toks.token(qe) or (0, 0, "", ""))[2] in TAIL_STOP_VERBS):
         return None
     tail = tail_m.group(0)
-    if tail.startswith(_VERB_AFTER):
-        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind
+    if tail.startswith(_VERB_AFTER + _DETERMINERS_AFTER):
+        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind; “…行动”有关要求:
+        # a determiner begins a phrase about the quoted name
     for k in range(len(tail), 0, -1):
         piece = tail[:k]
         if (qe + k) not in toks.ends and (qe + k) != len(norm) and norm[qe + k] not in "上中":
@@ -340,6 +343,21 @@ def quote_lists(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[C
             for (a, b) in quotes:
                 if not any((c.i, c.j) == (a, b) for c in out):
                     out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))
+    return _quote_runs(norm, out)
+
+
+def _quote_runs(norm: str, out: list[Candidate]) -> list[Candidate]:
+    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作): each is named
+    as the first is."""
+    for m in re.finditer(r"(?:“[^“”\n]{2,20}”、?){3,}", norm):
+        quotes = [(q.start() + m.start(), q.end() + m.start()) for q in re.finditer(r"“[^“”]*”", m.group(0))]
+        first = next((c for c in out if (c.i, c.j) == quotes[0] and c.rule.startswith("quote after")
+                      and c.cls == "Program"), None)
+        if first is None:
+            continue
+        for (a, b) in quotes[1:]:
+            if not any((c.i, c.j) == (a, b) or (c.i <= a < c.j) for c in out if not c.nested):
+                out.append(Candidate(a, b, first.cls, "quoted list", 86, name=norm[a + 1:b - 1]))
     return out
 
 

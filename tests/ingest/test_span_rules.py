@@ -151,3 +151,114 @@ def test_a_kind_of_zone_alone_is_not_a_place(ingester):
 def test_a_kind_of_meeting_is_not_its_name(ingester):
     names = _names(ingester, "委员们出席表彰大会并参加工作会议。")
     assert "表彰大会" not in names and "工作会议" not in names
+
+
+# ---- fourth pass (issue 13, dev2): texts written for these tests
+
+def test_a_person_who_acts_is_not_part_of_a_bodys_name():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "主席王建华代表政协云南省第九届委员会常务委员会"
+    words = [(0, 2, "主席", "n"), (2, 5, "王建华", "PER"), (5, 7, "代表", "v"), (7, 9, "政协", "ORG"),
+             (9, 12, "云南省", "LOC"), (12, 16, "第九届", "m"), (16, 24, "委员会常务委员会", "n")]
+    out = refine(demo_context(), text, [Candidate(0, len(text), "StandingCommittee", "cppcc full name", 70)], words)
+    assert [text[c.i:c.j] for c in out] == ["政协云南省第九届委员会常务委员会"]
+
+
+def test_a_clause_between_an_ordinal_and_a_meeting_is_no_event(ingester):
+    names = _names(ingester, "会上,主席王建华代表政协云南省第九届委员会常务委员会向大会报告工作。")
+    assert "政协云南省第九届委员会常务委员会" in names
+    assert not any(n.endswith("向大会") for n in names)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议听取提案委主任张文关于提案办理的汇报。", "提案委"),
+    ("会议听取教文委副主任李红的汇报。", "教文委"),
+    ("今年,文史资料委将重点编写一部史料。", "文史资料委"),
+])
+def test_short_form_of_a_special_committee_alone(ingester, text, name):
+    assert _names(ingester, text).get(name) in ("SpecialCommittee", "OrganizationalUnit")
+
+
+@pytest.mark.parametrize("text", ["会议听取党委主任的汇报。", "会上,市委书记讲话。", "今年,常委将深入调研。"])
+def test_party_and_level_committees_are_not_short_special_committees(ingester, text):
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Tokens
+    from cppcc_kg.ingest.named import short_committees
+    ctx = demo_context()
+    assert short_committees(ctx, text, Tokens(ctx.seg.tokens(text), len(text))) == []
+
+
+def test_two_meetings_joined_by_ji_are_one_event(ingester):
+    names = _names(ingester, "5月8日,全县政协提案工作推进会暨经验交流会举行。")
+    assert "全县政协提案工作推进会暨经验交流会" in names
+    assert "经验交流会" not in names
+
+
+def test_events_named_in_quotes_joined_by_ji_stay_two(ingester):
+    names = _names(ingester, "旗政协举办“三好一满意”表彰大会暨“同心向前”文艺演出。")
+    assert not any("暨" in n for n in names)
+
+
+def test_a_town_after_a_persons_name_is_not_cut():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "敖勒召其镇"
+    words = [(0, 2, "敖勒", "PER"), (2, 3, "召", "v"), (3, 5, "其镇", "r")]
+    out = refine(demo_context(), text, [Candidate(0, 5, "SumuOrTownship", "venue", 60)], words)
+    assert [text[c.i:c.j] for c in out] == ["敖勒召其镇"]
+
+
+def test_the_verb_before_a_list_is_not_in_its_first_item():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate, Tokens
+    from cppcc_kg.ingest.phrases import lists
+    ctx = demo_context()
+    text = "开展了青年委员沙龙、共建书画院、主题联组学习等联动活动。"
+    toks = Tokens(ctx.seg.tokens(text), len(text))
+    named = [Candidate(11, 14, "Organization", "org form", 60)]
+    spans = [text[c.i:c.j] for c in lists(ctx, text, toks, named)]
+    assert "青年委员沙龙" in spans and not any(s.startswith("开展") for s in spans)
+
+
+def test_report_of_a_standing_committee_by_its_short_form(ingester):
+    names = _names(ingester, "委员们认真审议了省政协常委会工作报告和提案工作情况报告。")
+    assert "省政协常委会工作报告" in names
+
+
+def test_quotes_in_a_row_after_a_verb_are_named_as_the_first(ingester):
+    names = _names(ingester, "会议要求统筹推进“同心聚力”“协商为民”“数字赋能”工作,推动高质量发展。")
+    assert names.get("“同心聚力”") == "Program"
+    assert names.get("“协商为民”") == "Program" and names.get("“数字赋能”") == "Program"
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("县政协积极开展调研协商、视察考察等活动,助力发展。", "视察考察等活动"),
+    ("代表团开展分主题考察活动10批次。", "分主题考察活动"),
+    ("市政协召开调研座谈会,听取意见。", "调研座谈会"),
+])
+def test_kinds_of_activities_are_not_event_names(ingester, text, bad):
+    assert bad not in _names(ingester, text)
+
+
+def test_a_determiner_after_a_quote_is_not_part_of_its_name(ingester):
+    names = _names(ingester, "按照“政协委员助力乡村振兴行动”有关要求,委员们深入调研。")
+    assert "“政协委员助力乡村振兴行动”" in names
+    assert not any(n.endswith("有关要求") for n in names)
+
+
+def test_a_kind_of_meeting_where_something_is_said_is_no_name(ingester):
+    assert "调研座谈会" not in _names(ingester, "在调研座谈会上,大家畅所欲言。")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县委副书记、政法委书记王明出席。", "政法委"), ("县委常委、统战部部长李强主持会议。", "统战部")])
+def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
+    assert name in _names(ingester, text)
+
+
+def test_bodies_of_several_levels_are_not_one_name(ingester):
+    names = _names(ingester, "总结市、区两级政协探索建立的履职新机制。")
+    assert not any(n.endswith("两级政协") for n in names)
