@@ -57,7 +57,7 @@ class ReviewSession:
         self.root, self.props = Path(root), props
         self.schema = Schema.from_graph(graph)
         local = LocalSchema(self.schema)
-        own = _own_entities(self.root, props.sid)
+        own = _own_defined(self.root, props.sid, ("entities.ttl",))
         self.known = {iri: e for iri, e in known_entities(graph, local).items() if iri not in own}
         self.known_classes = {iri: self.schema.iri(e.cls) for iri, e in self.known.items()}
         self.classes = [Schema.local(c) for c in self.schema.entity_classes()]
@@ -198,22 +198,15 @@ class ReviewSession:
         return self.written
 
 
-def _own_defined(root: Path, sid: str) -> set[str]:
-    """The IRIs that the review's own files define now (entities, figures)."""
+def _own_defined(root: Path, sid: str, files: tuple[str, ...] = ("entities.ttl", "observations.ttl")) -> set[str]:
+    """The IRIs that the review's own *files* of ``graph/SOURCE/`` define now (by default entities and figures;
+    ``("entities.ttl",)``: the entities only, not merge targets)."""
     out: set[str] = set()
-    for name in ("entities.ttl", "observations.ttl"):
+    for name in files:
         path = Path(root) / "graph" / sid / name
         if written_by_review(path):
             out |= {str(s) for s in Graph().parse(path, format="turtle").subjects()}
     return out
-
-
-def _own_entities(root: Path, sid: str) -> set[str]:
-    """The entities that the review's own ``graph/SOURCE/entities.ttl`` defines (not merge targets)."""
-    path = Path(root) / "graph" / sid / "entities.ttl"
-    if not written_by_review(path):
-        return set()
-    return {str(s) for s in Graph().parse(path, format="turtle").subjects()}
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
