@@ -39,8 +39,10 @@ from cppcc_kg.network.frames import (
     BASE_COLUMNS,
     EDGE_COLUMNS,
     NODE_COLUMNS,
+    edge_rows,
     edges_frame,
     entity_frame,
+    node_rows,
     nodes_frame,
     shared_rows,
 )
@@ -81,6 +83,7 @@ from cppcc_kg.network.structure import articulation_points, bridges, kcore
 __all__ = [
     "build_entity_graph", "store_of",
     "NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "nodes_frame", "edges_frame", "entity_frame", "shared_rows",
+    "node_rows", "edge_rows",
     "graphml_bytes", "write_graphml",
     "to_undirected_weighted", "simple_graph", "shared_projection", "is_instance_of", "nodes_of_classes",
     "classes_of_kind", "nodes_of_kind", "bipartite_graph", "organization_program_graph",
