@@ -26,7 +26,7 @@ from cppcc_kg.rdf.namespaces import OA, PREFIXES
 from cppcc_kg.schema import local_name
 
 __all__ = ["Attribute", "ATTRIBUTES", "ATTRIBUTES_FILE", "READINGS", "read_attributes", "Literals",
-           "literals_query", "notations_query", "read_record", "evidence_query", "evidence_by_body",
+           "literals_query", "notations_query", "read_record", "read_records", "evidence_query", "evidence_by_body",
            "titles_query", "source_titles", "number"]
 
 #: the table of the attributes read from properties
@@ -108,23 +108,28 @@ def number(value: str, lang: str = "", datatype: str = ""):
 
 
 class Literals:
-    """subject -> property -> [(value, language, datatype, is literal)] of rows of :func:`literals_query`."""
+    """property -> subject -> [(value, language, datatype, is literal)] of rows of :func:`literals_query`."""
 
     def __init__(self, rows):
         self.data: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
         for s, p, o, lang, dt, lit in rows:
-            self.data[s][p].append((o, lang, dt, lit == "true"))
+            self.data[p][s].append((o, lang, dt, lit == "true"))
 
     def get(self, s: str, p: str) -> list[tuple]:
-        d = self.data.get(s)
-        return d.get(p, []) if d is not None else []
+        d = self.data.get(p)
+        return d.get(s, []) if d is not None else []
+
+    def of(self, p: str) -> dict[str, list[tuple]]:
+        """Subject -> the objects of *p*."""
+        return self.data.get(p, {})
 
 
-def literals_query(subjects: str, attributes) -> str:
-    """The objects of the properties of *attributes* for the subjects ``?s`` that the pattern *subjects* binds."""
+def literals_query(attributes) -> str:
+    """The objects of the properties of *attributes*, of every subject (a triple that several
+    graphs hold may come more than once: no reading depends on how many times)."""
     props = sorted({p for a in attributes for p in a.properties})
-    return f"""SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
-            {subjects} VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
+    return f"""SELECT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
+            VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
 
 
 def notations_query(attributes) -> str:
@@ -156,20 +161,63 @@ def _read(objects: list[tuple], reading: str, notations: dict):
     return value
 
 
+def _always(reading: str) -> bool:
+    """Whether *reading* gives a value (maybe empty) even without objects: only the first property is read."""
+    return reading in ("literal", "literals") or reading.startswith("lang:")
+
+
 def read_record(literals: Literals, s: str, attributes, notations: dict) -> dict:
-    """The attributes of subject *s*, read as the table says."""
-    out: dict = {}
-    present: set[str] = set()
+    """The attributes of subject *s*, read as the table says (:func:`read_records` of one subject)."""
+    return read_records(literals, [s], attributes, notations)[s]
+
+
+def read_records(literals: Literals, subjects, attributes, notations: dict) -> dict[str, dict]:
+    """Subject -> its attributes (in the order of *attributes*), read as the table says, for each of *subjects*.
+
+    Read attribute by attribute over the subjects that have objects, not subject by subject:
+    the first of an attribute's properties with objects gives its value (a reading of
+    :func:`_always` has a value from its first property even without objects: ``''`` or
+    ``[]``); an attribute whose ``when`` attribute has no value is ``''``; one without a value
+    is ``''`` (``None`` when read as a number).
+    """
+    subjects = list(subjects)
+    present: dict[str, set | None] = {}  # attribute -> the subjects that have it (None: all)
+    columns = []
     for a in attributes:
-        value = None
-        if not a.when or a.when in present:
-            for p in a.properties:
-                value = _read(literals.get(s, p), a.reading, notations)
-                if value is not None:
-                    present.add(a.name)
-                    break
-        out[a.name] = value if value is not None or a.reading == "number" else ""
+        allowed = present.get(a.when, set()) if a.when else None
+        col: dict = {}
+        for p in a.properties[:1] if _always(a.reading) else a.properties:
+            for s, objects in literals.of(p).items():
+                if s not in col and (allowed is None or s in allowed):
+                    col[s] = _read(objects, a.reading, notations)
+        present[a.name] = allowed if _always(a.reading) else set(col)
+        columns.append((a.name, col, _default(a.reading), allowed))
+    out = {}
+    for s in subjects:
+        rec = {}
+        for name, col, default, allowed in columns:
+            v = col.get(s, _MISSING)
+            if v is _MISSING:
+                v = default() if allowed is None or s in allowed else ("" if default is not _none else None)
+            rec[name] = v
+        out[s] = rec
     return out
+
+
+_MISSING = object()
+
+
+def _none():
+    return None
+
+
+def _default(reading: str):
+    """A maker of the value of an attribute read by *reading* of a subject without objects."""
+    if reading == "literals":
+        return list
+    if _always(reading):
+        return str
+    return _none if reading == "number" else str
 
 
 # ---------------------------------------------------------------- evidence
