@@ -198,13 +198,13 @@ def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
     [['x', '', '', '', ''], ['y', '', '', '', '']]
     """
     nodes = sorted(G.nodes if nodes is None else nodes, key=str)
-    rows = []
-    for n in nodes:
-        d = G.nodes[n]
-        rows.append((str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""), d.get("class", ""),
-                     d.get("top_class", "")))
-    df = pd.DataFrame(rows, columns=list(BASE_COLUMNS))
-    df.index = pd.Index([n for n in nodes], name=None)
+    attrs = dict(G.nodes(data=True))
+    data = [attrs[n] for n in nodes]
+    df = pd.DataFrame({
+        "iri": [str(d.get("iri") or n) for n, d in zip(nodes, data)],
+        **{c: [d.get(c, "") for d in data] for c in BASE_COLUMNS[1:]},
+    }, columns=list(BASE_COLUMNS))
+    df.index = pd.Index(nodes, name=None)
     return df
 
 
@@ -216,8 +216,9 @@ def measure_frame(G: nx.Graph, values: dict[str, dict], sort_by: str | None, asc
     [['y', 2], ['x', 1]]
     """
     df = entity_frame(G)
+    nodes = df.index.tolist()
     for col, vals in values.items():
-        df[col] = [vals.get(n) for n in df.index]
+        df[col] = [vals.get(n) for n in nodes]
     if sort_by is not None and len(df):
         df = df.sort_values([sort_by, "iri"], ascending=[ascending, True], kind="mergesort")
     return df.reset_index(drop=True)
