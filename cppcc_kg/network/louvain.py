@@ -81,18 +81,27 @@ def _one_level(adj: list[dict], m: float, resolution, rng: random.Random) -> tup
     nbrs = [[(v, w) for v, w in d.items() if v != u] for u, d in enumerate(adj)]
     order = list(range(n))
     rng.shuffle(order)
+    items = [(u, degrees[u], nbrs[u]) for u in order]
     two_m2 = 2 * m**2
     improvement, moves = False, 1
     while moves > 0:
         moves = 0
-        for u in order:
+        for u, degree, nb in items:
+            own = node2com[u]
+            if len(nb) == 1:
+                c = node2com[nb[0][0]]
+                if c == own:
+                    continue  # its only candidate is its own community: it stays (networkx's sums undone)
+                weights: dict[int, float] = {c: 0.0 + nb[0][1]}
+            else:
+                weights = {}
+                for v, w in nb:
+                    c = node2com[v]
+                    weights[c] = weights.get(c, 0.0) + w
+                if not weights or (len(weights) == 1 and own in weights):
+                    continue
             best_mod = 0
-            best_com = own = node2com[u]
-            weights: dict[int, float] = {}
-            for v, w in nbrs[u]:
-                c = node2com[v]
-                weights[c] = weights.get(c, 0.0) + w
-            degree = degrees[u]
+            best_com = own
             stot[own] -= degree
             if own not in weights:  # networkx's defaultdict adds it last when it reads it
                 weights[own] = 0.0
