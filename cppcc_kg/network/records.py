@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -26,7 +27,8 @@ from cppcc_kg.rdf.namespaces import OA, PREFIXES
 from cppcc_kg.schema import local_name
 
 __all__ = ["Attribute", "ATTRIBUTES", "ATTRIBUTES_FILE", "READINGS", "read_attributes", "Literals",
-           "literals_query", "notations_query", "read_record", "read_records", "evidence_query", "evidence_by_body",
+           "literals_query", "notations_query", "read_record", "read_records", "evidence_query",
+           "evidence_by_body",
            "titles_query", "source_titles", "number"]
 
 #: the table of the attributes read from properties
@@ -256,14 +258,14 @@ def source_titles(rows) -> dict[str, str]:
 def evidence_by_body(rows, titles: dict[str, str]) -> dict[str, list[dict]]:
     """Body -> its evidence dicts (``annotation, start, end, exact, source, source_title``), by
     source, start, end and annotation."""
-    out: dict[str, list[dict]] = defaultdict(list)
-    for b, a, _t, src, start, end, exact in rows:
-        out[b].append({
-            "annotation": a,
-            "start": int(start) if start else -1,
-            "end": int(end) if end else -1,
-            "exact": exact,
-            "source": src,
-            "source_title": titles.get(src, "") if src else "",
-        })
-    return {b: sorted(v, key=lambda e: (e["source"], e["start"], e["end"], e["annotation"])) for b, v in out.items()}
+    items = [(b, src, int(start) if start else -1, int(end) if end else -1, a, exact)
+             for b, a, _t, src, start, end, exact in rows]
+    items.sort(key=itemgetter(0, 1, 2, 3, 4))  # stable: by body, then as each body's list is sorted
+    out: dict[str, list[dict]] = {}
+    for b, src, start, end, a, exact in items:
+        evidence = out.get(b)
+        if evidence is None:
+            evidence = out[b] = []
+        evidence.append({"annotation": a, "start": start, "end": end, "exact": exact, "source": src,
+                         "source_title": titles.get(src, "") if src else ""})
+    return out
