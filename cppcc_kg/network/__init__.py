@@ -11,7 +11,8 @@ The public API, by topic (each module is a few hundred lines):
 * :mod:`~cppcc_kg.network.centrality`: degree, betweenness, closeness, eigenvector, PageRank,
   brokerage (on the igraph kernels of :mod:`~cppcc_kg.network.kernels`);
 * :mod:`~cppcc_kg.network.structure`: k-core, articulation points, bridges;
-* :mod:`~cppcc_kg.network.communities`: communities and their summary;
+* :mod:`~cppcc_kg.network.communities`: communities and their summary (Louvain by
+  :mod:`~cppcc_kg.network.louvain`: networkx's algorithm on integers, the same partitions);
 * :mod:`~cppcc_kg.network.paths`: :func:`find_entity`, :func:`shortest_paths`;
 * :mod:`~cppcc_kg.network.metrics`: :func:`all_measures`, :func:`write_metrics` (``metrics.csv``, ``metrics.ttl``);
 * :mod:`~cppcc_kg.network.query_graph`: :func:`entity_graph_of_query`;

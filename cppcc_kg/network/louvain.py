@@ -29,7 +29,7 @@ import numpy as np
 
 from cppcc_kg.network.projections import shared
 
-__all__ = ["louvain_communities", "modularity", "partition_modularity", "applies"]
+__all__ = ["applies", "louvain_communities", "modularity", "partition_modularity"]
 
 
 def applies(G: nx.Graph, weight, seed) -> bool:
