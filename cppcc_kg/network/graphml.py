@@ -75,10 +75,10 @@ def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns
             if v is not _ABSENT and (name, t) not in firsts:
                 firsts[(name, t)] = (i, j, v)
     for (name, _t), (_i, _j, v) in sorted(firsts.items(), key=lambda x: x[1][:2]):
-        keys(name, v, scope)
+        keys(str(name), v, scope)
     parts = []
     for name, col in zip(names, columns):
-        kid = {t: keys(name, v, scope) for (n, t), (_i, _j, v) in firsts.items() if n == name}
+        kid = {t: keys(str(name), v, scope) for (n, t), (_i, _j, v) in firsts.items() if n == name}
         if list(kid) == [str] and _ABSENT not in col:  # the usual column: text only
             k = kid[str]
             full, empty = f'      <data key="{k}">', f'      <data key="{k}" />\n'
