@@ -104,14 +104,10 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     out = Path(out_dir) if out_dir is not None else root / "build"
     check_out_dir(out)
     started = time.perf_counter()
-    # --- up to date? (cppcc_kg.build.fingerprint) -------------------------------------------
-    key = _stages_key(stages)
-    if checked is None:
-        checked = check_build(root, out, build_options(shacl_engine=shacl_engine, stages=key or _custom(stages)),
-                              cache=cache, force=force or key is None)
+    checked = _check(root, out, stages, shacl_engine, cache=cache, force=force, checked=checked)
     if checked.up_to_date and not force and cache:
         return _up_to_date(checked, time.perf_counter() - started)
-    # ------------------------------------------------------------------------------------------
+    check_seconds = time.perf_counter() - started
     # the build makes millions of objects that live to its end: the cyclic collector would walk
     # them again and again (a few seconds at a million triples); it is back on when the build ends
     gc_was_enabled = gc.isenabled()
@@ -135,6 +131,7 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
             project.close()
         result["wall"] = time.perf_counter() - started  # the steps overlap: not their sum
         result["up_to_date"], result["reason"] = False, checked.reason
+        result["seconds"]["check"] = check_seconds  # 0 when the caller checked (cppcc-kg build)
         return result
     finally:
         if gc_was_enabled:
@@ -147,6 +144,17 @@ def _load_line(project) -> str:
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in st.get("seconds", {}).items())
     return (f"load      {len(project.nt)} files ({st.get('parsed', 0)} parsed, {st.get('cached', 0)} unchanged), "
             f"{read} triples read, {len(project.sources)} source(s) checked ({steps})")
+
+
+def _check(root: Path, out: Path, stages: list[Stage] | None, shacl_engine: str, *, cache: bool, force: bool,
+           checked: BuildCheck | None) -> BuildCheck:
+    """Whether the build in *out* is up to date (:mod:`cppcc_kg.build.fingerprint`); a list of stages
+    other than the default ones (with or without the notebooks) is never taken as up to date."""
+    if checked is not None:
+        return checked
+    key = _stages_key(stages)
+    return check_build(root, out, build_options(shacl_engine=shacl_engine, stages=key or _custom(stages)),
+                       cache=cache, force=force or key is None)
 
 
 def _stages_key(stages: list[Stage] | None) -> str | None:
