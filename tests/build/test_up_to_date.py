@@ -91,8 +91,10 @@ def _add_input(root):
 
 
 def _remove_input(root):
-    (root / "graph" / "observations.ttl").unlink()
-    return "input graph/observations.ttl was removed"
+    _add_input(root)
+    build(root)  # built with it
+    (root / "graph" / "more.ttl").unlink()
+    return "input graph/more.ttl was removed"
 
 
 def _edit_rule(root):
