@@ -50,7 +50,7 @@ from cppcc_kg.project.layout import (
 from cppcc_kg.rdf.files import write_atomic
 
 __all__ = ["FORMAT", "RACY_SECONDS", "BuildCheck", "StatCache", "build_options", "check_build",
-           "code_fingerprint", "input_files", "output_files", "read_record"]
+           "code_fingerprint", "folder_files", "input_files", "notebook_inputs", "output_files", "read_record"]
 
 #: the version of the record's form: a build that finds another one builds again
 FORMAT = 1
@@ -152,8 +152,8 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _folder_files(root: Path, folder: str, *, recursive: bool) -> list[str]:
-    """The regular files of ``ROOT/folder`` (relative posix paths, sorted); none if it is absent."""
+def folder_files(root: Path, folder: str, *, recursive: bool) -> list[str]:
+    """The files of ``ROOT/folder`` (relative posix paths, sorted); none if it is absent."""
     base = root / folder
     if not base.is_dir():
         return []
@@ -170,10 +170,15 @@ def input_files(root: Path, options: dict) -> list[str]:
     rules, and with the notebooks stage ``notebooks/`` and ``queries/`` (the source texts come
     from the record of the previous build: the Turtle names them)."""
     root = Path(root)
-    rels = project_files(root) + _folder_files(root, "rules", recursive=False)
+    rels = project_files(root) + folder_files(root, "rules", recursive=False)
     if options.get("stages") != "default":
-        rels += _folder_files(root, "notebooks", recursive=True) + _folder_files(root, "queries", recursive=True)
+        rels += notebook_inputs(root)
     return rels
+
+
+def notebook_inputs(root: Path) -> list[str]:
+    """The files the notebooks stage reads besides the outputs: ``notebooks/`` and ``queries/``."""
+    return folder_files(root, "notebooks", recursive=True) + folder_files(root, "queries", recursive=True)
 
 
 def _distributions() -> list[str]:
@@ -199,7 +204,7 @@ def code_fingerprint(stat_cache: StatCache | None = None) -> dict:
     cache = stat_cache or StatCache(None, enabled=False)
     package = Path(cppcc_kg.__file__).resolve().parent
     h = hashlib.sha256()
-    for rel in _folder_files(package.parent, package.name, recursive=True):
+    for rel in folder_files(package.parent, package.name, recursive=True):
         if rel.endswith((".pyc", ".pyo")):
             continue
         h.update(f"{rel}\0{cache.digest(package.parent / rel)}\n".encode())
@@ -259,11 +264,16 @@ class BuildCheck:
     outputs: int = 0
     #: the input files (relative paths) whose digests the fingerprint holds
     inputs: list[str] = field(default_factory=list)
+    #: the record of the build in ``out`` (None: none, or of an earlier version)
+    previous: dict | None = None
 
-    def record(self, texts: dict[str, str], folder: Path) -> bytes:
-        """The marker's bytes for a build in *folder* that read the source *texts* (path -> sha256)."""
+    def record(self, texts: dict[str, str], folder: Path, stage_keys: dict[str, str] | None = None) -> bytes:
+        """The marker's bytes for a build in *folder* that read the source *texts* (path -> sha256);
+        *stage_keys*: the digest of the inputs of a stage whose output the next build may keep."""
         record = {**self.fingerprint, "format": FORMAT, "texts": dict(sorted(texts.items())),
                   "outputs": output_files(folder)}
+        if stage_keys:
+            record["stages"] = dict(sorted(stage_keys.items()))
         return BUILD_MARKER_TEXT + json.dumps(record, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 
     def warm(self, texts: list[str]) -> str | None:
@@ -336,7 +346,7 @@ def check_build(root: Path, out: Path, options: dict, *, cache: bool = True, for
         check.up_to_date, check.reason = reason is None, reason or "nothing changed"
     if check.up_to_date:
         stat_cache.save()  # only if a file was touched but its bytes did not change
-    check.inputs = rels
+    check.inputs, check.previous = rels, record
     return check
 
 

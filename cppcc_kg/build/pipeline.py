@@ -194,7 +194,8 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         with step(progress, "pinyin"):
             project.finish_pinyin()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
-        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job)
+        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
+                           previous=out if out.is_dir() else None, previous_record=checked.previous)
         status, held = _run_stages(stages, ctx, seconds, progress)
         report = validation.report()
         seconds["validate"] = validation.seconds
@@ -210,7 +211,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
         texts = {s.path: hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in project.sources.values()}
-        write_marker(tmp, checked.record(texts, tmp))  # not an output: the summary does not list it
+        write_marker(tmp, checked.record(texts, tmp, ctx.stage_keys))  # not an output: the summary does not list it
         swap_in(tmp, out)
     # nothing after the swap may fail: keeping the caches is best effort (they say what they could not keep)
     warnings = project.save_cache()
