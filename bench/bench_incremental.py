@@ -46,6 +46,7 @@ sec = {"import": imported, **{f"load:{k}": v for k, v in r["load"].get("seconds"
        **{f"validate:{k}": v for k, v in r["report"]["seconds"].items()},
        **{k: v for k, v in r["seconds"].items() if k not in ("load", "validate")}, "build": r["wall"]}
 print(json.dumps({"seconds": sec, "parsed": r["load"].get("parsed"), "reason": r["reason"],
+                  "pinyin_computed": r["load"].get("pinyin_computed"), "pinyin_cached": r["load"].get("pinyin_cached"),
                   "triples": r["summary"]["triples"]}))
 """
 
@@ -110,8 +111,9 @@ def bench_scale(work: Path, scale: int, runs: int) -> dict:
             rows["unchanged"].append(nothing_changed(root))
             edit_label(target, run)
             one = timed_build(root, root / "build", cache=True)
-            if one["parsed"] != 1:
-                raise SystemExit(f"the edited build parsed {one['parsed']} files, not 1")
+            if one["parsed"] != 1 or one["pinyin_computed"]:
+                raise SystemExit(f"the edited build parsed {one['parsed']} files (not 1) and computed the pinyin "
+                                 f"of {one['pinyin_computed']} labels (not 0): the loader's cache was not used")
             rows["one_file"].append(one)
             if run == 0:
                 clean = work / f"s{scale}-clean"

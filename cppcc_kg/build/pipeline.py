@@ -65,8 +65,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     echo : callable, optional
         Receives one line per step (progress for people).
     progress : callable, optional
-        ``progress(done, total, path)`` while files are parsed; if it has a ``step`` method
-        (:func:`cppcc_kg.build.progress.progress_display`), each step runs in ``progress.step(name)``.
+        ``progress(done, total, path)`` while files are parsed; if it has ``begin`` and ``end``
+        methods (:class:`cppcc_kg.build.progress.BuildProgress`), each step runs between them.
     stages : list of Stage, optional
         The output stages (default :data:`cppcc_kg.build.stages.STAGES`).
     shacl_engine : {'auto', 'fast', 'pyshacl'}

@@ -91,6 +91,7 @@ class BuildProgress:
             if self._thread is None and self.interval is not None:
                 self._thread = threading.Thread(target=self._run, name="cppcc-kg-progress", daemon=True)
                 self._thread.start()
+            self.tick()  # at each step's start too, not only every *interval*
 
     def end(self, name: str) -> None:
         """The step *name* ended: its bar goes."""

@@ -81,9 +81,20 @@ def test_the_load_step_counts_files_and_a_step_in_a_thread_ends_with_it():
     display.close()
 
 
+class Jumping:
+    """A clock that moves two seconds each time it is read: every step lasts over a second."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 2.0
+        return self.now
+
+
 def test_a_build_on_a_terminal_draws_bars_and_says_its_lines_above_them(make_project, tmp_path):
     term = Terminal()
-    display = BuildProgress(term, min_seconds=0.0, interval=0.01)
+    display = BuildProgress(term, clock=Jumping(), interval=None)
     try:
         result = build(make_project(), tmp_path / "out", echo=display.echo, progress=display)
     finally:

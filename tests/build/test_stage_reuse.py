@@ -18,12 +18,12 @@ from cppcc_kg.errors import KGError
 WITH_NOTEBOOKS = [*STAGES, NOTEBOOKS]
 
 
-class Executed(Exception):
+class Executed(KGError):
     """Raised by the stand-in of write_notebook_pages: the notebooks would have been executed."""
 
 
 def _refuse(*args, **kwargs):
-    raise Executed
+    raise Executed("the notebooks would have been executed")
 
 
 def pages(out):
@@ -58,6 +58,7 @@ def test_pages_are_kept_when_what_the_notebooks_read_is_the_same(project, monkey
     summary = json.loads((project / "build" / "summary.json").read_text(encoding="utf-8"))
     assert {f"notebooks/{n}" for n in before} <= set(summary["outputs"])
     assert read_record(project / "build")["stages"]["notebooks"]
+    assert build(project, stages=WITH_NOTEBOOKS)["up_to_date"] is True  # running them changed no input
 
 
 def test_pages_are_made_again_when_a_query_or_a_page_changed(project, monkeypatch):
