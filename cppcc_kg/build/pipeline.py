@@ -65,21 +65,18 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     echo : callable, optional
         Receives one line per step (progress for people).
     progress : callable, optional
-        ``progress(done, total, path)`` while files are parsed; if it has ``begin`` and ``end``
-        methods (:class:`cppcc_kg.build.progress.BuildProgress`), each step runs between them.
+        ``progress(done, total, path)`` while files are parsed; and ``begin``/``end`` of each step (if any).
     stages : list of Stage, optional
         The output stages (default :data:`cppcc_kg.build.stages.STAGES`).
     shacl_engine : {'auto', 'fast', 'pyshacl'}
         See :func:`cppcc_kg.validate.validate`.
     cache : bool
         Skip the files (and pinyin) already checked by an earlier build
-        (``ROOT/.cache/cppcc-kg``); the outputs are the same either way. ``False`` is a clean build
-        (never "up to date").
+        (``ROOT/.cache/cppcc-kg``); the outputs are the same either way. ``False``: a clean build.
     force : bool
         Build even when the previous build is up to date.
     checked : BuildCheck, optional
-        What :func:`cppcc_kg.build.fingerprint.check_build` found just before (``cppcc-kg build``
-        checks before importing this module); checked here otherwise.
+        What :func:`cppcc_kg.build.fingerprint.check_build` found just before (as ``cppcc-kg build`` does).
 
     Returns
     -------
@@ -89,27 +86,24 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         ``skipped``), ``load`` (files parsed and taken from the cache) and ``wall``
         (seconds from start to end; validation overlaps the output stages, so it is less
         than the sum of ``seconds``), ``warnings`` (what did not stop the build: a cache
-        that could not be updated), ``up_to_date`` (False) and ``reason`` (why it was built). When
-        the previous build is up to date nothing is written and the dict has ``out``,
-        ``up_to_date`` (True), ``reason``, ``outputs`` (the number of files), ``summary`` (read
-        from ``summary.json``), ``seconds`` and ``wall``, ``stages`` and ``warnings`` (empty).
+        that could not be updated), ``up_to_date`` and ``reason`` (why it was built). Up to date: only
+        ``out``, ``up_to_date``, ``reason``, ``outputs`` (files), ``summary``, ``seconds``, ``wall``, ...
 
     Raises
     ------
     cppcc_kg.errors.KGError
-        ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or
-        ``StageError`` (exit code 3).
+        ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or ``StageError`` (exit code 3).
     """
     root = Path(root)
     out = Path(out_dir) if out_dir is not None else root / "build"
     check_out_dir(out)
-    started = time.perf_counter()
+    started = time.perf_counter()  # first: is the build up to date?
     checked = _check(root, out, stages, shacl_engine, cache=cache, force=force, checked=checked)
     if checked.up_to_date and not force and cache:
         return _up_to_date(checked, time.perf_counter() - started)
     check_seconds = time.perf_counter() - started
-    # the build makes millions of objects that live to its end: the cyclic collector would walk
-    # them again and again (a few seconds at a million triples); it is back on when the build ends
+    # the build makes millions of objects that live to its end: the cyclic collector would walk them again
+    # and again (a few seconds at a million triples); it is back on when the build ends
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -129,8 +123,7 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
             raise
         finally:
             project.close()
-        result["wall"] = time.perf_counter() - started  # the steps overlap: not their sum
-        result["up_to_date"], result["reason"] = False, checked.reason
+        result.update(wall=time.perf_counter() - started, up_to_date=False, reason=checked.reason)  # wall: not a sum
         result["seconds"]["check"] = check_seconds  # 0 when the caller checked (cppcc-kg build)
         return result
     finally:

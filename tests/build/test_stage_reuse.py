@@ -63,12 +63,12 @@ def test_pages_are_kept_when_what_the_notebooks_read_is_the_same(project, monkey
 
 def test_pages_are_made_again_when_a_query_or_a_page_changed(project, monkeypatch):
     monkeypatch.setattr(stages_module, "write_notebook_pages", _refuse)
-    query = sorted((project / "queries").glob("*.rq"))[0]
+    query = min((project / "queries").glob("*.rq"))
     query.write_text(query.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     with pytest.raises(Executed):
         build(project, stages=WITH_NOTEBOOKS)
     query.write_text(query.read_text(encoding="utf-8").removesuffix("\n# edited\n"), encoding="utf-8")
-    page = sorted((project / "build" / "notebooks").glob("*.html"))[0]
+    page = min((project / "build" / "notebooks").glob("*.html"))
     page.write_bytes(page.read_bytes() + b"\n")  # a page edited by hand is never copied
     with pytest.raises(Executed):
         build(project, stages=WITH_NOTEBOOKS)
