@@ -15,9 +15,16 @@ from click.testing import CliRunner
 from support import REPO_ROOT
 
 from cppcc_kg.build import fingerprint
-from cppcc_kg.build.fingerprint import STAT_CACHE, StatCache, build_options, check_build, read_record
+from cppcc_kg.build.fingerprint import (
+    STAT_CACHE,
+    StatCache,
+    build_options,
+    check_build,
+    read_record,
+)
 from cppcc_kg.build.outdir import MARKER, MARKER_TEXT, is_marked
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.stages import STAGES
 from cppcc_kg.cli.build import command
 from cppcc_kg.errors import SourceChangedError
 from cppcc_kg.project.cache import CACHE_DIR
@@ -98,7 +105,7 @@ def _remove_input(root):
 
 
 def _edit_rule(root):
-    rule = sorted((root / "rules").glob("*.rq"))[0]
+    rule = min((root / "rules").glob("*.rq"))
     rule.write_text(rule.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     return f"input rules/{rule.name} changed"
 
@@ -176,8 +183,6 @@ def test_other_options_force_and_no_cache_build_again(built):
 
 
 def test_custom_stages_are_never_taken_as_up_to_date(built, tmp_path):
-    from cppcc_kg.build.stages import STAGES
-
     few = [s for s in STAGES if not s.optional]
     assert build(built, tmp_path / "few", stages=few)["up_to_date"] is False
     assert build(built, tmp_path / "few", stages=few)["up_to_date"] is False
