@@ -18,14 +18,15 @@ from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.project.cache import remove_dead_folders
-from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
+from cppcc_kg.project.layout import BUILD_MARKER, BUILD_MARKER_TEXT, is_build_marker
 from cppcc_kg.rdf.files import sha256_of_file, write_atomic
 
 __all__ = ["MARKER", "MARKER_TEXT", "check_out_dir", "is_marked", "is_unmarked_build", "remove_leftovers",
            "staging_folder", "swap_in", "within_build", "write_marker"]
 
-#: the file that only the build writes into its output folder: a folder that holds it (with
-#: :data:`MARKER_TEXT`, nothing else) is a previous build and may be replaced as a whole
+#: the file that only the build writes into its output folder: a folder that holds it (its first
+#: line :data:`MARKER_TEXT`; then the build's record, :mod:`cppcc_kg.build.fingerprint`) is a
+#: previous build and may be replaced as a whole
 MARKER = BUILD_MARKER
 MARKER_TEXT = BUILD_MARKER_TEXT
 #: the summary of a build (which lists the build's other files)
@@ -34,13 +35,13 @@ _SUMMARY_FILES = ("summary.json", "summary.txt")
 
 
 def is_marked(out: Path) -> bool:
-    """Whether *out* holds the marker of a build (a regular file with the marker's text)."""
+    """Whether *out* holds the marker of a build (a regular file whose first line is the marker's text)."""
     marker = Path(out) / MARKER
     if marker.is_symlink() or not marker.is_file():
         return False
     try:
         with open(marker, "rb") as f:
-            return f.read(len(MARKER_TEXT) + 1) == MARKER_TEXT
+            return is_build_marker(f.read(len(MARKER_TEXT)))
     except OSError:
         return False
 
@@ -111,9 +112,12 @@ def check_out_dir(out: Path) -> None:
         "pass an empty or new folder with --out, or move the files out of this one.")
 
 
-def write_marker(folder: Path) -> Path:
-    """Write the marker :data:`MARKER` into *folder* (a build being made)."""
-    return write_atomic(Path(folder) / MARKER, MARKER_TEXT)
+def write_marker(folder: Path, data: bytes = MARKER_TEXT) -> Path:
+    """Write the marker :data:`MARKER` into *folder* (a build being made): *data*, the marker's text
+    and the build's record (:meth:`cppcc_kg.build.fingerprint.BuildCheck.record`)."""
+    if not is_build_marker(data):
+        raise ValueError("the marker starts with MARKER_TEXT")
+    return write_atomic(Path(folder) / MARKER, data)
 
 
 def _exchange(a: Path, b: Path) -> bool:

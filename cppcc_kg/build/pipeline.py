@@ -12,7 +12,9 @@
    (:mod:`cppcc_kg.build.summary`);
 4. the temporary folder is swapped in place of the output folder.
 
-On any error the output folder is left exactly as it was. Exit codes: 0 built,
+Before all this, :func:`cppcc_kg.build.fingerprint.check_build`: when the inputs, the options and
+the code are those the previous build recorded and its outputs are there unchanged, nothing is
+done (the result says ``up_to_date``). On any error the output folder is left exactly as it was. Exit codes: 0 built,
 1 validation failed, 2 bad input (syntax, missing or changed source, …), 3 an
 output stage failed (a bug or a missing dependency).
 
@@ -22,14 +24,18 @@ others run (:func:`cppcc_kg.build.rdf_files.start_bodies`).
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import os
 import time
 from pathlib import Path
 from typing import Callable
 
+from cppcc_kg.build.fingerprint import BuildCheck, build_options, check_build
 from cppcc_kg.build.outdir import check_out_dir, staging_folder, swap_in, write_marker
+from cppcc_kg.build.progress import step
 from cppcc_kg.build.rdf_files import start_bodies
-from cppcc_kg.build.stages import STAGES, Stage, StageContext, graph_files
+from cppcc_kg.build.stages import NOTEBOOKS, STAGES, Stage, StageContext, graph_files
 from cppcc_kg.build.summary import write_summary
 from cppcc_kg.build.validation import BackgroundValidation
 from cppcc_kg.errors import KGError, StageError
@@ -46,7 +52,8 @@ __all__ = ["build"]
 def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
           echo: Callable[[str], None] | None = None,
           progress: Callable[[int, int, str], None] | None = None,
-          stages: list[Stage] | None = None, shacl_engine: str = "auto", cache: bool = True) -> dict:
+          stages: list[Stage] | None = None, shacl_engine: str = "auto", cache: bool = True,
+          force: bool = False, checked: BuildCheck | None = None) -> dict:
     """Build the project at *root* into *out_dir* (default ``ROOT/build``).
 
     Parameters
@@ -58,14 +65,18 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     echo : callable, optional
         Receives one line per step (progress for people).
     progress : callable, optional
-        ``progress(done, total, path)`` while files are parsed.
+        ``progress(done, total, path)`` while files are parsed; and ``begin``/``end`` of each step (if any).
     stages : list of Stage, optional
         The output stages (default :data:`cppcc_kg.build.stages.STAGES`).
     shacl_engine : {'auto', 'fast', 'pyshacl'}
         See :func:`cppcc_kg.validate.validate`.
     cache : bool
         Skip the files (and pinyin) already checked by an earlier build
-        (``ROOT/.cache/cppcc-kg``); the outputs are the same either way.
+        (``ROOT/.cache/cppcc-kg``); the outputs are the same either way. ``False``: a clean build.
+    force : bool
+        Build even when the previous build is up to date.
+    checked : BuildCheck, optional
+        What :func:`cppcc_kg.build.fingerprint.check_build` found just before (as ``cppcc-kg build`` does).
 
     Returns
     -------
@@ -75,38 +86,45 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         ``skipped``), ``load`` (files parsed and taken from the cache) and ``wall``
         (seconds from start to end; validation overlaps the output stages, so it is less
         than the sum of ``seconds``), ``warnings`` (what did not stop the build: a cache
-        that could not be updated).
+        that could not be updated), ``up_to_date`` and ``reason`` (why it was built). Up to date: only
+        ``out``, ``up_to_date``, ``reason``, ``outputs`` (files), ``summary``, ``seconds``, ``wall``, ...
 
     Raises
     ------
     cppcc_kg.errors.KGError
-        ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or
-        ``StageError`` (exit code 3).
+        ``InputError`` (exit code 2), ``ValidationError`` (exit code 1) or ``StageError`` (exit code 3).
     """
     root = Path(root)
     out = Path(out_dir) if out_dir is not None else root / "build"
     check_out_dir(out)
-    started = time.perf_counter()
-    # the build makes millions of objects that live to its end: the cyclic collector would walk
-    # them again and again (a few seconds at a million triples); it is back on when the build ends
+    started = time.perf_counter()  # first: is the build up to date?
+    checked = _check(root, out, stages, shacl_engine, cache=cache, force=force, checked=checked)
+    if checked.up_to_date and not force and cache:
+        return _up_to_date(checked, time.perf_counter() - started)
+    check_seconds = time.perf_counter() - started
+    # the build makes millions of objects that live to its end: the cyclic collector would walk them again
+    # and again (a few seconds at a million triples); it is back on when the build ends
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each
         # file (start_bodies) while this process validates
-        project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
+        with step(progress, "load"):
+            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
         try:
             bodies_job = None
             if project.helper is not None and any(s.run is graph_files for s in (stages or STAGES)):
                 bodies_job = start_bodies(project, project.helper)
             result = _build_loaded(project, root, out, echo or (lambda msg: None),
-                                   STAGES if stages is None else stages, shacl_engine, bodies_job)
+                                   STAGES if stages is None else stages, shacl_engine, bodies_job,
+                                   checked=checked, progress=progress)
         except BaseException:
             project.discard_cache()
             raise
         finally:
             project.close()
-        result["wall"] = time.perf_counter() - started  # the steps overlap: not their sum
+        result.update(wall=time.perf_counter() - started, up_to_date=False, reason=checked.reason)  # wall: not a sum
+        result["seconds"]["check"] = check_seconds  # 0 when the caller checked (cppcc-kg build)
         return result
     finally:
         if gc_was_enabled:
@@ -121,8 +139,39 @@ def _load_line(project) -> str:
             f"{read} triples read, {len(project.sources)} source(s) checked ({steps})")
 
 
+def _check(root: Path, out: Path, stages: list[Stage] | None, shacl_engine: str, *, cache: bool, force: bool,
+           checked: BuildCheck | None) -> BuildCheck:
+    """Whether the build in *out* is up to date (:mod:`cppcc_kg.build.fingerprint`); a list of stages
+    other than the default ones (with or without the notebooks) is never taken as up to date."""
+    if checked is not None:
+        return checked
+    key = _stages_key(stages)
+    return check_build(root, out, build_options(shacl_engine=shacl_engine, stages=key or _custom(stages)),
+                       cache=cache, force=force or key is None)
+
+
+def _stages_key(stages: list[Stage] | None) -> str | None:
+    """The name of a stage list in the fingerprint: ``default``, ``default+notebooks``, or None (others)."""
+    if stages is None or list(stages) == STAGES:
+        return "default"
+    return "default+notebooks" if list(stages) == [*STAGES, NOTEBOOKS] else None
+
+
+def _custom(stages: list[Stage]) -> str:
+    return "custom: " + ", ".join(f"{s.name}={s.run.__module__}.{s.run.__qualname__}" for s in stages)
+
+
+def _up_to_date(checked: BuildCheck, seconds: float) -> dict:
+    try:
+        summary = json.loads((checked.out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = None
+    return {"out": checked.out, "up_to_date": True, "reason": checked.reason, "outputs": checked.outputs,
+            "summary": summary, "seconds": {"check": seconds}, "wall": seconds, "stages": {}, "warnings": []}
+
+
 def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shacl_engine: str,
-                  bodies_job=None) -> dict:
+                  bodies_job=None, *, checked: BuildCheck, progress=None) -> dict:
     seconds: dict[str, float] = {"load": sum(project.stats.get("seconds", {}).values())}
     say(_load_line(project))
     # The rules that use GRAPH may add triples to the store for their time: when the project
@@ -132,12 +181,15 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     if engine != "fast":
         project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
     validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules_now, say=say)
-    with staging_folder(out, on_error=validation.join) as tmp:
+    validating = step(progress, "validate", until=lambda: validation.seconds is not None)
+    with staging_folder(out, on_error=validation.join) as tmp, validating:
         t0 = time.perf_counter()
-        project.finish_pinyin()
+        with step(progress, "pinyin"):
+            project.finish_pinyin()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
-        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job)
-        status, held = _run_stages(stages, ctx, seconds)
+        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
+                           previous=out if out.is_dir() else None, previous_record=checked.previous)
+        status, held = _run_stages(stages, ctx, seconds, progress)
         report = validation.report()
         seconds["validate"] = validation.seconds
         if not graph_rules_now:
@@ -148,24 +200,29 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         for line in held:
             say(line)
         t0 = time.perf_counter()
-        summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
+        with step(progress, "summary"):
+            summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
-        write_marker(tmp)  # not an output: the summary does not list it
+        texts = {s.path: hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in project.sources.values()}
+        write_marker(tmp, checked.record(texts, tmp, ctx.stage_keys))  # not an output: the summary does not list it
         swap_in(tmp, out)
-    # nothing after the swap may fail: keeping the cache is best effort (it says what it could not keep)
+    # nothing after the swap may fail: keeping the caches is best effort (they say what they could not keep)
     warnings = project.save_cache()
+    warnings += [w for w in [checked.warm(sorted(texts))] if w]
     return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
             "load": dict(project.stats), "warnings": warnings}
 
 
-def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict) -> tuple[dict[str, str], list[str]]:
+def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict,
+                progress=None) -> tuple[dict[str, str], list[str]]:
     """Run each stage into ``ctx.out``; return each one's status and the lines to show after the
     validation line."""
     status: dict[str, str] = {}
     held: list[str] = []
     for stage in stages:
         t0 = time.perf_counter()
-        missing = _run_stage(stage, ctx)
+        with step(progress, stage.name):
+            missing = _run_stage(stage, ctx)
         if missing:
             status[stage.name] = "skipped: module not installed"
             held.append(f"{stage.name:<9} skipped ({missing} is not installed)")

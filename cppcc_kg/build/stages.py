@@ -10,16 +10,22 @@ and one line in :data:`STAGES`. The stages run in order; the summary is written 
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
+from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
+from cppcc_kg.build.summary import file_digests
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.network.metrics import write_metrics
+from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.render import write_project_page
 
@@ -41,6 +47,12 @@ class StageContext:
     results: dict = field(default_factory=dict)
     #: seconds spent making the entity graph (in the first stage that asked for it)
     entity_graph_seconds: float = 0.0
+    #: the build being replaced (its folder and record, :mod:`cppcc_kg.build.fingerprint`): a stage
+    #: whose inputs did not change may keep its output
+    previous: Path | None = None
+    previous_record: dict | None = None
+    #: the digest of the inputs of each stage that may be kept next time (recorded in the marker)
+    stage_keys: dict = field(default_factory=dict)
     _schema: Schema | None = None
     _entity_graph: object = None
 
@@ -110,8 +122,50 @@ def graph_files(ctx: StageContext):
 
 def notebook_pages(ctx: StageContext):
     """``notebooks/NAME.html``: each notebook of ``ROOT/notebooks`` executed on this build (opt-in:
-    ``cppcc-kg build --notebooks``; it reads the files of the stages before it)."""
+    ``cppcc-kg build --notebooks``; it reads the files of the stages before it).
+
+    The pages of the build being replaced are kept (copied) when what the notebooks read is the same
+    bytes: the outputs written before this stage, ``notebooks/`` and ``queries/``, and the code
+    (:func:`notebooks_key`); the pages are the same bytes for the same build.
+    """
+    key = ctx.stage_keys["notebooks"] = notebooks_key(ctx.root, ctx.out)
+    kept = _kept_pages(ctx, key)
+    if kept is not None:
+        return kept
     return write_notebook_pages(ctx.root / "notebooks", ctx.out, ctx.out / "notebooks")
+
+
+def notebooks_key(root: Path, out: Path) -> str:
+    """The digest of what the notebooks stage reads: every file of *out* so far (the outputs of the
+    stages before it), the files of ``ROOT/notebooks`` and ``ROOT/queries``, and the code."""
+    h = hashlib.sha256(json.dumps(code_fingerprint(), sort_keys=True).encode())
+    names = sorted(p.relative_to(out).as_posix() for p in Path(out).rglob("*") if p.is_file())
+    for name, digest in file_digests(out, names).items():
+        h.update(f"out\0{name}\0{digest['sha256']}\n".encode())
+    for rel in notebook_inputs(root):
+        h.update(f"in\0{rel}\0{file_digests(root, [rel])[rel]['sha256']}\n".encode())
+    return h.hexdigest()
+
+
+def _kept_pages(ctx: StageContext, key: str) -> dict | None:
+    """Copy the pages of the previous build into ``ctx.out`` if its notebooks key is *key* and its
+    pages are there as it left them (size, mtime, inode); None otherwise."""
+    record = ctx.previous_record or {}
+    if ctx.previous is None or (record.get("stages") or {}).get("notebooks") != key:
+        return None
+    pages = {rel: stamp for rel, stamp in (record.get("outputs") or {}).items() if rel.startswith("notebooks/")}
+    data = {}
+    for rel, stamp in pages.items():
+        try:
+            st = os.lstat(ctx.previous / rel)
+            if [st.st_size, st.st_mtime_ns, st.st_ino] != stamp:
+                return None
+            data[rel] = (ctx.previous / rel).read_bytes()
+        except OSError:
+            return None
+    if not data or any(len(b) != pages[rel][0] for rel, b in data.items()):
+        return None
+    return {Path(rel).stem: {"path": write_atomic(ctx.out / rel, b), "kept": True} for rel, b in data.items()}
 
 
 #: The output stages, in order; the summary is written after all of them.

@@ -1,15 +1,20 @@
 """The ``cppcc-kg build`` command."""
 from __future__ import annotations
 
+import importlib
+import time
 from pathlib import Path
 
 import click
 
+from cppcc_kg.build.fingerprint import build_options, check_build
 from cppcc_kg.build.notebooks import require_notebook_extra
-from cppcc_kg.build.pipeline import build
-from cppcc_kg.build.progress import progress_display, short_summary
-from cppcc_kg.build.stages import NOTEBOOKS, STAGES
+from cppcc_kg.build.progress import progress_display, short_summary, up_to_date_line
 from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
+
+#: the modules that build, imported only when a build is needed (a build with nothing changed
+#: imports none of rdflib, pyoxigraph, pandas, networkx: tests/build/test_up_to_date.py)
+PIPELINE, STAGE_LIST = "cppcc_kg.build.pipeline", "cppcc_kg.build.stages"
 
 
 @click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
@@ -25,13 +30,18 @@ from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 @click.option("--notebooks", is_flag=True,
               help="Also execute the notebooks of ROOT/notebooks on this build and write "
                    "OUT/notebooks/NAME.html (a few seconds more; needs pip install -e '.[notebooks]').")
+@click.option("--force", is_flag=True,
+              help="Build even if nothing changed since the last build (which is otherwise kept as it is).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
 def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool, notebooks: bool,
-            quiet: bool) -> None:
+            force: bool, quiet: bool) -> None:
     """Load, check, validate and export the graph into build/.
 
+    When nothing changed since the last build (the input files, the options, the code and the
+    outputs: see README, "Incremental builds"), it prints "up to date" and writes nothing.
+
     \b
-    Exit codes: 0 built; 1 validation failed; 2 bad input (syntax error,
+    Exit codes: 0 built or up to date; 1 validation failed; 2 bad input (syntax error,
     missing or changed source, unusable output folder); 3 an output stage
     failed (a bug or a missing dependency); 130 stopped by Ctrl-C. On error,
     the output folder is left as it was.
@@ -41,19 +51,38 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
         cppcc-kg build
         cppcc-kg build --root . --out /tmp/build --quiet
         cppcc-kg build --shacl-engine pyshacl --no-cache
-        cppcc-kg build --notebooks    # and build/notebooks/*.html
+        cppcc-kg build --force        # even if nothing changed
     """
-    def echo(msg: str) -> None:
-        click.echo(msg, err=True)
-
+    started = time.perf_counter()
+    out = out_dir if out_dir is not None else root / "build"
     with exit_on_error():
+        checked = check_build(root, out, build_options(notebooks=notebooks, shacl_engine=shacl_engine),
+                              cache=not no_cache, force=force)
+        if checked.up_to_date:
+            if not quiet:
+                click.echo(up_to_date_line({"out": out, "outputs": checked.outputs,
+                                            "wall": time.perf_counter() - started}))
+            return
         if notebooks:  # said before the build, not after it
             require_notebook_extra("cppcc-kg build --notebooks")
-        result = build(root, out_dir, echo=None if quiet else echo,
-                       progress=None if quiet else progress_display(),
-                       stages=[*STAGES, NOTEBOOKS] if notebooks else None,
-                       shacl_engine=shacl_engine, cache=not no_cache)
+        result = _build(root, out, checked, notebooks=notebooks, shacl_engine=shacl_engine, no_cache=no_cache,
+                        quiet=quiet)
     for warning in result.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(short_summary(result))
+
+
+def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str, no_cache: bool,
+           quiet: bool) -> dict:
+    """Import the pipeline (seconds of imports) and build, with progress bars on a terminal."""
+    build = importlib.import_module(PIPELINE).build
+    stages = importlib.import_module(STAGE_LIST)
+    display = None if quiet else progress_display()
+    try:
+        return build(root, out, echo=None if quiet else display.echo, progress=display,
+                     stages=[*stages.STAGES, stages.NOTEBOOKS] if notebooks else None,
+                     shacl_engine=shacl_engine, cache=not no_cache, checked=checked)
+    finally:
+        if display is not None:
+            display.close()

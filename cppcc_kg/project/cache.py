@@ -28,10 +28,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cppcc_kg.project.layout import CACHE_DIR  # the cache folder, under the project root
 from cppcc_kg.project.workers import pid_alive
 
-#: the cache folder, under the project root
-CACHE_DIR = Path(".cache") / "cppcc-kg"
 #: bump when the checks or the N-Triples form change, so that old cache entries are not used
 CACHE_VERSION = "1"
 #: a folder named by a prefix and no PID (the form of earlier versions) is removed as a leftover

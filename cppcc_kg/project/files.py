@@ -20,6 +20,7 @@ from rdflib import URIRef
 
 from cppcc_kg.errors import ProjectLayoutError, SyntaxErrors, TurtleSyntaxError
 from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.layout import BUILD_MARKER, BUILD_MARKER_TEXT, project_files  # noqa: F401 (here too)
 from cppcc_kg.project.workers import PARALLEL_MIN_FILES, fork_pool, worker_count
 from cppcc_kg.rdf.namespaces import BASE
 from cppcc_kg.rdf.ntriples import Triple, canonical_ntriples, triples_of
@@ -28,10 +29,6 @@ from cppcc_kg.rdf.ntriples import Triple, canonical_ntriples, triples_of
 GRAPH_BASE = BASE + "graph/"
 #: the named graph that holds the generated pinyin
 PINYIN_GRAPH = URIRef(GRAPH_BASE + "pinyin")
-#: the file that marks a folder as the output of ``cppcc-kg build`` (only the build writes it; see
-#: :mod:`cppcc_kg.build.outdir`) and its fixed content
-BUILD_MARKER = ".cppcc-kg-build"
-BUILD_MARKER_TEXT = b"This folder is the output of `cppcc-kg build`, which replaces it as a whole.\n"
 
 
 def graph_iri(relpath: str) -> URIRef:
@@ -62,26 +59,6 @@ def project_root(start: Path | str | None = None) -> Path:
     start = Path.cwd() if start is None else Path(start)
     found = find_upwards(start, "ontology.ttl")
     return found.parent if found is not None else start
-
-
-def project_files(root: Path) -> list[str]:
-    """Relative paths of the input files of *root*, in load order.
-
-    ``ontology.ttl``, then ``sources/*.ttl``, then ``graph/**/*.ttl`` without
-    ``graph/proposed/``, each group sorted.
-    """
-    root = Path(root)
-    if not (root / "ontology.ttl").is_file():
-        raise ProjectLayoutError(f"{root / 'ontology.ttl'}: no ontology.ttl in the project root {root}",
-                                 "run the command from the repository root or pass --root.")
-    rels = ["ontology.ttl"]
-    rels += sorted(p.relative_to(root).as_posix() for p in (root / "sources").glob("*.ttl") if p.is_file())
-    graph_dir = root / "graph"
-    rels += sorted(
-        rel for rel in (p.relative_to(root).as_posix() for p in graph_dir.rglob("*.ttl") if p.is_file())
-        if not rel.startswith("graph/proposed/")
-    )
-    return rels
 
 
 def check_file(args: tuple[str, bytes]):

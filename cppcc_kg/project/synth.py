@@ -42,7 +42,7 @@ from pathlib import Path
 
 from cppcc_kg.errors import ProjectLayoutError
 from cppcc_kg.project.cache import remove_dead_folders
-from cppcc_kg.project.files import BUILD_MARKER, BUILD_MARKER_TEXT
+from cppcc_kg.project.layout import BUILD_MARKER, is_build_marker
 from cppcc_kg.project.synth_facts import (
     ID,
     REPORT,
@@ -176,7 +176,7 @@ def _marker_files(out: Path) -> dict[str, str] | None:
 def _is_build(folder: Path) -> bool:
     """Whether *folder* holds the marker that only ``cppcc-kg build`` writes (then its files are the build's)."""
     try:
-        return (folder / BUILD_MARKER).read_bytes() == BUILD_MARKER_TEXT
+        return is_build_marker((folder / BUILD_MARKER).read_bytes())
     except OSError:
         return False
 
