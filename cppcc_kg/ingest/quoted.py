@@ -126,6 +126,10 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         if best_tail and quoted_alone(q.content, norm[qe: qe + best_tail[0]]):
             # “一线协商·共同缔造”行动: the programme is known by the quoted words, the word after is its kind
             out.append(Candidate(qs, qe, "Program", "quoted programme", 90, nested=q.nested, name=q.content))
+        elif best_tail and ctx.schema.is_a(best_tail[1], "Concept") and len(q.content) >= 2:
+            # “…”发展战略, “…”工作思路, “…”美好蓝图: a concept is known by the quoted words, the words after
+            # them say what kind of idea it is
+            out.append(Candidate(qs, qe, "Concept", "quoted concept", 90, nested=q.nested, name=q.content))
         elif best_tail and _BRAND_TAIL.match(norm[qe: qe + best_tail[0]]) and len(q.content) >= 2:
             # “…”品牌, “…”履职品牌: the quote is the name of the brand, the words after it its kind
             out.append(Candidate(q.start, qe, "Program", "quoted brand", 90, nested=q.nested,

@@ -262,3 +262,15 @@ def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
 def test_bodies_of_several_levels_are_not_one_name(ingester):
     names = _names(ingester, "总结市、区两级政协探索建立的履职新机制。")
     assert not any(n.endswith("两级政协") for n in names)
+
+
+# ------------------------------------------------------------ fifth pass (issue 13)
+@pytest.mark.parametrize("text, name", [
+    ("市委提出“2468”发展战略,全市上下认真落实。", "“2468”"),
+    ("县政协围绕“三城两区”工作思路建言献策。", "“三城两区”"),
+    ("奋力绘就“四强两高”美好蓝图。", "“四强两高”"),
+])
+def test_a_quote_before_the_kind_of_a_concept_is_the_concept(ingester, text, name):
+    names = _names(ingester, text)
+    assert names.get(name) == "Concept"
+    assert not any(n.startswith(name) and n != name for n in names)
