@@ -223,6 +223,25 @@ def inside_title(norm: str, x: int) -> bool:
     return a > b and norm.find("》", x) >= 0 and (norm.find("《", x) < 0 or norm.find("》", x) < norm.find("《", x))
 
 
+def phrase_breaks(norm: str, pos: list[int], text: str) -> list[int]:
+    """Where a space between two Chinese characters was dropped from *norm* (``pos`` maps *norm* to *text*, see
+    :class:`cppcc_kg.ingest.text.NormalizedText`), outside quotes and titles: in a headline such a space parts two
+    phrases, and no name runs across it (擦亮品牌 打造平台), while a quoted slogan keeps its space (“京蒙协作 政协助力”).
+
+    >>> from cppcc_kg.ingest.text import normalize
+    >>> nt = normalize("擦亮品牌 打造平台,开展“京蒙协作 政协助力”行动")
+    >>> phrase_breaks(nt.norm, nt.pos, nt.text)
+    [4]
+    """
+    out = []
+    for x in range(1, len(norm)):
+        if pos[x] - pos[x - 1] > 1 and not text[pos[x - 1] + 1: pos[x]].strip() and "\u4e00" <= norm[x - 1] <= "\u9fff" \
+                and "\u4e00" <= norm[x] <= "\u9fff" and not norm.rfind("“", 0, x) > norm.rfind("”", 0, x) \
+                and not inside_title(norm, x):
+            out.append(x)
+    return out
+
+
 def made_of(rest: str, words) -> bool:
     """True when *rest* is not empty and is made of *words* only, one after another.
 

@@ -123,7 +123,9 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         q = _Quote(content=m.group(1), qs=qs, qe=qe, nested=norm[qs - 1: qs] == "《" or inside_title(norm, qs),
                    pre=pre, start=qs - len(pre.group(1)) if pre else qs)
         best_tail = _quote_tail(ctx, norm, toks, qe)
-        if best_tail and quoted_alone(q.content, norm[qe: qe + best_tail[0]]):
+        original = orig_of(m.start(1), m.end(1)) if orig_of else q.content  # (the normalised text has no space
+        # between Chinese characters: “A B” is a slogan of two parts as written)
+        if best_tail and quoted_alone(original, norm[qe: qe + best_tail[0]]):
             # “一线协商·共同缔造”行动: the programme is known by the quoted words, the word after is its kind
             out.append(Candidate(qs, qe, "Program", "quoted programme", 90, nested=q.nested, name=q.content))
         elif best_tail and ctx.schema.is_a(best_tail[1], "Concept") and len(q.content) >= 2:
@@ -137,7 +139,6 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         elif best_tail:
             out += _quote_with_tail(ctx, norm, toks, q, *best_tail)
         elif not (QUOTE_REJECT.search(q.content) or len(q.content) < 2):
-            original = orig_of(m.start(1), m.end(1)) if orig_of else q.content
             out += _quote_alone(ctx, norm, toks, q, original)
     return out
 

@@ -274,3 +274,13 @@ def test_a_quote_before_the_kind_of_a_concept_is_the_concept(ingester, text, nam
     names = _names(ingester, text)
     assert names.get(name) == "Concept"
     assert not any(n.startswith(name) and n != name for n in names)
+
+
+def test_a_name_does_not_run_across_a_space_between_phrases(ingester):
+    names = _names(ingester, "守正创新擦亮品牌 打造议事平台更加规范")
+    assert not any(" " in n or "品牌打造" in n for n in names)
+
+
+def test_a_quoted_name_keeps_its_space(ingester):
+    names = _names(ingester, "市政协持续开展“小事大家议 周周有协商”活动。")
+    assert "“小事大家议 周周有协商”" in names
