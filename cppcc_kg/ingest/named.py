@@ -201,6 +201,8 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     return Candidate(s, e, cls, "place form", 55)
 
 
+#: words of a meeting's topic that the words of a name otherwise stop at (开展|…; X建设|推进会 is the topic's)
+_TOPIC_VERBS = ("建设", "发展")
 #: the spirit of a meeting: 传达学习X会议精神, X会议和Y座谈会精神 (the words after an event's name)
 _SPIRIT_AFTER = re.compile(r"(?:[和及与、][^，。；：！？\n]{2,24}?)?精神")
 
@@ -213,6 +215,14 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     start = extend_left(norm, toks, suffix_start, max_len=22)
     if w != suffix:
         start = min(start, s)
+    if norm[start - 2: start] in _TOPIC_VERBS and start - 2 in toks.starts:
+        # what is built or developed, named right before the kind of meeting, is its topic: 协商平台建设|推进会
+        topic = extend_left(norm, toks, start - 2, max_len=22 - (e - start))
+        if topic <= start - 5:  # (not a bare word: 平台建设推进会)
+            start = topic
+    year = re.search(r"\d{4}年度?$", norm[max(0, start - 7): start])
+    if year:
+        start -= len(year.group(0))  # the year of a meeting belongs to its name (2024年|西部地区…座谈会)
     name = norm[start:e]
     de = re.search(r"(?<!党)的(?!.*的)", name[: -len(suffix)])
     if de:

@@ -284,3 +284,14 @@ def test_a_name_does_not_run_across_a_space_between_phrases(ingester):
 def test_a_quoted_name_keeps_its_space(ingester):
     names = _names(ingester, "市政协持续开展“小事大家议 周周有协商”活动。")
     assert "“小事大家议 周周有协商”" in names
+
+
+def test_the_topic_built_before_a_meeting_is_part_of_its_name(ingester):
+    names = _names(ingester, "全县政协协商阵地建设推进会暨观摩交流会举行。")
+    assert "全县政协协商阵地建设推进会" in names
+    assert not any(n.startswith("推进会") or n == "平台建设推进会" for n in names)
+
+
+def test_a_year_written_as_two_words_begins_a_meetings_name(ingester):
+    names = _names(ingester, "区政协承办了2025年东部地区政协文史工作座谈会。")
+    assert "2025年东部地区政协文史工作座谈会" in names
