@@ -42,7 +42,8 @@ PROGRAM_SUFFIXES = LEXICON.name_endings["program_endings"]
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
 EVENT_ONLY_VERBS = ("举办", "组织", "举行")
-DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
+DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订") + tuple(
+    LEXICON.spans.get("document_verbs", ()))
 DOC_SUFFIXES = LEXICON.name_endings["document_endings"]
 #: Verbs that say the next name is an event (召开X会议).
 EVENT_VERBS = ("召开", "举办", "举行", "主办", "承办", "开展", "组织", "参加", "出席", "列席", "启动", "开幕", "闭幕",

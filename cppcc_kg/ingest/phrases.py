@@ -258,6 +258,18 @@ def generic_mechanism(name: str, last: str) -> bool:
     return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
 
 
+def _two_documents(norm: str, i: int, j: int) -> int | None:
+    """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
+
+    >>> _two_documents("常委会工作报告和提案工作情况报告", 0, 16), _two_documents("协商和监督工作计划", 0, 9)
+    (7, None)
+    """
+    for k in range(i + 2, j - 2):
+        if norm[k] in "和及与" and any(norm[i:k].endswith(w) for w in DOC_SUFFIXES):
+            return k
+    return None
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
@@ -300,6 +312,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
         items = [(i, j)]
+        if last in DOC_SUFFIXES and (two := _two_documents(norm, i, j)):
+            items = [(i, two), (two + 1, j)]  # 审议A工作报告和B报告: two documents
         x = m.start(3)
         for part in m.group(3).split("、")[:-1]:
             items.append((x, x + len(part)))

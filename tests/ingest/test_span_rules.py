@@ -295,3 +295,12 @@ def test_the_topic_built_before_a_meeting_is_part_of_its_name(ingester):
 def test_a_year_written_as_two_words_begins_a_meetings_name(ingester):
     names = _names(ingester, "区政协承办了2025年东部地区政协文史工作座谈会。")
     assert "2025年东部地区政协文史工作座谈会" in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议审议了县政协2025年度调研工作计划。", "县政协2025年度调研工作计划"),
+    ("常委会议审议2024年全区政协委员履职积分管理方案等事项。", "2024年全区政协委员履职积分管理方案"),
+])
+def test_a_plan_that_a_meeting_deliberates_is_a_document(ingester, text, name):
+    cls = _names(ingester, text).get(name)
+    assert cls is not None and ingester.schema.is_a(cls, "Document")
