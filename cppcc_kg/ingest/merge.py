@@ -151,6 +151,10 @@ _HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recogn
 _MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
 _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
 _LEVELS_OF = re.compile(r"[省市县区旗盟州乡镇村、]*[两二三四五各]级")
+#: two level words before the head of their bodies (省市委, 市县政府): the bodies of both levels
+_SHARED_LEVELS = re.compile(r"[省市县区旗盟州]{2}(?:委|党委|政府|人大|政协)")
+#: a count of places before the head of their bodies (青浦、吴江、嘉善三地政协): the bodies of those places
+_PLACES_COUNTED = re.compile(r"([\u4e00-\u9fff]*?)[两二三四五六七八九十]地")
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
 #: a pronoun and a level word that point back to a place named before (该县, 本市)
@@ -173,8 +177,8 @@ def is_generic(name: str) -> bool:
 
     >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
     (True, True, True, False)
-    >>> is_generic("区两级政协"), is_generic("市、区两级政协")
-    (True, True)
+    >>> is_generic("区两级政协"), is_generic("市、区两级政协"), is_generic("省市委"), is_generic("沙市区委")
+    (True, True, True, False)
     """
     if len(name) < 2 or name in LEXICON.recognizers["generic"]:
         return True
@@ -183,6 +187,8 @@ def is_generic(name: str) -> bool:
     head = next((h for h in _HEADS if name.endswith(h)), None)
     if head is not None and _LEVELS_OF.fullmatch(name[: -len(head)]):
         return True  # 市、区两级政协, 县乡两级党委: bodies of several levels, not one
+    if _SHARED_LEVELS.fullmatch(name):
+        return True  # 省市委, 市县政府: the bodies of two levels with a shared head
     if head is None or len(name) == len(head):
         return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
     rest, seen_generic = name[: -len(head)], False
@@ -346,6 +352,11 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                     len(word) > 2 or word[0] in _SURNAMES):
                 out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
         elif tag == "ORG":
+            counted = _PLACES_COUNTED.match(word)
+            if counted:  # 嘉善|三地政协: the last of the places counted, and no body of one place
+                if counted.end(1) >= 2:
+                    out += _place_candidates(ctx, norm, i, i + counted.end(1), "tagger ORG", _PRIO_TAGGER)
+                continue
             cls = _org_class(ctx, word)
             if cls is not None:
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))

@@ -304,3 +304,22 @@ def test_a_year_written_as_two_words_begins_a_meetings_name(ingester):
 def test_a_plan_that_a_meeting_deliberates_is_a_document(ingester, text, name):
     cls = _names(ingester, text).get(name)
     assert cls is not None and ingester.schema.is_a(cls, "Document")
+
+
+def test_a_meeting_named_after_speaking_to_the_assembly_begins_at_its_ordinal(ingester):
+    names = _names(ingester, "受县政协常务委员会委托,向大会报告八届二次会议以来的工作。")
+    assert "八届二次会议" in names
+    assert not any(n.startswith("大会") for n in names)
+
+
+def test_the_centre_of_serving_the_overall_situation_is_no_body(ingester):
+    names = _names(ingester, "县政协将紧紧围绕服务中心大局,更加有效服务中心任务。")
+    assert not any(n.endswith("中心") for n in names)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("要认真贯彻省市委全会精神。", "省市委"),
+    ("余杭、德清、安吉三地政协共同推动协商。", "安吉三地政协"),
+])
+def test_bodies_of_several_places_with_a_shared_head_are_no_name(ingester, text, bad):
+    assert bad not in _names(ingester, text)
