@@ -361,8 +361,9 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
             if cls is not None:
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
-            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j):
-                continue  # 中国特色, 中国式现代化: an attribute
+            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) or norm[:i].endswith(
+                    tuple(LEXICON.recognizers["slogan_words_before"])):
+                continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)

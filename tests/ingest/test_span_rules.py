@@ -323,3 +323,11 @@ def test_the_centre_of_serving_the_overall_situation_is_no_body(ingester):
 ])
 def test_bodies_of_several_places_with_a_shared_head_are_no_name(ingester, text, bad):
     assert bad not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("要讲好中国故事,传播好湖南声音。", "中国"),
+    ("共同建设美丽中国,守护绿水青山。", "中国"),
+])
+def test_a_place_in_a_slogan_about_it_is_no_mention(ingester, text, place):
+    assert place not in _names(ingester, text)
