@@ -47,6 +47,9 @@ _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
 
+#: a formula of policy language that begins with a number (“六城一中心”, “三学联动”, “双重积极作用”): three to eight
+#: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date)
+_FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两])[\u4e00-\u9fff]{2,7}")
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
 #: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
 _DETERMINERS_AFTER = ("有关", "相关", "各项")
@@ -260,6 +263,8 @@ def _quote_class(ctx: FinderContext, norm: str, q: _Quote, original: str) -> tup
         return "Mechanism", "quoted method", trig  # “师傅带徒弟”的方法
     if re.match(f"{NUMERAL}[个型大项条种]|{NUMERAL}\\+", content) and not norm[qe: qe + 1] == "的":
         return "Program", "numbered slogan", trig
+    if _FORMULA.fullmatch(content):
+        return "Concept", "quoted formula", trig  # “六城一中心”, “双重积极作用”: a formula of policy language
     if original_has_space or "——" in content:
         return "Program", "slogan", trig
     return None, "", trig

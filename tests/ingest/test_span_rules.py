@@ -331,3 +331,17 @@ def test_bodies_of_several_places_with_a_shared_head_are_no_name(ingester, text,
 ])
 def test_a_place_in_a_slogan_about_it_is_no_mention(ingester, text, place):
     assert place not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县政协围绕“五城一区”建设,深入调研。", "“五城一区”"),
+    ("委员们要发挥“双重桥梁作用”,广泛凝聚共识。", "“双重桥梁作用”"),
+    ("通过“三学联促”,强化理论武装。", "“三学联促”"),
+])
+def test_a_quoted_formula_that_begins_with_a_number_is_a_concept(ingester, text, name):
+    assert _names(ingester, text).get(name) == "Concept"
+
+
+@pytest.mark.parametrize("text, bad", [("迎接“七一”到来。", "“七一”"), ("确保“十五五”开好局。", "“十五五”")])
+def test_a_date_or_a_plan_period_in_quotes_is_no_formula(ingester, text, bad):
+    assert _names(ingester, text).get(bad) != "Concept"
