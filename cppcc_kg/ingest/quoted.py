@@ -39,7 +39,7 @@ from cppcc_kg.ingest.named import (
     one_char_suffix_ok,
     suffixed,
 )
-from cppcc_kg.ingest.phrases import mechanisms, set_forms, structured
+from cppcc_kg.ingest.phrases import generic_event, mechanisms, set_forms, structured
 
 #: words after a quote that say it names a brand of work: “…”品牌, “…”履职品牌, “…”工作品牌
 _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
@@ -155,12 +155,16 @@ def quoted_alone(content: str, tail: str) -> bool:
     (True, True)
     >>> quoted_alone("送法下乡", "活动"), quoted_alone("甘味", "农产品品牌建设行动")
     (False, False)
+    >>> quoted_alone("解民忧、暖民心", "专题实践活动")
+    True
     """
     spans = LEXICON.spans
     if tail in spans.get("quote_alone_heads", ()):
         return True
-    two_parts = re.fullmatch(r"[\u4e00-\u9fff]{2,}(?:[·•・\s\u3000]+[\u4e00-\u9fff]{2,})+", content) is not None
-    return two_parts and tail in spans.get("slogan_alone_heads", ())
+    two_parts = re.fullmatch(r"[\u4e00-\u9fff]{2,}(?:[·•・\s\u3000、]+[\u4e00-\u9fff]{2,})+", content) is not None
+    head = next((h for h in spans.get("slogan_alone_heads", ()) if tail.endswith(h)), None)
+    # (the head may follow words of a kind of activity: “A、B”专题实践活动)
+    return two_parts and head is not None and (tail == head or generic_event(tail[: -len(head)]))
 
 
 def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[int, str] | None:

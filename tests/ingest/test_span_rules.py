@@ -345,3 +345,15 @@ def test_a_quoted_formula_that_begins_with_a_number_is_a_concept(ingester, text,
 @pytest.mark.parametrize("text, bad", [("迎接“七一”到来。", "“七一”"), ("确保“十五五”开好局。", "“十五五”")])
 def test_a_date_or_a_plan_period_in_quotes_is_no_formula(ingester, text, bad):
     assert _names(ingester, text).get(bad) != "Concept"
+
+
+def test_a_slogan_of_listed_parts_before_a_kind_of_activity_is_the_programme(ingester):
+    names = _names(ingester, "县政协开展“解民忧、暖民心、促发展”专题实践活动。")
+    assert names.get("“解民忧、暖民心、促发展”") == "Program"
+    assert not any(n.endswith("实践活动") for n in names)
+
+
+@pytest.mark.parametrize("content, tail, expected", [
+    ("解民忧、暖民心", "专题实践活动", True), ("解民忧、暖民心", "活动", True), ("送医下乡", "专题实践活动", False)])
+def test_quoted_alone_after_a_kind_of_activity(content, tail, expected):
+    assert quoted_alone(content, tail) is expected
