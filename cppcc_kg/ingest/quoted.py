@@ -47,6 +47,8 @@ _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
 
+#: the words after a quote, before a document's last word, that say the document is the plan of a campaign
+_CAMPAIGN_HEADS = "活动|行动|工程"
 #: a formula of policy language that begins with a number (“六城一中心”, “三学联动”, “双重积极作用”): three to eight
 #: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date)
 _FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两])[\u4e00-\u9fff]{2,7}")
@@ -207,6 +209,13 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
         # what comes before the quote in an event's name: 政协“北疆文化”书画笔会,
         # 市政协第二届“…”论坛, 内蒙古自治区2023年度全区“…”评选活动
         s0 = _event_start(norm, toks, q.qs)
+    elif ctx.schema.is_a(cls, "Document") and not q.pre:
+        year = re.search(r"\d{4}年度?$", norm[max(0, q.qs - 7): q.qs])
+        if year:
+            s0 = q.qs - len(year.group(0))  # 2021年“…”活动方案: the year of a plan is part of its name
+        if re.match(f"[\u4e00-\u9fff]{{0,4}}({_CAMPAIGN_HEADS})", norm[q.qe: q.qe + k]) and len(q.content) >= 3:
+            # the plan of a campaign named in quotes: the campaign is a mention of its own (“…”活动方案)
+            out.append(Candidate(q.qs, q.qe, "Program", "quoted campaign", 88, nested=True, name=q.content))
     out.append(Candidate(s0, q.qe + k, cls, "quote+word", 90, nested=q.nested, name=strip_name(norm[s0: q.qe + k])))
     if not q.nested and len(q.content) >= 6 and not ctx.schema.is_a(cls, "Document"):
         out += _inside_quote(ctx, norm, q.qs, q.qe)  # “完善委员联系界别群众制度机制 …”工作经验交流会

@@ -357,3 +357,9 @@ def test_a_slogan_of_listed_parts_before_a_kind_of_activity_is_the_programme(ing
     ("解民忧、暖民心", "专题实践活动", True), ("解民忧、暖民心", "活动", True), ("送医下乡", "专题实践活动", False)])
 def test_quoted_alone_after_a_kind_of_activity(content, tail, expected):
     assert quoted_alone(content, tail) is expected
+
+
+def test_a_plan_of_a_quoted_campaign_holds_the_campaign_and_its_year(ingester):
+    names = _names(ingester, "会议听取了关于2024年“委员服务月”活动方案的汇报。")
+    assert "2024年“委员服务月”活动方案" in names
+    assert names.get("“委员服务月”") == "Program"
