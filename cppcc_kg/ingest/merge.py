@@ -45,7 +45,8 @@ from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
-           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
+           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
+           "tagged_candidates", "two_bodies"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -169,6 +170,9 @@ _SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
+#: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
+_RESIDE = "住"
+_LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
 
 
 def is_generic(name: str) -> bool:
@@ -259,6 +263,23 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
         else:
             out += _enterprise_split(ctx, norm, c)
+    return out
+
+
+def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """The body of members who reside somewhere begins after the place's one-character short form: 住鄂|全国政协委员,
+    住徐|省政协委员 (the short form is where they live, not part of the body's name).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> [(c.i, c.j) for c in residents_body(demo_context(), "组织住鄂全国政协委员", [Candidate(3, 8, "CPPCCCommittee", "a", 60)])]
+    [(4, 8)]
+    """
+    out = []
+    for c in pool:
+        if c.i > 0 and norm[c.i - 1] == _RESIDE and c.j - c.i >= 4 and _LEVEL_AFTER_ONE.match(norm, c.i) \
+                and ctx.schema.is_any(c.cls, "body"):
+            c = Candidate(c.i + 1, c.j, c.cls, c.rule, c.prio, nested=c.nested, name=strip_name(norm[c.i + 1:c.j]))
+        out.append(c)
     return out
 
 

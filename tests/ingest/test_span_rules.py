@@ -363,3 +363,12 @@ def test_a_plan_of_a_quoted_campaign_holds_the_campaign_and_its_year(ingester):
     names = _names(ingester, "会议听取了关于2024年“委员服务月”活动方案的汇报。")
     assert "2024年“委员服务月”活动方案" in names
     assert names.get("“委员服务月”") == "Program"
+
+
+@pytest.mark.parametrize("text, body, bad", [
+    ("组织住鄂全国政协委员开展视察。", "全国政协", "鄂全国政协"),
+    ("市政协主席率住锡省政协委员赴南京考察。", "省政协", "锡省政协"),
+])
+def test_the_place_where_members_reside_is_not_part_of_their_body(ingester, text, body, bad):
+    names = _names(ingester, text)
+    assert body in names and bad not in names
