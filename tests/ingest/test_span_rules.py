@@ -372,3 +372,8 @@ def test_a_plan_of_a_quoted_campaign_holds_the_campaign_and_its_year(ingester):
 def test_the_place_where_members_reside_is_not_part_of_their_body(ingester, text, body, bad):
     names = _names(ingester, text)
     assert body in names and bad not in names
+
+
+def test_a_mechanism_named_by_its_scope_and_generic_words_is_a_description(ingester):
+    names = _names(ingester, "要持续深入推进全县政协协商平台建设。")
+    assert not any(n.endswith("平台") for n in names)
