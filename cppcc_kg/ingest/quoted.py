@@ -366,16 +366,16 @@ def quote_lists(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[C
             for (a, b) in quotes:
                 if not any((c.i, c.j) == (a, b) for c in out):
                     out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))
-    return _quote_runs(norm, out)
+    return _quote_runs(ctx, norm, out)
 
 
-def _quote_runs(norm: str, out: list[Candidate]) -> list[Candidate]:
-    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作): each is named
-    as the first is."""
+def _quote_runs(ctx: FinderContext, norm: str, out: list[Candidate]) -> list[Candidate]:
+    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作, a programme;
+    筹办“A”“B”“C”, events): each is named as the first is."""
     for m in re.finditer(r"(?:“[^“”\n]{2,20}”、?){3,}", norm):
         quotes = [(q.start() + m.start(), q.end() + m.start()) for q in re.finditer(r"“[^“”]*”", m.group(0))]
         first = next((c for c in out if (c.i, c.j) == quotes[0] and c.rule.startswith("quote after")
-                      and c.cls == "Program"), None)
+                      and (c.cls == "Program" or ctx.schema.is_a(c.cls, "Event"))), None)
         if first is None:
             continue
         for (a, b) in quotes[1:]:

@@ -377,3 +377,9 @@ def test_the_place_where_members_reside_is_not_part_of_their_body(ingester, text
 def test_a_mechanism_named_by_its_scope_and_generic_words_is_a_description(ingester):
     names = _names(ingester, "要持续深入推进全县政协协商平台建设。")
     assert not any(n.endswith("平台") for n in names)
+
+
+def test_quotes_that_a_body_holds_are_events(ingester):
+    names = _names(ingester, "县政协精心筹办“乡贤回归汇”“千名学子返乡行”“侨商恳谈周”,反响热烈。")
+    assert names.get("“乡贤回归汇”") and ingester.schema.is_a(names["“乡贤回归汇”"], "Event")
+    assert names.get("“千名学子返乡行”") and ingester.schema.is_a(names["“千名学子返乡行”"], "Event")
