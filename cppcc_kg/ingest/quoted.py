@@ -50,8 +50,9 @@ _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)
 #: the words after a quote, before a document's last word, that say the document is the plan of a campaign
 _CAMPAIGN_HEADS = "活动|行动|工程"
 #: a formula of policy language that begins with a number (“六城一中心”, “三学联动”, “双重积极作用”): three to eight
-#: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date)
-_FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两])[\u4e00-\u9fff]{2,7}")
+#: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date), no ordinal and no measure word
+#: (“两支队伍”, “双第一”: a count of things)
+_FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两第支件名位批次届年份])[\u4e00-\u9fff]{2,7}")
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
 #: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
 _DETERMINERS_AFTER = ("有关", "相关", "各项")

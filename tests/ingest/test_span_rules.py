@@ -342,7 +342,8 @@ def test_a_quoted_formula_that_begins_with_a_number_is_a_concept(ingester, text,
     assert _names(ingester, text).get(name) == "Concept"
 
 
-@pytest.mark.parametrize("text, bad", [("迎接“七一”到来。", "“七一”"), ("确保“十五五”开好局。", "“十五五”")])
+@pytest.mark.parametrize("text, bad", [("迎接“七一”到来。", "“七一”"), ("确保“十五五”开好局。", "“十五五”"),
+                                       ("加强“两支队伍”建设。", "“两支队伍”"), ("以“双第一”的成绩获评。", "“双第一”")])
 def test_a_date_or_a_plan_period_in_quotes_is_no_formula(ingester, text, bad):
     assert _names(ingester, text).get(bad) != "Concept"
 
