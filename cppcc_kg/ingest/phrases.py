@@ -24,6 +24,7 @@ from cppcc_kg.ingest.forms import (
     EVENT_ONLY_VERBS,
     EVENT_SUFFIXES,
     GENERIC_PLACE_WORDS,
+    GENERIC_TWO,
     MECHANISM_SUFFIXES,
     MECHANISM_VERBS,
     NUM,
@@ -115,8 +116,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
         last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-        if generic_event(name[: -len(last)]):
-            continue  # 在调研座谈会上: a kind of meeting
+        if generic_event(name[: -len(last)]) or len(last) == 1 and name[-2:] in GENERIC_TWO:
+            continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班

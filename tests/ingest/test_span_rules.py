@@ -384,3 +384,8 @@ def test_quotes_that_a_body_holds_are_events(ingester):
     names = _names(ingester, "县政协精心筹办“乡贤回归汇”“千名学子返乡行”“侨商恳谈周”,反响热烈。")
     assert names.get("“乡贤回归汇”") and ingester.schema.is_a(names["“乡贤回归汇”"], "Event")
     assert names.get("“千名学子返乡行”") and ingester.schema.is_a(names["“千名学子返乡行”"], "Event")
+
+
+def test_development_is_no_exhibition(ingester):
+    names = _names(ingester, "委员们在推动县域经济高质量发展中积极作为。")
+    assert not any(n.endswith("发展") for n in names)
