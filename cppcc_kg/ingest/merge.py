@@ -46,7 +46,7 @@ from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
            "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
-           "tagged_candidates", "two_bodies"]
+           "tagged_candidates", "two_bodies", "with_determiner"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -170,6 +170,7 @@ _SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
+_DETERMINERS = tuple(LEXICON.recognizers["determiners"])
 #: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
 _RESIDE = "住"
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
@@ -264,6 +265,18 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
         else:
             out += _enterprise_split(ctx, norm, c)
     return out
+
+
+def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
+    """True when *name*, of class *cls*, is a body's name with a determiner of quantity after its first words
+    (the lexicon's ``[recognizers] determiners``): a phrase about several bodies, not a name.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ctx = demo_context()
+    >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
+    (True, False)
+    """
+    return ctx.schema.is_any(cls, "body") and any(d in name[1:] for d in _DETERMINERS)
 
 
 def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:

@@ -58,6 +58,7 @@ from cppcc_kg.ingest.merge import (
     refine,
     residents_body,
     tagged_candidates,
+    with_determiner,
 )
 from cppcc_kg.ingest.named import (
     collaborations,
@@ -186,7 +187,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
-    cands = residents_body(ctx, norm, cands)
+    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not with_determiner(ctx, norm[c.i:c.j], c.cls)]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]

@@ -389,3 +389,11 @@ def test_quotes_that_a_body_holds_are_events(ingester):
 def test_development_is_no_exhibition(ingester):
     names = _names(ingester, "委员们在推动县域经济高质量发展中积极作为。")
     assert not any(n.endswith("发展") for n in names)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("会议听取了县政协部分专委会年度工作计划的汇报。", "县政协部分专委会"),
+    ("要加强与上海相关区政协的交流合作。", "上海相关区政协"),
+])
+def test_a_determiner_inside_a_body_makes_it_no_name(ingester, text, bad):
+    assert bad not in _names(ingester, text)
