@@ -171,6 +171,7 @@ _SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
 _DETERMINERS = tuple(LEXICON.recognizers["determiners"])
+_COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
 #: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
 _RESIDE = "住"
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
@@ -269,14 +270,15 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
 
 def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
     """True when *name*, of class *cls*, is a body's name with a determiner of quantity after its first words
-    (the lexicon's ``[recognizers] determiners``): a phrase about several bodies, not a name.
+    (the lexicon's ``[recognizers] determiners``) or a count before it (三个界别组): a phrase about several bodies,
+    not a name.
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> ctx = demo_context()
     >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
     (True, False)
     """
-    return ctx.schema.is_any(cls, "body") and any(d in name[1:] for d in _DETERMINERS)
+    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None)
 
 
 def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:

@@ -397,3 +397,11 @@ def test_development_is_no_exhibition(ingester):
 ])
 def test_a_determiner_inside_a_body_makes_it_no_name(ingester, text, bad):
     assert bad not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("县政协成立三个界别组,分别开展调研。", "三个界别组"),
+    ("推动市政协委员联系界别群众常态化。", "市政协委员联系界别"),
+])
+def test_a_count_of_bodies_or_the_masses_of_a_sector_are_no_body(ingester, text, bad):
+    assert bad not in _names(ingester, text)
