@@ -405,3 +405,8 @@ def test_a_determiner_inside_a_body_makes_it_no_name(ingester, text, bad):
 ])
 def test_a_count_of_bodies_or_the_masses_of_a_sector_are_no_body(ingester, text, bad):
     assert bad not in _names(ingester, text)
+
+
+def test_a_quoted_consultation_room_is_named_with_its_kind(ingester):
+    names = _names(ingester, "走进“百姓议事”协商议事室,与群众面对面协商。")
+    assert "“百姓议事”协商议事室" in names
