@@ -42,7 +42,8 @@ PROGRAM_SUFFIXES = LEXICON.name_endings["program_endings"]
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
 EVENT_ONLY_VERBS = ("举办", "组织", "举行")
-DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订")
+DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订") + tuple(
+    LEXICON.spans.get("document_verbs", ()))
 DOC_SUFFIXES = LEXICON.name_endings["document_endings"]
 #: Verbs that say the next name is an event (召开X会议).
 EVENT_VERBS = ("召开", "举办", "举行", "主办", "承办", "开展", "组织", "参加", "出席", "列席", "启动", "开幕", "闭幕",
@@ -221,6 +222,25 @@ def inside_title(norm: str, x: int) -> bool:
     a = norm.rfind("《", 0, x)
     b = norm.rfind("》", 0, x)
     return a > b and norm.find("》", x) >= 0 and (norm.find("《", x) < 0 or norm.find("》", x) < norm.find("《", x))
+
+
+def phrase_breaks(norm: str, pos: list[int], text: str) -> list[int]:
+    """Where a space between two Chinese characters was dropped from *norm* (``pos`` maps *norm* to *text*, see
+    :class:`cppcc_kg.ingest.text.NormalizedText`), outside quotes and titles: in a headline such a space parts two
+    phrases, and no name runs across it (擦亮品牌 打造平台), while a quoted slogan keeps its space (“京蒙协作 政协助力”).
+
+    >>> from cppcc_kg.ingest.text import normalize
+    >>> nt = normalize("擦亮品牌 打造平台,开展“京蒙协作 政协助力”行动")
+    >>> phrase_breaks(nt.norm, nt.pos, nt.text)
+    [4]
+    """
+    out = []
+    for x in range(1, len(norm)):
+        if pos[x] - pos[x - 1] > 1 and not text[pos[x - 1] + 1: pos[x]].strip() and "\u4e00" <= norm[x - 1] <= "\u9fff" \
+                and "\u4e00" <= norm[x] <= "\u9fff" and not norm.rfind("“", 0, x) > norm.rfind("”", 0, x) \
+                and not inside_title(norm, x):
+            out.append(x)
+    return out
 
 
 def made_of(rest: str, words) -> bool:

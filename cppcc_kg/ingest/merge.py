@@ -45,7 +45,8 @@ from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
-           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
+           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
+           "tagged_candidates", "two_bodies", "with_determiner"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -151,6 +152,10 @@ _HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recogn
 _MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
 _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
 _LEVELS_OF = re.compile(r"[省市县区旗盟州乡镇村、]*[两二三四五各]级")
+#: two level words before the head of their bodies (省市委, 市县政府): the bodies of both levels
+_SHARED_LEVELS = re.compile(r"[省市县区旗盟州]{2}(?:委|党委|政府|人大|政协)")
+#: a count of places before the head of their bodies (青浦、吴江、嘉善三地政协): the bodies of those places
+_PLACES_COUNTED = re.compile(r"([\u4e00-\u9fff]*?)[两二三四五六七八九十]地")
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
 #: a pronoun and a level word that point back to a place named before (该县, 本市)
@@ -165,6 +170,11 @@ _SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
+_DETERMINERS = tuple(LEXICON.recognizers["determiners"])
+_COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
+#: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
+_RESIDE = "住"
+_LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
 
 
 def is_generic(name: str) -> bool:
@@ -173,8 +183,8 @@ def is_generic(name: str) -> bool:
 
     >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
     (True, True, True, False)
-    >>> is_generic("区两级政协"), is_generic("市、区两级政协")
-    (True, True)
+    >>> is_generic("区两级政协"), is_generic("市、区两级政协"), is_generic("省市委"), is_generic("沙市区委")
+    (True, True, True, False)
     """
     if len(name) < 2 or name in LEXICON.recognizers["generic"]:
         return True
@@ -183,6 +193,8 @@ def is_generic(name: str) -> bool:
     head = next((h for h in _HEADS if name.endswith(h)), None)
     if head is not None and _LEVELS_OF.fullmatch(name[: -len(head)]):
         return True  # 市、区两级政协, 县乡两级党委: bodies of several levels, not one
+    if _SHARED_LEVELS.fullmatch(name):
+        return True  # 省市委, 市县政府: the bodies of two levels with a shared head
     if head is None or len(name) == len(head):
         return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
     rest, seen_generic = name[: -len(head)], False
@@ -253,6 +265,36 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
         else:
             out += _enterprise_split(ctx, norm, c)
+    return out
+
+
+def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
+    """True when *name*, of class *cls*, is a body's name with a determiner of quantity after its first words
+    (the lexicon's ``[recognizers] determiners``) or a count before it (三个界别组): a phrase about several bodies,
+    not a name.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ctx = demo_context()
+    >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
+    (True, False)
+    """
+    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None)
+
+
+def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """The body of members who reside somewhere begins after the place's one-character short form: 住鄂|全国政协委员,
+    住徐|省政协委员 (the short form is where they live, not part of the body's name).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> [(c.i, c.j) for c in residents_body(demo_context(), "组织住鄂全国政协委员", [Candidate(3, 8, "CPPCCCommittee", "a", 60)])]
+    [(4, 8)]
+    """
+    out = []
+    for c in pool:
+        if c.i > 0 and norm[c.i - 1] == _RESIDE and c.j - c.i >= 4 and _LEVEL_AFTER_ONE.match(norm, c.i) \
+                and ctx.schema.is_any(c.cls, "body"):
+            c = Candidate(c.i + 1, c.j, c.cls, c.rule, c.prio, nested=c.nested, name=strip_name(norm[c.i + 1:c.j]))
+        out.append(c)
     return out
 
 
@@ -346,12 +388,18 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                     len(word) > 2 or word[0] in _SURNAMES):
                 out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
         elif tag == "ORG":
+            counted = _PLACES_COUNTED.match(word)
+            if counted:  # 嘉善|三地政协: the last of the places counted, and no body of one place
+                if counted.end(1) >= 2:
+                    out += _place_candidates(ctx, norm, i, i + counted.end(1), "tagger ORG", _PRIO_TAGGER)
+                continue
             cls = _org_class(ctx, word)
             if cls is not None:
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
-            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j):
-                continue  # 中国特色, 中国式现代化: an attribute
+            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) or norm[:i].endswith(
+                    tuple(LEXICON.recognizers["slogan_words_before"])):
+                continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)

@@ -62,8 +62,16 @@ def ends_inside_word(norm: str, j: int) -> bool:
 
     >>> ends_inside_word("市政协常委会议", 6), ends_inside_word("市政协常委会会议", 6)
     (True, False)
+    >>> ends_inside_word("服务中心大局", 4), ends_inside_word("便民服务中心", 6)
+    (True, False)
     """
-    return 0 < j < len(norm) and norm[j - 1: j + 1] in LEXICON.spans.get("words_across", ())
+    if not 0 < j < len(norm):
+        return False
+    for w in LEXICON.spans.get("words_across", ()):
+        for k in range(1, len(w)):
+            if norm.startswith(w, j - k):
+                return True
+    return False
 
 
 def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
@@ -141,6 +149,8 @@ def _org_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) 
     # the org word must end the word: 政协委员, 党组书记 are not organizations
     if after[:1] and (is_cjk(after[0]) and (e not in toks.ends)):
         return None
+    if ends_inside_word(norm, e):
+        return None  # 服务中心|大局: the last word begins a word with the next one
     mode = ORG_PREFIX_MODE.get(suffix, "noun")
     start = extend_left(norm, toks, suffix_start, max_len=18, mode=mode)
     if w != suffix and mode == "noun":
@@ -201,6 +211,10 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     return Candidate(s, e, cls, "place form", 55)
 
 
+#: an assembly spoken to (向大会报告, 向会议汇报) at the start of the words before a meeting's last word
+_EVENT_LEAD = r"(?:大会|会议|全会)(?:报告|汇报|作|讲话|通报)"
+#: words of a meeting's topic that the words of a name otherwise stop at (开展|…; X建设|推进会 is the topic's)
+_TOPIC_VERBS = ("建设", "发展")
 #: the spirit of a meeting: 传达学习X会议精神, X会议和Y座谈会精神 (the words after an event's name)
 _SPIRIT_AFTER = re.compile(r"(?:[和及与、][^，。；：！？\n]{2,24}?)?精神")
 
@@ -213,6 +227,17 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     start = extend_left(norm, toks, suffix_start, max_len=22)
     if w != suffix:
         start = min(start, s)
+    if norm[start - 2: start] in _TOPIC_VERBS and start - 2 in toks.starts:
+        # what is built or developed, named right before the kind of meeting, is its topic: 协商平台建设|推进会
+        topic = extend_left(norm, toks, start - 2, max_len=22 - (e - start))
+        if topic <= start - 5:  # (not a bare word: 平台建设推进会)
+            start = topic
+    lead = re.match(_EVENT_LEAD, norm[start:suffix_start])
+    if lead and start + len(lead.group(0)) < suffix_start:
+        start += len(lead.group(0))  # 向大会|报告十三届三次会议以来: the assembly spoken to is not in the name
+    year = re.search(r"\d{4}年度?$", norm[max(0, start - 7): start])
+    if year:
+        start -= len(year.group(0))  # the year of a meeting belongs to its name (2024年|西部地区…座谈会)
     name = norm[start:e]
     de = re.search(r"(?<!党)的(?!.*的)", name[: -len(suffix)])
     if de:

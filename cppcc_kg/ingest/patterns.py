@@ -43,6 +43,7 @@ from cppcc_kg.ingest.forms import (
     Candidate,
     Segmenter,
     Tokens,
+    phrase_breaks,
     resolve,
     resolve_nested,
     strip_name,
@@ -55,7 +56,9 @@ from cppcc_kg.ingest.merge import (
     gazetteer_candidates,
     joined_events,
     refine,
+    residents_body,
     tagged_candidates,
+    with_determiner,
 )
 from cppcc_kg.ingest.named import (
     collaborations,
@@ -184,6 +187,10 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
+    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not with_determiner(ctx, norm[c.i:c.j], c.cls)]
+    breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
+    if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
+        cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]
     chosen = resolve(cands)
     if forms:
         chosen += lists(ctx, norm, toks, chosen)

@@ -24,6 +24,7 @@ from cppcc_kg.ingest.forms import (
     EVENT_ONLY_VERBS,
     EVENT_SUFFIXES,
     GENERIC_PLACE_WORDS,
+    GENERIC_TWO,
     MECHANISM_SUFFIXES,
     MECHANISM_VERBS,
     NUM,
@@ -115,8 +116,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
         last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-        if generic_event(name[: -len(last)]):
-            continue  # 在调研座谈会上: a kind of meeting
+        if generic_event(name[: -len(last)]) or len(last) == 1 and name[-2:] in GENERIC_TWO:
+            continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
@@ -258,6 +259,18 @@ def generic_mechanism(name: str, last: str) -> bool:
     return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
 
 
+def _two_documents(norm: str, i: int, j: int) -> int | None:
+    """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
+
+    >>> _two_documents("常委会工作报告和提案工作情况报告", 0, 16), _two_documents("协商和监督工作计划", 0, 9)
+    (7, None)
+    """
+    for k in range(i + 2, j - 2):
+        if norm[k] in "和及与" and any(norm[i:k].endswith(w) for w in DOC_SUFFIXES):
+            return k
+    return None
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
@@ -300,6 +313,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
         items = [(i, j)]
+        if last in DOC_SUFFIXES and (two := _two_documents(norm, i, j)):
+            items = [(i, two), (two + 1, j)]  # 审议A工作报告和B报告: two documents
         x = m.start(3)
         for part in m.group(3).split("、")[:-1]:
             items.append((x, x + len(part)))

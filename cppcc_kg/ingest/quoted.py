@@ -39,7 +39,7 @@ from cppcc_kg.ingest.named import (
     one_char_suffix_ok,
     suffixed,
 )
-from cppcc_kg.ingest.phrases import mechanisms, set_forms, structured
+from cppcc_kg.ingest.phrases import generic_event, mechanisms, set_forms, structured
 
 #: words after a quote that say it names a brand of work: “…”品牌, “…”履职品牌, “…”工作品牌
 _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
@@ -47,6 +47,12 @@ _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
 
+#: the words after a quote, before a document's last word, that say the document is the plan of a campaign
+_CAMPAIGN_HEADS = "活动|行动|工程"
+#: a formula of policy language that begins with a number (“六城一中心”, “三学联动”, “双重积极作用”): three to eight
+#: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date), no ordinal and no measure word
+#: (“两支队伍”, “双第一”: a count of things)
+_FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两第支件名位批次届年份])[\u4e00-\u9fff]{2,7}")
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
 #: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
 _DETERMINERS_AFTER = ("有关", "相关", "各项")
@@ -123,9 +129,15 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         q = _Quote(content=m.group(1), qs=qs, qe=qe, nested=norm[qs - 1: qs] == "《" or inside_title(norm, qs),
                    pre=pre, start=qs - len(pre.group(1)) if pre else qs)
         best_tail = _quote_tail(ctx, norm, toks, qe)
-        if best_tail and quoted_alone(q.content, norm[qe: qe + best_tail[0]]):
+        original = orig_of(m.start(1), m.end(1)) if orig_of else q.content  # (the normalised text has no space
+        # between Chinese characters: “A B” is a slogan of two parts as written)
+        if best_tail and quoted_alone(original, norm[qe: qe + best_tail[0]]):
             # “一线协商·共同缔造”行动: the programme is known by the quoted words, the word after is its kind
             out.append(Candidate(qs, qe, "Program", "quoted programme", 90, nested=q.nested, name=q.content))
+        elif best_tail and ctx.schema.is_a(best_tail[1], "Concept") and len(q.content) >= 2:
+            # “…”发展战略, “…”工作思路, “…”美好蓝图: a concept is known by the quoted words, the words after
+            # them say what kind of idea it is
+            out.append(Candidate(qs, qe, "Concept", "quoted concept", 90, nested=q.nested, name=q.content))
         elif best_tail and _BRAND_TAIL.match(norm[qe: qe + best_tail[0]]) and len(q.content) >= 2:
             # “…”品牌, “…”履职品牌: the quote is the name of the brand, the words after it its kind
             out.append(Candidate(q.start, qe, "Program", "quoted brand", 90, nested=q.nested,
@@ -133,7 +145,6 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         elif best_tail:
             out += _quote_with_tail(ctx, norm, toks, q, *best_tail)
         elif not (QUOTE_REJECT.search(q.content) or len(q.content) < 2):
-            original = orig_of(m.start(1), m.end(1)) if orig_of else q.content
             out += _quote_alone(ctx, norm, toks, q, original)
     return out
 
@@ -147,12 +158,16 @@ def quoted_alone(content: str, tail: str) -> bool:
     (True, True)
     >>> quoted_alone("送法下乡", "活动"), quoted_alone("甘味", "农产品品牌建设行动")
     (False, False)
+    >>> quoted_alone("解民忧、暖民心", "专题实践活动")
+    True
     """
     spans = LEXICON.spans
     if tail in spans.get("quote_alone_heads", ()):
         return True
-    two_parts = re.fullmatch(r"[\u4e00-\u9fff]{2,}(?:[·•・\s\u3000]+[\u4e00-\u9fff]{2,})+", content) is not None
-    return two_parts and tail in spans.get("slogan_alone_heads", ())
+    two_parts = re.fullmatch(r"[\u4e00-\u9fff]{2,}(?:[·•・\s\u3000、]+[\u4e00-\u9fff]{2,})+", content) is not None
+    head = next((h for h in spans.get("slogan_alone_heads", ()) if tail.endswith(h)), None)
+    # (the head may follow words of a kind of activity: “A、B”专题实践活动)
+    return two_parts and head is not None and (tail == head or generic_event(tail[: -len(head)]))
 
 
 def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[int, str] | None:
@@ -195,6 +210,13 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
         # what comes before the quote in an event's name: 政协“北疆文化”书画笔会,
         # 市政协第二届“…”论坛, 内蒙古自治区2023年度全区“…”评选活动
         s0 = _event_start(norm, toks, q.qs)
+    elif ctx.schema.is_a(cls, "Document") and not q.pre:
+        year = re.search(r"\d{4}年度?$", norm[max(0, q.qs - 7): q.qs])
+        if year:
+            s0 = q.qs - len(year.group(0))  # 2021年“…”活动方案: the year of a plan is part of its name
+        if re.match(f"[\u4e00-\u9fff]{{0,4}}({_CAMPAIGN_HEADS})", norm[q.qe: q.qe + k]) and len(q.content) >= 3:
+            # the plan of a campaign named in quotes: the campaign is a mention of its own (“…”活动方案)
+            out.append(Candidate(q.qs, q.qe, "Program", "quoted campaign", 88, nested=True, name=q.content))
     out.append(Candidate(s0, q.qe + k, cls, "quote+word", 90, nested=q.nested, name=strip_name(norm[s0: q.qe + k])))
     if not q.nested and len(q.content) >= 6 and not ctx.schema.is_a(cls, "Document"):
         out += _inside_quote(ctx, norm, q.qs, q.qe)  # “完善委员联系界别群众制度机制 …”工作经验交流会
@@ -255,6 +277,8 @@ def _quote_class(ctx: FinderContext, norm: str, q: _Quote, original: str) -> tup
         return "Mechanism", "quoted method", trig  # “师傅带徒弟”的方法
     if re.match(f"{NUMERAL}[个型大项条种]|{NUMERAL}\\+", content) and not norm[qe: qe + 1] == "的":
         return "Program", "numbered slogan", trig
+    if _FORMULA.fullmatch(content):
+        return "Concept", "quoted formula", trig  # “六城一中心”, “双重积极作用”: a formula of policy language
     if original_has_space or "——" in content:
         return "Program", "slogan", trig
     return None, "", trig
@@ -343,16 +367,16 @@ def quote_lists(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[C
             for (a, b) in quotes:
                 if not any((c.i, c.j) == (a, b) for c in out):
                     out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))
-    return _quote_runs(norm, out)
+    return _quote_runs(ctx, norm, out)
 
 
-def _quote_runs(norm: str, out: list[Candidate]) -> list[Candidate]:
-    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作): each is named
-    as the first is."""
+def _quote_runs(ctx: FinderContext, norm: str, out: list[Candidate]) -> list[Candidate]:
+    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作, a programme;
+    筹办“A”“B”“C”, events): each is named as the first is."""
     for m in re.finditer(r"(?:“[^“”\n]{2,20}”、?){3,}", norm):
         quotes = [(q.start() + m.start(), q.end() + m.start()) for q in re.finditer(r"“[^“”]*”", m.group(0))]
         first = next((c for c in out if (c.i, c.j) == quotes[0] and c.rule.startswith("quote after")
-                      and c.cls == "Program"), None)
+                      and (c.cls == "Program" or ctx.schema.is_a(c.cls, "Event"))), None)
         if first is None:
             continue
         for (a, b) in quotes[1:]:

@@ -262,3 +262,151 @@ def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
 def test_bodies_of_several_levels_are_not_one_name(ingester):
     names = _names(ingester, "总结市、区两级政协探索建立的履职新机制。")
     assert not any(n.endswith("两级政协") for n in names)
+
+
+# ------------------------------------------------------------ fifth pass (issue 13)
+@pytest.mark.parametrize("text, name", [
+    ("市委提出“2468”发展战略,全市上下认真落实。", "“2468”"),
+    ("县政协围绕“三城两区”工作思路建言献策。", "“三城两区”"),
+    ("奋力绘就“四强两高”美好蓝图。", "“四强两高”"),
+])
+def test_a_quote_before_the_kind_of_a_concept_is_the_concept(ingester, text, name):
+    names = _names(ingester, text)
+    assert names.get(name) == "Concept"
+    assert not any(n.startswith(name) and n != name for n in names)
+
+
+def test_a_name_does_not_run_across_a_space_between_phrases(ingester):
+    names = _names(ingester, "守正创新擦亮品牌 打造议事平台更加规范")
+    assert not any(" " in n or "品牌打造" in n for n in names)
+
+
+def test_a_quoted_name_keeps_its_space(ingester):
+    names = _names(ingester, "市政协持续开展“小事大家议 周周有协商”活动。")
+    assert "“小事大家议 周周有协商”" in names
+
+
+def test_the_topic_built_before_a_meeting_is_part_of_its_name(ingester):
+    names = _names(ingester, "全县政协协商阵地建设推进会暨观摩交流会举行。")
+    assert "全县政协协商阵地建设推进会" in names
+    assert not any(n.startswith("推进会") or n == "平台建设推进会" for n in names)
+
+
+def test_a_year_written_as_two_words_begins_a_meetings_name(ingester):
+    names = _names(ingester, "区政协承办了2025年东部地区政协文史工作座谈会。")
+    assert "2025年东部地区政协文史工作座谈会" in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议审议了县政协2025年度调研工作计划。", "县政协2025年度调研工作计划"),
+    ("常委会议审议2024年全区政协委员履职积分管理方案等事项。", "2024年全区政协委员履职积分管理方案"),
+])
+def test_a_plan_that_a_meeting_deliberates_is_a_document(ingester, text, name):
+    cls = _names(ingester, text).get(name)
+    assert cls is not None and ingester.schema.is_a(cls, "Document")
+
+
+def test_a_meeting_named_after_speaking_to_the_assembly_begins_at_its_ordinal(ingester):
+    names = _names(ingester, "受县政协常务委员会委托,向大会报告八届二次会议以来的工作。")
+    assert "八届二次会议" in names
+    assert not any(n.startswith("大会") for n in names)
+
+
+def test_the_centre_of_serving_the_overall_situation_is_no_body(ingester):
+    names = _names(ingester, "县政协将紧紧围绕服务中心大局,更加有效服务中心任务。")
+    assert not any(n.endswith("中心") for n in names)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("要认真贯彻省市委全会精神。", "省市委"),
+    ("余杭、德清、安吉三地政协共同推动协商。", "安吉三地政协"),
+])
+def test_bodies_of_several_places_with_a_shared_head_are_no_name(ingester, text, bad):
+    assert bad not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("要讲好中国故事,传播好湖南声音。", "中国"),
+    ("共同建设美丽中国,守护绿水青山。", "中国"),
+])
+def test_a_place_in_a_slogan_about_it_is_no_mention(ingester, text, place):
+    assert place not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县政协围绕“五城一区”建设,深入调研。", "“五城一区”"),
+    ("委员们要发挥“双重桥梁作用”,广泛凝聚共识。", "“双重桥梁作用”"),
+    ("通过“三学联促”,强化理论武装。", "“三学联促”"),
+])
+def test_a_quoted_formula_that_begins_with_a_number_is_a_concept(ingester, text, name):
+    assert _names(ingester, text).get(name) == "Concept"
+
+
+@pytest.mark.parametrize("text, bad", [("迎接“七一”到来。", "“七一”"), ("确保“十五五”开好局。", "“十五五”"),
+                                       ("加强“两支队伍”建设。", "“两支队伍”"), ("以“双第一”的成绩获评。", "“双第一”")])
+def test_a_date_or_a_plan_period_in_quotes_is_no_formula(ingester, text, bad):
+    assert _names(ingester, text).get(bad) != "Concept"
+
+
+def test_a_slogan_of_listed_parts_before_a_kind_of_activity_is_the_programme(ingester):
+    names = _names(ingester, "县政协开展“解民忧、暖民心、促发展”专题实践活动。")
+    assert names.get("“解民忧、暖民心、促发展”") == "Program"
+    assert not any(n.endswith("实践活动") for n in names)
+
+
+@pytest.mark.parametrize("content, tail, expected", [
+    ("解民忧、暖民心", "专题实践活动", True), ("解民忧、暖民心", "活动", True), ("送医下乡", "专题实践活动", False)])
+def test_quoted_alone_after_a_kind_of_activity(content, tail, expected):
+    assert quoted_alone(content, tail) is expected
+
+
+def test_a_plan_of_a_quoted_campaign_holds_the_campaign_and_its_year(ingester):
+    names = _names(ingester, "会议听取了关于2024年“委员服务月”活动方案的汇报。")
+    assert "2024年“委员服务月”活动方案" in names
+    assert names.get("“委员服务月”") == "Program"
+
+
+@pytest.mark.parametrize("text, body, bad", [
+    ("组织住鄂全国政协委员开展视察。", "全国政协", "鄂全国政协"),
+    ("市政协主席率住锡省政协委员赴南京考察。", "省政协", "锡省政协"),
+])
+def test_the_place_where_members_reside_is_not_part_of_their_body(ingester, text, body, bad):
+    names = _names(ingester, text)
+    assert body in names and bad not in names
+
+
+def test_a_mechanism_named_by_its_scope_and_generic_words_is_a_description(ingester):
+    names = _names(ingester, "要持续深入推进全县政协协商平台建设。")
+    assert not any(n.endswith("平台") for n in names)
+
+
+def test_quotes_that_a_body_holds_are_events(ingester):
+    names = _names(ingester, "县政协精心筹办“乡贤回归汇”“千名学子返乡行”“侨商恳谈周”,反响热烈。")
+    assert names.get("“乡贤回归汇”") and ingester.schema.is_a(names["“乡贤回归汇”"], "Event")
+    assert names.get("“千名学子返乡行”") and ingester.schema.is_a(names["“千名学子返乡行”"], "Event")
+
+
+def test_development_is_no_exhibition(ingester):
+    names = _names(ingester, "委员们在推动县域经济高质量发展中积极作为。")
+    assert not any(n.endswith("发展") for n in names)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("会议听取了县政协部分专委会年度工作计划的汇报。", "县政协部分专委会"),
+    ("要加强与上海相关区政协的交流合作。", "上海相关区政协"),
+])
+def test_a_determiner_inside_a_body_makes_it_no_name(ingester, text, bad):
+    assert bad not in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("县政协成立三个界别组,分别开展调研。", "三个界别组"),
+    ("推动市政协委员联系界别群众常态化。", "市政协委员联系界别"),
+])
+def test_a_count_of_bodies_or_the_masses_of_a_sector_are_no_body(ingester, text, bad):
+    assert bad not in _names(ingester, text)
+
+
+def test_a_quoted_consultation_room_is_named_with_its_kind(ingester):
+    names = _names(ingester, "走进“百姓议事”协商议事室,与群众面对面协商。")
+    assert "“百姓议事”协商议事室" in names
