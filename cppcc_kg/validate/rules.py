@@ -65,7 +65,7 @@ def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | 
 
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
                   where: Where | None = None, root: Path | None = None, project=None,
-                  which: str = "all") -> list[dict]:
+                  which: str = "all", only: str | None = None) -> list[dict]:
     """Run every ``*.rq`` of *rules_dir* on *store*; each row is a problem.
 
     A rule is a ``SELECT`` whose rows are the violations; it projects ``?focus``
@@ -75,12 +75,15 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     complete (:meth:`cppcc_kg.project.load.Project.with_duplicates`); the others run on the
     store as loaded, where a triple that several files hold is stored once (a triple
     repeated in k files would otherwise make joins k-fold in each pattern).
-    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it).
+    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it);
+    *only*, the file name of one rule to run alone.
     """
     where = where or nowhere
     compact = compactor(graph)
     out = []
     for path in sorted(Path(rules_dir).glob("*.rq")):
+        if only is not None and path.name != only:
+            continue
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
         description, hint, query = read_rule(path)
         if which != "all" and (which == "graph") != uses_graph(query):
