@@ -14,7 +14,7 @@ from typing import Callable
 from cppcc_kg.project.files import graph_iri
 from cppcc_kg.project.load import Project
 from cppcc_kg.validate.evidence import evidence_problems
-from cppcc_kg.validate.labels import label_problems
+from cppcc_kg.validate.labels import cached_label_problems
 from cppcc_kg.validate.report import Where, sort_key
 from cppcc_kg.validate.rules import rule_problems
 from cppcc_kg.validate.shapes import (
@@ -43,7 +43,9 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
     where = where_in(project)
     checks = [
         ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
-        ("labels", lambda: label_problems(project.store, project.sources, where=where, graph=view)),
+        ("labels", lambda: cached_label_problems(
+            project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view,
+            duplicates={str(graph_iri(rel)): nt for rel, nt in project.duplicates.items()})),
     ]
     engine = ""
     if shacl:
