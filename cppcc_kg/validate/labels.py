@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from cppcc_kg.project.entities import entity_zh_labels
-from cppcc_kg.rdf.namespaces import CPPCC, OA
+from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.report import Where, labels_of, nowhere, problem
@@ -73,92 +73,75 @@ def texts_digest(texts: dict) -> str:
     return digest(*parts)
 
 
-def _zh_labels_of_graphs(store: ox.Store, graphs: list[str] | None, duplicates: dict) -> dict[str, set[tuple]]:
-    """Graph IRI -> its (subject, label) pairs of ``@zh`` labels (*graphs*: those; ``None``: all), with
-    the triples of the graph's file that an earlier file holds (*duplicates*: graph IRI -> N-Triples)."""
+def _zh_labels_of_graphs(store: ox.Store, graphs: list[str] | None) -> dict[str, set[str]]:
+    """Graph IRI -> its ``@zh`` labels (*graphs*: those; ``None``: every graph)."""
     lang = 'FILTER (langMatches(lang(?l), "zh"))'
     if graphs is None:
-        rows = values(store, f"SELECT ?g ?e ?l WHERE {{ GRAPH ?g {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)
+        rows = values(store, f"SELECT DISTINCT ?g ?l WHERE {{ GRAPH ?g {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)
     else:
-        rows = [(g, e, label) for g in graphs for e, label in values(
-            store, f"SELECT ?e ?l WHERE {{ GRAPH <{g}> {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)]
-    out: dict[str, set[tuple]] = {g: set() for g in graphs or ()}
-    for g, e, label in rows:
-        out.setdefault(g, set()).add((e, label))
-    for g in (graphs if graphs is not None else list(duplicates)):
-        data = duplicates.get(g)
-        if data and str(RDFS.label).encode() in data:
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-                if (t.predicate.value == str(RDFS.label) and isinstance(t.object, ox.Literal)
-                        and (t.object.language or "").lower().split("-")[0] == "zh"):
-                    out.setdefault(g, set()).add((_term_text(t.subject), t.object.value))
+        rows = [(g, label) for g in graphs for (label,) in values(
+            store, f"SELECT DISTINCT ?l WHERE {{ GRAPH <{g}> {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)]
+    out: dict[str, set[str]] = {g: set() for g in graphs or ()}
+    for g, label in rows:
+        out.setdefault(g, set()).add(label)
     return out
 
 
-def _term_text(term) -> str:
-    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+def _verdicts(store: ox.Store, labels: dict[str, set[str]], by_iri: dict) -> dict[str, bool]:
+    """Label -> whether it occurs in a source text, for the labels of *labels* (label -> its entities),
+    looked for first in the texts that the entities' evidence quotes."""
+    if not labels:
+        return {}
+    entities = sorted({e for es in labels.values() for e in es if not e.startswith("_:")})
+    query = QUOTED_SOURCES if len(entities) > 2000 else QUOTED_SOURCES.replace(
+        "WHERE {", "WHERE { VALUES ?e { " + " ".join(f"<{e}>" for e in entities) + " }", 1)
+    quoted: dict[str, set[str]] = {}
+    for e, src in values(store, query):
+        quoted.setdefault(e, set()).add(src)
+    bodies = list(by_iri.values())
+    out = {}
+    for label, es in labels.items():
+        own = [by_iri[s] for s in sorted({s for e in es for s in quoted.get(e, ())}) if s in by_iri]
+        out[label] = any(label in text for text in own) or any(label in text for text in bodies)
+    return out
 
 
-def _missing(pairs: set[tuple], bodies: list[str], by_iri: dict, quoted: dict) -> list[str]:
-    """The labels of *pairs* (subject, label) found in no source text (the subject's sources first)."""
-    out = set()
-    for e, label in pairs:
-        own = [by_iri[s] for s in sorted(quoted.get(e, ())) if s in by_iri]
-        if not (any(label in text for text in own) or any(label in text for text in bodies)):
-            out.add(label)
-    return sorted(out)
-
-
-def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, duplicates: dict | None = None,
-                          where: Where | None = None, graph: Graph | None = None) -> list[dict]:
-    """:func:`label_problems`, from what each file's labels were found to be, kept per file.
+def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where: Where | None = None,
+                          graph: Graph | None = None) -> list[dict]:
+    """:func:`label_problems`, with the verdict on each label kept per file.
 
     Whether a ``@zh`` label occurs in some source text depends on the label and the texts
-    alone: for each file (*keys*: graph IRI -> the file's cache key), the labels of the file
-    found in no text are kept in *cache* under the file's key and :func:`texts_digest`. A file
-    without an entry (new or changed) is read from its graph of *store*, with the triples an
-    earlier file holds too (*duplicates*: graph IRI -> their N-Triples). When no file has such
-    a label there is no problem; otherwise the labels are looked up in the store, and if one
-    is an entity's, :func:`label_problems` runs on the whole store (the same report, tested).
+    alone. For each file (*keys*: graph IRI -> the file's cache key) the verdicts on its
+    entities' labels are kept in *cache* under the file's key and :func:`texts_digest`; a
+    file without an entry (new or changed) has its labels judged and kept. The entities and
+    their labels are read from the whole store (an entity may be typed in one file and
+    labelled in another); a label no entry judged is judged then. When every entity's label
+    occurs in a text there is no problem; otherwise :func:`label_problems` runs on the whole
+    store, so the report is the same (tested).
     """
-    duplicates = duplicates or {}
     by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
     texts_key = texts_digest(texts)
-    missing: set[str] = set()
+    of_entity: dict[str, set[str]] = {}
+    for e, labels in entity_zh_labels(store).items():
+        for label in labels:
+            of_entity.setdefault(label, set()).add(e)
+    known: dict[str, bool] = {}
     todo = []
     for g, key in sorted(keys.items()):
         found = get_json(cache, entry_name("labels", key, texts_key))
         if found is None:
             todo.append(g)
         else:
-            missing.update(found)
+            known.update(found)
     if todo:
-        everything = len(todo) == len(keys)
-        pairs = _zh_labels_of_graphs(store, None if everything else todo, duplicates)
-        subjects = sorted({e for g in todo for e, _l in pairs.get(g, ())})
-        quoted: dict[str, set[str]] = {}
-        query = QUOTED_SOURCES if everything or len(subjects) > 2000 else QUOTED_SOURCES.replace(
-            "WHERE {", "WHERE { VALUES ?e { " + " ".join(f"<{e}>" for e in subjects if not e.startswith("_:")) + " }", 1)
-        for e, src in values(store, query):
-            quoted.setdefault(e, set()).add(src)
-        bodies = list(by_iri.values())
+        per_graph = _zh_labels_of_graphs(store, None if len(todo) == len(keys) else todo)
+        judged = _verdicts(store, {label: of_entity[label] for g in todo for label in per_graph.get(g, ())
+                                   if label in of_entity and label not in known}, by_iri)
+        known.update(judged)
         for g in todo:
-            found = _missing(pairs.get(g, set()), bodies, by_iri, quoted)
-            put_json(cache, entry_name("labels", keys[g], texts_key), found)
-            missing.update(found)
-    unkeyed = _zh_labels_of_graphs(store, sorted(set(_graphs(store)) - set(keys)), duplicates)
-    missing.update(label for pairs in unkeyed.values() for _e, label in pairs
-                   if not any(label in text for text in by_iri.values()))
-    if not missing:
-        return []
-    labelled = values(store, "SELECT DISTINCT ?e WHERE { VALUES ?s { "
-                      + " ".join(str(ox.Literal(m)) for m in sorted(missing)) + " } "
-                      f"?e <{RDFS.label}> ?l FILTER (STR(?l) = ?s && langMatches(lang(?l), \"zh\")) "
-                      f"?e a/<{RDFS.subClassOf}>* <{CPPCC.Entity}> }}")
-    if not labelled:
+            put_json(cache, entry_name("labels", keys[g], texts_key),
+                     {label: known[label] for label in sorted(per_graph.get(g, ())) if label in known})
+    known.update(_verdicts(store, {label: es for label, es in of_entity.items() if label not in known}, by_iri))
+    if all(known[label] for label in of_entity):
         return []
     return label_problems(store, texts, where=where, graph=graph)
-
-
-def _graphs(store: ox.Store) -> list[str]:
-    return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]

@@ -44,8 +44,7 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
     checks = [
         ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
         ("labels", lambda: cached_label_problems(
-            project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view,
-            duplicates={str(graph_iri(rel)): nt for rel, nt in project.duplicates.items()})),
+            project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view)),
     ]
     engine = ""
     if shacl:

@@ -97,13 +97,17 @@ def _count_query(target: str, path: str, condition: str, op: str, n: int) -> str
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})")
 
 
-def _grouped_count_query(target: str, path: str, conditions: list[str], having: list[str]) -> str:
-    """The focus nodes of *target* with the number of distinct values of *path* that meet each of
+def _grouped_count_query(target: str, conditions: list[tuple[str, str]], having: list[str]) -> str:
+    """The focus nodes of *target* with the number of distinct values of each (path, condition) of
     *conditions* (``?n0``, ``?n1``, …), where one of the *having* tests holds: several count
-    constraints on one path read the target and the values once."""
+    constraints read the target once.
+
+    Each condition is an ``OPTIONAL`` of its own, so a focus node has as many solutions as the
+    product of its numbers of values: the caller groups only conditions with at most one value
+    in valid data (or those of one path)."""
     counts = " ".join(f"(COUNT(DISTINCT ?v{j}) AS ?n{j})" for j in range(len(conditions)))
     optionals = " ".join(f"OPTIONAL {{ ?this {path} ?v{j} {c.replace('?v', f'?v{j}').replace('?w', f'?w{j}')} }}"
-                         for j, c in enumerate(conditions))
+                         for j, (path, c) in enumerate(conditions))
     return f"SELECT ?this {counts} WHERE {{ {target} {optionals} }} GROUP BY ?this HAVING ({' || '.join(having)})"
 
 
@@ -151,19 +155,30 @@ class ShapeCompiler:
         self.add(_count_query(target, path, condition, op, n), shape, readable, message, component)
 
     def make_plan(self) -> None:
-        """Group the count constraints of each (shape, path) into one query (one alone keeps its own)."""
+        """Group the count constraints: per shape, those of every (path, condition) that has at most one
+        value (a maximum count of 1) in one query; the others per (shape, path); one alone keeps its query."""
+        groups: dict[tuple, list] = {}
+        by_shape: dict[tuple[str, str], list] = {}
+        for (shape, path, target), members in self._counts.items():
+            by_shape.setdefault((shape, target), []).extend((path, *m) for m in members)
+        for (shape, target), members in by_shape.items():
+            single = {(path, c) for path, _i, c, op, n in members if op == ">" and n <= 1}
+            for path, i, c, op, n in members:
+                key = (shape, target) if (path, c) in single else (shape, target, path)
+                groups.setdefault(key, []).append((path, i, c, op, n))
         grouped: dict[int, tuple[str, list]] = {}
-        for (_shape, path, target), members in self._counts.items():
+        for key, members in groups.items():
             if len(members) < 2:
                 continue
-            conditions = sorted({c for _i, c, _op, _n in members})
+            target = key[1]
+            conditions = sorted({(path, c) for path, _i, c, _op, _n in members})
             parts, having = [], []
-            for i, c, op, n in members:
-                column = f"n{conditions.index(c)}"
-                parts.append((i, column, op, n))
-                having.append(f"COUNT(DISTINCT ?v{conditions.index(c)}) {op} {n}")
-            query = _grouped_count_query(target, path, conditions, sorted(set(having)))
-            grouped[members[0][0]] = (query, parts)
+            for path, i, c, op, n in members:
+                j = conditions.index((path, c))
+                parts.append((i, f"n{j}", op, n))
+                having.append(f"COUNT(DISTINCT ?v{j}) {op} {n}")
+            grouped[min(i for _p, i, *_r in members)] = (_grouped_count_query(target, conditions, sorted(set(having))),
+                                                         sorted(parts))
         in_group = {i for _q, parts in grouped.values() for i, *_ in parts}
         self.plan = []
         for i, (query, *_rest) in enumerate(self.queries):
@@ -272,9 +287,22 @@ class ShapeCompiler:
         return self.queries
 
 
+#: the last shapes graphs compiled (the graph, its size, its compiler): a build compiles its shapes once
+_COMPILED: list[tuple[Graph, int, "ShapeCompiler"]] = []
+
+
 def compile_shapes(shapes: Graph) -> "ShapeCompiler":
-    """Compile *shapes*: the compiler's ``queries`` and ``datatype_checks``."""
+    """Compile *shapes*: the compiler's ``queries``, ``plan`` and ``datatype_checks``.
+
+    The same graph (the same object, of the same size) is compiled once: do not change a shapes
+    graph in place between two validations.
+    """
+    for graph, size, compiled in _COMPILED:
+        if graph is shapes and size == len(shapes):
+            return compiled
     c = ShapeCompiler(shapes)
     c.compile()
+    _COMPILED.insert(0, (shapes, len(shapes), c))
+    del _COMPILED[4:]
     return c
 

@@ -24,11 +24,22 @@ SHACL_ENGINES = ("auto", "fast", "pyshacl")
 _COMPONENTS = {"class": "Class", "languageIn": "LanguageIn", "SPARQL": "SPARQL"}
 
 
+#: the shapes graph of the last ontologies read ((N-Triples, graph)): a build reads its shapes once
+_SHAPES: list[tuple[bytes, Graph]] = []
+
+
 def shapes_of(project: Project) -> Graph:
-    """The shapes graph: the triples of ``ontology.ttl``."""
+    """The shapes graph: the triples of ``ontology.ttl`` (the same graph for the same ontology: do not
+    change it)."""
+    nt = project.nt.get("ontology.ttl", b"")
+    for data, graph in _SHAPES:
+        if data == nt:
+            return graph
     shapes = Graph()
     for t in project.files.get("ontology.ttl", []):
         shapes.add(t)
+    _SHAPES.insert(0, (nt, shapes))
+    del _SHAPES[2:]
     return shapes
 
 
