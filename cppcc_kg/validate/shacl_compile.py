@@ -288,10 +288,10 @@ class ShapeCompiler:
 
 
 #: the last shapes graphs compiled (the graph, its size, its compiler): a build compiles its shapes once
-_COMPILED: list[tuple[Graph, int, "ShapeCompiler"]] = []
+_COMPILED: list[tuple[Graph, int, ShapeCompiler]] = []
 
 
-def compile_shapes(shapes: Graph) -> "ShapeCompiler":
+def compile_shapes(shapes: Graph) -> ShapeCompiler:
     """Compile *shapes*: the compiler's ``queries``, ``plan`` and ``datatype_checks``.
 
     The same graph (the same object, of the same size) is compiled once: do not change a shapes
