@@ -119,6 +119,8 @@ def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, wh
     occurs in a text there is no problem; otherwise :func:`label_problems` runs on the whole
     store, so the report is the same (tested).
     """
+    if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
+        return label_problems(store, texts, where=where, graph=graph)
     by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
     texts_key = texts_digest(texts)
     of_entity: dict[str, set[str]] = {}
