@@ -23,18 +23,23 @@ import hashlib
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
+import rdflib
+
 #: bump when the form of an entry changes (the code digest changes with any edit anyway)
 FORM = "1"
 
 
 def _code_digest() -> str:
-    h = hashlib.sha256(FORM.encode())
+    """The code of this package and the versions of the libraries whose reading of a literal it
+    relies on (rdflib decides whether a literal is well typed, as pySHACL does)."""
+    h = hashlib.sha256(f"{FORM}\0{rdflib.__version__}\0{ox.__version__}\0".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-#: the digest of the code of :mod:`cppcc_kg.validate` (part of every key)
+#: the digest of the code of :mod:`cppcc_kg.validate` and of the libraries' versions (part of every key)
 CODE_DIGEST = _code_digest()
 
 
