@@ -25,6 +25,7 @@ from rdflib.namespace import RDFS
 from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.rdf.store import values
+from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.report import Where, labels_of, nowhere, problem
 
 QUOTED_SOURCES = (f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . "
@@ -62,3 +63,87 @@ def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
             out.append(problem("label", entity, label_message(label), rule="label in source", path="rdfs:label",
                                files=where(entity, RDFS.label), labels=labels_of(graph, entity)))
     return out
+
+
+def texts_digest(texts: dict) -> str:
+    """A digest of the source texts (IRI, path and text of each): a key part of what reads them."""
+    parts = []
+    for iri, src in sorted((str(k), v) for k, v in texts.items()):
+        parts += [iri, src] if isinstance(src, str) else [iri, src.path, src.text]
+    return digest(*parts)
+
+
+def _zh_labels_of_graphs(store: ox.Store, graphs: list[str] | None) -> dict[str, set[str]]:
+    """Graph IRI -> its ``@zh`` labels (*graphs*: those; ``None``: every graph)."""
+    lang = 'FILTER (langMatches(lang(?l), "zh"))'
+    if graphs is None:
+        rows = values(store, f"SELECT DISTINCT ?g ?l WHERE {{ GRAPH ?g {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)
+    else:
+        rows = [(g, label) for g in graphs for (label,) in values(
+            store, f"SELECT DISTINCT ?l WHERE {{ GRAPH <{g}> {{ ?e <{RDFS.label}> ?l {lang} }} }}", union=False)]
+    out: dict[str, set[str]] = {g: set() for g in graphs or ()}
+    for g, label in rows:
+        out.setdefault(g, set()).add(label)
+    return out
+
+
+def _verdicts(store: ox.Store, labels: dict[str, set[str]], by_iri: dict) -> dict[str, bool]:
+    """Label -> whether it occurs in a source text, for the labels of *labels* (label -> its entities),
+    looked for first in the texts that the entities' evidence quotes."""
+    if not labels:
+        return {}
+    entities = sorted({e for es in labels.values() for e in es if not e.startswith("_:")})
+    query = QUOTED_SOURCES if len(entities) > 2000 else QUOTED_SOURCES.replace(
+        "WHERE {", "WHERE { VALUES ?e { " + " ".join(f"<{e}>" for e in entities) + " }", 1)
+    quoted: dict[str, set[str]] = {}
+    for e, src in values(store, query):
+        quoted.setdefault(e, set()).add(src)
+    bodies = list(by_iri.values())
+    out = {}
+    for label, es in labels.items():
+        own = [by_iri[s] for s in sorted({s for e in es for s in quoted.get(e, ())}) if s in by_iri]
+        out[label] = any(label in text for text in own) or any(label in text for text in bodies)
+    return out
+
+
+def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where: Where | None = None,
+                          graph: Graph | None = None) -> list[dict]:
+    """:func:`label_problems`, with the verdict on each label kept per file.
+
+    Whether a ``@zh`` label occurs in some source text depends on the label and the texts
+    alone. For each file (*keys*: graph IRI -> the file's cache key) the verdicts on its
+    entities' labels are kept in *cache* under the file's key and :func:`texts_digest`; a
+    file without an entry (new or changed) has its labels judged and kept. The entities and
+    their labels are read from the whole store (an entity may be typed in one file and
+    labelled in another); a label no entry judged is judged then. When every entity's label
+    occurs in a text there is no problem; otherwise :func:`label_problems` runs on the whole
+    store, so the report is the same (tested).
+    """
+    if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
+        return label_problems(store, texts, where=where, graph=graph)
+    by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
+    texts_key = texts_digest(texts)
+    of_entity: dict[str, set[str]] = {}
+    for e, labels in entity_zh_labels(store).items():
+        for label in labels:
+            of_entity.setdefault(label, set()).add(e)
+    known: dict[str, bool] = {}
+    todo = []
+    for g, key in sorted(keys.items()):
+        found = get_json(cache, entry_name("labels", key, texts_key))
+        if found is None:
+            todo.append(g)
+        else:
+            known.update(found)
+    if todo:
+        per_graph = _zh_labels_of_graphs(store, None if len(todo) == len(keys) else todo)
+        judged = _verdicts(store, {label: of_entity[label] for g in todo for label in per_graph.get(g, ())
+                                   if label in of_entity and label not in known}, by_iri)
+        known.update(judged)
+        for g in todo:
+            put_json(cache, entry_name("labels", keys[g], texts_key),
+                     {label: known[label] for label in sorted(per_graph.get(g, ())) if label in known})
+    known.update(_verdicts(store, {label: es for label, es in of_entity.items() if label not in known}, by_iri))
+    if all(known[label] for label in of_entity):
+        return []
+    return label_problems(store, texts, where=where, graph=graph)

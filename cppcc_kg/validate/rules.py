@@ -6,7 +6,9 @@ Its leading ``#`` lines say what is wrong, then what to do (:func:`read_rule`).
 """
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,7 +67,7 @@ def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | 
 
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
                   where: Where | None = None, root: Path | None = None, project=None,
-                  which: str = "all") -> list[dict]:
+                  which: str = "all", only: str | None = None) -> list[dict]:
     """Run every ``*.rq`` of *rules_dir* on *store*; each row is a problem.
 
     A rule is a ``SELECT`` whose rows are the violations; it projects ``?focus``
@@ -75,17 +77,22 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     complete (:meth:`cppcc_kg.project.load.Project.with_duplicates`); the others run on the
     store as loaded, where a triple that several files hold is stored once (a triple
     repeated in k files would otherwise make joins k-fold in each pattern).
-    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it).
+    *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it);
+    *only*, the file name of one rule to run alone.
     """
     where = where or nowhere
     compact = compactor(graph)
-    out = []
+    rules = []
     for path in sorted(Path(rules_dir).glob("*.rq")):
+        if only is not None and path.name != only:
+            continue
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
         description, hint, query = read_rule(path)
         if which != "all" and (which == "graph") != uses_graph(query):
             continue
-        rows, variables = _solutions(store, query, name, project)
+        rules.append((name, description, hint, query))
+    out = []
+    for (name, description, hint, _query), (rows, variables) in zip(rules, _all_solutions(store, rules, project)):
         found = []
         for row in rows:
             focus = from_ox(row["focus"]) if "focus" in variables else None
@@ -101,3 +108,29 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
                                  labels=labels_of(graph, focus)))
         out += sorted(found, key=lambda p: (p["focus"], p["message"]))
     return out
+
+
+def _all_solutions(store: ox.Store, rules: list[tuple], project) -> list[tuple[list, list[str]]]:
+    """The rows and variables of each rule of *rules* ``(name, description, hint, query)``, in order.
+
+    Oxigraph releases the GIL while it evaluates a query: the rules that do not use ``GRAPH``
+    run side by side; those that do run one after the other, after them (with the *project*,
+    they add triples to the store for their time). The first rule (in order) that is not a
+    valid ``SELECT`` raises its error, as when they run one by one.
+    """
+    def solve(name: str, query: str):
+        try:
+            rows, variables = _solutions(store, query, name, project)
+            return list(rows), variables
+        except InputError as exc:
+            return exc, []
+
+    alone = [project is not None and uses_graph(q) for _n, _d, _h, q in rules]
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        futures = [None if a else pool.submit(solve, name, q) for a, (name, _d, _h, q) in zip(alone, rules)]
+        results = [f.result() if f is not None else None for f in futures]
+    results = [solve(name, q) if r is None else r for r, (name, _d, _h, q) in zip(results, rules)]
+    for rows, _variables in results:
+        if isinstance(rows, InputError):
+            raise rows
+    return results

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from cppcc_kg.project.files import graph_iri
 from cppcc_kg.project.load import Project
 from cppcc_kg.validate.evidence import evidence_problems
-from cppcc_kg.validate.labels import label_problems
+from cppcc_kg.validate.labels import cached_label_problems
 from cppcc_kg.validate.report import Where, sort_key
 from cppcc_kg.validate.rules import rule_problems
 from cppcc_kg.validate.shapes import (
@@ -31,13 +32,19 @@ def where_in(project: Project) -> Where:
     return where
 
 
+def graph_keys(project: Project) -> dict[str, str]:
+    """Graph IRI -> the cache key of its file (:attr:`cppcc_kg.project.load.Project.keys`)."""
+    return {str(graph_iri(rel)): key for rel, key in project.keys.items()}
+
+
 def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, graph_rules: bool):
     """``(engine, [(name, run)])``: the checks of :func:`validate`, each a function of no argument."""
     view = project.view
     where = where_in(project)
     checks = [
         ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
-        ("labels", lambda: label_problems(project.store, project.sources, where=where, graph=view)),
+        ("labels", lambda: cached_label_problems(
+            project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view)),
     ]
     engine = ""
     if shacl:
@@ -45,7 +52,8 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
         engine = resolve_engine(project, shacl_engine)
         if engine == "fast":
             checks.append(("shacl", lambda: fast_shacl_problems(
-                project.store, shapes, list(project.graphs().values()), graph=view, where=where)))
+                project.store, shapes, project.graphs(), graph=view, where=where, keys=graph_keys(project),
+                cache=project.cache)))
         else:
             checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))
     if rules_dir.is_dir():

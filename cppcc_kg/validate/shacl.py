@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,6 +48,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from cppcc_kg.rdf.store import store_of_quads, to_ox
+from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import (
     ShapeCompiler,
     UnsupportedShape,
@@ -143,28 +145,104 @@ def well_typed(lexical: str, datatype: str) -> bool:
     return ok
 
 
-def _watched_from_ntriples(docs, watched: set[str]) -> dict[str, list[tuple[str, str, str, str]]]:
-    """path -> (subject, datatype, value, kind) of every triple of *watched* predicates in N-Triples *docs*.
+def _object_of(obj: bytes) -> tuple[str, str, str] | None:
+    """(datatype, value, kind) of an N-Triples object, as :func:`_watched_value` reads it after the
+    parser; ``None`` when it has an escape or a blank node (the parser reads those).
 
-    Read from the N-Triples as written (Oxigraph's store would turn
-    ``xsd:nonNegativeInteger`` into ``xsd:integer``).
+    >>> _object_of(b'"5"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    ('http://www.w3.org/2001/XMLSchema#integer', '5', 'literal')
+    >>> _object_of(b'"a"@en'), _object_of(b'<http://e.org/x>'), _object_of(b'"a\\\\b"')
+    (('http://www.w3.org/1999/02/22-rdf-syntax-ns#langString', 'a', 'literal'), ('', 'http://e.org/x', 'iri'), None)
     """
-    out: dict[str, list] = {p: [] for p in watched}
-    if not watched:
-        return out
-    preds = {b"<" + p.encode("utf-8") + b">" for p in watched}
-    found = []
-    for doc in docs:  # a line is "subject predicate object ." with single spaces (canonical N-Triples)
+    if b"\\" in obj:
+        return None
+    if obj[:1] == b"<" and obj[-1:] == b">":
+        return "", obj[1:-1].decode("utf-8"), "iri"
+    if obj[:1] == b'"':
+        end = obj.rindex(b'"')
+        lexical, rest = obj[1:end].decode("utf-8"), obj[end + 1:]
+        if not rest:
+            return XSD_STRING, lexical, "literal"
+        if rest[:1] == b"@":
+            return RDF_LANGSTRING, lexical, "literal"
+        if rest[:3] == b"^^<" and rest[-1:] == b">":
+            return rest[3:-1].decode("utf-8"), lexical, "literal"
+    return None
+
+
+def _bad_values(docs, checks, memo: dict) -> list[list]:
+    """``[check, subject, value, kind]`` of each triple of the N-Triples *docs* whose object breaks
+    the datatype check ``checks[check]`` (``(path, allowed datatypes)``), whoever its subject is.
+
+    A line is ``subject predicate object .`` with single spaces (canonical N-Triples; a literal
+    cannot hold the second space of a line). The object is read as the parser would
+    (:func:`_object_of`; the parser itself reads the rare line with an escape or a blank node);
+    *memo* keeps the verdict of each (predicate, object). (Splitting the lines in Python is
+    faster here than a regular expression or a search for each predicate: measured.)
+    """
+    by_path: dict[bytes, list[tuple[int, frozenset]]] = {}
+    for i, (path, allowed) in enumerate(checks):
+        by_path.setdefault(b"<" + path.encode("utf-8") + b">", []).append((i, allowed))
+    if not by_path:
+        return []
+    out, hard = [], []
+    for doc in docs:
         for line in doc.split(b"\n"):
             parts = line.split(b" ", 2)
-            if len(parts) == 3 and parts[1] in preds:
-                found.append(line)
-    if found:  # (a literal may hold the searched text: only the triples of the predicates count)
-        for t in ox.parse(b"\n".join(sorted(set(found))) + b"\n", format=ox.RdfFormat.N_TRIPLES):
-            lst = out.get(t.predicate.value)
-            if lst is not None:
-                lst.append(_watched_value(t.subject, t.object))
+            if len(parts) != 3 or parts[1] not in by_path:
+                continue
+            subject, pred, obj = parts[0], parts[1], parts[2][:-2]
+            if subject[:1] != b"<" or b"\\" in subject:
+                hard.append(line)
+                continue
+            verdict = memo.get((pred, obj))
+            if verdict is None:
+                read = _object_of(obj)
+                if read is None:
+                    hard.append(line)
+                    continue
+                dtype, value, kind = read
+                verdict = memo[(pred, obj)] = [(i, value, kind) for i, allowed in by_path[pred]
+                                               if not (dtype in allowed and well_typed(value, dtype))]
+            if verdict:
+                out += [[i, subject[1:-1].decode("utf-8"), value, kind] for i, value, kind in verdict]
+    if hard:
+        for t in ox.parse(b"\n".join(sorted(set(hard))) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+            subject, dtype, value, kind = _watched_value(t.subject, t.object)
+            pred = b"<" + t.predicate.value.encode("utf-8") + b">"
+            out += [[i, subject, value, kind] for i, allowed in by_path[pred]
+                    if not (dtype in allowed and well_typed(value, dtype))]
     return out
+
+
+def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cache) -> list[tuple]:
+    """The suspects of :func:`_suspects`, read from the N-Triples as written (Oxigraph's store would
+    turn ``xsd:nonNegativeInteger`` into ``xsd:integer``).
+
+    *ntriples* is a list of documents, or a dict name -> document; with *keys* (name -> the
+    document's cache key) and a *cache*, the bad values of each document are kept per document
+    (they depend on its bytes and the checks alone).
+    """
+    checks = [(path, allowed) for _q, path, allowed, *_rest in compiled.datatype_checks]
+    docs = ntriples if isinstance(ntriples, dict) else dict(enumerate(ntriples or []))
+    checks_digest = digest(*(f"{p}\0{' '.join(sorted(a))}" for p, a in checks))
+    memo: dict = {}
+    bad: set[tuple] = set()
+    for name, doc in docs.items():
+        key = (keys or {}).get(name)
+        entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
+        found = get_json(cache, entry) if entry else None
+        if found is None:
+            found = _bad_values([doc], checks, memo)
+            if entry:
+                put_json(cache, entry, found)
+        bad.update(map(tuple, found))
+    suspects = []
+    for i, (tquery, _path, _allowed, shape, readable, message, component) in enumerate(compiled.datatype_checks):
+        mine = sorted((subject, value, kind) for j, subject, value, kind in bad if j == i)
+        if mine:
+            suspects.append((tquery, mine, shape, readable, message, component))
+    return suspects
 
 
 
@@ -201,29 +279,71 @@ def _suspects(compiled: ShapeCompiler, values: dict) -> list[tuple]:
     return suspects
 
 
-def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, values, ntriples):
-    """``(solutions of each query, datatype suspects)``.
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1] if iri else ""
+
+
+def _step_name(compiled: ShapeCompiler, entry) -> str:
+    """The name of a plan entry in the timings: shape, then path and component (``counts``: grouped)."""
+    _query, members = entry
+    i = members if isinstance(members, int) else members[0][0]
+    _q, shape, path, _m, component = compiled.queries[i]
+    what = component if isinstance(members, int) else "counts"
+    if component == "SPARQL":  # the constraints of a shape in the order of the shapes graph, from 1
+        what += f" {sum(1 for q in compiled.queries[:i + 1] if q[1] == shape and q[4] == component)}"
+    return " ".join(x for x in (_local(shape), _local(path), what) if x)
+
+
+def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of, timings: dict | None = None):
+    """``(solutions of each plan entry, datatype suspects)``.
 
     Oxigraph releases the GIL while it evaluates a query: the queries run side by side,
-    and beside the reading of the datatypes from the N-Triples (in this thread) when
-    *values* is ``None``.
+    and beside ``suspects_of()`` (the datatype checks, in this thread). With *timings*, they
+    run one after the other instead, and *timings* receives the seconds of each step.
     """
     def run(query: str) -> list:
         return list(store.query(query, use_default_graph_as_union=union))
 
-    watched = {path for _q, path, *_rest in compiled.datatype_checks}
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        futures = [pool.submit(run, q) for q, *_ in compiled.queries]
-        inner = {(i, j): pool.submit(run, q) for i, lst in compiled.antijoins.items() for j, (q, _v) in enumerate(lst)}
-        if values is None:
-            values = _watched_from_ntriples(ntriples or [], watched)
-        suspects = _suspects(compiled, values)
-        solutions = [f.result() for f in futures]
-        for i, lst in compiled.antijoins.items():  # the anti-joins, on every shared variable
-            for j, (_q, shared) in enumerate(lst):
-                seen = {tuple(str(sol[v]) for v in shared) for sol in inner[(i, j)].result()}
-                solutions[i] = [sol for sol in solutions[i] if tuple(str(sol[v]) for v in shared) not in seen]
+    antijoins = {k: i for k, (_q, i) in enumerate(compiled.plan) if isinstance(i, int) and i in compiled.antijoins}
+    if timings is not None:
+        def timed(name: str, job):
+            t0 = time.perf_counter()
+            out = job()
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+            return out
+        suspects = timed("datatypes (N-Triples)", suspects_of)
+        solutions = [timed(_step_name(compiled, e), lambda q=e[0]: run(q)) for e in compiled.plan]
+        inner = {(k, j): timed(_step_name(compiled, compiled.plan[k]), lambda q=q: run(q))
+                 for k, i in antijoins.items() for j, (q, _v) in enumerate(compiled.antijoins[i])}
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            futures = [pool.submit(run, q) for q, _members in compiled.plan]
+            jobs = {(k, j): pool.submit(run, q) for k, i in antijoins.items()
+                    for j, (q, _v) in enumerate(compiled.antijoins[i])}
+            suspects = suspects_of()
+            solutions = [f.result() for f in futures]
+            inner = {kj: f.result() for kj, f in jobs.items()}
+    for k, i in antijoins.items():  # the anti-joins, on every shared variable
+        for j, (_q, shared) in enumerate(compiled.antijoins[i]):
+            seen = {tuple(str(sol[v]) for v in shared) for sol in inner[(k, j)]}
+            solutions[k] = [sol for sol in solutions[k] if tuple(str(sol[v]) for v in shared) not in seen]
     return solutions, suspects
+
+
+def _count_violations(compiled: ShapeCompiler, sols, members) -> list[Violation]:
+    """The violations of the count constraints *members* that one grouped query checked."""
+    out = []
+    for sol in sols:
+        focus = sol["this"]
+        row = {"this": _text(focus)}
+        for i, column, op, bound in members:
+            n = int(sol[column].value)
+            if (n < bound) if op == "<" else (n > bound):
+                _q, shape, path, message, component = compiled.queries[i]
+                # the query of the constraint alone (_count_query) projects the count unless the bound is 1
+                filled = _fill(message, row if bound == 1 else dict(row, n=str(n)))
+                out.append(Violation(row["this"], path, "", filled, shape, component, ""))
+    return out
 
 
 def _violation(sol, shape: str, path: str, message: str, component: str) -> Violation:
@@ -247,7 +367,8 @@ def _violation(sol, shape: str, path: str, message: str, component: str) -> Viol
     return Violation(focus, path or row.get("path", ""), value, _fill(message, row), shape, component, kind)
 
 
-def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=None) -> list[Violation]:
+def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=None, keys: dict | None = None,
+             cache=None, timings: dict | None = None) -> list[Violation]:
     """Validate *data* against *shapes* and return the sorted violations (empty when it conforms).
 
     *data* is an rdflib Graph or an iterable of pyoxigraph triples or quads (as
@@ -256,17 +377,27 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
 
     Alternatively, pass ``data=None``, a *store* whose named graphs together hold the
     data (the queries read their union) and *ntriples*, the same triples as N-Triples
-    documents (bytes) as written, for the datatype checks.
+    documents (bytes, a list or a dict name -> bytes) as written, for the datatype checks;
+    with *keys* (name -> cache key of the document) and a *cache*
+    (:class:`cppcc_kg.project.cache.Cache`), what these checks find in each document is kept
+    per document. *timings*, a dict, receives the seconds of each step (the queries then
+    run one after the other).
     """
     compiled = compile_shapes(shapes)
-    values = None
     union = data is None
     if store is None:
         store, values = _data_store(data, {path for _q, path, *_rest in compiled.datatype_checks})
-    solutions, suspects = _run_all(compiled, store, union, values, ntriples)
+        suspects_of = lambda: _suspects(compiled, values)
+    else:
+        suspects_of = lambda: _datatype_suspects(compiled, ntriples, keys, cache)
+    solutions, suspects = _run_all(compiled, store, union, suspects_of, timings)
     out: set[Violation] = set()
-    for (_query, shape, path, message, component), sols in zip(compiled.queries, solutions):
-        out.update(_violation(sol, shape, path, message, component) for sol in sols)
+    for (_query, members), sols in zip(compiled.plan, solutions):
+        if isinstance(members, int):
+            _q, shape, path, message, component = compiled.queries[members]
+            out.update(_violation(sol, shape, path, message, component) for sol in sols)
+        else:
+            out.update(_count_violations(compiled, sols, members))
     targets: dict[str, set[str]] = {}
     for tquery, bad, shape, readable, message, component in suspects:
         if tquery not in targets:

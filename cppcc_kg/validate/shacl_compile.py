@@ -97,12 +97,36 @@ def _count_query(target: str, path: str, condition: str, op: str, n: int) -> str
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})")
 
 
+def _grouped_count_query(target: str, conditions: list[tuple[str, str]], having: list[str]) -> str:
+    """The focus nodes of *target* with the number of distinct values of each (path, condition) of
+    *conditions* (``?n0``, ``?n1``, …), where one of the *having* tests holds: several count
+    constraints read the target once.
+
+    Each condition is an ``OPTIONAL`` of its own, so a focus node has as many solutions as the
+    product of its numbers of values: the caller groups only conditions with at most one value
+    in valid data (or those of one path)."""
+    counts = " ".join(f"(COUNT(DISTINCT ?v{j}) AS ?n{j})" for j in range(len(conditions)))
+    optionals = " ".join(f"OPTIONAL {{ ?this {path} ?v{j} {c.replace('?v', f'?v{j}').replace('?w', f'?w{j}')} }}"
+                         for j, (path, c) in enumerate(conditions))
+    return f"SELECT ?this {counts} WHERE {{ {target} {optionals} }} GROUP BY ?this HAVING ({' || '.join(having)})"
+
+
 class ShapeCompiler:
-    """The queries and datatype checks of a shapes graph (:meth:`compile` fills them)."""
+    """The queries and datatype checks of a shapes graph (:meth:`compile` fills them).
+
+    ``queries`` holds one query per constraint (each alone: the reference form); ``plan``
+    holds the queries that run: ``(query, i)`` for the query of the constraint ``queries[i]``
+    alone, or ``(query, members)`` for the count constraints of one path of one shape checked
+    by one query, each member ``(i, column, op, bound)``: ``queries[i]`` is broken where the
+    count in *column* is ``op`` (``<`` or ``>``) *bound*.
+    """
 
     def __init__(self, shapes: Graph):
         self.g = shapes
         self.queries: list[tuple[str, str, str, str, str]] = []  # query, shape, path, message template, component
+        #: how the queries run: (query, index of a query) or (query, [(index, column, op, bound), …])
+        self.plan: list[tuple[str, int | list[tuple[int, str, str, int]]]] = []
+        self._counts: dict[tuple[str, str], list[tuple[int, str, str, int]]] = {}
         #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables),
         #: whose solutions remove those of the query that agree on the shared variables
         self.antijoins: dict[int, list[tuple[str, list[str]]]] = {}
@@ -124,18 +148,56 @@ class ShapeCompiler:
     def add(self, query: str, shape, path: str, message: str, component: str) -> None:
         self.queries.append((query, str(shape), path, message, component))
 
+    def add_count(self, target: str, path: str, condition: str, op: str, n: int, shape, readable: str,
+                  message: str, component: str) -> None:
+        """A count constraint: its query alone, and its part in the grouped query of (*shape*, *path*)."""
+        self._counts.setdefault((str(shape), path, target), []).append((len(self.queries), condition, op, n))
+        self.add(_count_query(target, path, condition, op, n), shape, readable, message, component)
+
+    def make_plan(self) -> None:
+        """Group the count constraints: per shape, those of every (path, condition) that has at most one
+        value (a maximum count of 1) in one query; the others per (shape, path); one alone keeps its query."""
+        groups: dict[tuple, list] = {}
+        by_shape: dict[tuple[str, str], list] = {}
+        for (shape, path, target), members in self._counts.items():
+            by_shape.setdefault((shape, target), []).extend((path, *m) for m in members)
+        for (shape, target), members in by_shape.items():
+            single = {(path, c) for path, _i, c, op, n in members if op == ">" and n <= 1}
+            for path, i, c, op, n in members:
+                key = (shape, target) if (path, c) in single else (shape, target, path)
+                groups.setdefault(key, []).append((path, i, c, op, n))
+        grouped: dict[int, tuple[str, list]] = {}
+        for key, members in groups.items():
+            if len(members) < 2:
+                continue
+            target = key[1]
+            conditions = sorted({(path, c) for path, _i, c, _op, _n in members})
+            parts, having = [], []
+            for path, i, c, op, n in members:
+                j = conditions.index((path, c))
+                parts.append((i, f"n{j}", op, n))
+                having.append(f"COUNT(DISTINCT ?v{j}) {op} {n}")
+            grouped[min(i for _p, i, *_r in members)] = (_grouped_count_query(target, conditions, sorted(set(having))),
+                                                         sorted(parts))
+        in_group = {i for _q, parts in grouped.values() for i, *_ in parts}
+        self.plan = []
+        for i, (query, *_rest) in enumerate(self.queries):
+            if i in grouped:
+                self.plan.append(grouped[i])
+            elif i not in in_group:
+                self.plan.append((query, i))
+
     def property_shape(self, shape, prop, target: str) -> None:
         g = self.g
         sp, readable = _path(g, prop)
         msg = _message(g, prop, f"constraint on {readable} not met")
-        count = _count_query
         handled = {SH.path, SH.message, SH.name, SH.description, RDF.type, SH.qualifiedValueShape,
                    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.severity}
         for p, o in g.predicate_objects(prop):
             if p == SH.minCount:
-                self.add(count(target, sp, "", "<", int(o)), shape, readable, msg, "MinCount")
+                self.add_count(target, sp, "", "<", int(o), shape, readable, msg, "MinCount")
             elif p == SH.maxCount:
-                self.add(count(target, sp, "", ">", int(o)), shape, readable, msg, "MaxCount")
+                self.add_count(target, sp, "", ">", int(o), shape, readable, msg, "MaxCount")
             elif p == SH.datatype:
                 self.datatype_check(shape, prop, target, {str(o)}, readable, msg, "Datatype")
             elif p == SH["class"]:
@@ -173,9 +235,9 @@ class ShapeCompiler:
                 test = f". ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(pairs[0][1])}"
             lo, hi = g.value(prop, SH.qualifiedMinCount), g.value(prop, SH.qualifiedMaxCount)
             if lo is not None:
-                self.add(count(target, sp, test, "<", int(lo)), shape, readable, msg, "QualifiedMinCount")
+                self.add_count(target, sp, test, "<", int(lo), shape, readable, msg, "QualifiedMinCount")
             if hi is not None:
-                self.add(count(target, sp, test, ">", int(hi)), shape, readable, msg, "QualifiedMaxCount")
+                self.add_count(target, sp, test, ">", int(hi), shape, readable, msg, "QualifiedMaxCount")
 
     def datatype_check(self, shape, prop, target: str, allowed: set[str], readable: str, msg: str, component: str) -> None:
         path = self.g.value(prop, SH.path)
@@ -221,12 +283,26 @@ class ShapeCompiler:
             for p in (SH["not"], SH["and"], SH.xone, SH.node, SH.closed):
                 if (shape, p, None) in g:
                     raise UnsupportedShape(f"shape {shape}: {p} is not supported")
+        self.make_plan()
         return self.queries
 
 
-def compile_shapes(shapes: Graph) -> "ShapeCompiler":
-    """Compile *shapes*: the compiler's ``queries`` and ``datatype_checks``."""
+#: the last shapes graphs compiled (the graph, its size, its compiler): a build compiles its shapes once
+_COMPILED: list[tuple[Graph, int, ShapeCompiler]] = []
+
+
+def compile_shapes(shapes: Graph) -> ShapeCompiler:
+    """Compile *shapes*: the compiler's ``queries``, ``plan`` and ``datatype_checks``.
+
+    The same graph (the same object, of the same size) is compiled once: do not change a shapes
+    graph in place between two validations.
+    """
+    for graph, size, compiled in _COMPILED:
+        if graph is shapes and size == len(shapes):
+            return compiled
     c = ShapeCompiler(shapes)
     c.compile()
+    _COMPILED.insert(0, (shapes, len(shapes), c))
+    del _COMPILED[4:]
     return c
 

@@ -50,8 +50,8 @@ def _constant_predicates(words: list[str]) -> bool:
 _SIMPLE_PREDICATE = re.compile(r"^(?:a|<[^<>\s]*>|[A-Za-z_][\w.-]*:[^/*+|^?()<>\s]*)$")
 
 
-def _predicates(words: list[str]) -> list[str]:
-    """The predicate tokens of a basic graph pattern written as *words*."""
+def _roles(words: list[str]) -> list[tuple[str, str]]:
+    """``(role, token)`` of the terms of a basic graph pattern written as *words*: role ``s``, ``p`` or ``o``."""
     seq = []
     for w in words:
         while w and w[-1] in ";,." and not (w[-1] == "." and w[:-1].replace(".", "").isdigit()):
@@ -66,10 +66,20 @@ def _predicates(words: list[str]) -> list[str]:
         if t in (";", ",", "."):
             expect = {";": "p", ",": "o", ".": "s"}[t]
             continue
-        if expect == "p":
-            out.append(t)
+        out.append((expect, t))
         expect = {"s": "p", "p": "o", "o": "o"}[expect]
     return out
+
+
+def _predicates(words: list[str]) -> list[str]:
+    """The predicate tokens of a basic graph pattern written as *words*."""
+    return [t for role, t in _roles(words) if role == "p"]
+
+
+def _open_ended(words: list[str]) -> bool:
+    """True when every subject and object of the basic graph pattern *words* is a variable: evaluated
+    alone, such a pattern reads every triple of its predicates (a path: every pair it links)."""
+    return all(_VARIABLE.match(t) for role, t in _roles(words) if role != "p")
 
 
 
@@ -119,15 +129,23 @@ def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
       and the anti-join is made by the caller, on all the shared variables (Oxigraph's
       ``MINUS`` can pick a key of few values and go quadratic on millions of triples);
       the query then selects ``*`` (its projection must be plain variables);
-    * *P* with property paths becomes ``MINUS { P }``, at the end of the group.
+    * *P* with property paths becomes ``MINUS { P }``, at the end of the group; when every
+      subject and object of *P* is a variable (``?o rdf:type/rdfs:subClassOf* ?range``), it
+      becomes ``MINUS { G . P }`` with *G* the rest of the group, so that *P* is joined with
+      what it is compared with instead of evaluated over the whole graph. The same: *G* is
+      triple patterns whose variables are all bound, so the solutions of ``G . P`` compatible
+      with a solution of *G* are those that extend it, and they exist exactly when a solution of
+      *P* compatible with it exists (and a shared variable makes the domains meet).
 
     Anything else is left as it is. Returns ``(query, anti-joins)``.
 
     >>> q, aj = plan_not_exists("SELECT ?this WHERE { ?this ?p ?o . FILTER NOT EXISTS { ?st <http://e.org/s> ?this } }")
     >>> q, aj
     ('SELECT * WHERE { ?this ?p ?o .   }', [('SELECT DISTINCT ?this WHERE {  ?st <http://e.org/s> ?this  }', ['this'])])
-    >>> plan_not_exists("SELECT ?this WHERE { FILTER NOT EXISTS { ?this ^<http://e.org/s> ?st } ?this ?p ?o . }")
-    ('SELECT ?this WHERE {  ?this ?p ?o . MINUS { ?this ^<http://e.org/s> ?st } }', [])
+    >>> plan_not_exists("SELECT ?this WHERE { FILTER NOT EXISTS { ?this ^<http://e.org/s> <http://e.org/x> } ?this ?p ?o . }")
+    ('SELECT ?this WHERE {  ?this ?p ?o . MINUS { ?this ^<http://e.org/s> <http://e.org/x> } }', [])
+    >>> plan_not_exists("SELECT ?this WHERE { ?this ex:p ?o FILTER NOT EXISTS { ?o rdf:type/rdfs:subClassOf* ?c } }")[0]
+    'SELECT ?this WHERE { ?this ex:p ?o  MINUS {?this ex:p ?o .\\n ?o rdf:type/rdfs:subClassOf* ?c } }'
     >>> plan_not_exists("SELECT ?this WHERE { ?this <http://e.org/p> ?o . FILTER NOT EXISTS { ?this ?p ?o } }")[0]
     'SELECT ?this WHERE { ?this <http://e.org/p> ?o . FILTER NOT EXISTS { ?this ?p ?o } }'
     """
@@ -146,6 +164,12 @@ def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
     if not blocks or not _is_plain_bgp(outer):
         return select, []
     outer_vars = _variables(_words(outer))
+    close = tokens[end].start()
+    outer_text, cut = "", m.end()
+    for filter_tok, _open, close_tok, _inner in blocks:
+        outer_text += select[cut:filter_tok.start()]
+        cut = close_tok.end()
+    outer_text = (outer_text + select[cut:close]).strip().rstrip(".").rstrip() + " .\n"
     out, moved, antijoins, last = [], [], [], 0
     for filter_tok, open_tok, close_tok, inner in blocks:
         words = _words(inner)
@@ -161,10 +185,10 @@ def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
         else:
             # a FILTER holds for the whole group wherever it is written; MINUS only for what
             # comes before it: so the MINUS goes at the end of the group
-            moved.append("MINUS {" + inner_text + "}")
+            repeat = outer_text if _open_ended(words) and "_:" not in outer_text else ""
+            moved.append("MINUS {" + repeat + inner_text + "}")
     if not moved and not antijoins:
         return select, []
-    close = tokens[end].start()
     text = "".join(out) + select[last:close].rstrip() + " " + " ".join(moved) + (" " if moved else " ") + select[close:]
     if antijoins:
         text = "SELECT * " + text[m.start():]

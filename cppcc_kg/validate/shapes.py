@@ -24,11 +24,22 @@ SHACL_ENGINES = ("auto", "fast", "pyshacl")
 _COMPONENTS = {"class": "Class", "languageIn": "LanguageIn", "SPARQL": "SPARQL"}
 
 
+#: the shapes graph of the last ontologies read ((N-Triples, graph)): a build reads its shapes once
+_SHAPES: list[tuple[bytes, Graph]] = []
+
+
 def shapes_of(project: Project) -> Graph:
-    """The shapes graph: the triples of ``ontology.ttl``."""
+    """The shapes graph: the triples of ``ontology.ttl`` (the same graph for the same ontology: do not
+    change it)."""
+    nt = project.nt.get("ontology.ttl", b"")
+    for data, graph in _SHAPES:
+        if data == nt:
+            return graph
     shapes = Graph()
     for t in project.files.get("ontology.ttl", []):
         shapes.add(t)
+    _SHAPES.insert(0, (nt, shapes))
+    del _SHAPES[2:]
     return shapes
 
 
@@ -136,7 +147,7 @@ def shacl_problems(graph: Graph, shapes: Graph | None = None, *, where: Where | 
 
 
 def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Graph | None = None,
-                        where: Where | None = None) -> list[dict]:
+                        where: Where | None = None, keys: dict | None = None, cache=None) -> list[dict]:
     """Validate with :mod:`cppcc_kg.validate.shacl` and return the problems :func:`shacl_problems` would.
 
     Parameters
@@ -145,8 +156,12 @@ def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Grap
         The data: the union of its named graphs (ontology included).
     shapes : rdflib.Graph
         The shapes graph.
-    ntriples : iterable of bytes
-        The same triples as N-Triples, as written (for the datatype checks).
+    ntriples : list or dict of bytes
+        The same triples as N-Triples documents, as written (for the datatype checks); a list,
+        or a dict name -> document.
+    keys, cache : optional
+        With a dict name -> cache key of each document and the loader's cache, what the
+        datatype checks find in a document is kept per document (:func:`cppcc_kg.validate.shacl.validate`).
     graph : rdflib.Graph, optional
         A graph to read labels and prefixes from (the project's view).
     where : callable, optional
@@ -160,7 +175,7 @@ def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Grap
     where = where or nowhere
     compact = compactor(graph)
     out = []
-    for v in fast_validate(None, shapes, store=store, ntriples=ntriples):
+    for v in fast_validate(None, shapes, store=store, ntriples=ntriples, keys=keys, cache=cache):
         focus = node(v.focus)
         comp = _COMPONENTS.get(v.component, v.component) + "ConstraintComponent"
         rule = _shape_name(shapes, node(v.shape), compact) + f" ({comp})"

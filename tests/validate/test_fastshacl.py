@@ -156,3 +156,23 @@ def test_datatypes_are_checked_as_written_not_as_oxigraph_stores_them():
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes)
     from rdflib.namespace import SH
     assert {str(f) for f in results.objects(None, SH.focusNode)} == bad
+
+
+def test_the_grouped_queries_find_what_each_constraint_alone_finds(tmp_path):
+    """The plan (count constraints grouped per shape) against each constraint's own query, on the broken fixtures."""
+    project = load(_mutated_project(tmp_path, ontology_edit=_narrow_domain), cache=False)
+    shapes = shapes_of(project)
+    compiled = fastshacl.compile_shapes(shapes)
+    assert len(compiled.plan) < len(compiled.queries)
+    alone = set()
+    for i, (query, shape, path, message, component) in enumerate(compiled.queries):
+        sols = list(project.store.query(query, use_default_graph_as_union=True))
+        for q, shared in compiled.antijoins.get(i, []):
+            seen = {tuple(str(s[v]) for v in shared) for s in project.store.query(q, use_default_graph_as_union=True)}
+            sols = [s for s in sols if tuple(str(s[v]) for v in shared) not in seen]
+        alone.update(fastshacl._violation(s, shape, path, message, component) for s in sols)
+    found = fastshacl.validate(None, shapes, store=project.store, ntriples=project.graphs())
+    datatype = {c[-1] for c in compiled.datatype_checks}
+    grouped = {v for v in found if v.component not in datatype}
+    assert len(alone) > 80 and grouped == alone
+    assert {v.component for v in alone} >= {"MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount"}

@@ -1,0 +1,81 @@
+"""Per-file results of the checks, kept in the loader's cache (:class:`cppcc_kg.project.cache.Cache`).
+
+A check whose result for a file depends on that file alone (and on things named in the
+key: the ontology, the source texts it reads, this code) keeps that result under a key made
+of the file's cache key (the sha256 of its bytes, its path and the parser's version), the
+ontology, the code of :mod:`cppcc_kg.validate` and what else the check names. An entry is
+used only when every part of its key is the same, so a changed ontology or a new version of
+the code never reads an old entry. Entries are JSON; a broken one is a miss.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from cppcc_kg.project.cache import Cache
+>>> c = Cache(Path(tempfile.mkdtemp()))
+>>> name = entry_name("labels", "key-of-a-file", "ontology-digest")
+>>> put_json(c, name, ["某名"]); get_json(c, name)
+['某名']
+>>> get_json(c, entry_name("labels", "key-of-a-file", "another-ontology")) is None
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+#: bump when the form of an entry changes (the code digest changes with any edit anyway)
+FORM = "1"
+
+
+def _code_digest() -> str:
+    """The code of this package and the versions of the libraries whose reading of a literal it
+    relies on (rdflib decides whether a literal is well typed, as pySHACL does)."""
+    h = hashlib.sha256(f"{FORM}\0{rdflib.__version__}\0{ox.__version__}\0".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+#: the digest of the code of :mod:`cppcc_kg.validate` and of the libraries' versions (part of every key)
+CODE_DIGEST = _code_digest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """The sha256 of *parts* (each length-prefixed, so that no two lists of parts give the same bytes).
+
+    >>> digest("a", "bc") != digest("ab", "c")
+    True
+    """
+    h = hashlib.sha256()
+    for p in parts:
+        b = p if isinstance(p, bytes) else p.encode("utf-8")
+        h.update(b"%d:" % len(b))
+        h.update(b)
+    return h.hexdigest()
+
+
+def entry_name(check: str, *parts: str) -> str:
+    """The cache entry name of *check*'s result for the key *parts* (with the code digest)."""
+    return f"validate-{check}-{digest(CODE_DIGEST, check, *parts)}.json"
+
+
+def get_json(cache, name: str):
+    """The entry *name* of *cache* as JSON, or ``None`` (no cache, absent, broken)."""
+    if cache is None:
+        return None
+    data = cache.get(name)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def put_json(cache, name: str, value) -> None:
+    """Stage *value* as JSON under *name* in *cache* (kept if the build succeeds)."""
+    if cache is not None:
+        cache.put(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
