@@ -27,14 +27,15 @@ import random
 import networkx as nx
 import numpy as np
 
-from cppcc_kg.network.projections import shared
+from cppcc_kg.network.projections import backend_chosen, shared
 
 __all__ = ["applies", "louvain_communities", "modularity", "partition_modularity"]
 
 
 def applies(G: nx.Graph, weight, seed) -> bool:
-    """Whether the port gives networkx's result: undirected, simple, integer weights, int seed."""
-    if G.is_directed() or G.is_multigraph() or weight is None or not isinstance(seed, int) or isinstance(seed, bool):
+    """Whether the port gives networkx's result: undirected, simple, integer weights, int seed, and
+    no networkx backend chosen (a backend gets networkx's call)."""
+    if backend_chosen() or G.is_directed() or G.is_multigraph() or weight is None or not isinstance(seed, int) or isinstance(seed, bool):
         return False
     return all(type(d.get(weight, 1)) is int for _, nbrs in G.adjacency() for d in nbrs.values())
 

@@ -26,7 +26,7 @@ from cppcc_kg.schema import Schema
 
 __all__ = ["to_undirected_weighted", "simple_graph", "shared_projection", "shared", "is_instance_of", "nodes_of_classes",
            "classes_of_kind", "nodes_of_kind", "bipartite_graph", "organization_program_graph",
-           "organization_document_graph", "one_mode_projection"]
+           "organization_document_graph", "one_mode_projection", "backend_chosen"]
 
 
 def to_undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
@@ -67,6 +67,20 @@ _SIMPLE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_SIM
 
 
 @contextlib.contextmanager
+def backend_chosen() -> bool:
+    """Whether networkx's configuration sends its algorithms to a backend (nx-parallel,
+    nx-cugraph, …, chosen by ``nx.config.backend_priority`` or ``NETWORKX_BACKEND_PRIORITY``).
+
+    The measures that this package computes on its own (k-cores on igraph, Louvain on integers)
+    then call networkx instead, so that the backend runs them.
+
+    >>> backend_chosen()
+    False
+    """
+    priority = nx.config.backend_priority
+    return bool(getattr(priority, "algos", priority))
+
+
 def shared_projection():
     """Within the block, :func:`simple_graph` makes the projection of a graph (which must not
     change meanwhile) once, not once per measure."""

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame
-from cppcc_kg.network.projections import simple_graph
+from cppcc_kg.network.projections import backend_chosen, simple_graph
 
 __all__ = ["kcore", "articulation_points", "bridges"]
 
@@ -31,8 +31,11 @@ def kcore(G: nx.Graph) -> pd.DataFrame:
     [['a', 2], ['b', 2], ['c', 2], ['d', 1]]
     """
     U = simple_graph(G)
-    g, nodes = kernels.igraph_of(U)  # igraph's coreness: the core numbers (unique) networkx's core_number gives
-    vals = dict(zip(nodes, g.coreness())) if len(U) else {}
+    if backend_chosen():  # networkx dispatches core_number to the backend
+        vals = nx.core_number(U)
+    else:  # igraph's coreness: the core numbers (unique) networkx's core_number gives
+        g, nodes = kernels.igraph_of(U)
+        vals = dict(zip(nodes, g.coreness())) if len(U) else {}
     df = measure_frame(U, {"kcore": vals}, "kcore")
     df["kcore"] = df["kcore"].astype("int64")
     return df

@@ -222,6 +222,7 @@ plain = analyze.pagerank(G)["pagerank"].tolist()
 nx.config.backend_priority.algos = ["fake"]
 again = analyze.pagerank(G)["pagerank"].tolist()
 analyze.kcore(G)
+analyze.communities(nx.Graph(G))
 print(json.dumps({"calls": fakebackend.CALLS, "same": plain == again}))
 """
     env = dict(os.environ, PYTHONPATH=str(pkg) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -229,7 +230,7 @@ print(json.dumps({"calls": fakebackend.CALLS, "same": plain == again}))
                          check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["same"] is True
-    assert "pagerank" in result["calls"] and "core_number" in result["calls"]
+    assert {"pagerank", "core_number", "louvain_communities"} <= set(result["calls"])
 
 
 def test_a_notebook_can_analyse_a_query_result_instead_of_the_whole_graph(built, repo_root):
