@@ -155,7 +155,7 @@ class Project:
         self._graph: Graph | None = None
         self._view: Graph | None = None
         self._pinyin_pending = None
-        self._dups: dict | None = None
+        self._dups: dict | None = None  # made by files_of
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -228,10 +228,13 @@ class Project:
         """Files (sorted) holding a triple matching (s, p, o); None is a wildcard."""
         found = {rel_of_graph(q.graph_name.value)
                  for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)}
-        if self._dups is None:
-            self._dups = {rel: triples_of(data) for rel, data in self.duplicates.items()}
-        for rel, triples in self._dups.items():
-            if any((p is None or tp == p) and (o is None or to == o) for ts, tp, to in triples if ts == s):
+        if self._dups is None:  # subject -> (file, predicate, object) of the triples held again
+            self._dups = {}
+            for rel, data in self.duplicates.items():
+                for ts, tp, to in triples_of(data):
+                    self._dups.setdefault(ts, []).append((rel, tp, to))
+        for rel, tp, to in self._dups.get(s, ()):
+            if (p is None or tp == p) and (o is None or to == o):
                 found.add(rel)
         found.discard(None)
         return sorted(found)
