@@ -64,7 +64,7 @@ from cppcc_kg.rdf.ntriples import (
     ntriples_of,
     triples_of,
 )
-from cppcc_kg.rdf.store import graph_view, load_store, to_ox
+from cppcc_kg.rdf.store import StoreLoader, graph_view, load_store, to_ox
 
 __all__ = ["Project", "load", "load_project"]
 
@@ -264,24 +264,33 @@ class Project:
 def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
           progress: Callable[[int, int, str], None] | None):
     """``(nt, store, duplicates, seconds loading)``: each file checked, then loaded into the
-    store while the next are parsed; a triple that an earlier file holds too is not stored again."""
+    store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
+    parsed; a triple that an earlier file holds too is not stored again. The seconds loading
+    are those spent here on the store: comparing the lines, and waiting for the thread at the end."""
     nt: dict[str, bytes] = {}
-    store = ox.Store()
+    loader = StoreLoader(ox.Store())
     loading = 0.0
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}
-    for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys):
-        nt[rel] = data
+    try:
+        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys):
+            nt[rel] = data
+            t = time.perf_counter()
+            lines = set(data.split(b"\n"))
+            lines.discard(b"")
+            again = lines & seen
+            seen |= lines
+            if again:
+                duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
+                data = b"".join(line + b"\n" for line in sorted(lines - again))
+            loader.add(str(graph_iri(rel)), data)
+            loading += time.perf_counter() - t
+        del seen
         t = time.perf_counter()
-        lines = set(data.split(b"\n"))
-        lines.discard(b"")
-        again = lines & seen
-        seen |= lines
-        if again:
-            duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
-            data = b"".join(line + b"\n" for line in sorted(lines - again))
-        load_store({str(graph_iri(rel)): data}, store)
+        store = loader.finish()
         loading += time.perf_counter() - t
+    finally:
+        loader.close()
     return nt, store, duplicates, loading
 
 

@@ -11,7 +11,7 @@ from support import REPO_ROOT, copy_project
 from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri, iter_files, project_files
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
-from cppcc_kg.rdf.store import load_store
+from cppcc_kg.rdf.store import StoreLoader, load_store
 
 
 def strict_store(graphs: dict[str, bytes]) -> ox.Store:
@@ -63,3 +63,23 @@ def test_files_of_names_every_file_that_holds_a_triple(make_project):
     s, p, o = next(t for t in project.files["graph/entities.ttl"] if t[0] == subject)
     assert project.files_of(s, p, o) == ["graph/entities-again.ttl", "graph/entities.ttl"]
     assert project.files_of(s, p, subject) == []
+
+
+def test_the_loader_thread_loads_in_order_and_raises_its_error_in_the_caller():
+    loader = StoreLoader(ox.Store())
+    assert loader._thread is None  # no thread before the first document (processes forked before: none)
+    docs = {f"https://e.org/g{i}": f'<http://e.org/a> <http://e.org/p> "{i}" .\n'.encode() for i in range(50)}
+    for iri, nt in docs.items():
+        loader.add(iri, nt)
+    assert set(loader.finish()) == set(strict_store(docs))
+    bad = StoreLoader(ox.Store())
+    bad.add("https://e.org/g", b"<http://e.org/a> <http://e.org/p> .\n")
+    with pytest.raises(SyntaxError):
+        bad.finish()
+    stopped = StoreLoader(ox.Store())
+    for iri, nt in docs.items():
+        stopped.add(iri, nt)
+    thread = stopped._thread
+    stopped.close()
+    stopped.close()
+    assert not thread.is_alive()
