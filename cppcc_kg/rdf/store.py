@@ -171,7 +171,7 @@ class StoreLoader:
             if self.error is None:
                 try:
                     load_store({item[0]: item[1]}, self.store)
-                except BaseException as exc:  # raised in the caller's thread by add or finish
+                except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
                     self.error = exc
 
     def add(self, iri: str, nt: bytes) -> None:
