@@ -95,6 +95,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--check", action="store_true", help="compare the edited build with a clean one")
     ap.add_argument("--skip-clean", action="store_true", help="only the one-file edit")
+    ap.add_argument("--compare-with", type=Path, help="an output folder of the same files (by older code): "
+                    "the first build must give the same bytes")
     args = ap.parse_args()
     root = args.root
     if root is None:
@@ -107,6 +109,8 @@ def main() -> None:
     if not args.skip_clean:
         report["clean"] = medians([one_build(root, out, cache=False) for _ in range(args.runs)])
     one_build(root, out, cache=True)  # the cache of the current files
+    if args.compare_with:
+        report["differing from --compare-with"] = same_outputs(out, args.compare_with)
     rows = []
     for _ in range(args.runs):
         toggle_edit(root)
