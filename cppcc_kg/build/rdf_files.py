@@ -147,7 +147,7 @@ def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misrea
         if on_count is not None:
             on_count(len(lines))  # the number of distinct triples
         for i in range(0, len(lines), CHUNK_LINES):
-            nt_.write(b"".join(line + b"\n" for line in lines[i:i + CHUNK_LINES]))
+            nt_.write(b"\n".join(lines[i:i + CHUNK_LINES]) + b"\n")
         del lines
     except BaseException:
         for o in outs.values():

@@ -64,7 +64,7 @@ from cppcc_kg.rdf.ntriples import (
     ntriples_of,
     triples_of,
 )
-from cppcc_kg.rdf.store import graph_view, load_store, to_ox
+from cppcc_kg.rdf.store import StoreLoader, graph_view, load_store, to_ox
 
 __all__ = ["Project", "load", "load_project"]
 
@@ -155,7 +155,7 @@ class Project:
         self._graph: Graph | None = None
         self._view: Graph | None = None
         self._pinyin_pending = None
-        self._dups: dict | None = None
+        self._dups: dict | None = None  # made by files_of
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -228,10 +228,13 @@ class Project:
         """Files (sorted) holding a triple matching (s, p, o); None is a wildcard."""
         found = {rel_of_graph(q.graph_name.value)
                  for q in self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None)}
-        if self._dups is None:
-            self._dups = {rel: triples_of(data) for rel, data in self.duplicates.items()}
-        for rel, triples in self._dups.items():
-            if any((p is None or tp == p) and (o is None or to == o) for ts, tp, to in triples if ts == s):
+        if self._dups is None:  # subject -> (file, predicate, object) of the triples held again
+            self._dups = {}
+            for rel, data in self.duplicates.items():
+                for ts, tp, to in triples_of(data):
+                    self._dups.setdefault(ts, []).append((rel, tp, to))
+        for rel, tp, to in self._dups.get(s, ()):
+            if (p is None or tp == p) and (o is None or to == o):
                 found.add(rel)
         found.discard(None)
         return sorted(found)
@@ -261,24 +264,33 @@ class Project:
 def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
           progress: Callable[[int, int, str], None] | None):
     """``(nt, store, duplicates, seconds loading)``: each file checked, then loaded into the
-    store while the next are parsed; a triple that an earlier file holds too is not stored again."""
+    store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
+    parsed; a triple that an earlier file holds too is not stored again. The seconds loading
+    are those spent here on the store: comparing the lines, and waiting for the thread at the end."""
     nt: dict[str, bytes] = {}
-    store = ox.Store()
+    loader = StoreLoader(ox.Store())
     loading = 0.0
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}
-    for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys):
-        nt[rel] = data
+    try:
+        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys):
+            nt[rel] = data
+            t = time.perf_counter()
+            lines = set(data.split(b"\n"))
+            lines.discard(b"")
+            again = lines & seen
+            seen |= lines
+            if again:
+                duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
+                data = b"".join(line + b"\n" for line in sorted(lines - again))
+            loader.add(str(graph_iri(rel)), data)
+            loading += time.perf_counter() - t
+        del seen
         t = time.perf_counter()
-        lines = set(data.split(b"\n"))
-        lines.discard(b"")
-        again = lines & seen
-        seen |= lines
-        if again:
-            duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
-            data = b"".join(line + b"\n" for line in sorted(lines - again))
-        load_store({str(graph_iri(rel)): data}, store)
+        store = loader.finish()
         loading += time.perf_counter() - t
+    finally:
+        loader.close()
     return nt, store, duplicates, loading
 
 

@@ -64,20 +64,21 @@ def focus_nodes(G: nx.Graph, table: dict | None = None, *, community: int | None
 
 def view_of(G: nx.MultiDiGraph, measures: list[str], table: dict, *, max_nodes: int = MAX_NODES,
             view_measure: str = "pagerank", community: int | None = None, around: str | None = None,
-            hops: int = 1) -> tuple[nx.MultiDiGraph, dict | None]:
+            hops: int = 1, totals: tuple[int, int] | None = None) -> tuple[nx.MultiDiGraph, dict | None]:
     """The graph the page draws and the description of the view (``None``: all of *G*).
 
     *measures* and *table* are the measures of the entities (IRI -> {measure: value});
     *community*, *around* and *hops* choose a part (:func:`focus_nodes`); above *max_nodes*
     entities only those with the highest *view_measure* (else the first measure, else the
-    degree) are kept (:func:`select_view`).
+    degree) are kept (:func:`select_view`). *totals*: the number of nodes and edges of *G*, when the
+    caller has counted them (counting the edges of a large multigraph takes a while).
 
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c")])
     >>> H, view = view_of(G, [], {}, max_nodes=2)
     >>> sorted(H), view["measure"], view["shown"], view["total_nodes"]
     (['a', 'b'], 'degree', 2, 3)
     """
-    total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
+    total_nodes, total_edges = totals if totals is not None else (G.number_of_nodes(), G.number_of_edges())
     view = None
     keep = set(G.nodes)
     if community is not None or around is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -9,6 +10,7 @@ from oracles.entities_rdflib import entities
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+import cppcc_kg.rdf.store as store_module
 from cppcc_kg.errors import (
     ProjectLayoutError,
     SourceChangedError,
@@ -213,3 +215,21 @@ def test_project_root_is_found_from_a_subfolder(tmp_path):
     elsewhere = tmp_path.parent / (tmp_path.name + "-no-project")
     elsewhere.mkdir()
     assert project_root(elsewhere) == elsewhere and find_upwards(elsewhere, "nothing-here.ttl") is None
+
+
+def test_an_interrupted_store_load_leaves_no_thread_and_no_cache(make_project, monkeypatch):
+    """Ctrl-C (or any error) while the loader thread fills the store: it reaches the caller, the
+    thread is gone and the cache staged by this load is dropped."""
+    root = make_project()
+    real, calls = store_module.load_store, []
+
+    def interrupted(graphs, store=None):
+        calls.append(graphs)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(graphs, store)
+    monkeypatch.setattr(store_module, "load_store", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load(root, write_cache=True)
+    assert not [t for t in threading.enumerate() if t.name == "cppcc-kg-store-loader"]
+    assert not (root / ".cache").exists()

@@ -8,11 +8,14 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
+from support import REPO_ROOT
 
 from cppcc_kg.errors import TurtleSyntaxError
+from cppcc_kg.project.files import project_files
 from cppcc_kg.rdf.syntax import (
     blank_nodes,
     check_no_blank_nodes,
+    might_be_rdf12,
     parse_turtle,
     rdf12_features,
 )
@@ -195,3 +198,16 @@ def test_literals_keep_datatype_language_and_plain_strings():
     assert values[0] == Literal("5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"))
     assert values[1] == Literal("x") and values[1].datatype is None
     assert values[2] == Literal("y", lang="zh")
+
+
+def test_might_be_rdf12_answers_as_the_regular_expressions_did():
+    """The quick test (issue 15) against its definition: any mark, "version" in any case, a base direction."""
+    def oracle(data: bytes) -> bool:
+        return (any(m in data for m in (b"<<", b">>", b"{|", b"~")) or re.search(rb"version", data, re.IGNORECASE) is not None
+                or re.search(rb"@[A-Za-z]+(?:-[A-Za-z0-9]+)*--[A-Za-z]", data) is not None)
+
+    samples = [b'<http://e.org/a--b> <http://e.org/b> "x"@zh .', b'"x"@en--ltr', b'"x"@en-US--rtl', b"VeRsIoN 1.2",
+               b'"x"@zh--', b"--a", b"@--a", b"<< >>", b"~", "版本 VERSION".encode(), b"versio n", b""]
+    samples += [(REPO_ROOT / rel).read_bytes() for rel in project_files(REPO_ROOT)]
+    for data in samples:
+        assert might_be_rdf12(data) == oracle(data), data[:80]
