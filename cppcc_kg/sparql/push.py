@@ -4,8 +4,21 @@ The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.sparql.da
 ``graph.nt`` (or ``graph.ttl``) into the server's default graph, the named
 graphs of ``graph.trig`` and ``metrics.ttl`` (in
 ``https://w3id.org/cppcc-kg/graph/metrics``) into named graphs. *URL* is the
-server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``); graphs are
-addressed as ``URL?default`` and ``URL?graph=IRI``.
+server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``, Virtuoso:
+``http://host:8890/sparql-graph-crud-auth``); graphs are addressed as ``URL?default``
+and ``URL?graph=IRI``.
+
+Servers differ in two ways that the push takes as options, not as special cases:
+
+* *default_graph* (``--default-graph IRI``): push the default graph's triples into
+  the named graph *IRI* instead. For a server whose default graph is not a graph of
+  its own (Virtuoso's is the union of all its graphs, system graphs included, and
+  its Graph Store refuses ``?default``). Query it then with that graph as the
+  dataset's default graph (``default-graph-uri``, see
+  :class:`cppcc_kg.sparql.engines.EndpointEngine`).
+* *user* and *password* (``--user NAME``, the password in the environment variable
+  ``CPPCC_KG_PUSH_PASSWORD``): HTTP authentication, Basic or Digest as the server
+  asks (Virtuoso's ``/sparql-graph-crud-auth`` asks Digest).
 
 It sends N-Triples in batches (``--batch-size`` triples). The first batch of each
 graph is a ``PUT`` (it replaces what the graph held), the others are ``POST``
@@ -169,34 +182,64 @@ def _save_state(path: Path, state: dict) -> None:
     write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
-def _send(batch: Batch, url: str, timeout: float) -> None:
+def opener(url: str, user: str | None = None, password: str | None = None) -> urllib.request.OpenerDirector:
+    """A URL opener that answers the server's Basic or Digest challenge with *user* and *password* (if given)."""
+    if user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
+                                       urllib.request.HTTPDigestAuthHandler(passwords))
+
+
+def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDirector) -> None:
     req = urllib.request.Request(graph_url(url, batch.graph), data=batch.body, method=batch.method,
                                  headers={"Content-Type": "application/n-triples"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with http.open(req, timeout=timeout) as resp:
             resp.read()
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip()
         raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to batch "
-                        f"{batch.index + 1} ({batch.method}): {body[:300]}",
-                        "check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
-                        "command again to resume.") from None
+                        f"{batch.index + 1} ({batch.method}): {body[:300]}", _refusal_hint(exc.code, body)) from None
     except (urllib.error.URLError, OSError) as exc:
         raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at batch {batch.index + 1}",
                         "run the same command again to resume where it stopped.") from None
 
 
+def _refusal_hint(code: int, body: str) -> str:
+    """What to do when the server refused a batch.
+
+    >>> _refusal_hint(500, 'contains "default" param but the endpoint is not configured to have default graph')[:22]
+    'the server has no defa'
+    """
+    if "default" in body and "default graph" in body:
+        return ("the server has no default graph of its own (Virtuoso): push it into a named graph with "
+                "--default-graph IRI, then query with that graph as default-graph-uri.")
+    if code in (401, 403):
+        return ("the server wants a user allowed to write: give --user NAME and the password in "
+                "CPPCC_KG_PUSH_PASSWORD (Virtuoso: the URL /sparql-graph-crud-auth), then run the same command again.")
+    return ("check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
+            "command again to resume.")
+
+
+#: last segment of a Graph Store endpoint -> that of the query endpoint beside it (Oxigraph, Fuseki, Virtuoso)
+QUERY_SEGMENTS = {"store": "query", "data": "query", "sparql-graph-crud": "sparql", "sparql-graph-crud-auth": "sparql"}
+
+
 def query_url_of(url: str) -> str | None:
-    """The SPARQL query endpoint beside the Graph Store endpoint *url* (Oxigraph, Fuseki), or None.
+    """The SPARQL query endpoint beside the Graph Store endpoint *url* (Oxigraph, Fuseki, Virtuoso), or None.
 
     >>> query_url_of("http://h:7878/store?x=1")
     'http://h:7878/query?x=1'
+    >>> query_url_of("http://h:8890/sparql-graph-crud-auth")
+    'http://h:8890/sparql'
     """
     parts = urllib.parse.urlsplit(url)
     head, _, last = parts.path.rpartition("/")
-    if last not in ("store", "data"):
+    if last not in QUERY_SEGMENTS:
         return None
-    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/query"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{QUERY_SEGMENTS[last]}"))
 
 
 def expected_counts(batches: list[Batch]) -> dict[str | None, int]:
@@ -237,8 +280,8 @@ def _mismatch_hint(wrong: list, held: dict, expected: dict) -> str:
     if wrong == [None] and held[None] > expected[None] and all(held[g] == expected[g] for g in expected if g):
         return ("the default graph holds more than was pushed into it: the server's default graph is probably "
                 "the union of its graphs (oxigraph serve --union-default-graph, Fuseki's unionDefaultGraph), or "
-                "it held data before; push to a server whose default graph is a graph of its own (pushing again "
-                "would not change this).")
+                "it held data before; push to a server whose default graph is a graph of its own, or push the default "
+                "graph into a named graph with --default-graph IRI (pushing again as before would not change this).")
     return ("it lost data (a server that keeps its data in memory and restarted) or another client changed it: "
             "push everything again with --restart (and give the server a persistent store, e.g. "
             "oxigraph serve --location DIR).")
@@ -258,14 +301,39 @@ def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float
     return held
 
 
+def dataset_to_push(build_dir: str | Path, default_graph: str | None = None) -> list[tuple[str | None, list[str]]]:
+    """:func:`dataset_lines`, the default graph's lines moved into the named graph *default_graph* if given.
+
+    >>> from cppcc_kg.sparql.dataset import BuildMissing
+    >>> try:
+    ...     dataset_to_push("/nonexistent", "urn:x")
+    ... except BuildMissing as exc:
+    ...     print(type(exc).__name__)
+    BuildMissing
+    """
+    graphs = dataset_lines(build_dir)
+    if default_graph is None:
+        return graphs
+    if not default_graph.startswith(("http://", "https://", "urn:")) or any(c in default_graph for c in '<> "{}|\\^`'):
+        raise PushError(f"--default-graph {default_graph}: not an absolute IRI",
+                        "give an IRI such as https://w3id.org/cppcc-kg/graph/default.")
+    if any(g == default_graph for g, _ in graphs):
+        raise PushError(f"--default-graph {default_graph}: the build already has a named graph of that name",
+                        "choose another IRI.")
+    return [(default_graph if g is None else g, lines) for g, lines in graphs]
+
+
 def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZE, state_file: str | Path | None = None,
          restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None,
-         query_url: str | None = None) -> dict:
+         query_url: str | None = None, default_graph: str | None = None, user: str | None = None,
+         password: str | None = None) -> dict:
     """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples",
     "done", "held"}`` (*held*: the triples per graph the server holds, checked at *query_url*).
 
     *stop_after* stops after that many batches were sent in this call (to test
     resuming); *progress* is called as ``progress(batch, total)`` before each request.
+    *default_graph*: the named graph to push the default graph into (a server without
+    a default graph of its own); *user*, *password*: HTTP Basic or Digest authentication.
     Raises :class:`PushMismatch` if the server does not hold what it acknowledged,
     before resuming or at the end.
     """
@@ -276,7 +344,7 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
         raise PushError(f"{url}: cannot tell the server's SPARQL query endpoint, which the push needs to check that "
                         "the server holds what it acknowledged", "give it with --query-url URL.")
     build_dir = Path(build_dir)
-    batches = plan_batches(dataset_lines(build_dir), batch_size)
+    batches = plan_batches(dataset_to_push(build_dir, default_graph), batch_size)
     fp = fingerprint(batches)
     state_path = Path(state_file) if state_file else build_dir / "push-state.json"
     states = {} if restart else _load_state(state_path)
@@ -286,13 +354,14 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
     skipped = entry["done"]
     if 0 < skipped < len(batches):
         check_counts(query_url, batches[:skipped], "before resuming", timeout)
+    http = opener(url, user, password)
     sent = 0
     for batch in batches[entry["done"]:]:
         if stop_after is not None and sent >= stop_after:
             break
         if progress:
             progress(batch, len(batches))
-        _send(batch, url, timeout)
+        _send(batch, url, timeout, http)
         sent += 1
         entry["done"] = batch.index + 1
         states[url] = entry
