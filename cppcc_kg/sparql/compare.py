@@ -92,9 +92,10 @@ def order_variables(text: str) -> list[str] | None:
     return list(dict.fromkeys(_VARIABLE.findall(matches[-1].group(1))))
 
 
-def _runs(rows: list[tuple], key_of) -> list[tuple]:
-    """Consecutive rows of the same key, each run as (key, its rows sorted): ties put in one order."""
-    return [(k, sorted(g, key=repr)) for k, g in ((k, list(g)) for k, g in groupby(rows, key=key_of))]
+def _runs(rows: list[tuple], positions: list[int]) -> list[tuple]:
+    """Consecutive rows equal at *positions* (the sort keys), each run as (key, its rows sorted): ties in one order."""
+    runs = groupby(rows, key=lambda row: tuple(row[i] for i in positions))
+    return [(k, sorted(g, key=repr)) for k, g in runs]
 
 
 def compare_results(text: str, local: QueryResult, remote: QueryResult, limit: int = 5) -> list[str]:
@@ -121,14 +122,10 @@ def compare_results(text: str, local: QueryResult, remote: QueryResult, limit: i
     if out or keys is None:
         return out
     if any(k not in local.variables for k in keys):
-        key_of = None  # a sort key is not projected: no tie can be told, every row is its own run
+        same = a == b  # a sort key is not projected: no tie can be told, every row is its own run
     else:
         positions = [list(local.variables).index(k) for k in keys]
-        key_of = lambda row: tuple(repr(row[i]) for i in positions)  # noqa: E731
-    if key_of is None:
-        same = a == b
-    else:
-        same = _runs(a, key_of) == _runs(b, key_of)
+        same = _runs(a, positions) == _runs(b, positions)
     if not same:
         first = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)
         out.append(f"order: the same {len(a)} rows in another order (ORDER BY {', '.join('?' + k for k in keys)}), "
@@ -146,8 +143,7 @@ def _multiset_differences(a: list[tuple], b: list[tuple], what: str, limit: int)
     only_there = [r for r, n in sorted(counts.items(), key=repr) if n < 0]
     if not only_here and not only_there:
         return []
-    out = [f"{what}: {len(a)} here, {len(b)} there; {len(only_here)} distinct only here, "
-           f"{len(only_there)} only there"]
+    out = [f"{what}: {len(a)} here, {len(b)} there; {len(only_here)} distinct only here, {len(only_there)} only there"]
     out += [f"{what}: only here {_show(r)}" for r in only_here[:limit]]
     out += [f"{what}: only there {_show(r)}" for r in only_there[:limit]]
     return out
