@@ -85,11 +85,12 @@ def order_variables(text: str) -> list[str] | None:
     >>> order_variables('SELECT * WHERE { ?a ?b ?c } ORDER BY (COALESCE(STR(?date), "9999")) DESC(?n) LIMIT 5')
     ['date', 'n']
     """
-    body = re.sub(r"#[^\n]*", "", text)
-    matches = list(_ORDER_BY.finditer(body))
-    if not matches:
+    body = re.sub(r"(^|\s)#[^\n]*", r"\1", text)  # comments (a # inside an IRI follows no space)
+    outer = body[body.rfind("}") + 1:]  # the solution modifiers follow the last brace of the query
+    match = _ORDER_BY.search(outer)
+    if match is None:
         return None
-    return list(dict.fromkeys(_VARIABLE.findall(matches[-1].group(1))))
+    return list(dict.fromkeys(_VARIABLE.findall(match.group(1))))
 
 
 def _runs(rows: list[tuple], positions: list[int]) -> list[tuple]:

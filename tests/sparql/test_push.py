@@ -320,3 +320,92 @@ def test_push_help_describes_every_option():
     r = CliRunner().invoke(push_command, ["--help"])
     assert r.exit_code == 0
     assert "Folder of the built graph" in r.output and "--query-url" in r.output
+
+
+# ---------------------------------------------------------------- options for other servers (generic, on Oxigraph)
+
+DEFAULT_GRAPH = "https://w3id.org/cppcc-kg/graph/default"
+
+
+def test_push_the_default_graph_into_a_named_graph_and_query_it_as_the_default(built, oxigraph, tmp_path):
+    out = push(built, oxigraph.store, batch_size=3000, state_file=tmp_path / "state.json", default_graph=DEFAULT_GRAPH)
+    counts = expected_counts(built)
+    assert out["done"] and out["held"][DEFAULT_GRAPH] == counts[None] and None not in out["held"]
+    assert oxigraph.count() == 0 and oxigraph.count(DEFAULT_GRAPH) == counts[None]
+    named = [g for g in counts if g is not None]
+    for name in ("06-firsts.rq", "12-centrality-ranking.rq"):  # 12 reads the metrics graph with GRAPH <…>
+        path = ROOT / "queries" / name
+        local = query(path, build_dir=built)
+        remote = query(path, endpoint=oxigraph.query, default_graphs=[DEFAULT_GRAPH], named_graphs=named)
+        pd.testing.assert_frame_equal(local, remote, obj=name)
+    assert len(query(ROOT / "queries" / "06-firsts.rq", endpoint=oxigraph.query)) == 0  # the server's default graph
+    r = CliRunner().invoke(query_command, ["-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--no-labels",
+                                           "--endpoint", oxigraph.query, "--default-graph-uri", DEFAULT_GRAPH,
+                                           "--format", "csv"])
+    assert r.exit_code == 0 and r.output.split() == ["n", str(counts[None])]
+    r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--build-dir", str(built), "--default-graph-uri", DEFAULT_GRAPH])
+    assert r.exit_code == 2 and "--endpoint" in r.output
+
+
+def test_default_graph_must_be_a_new_absolute_iri(built, tmp_path):
+    for bad, words in (("graph", "not an absolute IRI"), ("http://x/a b", "not an absolute IRI"),
+                       ("https://w3id.org/cppcc-kg/graph/metrics", "already has a named graph")):
+        with pytest.raises(PushError) as info:
+            push(built, "http://127.0.0.1:9/store", default_graph=bad, state_file=tmp_path / "s.json")
+        assert words in str(info.value)
+
+
+class AuthProxy:
+    """Forwards requests to a server, and asks for HTTP Basic authentication as user ``kg``, password ``secret``."""
+
+    def __init__(self, target: str):
+        self.seen: list[str | None] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.seen.append(self.headers.get("Authorization"))
+                if self.headers.get("Authorization") != "Basic a2c6c2VjcmV0":  # kg:secret
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                req = urllib.request.Request(target + self.path.removeprefix("/store"), data=body, method=self.command,
+                                             headers={"Content-Type": self.headers["Content-Type"]})
+                with urllib.request.urlopen(req) as resp:
+                    resp.read()
+                    self.send_response(resp.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_PUT = do_POST = _forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_push_authenticates_when_the_server_asks(built, oxigraph, tmp_path):
+    proxy = AuthProxy(oxigraph.store)
+    try:
+        with pytest.raises(PushError) as info:
+            push(built, proxy.url, batch_size=5000, state_file=tmp_path / "s.json", query_url=oxigraph.query)
+        assert "401" in str(info.value) and "--user NAME" in str(info.value) and "CPPCC_KG_PUSH_PASSWORD" in str(info.value)
+        with pytest.raises(PushError):
+            push(built, proxy.url, batch_size=5000, state_file=tmp_path / "s.json", query_url=oxigraph.query,
+                 user="kg", password="wrong")
+        out = push(built, proxy.url, batch_size=5000, state_file=tmp_path / "s.json", query_url=oxigraph.query,
+                   user="kg", password="secret")
+    finally:
+        proxy.close()
+    assert out["done"] and oxigraph.count() == expected_counts(built)[None]
+    assert "Basic a2c6c2VjcmV0" in proxy.seen
