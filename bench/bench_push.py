@@ -1,12 +1,23 @@
-"""Benchmark ``cppcc-kg push`` to a real SPARQL server (Oxigraph server, Graph Store Protocol).
+"""Benchmark ``cppcc-kg push`` to a real SPARQL server (Oxigraph or Virtuoso, Graph Store Protocol).
 
-Starts ``oxigraph serve`` (the PyPI package ``oxigraph``, a test extra) on 127.0.0.1 with
-a new on-disk store, pushes a build folder in batches with ``cppcc-kg push`` in a child
-process (wall time and peak memory), checks that the server holds as many triples as
-the build, then pushes again (nothing to send: every batch is recorded as done) and
-measures that too.
+Starts the server on 127.0.0.1 with a new on-disk store in a temporary folder:
+``oxigraph serve`` (the PyPI package ``oxigraph``, a test extra) or Virtuoso
+(Debian's ``virtuoso-opensource``, started as tests/sparql/test_push_virtuoso.py
+does: ``support.Virtuoso``). Pushes a build folder with ``cppcc-kg push`` in a child
+process (wall time and peak memory; ``--runs`` pushes, each with ``--restart``,
+median), checks that the server holds as many triples as the build, then pushes
+again (nothing to send: every batch is recorded as done) and measures that too.
+The server's peak memory is read from ``/proc`` at the end.
 
-    python bench/bench_push.py BUILD_DIR [--batch-size 50000]
+With ``--compare``, every query of ``queries/`` then runs on the server and on the
+local build (``--local-store``, Oxigraph by default: the memory store is slow at
+scale 1000), timed, and the answers are compared by
+:func:`cppcc_kg.sparql.compare.compare_results` (only what SPARQL allows to differ is
+normalised). Virtuoso has no default graph of its own: the build's default graph is
+pushed into ``--default-graph`` and the queries ask for it as ``default-graph-uri``,
+with the build's named graphs as ``named-graph-uri``.
+
+    python bench/bench_push.py BUILD_DIR [--batch-size 50000] [--server virtuoso] [--compare] [--runs 3]
 """
 from __future__ import annotations
 
@@ -14,7 +25,7 @@ import argparse
 import json
 import os
 import shutil
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,11 +34,20 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from rdflib import XSD, Literal
+from support import Virtuoso, free_port
+
+from cppcc_kg.sparql.compare import INTEGER_TYPES, compare_results
+from cppcc_kg.sparql.engines import EndpointEngine, open_engine
+from cppcc_kg.sparql.push import dataset_lines
+from cppcc_kg.sparql.query import run
+from cppcc_kg.sparql.results import QueryResult
+
+DEFAULT_GRAPH = "https://w3id.org/cppcc-kg/graph/default"
 
 
 def _oxigraph() -> str:
@@ -38,59 +58,173 @@ def _oxigraph() -> str:
     return found
 
 
-def _count(base: str) -> int:
-    q = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
-    req = urllib.request.Request(f"{base}/query?{q}", headers={"Accept": "application/sparql-results+json"})
+class OxigraphServer:
+    """``oxigraph serve`` on a free port, its store in *location*."""
+
+    user = password = None
+    default_graph = None
+
+    def __init__(self, location: Path):
+        self.location = location
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.store, self.query = f"{self.base}/store", f"{self.base}/query"
+        self.proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(300):
+            try:
+                _count(self.query, None)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("oxigraph did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def _count(query_url: str, graph: str | None) -> int:
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    q = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"})
+    req = urllib.request.Request(f"{query_url}?{q}", headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(req, timeout=600) as r:
         return int(json.load(r)["results"]["bindings"][0]["n"]["value"])
 
 
-def _child(cmd: list[str]) -> tuple[float, float]:
+def _child(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}")
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
 
 
+def _server_peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _mapped(result, term):
+    """*result* with each term passed through *term* (to tell which known difference explains the rest)."""
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult(result.form, triples=[tuple(term(t) for t in tr) for tr in result.triples])
+    if result.form == "ASK":
+        return result
+    return QueryResult(result.form, result.variables, [tuple(term(t) for t in row) for row in result.rows])
+
+
+def _integer(t):
+    """A literal of a type derived from xsd:integer as xsd:integer (what the local Oxigraph store answers)."""
+    if isinstance(t, Literal) and str(t.datatype) in INTEGER_TYPES:
+        return Literal(str(t), datatype=XSD.integer)
+    return t
+
+
+def _six_digits(t):
+    """An xsd:double with 6 significant digits (what Virtuoso writes in its results)."""
+    if isinstance(t, Literal) and t.datatype == XSD.double:
+        return Literal(repr(float(f"{float(t):.6g}")), datatype=XSD.double)
+    return t
+
+
+def explain(text: str, a, b) -> tuple[str, list[str]]:
+    """A verdict for two answers: ``same``, a known cause that alone explains every difference, or ``other``."""
+    differences = compare_results(text, a, b)
+    if not differences:
+        return "same", []
+    if not compare_results(text, _mapped(a, _integer), _mapped(b, _integer)):
+        return "integer datatypes only", differences
+    if not compare_results(text, _mapped(a, _six_digits), b):
+        return "doubles cut to 6 digits only", differences
+    return "other", differences
+
+
+def compare(build_dir: Path, server, local_store: str) -> list[dict]:
+    """Every library query on the local build and on the server: rows, seconds, differences."""
+    named = [g for g, _ in dataset_lines(build_dir) if g is not None]
+    remote = EndpointEngine(server.query, timeout=3600, default_graphs=[server.default_graph] if server.default_graph
+                            else [], named_graphs=named if server.default_graph else [])
+    local = open_engine(store=local_store, build_dir=build_dir)
+    out = []
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        t0 = time.perf_counter()
+        a = run(path, local, max_chars=None)
+        t1 = time.perf_counter()
+        b = run(path, remote, max_chars=None)
+        t2 = time.perf_counter()
+        rows = (lambda r: len(r.triples) if r.form in ("CONSTRUCT", "DESCRIBE") else len(r.rows or []))
+        verdict, differences = explain(path.read_text(encoding="utf-8"), a, b)
+        out.append({"query": path.name, "local_rows": rows(a), "server_rows": rows(b), "local_s": t1 - t0,
+                    "server_s": t2 - t1, "verdict": verdict, "differences": differences})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("build_dir", type=Path)
     parser.add_argument("--batch-size", type=int, default=50000)
+    parser.add_argument("--server", choices=["oxigraph", "virtuoso"], default="oxigraph")
+    parser.add_argument("--buffers", type=int, default=170000, help="Virtuoso's NumberOfBuffers (8 KiB pages)")
+    parser.add_argument("--runs", type=int, default=1, help="pushes (each with --restart); the median is printed")
+    parser.add_argument("--compare", action="store_true", help="run queries/*.rq on the server and locally, compare")
+    parser.add_argument("--local-store", choices=["memory", "oxigraph"], default="oxigraph")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args()
     nt = args.build_dir / "graph.nt"
     if not nt.is_file():
         raise SystemExit(f"{nt}: missing: build first")
     triples = sum(1 for _ in nt.open("rb"))
     location = Path(tempfile.mkdtemp(prefix="bench-push-"))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if args.server == "virtuoso":
+        server = Virtuoso(location, buffers=args.buffers)
+        server.default_graph = DEFAULT_GRAPH
+    else:
+        server = OxigraphServer(location)
     try:
-        for _ in range(200):
-            try:
-                _count(base)
-                break
-            except OSError:
-                time.sleep(0.1)
         state = location / "push-state.json"
-        cmd = [sys.executable, "-m", "cppcc_kg.cli", "push", f"{base}/store", "--build-dir", str(args.build_dir),
+        cmd = [sys.executable, "-m", "cppcc_kg.cli", "push", server.store, "--build-dir", str(args.build_dir),
                "--batch-size", str(args.batch_size), "--state", str(state)]
-        wall, peak = _child(cmd)
-        held = _count(base)
-        again, _ = _child(cmd)
-        done = json.loads(state.read_text(encoding="utf-8"))
-        entry = next(iter(done.values()))
-        print(f"graph.nt {triples} triples; pushed in {wall:.1f} s (peak {peak:.0f} MiB), "
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        if server.default_graph:
+            cmd += ["--default-graph", server.default_graph]
+        if server.user:
+            cmd += ["--user", server.user]
+            env["CPPCC_KG_PUSH_PASSWORD"] = server.password
+        walls, peaks = [], []
+        for i in range(args.runs):
+            wall, peak = _child(cmd + (["--restart"] if i else []), env)
+            walls.append(wall)
+            peaks.append(peak)
+        held = _count(server.query, server.default_graph)
+        again, _ = _child(cmd, env)
+        entry = next(iter(json.loads(state.read_text(encoding="utf-8")).values()))
+        figures = {"server": args.server, "triples_default_graph": triples, "batches": entry["total"],
+                   "batch_size": args.batch_size, "push_s": walls, "push_median_s": statistics.median(walls),
+                   "push_peak_mib": max(peaks), "held_default_graph": held, "push_again_s": again}
+        print(f"{args.server}: graph.nt {triples} triples; pushed in {statistics.median(walls):.1f} s "
+              f"(median of {args.runs}: {', '.join(f'{w:.1f}' for w in walls)}; peak {max(peaks):.0f} MiB), "
               f"{entry['total']} batches of {args.batch_size}; the server's default graph holds {held}; "
               f"pushing again with every batch recorded: {again:.1f} s")
         if held != triples:
             raise SystemExit(f"the server holds {held} triples in its default graph, the build {triples}")
+        if args.compare:
+            figures["queries"] = compare(args.build_dir, server, args.local_store)
+            print(f"| query | rows here | rows there | {args.local_store} s | {args.server} s | answers | first difference |")
+            print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
+            for q in figures["queries"]:
+                first = q["differences"][0].replace("|", "/")[:90] if q["differences"] else ""
+                print(f"| {q['query']} | {q['local_rows']} | {q['server_rows']} | {q['local_s']:.2f} | "
+                      f"{q['server_s']:.2f} | {q['verdict']} | {first} |")
+        figures["server_peak_mib"] = _server_peak_mib(server.proc.pid)
+        print(f"server peak memory {figures['server_peak_mib']:.0f} MiB")
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
         shutil.rmtree(location, ignore_errors=True)
 
 

@@ -38,7 +38,8 @@ from rdflib import BNode, Literal, URIRef
 from cppcc_kg.sparql.results import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+#: xsd:integer and the types derived from it
+INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                                "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
                                "unsignedShort", "unsignedByte")}
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.IGNORECASE | re.DOTALL)
@@ -65,7 +66,7 @@ def canonical(term):
         dt = str(term.datatype) if term.datatype else XSD + "string"
         text = str(term)
         try:
-            if dt in _INTEGERS:
+            if dt in INTEGER_TYPES:
                 return ("literal", dt, int(text))
             if dt == XSD + "decimal":
                 return ("literal", dt, Decimal(text))

@@ -22,7 +22,9 @@ Servers differ in two ways that the push takes as options, not as special cases:
 
 It sends N-Triples in batches (``--batch-size`` triples). The first batch of each
 graph is a ``PUT`` (it replaces what the graph held), the others are ``POST``
-(they add). Triples with blank nodes all go into the first batch of their graph,
+(they add). Before the first batch, an empty ``POST`` (it adds nothing) meets the
+server's authentication challenge or refusal while no large body is on the wire
+(:func:`probe`). Triples with blank nodes all go into the first batch of their graph,
 so that a batch sent twice never duplicates a blank node.
 
 Resuming: after each batch the server acknowledged, the push records it in a
@@ -47,8 +49,10 @@ Oxigraph and Fuseki) how many triples each graph it sent to holds, and raises
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -182,28 +186,88 @@ def _save_state(path: Path, state: dict) -> None:
     write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
+class _SignedDigest(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once challenged, signs every later request at once.
+
+    A server that answers 401 before it reads a large body (Virtuoso) closes the
+    connection while the body is still being sent: urllib's handler, which waits for
+    the 401 of each request, would fail with a broken pipe.
+    """
+
+    challenge: dict | None = None
+
+    def retry_http_digest_auth(self, req, auth):
+        _, challenge = auth.split(" ", 1)
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req):
+        if self.challenge is not None and not req.has_header(self.auth_header):
+            auth = self.get_authorization(req, self.challenge)
+            if auth:
+                req.add_unredirected_header(self.auth_header, f"Digest {auth}")
+        return req
+
+    https_request = http_request
+
+
+class _SignedBasic(urllib.request.HTTPBasicAuthHandler):
+    """Basic authentication that, once the server asked for it, sends the credentials with every later request."""
+
+    challenged = False
+
+    def retry_http_basic_auth(self, host, req, realm):
+        self.challenged = True
+        return super().retry_http_basic_auth(host, req, realm)
+
+    def http_request(self, req):
+        if self.challenged and not req.has_header(self.auth_header):
+            user, password = self.passwd.find_user_password(None, req.full_url)
+            if user is not None:
+                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                req.add_unredirected_header(self.auth_header, f"Basic {token}")
+        return req
+
+    https_request = http_request
+
+
 def opener(url: str, user: str | None = None, password: str | None = None) -> urllib.request.OpenerDirector:
-    """A URL opener that answers the server's Basic or Digest challenge with *user* and *password* (if given)."""
+    """A URL opener that answers the server's Basic or Digest challenge with *user* and *password* (if given),
+    then sends them with every request (see :func:`authenticate`)."""
     if user is None:
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, url, user, password or "")
-    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
-                                       urllib.request.HTTPDigestAuthHandler(passwords))
+    return urllib.request.build_opener(_SignedBasic(passwords), _SignedDigest(passwords))
 
 
-def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDirector) -> None:
-    req = urllib.request.Request(graph_url(url, batch.graph), data=batch.body, method=batch.method,
+def probe(url: str, graph: str | None, timeout: float, http: urllib.request.OpenerDirector) -> None:
+    """Send an empty ``POST`` to *graph* (it adds nothing) before the first batch.
+
+    It meets the server's authentication challenge, and a refusal (a wrong URL, no
+    default graph), before a large body is on the wire: a server that answers before
+    it has read the body (Virtuoso) closes the connection while the body is being
+    sent, and the client sees a broken pipe instead of the answer.
+    """
+    _send(Batch(-1, graph, "POST", []), url, timeout, http, what="the first request (empty)")
+
+
+def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDirector, what: str = "") -> None:
+    what = what or f"batch {batch.index + 1} ({batch.method})"
+    body = batch.body if batch.lines else b""
+    req = urllib.request.Request(graph_url(url, batch.graph), data=body, method=batch.method,
                                  headers={"Content-Type": "application/n-triples"})
     try:
         with http.open(req, timeout=timeout) as resp:
             resp.read()
     except urllib.error.HTTPError as exc:
-        body = exc.read().decode("utf-8", "replace").strip()
-        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to batch "
-                        f"{batch.index + 1} ({batch.method}): {body[:300]}", _refusal_hint(exc.code, body)) from None
+        text = " ".join(re.sub(r"<[^>]*>", " ", exc.read().decode("utf-8", "replace")).split())  # HTML pages too
+        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to {what}: "
+                        f"{text[:300]}", _refusal_hint(exc.code, text)) from None
+    except ValueError as exc:  # urllib: a challenge of a scheme it does not know, or wrong credentials for Digest
+        raise PushError(f"{url}: cannot authenticate at {what} ({exc})", _refusal_hint(401, "")) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at batch {batch.index + 1}",
+        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at {what}",
                         "run the same command again to resume where it stopped.") from None
 
 
@@ -355,6 +419,8 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
     if 0 < skipped < len(batches):
         check_counts(query_url, batches[:skipped], "before resuming", timeout)
     http = opener(url, user, password)
+    if entry["done"] < len(batches) and (stop_after is None or stop_after > 0):
+        probe(url, batches[entry["done"]].graph, timeout, http)
     sent = 0
     for batch in batches[entry["done"]:]:
         if stop_after is not None and sent >= stop_after:
