@@ -18,6 +18,11 @@ pushed into ``--default-graph`` and the queries ask for it as ``default-graph-ur
 with the build's named graphs as ``named-graph-uri``.
 
     python bench/bench_push.py BUILD_DIR [--batch-size 50000] [--server virtuoso] [--compare] [--runs 3]
+
+A server that runs already (a cluster deployment) is given with ``--url`` and
+``--query-url`` (``--default-graph``, ``--user`` as for ``cppcc-kg push``): the same
+push, count and comparison, without starting or stopping anything. Careful: the
+push replaces the graphs it sends to (the first batch of each is a ``PUT``).
 """
 from __future__ import annotations
 
@@ -82,6 +87,19 @@ class OxigraphServer:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait()
+
+
+class ExistingServer:
+    """A server that runs already (a cluster deployment): given by its URLs, neither started nor stopped."""
+
+    proc = None
+
+    def __init__(self, store: str, query: str, default_graph: str | None, user: str | None):
+        self.store, self.query, self.default_graph, self.user = store, query, default_graph, user
+        self.password = os.environ.get("CPPCC_KG_PUSH_PASSWORD")
+
+    def stop(self) -> None:
+        pass
 
 
 def _count(query_url: str, graph: str | None) -> int:
@@ -173,13 +191,24 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true", help="run queries/*.rq on the server and locally, compare")
     parser.add_argument("--local-store", choices=["memory", "oxigraph"], default="oxigraph")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--url", help="push to this Graph Store endpoint of a running server instead of starting one")
+    parser.add_argument("--query-url", help="with --url: its SPARQL query endpoint")
+    parser.add_argument("--default-graph", help="with --url: push the default graph into this named graph")
+    parser.add_argument("--user", help="with --url: the user (password in CPPCC_KG_PUSH_PASSWORD)")
     args = parser.parse_args()
     nt = args.build_dir / "graph.nt"
     if not nt.is_file():
         raise SystemExit(f"{nt}: missing: build first")
     triples = sum(1 for _ in nt.open("rb"))
     location = Path(tempfile.mkdtemp(prefix="bench-push-"))
-    if args.server == "virtuoso":
+    if args.url:
+        if not args.query_url:
+            raise SystemExit("--url needs --query-url")
+        server = ExistingServer(args.url, args.query_url, args.default_graph, args.user)
+        if args.user and server.password is None:
+            raise SystemExit("--user needs the password in CPPCC_KG_PUSH_PASSWORD")
+        args.server = urllib.parse.urlsplit(args.url).netloc
+    elif args.server == "virtuoso":
         server = Virtuoso(location, buffers=args.buffers)
         server.default_graph = DEFAULT_GRAPH
     else:
@@ -219,8 +248,9 @@ def main() -> None:
                 first = q["differences"][0].replace("|", "/")[:90] if q["differences"] else ""
                 print(f"| {q['query']} | {q['local_rows']} | {q['server_rows']} | {q['local_s']:.2f} | "
                       f"{q['server_s']:.2f} | {q['verdict']} | {first} |")
-        figures["server_peak_mib"] = _server_peak_mib(server.proc.pid)
-        print(f"server peak memory {figures['server_peak_mib']:.0f} MiB")
+        if server.proc is not None:
+            figures["server_peak_mib"] = _server_peak_mib(server.proc.pid)
+            print(f"server peak memory {figures['server_peak_mib']:.0f} MiB")
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     finally:
