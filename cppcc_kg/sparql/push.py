@@ -368,19 +368,19 @@ def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float
 def dataset_to_push(build_dir: str | Path, default_graph: str | None = None) -> list[tuple[str | None, list[str]]]:
     """:func:`dataset_lines`, the default graph's lines moved into the named graph *default_graph* if given.
 
-    >>> from cppcc_kg.sparql.dataset import BuildMissing
     >>> try:
-    ...     dataset_to_push("/nonexistent", "urn:x")
-    ... except BuildMissing as exc:
-    ...     print(type(exc).__name__)
-    BuildMissing
+    ...     dataset_to_push("build", "default")
+    ... except PushError as exc:
+    ...     print(str(exc).splitlines()[0])
+    --default-graph default: not an absolute IRI
     """
+    if default_graph is not None and (not default_graph.startswith(("http://", "https://", "urn:"))
+                                      or any(c in default_graph for c in '<> "{}|\\^`')):
+        raise PushError(f"--default-graph {default_graph}: not an absolute IRI",
+                        "give an IRI such as https://w3id.org/cppcc-kg/graph/default.")
     graphs = dataset_lines(build_dir)
     if default_graph is None:
         return graphs
-    if not default_graph.startswith(("http://", "https://", "urn:")) or any(c in default_graph for c in '<> "{}|\\^`'):
-        raise PushError(f"--default-graph {default_graph}: not an absolute IRI",
-                        "give an IRI such as https://w3id.org/cppcc-kg/graph/default.")
     if any(g == default_graph for g, _ in graphs):
         raise PushError(f"--default-graph {default_graph}: the build already has a named graph of that name",
                         "choose another IRI.")
