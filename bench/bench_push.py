@@ -161,9 +161,8 @@ def explain(text: str, a, b) -> tuple[str, list[str]]:
     return "other", differences
 
 
-def compare(build_dir: Path, server, local_store: str) -> list[dict]:
-    """Every library query on the local build and on the server: rows, seconds, differences."""
-    named = [g for g, _ in dataset_lines(build_dir) if g is not None]
+def compare(build_dir: Path, server, local_store: str, named: list[str]) -> list[dict]:
+    """Every library query on the local build and on the server (*named*: the build's named graphs)."""
     remote = EndpointEngine(server.query, timeout=3600, default_graphs=[server.default_graph] if server.default_graph
                             else [], named_graphs=named if server.default_graph else [])
     local = open_engine(store=local_store, build_dir=build_dir)
@@ -231,17 +230,22 @@ def main() -> None:
         held = _count(server.query, server.default_graph)
         again, _ = _child(cmd, env)
         entry = next(iter(json.loads(state.read_text(encoding="utf-8")).values()))
-        figures = {"server": args.server, "triples_default_graph": triples, "batches": entry["total"],
+        sizes = {g: len(lines) for g, lines in dataset_lines(args.build_dir)}
+        named = sorted(g for g in sizes if g is not None)
+        total = sum(sizes.values())
+        figures = {"server": args.server, "triples_default_graph": triples, "triples": total, "graphs": len(sizes),
+                   "triples_per_s": total / statistics.median(walls), "batches": entry["total"],
                    "batch_size": args.batch_size, "push_s": walls, "push_median_s": statistics.median(walls),
                    "push_peak_mib": max(peaks), "held_default_graph": held, "push_again_s": again}
-        print(f"{args.server}: graph.nt {triples} triples; pushed in {statistics.median(walls):.1f} s "
+        print(f"{args.server}: {total} triples in {len(sizes)} graphs ({total / statistics.median(walls):.0f} triples/s), "
+              f"graph.nt {triples}; pushed in {statistics.median(walls):.1f} s "
               f"(median of {args.runs}: {', '.join(f'{w:.1f}' for w in walls)}; peak {max(peaks):.0f} MiB), "
               f"{entry['total']} batches of {args.batch_size}; the server's default graph holds {held}; "
               f"pushing again with every batch recorded: {again:.1f} s")
         if held != triples:
             raise SystemExit(f"the server holds {held} triples in its default graph, the build {triples}")
         if args.compare:
-            figures["queries"] = compare(args.build_dir, server, args.local_store)
+            figures["queries"] = compare(args.build_dir, server, args.local_store, named)
             print(f"| query | rows here | rows there | {args.local_store} s | {args.server} s | answers | first difference |")
             print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
             for q in figures["queries"]:

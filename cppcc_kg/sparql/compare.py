@@ -12,7 +12,9 @@ normalised, and why it may differ:
   (``"1.0E0"`` and ``"1E0"`` as ``xsd:double``), ``xsd:boolean`` ``1``/``true``;
   language tags in lower case (RDF 1.1: tags compare case-insensitively); a simple
   literal and an ``xsd:string`` one (the same term in RDF 1.1);
-* **blank node labels** (they are local to a result).
+* **blank node labels** (they are local to a result). Every blank node compares equal to
+  every other: answers with blank nodes are compared up to their labels only, not as
+  graphs up to isomorphism (the library's answers have none).
 
 Everything else is a difference: another number of rows, another datatype, another
 value (a ``double`` computed in another order included), another order of rows that
