@@ -47,6 +47,7 @@ from rdflib import XSD, Literal
 from support import Virtuoso, free_port
 
 from cppcc_kg.sparql.compare import INTEGER_TYPES, compare_results
+from cppcc_kg.sparql.dataset import METRICS_GRAPH
 from cppcc_kg.sparql.engines import EndpointEngine, open_engine
 from cppcc_kg.sparql.push import dataset_lines
 from cppcc_kg.sparql.query import run
@@ -245,7 +246,10 @@ def main() -> None:
         if held != triples:
             raise SystemExit(f"the server holds {held} triples in its default graph, the build {triples}")
         if args.compare:
-            figures["queries"] = compare(args.build_dir, server, args.local_store, named)
+            # the library names one named graph (GRAPH <metrics>); all 4 003 of scale 1000 as named-graph-uri make
+            # Virtuoso answer with more than 100 headers, which Python's http.client refuses
+            figures["queries"] = compare(args.build_dir, server, args.local_store,
+                                         [g for g in named if g == METRICS_GRAPH])
             print(f"| query | rows here | rows there | {args.local_store} s | {args.server} s | answers | first difference |")
             print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
             for q in figures["queries"]:
