@@ -130,3 +130,30 @@ class Virtuoso:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+#: Debian's headless browser and its driver, for the tests that open a page in a real browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+HAVE_CHROMIUM = Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()
+NO_CHROMIUM = ("headless browser tests need Debian's chromium and chromium-driver: "
+               "apt-get install -y chromium chromium-driver fonts-noto-cjk")
+#: flags of every test browser: headless, and none of Chromium's own connections (the network is closed)
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def chromium_driver(profile: Path, *flags: str, page_load_timeout: int = 60):
+    """A headless Chromium (selenium) with a fresh profile in *profile*, logging the console and the network
+    (``goog:loggingPrefs``); *flags* are added to :data:`CHROMIUM_FLAGS`. The caller quits it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in (*CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(page_load_timeout)
+    return driver

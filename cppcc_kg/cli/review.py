@@ -51,3 +51,4 @@ def command(source, root, host, port, browser):
         click.echo("stopping", err=True)
     finally:
         review.server.server_close()
+        review.release()

@@ -223,6 +223,23 @@ def inside_title(norm: str, x: int) -> bool:
     return a > b and norm.find("》", x) >= 0 and (norm.find("《", x) < 0 or norm.find("》", x) < norm.find("《", x))
 
 
+def made_of(rest: str, words) -> bool:
+    """True when *rest* is not empty and is made of *words* only, one after another.
+
+    >>> made_of("民主监督", ["民主", "监督"]), made_of("提案监督", ["民主", "监督"]), made_of("", ["民主"])
+    (True, False, False)
+    """
+    words = sorted(words, key=len, reverse=True)
+    if not rest:
+        return False
+    while rest:
+        w = next((x for x in words if rest.startswith(x)), None)
+        if w is None:
+            return False
+        rest = rest[len(w):]
+    return True
+
+
 def strip_name(s: str) -> str:
     """The name in a mention: without the 《》 or quotes around it.
 

@@ -49,6 +49,11 @@ class Lexicon:
     #: ``gazetteer_endings``: the last words of the divisions the gazetteer proposes; ``org_heads``: the last
     #: words that end the name of a body the tagger proposes)
     recognizers: dict[str, tuple[str, ...]]
+    #: where names begin and end (``quote_alone_heads``, ``slogan_alone_heads``: the words after a quote that
+    #: leave the quoted words alone as the name; ``not_last_before``: characters that make the word before them
+    #: an adjective, not a last word; ``generic_mechanism_modifiers``: words that do not make a mechanism's name
+    #: by themselves)
+    spans: dict[str, tuple[str, ...]]
 
     def classes(self) -> set[str]:
         """Every class the lexicon names (local names)."""
@@ -80,7 +85,8 @@ def read_lexicon(text: str) -> Lexicon:
         agent_subject=frozenset(rel["agent_subject"]), agent_object=frozenset(rel["agent_object"]),
         name_endings={k: tuple(v) for k, v in data.get("name_endings", {}).items()},
         levels={k: tuple((w, level) for w, level in v) for k, v in data.get("levels", {}).items()},
-        recognizers={k: tuple(v) for k, v in data.get("recognizers", {}).items()})
+        recognizers={k: tuple(v) for k, v in data.get("recognizers", {}).items()},
+        spans={k: tuple(v) for k, v in data.get("spans", {}).items()})
 
 
 #: the lexicon shipped with the package

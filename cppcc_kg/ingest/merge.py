@@ -45,7 +45,7 @@ from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
-           "is_generic", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
+           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "tagged_candidates", "two_bodies"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -150,8 +150,11 @@ _HEADS = tuple(sorted(set(LEXICON.recognizers["org_heads"]) | set(LEXICON.recogn
                      key=lambda w: (-len(w), w)))
 _MODIFIERS = tuple(sorted(LEXICON.recognizers["generic_modifiers"], key=lambda w: (-len(w), w)))
 _WHOLE = tuple(LEXICON.recognizers["whole_modifiers"])
+_LEVELS_OF = re.compile(r"[省市县区旗盟州乡镇村、]*[两二三四五各]级")
 #: tags of the tagger's words that never begin a name: particles, prepositions, pronouns, adverbs,
 #: conjunctions, punctuation (a date too: :func:`_trimmed_start`)
+#: a pronoun and a level word that point back to a place named before (该县, 本市)
+_ANAPHOR = re.compile(r"[该本此][省市县区旗盟州镇乡村]")
 _LEAD = frozenset({"u", "p", "r", "d", "c", "xc", "w"})
 #: a town or a village at the start of a name (the places below a county)
 _TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏木|嘎查)")
@@ -170,12 +173,16 @@ def is_generic(name: str) -> bool:
 
     >>> is_generic("社区"), is_generic("新时代地方政协"), is_generic("全国地方政协"), is_generic("全国政协")
     (True, True, True, False)
+    >>> is_generic("区两级政协"), is_generic("市、区两级政协")
+    (True, True)
     """
     if len(name) < 2 or name in LEXICON.recognizers["generic"]:
         return True
     if len(name) == 3 and name[1:] in LEXICON.recognizers["level_plurals"]:
         return True  # one character before the words of several levels: 扶旗县 (帮扶旗县)
     head = next((h for h in _HEADS if name.endswith(h)), None)
+    if head is not None and _LEVELS_OF.fullmatch(name[: -len(head)]):
+        return True  # 市、区两级政协, 县乡两级党委: bodies of several levels, not one
     if head is None or len(name) == len(head):
         return False  # a bare last word is generic only when the lexicon says so (政协 is, 市委 is not)
     rest, seen_generic = name[: -len(head)], False
@@ -206,9 +213,13 @@ def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int,
     """Where the name of *c* begins once the tagger's words that cannot be in it are cut off its left: a
     date (3月2日, not a year: 2023年第9次会议 is a name), particles (了, and 的 before a body or a place),
     prepositions and pronouns (该, 在)."""
-    strict = ctx.schema.is_any(c.cls, "body") or ctx.schema.is_a(c.cls, "Place")
+    body = ctx.schema.is_any(c.cls, "body")
+    strict = body or ctx.schema.is_a(c.cls, "Place")
     i = c.i
+    starts = {a: (b, w, t) for a, b, w, t in words}
     for a, b, w, t in words:
+        if body and t == "PER" and c.i <= a and b < c.j and starts.get(b, (0, "", ""))[2] in ("v", "vd", "p"):
+            i = max(i, starts[b][0])  # a person who acts is not in a body's name: 主席X代表|政协Y委员会
         if strict and a < c.i < b and t in NAME_TAGS and not two_bodies(w):
             i = b  # it begins inside a name the tagger reads: 镇聂家坝村 after 诺水河镇 is 聂家坝村
         if a < c.i or b >= c.j:
@@ -216,7 +227,6 @@ def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int,
         if t == "u" and (w in ("了", "着", "过") or strict and w == "的") or strict and (
                 t == "p" or (t == "c" and w not in _NAME_CONJ)):
             i = b
-    starts = {a: (b, w, t) for a, b, w, t in words}
     while i in starts and starts[i][0] < c.j - 1 and (
             starts[i][2] in _LEAD or starts[i][2] == "TIME" and _DATE.fullmatch(starts[i][1])
             or strict and starts[i][2] in ("v", "vd") and len(starts[i][1]) >= 2):
@@ -233,6 +243,8 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out.append(c)
             continue
         i = _trimmed_start(ctx, c, words) if words else c.i
+        if ctx.schema.is_a(c.cls, "Place") and c.j - i > 4 and _ANAPHOR.match(norm, i):
+            i += 2  # 该县|永乐镇…基地: a pronoun and a level word point back to a place named before
         if c.j - i < (3 if i != c.i else 2) or is_generic(norm[i:c.j]):
             continue  # (a name cut to two characters was a phrase: 开阔了眼界)
         if i != c.i:
@@ -241,6 +253,30 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
             out += _place_candidates(ctx, norm, c.i, c.j, c.rule, c.prio)
         else:
             out += _enterprise_split(ctx, norm, c)
+    return out
+
+
+def joined_events(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """Two events joined by 暨 are one meeting held as both (A推进会暨B交流会): one name over both, beside them;
+    not when either is named in quotes or a title.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> pool = [Candidate(0, 5, "Conference", "a", 60), Candidate(6, 11, "Conference", "b", 60)]
+    >>> [(c.i, c.j) for c in joined_events(demo_context(), "平台推进会暨经验交流会", pool)]
+    [(0, 5), (6, 11), (0, 11)]
+    """
+    events = {(c.i, c.j): c for c in pool if not c.nested and ctx.schema.is_a(c.cls, "Event")}
+    by_start: dict[int, list[Candidate]] = {}
+    for c in events.values():
+        by_start.setdefault(c.i, []).append(c)
+    out = list(pool)
+    for a in sorted(events.values(), key=lambda c: (c.i, c.j)):
+        if a.j < len(norm) and norm[a.j] == "暨":
+            for b in by_start.get(a.j + 1, []):
+                if re.search("[“”《》]", norm[a.i:b.j]):
+                    continue  # a named event in quotes or a title stays a name of its own (“A”大会暨“B”演出)
+                out.append(Candidate(a.i, b.j, b.cls, "joined events", max(a.prio, b.prio),
+                                     name=strip_name(norm[a.i:b.j])))
     return out
 
 

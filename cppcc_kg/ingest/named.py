@@ -35,9 +35,11 @@ from cppcc_kg.ingest.forms import (
     STOP_WORDS,
     Candidate,
     Tokens,
+    made_of,
     orgish_word,
     placeish_word,
 )
+from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.text import is_cjk
 
 #: last words of the bodies of a government or party committee named with their level (市发展改革委)
@@ -54,6 +56,16 @@ _LEVEL_BODY = re.compile(
 
 
 # ------------------------------------------------------------ the graph's names
+def ends_inside_word(norm: str, j: int) -> bool:
+    """True when a name ending at *j* would end inside a word: its last character begins one of the
+    lexicon's ``[spans] words_across`` with the next one (常委会议 is 常委|会议, not 常委会|议).
+
+    >>> ends_inside_word("市政协常委会议", 6), ends_inside_word("市政协常委会会议", 6)
+    (True, False)
+    """
+    return 0 < j < len(norm) and norm[j - 1: j + 1] in LEXICON.spans.get("words_across", ())
+
+
 def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """The graph's names (labels and aliases) as they are in the text; a name of two characters only
     where words begin and end."""
@@ -68,8 +80,8 @@ def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         i, j = m.span()
         key = m.group(0)
         ok = True
-        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)):
-            ok = False
+        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)) or ends_inside_word(norm, j):
+            ok = False  # (常委会|议: the last character begins the next word)
         if ok:
             iri, cls = ctx.names[key][0]
             out.append(Candidate(i, j, cls, "dictionary", 80, name=key, iri=iri if len(ctx.names[key]) == 1 else ""))
@@ -183,8 +195,14 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
         return None  # a common word that ends like a place (城区, 社区, 进社区)
     if re.match(r"(政协|党委|政府|委员会|人大|法院|委|直)", norm[e: e + 3]):
         return None  # the place is part of a body's name: the body is the mention
+    if re.fullmatch(f"{NUMERAL}{re.escape(suffix)}", norm[s:e]):
+        return None  # 五区, 三县: a count of places, not a name
     cls = classify(ctx, w, "Place", within="Place")
     return Candidate(s, e, cls, "place form", 55)
+
+
+#: the spirit of a meeting: 传达学习X会议精神, X会议和Y座谈会精神 (the words after an event's name)
+_SPIRIT_AFTER = re.compile(r"(?:[和及与、][^，。；：！？\n]{2,24}?)?精神")
 
 
 def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) -> Candidate | None:
@@ -196,15 +214,26 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     if w != suffix:
         start = min(start, s)
     name = norm[start:e]
-    if len(name) <= len(suffix) + 1:
-        return None
+    de = re.search(r"(?<!党)的(?!.*的)", name[: -len(suffix)])
+    if de:
+        start += de.end()  # 为期4天的会议: a description before 的 is not part of the name (党的… is)
+        name = norm[start:e]
+    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], LEXICON.spans.get("generic_event_modifiers", ())):
+        return None  # (庆祝大会, 专题会议: a kind of meeting, not its name)
     if e not in toks.ends and e < n and is_cjk(norm[e]):
         return None
     before = norm[max(0, start - 4): start]
     evidence = (re.search(f"{NUMERAL}(年|月|日|届|次|期)", name) or any(before.endswith(v) for v in EVENT_VERBS)
-                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after) or "主题" in name)
+                or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after)
+                or (after.startswith("暨") and norm[start - 1: start] not in ("》", "”")) or "主题" in name
+                or _SPIRIT_AFTER.match(norm[e: e + 30]))
     if not evidence:
         return None
+    if _SPIRIT_AFTER.match(norm[e: e + 30]):
+        verbs = LEXICON.spans.get("spirit_verbs", ())
+        while (v := next((v for v in verbs if norm.startswith(v, start)), None)) and start + len(v) < suffix_start:
+            start += len(v)  # 领会|全国…交流会精神: the verb that takes the spirit is not in the name
+        name = norm[start:e]
     if suffix == "会议" and not any(before.endswith(v) for v in EVENT_VERBS if len(v) == 2) and not re.search(
             f"({NUMERAL}|主题|工作|专题|协商|议政|座谈|交流|推进|部署|联席|全体|扩大|党组|常委|主席|学习|中心组)", name):
         return None
@@ -316,11 +345,15 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
     """The committees of a CPPCC named by their field: 赤峰市政协提案委员会, 盟政协文化文史和学习委员会 (the
     field may hold verbs and 和, which end other names)."""
     out = []
-    for m in re.finditer(r"政协([\u4e00-\u9fff]{2,12}?)委员会", norm):
-        field = m.group(1)
+    for m in re.finditer(r"政协([\u4e00-\u9fff]{2,12}?)委员会|政协([\u4e00-\u9fff]{2,6}?)委(?![员会])", norm):
+        if m.group(2) and m.end() not in toks.ends and m.end() < len(norm) and is_cjk(norm[m.end()]):
+            continue  # a short form (经科委) ends where a word ends
+        field = m.group(1) or m.group(2)
         if re.search(r"(的|在|是|了|召开|举办|举行|组织|第[0-9一二三四五六七八九十]+届|常务|主席)", field) \
-                or re.search(f"({_LEVEL_WORDS[1:-1]}|自治州|自治区)$", field) or field.startswith(("委员", "各")):
-            continue  # a clause, the committee itself (政协岳阳市委员会) or its members
+                or re.search(f"({_LEVEL_WORDS[1:-1]}|自治州|自治区)$", field) or field.startswith(("委员", "各")) \
+                or m.group(2) and re.search(r"(党|常|纪|工)$", field):
+            continue  # a clause, the committee itself (政协岳阳市委员会) or its members; (short form 经科委: not
+            # 机关党委, 常委, 纪委, 工委)
         x = m.start()
         tok = toks.token(x)
         if tok is not None and tok[0] < x and tok[2].endswith("政协"):
@@ -331,6 +364,34 @@ def special_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Cand
             start -= 1  # 县|政协提案委员会: the level word alone
         out.append(Candidate(start, m.end(), "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes
                              else "OrganizationalUnit", "special committee", 64))
+    return out
+
+
+_SHORT_COMMITTEE = re.compile(r"委(?=副?主任|将)|[委部](?=副?书记|副?部长)")
+
+
+def short_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Short forms of special committees written alone (提案委主任X, 。文史资料委将…): three to six characters
+    ending in 委, before a title of its head (主任) or, at the start of a clause, before 将; and bodies named in
+    a title (、政法委书记, 、统战部部长); not 党委, 常委, 纪委, 市委 … (a field that ends with 党, 常, 纪 or a level
+    word)."""
+    out = []
+    cls = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "OrganizationalUnit"
+    for m in _SHORT_COMMITTEE.finditer(norm):
+        k = m.end()
+        title = not norm.startswith("将", k)
+        for i in range(max(0, k - 6), k - 2):
+            field = norm[i: k - 1]
+            if not all(is_cjk(ch) for ch in field) or re.search(r"[党常纪市县区省州盟旗]$", field):
+                continue
+            before = norm[i - 1] if i > 0 else "。"
+            tok = toks.token(i - 1) if i > 0 else None
+            at_clause = before in PUNCT
+            after_verb = title and i in toks.starts and tok is not None and tok[1] == i and tok[3].startswith("v")
+            if (at_clause or after_verb) and i in toks.starts and not any(ch in STOP_CHARS for ch in field):
+                own = cls if norm.startswith(("主任", "副主任", "将"), k) else classify(ctx, norm[i:k], "Organization")
+                out.append(Candidate(i, k, own, "special committee", 64))
+                break
     return out
 
 

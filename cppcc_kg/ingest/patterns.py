@@ -53,6 +53,7 @@ from cppcc_kg.ingest.merge import (
     Recognizers,
     found_by,
     gazetteer_candidates,
+    joined_events,
     refine,
     tagged_candidates,
 )
@@ -62,6 +63,7 @@ from cppcc_kg.ingest.named import (
     joint_bodies,
     level_bodies,
     sectors,
+    short_committees,
     special_committees,
     suffixed,
 )
@@ -176,6 +178,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     words = rec.tagger.words(norm) if rec is not None and rec.tagger is not None else []
     if rec is not None:
         cands = refine(ctx, norm, cands, words)
+    if forms:
+        cands = joined_events(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if rec is not None and rec.gazetteer is not None:
@@ -215,6 +219,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += joint_bodies(norm)
     cands += level_bodies(ctx, norm)
     cands += special_committees(ctx, norm, toks)
+    cands += short_committees(ctx, norm, toks)
     cands += set_forms(ctx, norm, toks)
     cands += honours(norm)
     cands = quote_lists(ctx, norm, cands)

@@ -33,6 +33,7 @@ from cppcc_kg.ingest.forms import (
     STOP_CHARS,
     Candidate,
     Tokens,
+    made_of,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.named import extend_left
@@ -58,15 +59,34 @@ _HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|
 
 
 # ------------------------------------------------------------ structured names (届次, ordinals)
+def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> list[Candidate]:
+    """A session or a report named after the committee whose full name is norm[i:j]: …委员会第三次会议,
+    …常务委员会工作报告, …常务委员会关于…情况报告."""
+    rest = norm[j: j + 48]
+    m = re.match(f"第{NUMERAL}次(?:全体)?会议", rest)
+    if m:
+        return [Candidate(i, j + m.end(), "PlenarySession", "session of a committee", 76)]
+    m = re.match(r"工作报告|关于[^，。；：！？、“”《》()\n]{2,40}?报告", rest)
+    if m:
+        name = norm[i: j + m.end()]
+        return [Candidate(i, j + m.end(), classify(ctx, name, "Document", within="Document"), "report of a committee", 76)]
+    return []
+
+
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
+    # 省政协常委会工作报告: the report of a standing committee named by its short form
+    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)政协常(?:委会|务委员会)工作报告", norm):
+        out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Document", within="Document"),
+                             "report of a committee", 76))
     # 政协X市第九届委员会(常务委员会)
-    for m in re.finditer(f"政协[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)(第{NUMERAL}届)?委员会"
-                         f"(常务委员会|常委会)?", norm):
+    for m in re.finditer(f"(?:政协|中国人民政治协商会议)[\u4e00-\u9fff]{{1,12}}?(?:自治区|自治州|省|市|盟|州|旗|县|区)"
+                         f"(第{NUMERAL}届)?委员会(常务委员会|常委会)?", norm):
         cls = "StandingCommittee" if m.group(2) else "CPPCCCommittee"
         out.append(Candidate(m.start(), m.end(), cls, "cppcc full name", 75))
+        out += _named_after_committee(ctx, norm, m.start(), m.end())
     # meetings with an ordinal: 第9次会议, 五届二十三次主席会议, 十三届二次会议, 2023年第9次会议
-    ev = (f"((?:{NUMERAL}年)?(?:第?{NUMERAL}届)?(?:第?{NUMERAL}次)(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
+    ev = (f"((?:{NUMERAL}年)?(?:第?{NUMERAL}届)?(?:第?{NUMERAL}次)(?:[(（]扩大[)）])?(?:全体会议|常委会会议|常务委员会会议|主席会议|党组会议|党组扩大会议|"
           f"专题议政性常委会会议|常委会议|会议|全会|大会))")
     for m in re.finditer(ev, norm):
         i, j = m.span(1)
@@ -92,8 +112,11 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
         i, j = m.span(1)
         name = m.group(1)
-        if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name):
-            continue
+        if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
+            continue  # (为期4天的会议: a description)
+        last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+        if generic_event(name[: -len(last)]):
+            continue  # 在调研座谈会上: a kind of meeting
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
     # events named after the verb that holds them: 召开党建和党风廉政建设工作会议, 举办X读书班、研讨班
@@ -112,6 +135,9 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
+            last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+            if last and generic_event(name[: -len(last)]):
+                continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
             out.append(Candidate(i, j, cls, "event held", 68))
     # the executive meeting of a government: 政府常务会议
@@ -121,6 +147,8 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     # classes and courses with an ordinal: 第二期委员专题培训班
     for m in re.finditer(f"第{NUMERAL}[期届]([\u4e00-\u9fff]{{0,12}}?)(培训班|读书班|研讨班|学习班|专题班|轮训班|论坛|"
                          f"研讨会|座谈会|交流会|运动会|评审会|大会|展)", norm):
+        if re.search(r"[向对在为给由被把]", m.group(1)):
+            continue  # a clause between them: 第十三届委员会常务委员会|向大会(报告)
         cls = classify(ctx, m.group(0), "Event", within="Event")
         left = extend_left(norm, toks, m.start(), max_len=16, mode="noun")
         out.append(Candidate(left, m.end(), cls, "ordinal event", 72))
@@ -206,6 +234,30 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
+def generic_event(head: str) -> bool:
+    """True when the words before an event's last word are only words of a kind of event (调研座谈会,
+    分主题考察活动: the lexicon's ``generic_event_modifiers``).
+
+    >>> generic_event("调研"), generic_event("分主题考察"), generic_event("提案办理")
+    (True, True, False)
+    """
+    return made_of(head, LEXICON.spans.get("generic_event_modifiers", ()))
+
+
+def generic_mechanism(name: str, last: str) -> bool:
+    """True when *name* is its last word *last* after generic words only (the lexicon's
+    ``generic_mechanism_modifiers``): a description of a way of working, not its name.
+
+    >>> generic_mechanism("民主监督机制", "机制"), generic_mechanism("协商监督长效机制", "机制")
+    (True, True)
+    >>> generic_mechanism("提案质量评价机制", "机制"), generic_mechanism("机制", "机制")
+    (False, False)
+    """
+    if last not in MECHANISM_SUFFIXES or not name.endswith(last):
+        return False
+    return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
@@ -217,7 +269,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
         cut = len(run)
-        dm = re.search(r"[的是在]", run)
+        dm = re.search(r"[的是在并等]", run)  # (调研并对接…: 并 joins two clauses; A等活动: a kind)
         if dm:
             cut = dm.start()
         best = None
@@ -226,6 +278,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             if sm is None:
                 continue
             jj = m.start(4) + end
+            if norm[jj: jj + 1] in LEXICON.spans.get("not_last_before", ()):
+                continue  # 制度化发展: the last word is part of an adjective
             if jj not in toks.ends and jj < len(norm) and is_cjk(norm[jj]):
                 tk = toks.token(jj - 1)
                 # the last word may begin a compound word (工程|建设 in 三北工程建设)
@@ -251,6 +305,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             items.append((x, x + len(part)))
             x += len(part) + 1
         lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
+        if len(items) > 1 and lead.match(norm[i:j]):
+            items = items[:1]  # 健全A、凝聚B、完善C机制: clauses, each with its verb; A and B are not mechanisms
         for n_item, (a, b) in enumerate(items):
             name = norm[a:b]
             lm = lead.match(name)
@@ -264,7 +320,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and re.fullmatch(_GENERIC_ACTS, head)):
+                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head))) \
+                    or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
                 continue
@@ -390,9 +447,12 @@ def lists(ctx: FinderContext, norm: str, toks: Tokens, chosen: list[Candidate]) 
             continue
         named = 0
         todo = []
-        for (i, j) in items:
+        for n_item, (i, j) in enumerate(items):
             while i < j and norm[i] in " \u3000":
                 i += 1
+            tok = toks.token(i)
+            if n_item == 0 and tok is not None and tok[0] == i and tok[3].startswith("v") and tok[1] < j - 2:
+                i = tok[1] + (norm[tok[1]] == "了")  # 开展了|A、B等活动: the verb that lists them is not in an item
             inside = [c for c in top if i <= c.i and c.j <= j]
             if any(c.i == i and c.j == j for c in inside) or any(
                     not (c.rule == "dictionary" or c.rule.startswith("place")) for c in inside):

@@ -39,8 +39,10 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from cppcc_kg.errors import SourceChangedError
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.files import (
+    REVIEW_MARK,
     SOURCE_ID,
     check_id_is_free,
     output_paths,
@@ -313,7 +315,7 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         raise IngestInputError(f"{sid!r}: not a usable source id", "use lower-case ASCII letters, digits and '-'.")
     _check_chinese(decoded, rel)
     if graph is None:
-        graph = load(root).view
+        graph = _load_graph(root, sid, rel)
     notes = list(decoded.notes)
     src = KG["source"][sid]
     if (src, RDF.type, CPPCC.Source) in graph and not _reviewed_same_text(root, sid, graph, decoded):
@@ -338,6 +340,24 @@ def ingest_file(path: str | Path, *, root: str | Path = Path("."), graph: Graph 
         if page is not None:
             write_atomic(html_path, page)
     return result
+
+
+def _load_graph(root: Path, sid: str, rel: str) -> Graph:
+    """The project's graph; when the text of *sid* changed since ``cppcc-kg review`` described it, an
+    :class:`IngestInputError` that says how to ingest it again (the review's files record the old text)."""
+    try:
+        return load(root).view
+    except SourceChangedError as exc:
+        own = root / "sources" / f"{sid}.ttl"
+        if not (written_by_review(own) and str(KG["source"][sid]) in exc.message):
+            raise
+        raise IngestInputError(
+            f"{rel}: the text changed since cppcc-kg review described it (sources/{sid}.ttl records the old text, "
+            f"so the graph cannot be loaded)",
+            f"remove the review's files of {sid} (sources/{sid}.ttl and graph/{sid}/*.ttl whose first line is "
+            f"'{REVIEW_MARK} …', and graph/proposed/{sid}.ttl), run cppcc-kg ingest again, then cppcc-kg review "
+            f"{sid}: it keeps the decisions of review/{sid}.decisions.json whose spans still hold and writes the "
+            "files again.") from None
 
 
 def _reviewed_same_text(root: Path, sid: str, graph: Graph, decoded: DecodedText) -> bool:

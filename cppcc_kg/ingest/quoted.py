@@ -47,6 +47,12 @@ _BRAND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,8}品牌$")
 _METHOD_AFTER = re.compile(r"的?(?:工作方法|方法|做法|模式|工作法)")
 
 
+#: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
+#: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
+_DETERMINERS_AFTER = ("有关", "相关", "各项")
+_VERB_AFTER = tuple(sorted((v for v in TAIL_STOP_VERBS if len(v) >= 2 and v != "建设"), key=len, reverse=True))
+
+
 # ------------------------------------------------------------ names inside a title or a quote
 def inner_candidates(ctx: FinderContext, text: str, offset: int) -> list[Candidate]:
     """The names inside part of the text (the content of a title or of a quoted name), *text*, that begins
@@ -117,7 +123,10 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
         q = _Quote(content=m.group(1), qs=qs, qe=qe, nested=norm[qs - 1: qs] == "《" or inside_title(norm, qs),
                    pre=pre, start=qs - len(pre.group(1)) if pre else qs)
         best_tail = _quote_tail(ctx, norm, toks, qe)
-        if best_tail and _BRAND_TAIL.match(norm[qe: qe + best_tail[0]]) and len(q.content) >= 2:
+        if best_tail and quoted_alone(q.content, norm[qe: qe + best_tail[0]]):
+            # “一线协商·共同缔造”行动: the programme is known by the quoted words, the word after is its kind
+            out.append(Candidate(qs, qe, "Program", "quoted programme", 90, nested=q.nested, name=q.content))
+        elif best_tail and _BRAND_TAIL.match(norm[qe: qe + best_tail[0]]) and len(q.content) >= 2:
             # “…”品牌, “…”履职品牌: the quote is the name of the brand, the words after it its kind
             out.append(Candidate(q.start, qe, "Program", "quoted brand", 90, nested=q.nested,
                                  name=strip_name(norm[q.start:qe])))
@@ -129,6 +138,23 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
     return out
 
 
+def quoted_alone(content: str, tail: str) -> bool:
+    """True when the words *tail* right after a quote leave the quoted words *content* alone as the name of a
+    programme: a bare ``quote_alone_heads`` word (“双百”行动), or a ``slogan_alone_heads`` word after a slogan
+    of two parts (“A·B”活动, “A B”活动; lexicon ``[spans]``).
+
+    >>> quoted_alone("一线协商·共同缔造", "行动"), quoted_alone("委员提议题·月月来协商", "活动")
+    (True, True)
+    >>> quoted_alone("送法下乡", "活动"), quoted_alone("甘味", "农产品品牌建设行动")
+    (False, False)
+    """
+    spans = LEXICON.spans
+    if tail in spans.get("quote_alone_heads", ()):
+        return True
+    two_parts = re.fullmatch(r"[\u4e00-\u9fff]{2,}(?:[·•・\s\u3000]+[\u4e00-\u9fff]{2,})+", content) is not None
+    return two_parts and tail in spans.get("slogan_alone_heads", ())
+
+
 def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[int, str] | None:
     """(length, class) of the words after a quote ending at *qe* that say what it names: “…”委员工作室,
     “…”评选活动; None when no such words follow."""
@@ -136,6 +162,9 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     if not tail_m or (qe in toks.starts and (toks.token(qe) or (0, 0, "", ""))[2] in TAIL_STOP_VERBS):
         return None
     tail = tail_m.group(0)
+    if tail.startswith(_VERB_AFTER + _DETERMINERS_AFTER):
+        return None  # “…”开展调研: a verb after the quote begins a clause, not the quote's kind; “…行动”有关要求:
+        # a determiner begins a phrase about the quoted name
     for k in range(len(tail), 0, -1):
         piece = tail[:k]
         if (qe + k) not in toks.ends and (qe + k) != len(norm) and norm[qe + k] not in "上中":
@@ -187,6 +216,8 @@ def _quote_alone(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, origina
     out = []
     if rule == "quoted name" and ctx.schema.is_a(cls, "Event") and not q.pre:
         start = _event_start(norm, toks, qs)
+    elif rule == "quoted name" and q.pre:
+        start = qs  # 四个“双百行动”: a count before a name wholly in quotes is not part of it
     if norm[max(0, qs - 3): qs] == "新时代" and not q.pre and not ctx.schema.is_a(cls, "Honour"):
         start = qs - 3  # 新时代“枫桥经验”: the age is part of the name
     if not q.nested and len(content) >= 6 and ctx.schema.is_a(cls, "Event"):
@@ -312,6 +343,21 @@ def quote_lists(ctx: FinderContext, norm: str, cands: list[Candidate]) -> list[C
             for (a, b) in quotes:
                 if not any((c.i, c.j) == (a, b) for c in out):
                     out.append(Candidate(a, b, cls, "quoted list", 86, name=norm[a + 1:b - 1]))
+    return _quote_runs(norm, out)
+
+
+def _quote_runs(norm: str, out: list[Candidate]) -> list[Candidate]:
+    """Three quotes or more in a row after the verb that names the first (推进“A”“B”“C”工作): each is named
+    as the first is."""
+    for m in re.finditer(r"(?:“[^“”\n]{2,20}”、?){3,}", norm):
+        quotes = [(q.start() + m.start(), q.end() + m.start()) for q in re.finditer(r"“[^“”]*”", m.group(0))]
+        first = next((c for c in out if (c.i, c.j) == quotes[0] and c.rule.startswith("quote after")
+                      and c.cls == "Program"), None)
+        if first is None:
+            continue
+        for (a, b) in quotes[1:]:
+            if not any((c.i, c.j) == (a, b) or (c.i <= a < c.j) for c in out if not c.nested):
+                out.append(Candidate(a, b, first.cls, "quoted list", 86, name=norm[a + 1:b - 1]))
     return out
 
 

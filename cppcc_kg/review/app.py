@@ -36,12 +36,17 @@ from cppcc_kg.review.decisions import DecisionError
 from cppcc_kg.review.session import ReviewSession
 from cppcc_kg.web.http import (
     COMMON_HEADERS,
-    PAGE_CSP,
     HttpError,
     body_length,
     checked_host,
     content_type,
-    error_body,
+)
+from cppcc_kg.web.responses import (
+    asset_endpoint,
+    error_response,
+    favicon_endpoint,
+    guarded,
+    http_error,
 )
 
 __all__ = ["TOKEN_HEADER", "build_app"]
@@ -52,11 +57,6 @@ ASSETS = {"/": ("review.html", "text/html; charset=utf-8"),
           "/review.css": ("review.css", "text/css; charset=utf-8")}
 TOKEN_HEADER = "x-review-token"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
-
-
-def error_response(err: HttpError) -> Response:
-    return Response(error_body(err.status, err.message), err.status, headers=err.headers,
-                    media_type="text/plain; charset=utf-8")
 
 
 class ReviewGate:
@@ -110,18 +110,20 @@ async def read_json(request: Request, limit: int) -> dict:
     media, _ = content_type(request.headers.get("content-type"))
     if media != "application/json":
         raise HttpError(415, f"the body must be JSON (Content-Type: application/json), not {media or 'none'!r}")
-    if not body_length(request.headers, limit):
+    if not body_length(request.headers, limit, option=""):
         raise HttpError(400, "the request has no body: send the decision as a JSON object")
     try:
         data = await request.body()
     except ClientDisconnect:
         raise HttpError(400, "the client closed the connection before the end of its request") from None
     if len(data) > limit:
-        raise HttpError(413, f"the request body has more than {limit} bytes")
+        raise HttpError(413, f"the request body has more than {limit} bytes (a decision is a small object)")
     try:
         body = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise HttpError(400, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise HttpError(400, "the body is JSON nested too deeply: a decision is a flat object") from None
     if not isinstance(body, dict):
         raise HttpError(400, "the body must be a JSON object: {\"key\": …, \"action\": …}")
     return body
@@ -145,37 +147,11 @@ async def decide_endpoint(request: Request) -> Response:
         raise HttpError(exc.status, exc.message) from None
 
 
-def asset_endpoint(name: str, ctype: str):
-    async def asset(request: Request) -> Response:
-        return Response((ASSET_DIR / name).read_bytes(), 200, media_type=ctype,
-                        headers={"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
-    return asset
-
-
-async def favicon_endpoint(request: Request) -> Response:
-    return Response(b"", 204, media_type="image/x-icon")
-
-
-async def http_error(request: Request, err: HttpError) -> Response:
-    return error_response(err)
-
-
 async def routing_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 405:
         return error_response(HttpError(405, f"{request.method} is not allowed on {request.url.path}",
                                         {"Allow": "POST" if request.url.path == "/api/decide" else "GET, HEAD"}))
     return error_response(HttpError(exc.status_code, f"no such resource: {request.url.path} (the review page is /)"))
-
-
-def guarded(endpoint):
-    async def run(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except HttpError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - never a bare traceback to the client
-            raise HttpError(500, f"internal error: {type(exc).__name__}: {exc}") from None
-    return run
 
 
 def build_app(session: ReviewSession, token: str, port: int, bound_host: str = "127.0.0.1",
@@ -184,7 +160,7 @@ def build_app(session: ReviewSession, token: str, port: int, bound_host: str = "
     routes = [Route("/api/state", guarded(state_endpoint), methods=["GET"]),
               Route("/api/decide", guarded(decide_endpoint), methods=["POST"]),
               Route("/favicon.ico", favicon_endpoint, methods=["GET"])]
-    routes += [Route(path, asset_endpoint(name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
+    routes += [Route(path, asset_endpoint(ASSET_DIR, name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
     app = Starlette(routes=routes,
                     middleware=[Middleware(ReviewGate, token=token, port=port, bound_host=bound_host)],
                     exception_handlers={HttpError: http_error, HTTPException: routing_error})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +31,11 @@ __all__ = ["DecisionError", "Decisions", "check_decision", "clean_label_en", "de
 FORMAT = 1
 ACTIONS = {"mention": ("accept", "reject", "merge"), "relation": ("accept", "reject"),
            "figure": ("accept", "reject")}
-#: characters no label may hold: control characters, line and paragraph separators, lone surrogates
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: the Unicode categories no label may hold: control and format characters (bidi overrides, zero-width
+#: characters, BOM), line and paragraph separators, surrogates, private-use and unassigned code points
+BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 MAX_LABEL = 300
+MAX_LABEL_ZH = 60  # the longest Chinese name of the graph has under 40 characters
 #: how ingest marks the English it leaves for the review ("… [proposed: English name to review]")
 PLACEHOLDER = "[proposed"
 
@@ -105,17 +108,30 @@ def save_decisions(root: Path, sid: str, decisions: Decisions) -> Path:
                         json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
+def bad_character(value: str) -> str | None:
+    """The first character of *value* that no label may hold (:data:`BAD_CATEGORIES`), or None.
+
+    >>> bad_character("Bei\u202eling"), bad_character("北岭县政协")
+    ('\u202e', None)
+    """
+    return next((c for c in value if unicodedata.category(c) in BAD_CATEGORIES), None)
+
+
 def clean_label_en(value, what: str = "English label") -> str:
     """An English label as given (spaces around it removed); :class:`DecisionError` if it is not one."""
+    if value is not None and not isinstance(value, str):
+        raise DecisionError(400, f"the {what} must be a string, not {type(value).__name__}")
     if not isinstance(value, str) or not value.strip():
         raise DecisionError(400, f"the {what} is empty: type it (in English)")
-    if _CONTROL.search(value):
-        raise DecisionError(400, f"the {what} holds a control character or line break: type it on one line")
+    bad = bad_character(value)
+    if bad is not None:
+        raise DecisionError(400, f"the {what} holds the invisible or control character U+{ord(bad):04X} "
+                                 f"({unicodedata.name(bad, 'unnamed')}): type it on one line, in plain characters")
     value = value.strip()
     if len(value) > MAX_LABEL:
         raise DecisionError(400, f"the {what} has {len(value)} characters, more than {MAX_LABEL}")
-    if PLACEHOLDER in value or not re.search(r"[A-Za-z0-9]", value):
-        raise DecisionError(400, f"the {what} {value!r} is not a name: type one with Latin letters or digits")
+    if PLACEHOLDER in value or not re.search(r"[A-Za-z]", value):
+        raise DecisionError(400, f"the {what} {value!r} is not a name: type one with Latin letters")
     return value
 
 
@@ -150,11 +166,24 @@ def _accepted_mention(props: Proposals, proposal: dict, body: dict, classes: set
         out |= {"start": start, "end": end, "span_text": text[start:end]}
     if proposal["status"] == "linked" and not {"label_zh", "label_en", "class"} & set(body) and not out:
         return {"action": "merge", "target": proposal["entity"]}  # accepting a link is merging with it
+    for name in ("label_zh", "class"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise DecisionError(400, f"{name} must be a string, not {type(body[name]).__name__}")
     label_zh = body.get("label_zh") or (text[start:end] if out else proposal["label_zh"] or proposal["exact"])
-    if not isinstance(label_zh, str) or _CONTROL.search(label_zh) or label_zh.strip() != label_zh or label_zh not in text:
-        raise DecisionError(400, f"the Chinese label {label_zh!r} does not occur in the text as written "
-                                 "(curation takes labels from the source)")
+    _check_label_zh(label_zh, text)
     cls = body.get("class") or proposal["class"]
     if cls not in classes:
         raise DecisionError(400, f"class {cls!r} is not an entity class of the ontology")
     return out | {"label_zh": label_zh, "class": cls, "label_en": clean_label_en(body.get("label_en"))}
+
+
+def _check_label_zh(label_zh: str, text: str) -> None:
+    if label_zh.strip() != label_zh or bad_character(label_zh) is not None:
+        raise DecisionError(400, f"the Chinese label {label_zh!r} begins or ends with a space or line break, or holds "
+                                 "an invisible or control character: choose a span of the name only")
+    if len(label_zh) > MAX_LABEL_ZH:
+        raise DecisionError(400, f"the Chinese label has {len(label_zh)} characters, more than {MAX_LABEL_ZH}: "
+                                 "a name, not a sentence")
+    if label_zh not in text:
+        raise DecisionError(400, f"the Chinese label {label_zh!r} does not occur in the text as written "
+                                 "(curation takes labels from the source)")

@@ -27,11 +27,16 @@ from cppcc_kg.errors import KGError
 from cppcc_kg.ingest.files import PROPOSED_DIR, SOURCE_ID, output_paths, source_id_for
 from cppcc_kg.ingest.output import PROPOSED
 from cppcc_kg.ingest.text import IngestInputError, read_text_file
+from cppcc_kg.project.sources import local_path
 from cppcc_kg.rdf.namespaces import CPPCC, KG, OA
 from cppcc_kg.schema import local_name
 
-__all__ = ["Proposals", "ReviewInputError", "figure_key", "load_proposals", "mention_key", "relation_key",
-           "resolve_source_id"]
+__all__ = ["Proposals", "ReviewInputError", "figure_key", "ids_of_text", "load_proposals", "mention_key",
+           "other_ids_of_text", "relation_key", "resolve_source_id"]
+
+
+_LOCAL = re.compile(r'cppcc:localPath "([^"\\]*)"')
+_SHA = re.compile(r'cppcc:sha256 "([0-9a-fA-F]{64})"')
 
 
 class ReviewInputError(KGError):
@@ -76,6 +81,13 @@ def resolve_source_id(root: Path, arg: str) -> str:
         return arg
     path = Path(arg)
     if path.suffix.lower() in (".txt", ".text") or path.exists():
+        ids = ids_of_text(root, path)
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise ReviewInputError(f"{arg}: proposed under several source ids ({', '.join(ids)})",
+                                   "review it by one source id; remove the proposals of the others "
+                                   f"({PROPOSED_DIR}/ID.ttl): one text, one source id.")
         try:
             sid = source_id_for(path)
         except IngestInputError as exc:
@@ -88,6 +100,38 @@ def resolve_source_id(root: Path, arg: str) -> str:
     raise ReviewInputError(f"{arg!r}: no proposals for this source id ({PROPOSED_DIR}/{arg}.ttl does not exist)",
                            "give a source id that ingest wrote proposals for"
                            + (f" ({', '.join(have[:10])})" if have else "") + ", or the path of the ingested text.")
+
+
+def _described(path: Path) -> tuple[str, str]:
+    """(``cppcc:localPath``, ``cppcc:sha256``) written in the Turtle file *path* ("" for what it lacks)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", ""
+    local, sha = _LOCAL.search(text), _SHA.search(text)
+    return (local.group(1) if local else ""), (sha.group(1).lower() if sha else "")
+
+
+def ids_of_text(root: Path, path: Path) -> list[str]:
+    """The source ids whose proposals were made from the text *path* (their ``cppcc:localPath``)."""
+    try:
+        rel = local_path(path, root)
+    except KGError:
+        return []
+    return sorted(p.stem for p in (Path(root) / PROPOSED_DIR).glob("*.ttl") if _described(p)[0] == rel)
+
+
+def other_ids_of_text(root: Path, props: Proposals) -> list[str]:
+    """The files (relative) of other source ids that describe the text of *props* (same path or sha256)."""
+    root = Path(root)
+    out = []
+    for p in sorted((root / PROPOSED_DIR).glob("*.ttl")) + sorted((root / "sources").glob("*.ttl")):
+        if p.stem == props.sid:
+            continue
+        local, sha = _described(p)
+        if local == props.source["path"] or sha == props.source["sha256"]:
+            out.append(p.relative_to(root).as_posix())
+    return out
 
 
 def _one(g: Graph, s, p) -> str:

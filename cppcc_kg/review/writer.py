@@ -77,36 +77,43 @@ class Plan:
     evidence: dict[tuple[int, int], set[str]] = field(default_factory=lambda: defaultdict(set))
     resolved: dict[str, str] = field(default_factory=dict)  # proposed or linked entity IRI -> IRI in the graph
     waiting: dict[str, str] = field(default_factory=dict)  # key of an accepted relation/figure -> why not written
+    ready: dict[str, bool] = field(default_factory=dict)  # key of a relation/figure -> its ends are decided
+    by_mention: dict[str, str] = field(default_factory=dict)  # key of an accepted/merged mention -> its IRI
+    dangling: dict[str, str] = field(default_factory=dict)  # key of a merge -> a target no longer there
 
     @property
     def empty(self) -> bool:
         return not self.evidence
 
 
-def plan(props: Proposals, decisions: Decisions, known: dict[str, str], schema: Schema) -> Plan:
+def plan(props: Proposals, decisions: Decisions, known: dict[str, str], schema: Schema,
+         taken: set[str] | frozenset = frozenset()) -> Plan:
     """The entities, relations, figures and evidence of the accepted proposals.
 
-    *known* maps the IRI of each entity of the graph (the review's own files left out) to its class.
+    *known* maps the IRI of each entity of the graph (the review's own files left out) to its class;
+    *taken* holds every other IRI in use in the project: new IRIs are allocated outside both.
+    A merge into an entity that this review accepts joins it.
     """
     out = Plan()
     groups: dict[tuple[str, str], dict] = {}
+    merges = []
     for m in sorted(props.mentions, key=lambda m: (m["start"], m["end"])):
         d = decisions.items.get(m["key"])
         if not d or d["action"] not in ("accept", "merge"):
             continue
         span = (d.get("start", m["start"]), d.get("end", m["end"]))
         if d["action"] == "merge":
-            if d.get("target") in known:
-                out.evidence[span].add(d["target"])
-                out.resolved.setdefault(m["entity"], d["target"])
+            merges.append((m, d, span))
             continue
         g = groups.setdefault((d["class"], d["label_zh"]), {"class": d["class"], "label_zh": d["label_zh"],
                                                              "label_en": d["label_en"], "spans": [], "exacts": set(),
-                                                             "proposed": []})
+                                                             "proposed": [], "labels_en": set(), "keys": []})
         g["spans"].append(span)
         g["exacts"].add(props.text[span[0]:span[1]])
         g["proposed"].append(m["entity"])
-    taken = set(known)
+        g["labels_en"].add(d["label_en"])
+        g["keys"].append(m["key"])
+    taken = set(known) | set(taken)
     for g in sorted(groups.values(), key=lambda g: (min(g["spans"]), g["label_zh"])):
         kind = schema.kind(schema.iri(g["class"]))
         g["iri"] = allocate(str(KG[kind]), slug_of(g["label_en"]) or "x", taken)
@@ -116,25 +123,51 @@ def plan(props: Proposals, decisions: Decisions, known: dict[str, str], schema: 
             out.evidence[span].add(g["iri"])
         for p in g["proposed"]:
             out.resolved.setdefault(p, g["iri"])
+        for key in g["keys"]:
+            out.by_mention[key] = g["iri"]
+    own = {g["iri"]: g for g in out.entities}
+    for m, d, span in merges:
+        target = d.get("target")
+        if target in own:  # a merge into an entity of this review: one more name of it
+            own[target]["spans"].append(span)
+            own[target]["exacts"].add(props.text[span[0]:span[1]])
+        elif target not in known:
+            out.dangling[m["key"]] = str(target)
+            continue
+        out.evidence[span].add(target)
+        out.resolved.setdefault(m["entity"], target)
+        out.by_mention[m["key"]] = target
     classes = dict(known) | {g["iri"]: schema.iri(g["class"]) for g in out.entities}
     _plan_relations(props, decisions, out, classes, schema)
     _plan_figures(props, decisions, out, classes, taken)
     return out
 
 
-def _end(out: Plan, iri: str, classes: dict) -> str | None:
-    """The IRI in the graph of a relation's end: decided in this review, or an entity of the graph."""
-    return out.resolved.get(iri) or (iri if iri in classes else None)
+def _end(props: Proposals, decisions: Decisions, out: Plan, iri: str, span: tuple[int, int],
+         classes: dict) -> tuple[str | None, str]:
+    """(the IRI in the graph of a relation's end, why none): the end as decided for its mention in
+    the sentence *span*; an entity of the graph that no mention of the sentence names stands as is."""
+    inside = [m for m in props.mentions if m["entity"] == iri and span[0] <= m["start"] and m["end"] <= span[1]]
+    if not inside:
+        return out.resolved.get(iri) or (iri if iri in classes else None), "its ends are not accepted or merged yet"
+    for m in inside:
+        if m["key"] in out.by_mention:
+            return out.by_mention[m["key"]], ""
+    if all((decisions.items.get(m["key"]) or {}).get("action") == "reject" for m in inside):
+        return None, f"its end {inside[0]['exact']} was rejected in this sentence"
+    return None, "its ends are not accepted or merged yet"
 
 
 def _plan_relations(props: Proposals, decisions: Decisions, out: Plan, classes: dict, schema: Schema) -> None:
     for r in props.relations:
+        span = (r["start"], r["end"])
+        (s, why_s), (o, why_o) = (_end(props, decisions, out, r[x], span, classes) for x in ("subject", "object"))
+        out.ready[r["key"]] = s is not None and o is not None
         d = decisions.items.get(r["key"])
         if not d or d["action"] != "accept":
             continue
-        s, o = _end(out, r["subject"], classes), _end(out, r["object"], classes)
         if s is None or o is None:
-            out.waiting[r["key"]] = "its ends are not accepted or merged yet"
+            out.waiting[r["key"]] = why_s if s is None else why_o
             continue
         if not schema.allowed(r["property"], classes[s], classes[o]):
             out.waiting[r["key"]] = (f"{Schema.local(r['property'])} does not allow a {Schema.local(classes[s])} "
@@ -145,18 +178,20 @@ def _plan_relations(props: Proposals, decisions: Decisions, out: Plan, classes: 
             st, _ttl = Curator.statement(*triple)
             out.statements[triple] = st
             out.relations.append(triple)
-        out.evidence[(r["start"], r["end"])].add(out.statements[triple])
+        out.evidence[span].add(out.statements[triple])
     out.relations.sort()
 
 
 def _plan_figures(props: Proposals, decisions: Decisions, out: Plan, classes: dict, taken: set) -> None:
     for f in props.figures:
+        about, why = (_end(props, decisions, out, f["about"], (f["start"], f["end"]), classes) if f["about"]
+                      else (None, "what it is about is not accepted or merged yet"))
+        out.ready[f["key"]] = about is not None
         d = decisions.items.get(f["key"])
         if not d or d["action"] != "accept":
             continue
-        about = _end(out, f["about"], classes) if f["about"] else None
         if about is None:
-            out.waiting[f["key"]] = "what it is about is not accepted or merged yet"
+            out.waiting[f["key"]] = why.replace("its ends are", "what it is about is").replace("its end", "what it is about,")
             continue
         label_en = d.get("label_en") or f["label_en"]
         measured_en = d.get("measured_en") or f["measured_en"]
@@ -171,8 +206,8 @@ def _plan_figures(props: Proposals, decisions: Decisions, out: Plan, classes: di
 
 def _header(props: Proposals, what: str) -> list[str]:
     return [f"{REVIEW_MARK} from {PROPOSED_DIR}/{props.sid}.ttl and review/{props.sid}.decisions.json: {what}.",
-            "# Do not edit by hand: change the decisions with `cppcc-kg review "
-            f"{turtle_comment(props.sid)}`, which writes this file again.",
+            ("# Do not edit by hand: change the decisions with `cppcc-kg review "
+            f"{turtle_comment(props.sid)}`, which writes this file again."),
             ""] + [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())] + [""]
 
 
@@ -276,8 +311,26 @@ def owned_paths(sid: str) -> list[str]:
     return [f"graph/{sid}/{name}" for name in SECTION_FILES] + [f"sources/{sid}.ttl"]
 
 
+def text_copies(sid: str) -> list[str]:
+    """The paths of the UTF-8 copy of the text that the review may write (:func:`render`)."""
+    return [f"sources/{sid}.zh.txt", f"sources/{sid}.utf-8.zh.txt"]
+
+
+def check_inside(root: Path, rels) -> None:
+    """Refuse (:class:`ReviewWriteError`) a path that leads outside *root* once symbolic links are resolved."""
+    top = Path(root).resolve()
+    for rel in sorted(rels):
+        real = (Path(root) / rel).resolve()
+        if not real.is_relative_to(top):
+            raise ReviewWriteError(f"{rel} leads outside the project (to {real}, through a symbolic link): "
+                                   "the review writes and removes files inside the project only",
+                                   f"replace the link on the way to {rel} by a folder of the project.")
+
+
 def check_writable(root: Path, files: dict[str, bytes], sid: str) -> None:
-    """Refuse (:class:`ReviewWriteError`) when a file to write or remove exists and the review did not write it."""
+    """Refuse (:class:`ReviewWriteError`) when a file to write or remove exists and the review did not write it,
+    or leads outside the project."""
+    check_inside(root, set(files) | set(owned_paths(sid)) | set(text_copies(sid)) | {f"review/{sid}.decisions.json"})
     for rel in sorted(set(files) | set(owned_paths(sid))):
         path = Path(root) / rel
         if not path.exists() or rel in files and path.read_bytes() == files[rel]:
@@ -288,13 +341,15 @@ def check_writable(root: Path, files: dict[str, bytes], sid: str) -> None:
             continue  # a file of ours to remove that is not ours: left alone
         raise ReviewWriteError(f"{rel} exists and was not written by cppcc-kg review (its first line is not "
                                f"'{REVIEW_MARK} …'): the review never overwrites a curated file",
-                               f"move {rel} away, or review under another source id (ingest --source-id).")
+                               "review the text under another source id (cppcc-kg ingest TEXT --source-id NEW); "
+                               "never move a curated file away for it.")
 
 
 def write(root: Path, files: dict[str, bytes], sid: str) -> list[str]:
     """Write *files* atomically (after :func:`check_writable`) and remove the review's own files that
     *files* no longer holds; return the paths written."""
     check_writable(root, files, sid)
+    old_copy = _copy_described(Path(root) / f"sources/{sid}.ttl")
     for rel in sorted(files):
         path = Path(root) / rel
         if not (path.exists() and path.read_bytes() == files[rel]):
@@ -303,7 +358,17 @@ def write(root: Path, files: dict[str, bytes], sid: str) -> list[str]:
         path = Path(root) / rel
         if rel not in files and path.exists() and written_by_review(path):
             path.unlink()
+    if old_copy in text_copies(sid) and old_copy not in files and (Path(root) / old_copy).is_file():
+        (Path(root) / old_copy).unlink()  # the UTF-8 copy that the removed source description pointed to
     folder = Path(root) / "graph" / sid
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
     return sorted(files)
+
+
+def _copy_described(path: Path) -> str:
+    """The ``cppcc:localPath`` of the review's own source description *path* ("" when there is none)."""
+    if not written_by_review(path):
+        return ""
+    m = re.search(r'cppcc:localPath "([^"]*)"', path.read_text(encoding="utf-8"))
+    return m.group(1) if m else ""

@@ -31,11 +31,16 @@ from cppcc_kg.sparql.http import ALLOWED_METHODS, endpoint_iri, one, sparql_para
 from cppcc_kg.sparql.service import SparqlService
 from cppcc_kg.web.http import (
     COMMON_HEADERS,
-    PAGE_CSP,
     HttpError,
     body_length,
     checked_host,
-    error_body,
+)
+from cppcc_kg.web.responses import (
+    asset_endpoint,
+    error_response,
+    favicon_endpoint,
+    guarded,
+    http_error,
 )
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
@@ -43,12 +48,6 @@ ASSET_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS = {"/": ("page.html", "text/html; charset=utf-8"),
           "/sparql_page.js": ("page.js", "text/javascript; charset=utf-8"),
           "/sparql_page.css": ("page.css", "text/css; charset=utf-8")}
-
-
-def error_response(err: HttpError) -> Response:
-    """The text/plain answer of an :class:`HttpError`."""
-    return Response(error_body(err.status, err.message), err.status, headers=err.headers,
-                    media_type="text/plain; charset=utf-8")
 
 
 class RequestGate:
@@ -172,24 +171,8 @@ async def sparql_endpoint(request: Request) -> Response:
     return Response(data, 200, headers={"Vary": "Accept"}, media_type=ctype)
 
 
-def asset_endpoint(name: str, ctype: str):
-    """The endpoint of one file of the query page."""
-    async def asset(request: Request) -> Response:
-        return Response((ASSET_DIR / name).read_bytes(), 200, media_type=ctype,
-                        headers={"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
-    return asset
-
-
 async def library_endpoint(request: Request) -> Response:
     return Response(request.app.state.service.library_json(), 200, media_type="application/json")
-
-
-async def favicon_endpoint(request: Request) -> Response:
-    return Response(b"", 204, media_type="image/x-icon")
-
-
-async def http_error(request: Request, err: HttpError) -> Response:
-    return error_response(err)
 
 
 async def not_found(request: Request, exc: HTTPException) -> Response:
@@ -203,26 +186,13 @@ async def not_found(request: Request, exc: HTTPException) -> Response:
     return error_response(HttpError(exc.status_code, f"no such resource: {path} ({where})"))
 
 
-def guarded(endpoint):
-    """*endpoint* with any unexpected error answered as a 500 with its message (never a traceback)."""
-    @functools.wraps(endpoint)
-    async def run(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except HttpError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - never a bare traceback to the client
-            raise HttpError(500, f"internal error: {type(exc).__name__}: {exc}") from None
-    return run
-
-
 def build_app(service: SparqlService) -> Starlette:
     """The ASGI application of *service*."""
     sparql = guarded(sparql_endpoint)
     routes = [Route("/sparql", sparql, methods=["GET", "POST"]), Route("/sparql/", sparql, methods=["GET", "POST"]),
               Route("/queries.json", guarded(library_endpoint), methods=["GET"]),
               Route("/favicon.ico", favicon_endpoint, methods=["GET"])]
-    routes += [Route(path, asset_endpoint(name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
+    routes += [Route(path, asset_endpoint(ASSET_DIR, name, ctype), methods=["GET"]) for path, (name, ctype) in ASSETS.items()]
     app = Starlette(routes=routes, middleware=[Middleware(RequestGate, service=service)],
                     exception_handlers={HttpError: http_error, HTTPException: not_found})
     app.router.redirect_slashes = False

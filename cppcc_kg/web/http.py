@@ -86,8 +86,10 @@ def content_type(header: str | None) -> tuple[str, dict]:
     return media.strip().lower(), options
 
 
-def body_length(headers, limit: int) -> int:
-    """The announced length of a request body (0 without one); 411, 400 or 413 if it cannot be read."""
+def body_length(headers, limit: int, option: str = "--max-body-bytes") -> int:
+    """The announced length of a request body (0 without one); 411, 400 or 413 if it cannot be read.
+
+    *option* is the command's option that sets the limit (named in the 413 message; "" when there is none)."""
     if "chunked" in (headers.get("transfer-encoding") or "").lower():
         raise HttpError(411, "send the body with a Content-Length (chunked transfer is not accepted)",
                         {"Connection": "close"})
@@ -97,6 +99,7 @@ def body_length(headers, limit: int) -> int:
     except ValueError:
         raise HttpError(400, f"Content-Length {length!r} is not a number") from None
     if n > limit:
-        raise HttpError(413, f"the request body has {n} bytes, more than the limit of {limit} (--max-body-bytes)",
+        raise HttpError(413, f"the request body has {n} bytes, more than the limit of {limit}"
+                        + (f" ({option})" if option else ""),
                         {"Connection": "close"})
     return n

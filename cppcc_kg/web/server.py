@@ -49,10 +49,11 @@ class WebServer:
     """
 
     def __init__(self, app, sock: socket.socket, *, read_timeout: float, max_connections: int,
-                 max_body_bytes: int, keep_alive: int):
+                 max_body_bytes: int, keep_alive: int, connections_option: str = "--max-connections"):
         self.socket = sock
         self.server_address = self.socket.getsockname()[:2]
-        protocol = functools.partial(LimitedH11Protocol, read_timeout=read_timeout, max_connections=max_connections)
+        protocol = functools.partial(LimitedH11Protocol, read_timeout=read_timeout, max_connections=max_connections,
+                                     connections_option=connections_option)
         config = uvicorn.Config(app, http=protocol, ws="none", lifespan="off", loop="asyncio",
                                 log_config=None, access_log=False, server_header=False, proxy_headers=False,
                                 headers=[("Server", "cppcc-kg")], timeout_keep_alive=keep_alive,

@@ -47,9 +47,11 @@ class LimitedH11Protocol(H11Protocol):
         Connections open at once (this one included) beyond which a new one is refused.
     """
 
-    def __init__(self, *args, read_timeout: float, max_connections: int, **kwargs):
+    def __init__(self, *args, read_timeout: float, max_connections: int, connections_option: str = "--max-connections",
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.read_timeout, self.max_connections = read_timeout, max_connections
+        self.connections_option = connections_option
         self.refused = False
         self.partial = False  # bytes of a request arrived since the time limit started
         self.read_timer = None
@@ -61,8 +63,9 @@ class LimitedH11Protocol(H11Protocol):
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
             self.refused = True
-            transport.write(canned(503, f"the server has {self.max_connections} connections open, its limit "
-                                        "(--max-connections): try again in a moment"))
+            transport.write(canned(503, f"the server has {self.max_connections} connections open, its limit"
+                                        + (f" ({self.connections_option})" if self.connections_option else "")
+                                        + ": try again in a moment"))
             transport.write_eof()  # the client reads the answer, then closes; until then its data is discarded
             self.arm()
             return

@@ -78,6 +78,20 @@ def test_same_as_forms_are_one_entity():
     assert eval_ingest._best_hit("x", ["奉节", "州委"], gold) == "奉节"
 
 
+def test_names_nested_in_a_gold_name_are_not_scored_only_when_ingest_nests_them():
+    text = "政协甲县第三届委员会第二次会议开幕。政协甲县第三届委员会常务委员会工作。"
+    gold = [{"zh": "政协甲县第三届委员会第二次会议", "type": "event"}]
+    committee = {"status": "new", "exact": "政协甲县第三届委员会", "start": 0, "end": 10, "nested": True}
+    assert eval_ingest.nested_in_gold({"mentions": [committee]}, text, gold) == {"政协甲县第三届委员会"}
+    # not nested by ingest (a mention of its own), or also proposed outside the gold name: scored
+    assert eval_ingest.nested_in_gold({"mentions": [dict(committee, nested=False)]}, text, gold) == set()
+    outside = dict(committee, start=18, end=28)
+    assert eval_ingest.nested_in_gold({"mentions": [committee, outside]}, text, gold) == set()
+    # the whole gold name itself is never "nested"
+    whole = dict(committee, exact=gold[0]["zh"], end=15)
+    assert eval_ingest.nested_in_gold({"mentions": [whole]}, text, gold) == set()
+
+
 @pytest.fixture
 def scored():
     return {"texts": 1, "per_type": {"place": {"precision": 1.0, "recall": 0.5, "gold": 2, "found": 1,
@@ -131,8 +145,18 @@ def test_sealed_option_runs_a_given_folder_and_appends_beside_it(tmp_path):
     run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Its first run is the one to report" in run.stderr and "THIS IS THE FIRST RUN" in run.stdout
-    record = tmp_path / eval_ingest.SEALED_RECORD
+    record = tmp_path / "copy-runs.md"  # the record of the set named "copy", beside it
     assert record.read_text(encoding="utf-8").count("## Run 1: ") == 1
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert list(report) == ["set:copy"] and report["set:copy"]["texts"] == 1
     assert (real_record.read_bytes() if real_record.exists() else None) == before
+
+
+def test_each_sealed_set_has_its_own_record_so_its_first_run_is_run_1(tmp_path, scored):
+    first, second = tmp_path / "sealed", tmp_path / "sealed2"
+    assert eval_ingest.sealed_record(first) == tmp_path / eval_ingest.SEALED_RECORD
+    assert eval_ingest.sealed_record(second) == tmp_path / "sealed2-runs.md"
+    eval_ingest.record_sealed_run(eval_ingest.sealed_record(first), first, scored, "2026-12-06 07:00 UTC", "abc")
+    assert "THIS IS THE FIRST RUN" in eval_ingest.sealed_reminder(second, eval_ingest.sealed_record(second))
+    assert eval_ingest.record_sealed_run(eval_ingest.sealed_record(second), second, scored,
+                                         "2026-12-07 08:00 UTC", "def") == 1

@@ -10,21 +10,20 @@ Without Chromium the module is skipped; install it with
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import HAVE_CHROMIUM, NO_CHROMIUM, chromium_driver
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("headless browser tests need Debian's chromium and chromium-driver: "
-                "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
+if not HAVE_CHROMIUM:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
-from click.testing import CliRunner  # noqa: E402
-from review_project import (  # noqa: E402
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from review_project import (
     BEILING,
     CITY,
     CITY_AGAIN,
@@ -34,32 +33,20 @@ from review_project import (  # noqa: E402
     RELATION,
     make_project,
 )
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from cppcc_kg.cli.build import command as build_command  # noqa: E402
-from cppcc_kg.cli.query import command as query_command  # noqa: E402
-from cppcc_kg.ingest.pipeline import ingest_file  # noqa: E402
+from cppcc_kg.cli.build import command as build_command
+from cppcc_kg.cli.query import command as query_command
+from cppcc_kg.ingest.pipeline import ingest_file
 
 REPO = Path(__file__).resolve().parents[2]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000", "--lang=zh-CN"]
 BEILING_IRI = "https://w3id.org/cppcc-kg/id/org/beiling-county-cppcc-committee"
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(60)
+    d = chromium_driver(tmp_path_factory.mktemp("chromium-profile"), "--window-size=1400,1000", "--lang=zh-CN")
     yield d
     d.quit()
 
@@ -153,3 +140,56 @@ def test_ingest_review_build_query_and_review_again(driver, tmp_path):
         assert "5 of 6 decided" in driver.find_element(By.ID, "count-mentions").text
     finally:
         review.close()
+
+
+FIG_TEXT = "测试市政协召开“协商在基层”工作推进会。北岭县政协建立委员联络机制。截至2023年底，北岭县政协共建成委员工作站120个。\n"
+ONT = "https://w3id.org/cppcc-kg/ontology#"
+
+
+def test_the_page_sends_class_span_chinese_label_and_figures(driver, tmp_path):
+    """Every field of the page reaches the files: a page that sent only the English label fails here."""
+    root = make_project(tmp_path / "proj", text=FIG_TEXT)
+    review = Review(driver, root)
+    try:
+        card = review.card("mention 20-25 北岭县政协")
+        for name, value in (("start", "20"), ("end", "23")):  # the span 北岭县: the Chinese label follows it
+            box = card.find_element(By.CSS_SELECTOR, "." + name)
+            box.clear()
+            box.send_keys(value)
+        assert card.find_element(By.CSS_SELECTOR, ".label-zh").get_attribute("value") == "北岭县"
+        Select(card.find_element(By.CSS_SELECTOR, ".cls")).select_by_value("BannerOrCounty")
+        card.find_element(By.CSS_SELECTOR, ".label-en").send_keys("Beiling County")
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided("mention 20-25 北岭县政协", "accept")
+        card = review.card("mention 27-33 委员联络机制")
+        zh = card.find_element(By.CSS_SELECTOR, ".label-zh")
+        zh.clear()
+        zh.send_keys("联络机制")  # a Chinese label of our choosing, in the text
+        card.find_element(By.CSS_SELECTOR, ".label-en").send_keys("Liaison mechanism")
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided("mention 27-33 委员联络机制", "accept")
+        review.card("mention 51-56 委员工作站").find_element(By.CSS_SELECTOR, ".accept").click()  # the figure's end
+        review.decided("mention 51-56 委员工作站", "merge")
+        figure = next(c.get_attribute("data-key") for c in driver.find_elements(By.CSS_SELECTOR, ".card")
+                      if (c.get_attribute("data-key") or "").startswith("figure "))
+        card = review.card(figure)
+        for name, value in (("label-en", "Members' workstations, end of 2023"), ("measured-en", "workstations")):
+            box = card.find_element(By.CSS_SELECTOR, "." + name)
+            box.clear()
+            box.send_keys(value)
+        card.find_element(By.CSS_SELECTOR, ".accept").click()
+        review.decided(figure, "accept")
+    finally:
+        review.close()
+    g = Graph()
+    for name in ("entities", "evidence", "observations"):
+        g.parse(root / "graph" / "doc" / f"{name}.ttl", format="turtle")
+    county = URIRef("https://w3id.org/cppcc-kg/id/place/beiling-county")
+    assert (county, RDF.type, URIRef(ONT + "BannerOrCounty")) in g, sorted(g.subjects(RDF.type, None))
+    assert (county, RDFS.label, Literal("北岭县", lang="zh")) in g
+    assert "/doc/20-23>" in (root / "graph/doc/evidence.ttl").read_text(encoding="utf-8")
+    assert (None, RDFS.label, Literal("联络机制", lang="zh")) in g
+    assert (None, RDFS.label, Literal("Members' workstations, end of 2023", lang="en")) in g
+    assert (None, URIRef(ONT + "measuredProperty"), Literal("workstations", lang="en")) in g
+    res = CliRunner().invoke(build_command, ["--root", str(root), "--quiet", "--no-cache"])
+    assert res.exit_code == 0, res.output

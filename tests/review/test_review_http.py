@@ -2,8 +2,10 @@
 request writes nothing; the page's headers (CSP, no CORS); the command's bad input."""
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
@@ -15,6 +17,8 @@ from review_project import BEILING, make_project
 
 from cppcc_kg.cli.review import command as review_command
 from cppcc_kg.review.decisions import decisions_path
+from cppcc_kg.review.lock import LOCK_NAME
+from cppcc_kg.review.proposals import ReviewInputError
 from cppcc_kg.review.server import MAX_BODY_BYTES, make_review_server
 from cppcc_kg.web.server import serve_in_thread
 
@@ -72,6 +76,11 @@ GOOD = {"key": BEILING, "action": "accept", "label_en": "Beiling County CPPCC Co
     ("unknown proposal", {"body": {**GOOD, "key": "mention 0-1 无"}}, 404),
     ("English label with a control character", {"body": {**GOOD, "label_en": "Bei\u0000ling"}}, 400),
     ("span outside the text", {"body": {**GOOD, "start": 10, "end": 10_000}}, 400),
+    ("deeply nested JSON", {"body": b"[" * 30_000 + b"]" * 30_000}, 400),
+    ("class not a string", {"body": {**GOOD, "class": ["Place"]}}, 400),
+    ("English label not a string", {"body": {**GOOD, "label_en": 5}}, 400),
+    ("bidi override in the English label", {"body": {**GOOD, "label_en": "Bei\u202eling"}}, 400),
+    ("zero-width space in the English label", {"body": {**GOOD, "label_en": "\u200bBeiling"}}, 400),
 ])
 def test_refused_writes_write_nothing(served, case, kwargs, status):
     root, review = served
@@ -81,6 +90,31 @@ def test_refused_writes_write_nothing(served, case, kwargs, status):
     assert headers["content-type"].startswith("text/plain") and len(text.decode().splitlines()) >= 2
     assert "access-control-allow-origin" not in headers
     assert nothing_written(root), case
+
+
+def test_limit_messages_name_no_option_review_lacks(served):
+    _root, review = served
+    status, _, text = request(review, "POST", "/api/decide", body=json.dumps({**GOOD, "pad": "x" * MAX_BODY_BYTES}).encode())
+    assert status == 413 and b"--max-body-bytes" not in text
+
+
+def test_one_review_writes_a_project_at_a_time(tmp_path):
+    root = make_project(tmp_path / "proj")
+    lock = root / "review" / LOCK_NAME
+    lock.write_text("1 other\n", encoding="ascii")  # process 1 runs
+    with pytest.raises(ReviewInputError, match="process 1"):
+        make_review_server(root, "doc", port=0)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    lock.write_text(f"{gone.pid} other\n", encoding="ascii")  # a lock of a process that is gone: taken over
+    review = make_review_server(root, "doc", port=0)
+    try:
+        assert lock.read_text(encoding="ascii").split()[0] == str(os.getpid())
+    finally:
+        review.close()
+    assert not lock.exists()
+    with pytest.raises(ReviewInputError, match="one address"):
+        make_review_server(root, "doc", host="0.0.0.0", port=0)
 
 
 def test_reads_need_the_token_and_the_page_is_closed(served):
@@ -113,6 +147,17 @@ def test_command_bad_input(tmp_path):
     decisions_path(root, "doc").write_text("[]", encoding="utf-8")
     res = CliRunner().invoke(review_command, ["doc", "--root", str(root)])
     assert res.exit_code == 2 and "review/doc.decisions.json" in res.output and "Traceback" not in res.output
+    sha = hashlib.sha256((root / "sources/doc.txt").read_bytes()).hexdigest()
+    for bad in ({"action": "accept"}, {"action": "frobnicate"}, {"action": "accept", "label_zh": "北岭县政协",
+                                                                 "class": "Observation", "label_en": "X"},
+                {"action": "accept", "label_en": "X", "start": -5, "end": 99999}):
+        decisions_path(root, "doc").write_text(json.dumps({"format": 1, "sha256": sha,
+                                                           "decisions": {BEILING: bad | {"exact": "北岭县政协"}}}),
+                                               encoding="utf-8")
+        res = CliRunner().invoke(review_command, ["doc", "--root", str(root)])
+        assert res.exit_code == 2 and BEILING in res.output and "Traceback" not in res.output, (bad, res.output)
+        assert not (root / "graph" / "doc").exists()
+    decisions_path(root, "doc").unlink()
     (root / "graph/proposed/empty.ttl").write_text((root / "graph/proposed/doc.ttl").read_text(encoding="utf-8")
                                                   .split("# ---- proposed entities")[0].replace("kgsrc:doc", "kgsrc:empty"),
                                                   encoding="utf-8")

@@ -148,14 +148,17 @@ def test_span_edit_and_label_follow(project):
 
 
 def test_a_curated_file_not_written_by_the_review_is_never_overwritten(project):
+    session = open_review(project, "doc")
     (project / "graph" / "doc").mkdir()
     (project / "graph" / "doc" / "entities.ttl").write_text("# by hand\n", encoding="utf-8")
-    session = open_review(project, "doc")
     with pytest.raises(DecisionError) as err:
         session.decide({"key": BEILING, "action": "accept", "label_en": "Beiling"})
     assert err.value.status == 409 and "not written by cppcc-kg review" in err.value.message
     assert (project / "graph/doc/entities.ttl").read_text(encoding="utf-8") == "# by hand\n"
     assert not decisions_path(project, "doc").exists()
+    assert "never move a curated file" in err.value.message
+    with pytest.raises(ReviewInputError, match="names a section of the graph"):  # refused up front (F16)
+        open_review(project, "doc")
 
 
 def test_undoing_every_decision_removes_the_reviews_files(project):
@@ -207,6 +210,10 @@ def test_a_figure_needs_its_english_and_its_end(tmp_path):
         session.decide({"key": figure, "action": "accept"})  # ingest's English is a placeholder
     state = session.decide({"key": figure, "action": "accept", "label_en": "15 members' workstations",
                             "measured_en": "members' workstations built"})
+    assert "what it is about" in next(p for p in state["proposals"] if p["key"] == figure)["waiting"]
+    session.decide({"key": "mention 92-97 委员工作站", "action": "accept"})  # its end, in its sentence
+    state = session.decide({"key": figure, "action": "accept", "label_en": "15 members' workstations",
+                            "measured_en": "members' workstations built"})
     obs = (root / "graph/doc/observations.ttl").read_text(encoding="utf-8")
     assert "[proposed" not in obs and "id/observation/15-members-workstations" in obs
     assert '"members\' workstations built"@en' in obs and "test-members-workstations" in obs
@@ -232,7 +239,7 @@ def test_a_relation_waits_for_its_ends(project):
 
 def test_a_new_entity_may_not_take_a_label_of_the_graph(project):
     session = open_review(project, "doc")
-    with pytest.raises(DecisionError, match="merge with it instead"):
+    with pytest.raises(DecisionError, match="merge with .* instead"):
         session.decide({"key": BEILING, "action": "accept", "label_en": "X", "label_zh": "测试市政协"})
     assert not decisions_path(project, "doc").exists()
 

@@ -23,6 +23,7 @@ import rdflib
 import rdflib.collection
 import rdflib.compare
 from rdflib.namespace import RDF
+from support import HAVE_CHROMIUM, NO_CHROMIUM, chromium_driver
 
 from cppcc_kg.sparql.library import query_library
 from cppcc_kg.sparql.query import METRICS_GRAPH, query
@@ -663,27 +664,15 @@ def test_serve_command(built):
 
 # ---------------------------------------------------------------- the query page in a real browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-needs_browser = pytest.mark.skipif(
-    not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="the browser test needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)")
+needs_browser = pytest.mark.skipif(not HAVE_CHROMIUM, reason=NO_CHROMIUM)
 
 
 @needs_browser
 def test_query_page_in_a_browser(server, built, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    d = chromium_driver(tmp_path / "profile")
     wait = WebDriverWait(d, 60, poll_frequency=0.05)
     try:
         d.get("about:blank")

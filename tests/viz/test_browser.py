@@ -13,20 +13,15 @@ Without Chromium the module is skipped; install it with
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from support import HAVE_CHROMIUM, NO_CHROMIUM, chromium_driver
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("headless browser tests need Debian's chromium and chromium-driver: "
-                "apt-get install -y chromium chromium-driver fonts-noto-cjk", allow_module_level=True)
+if not HAVE_CHROMIUM:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -38,9 +33,6 @@ from cppcc_kg.schema import Schema  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "visualize"
 SHOTS = ROOT / ".cache" / "screenshots"  # not build/: the build replaces only a folder that is a build
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1600,1000", "--lang=zh-CN"]
 XSS = ['<img src=x onerror="window.__xss=1;alert(1)">', "</script><script>window.__xss=2;alert(2)</script>",
        "\"'><svg onload=\"window.__xss=3\">", '<iframe src="javascript:window.__xss=4"></iframe>',
        "{{data}}&lt;b&gt;&amp;"]
@@ -54,14 +46,8 @@ window.__dialogs = [];
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS:
-        opts.add_argument(flag)
-    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(120)
+    d = chromium_driver(tmp_path_factory.mktemp("chromium-profile"), "--window-size=1600,1000", "--lang=zh-CN",
+                        page_load_timeout=120)
     d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
     d.get("about:blank")
     yield d

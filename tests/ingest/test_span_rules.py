@@ -1,0 +1,264 @@
+"""Tests of the span rules of issue 13's third pass: quoted programme names, counts before quotes, clauses
+listed after a verb, adjectives made of a last word, generic mechanisms, sessions and reports (texts written
+for these tests)."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from cppcc_kg.ingest.classes import LocalSchema
+from cppcc_kg.ingest.phrases import generic_mechanism
+from cppcc_kg.ingest.pipeline import Ingester
+from cppcc_kg.ingest.quoted import quoted_alone
+
+
+def _names(ingester, text: str) -> dict[str, str]:
+    r = ingester.run(text, source_id="span-rules")
+    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+
+
+def test_quoted_programme_before_a_bare_head_is_the_quoted_words(ingester):
+    names = _names(ingester, "县政协深入开展“清风护河”行动,取得实效。")
+    assert names.get("“清风护河”") == "Program"
+    assert "“清风护河”行动" not in names
+
+
+def test_two_part_slogan_before_activity_is_the_programme_name(ingester):
+    names = _names(ingester, "市政协持续开展“小事大家议·周周有协商”活动,效果明显。")
+    assert names.get("“小事大家议·周周有协商”") == "Program"
+    assert not any(n.endswith("”活动") for n in names)
+
+
+def test_one_part_quote_keeps_its_activity_word(ingester):
+    names = _names(ingester, "县政协开展“送医下乡”活动。")
+    assert "“送医下乡”活动" in names
+
+
+@pytest.mark.parametrize("content, tail, expected", [
+    ("清风护河", "行动", True), ("小事大家议·周周有协商", "活动", True), ("小事大家议 周周有协商", "活动", True),
+    ("送医下乡", "活动", False), ("清风", "品牌建设行动", False)])
+def test_quoted_alone(content, tail, expected):
+    assert quoted_alone(content, tail) is expected
+
+
+def test_count_before_a_wholly_quoted_name_is_left_out(ingester):
+    names = _names(ingester, "区政协扎实推进三个“万人助企行动”,成效显著。")
+    assert "“万人助企行动”" in names
+    assert not any(n.startswith("三个") for n in names)
+
+
+def test_last_word_before_hua_is_not_a_name_end(ingester):
+    names = _names(ingester, "要不断推进基层协商议事规范制度化发展。")
+    assert not any(n.endswith("制度") for n in names)
+
+
+def test_clauses_after_a_verb_are_not_listed_mechanisms(ingester):
+    names = _names(ingester, "要健全常态沟通联络、广泛汇聚各方智慧、完善提案质量评价机制。")
+    assert "常态沟通联络" not in names and "广泛汇聚各方智慧" not in names
+    assert "提案质量评价机制" in names
+
+
+def test_generic_mechanism_phrase_is_not_a_name(ingester):
+    names = _names(ingester, "各级政协要建立民主监督机制,健全委员联系群众长效机制。")
+    assert "民主监督机制" not in names
+    assert "委员联系群众长效机制" in names
+
+
+@pytest.mark.parametrize("name, last, expected", [
+    ("民主监督机制", "机制", True), ("协商监督长效机制", "机制", True), ("履职服务平台", "平台", True),
+    ("提案质量评价机制", "机制", False), ("界别协商会议制度", "制度", False), ("机制", "机制", False)])
+def test_generic_mechanism(name, last, expected):
+    assert generic_mechanism(name, last) is expected
+
+
+def test_meeting_whose_spirit_is_studied_is_an_event_without_the_verb(ingester):
+    names = _names(ingester, "会议传达学习省政协常委会会议和全省政协秘书长工作交流会精神,认真领会全省政协秘书长工作交流会精神。")
+    assert "省政协常委会会议" in names and "全省政协秘书长工作交流会" in names
+    assert not any(n.startswith(("领会", "传达")) for n in names)
+
+
+def test_enlarged_meeting_with_an_ordinal_is_one_event(ingester):
+    names = _names(ingester, "6月3日,七届市政协党组第12次(扩大)会议在市里召开。")
+    assert any(n.endswith("第12次(扩大)会议") and n.startswith("七届市政协党组") for n in names), names
+
+
+def test_description_before_de_is_not_a_meeting_name(ingester):
+    names = _names(ingester, "在为期3天的会议期间,委员们认真履职。")
+    assert not any("的会议" in n for n in names)
+
+
+def test_session_named_after_the_full_name_of_a_committee(ingester):
+    text = "中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议隆重开幕。"
+    names = _names(ingester, text)
+    assert names.get("中国人民政治协商会议通辽市科尔沁区第九届委员会第二次会议") == "PlenarySession"
+
+
+def test_reports_named_after_a_standing_committee_are_documents(ingester, graph):
+    schema = LocalSchema.from_graph(graph)
+    text = ("会议审议政协通辽市科尔沁区第九届委员会常务委员会工作报告;审议政协通辽市科尔沁区第九届委员会常务委员会"
+            "关于九届一次会议以来提案工作情况的报告。")
+    names = _names(ingester, text)
+    reports = [n for n, c in names.items() if n.endswith("报告")]
+    assert "政协通辽市科尔沁区第九届委员会常务委员会工作报告" in reports
+    assert "政协通辽市科尔沁区第九届委员会常务委员会关于九届一次会议以来提案工作情况的报告" in reports
+    assert all(schema.is_a(names[n], "Document") for n in reports)
+
+
+def test_graph_name_does_not_end_inside_a_word(graph):
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    g.parse(data='@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> . '
+                 '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+                 '<https://w3id.org/cppcc-kg/id/org/test-standing-committee> a cppcc:StandingCommittee ; '
+                 'rdfs:label "常委会"@zh, "Standing Committee (test)"@en .', format="turtle")
+    ing = Ingester(g)
+    assert "常委会" in _names(ing, "会议听取了常委会工作报告。")
+    assert "常委会" not in _names(ing, "会议审议了三届九次常委会议议程。")  # 常委|会议
+
+
+def test_pronoun_and_level_word_are_not_part_of_a_place(ingester):
+    names = _names(ingester, "委员们来到该县红旗镇苹果种植基地调研。")
+    assert not any(n.startswith("该县") for n in names), names
+
+
+def test_short_form_of_a_special_committee(ingester):
+    names = _names(ingester, "近日,扎兰屯市政协文卫委带领委员调研;市政协机关党委书记参加。")
+    assert names.get("扎兰屯市政协文卫委") == "SpecialCommittee"
+    assert not any(n.endswith("机关党委") and n.startswith("市政协") and names[n] == "SpecialCommittee" for n in names)
+
+
+def test_verb_after_a_quote_is_not_its_kind(ingester):
+    names = _names(ingester, "委员们围绕“推进智慧农业发展”开展调研。")
+    assert not any(n.endswith("开展调研") for n in names)
+
+
+def test_count_of_places_is_not_a_place(ingester):
+    names = _names(ingester, "加快全县“三区两带”建设,推动三区协调发展。")
+    assert "三区" not in names
+
+
+def test_clause_joined_by_bing_is_not_a_mechanism(ingester):
+    names = _names(ingester, "委员们深入社区开展走访并对接委员联络站工作。")
+    assert not any(n.startswith("走访") for n in names)
+
+
+def test_a_kind_of_zone_alone_is_not_a_place(ingester):
+    names = _names(ingester, "调研组来到自由贸易区,了解通关情况。")
+    assert "自由贸易区" not in names
+
+
+def test_a_kind_of_meeting_is_not_its_name(ingester):
+    names = _names(ingester, "委员们出席表彰大会并参加工作会议。")
+    assert "表彰大会" not in names and "工作会议" not in names
+
+
+# ---- fourth pass (issue 13, dev2): texts written for these tests
+
+def test_a_person_who_acts_is_not_part_of_a_bodys_name():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "主席王建华代表政协云南省第九届委员会常务委员会"
+    words = [(0, 2, "主席", "n"), (2, 5, "王建华", "PER"), (5, 7, "代表", "v"), (7, 9, "政协", "ORG"),
+             (9, 12, "云南省", "LOC"), (12, 16, "第九届", "m"), (16, 24, "委员会常务委员会", "n")]
+    out = refine(demo_context(), text, [Candidate(0, len(text), "StandingCommittee", "cppcc full name", 70)], words)
+    assert [text[c.i:c.j] for c in out] == ["政协云南省第九届委员会常务委员会"]
+
+
+def test_a_clause_between_an_ordinal_and_a_meeting_is_no_event(ingester):
+    names = _names(ingester, "会上,主席王建华代表政协云南省第九届委员会常务委员会向大会报告工作。")
+    assert "政协云南省第九届委员会常务委员会" in names
+    assert not any(n.endswith("向大会") for n in names)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议听取提案委主任张文关于提案办理的汇报。", "提案委"),
+    ("会议听取教文委副主任李红的汇报。", "教文委"),
+    ("今年,文史资料委将重点编写一部史料。", "文史资料委"),
+])
+def test_short_form_of_a_special_committee_alone(ingester, text, name):
+    assert _names(ingester, text).get(name) in ("SpecialCommittee", "OrganizationalUnit")
+
+
+@pytest.mark.parametrize("text", ["会议听取党委主任的汇报。", "会上,市委书记讲话。", "今年,常委将深入调研。"])
+def test_party_and_level_committees_are_not_short_special_committees(ingester, text):
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Tokens
+    from cppcc_kg.ingest.named import short_committees
+    ctx = demo_context()
+    assert short_committees(ctx, text, Tokens(ctx.seg.tokens(text), len(text))) == []
+
+
+def test_two_meetings_joined_by_ji_are_one_event(ingester):
+    names = _names(ingester, "5月8日,全县政协提案工作推进会暨经验交流会举行。")
+    assert "全县政协提案工作推进会暨经验交流会" in names
+    assert "经验交流会" not in names
+
+
+def test_events_named_in_quotes_joined_by_ji_stay_two(ingester):
+    names = _names(ingester, "旗政协举办“三好一满意”表彰大会暨“同心向前”文艺演出。")
+    assert not any("暨" in n for n in names)
+
+
+def test_a_town_after_a_persons_name_is_not_cut():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate
+    from cppcc_kg.ingest.merge import refine
+    text = "敖勒召其镇"
+    words = [(0, 2, "敖勒", "PER"), (2, 3, "召", "v"), (3, 5, "其镇", "r")]
+    out = refine(demo_context(), text, [Candidate(0, 5, "SumuOrTownship", "venue", 60)], words)
+    assert [text[c.i:c.j] for c in out] == ["敖勒召其镇"]
+
+
+def test_the_verb_before_a_list_is_not_in_its_first_item():
+    from cppcc_kg.ingest.context import demo_context
+    from cppcc_kg.ingest.forms import Candidate, Tokens
+    from cppcc_kg.ingest.phrases import lists
+    ctx = demo_context()
+    text = "开展了青年委员沙龙、共建书画院、主题联组学习等联动活动。"
+    toks = Tokens(ctx.seg.tokens(text), len(text))
+    named = [Candidate(11, 14, "Organization", "org form", 60)]
+    spans = [text[c.i:c.j] for c in lists(ctx, text, toks, named)]
+    assert "青年委员沙龙" in spans and not any(s.startswith("开展") for s in spans)
+
+
+def test_report_of_a_standing_committee_by_its_short_form(ingester):
+    names = _names(ingester, "委员们认真审议了省政协常委会工作报告和提案工作情况报告。")
+    assert "省政协常委会工作报告" in names
+
+
+def test_quotes_in_a_row_after_a_verb_are_named_as_the_first(ingester):
+    names = _names(ingester, "会议要求统筹推进“同心聚力”“协商为民”“数字赋能”工作,推动高质量发展。")
+    assert names.get("“同心聚力”") == "Program"
+    assert names.get("“协商为民”") == "Program" and names.get("“数字赋能”") == "Program"
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("县政协积极开展调研协商、视察考察等活动,助力发展。", "视察考察等活动"),
+    ("代表团开展分主题考察活动10批次。", "分主题考察活动"),
+    ("市政协召开调研座谈会,听取意见。", "调研座谈会"),
+])
+def test_kinds_of_activities_are_not_event_names(ingester, text, bad):
+    assert bad not in _names(ingester, text)
+
+
+def test_a_determiner_after_a_quote_is_not_part_of_its_name(ingester):
+    names = _names(ingester, "按照“政协委员助力乡村振兴行动”有关要求,委员们深入调研。")
+    assert "“政协委员助力乡村振兴行动”" in names
+    assert not any(n.endswith("有关要求") for n in names)
+
+
+def test_a_kind_of_meeting_where_something_is_said_is_no_name(ingester):
+    assert "调研座谈会" not in _names(ingester, "在调研座谈会上,大家畅所欲言。")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县委副书记、政法委书记王明出席。", "政法委"), ("县委常委、统战部部长李强主持会议。", "统战部")])
+def test_a_body_named_in_a_title_after_a_list_mark(ingester, text, name):
+    assert name in _names(ingester, text)
+
+
+def test_bodies_of_several_levels_are_not_one_name(ingester):
+    names = _names(ingester, "总结市、区两级政协探索建立的履职新机制。")
+    assert not any(n.endswith("两级政协") for n in names)
