@@ -46,11 +46,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 from rdflib import XSD, Literal
 from support import Virtuoso, free_port
 
-from cppcc_kg.sparql.compare import INTEGER_TYPES, compare_results
-from cppcc_kg.sparql.dataset import METRICS_GRAPH
+from cppcc_kg.sparql.compare import (
+    INTEGER_TYPES,
+    compare_query,
+    compare_results,
+    graphs_read,
+)
 from cppcc_kg.sparql.engines import EndpointEngine, open_engine
 from cppcc_kg.sparql.push import dataset_lines
-from cppcc_kg.sparql.query import run
 from cppcc_kg.sparql.results import QueryResult
 
 DEFAULT_GRAPH = "https://w3id.org/cppcc-kg/graph/default"
@@ -150,34 +153,35 @@ def _six_digits(t):
     return t
 
 
-def explain(text: str, a, b) -> tuple[str, list[str]]:
-    """A verdict for two answers: ``same``, a known cause that alone explains every difference, or ``other``."""
-    differences = compare_results(text, a, b)
-    if not differences:
-        return "same", []
+def explain(text: str, a, b) -> str:
+    """A known cause that alone explains every difference between two answers, or ``other``."""
     if not compare_results(text, _mapped(a, _integer), _mapped(b, _integer)):
-        return "integer datatypes only", differences
+        return "integer datatypes only"
     if not compare_results(text, _mapped(a, _six_digits), b):
-        return "doubles cut to 6 digits only", differences
-    return "other", differences
+        return "doubles cut to 6 digits only"
+    return "other"
 
 
-def compare(build_dir: Path, server, local_store: str, named: list[str]) -> list[dict]:
-    """Every library query on the local build and on the server (*named*: the build's named graphs)."""
-    remote = EndpointEngine(server.query, timeout=3600, default_graphs=[server.default_graph] if server.default_graph
-                            else [], named_graphs=named if server.default_graph else [])
+def compare(build_dir: Path, server, local_store: str, named: list[str], timeout: float) -> list[dict]:
+    """Every library query on the local build and on the server (*named*: the build's named graphs), each
+    printed as it ends; a query the server does not answer within *timeout* seconds is reported as timed out.
+
+    Each query names as ``named-graph-uri`` only the named graphs it reads (``graphs_read``): all 4 003 of
+    scale 1000 make Virtuoso answer with more than 100 headers, which Python's http.client refuses.
+    """
+    defaults = [server.default_graph] if server.default_graph else []
+    remote = EndpointEngine(server.query, timeout=timeout, default_graphs=defaults)
     local = open_engine(store=local_store, build_dir=build_dir)
     out = []
     for path in sorted((ROOT / "queries").glob("*.rq")):
-        t0 = time.perf_counter()
-        a = run(path, local, max_chars=None)
-        t1 = time.perf_counter()
-        b = run(path, remote, max_chars=None)
-        t2 = time.perf_counter()
-        rows = (lambda r: len(r.triples) if r.form in ("CONSTRUCT", "DESCRIBE") else len(r.rows or []))
-        verdict, differences = explain(path.read_text(encoding="utf-8"), a, b)
-        out.append({"query": path.name, "local_rows": rows(a), "server_rows": rows(b), "local_s": t1 - t0,
-                    "server_s": t2 - t1, "verdict": verdict, "differences": differences})
+        text = path.read_text(encoding="utf-8")
+        c = compare_query(path, local, remote, default_graphs=defaults,
+                          named_graphs=graphs_read(text, named) if defaults else None)
+        if c.answers is not None:  # which known cause, if any, explains every difference
+            c.verdict = f"differs: {explain(text, *c.answers)}"
+        out.append({k: v for k, v in vars(c).items() if k != "answers"})
+        print(f"{c.query}: {c.verdict} ({c.local_rows} rows here in {c.local_s or 0:.2f} s, {c.remote_rows} there "
+              f"in {c.remote_s or 0:.2f} s)", file=sys.stderr, flush=True)
     return out
 
 
@@ -190,6 +194,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="pushes (each with --restart); the median is printed")
     parser.add_argument("--compare", action="store_true", help="run queries/*.rq on the server and locally, compare")
     parser.add_argument("--local-store", choices=["memory", "oxigraph"], default="oxigraph")
+    parser.add_argument("--query-timeout", type=float, default=300, help="seconds a query may take on the server "
+                        "before it is reported as timed out (a Virtuoso started here stops it 30 s later)")
+    parser.add_argument("--keep", action="store_true", help="leave the server started here running at the end "
+                        "(its URLs, process id and folder are printed; stop it with kill PID)")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument("--url", help="push to this Graph Store endpoint of a running server instead of starting one")
     parser.add_argument("--query-url", help="with --url: its SPARQL query endpoint")
@@ -209,7 +217,7 @@ def main() -> None:
             raise SystemExit("--user needs the password in CPPCC_KG_PUSH_PASSWORD")
         args.server = urllib.parse.urlsplit(args.url).netloc
     elif args.server == "virtuoso":
-        server = Virtuoso(location, buffers=args.buffers)
+        server = Virtuoso(location, buffers=args.buffers, max_query_seconds=int(args.query_timeout) + 30)
         server.default_graph = DEFAULT_GRAPH
     else:
         server = OxigraphServer(location)
@@ -246,24 +254,27 @@ def main() -> None:
         if held != triples:
             raise SystemExit(f"the server holds {held} triples in its default graph, the build {triples}")
         if args.compare:
-            # the library names one named graph (GRAPH <metrics>); all 4 003 of scale 1000 as named-graph-uri make
-            # Virtuoso answer with more than 100 headers, which Python's http.client refuses
-            figures["queries"] = compare(args.build_dir, server, args.local_store,
-                                         [g for g in named if g == METRICS_GRAPH])
+            figures["query_timeout_s"] = args.query_timeout
+            figures["queries"] = compare(args.build_dir, server, args.local_store, named, args.query_timeout)
             print(f"| query | rows here | rows there | {args.local_store} s | {args.server} s | answers | first difference |")
             print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
             for q in figures["queries"]:
                 first = q["differences"][0].replace("|", "/")[:90] if q["differences"] else ""
-                print(f"| {q['query']} | {q['local_rows']} | {q['server_rows']} | {q['local_s']:.2f} | "
-                      f"{q['server_s']:.2f} | {q['verdict']} | {first} |")
+                there = "" if q["remote_s"] is None else f"{q['remote_s']:.2f}"
+                print(f"| {q['query']} | {q['local_rows']} | {q['remote_rows']} | {q['local_s'] or 0:.2f} | "
+                      f"{there} | {q['verdict']} | {first} |")
         if server.proc is not None:
             figures["server_peak_mib"] = _server_peak_mib(server.proc.pid)
             print(f"server peak memory {figures['server_peak_mib']:.0f} MiB")
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     finally:
-        server.stop()
-        shutil.rmtree(location, ignore_errors=True)
+        if args.keep and server.proc is not None and server.proc.poll() is None:
+            print(f"kept: the server (pid {server.proc.pid}) answers at {server.query}, Graph Store {server.store}, "
+                  f"its data in {location}; stop it with kill {server.proc.pid}", file=sys.stderr)
+        else:
+            server.stop()
+            shutil.rmtree(location, ignore_errors=True)
 
 
 if __name__ == "__main__":

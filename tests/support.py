@@ -72,7 +72,7 @@ ServerThreads = 4
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 10000000
-MaxQueryExecutionTime = 0
+MaxQueryExecutionTime = {max_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -84,11 +84,13 @@ class Virtuoso:
     database) is :attr:`store`, its SPARQL endpoint :attr:`query`. *buffers*: 8 KiB
     pages of cache (Virtuoso's advice: about two thirds of the memory it may use).
     ``ResultSetMaxRows`` is raised from Debian's 10 000, which would cut answers short.
+    *max_query_seconds*: the server's own time limit of a query (``MaxQueryExecutionTime``;
+    0: none), past which it answers 500 ``SR171: Transaction timed out`` and frees the core.
     """
 
     user, password = "dba", "dba"
 
-    def __init__(self, location: Path, buffers: int = 20000):
+    def __init__(self, location: Path, buffers: int = 20000, max_query_seconds: int = 0):
         exe = shutil.which(VIRTUOSO)
         if exe is None:
             raise FileNotFoundError(f"{VIRTUOSO} is not installed (Debian: apt-get install virtuoso-opensource)")
@@ -97,7 +99,8 @@ class Virtuoso:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         (self.location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-            sql_port=free_port(), http_port=self.port, buffers=buffers, dirty=buffers * 3 // 4), encoding="utf-8")
+            sql_port=free_port(), http_port=self.port, buffers=buffers, dirty=buffers * 3 // 4,
+            max_seconds=max_query_seconds), encoding="utf-8")
         self.proc = subprocess.Popen([exe, "-f", "-c", "virtuoso.ini"], cwd=self.location,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120

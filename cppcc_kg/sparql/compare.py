@@ -20,6 +20,11 @@ Everything else is a difference: another number of rows, another datatype, anoth
 value (a ``double`` computed in another order included), another order of rows that
 do not tie.
 
+:func:`compare_query` runs one query on both engines and gives a verdict: ``same``,
+``differs``, ``timed out`` (the remote engine sent nothing for its *timeout*: an
+:class:`~cppcc_kg.sparql.engines.EndpointTimeout`, reported instead of waiting) or
+``error`` (either engine refused or failed: the message is kept).
+
 >>> from rdflib import Literal, URIRef
 >>> XSD = "http://www.w3.org/2001/XMLSchema#"
 >>> a = QueryResult("SELECT", ["x"], [(Literal("1.0E0", datatype=URIRef(XSD + "double")),), (Literal("b", lang="EN"),)])
@@ -32,11 +37,18 @@ do not tie.
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
+from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
+from cppcc_kg.sparql.engines import EndpointTimeout, Engine
+from cppcc_kg.sparql.guard import QueryError
+from cppcc_kg.sparql.library import read_query
+from cppcc_kg.sparql.query import run
 from cppcc_kg.sparql.results import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -46,6 +58,7 @@ INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "n
                                "unsignedShort", "unsignedByte")}
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.IGNORECASE | re.DOTALL)
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_GRAPH = re.compile(r"\bGRAPH\s+(<[^>\s]*>|[?$][A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
 def canonical(term):
@@ -155,3 +168,83 @@ def _multiset_differences(a: list[tuple], b: list[tuple], what: str, limit: int)
 
 def _show(row: tuple) -> str:
     return "(" + ", ".join("UNBOUND" if v is None else " ".join(str(x) for x in v[1:]) or v[0] for v in row) + ")"
+
+
+def graphs_read(text: str, named: list[str]) -> list[str]:
+    """The graphs of *named* that the query *text* can read as named graphs: those it names in
+    ``GRAPH <IRI>``, or all of them if it has ``GRAPH ?var``.
+
+    A server given fewer named graphs (``named-graph-uri``) answers the same; one given
+    thousands may not answer at all (Virtuoso's reply to 4 003 carries more than 100
+    HTTP headers, which Python's ``http.client`` refuses).
+
+    >>> graphs_read("SELECT * { GRAPH <urn:m> { ?s ?p ?o } }", ["urn:a", "urn:m"])
+    ['urn:m']
+    >>> graphs_read("SELECT * { GRAPH ?g { ?s ?p ?o } }", ["urn:a", "urn:m"])
+    ['urn:a', 'urn:m']
+    >>> graphs_read("SELECT * { ?s ?p ?o } # GRAPH ?g", ["urn:a"])
+    []
+    """
+    body = re.sub(r"(^|\s)#[^\n]*", r"\1", text)
+    found = [m.group(1) for m in _GRAPH.finditer(body)]
+    if any(f[0] in "?$" for f in found):
+        return list(named)
+    iris = {f[1:-1] for f in found}
+    return [g for g in named if g in iris]
+
+
+@dataclass
+class Comparison:
+    """One query run on two engines: the verdict (see :func:`compare_query`), sizes, times, differences."""
+
+    query: str
+    verdict: str
+    local_rows: int | None = None
+    remote_rows: int | None = None
+    local_s: float | None = None
+    remote_s: float | None = None
+    differences: list[str] = field(default_factory=list)
+    #: the two answers ``(here, there)`` when they differ (to look closer), else None
+    answers: tuple | None = field(default=None, repr=False)
+
+
+def _size(result: QueryResult) -> int:
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return len(result.triples)
+    return int(bool(result.boolean)) if result.form == "ASK" else len(result.rows or [])
+
+
+def compare_query(sparql, local: Engine, remote: Engine, *, default_graphs=None, named_graphs=None,
+                  limit: int = 5) -> Comparison:
+    """Run the query *sparql* (text or a ``.rq`` path) on *local*, then on *remote*, and compare the answers.
+
+    The verdict is ``same``, ``differs`` (with :func:`compare_results`' lines), ``timed out``
+    (*remote*, an endpoint, sent nothing for its timeout: the query is reported, not waited
+    for) or ``error`` (the message of the engine that failed). *default_graphs*,
+    *named_graphs*: the dataset asked of *remote* for this query (see :func:`graphs_read`).
+    """
+    text, source = read_query(sparql)
+    out = Comparison(Path(source).name, "error")
+    started = time.perf_counter()
+    try:
+        here = run(text, local, max_chars=None)
+    except QueryError as exc:
+        out.differences = [f"here: {exc}"]
+        return out
+    out.local_s, out.local_rows = time.perf_counter() - started, _size(here)
+    started = time.perf_counter()
+    try:
+        there = run(text, remote, max_chars=None, default_graphs=default_graphs, named_graphs=named_graphs)
+    except EndpointTimeout as exc:
+        out.verdict, out.remote_s, out.differences = "timed out", time.perf_counter() - started, [str(exc)]
+        return out
+    except QueryError as exc:
+        out.remote_s, out.differences = time.perf_counter() - started, [f"there: {exc}"]
+        return out
+    out.remote_s, out.remote_rows = time.perf_counter() - started, _size(there)
+    out.differences = compare_results(text, here, there, limit)
+    if out.differences:
+        out.verdict, out.answers = "differs", (here, there)
+    else:
+        out.verdict = "same"
+    return out

@@ -55,6 +55,12 @@ class ResultTooLarge(QueryRefused):
     """More rows (or triples, or reply bytes) than the service's limit: refused (403), never cut."""
 
 
+class EndpointTimeout(QueryError):
+    """A SPARQL endpoint sent nothing for the engine's *timeout* seconds (it may still be working on the query)."""
+
+    status = 504
+
+
 class InvalidRegex(QueryError):
     """A REGEX or REPLACE pattern that is not a valid regular expression (a client error: 400)."""
 
@@ -309,7 +315,14 @@ class EndpointEngine(Engine):
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()
             raise QueryError(f"{self.url} answered {exc.code} {exc.reason}: {body[:500]}") from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (TimeoutError, urllib.error.URLError) as exc:
+            if not isinstance(getattr(exc, "reason", exc), TimeoutError):
+                raise QueryError(f"{self.url}: cannot reach the endpoint ({exc.reason})",
+                                 "check the URL and that the server runs.") from None
+            raise EndpointTimeout(f"{self.url}: no answer within {self.timeout:g} s",
+                                  "the server may still be working on the query: give it a longer timeout, "
+                                  "or a simpler query.") from None
+        except OSError as exc:
             raise QueryError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})",
                              "check the URL and that the server runs.") from None
 

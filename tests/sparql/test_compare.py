@@ -1,9 +1,22 @@
 """cppcc_kg.sparql.compare: what may differ between two servers' answers is normalised, the rest is reported."""
 from __future__ import annotations
 
-from rdflib import BNode, Literal, URIRef
+import socket
+import time
 
-from cppcc_kg.sparql.compare import canonical, compare_results, order_variables
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from support import free_port
+
+from cppcc_kg.sparql.compare import (
+    canonical,
+    compare_query,
+    compare_results,
+    graphs_read,
+    order_variables,
+)
+from cppcc_kg.sparql.engines import EndpointEngine, EndpointTimeout, open_engine
+from cppcc_kg.sparql.query import run
 from cppcc_kg.sparql.results import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -82,3 +95,45 @@ def test_order_variables_of_the_outer_clause():
     assert order_variables("SELECT ?x WHERE { { SELECT ?x WHERE {} ORDER BY ?p } } ORDER BY DESC(?x) ?y") == ["x", "y"]
     assert order_variables("SELECT ?x WHERE {} # ORDER BY ?z\n") is None
     assert order_variables("SELECT ?x WHERE { ?x a <urn:x#y> }\nORDER BY ?x") == ["x"]
+
+
+def test_graphs_read_are_those_the_query_names():
+    named = ["urn:a", "urn:m", "urn:z"]
+    assert graphs_read("SELECT * WHERE { GRAPH <urn:m> { ?s ?p ?o } GRAPH <urn:z> {} }", named) == ["urn:m", "urn:z"]
+    assert graphs_read("SELECT * WHERE { graph $g { ?s ?p ?o } }", named) == named
+    assert graphs_read("SELECT * WHERE { ?s ?p <urn:x#GRAPH> }", named) == []
+    assert graphs_read("SELECT * WHERE { GRAPH <urn:other> {} }", named) == []
+
+
+@pytest.fixture
+def silent_endpoint():
+    """A TCP port that takes connections and never answers (a server busy with a query)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        yield f"http://127.0.0.1:{s.getsockname()[1]}/sparql"
+
+
+def test_an_endpoint_that_does_not_answer_in_time_is_a_timeout(silent_endpoint):
+    started = time.monotonic()
+    with pytest.raises(EndpointTimeout) as info:
+        run("ASK {}", EndpointEngine(silent_endpoint, timeout=0.5))
+    assert time.monotonic() - started < 10
+    assert "no answer within 0.5 s" in str(info.value) and "longer timeout" in str(info.value)
+
+
+def test_compare_query_reports_same_differs_timed_out_and_errors(silent_endpoint):
+    g = Graph()
+    g.add((A, B, C))
+    local, remote = open_engine(graph=g), open_engine(graph=g, store="oxigraph")
+    other = Graph()
+    other.add((A, B, A))
+    same = compare_query("SELECT ?o WHERE { ?s ?p ?o }", local, remote)
+    assert (same.verdict, same.local_rows, same.remote_rows, same.differences) == ("same", 1, 1, [])
+    assert same.local_s >= 0 and same.remote_s >= 0
+    differs = compare_query("SELECT ?o WHERE { ?s ?p ?o }", local, open_engine(graph=other, store="oxigraph"))
+    assert differs.verdict == "differs" and differs.differences[0].startswith("rows:")
+    late = compare_query("ASK { ?s ?p ?o }", local, EndpointEngine(silent_endpoint, timeout=0.5))
+    assert late.verdict == "timed out" and late.remote_rows is None and "no answer within 0.5 s" in late.differences[0]
+    gone = compare_query("ASK { ?s ?p ?o }", local, EndpointEngine(f"http://127.0.0.1:{free_port()}/sparql"))
+    assert gone.verdict == "error" and gone.differences[0].startswith("there: ") and "cannot reach" in gone.differences[0]
