@@ -68,6 +68,47 @@ class InvalidRegex(QueryError):
 # ---------------------------------------------------------------- engines
 
 
+def http_url_problem(url: str) -> str | None:
+    """What is wrong with *url* as the address of an HTTP(S) server, in words, or None.
+
+    A URL with a user and password is refused: credentials go in the environment
+    (``CPPCC_KG_PUSH_PASSWORD``), not where ``ps``, logs and state files show them.
+
+    >>> http_url_problem("http://127.0.0.1:7878/store") is None
+    True
+    >>> http_url_problem("http://127.0.0.1:port/store")
+    'its port is not a number from 0 to 65535'
+    >>> http_url_problem("http://kg:secret@host/store")[:35]
+    'it holds a user name and a password'
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # raises ValueError on a port that is not a number
+    except ValueError as exc:
+        return "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "it names no host"
+    if "@" in parts.netloc:
+        return ("it holds a user name and a password, which process lists, logs and state files would show: "
+                "give them another way (push: --user NAME, the password in CPPCC_KG_PUSH_PASSWORD)")
+    return None
+
+
+def shown_url(url: str) -> str:
+    """*url* with any user and password in it replaced by ``***`` (for messages).
+
+    >>> shown_url("http://kg:secret@host:8890/sparql")
+    'http://***@host:8890/sparql'
+    """
+    head, sep, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    if sep and "@" in netloc:
+        return f"{head}://***@{netloc.rpartition('@')[2]}{slash}{path}"
+    return url
+
+
 class Engine:
     """Something that runs checked queries and returns :class:`QueryResult`."""
 
@@ -286,8 +327,8 @@ class EndpointEngine(Engine):
     closed = False
 
     def __init__(self, url: str, timeout: float = 60.0, default_graphs=(), named_graphs=()):
-        if not url.startswith(("http://", "https://")):
-            raise QueryError(f"{url}: not an http(s) URL of a SPARQL endpoint")
+        if (problem := http_url_problem(url)) is not None:
+            raise QueryError(f"{shown_url(url)}: {problem}", "give the SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
         self.url, self.timeout = url, timeout
         self.default_graphs, self.named_graphs = list(default_graphs or ()), list(named_graphs or ())
 

@@ -64,7 +64,7 @@ import pyoxigraph as ox
 from cppcc_kg.errors import KGError
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.sparql.dataset import built_files, read_quads
-from cppcc_kg.sparql.engines import EndpointEngine
+from cppcc_kg.sparql.engines import EndpointEngine, http_url_problem, shown_url
 from cppcc_kg.sparql.guard import QueryError, QueryInfo
 
 DEFAULT_BATCH_SIZE = 5000
@@ -401,8 +401,11 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
     Raises :class:`PushMismatch` if the server does not hold what it acknowledged,
     before resuming or at the end.
     """
-    if not url.startswith(("http://", "https://")):
-        raise PushError(f"{url}: not an http(s) URL", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    if (problem := http_url_problem(url)) is not None:
+        raise PushError(f"{shown_url(url)}: {problem}", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    if query_url and (problem := http_url_problem(query_url)) is not None:
+        raise PushError(f"--query-url {shown_url(query_url)}: {problem}",
+                        "give the server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query")
     query_url = query_url or query_url_of(url)
     if query_url is None:
         raise PushError(f"{url}: cannot tell the server's SPARQL query endpoint, which the push needs to check that "

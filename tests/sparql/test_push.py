@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.client
 import http.server
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from support import free_port
 
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
@@ -39,12 +39,6 @@ def oxigraph_binary() -> str:
     if not found:
         pytest.fail("the `oxigraph` command is missing: install the test extras (pip install -e '.[test]')")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Oxigraph:
@@ -231,6 +225,17 @@ def test_push_errors(built, tmp_path):
     assert r.exit_code == 1 and "cannot reach" in r.output and "resume" in r.output
     r = CliRunner().invoke(push_command, ["ftp://example.org/store", "--build-dir", str(built)])
     assert r.exit_code == 1 and "not an http(s) URL" in r.output
+    for url, what in [("http://127.0.0.1:port/store", "its port is not a number"), ("http://", "names no host"),
+                      ("http://[::1/store", "not a URL (Invalid IPv6 URL)"),
+                      ("http://kg:s3cret@127.0.0.1:1/store", "it holds a user name and a password")]:
+        r = CliRunner().invoke(push_command, [url, "--build-dir", str(built), "--state", str(tmp_path / "s.json")])
+        assert r.exit_code == 1 and what in r.output and "Traceback" not in r.output, r.output
+        assert "s3cret" not in r.output
+        r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", url])
+        assert r.exit_code == 2 and what in r.output and "s3cret" not in r.output, r.output
+    r = CliRunner().invoke(push_command, [f"http://127.0.0.1:{free_port()}/store", "--build-dir", str(built),
+                                          "--query-url", "http://kg:s3cret@h/query"])
+    assert r.exit_code == 1 and "--query-url http://***@h/query" in r.output and "s3cret" not in r.output
     r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
     assert r.exit_code == 2 and "cannot reach" in r.output
 
