@@ -16,16 +16,18 @@ Virtuoso's, each named below with a minimal reproduction (bench/README.md lists 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 from support import VIRTUOSO, Virtuoso
 
 from cppcc_kg.cli.push import PASSWORD_VARIABLE
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
-from cppcc_kg.sparql.compare import compare_results
+from cppcc_kg.sparql.compare import compare_query, compare_results
 from cppcc_kg.sparql.engines import EndpointEngine, open_engine
 from cppcc_kg.sparql.push import PushError, dataset_lines, push
 from cppcc_kg.sparql.query import run
@@ -51,9 +53,13 @@ PROPERTY_PATH_FAULTS = {"01-bodies-of-inner-mongolia-cppcc.rq", "02-documents-is
 DOUBLES_CUT_SHORT = {"12-centrality-ranking.rq"}
 
 
+#: the server's own time limit of a query: far above what any library query takes here (under a second)
+SERVER_LIMIT_S = 30
+
+
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), max_query_seconds=SERVER_LIMIT_S)
     yield server
     server.stop()
 
@@ -143,3 +149,14 @@ def test_push_and_query_commands_on_virtuoso(built, virtuoso, pushed, tmp_path, 
                                            "--format", "csv"])
     assert remote.exit_code == 0, remote.output
     assert local.output == remote.output
+
+
+def test_a_query_virtuoso_cannot_answer_in_time_is_reported_not_waited_for(pushed):
+    """A cross join of the default graph with itself, three times (10^12 rows): Virtuoso sends nothing
+    until it has the answer, so the client's timeout is the query's; its own limit stops it later."""
+    remote = EndpointEngine(pushed[1].url, timeout=2, default_graphs=[DEFAULT_GRAPH])
+    started = time.monotonic()
+    out = compare_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                        open_engine(graph=Graph(), store="oxigraph"), remote)  # here: an empty graph, at once
+    assert out.verdict == "timed out" and "no answer within 2 s" in out.differences[0]
+    assert out.local_rows == 1 and out.remote_rows is None and time.monotonic() - started < SERVER_LIMIT_S
