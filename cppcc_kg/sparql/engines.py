@@ -13,6 +13,7 @@ An :class:`Engine` runs queries that :mod:`cppcc_kg.sparql.guard` checked and re
 """
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import threading
@@ -366,6 +367,11 @@ class EndpointEngine(Engine):
         except OSError as exc:
             raise QueryError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})",
                              "check the URL and that the server runs.") from None
+        except http.client.HTTPException as exc:  # e.g. more than 100 headers: Virtuoso echoes each named graph
+            raise QueryError(f"{self.url}: its answer cannot be read ({exc})",
+                             "a server that echoes the dataset in its headers (Virtuoso: X-SPARQL-named-graph) "
+                             "answers with more than Python accepts when given many named graphs: name fewer "
+                             "(only those the query reads).") from None
 
     def _run(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
         dataset = self.dataset_params(default_graphs, named_graphs)

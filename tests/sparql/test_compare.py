@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from cppcc_kg.sparql.compare import (
     order_variables,
 )
 from cppcc_kg.sparql.engines import EndpointEngine, EndpointTimeout, open_engine
+from cppcc_kg.sparql.guard import QueryError
 from cppcc_kg.sparql.query import run
 from cppcc_kg.sparql.results import QueryResult
 
@@ -137,3 +139,29 @@ def test_compare_query_reports_same_differs_timed_out_and_errors(silent_endpoint
     assert late.verdict == "timed out" and late.remote_rows is None and "no answer within 0.5 s" in late.differences[0]
     gone = compare_query("ASK { ?s ?p ?o }", local, EndpointEngine(f"http://127.0.0.1:{free_port()}/sparql"))
     assert gone.verdict == "error" and gone.differences[0].startswith("there: ") and "cannot reach" in gone.differences[0]
+
+
+def test_an_answer_with_too_many_headers_is_a_clean_error():
+    """Virtuoso echoes each named-graph-uri in a header of its answer; Python's http.client reads 100 at most."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def answer():
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            head = "".join(f"X-SPARQL-named-graph: urn:g{i}\r\n" for i in range(120))
+            conn.sendall(f"HTTP/1.1 200 OK\r\n{head}Content-Length: 0\r\n\r\n".encode())
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        engine = EndpointEngine(f"http://127.0.0.1:{server.getsockname()[1]}/sparql", timeout=10)
+        with pytest.raises(QueryError) as info:
+            run("ASK {}", engine)
+    finally:
+        thread.join(10)
+        server.close()
+    assert "its answer cannot be read" in str(info.value) and "more than 100 headers" in str(info.value)
+    assert "name fewer" in str(info.value)
