@@ -57,6 +57,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -269,6 +270,9 @@ def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDir
     except (urllib.error.URLError, OSError) as exc:
         raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at {what}",
                         "run the same command again to resume where it stopped.") from None
+    except HTTPException as exc:  # not an HTTP server, or an answer Python cannot read
+        raise PushError(f"{url}: its answer cannot be read at {what} ({type(exc).__name__}: {str(exc)[:200]})",
+                        "check that the URL is the server's Graph Store endpoint (an HTTP server).") from None
 
 
 def _refusal_hint(code: int, body: str) -> str:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from support import free_port
+from support import RawServer, free_port
 
 from cppcc_kg.sparql.compare import (
     canonical,
@@ -143,25 +142,9 @@ def test_compare_query_reports_same_differs_timed_out_and_errors(silent_endpoint
 
 def test_an_answer_with_too_many_headers_is_a_clean_error():
     """Virtuoso echoes each named-graph-uri in a header of its answer; Python's http.client reads 100 at most."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-
-    def answer():
-        conn, _ = server.accept()
-        with conn:
-            conn.recv(65536)
-            head = "".join(f"X-SPARQL-named-graph: urn:g{i}\r\n" for i in range(120))
-            conn.sendall(f"HTTP/1.1 200 OK\r\n{head}Content-Length: 0\r\n\r\n".encode())
-
-    thread = threading.Thread(target=answer, daemon=True)
-    thread.start()
-    try:
-        engine = EndpointEngine(f"http://127.0.0.1:{server.getsockname()[1]}/sparql", timeout=10)
-        with pytest.raises(QueryError) as info:
-            run("ASK {}", engine)
-    finally:
-        thread.join(10)
-        server.close()
+    head = "".join(f"X-SPARQL-named-graph: urn:g{i}\r\n" for i in range(120))
+    answer = f"HTTP/1.1 200 OK\r\n{head}Content-Length: 0\r\n\r\n".encode()
+    with RawServer(answer) as server, pytest.raises(QueryError) as info:
+        run("ASK {}", EndpointEngine(f"{server.url}/sparql", timeout=10))
     assert "its answer cannot be read" in str(info.value) and "more than 100 headers" in str(info.value)
     assert "name fewer" in str(info.value)

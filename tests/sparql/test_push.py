@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from support import free_port
+from support import RawServer, free_port
 
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
@@ -233,6 +233,12 @@ def test_push_errors(built, tmp_path):
         assert "s3cret" not in r.output
         r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", url])
         assert r.exit_code == 2 and what in r.output and "s3cret" not in r.output, r.output
+    with RawServer(b"SSH-2.0-OpenSSH_9.2\r\n") as server:  # not an HTTP server
+        r = CliRunner().invoke(push_command, [f"{server.url}/store", "--build-dir", str(built),
+                                              "--state", str(tmp_path / "s.json")])
+        assert r.exit_code == 1 and "its answer cannot be read" in r.output and "Traceback" not in r.output, r.output
+        r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", f"{server.url}/query"])
+        assert r.exit_code == 2 and "its answer cannot be read" in r.output and "Traceback" not in r.output, r.output
     r = CliRunner().invoke(push_command, [f"http://127.0.0.1:{free_port()}/store", "--build-dir", str(built),
                                           "--query-url", "http://kg:s3cret@h/query"])
     assert r.exit_code == 1 and "--query-url http://***@h/query" in r.output and "s3cret" not in r.output
