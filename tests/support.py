@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
 
 from rdflib import Graph
 
@@ -73,7 +74,7 @@ class RawServer:
                 except OSError:
                     pass
 
-    def __enter__(self) -> RawServer:  # noqa: PYI034 (final)
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
