@@ -268,7 +268,12 @@ def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDir
     except ValueError as exc:  # urllib: a challenge of a scheme it does not know, or wrong credentials for Digest
         raise PushError(f"{url}: cannot authenticate at {what} ({exc})", _refusal_hint(401, "")) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at {what}",
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            raise PushError(f"{url}: no answer within {timeout:g} s at {what}",
+                            "give the server more time (--timeout SECONDS) or smaller batches (--batch-size), then "
+                            "run the same command again to resume where it stopped.") from None
+        raise PushError(f"{url}: cannot reach the server ({reason}) at {what}",
                         "run the same command again to resume where it stopped.") from None
     except HTTPException as exc:  # not an HTTP server, or an answer Python cannot read
         raise PushError(f"{url}: its answer cannot be read at {what} ({type(exc).__name__}: {str(exc)[:200]})",
@@ -334,8 +339,9 @@ def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | 
             out.update({str(g): int(str(n)) for g, n in engine.execute(q, select).rows})
     except (QueryError, ValueError, IndexError) as exc:
         raise PushError(f"{query_url}: cannot count the triples the server holds ({exc})",
-                        "check --query-url (the server's SPARQL query endpoint, e.g. http://host:7878/query), "
-                        "then run the same command again.") from None
+                        "check --query-url (the server's SPARQL query endpoint, e.g. http://host:7878/query) "
+                        "and give a slow server more time (--timeout SECONDS), then run the same command "
+                        "again.") from None
     return {g: out.get(g, 0) for g in graphs}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -233,6 +234,12 @@ def test_push_errors(built, tmp_path):
         assert "s3cret" not in r.output
         r = CliRunner().invoke(query_command, ["-e", "ASK {}", "--endpoint", url])
         assert r.exit_code == 2 and what in r.output and "s3cret" not in r.output, r.output
+    with socket.socket() as silent:  # takes the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        r = CliRunner().invoke(push_command, [f"http://127.0.0.1:{silent.getsockname()[1]}/store", "--timeout", "1",
+                                              "--build-dir", str(built), "--state", str(tmp_path / "s.json")])
+    assert r.exit_code == 1 and "no answer within 1 s" in r.output and "--timeout SECONDS" in r.output, r.output
     with RawServer(b"SSH-2.0-OpenSSH_9.2\r\n") as server:  # not an HTTP server
         r = CliRunner().invoke(push_command, [f"{server.url}/store", "--build-dir", str(built),
                                               "--state", str(tmp_path / "s.json")])
