@@ -323,8 +323,19 @@ def expected_counts(batches: list[Batch]) -> dict[str | None, int]:
     return out
 
 
+#: up to this many named graphs are counted by name (one query); more, by one query over every graph
+COUNT_BY_NAME = 100
+
+
 def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | None, int]:
-    """Triples per graph that the server at the SPARQL endpoint *query_url* holds (None: its default graph)."""
+    """Triples per graph that the server at the SPARQL endpoint *query_url* holds (None: its default graph).
+
+    Up to :data:`COUNT_BY_NAME` named graphs are counted in one query that names them
+    (``VALUES ?g``: the server reads only them); more are counted in one query over every
+    graph of the server (``GRAPH ?g … GROUP BY ?g``), whose cost is one pass over the
+    server's data: Virtuoso reads its whole store for each ``VALUES`` query, so counting the
+    4 004 graphs of scale 1000 by 100 took 41 passes (122 s), where one pass takes seconds.
+    """
     engine = EndpointEngine(query_url, timeout=timeout)
     out: dict[str | None, int] = {}
     select = QueryInfo("SELECT")
@@ -333,9 +344,10 @@ def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | 
             rows = engine.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", select).rows
             out[None] = int(str(rows[0][0]))
         named = sorted(g for g in graphs if g is not None)
-        for i in range(0, len(named), 100):
-            values = " ".join(f"<{g}>" for g in named[i:i + 100])
-            q = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+        if named:
+            values = ("" if len(named) > COUNT_BY_NAME else
+                      f"VALUES ?g {{ {' '.join(f'<{g}>' for g in named)} }} ")
+            q = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
             out.update({str(g): int(str(n)) for g, n in engine.execute(q, select).rows})
     except (QueryError, ValueError, IndexError) as exc:
         raise PushError(f"{query_url}: cannot count the triples the server holds ({exc})",
