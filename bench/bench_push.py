@@ -259,7 +259,7 @@ def main() -> None:
             print(f"| query | rows here | rows there | {args.local_store} s | {args.server} s | answers | first difference |")
             print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
             for q in figures["queries"]:
-                first = q["differences"][0].replace("|", "/")[:90] if q["differences"] else ""
+                first = " ".join(q["differences"][0].replace("|", "/").split())[:90] if q["differences"] else ""
                 there = "" if q["remote_s"] is None else f"{q['remote_s']:.2f}"
                 print(f"| {q['query']} | {q['local_rows']} | {q['remote_rows']} | {q['local_s'] or 0:.2f} | "
                       f"{there} | {q['verdict']} | {first} |")
