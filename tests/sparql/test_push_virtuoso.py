@@ -27,8 +27,10 @@ from support import VIRTUOSO, Virtuoso
 from cppcc_kg.cli.push import PASSWORD_VARIABLE
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
-from cppcc_kg.sparql.compare import compare_query, compare_results
+from cppcc_kg.sparql.compare import compare_query, compare_results, graphs_read
+from cppcc_kg.sparql.dataset import METRICS_GRAPH
 from cppcc_kg.sparql.engines import EndpointEngine, open_engine
+from cppcc_kg.sparql.guard import QueryError
 from cppcc_kg.sparql.push import PushError, dataset_lines, push
 from cppcc_kg.sparql.query import run
 
@@ -160,3 +162,14 @@ def test_a_query_virtuoso_cannot_answer_in_time_is_reported_not_waited_for(pushe
                         open_engine(graph=Graph(), store="oxigraph"), remote)  # here: an empty graph, at once
     assert out.verdict == "timed out" and "no answer within 2 s" in out.differences[0]
     assert out.local_rows == 1 and out.remote_rows is None and time.monotonic() - started < SERVER_LIMIT_S
+
+
+def test_virtuoso_echoes_each_named_graph_in_a_header(pushed):
+    """Virtuoso answers with an X-SPARQL-named-graph header per named-graph-uri; Python reads 100 headers at most,
+    so a comparison names only the graphs a query reads (graphs_read)."""
+    many = [f"urn:cppcc-kg:test:{i}" for i in range(120)]
+    with pytest.raises(QueryError) as info:
+        run("ASK { ?s ?p ?o }", pushed[1], default_graphs=[DEFAULT_GRAPH], named_graphs=many)
+    assert "more than 100 headers" in str(info.value) and "name fewer" in str(info.value)
+    text = (ROOT / "queries" / "12-centrality-ranking.rq").read_text(encoding="utf-8")
+    assert graphs_read(text, [*many, METRICS_GRAPH]) == [METRICS_GRAPH]
