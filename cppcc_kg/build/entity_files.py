@@ -1,22 +1,39 @@
 """The entity graph as files: ``entities.graphml``, ``nodes.csv`` and ``edges.csv``."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
+import pandas as pd
 from rdflib import Graph
 
 from cppcc_kg.network import (
     build_entity_graph,
-    edges_frame,
-    nodes_frame,
+    edge_rows,
+    node_rows,
     shared_rows,
     write_graphml,
 )
 from cppcc_kg.rdf.files import write_atomic
 
 
-def _csv(df) -> str:
-    return df.to_csv(index=False, lineterminator="\n")
+def csv_text(cols: list[str], rows: list[list]) -> str:
+    """The CSV text pandas writes for the table (``DataFrame(rows, columns=cols).to_csv(index=False,
+    lineterminator="\\n")``): by the csv module when every value is text, else by pandas.
+
+    >>> print(csv_text(["a", "b"], [["x", 'a "b" c'], ["", "1,2"]]), end="")
+    a,b
+    x,"a ""b"" c"
+    ,"1,2"
+    """
+    if all(type(v) is str for r in rows for v in r) and all(type(c) is str for c in cols):
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
+        w.writerow(cols)
+        w.writerows(rows)
+        return out.getvalue()
+    return pd.DataFrame(rows, columns=cols).to_csv(index=False, lineterminator="\n")
 
 
 def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> list[Path]:
@@ -28,12 +45,12 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     """
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     out_dir = Path(out_dir)
-    with shared_rows():  # the edge rows, made once for the GraphML and the CSV
+    with shared_rows():  # the node and edge rows, made once for the GraphML and the CSV
         write_graphml(G, out_dir / "entities.graphml")
-        nodes = nodes_frame(G)
-        nodes.insert(0, "Label", nodes["label_en"] if "label_en" in nodes else "")
-        nodes.insert(0, "Id", nodes["iri"] if "iri" in nodes else "")
-        edges = edges_frame(G)
+        cols, rows, _missing = node_rows(G)
+        iri, label = cols.index("iri"), cols.index("label_en")
+        nodes = csv_text(["Id", "Label", *cols], [[r[iri], r[label], *r] for r in rows])
+        edges = csv_text(*edge_rows(G))
     return [out_dir / "entities.graphml",
-            write_atomic(out_dir / "nodes.csv", _csv(nodes)),
-            write_atomic(out_dir / "edges.csv", _csv(edges))]
+            write_atomic(out_dir / "nodes.csv", nodes),
+            write_atomic(out_dir / "edges.csv", edges)]

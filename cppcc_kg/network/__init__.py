@@ -11,7 +11,8 @@ The public API, by topic (each module is a few hundred lines):
 * :mod:`~cppcc_kg.network.centrality`: degree, betweenness, closeness, eigenvector, PageRank,
   brokerage (on the igraph kernels of :mod:`~cppcc_kg.network.kernels`);
 * :mod:`~cppcc_kg.network.structure`: k-core, articulation points, bridges;
-* :mod:`~cppcc_kg.network.communities`: communities and their summary;
+* :mod:`~cppcc_kg.network.communities`: communities and their summary (Louvain by
+  :mod:`~cppcc_kg.network.louvain`: networkx's algorithm on integers, the same partitions);
 * :mod:`~cppcc_kg.network.paths`: :func:`find_entity`, :func:`shortest_paths`;
 * :mod:`~cppcc_kg.network.metrics`: :func:`all_measures`, :func:`write_metrics` (``metrics.csv``, ``metrics.ttl``);
 * :mod:`~cppcc_kg.network.query_graph`: :func:`entity_graph_of_query`;
@@ -39,8 +40,10 @@ from cppcc_kg.network.frames import (
     BASE_COLUMNS,
     EDGE_COLUMNS,
     NODE_COLUMNS,
+    edge_rows,
     edges_frame,
     entity_frame,
+    node_rows,
     nodes_frame,
     shared_rows,
 )
@@ -81,6 +84,7 @@ from cppcc_kg.network.structure import articulation_points, bridges, kcore
 __all__ = [
     "build_entity_graph", "store_of",
     "NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "nodes_frame", "edges_frame", "entity_frame", "shared_rows",
+    "node_rows", "edge_rows",
     "graphml_bytes", "write_graphml",
     "to_undirected_weighted", "simple_graph", "shared_projection", "is_instance_of", "nodes_of_classes",
     "classes_of_kind", "nodes_of_kind", "bipartite_graph", "organization_program_graph",

@@ -145,6 +145,30 @@ def _principal_eigenvector(A) -> np.ndarray:
     return x / norm if norm else x
 
 
+def _adjacency(U: nx.Graph, weight):
+    """The weighted adjacency matrix (CSR) of *U* as ``networkx.to_scipy_sparse_array`` makes it, its
+    rows and columns the nodes sorted by ``str``, and node -> row. A component's matrix is the
+    submatrix of its (sorted) nodes: one pass over the edges instead of a subgraph per component."""
+    from scipy import sparse  # heavy: only the eigenvector centrality needs it
+
+    nodes = sorted(U.nodes, key=str)
+    position = {x: i for i, x in enumerate(nodes)}
+    rows, cols, data, loops, loop_data = [], [], [], [], []
+    for u, nbrs in U.adjacency():
+        i = position[u]
+        for v, d in nbrs.items():
+            j = position[v]
+            if i < j or (i == j and not U.is_directed()):
+                rows.append(i)
+                cols.append(j)
+                data.append(d.get(weight, 1) if weight is not None else 1)
+                if i == j:  # a self-loop counts once, as networkx's symmetrized matrix has it
+                    loops.append(i)
+                    loop_data.append(-data[-1])
+    A = sparse.coo_array((data + data + loop_data, (rows + cols + loops, cols + rows + loops)), shape=(len(nodes),) * 2)
+    return A.tocsr(), position
+
+
 def components(U: nx.Graph) -> list[list]:
     """Connected components, each sorted, largest first then by first member.
 
@@ -183,13 +207,17 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
     n = U.number_of_nodes()
     vals: dict = {}
     comp_of: dict = {}
-    for i, comp in enumerate(components(U)):
+    comps = components(U)
+    whole, position = _adjacency(U, weight) if any(len(c) > 1 for c in comps) else (None, {})
+    for i, comp in enumerate(comps):
         for x in comp:
             comp_of[x] = i
         if len(comp) == 1:
             vals[comp[0]] = 0.0
             continue
-        A = nx.to_scipy_sparse_array(U, nodelist=comp, weight=weight, format="csr")
+        idx = np.array([position[x] for x in comp])
+        A = whole[idx][:, idx]  # = nx.to_scipy_sparse_array(U, nodelist=comp, weight=weight, format="csr")
+        A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
         vals.update({node: round_significant(v) for node, v in zip(comp, x)})
     return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")

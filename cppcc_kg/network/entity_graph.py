@@ -46,7 +46,7 @@ from cppcc_kg.network.records import (
     evidence_query,
     literals_query,
     notations_query,
-    read_record,
+    read_records,
     source_titles,
     titles_query,
 )
@@ -136,29 +136,26 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
     node_class = _node_classes(result["types"], schema)
     evidence = evidence_by_body(result["evidence"], source_titles(result["titles"]))
     notations = dict(result["notations"])
-    observations = _observations(result, set(node_class), notations)
     literals = Literals(result["literals"])
-    for n in sorted(node_class):
-        G.add_node(n, **_node(n, node_class[n], schema, literals, notations, observations, evidence))
+    observations = _observations(result, set(node_class), literals, notations)
+    nodes = sorted(node_class)
+    G.add_nodes_from(_nodes(nodes, node_class, schema, literals, notations, observations, evidence))
     G.graph["class_ancestors"] = {c: list(schema.ancestors(c)) for c in sorted(set(node_class.values()))}
-    for s, key, o, d in _edges(result, schema, node_class, evidence):
-        G.add_edge(s, o, key=key, **d)
+    G.add_edges_from(_edges(result, schema, node_class, evidence))
     return G
 
 
 def _queries(schema: Schema, node_classes: list[str]) -> dict[str, str]:
-    """The SPARQL queries the entity graph is read from, by name."""
-    of_nodes = f"VALUES ?t {{ {_iris(node_classes)} }} ?s a ?t . FILTER isIRI(?s)"
+    """The SPARQL queries the entity graph is read from, by name (the longest first: they run side by side)."""
     queries = {
-        "types": f"SELECT DISTINCT ?s ?t WHERE {{ {of_nodes} }}",
-        "literals": literals_query(of_nodes, ATTRIBUTES["node"]),
-        "observations": literals_query(f"?s <{CPPCC.observationAbout}> ?about .", ATTRIBUTES["observation"]),
+        "evidence": evidence_query(),
+        "literals": literals_query([a for record in ATTRIBUTES.values() for a in record]),
+        "statements": f"""SELECT ?st ?s ?p ?o WHERE {{
+            ?st <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o }}""",
+        "types": f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {_iris(node_classes)} }} ?s a ?t . FILTER isIRI(?s) }}",
         "about": f"SELECT DISTINCT ?o ?about WHERE {{ ?o <{CPPCC.observationAbout}> ?about }}",
         "notations": notations_query([a for record in ATTRIBUTES.values() for a in record]),
         "titles": titles_query(),
-        "evidence": evidence_query(),
-        "statements": f"""SELECT DISTINCT ?st ?s ?p ?o WHERE {{
-            ?st <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o }}""",
     }
     if schema.edge_properties:
         queries["edges"] = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(schema.edge_properties)} }} ?s ?p ?o }}"
@@ -176,45 +173,56 @@ def _run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tup
 
 def _node_classes(rows, schema: Schema) -> dict[str, str]:
     """Node IRI -> its most specific node class."""
-    types: dict[str, list[str]] = defaultdict(list)
+    types: dict[str, set[str]] = defaultdict(set)
     for s, t in rows:
-        types[s].append(t)
-    return {s: schema.most_specific(ts) for s, ts in types.items()}
+        types[s].add(t)
+    best: dict[frozenset, str] = {}  # a few combinations of types among many nodes
+    out = {}
+    for s, ts in types.items():
+        key = frozenset(ts)
+        if key not in best:
+            best[key] = schema.most_specific(sorted(ts))
+        out[s] = best[key]
+    return out
 
 
 def _class_attributes(schema: Schema, c: str) -> dict:
     return {**schema.classification(c), "color": schema.hint(c, "color"), "shape": schema.hint(c, "shape")}
 
 
-def _node(n: str, c: str, schema: Schema, literals: Literals, notations: dict, observations: dict,
-          evidence: dict) -> dict:
-    """The attributes of node *n*, in the order of :data:`NODE_COLUMNS`."""
-    found = {"iri": n, **read_record(literals, n, ATTRIBUTES["node"], notations), **_class_attributes(schema, c),
-             "observations": observations.get(n, []), "evidence": evidence.get(n, [])}
-    return {k: found[k] for k in NODE_COLUMNS}
+def _nodes(nodes: list[str], node_class: dict, schema: Schema, literals: Literals, notations: dict,
+           observations: dict, evidence: dict):
+    """(node, attributes) of each of *nodes*, the attributes in the order of :data:`NODE_COLUMNS`."""
+    records = read_records(literals, nodes, ATTRIBUTES["node"], notations)
+    classes = {c: _class_attributes(schema, c) for c in set(node_class.values())}
+    for n in nodes:
+        found = {"iri": n, **records[n], **classes[node_class[n]],
+                 "observations": observations.get(n, []), "evidence": evidence.get(n, [])}
+        yield n, {k: found[k] for k in NODE_COLUMNS}
 
 
-def _observations(result: dict, nodes: set[str], notations: dict) -> dict[str, list[dict]]:
+def _observations(result: dict, nodes: set[str], literals: Literals, notations: dict) -> dict[str, list[dict]]:
     """Node IRI -> its observations (dicts of the ``observation`` attributes), by date and IRI."""
-    literals = Literals(result["observations"])
+    about = [(o, a) for o, a in result["about"] if a in nodes]
+    records = read_records(literals, {o for o, _ in about}, ATTRIBUTES["observation"], notations)
     out: dict[str, list[dict]] = defaultdict(list)
-    for o, about in result["about"]:
-        if about in nodes:
-            out[about].append({"iri": o, **read_record(literals, o, ATTRIBUTES["observation"], notations)})
+    for o, a in about:
+        out[a].append({"iri": o, **records[o]})
     return {k: sorted(v, key=lambda x: (x["date"], x["iri"])) for k, v in out.items()}
 
 
 def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tuple]:
-    """(subject, key, object, attributes) of every relation between two nodes, in that order."""
+    """(subject, object, key, attributes) of every relation between two nodes, in (subject, key, object) order."""
     statements: dict[tuple, list[str]] = defaultdict(list)
     for st, s, p, o in result["statements"]:
         statements[(s, p, o)].append(st)
     about = {p: {"property": p, "label_en": info.label_en, "label_zh": info.label_zh, "color": info.color}
              for p, info in schema.properties.items()}
+    keys = {p: local_name(p) for p in {e[1] for e in result["edges"]}}
     edges = []
-    for s, p, o in sorted(result["edges"], key=lambda e: (e[0], local_name(e[1]), e[2], e[1])):
+    for s, p, o in sorted(result["edges"], key=lambda e: (e[0], keys[e[1]], e[2], e[1])):
         if s in nodes and o in nodes:
-            sts = sorted(statements.get((s, p, o), ()))
+            sts = sorted(set(statements.get((s, p, o), ())))
             ev = sorted((e for st in sts for e in evidence.get(st, [])), key=_evidence_key)
-            edges.append((s, local_name(p), o, {**about[p], "statement": sts[0] if sts else "", "evidence": ev}))
+            edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "", "evidence": ev}))
     return edges

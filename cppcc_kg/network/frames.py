@@ -25,7 +25,7 @@ import networkx as nx
 import pandas as pd
 
 __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
-           "nodes_frame", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "measure_frame",
+           "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "measure_frame",
            "round_significant"]
 
 #: Node attributes, in the order of the columns of :func:`nodes_frame`.
@@ -42,6 +42,11 @@ BASE_COLUMNS = ("iri", "label_zh", "label_en", "class", "top_class")
 #: Significant digits the measures are rounded to.
 SIGNIFICANT = 10
 
+#: canonical JSON (what ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``
+#: writes), made once: ``json.dumps`` with options makes an encoder at every call
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_SCALARS = frozenset((bool, int, float, str))
+
 
 def flat(value):
     """A GraphML/CSV-safe scalar: lists and dicts become canonical JSON, None becomes ''.
@@ -49,12 +54,17 @@ def flat(value):
     >>> flat({"b": 1, "a": [1, 2]}), flat(None), flat(2.5)
     ('{"a":[1,2],"b":1}', '', 2.5)
     """
+    t = type(value)
+    if t in _SCALARS:
+        return value
     if value is None:
         return ""
+    if t is list and not value:
+        return "[]"
     if isinstance(value, (list, tuple, dict, set)):
         if isinstance(value, set):
             value = sorted(value, key=str)
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return _JSON(value)
     if isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
@@ -75,10 +85,37 @@ def nodes_frame(G: nx.Graph) -> pd.DataFrame:
     >>> nodes_frame(nx.MultiDiGraph()).shape
     (0, 20)
     """
-    rows = [dict(d, iri=d.get("iri", n)) for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))]
-    cols = ordered_keys(rows, NODE_COLUMNS)
-    data = [[flat(r.get(c)) for c in cols] for r in rows]
+    cols, data, _missing = node_rows(G)
     return pd.DataFrame(data, columns=cols)
+
+
+def node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
+    """The columns and flattened rows of :func:`nodes_frame` (shared within :func:`shared_rows`),
+    and for each row the set of the columns its node lacks (None when it has them all; ``iri``
+    is then the node's name in the row).
+
+    >>> G = nx.Graph(); G.add_node("a", label_zh="甲")
+    >>> cols, rows, missing = node_rows(G)
+    >>> rows[0][:3], sorted(missing[0])[:2]
+    (['a', '甲', ''], ['aliases', 'class'])
+    """
+    return _shared(("nodes", id(G)), G, _make_node_rows)
+
+
+def _make_node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
+    nodes = sorted(G.nodes(data=True), key=lambda x: str(x[0]))
+    cols = ordered_keys((d for _, d in nodes), NODE_COLUMNS)
+    width, get = len(cols), dict.get
+    data, missing = [], []
+    for n, d in nodes:
+        data.append([flat(get(d, c)) for c in cols])
+        if len(d) == width:
+            missing.append(None)
+        else:
+            missing.append(set(cols).difference(d))
+            if "iri" not in d:
+                data[-1][cols.index("iri")] = flat(n)
+    return cols, data, missing
 
 
 #: while :func:`shared_rows` is active: graph id -> (graph, edge rows), made once for several writers
@@ -87,7 +124,7 @@ _ROWS_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_ROWS_
 
 @contextlib.contextmanager
 def shared_rows():
-    """Within the block, the GraphML and CSV writers share the flattened edge rows of a graph
+    """Within the block, the GraphML and CSV writers share the flattened node and edge rows of a graph
     (which must not change meanwhile) instead of making them each."""
     token = _ROWS_MEMO.set({})
     try:
@@ -98,12 +135,16 @@ def shared_rows():
 
 def edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
     """The columns and flattened rows of :func:`edges_frame` (shared within :func:`shared_rows`)."""
+    return _shared(("edges", id(G)), G, _make_edge_rows)
+
+
+def _shared(key: tuple, G: nx.Graph, make):
     memo = _ROWS_MEMO.get()
-    if memo is not None and id(G) in memo:
-        return memo[id(G)][1]
-    rows = _make_edge_rows(G)
+    if memo is not None and key in memo:
+        return memo[key][1]
+    rows = make(G)
     if memo is not None:
-        memo[id(G)] = (G, rows)  # G kept alive, so that its id is not reused
+        memo[key] = (G, rows)  # G kept alive, so that its id is not reused
     return rows
 
 
@@ -113,9 +154,15 @@ def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
     else:
         triples = [(u, v, "", d) for u, v, d in G.edges(data=True)]
     triples.sort(key=lambda t: (str(t[0]), str(t[2]), str(t[1])))
-    rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in triples]
-    cols = ordered_keys(rows, ("source", "target", "key") + EDGE_COLUMNS)
-    return cols, [[flat(r.get(c)) for c in cols] for r in rows]
+    ends = ("source", "target", "key")
+    names = set().union(*(d.keys() for *_, d in triples))
+    if names.intersection(ends):  # an attribute named as an end replaces it in the row
+        rows = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in triples]
+        cols = ordered_keys(rows, ends + EDGE_COLUMNS)
+        return cols, [[flat(r.get(c)) for c in cols] for r in rows]
+    cols = ordered_keys([names], ends + EDGE_COLUMNS)
+    attrs, get = cols[3:], dict.get
+    return cols, [[flat(u), flat(v), flat(k), *[flat(get(d, c)) for c in attrs]] for u, v, k, d in triples]
 
 
 def edges_frame(G: nx.Graph) -> pd.DataFrame:
@@ -151,13 +198,13 @@ def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
     [['x', '', '', '', ''], ['y', '', '', '', '']]
     """
     nodes = sorted(G.nodes if nodes is None else nodes, key=str)
-    rows = []
-    for n in nodes:
-        d = G.nodes[n]
-        rows.append((str(d.get("iri") or n), d.get("label_zh", ""), d.get("label_en", ""), d.get("class", ""),
-                     d.get("top_class", "")))
-    df = pd.DataFrame(rows, columns=list(BASE_COLUMNS))
-    df.index = pd.Index([n for n in nodes], name=None)
+    attrs = dict(G.nodes(data=True))
+    data = [attrs[n] for n in nodes]
+    df = pd.DataFrame({
+        "iri": [str(d.get("iri") or n) for n, d in zip(nodes, data)],
+        **{c: [d.get(c, "") for d in data] for c in BASE_COLUMNS[1:]},
+    }, columns=list(BASE_COLUMNS))
+    df.index = pd.Index(nodes, name=None)
     return df
 
 
@@ -169,8 +216,9 @@ def measure_frame(G: nx.Graph, values: dict[str, dict], sort_by: str | None, asc
     [['y', 2], ['x', 1]]
     """
     df = entity_frame(G)
+    nodes = df.index.tolist()
     for col, vals in values.items():
-        df[col] = [vals.get(n) for n in df.index]
+        df[col] = [vals.get(n) for n in nodes]
     if sort_by is not None and len(df):
         df = df.sort_values([sort_by, "iri"], ascending=[ascending, True], kind="mergesort")
     return df.reset_index(drop=True)

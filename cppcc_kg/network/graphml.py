@@ -21,7 +21,7 @@ from xml.etree.ElementTree import _escape_attrib, _escape_cdata
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
-from cppcc_kg.network.frames import NODE_COLUMNS, edge_rows, flat, ordered_keys
+from cppcc_kg.network.frames import edge_rows, node_rows
 from cppcc_kg.rdf.files import write_atomic
 
 __all__ = ["graphml_bytes", "write_graphml"]
@@ -59,17 +59,53 @@ def _data(kid: str, value, indent: str) -> str:
     return f'{indent}<data key="{kid}">{_escape_cdata(text)}</data>\n' if text else f'{indent}<data key="{kid}" />\n'
 
 
-def _element(keys: _Keys, tag: str, attrs: str, data: dict, scope: str) -> str:
-    if not data:
-        return f"    <{tag} {attrs} />\n"
-    return "".join([f"    <{tag} {attrs}>\n", *(_data(keys(str(k), v, scope), v, "      ") for k, v in data.items()),
-                    f"    </{tag}>\n"])
+#: a column's value for an element that lacks the attribute
+_ABSENT = object()
+
+
+def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns: list[list], scope: str) -> list[str]:
+    """The elements *tag* (``node``, ``edge``) whose opening attributes are *heads*, with the
+    data of *columns* (one list per attribute of *names*, a value per element, :data:`_ABSENT`
+    where an element lacks it). Made column by column; the keys are made in the order an
+    element-by-element writer meets them (element, then attribute)."""
+    firsts = {}
+    for j, (name, col) in enumerate(zip(names, columns)):
+        for i, v in enumerate(col):
+            t = type(v)
+            if v is not _ABSENT and (name, t) not in firsts:
+                firsts[(name, t)] = (i, j, v)
+    for (name, _t), (_i, _j, v) in sorted(firsts.items(), key=lambda x: x[1][:2]):
+        keys(str(name), v, scope)
+    parts = []
+    for name, col in zip(names, columns):
+        kid = {t: keys(str(name), v, scope) for (n, t), (_i, _j, v) in firsts.items() if n == name}
+        if list(kid) == [str] and _ABSENT not in col:  # the usual column: text only
+            k = kid[str]
+            full, empty = f'      <data key="{k}">', f'      <data key="{k}" />\n'
+            parts.append([f"{full}{_escape_cdata(v)}</data>\n" if v else empty for v in col])
+        else:
+            parts.append([_data_line(kid[type(v)], v) if v is not _ABSENT else "" for v in col])
+    lines = []
+    for head, data in zip(heads, zip(*parts) if parts else [() for _ in heads]):
+        body = "".join(data)
+        lines.append(f"    <{tag} {head}>\n{body}    </{tag}>\n" if body else f"    <{tag} {head} />\n")
+    return lines
+
+
+def _data_line(kid: str, value) -> str:
+    text = value if type(value) is str else str(value)
+    return f'      <data key="{kid}">{_escape_cdata(text)}</data>\n' if text else f'      <data key="{kid}" />\n'
 
 
 def _node_lines(G: nx.Graph, keys: _Keys) -> list[str]:
-    return [_element(keys, "node", f'id="{_escape_attrib(str(n))}"',
-                     {k: flat(d[k]) for k in ordered_keys([d], NODE_COLUMNS) if k in d}, "node")
-            for n, d in sorted(G.nodes(data=True), key=lambda x: str(x[0]))]
+    cols, rows, missing = node_rows(G)
+    heads = [f'id="{_escape_attrib(str(n))}"' for n in sorted(G.nodes, key=str)]
+    columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in cols]
+    for i, lacks in enumerate(missing):
+        for j, c in enumerate(cols):
+            if lacks is not None and c in lacks:
+                columns[j][i] = _ABSENT
+    return _elements(keys, "node", heads, cols, columns, "node")
 
 
 def _edge_lines(G: nx.Graph, keys: _Keys) -> list[str]:
@@ -79,20 +115,19 @@ def _edge_lines(G: nx.Graph, keys: _Keys) -> list[str]:
     order = {str(n): i for i, n in enumerate(sorted(G.nodes, key=str))}
     by_source: dict = {}
     for values in rows:
-        row = dict(zip(cols, values))
-        attrs = {k: v for k, v in row.items() if k not in ("source", "target", "key")}
-        source, target = row["source"], row["target"]
+        source, target = values[0], values[1]
         if not G.is_directed() and order[str(target)] < order[str(source)]:
             source, target = target, source  # an undirected edge is met first from its earlier end
-        by_source.setdefault(source, {}).setdefault(target, []).append((row["key"], attrs))
-    lines = []
+        by_source.setdefault(source, {}).setdefault(target, []).append(values)
+    heads, ordered = [], []
     for source in sorted(by_source, key=lambda s: order[str(s)]):
         for target, items in by_source[source].items():
-            for k, attrs in items:
-                ident = f' id="{_escape_attrib(str(k))}"' if G.is_multigraph() else ""
-                ends = f'source="{_escape_attrib(str(source))}" target="{_escape_attrib(str(target))}"{ident}'
-                lines.append(_element(keys, "edge", ends, attrs, "edge"))
-    return lines
+            for values in items:
+                ident = f' id="{_escape_attrib(str(values[2]))}"' if G.is_multigraph() else ""
+                heads.append(f'source="{_escape_attrib(str(source))}" target="{_escape_attrib(str(target))}"{ident}')
+                ordered.append(values)
+    columns = [list(c) for c in zip(*ordered)][3:] if ordered else [[] for _ in cols[3:]]
+    return _elements(keys, "edge", heads, cols[3:], columns, "edge")
 
 
 def graphml_bytes(G: nx.Graph) -> bytes:

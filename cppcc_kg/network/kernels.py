@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
+from cppcc_kg.network.projections import shared
+
 if TYPE_CHECKING:
     import igraph as ig
 
@@ -44,10 +46,20 @@ __all__ = ["igraph_of", "dependency_sums", "betweenness", "closeness", "sampled_
 
 def igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:
     """The undirected simple igraph graph of *U* (self-loops and parallel edges dropped) and its
-    node order: *nodelist*, or the nodes sorted by ``str`` (vertex *i* is ``nodes[i]``)."""
+    node order: *nodelist*, or the nodes sorted by ``str`` (vertex *i* is ``nodes[i]``). Without
+    *nodelist*, made once per graph while :func:`cppcc_kg.network.projections.shared_projection` is active."""
+    if nodelist is None:
+        return shared("igraph", U, _igraph_of)
+    return _igraph_of(U, nodelist)
+
+
+def _igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:
     nodes = list(nodelist) if nodelist is not None else sorted(U.nodes, key=str)
     index = {x: i for i, x in enumerate(nodes)}
-    edges = sorted({(min(i, j), max(i, j)) for u, v in U.edges() if (i := index[u]) != (j := index[v])})
+    if U.is_directed():
+        edges = sorted({(i, j) if i < j else (j, i) for u, v in U.edges() if (i := index[u]) != (j := index[v])})
+    else:  # each edge is in the adjacency of both its ends: once with i < j
+        edges = sorted((i, j) for u, nbrs in U.adjacency() for v in nbrs if (i := index[u]) < (j := index[v]))
     import igraph as ig  # heavy (0.3 s, and it imports matplotlib when installed): only the measures need it
 
     return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes

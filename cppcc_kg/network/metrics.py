@@ -128,19 +128,31 @@ def metrics_turtle(df: pd.DataFrame) -> str:
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
     ]
     cols = [c for c in PROPERTIES if c in df.columns]
-    for row in df.sort_values("iri", kind="mergesort").itertuples(index=False):
-        r = row._asdict()
-        pairs = []
-        for c in cols:
-            v = r[c]
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                continue
-            v = int(v) if c in ("degree", "in_degree", "out_degree", "kcore", "community") else float(v)
-            pairs.append(f"cppcc:{PROPERTIES[c]} {turtle_number(v)}")
-        if pairs:
+    df = df.sort_values("iri", kind="mergesort")
+    pairs = [_turtle_column(c, df[c].tolist()) for c in cols]  # column by column: "cppcc:p value" or None
+    for iri, values in zip(df["iri"].tolist(), zip(*pairs) if pairs else [() for _ in range(len(df))]):
+        present = [v for v in values if v is not None]
+        if present:
             lines.append("")
-            lines.append(f"<{r['iri']}> " + " ;\n    ".join(pairs) + " .")
+            lines.append(f"<{iri}> " + " ;\n    ".join(present) + " .")
     return "\n".join(lines) + "\n"
+
+
+#: the columns of metrics.csv that are integers
+INTEGER_MEASURES = ("degree", "in_degree", "out_degree", "kcore", "community")
+
+
+def _turtle_column(c: str, values: list) -> list:
+    """``cppcc:p value`` (:func:`turtle_number`) of each of *values* of column *c*; None for a missing one."""
+    head = f"cppcc:{PROPERTIES[c]} "
+    integer = c in INTEGER_MEASURES
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        else:
+            out.append(head + turtle_number(int(v) if integer else float(v)))
+    return out
 
 
 def auto_k(G: nx.Graph, betweenness_k):

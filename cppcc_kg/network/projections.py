@@ -24,7 +24,7 @@ import networkx as nx
 
 from cppcc_kg.schema import Schema
 
-__all__ = ["to_undirected_weighted", "simple_graph", "shared_projection", "is_instance_of", "nodes_of_classes",
+__all__ = ["to_undirected_weighted", "simple_graph", "shared_projection", "shared", "is_instance_of", "nodes_of_classes",
            "classes_of_kind", "nodes_of_kind", "bipartite_graph", "organization_program_graph",
            "organization_document_graph", "one_mode_projection"]
 
@@ -50,12 +50,15 @@ def to_undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
     U.graph.update(G.graph)
     U.add_nodes_from(G.nodes(data=True))
     pairs: dict[tuple, list[str]] = defaultdict(list)
-    for u, v, k in G.edges(keys=True):
+    name = {n: str(n) for n in G}
+    edges = ((u, v, k) for u, nbrs in G.adjacency() for v, keys in nbrs.items() for k in keys) \
+        if G.is_multigraph() else G.edges(keys=True)  # (a DiGraph has no keys: as networkx says)
+    for u, v, k in edges:
         if u == v:
             continue
-        pairs[(u, v) if str(u) <= str(v) else (v, u)].append(str(k))
-    for (u, v), keys in sorted(pairs.items(), key=lambda x: (str(x[0][0]), str(x[0][1]))):
-        U.add_edge(u, v, weight=len(keys), properties=sorted(keys))
+        pairs[(u, v) if name[u] <= name[v] else (v, u)].append(str(k))
+    U.add_edges_from((u, v, {"weight": len(keys), "properties": sorted(keys)})
+                     for (u, v), keys in sorted(pairs.items(), key=lambda x: (name[x[0][0]], name[x[0][1]])))
     return U
 
 
@@ -72,6 +75,18 @@ def shared_projection():
         yield
     finally:
         _SIMPLE_MEMO.reset(token)
+
+
+def shared(kind: str, G: nx.Graph, make):
+    """``make(G)``, made once per graph *G* (which must not change meanwhile) and *kind* while
+    :func:`shared_projection` is active (e.g. the igraph copy of a projection); else made each time."""
+    memo = _SIMPLE_MEMO.get()
+    if memo is None:
+        return make(G)
+    key = (kind, id(G))
+    if key not in memo:
+        memo[key] = (G, make(G))  # G kept alive, so that its id is not reused
+    return memo[key][1]
 
 
 def simple_graph(G: nx.Graph) -> nx.Graph:

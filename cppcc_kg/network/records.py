@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -26,7 +27,8 @@ from cppcc_kg.rdf.namespaces import OA, PREFIXES
 from cppcc_kg.schema import local_name
 
 __all__ = ["Attribute", "ATTRIBUTES", "ATTRIBUTES_FILE", "READINGS", "read_attributes", "Literals",
-           "literals_query", "notations_query", "read_record", "evidence_query", "evidence_by_body",
+           "literals_query", "notations_query", "read_record", "read_records", "evidence_query",
+           "evidence_by_body",
            "titles_query", "source_titles", "number"]
 
 #: the table of the attributes read from properties
@@ -108,23 +110,28 @@ def number(value: str, lang: str = "", datatype: str = ""):
 
 
 class Literals:
-    """subject -> property -> [(value, language, datatype, is literal)] of rows of :func:`literals_query`."""
+    """property -> subject -> [(value, language, datatype, is literal)] of rows of :func:`literals_query`."""
 
     def __init__(self, rows):
         self.data: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
         for s, p, o, lang, dt, lit in rows:
-            self.data[s][p].append((o, lang, dt, lit == "true"))
+            self.data[p][s].append((o, lang, dt, lit == "true"))
 
     def get(self, s: str, p: str) -> list[tuple]:
-        d = self.data.get(s)
-        return d.get(p, []) if d is not None else []
+        d = self.data.get(p)
+        return d.get(s, []) if d is not None else []
+
+    def of(self, p: str) -> dict[str, list[tuple]]:
+        """Subject -> the objects of *p*."""
+        return self.data.get(p, {})
 
 
-def literals_query(subjects: str, attributes) -> str:
-    """The objects of the properties of *attributes* for the subjects ``?s`` that the pattern *subjects* binds."""
+def literals_query(attributes) -> str:
+    """The objects of the properties of *attributes*, of every subject (a triple that several
+    graphs hold may come more than once: no reading depends on how many times)."""
     props = sorted({p for a in attributes for p in a.properties})
-    return f"""SELECT DISTINCT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
-            {subjects} VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
+    return f"""SELECT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
+            VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
 
 
 def notations_query(attributes) -> str:
@@ -156,20 +163,63 @@ def _read(objects: list[tuple], reading: str, notations: dict):
     return value
 
 
+def _always(reading: str) -> bool:
+    """Whether *reading* gives a value (maybe empty) even without objects: only the first property is read."""
+    return reading in ("literal", "literals") or reading.startswith("lang:")
+
+
 def read_record(literals: Literals, s: str, attributes, notations: dict) -> dict:
-    """The attributes of subject *s*, read as the table says."""
-    out: dict = {}
-    present: set[str] = set()
+    """The attributes of subject *s*, read as the table says (:func:`read_records` of one subject)."""
+    return read_records(literals, [s], attributes, notations)[s]
+
+
+def read_records(literals: Literals, subjects, attributes, notations: dict) -> dict[str, dict]:
+    """Subject -> its attributes (in the order of *attributes*), read as the table says, for each of *subjects*.
+
+    Read attribute by attribute over the subjects that have objects, not subject by subject:
+    the first of an attribute's properties with objects gives its value (a reading of
+    :func:`_always` has a value from its first property even without objects: ``''`` or
+    ``[]``); an attribute whose ``when`` attribute has no value is ``''``; one without a value
+    is ``''`` (``None`` when read as a number).
+    """
+    subjects = list(subjects)
+    present: dict[str, set | None] = {}  # attribute -> the subjects that have it (None: all)
+    columns = []
     for a in attributes:
-        value = None
-        if not a.when or a.when in present:
-            for p in a.properties:
-                value = _read(literals.get(s, p), a.reading, notations)
-                if value is not None:
-                    present.add(a.name)
-                    break
-        out[a.name] = value if value is not None or a.reading == "number" else ""
+        allowed = present.get(a.when, set()) if a.when else None
+        col: dict = {}
+        for p in a.properties[:1] if _always(a.reading) else a.properties:
+            for s, objects in literals.of(p).items():
+                if s not in col and (allowed is None or s in allowed):
+                    col[s] = _read(objects, a.reading, notations)
+        present[a.name] = allowed if _always(a.reading) else set(col)
+        columns.append((a.name, col, _default(a.reading), allowed))
+    out = {}
+    for s in subjects:
+        rec = {}
+        for name, col, default, allowed in columns:
+            v = col.get(s, _MISSING)
+            if v is _MISSING:
+                v = default() if allowed is None or s in allowed else ("" if default is not _none else None)
+            rec[name] = v
+        out[s] = rec
     return out
+
+
+_MISSING = object()
+
+
+def _none():
+    return None
+
+
+def _default(reading: str):
+    """A maker of the value of an attribute read by *reading* of a subject without objects."""
+    if reading == "literals":
+        return list
+    if _always(reading):
+        return str
+    return _none if reading == "number" else str
 
 
 # ---------------------------------------------------------------- evidence
@@ -208,14 +258,14 @@ def source_titles(rows) -> dict[str, str]:
 def evidence_by_body(rows, titles: dict[str, str]) -> dict[str, list[dict]]:
     """Body -> its evidence dicts (``annotation, start, end, exact, source, source_title``), by
     source, start, end and annotation."""
-    out: dict[str, list[dict]] = defaultdict(list)
-    for b, a, _t, src, start, end, exact in rows:
-        out[b].append({
-            "annotation": a,
-            "start": int(start) if start else -1,
-            "end": int(end) if end else -1,
-            "exact": exact,
-            "source": src,
-            "source_title": titles.get(src, "") if src else "",
-        })
-    return {b: sorted(v, key=lambda e: (e["source"], e["start"], e["end"], e["annotation"])) for b, v in out.items()}
+    items = [(b, src, int(start) if start else -1, int(end) if end else -1, a, exact)
+             for b, a, _t, src, start, end, exact in rows]
+    items.sort(key=itemgetter(0, 1, 2, 3, 4))  # stable: by body, then as each body's list is sorted
+    out: dict[str, list[dict]] = {}
+    for b, src, start, end, a, exact in items:
+        evidence = out.get(b)
+        if evidence is None:
+            evidence = out[b] = []
+        evidence.append({"annotation": a, "start": start, "end": end, "exact": exact, "source": src,
+                         "source_title": titles.get(src, "") if src else ""})
+    return out

@@ -14,6 +14,7 @@ from collections import Counter
 import networkx as nx
 import pandas as pd
 
+from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame
 from cppcc_kg.network.projections import simple_graph
 
@@ -30,7 +31,8 @@ def kcore(G: nx.Graph) -> pd.DataFrame:
     [['a', 2], ['b', 2], ['c', 2], ['d', 1]]
     """
     U = simple_graph(G)
-    vals = nx.core_number(U) if len(U) else {}
+    g, nodes = kernels.igraph_of(U)  # igraph's coreness: the core numbers (unique) networkx's core_number gives
+    vals = dict(zip(nodes, g.coreness())) if len(U) else {}
     df = measure_frame(U, {"kcore": vals}, "kcore")
     df["kcore"] = df["kcore"].astype("int64")
     return df

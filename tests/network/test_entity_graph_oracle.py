@@ -44,13 +44,13 @@ def assert_same_graph(A, B) -> None:
 def project_of(which: str, tmp_path):
     if which == "repository":
         return load(REPO_ROOT, cache=False)
-    if which == "synthetic":
-        write_corpus(tmp_path / "synth", scale=10, seed=0)
+    if which.startswith("synthetic"):
+        write_corpus(tmp_path / "synth", scale=2 if which == "synthetic-2" else 10, seed=0)
         return load(tmp_path / "synth", cache=False)
     return load(copy_project(tmp_path / "fixture"), cache=False)
 
 
-@pytest.mark.parametrize("which", ["repository", "synthetic", "fixture"])
+@pytest.mark.parametrize("which", ["repository", "synthetic", "synthetic-2", "fixture"])
 def test_the_store_builder_equals_the_rdflib_oracle(which, tmp_path):
     project = project_of(which, tmp_path)
     fast = build_entity_graph(project.store)
