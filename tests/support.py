@@ -6,7 +6,13 @@ the fixtures built on them are in ``tests/conftest.py``.
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
 from pathlib import Path
+from typing import Self
 
 from rdflib import Graph
 
@@ -33,6 +39,141 @@ def copy_project(dest: Path, *overlays: str, fixtures: Path = BUILD_FIXTURES) ->
     shutil.copy2(REPO_ROOT / "ontology.ttl", dest / "ontology.ttl")
     shutil.copytree(REPO_ROOT / "rules", dest / "rules", dirs_exist_ok=True)
     return dest
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that answers every connection with the bytes *answer* (after reading the
+    request), then closes it: a server that is not HTTP, or whose HTTP Python cannot read. Use it with ``with``."""
+
+    def __init__(self, answer: bytes):
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(1 << 20)
+                    conn.sendall(self.answer)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() of the thread (Linux)
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(10)
+
+
+#: the command of OpenLink Virtuoso (Debian: apt-get install virtuoso-opensource)
+VIRTUOSO = "virtuoso-t"
+VIRTUOSO_INI = """[Database]
+DatabaseFile = db/virtuoso.db
+ErrorLogFile = db/virtuoso.log
+LockFile = db/virtuoso.lck
+TransactionFile = db/virtuoso.trx
+xa_persistent_file = db/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = db/virtuoso-temp.db
+TransactionFile = db/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = .
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = {max_seconds}
+MaxQueryCostEstimationTime = 0
+"""
+
+
+class Virtuoso:
+    """A real Virtuoso server on 127.0.0.1 (free ports), its database in the folder *location*.
+
+    Its Graph Store (Digest authentication as ``dba``/``dba``, the password of a new
+    database) is :attr:`store`, its SPARQL endpoint :attr:`query`. *buffers*: 8 KiB
+    pages of cache (Virtuoso's advice: about two thirds of the memory it may use).
+    ``ResultSetMaxRows`` is raised from Debian's 10 000, which would cut answers short.
+    *max_query_seconds*: the server's own time limit of a query (``MaxQueryExecutionTime``;
+    0: none), past which it answers 500 ``SR171: Transaction timed out`` and frees the core.
+    """
+
+    user, password = "dba", "dba"
+
+    def __init__(self, location: Path, buffers: int = 20000, max_query_seconds: int = 0):
+        exe = shutil.which(VIRTUOSO)
+        if exe is None:
+            raise FileNotFoundError(f"{VIRTUOSO} is not installed (Debian: apt-get install virtuoso-opensource)")
+        self.location = Path(location)
+        (self.location / "db").mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        (self.location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
+            sql_port=free_port(), http_port=self.port, buffers=buffers, dirty=buffers * 3 // 4,
+            max_seconds=max_query_seconds), encoding="utf-8")
+        self.proc = subprocess.Popen([exe, "-f", "-c", "virtuoso.ini"], cwd=self.location,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            if self.proc.poll() is not None:
+                log = (self.location / "db" / "virtuoso.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"virtuoso stopped: {log}")
+            try:
+                with urllib.request.urlopen(f"{self.query}?query=ASK%7B%7D", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.1)
+
+    @property
+    def store(self) -> str:
+        return f"{self.base}/sparql-graph-crud-auth"
+
+    @property
+    def query(self) -> str:
+        return f"{self.base}/sparql"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 #: Debian's headless browser and its driver, for the tests that open a page in a real browser

@@ -26,11 +26,15 @@ from cppcc_kg.sparql.query import iris_of, open_engine, run
 @click.option("--store", type=click.Choice(["memory", "oxigraph"]), default="memory", show_default=True,
               help="Engine that runs the query on the built graph.")
 @click.option("--endpoint", metavar="URL", help="Send the query to this SPARQL endpoint instead.")
+@click.option("--default-graph-uri", "default_graphs", metavar="IRI", multiple=True, help="With --endpoint: the "
+              "dataset's default graph (repeatable), e.g. the graph that push --default-graph filled.")
+@click.option("--named-graph-uri", "named_graphs", metavar="IRI", multiple=True, help="With --endpoint: a named "
+              "graph of the dataset (repeatable).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Folder of the built graph (graph.nt or graph.ttl, graph.trig, metrics.ttl).")
 @click.option("--no-labels", is_flag=True, help="Do not add the zh/en label columns.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically) instead of stdout.")
-def command(file, expression, fmt, store, endpoint, build_dir, no_labels, output):
+def command(file, expression, fmt, store, endpoint, build_dir, no_labels, output, default_graphs, named_graphs):
     """Run a SPARQL query (FILE.rq, '-' for stdin, or -e 'SELECT …') and print the result.
 
     \b
@@ -53,7 +57,8 @@ def command(file, expression, fmt, store, endpoint, build_dir, no_labels, output
             raise click.UsageError(f"{file}: no such query file.")
         sparql = path
     with exit_on_error():
-        engine = open_engine(store=store, endpoint=endpoint, build_dir=build_dir)
+        engine = open_engine(store=store, endpoint=endpoint, build_dir=build_dir, default_graphs=default_graphs,
+                             named_graphs=named_graphs)
         result = run(sparql, engine)
         if fmt == "turtle" and result.form not in ("CONSTRUCT", "DESCRIBE"):
             raise click.UsageError(f"--format turtle is for CONSTRUCT and DESCRIBE queries; this is a {result.form} "

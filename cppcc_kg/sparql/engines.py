@@ -13,6 +13,7 @@ An :class:`Engine` runs queries that :mod:`cppcc_kg.sparql.guard` checked and re
 """
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import threading
@@ -55,11 +56,58 @@ class ResultTooLarge(QueryRefused):
     """More rows (or triples, or reply bytes) than the service's limit: refused (403), never cut."""
 
 
+class EndpointTimeout(QueryError):
+    """A SPARQL endpoint sent nothing for the engine's *timeout* seconds (it may still be working on the query)."""
+
+    status = 504
+
+
 class InvalidRegex(QueryError):
     """A REGEX or REPLACE pattern that is not a valid regular expression (a client error: 400)."""
 
 
 # ---------------------------------------------------------------- engines
+
+
+def http_url_problem(url: str) -> str | None:
+    """What is wrong with *url* as the address of an HTTP(S) server, in words, or None.
+
+    A URL with a user and password is refused: credentials go in the environment
+    (``CPPCC_KG_PUSH_PASSWORD``), not where ``ps``, logs and state files show them.
+
+    >>> http_url_problem("http://127.0.0.1:7878/store") is None
+    True
+    >>> http_url_problem("http://127.0.0.1:port/store")
+    'its port is not a number from 0 to 65535'
+    >>> http_url_problem("http://kg:secret@host/store")[:35]
+    'it holds a user name and a password'
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # raises ValueError on a port that is not a number
+    except ValueError as exc:
+        return "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "it names no host"
+    if "@" in parts.netloc:
+        return ("it holds a user name and a password, which process lists, logs and state files would show: "
+                "give them another way (push: --user NAME, the password in CPPCC_KG_PUSH_PASSWORD)")
+    return None
+
+
+def shown_url(url: str) -> str:
+    """*url* with any user and password in it replaced by ``***`` (for messages).
+
+    >>> shown_url("http://kg:secret@host:8890/sparql")
+    'http://***@host:8890/sparql'
+    """
+    head, sep, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    if sep and "@" in netloc:
+        return f"{head}://***@{netloc.rpartition('@')[2]}{slash}{path}"
+    return url
 
 
 class Engine:
@@ -263,15 +311,34 @@ class OxigraphEngine(Engine):
 
 
 class EndpointEngine(Engine):
-    """Queries sent to a SPARQL 1.1 endpoint over HTTP (the Protocol, POST form)."""
+    """Queries sent to a SPARQL 1.1 endpoint over HTTP (the Protocol, POST form).
+
+    *default_graphs* and *named_graphs* (IRIs) make up the dataset of every request
+    (the Protocol's ``default-graph-uri`` and ``named-graph-uri``; a query's own
+    ``FROM`` is then overridden), labels and counts included; by default the server
+    chooses. A server whose default graph is the union of its graphs (Virtuoso) is
+    queried this way on the graph that ``cppcc-kg push --default-graph IRI`` filled.
+    :func:`~cppcc_kg.sparql.query.run` with *default_graphs*/*named_graphs* sets them for one query.
+
+    >>> EndpointEngine("http://h/sparql", default_graphs=["urn:d"], named_graphs=["urn:a"]).dataset_params()
+    [('default-graph-uri', 'urn:d'), ('named-graph-uri', 'urn:a')]
+    """
 
     name = "endpoint"
     closed = False
 
-    def __init__(self, url: str, timeout: float = 60.0):
-        if not url.startswith(("http://", "https://")):
-            raise QueryError(f"{url}: not an http(s) URL of a SPARQL endpoint")
+    def __init__(self, url: str, timeout: float = 60.0, default_graphs=(), named_graphs=()):
+        if (problem := http_url_problem(url)) is not None:
+            raise QueryError(f"{shown_url(url)}: {problem}", "give the SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
         self.url, self.timeout = url, timeout
+        self.default_graphs, self.named_graphs = list(default_graphs or ()), list(named_graphs or ())
+
+    def dataset_params(self, default_graphs=None, named_graphs=None) -> list[tuple[str, str]]:
+        """The Protocol parameters of the dataset: *default_graphs*/*named_graphs* if given, else the engine's."""
+        if default_graphs is None and named_graphs is None:
+            default_graphs, named_graphs = self.default_graphs, self.named_graphs
+        return ([("default-graph-uri", str(g)) for g in default_graphs or ()]
+                + [("named-graph-uri", str(g)) for g in named_graphs or ()])
 
     def check(self, text, max_chars=None, source="query"):
         if (too_deep := nesting_problem(text, source=source)) is not None:  # before Oxigraph's parser
@@ -279,8 +346,9 @@ class EndpointEngine(Engine):
         check_syntax(text, source)  # the server decides what it allows
         return QueryInfo(query_form(text) or "SELECT")
 
-    def _post(self, text: str, accept: str) -> bytes:
-        data = urllib.parse.urlencode({"query": text}).encode("utf-8")
+    def _post(self, text: str, accept: str, dataset: list[tuple[str, str]] | None = None) -> bytes:
+        params = [("query", text)] + (self.dataset_params() if dataset is None else dataset)
+        data = urllib.parse.urlencode(params).encode("utf-8")
         req = urllib.request.Request(self.url, data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         try:
@@ -289,18 +357,31 @@ class EndpointEngine(Engine):
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()
             raise QueryError(f"{self.url} answered {exc.code} {exc.reason}: {body[:500]}") from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (TimeoutError, urllib.error.URLError) as exc:
+            if not isinstance(getattr(exc, "reason", exc), TimeoutError):
+                raise QueryError(f"{self.url}: cannot reach the endpoint ({exc.reason})",
+                                 "check the URL and that the server runs.") from None
+            raise EndpointTimeout(f"{self.url}: no answer within {self.timeout:g} s",
+                                  "the server may still be working on the query: give it a longer timeout, "
+                                  "or a simpler query.") from None
+        except OSError as exc:
             raise QueryError(f"{self.url}: cannot reach the endpoint ({getattr(exc, 'reason', exc)})",
                              "check the URL and that the server runs.") from None
+        except http.client.HTTPException as exc:  # e.g. more than 100 headers: Virtuoso echoes each named graph
+            raise QueryError(f"{self.url}: its answer cannot be read ({exc})",
+                             "a server that echoes the dataset in its headers (Virtuoso: X-SPARQL-named-graph) "
+                             "answers with more than Python accepts when given many named graphs: name fewer "
+                             "(only those the query reads).") from None
 
     def _run(self, text, info, *, max_rows=None, default_graphs=None, named_graphs=None):
+        dataset = self.dataset_params(default_graphs, named_graphs)
         if info.form in ("CONSTRUCT", "DESCRIBE"):
-            body = self._post(text, "application/n-triples")
+            body = self._post(text, "application/n-triples", dataset)
             cache = TermCache()
             triples = [(cache[t.subject], cache[t.predicate], cache[t.object])
                        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
             return QueryResult(info.form, triples=_collect(triples, max_rows, "triples"))
-        result = parse_results_json(self._post(text, "application/sparql-results+json"), info.form)
+        result = parse_results_json(self._post(text, "application/sparql-results+json", dataset), info.form)
         _collect(result.rows, max_rows)
         return result
 
@@ -326,14 +407,18 @@ _ENGINES_LOCK = threading.Lock()
 
 
 def open_engine(graph=None, store: str = "memory", endpoint: str | None = None,
-                build_dir: str | Path = "build") -> Engine:
+                build_dir: str | Path = "build", *, default_graphs=(), named_graphs=()) -> Engine:
     """The engine for a graph object, a remote endpoint, or the build in *build_dir* (cached).
 
     *graph*: an rdflib ``Graph``/``Dataset`` (run by rdflib, or copied into
-    Oxigraph when ``store="oxigraph"``) or a ``pyoxigraph.Store``.
+    Oxigraph when ``store="oxigraph"``) or a ``pyoxigraph.Store``. *default_graphs*,
+    *named_graphs*: the dataset asked of the *endpoint* (see :class:`EndpointEngine`).
     """
     if endpoint:
-        return EndpointEngine(endpoint)
+        return EndpointEngine(endpoint, default_graphs=default_graphs, named_graphs=named_graphs)
+    if default_graphs or named_graphs:
+        raise QueryError("a dataset (default-graph-uri, named-graph-uri) is asked of a SPARQL endpoint only",
+                         "give --endpoint URL, or query the named graphs of the build with GRAPH <…> { … }.")
     if store not in ("memory", "oxigraph"):
         raise QueryError(f"unknown store {store!r}", "use memory or oxigraph.")
     if graph is not None:

@@ -4,12 +4,27 @@ The dataset is the one every store of cppcc-kg queries (:mod:`cppcc_kg.sparql.da
 ``graph.nt`` (or ``graph.ttl``) into the server's default graph, the named
 graphs of ``graph.trig`` and ``metrics.ttl`` (in
 ``https://w3id.org/cppcc-kg/graph/metrics``) into named graphs. *URL* is the
-server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``); graphs are
-addressed as ``URL?default`` and ``URL?graph=IRI``.
+server's Graph Store endpoint (Oxigraph: ``http://host:7878/store``, Virtuoso:
+``http://host:8890/sparql-graph-crud-auth``); graphs are addressed as ``URL?default``
+and ``URL?graph=IRI``.
+
+Servers differ in two ways that the push takes as options, not as special cases:
+
+* *default_graph* (``--default-graph IRI``): push the default graph's triples into
+  the named graph *IRI* instead. For a server whose default graph is not a graph of
+  its own (Virtuoso's is the union of all its graphs, system graphs included, and
+  its Graph Store refuses ``?default``). Query it then with that graph as the
+  dataset's default graph (``default-graph-uri``, see
+  :class:`cppcc_kg.sparql.engines.EndpointEngine`).
+* *user* and *password* (``--user NAME``, the password in the environment variable
+  ``CPPCC_KG_PUSH_PASSWORD``): HTTP authentication, Basic or Digest as the server
+  asks (Virtuoso's ``/sparql-graph-crud-auth`` asks Digest).
 
 It sends N-Triples in batches (``--batch-size`` triples). The first batch of each
 graph is a ``PUT`` (it replaces what the graph held), the others are ``POST``
-(they add). Triples with blank nodes all go into the first batch of their graph,
+(they add). Before the first batch, an empty ``POST`` (it adds nothing) meets the
+server's authentication challenge or refusal while no large body is on the wire
+(:func:`probe`). Triples with blank nodes all go into the first batch of their graph,
 so that a batch sent twice never duplicates a blank node.
 
 Resuming: after each batch the server acknowledged, the push records it in a
@@ -34,12 +49,15 @@ Oxigraph and Fuseki) how many triples each graph it sent to holds, and raises
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,7 +65,7 @@ import pyoxigraph as ox
 from cppcc_kg.errors import KGError
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.sparql.dataset import built_files, read_quads
-from cppcc_kg.sparql.engines import EndpointEngine
+from cppcc_kg.sparql.engines import EndpointEngine, http_url_problem, shown_url
 from cppcc_kg.sparql.guard import QueryError, QueryInfo
 
 DEFAULT_BATCH_SIZE = 5000
@@ -169,34 +187,132 @@ def _save_state(path: Path, state: dict) -> None:
     write_atomic(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
-def _send(batch: Batch, url: str, timeout: float) -> None:
-    req = urllib.request.Request(graph_url(url, batch.graph), data=batch.body, method=batch.method,
+class _SignedDigest(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once challenged, signs every later request at once.
+
+    A server that answers 401 before it reads a large body (Virtuoso) closes the
+    connection while the body is still being sent: urllib's handler, which waits for
+    the 401 of each request, would fail with a broken pipe.
+    """
+
+    challenge: dict | None = None
+
+    def retry_http_digest_auth(self, req, auth):
+        _, challenge = auth.split(" ", 1)
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req):
+        if self.challenge is not None and not req.has_header(self.auth_header):
+            auth = self.get_authorization(req, self.challenge)
+            if auth:
+                req.add_unredirected_header(self.auth_header, f"Digest {auth}")
+        return req
+
+    https_request = http_request
+
+
+class _SignedBasic(urllib.request.HTTPBasicAuthHandler):
+    """Basic authentication that, once the server asked for it, sends the credentials with every later request."""
+
+    challenged = False
+
+    def retry_http_basic_auth(self, host, req, realm):
+        self.challenged = True
+        return super().retry_http_basic_auth(host, req, realm)
+
+    def http_request(self, req):
+        if self.challenged and not req.has_header(self.auth_header):
+            user, password = self.passwd.find_user_password(None, req.full_url)
+            if user is not None:
+                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                req.add_unredirected_header(self.auth_header, f"Basic {token}")
+        return req
+
+    https_request = http_request
+
+
+def opener(url: str, user: str | None = None, password: str | None = None) -> urllib.request.OpenerDirector:
+    """A URL opener that answers the server's Basic or Digest challenge with *user* and *password* (if given),
+    then sends them with every request (see :func:`authenticate`)."""
+    if user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(_SignedBasic(passwords), _SignedDigest(passwords))
+
+
+def probe(url: str, graph: str | None, timeout: float, http: urllib.request.OpenerDirector) -> None:
+    """Send an empty ``POST`` to *graph* (it adds nothing) before the first batch.
+
+    It meets the server's authentication challenge, and a refusal (a wrong URL, no
+    default graph), before a large body is on the wire: a server that answers before
+    it has read the body (Virtuoso) closes the connection while the body is being
+    sent, and the client sees a broken pipe instead of the answer.
+    """
+    _send(Batch(-1, graph, "POST", []), url, timeout, http, what="the first request (empty)")
+
+
+def _send(batch: Batch, url: str, timeout: float, http: urllib.request.OpenerDirector, what: str = "") -> None:
+    what = what or f"batch {batch.index + 1} ({batch.method})"
+    body = batch.body if batch.lines else b""
+    req = urllib.request.Request(graph_url(url, batch.graph), data=body, method=batch.method,
                                  headers={"Content-Type": "application/n-triples"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with http.open(req, timeout=timeout) as resp:
             resp.read()
     except urllib.error.HTTPError as exc:
-        body = exc.read().decode("utf-8", "replace").strip()
-        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to batch "
-                        f"{batch.index + 1} ({batch.method}): {body[:300]}",
-                        "check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
-                        "command again to resume.") from None
+        text = " ".join(re.sub(r"<[^>]*>", " ", exc.read().decode("utf-8", "replace")).split())  # HTML pages too
+        raise PushError(f"{graph_url(url, batch.graph)}: the server answered {exc.code} {exc.reason} to {what}: "
+                        f"{text[:300]}", _refusal_hint(exc.code, text)) from None
+    except ValueError as exc:  # urllib: a challenge of a scheme it does not know, or wrong credentials for Digest
+        raise PushError(f"{url}: cannot authenticate at {what} ({exc})", _refusal_hint(401, "")) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise PushError(f"{url}: cannot reach the server ({getattr(exc, 'reason', exc)}) at batch {batch.index + 1}",
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError):
+            raise PushError(f"{url}: no answer within {timeout:g} s at {what}",
+                            "give the server more time (--timeout SECONDS) or smaller batches (--batch-size), then "
+                            "run the same command again to resume where it stopped.") from None
+        raise PushError(f"{url}: cannot reach the server ({reason}) at {what}",
                         "run the same command again to resume where it stopped.") from None
+    except HTTPException as exc:  # not an HTTP server, or an answer Python cannot read
+        raise PushError(f"{url}: its answer cannot be read at {what} ({type(exc).__name__}: {str(exc)[:200]})",
+                        "check that the URL is the server's Graph Store endpoint (an HTTP server).") from None
+
+
+def _refusal_hint(code: int, body: str) -> str:
+    """What to do when the server refused a batch.
+
+    >>> _refusal_hint(500, 'contains "default" param but the endpoint is not configured to have default graph')[:22]
+    'the server has no defa'
+    """
+    if "default" in body and "default graph" in body:
+        return ("the server has no default graph of its own (Virtuoso): push it into a named graph with "
+                "--default-graph IRI, then query with that graph as default-graph-uri.")
+    if code in (401, 403):
+        return ("the server wants a user allowed to write: give --user NAME and the password in "
+                "CPPCC_KG_PUSH_PASSWORD (Virtuoso: the URL /sparql-graph-crud-auth), then run the same command again.")
+    return ("check the URL (the Graph Store endpoint, e.g. http://host:7878/store), then run the same "
+            "command again to resume.")
+
+
+#: last segment of a Graph Store endpoint -> that of the query endpoint beside it (Oxigraph, Fuseki, Virtuoso)
+QUERY_SEGMENTS = {"store": "query", "data": "query", "sparql-graph-crud": "sparql", "sparql-graph-crud-auth": "sparql"}
 
 
 def query_url_of(url: str) -> str | None:
-    """The SPARQL query endpoint beside the Graph Store endpoint *url* (Oxigraph, Fuseki), or None.
+    """The SPARQL query endpoint beside the Graph Store endpoint *url* (Oxigraph, Fuseki, Virtuoso), or None.
 
     >>> query_url_of("http://h:7878/store?x=1")
     'http://h:7878/query?x=1'
+    >>> query_url_of("http://h:8890/sparql-graph-crud-auth")
+    'http://h:8890/sparql'
     """
     parts = urllib.parse.urlsplit(url)
     head, _, last = parts.path.rpartition("/")
-    if last not in ("store", "data"):
+    if last not in QUERY_SEGMENTS:
         return None
-    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/query"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{QUERY_SEGMENTS[last]}"))
 
 
 def expected_counts(batches: list[Batch]) -> dict[str | None, int]:
@@ -207,8 +323,19 @@ def expected_counts(batches: list[Batch]) -> dict[str | None, int]:
     return out
 
 
+#: up to this many named graphs are counted by name (one query); more, by one query over every graph
+COUNT_BY_NAME = 100
+
+
 def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | None, int]:
-    """Triples per graph that the server at the SPARQL endpoint *query_url* holds (None: its default graph)."""
+    """Triples per graph that the server at the SPARQL endpoint *query_url* holds (None: its default graph).
+
+    Up to :data:`COUNT_BY_NAME` named graphs are counted in one query that names them
+    (``VALUES ?g``: the server reads only them); more are counted in one query over every
+    graph of the server (``GRAPH ?g … GROUP BY ?g``), whose cost is one pass over the
+    server's data: Virtuoso reads its whole store for each ``VALUES`` query, so counting the
+    4 004 graphs of scale 1000 by 100 took 41 passes (122 s), where one pass takes seconds.
+    """
     engine = EndpointEngine(query_url, timeout=timeout)
     out: dict[str | None, int] = {}
     select = QueryInfo("SELECT")
@@ -217,14 +344,16 @@ def server_counts(query_url: str, graphs, timeout: float = 120.0) -> dict[str | 
             rows = engine.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", select).rows
             out[None] = int(str(rows[0][0]))
         named = sorted(g for g in graphs if g is not None)
-        for i in range(0, len(named), 100):
-            values = " ".join(f"<{g}>" for g in named[i:i + 100])
-            q = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+        if named:
+            values = ("" if len(named) > COUNT_BY_NAME else
+                      f"VALUES ?g {{ {' '.join(f'<{g}>' for g in named)} }} ")
+            q = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
             out.update({str(g): int(str(n)) for g, n in engine.execute(q, select).rows})
     except (QueryError, ValueError, IndexError) as exc:
         raise PushError(f"{query_url}: cannot count the triples the server holds ({exc})",
-                        "check --query-url (the server's SPARQL query endpoint, e.g. http://host:7878/query), "
-                        "then run the same command again.") from None
+                        "check --query-url (the server's SPARQL query endpoint, e.g. http://host:7878/query) "
+                        "and give a slow server more time (--timeout SECONDS), then run the same command "
+                        "again.") from None
     return {g: out.get(g, 0) for g in graphs}
 
 
@@ -237,8 +366,8 @@ def _mismatch_hint(wrong: list, held: dict, expected: dict) -> str:
     if wrong == [None] and held[None] > expected[None] and all(held[g] == expected[g] for g in expected if g):
         return ("the default graph holds more than was pushed into it: the server's default graph is probably "
                 "the union of its graphs (oxigraph serve --union-default-graph, Fuseki's unionDefaultGraph), or "
-                "it held data before; push to a server whose default graph is a graph of its own (pushing again "
-                "would not change this).")
+                "it held data before; push to a server whose default graph is a graph of its own, or push the default "
+                "graph into a named graph with --default-graph IRI (pushing again as before would not change this).")
     return ("it lost data (a server that keeps its data in memory and restarted) or another client changed it: "
             "push everything again with --restart (and give the server a persistent store, e.g. "
             "oxigraph serve --location DIR).")
@@ -258,25 +387,53 @@ def check_counts(query_url: str, batches: list[Batch], when: str, timeout: float
     return held
 
 
+def dataset_to_push(build_dir: str | Path, default_graph: str | None = None) -> list[tuple[str | None, list[str]]]:
+    """:func:`dataset_lines`, the default graph's lines moved into the named graph *default_graph* if given.
+
+    >>> try:
+    ...     dataset_to_push("build", "default")
+    ... except PushError as exc:
+    ...     print(str(exc).splitlines()[0])
+    --default-graph default: not an absolute IRI
+    """
+    if default_graph is not None and (not default_graph.startswith(("http://", "https://", "urn:"))
+                                      or any(c in default_graph for c in '<> "{}|\\^`')):
+        raise PushError(f"--default-graph {default_graph}: not an absolute IRI",
+                        "give an IRI such as https://w3id.org/cppcc-kg/graph/default.")
+    graphs = dataset_lines(build_dir)
+    if default_graph is None:
+        return graphs
+    if any(g == default_graph for g, _ in graphs):
+        raise PushError(f"--default-graph {default_graph}: the build already has a named graph of that name",
+                        "choose another IRI.")
+    return [(default_graph if g is None else g, lines) for g, lines in graphs]
+
+
 def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZE, state_file: str | Path | None = None,
          restart: bool = False, timeout: float = 120.0, stop_after: int | None = None, progress=None,
-         query_url: str | None = None) -> dict:
+         query_url: str | None = None, default_graph: str | None = None, user: str | None = None,
+         password: str | None = None) -> dict:
     """Push the built dataset to the Graph Store at *url*; return ``{"batches", "sent", "skipped", "triples",
     "done", "held"}`` (*held*: the triples per graph the server holds, checked at *query_url*).
 
     *stop_after* stops after that many batches were sent in this call (to test
     resuming); *progress* is called as ``progress(batch, total)`` before each request.
+    *default_graph*: the named graph to push the default graph into (a server without
+    a default graph of its own); *user*, *password*: HTTP Basic or Digest authentication.
     Raises :class:`PushMismatch` if the server does not hold what it acknowledged,
     before resuming or at the end.
     """
-    if not url.startswith(("http://", "https://")):
-        raise PushError(f"{url}: not an http(s) URL", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    if (problem := http_url_problem(url)) is not None:
+        raise PushError(f"{shown_url(url)}: {problem}", "give the Graph Store endpoint, e.g. http://127.0.0.1:7878/store")
+    if query_url and (problem := http_url_problem(query_url)) is not None:
+        raise PushError(f"--query-url {shown_url(query_url)}: {problem}",
+                        "give the server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query")
     query_url = query_url or query_url_of(url)
     if query_url is None:
         raise PushError(f"{url}: cannot tell the server's SPARQL query endpoint, which the push needs to check that "
                         "the server holds what it acknowledged", "give it with --query-url URL.")
     build_dir = Path(build_dir)
-    batches = plan_batches(dataset_lines(build_dir), batch_size)
+    batches = plan_batches(dataset_to_push(build_dir, default_graph), batch_size)
     fp = fingerprint(batches)
     state_path = Path(state_file) if state_file else build_dir / "push-state.json"
     states = {} if restart else _load_state(state_path)
@@ -286,13 +443,16 @@ def push(build_dir: str | Path, url: str, *, batch_size: int = DEFAULT_BATCH_SIZ
     skipped = entry["done"]
     if 0 < skipped < len(batches):
         check_counts(query_url, batches[:skipped], "before resuming", timeout)
+    http = opener(url, user, password)
+    if entry["done"] < len(batches) and (stop_after is None or stop_after > 0):
+        probe(url, batches[entry["done"]].graph, timeout, http)
     sent = 0
     for batch in batches[entry["done"]:]:
         if stop_after is not None and sent >= stop_after:
             break
         if progress:
             progress(batch, len(batches))
-        _send(batch, url, timeout)
+        _send(batch, url, timeout, http)
         sent += 1
         entry["done"] = batch.index + 1
         states[url] = entry

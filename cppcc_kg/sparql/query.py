@@ -161,7 +161,8 @@ def to_frame(result: QueryResult, labels: dict[str, dict[str, str]] | None = Non
 
 
 def query(sparql, graph=None, store: str = "memory", endpoint: str | None = None, *,
-          build_dir: str | Path = "build", labels: bool = True, max_rows: int | None = None) -> pd.DataFrame:
+          build_dir: str | Path = "build", labels: bool = True, max_rows: int | None = None,
+          default_graphs=(), named_graphs=()) -> pd.DataFrame:
     """Run a SPARQL query and return a pandas data frame, with labels in Chinese and English.
 
     Parameters
@@ -176,12 +177,16 @@ def query(sparql, graph=None, store: str = "memory", endpoint: str | None = None
         URL of a SPARQL endpoint to send the query to instead.
     labels : bool
         Add ``{var}_zh`` and ``{var}_en`` columns (``rdfs:label``) after each IRI column.
+    default_graphs, named_graphs : list of str, optional
+        With *endpoint*: the dataset to query (``default-graph-uri``, ``named-graph-uri``),
+        e.g. the graph that ``cppcc-kg push --default-graph IRI`` filled on Virtuoso.
 
     Raises
     ------
     cppcc_kg.sparql.guard.QueryError
         On a syntax error (with line and column), a refused query, or a missing build.
     """
-    engine = open_engine(graph=graph, store=store, endpoint=endpoint, build_dir=build_dir)
+    engine = open_engine(graph=graph, store=store, endpoint=endpoint, build_dir=build_dir,
+                         default_graphs=default_graphs, named_graphs=named_graphs)
     result = run(sparql, engine, max_rows=max_rows)
     return to_frame(result, engine.labels(iris_of(result)) if labels else None)
