@@ -66,7 +66,6 @@ def to_undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
 _SIMPLE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_SIMPLE_MEMO", default=None)
 
 
-@contextlib.contextmanager
 def backend_chosen() -> bool:
     """Whether networkx's configuration sends its algorithms to a backend (nx-parallel,
     nx-cugraph, …, chosen by ``nx.config.backend_priority`` or ``NETWORKX_BACKEND_PRIORITY``).
@@ -81,6 +80,7 @@ def backend_chosen() -> bool:
     return bool(getattr(priority, "algos", priority))
 
 
+@contextlib.contextmanager
 def shared_projection():
     """Within the block, :func:`simple_graph` makes the projection of a graph (which must not
     change meanwhile) once, not once per measure."""
