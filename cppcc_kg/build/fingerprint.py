@@ -53,7 +53,7 @@ __all__ = ["FORMAT", "RACY_SECONDS", "BuildCheck", "StatCache", "build_options",
            "code_fingerprint", "folder_files", "input_files", "notebook_inputs", "output_files", "read_record"]
 
 #: the version of the record's form: a build that finds another one builds again
-FORMAT = 1
+FORMAT = 2
 #: a file modified less than this many seconds before it was hashed is not kept in the stat cache
 RACY_SECONDS = 2.0
 #: the stat cache, under the project root
@@ -223,8 +223,13 @@ def output_files(out: Path) -> dict[str, list[int]]:
             rel = Path(path).relative_to(out).as_posix()
             if rel == BUILD_MARKER:
                 continue
-            st = os.lstat(path)
-            found[rel] = [st.st_size if _is_regular(st.st_mode) else -1, st.st_mtime_ns, st.st_ino]
+            try:
+                st = os.lstat(path)
+            except OSError:  # gone meanwhile (a concurrent build's swap): not the recorded output
+                found[rel] = [-2, 0, 0, 0]
+                continue
+            # the ctime too: an in-place edit whose mtime is put back (touch -d) still changes it
+            found[rel] = [st.st_size if _is_regular(st.st_mode) else -1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     return found
 
 

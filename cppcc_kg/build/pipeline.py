@@ -204,6 +204,9 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
         texts = {s.path: hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in project.sources.values()}
+        loaded = project.stats.get("digests", {})  # the bytes the loader read, not those the check saw
+        checked.fingerprint["inputs"] = {**{r: d for r, d in checked.fingerprint["inputs"].items() if r not in loaded
+                                            and not r.endswith(".ttl")}, **loaded}
         write_marker(tmp, checked.record(texts, tmp, ctx.stage_keys))  # not an output: the summary does not list it
         swap_in(tmp, out)
     # nothing after the swap may fail: keeping the caches is best effort (they say what they could not keep)

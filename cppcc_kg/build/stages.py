@@ -158,7 +158,7 @@ def _kept_pages(ctx: StageContext, key: str) -> dict | None:
     for rel, stamp in pages.items():
         try:
             st = os.lstat(ctx.previous / rel)
-            if [st.st_size, st.st_mtime_ns, st.st_ino] != stamp:
+            if [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns] != stamp:
                 return None
             data[rel] = (ctx.previous / rel).read_bytes()
         except OSError:

@@ -13,6 +13,8 @@ rdflib.term.URIRef('https://w3id.org/cppcc-kg/graph/graph/core.ttl')
 """
 from __future__ import annotations
 
+import hashlib
+
 from pathlib import Path
 from typing import Callable
 
@@ -75,7 +77,7 @@ def check_file(args: tuple[str, bytes]):
         return rel, None, (exc.path, exc.line, exc.column, exc.detail, exc.hint)
 
 
-def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None):
+def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None, digests: dict | None = None):
     """``(found, names, todo)``: the N-Triples that *cache* has of each file (or ``None``), the
     cache entry name of each file, and ``(rel, bytes)`` of each file to parse (the bytes whose
     hash is the key); *keys* receives the cache key of each file. Each file is read once."""
@@ -88,6 +90,8 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None)
         except OSError as exc:
             raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
         key = cache.key(rel, data) if cache is not None else None
+        if digests is not None:
+            digests[rel] = hashlib.sha256(data).hexdigest()
         if keys is not None and key is not None:
             keys[rel] = key
         found[rel] = None
@@ -102,7 +106,7 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None)
 def iter_files(root: Path, rels: list[str], *,
                progress: Callable[[int, int, str], None] | None = None,
                cache: Cache | None = None, stats: dict | None = None,
-               keys: dict | None = None, workers: int | None = None):
+               keys: dict | None = None, workers: int | None = None, digests: dict | None = None):
     """Yield ``(rel, canonical N-Triples)`` for each file of *rels*, in order; raise all syntax errors at the end.
 
     Files found in *cache* are not parsed; the others are checked by worker processes
@@ -113,7 +117,7 @@ def iter_files(root: Path, rels: list[str], *,
     stats.setdefault("parsed", 0)
     stats.setdefault("cached", 0)
     errors: list[TurtleSyntaxError] = []
-    found, names, todo = _cached(root, rels, cache, keys)
+    found, names, todo = _cached(root, rels, cache, keys, digests)
     n = worker_count() if workers is None else workers
     pool = fork_pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
     try:

@@ -273,7 +273,8 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}
     try:
-        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys):
+        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
+                                    digests=stats.setdefault("digests", {})):
             nt[rel] = data
             t = time.perf_counter()
             lines = set(data.split(b"\n"))

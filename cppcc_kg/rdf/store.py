@@ -197,10 +197,11 @@ class StoreLoader:
 
     def finish(self) -> ox.Store:
         """Wait until every document queued is loaded; the store (or the error of the loading)."""
-        thread, self._thread = self._thread, None
+        thread = self._thread
         if thread is not None:
             self._queue.put(None)
-            thread.join()
+            thread.join()  # interrupted (Ctrl-C): self._thread is still set, so close() drains and waits
+            self._thread = None
         if self.error is not None:
             raise self.error
         return self.store
