@@ -70,7 +70,12 @@ def build_options(*, notebooks: bool = False, shacl_engine: str = "auto", stages
     >>> build_options(notebooks=True)
     {'stages': 'default+notebooks', 'shacl_engine': 'auto'}
     """
-    return {"stages": stages or ("default+notebooks" if notebooks else "default"), "shacl_engine": shacl_engine}
+    options = {"stages": stages or ("default+notebooks" if notebooks else "default"), "shacl_engine": shacl_engine}
+    # networkx reads these at import (a backend chosen runs k-cores and Louvain): they may change metrics
+    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith("NETWORKX_")}
+    if env:
+        options["env"] = env
+    return options
 
 
 class StatCache:

@@ -204,7 +204,9 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
         seconds["summary"] = time.perf_counter() - t0
         texts = {s.path: hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in project.sources.values()}
-        loaded = project.stats.get("digests", {})  # the bytes the loader read, not those the check saw
+        # the digests of the bytes the loader read, not of those the check saw: a Turtle file edited (or
+        # added) after the check and undone before the next build must not leave this build up to date
+        loaded = project.stats.get("digests", {})
         checked.fingerprint["inputs"] = {**{r: d for r, d in checked.fingerprint["inputs"].items() if r not in loaded
                                             and not r.endswith(".ttl")}, **loaded}
         write_marker(tmp, checked.record(texts, tmp, ctx.stage_keys))  # not an output: the summary does not list it

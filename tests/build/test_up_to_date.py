@@ -300,3 +300,11 @@ def test_concurrent_builds_are_safe_and_then_up_to_date(built):
         assert p.returncode == 0, err
     assert not [p.name for p in built.iterdir() if p.name.startswith(".build.")]  # no staging folder left
     assert build(built)["up_to_date"] is True  # the marker that won records the folder that won
+
+
+def test_a_networkx_setting_in_the_environment_builds_again(built, monkeypatch):
+    """NETWORKX_* settings choose a backend for k-cores and Louvain: they are options of the build."""
+    monkeypatch.setenv("NETWORKX_FALLBACK_TO_NX", "true")
+    result = build(built)
+    assert result["up_to_date"] is False and result["reason"].startswith("the options changed")
+    assert build(built)["up_to_date"] is True

@@ -1,4 +1,4 @@
-"""Hostile review of issue 15 (fingerprint / up-to-date path): reproductions."""
+"""The up-to-date check against races and forged outputs (found by the review of issue 15)."""
 from __future__ import annotations
 
 import os
