@@ -125,7 +125,20 @@ def test_push_then_query_every_library_query(built, oxigraph, tmp_path):
         pd.testing.assert_frame_equal(local, remote, obj=path.name)
 
 
-class FlakyProxy:
+class _Proxy:
+    """A local HTTP server in a thread, for a proxy's *Handler*; ``url`` is its Graph Store path."""
+
+    def serve(self, handler) -> None:
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FlakyProxy(_Proxy):
     """Forwards requests to a server, but answers 503 once more than *allow* requests went through."""
 
     def __init__(self, target: str, allow: int):
@@ -155,13 +168,7 @@ class FlakyProxy:
 
             do_PUT = do_POST = _forward
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 def test_push_resumes_after_an_interruption(built, oxigraph, tmp_path):
@@ -375,7 +382,7 @@ def test_default_graph_must_be_a_new_absolute_iri(built, tmp_path):
         assert words in str(info.value)
 
 
-class AuthProxy:
+class AuthProxy(_Proxy):
     """Forwards requests to a server, and asks for HTTP Basic authentication as user ``kg``, password ``secret``."""
 
     def __init__(self, target: str):
@@ -405,13 +412,7 @@ class AuthProxy:
 
             do_PUT = do_POST = _forward
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 def test_push_authenticates_when_the_server_asks(built, oxigraph, tmp_path):
