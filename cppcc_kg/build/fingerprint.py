@@ -47,7 +47,7 @@ from cppcc_kg.project.layout import (
     is_build_marker,
     project_files,
 )
-from cppcc_kg.rdf.files import write_atomic
+from cppcc_kg.rdf.files import sha256_of_file, write_atomic
 
 __all__ = ["FORMAT", "RACY_SECONDS", "BuildCheck", "StatCache", "build_options", "check_build",
            "code_fingerprint", "folder_files", "input_files", "notebook_inputs", "output_files", "read_record"]
@@ -114,7 +114,7 @@ class StatCache:
             return known[5]
         started = time.time_ns()
         try:
-            digest = _sha256_of(path)
+            digest = sha256_of_file(path)
         except OSError:
             return None
         self.hashed.append(key)
@@ -147,14 +147,6 @@ class StatCache:
 
 def _is_regular(mode: int) -> bool:
     return (mode & 0o170000) == 0o100000
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def folder_files(root: Path, folder: str, *, recursive: bool) -> list[str]:

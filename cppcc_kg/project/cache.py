@@ -89,10 +89,10 @@ class Cache:
         if self.write:
             remove_dead_folders(self.dir, ".staging-")
 
-    def key(self, rel: str, data: bytes) -> str:
-        """The cache key of the file *rel* with the bytes *data*."""
+    def key(self, rel: str, data: bytes, digest: bytes | None = None) -> str:
+        """The cache key of the file *rel* with the bytes *data* (*digest*: their sha256, if already made)."""
         h = hashlib.sha256(f"{CACHE_VERSION}\0{ox.__version__}\0{rel}\0".encode())
-        h.update(hashlib.sha256(data).digest())
+        h.update(digest if digest is not None else hashlib.sha256(data).digest())
         return h.hexdigest()
 
     def get(self, name: str) -> bytes | None:

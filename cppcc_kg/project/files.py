@@ -14,7 +14,6 @@ rdflib.term.URIRef('https://w3id.org/cppcc-kg/graph/graph/core.ttl')
 from __future__ import annotations
 
 import hashlib
-
 from pathlib import Path
 from typing import Callable
 
@@ -89,9 +88,10 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None,
             data = (Path(root) / rel).read_bytes()
         except OSError as exc:
             raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
-        key = cache.key(rel, data) if cache is not None else None
+        digest = hashlib.sha256(data)  # hashed once: the cache key and the build's record of what it read
+        key = cache.key(rel, data, digest.digest()) if cache is not None else None
         if digests is not None:
-            digests[rel] = hashlib.sha256(data).hexdigest()
+            digests[rel] = digest.hexdigest()
         if keys is not None and key is not None:
             keys[rel] = key
         found[rel] = None
