@@ -38,6 +38,16 @@ def label_message(label: str) -> str:
             "write the name exactly as the source does (other forms go in skos:altLabel)")
 
 
+def _texts_by_iri(texts: dict) -> dict[str, str]:
+    """Source IRI -> its text (*texts* holds texts or :class:`cppcc_kg.project.sources.SourceText`)."""
+    return {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
+
+
+def _occurs(label: str, own: list[str], bodies: list[str]) -> bool:
+    """Whether *label* occurs in a text: first the texts the entity's evidence quotes (*own*), then all."""
+    return any(label in text for text in own) or any(label in text for text in bodies)
+
+
 def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
                    graph: Graph | None = None) -> list[dict]:
     """Check that the ``@zh`` label of every entity of *store* occurs in some source text.
@@ -48,7 +58,7 @@ def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
     then in all the others, so that a thousand sources cost little more than one.
     """
     where = where or nowhere
-    by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
+    by_iri = _texts_by_iri(texts)
     bodies = list(by_iri.values())
     quoted: dict[str, set[str]] = {}
     for e, src in values(store, QUOTED_SOURCES):
@@ -57,7 +67,7 @@ def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
     for e, labels in entity_zh_labels(store).items():
         own = [by_iri[s] for s in sorted(quoted.get(e, ())) if s in by_iri]
         for label in labels:
-            if any(label in text for text in own) or any(label in text for text in bodies):
+            if _occurs(label, own, bodies):
                 continue
             entity = URIRef(e)
             out.append(problem("label", entity, label_message(label), rule="label in source", path="rdfs:label",
@@ -102,7 +112,7 @@ def _verdicts(store: ox.Store, labels: dict[str, set[str]], by_iri: dict) -> dic
     out = {}
     for label, es in labels.items():
         own = [by_iri[s] for s in sorted({s for e in es for s in quoted.get(e, ())}) if s in by_iri]
-        out[label] = any(label in text for text in own) or any(label in text for text in bodies)
+        out[label] = _occurs(label, own, bodies)
     return out
 
 
@@ -121,7 +131,7 @@ def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, wh
     """
     if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
         return label_problems(store, texts, where=where, graph=graph)
-    by_iri = {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
+    by_iri = _texts_by_iri(texts)
     texts_key = texts_digest(texts)
     of_entity: dict[str, set[str]] = {}
     for e, labels in entity_zh_labels(store).items():
