@@ -3,8 +3,9 @@
 Evaluations on text the dictionary has not seen:
 
 1. **Annotated texts**: the development texts (``../shared/ingest-dev/``: four real excerpts with
-   a hand annotation in ``gold.json``), the real-text sets of issue 13 (``tests/fixtures/ingest/real/dev``,
-   run every time, and ``real/sealed``, run only with ``--sealed``), and the synthetic texts written for the
+   a hand annotation in ``gold.json``), the real-text sets of issue 13 (``tests/fixtures/ingest/real/dev`` and
+   ``real/dev2``, run every time; the spent sealed sets, run every time once their first run is recorded; a
+   sealed set not yet run, only with ``--sealed``), and the synthetic texts written for the
    tests, each folder with its ``gold.json`` (``tests/fixtures/ingest/{unseen,sealed,final,fresh}``; see
    the READMEs there for which of them were tuned on). The gold lists, for each text, the entities a
    careful reader marks (type, the exact Chinese substring; ``optional`` ones are borderline, neither
@@ -39,17 +40,23 @@ Evaluations on text the dictionary has not seen:
 
 Run from the repository root::
 
-    .venv/bin/python bench/eval_ingest.py            # every evaluation
+    .venv/bin/python bench/eval_ingest.py            # every evaluation (dev, dev2, the spent sealed sets, ...)
     .venv/bin/python bench/eval_ingest.py -v --only fresh   # one of them, with misses and false positives
     .venv/bin/python bench/eval_ingest.py --json /tmp/eval_ingest.json
     .venv/bin/python bench/eval_ingest.py --set PATH [-v]   # one folder of texts with its gold.json
     .venv/bin/python bench/eval_ingest.py --recognizers forms,graph   # some parts of the recognizer only (default: forms,graph,tagger)
     .venv/bin/python bench/eval_ingest.py --ablation [--gazetteer PATH]   # each part alone / removed, speeds
+    .venv/bin/python bench/eval_ingest.py --sealed --set PATH   # a sealed set's one first run (recorded)
 
-The sealed real set is run only by ``--sealed`` (optionally with ``--set PATH`` for another folder): it
-prints a reminder that its first run is the one to report and appends the figures, with the date and the
-git commit, to ``NAME-runs.md`` beside the set's folder ``NAME`` (``tests/fixtures/ingest/real/sealed-runs.md``; one
-record per set, so that each set's first run is its own run 1).
+A sealed real set (a folder of ``tests/fixtures/ingest/real/`` that developers do not open) is run by
+``--sealed --set PATH`` only: it prints a reminder that its first run is the one to report and appends the
+figures, with the date and the git commit, to ``NAME-runs.md`` beside the set's folder ``NAME``
+(``tests/fixtures/ingest/real/sealed2-runs.md``; one record per set, so that each set's first run is its own run 1).
+Once a set's record holds its run 1 the set is **spent**: developers may read it and tune on it, and a plain
+run (no flags) evaluates it with dev and dev2, labelled "spent sealed set (tuned on since run 1)" and printed
+next to its recorded first run, which stays the figure reported for it. ``--sealed`` refuses (exit code 2) to run
+a set whose record already holds run 1, unless ``--again`` is given: that run is appended as a "later run, not
+the figure to report".
 Scores are deterministic: nothing depends on the order of a set (PYTHONHASHSEED).
 """
 from __future__ import annotations
@@ -82,8 +89,14 @@ UNSEEN = ROOT / "tests" / "fixtures" / "ingest" / "unseen"
 SEALED = ROOT / "tests" / "fixtures" / "ingest" / "sealed"
 FINAL = ROOT / "tests" / "fixtures" / "ingest" / "final"
 FRESH = ROOT / "tests" / "fixtures" / "ingest" / "fresh"
-REAL_DEV = ROOT / "tests" / "fixtures" / "ingest" / "real" / "dev"
-REAL_SEALED = ROOT / "tests" / "fixtures" / "ingest" / "real" / "sealed"
+REAL = ROOT / "tests" / "fixtures" / "ingest" / "real"
+REAL_DEV = REAL / "dev"
+REAL_DEV2 = REAL / "dev2"
+REAL_SEALED = REAL / "sealed"
+#: how the report labels a sealed set whose first run is recorded
+SPENT_LABEL = "spent sealed set (tuned on since run 1)"
+#: how the record labels a run after the first
+LATER_RUN = "later run, not the figure to report"
 #: the record of the runs of a sealed set, beside the set's folder
 SEALED_RECORD = "sealed-runs.md"
 
@@ -92,6 +105,17 @@ def sealed_record(folder: Path) -> Path:
     """The record of a sealed set's runs: ``NAME-runs.md`` beside its folder ``NAME`` (``real/sealed-runs.md`` for
     ``real/sealed``), one per set, so that the first run of every set is its own run 1."""
     return folder.parent / f"{folder.name}-runs.md"
+
+
+def spent_sets(real: Path = REAL) -> list[Path]:
+    """The sealed sets of *real* that are spent: folders whose record (:func:`sealed_record`) holds their run 1
+    (only the records are read: a set not yet run is never opened)."""
+    if not real.is_dir():
+        return []
+    return sorted(p.with_name(p.name.removesuffix("-runs.md")) for p in real.glob("*-runs.md")
+                  if previous_runs(p) and p.with_name(p.name.removesuffix("-runs.md")).is_dir())
+
+
 #: the types a gold annotation may use; a gold file that does not use one counts it under the other
 FINE_TYPES = ("organization", "publication", "place", "program", "concept", "mechanism", "document", "event",
               "honour")
@@ -634,7 +658,8 @@ def print_first_runs(record: Path) -> None:
     """The first run of the sealed real set, as recorded (never a new run: that is ``--sealed``)."""
     section = first_run(record)
     if section:
-        print(f"Sealed real set, FIRST RUN as recorded in {record.name} (the figures to report on unseen text):")
+        print(f"Sealed real set, FIRST RUN as recorded in {record.name} (the figures to report on unseen text; "
+              "any figures above for this set come from a later, tuned run):")
         print("\n".join("  " + ln for ln in section.splitlines()))
     else:
         print(f"Sealed real set: no run recorded in {record.name} yet (its first run, by --sealed, is the one "
@@ -664,7 +689,7 @@ def record_sealed_run(record: Path, folder: Path, res: dict, when: str, commit: 
         lines += ["# Runs of the sealed real-text set", "",
                   ("Appended by `bench/eval_ingest.py --sealed`, one section per run, never edited. The first run "
                    "is the one to report; a later run may only be shown next to it, labelled as such."), ""]
-    status = "FIRST RUN: the figures to report" if n == 1 else "later run (run 1 is the one to report)"
+    status = "FIRST RUN: the figures to report" if n == 1 else f"{LATER_RUN} (run 1 is the one to report)"
     lines += [f"## Run {n}: {when}, commit {commit}", "",
               (f"Set `{folder.name}` ({res['texts']} texts), {status}. Recall counts required entities only "
                "(a same_as group once; optional names neither required nor penalised); persons apart."), "",
@@ -691,35 +716,73 @@ def _parts(args) -> dict:
     return {"recognizers": getattr(args, "recognizers", None), "gazetteer": getattr(args, "gazetteer", None)}
 
 
+class SealedSetSpent(Exception):
+    """A sealed set whose record already holds its first run was asked for a first run again."""
+
+
+def check_first_run(folder: Path, again: bool) -> Path:
+    """The record of the sealed set *folder*, when a run of it may be recorded: a set whose record holds its run 1
+    is spent, and is run again only when *again* is given (that run is labelled a later run).
+
+    Raises :class:`SealedSetSpent` with the message to print otherwise."""
+    record = sealed_record(folder)
+    runs = previous_runs(record)
+    if runs and not again:
+        raise SealedSetSpent(
+            f"eval_ingest: {folder} is spent: its record {record} already holds run 1 ({runs[0]}), the figures "
+            f"reported for it. It is a tuning set now: run it with --set {folder} (or with no flags), or pass "
+            "--again to record one more run, labelled a later run, not the figure to report.")
+    return record
+
+
+def _run_sealed(args, ing: Ingester, report: dict) -> None:
+    """--sealed [--set PATH] [--again]: one recorded run of a sealed set."""
+    folder = (args.set or REAL_SEALED).resolve()
+    record = check_first_run(folder, args.again)
+    name = "real-sealed" if not args.set else f"set:{folder.name}"
+    notice = sealed_reminder(folder, record)
+    print(notice)
+    print(notice, file=sys.stderr)
+    report[name] = res = eval_gold(ing, folder, verbose=args.verbose)
+    _print_gold(f"Sealed set {folder}: distinct names per text", res)
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    n = record_sealed_run(record, folder, res, when, _git_commit(ROOT))
+    print(f"run {n} recorded in {record}" + (" (FIRST RUN: report these figures)" if n == 1 else
+                                               f" ({LATER_RUN}: report run 1)"))
+
+
+def gold_sets(real: Path = REAL) -> list[tuple[str, Path, str]]:
+    """The annotated sets of a plain run, in order: ``(name, folder, title)``; the spent sealed sets of *real*
+    (:func:`spent_sets`) come after dev and dev2."""
+    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json; a TUNING set)"),
+            ("real-dev", real / "dev", "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json; a TUNING set)"),
+            ("real-dev2", real / "dev2",
+             "Real texts, dev2 set (tests/fixtures/ingest/real/dev2, gold.json; a TUNING set)")]
+    sets += [(f"real-{p.name}", p, f"Real texts, {p.name} set (tests/fixtures/ingest/real/{p.name}, gold.json; "
+              f"a {SPENT_LABEL})") for p in spent_sets(real)]
+    sets += [("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
+             ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
+             ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
+             ("fresh", FRESH, "Fresh test texts (tests/fixtures/ingest/fresh, gold.json; never tuned on)")]
+    return sets
+
+
 def _run_gold_sets(args, report: dict) -> None:
-    """The annotated sets asked for (by --only, or all but the sealed real set), and --set / --sealed."""
+    """The annotated sets asked for (by --only, or all: dev, dev2, the spent sealed sets ...), and --set / --sealed."""
     from cppcc_kg.project.load import load
     ing = Ingester(load(ROOT).view, **_parts(args))
-    if args.set or args.sealed:
-        folder = (args.set or REAL_SEALED).resolve()
-        if not (folder / "gold.json").exists():
-            raise SystemExit(f"eval_ingest: {folder / 'gold.json'} not found; pass a folder with texts and gold.json")
-        name = "real-sealed" if args.sealed and not args.set else f"set:{folder.name}"
-        if args.sealed:
-            record = sealed_record(folder)
-            notice = sealed_reminder(folder, record)
-            print(notice)
-            print(notice, file=sys.stderr)
-        report[name] = res = eval_gold(ing, folder, verbose=args.verbose)
-        _print_gold(f"{'Sealed set' if args.sealed else 'Set'} {folder}: distinct names per text", res)
-        if args.sealed:
-            when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-            n = record_sealed_run(record, folder, res, when, _git_commit(ROOT))
-            print(f"run {n} recorded in {record}" + (" (FIRST RUN: report these figures)" if n == 1 else
-                                                       " (a later run: report run 1)"))
+    if args.sealed:
+        _run_sealed(args, ing, report)
         return
-    sets = [("dev", DEV, "Development texts (../shared/ingest-dev, gold.json; a TUNING set)"),
-            ("real-dev", REAL_DEV, "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json; a TUNING set)"),
-            ("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
-            ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
-            ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
-            ("fresh", FRESH, "Fresh test texts (tests/fixtures/ingest/fresh, gold.json; never tuned on)")]
-    for name, folder, title in sets:
+    if args.set:
+        folder = args.set.resolve()
+        report[f"set:{folder.name}"] = res = eval_gold(ing, folder, verbose=args.verbose)
+        spent = bool(previous_runs(sealed_record(folder)))
+        _print_gold(f"Set {folder}{f' ({SPENT_LABEL})' if spent else ''}: distinct names per text", res)
+        if spent:
+            print_first_runs(sealed_record(folder))
+        return
+    for name, folder, title in gold_sets():
         if args.only not in (None, name):
             continue
         if not (folder / "gold.json").exists():
@@ -729,8 +792,8 @@ def _run_gold_sets(args, report: dict) -> None:
             print(title)
         report[name] = eval_gold(ing, folder, verbose=args.verbose)
         _print_gold(f"{title}: distinct names per text", report[name])
-        if name == "real-dev":
-            print_first_runs(sealed_record(REAL_SEALED))
+        if folder.parent == REAL and previous_runs(sealed_record(folder)):
+            print_first_runs(sealed_record(folder))
 
 
 def _print_heldout(ho: dict) -> None:
@@ -754,12 +817,17 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
-    ap.add_argument("--only", choices=["dev", "real-dev", "unseen", "sealed", "final", "fresh", "heldout"],
-                    help="run one of the evaluations (the sealed real set is never among them: see --sealed)")
+    ap.add_argument("--only", choices=[n for n, _f, _t in gold_sets()] + ["heldout"],
+                    help="run one of the evaluations (a sealed real set not yet run is never among them: see "
+                         "--sealed; a spent one is, as real-NAME)")
     ap.add_argument("--set", type=Path, metavar="PATH", help="evaluate this folder of texts with its gold.json only")
     ap.add_argument("--sealed", action="store_true",
-                    help="run the SEALED real set (tests/fixtures/ingest/real/sealed, or --set PATH) and append the "
-                         "result to NAME-runs.md beside its folder NAME; its first run is the one to report")
+                    help="the one FIRST RUN of a SEALED real set (--set PATH; default tests/fixtures/ingest/real/sealed), "
+                         "appended to NAME-runs.md beside its folder NAME: its first run is the one to report; a set "
+                         "whose record holds run 1 is spent and refused (exit code 2) without --again")
+    ap.add_argument("--again", action="store_true",
+                    help="with --sealed: record one more run of a spent set, labelled a later run, not the figure "
+                         "to report")
     ap.add_argument("--recognizers", default=None, metavar="PARTS",
                     help="the parts of the recognizer, comma-separated (forms,graph,tagger,gazetteer; default: "
                          "ingest's default)")
@@ -785,6 +853,17 @@ def main(argv=None) -> int:
         return 0
     if args.only and (args.set or args.sealed):
         ap.error("--only does not go with --set or --sealed")
+    if args.again and not args.sealed:
+        ap.error("--again goes with --sealed only")
+    if args.set and not (args.set / "gold.json").exists():
+        print(f"eval_ingest: {args.set / 'gold.json'} not found; pass a folder with texts and gold.json", file=sys.stderr)
+        return 2
+    if args.sealed:
+        try:
+            check_first_run((args.set or REAL_SEALED).resolve(), args.again)
+        except SealedSetSpent as e:
+            print(e, file=sys.stderr)
+            return 2
     report = {}
     if args.set or args.sealed or args.only != "heldout":
         _run_gold_sets(args, report)

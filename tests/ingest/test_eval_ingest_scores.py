@@ -116,7 +116,7 @@ def test_sealed_record_numbers_the_runs_and_names_the_first(tmp_path, scored):
     assert eval_ingest.record_sealed_run(record, folder, scored, "2026-12-07 08:00 UTC", "def") == 2
     text = record.read_text(encoding="utf-8")
     assert text.startswith("# Runs of the sealed real-text set")
-    assert text.count("## Run ") == 2 and "FIRST RUN" in text and "later run (run 1 is the one to report)" in text
+    assert text.count("## Run ") == 2 and "FIRST RUN" in text and f"{eval_ingest.LATER_RUN} (run 1 is the one to report)" in text
     assert "| place | 100.0% | 50.0% | 1/2 | 1/1 |" in text
 
 
@@ -163,3 +163,67 @@ def test_each_sealed_set_has_its_own_record_so_its_first_run_is_run_1(tmp_path, 
     assert "THIS IS THE FIRST RUN" in eval_ingest.sealed_reminder(second, eval_ingest.sealed_record(second))
     assert eval_ingest.record_sealed_run(eval_ingest.sealed_record(second), second, scored,
                                          "2026-12-07 08:00 UTC", "def") == 1
+
+
+def _copy_of_one_dev_text(tmp_path: Path, name: str) -> Path:
+    """A folder *name* under *tmp_path* with the first text of real/dev and its gold."""
+    gold = json.loads((FIX / "real" / "dev" / "gold.json").read_text(encoding="utf-8"))
+    gold["documents"] = gold["documents"][:1]
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(FIX / "real" / "dev" / gold["documents"][0]["file"], folder)
+    (folder / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def _eval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, str(REPO / "bench" / "eval_ingest.py"), *args], env=env,
+                          capture_output=True, text=True, timeout=600, check=False, cwd=cwd)
+
+
+def test_a_spent_set_is_not_run_as_a_first_run_again_without_again(tmp_path):
+    """--sealed on a set whose record holds run 1: refused with exit code 2 and the record unchanged; with
+    --again it is run and recorded as a later run, not the figure to report."""
+    folder = _copy_of_one_dev_text(tmp_path, "spent")
+    record = eval_ingest.sealed_record(folder)
+    first = _eval("--sealed", "--set", str(folder), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = record.read_text(encoding="utf-8")
+    refused = _eval("--sealed", "--set", str(folder), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "is spent" in refused.stderr and "--again" in refused.stderr and "Traceback" not in refused.stderr
+    assert record.read_text(encoding="utf-8") == before
+    again = _eval("--sealed", "--again", "--set", str(folder), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    text = record.read_text(encoding="utf-8")
+    assert text.startswith(before) and text.count("## Run ") == 2
+    assert f"{eval_ingest.LATER_RUN} (run 1 is the one to report)" in text.split("## Run 2:")[1]
+    assert "--again goes with --sealed only" in _eval("--again", "--set", str(folder), cwd=tmp_path).stderr
+
+
+def test_a_plain_run_takes_dev_dev2_and_every_spent_set_labelled(tmp_path, scored):
+    """The sets of a plain run: dev, dev2, then each real set whose record holds run 1 (a set without a
+    record is not among them, and only its record's name is looked at)."""
+    real = tmp_path / "real"
+    for name in ("dev", "dev2", "spent", "unrun"):
+        (real / name).mkdir(parents=True)
+    eval_ingest.record_sealed_run(real / "spent-runs.md", real / "spent", scored, "2026-12-06 07:00 UTC", "abc")
+    sets = eval_ingest.gold_sets(real)
+    names = [n for n, _f, _t in sets]
+    assert names[:4] == ["dev", "real-dev", "real-dev2", "real-spent"] and "real-unrun" not in names
+    assert eval_ingest.SPENT_LABEL in sets[3][2] and sets[3][1] == real / "spent"
+    assert eval_ingest.spent_sets(real) == [real / "spent"]
+
+
+def test_the_repository_s_spent_sets_are_run_by_default():
+    names = [n for n, _f, _t in eval_ingest.gold_sets()]
+    assert {"real-dev", "real-dev2", "real-sealed", "real-sealed2"} <= set(names)
+
+
+def test_set_on_a_spent_set_prints_its_first_run_beside_it(tmp_path):
+    folder = _copy_of_one_dev_text(tmp_path, "spent")
+    assert _eval("--sealed", "--set", str(folder), cwd=tmp_path).returncode == 0
+    run = _eval("--set", str(folder), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert eval_ingest.SPENT_LABEL in run.stdout and "FIRST RUN as recorded in spent-runs.md" in run.stdout
