@@ -758,8 +758,9 @@ def gold_sets(real: Path = REAL) -> list[tuple[str, Path, str]]:
             ("real-dev", real / "dev", "Real texts, dev set (tests/fixtures/ingest/real/dev, gold.json; a TUNING set)"),
             ("real-dev2", real / "dev2",
              "Real texts, dev2 set (tests/fixtures/ingest/real/dev2, gold.json; a TUNING set)")]
-    sets += [(f"real-{p.name}", p, f"Real texts, {p.name} set (tests/fixtures/ingest/real/{p.name}, gold.json; "
-              f"a {SPENT_LABEL})") for p in spent_sets(real)]
+    for p in spent_sets(real):
+        title = f"Real texts, {p.name} set (tests/fixtures/ingest/real/{p.name}, gold.json; a {SPENT_LABEL})"
+        sets.append((f"real-{p.name}", p, title))
     sets += [("unseen", UNSEEN, "Unseen test texts (tests/fixtures/ingest/unseen, gold.json)"),
              ("sealed", SEALED, "Sealed test texts (tests/fixtures/ingest/sealed, gold.json)"),
              ("final", FINAL, "Final test texts (tests/fixtures/ingest/final, gold.json)"),
