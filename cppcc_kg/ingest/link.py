@@ -8,7 +8,14 @@ entity's Chinese labels or aliases, and the context of the document agrees:
   document: 自治区政协 is 内蒙古自治区政协 when the document is about Inner Mongolia, 市政协
   is 呼和浩特市政协 when the city of the document is Hohhot;
 * names of units without a place (政协党组, 专委会, 主席会议) belong to the document's own
-  CPPCC committee: they link to an entity only when it is a unit of that committee.
+  CPPCC committee: they link to an entity only when it is a unit of that committee;
+* a context word (全区, 本市: a word of scope and a level word, :func:`context_word`) names the document's
+  own place, whichever it is: when the graph keeps one as an alias (全区 for Inner Mongolia) it links only
+  in a text that names that place otherwise (内蒙古, a place in it, or the forms of its places), and it
+  never gives a place to the text;
+* a publication whose name has no last word of a publication (工作交流, 实践; the lexicon's
+  ``publication_heads``: 日报, 杂志 …) is named by ordinary words: it links only where the text writes it
+  as a title, in 《》.
 
 The place of an entity is read from its labels (the longest place name its Chinese label
 starts with, or a place whose English label its English label contains) and from its
@@ -51,6 +58,10 @@ _PLACE_LEVEL = LEXICON.levels["place_end"]
 _INNER_MONGOLIA_FORMS = ("盟", "旗", "苏木", "嘎查")
 _INNER_MONGOLIA_LABEL = "内蒙古自治区"
 _PLACE_NAME = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:自治区|自治州|自治县|自治旗|省|市|盟|州|旗|县|区))")
+#: words of scope before a level word (全区, 本市): :func:`context_word`
+_SCOPE = tuple(LEXICON.recognizers["scope_words"])
+_LEVEL_WORDS = frozenset(w for w, _l in _PLACE_LEVEL)
+_PUBLICATION_HEADS = tuple(LEXICON.recognizers["publication_heads"])
 _BODY_AFTER_LEVEL = re.compile(r"^(自治区|省|市|盟|州|旗|县|区)(政协|党委|委|政府|人民政府|人大|行署|法院|人民法院|委员会)")
 
 
@@ -70,6 +81,16 @@ def level_of(name: str) -> str | None:
         if m.group(1) == word:
             return level
     return None
+
+
+def context_word(name: str) -> bool:
+    """True for a word of scope and a level word (全区, 本市, 我县, 该旗, 全自治区): it names the document's own
+    place, whichever that is, not one place.
+
+    >>> context_word("全区"), context_word("本市"), context_word("全国"), context_word("区政协")
+    (True, True, False, False)
+    """
+    return len(name) >= 2 and name[0] in _SCOPE and name[1:] in _LEVEL_WORDS
 
 
 def place_level(name: str) -> str | None:
@@ -122,8 +143,9 @@ class Linker:
                 if len(key) >= 2 and iri not in self.names[key]:
                     self.names[key].append(iri)
         self.places = {iri: e for iri, e in known.items() if schema.is_a(e.cls, "Place")}
-        self._place_names = sorted(((strip_name(normalize(n).norm), iri) for iri, e in self.places.items()
-                                    for n in e.names if len(n) >= 2), key=lambda p: (-len(p[0]), p[0]))
+        self._place_names = sorted(((k, iri) for iri, e in self.places.items() for n in e.names
+                                    if len(k := strip_name(normalize(n).norm)) >= 2 and not context_word(k)),
+                                   key=lambda p: (-len(p[0]), p[0]))
         self._anchor_cache: dict[str, str | None] = {}
 
     # ------------------------------------------------------------ dictionary for the finder
@@ -200,7 +222,8 @@ class Linker:
                                     cls=c.cls, rule=c.rule, nested=c.nested, found_by=c.by))
         ctx = self.context(mentions)
         for m in mentions:
-            self._link_one(m, ctx)
+            titled = m.exact.startswith("《") or (nt.text[m.start - 1:m.start] == "《" and nt.text[m.end:m.end + 1] == "》")
+            self._link_one(m, ctx, titled)
         new = self._propose(mentions, ctx)
         return mentions, new, ctx
 
@@ -297,7 +320,7 @@ class Linker:
         word = next(w for w, l in _LEVEL_PREFIX if name.startswith(w) and l == lvl)
         return next((p for p in ctx.get("ranked", {}).get(lvl, []) if p.endswith(word)), None)
 
-    def _link_one(self, m: Mention, ctx: dict) -> None:
+    def _link_one(self, m: Mention, ctx: dict, titled: bool = False) -> None:
         name = m.name
         resolved = self.resolve_relative(name, ctx)
         lookups = [resolved] if resolved != name else [name]
@@ -308,7 +331,8 @@ class Linker:
             lookups.append(full.group(1) + "政协")  # 政协内蒙古自治区委员会 is 内蒙古自治区政协
         for key in lookups:
             iris = self.names.get(key, [])
-            ok = [iri for iri in iris if self._fits(iri, key, ctx, relative=(key == name and level_of(name) is not None))]
+            relative = key == name and level_of(name) is not None
+            ok = [iri for iri in iris if self._fits(iri, key, ctx, relative, titled)]
             if len(ok) == 1:
                 m.entity, m.status = ok[0], "linked"
                 m.note = f"{name} read as {resolved}" if resolved != name else ""
@@ -324,9 +348,15 @@ class Linker:
         if resolved != name and not m.note:
             m.note = f"{name} read as {resolved} (the document's {level_of(name)})"
 
-    def _fits(self, iri: str, key: str, ctx: dict, relative: bool) -> bool:
-        """Does the known entity *iri*, found by the name *key*, fit the document's context?"""
+    def _fits(self, iri: str, key: str, ctx: dict, relative: bool, titled: bool = False) -> bool:
+        """Does the known entity *iri*, found by the name *key* (*titled*: written in 《》), fit the document's
+        context?"""
         e = self.known[iri]
+        if context_word(key):
+            anchor = self.anchor(iri)  # 全区: only in a text that names the entity's place otherwise
+            return anchor is not None and self.names_place(anchor, ctx)
+        if self.schema.is_a(e.cls, "Publication") and not titled and not key.endswith(_PUBLICATION_HEADS):
+            return False  # 工作交流 without 《》 is a phrase, not the periodical
         if self.schema.is_a(e.cls, "Place"):
             return True
         anchor = self.anchor(iri)
@@ -349,6 +379,14 @@ class Linker:
         if cplace:
             return cplace == anchor
         return False
+
+    def names_place(self, place_iri: str, ctx: dict) -> bool:
+        """Does the document name the known place *place_iri* (or a known place in it, or its forms of places)?"""
+        known = ctx.get("known_places", {})
+        if place_iri in known or any(self.province_of(p) == place_iri for p in known):
+            return True
+        names = {strip_name(normalize(n).norm) for n in self.known[place_iri].names}
+        return any(p in names for ranked in ctx.get("ranked", {}).values() for p in ranked)
 
     def _place_matches(self, place_iri: str, place_name: str) -> bool:
         pe = self.known.get(place_iri)
