@@ -46,7 +46,7 @@ from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
            "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
-           "tagged_candidates", "two_bodies", "with_determiner"]
+           "short_forms_group", "tagged_candidates", "two_bodies", "with_determiner"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -174,6 +174,11 @@ _DETERMINERS = tuple(LEXICON.recognizers["determiners"])
 _COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
 #: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
 _RESIDE = "住"
+#: one-character short forms of provinces and countries: a run of them is a group of places (京津冀, 中俄)
+_SHORT_FORMS = frozenset(LEXICON.recognizers["province_short_forms"] + LEXICON.recognizers["country_short_forms"])
+_GROUP_AFTER = tuple(LEXICON.recognizers["group_words_after"])
+_OUTLET_AFTER = tuple(LEXICON.recognizers["outlet_words_after"])
+_LEVEL_PLURALS = frozenset(LEXICON.recognizers["level_plurals"])
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
 
 
@@ -190,6 +195,8 @@ def is_generic(name: str) -> bool:
         return True
     if len(name) == 3 and name[1:] in LEXICON.recognizers["level_plurals"]:
         return True  # one character before the words of several levels: 扶旗县 (帮扶旗县)
+    if _generic_after_modifiers(name):
+        return True  # 国家级高新区: a rank and a kind of zone
     head = next((h for h in _HEADS if name.endswith(h)), None)
     if head is not None and _LEVELS_OF.fullmatch(name[: -len(head)]):
         return True  # 市、区两级政协, 县乡两级党委: bodies of several levels, not one
@@ -205,6 +212,27 @@ def is_generic(name: str) -> bool:
         seen_generic = seen_generic or w in _MODIFIERS
         rest = rest[len(w):]
     return seen_generic
+
+
+def _generic_after_modifiers(name: str) -> bool:
+    """A generic word after generic modifiers only (国家级|高新区, 省级|开发区)."""
+    rest, seen = name, False
+    while (w := next((m for m in _MODIFIERS if rest.startswith(m) and len(rest) > len(m)), None)) is not None:
+        rest, seen = rest[len(w):], True
+    return seen and rest in LEXICON.recognizers["generic"]
+
+
+def short_forms_group(name: str, after: str = "") -> bool:
+    """True for one-character short forms of provinces or countries in a row, several places named together: three
+    or four (京津冀, 沪港澳), or two before another short form or a word of a group (京蒙协作, 中俄互市; *after*: the
+    text after the name), since two may be one place's name (辽宁, 贵港).
+
+    >>> short_forms_group("京津冀"), short_forms_group("中俄", "互市"), short_forms_group("辽宁", "加快发展")
+    (True, True, False)
+    """
+    if not (2 <= len(name) <= 4 and all(ch in _SHORT_FORMS for ch in name)):
+        return False
+    return len(name) > 2 or after[:1] in _SHORT_FORMS or after.startswith(_GROUP_AFTER)
 
 
 def two_bodies(name: str) -> bool:
@@ -367,7 +395,9 @@ def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, 
     out = []
     for a, b in place_chain(norm[i:j]):
         name = norm[i + a: i + b]
-        if is_generic(name):
+        if len(name) >= 4 and name[-2:] in _LEVEL_PLURALS:
+            b, name = b - 1, name[:-1]  # 北海市县(区): the city before the words of two levels
+        if is_generic(name) or short_forms_group(name, norm[i + b: i + b + 4]):
             continue
         cls = classify(ctx, name, "Place", within="Place")
         out.append(Candidate(i + a, i + b, cls, rule, prio, name=name))
@@ -398,8 +428,8 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
             if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) or norm[:i].endswith(
-                    tuple(LEXICON.recognizers["slogan_words_before"])):
-                continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan
+                    tuple(LEXICON.recognizers["slogan_words_before"])) or norm.startswith(_OUTLET_AFTER, j):
+                continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan; 丽江网讯: an outlet
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)

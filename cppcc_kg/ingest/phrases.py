@@ -54,7 +54,7 @@ _SET_FORM_BEFORE = r"(推行|实行|建立|开展|探索|实施|推进|坚持|�
 #: kinds of activities: 学习培训活动, 宣传教育活动 are not names
 _GENERIC_ACTS = r"(学习|培训|宣传|调研|交流|教育|实践|志愿服务|文体|系列|专题|主题|各类|各项|相关)+"
 #: one-character names of provinces, as in 京津冀, 京蒙
-_PROVINCE_ABBR = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵黔云滇藏陕甘陇青宁新港澳"
+_PROVINCE_ABBR = "".join(LEXICON.recognizers["province_short_forms"])
 #: the last words of the names of honours
 _HONOUR_END = "(?:先进单位|先进集体|先进个人|示范单位|示范区|示范点|示范基地|模范机关|模范单位|文明单位|标兵|优秀组织奖|奖)"
 

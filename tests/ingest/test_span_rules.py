@@ -410,3 +410,45 @@ def test_a_count_of_bodies_or_the_masses_of_a_sector_are_no_body(ingester, text,
 def test_a_quoted_consultation_room_is_named_with_its_kind(ingester):
     names = _names(ingester, "走进“百姓议事”协商议事室,与群众面对面协商。")
     assert "“百姓议事”协商议事室" in names
+
+
+# ---------------------------------------------------------------- sixth pass (a): places
+
+def _places(ingester, text: str) -> set[str]:
+    r = ingester.run(text, source_id="span-rules")
+    return {m["exact"] for m in r["mentions"] if m["status"] in ("linked", "new") and not m["nested"]
+            and ingester.schema.is_a(m["class"], "Place")}
+
+
+@pytest.mark.parametrize("text, group", [
+    ("两地政协将深化沪苏协作,共同推动沪苏同城化发展。", "沪苏"),
+    ("会议围绕推动粤港澳合作和湘鄂赣协作交流了意见。", "湘鄂赣"),
+    ("双方就深化中俄经贸往来进行了交流。", "中俄"),
+])
+def test_a_group_of_one_character_short_forms_is_no_place(ingester, text, group):
+    """京津冀, 沪港澳, 中俄: one-character short forms of provinces or countries in a row name several places
+    together (a grouping or a cooperation), not one place."""
+    assert group not in _places(ingester, text)
+
+
+def test_two_short_forms_that_are_one_place_s_name_stay_a_place(ingester):
+    """辽宁 is 辽 and 宁, and one province: two short forms are a group only before a word of a group."""
+    assert "辽宁" in _places(ingester, "今年是辽宁加快实现全面振兴的关键之年。")
+
+
+def test_a_rank_before_a_kind_of_zone_is_no_name(ingester):
+    """国家级高新区, 省级开发区: a rank and a kind of zone, no zone's name."""
+    assert not _places(ingester, "调研组从东湖镇到国家级高新区金沙街道,实地察看项目建设。") & {"国家级高新区"}
+    assert not _places(ingester, "委员们走访了省级经济开发区的多家企业。") & {"省级经济开发区"}
+
+
+def test_a_city_before_the_words_of_several_levels_is_the_city(ingester):
+    """甲市县(区)政协: 市县 are two levels; the place is the city before them, not 甲市县."""
+    places = _places(ingester, "调研组详细了解桂平市县(区)政协机关建设情况。")
+    assert "桂平市县" not in places
+
+
+def test_a_place_that_begins_the_name_of_a_website_or_paper_is_no_mention(ingester):
+    """X网讯, X日报: the place is the first word of the outlet's name (a dateline), not a place of the text."""
+    assert "丽江" not in _places(ingester, "丽江网讯 (记者 王某)近日,市政协召开主席会议。")
+    assert "丽江" in _places(ingester, "委员们到丽江开展调研。")
