@@ -46,7 +46,7 @@ from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
            "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
-           "short_forms_group", "tagged_candidates", "two_bodies", "with_determiner"]
+           "short_forms_group", "site_names", "tagged_candidates", "two_bodies", "with_determiner"]
 
 #: the parts of the recognizer, in the order they are listed
 PARTS = ("forms", "graph", "tagger", "gazetteer")
@@ -395,9 +395,9 @@ def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, 
     out = []
     for a, b in place_chain(norm[i:j]):
         name = norm[i + a: i + b]
-        if len(name) >= 4 and name[-2:] in _LEVEL_PLURALS:
-            b, name = b - 1, name[:-1]  # 北海市县(区): the city before the words of two levels
-        if is_generic(name) or short_forms_group(name, norm[i + b: i + b + 4]):
+        if len(name) >= 4 and name[-2:] in _LEVEL_PLURALS and name[-2] in _LEVEL_ENDS and name[-1] in _LEVEL_ENDS:
+            b, name = b - 1, name[:-1]  # 北海市县(区): the city before the words of two levels (not …苏木, one level)
+        if is_generic(name):
             continue
         cls = classify(ctx, name, "Place", within="Place")
         out.append(Candidate(i + a, i + b, cls, rule, prio, name=name))
@@ -420,7 +420,7 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
         elif tag == "ORG":
             counted = _PLACES_COUNTED.match(word)
             if counted:  # 嘉善|三地政协: the last of the places counted, and no body of one place
-                if counted.end(1) >= 2:
+                if counted.end(1) >= 2 and not short_forms_group(counted.group(1), "两地"):
                     out += _place_candidates(ctx, norm, i, i + counted.end(1), "tagger ORG", _PRIO_TAGGER)
                 continue
             cls = _org_class(ctx, word)
@@ -430,6 +430,8 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
             if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) or norm[:i].endswith(
                     tuple(LEXICON.recognizers["slogan_words_before"])) or norm.startswith(_OUTLET_AFTER, j):
                 continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan; 丽江网讯: an outlet
+            if short_forms_group(word, norm[j:j + 4]):
+                continue  # 沪苏协作, 中俄互市: several places (the forms name a region by its own words: 京津冀协同发展)
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)
@@ -437,6 +439,43 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                     out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger LOC", _PRIO_TAGGER, name=word))
                 continue
             out += _place_candidates(ctx, norm, i, j, "tagger LOC", _PRIO_TAGGER)
+    return out
+
+
+#: the tags of the words that may stand between a place and the last word of its site: nouns, names, adjectives
+_SITE_WORD_TAGS = frozenset({"n", "nz", "LOC", "a", "vn", "an", "nw"})
+_SITE_KINDS = tuple(sorted(LEXICON.recognizers["site_kinds"], key=lambda w: (-len(w), w)))
+_LEVEL_ENDS = tuple(LEXICON.recognizers["gazetteer_endings"])
+#: at most this many words after the place in a site's name
+_SITE_WORDS = 5
+_ORG_HEADS = tuple(h for h in LEXICON.recognizers["org_heads"] if len(h) >= 2)
+
+
+def site_names(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]],
+               others: list[Candidate]) -> list[Candidate]:
+    """Sites whose name begins with a place written without its level word (the tagger's ``LOC``): the place, then
+    nouns without a break, then the last word of a site (``[recognizers] site_kinds``): 甲地|乙丙|产业园 is one
+    name, the site, not the place 甲地 (a place with its level word before a site is a chain of two names).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ws = [(0, 2, "参观", "v"), (2, 4, "东湖", "LOC"), (4, 7, "新材料", "n"), (7, 10, "产业园", "n")]
+    >>> [(c.i, c.j, c.name) for c in site_names(demo_context(), "参观东湖新材料产业园", ws, [])]
+    [(2, 10, '东湖新材料产业园')]
+    """
+    boxes = _edges(others)
+    out = []
+    for k, (i, _j, word, tag) in enumerate(words):
+        if tag != "LOC" or len(word) > 6 or _PLACE_CHAIN.search(word) or is_generic(word) \
+                or short_forms_group(word, norm[_j:_j + 4]):
+            continue  # a place with a level word (or a longer name the tagger reads as one) is no site's first word
+        for _a, b, w, t in words[k + 1: k + 1 + _SITE_WORDS]:
+            if t not in _SITE_WORD_TAGS or _NOT_IN_NAME.search(w) or w.endswith(_LEVEL_ENDS) or w.endswith(_ORG_HEADS):
+                break  # a level word (the place had one), another place or a body (有限公司) ends the site
+            if norm[:b].endswith(_SITE_KINDS):
+                if not _crosses(i, b, boxes) and not is_generic(norm[i:b]):
+                    out.append(Candidate(i, b, classify(ctx, norm[i:b], "Place", within="Place"), "tagger site",
+                                         _PRIO_TAGGER, name=norm[i:b]))
+                break
     return out
 
 

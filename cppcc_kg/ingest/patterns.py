@@ -57,6 +57,7 @@ from cppcc_kg.ingest.merge import (
     joined_events,
     refine,
     residents_body,
+    site_names,
     tagged_candidates,
     with_determiner,
 )
@@ -185,6 +186,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands = joined_events(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
+        cands += site_names(ctx, norm, words, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not with_determiner(ctx, norm[c.i:c.j], c.cls)]

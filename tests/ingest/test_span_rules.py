@@ -424,6 +424,7 @@ def _places(ingester, text: str) -> set[str]:
     ("两地政协将深化沪苏协作,共同推动沪苏同城化发展。", "沪苏"),
     ("会议围绕推动粤港澳合作和湘鄂赣协作交流了意见。", "湘鄂赣"),
     ("双方就深化中俄经贸往来进行了交流。", "中俄"),
+    ("2023年以来,京蒙两地党委、政府密切协作,京蒙两地政协搭建平台。", "京蒙"),
 ])
 def test_a_group_of_one_character_short_forms_is_no_place(ingester, text, group):
     """京津冀, 沪港澳, 中俄: one-character short forms of provinces or countries in a row name several places
@@ -452,3 +453,21 @@ def test_a_place_that_begins_the_name_of_a_website_or_paper_is_no_mention(ingest
     """X网讯, X日报: the place is the first word of the outlet's name (a dateline), not a place of the text."""
     assert "丽江" not in _places(ingester, "丽江网讯 (记者 王某)近日,市政协召开主席会议。")
     assert "丽江" in _places(ingester, "委员们到丽江开展调研。")
+
+
+def test_a_place_without_its_level_word_begins_the_name_of_its_site(ingester):
+    """东湖|新材料|产业园: a place written without a level word, then nouns, then the last word of a site is one
+    name, the site's; the bare place alone is no mention there."""
+    places = _places(ingester, "调研组一行察看了东湖新材料产业园和项目现场。")
+    assert "东湖新材料产业园" in places and "东湖" not in places
+
+
+def test_a_place_with_its_level_word_before_a_site_stays_a_place_of_its_own(ingester):
+    """永乐镇|黄桃种植基地: a place with its level word is a name of its own (chains of places are split)."""
+    places = _places(ingester, "委员们在永乐镇黄桃种植基地调研。")
+    assert "永乐镇" in places and "永乐镇黄桃种植基地" not in places
+
+
+def test_a_one_level_word_of_two_characters_is_not_two_levels(ingester):
+    """苏木 and 嘎查 are one level each (not 苏|木): a sumu's name keeps its last word."""
+    assert "格日朝鲁苏木" in _places(ingester, "旗政协委员赴巴雅尔图胡硕镇、格日朝鲁苏木开展调研。")
