@@ -394,6 +394,14 @@ class Linker:
             return False
         return any(strip_name(normalize(n).norm) == place_name for n in pe.names)
 
+    def _graph_word_only(self, m: Mention) -> bool:
+        """A context word (全区) or the ordinary words of a publication's name (工作交流) that the graph names but
+        that did not link: a phrase of the text, not a new entity."""
+        if context_word(m.name):
+            return True
+        return bool(m.candidates) and not m.name.endswith(_PUBLICATION_HEADS) and all(
+            self.schema.is_a(self.known[iri].cls, "Publication") for iri in m.candidates if iri in self.known)
+
     # ------------------------------------------------------------ new entities
     def _propose(self, mentions: list[Mention], ctx: dict) -> list[NewEntity]:
         groups: dict[str, list[Mention]] = defaultdict(list)
@@ -401,8 +409,8 @@ class Linker:
         for m in mentions:
             if m.status == "linked":
                 continue
-            if m.rule == "dictionary" and m.name in _BARE_WORDS:
-                m.status = "dropped"
+            if m.rule == "dictionary" and (m.name in _BARE_WORDS or self._graph_word_only(m)):
+                m.status = "dropped"  # a name only through the graph, which it does not fit here (全区, 工作交流)
                 continue
             key = self.resolve_relative(m.name, ctx)
             key = _canonical(key, all_names)

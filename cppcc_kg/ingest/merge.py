@@ -177,6 +177,13 @@ _RESIDE = "住"
 #: one-character short forms of provinces and countries: a run of them is a group of places (京津冀, 中俄)
 _SHORT_FORMS = frozenset(LEXICON.recognizers["province_short_forms"] + LEXICON.recognizers["country_short_forms"])
 _GROUP_AFTER = tuple(LEXICON.recognizers["group_words_after"])
+#: a count of places (五大洲, 三县, 两地): no place's name
+_COUNT_OF_PLACES = re.compile(r"[0-9一二三四五六七八九十两几多数]+大?(?:洲|洋|省|市|县|区|旗|地|国|乡|镇|村)")
+#: a level word and the head of a body right after a place written without its level word (曹妃甸|区委书记)
+_BODY_AFTER_PLACE = re.compile(r"(?:自治区|省|市|州|盟|县|区|旗)(?:人民政府|政府|政协|党委|人大|委)(?!员)")
+#: one character and 省 right after a place without its level word: the end of the province's name (乌多姆|赛省)
+_ONE_AND_PROVINCE = re.compile(r"(?![各%s])[\u4e00-\u9fff]省(?![委会长份级内外])"
+                               % "".join(LEXICON.recognizers["scope_words"]))
 _OUTLET_AFTER = tuple(LEXICON.recognizers["outlet_words_after"])
 _LEVEL_PLURALS = frozenset(LEXICON.recognizers["level_plurals"])
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
@@ -432,6 +439,18 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                 continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan; 丽江网讯: an outlet
             if short_forms_group(word, norm[j:j + 4]):
                 continue  # 沪苏协作, 中俄互市: several places (the forms name a region by its own words: 京津冀协同发展)
+            if _COUNT_OF_PLACES.fullmatch(word):
+                continue  # 五大洲, 三县: a count of places
+            body_after = _BODY_AFTER_PLACE.match(norm, j)
+            if body_after and not word.endswith(_LEVEL_ENDS):  # 曹妃甸|区委: the body of the place, not the place
+                name = word + body_after.group(0)
+                out.append(Candidate(i, body_after.end(), classify(ctx, name, "Organization"), "tagger LOC", _PRIO_TAGGER,
+                                     name=name))
+                continue
+            one = _ONE_AND_PROVINCE.match(norm, j)
+            if one and not word.endswith(_LEVEL_ENDS):  # 乌多姆|赛省: no province is named by one character
+                j = one.end()
+                word = norm[i:j]
             body = classify(ctx, word)
             if body is not None and ctx.schema.is_any(body, "body"):
                 cls = _org_class(ctx, word)

@@ -70,3 +70,10 @@ def test_a_publication_named_by_ordinary_words_links_only_as_a_title(linker_inge
     assert "工作交流" not in "".join(_links(linker_ingester, "两地政协开展港澳台侨和外事工作交流,互学互鉴。"))
     titled = _links(linker_ingester, "该刊物《工作交流》第9期刊发了市政协的经验。")
     assert f"{ID}publication/work-exchange" in titled.values()
+
+
+def test_a_graph_word_that_does_not_link_is_not_proposed(linker_ingester):
+    """全区 in another province's text and 工作交流 without 《》 are phrases: neither linked nor new entities."""
+    r = linker_ingester.run("济南市历城区政协围绕全区中心工作开展工作交流。", source_id="t")
+    names = {m["exact"]: m["status"] for m in r["mentions"]}
+    assert names.get("全区") in (None, "dropped") and names.get("工作交流") in (None, "dropped")

@@ -471,3 +471,22 @@ def test_a_place_with_its_level_word_before_a_site_stays_a_place_of_its_own(inge
 def test_a_one_level_word_of_two_characters_is_not_two_levels(ingester):
     """苏木 and 嘎查 are one level each (not 苏|木): a sumu's name keeps its last word."""
     assert "格日朝鲁苏木" in _places(ingester, "旗政协委员赴巴雅尔图胡硕镇、格日朝鲁苏木开展调研。")
+
+
+def test_a_count_of_places_is_no_place(ingester):
+    assert "五大洲" not in _places(ingester, "论坛邀请五大洲30多个国家的嘉宾参加。")
+
+
+def test_one_character_and_sheng_end_the_name_of_a_province(ingester):
+    """No province is named by one character: 甲乙丙|丁省 cut by the tagger is one province, 甲乙丙丁省."""
+    places = _places(ingester, "代表团访问了老挝丰沙里省、南塔省、乌多姆赛省。")
+    assert "乌多姆赛省" in places and "赛省" not in places
+    assert "浙江全省" not in _places(ingester, "浙江全省政协系统干部参加培训。")  # 全省: the whole province
+
+
+def test_a_place_before_a_level_word_and_a_body_s_head_names_the_body(ingester):
+    """曹妃甸|区委书记: the place without its level word, then 区委, is the district's Party committee."""
+    r = ingester.run("市委常委、曹妃甸区委书记侯旭出席会议。", source_id="span-rules")
+    names = {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    assert "曹妃甸区委" in names and ingester.schema.is_any(names["曹妃甸区委"], "body")
+    assert "曹妃甸" not in names
