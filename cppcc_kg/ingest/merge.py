@@ -177,6 +177,8 @@ _RESIDE = "住"
 #: one-character short forms of provinces and countries: a run of them is a group of places (京津冀, 中俄)
 _SHORT_FORMS = frozenset(LEXICON.recognizers["province_short_forms"] + LEXICON.recognizers["country_short_forms"])
 _GROUP_AFTER = tuple(LEXICON.recognizers["group_words_after"])
+#: a place with its level word, then other words (the tagger's 古城村为民服务 before 中心)
+_PLACE_THEN_WORDS = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:村|社区|嘎查|镇|乡|街道|苏木))[\u4e00-\u9fff]{2,}")
 #: a count of places (五大洲, 三县, 两地): no place's name
 _COUNT_OF_PLACES = re.compile(r"[0-9一二三四五六七八九十两几多数]+大?(?:洲|洋|省|市|县|区|旗|地|国|乡|镇|村)")
 #: a level word and the head of a body right after a place written without its level word (曹妃甸|区委书记)
@@ -434,9 +436,13 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
             if cls is not None:
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
-            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) or norm[:i].endswith(
-                    tuple(LEXICON.recognizers["slogan_words_before"])) or norm.startswith(_OUTLET_AFTER, j):
-                continue  # 中国特色, 中国式现代化, 中国故事: an attribute; 美丽中国: a slogan; 丽江网讯: an outlet
+            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) and not word.endswith(_LEVEL_ENDS) \
+                    or norm[:i].endswith(tuple(LEXICON.recognizers["slogan_words_before"])) \
+                    or norm.startswith(_OUTLET_AFTER, j):
+                continue  # 中国特色, 中国式: an attribute (not 甲镇特色街区); 美丽中国: a slogan; 丽江网讯: an outlet
+            clipped = _PLACE_THEN_WORDS.match(word)
+            if clipped and norm.startswith(_ORG_HEADS, j):  # 古城村为民服务|中心: the village begins a body's name
+                j, word = i + clipped.end(1), clipped.group(1)
             if short_forms_group(word, norm[j:j + 4]):
                 continue  # 沪苏协作, 中俄互市: several places (the forms name a region by its own words: 京津冀协同发展)
             if _COUNT_OF_PLACES.fullmatch(word):

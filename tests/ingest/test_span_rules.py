@@ -490,3 +490,14 @@ def test_a_place_before_a_level_word_and_a_body_s_head_names_the_body(ingester):
     names = {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
     assert "曹妃甸区委" in names and ingester.schema.is_any(names["曹妃甸区委"], "body")
     assert "曹妃甸" not in names
+
+
+def test_a_named_division_before_an_attribute_word_is_still_a_place(ingester):
+    """中国特色 is an attribute; 甲古镇特色街区 names the town: the attribute rule is for places without a level word."""
+    assert "西塘古镇" in _places(ingester, "委员们察看了西塘古镇特色主题街区建设。")
+
+
+def test_a_village_that_begins_the_name_of_a_centre_is_the_village(ingester):
+    """东风村为民服务|中心 (the tagger's place before 中心): the village is the place."""
+    places = _places(ingester, "(李强在城关镇东风村为民服务中心了解产业发展)")
+    assert "东风村" in places and "东风村为民服务" not in places
