@@ -183,9 +183,10 @@ _PLACE_THEN_WORDS = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:村|社区|嘎查|镇|
 _COUNT_OF_PLACES = re.compile(r"[0-9一二三四五六七八九十两几多数]+大?(?:洲|洋|省|市|县|区|旗|地|国|乡|镇|村)")
 #: a level word and the head of a body right after a place written without its level word (曹妃甸|区委书记)
 _BODY_AFTER_PLACE = re.compile(r"(?:自治区|省|市|州|盟|县|区|旗)(?:人民政府|政府|政协|党委|人大|委)(?!员)")
-#: one character and 省 right after a place without its level word: the end of the province's name (乌多姆|赛省)
-_ONE_AND_PROVINCE = re.compile(r"(?![各%s])[\u4e00-\u9fff]省(?![委会长份级内外])"
-                               % "".join(LEXICON.recognizers["scope_words"]))
+#: one character and 省 right after a place without its level word: the end of the province's name (乌多姆|赛省; not
+#: a word of scope or a count: 全省, 两省, 邻省)
+_ONE_AND_PROVINCE = re.compile("(?![各外邻跨分两二三四五六七八九十几多数" + "".join(LEXICON.recognizers["scope_words"])
+                               + r"])[\u4e00-\u9fff]省(?![委会长份级内外])")
 _OUTLET_AFTER = tuple(LEXICON.recognizers["outlet_words_after"])
 _LEVEL_PLURALS = frozenset(LEXICON.recognizers["level_plurals"])
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")

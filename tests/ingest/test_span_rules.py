@@ -482,6 +482,7 @@ def test_one_character_and_sheng_end_the_name_of_a_province(ingester):
     places = _places(ingester, "代表团访问了老挝丰沙里省、南塔省、乌多姆赛省。")
     assert "乌多姆赛省" in places and "赛省" not in places
     assert "浙江全省" not in _places(ingester, "浙江全省政协系统干部参加培训。")  # 全省: the whole province
+    assert "河北两省" not in _places(ingester, "会议邀请了山东、河北两省的代表。")  # 两省: a count
 
 
 def test_a_place_before_a_level_word_and_a_body_s_head_names_the_body(ingester):
