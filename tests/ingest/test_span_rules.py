@@ -502,3 +502,9 @@ def test_a_village_that_begins_the_name_of_a_centre_is_the_village(ingester):
     """东风村为民服务|中心 (the tagger's place before 中心): the village is the place."""
     places = _places(ingester, "(李强在城关镇东风村为民服务中心了解产业发展)")
     assert "东风村" in places and "东风村为民服务" not in places
+
+
+def test_a_place_after_xin_is_an_epithet_not_a_mention(ingester):
+    """新中国, 新江西: 新 before a place makes an epithet (the new China, the new Jiangxi), as 美丽中国 is a slogan."""
+    assert "江西" not in _places(ingester, "为建设产业优、生态美的新江西做出了新贡献。")
+    assert "江西" in _places(ingester, "委员们在江西开展调研。")
