@@ -1,0 +1,181 @@
+"""SHACL after a cached build: the local constraints re-checked only where the graph changed.
+
+A build keeps, in the loader's cache, the cache key of every file it validated and the verdicts
+(violations) of the *local* constraints (:mod:`cppcc_kg.validate.shacl_local`), in one entry named
+by the code of :mod:`cppcc_kg.validate` and the compiled shapes (:func:`state_entry`). The next build
+compares each file's key with the recorded one; the triples that changed are the lines of the
+changed files' N-Triples (the earlier ones read from the loader's cache) that are in one version
+and not the other. Then:
+
+1. the *dirty* nodes ``D``: the subjects and objects of the changed triples, the nodes that point
+   to a subject of a changed triple and the nodes a node of ``D`` points to (in the graph as it is
+   now; an edge that differs from before is itself a changed triple, so both its ends are there);
+2. the focus nodes ``F``: the nodes of ``D`` that a shape targets (its targets read the node's own
+   triples and the schema triples only);
+3. the neighbourhood of ``F`` (every triple a local constraint reads for a node of ``F``) and every
+   schema triple are copied into a small store, where the local constraints run;
+4. the result: the earlier violations whose focus is not in ``D``, and the new ones whose focus is
+   in ``F``.
+
+Why that is the full run's result: a local constraint's verdict on a node ``x`` reads the triples
+of ``x``, the triples whose subject is a neighbour of ``x``, the triples whose object is an
+in-neighbour of ``x``, and schema triples. A changed triple ``(a, p, b)`` among them has ``x`` in
+``{a, b}``, or ``x`` a neighbour of ``a``, or ``x`` pointed to by ``b``: ``x`` is in ``D``. A changed
+triple whose predicate is a schema predicate, a changed ontology, a blank node in a changed line,
+an earlier file not in the cache, or no record: the whole run, as without a cache. The constraints
+that are not local always run on the whole store. The generated pinyin graph has no cache key and is
+left out of the comparison: no shape reads ``cppcc:pinyin``, and the full run itself may read the
+store before or after the pinyin is added (it is computed beside the validation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cppcc_kg.project.files import nt_entry, rel_of_graph
+from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
+from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
+from cppcc_kg.validate.shacl_local import sparql_locality
+
+#: above this many focus nodes to re-check, the whole run is as cheap
+MAX_FOCUS = 50_000
+
+
+@dataclass
+class Restriction:
+    """What a build re-checks: ``local`` (plan positions of the local constraints), ``store`` (the
+    neighbourhood of the focus nodes; ``None``: run everything on the whole store), ``focus`` (the
+    values of the focus nodes re-checked), ``dirty`` (those of the dirty nodes) and ``kept`` (the
+    earlier violations, as tuples, whose focus is not dirty); ``reason``: why the whole run."""
+
+    local: list[int]
+    store: ox.Store | None = None
+    focus: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)
+    kept: list[tuple] = field(default_factory=list)
+    reason: str = ""
+
+
+def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str]]:
+    """``(positions of the plan entries that are local, the schema predicates they read)``."""
+    schema = {RDFS_SUBCLASS}  # sh:class, sh:targetClass: rdf:type/rdfs:subClassOf*
+    local = []
+    for k, (_query, members) in enumerate(compiled.plan):
+        indices = [members] if isinstance(members, int) else [m[0] for m in members]
+        found = [sparql_locality(*compiled.sparql_sources[i]) for i in indices if i in compiled.sparql_sources]
+        if all(loc.local for loc in found):
+            local.append(k)
+            for loc in found:
+                schema |= loc.schema
+    return local, schema
+
+
+def state_entry(compiled: ShapeCompiler) -> str:
+    """The cache entry of the SHACL record: named by the code (:data:`~cppcc_kg.validate.file_cache.CODE_DIGEST`)
+    and the compiled shapes, so that other shapes or other code never read it."""
+    parts = [q for q, *_rest in compiled.queries] + [repr(compiled.plan), repr(sorted(compiled.antijoins.items()))]
+    return entry_name("shacl-state", digest(*parts))
+
+
+def save_state(compiled: ShapeCompiler, keys: dict[str, str], cache, violations: list[tuple]) -> None:
+    """Record *keys* (graph -> cache key) and the violations of the local constraints (tuples)."""
+    put_json(cache, state_entry(compiled), {"keys": keys, "violations": sorted(map(list, violations))})
+
+
+def _changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes] | str:
+    """The N-Triples lines in the earlier or the present version of a changed file but not both; or why not."""
+    lines: set[bytes] = set()
+    for name in sorted(set(before) | set(keys)):
+        if before.get(name) == keys.get(name):
+            continue
+        if rel_of_graph(name) == "ontology.ttl":
+            return "the ontology changed"
+        old = b""
+        if name in before:
+            old = cache.get(nt_entry(before[name]), keep=False)
+            if old is None:
+                return f"the earlier version of {name} is not in the cache"
+        new = ntriples.get(name, b"") if name in keys else b""
+        a, b = set(old.split(b"\n")), set(new.split(b"\n"))
+        lines |= a ^ b
+    lines.discard(b"")
+    return lines
+
+
+def _is_node(term) -> bool:
+    return isinstance(term, (ox.NamedNode, ox.BlankNode))
+
+
+def _dirty(store: ox.Store, changed: list) -> set:
+    """The dirty nodes of the module docstring (pyoxigraph terms)."""
+    dirty, subjects = set(), set()
+    for t in changed:
+        subjects.add(t.subject)
+        dirty.add(t.subject)
+        if _is_node(t.object):
+            dirty.add(t.object)
+    for s in subjects:
+        dirty.update(q.subject for q in store.quads_for_pattern(None, None, s, None))
+    for d in list(dirty):
+        dirty.update(q.object for q in store.quads_for_pattern(d, None, None, None) if _is_node(q.object))
+    return dirty
+
+
+def _schema_quads(store: ox.Store, schema: set[str]) -> list:
+    return [ox.Quad(q.subject, q.predicate, q.object) for p in sorted(schema)
+            for q in store.quads_for_pattern(None, ox.NamedNode(p), None, None)]
+
+
+def _focus(store: ox.Store, compiled: ShapeCompiler, dirty: set, schema_quads: list) -> set:
+    """The dirty nodes that a shape targets: each target run on their own triples and the schema's."""
+    small = ox.Store()
+    small.bulk_extend(schema_quads)
+    small.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                      for d in dirty for q in store.quads_for_pattern(d, None, None, None))
+    found = set()
+    for target in sorted(set(compiled.targets)):
+        found.update(sol["this"] for sol in small.query(f"SELECT ?this WHERE {{ {target} }}"))
+    return found & dirty
+
+
+def _neighbourhood(store: ox.Store, focus: set, schema_quads: list) -> ox.Store:
+    """A store with every triple a local constraint reads for a node of *focus* (module docstring)."""
+    quads = set(schema_quads)
+    for x in focus:
+        out = [ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(x, None, None, None)]
+        into = [ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, x, None)]
+        quads.update(out)
+        quads.update(into)
+        for y in {q.object for q in out if _is_node(q.object)} | {q.subject for q in into}:
+            quads.update(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(y, None, None, None))
+        for y in {q.subject for q in into}:
+            quads.update(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, y, None))
+    small = ox.Store()
+    small.bulk_extend(quads)
+    return small
+
+
+def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text) -> Restriction:
+    """What this validation must re-check (see the module docstring); *text* gives a term's value as
+    the violations hold it."""
+    local, schema = plan_locality(compiled)
+    state = get_json(cache, state_entry(compiled))
+    if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
+        return Restriction(local, reason="no record of an earlier validation")
+    lines = _changed_lines(state["keys"], keys, ntriples, cache)
+    if isinstance(lines, str):
+        return Restriction(local, reason=lines)
+    if any(b"_:" in line for line in lines):
+        return Restriction(local, reason="a changed triple has a blank node")
+    changed = list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
+    if any(t.predicate.value in schema for t in changed):
+        return Restriction(local, reason="a schema triple changed")
+    dirty = _dirty(store, changed)
+    schema_quads = _schema_quads(store, schema)
+    focus = _focus(store, compiled, dirty, schema_quads)
+    if len(focus) > MAX_FOCUS:
+        return Restriction(local, reason=f"{len(focus)} focus nodes to check again")
+    dirty_text = {text(d) for d in dirty}
+    kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
+    return Restriction(local, _neighbourhood(store, focus, schema_quads), {text(f) for f in focus}, dirty_text, kept)
