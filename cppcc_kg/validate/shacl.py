@@ -393,7 +393,7 @@ def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, ke
     *about* receives ``reason`` (why the whole run) or ``focus`` (the number of nodes checked again)."""
     keys = {name: key for name, key in keys.items() if name in ntriples}
     r = restriction(compiled, store, ntriples, keys, cache, _text) if restrict else None
-    local = set(r.local if r is not None else plan_locality(compiled)[0])
+    local = set(r.local) if r is not None else set(plan_locality(compiled)[0])
     if r is None or r.store is None:
         about["reason"] = r.reason if r is not None else "asked for"
         solutions, suspects = _run_all(compiled, store, True, suspects_of)
@@ -404,7 +404,9 @@ def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, ke
         solutions, suspects = _run_all(compiled, store, True, suspects_of,
                                        positions=[k for k in range(len(compiled.plan)) if k not in local])
         again, _none = _run_all(compiled, r.store, False, list, positions=sorted(local))
-        mine = {v for v in _plan_violations(compiled, again) if v.focus in r.focus} | {Violation(*v) for v in r.kept}
+        # the other nodes of the small store lack triples: only the focus nodes' verdicts are those of the graph
+        again = {k: [sol for sol in sols if _text(sol["this"]) in r.focus] for k, sols in again.items()}
+        mine = _plan_violations(compiled, again) | {Violation(*v) for v in r.kept}
         out = _plan_violations(compiled, solutions) | mine
     save_state(compiled, keys, cache, [astuple(v) for v in mine])
     return out, suspects

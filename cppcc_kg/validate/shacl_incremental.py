@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from cppcc_kg.project.files import nt_entry, rel_of_graph
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
-from cppcc_kg.validate.shacl_local import sparql_locality
+from cppcc_kg.validate.shacl_local import READS, RDF_TYPE, sparql_locality
 
 #: above this many focus nodes to re-check, the whole run is as cheap
 MAX_FOCUS = 50_000
@@ -57,9 +57,12 @@ class Restriction:
     reason: str = ""
 
 
-def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str]]:
-    """``(positions of the plan entries that are local, the schema predicates they read)``."""
+def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[str, set[str]]]:
+    """``(positions of the plan entries that are local, the schema predicates they read, what they read
+    of the neighbours' other triples)`` (:class:`cppcc_kg.validate.shacl_local.Locality`)."""
     schema = {RDFS_SUBCLASS}  # sh:class, sh:targetClass: rdf:type/rdfs:subClassOf*
+    # sh:class reads the rdf:type of a value: an out-neighbour, or an in-neighbour on an inverse path
+    reads = {kind: ({RDF_TYPE} if kind != "into in-neighbours" else set()) for kind in READS}
     local = []
     for k, (_query, members) in enumerate(compiled.plan):
         indices = [members] if isinstance(members, int) else [m[0] for m in members]
@@ -68,7 +71,9 @@ def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str]]:
             local.append(k)
             for loc in found:
                 schema |= loc.schema
-    return local, schema
+                for kind, predicates in loc.reads.items():
+                    reads[kind] |= predicates
+    return local, schema, reads
 
 
 def state_entry(compiled: ShapeCompiler) -> str:
@@ -107,18 +112,26 @@ def _is_node(term) -> bool:
     return isinstance(term, (ox.NamedNode, ox.BlankNode))
 
 
-def _dirty(store: ox.Store, changed: list) -> set:
+def _dirty(store: ox.Store, changed: list, reads: dict[str, set[str]]) -> set:
     """The dirty nodes of the module docstring (pyoxigraph terms)."""
-    dirty, subjects = set(), set()
+    def reads_of(kind: str, predicate: str) -> bool:
+        return predicate in reads[kind] or "*" in reads[kind]
+
+    dirty, pointed, pointing = set(), set(), set()
     for t in changed:
-        subjects.add(t.subject)
         dirty.add(t.subject)
         if _is_node(t.object):
             dirty.add(t.object)
-    for s in subjects:
-        dirty.update(q.subject for q in store.quads_for_pattern(None, None, s, None))
-    for d in list(dirty):
-        dirty.update(q.object for q in store.quads_for_pattern(d, None, None, None) if _is_node(q.object))
+            if reads_of("into in-neighbours", t.predicate.value):
+                pointing.add(t.object)
+        if reads_of("out of out-neighbours", t.predicate.value):
+            pointed.add(t.subject)
+        if reads_of("out of in-neighbours", t.predicate.value):
+            pointing.add(t.subject)
+    for node in pointed:  # the nodes that read it as an out-neighbour
+        dirty.update(q.subject for q in store.quads_for_pattern(None, None, node, None))
+    for node in pointing:  # the nodes that read it as an in-neighbour
+        dirty.update(q.object for q in store.quads_for_pattern(node, None, None, None) if _is_node(q.object))
     return dirty
 
 
@@ -139,18 +152,27 @@ def _focus(store: ox.Store, compiled: ShapeCompiler, dirty: set, schema_quads: l
     return found & dirty
 
 
-def _neighbourhood(store: ox.Store, focus: set, schema_quads: list) -> ox.Store:
+def _triples(store: ox.Store, node, predicates: set[str], *, into: bool = False) -> list:
+    """The triples (default-graph quads) whose subject (*into*: object) is *node* and whose predicate
+    is one of *predicates* (``*``: any)."""
+    wanted = [None] if "*" in predicates else [ox.NamedNode(p) for p in sorted(predicates)]
+    return [ox.Quad(q.subject, q.predicate, q.object) for p in wanted
+            for q in (store.quads_for_pattern(None, p, node, None) if into else store.quads_for_pattern(node, p, None, None))]
+
+
+def _neighbourhood(store: ox.Store, focus: set, schema_quads: list, reads: dict[str, set[str]]) -> ox.Store:
     """A store with every triple a local constraint reads for a node of *focus* (module docstring)."""
     quads = set(schema_quads)
     for x in focus:
-        out = [ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(x, None, None, None)]
-        into = [ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, x, None)]
+        out = _triples(store, x, {"*"})
+        into = _triples(store, x, {"*"}, into=True)
         quads.update(out)
         quads.update(into)
-        for y in {q.object for q in out if _is_node(q.object)} | {q.subject for q in into}:
-            quads.update(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(y, None, None, None))
+        for y in {q.object for q in out if _is_node(q.object)}:
+            quads.update(_triples(store, y, reads["out of out-neighbours"]))
         for y in {q.subject for q in into}:
-            quads.update(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, y, None))
+            quads.update(_triples(store, y, reads["out of in-neighbours"]))
+            quads.update(_triples(store, y, reads["into in-neighbours"], into=True))
     small = ox.Store()
     small.bulk_extend(quads)
     return small
@@ -159,7 +181,7 @@ def _neighbourhood(store: ox.Store, focus: set, schema_quads: list) -> ox.Store:
 def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text) -> Restriction:
     """What this validation must re-check (see the module docstring); *text* gives a term's value as
     the violations hold it."""
-    local, schema = plan_locality(compiled)
+    local, schema, reads = plan_locality(compiled)
     state = get_json(cache, state_entry(compiled))
     if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
         return Restriction(local, reason="no record of an earlier validation")
@@ -171,11 +193,11 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     changed = list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
     if any(t.predicate.value in schema for t in changed):
         return Restriction(local, reason="a schema triple changed")
-    dirty = _dirty(store, changed)
+    dirty = _dirty(store, changed, reads)
     schema_quads = _schema_quads(store, schema)
     focus = _focus(store, compiled, dirty, schema_quads)
     if len(focus) > MAX_FOCUS:
         return Restriction(local, reason=f"{len(focus)} focus nodes to check again")
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
-    return Restriction(local, _neighbourhood(store, focus, schema_quads), {text(f) for f in focus}, dirty_text, kept)
+    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, dirty_text, kept)

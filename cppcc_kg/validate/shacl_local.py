@@ -21,8 +21,8 @@ variable that a pattern in scope links to ``$this`` in one step, or has constant
 whole graph, as always.
 
 >>> loc = sparql_locality("SELECT $this WHERE { $this ex:p ?o . ?o ex:q ?z }", {"ex": "http://e.org/"})
->>> loc.local, sorted(loc.schema)
-(True, [])
+>>> loc.local, sorted(loc.schema), loc.reads["out of out-neighbours"]
+(True, [], {'http://e.org/q'})
 >>> loc = sparql_locality("SELECT $this WHERE { $this ex:p ?o . ?o ex:q ?z . ?z ?r ?w }", {"ex": "http://e.org/"})
 >>> loc.local, loc.reason
 (False, 'the pattern ?z ?r ?w reads beyond the neighbourhood of $this')
@@ -48,13 +48,20 @@ class NotLocal(ValueError):
     """A SPARQL constraint that cannot be shown local."""
 
 
+#: what a local constraint reads of its focus node's neighbours besides their links to it: the
+#: predicates of the triples whose subject is an out-neighbour, whose subject is an in-neighbour,
+#: and whose object is an in-neighbour (``*``: any predicate)
+READS = ("out of out-neighbours", "out of in-neighbours", "into in-neighbours")
+
+
 @dataclass
 class Locality:
     """``local``: whether the constraint is local; ``schema``: its schema predicates (IRIs);
-    ``reason``: why it is not local."""
+    ``reads``: :data:`READS` -> predicates; ``reason``: why it is not local."""
 
     local: bool
     schema: set[str] = field(default_factory=set)
+    reads: dict[str, set[str]] = field(default_factory=dict)
     reason: str = ""
 
 
@@ -126,6 +133,7 @@ class _Analysis:
     def __init__(self, prefixes: dict[str, str]):
         self.prefixes = prefixes
         self.schema: set[str] = set()
+        self.reads: dict[str, set[str]] = {kind: set() for kind in READS}
 
     def group(self, tokens: list, i: int, inherited: dict[str, str]) -> int:
         """Analyse the group whose body starts at ``tokens[i]``; return the index after its ``}``."""
@@ -162,15 +170,15 @@ class _Analysis:
         items.append(("bgp", words))
         patterns = [pat for kind, w in items if kind == "bgp" for pat in _patterns(w)]
         roles = dict(inherited)
-        for s, p, o in patterns:  # the variables one step from $this, in this group
-            steps = _path(p, self.prefixes) if not _VAR.match(_norm(p)) else None
-            single = steps is None or (len(steps) == 1 and not steps[0][2])
-            inverse = steps is not None and steps[0][1]
-            s, o = _norm(s), _norm(o)
-            if single and s == "?this" and _VAR.match(o) and o != "?this":
-                _merge(roles, o, "in" if inverse else "out")
-            if single and o == "?this" and _VAR.match(s) and s != "?this":
-                _merge(roles, s, "out" if inverse else "in")
+        for pat in patterns:  # the variables one step from $this, in this group
+            read = self.read(pat)
+            if read is None or read[1] is None:
+                continue
+            ts, to = read[0], read[1]
+            if ts == "?this" and _VAR.match(to) and to != "?this":
+                _merge(roles, to, "out")
+            if to == "?this" and _VAR.match(ts) and ts != "?this":
+                _merge(roles, ts, "in")
         for pat in patterns:
             self.pattern(pat, roles)
         for kind, start in items:
@@ -201,21 +209,38 @@ class _Analysis:
                 return i
         raise NotLocal("an unclosed expression")
 
-    def pattern(self, pat: tuple[str, str, str], roles: dict[str, str]) -> None:
-        """Check one triple pattern; add the schema predicates it reads."""
+    def read(self, pat: tuple[str, str, str]):
+        """``(subject term, object term, predicate or '*', schema steps)`` of the triple that the first
+        step of *pat* reads (object ``None``: the step leads on to more steps); ``None``: a path whose
+        every predicate is read as schema."""
         s, p, o = (_norm(t) for t in pat)
-        steps = _path(p, self.prefixes) if not _VAR.match(p) else None
-        first_inverse = steps is not None and steps[0][1]
-        # where the first step starts: the subject, or the object of an inverse step
-        start = o if first_inverse else s
-        end = s if first_inverse else o
-        simple_first = steps is None or not steps[0][2]
-        if simple_first and (start == "?this" or start in roles):
-            rest = steps[1:] if steps else []
-        elif simple_first and (steps is None or len(steps) == 1) and (end == "?this" or roles.get(end) in ("in", "both")):
-            rest = []  # the triples whose object is $this or an in-neighbour
-        elif steps is not None:
-            rest = steps  # constant predicates: schema triples, read wherever they are
+        if _VAR.match(p):
+            return s, o, "*", []
+        steps = _path(p, self.prefixes)
+        iri, inverse, modifier = steps[0]
+        if modifier:
+            return None
+        if len(steps) == 1:
+            return (o, s, iri, []) if inverse else (s, o, iri, [])
+        return None if inverse else (s, None, iri, steps[1:])
+
+    def pattern(self, pat: tuple[str, str, str], roles: dict[str, str]) -> None:
+        """Check one triple pattern; add what it reads from the neighbours and the schema predicates."""
+        read = self.read(pat)
+        if read is None:  # constant predicates: schema triples, read wherever they are
+            self.schema.update(iri for iri, _inverse, _mod in _path(_norm(pat[1]), self.prefixes))
+            return
+        ts, to, pred, rest = read
+        if ts == "?this" or (to == "?this" and not rest):
+            pass  # the focus node's own triples: always read again when they change
+        elif ts in roles:
+            for role in ("out", "in") if roles[ts] == "both" else (roles[ts],):
+                self.reads[f"out of {role}-neighbours"].add(pred)
+        elif to is not None and roles.get(to) in ("in", "both"):
+            self.reads["into in-neighbours"].add(pred)
+        elif pred != "*":
+            self.schema.update([pred, *(iri for iri, _inverse, _mod in rest)])
+            return
         else:
             raise NotLocal(f"the pattern {' '.join(pat)} reads beyond the neighbourhood of $this")
         self.schema.update(iri for iri, _inverse, _mod in rest)
@@ -234,4 +259,4 @@ def sparql_locality(select: str, prefixes: dict[str, str]) -> Locality:
             raise NotLocal("something after the WHERE clause")
     except NotLocal as exc:
         return Locality(False, reason=str(exc))
-    return Locality(True, analysis.schema)
+    return Locality(True, analysis.schema, analysis.reads)

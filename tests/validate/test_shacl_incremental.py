@@ -75,7 +75,7 @@ def test_every_constraint_of_the_ontology_is_local():
         compiled = fastshacl.compile_shapes(shapes_of(project))
     finally:
         project.close()
-    local, schema = plan_locality(compiled)
+    local, schema, _reads = plan_locality(compiled)
     assert local == list(range(len(compiled.plan)))
     assert "http://www.w3.org/2000/01/rdf-schema#label" not in schema
 
