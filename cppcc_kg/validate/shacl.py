@@ -54,7 +54,7 @@ from cppcc_kg.validate.shacl_compile import (
     UnsupportedShape,
     compile_shapes,
 )
-from cppcc_kg.validate.shacl_incremental import plan_locality, restriction, save_state
+from cppcc_kg.validate.shacl_incremental import restriction, save_state
 
 __all__ = ["validate", "Violation", "UnsupportedShape", "compile_shapes", "well_typed"]
 
@@ -216,13 +216,16 @@ def _bad_values(docs, checks, memo: dict) -> list[list]:
     return out
 
 
-def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cache) -> list[tuple]:
+def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cache, known: dict | None = None,
+                       record: dict | None = None) -> list[tuple]:
     """The suspects of :func:`_suspects`, read from the N-Triples as written (Oxigraph's store would
     turn ``xsd:nonNegativeInteger`` into ``xsd:integer``).
 
     *ntriples* is a list of documents, or a dict name -> document; with *keys* (name -> the
     document's cache key) and a *cache*, the bad values of each document are kept per document
-    (they depend on its bytes and the checks alone).
+    (they depend on its bytes and the checks alone); *known* (cache key -> what the checks found in the
+    document, from the SHACL record) saves reading those entries, and *record* receives what they found
+    in each document that has a key (non-empty only).
     """
     checks = [(path, allowed) for _q, path, allowed, *_rest in compiled.datatype_checks]
     docs = ntriples if isinstance(ntriples, dict) else dict(enumerate(ntriples or []))
@@ -231,12 +234,20 @@ def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cac
     bad: set[tuple] = set()
     for name, doc in docs.items():
         key = (keys or {}).get(name)
-        entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
-        found = get_json(cache, entry) if entry else None
+        if known is not None and key in known:
+            found = known[key]
+            entry = None
+        else:
+            entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
+            found = get_json(cache, entry) if entry else None
+        if found and key and record is not None:
+            record[key] = found
         if found is None:
             found = _bad_values([doc], checks, memo)
             if entry:
                 put_json(cache, entry, found)
+            if found and key and record is not None:
+                record[key] = found
         bad.update(map(tuple, found))
     suspects = []
     for i, (tquery, _path, _allowed, shape, readable, message, component) in enumerate(compiled.datatype_checks):
@@ -385,17 +396,20 @@ def _violation(sol, shape: str, path: str, message: str, component: str) -> Viol
     return Violation(focus, path or row.get("path", ""), value, _fill(message, row), shape, component, kind)
 
 
-def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, suspects_of,
+def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache,
                     about: dict, *, restrict: bool) -> tuple[set[Violation], list]:
     """``(violations of the plan, datatype suspects)``: the local constraints re-checked where the graph
     changed since the validation recorded in *cache* (:mod:`cppcc_kg.validate.shacl_incremental`), the
-    others on the whole *store*; the verdicts of the local constraints are recorded for the next one.
-    *about* receives ``reason`` (why the whole run) or ``focus`` (the number of nodes checked again)."""
+    others on the whole *store*; the verdicts of the local constraints and what the datatype checks
+    found in each file are recorded for the next one. *about* receives ``reason`` (why the whole
+    run) or ``focus`` (the number of nodes checked again)."""
     keys = {name: key for name, key in keys.items() if name in ntriples}
-    r = restriction(compiled, store, ntriples, keys, cache, _text) if restrict else None
-    local = set(r.local) if r is not None else set(plan_locality(compiled)[0])
-    if r is None or r.store is None:
-        about["reason"] = r.reason if r is not None else "asked for"
+    r = restriction(compiled, store, ntriples, keys, cache, _text, restrict=restrict)
+    record: dict = {}
+    suspects_of = lambda: _datatype_suspects(compiled, ntriples, keys, cache, known=r.datatypes, record=record)
+    local = set(r.local)
+    if r.store is None:
+        about["reason"] = r.reason
         solutions, suspects = _run_all(compiled, store, True, suspects_of)
         out = _plan_violations(compiled, solutions)
         mine = _plan_violations(compiled, {k: v for k, v in solutions.items() if k in local})
@@ -408,7 +422,7 @@ def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, ke
         again = {k: [sol for sol in sols if _text(sol["this"]) in r.focus] for k, sols in again.items()}
         mine = _plan_violations(compiled, again) | {Violation(*v) for v in r.kept}
         out = _plan_violations(compiled, solutions) | mine
-    save_state(compiled, keys, cache, [astuple(v) for v in mine])
+    save_state(compiled, keys, cache, [astuple(v) for v in mine], record)
     return out, suspects
 
 
@@ -441,7 +455,7 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
     else:
         suspects_of = lambda: _datatype_suspects(compiled, ntriples, keys, cache)
     if union and keys and cache is not None and isinstance(ntriples, dict) and timings is None:
-        out, suspects = _validate_again(compiled, store, ntriples, keys, cache, suspects_of,
+        out, suspects = _validate_again(compiled, store, ntriples, keys, cache,
                                         about if about is not None else {}, restrict=restrict)
     else:
         solutions, suspects = _run_all(compiled, store, union, suspects_of, timings)

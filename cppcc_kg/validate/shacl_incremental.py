@@ -7,9 +7,12 @@ compares each file's key with the recorded one; the triples that changed are the
 changed files' N-Triples (the earlier ones read from the loader's cache) that are in one version
 and not the other. Then:
 
-1. the *dirty* nodes ``D``: the subjects and objects of the changed triples, the nodes that point
-   to a subject of a changed triple and the nodes a node of ``D`` points to (in the graph as it is
-   now; an edge that differs from before is itself a changed triple, so both its ends are there);
+1. the *dirty* nodes ``D``: the subjects and objects of the changed triples; the nodes that point to
+   the subject ``a`` of a changed triple ``(a, p, b)`` when a local constraint reads ``p`` of its
+   out-neighbours; the nodes ``a`` points to when one reads ``p`` of its in-neighbours; the nodes
+   ``b`` points to when one reads ``p`` into its in-neighbours (what each constraint reads:
+   :attr:`cppcc_kg.validate.shacl_local.Locality.reads`; the neighbours are taken in the graph as it is
+   now: an edge that differs from before is itself a changed triple, so both its ends are in ``D``);
 2. the focus nodes ``F``: the nodes of ``D`` that a shape targets (its targets read the node's own
    triples and the schema triples only);
 3. the neighbourhood of ``F`` (every triple a local constraint reads for a node of ``F``) and every
@@ -18,14 +21,19 @@ and not the other. Then:
    in ``F``.
 
 Why that is the full run's result: a local constraint's verdict on a node ``x`` reads the triples
-of ``x``, the triples whose subject is a neighbour of ``x``, the triples whose object is an
+of ``x``, some triples (by predicate) whose subject is a neighbour of ``x`` or whose object is an
 in-neighbour of ``x``, and schema triples. A changed triple ``(a, p, b)`` among them has ``x`` in
-``{a, b}``, or ``x`` a neighbour of ``a``, or ``x`` pointed to by ``b``: ``x`` is in ``D``. A changed
-triple whose predicate is a schema predicate, a changed ontology, a blank node in a changed line,
-an earlier file not in the cache, or no record: the whole run, as without a cache. The constraints
-that are not local always run on the whole store. The generated pinyin graph has no cache key and is
-left out of the comparison: no shape reads ``cppcc:pinyin``, and the full run itself may read the
-store before or after the pinyin is added (it is computed beside the validation).
+``{a, b}``, or ``x`` pointing to ``a`` (``p`` read of out-neighbours), or ``a`` pointing to ``x``
+(``p`` read of in-neighbours), or ``b`` pointing to ``x`` (``p`` read into in-neighbours): ``x`` is
+in ``D``. A changed triple whose predicate is a schema predicate, a changed ontology, a blank node
+in a changed line, an earlier file not in the cache, or no record: the whole run, as without a cache.
+The constraints that are not local always run on the whole store.
+
+The generated pinyin graph has no cache key and is left out of the comparison. Its triples
+(``cppcc:pinyin`` of an entity) change with the entity's Chinese label, which makes the entity
+dirty; a shape could only read them through a statement whose ``rdf:predicate`` is ``cppcc:pinyin``,
+and then the whole run would depend on whether the pinyin, computed beside the validation, is in
+the store yet.
 """
 from __future__ import annotations
 
@@ -36,7 +44,7 @@ import pyoxigraph as ox
 from cppcc_kg.project.files import nt_entry, rel_of_graph
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
-from cppcc_kg.validate.shacl_local import READS, RDF_TYPE, sparql_locality
+from cppcc_kg.validate.shacl_local import RDF_TYPE, READS, sparql_locality
 
 #: above this many focus nodes to re-check, the whole run is as cheap
 MAX_FOCUS = 50_000
@@ -47,7 +55,8 @@ class Restriction:
     """What a build re-checks: ``local`` (plan positions of the local constraints), ``store`` (the
     neighbourhood of the focus nodes; ``None``: run everything on the whole store), ``focus`` (the
     values of the focus nodes re-checked), ``dirty`` (those of the dirty nodes) and ``kept`` (the
-    earlier violations, as tuples, whose focus is not dirty); ``reason``: why the whole run."""
+    earlier violations, as tuples, whose focus is not dirty); ``reason``: why the whole run;
+    ``datatypes``: what the datatype checks found in each file recorded."""
 
     local: list[int]
     store: ox.Store | None = None
@@ -55,6 +64,8 @@ class Restriction:
     dirty: set[str] = field(default_factory=set)
     kept: list[tuple] = field(default_factory=list)
     reason: str = ""
+    #: cache key of each file recorded -> what the datatype checks found in it (``None``: no record)
+    datatypes: dict | None = None
 
 
 def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[str, set[str]]]:
@@ -79,13 +90,17 @@ def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[st
 def state_entry(compiled: ShapeCompiler) -> str:
     """The cache entry of the SHACL record: named by the code (:data:`~cppcc_kg.validate.file_cache.CODE_DIGEST`)
     and the compiled shapes, so that other shapes or other code never read it."""
-    parts = [q for q, *_rest in compiled.queries] + [repr(compiled.plan), repr(sorted(compiled.antijoins.items()))]
+    parts = [q for q, *_rest in compiled.queries] + [repr(compiled.plan), repr(sorted(compiled.antijoins.items())),
+                                                     repr(compiled.datatype_checks)]
     return entry_name("shacl-state", digest(*parts))
 
 
-def save_state(compiled: ShapeCompiler, keys: dict[str, str], cache, violations: list[tuple]) -> None:
-    """Record *keys* (graph -> cache key) and the violations of the local constraints (tuples)."""
-    put_json(cache, state_entry(compiled), {"keys": keys, "violations": sorted(map(list, violations))})
+def save_state(compiled: ShapeCompiler, keys: dict[str, str], cache, violations: list[tuple],
+               datatypes: dict[str, list]) -> None:
+    """Record *keys* (graph -> cache key), the violations of the local constraints (tuples) and what
+    the datatype checks found in the files (cache key -> bad values; none: nothing)."""
+    put_json(cache, state_entry(compiled), {"keys": keys, "violations": sorted(map(list, violations)),
+                                            "datatypes": {k: datatypes[k] for k in sorted(datatypes)}})
 
 
 def _changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes] | str:
@@ -178,26 +193,32 @@ def _neighbourhood(store: ox.Store, focus: set, schema_quads: list, reads: dict[
     return small
 
 
-def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text) -> Restriction:
+def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text, *,
+                restrict: bool = True) -> Restriction:
     """What this validation must re-check (see the module docstring); *text* gives a term's value as
-    the violations hold it."""
+    the violations hold it; ``restrict=False``: everything (the record is read all the same)."""
     local, schema, reads = plan_locality(compiled)
     state = get_json(cache, state_entry(compiled))
     if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
         return Restriction(local, reason="no record of an earlier validation")
+    found = state.get("datatypes", {})
+    datatypes = {key: found.get(key, []) for key in state["keys"].values()}
+    if not restrict:
+        return Restriction(local, reason="asked for", datatypes=datatypes)
     lines = _changed_lines(state["keys"], keys, ntriples, cache)
     if isinstance(lines, str):
-        return Restriction(local, reason=lines)
+        return Restriction(local, reason=lines, datatypes=datatypes)
     if any(b"_:" in line for line in lines):
-        return Restriction(local, reason="a changed triple has a blank node")
+        return Restriction(local, reason="a changed triple has a blank node", datatypes=datatypes)
     changed = list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
     if any(t.predicate.value in schema for t in changed):
-        return Restriction(local, reason="a schema triple changed")
+        return Restriction(local, reason="a schema triple changed", datatypes=datatypes)
     dirty = _dirty(store, changed, reads)
     schema_quads = _schema_quads(store, schema)
     focus = _focus(store, compiled, dirty, schema_quads)
     if len(focus) > MAX_FOCUS:
-        return Restriction(local, reason=f"{len(focus)} focus nodes to check again")
+        return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
-    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, dirty_text, kept)
+    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, dirty_text,
+                       kept, datatypes=datatypes)

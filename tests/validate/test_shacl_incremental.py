@@ -95,6 +95,13 @@ def test_restricted_report_equals_the_whole_one_edit_after_edit(project):
     # the repair
     _edit(g1 / "evidence.ttl", "a oa:Annotation ;\n    oa:hasBody", "a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody", 1)
     assert _same(root, fails=False) == []
+    # a value of the wrong datatype: still reported after an edit elsewhere (from the record), then repaired
+    _edit(g1 / "evidence.ttl", 'oa:start "0"^^xsd:nonNegativeInteger', 'oa:start "-1"^^xsd:nonNegativeInteger')
+    assert {v.component for v in _same(root, fails=True)} == {"Datatype"}
+    _edit(g2 / "entities.ttl", '"@en', ' (edited)"@en')
+    assert {v.component for v in _same(root, fails=True)} == {"Datatype"}
+    _edit(g1 / "evidence.ttl", 'oa:start "-1"^^xsd:nonNegativeInteger', 'oa:start "0"^^xsd:nonNegativeInteger')
+    assert _same(root, fails=False) == []
     # a new entity, without evidence (fails), then with its evidence
     new = f"<{ID}org/synth-0002-new> a cppcc:Organization ;\n    rdfs:label \"新机构\"@zh, \"New body\"@en .\n"
     (g2 / "entities.ttl").write_text((g2 / "entities.ttl").read_text(encoding="utf-8") + "\n" + new, encoding="utf-8")
