@@ -90,8 +90,9 @@ def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[st
 def state_entry(compiled: ShapeCompiler) -> str:
     """The cache entry of the SHACL record: named by the code (:data:`~cppcc_kg.validate.file_cache.CODE_DIGEST`)
     and the compiled shapes, so that other shapes or other code never read it."""
+    checks = [(*c[:2], sorted(c[2]), *c[3:]) for c in compiled.datatype_checks]  # no set: the same in every process
     parts = [q for q, *_rest in compiled.queries] + [repr(compiled.plan), repr(sorted(compiled.antijoins.items())),
-                                                     repr(compiled.datatype_checks)]
+                                                     repr(checks)]
     return entry_name("shacl-state", digest(*parts))
 
 

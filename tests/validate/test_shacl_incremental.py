@@ -2,10 +2,14 @@
 where the graph changed give exactly the report of the whole run, edit after edit."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from support import REPO_ROOT
 
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
@@ -78,6 +82,17 @@ def test_every_constraint_of_the_ontology_is_local():
     local, schema, _reads = plan_locality(compiled)
     assert local == list(range(len(compiled.plan)))
     assert "http://www.w3.org/2000/01/rdf-schema#label" not in schema
+
+
+def test_the_record_has_the_same_name_in_every_process():
+    code = ("from cppcc_kg.project.load import load; from cppcc_kg.validate.shapes import shapes_of; "
+            "from cppcc_kg.validate.shacl import compile_shapes; "
+            "from cppcc_kg.validate.shacl_incremental import state_entry; "
+            f"p = load({str(REPO_ROOT)!r}, cache=False); print(state_entry(compile_shapes(shapes_of(p)))); p.close()")
+    names = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT,
+                            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO_ROOT)}).stdout
+             for seed in ("1", "2", "3")}
+    assert len(names) == 1 and next(iter(names)).startswith("validate-shacl-state-")
 
 
 def test_restricted_report_equals_the_whole_one_edit_after_edit(project):
