@@ -170,3 +170,24 @@ def test_a_schema_triple_or_the_ontology_changed_runs_everything(project):
     _edit(root / "ontology.ttl", '"entity shape"@en', '"the entity shape"@en')
     restricted, whole, about = _check(root)
     assert about == {"reason": "the ontology changed"} and restricted == whole
+
+
+def test_a_build_after_an_edit_checks_few_nodes_and_equals_a_clean_build(tmp_path):
+    from cppcc_kg.build.pipeline import build
+    from cppcc_kg.rdf.files import sha256_of_file
+
+    root = tmp_path / "p"
+    write_corpus(root, scale=2)
+    build(root, cache=True)
+    _edit(root / "graph" / "synth-0002" / "entities.ttl", '"@en', ' (edited)"@en')
+    lines: list[str] = []
+    edited = build(root, cache=True, echo=lines.append)
+    assert edited["report"]["shacl_restricted"]["focus"] > 0
+    assert any(line.startswith("validate") and "node(s) checked again" in line for line in lines), lines
+    clean = build(root, tmp_path / "clean", cache=False)
+    assert "reason" in clean["report"]["shacl_restricted"]
+
+    def digests(folder: Path) -> dict:
+        return {p.relative_to(folder).as_posix(): sha256_of_file(p) for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.name != ".cppcc-kg-build"}
+    assert digests(root / "build") == digests(tmp_path / "clean")
