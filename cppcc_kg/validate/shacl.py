@@ -240,14 +240,12 @@ def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cac
         else:
             entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
             found = get_json(cache, entry) if entry else None
-        if found and key and record is not None:
-            record[key] = found
         if found is None:
             found = _bad_values([doc], checks, memo)
             if entry:
                 put_json(cache, entry, found)
-            if found and key and record is not None:
-                record[key] = found
+        if found and key and record is not None:
+            record[key] = found
         bad.update(map(tuple, found))
     suspects = []
     for i, (tquery, _path, _allowed, shape, readable, message, component) in enumerate(compiled.datatype_checks):
