@@ -95,6 +95,17 @@ def test_the_record_has_the_same_name_in_every_process():
     assert len(names) == 1 and next(iter(names)).startswith("validate-shacl-state-")
 
 
+def test_the_record_of_another_version_of_the_code_is_not_read(tmp_path, monkeypatch):
+    from cppcc_kg.validate import file_cache
+
+    root = tmp_path / "p"
+    write_corpus(root, scale=1)
+    _check(root)
+    assert "focus" in _check(root)[2]
+    monkeypatch.setattr(file_cache, "CODE_DIGEST", "another version")
+    assert _check(root)[2] == {"reason": "no record of an earlier validation"}
+
+
 def test_restricted_report_equals_the_whole_one_edit_after_edit(project):
     root = project
     first, whole, about = _check(root)
