@@ -47,7 +47,10 @@ class BackgroundValidation:
         if not self._reported:
             self._reported = True
             steps = ", ".join(f"{k} {v:.1f} s" for k, v in report["seconds"].items())
-            engine = f" (SHACL: {report['shacl_engine']})" if report.get("shacl_engine") else ""
+            engine = f" (SHACL: {report['shacl_engine']}" if report.get("shacl_engine") else ""
+            if engine and "focus" in report.get("shacl_restricted", {}):
+                engine += f", {report['shacl_restricted']['focus']} node(s) checked again"
+            engine += ")" if engine else ""
             later = "" if self.graph_rules else " (rules with GRAPH after the outputs)"
             verdict = "OK" if report["conforms"] else f"{len(report['problems'])} problem(s)"
             self.say(f"validate  {steps}{engine}{later}: {verdict}")

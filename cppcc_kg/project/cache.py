@@ -95,8 +95,9 @@ class Cache:
         h.update(digest if digest is not None else hashlib.sha256(data).digest())
         return h.hexdigest()
 
-    def get(self, name: str) -> bytes | None:
-        """The entry *name* (staged or kept), or ``None`` when it is absent or broken."""
+    def get(self, name: str, *, keep: bool = True) -> bytes | None:
+        """The entry *name* (staged or kept), or ``None`` when it is absent or broken; ``keep=False``:
+        reading it does not keep it (an entry of an earlier build, read to compare)."""
         if not self.enabled:
             return None
         for folder in (self._staging, self.dir):
@@ -107,7 +108,8 @@ class Cache:
             head, _, data = raw.partition(b"\n")
             if head != b"%08x" % zlib.crc32(data):
                 return None
-            self.used.add(name)
+            if keep:
+                self.used.add(name)
             return data
         return None
 

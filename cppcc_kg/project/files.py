@@ -96,11 +96,20 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None,
             keys[rel] = key
         found[rel] = None
         if key is not None:
-            names[rel] = key + ".nt"
+            names[rel] = nt_entry(key)
             found[rel] = cache.get(names[rel])
         if found[rel] is None:
             todo.append((rel, data))
     return found, names, todo
+
+
+def nt_entry(key: str) -> str:
+    """The name of the cache entry that holds the N-Triples of the file whose cache key is *key*.
+
+    >>> nt_entry("abc")
+    'abc.nt'
+    """
+    return key + ".nt"
 
 
 def iter_files(root: Path, rels: list[str], *,

@@ -40,7 +40,7 @@ import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -54,6 +54,7 @@ from cppcc_kg.validate.shacl_compile import (
     UnsupportedShape,
     compile_shapes,
 )
+from cppcc_kg.validate.shacl_incremental import restriction, save_state
 
 __all__ = ["validate", "Violation", "UnsupportedShape", "compile_shapes", "well_typed"]
 
@@ -215,13 +216,16 @@ def _bad_values(docs, checks, memo: dict) -> list[list]:
     return out
 
 
-def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cache) -> list[tuple]:
+def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cache, known: dict | None = None,
+                       record: dict | None = None) -> list[tuple]:
     """The suspects of :func:`_suspects`, read from the N-Triples as written (Oxigraph's store would
     turn ``xsd:nonNegativeInteger`` into ``xsd:integer``).
 
     *ntriples* is a list of documents, or a dict name -> document; with *keys* (name -> the
     document's cache key) and a *cache*, the bad values of each document are kept per document
-    (they depend on its bytes and the checks alone).
+    (they depend on its bytes and the checks alone); *known* (cache key -> what the checks found in the
+    document, from the SHACL record) saves reading those entries, and *record* receives what they found
+    in each document that has a key (non-empty only).
     """
     checks = [(path, allowed) for _q, path, allowed, *_rest in compiled.datatype_checks]
     docs = ntriples if isinstance(ntriples, dict) else dict(enumerate(ntriples or []))
@@ -230,12 +234,18 @@ def _datatype_suspects(compiled: ShapeCompiler, ntriples, keys: dict | None, cac
     bad: set[tuple] = set()
     for name, doc in docs.items():
         key = (keys or {}).get(name)
-        entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
-        found = get_json(cache, entry) if entry else None
+        if known is not None and key in known:
+            found = known[key]
+            entry = None
+        else:
+            entry = entry_name("datatypes", key, checks_digest) if key and cache is not None else None
+            found = get_json(cache, entry) if entry else None
         if found is None:
             found = _bad_values([doc], checks, memo)
             if entry:
                 put_json(cache, entry, found)
+        if found and key and record is not None:
+            record[key] = found
         bad.update(map(tuple, found))
     suspects = []
     for i, (tquery, _path, _allowed, shape, readable, message, component) in enumerate(compiled.datatype_checks):
@@ -294,8 +304,10 @@ def _step_name(compiled: ShapeCompiler, entry) -> str:
     return " ".join(x for x in (_local(shape), _local(path), what) if x)
 
 
-def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of, timings: dict | None = None):
-    """``(solutions of each plan entry, datatype suspects)``.
+def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of, timings: dict | None = None,
+             positions: list[int] | None = None):
+    """``(plan position -> solutions of that plan entry, datatype suspects)``, for the entries at
+    *positions* of the plan (default: all).
 
     Oxigraph releases the GIL while it evaluates a query: the queries run side by side,
     and beside ``suspects_of()`` (the datatype checks, in this thread). With *timings*, they
@@ -304,7 +316,9 @@ def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of,
     def run(query: str) -> list:
         return list(store.query(query, use_default_graph_as_union=union))
 
-    antijoins = {k: i for k, (_q, i) in enumerate(compiled.plan) if isinstance(i, int) and i in compiled.antijoins}
+    positions = list(range(len(compiled.plan))) if positions is None else positions
+    plan = {k: compiled.plan[k] for k in positions}
+    antijoins = {k: i for k, (_q, i) in plan.items() if isinstance(i, int) and i in compiled.antijoins}
     if timings is not None:
         def timed(name: str, job):
             t0 = time.perf_counter()
@@ -312,22 +326,35 @@ def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of,
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
             return out
         suspects = timed("datatypes (N-Triples)", suspects_of)
-        solutions = [timed(_step_name(compiled, e), lambda q=e[0]: run(q)) for e in compiled.plan]
+        solutions = {k: timed(_step_name(compiled, e), lambda q=e[0]: run(q)) for k, e in plan.items()}
         inner = {(k, j): timed(_step_name(compiled, compiled.plan[k]), lambda q=q: run(q))
                  for k, i in antijoins.items() for j, (q, _v) in enumerate(compiled.antijoins[i])}
     else:
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            futures = [pool.submit(run, q) for q, _members in compiled.plan]
+            futures = {k: pool.submit(run, q) for k, (q, _members) in plan.items()}
             jobs = {(k, j): pool.submit(run, q) for k, i in antijoins.items()
                     for j, (q, _v) in enumerate(compiled.antijoins[i])}
             suspects = suspects_of()
-            solutions = [f.result() for f in futures]
+            solutions = {k: f.result() for k, f in futures.items()}
             inner = {kj: f.result() for kj, f in jobs.items()}
     for k, i in antijoins.items():  # the anti-joins, on every shared variable
         for j, (_q, shared) in enumerate(compiled.antijoins[i]):
             seen = {tuple(str(sol[v]) for v in shared) for sol in inner[(k, j)]}
             solutions[k] = [sol for sol in solutions[k] if tuple(str(sol[v]) for v in shared) not in seen]
     return solutions, suspects
+
+
+def _plan_violations(compiled: ShapeCompiler, solutions: dict) -> set[Violation]:
+    """The violations that the solutions of the plan entries (position -> solutions) stand for."""
+    out: set[Violation] = set()
+    for k, sols in solutions.items():
+        members = compiled.plan[k][1]
+        if isinstance(members, int):
+            _q, shape, path, message, component = compiled.queries[members]
+            out.update(_violation(sol, shape, path, message, component) for sol in sols)
+        else:
+            out.update(_count_violations(compiled, sols, members))
+    return out
 
 
 def _count_violations(compiled: ShapeCompiler, sols, members) -> list[Violation]:
@@ -367,8 +394,39 @@ def _violation(sol, shape: str, path: str, message: str, component: str) -> Viol
     return Violation(focus, path or row.get("path", ""), value, _fill(message, row), shape, component, kind)
 
 
+def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache,
+                    about: dict, *, restrict: bool) -> tuple[set[Violation], list]:
+    """``(violations of the plan, datatype suspects)``: the local constraints re-checked where the graph
+    changed since the validation recorded in *cache* (:mod:`cppcc_kg.validate.shacl_incremental`), the
+    others on the whole *store*; the verdicts of the local constraints and what the datatype checks
+    found in each file are recorded for the next one. *about* receives ``reason`` (why the whole
+    run) or ``focus`` (the number of nodes checked again)."""
+    keys = {name: key for name, key in keys.items() if name in ntriples}
+    r = restriction(compiled, store, ntriples, keys, cache, _text, restrict=restrict)
+    record: dict = {}
+    suspects_of = lambda: _datatype_suspects(compiled, ntriples, keys, cache, known=r.datatypes, record=record)
+    local = set(r.local)
+    if r.store is None:
+        about["reason"] = r.reason
+        solutions, suspects = _run_all(compiled, store, True, suspects_of)
+        out = _plan_violations(compiled, solutions)
+        mine = _plan_violations(compiled, {k: v for k, v in solutions.items() if k in local})
+    else:
+        about["focus"], about["dirty"] = len(r.focus), len(r.dirty)
+        solutions, suspects = _run_all(compiled, store, True, suspects_of,
+                                       positions=[k for k in range(len(compiled.plan)) if k not in local])
+        again, _none = _run_all(compiled, r.store, False, list, positions=sorted(local))
+        # the other nodes of the small store lack triples: only the focus nodes' verdicts are those of the graph
+        again = {k: [sol for sol in sols if _text(sol["this"]) in r.focus] for k, sols in again.items()}
+        mine = _plan_violations(compiled, again) | {Violation(*v) for v in r.kept}
+        out = _plan_violations(compiled, solutions) | mine
+    save_state(compiled, keys, cache, [astuple(v) for v in mine], record)
+    return out, suspects
+
+
 def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=None, keys: dict | None = None,
-             cache=None, timings: dict | None = None) -> list[Violation]:
+             cache=None, timings: dict | None = None, restrict: bool = True,
+             about: dict | None = None) -> list[Violation]:
     """Validate *data* against *shapes* and return the sorted violations (empty when it conforms).
 
     *data* is an rdflib Graph or an iterable of pyoxigraph triples or quads (as
@@ -380,8 +438,12 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
     documents (bytes, a list or a dict name -> bytes) as written, for the datatype checks;
     with *keys* (name -> cache key of the document) and a *cache*
     (:class:`cppcc_kg.project.cache.Cache`), what these checks find in each document is kept
-    per document. *timings*, a dict, receives the seconds of each step (the queries then
-    run one after the other).
+    per document, and (*ntriples* a dict) the local constraints are checked again only where the
+    graph changed since the last validation recorded in the cache
+    (:mod:`cppcc_kg.validate.shacl_incremental`; ``restrict=False``: everywhere, the record
+    written all the same); *about*, a dict, receives why the whole graph was checked (``reason``)
+    or how many focus nodes were (``focus``). *timings*, a dict, receives the seconds of each step
+    (the queries then run one after the other, on the whole graph).
     """
     compiled = compile_shapes(shapes)
     union = data is None
@@ -390,14 +452,12 @@ def validate(data, shapes: Graph, *, store: ox.Store | None = None, ntriples=Non
         suspects_of = lambda: _suspects(compiled, values)
     else:
         suspects_of = lambda: _datatype_suspects(compiled, ntriples, keys, cache)
-    solutions, suspects = _run_all(compiled, store, union, suspects_of, timings)
-    out: set[Violation] = set()
-    for (_query, members), sols in zip(compiled.plan, solutions):
-        if isinstance(members, int):
-            _q, shape, path, message, component = compiled.queries[members]
-            out.update(_violation(sol, shape, path, message, component) for sol in sols)
-        else:
-            out.update(_count_violations(compiled, sols, members))
+    if union and keys and cache is not None and isinstance(ntriples, dict) and timings is None:
+        out, suspects = _validate_again(compiled, store, ntriples, keys, cache,
+                                        about if about is not None else {}, restrict=restrict)
+    else:
+        solutions, suspects = _run_all(compiled, store, union, suspects_of, timings)
+        out = _plan_violations(compiled, solutions)
     targets: dict[str, set[str]] = {}
     for tquery, bad, shape, readable, message, component in suspects:
         if tquery not in targets:

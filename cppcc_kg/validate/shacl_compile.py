@@ -130,6 +130,10 @@ class ShapeCompiler:
         #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables),
         #: whose solutions remove those of the query that agree on the shared variables
         self.antijoins: dict[int, list[tuple[str, list[str]]]] = {}
+        #: index of a SPARQL constraint's query -> (its select text, its prefixes): what
+        #: :mod:`cppcc_kg.validate.shacl_local` reads to tell whether it is local
+        self.sparql_sources: dict[int, tuple[str, dict[str, str]]] = {}
+        self.targets: list[str] = []  # the target of each shape (a group that binds ?this)
         self.datatype_checks: list[tuple] = []  # target query, path, allowed datatypes, shape, path, message, component
 
     def target(self, shape) -> str:
@@ -252,10 +256,12 @@ class ShapeCompiler:
         select = g.value(constraint, SH.select)
         if select is None:
             raise UnsupportedShape(f"{constraint}: only sh:select SPARQL constraints are supported")
-        prefixes = []
+        prefixes, declared = [], {}
         for pref in g.objects(constraint, SH.prefixes):
             for decl in g.objects(pref, SH.declare):
                 prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
+                declared[str(g.value(decl, SH.prefix))] = str(g.value(decl, SH.namespace))
+        self.sparql_sources[len(self.queries)] = (str(select), declared)
         text, antijoins = plan_not_exists(str(select).replace("$this", "?this"))
         m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
         if not m:
@@ -276,6 +282,7 @@ class ShapeCompiler:
             target = self.target(shape)
             if not target:
                 continue
+            self.targets.append(target)
             for prop in g.objects(shape, SH.property):
                 self.property_shape(shape, prop, target)
             for constraint in g.objects(shape, SH.sparql):

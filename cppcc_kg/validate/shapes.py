@@ -147,7 +147,8 @@ def shacl_problems(graph: Graph, shapes: Graph | None = None, *, where: Where | 
 
 
 def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Graph | None = None,
-                        where: Where | None = None, keys: dict | None = None, cache=None) -> list[dict]:
+                        where: Where | None = None, keys: dict | None = None, cache=None,
+                        about: dict | None = None) -> list[dict]:
     """Validate with :mod:`cppcc_kg.validate.shacl` and return the problems :func:`shacl_problems` would.
 
     Parameters
@@ -161,7 +162,9 @@ def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Grap
         or a dict name -> document.
     keys, cache : optional
         With a dict name -> cache key of each document and the loader's cache, what the
-        datatype checks find in a document is kept per document (:func:`cppcc_kg.validate.shacl.validate`).
+        datatype checks find in a document is kept per document, and the local shapes are checked again
+        only where the graph changed since the last validation (:func:`cppcc_kg.validate.shacl.validate`);
+        *about* receives what that run says (``focus``, the nodes checked again, or ``reason``).
     graph : rdflib.Graph, optional
         A graph to read labels and prefixes from (the project's view).
     where : callable, optional
@@ -175,7 +178,7 @@ def fast_shacl_problems(store: ox.Store, shapes: Graph, ntriples, *, graph: Grap
     where = where or nowhere
     compact = compactor(graph)
     out = []
-    for v in fast_validate(None, shapes, store=store, ntriples=ntriples, keys=keys, cache=cache):
+    for v in fast_validate(None, shapes, store=store, ntriples=ntriples, keys=keys, cache=cache, about=about):
         focus = node(v.focus)
         comp = _COMPONENTS.get(v.component, v.component) + "ConstraintComponent"
         rule = _shape_name(shapes, node(v.shape), compact) + f" ({comp})"

@@ -1,0 +1,225 @@
+"""SHACL after a cached build: the local constraints re-checked only where the graph changed.
+
+A build keeps, in the loader's cache, the cache key of every file it validated and the verdicts
+(violations) of the *local* constraints (:mod:`cppcc_kg.validate.shacl_local`), in one entry named
+by the code of :mod:`cppcc_kg.validate` and the compiled shapes (:func:`state_entry`). The next build
+compares each file's key with the recorded one; the triples that changed are the lines of the
+changed files' N-Triples (the earlier ones read from the loader's cache) that are in one version
+and not the other. Then:
+
+1. the *dirty* nodes ``D``: the subjects and objects of the changed triples; the nodes that point to
+   the subject ``a`` of a changed triple ``(a, p, b)`` when a local constraint reads ``p`` of its
+   out-neighbours; the nodes ``a`` points to when one reads ``p`` of its in-neighbours; the nodes
+   ``b`` points to when one reads ``p`` into its in-neighbours (what each constraint reads:
+   :attr:`cppcc_kg.validate.shacl_local.Locality.reads`; the neighbours are taken in the graph as it is
+   now: an edge that differs from before is itself a changed triple, so both its ends are in ``D``);
+2. the focus nodes ``F``: the nodes of ``D`` that a shape targets (its targets read the node's own
+   triples and the schema triples only);
+3. the neighbourhood of ``F`` (every triple a local constraint reads for a node of ``F``) and every
+   schema triple are copied into a small store, where the local constraints run;
+4. the result: the earlier violations whose focus is not in ``D``, and the new ones whose focus is
+   in ``F``.
+
+Why that is the full run's result: a local constraint's verdict on a node ``x`` reads the triples
+of ``x``, some triples (by predicate) whose subject is a neighbour of ``x`` or whose object is an
+in-neighbour of ``x``, and schema triples. A changed triple ``(a, p, b)`` among them has ``x`` in
+``{a, b}``, or ``x`` pointing to ``a`` (``p`` read of out-neighbours), or ``a`` pointing to ``x``
+(``p`` read of in-neighbours), or ``b`` pointing to ``x`` (``p`` read into in-neighbours): ``x`` is
+in ``D``. A changed triple whose predicate is a schema predicate, a changed ontology, a blank node
+in a changed line, an earlier file not in the cache, or no record: the whole run, as without a cache.
+The constraints that are not local always run on the whole store.
+
+The generated pinyin graph has no cache key and is left out of the comparison. Its triples
+(``cppcc:pinyin`` of an entity) change with the entity's Chinese label, which makes the entity
+dirty; a shape could only read them through a statement whose ``rdf:predicate`` is ``cppcc:pinyin``,
+and then the whole run would depend on whether the pinyin, computed beside the validation, is in
+the store yet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cppcc_kg.project.files import nt_entry, rel_of_graph
+from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
+from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
+from cppcc_kg.validate.shacl_local import RDF_TYPE, READS, sparql_locality
+
+#: above this many focus nodes to re-check, the whole run is as cheap
+MAX_FOCUS = 50_000
+
+
+@dataclass
+class Restriction:
+    """What a build re-checks: ``local`` (plan positions of the local constraints), ``store`` (the
+    neighbourhood of the focus nodes; ``None``: run everything on the whole store), ``focus`` (the
+    values of the focus nodes re-checked), ``dirty`` (those of the dirty nodes) and ``kept`` (the
+    earlier violations, as tuples, whose focus is not dirty); ``reason``: why the whole run;
+    ``datatypes``: what the datatype checks found in each file recorded."""
+
+    local: list[int]
+    store: ox.Store | None = None
+    focus: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)
+    kept: list[tuple] = field(default_factory=list)
+    reason: str = ""
+    #: cache key of each file recorded -> what the datatype checks found in it (``None``: no record)
+    datatypes: dict | None = None
+
+
+def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[str, set[str]]]:
+    """``(positions of the plan entries that are local, the schema predicates they read, what they read
+    of the neighbours' other triples)`` (:class:`cppcc_kg.validate.shacl_local.Locality`)."""
+    schema = {RDFS_SUBCLASS}  # sh:class, sh:targetClass: rdf:type/rdfs:subClassOf*
+    # sh:class reads the rdf:type of a value: an out-neighbour, or an in-neighbour on an inverse path
+    reads = {kind: ({RDF_TYPE} if kind != "into in-neighbours" else set()) for kind in READS}
+    local = []
+    for k, (_query, members) in enumerate(compiled.plan):
+        indices = [members] if isinstance(members, int) else [m[0] for m in members]
+        found = [sparql_locality(*compiled.sparql_sources[i]) for i in indices if i in compiled.sparql_sources]
+        if all(loc.local for loc in found):
+            local.append(k)
+            for loc in found:
+                schema |= loc.schema
+                for kind, predicates in loc.reads.items():
+                    reads[kind] |= predicates
+    return local, schema, reads
+
+
+def state_entry(compiled: ShapeCompiler) -> str:
+    """The cache entry of the SHACL record: named by the code (:data:`~cppcc_kg.validate.file_cache.CODE_DIGEST`)
+    and the compiled shapes, so that other shapes or other code never read it."""
+    checks = [(*c[:2], sorted(c[2]), *c[3:]) for c in compiled.datatype_checks]  # no set: the same in every process
+    parts = [q for q, *_rest in compiled.queries] + [repr(compiled.plan), repr(sorted(compiled.antijoins.items())),
+                                                     repr(checks)]
+    return entry_name("shacl-state", digest(*parts))
+
+
+def save_state(compiled: ShapeCompiler, keys: dict[str, str], cache, violations: list[tuple],
+               datatypes: dict[str, list]) -> None:
+    """Record *keys* (graph -> cache key), the violations of the local constraints (tuples) and what
+    the datatype checks found in the files (cache key -> bad values; none: nothing)."""
+    put_json(cache, state_entry(compiled), {"keys": keys, "violations": sorted(map(list, violations)),
+                                            "datatypes": {k: datatypes[k] for k in sorted(datatypes)}})
+
+
+def _changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes] | str:
+    """The N-Triples lines in the earlier or the present version of a changed file but not both; or why not."""
+    lines: set[bytes] = set()
+    for name in sorted(set(before) | set(keys)):
+        if before.get(name) == keys.get(name):
+            continue
+        if rel_of_graph(name) == "ontology.ttl":
+            return "the ontology changed"
+        old = b""
+        if name in before:
+            old = cache.get(nt_entry(before[name]), keep=False)
+            if old is None:
+                return f"the earlier version of {name} is not in the cache"
+        new = ntriples.get(name, b"") if name in keys else b""
+        a, b = set(old.split(b"\n")), set(new.split(b"\n"))
+        lines |= a ^ b
+    lines.discard(b"")
+    return lines
+
+
+def _is_node(term) -> bool:
+    return isinstance(term, (ox.NamedNode, ox.BlankNode))
+
+
+def _dirty(store: ox.Store, changed: list, reads: dict[str, set[str]]) -> set:
+    """The dirty nodes of the module docstring (pyoxigraph terms)."""
+    def reads_of(kind: str, predicate: str) -> bool:
+        return predicate in reads[kind] or "*" in reads[kind]
+
+    dirty, pointed, pointing = set(), set(), set()
+    for t in changed:
+        dirty.add(t.subject)
+        if _is_node(t.object):
+            dirty.add(t.object)
+            if reads_of("into in-neighbours", t.predicate.value):
+                pointing.add(t.object)
+        if reads_of("out of out-neighbours", t.predicate.value):
+            pointed.add(t.subject)
+        if reads_of("out of in-neighbours", t.predicate.value):
+            pointing.add(t.subject)
+    for node in pointed:  # the nodes that read it as an out-neighbour
+        dirty.update(q.subject for q in store.quads_for_pattern(None, None, node, None))
+    for node in pointing:  # the nodes that read it as an in-neighbour
+        dirty.update(q.object for q in store.quads_for_pattern(node, None, None, None) if _is_node(q.object))
+    return dirty
+
+
+def _schema_quads(store: ox.Store, schema: set[str]) -> list:
+    return [ox.Quad(q.subject, q.predicate, q.object) for p in sorted(schema)
+            for q in store.quads_for_pattern(None, ox.NamedNode(p), None, None)]
+
+
+def _focus(store: ox.Store, compiled: ShapeCompiler, dirty: set, schema_quads: list) -> set:
+    """The dirty nodes that a shape targets: each target run on their own triples and the schema's."""
+    small = ox.Store()
+    small.bulk_extend(schema_quads)
+    small.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                      for d in dirty for q in store.quads_for_pattern(d, None, None, None))
+    found = set()
+    for target in sorted(set(compiled.targets)):
+        found.update(sol["this"] for sol in small.query(f"SELECT ?this WHERE {{ {target} }}"))
+    return found & dirty
+
+
+def _triples(store: ox.Store, node, predicates: set[str], *, into: bool = False) -> list:
+    """The triples (default-graph quads) whose subject (*into*: object) is *node* and whose predicate
+    is one of *predicates* (``*``: any)."""
+    wanted = [None] if "*" in predicates else [ox.NamedNode(p) for p in sorted(predicates)]
+    return [ox.Quad(q.subject, q.predicate, q.object) for p in wanted
+            for q in (store.quads_for_pattern(None, p, node, None) if into else store.quads_for_pattern(node, p, None, None))]
+
+
+def _neighbourhood(store: ox.Store, focus: set, schema_quads: list, reads: dict[str, set[str]]) -> ox.Store:
+    """A store with every triple a local constraint reads for a node of *focus* (module docstring)."""
+    quads = set(schema_quads)
+    for x in focus:
+        out = _triples(store, x, {"*"})
+        into = _triples(store, x, {"*"}, into=True)
+        quads.update(out)
+        quads.update(into)
+        for y in {q.object for q in out if _is_node(q.object)}:
+            quads.update(_triples(store, y, reads["out of out-neighbours"]))
+        for y in {q.subject for q in into}:
+            quads.update(_triples(store, y, reads["out of in-neighbours"]))
+            quads.update(_triples(store, y, reads["into in-neighbours"], into=True))
+    small = ox.Store()
+    small.bulk_extend(quads)
+    return small
+
+
+def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text, *,
+                restrict: bool = True) -> Restriction:
+    """What this validation must re-check (see the module docstring); *text* gives a term's value as
+    the violations hold it; ``restrict=False``: everything (the record is read all the same)."""
+    local, schema, reads = plan_locality(compiled)
+    state = get_json(cache, state_entry(compiled))
+    if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
+        return Restriction(local, reason="no record of an earlier validation")
+    found = state.get("datatypes", {})
+    datatypes = {key: found.get(key, []) for key in state["keys"].values()}
+    if not restrict:
+        return Restriction(local, reason="asked for", datatypes=datatypes)
+    lines = _changed_lines(state["keys"], keys, ntriples, cache)
+    if isinstance(lines, str):
+        return Restriction(local, reason=lines, datatypes=datatypes)
+    if any(b"_:" in line for line in lines):
+        return Restriction(local, reason="a changed triple has a blank node", datatypes=datatypes)
+    changed = list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
+    if any(t.predicate.value in schema for t in changed):
+        return Restriction(local, reason="a schema triple changed", datatypes=datatypes)
+    dirty = _dirty(store, changed, reads)
+    schema_quads = _schema_quads(store, schema)
+    focus = _focus(store, compiled, dirty, schema_quads)
+    if len(focus) > MAX_FOCUS:
+        return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
+    dirty_text = {text(d) for d in dirty}
+    kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
+    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, dirty_text,
+                       kept, datatypes=datatypes)
