@@ -71,6 +71,7 @@ from cppcc_kg.ingest.named import (
     suffixed,
 )
 from cppcc_kg.ingest.phrases import (
+    common_platform,
     honours,
     lists,
     mechanisms,
@@ -187,7 +188,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
-    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not with_determiner(ctx, norm[c.i:c.j], c.cls)]
+    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not (
+        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]

@@ -259,6 +259,39 @@ def generic_mechanism(name: str, last: str) -> bool:
     return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
 
 
+#: words of a kind before a platform's last word (区域型, 界别型, 镇级): what kind of platform, not which one
+_KIND_WORD = re.compile(r"[\u4e00-\u9fff]{1,3}[型级]")
+
+
+def common_platform(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
+    """True when *name*, a mechanism (a platform: 委员工作室) written without quotes or a title, is its last word
+    alone (委员之家) or its last word after generic words (``generic_mechanism_modifiers``) and words of a kind
+    (区域型, 镇级) only: 委员工作室, 政协委员工作室, 委员个人工作室 and 区域型委员工作室 are common nouns, not names.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ctx = demo_context()
+    >>> [common_platform(ctx, n, "Platform", "org form") for n in ("委员之家", "区域型委员工作室", "张文委员工作室")]
+    [True, True, False]
+    >>> common_platform(ctx, "委员之家", "Platform", "quote")
+    False
+    """
+    if rule == "title" or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism"):
+        return False
+    last = next((w for w in sorted(MECHANISM_SUFFIXES, key=len, reverse=True) if name.endswith(w)), None)
+    if last is None:
+        return False
+    if name == last:
+        return len(last) > 2
+    rest, words = name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ())
+    while rest:
+        kind = _KIND_WORD.match(rest)
+        w = next((x for x in sorted(words, key=len, reverse=True) if rest.startswith(x)), None)
+        if w is None and kind is None:
+            return False
+        rest = rest[len(w) if w is not None else kind.end():]
+    return True
+
+
 def _two_documents(norm: str, i: int, j: int) -> int | None:
     """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
 

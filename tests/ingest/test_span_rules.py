@@ -410,3 +410,14 @@ def test_a_count_of_bodies_or_the_masses_of_a_sector_are_no_body(ingester, text,
 def test_a_quoted_consultation_room_is_named_with_its_kind(ingester):
     names = _names(ingester, "走进“百姓议事”协商议事室,与群众面对面协商。")
     assert "“百姓议事”协商议事室" in names
+
+
+# ------------------------------------------------------------ sixth pass: organizations and events (issue 13)
+def test_a_platform_named_by_generic_words_is_a_common_noun(ingester):
+    names = _names(ingester, "县政协新建了一批区域型委员工作室和委员个人工作室,政协委员工作室是委员之家。")
+    assert not any(n.endswith(("工作室", "委员之家")) for n in names)
+
+
+def test_a_quoted_platform_stays_a_name(ingester):
+    names = _names(ingester, "全县建成“委员之家”12个。")
+    assert "“委员之家”" in names
