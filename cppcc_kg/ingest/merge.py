@@ -38,7 +38,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.forms import Candidate, strip_name
+from cppcc_kg.ingest.forms import SHORT_FORM_RULE, Candidate, strip_name
 from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
@@ -251,7 +251,8 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
     *words*), chains of places cut into their places, generic names dropped; the others as they are."""
     out = []
     for c in pool:
-        if c.nested or recognizer_of(c.rule) != "forms" or c.rule == "title" or c.rule.startswith(("quote", "listed")):
+        if c.nested or recognizer_of(c.rule) != "forms" or c.rule in ("title", SHORT_FORM_RULE) \
+                or c.rule.startswith(("quote", "listed")):
             out.append(c)
             continue
         i = _trimmed_start(ctx, c, words) if words else c.i

@@ -62,6 +62,7 @@ from cppcc_kg.ingest.merge import (
 )
 from cppcc_kg.ingest.named import (
     collaborations,
+    committee_short_forms,
     graph_names,
     joint_bodies,
     level_bodies,
@@ -229,6 +230,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += level_bodies(ctx, norm)
     cands += special_committees(ctx, norm, toks)
     cands += short_committees(ctx, norm, toks)
+    cands += committee_short_forms(ctx, norm)
     cands += set_forms(ctx, norm, toks)
     cands += honours(norm)
     cands = quote_lists(ctx, norm, cands)

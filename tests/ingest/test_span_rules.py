@@ -421,3 +421,25 @@ def test_a_platform_named_by_generic_words_is_a_common_noun(ingester):
 def test_a_quoted_platform_stays_a_name(ingester):
     names = _names(ingester, "全县建成“委员之家”12个。")
     assert "“委员之家”" in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("主席会议听取了秘书处、文史委、社法工作委的年度工作汇报。", "文史委"),
+    ("主席会议听取了秘书处、文史委、社法工作委的年度工作汇报。", "社法工作委"),
+    ("县政协组织经济科技委、妇女青年委等专委会开展调研。", "妇女青年委"),
+    ("会议强调,港澳台侨和外事委将牵头做好联谊工作。", "港澳台侨和外事委"),
+    ("原来的提案委员会、学习委员会调整为两个新的委员会。", "提案委员会"),
+])
+def test_a_special_committee_named_by_its_fields_alone(ingester, text, name):
+    assert name in _names(ingester, text)
+
+
+def test_committees_of_parties_of_a_level_in_a_list(ingester):
+    names = _names(ingester, "县民进、县民建、县侨联负责人列席了会议。")
+    assert {"县民进", "县民建", "县侨联"} <= set(names)
+
+
+def test_a_partys_committee_of_a_place_is_one_name(ingester):
+    names = _names(ingester, "李明委员代表民进某州市委会作了大会发言。")
+    assert "民进某州市委会" in names
+    assert "民进" not in names
