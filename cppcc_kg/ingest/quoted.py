@@ -8,9 +8,9 @@ parentheticals. The names inside a title or a quote are found by the other rules
 
 >>> from cppcc_kg.ingest.patterns import demo_finder
 >>> from cppcc_kg.ingest.text import normalize
->>> nt = normalize("开展“送法下乡”活动，打造“草原书屋”品牌。")
+>>> nt = normalize("开展“送法下乡”评选活动，打造“草原书屋”品牌。")
 >>> [(nt.norm[c.i:c.j], c.cls) for c in demo_finder().find(nt)]
-[('“送法下乡”活动', 'Event'), ('“草原书屋”', 'Program')]
+[('“送法下乡”评选活动', 'Selection'), ('“草原书屋”', 'Program')]
 """
 from __future__ import annotations
 
@@ -151,13 +151,13 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
 
 def quoted_alone(content: str, tail: str) -> bool:
     """True when the words *tail* right after a quote leave the quoted words *content* alone as the name of a
-    programme: a bare ``quote_alone_heads`` word (“双百”行动), or a ``slogan_alone_heads`` word after a slogan
+    programme: a bare ``quote_alone_heads`` word (“双百”行动, “送法下乡”活动), or a ``slogan_alone_heads`` word after a slogan
     of two parts (“A·B”活动, “A B”活动; lexicon ``[spans]``).
 
     >>> quoted_alone("一线协商·共同缔造", "行动"), quoted_alone("委员提议题·月月来协商", "活动")
     (True, True)
-    >>> quoted_alone("送法下乡", "活动"), quoted_alone("甘味", "农产品品牌建设行动")
-    (False, False)
+    >>> quoted_alone("送法下乡", "活动"), quoted_alone("送法下乡", "协商活动"), quoted_alone("甘味", "农产品品牌建设行动")
+    (True, False, False)
     >>> quoted_alone("解民忧、暖民心", "专题实践活动")
     True
     """
