@@ -169,6 +169,9 @@ def _org_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) 
     if full and full.start() > 0:
         start += full.start()
         name = norm[start:e]
+    if "暨" in name:
+        start += name.rindex("暨") + 1  # 暨 joins two names (…实践暨界别联合调研): a body's name begins after it
+        name = norm[start:e]
     if re.fullmatch(r"(自治区|省|市|盟|旗|县|区)(委|党委)\1?(政府|行署)", name):
         return None  # two bodies (市委市政府): see _joint_bodies
     if name in GENERIC_ORG_WORDS or len(name) <= len(suffix) or name in GENERIC_BODIES:
@@ -244,8 +247,10 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     if de:
         start += de.end()  # 为期4天的会议: a description before 的 is not part of the name (党的… is)
         name = norm[start:e]
-    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], LEXICON.spans.get("generic_event_modifiers", ())):
-        return None  # (庆祝大会, 专题会议: a kind of meeting, not its name)
+    kinds = list(LEXICON.spans.get("generic_event_modifiers", ()))
+    kinds += LEXICON.spans.get("generic_activity_words", ()) if suffix == "活动" else ()
+    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], kinds):
+        return None  # (庆祝大会, 专题会议, 下基层实践活动: a kind of meeting or activity, not its name)
     if e not in toks.ends and e < n and is_cjk(norm[e]):
         return None
     before = norm[max(0, start - 4): start]

@@ -116,7 +116,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
         last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-        if generic_event(name[: -len(last)]) or len(last) == 1 and name[-2:] in GENERIC_TWO:
+        if generic_event(name[: -len(last)], last) or len(last) == 1 and name[-2:] in GENERIC_TWO:
             continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
@@ -137,7 +137,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
             last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-            if last and generic_event(name[: -len(last)]):
+            if last and generic_event(name[: -len(last)], last):
                 continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
             out.append(Candidate(i, j, cls, "event held", 68))
@@ -235,14 +235,20 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
-def generic_event(head: str) -> bool:
-    """True when the words before an event's last word are only words of a kind of event (调研座谈会,
-    分主题考察活动: the lexicon's ``generic_event_modifiers``).
+def generic_event(head: str, last: str = "") -> bool:
+    """True when the words before an event's last word *last* are only words of a kind of event (调研座谈会,
+    分主题考察活动: the lexicon's ``generic_event_modifiers``); before 活动, also words of a kind of activity
+    (下基层实践活动, 民主监督和民主评议活动: ``generic_activity_words``).
 
     >>> generic_event("调研"), generic_event("分主题考察"), generic_event("提案办理")
     (True, True, False)
+    >>> generic_event("下基层实践", "活动"), generic_event("下基层实践", "座谈会"), generic_event("提案办理协商", "活动")
+    (True, False, False)
     """
-    return made_of(head, LEXICON.spans.get("generic_event_modifiers", ()))
+    words = list(LEXICON.spans.get("generic_event_modifiers", ()))
+    if last == "活动":
+        words += LEXICON.spans.get("generic_activity_words", ())
+    return made_of(head, words)
 
 
 def generic_mechanism(name: str, last: str) -> bool:
@@ -368,7 +374,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head))) \
+                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
                     or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it

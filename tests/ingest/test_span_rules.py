@@ -446,3 +446,18 @@ def test_a_partys_committee_of_a_place_is_one_name(ingester):
     names = _names(ingester, "李明委员代表民进某州市委会作了大会发言。")
     assert "民进某州市委会" in names
     assert "民进" not in names
+
+
+@pytest.mark.parametrize("text", [
+    "县政协领导班子成员开展下基层实践活动,听取意见。",
+    "副主席到乡镇开展下基层宣传暨界别联合走访活动。",
+    "区政协开展专项集体民主监督和民主评议活动。",
+])
+def test_an_activity_named_by_its_kinds_is_a_description(ingester, text):
+    names = _names(ingester, text)
+    assert not any(n.endswith("活动") or n.endswith("界别") for n in names)
+
+
+def test_an_activity_with_a_topic_keeps_its_name(ingester):
+    names = _names(ingester, "县政协组织开展民营经济发展交流活动。")
+    assert "民营经济发展交流活动" in names
