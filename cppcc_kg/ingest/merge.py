@@ -38,7 +38,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.forms import SHORT_FORM_RULE, Candidate, strip_name
+from cppcc_kg.ingest.forms import GENERIC_ORG_WORDS, SHORT_FORM_RULE, Candidate, strip_name
 from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
@@ -358,6 +358,8 @@ def _org_class(ctx: FinderContext, name: str) -> str | None:
     head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
     if head is None or len(name) <= len(head) or is_generic(name) or is_generic(name[: -len(head)]):
         return None  # no head, a bare head, or a head after a bare head (政协所: clipped)
+    if len(head) == 1 and name[-2:] in GENERIC_ORG_WORDS:
+        return None  # a one-character head that ends a word of no body: 政协协办 (a verb), 干部
     cls = classify(ctx, name, "Organization")
     if not (ctx.schema.is_any(cls, "body") or ctx.schema.is_a(cls, "Publication")):
         cls = "Organization"
