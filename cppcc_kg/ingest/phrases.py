@@ -451,18 +451,53 @@ def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         start = None
         for s, e, w, p in reversed(words):
             if p.startswith("nr"):
-                start = a + s
-                break
+                start = a + s  # (the earliest person of the run: 习近平|生态|文明 when the segmenter reads 文明 as one)
+                continue
             if p not in ("n", "ns", "nz", "a", "b", "t", "vn") or any(ch in STOP_CHARS for ch in w):
                 break
         if start is not None:
             out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
+    out += strategies(ctx, norm, toks)
     # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
     for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
         out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
     for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
         if m.start() in toks.starts and "Region" in ctx.schema.classes:
             out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
+    return out
+
+
+def strategies(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Strategies named by their goal (乡村振兴战略, 京津冀协同发展重大国家战略, 长三角一体化国家战略): the words before
+    战略 (after ``strategy_qualifiers``: 重大, 国家) end with a word of the goal (``strategy_goals``: 发展, 振兴,
+    一体化), and the name begins where the nouns before it begin (a verb, a particle or a mark ends it).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "要准确把握乡村振兴战略要义,服务长三角一体化国家战略,实施赶超战略。"
+    >>> ctx = demo_context()
+    >>> [norm[c.i:c.j] for c in strategies(ctx, norm, Tokens(ctx.seg.tokens(norm), len(norm)))]
+    ['乡村振兴战略', '长三角一体化国家战略']
+    """
+    out = []
+    goals = tuple(LEXICON.spans.get("strategy_goals", ()))
+    qualifiers = LEXICON.spans.get("strategy_qualifiers", ())
+    tags = ctx.seg.pos.word_tag_tab
+    for m in re.finditer("战略", norm):
+        k = toks.at[m.start()]
+        if k >= len(toks.toks) or toks.toks[k][0] != m.start() or toks.toks[k][1] != m.end():
+            continue
+        k -= 1
+        while k >= 0 and toks.toks[k][2] in qualifiers:
+            k -= 1
+        if k < 0 or not toks.toks[k][2].endswith(goals):
+            continue
+        start = toks.toks[k][0]
+        while k > 0 and toks.toks[k - 1][3] in ("n", "ns", "nz", "j", "l", "f") and toks.toks[k - 1][2] not in STOP_CHARS \
+                and not tags.get(toks.toks[k - 1][2][-2:], "").startswith("v"):  # (全面实施: a verb the segmenter joins)
+            k -= 1
+            start = toks.toks[k][0]
+        if m.start() - start >= 4:
+            out.append(Candidate(start, m.end(), "Concept", "strategy", 56))
     return out
 
 

@@ -484,3 +484,23 @@ def test_a_verb_after_a_body_is_not_its_last_word(ingester):
 def test_a_joint_meeting_without_a_name_is_a_kind(ingester):
     names = _names(ingester, "三地政协文史委员会召开联席会议,研究了工作。")
     assert "联席会议" not in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("各部门要全面实施乡村振兴战略,做好衔接。", "乡村振兴战略"),
+    ("积极服务长江经济带发展重大国家战略。", "长江经济带发展重大国家战略"),
+    ("随着粤港澳大湾区协同发展战略的深入推进。", "粤港澳大湾区协同发展战略"),
+])
+def test_a_strategy_named_by_its_goal_is_a_concept(ingester, text, name):
+    names = _names(ingester, text)
+    assert names.get(name) == "Concept"
+
+
+def test_a_strategy_named_by_no_goal_is_no_name(ingester):
+    names = _names(ingester, "全省上下实施赶超战略,经济运行稳中有进。")
+    assert "赶超战略" not in names
+
+
+def test_the_thought_of_a_person_begins_with_the_person(ingester):
+    names = _names(ingester, "要深入学习贯彻习近平生态文明思想。")
+    assert names.get("习近平生态文明思想") == "Concept"
