@@ -282,6 +282,33 @@ def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
     return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None)
 
 
+_ROOMS = "(?:" + "|".join(sorted(LEXICON.recognizers["member_rooms"], key=len, reverse=True)) + ")"
+_ROOM = re.compile("委员" + _ROOMS)
+#: a member's room named after the member, after a mark of a list (、张某某委员工作室)
+_ROOM_AFTER_MARK = re.compile(r"(?<=[、，,：:的为和与及\s])([\u4e00-\u9fff]{2,3}?)委员" + _ROOMS)
+
+
+def member_rooms(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """Rooms named after a member (张某某委员工作室, 吴某某委员调解室: the lexicon's ``member_rooms`` after 委员): the
+    name begins with the person the tagger reads right before it, or after a mark of a list with a common surname.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "为新成立的张文有委员工作室、刘芳委员工作室揭牌,走访侨港镇吴方权委员调解室"
+    >>> per = [Candidate(norm.index("吴方权"), norm.index("吴方权") + 3, "Person", "tagger PER", 40)]
+    >>> [norm[c.i:c.j] for c in member_rooms(demo_context(), norm, per)]
+    ['吴方权委员调解室', '张文有委员工作室', '刘芳委员工作室']
+    """
+    out = []
+    for c in pool:
+        m = _ROOM.match(norm, c.j) if c.cls == "Person" and not c.nested else None
+        if m:
+            out.append(Candidate(c.i, m.end(), classify(ctx, norm[c.i:m.end()], "Platform"), "member's room", 66))
+    for m in _ROOM_AFTER_MARK.finditer(norm):
+        if m.group(1)[0] in _SURNAMES:
+            out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Platform"), "member's room", 66))
+    return out
+
+
 def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The body of members who reside somewhere begins after the place's one-character short form: 住鄂|全国政协委员,
     住徐|省政协委员 (the short form is where they live, not part of the body's name).

@@ -55,6 +55,7 @@ from cppcc_kg.ingest.merge import (
     found_by,
     gazetteer_candidates,
     joined_events,
+    member_rooms,
     refine,
     residents_body,
     tagged_candidates,
@@ -187,6 +188,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands = joined_events(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
+    if forms:
+        cands += member_rooms(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not (

@@ -458,8 +458,8 @@ def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         if start is not None:
             out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
     out += strategies(ctx, norm, toks)
-    # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
-    for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
+    # congresses and plenary sessions of the party: 党的二十大, 中共十九大, 二十届三中全会
+    for m in re.finditer(f"(党的|中共)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的|中共)[{NUM}]+大)", norm):
         out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
     for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
         if m.start() in toks.starts and "Region" in ctx.schema.classes:

@@ -504,3 +504,13 @@ def test_a_strategy_named_by_no_goal_is_no_name(ingester):
 def test_the_thought_of_a_person_begins_with_the_person(ingester):
     names = _names(ingester, "要深入学习贯彻习近平生态文明思想。")
     assert names.get("习近平生态文明思想") == "Concept"
+
+
+def test_a_party_congress_named_by_the_party(ingester):
+    names = _names(ingester, "深入学习贯彻中共十七大和十七届三中全会精神。")
+    assert "中共十七大" in names
+
+
+def test_a_room_named_after_a_member(ingester):
+    names = _names(ingester, "副主席为新成立的李建国委员工作室、王芳委员调解室揭牌。")
+    assert {"李建国委员工作室", "王芳委员调解室"} <= set(names)
