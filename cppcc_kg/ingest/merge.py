@@ -172,6 +172,8 @@ _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
 _DETERMINERS = tuple(LEXICON.recognizers["determiners"])
 _COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
+#: a count of places of one level before the head of their bodies (云南省八自治州政协, 三县政协): bodies of several places
+_COUNTED_LEVEL = re.compile(r"(?<![\u4e00-\u9fff])?[两二三四五六七八九十]+(?:自治州|自治县|州|市|县|区|旗|盟|省)(?=政协|党委|政府|人大)")
 #: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
 _RESIDE = "住"
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
@@ -279,7 +281,8 @@ def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
     >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
     (True, False)
     """
-    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None)
+    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None
+                                                or _COUNTED_LEVEL.search(name) is not None)
 
 
 _ROOMS = "(?:" + "|".join(sorted(LEXICON.recognizers["member_rooms"], key=len, reverse=True)) + ")"

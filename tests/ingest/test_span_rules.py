@@ -514,3 +514,13 @@ def test_a_party_congress_named_by_the_party(ingester):
 def test_a_room_named_after_a_member(ingester):
     names = _names(ingester, "副主席为新成立的李建国委员工作室、王芳委员调解室揭牌。")
     assert {"李建国委员工作室", "王芳委员调解室"} <= set(names)
+
+
+def test_a_body_named_by_its_level_alone(ingester):
+    names = _names(ingester, "会议在州府召开。州政协主席李明主持会议,州政府副州长王刚出席,120位州政协委员参加。")
+    assert {"州政协", "州政府"} <= set(names)
+
+
+def test_bodies_of_counted_places_are_no_name(ingester):
+    names = _names(ingester, "贵州省六自治州政协负责人参加会议,五自治州政协在当地党委领导下工作。")
+    assert not any(n.endswith("自治州政协") for n in names)
