@@ -76,8 +76,8 @@ def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> lis
 
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
-    # 省政协常委会工作报告: the report of a standing committee named by its short form
-    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)政协常(?:委会|务委员会)工作报告", norm):
+    # 省政协常委会工作报告, 区政府工作报告: the report of a standing committee or a government named by its short form
+    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)(?:政协常(?:委会|务委员会)|人民政府|政府)工作报告", norm):
         out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Document", within="Document"),
                              "report of a committee", 76))
     # 政协X市第九届委员会(常务委员会)

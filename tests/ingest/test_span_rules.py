@@ -524,3 +524,13 @@ def test_a_body_named_by_its_level_alone(ingester):
 def test_bodies_of_counted_places_are_no_name(ingester):
     names = _names(ingester, "贵州省六自治州政协负责人参加会议,五自治州政协在当地党委领导下工作。")
     assert not any(n.endswith("自治州政协") for n in names)
+
+
+def test_the_report_of_a_government_named_by_its_level(ingester):
+    names = _names(ingester, "会议听取了县政府办公室主任所作的县政府工作报告起草情况的说明。")
+    assert "县政府工作报告" in names and "县政府" not in names
+
+
+@pytest.mark.parametrize("text", ["为打造区域中心城市建言献策。", "在服务中心服务大局中发挥作用。", "开创北部中心城区建设新局面。"])
+def test_a_centre_inside_a_phrase_is_no_body(ingester, text):
+    assert not any(n.endswith("中心") for n in _names(ingester, text))
