@@ -312,6 +312,27 @@ def member_rooms(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
     return out
 
 
+#: the term of a committee before its name (十一届|省政协常委会, 第十届|州政协): not part of the body's name
+_TERM = re.compile(r"第?[0-9一二三四五六七八九十]+届(?=[\u4e00-\u9fff]{3})")
+
+
+def without_term(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """The name of a body begins after the term of the committee written before it (十一届|省政协常委会: the real sets'
+    guidelines leave the term out of a body's span; a session keeps it: 十一届二次会议 is no body).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> [(c.i, c.j) for c in without_term(demo_context(), "十一届省政协常委会", [Candidate(0, 9, "StandingCommittee", "a", 60)])]
+    [(3, 9)]
+    """
+    out = []
+    for c in pool:
+        m = _TERM.match(norm, c.i) if not c.nested and ctx.schema.is_any(c.cls, "body") else None
+        if m and m.end() < c.j:
+            c = Candidate(m.end(), c.j, c.cls, c.rule, c.prio, name=strip_name(norm[m.end():c.j]), iri=c.iri)
+        out.append(c)
+    return out
+
+
 def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The body of members who reside somewhere begins after the place's one-character short form: 住鄂|全国政协委员,
     住徐|省政协委员 (the short form is where they live, not part of the body's name).

@@ -60,6 +60,7 @@ from cppcc_kg.ingest.merge import (
     residents_body,
     tagged_candidates,
     with_determiner,
+    without_term,
 )
 from cppcc_kg.ingest.named import (
     collaborations,
@@ -192,7 +193,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += member_rooms(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
-    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not (
+    cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)

@@ -534,3 +534,8 @@ def test_the_report_of_a_government_named_by_its_level(ingester):
 @pytest.mark.parametrize("text", ["为打造区域中心城市建言献策。", "在服务中心服务大局中发挥作用。", "开创北部中心城区建设新局面。"])
 def test_a_centre_inside_a_phrase_is_no_body(ingester, text):
     assert not any(n.endswith("中心") for n in _names(ingester, text))
+
+
+def test_the_term_of_a_committee_is_not_part_of_the_body(ingester):
+    names = _names(ingester, "过去一年,九届县政协常委会坚持团结和民主两大主题。")
+    assert "县政协常委会" in names and "九届县政协常委会" not in names
