@@ -333,6 +333,27 @@ def without_term(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
     return out
 
 
+#: a party committee of a place named in the title of its secretary (曹妃甸|区委书记, 某某县|委副书记)
+_COMMITTEE_IN_TITLE = re.compile(r"[省市县区州盟旗]?(?:党)?委(?=副?书记|常委)")
+
+
+def party_committees_in_titles(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """The party committee of a place read before its level word and 委 in a title: 曹妃甸区委书记 → 曹妃甸区委 (the
+    real sets list bodies named in a title).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> [("市委常委、曹妃甸区委书记"[c.i:c.j], c.cls) for c in party_committees_in_titles(
+    ...     demo_context(), "市委常委、曹妃甸区委书记", [Candidate(5, 8, "Place", "tagger LOC", 40)])]
+    [('曹妃甸区委', 'PartyOrgan')]
+    """
+    out = []
+    for c in pool:
+        m = _COMMITTEE_IN_TITLE.match(norm, c.j) if ctx.schema.is_a(c.cls, "Place") and not c.nested else None
+        if m and m.end() - c.i >= 4:
+            out.append(Candidate(c.i, m.end(), "PartyOrgan", "party committee in a title", 62))
+    return out
+
+
 def residents_body(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The body of members who reside somewhere begins after the place's one-character short form: 住鄂|全国政协委员,
     住徐|省政协委员 (the short form is where they live, not part of the body's name).

@@ -56,6 +56,7 @@ from cppcc_kg.ingest.merge import (
     gazetteer_candidates,
     joined_events,
     member_rooms,
+    party_committees_in_titles,
     refine,
     residents_body,
     tagged_candidates,
@@ -190,7 +191,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
     if forms:
-        cands += member_rooms(ctx, norm, cands)
+        cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (

@@ -202,6 +202,10 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     return None
 
 
+#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划)
+_OWNER_LEVELS = ("全国", "国家", "自治区", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
+
+
 def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: int, cls: str) -> list[Candidate]:
     """A quote and the *k* characters after it that give its class *cls*; the names inside it."""
     out = []
@@ -214,6 +218,9 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
         year = re.search(r"\d{4}年度?$", norm[max(0, q.qs - 7): q.qs])
         if year:
             s0 = q.qs - len(year.group(0))  # 2021年“…”活动方案: the year of a plan is part of its name
+        tok = toks.token(s0 - 1) if s0 > 0 else None
+        if tok is not None and tok[1] == s0 and (tok[2] in _OWNER_LEVELS or tok[3] == "ns" and tok[2][-1] in "省市县区州盟旗"):
+            s0 = tok[0]  # 自治区“十四五”规划, 广州市“十四五”规划: the place whose plan it is is part of its name
         if re.match(f"[\u4e00-\u9fff]{{0,4}}({_CAMPAIGN_HEADS})", norm[q.qe: q.qe + k]) and len(q.content) >= 3:
             # the plan of a campaign named in quotes: the campaign is a mention of its own (“…”活动方案)
             out.append(Candidate(q.qs, q.qe, "Program", "quoted campaign", 88, nested=True, name=q.content))

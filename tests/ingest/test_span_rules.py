@@ -539,3 +539,13 @@ def test_a_centre_inside_a_phrase_is_no_body(ingester, text):
 def test_the_term_of_a_committee_is_not_part_of_the_body(ingester):
     names = _names(ingester, "过去一年,九届县政协常委会坚持团结和民主两大主题。")
     assert "县政协常委会" in names and "九届县政协常委会" not in names
+
+
+def test_the_owner_of_a_quoted_plan_is_part_of_its_name(ingester):
+    names = _names(ingester, "重点提案主要围绕自治区“十五五”规划,建言献策。")
+    assert "自治区“十五五”规划" in names
+
+
+def test_a_party_committee_named_in_a_title(ingester):
+    names = _names(ingester, "市委常委、鲅鱼圈区委书记王刚出席会议。")
+    assert names.get("鲅鱼圈区委") == "PartyOrgan" and "鲅鱼圈" not in names
