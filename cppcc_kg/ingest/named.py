@@ -75,9 +75,6 @@ def ends_inside_word(norm: str, j: int) -> bool:
     return False
 
 
-_GENERIC_WORDS = frozenset(LEXICON.recognizers["generic"])
-
-
 def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """The graph's names (labels and aliases) as they are in the text; a name of two characters only
     where words begin and end."""
@@ -92,12 +89,10 @@ def graph_names(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         i, j = m.span()
         key = m.group(0)
         ok = True
-        iri, cls = ctx.names[key][0]
-        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)) or ends_inside_word(norm, j) \
-                or key in _GENERIC_WORDS and not ctx.schema.is_a(cls, "Place"):
-            ok = False  # (常委会|议: the last character begins the next word; 主席会议, 人民政协: generic words of the
-            # lexicon, names of bodies only inside a longer name)
+        if len(key) <= 2 and not (toks.boundary(i) and toks.boundary(j)) or ends_inside_word(norm, j):
+            ok = False  # (常委会|议: the last character begins the next word)
         if ok:
+            iri, cls = ctx.names[key][0]
             out.append(Candidate(i, j, cls, "dictionary", 80, name=key, iri=iri if len(ctx.names[key]) == 1 else ""))
         pos = i + 1
     return out
