@@ -437,6 +437,8 @@ _FIELD_COMMITTEE = re.compile(_ITEM_START + f"({_FIELD}(?:和?{_FIELD})*(?:工�
 _LEVEL_PARTY = re.compile(_ITEM_START + "(?:自治区|省|市|州|盟|县|区|旗)" + _PARTY + _ITEM_END)
 #: 州政协, 州政府: a body named by its level alone, at the start of a clause or an item, or after a count of members
 _LEVEL_HEAD = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与的位名])|^)(?:自治区|省|市|州|盟|县|区|旗)(?:政协|政府|人大常委会|人大)")
+#: 某某科技(集团)股份有限公司: a company whose name holds its group in brackets, as an item of a list
+_BRACKETED_COMPANY = re.compile(_ITEM_START + r"[\u4e00-\u9fff]{2,12}[（(](?:集团|控股)[）)](?:股份)?有限(?:责任)?公司")
 #: 民进平顶山市委会, 民盟江西省委员会: the committee of a party of a place
 _PARTY_OF_PLACE = re.compile(_PARTY + r"(?:(?![和与及的等人])[\u4e00-\u9fff]){1,8}?[省市县区州盟旗](?:委员会|委会)")
 
@@ -445,7 +447,8 @@ def committee_short_forms(ctx: FinderContext, norm: str) -> list[Candidate]:
     """Committees named by a short form written alone as an item of a list or at the start of a clause: special
     committees by their fields (提案委, 联络工作委, 法制群团委, 对外友好委将…: the lexicon's ``committee_fields``),
     the committees of a party or a people's organization of a level (市民盟、市民进、市台联: ``party_abbreviations``),
-    a party's committee of a place (民进平顶山市委会), and a body named by its level alone (。州政协主席…, 318位州政协委员).
+    a party's committee of a place (民进平顶山市委会), a body named by its level alone (。州政协主席…, 318位州政协委员),
+    and a company that holds its group in brackets (、某某科技(集团)股份有限公司).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> text = "会议听取了办公厅、提案委、联络工作委的报告。市民进、市台联负责人和民进某某市委会列席。"
@@ -457,7 +460,7 @@ def committee_short_forms(ctx: FinderContext, norm: str) -> list[Candidate]:
     out += [Candidate(m.start(), m.end(), "Organization", SHORT_FORM_RULE, 64)
             for rx in (_LEVEL_PARTY, _PARTY_OF_PLACE) for m in rx.finditer(norm)]
     out += [Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Organization"), SHORT_FORM_RULE, 64)
-            for m in _LEVEL_HEAD.finditer(norm)]
+            for rx in (_LEVEL_HEAD, _BRACKETED_COMPANY) for m in rx.finditer(norm)]
     return out
 
 

@@ -554,3 +554,8 @@ def test_the_owner_of_a_quoted_plan_is_part_of_its_name(ingester):
 def test_a_party_committee_named_in_a_title(ingester):
     names = _names(ingester, "市委常委、鲅鱼圈区委书记王刚出席会议。")
     assert names.get("鲅鱼圈区委") == "PartyOrgan" and "鲅鱼圈" not in names
+
+
+def test_a_company_that_holds_its_group_in_brackets(ingester):
+    names = _names(ingester, "委员们走访了产业园、青禾数据科技（集团）股份有限公司等企业。")
+    assert any(n.startswith("青禾数据科技") and n.endswith("股份有限公司") for n in names)
