@@ -51,6 +51,8 @@ _NOT_A_PLACE = r"(各|全|基层|有关|相关|本|该|我|这|此)"
 #: words after 一X一Y that say it is a way of working (一题一团队专项推进), and verbs before it (推行一事一议)
 _SET_FORM_AFTER = r"(专项|示范|工作|机制|模式|创建|活动|制度|行动|”)"
 _SET_FORM_BEFORE = r"(推行|实行|建立|开展|探索|实施|推进|坚持|落实|打造|创新|推广|“)$"
+#: verbs of holding inside the words after another verb (组织部分委员开展…活动): the name begins after the last one
+_INNER_VERBS = "(?:开展|组织|举办|举行|召开|参加)"
 #: kinds of activities: 学习培训活动, 宣传教育活动 are not names
 _GENERIC_ACTS = r"(学习|培训|宣传|调研|交流|教育|实践|志愿服务|文体|系列|专题|主题|各类|各项|相关)+"
 #: one-character names of provinces, as in 京津冀, 京蒙
@@ -365,6 +367,9 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             name = norm[a:b]
             lm = lead.match(name)
             a2 = a + (len(lm.group(0)) if lm else 0)
+            inner = [v for v in re.finditer(_INNER_VERBS, norm[a2:b]) if v.start() > 0]
+            if inner and (a, b) == (i, j):
+                a2 += inner[-1].end()  # 组织部分委员|开展|…视察活动: a clause with its own verb; the name follows it
             name = norm[a2:b]
             head = name[: -len(last)] if (a, b) == (i, j) else name
             short_ok = False

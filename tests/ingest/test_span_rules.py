@@ -559,3 +559,8 @@ def test_a_party_committee_named_in_a_title(ingester):
 def test_a_company_that_holds_its_group_in_brackets(ingester):
     names = _names(ingester, "委员们走访了产业园、青禾数据科技（集团）股份有限公司等企业。")
     assert any(n.startswith("青禾数据科技") and n.endswith("股份有限公司") for n in names)
+
+
+def test_a_clause_with_its_own_verb_is_not_in_an_events_name(ingester):
+    names = _names(ingester, "近日,县政协组织部分政协委员开展美丽乡村建设专题视察活动。")
+    assert not any(n.startswith(("部分", "组织")) for n in names)
