@@ -300,6 +300,17 @@ def common_platform(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
     return True
 
 
+def _after_inner_verb(norm: str, a: int, b: int) -> int:
+    """Where a name set up by a verb begins when the words after the verb hold a clause with its own verb of holding
+    (组织部分委员|开展|…视察活动): after that verb.
+
+    >>> _after_inner_verb("部分委员开展乡村振兴视察活动", 0, 14), _after_inner_verb("乡村振兴视察活动", 0, 8)
+    (6, 0)
+    """
+    inner = [v for v in re.finditer(_INNER_VERBS, norm[a:b]) if v.start() > 0]
+    return a + inner[-1].end() if inner else a
+
+
 def _two_documents(norm: str, i: int, j: int) -> int | None:
     """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
 
@@ -365,11 +376,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             items = items[:1]  # 健全A、凝聚B、完善C机制: clauses, each with its verb; A and B are not mechanisms
         for n_item, (a, b) in enumerate(items):
             name = norm[a:b]
-            lm = lead.match(name)
-            a2 = a + (len(lm.group(0)) if lm else 0)
-            inner = [v for v in re.finditer(_INNER_VERBS, norm[a2:b]) if v.start() > 0]
-            if inner and (a, b) == (i, j):
-                a2 += inner[-1].end()  # 组织部分委员|开展|…视察活动: a clause with its own verb; the name follows it
+            a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+            a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
             name = norm[a2:b]
             head = name[: -len(last)] if (a, b) == (i, j) else name
             short_ok = False
