@@ -38,7 +38,12 @@ from itertools import pairwise
 from pathlib import Path
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.forms import GENERIC_ORG_WORDS, SHORT_FORM_RULE, Candidate, strip_name
+from cppcc_kg.ingest.forms import (
+    GENERIC_ORG_WORDS,
+    SHORT_FORM_RULE,
+    Candidate,
+    strip_name,
+)
 from cppcc_kg.ingest.gazetteer import Gazetteer, find_gazetteer_file, read_gazetteer
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger

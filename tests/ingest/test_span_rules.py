@@ -455,7 +455,7 @@ def test_a_partys_committee_of_a_place_is_one_name(ingester):
 ])
 def test_an_activity_named_by_its_kinds_is_a_description(ingester, text):
     names = _names(ingester, text)
-    assert not any(n.endswith("活动") or n.endswith("界别") for n in names)
+    assert not any(n.endswith(("活动", "界别")) for n in names)
 
 
 def test_an_activity_with_a_topic_keeps_its_name(ingester):
