@@ -195,7 +195,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
-        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule))]
+        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]

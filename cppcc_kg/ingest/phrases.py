@@ -267,24 +267,29 @@ def generic_mechanism(name: str, last: str) -> bool:
     return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
 
 
+#: a count of things after a name (委员工作站120个, 15家): the name is what a figure counts
+_COUNT_AFTER = re.compile(f"[{NUM}]+(?:个|家|所|处|座|间)")
 #: words of a kind before a platform's last word (区域型, 界别型, 镇级): what kind of platform, not which one
 _KIND_WORD = re.compile(r"[\u4e00-\u9fff]{1,3}[型级]")
 
 
-def common_platform(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
+def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: str = "") -> bool:
     """True when *name*, a mechanism (a platform: 委员工作室) written without quotes or a title, is its last word
     alone (委员之家) or its last word after generic words (``generic_mechanism_modifiers``) and words of a kind
     (区域型, 镇级) only: 委员工作室, 政协委员工作室, 委员个人工作室 and 区域型委员工作室 are common nouns, not names.
+    A count right *after* it (建成委员工作站120个) makes it the thing a figure counts, and a name of the graph is an
+    entity that mentions link to (rule ``dictionary``): both stay.
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> ctx = demo_context()
     >>> [common_platform(ctx, n, "Platform", "org form") for n in ("委员之家", "区域型委员工作室", "张文委员工作室")]
     [True, True, False]
-    >>> common_platform(ctx, "委员之家", "Platform", "quote")
-    False
+    >>> common_platform(ctx, "委员之家", "Platform", "quote"), common_platform(ctx, "委员工作站", "Platform", "x", "120个")
+    (False, False)
     """
-    if rule == "title" or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism"):
-        return False
+    if rule in ("title", "dictionary") or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism") \
+            or _COUNT_AFTER.match(after):
+        return False  # (the graph's own names stay: its curators made them entities, which mentions link to)
     last = next((w for w in sorted(MECHANISM_SUFFIXES, key=len, reverse=True) if name.endswith(w)), None)
     if last is None:
         return False
