@@ -564,3 +564,8 @@ def test_a_company_that_holds_its_group_in_brackets(ingester):
 def test_a_clause_with_its_own_verb_is_not_in_an_events_name(ingester):
     names = _names(ingester, "近日,县政协组织部分政协委员开展美丽乡村建设专题视察活动。")
     assert not any(n.startswith(("部分", "组织")) for n in names)
+
+
+def test_the_set_form_of_a_hundred_members_is_a_programme(ingester):
+    names = _names(ingester, "县政协启动千名委员联千企、百名委员进百校以来,成效明显。")
+    assert names.get("千名委员联千企") == "Program" and names.get("百名委员进百校") == "Program"
