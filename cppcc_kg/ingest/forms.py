@@ -38,6 +38,10 @@ EVENT_SUFFIXES = LEXICON.name_endings["event_endings"]
 MECHANISM_SUFFIXES = LEXICON.name_endings["mechanism_endings"]
 PROGRAM_SUFFIXES = LEXICON.name_endings["program_endings"]
 
+#: the rule of committees named by a short form (named.committee_short_forms): its names begin where an item of a
+#: list begins, and the tagger's words do not move their left edge (对外友好委: 对外 is no preposition there)
+SHORT_FORM_RULE = "committee short form"
+
 #: Verbs after which a mechanism or programme is named (建立X机制, 打造X品牌).
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
                    "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")

@@ -43,8 +43,9 @@ from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.output import PROPOSED
 from cppcc_kg.ingest.text import NormalizedText, normalize
 
-#: bare words that name a body only through the graph; when they do not link, they are not proposed
-_BARE_WORDS = {"政府", "党委", "政协", "人大", "法院", "委员会"}
+#: bare words that name a body only through the graph; when they do not link, they are not proposed (the lexicon's
+#: generic words too: 主席会议, 常委会, 政协机关 name the units of the document's own committee, else no body)
+_BARE_WORDS = {"政府", "党委", "政协", "人大", "法院", "委员会"} | set(LEXICON.recognizers["generic"])
 #: units named without their body (政协党组, 专委会): they are units of the document's own CPPCC committee
 _UNIT_WORDS = ("政协党组", "政协机关", "政协办公厅", "党组", "机关", "常委会", "专委会", "主席会议", "办公厅",
                "机关党委", "机关纪委")

@@ -30,6 +30,7 @@ from cppcc_kg.ingest.forms import (
     ORG_WORDS,
     PLACE_SUFFIXES,
     PUNCT,
+    SHORT_FORM_RULE,
     SITE_SUFFIXES,
     STOP_CHARS,
     STOP_WORDS,
@@ -168,6 +169,9 @@ def _org_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str) 
     if full and full.start() > 0:
         start += full.start()
         name = norm[start:e]
+    if "暨" in name:
+        start += name.rindex("暨") + 1  # 暨 joins two names (…实践暨界别联合调研): a body's name begins after it
+        name = norm[start:e]
     if re.fullmatch(r"(自治区|省|市|盟|旗|县|区)(委|党委)\1?(政府|行署)", name):
         return None  # two bodies (市委市政府): see _joint_bodies
     if name in GENERIC_ORG_WORDS or len(name) <= len(suffix) or name in GENERIC_BODIES:
@@ -243,8 +247,10 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     if de:
         start += de.end()  # 为期4天的会议: a description before 的 is not part of the name (党的… is)
         name = norm[start:e]
-    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], LEXICON.spans.get("generic_event_modifiers", ())):
-        return None  # (庆祝大会, 专题会议: a kind of meeting, not its name)
+    kinds = list(LEXICON.spans.get("generic_event_modifiers", ()))
+    kinds += LEXICON.spans.get("generic_activity_words", ()) if suffix == "活动" else ()
+    if len(name) <= len(suffix) + 1 or made_of(name[: -len(suffix)], kinds):
+        return None  # (庆祝大会, 专题会议, 下基层实践活动: a kind of meeting or activity, not its name)
     if e not in toks.ends and e < n and is_cjk(norm[e]):
         return None
     before = norm[max(0, start - 4): start]
@@ -417,6 +423,44 @@ def short_committees(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candid
                 own = cls if norm.startswith(("主任", "副主任", "将"), k) else classify(ctx, norm[i:k], "Organization")
                 out.append(Candidate(i, k, own, "special committee", 64))
                 break
+    return out
+
+
+_FIELD = "(?:" + "|".join(sorted(LEXICON.recognizers["committee_fields"], key=len, reverse=True)) + ")"
+_PARTY = "(?:" + "|".join(sorted(LEXICON.recognizers["party_abbreviations"], key=len, reverse=True)) + ")"
+#: where an item of a list or a clause begins, and where it ends
+_ITEM_START = r"(?:(?<=[，。；：、（）“”\s和及与了的])|^)"
+_ITEM_END = r"(?=[，。；：、（）“”\s和及与等的将]|负责人|主任|副主任|主委|副主委|调整|$)"
+#: 提案委, 联络工作委, 法制群团委, 港澳台侨和外事委员会: special committees named by their fields alone
+_FIELD_COMMITTEE = re.compile(_ITEM_START + f"({_FIELD}(?:和?{_FIELD})*(?:工作)?)(委员会|委)" + _ITEM_END)
+#: 市民盟, 县工商联: the committee of a party or a people's organization of a level
+_LEVEL_PARTY = re.compile(_ITEM_START + "(?:自治区|省|市|州|盟|县|区|旗)" + _PARTY + _ITEM_END)
+#: 州政协, 州政府: a body named by its level alone, at the start of a clause or an item, or after a count of members
+_LEVEL_HEAD = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与的位名])|^)(?:自治区|省|市|州|盟|县|区|旗)(?:政协|政府|人大常委会|人大)")
+#: 某某科技(集团)股份有限公司: a company whose name holds its group in brackets, as an item of a list
+_BRACKETED_COMPANY = re.compile(_ITEM_START + r"[\u4e00-\u9fff]{2,12}[（(](?:集团|控股)[）)](?:股份)?有限(?:责任)?公司")
+#: 民进平顶山市委会, 民盟江西省委员会: the committee of a party of a place
+_PARTY_OF_PLACE = re.compile(_PARTY + r"(?:(?![和与及的等人])[\u4e00-\u9fff]){1,8}?[省市县区州盟旗](?:委员会|委会)")
+
+
+def committee_short_forms(ctx: FinderContext, norm: str) -> list[Candidate]:
+    """Committees named by a short form written alone as an item of a list or at the start of a clause: special
+    committees by their fields (提案委, 联络工作委, 法制群团委, 对外友好委将…: the lexicon's ``committee_fields``),
+    the committees of a party or a people's organization of a level (市民盟、市民进、市台联: ``party_abbreviations``),
+    a party's committee of a place (民进平顶山市委会), a body named by its level alone (。州政协主席…, 318位州政协委员),
+    and a company that holds its group in brackets (、某某科技(集团)股份有限公司).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> text = "会议听取了办公厅、提案委、联络工作委的报告。市民进、市台联负责人和民进某某市委会列席。"
+    >>> [text[c.i:c.j] for c in committee_short_forms(demo_context(), text)]
+    ['提案委', '联络工作委', '市民进', '市台联', '民进某某市委会']
+    """
+    special = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "OrganizationalUnit"
+    out = [Candidate(m.start(1), m.end(), special, SHORT_FORM_RULE, 64) for m in _FIELD_COMMITTEE.finditer(norm)]
+    out += [Candidate(m.start(), m.end(), "Organization", SHORT_FORM_RULE, 64)
+            for rx in (_LEVEL_PARTY, _PARTY_OF_PLACE) for m in rx.finditer(norm)]
+    out += [Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Organization"), SHORT_FORM_RULE, 64)
+            for rx in (_LEVEL_HEAD, _BRACKETED_COMPANY) for m in rx.finditer(norm)]
     return out
 
 

@@ -55,14 +55,18 @@ from cppcc_kg.ingest.merge import (
     found_by,
     gazetteer_candidates,
     joined_events,
+    member_rooms,
+    party_committees_in_titles,
     refine,
     residents_body,
     site_names,
     tagged_candidates,
     with_determiner,
+    without_term,
 )
 from cppcc_kg.ingest.named import (
     collaborations,
+    committee_short_forms,
     graph_names,
     joint_bodies,
     level_bodies,
@@ -72,6 +76,7 @@ from cppcc_kg.ingest.named import (
     suffixed,
 )
 from cppcc_kg.ingest.phrases import (
+    common_platform,
     honours,
     lists,
     mechanisms,
@@ -187,9 +192,12 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
+    if forms:
+        cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
-    cands = [c for c in residents_body(ctx, norm, cands) if c.nested or not with_determiner(ctx, norm[c.i:c.j], c.cls)]
+    cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
+        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]
@@ -229,6 +237,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += level_bodies(ctx, norm)
     cands += special_committees(ctx, norm, toks)
     cands += short_committees(ctx, norm, toks)
+    cands += committee_short_forms(ctx, norm)
     cands += set_forms(ctx, norm, toks)
     cands += honours(norm)
     cands = quote_lists(ctx, norm, cands)

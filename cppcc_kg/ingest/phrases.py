@@ -51,6 +51,8 @@ _NOT_A_PLACE = r"(各|全|基层|有关|相关|本|该|我|这|此)"
 #: words after 一X一Y that say it is a way of working (一题一团队专项推进), and verbs before it (推行一事一议)
 _SET_FORM_AFTER = r"(专项|示范|工作|机制|模式|创建|活动|制度|行动|”)"
 _SET_FORM_BEFORE = r"(推行|实行|建立|开展|探索|实施|推进|坚持|落实|打造|创新|推广|“)$"
+#: verbs of holding inside the words after another verb (组织部分委员开展…活动): the name begins after the last one
+_INNER_VERBS = "(?:开展|组织|举办|举行|召开|参加)"
 #: kinds of activities: 学习培训活动, 宣传教育活动 are not names
 _GENERIC_ACTS = r"(学习|培训|宣传|调研|交流|教育|实践|志愿服务|文体|系列|专题|主题|各类|各项|相关)+"
 #: one-character names of provinces, as in 京津冀, 京蒙
@@ -76,8 +78,8 @@ def _named_after_committee(ctx: FinderContext, norm: str, i: int, j: int) -> lis
 
 def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
-    # 省政协常委会工作报告: the report of a standing committee named by its short form
-    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)政协常(?:委会|务委员会)工作报告", norm):
+    # 省政协常委会工作报告, 区政府工作报告: the report of a standing committee or a government named by its short form
+    for m in re.finditer(r"(?:自治区|省|市|州|盟|旗|县|区)(?:政协常(?:委会|务委员会)|人民政府|政府)工作报告", norm):
         out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Document", within="Document"),
                              "report of a committee", 76))
     # 政协X市第九届委员会(常务委员会)
@@ -116,7 +118,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
         last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-        if generic_event(name[: -len(last)]) or len(last) == 1 and name[-2:] in GENERIC_TWO:
+        if generic_event(name[: -len(last)], last) or len(last) == 1 and name[-2:] in GENERIC_TWO:
             continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
         out.append(Candidate(i, j, cls, "event where 在…上", 70))
@@ -137,7 +139,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
             last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
-            if last and generic_event(name[: -len(last)]):
+            if last and generic_event(name[: -len(last)], last):
                 continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
             out.append(Candidate(i, j, cls, "event held", 68))
@@ -235,14 +237,20 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
-def generic_event(head: str) -> bool:
-    """True when the words before an event's last word are only words of a kind of event (调研座谈会,
-    分主题考察活动: the lexicon's ``generic_event_modifiers``).
+def generic_event(head: str, last: str = "") -> bool:
+    """True when the words before an event's last word *last* are only words of a kind of event (调研座谈会,
+    分主题考察活动: the lexicon's ``generic_event_modifiers``); before 活动, also words of a kind of activity
+    (下基层实践活动, 民主监督和民主评议活动: ``generic_activity_words``).
 
     >>> generic_event("调研"), generic_event("分主题考察"), generic_event("提案办理")
     (True, True, False)
+    >>> generic_event("下基层实践", "活动"), generic_event("下基层实践", "座谈会"), generic_event("提案办理协商", "活动")
+    (True, False, False)
     """
-    return made_of(head, LEXICON.spans.get("generic_event_modifiers", ()))
+    words = list(LEXICON.spans.get("generic_event_modifiers", ()))
+    if last == "活动":
+        words += LEXICON.spans.get("generic_activity_words", ())
+    return made_of(head, words)
 
 
 def generic_mechanism(name: str, last: str) -> bool:
@@ -257,6 +265,55 @@ def generic_mechanism(name: str, last: str) -> bool:
     if last not in MECHANISM_SUFFIXES or not name.endswith(last):
         return False
     return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
+
+
+#: a count of things after a name (委员工作站120个, 15家): the name is what a figure counts
+_COUNT_AFTER = re.compile(f"[{NUM}]+(?:个|家|所|处|座|间)")
+#: words of a kind before a platform's last word (区域型, 界别型, 镇级): what kind of platform, not which one
+_KIND_WORD = re.compile(r"[\u4e00-\u9fff]{1,3}[型级]")
+
+
+def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: str = "") -> bool:
+    """True when *name*, a mechanism (a platform: 委员工作室) written without quotes or a title, is its last word
+    alone (委员之家) or its last word after generic words (``generic_mechanism_modifiers``) and words of a kind
+    (区域型, 镇级) only: 委员工作室, 政协委员工作室, 委员个人工作室 and 区域型委员工作室 are common nouns, not names.
+    A count right *after* it (建成委员工作站120个) makes it the thing a figure counts, and a name of the graph is an
+    entity that mentions link to (rule ``dictionary``): both stay.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ctx = demo_context()
+    >>> [common_platform(ctx, n, "Platform", "org form") for n in ("委员之家", "区域型委员工作室", "张文委员工作室")]
+    [True, True, False]
+    >>> common_platform(ctx, "委员之家", "Platform", "quote"), common_platform(ctx, "委员工作站", "Platform", "x", "120个")
+    (False, False)
+    """
+    if rule in ("title", "dictionary") or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism") \
+            or _COUNT_AFTER.match(after):
+        return False  # (the graph's own names stay: its curators made them entities, which mentions link to)
+    last = next((w for w in sorted(MECHANISM_SUFFIXES, key=len, reverse=True) if name.endswith(w)), None)
+    if last is None:
+        return False
+    if name == last:
+        return len(last) > 2
+    rest, words = name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ())
+    while rest:
+        kind = _KIND_WORD.match(rest)
+        w = next((x for x in sorted(words, key=len, reverse=True) if rest.startswith(x)), None)
+        if w is None and kind is None:
+            return False
+        rest = rest[len(w) if w is not None else kind.end():]
+    return True
+
+
+def _after_inner_verb(norm: str, a: int, b: int) -> int:
+    """Where a name set up by a verb begins when the words after the verb hold a clause with its own verb of holding
+    (组织部分委员|开展|…视察活动): after that verb.
+
+    >>> _after_inner_verb("部分委员开展乡村振兴视察活动", 0, 14), _after_inner_verb("乡村振兴视察活动", 0, 8)
+    (6, 0)
+    """
+    inner = [v for v in re.finditer(_INNER_VERBS, norm[a:b]) if v.start() > 0]
+    return a + inner[-1].end() if inner else a
 
 
 def _two_documents(norm: str, i: int, j: int) -> int | None:
@@ -324,8 +381,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             items = items[:1]  # 健全A、凝聚B、完善C机制: clauses, each with its verb; A and B are not mechanisms
         for n_item, (a, b) in enumerate(items):
             name = norm[a:b]
-            lm = lead.match(name)
-            a2 = a + (len(lm.group(0)) if lm else 0)
+            a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+            a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
             name = norm[a2:b]
             head = name[: -len(last)] if (a, b) == (i, j) else name
             short_ok = False
@@ -335,7 +392,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head))) \
+                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
                     or generic_mechanism(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
@@ -412,18 +469,56 @@ def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         start = None
         for s, e, w, p in reversed(words):
             if p.startswith("nr"):
-                start = a + s
-                break
+                start = a + s  # (the earliest person of the run: 习近平|生态|文明 when the segmenter reads 文明 as one)
+                continue
             if p not in ("n", "ns", "nz", "a", "b", "t", "vn") or any(ch in STOP_CHARS for ch in w):
                 break
         if start is not None:
             out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
-    # congresses and plenary sessions of the party: 党的二十大, 二十届三中全会
-    for m in re.finditer(f"(党的)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的)[{NUM}]+大)", norm):
+    out += strategies(ctx, norm, toks)
+    # 百名委员进百村, 千名干部联千企: a hundred members go to a hundred villages, the set form of a campaign's name
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])?([百千万])名[\u4e00-\u9fff]{2,4}?[进访巡入走联帮助驻]\1[\u4e00-\u9fff]", norm):
+        out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Program"), "hundred form", 56))
+    # congresses and plenary sessions of the party: 党的二十大, 中共十九大, 二十届三中全会
+    for m in re.finditer(f"(党的|中共)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的|中共)[{NUM}]+大)", norm):
         out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
     for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
         if m.start() in toks.starts and "Region" in ctx.schema.classes:
             out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
+    return out
+
+
+def strategies(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
+    """Strategies named by their goal (乡村振兴战略, 京津冀协同发展重大国家战略, 长三角一体化国家战略): the words before
+    战略 (after ``strategy_qualifiers``: 重大, 国家) end with a word of the goal (``strategy_goals``: 发展, 振兴,
+    一体化), and the name begins where the nouns before it begin (a verb, a particle or a mark ends it).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "要准确把握乡村振兴战略要义,服务长三角一体化国家战略,实施赶超战略。"
+    >>> ctx = demo_context()
+    >>> [norm[c.i:c.j] for c in strategies(ctx, norm, Tokens(ctx.seg.tokens(norm), len(norm)))]
+    ['乡村振兴战略', '长三角一体化国家战略']
+    """
+    out = []
+    goals = tuple(LEXICON.spans.get("strategy_goals", ()))
+    qualifiers = LEXICON.spans.get("strategy_qualifiers", ())
+    tags = ctx.seg.pos.word_tag_tab
+    for m in re.finditer("战略", norm):
+        k = toks.at[m.start()]
+        if k >= len(toks.toks) or toks.toks[k][0] != m.start() or toks.toks[k][1] != m.end():
+            continue
+        k -= 1
+        while k >= 0 and toks.toks[k][2] in qualifiers:
+            k -= 1
+        if k < 0 or not toks.toks[k][2].endswith(goals):
+            continue
+        start = toks.toks[k][0]
+        while k > 0 and toks.toks[k - 1][3] in ("n", "ns", "nz", "j", "l", "f") and toks.toks[k - 1][2] not in STOP_CHARS \
+                and not tags.get(toks.toks[k - 1][2][-2:], "").startswith("v"):  # (全面实施: a verb the segmenter joins)
+            k -= 1
+            start = toks.toks[k][0]
+        if m.start() - start >= 4:
+            out.append(Candidate(start, m.end(), "Concept", "strategy", 56))
     return out
 
 

@@ -8,9 +8,9 @@ parentheticals. The names inside a title or a quote are found by the other rules
 
 >>> from cppcc_kg.ingest.patterns import demo_finder
 >>> from cppcc_kg.ingest.text import normalize
->>> nt = normalize("开展“送法下乡”活动，打造“草原书屋”品牌。")
+>>> nt = normalize("开展“送法下乡”评选活动，打造“草原书屋”品牌。")
 >>> [(nt.norm[c.i:c.j], c.cls) for c in demo_finder().find(nt)]
-[('“送法下乡”活动', 'Event'), ('“草原书屋”', 'Program')]
+[('“送法下乡”评选活动', 'Selection'), ('“草原书屋”', 'Program')]
 """
 from __future__ import annotations
 
@@ -151,13 +151,13 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
 
 def quoted_alone(content: str, tail: str) -> bool:
     """True when the words *tail* right after a quote leave the quoted words *content* alone as the name of a
-    programme: a bare ``quote_alone_heads`` word (“双百”行动), or a ``slogan_alone_heads`` word after a slogan
+    programme: a bare ``quote_alone_heads`` word (“双百”行动, “送法下乡”活动), or a ``slogan_alone_heads`` word after a slogan
     of two parts (“A·B”活动, “A B”活动; lexicon ``[spans]``).
 
     >>> quoted_alone("一线协商·共同缔造", "行动"), quoted_alone("委员提议题·月月来协商", "活动")
     (True, True)
-    >>> quoted_alone("送法下乡", "活动"), quoted_alone("甘味", "农产品品牌建设行动")
-    (False, False)
+    >>> quoted_alone("送法下乡", "活动"), quoted_alone("送法下乡", "协商活动"), quoted_alone("甘味", "农产品品牌建设行动")
+    (True, False, False)
     >>> quoted_alone("解民忧、暖民心", "专题实践活动")
     True
     """
@@ -202,6 +202,10 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     return None
 
 
+#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划)
+_OWNER_LEVELS = ("全国", "国家", "自治区", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
+
+
 def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: int, cls: str) -> list[Candidate]:
     """A quote and the *k* characters after it that give its class *cls*; the names inside it."""
     out = []
@@ -214,6 +218,9 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
         year = re.search(r"\d{4}年度?$", norm[max(0, q.qs - 7): q.qs])
         if year:
             s0 = q.qs - len(year.group(0))  # 2021年“…”活动方案: the year of a plan is part of its name
+        tok = toks.token(s0 - 1) if s0 > 0 else None
+        if tok is not None and tok[1] == s0 and (tok[2] in _OWNER_LEVELS or tok[3] == "ns" and tok[2][-1] in "省市县区州盟旗"):
+            s0 = tok[0]  # 自治区“十四五”规划, 广州市“十四五”规划: the place whose plan it is is part of its name
         if re.match(f"[\u4e00-\u9fff]{{0,4}}({_CAMPAIGN_HEADS})", norm[q.qe: q.qe + k]) and len(q.content) >= 3:
             # the plan of a campaign named in quotes: the campaign is a mention of its own (“…”活动方案)
             out.append(Candidate(q.qs, q.qe, "Program", "quoted campaign", 88, nested=True, name=q.content))

@@ -57,7 +57,7 @@ def test_titles_quotes_and_events_in_other_texts(ingester):
     # places listed after 赴 (each item), a venue after 在 … 开幕
     ("旗政协组织委员赴巴雅尔图胡硕镇、格日朝鲁苏木、香山农场开展“送法下乡”活动。",
      [("巴雅尔图胡硕镇", "SumuOrTownship"), ("格日朝鲁苏木", "SumuOrTownship"), ("香山农场", "Place"),
-      ("“送法下乡”活动", "Event")], []),
+      ("“送法下乡”", "Program")], ["“送法下乡”活动"]),
     ("全旗会议在鲁北镇隆重开幕。", [("鲁北镇", "SumuOrTownship")], ["北镇"]),
     # a quoted brand is the quote; a quoted way of working is a mechanism
     ("打造“扎鲁特草原书屋”履职品牌，采取“师傅带徒弟”的方法。",
