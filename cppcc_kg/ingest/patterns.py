@@ -36,6 +36,11 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from cppcc_kg.ingest.bodies import (
+    member_rooms,
+    party_committees_in_titles,
+    without_term,
+)
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.context import FinderContext, demo_context, finder_context
 from cppcc_kg.ingest.forms import (
@@ -55,14 +60,11 @@ from cppcc_kg.ingest.merge import (
     found_by,
     gazetteer_candidates,
     joined_events,
-    member_rooms,
-    party_committees_in_titles,
     refine,
     residents_body,
     site_names,
     tagged_candidates,
     with_determiner,
-    without_term,
 )
 from cppcc_kg.ingest.named import (
     collaborations,
