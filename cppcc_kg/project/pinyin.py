@@ -174,16 +174,20 @@ def _capital(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def _syllables(word: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _syllables(word: str) -> tuple[str, ...]:
+    """The syllables of one word (pypinyin, tone marks). Kept per word: the words of the labels
+    repeat (80 000 words, 11 500 distinct, in the 23 000 labels of a synthetic scale 1000), and
+    pypinyin is half the time of :func:`to_pinyin`."""
     from pypinyin import (  # heavy (0.3 s): imported where the pinyin is made
         Style,
         lazy_pinyin,
     )
 
-    return [s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip()]
+    return tuple(s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip())
 
 
-def _joined(syllables: list[str]) -> str:
+def _joined(syllables: tuple[str, ...]) -> str:
     out = syllables[0] if syllables else ""
     for s in syllables[1:]:
         out += ("'" if _VOWEL_START.match(s) else "") + s
