@@ -188,7 +188,8 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             project.finish_pinyin()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
         ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
-                           previous=out if out.is_dir() else None, previous_record=checked.previous)
+                           previous=out if out.is_dir() else None, previous_record=checked.previous,
+                           code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))
         status, held = _run_stages(stages, ctx, seconds, progress)
         report = validation.report()
         seconds["validate"] = validation.seconds

@@ -53,6 +53,9 @@ class StageContext:
     previous_record: dict | None = None
     #: the digest of the inputs of each stage that may be kept next time (recorded in the marker)
     stage_keys: dict = field(default_factory=dict)
+    #: the digest of the code (:func:`cppcc_kg.build.fingerprint.code_fingerprint`): part of the key of
+    #: what a stage keeps in the loader's cache (the measures)
+    code: str = ""
     _schema: Schema | None = None
     _entity_graph: object = None
 
@@ -105,8 +108,10 @@ def entity_files(ctx: StageContext):
 
 
 def metrics(ctx: StageContext):
-    """``metrics.csv``, ``metrics.ttl``: the network measures of every entity."""
-    return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph)
+    """``metrics.csv``, ``metrics.ttl``: the network measures of every entity; those of an entity graph
+    of the same structure as a previous build's (an edited label) are taken from the loader's cache."""
+    return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph,
+                         cache=getattr(ctx.project, "cache", None), code=ctx.code)
 
 
 def page(ctx: StageContext):
