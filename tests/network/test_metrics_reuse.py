@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 from cppcc_kg.network import build_entity_graph
-from cppcc_kg.network.metrics import all_measures, kept_measures, structure_digest, write_metrics
+from cppcc_kg.network.metrics import (
+    all_measures,
+    kept_measures,
+    structure_digest,
+    write_metrics,
+)
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 
