@@ -23,7 +23,7 @@ from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.build.summary import file_digests
-from cppcc_kg.network import build_entity_graph
+from cppcc_kg.network import build_entity_graph, read_node_attribute
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
@@ -80,6 +80,12 @@ class StageContext:
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
 
+    def pinyin_loaded(self) -> None:
+        """The generated pinyin is now in the store: the entity graph, if a stage that does not read the
+        pinyin made it before (:attr:`Stage.before_pinyin`), reads its ``pinyin`` attribute again."""
+        if self._entity_graph is not None:
+            read_node_attribute(self._entity_graph, self.project.store, "pinyin")
+
     @property
     def report(self) -> dict:
         """The validation report; waits for the validation, and raises if the data is invalid."""
@@ -95,11 +101,15 @@ class StageContext:
 @dataclass(frozen=True)
 class Stage:
     """An output stage: *run* writes files into ``ctx.out``. An *optional* stage whose
-    third-party dependency is not installed is skipped instead of failing the build."""
+    third-party dependency is not installed is skipped instead of failing the build. A stage
+    *before_pinyin* runs first, while the generated pinyin is computed."""
 
     name: str
     run: Callable[[StageContext], object]
     optional: bool = False
+    #: the stage reads nothing of the generated pinyin (nor the entity graph's ``pinyin`` attribute): it
+    #: may run while the helper worker computes it (:meth:`StageContext.pinyin_loaded` follows)
+    before_pinyin: bool = False
 
 
 def entity_files(ctx: StageContext):
@@ -176,7 +186,7 @@ def _kept_pages(ctx: StageContext, key: str) -> dict | None:
 #: The output stages, in order; the summary is written after all of them.
 STAGES: list[Stage] = [
     Stage("entities", entity_files),
-    Stage("metrics", metrics, optional=True),
+    Stage("metrics", metrics, optional=True, before_pinyin=True),
     Stage("html", page, optional=True),
     Stage("graph", graph_files),
 ]

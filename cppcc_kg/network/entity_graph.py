@@ -54,7 +54,7 @@ from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph, values
 from cppcc_kg.schema import Schema, local_name
 
-__all__ = ["build_entity_graph", "store_of", "EXAMPLE_TTL"]
+__all__ = ["build_entity_graph", "read_node_attribute", "store_of", "EXAMPLE_TTL"]
 
 EXAMPLE_TTL = """
 @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
@@ -143,6 +143,38 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
     G.graph["class_ancestors"] = {c: list(schema.ancestors(c)) for c in sorted(set(node_class.values()))}
     G.add_edges_from(_edges(result, schema, node_class, evidence))
     return G
+
+
+def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
+    """Read the node attribute *name* (a line of ``attributes.tsv``) of every node of *G* again from *data*,
+    in place: *G* is then the graph :func:`build_entity_graph` makes of *data* now.
+
+    The build makes the entity graph while the generated pinyin is computed, and reads the ``pinyin``
+    attribute again once the pinyin is in the store; no other attribute, no node and no edge depends on
+    it. An attribute that another one is read on condition of (``when``), or that is read on condition
+    itself, is refused (ValueError).
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph().parse(data=EXAMPLE_TTL, format="turtle")
+    >>> G = build_entity_graph(g)
+    >>> a = "https://w3id.org/cppcc-kg/id/org/a"
+    >>> G.nodes[a]["pinyin"]
+    ''
+    >>> _ = g.add((URIRef(a), CPPCC.pinyin, Literal("Jiǎ Zhèngxié")))
+    >>> read_node_attribute(G, g, "pinyin"); G.nodes[a]["pinyin"]
+    'Jiǎ Zhèngxié'
+    """
+    attributes = [a for a in ATTRIBUTES["node"] if a.name == name]
+    if len(attributes) != 1 or attributes[0].when or any(a.when == name for a in ATTRIBUTES["node"]):
+        raise ValueError(f"the node attribute {name!r} cannot be read apart from the others")
+    store = store_of(data)
+    literals = Literals(values(store, literals_query(attributes)))
+    notations = dict(values(store, notations_query(attributes))) \
+        if attributes[0].reading in ("notation", "precision") else {}
+    nodes = list(G.nodes)
+    records = read_records(literals, nodes, attributes, notations)
+    for n in nodes:
+        G.nodes[n][name] = records[n][name]
 
 
 def _queries(schema: Schema, node_classes: list[str]) -> dict[str, str]:

@@ -170,6 +170,12 @@ class Project:
         if self.cache is not None:
             self.cache.discard()
 
+    @property
+    def pinyin_pending(self) -> bool:
+        """Whether the pinyin that :func:`load` (``background=True``) computes beside the caller is not in
+        the store yet (:meth:`finish_pinyin` waits for it)."""
+        return self._pinyin_pending is not None
+
     def finish_pinyin(self) -> None:
         """Wait for the pinyin that :func:`load` (``background=True``) computes beside the caller."""
         pending, self._pinyin_pending = self._pinyin_pending, None
