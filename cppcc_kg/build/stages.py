@@ -20,10 +20,11 @@ from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs
+from cppcc_kg.build.graph_rows import entity_graph_of_project
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.build.summary import file_digests
-from cppcc_kg.network import build_entity_graph, read_node_attribute
+from cppcc_kg.network import read_node_attribute
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
@@ -73,10 +74,11 @@ class StageContext:
 
     @property
     def entity_graph(self):
-        """The entity graph of the project (:func:`cppcc_kg.network.build_entity_graph`)."""
+        """The entity graph of the project (:func:`cppcc_kg.network.build_entity_graph`; the solutions of
+        its queries that the loader's cache keeps are taken from there: :mod:`cppcc_kg.build.graph_rows`)."""
         if self._entity_graph is None:
             t0 = time.perf_counter()
-            self._entity_graph = build_entity_graph(self.project.store, schema=self.schema)
+            self._entity_graph = entity_graph_of_project(self.project, self.schema, self.code)
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
 

@@ -56,6 +56,13 @@ from cppcc_kg.project.pinyin import (
     pinyin_pool,
     start_project_pinyin,
 )
+from cppcc_kg.project.predicates import (
+    PREDICATES_ENTRY,
+    digest_of,
+    entry_bytes,
+    predicate_digests,
+    read_entry,
+)
 from cppcc_kg.project.sources import SourceText, check_sources
 from cppcc_kg.rdf.namespaces import bind_prefixes
 from cppcc_kg.rdf.ntriples import (
@@ -156,6 +163,7 @@ class Project:
         self._view: Graph | None = None
         self._pinyin_pending = None
         self._dups: dict | None = None  # made by files_of
+        self._predicates: dict[str, dict[str, str]] | None = None  # made by predicate_digest
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -197,6 +205,21 @@ class Project:
         load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self.store)
         self._graph = None
         self.triple_count = None
+
+    def predicate_digest(self, predicates) -> str:
+        """The sha256 of the triples of the properties *predicates* (IRIs) in the store: those of each file,
+        in load order, and those of the generated pinyin (or that it is not there yet); a query that reads
+        only these properties has the same solutions whenever this digest is the same
+        (:mod:`cppcc_kg.project.predicates`). The digests of each file's properties are kept in the
+        loader's cache by the file's key."""
+        if self._predicates is None:
+            kept = read_entry(self.cache.get(PREDICATES_ENTRY)) if self.cache is not None else {}
+            made = {rel: kept.get(self.keys.get(rel, "")) or predicate_digests(nt) for rel, nt in self.nt.items()}
+            if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
+                self.cache.put(PREDICATES_ENTRY, entry_bytes({self.keys[r]: d for r, d in made.items() if r in self.keys}))
+            self._predicates = made
+        pinyin = None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
+        return digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], predicates)
 
     # ------------------------------------------------------------ views
     def graphs(self) -> dict[str, bytes]:
