@@ -187,7 +187,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
                            previous=out if out.is_dir() else None, previous_record=checked.previous,
                            code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))
         # the stages that do not read the pinyin run while the helper worker computes it
-        early = [s for s in stages if s.before_pinyin] if project.pinyin_pending else []
+        early = [s for s in stages if s.before_pinyin] if project.pinyin_computing else []
         status, held = _run_stages(early, ctx, seconds, progress)
         t0 = time.perf_counter()
         with step(progress, "pinyin"):

@@ -64,7 +64,7 @@ from cppcc_kg.project.predicates import (
     read_entry,
 )
 from cppcc_kg.project.sources import SourceText, check_sources
-from cppcc_kg.rdf.namespaces import bind_prefixes
+from cppcc_kg.rdf.namespaces import CPPCC, bind_prefixes
 from cppcc_kg.rdf.ntriples import (
     NT,
     Triple,
@@ -184,6 +184,12 @@ class Project:
         the store yet (:meth:`finish_pinyin` waits for it)."""
         return self._pinyin_pending is not None
 
+    @property
+    def pinyin_computing(self) -> bool:
+        """Whether the helper worker is computing pinyin that the cache lacks (the caller may do other work
+        meanwhile); False when it is all from the cache (then :meth:`finish_pinyin` waits for nothing)."""
+        return bool(getattr(self._pinyin_pending, "computing", False))
+
     def finish_pinyin(self) -> None:
         """Wait for the pinyin that :func:`load` (``background=True``) computes beside the caller."""
         pending, self._pinyin_pending = self._pinyin_pending, None
@@ -218,7 +224,9 @@ class Project:
             if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
                 self.cache.put(PREDICATES_ENTRY, entry_bytes({self.keys[r]: d for r, d in made.items() if r in self.keys}))
             self._predicates = made
-        pinyin = None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
+        # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
+        pinyin = {} if str(CPPCC.pinyin) not in set(predicates) else \
+            None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
         return digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], predicates)
 
     # ------------------------------------------------------------ views

@@ -341,6 +341,7 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
             else:
                 cache.used.add(name)
         return out
+    finish.computing = job is not None  # the helper worker computes labels while the caller goes on
     return finish
 
 
