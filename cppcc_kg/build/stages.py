@@ -10,6 +10,7 @@ and one line in :data:`STAGES`. The stages run in order; the summary is written 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ from cppcc_kg.network import read_node_attribute
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
+from cppcc_kg.viz.layout import kept_layouts
 from cppcc_kg.viz.render import write_project_page
 
 __all__ = ["NOTEBOOKS", "STAGES", "Stage", "StageContext"]
@@ -127,9 +129,11 @@ def metrics(ctx: StageContext):
 
 
 def page(ctx: StageContext):
-    """``graph.html``: the interactive page."""
-    return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
-                              entity_graph=ctx.entity_graph, schema=ctx.schema)
+    """``graph.html``: the interactive page (its layout kept in the loader's cache: :func:`kept_layouts`)."""
+    cache = getattr(ctx.project, "cache", None)
+    with kept_layouts(cache, ctx.code) if cache is not None and cache.enabled else contextlib.nullcontext():
+        return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
+                                  entity_graph=ctx.entity_graph, schema=ctx.schema)
 
 
 def graph_files(ctx: StageContext):

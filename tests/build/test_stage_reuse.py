@@ -83,10 +83,11 @@ def _no_measures(*args, **kwargs):
 
 
 def test_measures_are_kept_when_only_a_label_changed(tmp_path, monkeypatch):
-    """An English label edited: the entity graph has the same nodes and edges, the measures come from the
-    loader's cache (all_measures is not called) and every output is that of a clean build of the tree."""
+    """An English label edited: the entity graph has the same nodes and edges, the measures and the page's
+    layout come from the loader's cache (neither computed) and every output is that of a clean build."""
     from cppcc_kg.network import metrics as metrics_module
     from cppcc_kg.project.synth import write_corpus
+    from cppcc_kg.viz import layout as layout_module
 
     root = tmp_path / "s"
     write_corpus(root, scale=3, seed=0)
@@ -98,6 +99,7 @@ def test_measures_are_kept_when_only_a_label_changed(tmp_path, monkeypatch):
     target.write_text(text[:start] + " (edited)" + text[start:], encoding="utf-8")
     with monkeypatch.context() as m:
         m.setattr(metrics_module, "all_measures", _no_measures)
+        m.setattr(layout_module, "_fruchterman_reingold", _no_measures)  # the page's layout is kept too
         edited = build(root)
     assert edited["stages"]["metrics"] == "ok"
     clean = build(root, tmp_path / "clean", cache=False)
