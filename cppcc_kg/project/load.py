@@ -390,7 +390,9 @@ def load(root: Path | str = Path("."), *,
     cold = not cache or not any(c.dir.glob("pinyin-*.json")) if c.dir.is_dir() else True
     # one worker that loads jieba while the files are parsed; with *background*, it stays
     # for the caller (Project.helper) and computes the pinyin while the caller goes on
-    warm = pinyin_pool() if (cold or background) else None
+    # (with the pinyin cache there, the worker loads the dictionaries only if a label is new: a build after an
+    # edit gives it the Turtle and JSON-LD of the changed file at once)
+    warm = pinyin_pool(warm=cold) if (cold or background) else None
     stats: dict = {}
     keys: dict = {}
     seconds = stats["seconds"] = {}

@@ -274,10 +274,12 @@ def _warm_pinyin() -> None:
     _tags()
 
 
-def pinyin_pool():
-    """A worker process that loads the pinyin dictionaries at once, while the caller parses
-    and loads the files (``None`` when worker processes are not available)."""
-    return fork_pool(1, _warm_pinyin) if worker_count() else None
+def pinyin_pool(warm: bool = True):
+    """A worker process that loads the pinyin dictionaries at once (*warm*; otherwise when first needed),
+    while the caller parses and loads the files (``None`` when worker processes are not available)."""
+    if not worker_count():
+        return None
+    return fork_pool(1, _warm_pinyin) if warm else fork_pool(1)
 
 
 def _pinyin_versions() -> str:
