@@ -183,13 +183,19 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules_now, say=say)
     validating = step(progress, "validate", until=lambda: validation.seconds is not None)
     with staging_folder(out, on_error=validation.join) as tmp, validating:
+        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
+                           previous=out if out.is_dir() else None, previous_record=checked.previous,
+                           code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))
+        # the stages that do not read the pinyin run while the helper worker computes it
+        early = [s for s in stages if s.before_pinyin] if project.pinyin_computing else []
+        status, held = _run_stages(early, ctx, seconds, progress)
         t0 = time.perf_counter()
         with step(progress, "pinyin"):
             project.finish_pinyin()
+            ctx.pinyin_loaded()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
-        ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
-                           previous=out if out.is_dir() else None, previous_record=checked.previous)
-        status, held = _run_stages(stages, ctx, seconds, progress)
+        late_status, late_held = _run_stages([s for s in stages if s not in early], ctx, seconds, progress)
+        status, held = {s.name: {**status, **late_status}[s.name] for s in stages}, {**held, **late_held}
         report = validation.report()
         seconds["validate"] = validation.seconds
         if not graph_rules_now:
@@ -197,8 +203,8 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             validate_graph_rules(project, report)
             seconds["validate"] += time.perf_counter() - t0
             raise_for_problems(report, project.view)
-        for line in held:
-            say(line)
+        for s in stages:
+            say(held[s.name])
         t0 = time.perf_counter()
         with step(progress, "summary"):
             summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
@@ -219,18 +225,18 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
 
 
 def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict,
-                progress=None) -> tuple[dict[str, str], list[str]]:
-    """Run each stage into ``ctx.out``; return each one's status and the lines to show after the
+                progress=None) -> tuple[dict[str, str], dict[str, str]]:
+    """Run each stage into ``ctx.out``; return each one's status and the line to show for it after the
     validation line."""
     status: dict[str, str] = {}
-    held: list[str] = []
+    held: dict[str, str] = {}
     for stage in stages:
         t0 = time.perf_counter()
         with step(progress, stage.name):
             missing = _run_stage(stage, ctx)
         if missing:
             status[stage.name] = "skipped: module not installed"
-            held.append(f"{stage.name:<9} skipped ({missing} is not installed)")
+            held[stage.name] = f"{stage.name:<9} skipped ({missing} is not installed)"
             continue
         status[stage.name] = "ok"
         seconds[stage.name] = time.perf_counter() - t0
@@ -239,7 +245,7 @@ def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict,
             seconds["entity graph"] = ctx.entity_graph_seconds
             seconds[stage.name] -= ctx.entity_graph_seconds
             made = f", after the entity graph ({ctx.entity_graph_seconds:.1f} s)"
-        held.append(f"{stage.name:<9} done ({seconds[stage.name]:.1f} s{made})")
+        held[stage.name] = f"{stage.name:<9} done ({seconds[stage.name]:.1f} s{made})"
     return status, held
 
 

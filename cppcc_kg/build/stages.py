@@ -10,6 +10,7 @@ and one line in :data:`STAGES`. The stages run in order; the summary is written 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,13 +21,15 @@ from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs
+from cppcc_kg.build.graph_rows import entity_graph_of_project
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
 from cppcc_kg.build.summary import file_digests
-from cppcc_kg.network import build_entity_graph
+from cppcc_kg.network import read_node_attribute
 from cppcc_kg.network.metrics import write_metrics
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
+from cppcc_kg.viz.layout import kept_layouts
 from cppcc_kg.viz.render import write_project_page
 
 __all__ = ["NOTEBOOKS", "STAGES", "Stage", "StageContext"]
@@ -53,6 +56,9 @@ class StageContext:
     previous_record: dict | None = None
     #: the digest of the inputs of each stage that may be kept next time (recorded in the marker)
     stage_keys: dict = field(default_factory=dict)
+    #: the digest of the code (:func:`cppcc_kg.build.fingerprint.code_fingerprint`): part of the key of
+    #: what a stage keeps in the loader's cache (the measures)
+    code: str = ""
     _schema: Schema | None = None
     _entity_graph: object = None
 
@@ -70,12 +76,19 @@ class StageContext:
 
     @property
     def entity_graph(self):
-        """The entity graph of the project (:func:`cppcc_kg.network.build_entity_graph`)."""
+        """The entity graph of the project (:func:`cppcc_kg.network.build_entity_graph`; the solutions of
+        its queries that the loader's cache keeps are taken from there: :mod:`cppcc_kg.build.graph_rows`)."""
         if self._entity_graph is None:
             t0 = time.perf_counter()
-            self._entity_graph = build_entity_graph(self.project.store, schema=self.schema)
+            self._entity_graph = entity_graph_of_project(self.project, self.schema, self.code)
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
+
+    def pinyin_loaded(self) -> None:
+        """The generated pinyin is now in the store: the entity graph, if a stage that does not read the
+        pinyin made it before (:attr:`Stage.before_pinyin`), reads its ``pinyin`` attribute again."""
+        if self._entity_graph is not None:
+            read_node_attribute(self._entity_graph, self.project.store, "pinyin")
 
     @property
     def report(self) -> dict:
@@ -92,11 +105,15 @@ class StageContext:
 @dataclass(frozen=True)
 class Stage:
     """An output stage: *run* writes files into ``ctx.out``. An *optional* stage whose
-    third-party dependency is not installed is skipped instead of failing the build."""
+    third-party dependency is not installed is skipped instead of failing the build. A stage
+    *before_pinyin* runs first, while the generated pinyin is computed."""
 
     name: str
     run: Callable[[StageContext], object]
     optional: bool = False
+    #: the stage reads nothing of the generated pinyin (nor the entity graph's ``pinyin`` attribute): it
+    #: may run while the helper worker computes it (:meth:`StageContext.pinyin_loaded` follows)
+    before_pinyin: bool = False
 
 
 def entity_files(ctx: StageContext):
@@ -105,14 +122,18 @@ def entity_files(ctx: StageContext):
 
 
 def metrics(ctx: StageContext):
-    """``metrics.csv``, ``metrics.ttl``: the network measures of every entity."""
-    return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph)
+    """``metrics.csv``, ``metrics.ttl``: the network measures of every entity; those of an entity graph
+    of the same structure as a previous build's (an edited label) are taken from the loader's cache."""
+    return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph,
+                         cache=getattr(ctx.project, "cache", None), code=ctx.code)
 
 
 def page(ctx: StageContext):
-    """``graph.html``: the interactive page."""
-    return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
-                              entity_graph=ctx.entity_graph, schema=ctx.schema)
+    """``graph.html``: the interactive page (its layout kept in the loader's cache: :func:`kept_layouts`)."""
+    cache = getattr(ctx.project, "cache", None)
+    with kept_layouts(cache, ctx.code) if cache is not None and cache.enabled else contextlib.nullcontext():
+        return write_project_page(ctx.graph, ctx.out, metrics=ctx.metrics, root=ctx.root, project=ctx.project,
+                                  entity_graph=ctx.entity_graph, schema=ctx.schema)
 
 
 def graph_files(ctx: StageContext):
@@ -171,7 +192,7 @@ def _kept_pages(ctx: StageContext, key: str) -> dict | None:
 #: The output stages, in order; the summary is written after all of them.
 STAGES: list[Stage] = [
     Stage("entities", entity_files),
-    Stage("metrics", metrics, optional=True),
+    Stage("metrics", metrics, optional=True, before_pinyin=True),
     Stage("html", page, optional=True),
     Stage("graph", graph_files),
 ]

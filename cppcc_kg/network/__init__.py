@@ -35,7 +35,14 @@ from cppcc_kg.network.centrality import (
     sector_groups,
 )
 from cppcc_kg.network.communities import communities, community_summary
-from cppcc_kg.network.entity_graph import build_entity_graph, store_of
+from cppcc_kg.network.entity_graph import (
+    build_entity_graph,
+    entity_graph_queries,
+    query_predicates,
+    read_node_attribute,
+    run_queries,
+    store_of,
+)
 from cppcc_kg.network.frames import (
     BASE_COLUMNS,
     EDGE_COLUMNS,
@@ -82,7 +89,8 @@ from cppcc_kg.network.projections import (
 from cppcc_kg.network.structure import articulation_points, bridges, kcore
 
 __all__ = [
-    "build_entity_graph", "store_of",
+    "build_entity_graph", "entity_graph_queries", "query_predicates", "read_node_attribute", "run_queries",
+    "store_of",
     "NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "nodes_frame", "edges_frame", "entity_frame", "shared_rows",
     "node_rows", "edge_rows",
     "graphml_bytes", "write_graphml",

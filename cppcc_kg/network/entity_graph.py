@@ -30,6 +30,7 @@ to the shapes), the smallest, compared as text, is taken.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -54,7 +55,8 @@ from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph, values
 from cppcc_kg.schema import Schema, local_name
 
-__all__ = ["build_entity_graph", "store_of", "EXAMPLE_TTL"]
+__all__ = ["build_entity_graph", "entity_graph_queries", "query_predicates", "read_node_attribute", "run_queries",
+           "store_of", "EXAMPLE_TTL"]
 
 EXAMPLE_TTL = """
 @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
@@ -90,7 +92,8 @@ def store_of(data) -> ox.Store:
     raise TypeError(f"an entity graph is made from a pyoxigraph.Store or an rdflib graph, not {type(data).__name__}")
 
 
-def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph:
+def build_entity_graph(data, *, schema: Schema | None = None,
+                       rows: dict[str, list[tuple]] | None = None) -> nx.MultiDiGraph:
     """Turn the merged RDF graph into the entity graph.
 
     Parameters
@@ -101,6 +104,9 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
         dataset (copied into a store first).
     schema : cppcc_kg.schema.Schema, optional
         The ontology (default: the one inside *data*).
+    rows : dict, optional
+        The solutions of some of the queries of :func:`entity_graph_queries` (by name, as
+        :func:`run_queries` gives them) on *data*, known already: those queries are not run again.
 
     Returns
     -------
@@ -128,11 +134,12 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
         plain = isinstance(data, Graph) and not isinstance(data, ConjunctiveGraph)
         schema = Schema.from_graph(data if plain else graph_view(store))
     G = nx.MultiDiGraph(name="cppcc-kg entity graph")
-    node_classes = sorted(schema.node_classes)
-    if not node_classes:
+    queries = entity_graph_queries(schema)
+    if not queries:
         G.graph["class_ancestors"] = {}
         return G
-    result = _run_queries(store, _queries(schema, node_classes))
+    known = rows or {}
+    result = {**known, **run_queries(store, {n: q for n, q in queries.items() if n not in known})}
     node_class = _node_classes(result["types"], schema)
     evidence = evidence_by_body(result["evidence"], source_titles(result["titles"]))
     notations = dict(result["notations"])
@@ -145,8 +152,49 @@ def build_entity_graph(data, *, schema: Schema | None = None) -> nx.MultiDiGraph
     return G
 
 
-def _queries(schema: Schema, node_classes: list[str]) -> dict[str, str]:
-    """The SPARQL queries the entity graph is read from, by name (the longest first: they run side by side)."""
+def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
+    """Read the node attribute *name* (a line of ``attributes.tsv``) of every node of *G* again from *data*,
+    in place: *G* is then the graph :func:`build_entity_graph` makes of *data* now.
+
+    The build makes the entity graph while the generated pinyin is computed, and reads the ``pinyin``
+    attribute again once the pinyin is in the store; no other attribute, no node and no edge depends on
+    it. An attribute that another one is read on condition of (``when``), or that is read on condition
+    itself, is refused (ValueError).
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph().parse(data=EXAMPLE_TTL, format="turtle")
+    >>> G = build_entity_graph(g)
+    >>> a = "https://w3id.org/cppcc-kg/id/org/a"
+    >>> G.nodes[a]["pinyin"]
+    ''
+    >>> _ = g.add((URIRef(a), CPPCC.pinyin, Literal("Jiǎ Zhèngxié")))
+    >>> read_node_attribute(G, g, "pinyin"); G.nodes[a]["pinyin"]
+    'Jiǎ Zhèngxié'
+    """
+    attributes = [a for a in ATTRIBUTES["node"] if a.name == name]
+    if len(attributes) != 1 or attributes[0].when or any(a.when == name for a in ATTRIBUTES["node"]):
+        raise ValueError(f"the node attribute {name!r} cannot be read apart from the others")
+    store = store_of(data)
+    literals = Literals(values(store, literals_query(attributes)))
+    notations = dict(values(store, notations_query(attributes))) \
+        if attributes[0].reading in ("notation", "precision") else {}
+    nodes = list(G.nodes)
+    records = read_records(literals, nodes, attributes, notations)
+    for n in nodes:
+        G.nodes[n][name] = records[n][name]
+
+
+def entity_graph_queries(schema: Schema) -> dict[str, str]:
+    """The SPARQL queries the entity graph is read from, by name (the longest first: they run side by side);
+    none when the ontology has no class of nodes.
+
+    Each names every property it reads as an IRI in its text (``rdf:type`` as ``a``), none reads a
+    property that a variable stands for unless ``VALUES`` lists them: its solutions depend only on the
+    triples of the properties of :func:`query_predicates` (tested), which a caller may use to keep them.
+    """
+    node_classes = sorted(schema.node_classes)
+    if not node_classes:
+        return {}
     queries = {
         "evidence": evidence_query(),
         "literals": literals_query([a for record in ATTRIBUTES.values() for a in record]),
@@ -157,18 +205,32 @@ def _queries(schema: Schema, node_classes: list[str]) -> dict[str, str]:
         "notations": notations_query([a for record in ATTRIBUTES.values() for a in record]),
         "titles": titles_query(),
     }
-    if schema.edge_properties:
-        queries["edges"] = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(schema.edge_properties)} }} ?s ?p ?o }}"
+    queries["edges"] = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(schema.edge_properties)} }} ?s ?p ?o }}" \
+        if schema.edge_properties else ""
     return queries
 
 
-def _run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tuple]]:
-    # Oxigraph releases the GIL while it evaluates: the queries run side by side
+def query_predicates(query: str) -> frozenset[str]:
+    """The properties a query of :func:`entity_graph_queries` may read: the IRIs written in it, and
+    ``rdf:type`` (written ``a``).
+
+    >>> sorted(query_predicates("SELECT ?s WHERE { ?s a ?t ; <http://e.org/p> ?o }"))
+    ['http://e.org/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
+    """
+    return frozenset([*_IRI.findall(query), str(RDF.type)])
+
+
+_IRI = re.compile(r"<([^<>\s]*)>")
+
+
+def run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tuple]]:
+    """The solutions of each of *queries* on *store* (by name; a query ``""`` has none), as
+    :func:`cppcc_kg.rdf.store.values` gives them. Oxigraph releases the GIL while it evaluates: the
+    queries run side by side."""
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        futures = {name: pool.submit(values, store, q) for name, q in queries.items()}
+        futures = {name: pool.submit(values, store, q) for name, q in queries.items() if q}
         result = {name: f.result() for name, f in futures.items()}
-    result.setdefault("edges", [])
-    return result
+    return {**{name: [] for name, q in queries.items() if not q}, **result}
 
 
 def _node_classes(rows, schema: Schema) -> dict[str, str]:

@@ -15,6 +15,8 @@ graphs: load it into the named graph :data:`METRICS_GRAPH`
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from pathlib import Path
 
@@ -41,7 +43,7 @@ from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import BASE, CPPCC
 
 __all__ = ["MEASURES", "METRICS_GRAPH", "PROPERTIES", "AUTO_EXACT_LIMIT", "AUTO_K", "all_measures", "auto_k",
-           "write_metrics", "metrics_csv", "metrics_turtle", "turtle_number", "load_rdf", "top_table"]
+           "structure_digest", "kept_measures", "write_metrics", "metrics_csv", "metrics_turtle", "turtle_number", "load_rdf", "top_table"]
 
 #: The measures of :func:`all_measures`, in the order of the columns of ``metrics.csv``.
 MEASURES = ("degree", "in_degree", "out_degree", "betweenness", "closeness", "eigenvector",
@@ -167,8 +169,58 @@ def auto_k(G: nx.Graph, betweenness_k):
     return betweenness_k
 
 
+def structure_digest(G: nx.Graph, **options) -> str:
+    """The sha256 of what :func:`all_measures` reads of *G* besides the labels and classes it copies:
+    each node (and its ``iri`` attribute) in the graph's order, each edge with its key in the order of
+    its adjacency, and the *options* (the seed, the sampled sources, the method).
+
+    The measures run on the nodes, the edges and their number between each pair, in these orders
+    (Louvain's random order is over the nodes); an edit of a label or of an attribute changes none of
+    them, and the measures computed for another graph of the same digest are the same numbers.
+
+    >>> a = nx.MultiDiGraph([("a", "b")]); b = nx.MultiDiGraph([("a", "b")])
+    >>> b.nodes["a"]["label_en"] = "A"
+    >>> structure_digest(a, seed=0) == structure_digest(b, seed=0) != structure_digest(a, seed=1)
+    True
+    """
+    h = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    for n, d in G.nodes(data=True):
+        h.update(f"n\0{n}\0{d.get('iri') or ''}\n".encode())
+    keyed = G.is_multigraph()
+    for u, nbrs in G.adjacency():
+        for v, keys in nbrs.items():
+            h.update(f"e\0{u}\0{v}\0{chr(0).join(map(str, keys)) if keyed else ''}\n".encode())
+    return h.hexdigest()
+
+
+def _measures_json(df: pd.DataFrame) -> bytes:
+    """The measures of a table of :func:`all_measures` (IRI and :data:`MEASURES`, by row, and the attributes)
+    as JSON; floats are written by ``repr``, which reads back as the same float."""
+    data = {"iri": df["iri"].tolist(), **{c: df[c].tolist() for c in MEASURES}, "attrs": dict(df.attrs)}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def kept_measures(G: nx.Graph, raw: bytes) -> pd.DataFrame | None:
+    """The table of :func:`all_measures` for *G* from the measures *raw* (:func:`_measures_json`) of a
+    graph of the same :func:`structure_digest`: the labels and classes are *G*'s. None when *raw* is
+    not such a table or does not have *G*'s entities."""
+    try:
+        data = json.loads(raw)
+        df = entity_frame(G).reset_index(drop=True)[list(BASE_COLUMNS)]
+        df = df.sort_values("iri", kind="mergesort").reset_index(drop=True)
+        if data["iri"] != df["iri"].tolist():
+            return None
+        for c in MEASURES:
+            df[c] = pd.Series(data[c], dtype="int64" if c in INTEGER_MEASURES else "float64")
+        df.attrs.update(data["attrs"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return df
+
+
 def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None, seed: int = 0,
-                  betweenness_k: int | str | None = "auto", community_method: str = "louvain") -> dict:
+                  betweenness_k: int | str | None = "auto", community_method: str = "louvain",
+                  cache=None, code: str = "") -> dict:
     """Compute every measure and write ``metrics.csv`` and ``metrics.ttl`` into *out_dir*.
 
     This is the build's analysis stage. Both files are written atomically (temporary file,
@@ -186,22 +238,36 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
     betweenness_k : int, None or 'auto'
         Sampled sources for betweenness; ``None`` exact; ``'auto'`` exact up to
         :data:`AUTO_EXACT_LIMIT` entities and :data:`AUTO_K` samples above.
+    cache : cppcc_kg.project.cache.Cache, optional
+        Where the measures are kept under the :func:`structure_digest` of the graph and *code* (the
+        digest of the code that computes them): a graph of the same structure (an edit of a label)
+        takes them from there (:func:`kept_measures`) instead of computing them again.
 
     Returns
     -------
     dict
         ``{'metrics.csv': Path, 'metrics.ttl': Path, 'frame': DataFrame, 'modularity': float,
-        'betweenness_k': int or None}``
+        'betweenness_k': int or None, 'kept': bool}``
     """
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     k = auto_k(G, betweenness_k)
-    df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+    name = df = None
+    if cache is not None:
+        digest = structure_digest(G, seed=seed, betweenness_k=k, community_method=community_method, code=code)
+        name = f"metrics-{digest}.json"
+        raw = cache.get(name)
+        df = kept_measures(G, raw) if raw is not None else None
+    kept = df is not None
+    if df is None:
+        df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+    if name is not None and not kept:
+        cache.put(name, _measures_json(df))
     out_dir = Path(out_dir)
     csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
     write_atomic(csv_path, metrics_csv(df))
     write_atomic(ttl_path, metrics_turtle(df))
     return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": df,
-            "modularity": df.attrs.get("modularity"), "betweenness_k": k}
+            "modularity": df.attrs.get("modularity"), "betweenness_k": k, "kept": kept}
 
 
 def load_rdf(path) -> Graph:

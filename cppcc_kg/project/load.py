@@ -56,8 +56,15 @@ from cppcc_kg.project.pinyin import (
     pinyin_pool,
     start_project_pinyin,
 )
+from cppcc_kg.project.predicates import (
+    PREDICATES_ENTRY,
+    digest_of,
+    entry_bytes,
+    predicate_digests,
+    read_entry,
+)
 from cppcc_kg.project.sources import SourceText, check_sources
-from cppcc_kg.rdf.namespaces import bind_prefixes
+from cppcc_kg.rdf.namespaces import CPPCC, bind_prefixes
 from cppcc_kg.rdf.ntriples import (
     NT,
     Triple,
@@ -156,6 +163,7 @@ class Project:
         self._view: Graph | None = None
         self._pinyin_pending = None
         self._dups: dict | None = None  # made by files_of
+        self._predicates: dict[str, dict[str, str]] | None = None  # made by predicate_digest
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -169,6 +177,18 @@ class Project:
         """Forget what this load computed (a failed build leaves the project folder as it was)."""
         if self.cache is not None:
             self.cache.discard()
+
+    @property
+    def pinyin_pending(self) -> bool:
+        """Whether the pinyin that :func:`load` (``background=True``) computes beside the caller is not in
+        the store yet (:meth:`finish_pinyin` waits for it)."""
+        return self._pinyin_pending is not None
+
+    @property
+    def pinyin_computing(self) -> bool:
+        """Whether the helper worker is computing pinyin that the cache lacks (the caller may do other work
+        meanwhile); False when it is all from the cache (then :meth:`finish_pinyin` waits for nothing)."""
+        return bool(getattr(self._pinyin_pending, "computing", False))
 
     def finish_pinyin(self) -> None:
         """Wait for the pinyin that :func:`load` (``background=True``) computes beside the caller."""
@@ -191,6 +211,23 @@ class Project:
         load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self.store)
         self._graph = None
         self.triple_count = None
+
+    def predicate_digest(self, predicates) -> str:
+        """The sha256 of the triples of the properties *predicates* (IRIs) in the store: those of each file,
+        in load order, and those of the generated pinyin (or that it is not there yet); a query that reads
+        only these properties has the same solutions whenever this digest is the same
+        (:mod:`cppcc_kg.project.predicates`). The digests of each file's properties are kept in the
+        loader's cache by the file's key."""
+        if self._predicates is None:
+            kept = read_entry(self.cache.get(PREDICATES_ENTRY)) if self.cache is not None else {}
+            made = {rel: kept.get(self.keys.get(rel, "")) or predicate_digests(nt) for rel, nt in self.nt.items()}
+            if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
+                self.cache.put(PREDICATES_ENTRY, entry_bytes({self.keys[r]: d for r, d in made.items() if r in self.keys}))
+            self._predicates = made
+        # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
+        pinyin = {} if str(CPPCC.pinyin) not in set(predicates) else \
+            None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
+        return digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], predicates)
 
     # ------------------------------------------------------------ views
     def graphs(self) -> dict[str, bytes]:
@@ -353,7 +390,9 @@ def load(root: Path | str = Path("."), *,
     cold = not cache or not any(c.dir.glob("pinyin-*.json")) if c.dir.is_dir() else True
     # one worker that loads jieba while the files are parsed; with *background*, it stays
     # for the caller (Project.helper) and computes the pinyin while the caller goes on
-    warm = pinyin_pool() if (cold or background) else None
+    # (with the pinyin cache there, the worker loads the dictionaries only if a label is new: a build after an
+    # edit gives it the Turtle and JSON-LD of the changed file at once)
+    warm = pinyin_pool(warm=cold) if (cold or background) else None
     stats: dict = {}
     keys: dict = {}
     seconds = stats["seconds"] = {}

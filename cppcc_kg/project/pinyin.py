@@ -174,16 +174,20 @@ def _capital(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def _syllables(word: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _syllables(word: str) -> tuple[str, ...]:
+    """The syllables of one word (pypinyin, tone marks). Kept per word: the words of the labels
+    repeat (80 000 words, 11 500 distinct, in the 23 000 labels of a synthetic scale 1000), and
+    pypinyin is half the time of :func:`to_pinyin`."""
     from pypinyin import (  # heavy (0.3 s): imported where the pinyin is made
         Style,
         lazy_pinyin,
     )
 
-    return [s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip()]
+    return tuple(s for s in lazy_pinyin(word, style=Style.TONE, errors="ignore") if s.strip())
 
 
-def _joined(syllables: list[str]) -> str:
+def _joined(syllables: tuple[str, ...]) -> str:
     out = syllables[0] if syllables else ""
     for s in syllables[1:]:
         out += ("'" if _VOWEL_START.match(s) else "") + s
@@ -270,10 +274,12 @@ def _warm_pinyin() -> None:
     _tags()
 
 
-def pinyin_pool():
-    """A worker process that loads the pinyin dictionaries at once, while the caller parses
-    and loads the files (``None`` when worker processes are not available)."""
-    return fork_pool(1, _warm_pinyin) if worker_count() else None
+def pinyin_pool(warm: bool = True):
+    """A worker process that loads the pinyin dictionaries at once (*warm*; otherwise when first needed),
+    while the caller parses and loads the files (``None`` when worker processes are not available)."""
+    if not worker_count():
+        return None
+    return fork_pool(1, _warm_pinyin) if warm else fork_pool(1)
 
 
 def _pinyin_versions() -> str:
@@ -337,6 +343,7 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
             else:
                 cache.used.add(name)
         return out
+    finish.computing = job is not None  # the helper worker computes labels while the caller goes on
     return finish
 
 

@@ -7,12 +7,21 @@ drawn without physics.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
+import json
 import math
 import random
 
 import networkx as nx
 
-__all__ = ["PHYSICS_MAX_NODES", "layout_positions"]
+__all__ = ["PHYSICS_MAX_NODES", "kept_layouts", "layout_positions"]
+
+#: bump when the form of the kept layouts changes
+LAYOUT_VERSION = "1"
+#: (cache, code) while :func:`kept_layouts` is active
+_KEPT: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("_KEPT_LAYOUTS", default=None)
 
 #: Up to this many nodes the browser refines the Python layout with physics, then freezes it.
 PHYSICS_MAX_NODES = 400
@@ -38,6 +47,42 @@ def _fruchterman_reingold(n: int, pairs: list[tuple[int, int]], *, seed: int) ->
         igraph.set_random_number_generator(random)
 
 
+@contextlib.contextmanager
+def kept_layouts(cache, code: str = ""):
+    """Within the block, igraph's layouts are kept in *cache* (``get(name)``, ``put(name, data)``: the
+    loader's cache) under the digest of what they are made of (the number of nodes, the edges, the seed)
+    and *code* (the digest of the code and the installed packages), and taken from there when the same
+    comes again: an edited label leaves the page's graph and its layout as they were, and igraph is not
+    even imported. The coordinates are kept as JSON (``repr`` of each float: the same floats back)."""
+    token = _KEPT.set((cache, code))
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def _coordinates(n: int, pairs: list[tuple[int, int]], *, seed: int) -> list[list[float]]:
+    """:func:`_fruchterman_reingold`, or the layout kept for the same input (:func:`kept_layouts`)."""
+    kept = _KEPT.get()
+    if kept is None:
+        return _fruchterman_reingold(n, pairs, seed=seed)
+    cache, code = kept
+    h = hashlib.sha256(json.dumps([LAYOUT_VERSION, code, n, seed]).encode())
+    h.update(json.dumps(pairs).encode())
+    name = f"layout-{h.hexdigest()}.json"
+    raw = cache.get(name)
+    if raw is not None:
+        try:
+            coords = json.loads(raw)
+            if len(coords) == n and all(len(c) == 2 for c in coords):
+                return coords
+        except (ValueError, TypeError):
+            pass
+    coords = [[float(x), float(y)] for x, y in _fruchterman_reingold(n, pairs, seed=seed)]
+    cache.put(name, json.dumps(coords).encode())
+    return coords
+
+
 def layout_positions(G: nx.Graph, *, seed: int = 0, spacing: float | None = None) -> dict:
     """Seeded Fruchterman-Reingold positions of the nodes of *G*, in vis-network pixels.
 
@@ -56,7 +101,7 @@ def layout_positions(G: nx.Graph, *, seed: int = 0, spacing: float | None = None
         return {}
     index = {v: i for i, v in enumerate(nodes)}
     pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges() if u != v})
-    coords = _fruchterman_reingold(n, pairs, seed=seed)
+    coords = _coordinates(n, pairs, seed=seed)
     if spacing is None:
         spacing = 110.0 if n <= PHYSICS_MAX_NODES else 90.0
     # scale by density, robust to far-off isolated nodes: the 90th-percentile radius around

@@ -76,3 +76,35 @@ def test_pages_are_made_again_when_a_query_or_a_page_changed(project, monkeypatc
 def test_a_default_build_records_no_stage_key(make_project, tmp_path):
     build(make_project(), tmp_path / "out")
     assert "stages" not in read_record(tmp_path / "out")
+
+
+def _no_measures(*args, **kwargs):
+    raise Executed("the measures would have been computed")
+
+
+def test_measures_are_kept_when_only_a_label_changed(tmp_path, monkeypatch):
+    """An English label edited: the entity graph has the same nodes and edges, the measures and the page's
+    layout come from the loader's cache (neither computed) and every output is that of a clean build."""
+    from cppcc_kg.network import metrics as metrics_module
+    from cppcc_kg.project.synth import write_corpus
+    from cppcc_kg.viz import layout as layout_module
+
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    target = root / "graph" / "synth-0002" / "entities.ttl"
+    text = target.read_text(encoding="utf-8")
+    start = text.index('"@en') if '"@en' in text else -1
+    assert start > 0
+    target.write_text(text[:start] + " (edited)" + text[start:], encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(metrics_module, "all_measures", _no_measures)
+        m.setattr(layout_module, "_fruchterman_reingold", _no_measures)  # the page's layout is kept too
+        edited = build(root)
+    assert edited["stages"]["metrics"] == "ok"
+    clean = build(root, tmp_path / "clean", cache=False)
+    names = sorted(p.name for p in (root / "build").iterdir() if p.is_file() and p.name != ".cppcc-kg-build")
+    assert "metrics.csv" in names
+    for name in names:
+        assert (root / "build" / name).read_bytes() == (clean["out"] / name).read_bytes(), name
+    assert "(edited)" in (root / "build" / "metrics.csv").read_text(encoding="utf-8")

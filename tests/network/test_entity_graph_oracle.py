@@ -82,3 +82,28 @@ def test_a_dataset_reads_its_ontology_from_its_named_graphs():
 def test_other_data_is_refused():
     with pytest.raises(TypeError, match="pyoxigraph.Store or an rdflib graph"):
         build_entity_graph("graph.ttl")
+
+
+@pytest.mark.parametrize("which", ["repository", "synthetic-2"])
+def test_the_pinyin_read_again_gives_the_graph_made_after_it(which, tmp_path):
+    """The build makes the entity graph while the pinyin is computed and reads the attribute again
+    once it is in the store (``read_node_attribute``): the graph is the one made after the pinyin."""
+    from cppcc_kg.network import read_node_attribute
+
+    root = REPO_ROOT if which == "repository" else tmp_path / "synth"
+    if which != "repository":
+        write_corpus(root, scale=2, seed=0)
+    project = load(root, cache=False, background=True)
+    try:
+        assert project.pinyin_pending or project.helper is None
+        before = build_entity_graph(project.store)
+        project.finish_pinyin()
+    finally:
+        project.close()
+    after = build_entity_graph(project.store)
+    assert any(d["pinyin"] for _, d in after.nodes(data=True))
+    assert [d["pinyin"] for _, d in before.nodes(data=True)] != [d["pinyin"] for _, d in after.nodes(data=True)]
+    read_node_attribute(before, project.store, "pinyin")
+    assert_same_graph(before, after)
+    with pytest.raises(ValueError):
+        read_node_attribute(before, project.store, "date_precision")  # read on condition of "date"

@@ -75,3 +75,28 @@ def test_project_and_graph_pinyin_use_the_class(make_project):
     assert p == to_pinyin("测试市政协", "name") and p[0].isupper()
     from_graph = {str(s): str(o) for s, _, o in pinyin_triples(project.graph) if (s, CPPCC.pinyin, o)}
     assert from_graph[org] == p
+
+
+@pytest.mark.parametrize("where", ["repository", "synthetic"])
+def test_pinyin_kept_per_word_is_the_pinyin_made_afresh(where, repo_root, tmp_path):
+    """The syllables kept per word (``_syllables``' cache) give each label the pinyin that a process
+    without them gives: on the real graph and a synthetic project, each label made with the cache
+    emptied first equals the label made after all the others (the cache full)."""
+    from cppcc_kg.project import pinyin as P
+    from cppcc_kg.project.entities import entity_zh_labels
+    from cppcc_kg.project.synth import write_corpus
+
+    root = repo_root
+    if where == "synthetic":
+        write_corpus(tmp_path / "s", scale=3, seed=0)
+        root = tmp_path / "s"
+    store = load(root, cache=False).store
+    styles = entity_pinyin_styles(store)
+    keys = sorted({(label, styles.get(e)) for e, labels in entity_zh_labels(store).items() for label in labels})
+    assert len(keys) > 100
+    afresh = []
+    for label, style in keys:
+        P._syllables.cache_clear()
+        afresh.append(to_pinyin(label, style))
+    assert [to_pinyin(label, style) for label, style in keys] == afresh
+    assert P._syllables.cache_info().hits > len(keys)

@@ -1,0 +1,98 @@
+"""The entity graph's query solutions kept in the loader's cache (``build.graph_rows``): each query reads
+only the triples of the properties written in it, so its solutions are kept by the digest of those; an
+edited label runs only the query of the labels again, and the build is that of a clean build."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from support import REPO_ROOT
+
+from cppcc_kg.build import graph_rows
+from cppcc_kg.build.pipeline import build
+from cppcc_kg.network import entity_graph_queries, query_predicates, run_queries
+from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.rdf.ntriples import NT
+from cppcc_kg.rdf.store import graph_view
+from cppcc_kg.schema import Schema
+
+
+@pytest.fixture(scope="module", params=["repository", "synthetic"])
+def project(request, tmp_path_factory):
+    root = REPO_ROOT
+    if request.param == "synthetic":
+        root = tmp_path_factory.mktemp("rows") / "s"
+        write_corpus(root, scale=3, seed=0)
+    return load(root, cache=False)
+
+
+def test_each_query_reads_only_the_properties_written_in_it(project):
+    """Run on a store that holds only the triples of its properties, each query has the solutions it has
+    on the whole store (the pinyin included)."""
+    schema = Schema(graph_view(project.store))
+    queries = entity_graph_queries(schema)
+    assert {"evidence", "literals", "types", "edges"} <= set(queries)
+    whole = run_queries(project.store, queries)
+    graphs = {**{g: nt for g, nt in project.graphs().items()}, str(PINYIN_GRAPH): project.pinyin_nt}
+    assert project.pinyin_nt
+    for name, query in queries.items():
+        wanted = {f"<{p}>".encode() for p in query_predicates(query)}
+        part = ox.Store()
+        for g, nt in graphs.items():
+            lines = b"".join(line + b"\n" for line in nt.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
+            if lines:
+                part.load(lines, format=NT, to_graph=ox.NamedNode(g))
+        assert len(part) < len(project.store) or name == "literals"
+        got = run_queries(part, {name: query})[name]
+        assert sorted(got) == sorted(whole[name]), name
+        assert whole[name] or name in ("notations", "about", "statements"), name
+
+
+def _edit_label(path, suffix):
+    text = path.read_text(encoding="utf-8")
+    at = text.index('"@en')
+    path.write_text(text[:at] + suffix + text[at:], encoding="utf-8")
+
+
+def test_an_edited_label_runs_only_the_query_of_the_labels(tmp_path, monkeypatch):
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    ran: list[set] = []
+
+    def recording(store, queries):
+        ran.append({n for n, q in queries.items() if q})
+        return run_queries(store, queries)
+    monkeypatch.setattr(graph_rows, "run_queries", recording)
+    _edit_label(root / "graph" / "synth-0002" / "entities.ttl", " (edited)")
+    build(root)
+    assert ran == [{"literals"}]
+    clean = build(root, tmp_path / "clean", cache=False)
+    names = sorted(p.name for p in (root / "build").iterdir() if p.is_file() and p.name != ".cppcc-kg-build")
+    for name in names:
+        assert (root / "build" / name).read_bytes() == (clean["out"] / name).read_bytes(), name
+    assert "(edited)" in (root / "build" / "nodes.csv").read_text(encoding="utf-8")
+
+
+def test_the_digest_follows_the_triples_of_the_properties(tmp_path):
+    """``Project.predicate_digest``: an edited label changes the digest of ``rdfs:label`` and no other; the
+    digests kept in the loader's cache are those computed afresh; the pinyin counts once it is loaded."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    label, evidence = ["http://www.w3.org/2000/01/rdf-schema#label"], ["http://www.w3.org/ns/oa#hasBody"]
+    pinyin = ["https://w3id.org/cppcc-kg/ontology#pinyin"]
+    first = load(root, cache=True, write_cache=True)
+    before = [first.predicate_digest(p) for p in (label, evidence, pinyin)]
+    first.save_cache()
+    _edit_label(root / "graph" / "synth-0001" / "entities.ttl", " (edited)")
+    for cached in (True, False):
+        again = load(root, cache=cached, write_cache=cached, background=True)
+        try:
+            assert again.pinyin_pending and again.pinyin_computing is not cached  # from the cache: nothing computed
+            pending = again.predicate_digest(pinyin)
+            again.finish_pinyin()
+            now = [again.predicate_digest(p) for p in (label, evidence, pinyin)]
+        finally:
+            again.close()
+        assert now[0] != before[0] and now[1:] == before[1:] and pending != now[2]
