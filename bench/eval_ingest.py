@@ -735,6 +735,17 @@ def check_first_run(folder: Path, again: bool) -> Path:
     return record
 
 
+def check_not_unrun(folder: Path) -> None:
+    """Refuse ``--set`` without ``--sealed`` on a sealed set not yet run (a folder named ``sealed…`` whose record holds
+    no run): a look at its figures before the recorded first run would unseal it.
+
+    Raises :class:`SealedSetSpent` with the message to print."""
+    if folder.name.startswith("sealed") and not previous_runs(sealed_record(folder)):
+        raise SealedSetSpent(
+            f"eval_ingest: {folder} is a sealed set not yet run (no run in {sealed_record(folder)}): its one first "
+            f"run is made and recorded by --sealed --set {folder}; it is not scored otherwise.")
+
+
 def _run_sealed(args, ing: Ingester, report: dict) -> None:
     """--sealed [--set PATH] [--again]: one recorded run of a sealed set."""
     folder = (args.set or REAL_SEALED).resolve()
@@ -859,12 +870,14 @@ def main(argv=None) -> int:
     if args.set and not (args.set / "gold.json").exists():
         print(f"eval_ingest: {args.set / 'gold.json'} not found; pass a folder with texts and gold.json", file=sys.stderr)
         return 2
-    if args.sealed:
-        try:
+    try:
+        if args.sealed:
             check_first_run((args.set or REAL_SEALED).resolve(), args.again)
-        except SealedSetSpent as e:
-            print(e, file=sys.stderr)
-            return 2
+        elif args.set:
+            check_not_unrun(args.set.resolve())
+    except SealedSetSpent as e:
+        print(e, file=sys.stderr)
+        return 2
     report = {}
     if args.set or args.sealed or args.only != "heldout":
         _run_gold_sets(args, report)

@@ -178,7 +178,7 @@ _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
 _DETERMINERS = tuple(LEXICON.recognizers["determiners"])
 _COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
 #: a count of places of one level before the head of their bodies (云南省八自治州政协, 三县政协): bodies of several places
-_COUNTED_LEVEL = re.compile(r"(?<![\u4e00-\u9fff])?[两二三四五六七八九十]+(?:自治州|自治县|州|市|县|区|旗|盟|省)(?=政协|党委|政府|人大)")
+_COUNTED_LEVEL = re.compile(r"[两二三四五六七八九十]+(?:自治州|自治县|州|市|县|区|旗|盟|省)(?=政协|党委|政府|人大)")
 #: members who reside in a place (住鄂全国政协委员): the place's one-character short form before the level of a body
 _RESIDE = "住"
 #: one-character short forms of provinces and countries: a run of them is a group of places (京津冀, 中俄)

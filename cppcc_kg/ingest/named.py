@@ -467,7 +467,7 @@ def committee_short_forms(ctx: FinderContext, norm: str) -> list[Candidate]:
 # ------------------------------------------------------------ 市委市政府, 党委政府: two bodies
 def joint_bodies(norm: str) -> list[Candidate]:
     out = []
-    for m in re.finditer(r"(?<![\u4e00-\u9fff])?(自治区|省|市|盟|旗|县|区)(委|党委)(\1?(政府|行署))", norm):
+    for m in re.finditer(r"(自治区|省|市|盟|旗|县|区)(委|党委)(\1?(政府|行署))", norm):
         a = m.start(1)
         out.append(Candidate(a, m.end(2), "PartyOrgan", "joint bodies", 76))
         if m.group(3).startswith(m.group(1)):
@@ -479,7 +479,7 @@ def joint_bodies(norm: str) -> list[Candidate]:
 def collaborations(norm: str) -> list[Candidate]:
     out = []
     abbr = "京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀贵黔云滇藏陕秦甘陇青宁新港澳台"
-    for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{abbr}]{{2}})(协作|合作|对口支援|对口帮扶)", norm):
+    for m in re.finditer(f"([{abbr}]{{2}})(协作|合作|对口支援|对口帮扶)", norm):
         out.append(Candidate(m.start(1), m.end(2), "Collaboration", "place-pair collaboration", 58))
     return out
 

@@ -477,12 +477,12 @@ def set_forms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             out.append(Candidate(start, m.end(), "Concept", "thought of a person", 58))
     out += strategies(ctx, norm, toks)
     # 百名委员进百村, 千名干部联千企: a hundred members go to a hundred villages, the set form of a campaign's name
-    for m in re.finditer(r"(?<![\u4e00-\u9fff])?([百千万])名[\u4e00-\u9fff]{2,4}?[进访巡入走联帮助驻]\1[\u4e00-\u9fff]", norm):
+    for m in re.finditer(r"(?<![0-9〇零一二三四五六七八九十百千万两几])([百千万])名[\u4e00-\u9fff]{2,4}?[进访巡入走联帮助驻]\1[\u4e00-\u9fff]", norm):
         out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Program"), "hundred form", 56))
     # congresses and plenary sessions of the party: 党的二十大, 中共十九大, 二十届三中全会
     for m in re.finditer(f"(党的|中共)?(?:(?<![{NUM}])[{NUM}]+届[{NUM}]+中全会|(?<=党的|中共)[{NUM}]+大)", norm):
         out.append(Candidate(m.start(), m.end(), "Meeting", "party congress", 58))
-    for m in re.finditer(f"(?<![\u4e00-\u9fff])?([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
+    for m in re.finditer(f"([{_PROVINCE_ABBR}]{{3,4}})(?=协同|联动|一体化|地区|区域|城市群)", norm):
         if m.start() in toks.starts and "Region" in ctx.schema.classes:
             out.append(Candidate(m.start(), m.end(), "Region", "region of provinces", 56))
     return out

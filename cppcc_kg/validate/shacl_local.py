@@ -89,31 +89,70 @@ def _path(token: str, prefixes: dict[str, str]) -> list[tuple[str, bool, str]] |
     return steps
 
 
+_IRI = r"<[^<>\"{}|^`\\\s]*>"
+_PNAME = r"(?:[A-Za-z][\w-]*)?:(?:[\w-](?:[\w.-]*[\w-])?)?"
+_STEP_TEXT = r"\^?(?:" + _IRI + "|" + _PNAME + r"|a(?![\w:]))[*+?]?"
+#: the terms of a block of triple patterns, read strictly (whitespace between them is free, as in SPARQL): a
+#: number keeps no final dot (``1011.`` is 1011 and the end of a pattern), ``?a.?a`` is two variables; what
+#: this does not know (``[``, ``(``, ``!``, ``|``, a bare word) stops the reading
+_STRING = "|".join([  # noqa: FLY002  (one alternative per line: the quotes of each differ)
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\]|\\.)*"',
+    r"'(?:[^'\\]|\\.)*'",
+])
+_TERM = re.compile(
+    r"\s*(?:(?P<string>" + _STRING + ")"
+    r"|(?P<suffix>@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:" + _IRI + "|" + _PNAME + "))"
+    r"|(?P<punct>[.;,])"
+    r"|(?P<var>[?$][A-Za-z_]\w*)"
+    r"|(?P<number>[+-]?(?:\d+\.\d+|\.\d+|\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<boolean>(?:true|false)(?![\w:]))"
+    r"|(?P<path>" + _STEP_TEXT + r"(?:\s*/\s*" + _STEP_TEXT + ")*))")
+
+
+def _terms(words: list[str]) -> list[str]:
+    """The terms and marks (``.``, ``;``, ``,``) of a block of triple patterns written as *words*.
+
+    >>> _terms(["$this", "ex:p", "1011.", "?o", "ex:q/ex:r", "?a.?a", "rdfs:label", '"x"', "@en"])
+    ['$this', 'ex:p', '1011', '.', '?o', 'ex:q/ex:r', '?a', '.', '?a', 'rdfs:label', '"x"@en']
+    """
+    text, pos, out = " ".join(words), 0, []
+    while pos < len(text) and text[pos:].strip():
+        m = _TERM.match(text, pos)
+        if not m or m.end() == pos:
+            raise NotLocal(f"cannot read {text[pos:].strip()[:40]!r} as triple patterns")
+        kind, term = m.lastgroup, m.group(m.lastgroup)
+        if kind == "suffix":
+            if not out or not out[-1].startswith(('"', "'")):
+                raise NotLocal(f"{term} follows no string")
+            out[-1] += term
+        else:
+            out.append(re.sub(r"\s+", "", term) if kind == "path" else term)
+        pos = m.end()
+    return out
+
+
 def _patterns(words: list[str]) -> list[tuple[str, str, str]]:
-    """The triple patterns ``(s, p, o)`` of a block of triple patterns written as *words*."""
-    seq: list[str] = []
-    for w in words:
-        tail = []
-        while w and w[-1] in ";,." and not re.match(r"^[+-]?\d*\.?\d+\.?$", w) and not w.startswith(("<", '"', "'")):
-            tail.append(w[-1])
-            w = w[:-1]
-        if w:
-            seq.append(w)
-        seq.extend(reversed(tail))
+    """The triple patterns ``(s, p, o)`` of a block of triple patterns written as *words*; a term where a mark
+    is due (two objects without a comma between them) is no pattern this reads."""
     out, s, p, expect = [], None, None, "s"
-    for t in seq:
+    for t in _terms(words):
         if t in (";", ",", "."):
+            if expect != "mark":
+                raise NotLocal(f"{t} where a term is due")
             expect = {";": "p", ",": "o", ".": "s"}[t]
             continue
-        if "[" in t or "(" in t:
-            raise NotLocal(f"blank node or collection syntax {t}")
+        if expect == "mark":
+            raise NotLocal(f"{t} where a mark (. ; ,) is due")
         if expect == "s":
             s, expect = t, "p"
         elif expect == "p":
             p, expect = t, "o"
         else:
             out.append((s, p, t))
-    if expect != "s" and expect != "o":
+            expect = "mark"
+    if expect not in ("s", "mark"):
         raise NotLocal("an unfinished triple pattern")
     return out
 

@@ -227,3 +227,15 @@ def test_set_on_a_spent_set_prints_its_first_run_beside_it(tmp_path):
     run = _eval("--set", str(folder), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert eval_ingest.SPENT_LABEL in run.stdout and "FIRST RUN as recorded in spent-runs.md" in run.stdout
+
+
+def test_set_without_sealed_refuses_a_sealed_set_not_yet_run(tmp_path):
+    """--set on a folder named sealed… whose record holds no run: refused (exit code 2, no figures), since its first
+    run is the one --sealed records; once run, --set scores it as a spent set."""
+    folder = _copy_of_one_dev_text(tmp_path, "sealed9")
+    refused = _eval("--set", str(folder), cwd=tmp_path)
+    assert refused.returncode == 2 and "not yet run" in refused.stderr and "--sealed --set" in refused.stderr
+    assert "precision" not in refused.stdout and "Traceback" not in refused.stderr
+    assert not eval_ingest.sealed_record(folder).exists()
+    assert _eval("--sealed", "--set", str(folder), cwd=tmp_path).returncode == 0
+    assert _eval("--set", str(folder), cwd=tmp_path).returncode == 0

@@ -667,3 +667,9 @@ def test_a_clause_with_its_own_verb_is_not_in_an_events_name(ingester):
 def test_the_set_form_of_a_hundred_members_is_a_programme(ingester):
     names = _names(ingester, "县政协启动千名委员联千企、百名委员进百校以来,成效明显。")
     assert names.get("千名委员联千企") == "Program" and names.get("百名委员进百校") == "Program"
+
+
+def test_a_set_form_begins_at_its_count(ingester):
+    """三百名委员进百村 counts three hundred members: no name begins inside the number (百名委员进百村)."""
+    names = _names(ingester, "县政协组织三百名委员进百村开展调研。")
+    assert "百名委员进百村" not in names

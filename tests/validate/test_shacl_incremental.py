@@ -202,3 +202,53 @@ def test_a_build_after_an_edit_checks_few_nodes_and_equals_a_clean_build(tmp_pat
         return {p.relative_to(folder).as_posix(): sha256_of_file(p) for p in sorted(folder.rglob("*"))
                 if p.is_file() and p.name != ".cppcc-kg-build"}
     assert digests(root / "build") == digests(tmp_path / "clean")
+
+
+_PREFIXES = {"ex": "http://e.org/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+
+
+@pytest.mark.parametrize("compact, spaced", [
+    ("$this ex:v 1011. ?other ex:v 2022.", "$this ex:v 1011 . ?other ex:v 2022 ."),
+    ("$this ex:p ?a.?a ex:q ?b.?b rdfs:label \"x\"@en", "$this ex:p ?a . ?a ex:q ?b . ?b rdfs:label \"x\"@en"),
+    ("$this ex:p/ex:q ?o;ex:v 2.5.", "$this ex:p / ex:q ?o ; ex:v 2.5 ."),
+])
+def test_compact_sparql_is_read_as_its_spaced_form(compact, spaced):
+    """A number's final dot, ``?a.?a`` and a spaced path end or join terms as SPARQL says: the compact text of a
+    constraint reads what its spaced text reads (a misreading kept stale verdicts, found in review)."""
+    from cppcc_kg.validate.shacl_local import sparql_locality
+
+    a = sparql_locality("SELECT $this WHERE { " + compact + " }", _PREFIXES)
+    b = sparql_locality("SELECT $this WHERE { " + spaced + " }", _PREFIXES)
+    assert (a.local, a.schema, a.reads) == (b.local, b.schema, b.reads)
+    assert a.schema  # each reads triples far from $this: schema predicates
+
+
+@pytest.mark.parametrize("where", ["$this ex:p ?o ?z", "$this ex:p|ex:q ?o", "$this !ex:p ?o", "$this ex:p ?o ; ; ex:q ?z"])
+def test_sparql_this_does_not_read_is_not_local(where):
+    from cppcc_kg.validate.shacl_local import sparql_locality
+
+    assert not sparql_locality("SELECT $this WHERE { " + where + " }", _PREFIXES).local
+
+
+def test_a_compact_constraint_on_other_nodes_is_checked_again(tmp_path):
+    """A constraint written without spaces before its dots (``1011.``) that reads another node's value: an edit of
+    that other node gives the whole run's verdict (the restricted run once kept the old one)."""
+    root = tmp_path / "p"
+    write_corpus(root, scale=1)
+    ontology = root / "ontology.ttl"
+    head = "cppcc:ObservationShape a sh:NodeShape ;\n"
+    _edit(ontology, head, head + '    sh:sparql [ a sh:SPARQLConstraint ; sh:message "1011 while another holds 2022." ;\n'
+          '        sh:prefixes cppcc:PrefixDeclarations ;\n'
+          '        sh:select """SELECT $this ?other WHERE { $this cppcc:value 1011. ?other cppcc:value 2022. }""" ] ;\n')
+    path = next(p for p in sorted((root / "graph").rglob("*.ttl")) if len(re.findall(r"cppcc:value \d+ ;", p.read_text("utf-8"))) > 1)
+
+    def set_value(which: int, value: int) -> None:  # one observation's value, the first or the last of the file
+        text = path.read_text(encoding="utf-8")
+        m = list(re.finditer(r"cppcc:value \d+ ;", text))[which]
+        path.write_text(text[:m.start()] + f"cppcc:value {value} ;" + text[m.end():], encoding="utf-8")
+
+    set_value(0, 1011)
+    assert _check(root)[1] == []  # the ontology changed: a whole run, saved
+    set_value(-1, 2022)
+    restricted, whole, _about = _check(root)
+    assert whole and restricted == whole
