@@ -201,3 +201,16 @@ def chromium_driver(profile: Path, *flags: str, page_load_timeout: int = 60):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(page_load_timeout)
     return driver
+
+
+class DictCache:
+    """The two methods of the loader's cache (``get``, ``put``) that the kept measures and layouts use, in memory."""
+
+    def __init__(self):
+        self.entries: dict[str, bytes] = {}
+
+    def get(self, name):
+        return self.entries.get(name)
+
+    def put(self, name, data):
+        self.entries[name] = data

@@ -8,6 +8,7 @@ import copy
 import networkx as nx
 import pandas as pd
 import pytest
+from support import DictCache
 
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.network.metrics import (
@@ -18,19 +19,6 @@ from cppcc_kg.network.metrics import (
 )
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
-
-
-class DictCache:
-    """The two methods of the loader's cache that ``write_metrics`` uses, in memory."""
-
-    def __init__(self):
-        self.entries: dict[str, bytes] = {}
-
-    def get(self, name):
-        return self.entries.get(name)
-
-    def put(self, name, data):
-        self.entries[name] = data
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])

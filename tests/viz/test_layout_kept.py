@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from support import DictCache
 
 from cppcc_kg.viz import layout
-
-
-class DictCache:
-    def __init__(self):
-        self.entries: dict[str, bytes] = {}
-
-    def get(self, name):
-        return self.entries.get(name)
-
-    def put(self, name, data):
-        self.entries[name] = data
 
 
 def _refuse(*args, **kwargs):
