@@ -118,6 +118,33 @@ MaxQueryCostEstimationTime = 0
 """
 
 
+def wait_for_endpoint(proc: subprocess.Popen, query_url: str, *, seconds: float, pause: float, stopped) -> None:
+    """Poll the SPARQL endpoint *query_url* (``ASK {}``) until it answers 200, every *pause* seconds: RuntimeError
+    with ``stopped()`` if the server *proc* ended first, the last connection error once *seconds* have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(stopped())
+        try:
+            with urllib.request.urlopen(f"{query_url}?query=ASK%7B%7D", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+
+
+def stop_process(proc: subprocess.Popen, *, timeout: float) -> None:
+    """Terminate a server, killing it when it has not ended after *timeout* seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Virtuoso:
     """A real Virtuoso server on 127.0.0.1 (free ports), its database in the folder *location*.
 
@@ -144,20 +171,12 @@ class Virtuoso:
             max_seconds=max_query_seconds), encoding="utf-8")
         self.proc = subprocess.Popen([exe, "-f", "-c", "virtuoso.ini"], cwd=self.location,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while True:
-            if self.proc.poll() is not None:
-                log = (self.location / "db" / "virtuoso.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"virtuoso stopped: {log}")
-            try:
-                with urllib.request.urlopen(f"{self.query}?query=ASK%7B%7D", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise
-                time.sleep(0.1)
+        try:
+            wait_for_endpoint(self.proc, self.query, seconds=120, pause=0.1, stopped=lambda: "virtuoso stopped: " + (
+                self.location / "db" / "virtuoso.log").read_text(errors="replace")[-2000:])
+        except OSError:
+            self.stop()
+            raise
 
     @property
     def store(self) -> str:
@@ -168,12 +187,7 @@ class Virtuoso:
         return f"{self.base}/sparql"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, timeout=60)
 
 
 #: Debian's headless browser and its driver, for the tests that open a page in a real browser

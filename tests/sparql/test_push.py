@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from support import RawServer, free_port
+from support import RawServer, free_port, stop_process, wait_for_endpoint
 
 from cppcc_kg.cli.push import command as push_command
 from cppcc_kg.cli.query import command as query_command
@@ -55,18 +55,8 @@ class Oxigraph:
         where += list(options)
         self.proc = subprocess.Popen([oxigraph_binary(), "serve", *where, "--bind", f"127.0.0.1:{self.port}"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph stopped: {self.proc.stderr.read().decode()}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        wait_for_endpoint(self.proc, f"{self.base}/query", seconds=30, pause=0.05,
+                          stopped=lambda: f"oxigraph stopped: {self.proc.stderr.read().decode()}")
 
     @property
     def store(self) -> str:
@@ -94,12 +84,7 @@ class Oxigraph:
                     raise
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, timeout=10)
 
 
 @pytest.fixture()
@@ -126,23 +111,10 @@ def test_push_then_query_every_library_query(built, oxigraph, tmp_path):
 
 
 class _Proxy:
-    """A local HTTP server in a thread, for a proxy's *Handler*; ``url`` is its Graph Store path."""
+    """A local HTTP server in a thread that forwards PUT and POST to the Graph Store *target* unless
+    :meth:`refuse` answers them; ``url`` is its own Graph Store path."""
 
-    def serve(self, handler) -> None:
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class FlakyProxy(_Proxy):
-    """Forwards requests to a server, but answers 503 once more than *allow* requests went through."""
-
-    def __init__(self, target: str, allow: int):
-        self.allow, self.seen = allow, 0
+    def __init__(self, target: str):
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -151,9 +123,12 @@ class FlakyProxy(_Proxy):
 
             def _forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                proxy.seen += 1
-                if proxy.seen > proxy.allow:
-                    self.send_response(503)
+                refused = proxy.refuse(self.headers)
+                if refused is not None:
+                    status, headers = refused
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
@@ -168,7 +143,29 @@ class FlakyProxy(_Proxy):
 
             do_PUT = do_POST = _forward
 
-        self.serve(Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+
+    def refuse(self, headers) -> tuple[int, dict[str, str]] | None:
+        """``(status, headers)`` to answer instead of forwarding; None: forward."""
+        return None
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FlakyProxy(_Proxy):
+    """Forwards requests to a server, but answers 503 once more than *allow* requests went through."""
+
+    def __init__(self, target: str, allow: int):
+        self.allow, self.seen = allow, 0
+        super().__init__(target)
+
+    def refuse(self, headers):
+        self.seen += 1
+        return (503, {}) if self.seen > self.allow else None
 
 
 def test_push_resumes_after_an_interruption(built, oxigraph, tmp_path):
@@ -387,32 +384,13 @@ class AuthProxy(_Proxy):
 
     def __init__(self, target: str):
         self.seen: list[str | None] = []
-        proxy = self
+        super().__init__(target)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _forward(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                proxy.seen.append(self.headers.get("Authorization"))
-                if self.headers.get("Authorization") != "Basic a2c6c2VjcmV0":  # kg:secret
-                    self.send_response(401)
-                    self.send_header("WWW-Authenticate", 'Basic realm="kg"')
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                req = urllib.request.Request(target + self.path.removeprefix("/store"), data=body, method=self.command,
-                                             headers={"Content-Type": self.headers["Content-Type"]})
-                with urllib.request.urlopen(req) as resp:
-                    resp.read()
-                    self.send_response(resp.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_PUT = do_POST = _forward
-
-        self.serve(Handler)
+    def refuse(self, headers):
+        self.seen.append(headers.get("Authorization"))
+        if headers.get("Authorization") != "Basic a2c6c2VjcmV0":  # kg:secret
+            return 401, {"WWW-Authenticate": 'Basic realm="kg"'}
+        return None
 
 
 def test_push_authenticates_when_the_server_asks(built, oxigraph, tmp_path):
