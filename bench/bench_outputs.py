@@ -39,20 +39,11 @@ EDITED = "graph/synth-0001/entities.ttl"
 LABEL = '"Five-year work plan synth-0001-0"@en'
 
 
-def step_seconds(result: dict) -> dict:
-    """The seconds of each step of a build's *result* (as :func:`cppcc_kg.build.pipeline.build` returns)."""
-    sec = dict(result["load"].get("seconds", {}))
-    sec.update({f"validate:{k}": v for k, v in result["report"].get("seconds", {}).items()})
-    sec.update({k: v for k, v in result["seconds"].items() if k not in ("load", "validate")})
-    sec["total"] = result["wall"]
-    return sec
-
-
 def one_build(root: Path, out: Path, *, cache: bool) -> dict:
     """The step seconds of one build, in a child process (each build starts from a fresh interpreter)."""
     code = ("import json, sys\nfrom cppcc_kg.build.pipeline import build\n"
             f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
-            "from bench_outputs import step_seconds\n"
+            "from bench_scale import step_seconds\n"
             f"r = build({str(root)!r}, {str(out)!r}, cache={cache!r})\n"
             "print(json.dumps(step_seconds(r)))\n")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

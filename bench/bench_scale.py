@@ -56,15 +56,21 @@ def child_build(root: Path, out: Path, *, cache: bool) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def step_seconds(result: dict) -> dict:
+    """The seconds of each step of a build's *result* (as :func:`cppcc_kg.build.pipeline.build` returns);
+    ``total``: the wall time (validation overlaps the output stages)."""
+    sec = dict(result["load"].get("seconds", {}))
+    sec.update({f"validate:{k}": v for k, v in result["report"].get("seconds", {}).items()})
+    sec.update({k: v for k, v in result["seconds"].items() if k not in ("load", "validate")})
+    sec["total"] = result["wall"]
+    return sec
+
+
 def stage_seconds(root: Path, out: Path, *, cache: bool) -> dict:
-    """Seconds of each step of one in-process build."""
+    """Seconds of each step of one in-process build, and its summary."""
     from cppcc_kg.build.pipeline import build
     result = build(root, out, cache=cache)
-    sec = dict(result["load"].get("seconds", {}))
-    sec.update({f"validate:{k}": v for k, v in result["report"]["seconds"].items()})
-    sec.update({k: v for k, v in result["seconds"].items() if k not in ("load", "validate")})
-    sec["total"] = result["wall"]  # validation overlaps the output stages
-    return sec, result["summary"]
+    return step_seconds(result), result["summary"]
 
 
 def bench_queries(build_dir: Path, *, evaluation: dict | None = None) -> dict:

@@ -50,7 +50,8 @@ from cppcc_kg.project.layout import (
 from cppcc_kg.rdf.files import sha256_of_file, write_atomic
 
 __all__ = ["FORMAT", "RACY_SECONDS", "BuildCheck", "StatCache", "build_options", "check_build",
-           "code_fingerprint", "folder_files", "input_files", "notebook_inputs", "output_files", "read_record"]
+           "code_fingerprint", "folder_files", "input_files", "notebook_inputs", "output_files", "output_stamp",
+           "read_record"]
 
 #: the version of the record's form: a build that finds another one builds again
 FORMAT = 2
@@ -209,9 +210,15 @@ def code_fingerprint(stat_cache: StatCache | None = None) -> dict:
     return {"package": h.hexdigest(), "distributions": dists, "python": sys.version}
 
 
+def output_stamp(st: os.stat_result) -> list[int]:
+    """``[size, mtime_ns, inode, ctime_ns]`` of an output's ``lstat`` (size -1: a symbolic link or a special
+    file, never a build's); the ctime too: an in-place edit whose mtime is put back (touch -d) still changes it."""
+    return [st.st_size if _is_regular(st.st_mode) else -1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
 def output_files(out: Path) -> dict[str, list[int]]:
-    """``{relative path: [size, mtime_ns, inode]}`` of every entry of the folder *out* but the marker
-    (a symbolic link or a special file is listed with size -1: it is never a build's)."""
+    """``{relative path: output_stamp}`` of every entry of the folder *out* but the marker
+    (:func:`output_stamp`)."""
     out = Path(out)
     found: dict[str, list[int]] = {}
     for dirpath, dirnames, filenames in os.walk(out):
@@ -225,8 +232,7 @@ def output_files(out: Path) -> dict[str, list[int]]:
             except OSError:  # gone meanwhile (a concurrent build's swap): not the recorded output
                 found[rel] = [-2, 0, 0, 0]
                 continue
-            # the ctime too: an in-place edit whose mtime is put back (touch -d) still changes it
-            found[rel] = [st.st_size if _is_regular(st.st_mode) else -1, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+            found[rel] = output_stamp(st)
     return found
 
 

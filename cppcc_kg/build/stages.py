@@ -15,12 +15,12 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from cppcc_kg.build.entity_files import write_entity_files
-from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs
+from cppcc_kg.build.fingerprint import code_fingerprint, notebook_inputs, output_stamp
 from cppcc_kg.build.graph_rows import entity_graph_of_project
 from cppcc_kg.build.notebooks import write_notebook_pages
 from cppcc_kg.build.rdf_files import write_graph_files
@@ -170,7 +170,7 @@ def notebooks_key(root: Path, out: Path) -> str:
 
 def _kept_pages(ctx: StageContext, key: str) -> dict | None:
     """Copy the pages of the previous build into ``ctx.out`` if its notebooks key is *key* and its
-    pages are there as it left them (size, mtime, inode); None otherwise."""
+    pages are there as it left them (:func:`~cppcc_kg.build.fingerprint.output_stamp`); None otherwise."""
     record = ctx.previous_record or {}
     if ctx.previous is None or (record.get("stages") or {}).get("notebooks") != key:
         return None
@@ -179,7 +179,7 @@ def _kept_pages(ctx: StageContext, key: str) -> dict | None:
     for rel, stamp in pages.items():
         try:
             st = os.lstat(ctx.previous / rel)
-            if [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns] != stamp:
+            if output_stamp(st) != stamp:
                 return None
             data[rel] = (ctx.previous / rel).read_bytes()
         except OSError:

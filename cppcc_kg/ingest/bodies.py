@@ -11,10 +11,9 @@ import re
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.merge import SURNAMES
 
 __all__ = ["member_rooms", "party_committees_in_titles", "without_term"]
-
-_SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 
 _ROOMS = "(?:" + "|".join(sorted(LEXICON.recognizers["member_rooms"], key=len, reverse=True)) + ")"
 _ROOM = re.compile("委员" + _ROOMS)
@@ -38,7 +37,7 @@ def member_rooms(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
         if m:
             out.append(Candidate(c.i, m.end(), classify(ctx, norm[c.i:m.end()], "Platform"), "member's room", 66))
     for m in _ROOM_AFTER_MARK.finditer(norm):
-        if m.group(1)[0] in _SURNAMES:
+        if m.group(1)[0] in SURNAMES:
             out.append(Candidate(m.start(), m.end(), classify(ctx, m.group(0), "Platform"), "member's room", 66))
     return out
 

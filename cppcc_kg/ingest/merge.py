@@ -49,7 +49,7 @@ from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
-__all__ = ["DEFAULT_PARTS", "PARTS", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
+__all__ = ["DEFAULT_PARTS", "PARTS", "SURNAMES", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
            "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
            "short_forms_group", "site_names", "tagged_candidates", "two_bodies", "with_determiner"]
 
@@ -171,7 +171,7 @@ _TOWN_FIRST = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|村|社区|苏
 #: a date (3月2日, 12月上旬), not a year
 _DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一二三四五六七八九十]+月(?:[0-9一二三四五六七八九十]+日)?"
                    r"(?:[上中下]旬|[上下]午|晚)?|[0-9一二三四五六七八九十]+日(?:[上下]午|晚)?")
-_SURNAMES = frozenset(LEXICON.recognizers["surnames"])
+SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
@@ -195,6 +195,8 @@ _BODY_AFTER_PLACE = re.compile(r"(?:自治区|省|市|州|盟|县|区|旗)(?:人
 _ONE_AND_PROVINCE = re.compile("(?![各外邻跨分两二三四五六七八九十几多数" + "".join(LEXICON.recognizers["scope_words"])
                                + r"])[\u4e00-\u9fff]省(?![委会长份级内外])")
 _OUTLET_AFTER = tuple(LEXICON.recognizers["outlet_words_after"])
+_ATTRIBUTE_WORDS = tuple(LEXICON.recognizers["attribute_words"])
+_SLOGAN_BEFORE = tuple(LEXICON.recognizers["slogan_words_before"])
 _LEVEL_PLURALS = frozenset(LEXICON.recognizers["level_plurals"])
 _LEVEL_AFTER_ONE = re.compile(r"[\u4e00-\u9fff](?=全国|省|自治区)")
 
@@ -436,7 +438,7 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
             continue
         if tag == "PER":
             if "Person" in ctx.schema.classes and _PERSON.fullmatch(word) and not _inside(i, j, boxes) and (
-                    len(word) > 2 or word[0] in _SURNAMES):
+                    len(word) > 2 or word[0] in SURNAMES):
                 out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
         elif tag == "ORG":
             counted = _PLACES_COUNTED.match(word)
@@ -448,8 +450,8 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
             if cls is not None:
                 out += _enterprise_split(ctx, norm, Candidate(i, j, cls, "tagger ORG", _PRIO_TAGGER, name=word))
         elif tag == "LOC":
-            if norm.startswith(tuple(LEXICON.recognizers["attribute_words"]), j) and not word.endswith(_LEVEL_ENDS) \
-                    or norm[:i].endswith(tuple(LEXICON.recognizers["slogan_words_before"])) \
+            if norm.startswith(_ATTRIBUTE_WORDS, j) and not word.endswith(_LEVEL_ENDS) \
+                    or norm.endswith(_SLOGAN_BEFORE, 0, i) \
                     or norm.startswith(_OUTLET_AFTER, j):
                 continue  # 中国特色, 中国式: an attribute (not 甲镇特色街区); 美丽中国: a slogan; 丽江网讯: an outlet
             clipped = _PLACE_THEN_WORDS.match(word)

@@ -237,6 +237,10 @@ def _venue(ctx: FinderContext, norm: str, toks: Tokens, i: int, j: int) -> list[
 
 
 # ------------------------------------------------------------ mechanisms set up by a verb
+_EVENT_WORDS = tuple(LEXICON.spans.get("generic_event_modifiers", ()))
+_ACTIVITY_WORDS = _EVENT_WORDS + tuple(LEXICON.spans.get("generic_activity_words", ()))
+
+
 def generic_event(head: str, last: str = "") -> bool:
     """True when the words before an event's last word *last* are only words of a kind of event (调研座谈会,
     分主题考察活动: the lexicon's ``generic_event_modifiers``); before 活动, also words of a kind of activity
@@ -247,10 +251,7 @@ def generic_event(head: str, last: str = "") -> bool:
     >>> generic_event("下基层实践", "活动"), generic_event("下基层实践", "座谈会"), generic_event("提案办理协商", "活动")
     (True, False, False)
     """
-    words = list(LEXICON.spans.get("generic_event_modifiers", ()))
-    if last == "活动":
-        words += LEXICON.spans.get("generic_activity_words", ())
-    return made_of(head, words)
+    return made_of(head, _ACTIVITY_WORDS if last == "活动" else _EVENT_WORDS)
 
 
 def generic_mechanism(name: str, last: str) -> bool:
@@ -273,6 +274,10 @@ _COUNT_AFTER = re.compile(f"[{NUM}]+(?:个|家|所|处|座|间)")
 _KIND_WORD = re.compile(r"[\u4e00-\u9fff]{1,3}[型级]")
 
 
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(MECHANISM_SUFFIXES, key=len, reverse=True))
+_MECHANISM_WORDS_LONGEST_FIRST = tuple(sorted(LEXICON.spans.get("generic_mechanism_modifiers", ()), key=len, reverse=True))
+
+
 def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: str = "") -> bool:
     """True when *name*, a mechanism (a platform: 委员工作室) written without quotes or a title, is its last word
     alone (委员之家) or its last word after generic words (``generic_mechanism_modifiers``) and words of a kind
@@ -290,15 +295,15 @@ def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: s
     if rule in ("title", "dictionary") or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism") \
             or _COUNT_AFTER.match(after):
         return False  # (the graph's own names stay: its curators made them entities, which mentions link to)
-    last = next((w for w in sorted(MECHANISM_SUFFIXES, key=len, reverse=True) if name.endswith(w)), None)
+    last = next((w for w in _SUFFIXES_LONGEST_FIRST if name.endswith(w)), None)
     if last is None:
         return False
     if name == last:
         return len(last) > 2
-    rest, words = name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ())
+    rest = name[: -len(last)]
     while rest:
         kind = _KIND_WORD.match(rest)
-        w = next((x for x in sorted(words, key=len, reverse=True) if rest.startswith(x)), None)
+        w = next((x for x in _MECHANISM_WORDS_LONGEST_FIRST if rest.startswith(x)), None)
         if w is None and kind is None:
             return False
         rest = rest[len(w) if w is not None else kind.end():]

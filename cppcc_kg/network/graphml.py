@@ -84,17 +84,12 @@ def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns
             full, empty = f'      <data key="{k}">', f'      <data key="{k}" />\n'
             parts.append([f"{full}{_escape_cdata(v)}</data>\n" if v else empty for v in col])
         else:
-            parts.append([_data_line(kid[type(v)], v) if v is not _ABSENT else "" for v in col])
+            parts.append([_data(kid[type(v)], v, "      ") if v is not _ABSENT else "" for v in col])
     lines = []
     for head, data in zip(heads, zip(*parts) if parts else [() for _ in heads]):
         body = "".join(data)
         lines.append(f"    <{tag} {head}>\n{body}    </{tag}>\n" if body else f"    <{tag} {head} />\n")
     return lines
-
-
-def _data_line(kid: str, value) -> str:
-    text = value if type(value) is str else str(value)
-    return f'      <data key="{kid}">{_escape_cdata(text)}</data>\n' if text else f'      <data key="{kid}" />\n'
 
 
 def _node_lines(G: nx.Graph, keys: _Keys) -> list[str]:

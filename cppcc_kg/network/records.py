@@ -117,10 +117,6 @@ class Literals:
         for s, p, o, lang, dt, lit in rows:
             self.data[p][s].append((o, lang, dt, lit == "true"))
 
-    def get(self, s: str, p: str) -> list[tuple]:
-        d = self.data.get(p)
-        return d.get(s, []) if d is not None else []
-
     def of(self, p: str) -> dict[str, list[tuple]]:
         """Subject -> the objects of *p*."""
         return self.data.get(p, {})

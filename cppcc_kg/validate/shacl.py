@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from cppcc_kg.rdf.namespaces import local_name
 from cppcc_kg.rdf.store import store_of_quads, to_ox
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import (
@@ -289,10 +290,6 @@ def _suspects(compiled: ShapeCompiler, values: dict) -> list[tuple]:
     return suspects
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1] if iri else ""
-
-
 def _step_name(compiled: ShapeCompiler, entry) -> str:
     """The name of a plan entry in the timings: shape, then path and component (``counts``: grouped)."""
     _query, members = entry
@@ -301,7 +298,7 @@ def _step_name(compiled: ShapeCompiler, entry) -> str:
     what = component if isinstance(members, int) else "counts"
     if component == "SPARQL":  # the constraints of a shape in the order of the shapes graph, from 1
         what += f" {sum(1 for q in compiled.queries[:i + 1] if q[1] == shape and q[4] == component)}"
-    return " ".join(x for x in (_local(shape), _local(path), what) if x)
+    return " ".join(x for x in (local_name(shape) if shape else "", local_name(path) if path else "", what) if x)
 
 
 def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of, timings: dict | None = None,
@@ -412,7 +409,7 @@ def _validate_again(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, ke
         out = _plan_violations(compiled, solutions)
         mine = _plan_violations(compiled, {k: v for k, v in solutions.items() if k in local})
     else:
-        about["focus"], about["dirty"] = len(r.focus), len(r.dirty)
+        about["focus"] = len(r.focus)
         solutions, suspects = _run_all(compiled, store, True, suspects_of,
                                        positions=[k for k in range(len(compiled.plan)) if k not in local])
         again, _none = _run_all(compiled, r.store, False, list, positions=sorted(local))

@@ -54,14 +54,13 @@ MAX_FOCUS = 50_000
 class Restriction:
     """What a build re-checks: ``local`` (plan positions of the local constraints), ``store`` (the
     neighbourhood of the focus nodes; ``None``: run everything on the whole store), ``focus`` (the
-    values of the focus nodes re-checked), ``dirty`` (those of the dirty nodes) and ``kept`` (the
-    earlier violations, as tuples, whose focus is not dirty); ``reason``: why the whole run;
+    values of the focus nodes re-checked) and ``kept`` (the earlier violations, as tuples, whose
+    focus is not dirty); ``reason``: why the whole run;
     ``datatypes``: what the datatype checks found in each file recorded."""
 
     local: list[int]
     store: ox.Store | None = None
     focus: set[str] = field(default_factory=set)
-    dirty: set[str] = field(default_factory=set)
     kept: list[tuple] = field(default_factory=list)
     reason: str = ""
     #: cache key of each file recorded -> what the datatype checks found in it (``None``: no record)
@@ -221,5 +220,5 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
         return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
-    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, dirty_text,
-                       kept, datatypes=datatypes)
+    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, kept,
+                       datatypes=datatypes)

@@ -131,7 +131,6 @@ def test_compare_query_reports_same_differs_timed_out_and_errors(silent_endpoint
     other.add((A, B, A))
     same = compare_query("SELECT ?o WHERE { ?s ?p ?o }", local, remote)
     assert (same.verdict, same.local_rows, same.remote_rows, same.differences) == ("same", 1, 1, [])
-    assert same.local_s >= 0 and same.remote_s >= 0
     differs = compare_query("SELECT ?o WHERE { ?s ?p ?o }", local, open_engine(graph=other, store="oxigraph"))
     assert differs.verdict == "differs" and differs.differences[0].startswith("rows:")
     late = compare_query("ASK { ?s ?p ?o }", local, EndpointEngine(silent_endpoint, timeout=0.5))
