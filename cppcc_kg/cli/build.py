@@ -15,6 +15,8 @@ from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 #: the modules that build, imported only when a build is needed (a build with nothing changed
 #: imports none of rdflib, pyoxigraph, pandas, networkx: tests/build/test_up_to_date.py)
 PIPELINE, STAGE_LIST = "cppcc_kg.build.pipeline", "cppcc_kg.build.stages"
+#: igraph_without_drawing: this process never draws with igraph, so igraph need not import matplotlib (0.8 s)
+KERNELS = "cppcc_kg.network.kernels"
 
 
 @click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
@@ -77,6 +79,7 @@ def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str
            quiet: bool) -> dict:
     """Import the pipeline (seconds of imports) and build, with progress bars on a terminal."""
     build = importlib.import_module(PIPELINE).build
+    importlib.import_module(KERNELS).igraph_without_drawing()
     stages = importlib.import_module(STAGE_LIST)
     display = None if quiet else progress_display()
     try:

@@ -31,6 +31,8 @@ scale 1000, sampled closeness k=256            1.88 s    1.21 s
 from __future__ import annotations
 
 import random
+import sys
+import threading
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -41,7 +43,44 @@ from cppcc_kg.network.projections import shared
 if TYPE_CHECKING:
     import igraph as ig
 
-__all__ = ["igraph_of", "dependency_sums", "betweenness", "closeness", "sampled_closeness"]
+__all__ = ["betweenness", "closeness", "dependency_sums", "igraph_of", "igraph_without_drawing", "import_igraph", "sampled_closeness"]
+
+
+_DRAWING = {"matplotlib": True}
+_IGRAPH_LOCK = threading.Lock()
+
+
+def igraph_without_drawing() -> None:
+    """Have :func:`import_igraph` import igraph without its matplotlib drawing, for the rest of the process.
+
+    igraph's drawing modules import ``matplotlib.pyplot`` when it is installed: 0.8 s of the 0.9 s of
+    ``import igraph``, for a process (``cppcc-kg build``) that never draws with igraph. After this call,
+    if neither igraph nor matplotlib is imported yet, igraph is imported with matplotlib hidden (igraph
+    then takes it as absent: ``igraph.plot`` draws with Cairo only in this process); matplotlib itself is
+    imported as usual afterwards. The build's command calls it; the library does not (a notebook keeps
+    igraph's matplotlib drawing)."""
+    _DRAWING["matplotlib"] = False
+
+
+def import_igraph():
+    """``import igraph`` (heavy: only the measures and the layout need it), without matplotlib after
+    :func:`igraph_without_drawing`.
+
+    >>> import_igraph().Graph(n=2, edges=[(0, 1)]).ecount()
+    1
+    """
+    if _DRAWING["matplotlib"] or "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph  # heavy (0.1 s, and 0.8 s more as it imports matplotlib when installed)
+
+        return igraph
+    with _IGRAPH_LOCK:
+        sys.modules["matplotlib"] = None  # ``import matplotlib`` raises ImportError: igraph goes without
+        try:
+            import igraph
+        finally:
+            if sys.modules.get("matplotlib", 0) is None:
+                del sys.modules["matplotlib"]
+    return igraph
 
 
 def igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:
@@ -60,9 +99,7 @@ def _igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:
         edges = sorted({(i, j) if i < j else (j, i) for u, v in U.edges() if (i := index[u]) != (j := index[v])})
     else:  # each edge is in the adjacency of both its ends: once with i < j
         edges = sorted((i, j) for u, nbrs in U.adjacency() for v in nbrs if (i := index[u]) < (j := index[v]))
-    import igraph as ig  # heavy (0.3 s, and it imports matplotlib when installed): only the measures need it
-
-    return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes
+    return import_igraph().Graph(n=len(nodes), edges=edges, directed=False), nodes
 
 
 def dependency_sums(g: ig.Graph, sources, targets=None) -> np.ndarray:

@@ -16,6 +16,8 @@ import random
 
 import networkx as nx
 
+from cppcc_kg.network.kernels import import_igraph
+
 __all__ = ["PHYSICS_MAX_NODES", "kept_layouts", "layout_positions"]
 
 #: bump when the form of the kept layouts changes
@@ -33,8 +35,7 @@ def _fruchterman_reingold(n: int, pairs: list[tuple[int, int]], *, seed: int) ->
     rng = random.Random(seed)
     side = math.sqrt(n) / 2  # igraph's own scale: a wider start makes the grid variant very slow
     start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
-    import igraph  # heavy (0.3 s, and it imports matplotlib when installed): only the layout needs it
-
+    igraph = import_igraph()
     g = igraph.Graph(n=n, edges=pairs)
     igraph.set_random_number_generator(random.Random(seed))
     try:

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+from support import REPO_ROOT
 
 import cppcc_kg.network as A
 from cppcc_kg.network import kernels
@@ -111,3 +115,36 @@ def test_the_fast_measures_equal_networkx_on_the_real_graph(real_graph):
     got = A.pagerank(real_graph).set_index("iri")["pagerank"]
     ref = nx.pagerank(U, weight="weight", tol=1e-12, max_iter=10000)  # networkx itself, converged tightly
     assert all(got[n] == pytest.approx(ref[n], abs=1e-9) for n in ref)
+
+
+IGRAPH_PROBE = """
+import sys
+from cppcc_kg.network import kernels
+if sys.argv[1] == "without":
+    kernels.igraph_without_drawing()
+ig = kernels.import_igraph()
+print(ig.Graph(n=3, edges=[(0, 1), (1, 2)]).betweenness(), "matplotlib" in sys.modules)
+import matplotlib.pyplot as plt  # imported as usual afterwards
+from igraph.drawing import shapes
+print(plt.Axes.__name__, hasattr(shapes.plt, "Axes"))
+"""
+
+
+@pytest.mark.parametrize("mode,matplotlib,drawing", [("with", True, True), ("without", False, False)])
+def test_igraph_without_drawing_skips_matplotlib(mode, matplotlib, drawing):
+    # the build's command asks for igraph without matplotlib; the library imports igraph as it is
+    out = subprocess.run([sys.executable, "-c", IGRAPH_PROBE, mode], capture_output=True, text=True, check=True,
+                         cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout.split("\n")
+    assert out[0] == f"[0.0, 1.0, 0.0] {matplotlib}"
+    assert out[1] == f"Axes {drawing}"
+
+
+def test_build_command_imports_igraph_without_matplotlib(tmp_path):
+    script = ("import sys\nfrom click.testing import CliRunner\nfrom cppcc_kg.cli.build import command\n"
+              "from cppcc_kg.project.synth import write_corpus\n"
+              f"write_corpus({str(tmp_path)!r}, scale=1)\n"
+              f"r = CliRunner().invoke(command, ['--root', {str(tmp_path)!r}, '--quiet'])\n"
+              "print(r.exit_code, 'igraph' in sys.modules, 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout
+    assert out.split("\n")[-2] == "0 True False"
