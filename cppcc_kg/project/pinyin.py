@@ -44,17 +44,26 @@ parses the files.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import math
 import re
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache
 from cppcc_kg.project.entities import entity_zh_labels
+from cppcc_kg.project.jieba_words import (
+    Tags,
+    Words,
+    sorted_words,
+    words_file,
+    write_words,
+)
 from cppcc_kg.project.workers import PARALLEL_MIN_LABELS, fork_pool, worker_count
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import Triple
@@ -80,26 +89,58 @@ _VOWEL_START = re.compile(r"^[aeoāáǎàēéěèōóǒò]")
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer():
-    import jieba  # heavy (0.2 s; its dictionary 1 s): loaded in the helper worker, not by every command
+def _dictionary():
+    """jieba's tokenizer and the tags of its dictionary's words (word -> tag of its line, for the lines that
+    have one, the last line of a word winning).
 
+    Both are read from the sorted words of :mod:`cppcc_kg.project.jieba_words` when the file of this
+    dictionary exists (a split of its text, then lookups), else computed as jieba loads its dictionary
+    (1 s) and as its lines are read (0.6 s), and that file written for the next time."""
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
+    with tok.get_dict_file() as f:
+        raw = f.read()
+    path = words_file(raw)
+    lines = sorted_words(path)
+    if lines is not None:
+        tok.FREQ, tok.total, tok.initialized = Words(lines), Words.total_of(lines), True
+        return tok, Tags(lines)
     tok.initialize()
-    return tok
+    tags: dict[str, str] = {}
+    for line in raw.decode("utf-8").split("\n"):  # as the file reads, line by line
+        parts = line.split()
+        if len(parts) == 3:
+            tags[parts[0]] = parts[2]
+    with contextlib.suppress(OSError, ValueError):  # no file: the next build loads the dictionary again
+        write_words(path, tok.FREQ, tok.total, tags)
+    return tok, tags
 
 
-@functools.lru_cache(maxsize=1)
-def _tags() -> dict[str, str]:
+def _import_jieba():
+    """``import jieba`` without ``pkg_resources`` (0.15 s to import, where jieba only opens its own files
+    with it: without it, jieba opens them by their path)."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba  # heavy (0.2 s; its dictionary 1 s): loaded in the helper worker, not by every command
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # ``import pkg_resources`` raises ImportError: jieba goes without
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _tokenizer():
+    return _dictionary()[0]
+
+
+def _tags():
     """Word -> part-of-speech tag of jieba's dictionary (``word frequency tag`` lines), read from the
     dictionary file rather than through ``jieba.posseg``, whose HMM tables take seconds to load."""
-    tags: dict[str, str] = {}
-    with _tokenizer().get_dict_file() as f:
-        for line in f:
-            parts = line.decode("utf-8").split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
+    return _dictionary()[1]
 
 
 def _words(text: str, names: bool = False) -> list[tuple[str, str]]:
