@@ -22,9 +22,9 @@ import base64
 import gc
 import hashlib
 import html
+import importlib.util
 import json
 import re
-import importlib.util
 from importlib import resources
 from pathlib import Path
 
