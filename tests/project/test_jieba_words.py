@@ -2,8 +2,13 @@
 key, and the pinyin made with it is the pinyin made with jieba's loaded dictionary."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import jieba
 import pytest
+from support import REPO_ROOT
 
 from cppcc_kg.project import jieba_words as J
 from cppcc_kg.project import pinyin as P
@@ -88,3 +93,16 @@ def test_pinyin_from_the_sorted_words_is_jiebas(where, repo_root, tmp_path, monk
         made.append([P.to_pinyin(label, style) for label, style in keys])
     P._dictionary.cache_clear()
     assert made[0] == made[1]
+
+
+JIEBA_PROBE = """
+import sys
+from cppcc_kg.project import pinyin
+print(pinyin.to_pinyin("政协委员"), "pkg_resources" in sys.modules)
+"""
+
+
+def test_jieba_is_imported_without_pkg_resources():
+    out = subprocess.run([sys.executable, "-c", JIEBA_PROBE], capture_output=True, text=True, check=True,
+                         cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout
+    assert out.split() == ["zhèngxié", "wěiyuán", "False"]

@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -15,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from oracles.viz_display_orders import display_orders as oracle_display_orders
 from rdflib import Graph, Literal, URIRef
+from support import REPO_ROOT
 
 from cppcc_kg import viz
 from cppcc_kg.network import build_entity_graph
@@ -125,6 +129,23 @@ def test_page_uses_no_innerHTML_and_no_other_origin(xss):
     for css in re.findall(r"<style>(.*?)</style>", markup, re.S):
         assert not re.search(r"@import|url\((?!\s*[\"']?data:)", css, re.I)
     assert not re.search(r"https?://|cdnjs|jsdelivr|bootstrap", re.sub(r"<script>.*?</script>", "", markup, flags=re.S))
+
+
+ASSET_PROBE = """
+import sys
+from importlib import resources
+from cppcc_kg.viz import render
+got = render._read_asset("pyvis", *render.VIS_DIR, "vis-network.min.js")
+print("pyvis" in sys.modules)
+print(got == resources.files("pyvis").joinpath(*render.VIS_DIR, "vis-network.min.js").read_text(encoding="utf-8"))
+"""
+
+
+def test_vis_network_is_read_without_importing_pyvis():
+    # pyvis imports jsonpickle and more (0.1 s): its file is read from its folder
+    out = subprocess.run([sys.executable, "-c", ASSET_PROBE], capture_output=True, text=True, check=True,
+                         cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout.split()
+    assert out == ["False", "True"]
 
 
 def test_scripts_are_inlined_from_installed_packages_and_allowed_by_hash(xss):
