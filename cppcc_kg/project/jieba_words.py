@@ -1,7 +1,7 @@
 """jieba's dictionary read on demand: the same words, frequencies and tags, without building a dict.
 
 The pinyin of a label cuts it into words with jieba, which first builds (or unmarshals from its cache
-in the temporary folder) a dict of 580 000 words and prefixes, and :mod:`cppcc_kg.project.pinyin`
+in the temporary folder) a dict of 498 000 words and prefixes, and :mod:`cppcc_kg.project.pinyin`
 reads the tags of its 350 000 dictionary lines: about 1.5 s of CPU in the helper worker before the
 first label, when the repository has 153 labels to read. :func:`sorted_words` keeps jieba's
 dictionary as it was loaded, once per machine, in a text file beside jieba's own cache: one line per
