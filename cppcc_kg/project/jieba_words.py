@@ -113,13 +113,16 @@ def words_file(dictionary: bytes, folder: Path | None = None) -> Path:
 
 
 def write_words(path: Path, freq: dict[str, int], total: int, tags: dict[str, str]) -> None:
-    """Write jieba's prefix dictionary *freq*, its *total* and the *tags* (word -> tag) to *path*."""
-    bad = [w for w in freq if "\t" in w or "\n" in w] + [t for t in tags.values() if "\t" in t or "\n" in t]
-    bad += [w for w in tags if w not in freq]
-    if bad:
-        raise ValueError(f"jieba's dictionary does not fit the file (a tab, a line break, a tag of no word): {bad[:3]}")
-    lines = [str(total)] + [f"{w}\t{freq[w]}\t{tags.get(w, '')}" for w in sorted(freq)]
-    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    """Write jieba's prefix dictionary *freq*, its *total* and the *tags* (word -> tag) to *path*.
+
+    Refused (ValueError) if a word or a tag holds a tab or a line break, or a tag is of no word."""
+    words = sorted(freq)
+    joined = "\n".join(words) + "\n" + "\n".join(tags.values())
+    if "\t" in joined or joined.count("\n") != len(words) + max(len(tags) - 1, 0) or not tags.keys() <= freq.keys():
+        raise ValueError("jieba's dictionary does not fit the file (a tab, a line break, a tag of no word)")
+    get = tags.get
+    text = "\n".join([str(total)] + [f"{w}\t{freq[w]}\t{get(w, '')}" for w in words]) + "\n"
+    write_atomic(path, text.encode("utf-8"))
 
 
 def sorted_words(path: Path) -> list[str] | None:
