@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import jieba
 import pytest
@@ -91,8 +92,36 @@ def test_pinyin_from_the_sorted_words_is_jiebas(where, repo_root, tmp_path, monk
         P._syllables.cache_clear()
         assert type(P._tokenizer().FREQ) is kind
         made.append([P.to_pinyin(label, style) for label, style in keys])
+        P.save_words()  # the first time: the file written
     P._dictionary.cache_clear()
     assert made[0] == made[1]
+
+
+def test_the_helper_writes_the_sorted_words_after_the_labels(tmp_path, monkeypatch):
+    """The first time on a machine, the helper worker loads jieba's dictionary, computes the labels, then
+    writes the file (not before them); the labels are the same."""
+    path = tmp_path / "words.txt"
+    monkeypatch.setattr(P, "words_file", lambda raw: path)
+    P._dictionary.cache_clear()
+    labels = {"https://w3id.org/cppcc-kg/id/org/a": ["全国政协"], "https://w3id.org/cppcc-kg/id/org/b": ["北京市政协"]}
+    pool = P.pinyin_pool()
+    try:
+        finish = P.start_project_pinyin(labels, pool=pool, background=True)
+        first = finish()
+        pool.close()
+        pool.join()  # the jobs in order: the labels, then the file (written by a process of its own)
+    finally:
+        pool.terminate()
+    deadline = time.monotonic() + 60
+    while J.sorted_words(path) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert J.Words.total_of(J.sorted_words(path)) > 0
+    pool = P.pinyin_pool()  # the next time: from the file
+    try:
+        assert P.start_project_pinyin(labels, pool=pool, background=True)() == first
+    finally:
+        pool.terminate()
+        P._dictionary.cache_clear()
 
 
 JIEBA_PROBE = """
