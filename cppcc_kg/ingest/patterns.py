@@ -89,6 +89,7 @@ from cppcc_kg.ingest.phrases import (
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
 from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
+from cppcc_kg.ingest.zones import bracketed_zones, outlet_datelines, places_named, zone_names
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
@@ -194,10 +195,14 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
+        cands += zone_names(ctx, norm, words, cands) + bracketed_zones(ctx, norm, words)
     if forms:
         cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
+    if forms:
+        cands += outlet_datelines(ctx, norm)
+    cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
