@@ -87,6 +87,7 @@ from cppcc_kg.ingest.phrases import (
     venues,
 )
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
+from cppcc_kg.ingest.short_bodies import places_of_rooms, short_bodies, split_bodies
 from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
 from cppcc_kg.ingest.zones import bracketed_zones, outlet_datelines, places_named, zone_names
@@ -201,7 +202,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     if forms:
-        cands += outlet_datelines(ctx, norm)
+        cands = split_bodies(ctx, norm, cands + outlet_datelines(ctx, norm) + short_bodies(ctx, norm, cands, words))
     cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
@@ -213,6 +214,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         chosen += lists(ctx, norm, toks, chosen)
         chosen = resolve(chosen)
     chosen += _nested_known(ctx, chosen, cands, norm)
+    if forms:
+        chosen += places_of_rooms(ctx, norm, chosen)
     if forms:
         chosen += _brand_heads(norm, chosen)
     by = found_by(cands)

@@ -47,3 +47,37 @@ def test_words_that_name_no_place(ingester, text, wrong):
 def test_the_whole_of_a_place_is_not_part_of_its_name(ingester):
     names = _names(ingester, "推进横琴全岛封关运作。")
     assert "横琴全岛" not in names and "横琴" in names
+
+
+@pytest.mark.parametrize("text, body", [
+    ("方案经县政协主席会审议后,以县委办文件印发。", "县政协主席会"),
+    ("方案经县政协主席会审议后,以县委办文件印发。", "县委办"),
+    ("大会期间,经提案审查委员会审查立案的提案共计200件。", "提案审查委员会"),
+    ("兴安三中党委书记 王某:我们设立了委员工作室。", "兴安三中党委"),
+    ("平阳区第八届政协委员 李某某:深入社区开展调研。", "平阳区第八届政协"),
+    ("甲山区乙水街道党工委书记张某主持会议。", "甲山区乙水街道党工委"),
+])
+def test_bodies_in_short_forms(ingester, text, body):
+    assert body in _names(ingester, text)
+
+
+def test_a_province_without_its_level_word_before_a_citys_body_is_a_place(ingester):
+    names = _names(ingester, "近日,甘肃张掖市政协组织委员开展视察。")
+    assert "甘肃" in names and "张掖市政协" in names and "甘肃张掖市政协" not in names
+    assert "四川省巴中市政协" in _names(ingester, "近日,四川省巴中市政协组织委员开展视察。")
+
+
+def test_two_bodies_joined_are_two(ingester):
+    names = _names(ingester, "主席会议成员、政协办公厅和专门委员会的负责同志参加会议。")
+    assert "政协办公厅" in names and "政协办公厅和专门委员会" not in names
+    assert "市政协社会和法制委员会" in _names(ingester, "市政协社会和法制委员会开展调研。")
+
+
+def test_the_central_task_of_a_body_is_no_centre(ingester):
+    names = _names(ingester, "委员们围绕市委市政府中心工作建言献策。")
+    assert not any(n.endswith("中心") for n in names)
+
+
+def test_the_places_of_a_room_named_by_them(ingester):
+    names = _names(ingester, "在东城区北山社区委员工作室,委员们接待群众。")
+    assert "北山社区" in names and "东城区" in names
