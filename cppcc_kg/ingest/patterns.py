@@ -90,7 +90,12 @@ from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
 from cppcc_kg.ingest.short_bodies import places_of_rooms, short_bodies, split_bodies
 from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
-from cppcc_kg.ingest.zones import bracketed_zones, outlet_datelines, places_named, zone_names
+from cppcc_kg.ingest.zones import (
+    bracketed_zones,
+    outlet_datelines,
+    places_named,
+    zone_names,
+)
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
