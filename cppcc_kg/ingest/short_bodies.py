@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.forms import NUMERAL, Candidate, strip_name
+from cppcc_kg.ingest.forms import NUMERAL, Candidate, made_of, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import is_generic, join_of_two_bodies, place_chain
 
@@ -37,6 +37,7 @@ _PROVINCES = tuple(sorted(_REC["province_names"], key=len, reverse=True))
 _CITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|市|州|盟|县|区|旗)")
 _ROOM = re.compile("委员(?:" + "|".join(sorted(_REC["member_rooms"], key=len, reverse=True)) + ")$")
 _LEVEL_ENDS = tuple(_REC["gazetteer_endings"])
+_GROUP_HEADS = tuple(sorted(_REC["group_heads"], key=len, reverse=True))
 #: a level word inside a place of a chain (丰镇|集镇社区 read as one): the chain is not cut right
 _INNER_LEVEL = re.compile("[镇乡村区县市旗]")
 #: heads of bodies of two characters or more: a head of one (会, 社) may end an ordinary word (社会)
@@ -83,8 +84,8 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
 def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The pool with bodies cut where they hold other names or none: a province's name without its level word before a
     city's body (新疆|阿拉山口市政协 → the place and the body), two bodies joined (政协办公厅|和|专门委员会), a member's
-    room that the tagger reads as a place (a room, see :func:`places_of_rooms`), and a body's central task
-    (省委省政府中心|工作: no centre).
+    room that the tagger reads as a place (a room, see :func:`places_of_rooms`), a body's central task
+    (省委省政府中心|工作: no centre) and a group named by the words of its kind (工作专班: a common noun).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> norm = "新疆阿拉山口市政协组织委员,政协办公厅和专门委员会负责"
@@ -105,8 +106,20 @@ def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
             continue
         if name.endswith("中心") and norm.startswith("工作", c.j) and not norm.startswith(_REC["centre_staff"], c.j + 2):
             continue  # 围绕省委省政府中心|工作: the central task, no centre
+        if _common_group(name) and c.rule != "dictionary":
+            continue  # 成立7个工作专班, 委员联络组: a kind of group, no name
         out += _split(ctx, norm, c, name)
     return out
+
+
+def _common_group(name: str) -> bool:
+    """A group named only by the words of its kind (工作专班, 专项调研组, 委员联络组; not 区域合作专班).
+
+    >>> _common_group("专项调研组"), _common_group("工作专班"), _common_group("区域合作专班")
+    (True, True, False)
+    """
+    head = next((h for h in _GROUP_HEADS if name.endswith(h)), None)
+    return head is not None and len(name) > len(head) and made_of(name[: -len(head)], _REC["generic_group_words"])
 
 
 def _split(ctx: FinderContext, norm: str, c: Candidate, name: str) -> list[Candidate]:

@@ -81,3 +81,9 @@ def test_the_central_task_of_a_body_is_no_centre(ingester):
 def test_the_places_of_a_room_named_by_them(ingester):
     names = _names(ingester, "在东城区北山社区委员工作室,委员们接待群众。")
     assert "北山社区" in names and "东城区" in names
+
+
+def test_a_group_named_by_the_words_of_its_kind_is_a_common_noun(ingester):
+    names = _names(ingester, "区政协成立了6个工作专班和专项调研组,组建了甲县政协区域合作专班。")
+    assert "工作专班" not in names and "专项调研组" not in names
+    assert "甲县政协区域合作专班" in names
