@@ -85,7 +85,8 @@ def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
     """The pool with bodies cut where they hold other names or none: a province's name without its level word before a
     city's body (新疆|阿拉山口市政协 → the place and the body), two bodies joined (政协办公厅|和|专门委员会), a member's
     room that the tagger reads as a place (a room, see :func:`places_of_rooms`), a body's central task
-    (省委省政府中心|工作: no centre) and a group named by the words of its kind (工作专班: a common noun).
+    (省委省政府中心|工作: no centre), a group named by the words of its kind (工作专班: a common noun) and the last
+    item of a list of places with a shared head that names their organs (甲区、乙县|政协机关: the place).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> norm = "新疆阿拉山口市政协组织委员,政协办公厅和专门委员会负责"
@@ -122,7 +123,26 @@ def _common_group(name: str) -> bool:
     return head is not None and len(name) > len(head) and made_of(name[: -len(head)], _REC["generic_group_words"])
 
 
+def _shared_head(norm: str, c: Candidate, name: str) -> int:
+    """Where the place ends in the last item of a list of places with a shared head that names a common noun, the
+    organs of their bodies (甲区、乙县|政协机关: the item names the place; a body whose name is a common noun is no
+    required name by the real sets' guidelines, while 甲区、乙区政协 names the committee), or 0.
+
+    >>> _shared_head("深入海城区、合浦县政协机关", Candidate(6, 13, "Organ", "x", 60), "合浦县政协机关")
+    3
+    """
+    place = _CITY.match(name)
+    head = name[place.end():] + ("机关" if norm.startswith("机关", c.j) else "") if place else ""
+    if place is None or norm[c.i - 1: c.i] != "、" or not head.endswith("机关") or not is_generic(head):
+        return 0  # (the tagger may stop before 机关: 乙县政协|机关)
+    before = re.search(r"[\u4e00-\u9fff]{2,8}$", norm[max(0, c.i - 9): c.i - 1])
+    return place.end() if before and before.group(0).endswith(_LEVEL_ENDS) else 0
+
+
 def _split(ctx: FinderContext, norm: str, c: Candidate, name: str) -> list[Candidate]:
+    shared = _shared_head(norm, c, name)
+    if shared:
+        return [_cand(ctx, norm, c.i, c.i + shared, "Place", "item of a list of places", c.prio)]
     province = next((p for p in _PROVINCES if name.startswith(p)), None)
     if province is not None:
         city = _CITY.match(name, len(province))

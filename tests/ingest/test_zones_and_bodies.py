@@ -87,3 +87,8 @@ def test_a_group_named_by_the_words_of_its_kind_is_a_common_noun(ingester):
     names = _names(ingester, "区政协成立了6个工作专班和专项调研组,组建了甲县政协区域合作专班。")
     assert "工作专班" not in names and "专项调研组" not in names
     assert "甲县政协区域合作专班" in names
+
+
+def test_the_last_item_of_a_list_of_places_before_their_organs_is_a_place(ingester):
+    names = _names(ingester, "调研组走访了东安区、西平县政协机关,看望干部职工。")
+    assert "西平县" in names and "西平县政协机关" not in names
