@@ -61,7 +61,9 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     >>> [norm[c.i:c.j] for c in short_bodies(demo_context(), norm, [], [])]
     ['区委办', '区政协主席会', '提案审查委员会']
     """
-    out = [_cand(ctx, norm, *m.span(m.lastindex), "GeneralOffice", "office in short") for m in _OFFICE.finditer(norm)]
+    office = "GeneralOffice" if "GeneralOffice" in ctx.schema.classes else "Organization"  # (not a bureau: 办)
+    out = [Candidate(*m.span(m.lastindex), office, "office in short", 61, name=m.group(m.lastindex))
+           for m in _OFFICE.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(m.lastindex), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "review committee") for m in _REVIEW.finditer(norm)]
     for c in pool:

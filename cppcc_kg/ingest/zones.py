@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.context import FinderContext
 from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import _crosses, _edges, is_generic
@@ -20,6 +20,7 @@ __all__ = ["bracketed_zones", "outlet_datelines", "places_named", "zone_names"]
 
 _PRIO = 41  # above the tagger's own candidates (40), below the forms
 _ZONE_KINDS = tuple(sorted(LEXICON.recognizers["zone_kinds"], key=lambda w: (-len(w), w)))
+_REGION_KINDS = tuple(LEXICON.recognizers["region_kinds"])
 _NAMED_BEFORE = tuple(sorted(LEXICON.recognizers["zone_kinds_named_before"], key=lambda w: (-len(w), w)))
 _NOT_PLACES = frozenset(LEXICON.recognizers["not_places"])
 _WHOLE_OF = tuple(LEXICON.recognizers["whole_of_place"])
@@ -86,9 +87,12 @@ def zone_names(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, s
     return [c for c in out if not _crosses(c.i, c.j, boxes)]
 
 
-def _zone(ctx: FinderContext, norm: str, i: int, j: int) -> Candidate:
+def _zone(ctx: FinderContext, norm: str, i: int, j: int, prio: int = _PRIO) -> Candidate:
+    """A zone's candidate: a region of several divisions (``region_kinds``) or a place (a zone is no division, whatever
+    its last word: 示范区 is no district)."""
     name = norm[i:j]
-    return Candidate(i, j, classify(ctx, name, "Place", within="Place"), "tagger zone", _PRIO, name=strip_name(name))
+    cls = "Region" if name.endswith(_REGION_KINDS) and "Region" in ctx.schema.classes else "Place"
+    return Candidate(i, j, cls, "tagger zone", prio, name=strip_name(name))
 
 
 def bracketed_zones(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:
@@ -109,8 +113,7 @@ def bracketed_zones(ctx: FinderContext, norm: str, words: list[tuple[int, int, s
         m = _AFTER_BRACKET.match(norm, j + 1)
         if m is None or t in ("v", "p", "c", "u", "w", "r", "d") or not 2 <= i - 1 - a <= 4:
             continue
-        out.append(Candidate(a, m.end(), classify(ctx, norm[a:m.end()], "Place", within="Place"), "tagger zone", _PRIO + 20,
-                             name=norm[a:m.end()]))
+        out.append(_zone(ctx, norm, a, m.end(), _PRIO + 20))
     return out
 
 
