@@ -105,7 +105,9 @@ def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
         if ctx.schema.is_a(c.cls, "Place"):
             if _room_places(ctx, norm, c, name):  # the tagger reads a room as a place: 乙社区委员工作室
                 c = Candidate(c.i, c.j, classify(ctx, name, "Platform"), c.rule, c.prio, name=c.name)
-            out.append(c)
+            k = _province_before_city(name, whole=True) if c.rule != "tagger zone" else 0
+            out += [_cand(ctx, norm, c.i, c.i + k, "Place", c.rule, c.prio), _cand(ctx, norm, c.i + k, c.j, "Place", c.rule, c.prio)] \
+                if k else [c]  # 江苏|淮安市: a chain of two places
             continue
         if name.endswith("中心") and norm.startswith("工作", c.j) and not norm.startswith(_REC["centre_staff"], c.j + 2):
             continue  # 围绕省委省政府中心|工作: the central task, no centre
@@ -141,18 +143,33 @@ def _shared_head(norm: str, c: Candidate, name: str) -> int:
     return place.end() if before and before.group(0).endswith(_LEVEL_ENDS) else 0
 
 
+def _province_before_city(name: str, whole: bool = False) -> int:
+    """The length of a province's name written without its level word before a city or a county with its own
+    (新疆|阿拉山口市政协, 江苏|淮安市), or 0; *whole*: the city ends the name (a place), else a body's head follows it.
+
+    >>> _province_before_city("新疆阿拉山口市政协"), _province_before_city("江苏淮安市", whole=True)
+    (2, 2)
+    >>> _province_before_city("北京有关区县政协"), _province_before_city("新疆维吾尔自治区政协"), _province_before_city("江苏省政协")
+    (0, 0, 0)
+    """
+    province = next((p for p in _PROVINCES if name.startswith(p)), None)
+    if province is None or re.match("[省市]|自治|维吾尔|壮族|回族", name[len(province):]):
+        return 0
+    city = _CITY.match(name, len(province))
+    if city is None or (city.end() == len(name)) != whole or any(d in city.group(0) for d in _REC["determiners"]) \
+            or name[city.end(): city.end() + 1] in tuple("县区市旗"):
+        return 0
+    return len(province)
+
+
 def _split(ctx: FinderContext, norm: str, c: Candidate, name: str) -> list[Candidate]:
     shared = _shared_head(norm, c, name)
     if shared:
         return [_cand(ctx, norm, c.i, c.i + shared, "Place", "item of a list of places", c.prio)]
-    province = next((p for p in _PROVINCES if name.startswith(p)), None)
-    if province is not None:
-        city = _CITY.match(name, len(province))
-        if city and city.end() < len(name) and not re.match("[省市]|自治|维吾尔|壮族|回族", name[len(province):]) \
-                and not any(d in city.group(0) for d in _REC["determiners"]) and name[city.end()] not in "县区市旗":
-            k = c.i + len(province)
-            return [_cand(ctx, norm, c.i, k, "Place", "province before a body", c.prio),
-                    Candidate(k, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[k:c.j]))]
+    k = _province_before_city(name)
+    if k:
+        return [_cand(ctx, norm, c.i, c.i + k, "Place", "province before a body", c.prio),
+                Candidate(c.i + k, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[c.i + k:c.j]))]
     join = join_of_two_bodies(name) if ctx.schema.is_any(c.cls, "body") else None
     if join is not None and name[: join[0]].endswith(_LONG_HEADS) and name[join[1]:].endswith(_LONG_HEADS):
         parts = [(c.i, c.i + join[0]), (c.i + join[1], c.j)]

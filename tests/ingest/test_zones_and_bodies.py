@@ -95,3 +95,8 @@ def test_a_group_named_by_the_words_of_its_kind_is_a_common_noun(ingester):
 def test_the_last_item_of_a_list_of_places_before_their_organs_is_a_place(ingester):
     names = _names(ingester, "调研组走访了东安区、西平县政协机关,看望干部职工。")
     assert "西平县" in names and "西平县政协机关" not in names
+
+
+def test_a_province_without_its_level_word_before_a_city_is_a_chain_of_two_places(ingester):
+    names = _names(ingester, "委员们前往甘肃张掖市调研。")
+    assert "甘肃" in names and "张掖市" in names and "甘肃张掖市" not in names
