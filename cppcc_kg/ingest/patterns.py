@@ -87,7 +87,12 @@ from cppcc_kg.ingest.phrases import (
     venues,
 )
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
-from cppcc_kg.ingest.short_bodies import places_of_rooms, short_bodies, split_bodies
+from cppcc_kg.ingest.short_bodies import (
+    enterprises_after_places,
+    places_of_rooms,
+    short_bodies,
+    split_bodies,
+)
 from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
 from cppcc_kg.ingest.zones import (
@@ -207,7 +212,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     if forms:
-        cands = split_bodies(ctx, norm, cands + outlet_datelines(ctx, norm) + short_bodies(ctx, norm, cands, words))
+        cands = split_bodies(ctx, norm, cands + outlet_datelines(ctx, norm) + short_bodies(ctx, norm, cands, words)
+                             + enterprises_after_places(ctx, norm, words))
     cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]

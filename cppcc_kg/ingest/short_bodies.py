@@ -15,9 +15,9 @@ import re
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import NUMERAL, Candidate, made_of, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.merge import is_generic, join_of_two_bodies, place_chain
+from cppcc_kg.ingest.merge import _enterprise_split, is_generic, join_of_two_bodies, place_chain
 
-__all__ = ["places_of_rooms", "short_bodies", "split_bodies"]
+__all__ = ["enterprises_after_places", "places_of_rooms", "short_bodies", "split_bodies"]
 
 _REC = LEXICON.recognizers
 #: the office of a level's party committee or government (区委办, 市政府办), where a word that follows a body's name
@@ -37,6 +37,7 @@ _PROVINCES = tuple(sorted(_REC["province_names"], key=len, reverse=True))
 _CITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|市|州|盟|县|区|旗)")
 _ROOM = re.compile("委员(?:" + "|".join(sorted(_REC["member_rooms"], key=len, reverse=True)) + ")$")
 _LEVEL_ENDS = tuple(_REC["gazetteer_endings"])
+_ENTERPRISES = tuple(_REC["enterprise_heads"])
 _GROUP_HEADS = tuple(sorted(_REC["group_heads"], key=len, reverse=True))
 #: a level word inside a place of a chain (丰镇|集镇社区 read as one): the chain is not cut right
 _INNER_LEVEL = re.compile("[镇乡村区县市旗]")
@@ -83,6 +84,30 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     return out
 
 
+def enterprises_after_places(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """An enterprise named by a brand after the place it is in (甲镇|金穗葡萄家庭农场): the tagger's place, then a word
+    it reads as a name (``nz``, ``ORG``), nouns, and the last word of an enterprise (``enterprise_heads``); the place
+    stays a name of its own.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ws = [(0, 3, "甲溪镇", "LOC"), (3, 7, "金穗葡萄", "nz"), (7, 9, "家庭", "n"), (9, 11, "农场", "n")]
+    >>> [c.name for c in enterprises_after_places(demo_context(), "甲溪镇金穗葡萄家庭农场", ws)]
+    ['金穗葡萄家庭农场']
+    """
+    out = []
+    for k, (_i, j, _w, t) in enumerate(words[:-1]):
+        a, _b, w1, t1 = words[k + 1]
+        if t != "LOC" or a != j or t1 not in ("nz", "ORG") or len(w1) < 2 or w1.endswith(_ENTERPRISES):
+            continue
+        for _a, b, w, tw in words[k + 1: k + 5]:
+            if tw not in ("n", "nz", "ORG", "vn") or not re.fullmatch(r"[\u4e00-\u9fff]+", w):
+                break
+            if w.endswith(_ENTERPRISES) and b - a > len(w) and not is_generic(norm[a:b]):
+                out.append(_cand(ctx, norm, a, b, "Organization", "enterprise after its place"))
+                break
+    return out
+
+
 def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The pool with bodies cut where they hold other names or none: a province's name without its level word before a
     city's body (新疆|阿拉山口市政协 → the place and the body), two bodies joined (政协办公厅|和|专门委员会), a member's
@@ -105,6 +130,11 @@ def split_bodies(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
         if ctx.schema.is_a(c.cls, "Place"):
             if _room_places(ctx, norm, c, name):  # the tagger reads a room as a place: 乙社区委员工作室
                 c = Candidate(c.i, c.j, classify(ctx, name, "Platform"), c.rule, c.prio, name=c.name)
+            parts = _enterprise_split(ctx, norm, Candidate(c.i, c.j, classify(ctx, name, "Organization"), c.rule, c.prio)) \
+                if name.endswith(_ENTERPRISES) and c.rule != "tagger zone" else [c]
+            if len(parts) > 1:  # 甲镇|乙农场: an enterprise after its town (a farm alone stays a site: 香山农场)
+                out += parts
+                continue
             k = _province_before_city(name, whole=True) if c.rule != "tagger zone" else 0
             out += [_cand(ctx, norm, c.i, c.i + k, "Place", c.rule, c.prio), _cand(ctx, norm, c.i + k, c.j, "Place", c.rule, c.prio)] \
                 if k else [c]  # 江苏|淮安市: a chain of two places

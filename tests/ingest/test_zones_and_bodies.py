@@ -100,3 +100,8 @@ def test_the_last_item_of_a_list_of_places_before_their_organs_is_a_place(ingest
 def test_a_province_without_its_level_word_before_a_city_is_a_chain_of_two_places(ingester):
     names = _names(ingester, "委员们前往甘肃张掖市调研。")
     assert "甘肃" in names and "张掖市" in names and "甘肃张掖市" not in names
+
+
+def test_an_enterprise_named_by_a_brand_after_its_town(ingester):
+    names = _names(ingester, "委员们走访了东岭镇金穗葡萄家庭农场。")
+    assert "金穗葡萄家庭农场" in names and "东岭镇" in names
