@@ -15,7 +15,12 @@ import re
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import NUMERAL, Candidate, made_of, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.merge import _enterprise_split, is_generic, join_of_two_bodies, place_chain
+from cppcc_kg.ingest.merge import (
+    _enterprise_split,
+    is_generic,
+    join_of_two_bodies,
+    place_chain,
+)
 
 __all__ = ["enterprises_after_places", "places_of_rooms", "short_bodies", "split_bodies"]
 
