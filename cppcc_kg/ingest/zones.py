@@ -72,6 +72,10 @@ def zone_names(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, s
             if _b == i and t0 in ("n", "nz", "nw", "LOC") and len(w0) >= 2 and not is_generic(w0):
                 out.append(_zone(ctx, norm, a, j))
             continue
+        if tag == "ORG" and word.endswith(_ZONE_KINDS) and not word.endswith(_ORG_HEADS) and not is_generic(word) \
+                and not _EDGE.search(word) and not word.startswith(_ZONE_KINDS):
+            out.append(_zone(ctx, norm, i, j))  # the tagger reads a zone as a body: 岳麓山大学科技城
+            continue
         if not _first_word(word, tag):
             continue
         for _a, b, w, t in words[k + 1: k + 1 + _ZONE_WORDS]:
@@ -91,8 +95,11 @@ def _zone(ctx: FinderContext, norm: str, i: int, j: int, prio: int = _PRIO) -> C
     """A zone's candidate: a region of several divisions (``region_kinds``) or a place (a zone is no division, whatever
     its last word: 示范区 is no district)."""
     name = norm[i:j]
-    cls = "Region" if name.endswith(_REGION_KINDS) and "Region" in ctx.schema.classes else "Place"
-    return Candidate(i, j, cls, "tagger zone", prio, name=strip_name(name))
+    return Candidate(i, j, _zone_class(ctx, name), "tagger zone", prio, name=strip_name(name))
+
+
+def _zone_class(ctx: FinderContext, name: str) -> str:
+    return "Region" if name.endswith(_REGION_KINDS) and "Region" in ctx.schema.classes else "Place"
 
 
 def bracketed_zones(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:
@@ -145,6 +152,9 @@ def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
             continue
         if name in _NOT_PLACES or (len(name) > 2 and name.endswith("乡村")):
             continue
+        if name.endswith(_ZONE_KINDS) and not name.startswith(_ZONE_KINDS) and c.cls != _zone_class(ctx, name):
+            # a zone, not a district by its last word (…经济技术开发区)
+            c = Candidate(c.i, c.j, _zone_class(ctx, name), c.rule, c.prio, name=c.name, iri=c.iri)
         whole = next((w for w in _WHOLE_OF if name.endswith(w)), None)
         if whole is not None:
             if len(name) - len(whole) < 2:

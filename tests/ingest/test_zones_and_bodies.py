@@ -105,3 +105,8 @@ def test_a_province_without_its_level_word_before_a_city_is_a_chain_of_two_place
 def test_an_enterprise_named_by_a_brand_after_its_town(ingester):
     names = _names(ingester, "委员们走访了东岭镇金穗葡萄家庭农场。")
     assert "金穗葡萄家庭农场" in names and "东岭镇" in names
+
+
+def test_a_zone_the_tagger_reads_whole_is_a_place_not_a_district_or_a_body(ingester):
+    names = _names(ingester, "委员们视察了长沙经济技术开发区和岳麓山大学科技城。")
+    assert names.get("长沙经济技术开发区") == "Place" and names.get("岳麓山大学科技城") == "Place"
