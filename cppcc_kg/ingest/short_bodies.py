@@ -33,6 +33,12 @@ _OFFICE = re.compile(r"(?<![\u4e00-\u9fff])([省市县区州旗盟](?:委|政府
 _COUNCIL = re.compile(r"(?<![\u4e00-\u9fff])([省市县区州旗盟]政协主席会)(?![议见同谈晤商面签长])"
                       r"|(?<=[以由经和及与、在])([省市县区州旗盟]政协主席会)(?![议见同谈晤商面签长])")
 _REVIEW = re.compile("(?:" + "|".join(sorted(_REC["review_fields"], key=len, reverse=True)) + ")审查委员会")
+_PARTY = "(?:" + "|".join(sorted(_REC["party_abbreviations"], key=len, reverse=True)) + ")"
+#: the committee of a party or a people's organization of a level, before a title (县工商联|主席, 市科协|党组书记)
+_LEVEL_PARTY_TITLED = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与])|^)[省市县区州盟旗]" + _PARTY
+                                 + "(?=主席|副主席|党组|书记|副书记|秘书长|主委|副主委)")
+#: a party's committee of a level named without its place (九三学社市委会, 民盟市委|主委)
+_PARTY_OF_LEVEL = re.compile(_PARTY + r"[省市县区州盟旗](?:委员会|委会|委(?=主委|副主委|[，。；、和及与]))")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:[一二三四五六七八九十]+[中小]|实验中学|实验小学)")
 _SCHOOL_BODY = re.compile("(?:" + "|".join(_REC["school_bodies"]) + ")")
 #: the term of a committee between its place and 政协, in a member's title (红山区|第九届政协|委员)
@@ -59,7 +65,8 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
                  words: list[tuple[int, int, str, str]]) -> list[Candidate]:
     """Bodies in short forms: the office of a level's committee or government (区委办), a committee's chairpersons'
     council (区政协主席会, also after a committee found: 大兴区政协|主席会), a review committee with its field
-    (提案审查委员会), a school's party committee (赤峰二中党委, after the tagger's school) and a committee with its
+    (提案审查委员会), a party or a people's organization of a level before a title (县工商联主席) or a party's committee
+    of a level (九三学社市委会), a school's party committee (赤峰二中党委, after the tagger's school) and a committee with its
     term in a member's title (红山区|第九届政协|委员).
 
     >>> from cppcc_kg.ingest.context import demo_context
@@ -72,6 +79,8 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
            for m in _OFFICE.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(m.lastindex), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "review committee") for m in _REVIEW.finditer(norm)]
+    out += [Candidate(*m.span(), "Organization", "party of a level", 64, name=m.group(0))
+            for rx in (_LEVEL_PARTY_TITLED, _PARTY_OF_LEVEL) for m in rx.finditer(norm)]
     for c in pool:
         if c.nested or not ctx.schema.is_any(c.cls, "body") and not ctx.schema.is_a(c.cls, "Place"):
             continue

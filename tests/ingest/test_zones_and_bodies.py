@@ -110,3 +110,12 @@ def test_an_enterprise_named_by_a_brand_after_its_town(ingester):
 def test_a_zone_the_tagger_reads_whole_is_a_place_not_a_district_or_a_body(ingester):
     names = _names(ingester, "委员们视察了长沙经济技术开发区和岳麓山大学科技城。")
     assert names.get("长沙经济技术开发区") == "Place" and names.get("岳麓山大学科技城") == "Place"
+
+
+@pytest.mark.parametrize("text, body", [
+    ("区委宣传部、区委政法委、区检察院有关负责人列席会议。", "区委政法委"),
+    ("会议由县政协副主席、县工商联主席王某主持。", "县工商联"),
+    ("民盟市委会、九三学社市委会联合开展调研。", "九三学社市委会"),
+])
+def test_party_bodies_of_a_level(ingester, text, body):
+    assert body in _names(ingester, text)
