@@ -119,3 +119,7 @@ def test_a_zone_the_tagger_reads_whole_is_a_place_not_a_district_or_a_body(inges
 ])
 def test_party_bodies_of_a_level(ingester, text, body):
     assert body in _names(ingester, text)
+
+
+def test_a_conference_centre_is_a_venue(ingester):
+    assert _names(ingester, "会议在甘肃会议中心召开。").get("甘肃会议中心") == "Place"
