@@ -97,6 +97,7 @@ from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
 from cppcc_kg.ingest.zones import (
     bracketed_zones,
+    level_words_joined,
     outlet_datelines,
     places_named,
     zone_names,
@@ -198,7 +199,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     forms = rec is None or "forms" in rec
     toks = Tokens(ctx.seg.tokens(norm), len(norm))
     cands = _candidates(ctx, norm, toks, orig_of=lambda i, j: nt.original(i + base, j + base), rec=rec)
-    words = rec.tagger.words(norm) if rec is not None and rec.tagger is not None else []
+    words = level_words_joined(rec.tagger.words(norm)) if rec is not None and rec.tagger is not None else []
     if rec is not None:
         cands = refine(ctx, norm, cands, words)
     if forms:

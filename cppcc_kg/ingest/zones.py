@@ -16,7 +16,7 @@ from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import _crosses, _edges, is_generic
 
-__all__ = ["bracketed_zones", "outlet_datelines", "places_named", "zone_names"]
+__all__ = ["bracketed_zones", "level_words_joined", "outlet_datelines", "places_named", "zone_names"]
 
 _PRIO = 41  # above the tagger's own candidates (40), below the forms
 _ZONE_KINDS = tuple(sorted(LEXICON.recognizers["zone_kinds"], key=lambda w: (-len(w), w)))
@@ -29,6 +29,8 @@ _ORG_HEADS = tuple(LEXICON.recognizers["org_heads"])
 #: 甲镇|乙产业园); a region (…地区, …流域) may begin a zone's name
 _DIVISION_ENDS = tuple(LEXICON.recognizers["gazetteer_endings"])
 _REGION_ENDS = ("地区", "流域")
+#: level words of the places below a county that the tagger may read apart from the place's name
+_LEVEL_WORDS_APART = frozenset({"社区", "村", "嘎查", "街道", "镇", "乡", "苏木"})
 #: tags of the words between the region and the kind: nouns, names, adjectives, verbal nouns, places in it (中游)
 _ZONE_WORD_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "f", "LOC", "ORG"})
 #: at most this many words between the region and the end of the kind
@@ -46,6 +48,22 @@ def _first_word(word: str, tag: str) -> bool:
     if tag == "LOC":
         return (word.endswith(_REGION_ENDS) or not word.endswith(_DIVISION_ENDS)) and not is_generic(word)
     return tag == "ORG" and not word.endswith(_ORG_HEADS)
+
+
+def level_words_joined(words: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The tagger's words with a place's level word that it reads apart joined to the place (西牌楼|社区 → 西牌楼社区,
+    one place; the chain 甲街道|西牌楼 before it is cut as usual).
+
+    >>> level_words_joined([(0, 5, "甲街道西牌楼", "LOC"), (5, 7, "社区", "n"), (7, 9, "调研", "v")])
+    [(0, 7, '甲街道西牌楼社区', 'LOC'), (7, 9, '调研', 'v')]
+    """
+    out: list[tuple[int, int, str, str]] = []
+    for w in words:
+        if out and out[-1][3] == "LOC" and out[-1][1] == w[0] and w[2] in _LEVEL_WORDS_APART:
+            a, _b, word, tag = out.pop()
+            w = (a, w[1], word + w[2], tag)
+        out.append(w)
+    return out
 
 
 def zone_names(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]],

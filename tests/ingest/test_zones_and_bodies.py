@@ -123,3 +123,8 @@ def test_party_bodies_of_a_level(ingester, text, body):
 
 def test_a_conference_centre_is_a_venue(ingester):
     assert _names(ingester, "会议在甘肃会议中心召开。").get("甘肃会议中心") == "Place"
+
+
+def test_a_level_word_the_tagger_reads_apart_belongs_to_its_place(ingester):
+    names = _names(ingester, "区政协委员深入天心区坡子街街道西牌楼社区开展调研。")
+    assert "坡子街街道" in names and "西牌楼社区" in names and "坡子街街道西牌楼" not in names
