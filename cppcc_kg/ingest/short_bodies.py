@@ -37,8 +37,9 @@ _PARTY = "(?:" + "|".join(sorted(_REC["party_abbreviations"], key=len, reverse=T
 #: the committee of a party or a people's organization of a level, before a title (县工商联|主席, 市科协|党组书记)
 _LEVEL_PARTY_TITLED = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与])|^)[省市县区州盟旗]" + _PARTY
                                  + "(?=主席|副主席|党组|书记|副书记|秘书长|主委|副主委)")
-#: a party's committee of a level named without its place (九三学社市委会, 民盟市委|主委)
-_PARTY_OF_LEVEL = re.compile(_PARTY + r"[省市县区州盟旗](?:委员会|委会|委(?=主委|副主委|[，。；、和及与]))")
+#: a party's committee of a level, with its place or without (九三学社市委会, 民盟市委|主委, 民建湖南省委|主委)
+_PARTY_OF_LEVEL = re.compile(_PARTY + r"(?:(?![和与及的等人在员])[\u4e00-\u9fff]){0,8}?[省市县区州盟旗]"
+                             r"(?:委员会|委会|委(?=主委|副主委|秘书长|[，。；、和及与]))")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:[一二三四五六七八九十]+[中小]|实验中学|实验小学)")
 _SCHOOL_BODY = re.compile("(?:" + "|".join(_REC["school_bodies"]) + ")")
 #: the term of a committee between its place and 政协, in a member's title (红山区|第九届政协|委员)
@@ -66,7 +67,7 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     """Bodies in short forms: the office of a level's committee or government (区委办), a committee's chairpersons'
     council (区政协主席会, also after a committee found: 大兴区政协|主席会), a review committee with its field
     (提案审查委员会), a party or a people's organization of a level before a title (县工商联主席) or a party's committee
-    of a level (九三学社市委会), a school's party committee (赤峰二中党委, after the tagger's school) and a committee with its
+    of a level (九三学社市委会, 民建湖南省委主委), a school's party committee (赤峰二中党委, after the tagger's school) and a committee with its
     term in a member's title (红山区|第九届政协|委员).
 
     >>> from cppcc_kg.ingest.context import demo_context

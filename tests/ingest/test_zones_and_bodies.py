@@ -116,6 +116,7 @@ def test_a_zone_the_tagger_reads_whole_is_a_place_not_a_district_or_a_body(inges
     ("区委宣传部、区委政法委、区检察院有关负责人列席会议。", "区委政法委"),
     ("会议由县政协副主席、县工商联主席王某主持。", "县工商联"),
     ("民盟市委会、九三学社市委会联合开展调研。", "九三学社市委会"),
+    ("甘肃省政协副主席、民建甘肃省委主委王某出席。", "民建甘肃省委"),
 ])
 def test_party_bodies_of_a_level(ingester, text, body):
     assert body in _names(ingester, text)
