@@ -40,6 +40,9 @@ _LEVEL_PARTY_TITLED = re.compile(r"(?:(?<=[，。；：、（）“”\s和及�
 #: a party's committee of a level, with its place or without (九三学社市委会, 民盟市委|主委, 民建湖南省委|主委)
 _PARTY_OF_LEVEL = re.compile(_PARTY + r"(?:(?![和与及的等人在员])[\u4e00-\u9fff]){0,8}?[省市县区州盟旗]"
                              r"(?:委员会|委会|委(?=主委|副主委|秘书长|[，。；、和及与]))")
+_FIELD = "(?:" + "|".join(sorted(_REC["committee_fields"], key=len, reverse=True)) + ")"
+#: a special committee named by two fields or more joined, as an item of a list (、社会和法制委员会联合…)
+_FIELDS_JOINED = re.compile(r"(?<=[、，；：])" + _FIELD + f"(?:和?{_FIELD})+" + "(?:工作)?委员会")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:[一二三四五六七八九十]+[中小]|实验中学|实验小学)")
 _SCHOOL_BODY = re.compile("(?:" + "|".join(_REC["school_bodies"]) + ")")
 #: the term of a committee between its place and 政协, in a member's title (红山区|第九届政协|委员)
@@ -66,7 +69,7 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
                  words: list[tuple[int, int, str, str]]) -> list[Candidate]:
     """Bodies in short forms: the office of a level's committee or government (区委办), a committee's chairpersons'
     council (区政协主席会, also after a committee found: 大兴区政协|主席会), a review committee with its field
-    (提案审查委员会), a party or a people's organization of a level before a title (县工商联主席) or a party's committee
+    (提案审查委员会), a special committee named by its fields joined in a list (、社会和法制委员会), a party or a people's organization of a level before a title (县工商联主席) or a party's committee
     of a level (九三学社市委会, 民建湖南省委主委), a school's party committee (赤峰二中党委, after the tagger's school) and a committee with its
     term in a member's title (红山区|第九届政协|委员).
 
@@ -80,6 +83,8 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
            for m in _OFFICE.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(m.lastindex), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "review committee") for m in _REVIEW.finditer(norm)]
+    special = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "Organization"
+    out += [Candidate(*m.span(), special, "fields of a committee", 63, name=m.group(0)) for m in _FIELDS_JOINED.finditer(norm)]
     out += [Candidate(*m.span(), "Organization", "party of a level", 64, name=m.group(0))
             for rx in (_LEVEL_PARTY_TITLED, _PARTY_OF_LEVEL) for m in rx.finditer(norm)]
     for c in pool:

@@ -30,6 +30,8 @@ _ORG_HEADS = tuple(LEXICON.recognizers["org_heads"])
 _DIVISION_ENDS = tuple(LEXICON.recognizers["gazetteer_endings"])
 _REGION_ENDS = ("地区", "流域")
 #: level words of the places below a county that the tagger may read apart from the place's name
+#: a town after the bare level word of its county (县|城关镇, 区|西湖街道): the town's name begins after it
+_LEVEL_BEFORE_TOWN = re.compile(r"[县区市旗][\u4e00-\u9fff]{2,4}(?:镇|乡|街道|苏木)")
 _LEVEL_WORDS_APART = frozenset({"社区", "村", "嘎查", "街道", "镇", "乡", "苏木"})
 #: tags of the words between the region and the kind: nouns, names, adjectives, verbal nouns, places in it (中游)
 _ZONE_WORD_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "f", "LOC", "ORG"})
@@ -155,7 +157,8 @@ def outlet_datelines(ctx: FinderContext, norm: str) -> list[Candidate]:
 
 def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
     """The pool without the tagger's places that name no place (``not_places``: 中华, 镇街; a name that ends with 乡村,
-    the countryside: 和|美乡村), and with the words of the whole of a place cut off its name (自贸港|全岛).
+    the countryside: 和|美乡村), with the words of the whole of a place cut off its name (自贸港|全岛) and the bare level
+    word of a county before its town (县|城关镇); a zone is a place or a region, not a district (…经济技术开发区).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> pool = [Candidate(0, 2, "Place", "tagger LOC", 40), Candidate(5, 10, "Place", "tagger LOC", 40)]
@@ -173,6 +176,9 @@ def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
         if name.endswith(_ZONE_KINDS) and not name.startswith(_ZONE_KINDS) and c.cls != _zone_class(ctx, name):
             # a zone, not a district by its last word (…经济技术开发区)
             c = Candidate(c.i, c.j, _zone_class(ctx, name), c.rule, c.prio, name=c.name, iri=c.iri)
+        if _LEVEL_BEFORE_TOWN.fullmatch(name):  # 县|城关镇: the county's town
+            c = Candidate(c.i + 1, c.j, c.cls, c.rule, c.prio, name=name[1:], iri=c.iri)
+            name = name[1:]
         whole = next((w for w in _WHOLE_OF if name.endswith(w)), None)
         if whole is not None:
             if len(name) - len(whole) < 2:

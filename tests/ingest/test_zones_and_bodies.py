@@ -129,3 +129,13 @@ def test_a_conference_centre_is_a_venue(ingester):
 def test_a_level_word_the_tagger_reads_apart_belongs_to_its_place(ingester):
     names = _names(ingester, "区政协委员深入天心区坡子街街道西牌楼社区开展调研。")
     assert "坡子街街道" in names and "西牌楼社区" in names and "坡子街街道西牌楼" not in names
+
+
+def test_a_town_after_the_bare_level_word_of_its_county(ingester):
+    names = _names(ingester, "委员们还走访了县城关镇东街社区。")
+    assert "城关镇" in names and "县城关镇" not in names
+
+
+def test_a_special_committee_named_by_its_fields_joined_in_a_list(ingester):
+    names = _names(ingester, "市政协文化文史和学习委员会、社会和法制委员会联合召开座谈会。")
+    assert names.get("社会和法制委员会") == "SpecialCommittee"
