@@ -201,12 +201,15 @@ def _province_before_city(name: str, whole: bool = False) -> int:
     (2, 2)
     >>> _province_before_city("北京有关区县政协"), _province_before_city("新疆维吾尔自治区政协"), _province_before_city("江苏省政协")
     (0, 0, 0)
+    >>> _province_before_city("海南藏族自治州政协"), _province_before_city("香港特别行政区政府")
+    (0, 0)
     """
     province = next((p for p in _PROVINCES if name.startswith(p)), None)
-    if province is None or re.match("[省市]|自治|维吾尔|壮族|回族", name[len(province):]):
+    if province is None or re.match("[省市]|自治|维吾尔|壮族|回族|特别行政区", name[len(province):]):
         return 0
     city = _CITY.match(name, len(province))
     if city is None or (city.end() == len(name)) != whole or any(d in city.group(0) for d in _REC["determiners"]) \
+            or "族" in city.group(0) \
             or name[city.end(): city.end() + 1] in tuple("县区市旗"):
         return 0
     return len(province)

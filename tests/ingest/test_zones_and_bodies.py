@@ -68,6 +68,8 @@ def test_a_province_without_its_level_word_before_a_citys_body_is_a_place(ingest
     names = _names(ingester, "近日,甘肃张掖市政协组织委员开展视察。")
     assert "甘肃" in names and "张掖市政协" in names and "甘肃张掖市政协" not in names
     assert "四川省巴中市政协" in _names(ingester, "近日,四川省巴中市政协组织委员开展视察。")
+    names = _names(ingester, "海南藏族自治州政协和香港特别行政区政府代表参加。")
+    assert "海南藏族自治州政协" in names and "海南" not in names and "香港" not in names
 
 
 def test_two_bodies_joined_are_two(ingester):
