@@ -98,7 +98,7 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
             out.append(_cand(ctx, norm, c.i, m.end(), "CPPCCCommittee", "committee with its term"))
     for i, j, w, t in words:
         i, w = i + len(w) - len(w.lstrip()), w.strip()  # (the tagger's word may hold the line breaks before it)
-        if t == "ORG" and _SCHOOL.fullmatch(w):
+        if t == "ORG" and _SCHOOL.fullmatch(w) and "届" not in w:  # (not a plenum: 十九届三中|全会)
             m = _SCHOOL_BODY.match(norm, j)
             out.append(_cand(ctx, norm, i, m.end() if m else j, "Organization", "school"))
     return out

@@ -41,7 +41,7 @@ _EDGE = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【
 #: the rest of a name with a place in brackets inside it (西部（重庆）|科学城, 中国（上海）|自由贸易试验区)
 _AFTER_BRACKET = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + "|".join(_ZONE_KINDS) + ")")
 #: the dateline of an outlet (中国西藏网讯): the outlet's name before 讯
-_OUTLET = re.compile(r"(?:^|(?<=[\s。]))([\u4e00-\u9fff]{2,8}?网)讯")
+_OUTLET = re.compile(r"(?:^|(?<=[\s。]))(?![本我该])([\u4e00-\u9fff]{2,8}?网)讯")
 
 
 def _first_word(word: str, tag: str) -> bool:
@@ -150,6 +150,8 @@ def outlet_datelines(ctx: FinderContext, norm: str) -> list[Candidate]:
     >>> from cppcc_kg.ingest.context import demo_context
     >>> [(c.name, c.cls) for c in outlet_datelines(demo_context(), "  中国西藏网讯 1月11日,政协…")]
     [('中国西藏网', 'Website')]
+    >>> outlet_datelines(demo_context(), "本网讯 1月11日,政协…")
+    []
     """
     cls = "Website" if "Website" in ctx.schema.classes else "Publication"
     return [Candidate(m.start(1), m.end(1), cls, "outlet dateline", 70, name=m.group(1)) for m in _OUTLET.finditer(norm)]
