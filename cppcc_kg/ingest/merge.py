@@ -50,7 +50,7 @@ from cppcc_kg.ingest.tagger import NAME_TAGS, Tagger
 from cppcc_kg.ingest.text import IngestInputError
 
 __all__ = ["DEFAULT_PARTS", "PARTS", "SURNAMES", "Recognizers", "choose_recognizers", "found_by", "gazetteer_candidates",
-           "is_generic", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
+           "is_generic", "join_of_two_bodies", "joined_events", "place_chain", "recognizer_of", "refine", "residents_body",
            "short_forms_group", "site_names", "tagged_candidates", "two_bodies", "with_determiner"]
 
 #: the parts of the recognizer, in the order they are listed
@@ -260,12 +260,21 @@ def two_bodies(name: str) -> bool:
     >>> two_bodies("旗政协经济和科技委员会联合旗能源局"), two_bodies("旗政协经济和科技委员会")
     (True, False)
     """
-    heads = LEXICON.recognizers["org_heads"]
+    return join_of_two_bodies(name) is not None
+
+
+def join_of_two_bodies(name: str) -> tuple[int, int] | None:
+    """Where the word that joins two names of bodies in *name* begins and ends (政协办公厅|和|专门委员会), or None.
+
+    >>> join_of_two_bodies("政协办公厅和专门委员会"), join_of_two_bodies("港澳台侨和外事委员会")
+    ((5, 6), None)
+    """
+    heads = tuple(LEXICON.recognizers["org_heads"])
     for m in _JOINED.finditer(name):
         left, right = name[: m.start()], name[m.end():]
-        if len(left) >= 3 and len(right) >= 3 and left.endswith(tuple(heads)) and right.endswith(tuple(heads)):
-            return True
-    return False
+        if len(left) >= 3 and len(right) >= 3 and left.endswith(heads) and right.endswith(heads):
+            return m.span()
+    return None
 
 
 def _trimmed_start(ctx: FinderContext, c: Candidate, words: list[tuple[int, int, str, str]]) -> int:

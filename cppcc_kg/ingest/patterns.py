@@ -87,8 +87,21 @@ from cppcc_kg.ingest.phrases import (
     venues,
 )
 from cppcc_kg.ingest.quoted import parentheticals, quote_lists, quotes, titles
+from cppcc_kg.ingest.short_bodies import (
+    enterprises_after_places,
+    places_of_rooms,
+    short_bodies,
+    split_bodies,
+)
 from cppcc_kg.ingest.tagger import NAME_TAGS
 from cppcc_kg.ingest.text import NormalizedText
+from cppcc_kg.ingest.zones import (
+    bracketed_zones,
+    level_words_joined,
+    outlet_datelines,
+    places_named,
+    zone_names,
+)
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
@@ -186,7 +199,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     forms = rec is None or "forms" in rec
     toks = Tokens(ctx.seg.tokens(norm), len(norm))
     cands = _candidates(ctx, norm, toks, orig_of=lambda i, j: nt.original(i + base, j + base), rec=rec)
-    words = rec.tagger.words(norm) if rec is not None and rec.tagger is not None else []
+    words = level_words_joined(rec.tagger.words(norm)) if rec is not None and rec.tagger is not None else []
     if rec is not None:
         cands = refine(ctx, norm, cands, words)
     if forms:
@@ -194,10 +207,15 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
+        cands += zone_names(ctx, norm, words, cands) + bracketed_zones(ctx, norm, words)
     if forms:
         cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
+    if forms:
+        cands = split_bodies(ctx, norm, cands + outlet_datelines(ctx, norm) + short_bodies(ctx, norm, cands, words)
+                             + enterprises_after_places(ctx, norm, words))
+    cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
@@ -208,6 +226,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         chosen += lists(ctx, norm, toks, chosen)
         chosen = resolve(chosen)
     chosen += _nested_known(ctx, chosen, cands, norm)
+    if forms:
+        chosen += places_of_rooms(ctx, norm, chosen)
     if forms:
         chosen += _brand_heads(norm, chosen)
     by = found_by(cands)
