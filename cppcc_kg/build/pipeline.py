@@ -40,11 +40,7 @@ from cppcc_kg.build.summary import write_summary
 from cppcc_kg.build.validation import BackgroundValidation
 from cppcc_kg.errors import KGError, StageError
 from cppcc_kg.project.load import load
-from cppcc_kg.validate import (
-    raise_for_problems,
-    resolve_engine,
-    validate_graph_rules,
-)
+from cppcc_kg.validate import resolve_engine
 
 __all__ = ["build"]
 
@@ -133,7 +129,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
 
 def _load_line(project) -> str:
     st = project.stats
-    read = sum(nt.count(b"\n") for nt in project.nt.values())
+    read = st.get("triples_read")
+    read = sum(nt.count(b"\n") for nt in project.nt.values()) if read is None else read
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in st.get("seconds", {}).items())
     return (f"load      {len(project.nt)} files ({st.get('parsed', 0)} parsed, {st.get('cached', 0)} unchanged), "
             f"{read} triples read, {len(project.sources)} source(s) checked ({steps})")
@@ -175,12 +172,12 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     seconds: dict[str, float] = {"load": sum(project.stats.get("seconds", {}).values())}
     say(_load_line(project))
     # The rules that use GRAPH may add triples to the store for their time: when the project
-    # has triples that several files hold, they run after the outputs are written.
-    graph_rules_now = not project.duplicates
+    # has triples that several files hold, they run once no stage reads the store (beside the graph files).
+    graph_rules = True if not project.duplicates else "later"
     engine = resolve_engine(project, shacl_engine)
     if engine != "fast":
         project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
-    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules_now, say=say)
+    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say)
     validating = step(progress, "validate", until=lambda: validation.seconds is not None)
     with staging_folder(out, on_error=validation.join) as tmp, validating:
         ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
@@ -194,15 +191,11 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             project.finish_pinyin()
             ctx.pinyin_loaded()
         seconds["pinyin"] = time.perf_counter() - t0  # what was left to wait for
-        late_status, late_held = _run_stages([s for s in stages if s not in early], ctx, seconds, progress)
+        late_status, late_held = _run_stages([s for s in stages if s not in early], ctx, seconds, progress,
+                                             store_free=validation.store_free)
         status, held = {s.name: {**status, **late_status}[s.name] for s in stages}, {**held, **late_held}
         report = validation.report()
         seconds["validate"] = validation.seconds
-        if not graph_rules_now:
-            t0 = time.perf_counter()
-            validate_graph_rules(project, report)
-            seconds["validate"] += time.perf_counter() - t0
-            raise_for_problems(report, project.view)
         for s in stages:
             say(held[s.name])
         t0 = time.perf_counter()
@@ -224,13 +217,17 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             "load": dict(project.stats), "warnings": warnings}
 
 
-def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict,
-                progress=None) -> tuple[dict[str, str], dict[str, str]]:
+def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict, progress=None, *,
+                store_free: Callable[[], None] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Run each stage into ``ctx.out``; return each one's status and the line to show for it after the
-    validation line."""
+    validation line. *store_free* is called before the first stage from which on no stage reads the
+    store (:attr:`Stage.reads_store`)."""
     status: dict[str, str] = {}
     held: dict[str, str] = {}
-    for stage in stages:
+    for i, stage in enumerate(stages):
+        if store_free is not None and not any(s.reads_store for s in stages[i:]):
+            store_free()
+            store_free = None
         t0 = time.perf_counter()
         with step(progress, stage.name):
             missing = _run_stage(stage, ctx)

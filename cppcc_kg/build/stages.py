@@ -114,6 +114,9 @@ class Stage:
     #: the stage reads nothing of the generated pinyin (nor the entity graph's ``pinyin`` attribute): it
     #: may run while the helper worker computes it (:meth:`StageContext.pinyin_loaded` follows)
     before_pinyin: bool = False
+    #: the stage may read the project's store (False: it reads the N-Triples and the helper's bodies only);
+    #: the data rules with ``GRAPH`` run beside the last stages that do not (:mod:`cppcc_kg.build.validation`)
+    reads_store: bool = True
 
 
 def entity_files(ctx: StageContext):
@@ -194,7 +197,7 @@ STAGES: list[Stage] = [
     Stage("entities", entity_files),
     Stage("metrics", metrics, optional=True, before_pinyin=True),
     Stage("html", page, optional=True),
-    Stage("graph", graph_files),
+    Stage("graph", graph_files, reads_store=False),
 ]
 
 #: The stage that executes the notebooks: not in :data:`STAGES` (it takes seconds where the

@@ -1,12 +1,19 @@
 """Validation beside the output stages: it runs in a thread (its SPARQL runs in Oxigraph,
-without the GIL) while the build writes the outputs; they are kept only if it passes."""
+without the GIL) while the build writes the outputs; they are kept only if it passes.
+
+The data rules that use ``GRAPH`` add triples to the store for their time when several files hold
+the same triple (:meth:`cppcc_kg.project.load.Project.with_duplicates`), which a stage reading the
+store at that moment would see. With ``graph_rules="later"`` the thread runs them once the caller says
+that nothing reads the store any more (:meth:`BackgroundValidation.store_free`: before the last
+stages, which write the graph files from the N-Triples), or when it asks for the report.
+"""
 from __future__ import annotations
 
 import threading
 import time
 from typing import Callable
 
-from cppcc_kg.validate import raise_for_problems, validate
+from cppcc_kg.validate import raise_for_problems, validate, validate_graph_rules
 
 __all__ = ["BackgroundValidation"]
 
@@ -14,32 +21,53 @@ __all__ = ["BackgroundValidation"]
 class BackgroundValidation:
     """:func:`cppcc_kg.validate.validate` of *project* in a thread, started at once.
 
+    *graph_rules*: ``True``, every rule; ``False``, the rules with ``GRAPH`` are left to the caller
+    (:func:`cppcc_kg.validate.validate_graph_rules`); ``"later"``, the thread runs them once
+    :meth:`store_free` is called (or :meth:`report`), unless the other checks found a problem.
     :meth:`report` waits for it, says its line once, and raises
     :class:`~cppcc_kg.errors.ValidationError` when the data breaks a rule.
     """
 
-    def __init__(self, project, *, engine: str, graph_rules: bool, say: Callable[[str], None]):
+    def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None]):
         self.project, self.engine, self.graph_rules, self.say = project, engine, graph_rules, say
         self.seconds: float | None = None
         self._done: dict = {}
         self._reported = False
+        self._free = threading.Event()
+        self._cancelled = False
         self._thread = threading.Thread(target=self._run, name="cppcc-kg-validate", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         t = time.perf_counter()
+        waited = 0.0
         try:
-            self._done["report"] = validate(self.project, shacl_engine=self.engine, graph_rules=self.graph_rules)
+            report = validate(self.project, shacl_engine=self.engine, graph_rules=self.graph_rules is True)
+            if self.graph_rules == "later" and report["conforms"]:
+                t0 = time.perf_counter()
+                self._free.wait()
+                waited = time.perf_counter() - t0
+                if not self._cancelled:
+                    validate_graph_rules(self.project, report)
+            self._done["report"] = report
         except BaseException as exc:  # re-raised in the caller's thread
             self._done["error"] = exc
-        self.seconds = time.perf_counter() - t
+        self.seconds = time.perf_counter() - t - waited
+
+    def store_free(self) -> None:
+        """Nothing of the caller reads the store from now on: the rules with ``GRAPH`` may run."""
+        self._free.set()
 
     def join(self) -> None:
-        """Wait for the validation to end (it reads the project: let it end before cleaning up)."""
+        """Wait for the validation to end (it reads the project: let it end before cleaning up); the rules
+        with ``GRAPH`` not started yet are not run."""
+        self._cancelled = True
+        self._free.set()
         self._thread.join()
 
     def report(self) -> dict:
         """The validation report, once the validation has ended; raises if the data is invalid."""
+        self._free.set()  # the caller waits here: it reads nothing meanwhile
         self._thread.join()
         if "error" in self._done:
             raise self._done["error"]
@@ -51,7 +79,8 @@ class BackgroundValidation:
             if engine and "focus" in report.get("shacl_restricted", {}):
                 engine += f", {report['shacl_restricted']['focus']} node(s) checked again"
             engine += ")" if engine else ""
-            later = "" if self.graph_rules else " (rules with GRAPH after the outputs)"
+            later = {False: " (rules with GRAPH after the outputs)",
+                     "later": " (rules with GRAPH beside the graph files)"}.get(self.graph_rules, "")
             verdict = "OK" if report["conforms"] else f"{len(report['problems'])} problem(s)"
             self.say(f"validate  {steps}{engine}{later}: {verdict}")
             raise_for_problems(report, self.project.view)

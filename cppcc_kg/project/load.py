@@ -132,7 +132,7 @@ class Project:
         The same as canonical N-Triples.
     stats : dict
         ``parsed`` and ``cached`` files, ``pinyin_computed`` and ``pinyin_cached`` labels,
-        ``seconds`` per step (``parse``, ``store``, ``sources``, ``pinyin``).
+        ``triples_read`` (the lines of the files' N-Triples), ``seconds`` per step (``parse``, ``store``, ``sources``, ``pinyin``).
     duplicates : dict
         Relative path -> N-Triples of its triples that an earlier file holds too: the store
         holds each triple once (SPARQL on the union sees a set, as SHACL and pySHACL mean it);
@@ -309,6 +309,7 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
     loading = 0.0
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}
+    read = 0
     try:
         for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
                                     digests=stats.setdefault("digests", {})):
@@ -316,6 +317,7 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             t = time.perf_counter()
             lines = set(data.split(b"\n"))
             lines.discard(b"")
+            read += len(lines)  # canonical N-Triples: one line per triple, no line twice
             again = lines & seen
             seen |= lines
             if again:
@@ -324,6 +326,7 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             loader.add(str(graph_iri(rel)), data)
             loading += time.perf_counter() - t
         del seen
+        stats["triples_read"] = read
         t = time.perf_counter()
         store = loader.finish()
         loading += time.perf_counter() - t

@@ -26,7 +26,10 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.rdf.store import values
+from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
+from cppcc_kg.validate.labels import texts_digest
 from cppcc_kg.validate.report import Where, node, nowhere, problem
+from cppcc_kg.validate.shacl_incremental import changed_lines
 
 RULE = "quote == text[start:end]"
 
@@ -51,6 +54,14 @@ def _least(values_: list) -> int | None:
     return min(ints) if ints else None
 
 
+def _rows(store: ox.Store, query: str) -> dict[str, list]:
+    """Target -> the rows of *query* (:data:`EVIDENCE_QUERY`, or it restricted to some targets)."""
+    targets: dict[str, list] = {}
+    for t, src, pos, start, end, quote, exact, has in values(store, query):
+        targets.setdefault(t, []).append((src, pos, start, end, quote, exact, has == "true"))
+    return targets
+
+
 def evidence_problems(store: ox.Store, texts: dict, *, where: Where | None = None) -> list[dict]:
     """Check every quote of *store* (the union of its named graphs) against its source text.
 
@@ -66,11 +77,12 @@ def evidence_problems(store: ox.Store, texts: dict, *, where: Where | None = Non
     One query joins each target with its source and its two selectors; a target with
     a missing or extra part is left to the SHACL shapes.
     """
-    where = where or nowhere
+    return _judge(store, _rows(store, EVIDENCE_QUERY), texts, where or nowhere)
+
+
+def _judge(store: ox.Store, targets: dict[str, list], texts: dict, where: Where) -> list[dict]:
+    """The problems of the targets *targets* (:func:`_rows`); each target's verdict reads its rows alone."""
     by_iri = {str(k): v for k, v in texts.items()}
-    targets: dict[str, list] = {}
-    for t, src, pos, start, end, quote, exact, has in values(store, EVIDENCE_QUERY):
-        targets.setdefault(t, []).append((src, pos, start, end, quote, exact, has == "true"))
 
     def focus_of(target: str):
         found = [a for (a,) in values(store, f"SELECT DISTINCT ?a WHERE {{ ?a <{OA}hasTarget> <{target}> }}")] \
@@ -107,3 +119,73 @@ def evidence_problems(store: ox.Store, texts: dict, *, where: Where | None = Non
                     f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
                     rule=RULE, files=where(node(rows[0][4]), OA.exact)))
     return out
+
+
+#: above this many targets to re-check after a cached build, the whole check is run
+MAX_TARGETS = 20_000
+
+#: the cache entry of the record: named by the code of :mod:`cppcc_kg.validate` (another code reads none)
+STATE = entry_name("evidence-state")
+
+
+def cached_evidence_problems(store: ox.Store, texts: dict, *, ntriples: dict, keys: dict, cache,
+                             where: Where | None = None) -> list[dict]:
+    """:func:`evidence_problems`, re-checking after a cached build only the targets whose triples changed.
+
+    A build whose evidence check found no problem records, in the loader's *cache*, the cache key of
+    each file (*keys*: graph IRI -> key) and the digest of the source texts. The next build takes the
+    lines of the changed files' N-Triples (*ntriples*: graph IRI -> N-Triples) that are in one version
+    and not the other (:func:`cppcc_kg.validate.shacl_incremental.changed_lines`). A target's verdict reads
+    the triples whose subject is the target, its position selector or its quote selector (the rows of
+    :data:`EVIDENCE_QUERY`) and the text of its source; a target none of whose triples changed, against the
+    same texts, has the verdict it had: no problem. So the targets to check again are the subjects and
+    objects of the changed triples that are targets, and those that point to them by ``oa:hasSelector``
+    or ``oa:hasSource``. When these have no problem either, there is none; otherwise (or without a clean
+    record, with other texts, a changed ontology, a blank node in a changed line, an earlier version not
+    in the cache, too many targets) the whole check runs, so the report is the same (tested).
+    """
+    if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
+        return evidence_problems(store, texts, where=where)
+    texts_key = texts_digest(texts)
+    clean = _still_clean(store, texts, get_json(cache, STATE), texts_key, ntriples, keys, cache)
+    found = [] if clean else evidence_problems(store, texts, where=where)
+    if not found:
+        put_json(cache, STATE, {"keys": dict(sorted(keys.items())), "texts": texts_key})
+    return found
+
+
+def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: dict, keys: dict, cache) -> bool:
+    """Whether the record *state* says the check was clean and no target whose triples changed has a problem."""
+    if not isinstance(state, dict) or state.get("texts") != texts_key or not isinstance(state.get("keys"), dict):
+        return False
+    lines = changed_lines(state["keys"], keys, ntriples, cache)
+    if isinstance(lines, str) or any(b"_:" in line for line in lines):
+        return False
+    if not lines:
+        return True
+    targets = _affected(store, ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES))
+    if targets is None or len(targets) > MAX_TARGETS:
+        return False
+    if not targets:
+        return True
+    query = EVIDENCE_QUERY.replace("WHERE {", "WHERE { VALUES ?t { " + " ".join(f"<{t}>" for t in sorted(targets)) + " }", 1)
+    return not _judge(store, _rows(store, query), texts, nowhere)
+
+
+def _affected(store: ox.Store, changed) -> set[str] | None:
+    """The targets whose rows may have changed with the triples *changed* (IRIs; None: a blank node among them)."""
+    has_source, has_selector = ox.NamedNode(str(OA.hasSource)), ox.NamedNode(str(OA.hasSelector))
+    nodes = set()
+    for t in changed:
+        nodes.add(t.subject)
+        if isinstance(t.object, ox.NamedNode):
+            nodes.add(t.object)
+    found = set()
+    for d in nodes:
+        if next(store.quads_for_pattern(d, has_source, None, None), None) is not None \
+                or next(store.quads_for_pattern(d, has_selector, None, None), None) is not None:
+            found.add(d)
+        found.update(q.subject for p in (has_selector, has_source) for q in store.quads_for_pattern(None, p, d, None))
+    if any(not isinstance(t, ox.NamedNode) for t in found):
+        return None
+    return {t.value for t in found}

@@ -13,7 +13,7 @@ from typing import Callable
 
 from cppcc_kg.project.files import graph_iri
 from cppcc_kg.project.load import Project
-from cppcc_kg.validate.evidence import evidence_problems
+from cppcc_kg.validate.evidence import cached_evidence_problems
 from cppcc_kg.validate.labels import cached_label_problems
 from cppcc_kg.validate.report import Where, sort_key
 from cppcc_kg.validate.rules import rule_problems
@@ -42,7 +42,8 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
     view = project.view
     where = where_in(project)
     checks = [
-        ("evidence", lambda: evidence_problems(project.store, project.sources, where=where)),
+        ("evidence", lambda: cached_evidence_problems(project.store, project.sources, ntriples=project.graphs(),
+                                                      keys=graph_keys(project), cache=project.cache, where=where)),
         ("labels", lambda: cached_label_problems(
             project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view)),
     ]

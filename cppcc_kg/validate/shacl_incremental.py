@@ -103,8 +103,13 @@ def save_state(compiled: ShapeCompiler, keys: dict[str, str], cache, violations:
                                             "datatypes": {k: datatypes[k] for k in sorted(datatypes)}})
 
 
-def _changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes] | str:
-    """The N-Triples lines in the earlier or the present version of a changed file but not both; or why not."""
+def changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes] | str:
+    """The N-Triples lines in the earlier or the present version of a changed file but not both; or why not.
+
+    *before* and *keys* map a graph IRI to the file's cache key (recorded, and now), *ntriples* a graph IRI
+    to its N-Triples now; the earlier versions are read from *cache* without keeping them. A changed ontology,
+    or an earlier version that is not in the cache, gives the reason (a string) instead.
+    """
     lines: set[bytes] = set()
     for name in sorted(set(before) | set(keys)):
         if before.get(name) == keys.get(name):
@@ -205,7 +210,7 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     datatypes = {key: found.get(key, []) for key in state["keys"].values()}
     if not restrict:
         return Restriction(local, reason="asked for", datatypes=datatypes)
-    lines = _changed_lines(state["keys"], keys, ntriples, cache)
+    lines = changed_lines(state["keys"], keys, ntriples, cache)
     if isinstance(lines, str):
         return Restriction(local, reason=lines, datatypes=datatypes)
     if any(b"_:" in line for line in lines):
