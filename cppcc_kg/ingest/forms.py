@@ -109,7 +109,7 @@ def orgish_word(w: str, p: str) -> bool:
 
 
 #: characters and verbs that cannot be in the words after a quote that name what it is
-TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和")
+TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和了着")  # (了, 着: particles after a verb, never in a name)
 TAIL_STOP_VERBS = {"提出", "作出", "进行", "开展", "推动", "加强", "提供", "实现", "取得", "得到", "成为", "作为", "发挥",
                     "落实", "贯彻", "推进", "建设", "打造", "是", "为", "有", "等", "要", "的", "提出具体要求"}
 

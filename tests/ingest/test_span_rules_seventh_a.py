@@ -1,0 +1,52 @@
+"""Tests of the span rules of issue 13's seventh pass (a): mechanisms, events, documents, concepts, programmes,
+honours and publications (sentences written for these tests)."""
+from __future__ import annotations
+
+import pytest
+
+
+def _names(ingester, text: str) -> dict[str, str]:
+    r = ingester.run(text, source_id="span-rules-7a")
+    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+
+
+def _mechanisms(ingester, text: str) -> set[str]:
+    schema = ingester.schema
+    return {n for n, c in _names(ingester, text).items() if schema.is_a(c, "Mechanism")}
+
+
+# ------------------------------------------------------------ mechanisms: what makes a generic phrase no name
+def test_a_complement_after_the_verb_is_not_the_first_word_of_a_mechanism(ingester):
+    # 搭建好|协商平台: 好 completes the verb; what is left is a kind of platform
+    assert not _mechanisms(ingester, "区政协要搭建好协商平台,规范协商形式。")
+
+
+def test_a_quote_s_kind_does_not_run_across_a_verb_and_le(ingester):
+    names = _names(ingester, "我们按照“六有”标准建立了委员工作室,服务群众。")
+    assert not any("建立了" in n for n in names)
+
+
+@pytest.mark.parametrize("text", ["各部门形成新型工作推进机制。", "区政协构建常态化工作落实机制。"])
+def test_a_mechanism_named_by_words_of_manner_is_a_description(ingester, text):
+    assert not _mechanisms(ingester, text)
+
+
+@pytest.mark.parametrize("text", ["要加快构建现代化物流体系。", "探索创新生产经营模式,拓宽渠道。",
+                                  "围绕推进养老服务体系建设开展调研。"])
+def test_a_system_of_the_economy_is_no_mechanism_of_the_committee(ingester, text):
+    # 体系, 模式, 格局 after a verb name a mechanism of the committee's work only with a word of that work
+    assert not _mechanisms(ingester, text)
+
+
+def test_a_system_of_the_committees_work_is_a_mechanism(ingester):
+    assert "提案质量评价体系" in _mechanisms(ingester, "市政协完善提案质量评价体系,提升提案质量。")
+
+
+def test_an_item_of_a_list_of_mechanisms_keeps_its_first_word(ingester):
+    mech = _mechanisms(ingester, "两地建立信息通报机制、项目合作机制、创新共享机制。")
+    assert "共享机制" not in mech
+    assert {"信息通报机制", "项目合作机制"} <= mech
+
+
+def test_rooms_named_by_the_kind_of_their_members_are_a_common_noun(ingester):
+    assert not _mechanisms(ingester, "市政协以7个专委会委员工作室为依托,开展活动。")
