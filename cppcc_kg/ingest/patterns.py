@@ -92,6 +92,20 @@ from cppcc_kg.ingest.text import NormalizedText
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
+#: the verbs that set a thing up (the lexicon's verbs of the relation ``established``: 建立, 设立, 建成 …), right before a name
+_SET_UP_BEFORE = re.compile("(?:" + "|".join(v for _n, v, p in LEXICON.verb_patterns if p == "established") + ")了?$")
+
+
+def graph_common_platform(ctx: FinderContext, norm: str, c: Candidate) -> bool:
+    """True when *c*, a platform of the graph found by its name (rule ``dictionary``), is named by a common noun
+    (委员工作室, 委员之家: :func:`common_platform` of its form) and neither set up by a verb right before it (设立委员工作室:
+    the end of a relation) nor counted right after it (建成委员工作室15个): the common noun in passing, not the entity.
+    """
+    if c.rule != "dictionary" or c.nested or _SET_UP_BEFORE.search(norm[max(0, c.i - 6):c.i]):
+        return False
+    return common_platform(ctx, norm[c.i:c.j], c.cls, "graph's form", norm[c.j: c.j + 8])
+
+
 #: rules whose names, when they begin the name of an event, are mentions of their own
 _HEAD_RULES = {"cppcc full name", "ordinal meeting", "org form", "body", "party committee", "body of a level"}
 
@@ -199,7 +213,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
-        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
+        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8])
+        or graph_common_platform(ctx, norm, c))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]

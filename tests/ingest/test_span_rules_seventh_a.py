@@ -3,6 +3,9 @@ honours and publications (sentences written for these tests)."""
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph
+
+from cppcc_kg.ingest.pipeline import Ingester
 
 
 def _names(ingester, text: str) -> dict[str, str]:
@@ -50,3 +53,28 @@ def test_an_item_of_a_list_of_mechanisms_keeps_its_first_word(ingester):
 
 def test_rooms_named_by_the_kind_of_their_members_are_a_common_noun(ingester):
     assert not _mechanisms(ingester, "市政协以7个专委会委员工作室为依托,开展活动。")
+
+
+@pytest.fixture(scope="module")
+def rooms_ingester(graph):
+    """The fixture graph with a platform named by a common noun (as the curated graph's members' workstations)."""
+    g = Graph()
+    for t in graph:
+        g.add(t)
+    g.parse(data="""@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/cppcc-kg/id/mechanism/test-rooms> a cppcc:Platform ;
+    rdfs:label "委员工作室"@zh, "Members' rooms (test)"@en .
+""", format="turtle")
+    return Ingester(g)
+
+
+@pytest.mark.parametrize("text", ["县政协领导调研并对接委员工作室工作。", "委员工作室是近年来政协工作的创新。"])
+def test_the_graphs_common_noun_platform_is_no_mention_in_passing(rooms_ingester, text):
+    assert "委员工作室" not in _names(rooms_ingester, text)
+
+
+@pytest.mark.parametrize("text", ["县政协在社区设立委员工作室,服务群众。", "全县共建成委员工作室15个。"])
+def test_the_graphs_common_noun_platform_set_up_or_counted_stays(rooms_ingester, text):
+    assert "委员工作室" in _names(rooms_ingester, text)
+
