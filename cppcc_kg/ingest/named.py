@@ -327,7 +327,7 @@ def extend_left(norm: str, toks: Tokens, x: int, *, max_len: int = 18, mode: str
             break  # 的, 组织, 紧紧围绕
         if p == "m" or (p in ("t", "mq") and re.search(r"[0-9一二三四五六七八九十]", w)):
             # numbers: an ordinal (第九届, 十三届, 2023年) belongs to the name; a count (三个) ends it after itself
-            if re.fullmatch(f"第?{NUMERAL}届|\\d{{4}}年|{NUMERAL}届|第{NUMERAL}", w) or (
+            if re.fullmatch(f"第?{NUMERAL}届|\\d{{4}}年|{NUMERAL}届|第{NUMERAL}次?", w) or (
                     re.fullmatch(f"{NUMERAL}次", w) and k > 0 and toks.toks[k - 1][2].endswith("届")):
                 start = s
                 k -= 1

@@ -78,3 +78,20 @@ def test_the_graphs_common_noun_platform_is_no_mention_in_passing(rooms_ingester
 def test_the_graphs_common_noun_platform_set_up_or_counted_stays(rooms_ingester, text):
     assert "委员工作室" in _names(rooms_ingester, text)
 
+
+# ------------------------------------------------------------ events
+def test_two_meetings_joined_by_he_are_two_and_the_first_begins_with_its_body(ingester):
+    names = _names(ingester, "会议传达学习了自治区党委九届十四次全委会议和市委十一届八次全委会议精神。")
+    assert "自治区党委九届十四次全委会议" in names and "市委十一届八次全委会议" in names
+    assert not any("和市委" in n for n in names)
+
+
+def test_a_meeting_begins_with_its_ordinal_after_words_that_are_no_body(ingester):
+    names = _names(ingester, "与相关区县协商第二届联席协作会议筹备会议召开时间及地点。")
+    assert "第二届联席协作会议" in names
+    assert not any(n.startswith("区县") for n in names)
+
+
+def test_a_work_meeting_of_a_party_committee_with_its_ordinal(ingester):
+    names = _names(ingester, "在日前举行的中共张掖市甘州区委第三次政协工作会上,区政协主席讲话。")
+    assert "中共张掖市甘州区委第三次政协工作会" in names
