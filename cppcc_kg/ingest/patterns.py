@@ -36,6 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from cppcc_kg.ingest.awards import civic_titles, commended
 from cppcc_kg.ingest.bodies import (
     member_rooms,
     party_committees_in_titles,
@@ -257,7 +258,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += short_committees(ctx, norm, toks)
     cands += committee_short_forms(ctx, norm)
     cands += set_forms(ctx, norm, toks)
-    cands += honours(norm)
+    cands += honours(norm) + commended(norm) + civic_titles(norm)
     cands = quote_lists(ctx, norm, cands)
     cands = parentheticals(ctx, norm, cands)
     # a quoted name that ends a title is the title itself, not a name inside it

@@ -95,3 +95,18 @@ def test_a_meeting_begins_with_its_ordinal_after_words_that_are_no_body(ingester
 def test_a_work_meeting_of_a_party_committee_with_its_ordinal(ingester):
     names = _names(ingester, "在日前举行的中共张掖市甘州区委第三次政协工作会上,区政协主席讲话。")
     assert "中共张掖市甘州区委第三次政协工作会" in names
+
+
+# ------------------------------------------------------------ honours
+@pytest.mark.parametrize("text, name", [
+    ("常委会会议期间将表彰十三届市政协优秀提案和先进承办单位。", "十三届市政协优秀提案"),
+    ("会议听取了关于表彰2020—2021年度县政协提案办理先进单位的情况汇报。", "2020—2021年度县政协提案办理先进单位"),
+])
+def test_an_honour_conferred_by_a_commendation(ingester, text, name):
+    assert _names(ingester, text).get(name) == "Honour"
+
+
+@pytest.mark.parametrize("text, name", [("结合全国文明城市创建工作,深入社区。", "全国文明城市"),
+                                        ("全力创建国家卫生城市。", "国家卫生城市")])
+def test_a_national_title_of_a_city_is_an_honour(ingester, text, name):
+    assert _names(ingester, text).get(name) == "Honour"
