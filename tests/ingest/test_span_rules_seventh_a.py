@@ -110,3 +110,23 @@ def test_an_honour_conferred_by_a_commendation(ingester, text, name):
                                         ("全力创建国家卫生城市。", "国家卫生城市")])
 def test_a_national_title_of_a_city_is_an_honour(ingester, text, name):
     assert _names(ingester, text).get(name) == "Honour"
+
+
+# ------------------------------------------------------------ documents
+def _documents(ingester, text: str) -> set[str]:
+    schema = ingester.schema
+    return {n for n, c in _names(ingester, text).items() if schema.is_a(c, "Document")}
+
+
+def test_the_work_points_a_plan_is_put_into_are_a_document(ingester):
+    assert "区委常委会年度工作要点" in _documents(ingester, "协商计划将列入区委常委会年度工作要点,增强权威性。")
+
+
+def test_a_bodys_plan_of_the_year_is_a_document(ingester):
+    assert "区政协协商年度计划" in _documents(ingester, "区委办牵头制定实施区政协协商年度计划。")
+
+
+def test_a_verb_inside_the_words_after_another_verb_sets_up_a_name_too(ingester):
+    # 制定…计划|将|列入…工作要点: the words after 制定 hold 列入, which sets up the second document
+    docs = _documents(ingester, "区委办制定实施区政协协商年度计划将列入区委常委会年度工作要点。")
+    assert {"区政协协商年度计划", "区委常委会年度工作要点"} <= docs
