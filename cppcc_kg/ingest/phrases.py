@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 
 from cppcc_kg.ingest.context import FinderContext, classify
-from cppcc_kg.ingest.descriptions import set_up_items, system_of_the_economy, verb_begins_the_item
+from cppcc_kg.ingest.descriptions import (
+    set_up_items,
+    system_of_the_economy,
+    verb_begins_the_item,
+)
 from cppcc_kg.ingest.forms import (
     DOC_ONLY_VERBS,
     DOC_SUFFIXES,
