@@ -44,6 +44,7 @@ from cppcc_kg.ingest.bodies import (
 )
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.context import FinderContext, demo_context, finder_context
+from cppcc_kg.ingest.doctrines import national_concepts
 from cppcc_kg.ingest.forms import (
     NUMERAL,
     Candidate,
@@ -258,7 +259,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += short_committees(ctx, norm, toks)
     cands += committee_short_forms(ctx, norm)
     cands += set_forms(ctx, norm, toks)
-    cands += honours(norm) + commended(norm) + civic_titles(norm)
+    cands += honours(norm) + commended(norm) + civic_titles(norm) + national_concepts(norm)
     cands = quote_lists(ctx, norm, cands)
     cands = parentheticals(ctx, norm, cands)
     # a quoted name that ends a title is the title itself, not a name inside it

@@ -518,6 +518,8 @@ def strategies(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             k -= 1
         if k < 0 or not toks.toks[k][2].endswith(goals):
             continue
+        if toks.toks[k][2] == "中国" and k > 0 and toks.toks[k - 1][2] in LEXICON.recognizers["slogan_words_before"]:
+            k -= 1  # 健康|中国|战略: a strategy named by an epithet of China
         start = toks.toks[k][0]
         while k > 0 and toks.toks[k - 1][3] in ("n", "ns", "nz", "j", "l", "f") and toks.toks[k - 1][2] not in STOP_CHARS \
                 and not tags.get(toks.toks[k - 1][2][-2:], "").startswith("v"):  # (全面实施: a verb the segmenter joins)

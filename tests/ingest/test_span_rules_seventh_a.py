@@ -130,3 +130,28 @@ def test_a_verb_inside_the_words_after_another_verb_sets_up_a_name_too(ingester)
     # 制定…计划|将|列入…工作要点: the words after 制定 hold 列入, which sets up the second document
     docs = _documents(ingester, "区委办制定实施区政协协商年度计划将列入区委常委会年度工作要点。")
     assert {"区政协协商年度计划", "区委常委会年度工作要点"} <= docs
+
+
+# ------------------------------------------------------------ concepts
+@pytest.mark.parametrize("text, name", [("初步形成“四提升、两拓展”的改革创新新格局。", "“四提升、两拓展”"),
+                                        ("各社区按照“七有”标准建设阵地。", "“七有”")])
+def test_a_quoted_formula_of_parts_or_of_two_characters_is_a_concept(ingester, text, name):
+    assert _names(ingester, text).get(name) == "Concept"
+
+
+@pytest.mark.parametrize("text", ["活动持续“两天”。", "他们提出“三个”问题。"])
+def test_a_quoted_count_of_days_or_things_is_no_formula(ingester, text):
+    assert not any(c == "Concept" for c in _names(ingester, text).values())
+
+
+def test_a_strategy_named_by_an_epithet_of_china_is_a_concept(ingester):
+    assert _names(ingester, "主动融入服务健康中国战略,推动产业发展。").get("健康中国战略") == "Concept"
+
+
+def test_a_nationally_known_doctrine_without_quotes_is_a_concept(ingester):
+    assert _names(ingester, "深入践行全过程人民民主,助推经济圈建设。").get("全过程人民民主") == "Concept"
+
+
+def test_the_two_sessions_in_quotes_are_an_event_with_their_level(ingester):
+    names = _names(ingester, "认真贯彻全国“两会”精神,结合实际。")
+    assert any(n.startswith("全国“两会") and c == "Meeting" for n, c in names.items())
