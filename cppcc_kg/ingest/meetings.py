@@ -15,6 +15,7 @@ from cppcc_kg.ingest.forms import (
     ORG_SUFFIXES,
     PLACE_SUFFIXES,
     Candidate,
+    made_of,
     strip_name,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
@@ -95,4 +96,28 @@ def ordinal_starts(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list
         prep = _PREPARES.search(norm[start:c.j])
         if prep and norm[start:c.j - len(prep.group(0))].endswith(_EVENT_ENDS):
             out.append(Candidate(start, c.j - len(prep.group(0)), c.cls, "prepared meeting", c.prio, nested=True))
+    return out
+
+
+#: words of the activities held within a session (界别小组活动, 分组讨论): the lexicon's kinds of activity and of groups
+_WITHIN = tuple(LEXICON.spans.get("generic_activity_words", ())) + ("小组", "分组", "讨论", "界别")
+
+
+def activities_of_a_meeting(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """An activity named by a meeting and words of a kind of activity only (…第四次会议|界别小组活动) is the meeting's
+    business, not an event of its own: the name is the meeting's.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "政协某市第十二届委员会第四次会议界别小组活动安排"
+    >>> [norm[c.i:c.j] for c in activities_of_a_meeting(demo_context(), norm, [Candidate(0, 22, "Event", "event form", 50)])]
+    ['政协某市第十二届委员会第四次会议']
+    """
+    out = list(pool)
+    for c in _events(ctx, pool):
+        name = norm[c.i:c.j]
+        k = name.rfind("会议")
+        if name.endswith("活动") and k > 0 and made_of(name[k + 2:-2], _WITHIN):
+            end = c.i + k + 2  # (and no name of the words after the meeting: …会议界别 is no body)
+            out = [b for b in out if b is not c and not (b.i <= c.i and end < b.j <= c.j)]
+            out.append(Candidate(c.i, end, "Meeting", c.rule, c.prio))
     return out

@@ -57,7 +57,11 @@ from cppcc_kg.ingest.forms import (
     text_blocks,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.meetings import ordinal_starts, two_meetings
+from cppcc_kg.ingest.meetings import (
+    activities_of_a_meeting,
+    ordinal_starts,
+    two_meetings,
+)
 from cppcc_kg.ingest.merge import (
     Recognizers,
     found_by,
@@ -208,6 +212,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands = refine(ctx, norm, cands, words)
     if forms:
         cands = ordinal_starts(ctx, norm, two_meetings(ctx, norm, joined_events(ctx, norm, cands)))
+        cands = activities_of_a_meeting(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)

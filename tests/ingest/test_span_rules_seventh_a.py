@@ -155,3 +155,8 @@ def test_a_nationally_known_doctrine_without_quotes_is_a_concept(ingester):
 def test_the_two_sessions_in_quotes_are_an_event_with_their_level(ingester):
     names = _names(ingester, "认真贯彻全国“两会”精神,结合实际。")
     assert any(n.startswith("全国“两会") and c == "Meeting" for n, c in names.items())
+
+
+def test_the_group_activities_of_a_session_are_the_session(ingester):
+    names = _names(ingester, "会议听取了政协包头市第十二届委员会第四次会议界别小组活动安排。")
+    assert not any(n.endswith("活动") for n in names)
