@@ -84,6 +84,7 @@ from cppcc_kg.ingest.named import (
     special_committees,
     suffixed,
 )
+from cppcc_kg.ingest.outlets import datelines
 from cppcc_kg.ingest.phrases import (
     common_platform,
     honours,
@@ -224,6 +225,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8])
         or graph_common_platform(ctx, norm, c))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
+    cands += datelines(norm, breaks) if forms else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]
     chosen = resolve(cands)

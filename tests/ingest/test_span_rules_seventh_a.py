@@ -160,3 +160,12 @@ def test_the_two_sessions_in_quotes_are_an_event_with_their_level(ingester):
 def test_the_group_activities_of_a_session_are_the_session(ingester):
     names = _names(ingester, "会议听取了政协包头市第十二届委员会第四次会议界别小组活动安排。")
     assert not any(n.endswith("活动") for n in names)
+
+
+# ------------------------------------------------------------ publications
+@pytest.mark.parametrize("text, name", [("某某网讯(记者 张三)近日,省政协召开会议。", "某某网"),
+                                        ("  中国西藏网讯 1月11日,政协会议开幕。", "中国西藏网"),
+                                        ("会议召开 杜某主持 香格里拉网讯 (记者 和某) 会议召开。", "香格里拉网")])
+def test_the_outlet_of_a_dateline_is_a_publication(ingester, text, name):
+    names = _names(ingester, text)
+    assert ingester.schema.is_a(names.get(name, "Thing"), "Publication")
