@@ -169,3 +169,9 @@ def test_the_group_activities_of_a_session_are_the_session(ingester):
 def test_the_outlet_of_a_dateline_is_a_publication(ingester, text, name):
     names = _names(ingester, text)
     assert ingester.schema.is_a(names.get(name, "Thing"), "Publication")
+
+
+def test_a_meeting_that_reviews_is_an_event(ingester):
+    # 经X会议复审: the meeting that reviews (an enlarged meeting of the chairpersons), without 经
+    names = _names(ingester, "提案经市政协主席扩大会议复审后,交有关单位办理。")
+    assert names.get("市政协主席扩大会议") == "Meeting"
