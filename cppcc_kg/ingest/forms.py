@@ -109,7 +109,7 @@ def orgish_word(w: str, p: str) -> bool:
 
 
 #: characters and verbs that cannot be in the words after a quote that name what it is
-TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和")
+TAIL_STOP_CHARS = set("的与及或在是等并为对把被向从和了着")  # (了, 着: particles after a verb, never in a name)
 TAIL_STOP_VERBS = {"提出", "作出", "进行", "开展", "推动", "加强", "提供", "实现", "取得", "得到", "成为", "作为", "发挥",
                     "落实", "贯彻", "推进", "建设", "打造", "是", "为", "有", "等", "要", "的", "提出具体要求"}
 
@@ -168,9 +168,16 @@ class Segmenter:
         out = []
         i = 0
         for w, p in self.pos.cut(text):
-            out.append((i, i + len(w), w, p))
+            if w in _MEETING_AND_PLACE:  # 工作会|上: the meeting, then where (jieba writes 会上 as one word)
+                out += [(i, i + 1, w[0], "n"), (i + 1, i + 2, w[1], "f")]
+            else:
+                out.append((i, i + len(w), w, p))
             i += len(w)
         return out
+
+
+#: words of jieba made of 会 (a meeting) and a word of place or time after it: two words
+_MEETING_AND_PLACE = frozenset({"会上", "会中", "会后", "会前", "会间"})
 
 
 class Tokens:
@@ -287,6 +294,11 @@ def resolve_nested(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: rules of nested names that stay inside any chosen name, not only a title or a quote (the meeting that a
+#: preparatory meeting prepares: ingest.meetings)
+NESTED_IN_ANY_NAME = frozenset({"prepared meeting"})
+
+
 def resolve(cands: list[Candidate]) -> list[Candidate]:
     """Choose non-overlapping mentions: the longest first, then the higher priority; nested ones stay
     inside their container."""
@@ -307,7 +319,8 @@ def resolve(cands: list[Candidate]) -> list[Candidate]:
     for c in order:
         if not c.nested:
             continue
-        if not any(a <= c.i and c.j <= b and (a, b) != (c.i, c.j) for a, b in containers):
+        boxes = taken if c.rule in NESTED_IN_ANY_NAME else containers
+        if not any(a <= c.i and c.j <= b and (a, b) != (c.i, c.j) for a, b in boxes):
             continue
         if any(c.i < b and a < c.j for a, b in ntaken):
             continue

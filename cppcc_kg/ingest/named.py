@@ -216,7 +216,9 @@ def _place_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
 
 
 #: an assembly spoken to (向大会报告, 向会议汇报) at the start of the words before a meeting's last word
-_EVENT_LEAD = r"(?:大会|会议|全会)(?:报告|汇报|作|讲话|通报)"
+_EVENT_LEAD = r"(?:大会|会议|全会)(?:报告|汇报|作|讲话|通报)|经(?=自治区|省|市|州|盟|县|区|旗)"  # (经|市政协…会议审议)
+#: verbs of a meeting that reviews, after 经 and its name (经市政协主席扩大会议复审): the name is a meeting's
+_REVIEWS = r"审议|复审|审定|研究|讨论"
 #: words of a meeting's topic that the words of a name otherwise stop at (开展|…; X建设|推进会 is the topic's)
 _TOPIC_VERBS = ("建设", "发展")
 #: the spirit of a meeting: 传达学习X会议精神, X会议和Y座谈会精神 (the words after an event's name)
@@ -257,7 +259,7 @@ def _event_name(ctx: FinderContext, norm: str, toks: Tokens, k: int, suffix: str
     evidence = (re.search(f"{NUMERAL}(年|月|日|届|次|期)", name) or any(before.endswith(v) for v in EVENT_VERBS)
                 or re.match(r"(上|期间|召开|举行|举办|开幕|闭幕|在)", after)
                 or (after.startswith("暨") and norm[start - 1: start] not in ("》", "”")) or "主题" in name
-                or _SPIRIT_AFTER.match(norm[e: e + 30]))
+                or _SPIRIT_AFTER.match(norm[e: e + 30]) or before.endswith("经") and re.match(_REVIEWS, after))
     if not evidence:
         return None
     if _SPIRIT_AFTER.match(norm[e: e + 30]):
@@ -327,7 +329,7 @@ def extend_left(norm: str, toks: Tokens, x: int, *, max_len: int = 18, mode: str
             break  # 的, 组织, 紧紧围绕
         if p == "m" or (p in ("t", "mq") and re.search(r"[0-9一二三四五六七八九十]", w)):
             # numbers: an ordinal (第九届, 十三届, 2023年) belongs to the name; a count (三个) ends it after itself
-            if re.fullmatch(f"第?{NUMERAL}届|\\d{{4}}年|{NUMERAL}届|第{NUMERAL}", w) or (
+            if re.fullmatch(f"第?{NUMERAL}届|\\d{{4}}年|{NUMERAL}届|第{NUMERAL}次?", w) or (
                     re.fullmatch(f"{NUMERAL}次", w) and k > 0 and toks.toks[k - 1][2].endswith("届")):
                 start = s
                 k -= 1

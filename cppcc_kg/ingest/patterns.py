@@ -36,6 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from cppcc_kg.ingest.awards import civic_titles, commended
 from cppcc_kg.ingest.bodies import (
     member_rooms,
     party_committees_in_titles,
@@ -43,6 +44,7 @@ from cppcc_kg.ingest.bodies import (
 )
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.context import FinderContext, demo_context, finder_context
+from cppcc_kg.ingest.doctrines import national_concepts
 from cppcc_kg.ingest.forms import (
     NUMERAL,
     Candidate,
@@ -55,6 +57,11 @@ from cppcc_kg.ingest.forms import (
     text_blocks,
 )
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.meetings import (
+    activities_of_a_meeting,
+    ordinal_starts,
+    two_meetings,
+)
 from cppcc_kg.ingest.merge import (
     Recognizers,
     found_by,
@@ -77,6 +84,7 @@ from cppcc_kg.ingest.named import (
     special_committees,
     suffixed,
 )
+from cppcc_kg.ingest.outlets import datelines
 from cppcc_kg.ingest.phrases import (
     common_platform,
     honours,
@@ -105,6 +113,20 @@ from cppcc_kg.ingest.zones import (
 
 #: the words before 品牌 that say what kind of brand it is, not what it is named after (特色工作品牌)
 _GENERIC_BRAND_HEAD = r"(工作|履职|特色|服务|协商|活动|项目|[0-9一二三四五六七八九十]大)$"
+#: the verbs that set a thing up (the lexicon's verbs of the relation ``established``: 建立, 设立, 建成 …), right before a name
+_SET_UP_BEFORE = re.compile("(?:" + "|".join(v for _n, v, p in LEXICON.verb_patterns if p == "established") + ")了?$")
+
+
+def graph_common_platform(ctx: FinderContext, norm: str, c: Candidate) -> bool:
+    """True when *c*, a platform of the graph found by its name (rule ``dictionary``), is named by a common noun
+    (委员工作室, 委员之家: :func:`common_platform` of its form) and neither set up by a verb right before it (设立委员工作室:
+    the end of a relation) nor counted right after it (建成委员工作室15个): the common noun in passing, not the entity.
+    """
+    if c.rule != "dictionary" or c.nested or _SET_UP_BEFORE.search(norm[max(0, c.i - 6):c.i]):
+        return False
+    return common_platform(ctx, norm[c.i:c.j], c.cls, "graph's form", norm[c.j: c.j + 8])
+
+
 #: rules whose names, when they begin the name of an event, are mentions of their own
 _HEAD_RULES = {"cppcc full name", "ordinal meeting", "org form", "body", "party committee", "body of a level"}
 
@@ -203,7 +225,8 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None:
         cands = refine(ctx, norm, cands, words)
     if forms:
-        cands = joined_events(ctx, norm, cands)
+        cands = ordinal_starts(ctx, norm, two_meetings(ctx, norm, joined_events(ctx, norm, cands)))
+        cands = activities_of_a_meeting(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
@@ -217,8 +240,10 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
                              + enterprises_after_places(ctx, norm, words))
     cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
-        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
+        with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8])
+        or graph_common_platform(ctx, norm, c))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
+    cands += datelines(norm, breaks) if forms else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]
     chosen = resolve(cands)
@@ -261,7 +286,7 @@ def _candidates(ctx: FinderContext, norm: str, toks: Tokens, orig_of, rec: Recog
     cands += short_committees(ctx, norm, toks)
     cands += committee_short_forms(ctx, norm)
     cands += set_forms(ctx, norm, toks)
-    cands += honours(norm)
+    cands += honours(norm) + commended(norm) + civic_titles(norm) + national_concepts(norm)
     cands = quote_lists(ctx, norm, cands)
     cands = parentheticals(ctx, norm, cands)
     # a quoted name that ends a title is the title itself, not a name inside it

@@ -18,6 +18,11 @@ from __future__ import annotations
 import re
 
 from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.descriptions import (
+    set_up_items,
+    system_of_the_economy,
+    verb_begins_the_item,
+)
 from cppcc_kg.ingest.forms import (
     DOC_ONLY_VERBS,
     DOC_SUFFIXES,
@@ -338,7 +343,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     out = []
     verbs = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
     last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
-    pat = re.compile(f"({verbs})(了)?((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}})")
+    # (了 after the verb; 好 completes it: 搭建好|协商平台)
+    pat = re.compile(f"({verbs})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
     for m in pat.finditer(norm):
         verb = m.group(1)
         run = m.group(4)
@@ -374,19 +380,14 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
-        items = [(i, j)]
-        if last in DOC_SUFFIXES and (two := _two_documents(norm, i, j)):
-            items = [(i, two), (two + 1, j)]  # 审议A工作报告和B报告: two documents
-        x = m.start(3)
-        for part in m.group(3).split("、")[:-1]:
-            items.append((x, x + len(part)))
-            x += len(part) + 1
+        items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := _two_documents(norm, i, j)) else [(i, j)]
         lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
-        if len(items) > 1 and lead.match(norm[i:j]):
-            items = items[:1]  # 健全A、凝聚B、完善C机制: clauses, each with its verb; A and B are not mechanisms
+        items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, lead)
         for n_item, (a, b) in enumerate(items):
             name = norm[a:b]
             a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+            if in_list and lm and verb_begins_the_item(name[len(lm.group(0)):], last):
+                a2 = a  # 创新共享机制 in a list of mechanisms: 创新 is the item's first word
             a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
             name = norm[a2:b]
             head = name[: -len(last)] if (a, b) == (i, j) else name
@@ -398,7 +399,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
                     len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
                     last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
-                    or generic_mechanism(name, last):
+                    or generic_mechanism(name, last) or system_of_the_economy(name, last):
                 if n_item == 0:
                     break  # the named thing is not a name: nor are the items before it
                 continue
@@ -517,6 +518,8 @@ def strategies(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             k -= 1
         if k < 0 or not toks.toks[k][2].endswith(goals):
             continue
+        if toks.toks[k][2] == "中国" and k > 0 and toks.toks[k - 1][2] in LEXICON.recognizers["slogan_words_before"]:
+            k -= 1  # 健康|中国|战略: a strategy named by an epithet of China
         start = toks.toks[k][0]
         while k > 0 and toks.toks[k - 1][3] in ("n", "ns", "nz", "j", "l", "f") and toks.toks[k - 1][2] not in STOP_CHARS \
                 and not tags.get(toks.toks[k - 1][2][-2:], "").startswith("v"):  # (全面实施: a verb the segmenter joins)

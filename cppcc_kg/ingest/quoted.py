@@ -52,7 +52,11 @@ _CAMPAIGN_HEADS = "活动|行动|工程"
 #: a formula of policy language that begins with a number (“六城一中心”, “三学联动”, “双重积极作用”): three to eight
 #: characters, the second no number (not “十四五”, a plan period, nor “七一”, a date), no ordinal and no measure word
 #: (“两支队伍”, “双第一”: a count of things)
-_FORMULA = re.compile(r"[二三四五六七八九十两双](?![一二三四五六七八九十百千两第支件名位批次届年份])[\u4e00-\u9fff]{2,7}")
+#: (seventh pass (a): also of two characters, “七有”, and of parts, “四提升、两拓展”; not a count of days or things, “两天”,
+#: “三个”, nor the two sessions “两会”, a meeting: ``quoted_meetings``)
+_FORMULA_PART = (r"[二三四五六七八九十两双](?:(?![一二三四五六七八九十百千两第支件名位批次届年份])[\u4e00-\u9fff]{2,7}"
+                 r"|(?![一二三四五六七八九十百千两第支件名位批次届年份个天日月号点岁人家会])[\u4e00-\u9fff])")
+_FORMULA = re.compile(f"{_FORMULA_PART}(?:、{_FORMULA_PART})*")
 #: verbs that begin a clause after a quote (建设 ends names: “甘味”农产品品牌建设行动)
 #: words after a quote that begin a phrase about it (“…行动”有关要求), not the words of its name
 _DETERMINERS_AFTER = ("有关", "相关", "各项")
@@ -251,6 +255,8 @@ def _quote_alone(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, origina
         start = qs - 3  # 新时代“枫桥经验”: the age is part of the name
     if not q.nested and len(content) >= 6 and ctx.schema.is_a(cls, "Event"):
         out += _inside_quote(ctx, norm, qs, qe)
+    if rule == "quoted meeting":
+        start = qs - len(next((w for w in sorted(_OWNER_LEVELS, key=len, reverse=True) if norm.endswith(w, 0, qs)), ""))
     if cls == "Honour" and not q.pre:
         start = _honour_start(norm, toks, qs, trig)
     elif trig == "创建" and norm[max(0, qs - 6): qs].endswith(trig) and not q.pre:
@@ -280,6 +286,8 @@ def _quote_class(ctx: FinderContext, norm: str, q: _Quote, original: str) -> tup
         return cls, "quote after " + trig, trig
     if inner_cls and ctx.schema.is_any(inner_cls, "quoted_kind"):
         return inner_cls, "quoted name", trig
+    if content in LEXICON.spans.get("quoted_meetings", ()):
+        return "Meeting", "quoted meeting", trig  # 全国“两会”: the annual sessions of the congress and the CPPCC
     if _METHOD_AFTER.match(norm[qe: qe + 6]) and len(content) >= 3:
         return "Mechanism", "quoted method", trig  # “师傅带徒弟”的方法
     if re.match(f"{NUMERAL}[个型大项条种]|{NUMERAL}\\+", content) and not norm[qe: qe + 1] == "的":
