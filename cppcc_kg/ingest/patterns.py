@@ -106,7 +106,6 @@ from cppcc_kg.ingest.text import NormalizedText
 from cppcc_kg.ingest.zones import (
     bracketed_zones,
     level_words_joined,
-    outlet_datelines,
     places_named,
     zone_names,
 )
@@ -236,14 +235,14 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     if forms:
-        cands = split_bodies(ctx, norm, cands + outlet_datelines(ctx, norm) + short_bodies(ctx, norm, cands, words)
+        cands = split_bodies(ctx, norm, cands + short_bodies(ctx, norm, cands, words)
                              + enterprises_after_places(ctx, norm, words))
     cands = places_named(ctx, norm, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8])
         or graph_common_platform(ctx, norm, c))]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
-    cands += datelines(norm, breaks) if forms else []
+    cands += datelines(ctx, norm, breaks) if forms else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]
     chosen = resolve(cands)

@@ -16,7 +16,7 @@ from cppcc_kg.ingest.forms import Candidate, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import _crosses, _edges, is_generic
 
-__all__ = ["bracketed_zones", "level_words_joined", "outlet_datelines", "places_named", "zone_names"]
+__all__ = ["bracketed_zones", "level_words_joined", "places_named", "zone_names"]
 
 _PRIO = 41  # above the tagger's own candidates (40), below the forms
 _ZONE_KINDS = tuple(sorted(LEXICON.recognizers["zone_kinds"], key=lambda w: (-len(w), w)))
@@ -41,7 +41,6 @@ _EDGE = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【
 #: the rest of a name with a place in brackets inside it (西部（重庆）|科学城, 中国（上海）|自由贸易试验区)
 _AFTER_BRACKET = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + "|".join(_ZONE_KINDS) + ")")
 #: the dateline of an outlet (中国西藏网讯): the outlet's name before 讯
-_OUTLET = re.compile(r"(?:^|(?<=[\s。]))(?![本我该])([\u4e00-\u9fff]{2,8}?网)讯")
 
 
 def _first_word(word: str, tag: str) -> bool:
@@ -142,19 +141,6 @@ def bracketed_zones(ctx: FinderContext, norm: str, words: list[tuple[int, int, s
             continue
         out.append(_zone(ctx, norm, a, m.end(), _PRIO + 20))
     return out
-
-
-def outlet_datelines(ctx: FinderContext, norm: str) -> list[Candidate]:
-    """The outlet of a dateline (中国西藏网讯 1月11日): a website, not the place its name begins with.
-
-    >>> from cppcc_kg.ingest.context import demo_context
-    >>> [(c.name, c.cls) for c in outlet_datelines(demo_context(), "  中国西藏网讯 1月11日,政协…")]
-    [('中国西藏网', 'Website')]
-    >>> outlet_datelines(demo_context(), "本网讯 1月11日,政协…")
-    []
-    """
-    cls = "Website" if "Website" in ctx.schema.classes else "Publication"
-    return [Candidate(m.start(1), m.end(1), cls, "outlet dateline", 70, name=m.group(1)) for m in _OUTLET.finditer(norm)]
 
 
 def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
