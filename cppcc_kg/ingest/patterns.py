@@ -77,6 +77,12 @@ from cppcc_kg.ingest.named import (
     special_committees,
     suffixed,
 )
+from cppcc_kg.ingest.persons import (
+    dotted_persons,
+    mend_tagged_persons,
+    persons_win,
+    titled_persons,
+)
 from cppcc_kg.ingest.phrases import (
     common_platform,
     honours,
@@ -194,6 +200,9 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
+        cands = mend_tagged_persons(ctx, cands, toks) + dotted_persons(norm, words, cands)
+    if forms and "Person" in ctx.schema.classes:
+        cands = persons_win(cands + titled_persons(ctx, norm, toks, cands, words))
     if forms:
         cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
