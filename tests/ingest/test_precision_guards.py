@@ -13,3 +13,19 @@ def test_a_quoted_slogan_keeps_its_opening_quote(ingester):
     names = _names(ingester, "全县实现村、组“三个全覆盖”,成效明显。")
     assert "“三个全覆盖”" in names
     assert not any(n.endswith("”") and not n.startswith("“") for n in names)
+
+
+def test_a_count_in_digits_is_not_part_of_a_quoted_plan(ingester):
+    names = _names(ingester, "省政协围绕3个“十五五”规划开展协商。")
+    assert "3个“十五五”规划" not in names
+    assert "“十五五”规划" in names
+
+
+def test_a_count_in_words_stays_in_a_set_phrase(ingester):
+    names = _names(ingester, "全面落实四个“倍增计划”实施方案。")
+    assert "四个“倍增计划”实施方案" in names
+
+
+def test_a_particle_ends_the_words_after_a_quote(ingester):
+    names = _names(ingester, "各村按照“五有”要求建立了协商议事室。")
+    assert not any("建立了" in n for n in names)
