@@ -54,6 +54,7 @@ from cppcc_kg.ingest.forms import (
     strip_name,
     text_blocks,
 )
+from cppcc_kg.ingest.guards import tagged_places
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import (
     Recognizers,
@@ -201,6 +202,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
         cands = mend_tagged_persons(ctx, cands, toks) + dotted_persons(norm, words, cands)
+        cands = tagged_places(ctx, norm, cands, words)
     if forms and "Person" in ctx.schema.classes:
         cands = persons_win(cands + titled_persons(ctx, norm, toks, cands, words))
     if forms:

@@ -1,0 +1,75 @@
+"""Precision guards over the tagger's places: fragments of words and of longer names that no careful reader marks.
+
+The tagger (:mod:`cppcc_kg.ingest.tagger`) cuts words it has not seen into pieces it reads as places: 和美乡村 into
+和 and 美乡村, 成渝地区双城经济圈 into 成渝地区 and 双城, 自贸港全岛 read as one place. This module mends its
+places, beside the other parts' candidates (word lists in ``[recognizers]`` of ``lexicon.toml``):
+
+* a place whose last word is the countryside (乡村, 农村: ``countryside_words``) is a phrase (美乡村, 新农村), not a name;
+* a place that ends with a word of scope and one character (自贸港全岛, 全域) ends before it (自贸港);
+* the tagger's places in a row right before the kind of a region (经济圈, 经济带, 城市群: ``region_kinds``) are the
+  first words of the region's name (成渝地区双城经济圈), not places of their own.
+
+>>> from cppcc_kg.ingest.context import demo_context
+>>> from cppcc_kg.ingest.forms import Candidate
+>>> ws = [(0, 2, "推动", "v"), (2, 6, "成渝地区", "LOC"), (6, 8, "双城", "LOC"), (8, 11, "经济圈", "n")]
+>>> cs = [Candidate(2, 6, "Place", "tagger LOC", 40), Candidate(6, 8, "Place", "tagger LOC", 40)]
+>>> [(c.i, c.j, c.name) for c in tagged_places(demo_context(), "推动成渝地区双城经济圈建设", cs, ws)]
+[(2, 11, '成渝地区双城经济圈')]
+"""
+from __future__ import annotations
+
+import re
+
+from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.forms import Candidate
+from cppcc_kg.ingest.lexicon import LEXICON
+
+__all__ = ["tagged_places"]
+
+_COUNTRYSIDE = tuple(LEXICON.recognizers["countryside_words"])
+_REGION_KINDS = tuple(sorted(LEXICON.recognizers["region_kinds"], key=lambda w: (-len(w), w)))
+#: a word of scope and one character at the end of a place (全岛, 全域, 全境): the whole of the place, not its name
+_SCOPE_END = re.compile(r"全[\u4e00-\u9fff]$")
+_PRIO = 45
+
+
+def _regions(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """Regions named by the tagger's places in a row and the kind of the region right after them."""
+    out = []
+    k = 0
+    while k < len(words):
+        if words[k][3] != "LOC":
+            k += 1
+            continue
+        first = k
+        while k + 1 < len(words) and words[k + 1][3] == "LOC":
+            k += 1
+        i, j = words[first][0], words[k][1]
+        kind = next((w for w in _REGION_KINDS if norm.startswith(w, j)), None)
+        if kind is not None:
+            name = norm[i:j + len(kind)]
+            out.append(Candidate(i, j + len(kind), classify(ctx, name, "Place", within="Place") or "Place",
+                                 "tagger region", _PRIO, name=name))
+        k += 1
+    return out
+
+
+def tagged_places(ctx: FinderContext, norm: str, cands: list[Candidate],
+                  words: list[tuple[int, int, str, str]]) -> list[Candidate]:
+    """The candidates with the tagger's places mended: fragments dropped or cut, regions named whole."""
+    regions = _regions(ctx, norm, words)
+    out = []
+    for c in cands:
+        if c.rule != "tagger LOC" or not ctx.schema.is_a(c.cls, "Place"):
+            out.append(c)
+            continue
+        name = norm[c.i:c.j]
+        if name.endswith(_COUNTRYSIDE) or any(r.i <= c.i and c.j <= r.j for r in regions):
+            continue  # 和|美乡村: a phrase; 成渝地区|双城 before 经济圈: the first words of a region's name
+        scope = _SCOPE_END.search(name)
+        if scope:
+            if scope.start() < 2:
+                continue
+            c = Candidate(c.i, c.i + scope.start(), c.cls, c.rule, c.prio, name=name[:scope.start()])
+        out.append(c)
+    return out + regions
