@@ -52,3 +52,8 @@ def test_places_before_the_kind_of_a_region_are_its_name(ingester):
     names = _names(ingester, "两地政协共同推动成渝地区双城经济圈建设。")
     assert names.get("成渝地区双城经济圈") is not None
     assert "双城" not in names and "成渝地区" not in names
+
+
+def test_plural_levels_and_the_nation_are_no_places(ingester):
+    names = _names(ingester, "守好“中华水塔”的第一道防线，各镇街要建立委员工作室，全市镇街全覆盖。")
+    assert "中华" not in names and "镇街" not in names
