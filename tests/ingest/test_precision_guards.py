@@ -57,3 +57,8 @@ def test_places_before_the_kind_of_a_region_are_its_name(ingester):
 def test_plural_levels_and_the_nation_are_no_places(ingester):
     names = _names(ingester, "守好“中华水塔”的第一道防线，各镇街要建立委员工作室，全市镇街全覆盖。")
     assert "中华" not in names and "镇街" not in names
+
+
+def test_activities_named_by_their_kind_are_no_events(ingester):
+    names = _names(ingester, "工作室定期开展公益活动，深入开展基层协商民主活动。")
+    assert "公益活动" not in names and "基层协商民主活动" not in names
