@@ -24,13 +24,16 @@ from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import Candidate
 from cppcc_kg.ingest.lexicon import LEXICON
 
-__all__ = ["tagged_places"]
+__all__ = ["generic_phrase", "tagged_places"]
 
 _COUNTRYSIDE = tuple(LEXICON.recognizers["countryside_words"])
 _REGION_KINDS = tuple(sorted(LEXICON.recognizers["region_kinds"], key=lambda w: (-len(w), w)))
 #: a word of scope and one character at the end of a place (全岛, 全域, 全境): the whole of the place, not its name
 _SCOPE_END = re.compile(r"全[\u4e00-\u9fff]$")
 _PRIO = 45
+_GROUP_MODIFIERS = tuple(sorted(LEXICON.recognizers["group_modifiers"], key=lambda w: (-len(w), w)))
+_GROUP_KINDS = frozenset(LEXICON.recognizers["group_kinds"])
+_QUALITY = tuple(sorted(LEXICON.recognizers["quality_words"], key=lambda w: (-len(w), w)))
 
 
 def _regions(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:
@@ -73,3 +76,27 @@ def tagged_places(ctx: FinderContext, norm: str, cands: list[Candidate],
             c = Candidate(c.i, c.i + scope.start(), c.cls, c.rule, c.prio, name=name[:scope.start()])
         out.append(c)
     return out + regions
+
+
+def generic_phrase(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
+    """True when *name*, proposed by the forms without quotes or a title, is a description: a group named only by
+    what it does (专项调研组: ``group_modifiers`` then ``group_kinds``), or a mechanism that begins with a word of quality
+    and has at most two more words (现代化|物流|体系, 新型|工作|推进|机制: ``quality_words``).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> ctx = demo_context()
+    >>> generic_phrase(ctx, "专项调研组", "OrganizationalUnit", "org form"), generic_phrase(ctx, "提案调研组", "OrganizationalUnit", "org form")
+    (True, False)
+    >>> generic_phrase(ctx, "现代化物流体系", "Mechanism", "set up by 构建")
+    True
+    """
+    if rule in ("title", "dictionary") or rule.startswith("quote") or "“" in name or "《" in name:
+        return False
+    if ctx.schema.is_any(cls, "body"):
+        rest, seen = name, False
+        while (w := next((m for m in _GROUP_MODIFIERS if rest.startswith(m)), None)) is not None:
+            rest, seen = rest[len(w):], True
+        return seen and rest in _GROUP_KINDS
+    if ctx.schema.is_a(cls, "Mechanism") and name.startswith(_QUALITY):
+        return len(ctx.seg.tokens(name)) <= 4
+    return False

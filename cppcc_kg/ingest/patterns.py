@@ -54,7 +54,7 @@ from cppcc_kg.ingest.forms import (
     strip_name,
     text_blocks,
 )
-from cppcc_kg.ingest.guards import tagged_places
+from cppcc_kg.ingest.guards import generic_phrase, tagged_places
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.merge import (
     Recognizers,
@@ -211,6 +211,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8]))]
+    cands = [c for c in cands if c.nested or not generic_phrase(ctx, norm[c.i:c.j], c.cls, c.rule)]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)
         cands = [c for c in cands if c.cls == "Person" or bisect_right(breaks, c.i) == bisect_left(breaks, c.j)]

@@ -62,3 +62,8 @@ def test_plural_levels_and_the_nation_are_no_places(ingester):
 def test_activities_named_by_their_kind_are_no_events(ingester):
     names = _names(ingester, "工作室定期开展公益活动，深入开展基层协商民主活动。")
     assert "公益活动" not in names and "基层协商民主活动" not in names
+
+
+def test_groups_and_mechanisms_named_by_kinds_are_descriptions(ingester):
+    names = _names(ingester, "省政协成立专项调研组，围绕构建现代化物流体系开展调研，形成新型工作推进机制。")
+    assert not {"专项调研组", "现代化物流体系", "新型工作推进机制"} & set(names)
