@@ -6,6 +6,7 @@ places, beside the other parts' candidates (word lists in ``[recognizers]`` of `
 
 * a place whose last word is the countryside (乡村, 农村: ``countryside_words``) is a phrase (美乡村, 新农村), not a name;
 * a place that ends with a word of scope and one character (自贸港全岛, 全域) ends before it (自贸港);
+* no place or body the tagger reads ends inside a word (省政府中心|工作: ``[spans] words_across``);
 * the tagger's places in a row right before the kind of a region (经济圈, 经济带, 城市群: ``region_kinds``) are the
   first words of the region's name (成渝地区双城经济圈), not places of their own.
 
@@ -23,6 +24,7 @@ import re
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import Candidate
 from cppcc_kg.ingest.lexicon import LEXICON
+from cppcc_kg.ingest.named import ends_inside_word
 
 __all__ = ["generic_phrase", "tagged_places"]
 
@@ -63,6 +65,8 @@ def tagged_places(ctx: FinderContext, norm: str, cands: list[Candidate],
     regions = _regions(ctx, norm, words)
     out = []
     for c in cands:
+        if c.rule in ("tagger LOC", "tagger ORG") and ends_inside_word(norm, c.j):
+            continue  # 省政府中心|工作: no name ends inside a word (words_across)
         if c.rule != "tagger LOC" or not ctx.schema.is_a(c.cls, "Place"):
             out.append(c)
             continue

@@ -67,3 +67,8 @@ def test_activities_named_by_their_kind_are_no_events(ingester):
 def test_groups_and_mechanisms_named_by_kinds_are_descriptions(ingester):
     names = _names(ingester, "省政协成立专项调研组，围绕构建现代化物流体系开展调研，形成新型工作推进机制。")
     assert not {"专项调研组", "现代化物流体系", "新型工作推进机制"} & set(names)
+
+
+def test_no_body_ends_inside_central_work(ingester):
+    names = _names(ingester, "委员们围绕省委省政府中心工作，聚焦群众关注的热点难点问题作大会发言。")
+    assert not any(n.endswith("中心") for n in names)
