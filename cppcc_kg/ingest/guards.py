@@ -33,6 +33,8 @@ _REGION_KINDS = tuple(sorted(LEXICON.recognizers["region_kinds"], key=lambda w: 
 #: a word of scope and one character at the end of a place (全岛, 全域, 全境): the whole of the place, not its name
 _SCOPE_END = re.compile(r"全[\u4e00-\u9fff]$")
 _PRIO = 45
+#: characters that complete the verb before them (搭建好, 建立起): a name set up by the verb never begins with one
+_COMPLEMENTS = ("好", "起", "成")
 _GROUP_MODIFIERS = tuple(sorted(LEXICON.recognizers["group_modifiers"], key=lambda w: (-len(w), w)))
 _GROUP_KINDS = frozenset(LEXICON.recognizers["group_kinds"])
 _QUALITY = tuple(sorted(LEXICON.recognizers["quality_words"], key=lambda w: (-len(w), w)))
@@ -84,8 +86,9 @@ def tagged_places(ctx: FinderContext, norm: str, cands: list[Candidate],
 
 def generic_phrase(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
     """True when *name*, proposed by the forms without quotes or a title, is a description: a group named only by
-    what it does (专项调研组: ``group_modifiers`` then ``group_kinds``), or a mechanism that begins with a word of quality
-    and has at most two more words (现代化|物流|体系, 新型|工作|推进|机制: ``quality_words``).
+    what it does (专项调研组: ``group_modifiers`` then ``group_kinds``), a mechanism that begins with a word of quality
+    and has at most two more words (现代化|物流|体系, 新型|工作|推进|机制: ``quality_words``), or the words set up by a
+    verb that begin with the verb's complement (搭建|好协商平台).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> ctx = demo_context()
@@ -96,6 +99,8 @@ def generic_phrase(ctx: FinderContext, name: str, cls: str, rule: str) -> bool:
     """
     if rule in ("title", "dictionary") or rule.startswith("quote") or "“" in name or "《" in name:
         return False
+    if rule.startswith("set up by") and name.startswith(_COMPLEMENTS):
+        return True  # 搭建|好协商平台: 好 completes the verb (搭建好), the words after it are what is built
     if ctx.schema.is_any(cls, "body"):
         rest, seen = name, False
         while (w := next((m for m in _GROUP_MODIFIERS if rest.startswith(m)), None)) is not None:

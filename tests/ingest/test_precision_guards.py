@@ -72,3 +72,8 @@ def test_groups_and_mechanisms_named_by_kinds_are_descriptions(ingester):
 def test_no_body_ends_inside_central_work(ingester):
     names = _names(ingester, "委员们围绕省委省政府中心工作，聚焦群众关注的热点难点问题作大会发言。")
     assert not any(n.endswith("中心") for n in names)
+
+
+def test_kinds_of_meetings_groups_and_complements_are_no_names(ingester):
+    names = _names(ingester, "本次常委会会议期间，要搭建好协商平台，探索由委员联络组提出议题。")
+    assert not {"常委会会议", "好协商平台", "委员联络组"} & set(names)
