@@ -8,7 +8,8 @@ a few set ways, which this module reads (word lists in ``[recognizers]`` of ``le
 
 * a title of office right before the name, and a list of names after it (副主席甲、乙、丙，秘书长丁): the name
   runs to the next mark or to a word that follows a person (说, 主持, 出席 …: ``person_acts``);
-* a name at the start of a clause, before 委员 and what the member does (甲委员代表…发言, 乙委员在发言中说);
+* a name at the start of a clause, before 委员 (or a title) and what the member does (甲委员代表…发言, 乙委员在发言中说,
+  丙副主席作…报告);
   the tagger misses such names at the start of a line (it reads 甲 as a body there);
 * a name written with a middle dot: the whole of it (the parts on both sides), when the tagger reads a person in it.
 
@@ -41,7 +42,8 @@ _MARKS = "，,、。；;：:）)（( \n！？!?"
 #: a title right before a name (副主席, 党组书记, 主席人选)
 _TITLE = re.compile("(?:" + "|".join(map(re.escape, _TITLES)) + ")")
 #: a name at the start of a clause before 委员 and an act (甲委员代表…, 乙委员在发言中说)
-_MEMBER_FIRST = re.compile(f"(?:^|(?<=[。；;！？!?\\n，,：:]))([{_HAN}]{{2,4}})委员(?=代表|在|说|表示|建议|指出|认为|提出|发言|作|呼吁|谈)")
+_MEMBER_FIRST = re.compile(f"(?:^|(?<=[。；;！？!?\\n，,：:]))([{_HAN}]{{2,4}}?)(?:委员|副?主席|副?书记|同志)"
+                           "(?=代表|在|说|表示|建议|指出|认为|提出|发言|作|呼吁|谈|主持|出席|讲话)")
 #: a name written with a middle dot: runs of characters joined by dots
 _DOTTED = re.compile(f"[{_HAN}]+(?:·[{_HAN}]+)+")
 #: tags of the tagger's words that may be parts of a dotted name
@@ -51,6 +53,16 @@ _NOT_FIRST = frozenset("的了在和与及等是为对将把被从向于并也�
 #: how often the segmenter's dictionary must hold a word for it to be a common word (not a name)
 _COMMON = 10
 _PRIO = 50
+
+
+class _All:
+    """Every position: the tagger is taken to read a person everywhere (the items of a list of names)."""
+
+    def __contains__(self, _x) -> bool:
+        return True
+
+
+_ALL = _All()
 
 
 def _common_word(ctx: FinderContext, word: str, person: bool = False) -> bool:
@@ -65,9 +77,14 @@ def _plausible(ctx: FinderContext, name: str, person: bool = False) -> bool:
     """A person's name of two to four characters: not a common word nor a title, no common word inside (会议 in
     团会议, 会议议程; but after a common surname the given name may be a word: 金|发明), no particle first, not the
     name of something else by its last word. *person*: the tagger reads a person there."""
-    if not 2 <= len(name) <= 4 or name[0] in _NOT_FIRST or name.endswith(_TITLES) or name.startswith(_TITLES):
+    if not 2 <= len(name) <= 4 or name.endswith(_TITLES) or name.startswith(_TITLES):
         return False
-    if _common_word(ctx, name, person) or name.endswith(_ACTS) or name.startswith(_ACTS):
+    if name[0] in _NOT_FIRST or name.startswith(_ACTS):
+        # 向崇华, 和润培: a surname that is also a preposition or a conjunction begins a name of three characters
+        # whose given name is no word (not 和专家, 向社会)
+        if not (name[0] in SURNAMES and len(name) == 3 and (ctx.seg.tok.FREQ.get(name[1:]) or 0) < _COMMON):
+            return False
+    if _common_word(ctx, name, person) or name.endswith(_ACTS):
         return False
     if name[0] in SURNAMES:  # the given name may be a word (金|发明), but the surname is not the start of one (关注|民生)
         _a, b, w, p = ctx.seg.tokens(name)[0]
@@ -111,7 +128,8 @@ def titled_persons(ctx: FinderContext, norm: str, toks: Tokens, others: list[Can
         while norm.startswith(_TITLES, i):
             i = _TITLE.match(norm, i).end()  # 党组书记、主席人选|甲
         while i < len(norm):
-            j = _name_at(ctx, norm, i, pers)
+            j = _name_at(ctx, norm, i, pers if i == m.end() else _ALL)  # (an item of a list of names may be
+            # a name the segmenter knows: 、王著、)
             if j is None:
                 break
             out.append(Candidate(i, j, "Person", "person after title", _PRIO, name=norm[i:j]))

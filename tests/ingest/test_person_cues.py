@@ -50,3 +50,18 @@ def test_a_name_read_whole_keeps_other_names_out(ingester):
     names = _names(ingester, "县政协主席谭顺和工作室领衔委员一起为工作室揭牌。")
     assert names.get("谭顺") == "Person"
     assert "顺和工作室" not in names
+
+
+def test_a_surname_that_is_also_a_preposition_after_a_title(ingester):
+    persons = _persons(ingester, "县政协副主席向崇林带领调研组，省政协民宗委副主任和丽芳出席会议。")
+    assert {"向崇林", "和丽芳"} <= persons
+
+
+def test_no_person_from_a_preposition_and_a_word(ingester):
+    names = _names(ingester, "县政协主席和专家一起调研，政协委员向社会公开征集意见。")
+    assert not {n for n, c in names.items() if c == "Person"}
+
+
+def test_a_name_before_a_title_and_an_act(ingester):
+    persons = _persons(ingester, "会议由主席主持；龙定新副主席作常务委员会工作报告。")
+    assert "龙定新" in persons and not any(p.endswith("副") for p in persons)
