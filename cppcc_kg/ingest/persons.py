@@ -87,8 +87,9 @@ def _plausible(ctx: FinderContext, name: str, person: bool = False) -> bool:
     if _common_word(ctx, name, person) or name.endswith(_ACTS):
         return False
     if name[0] in SURNAMES:  # the given name may be a word (金|发明), but the surname is not the start of one (关注|民生)
-        _a, b, w, p = ctx.seg.tokens(name)[0]
-        return not (b > 1 and not p.startswith("nr") and (ctx.seg.tok.FREQ.get(w) or 0) >= 100) and \
+        w = next(iter(ctx.seg.tok.cut(name, HMM=False)))  # (the dictionary's words only: fast)
+        p = ctx.seg.pos.word_tag_tab.get(w, "")
+        return not (len(w) > 1 and not p.startswith("nr") and (ctx.seg.tok.FREQ.get(w) or 0) >= 100) and \
             classify(ctx, name) is None
     for a in range(len(name) - 1):
         for b in range(a + 2, len(name) + 1):
