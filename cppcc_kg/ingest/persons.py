@@ -79,11 +79,11 @@ def _plausible(ctx: FinderContext, name: str, person: bool = False) -> bool:
     name of something else by its last word. *person*: the tagger reads a person there."""
     if not 2 <= len(name) <= 4 or name.endswith(_TITLES) or name.startswith(_TITLES):
         return False
-    if name[0] in _NOT_FIRST or name.startswith(_ACTS):
-        # 向崇华, 和润培: a surname that is also a preposition or a conjunction begins a name of three characters
-        # whose given name is no word (not 和专家, 向社会)
-        if not (name[0] in SURNAMES and len(name) == 3 and (ctx.seg.tok.FREQ.get(name[1:]) or 0) < _COMMON):
-            return False
+    # 向崇华, 和润培: a surname that is also a preposition or a conjunction begins a name of three characters whose
+    # given name is no word (not 和专家, 向社会)
+    if (name[0] in _NOT_FIRST or name.startswith(_ACTS)) and not (
+            name[0] in SURNAMES and len(name) == 3 and (ctx.seg.tok.FREQ.get(name[1:]) or 0) < _COMMON):
+        return False
     if _common_word(ctx, name, person) or name.endswith(_ACTS):
         return False
     if name[0] in SURNAMES:  # the given name may be a word (金|发明), but the surname is not the start of one (关注|民生)
