@@ -308,7 +308,8 @@ def refine(ctx: FinderContext, norm: str, pool: list[Candidate], words: list[tup
     out = []
     for c in pool:
         if c.nested or recognizer_of(c.rule) != "forms" or c.rule in ("title", SHORT_FORM_RULE) \
-                or c.rule.startswith(("quote", "listed")):
+                or c.rule.startswith(("quote", "listed")) or norm[c.i:c.i + 1] in ("“", "《"):
+            # (a name that opens with a quote or a title mark keeps it: no half-closed quote, 两个全覆盖”)
             out.append(c)
             continue
         i = _trimmed_start(ctx, c, words) if words else c.i

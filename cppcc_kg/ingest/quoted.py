@@ -130,6 +130,8 @@ def quotes(ctx: FinderContext, norm: str, toks: Tokens, orig_of=None) -> list[Ca
     for m in re.finditer(r"“([^“”\n]{1,60})”", norm):
         qs, qe = m.start(), m.end()
         pre = re.search(f"({NUMERAL}[个大项条])$", norm[max(0, qs - 4): qs])
+        if pre and pre.group(1)[0].isascii():
+            pre = None  # 5个“十五五”规划: a count in digits counts things; set phrases write their numbers in words (六个“…”)
         q = _Quote(content=m.group(1), qs=qs, qe=qe, nested=norm[qs - 1: qs] == "《" or inside_title(norm, qs),
                    pre=pre, start=qs - len(pre.group(1)) if pre else qs)
         best_tail = _quote_tail(ctx, norm, toks, qe)
@@ -174,6 +176,11 @@ def quoted_alone(content: str, tail: str) -> bool:
     return two_parts and head is not None and (tail == head or generic_event(tail[: -len(head)]))
 
 
+#: jieba's tags of particles (了, 着, 过, 地, 得): never inside the words after a quote that say what it names
+#: (“七有”标准建立了委员工作室 is a clause)
+_PARTICLE_TAGS = frozenset({"ul", "uz", "ug", "uv", "ud", "uj"})
+
+
 def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[int, str] | None:
     """(length, class) of the words after a quote ending at *qe* that say what it names: “…”委员工作室,
     “…”评选活动; None when no such words follow."""
@@ -191,7 +198,7 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
         words = toks.toks[toks.at[qe]: toks.at[qe + k - 1] + 1]
         # words that end a name: 的, 与, 在 (as words: not 对 in 对接), verbs (建设 only as the last word:
         # “甘味”农产品品牌建设行动 is a name, “五型政协”建设 is not)
-        if any(w in TAIL_STOP_CHARS for (_s, _e, w, _p) in words) or any(
+        if any(w in TAIL_STOP_CHARS or p in _PARTICLE_TAGS for (_s, _e, w, p) in words) or any(
                 w in TAIL_STOP_VERBS and (w != "建设" or n_w == len(words) - 1)
                 for n_w, (_s, _e, w, _p) in enumerate(words)):
             continue
