@@ -56,7 +56,6 @@ from cppcc_kg.ingest.forms import (
     strip_name,
     text_blocks,
 )
-from cppcc_kg.ingest.guards import generic_phrase, tagged_places
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.meetings import (
     activities_of_a_meeting,
@@ -238,7 +237,6 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands += site_names(ctx, norm, words, cands)
         cands += zone_names(ctx, norm, words, cands) + bracketed_zones(ctx, norm, words)
         cands = mend_tagged_persons(ctx, cands, toks) + dotted_persons(norm, words, cands)
-        cands = tagged_places(ctx, norm, cands, words)
     if forms and "Person" in ctx.schema.classes:
         cands = persons_win(cands + titled_persons(ctx, norm, toks, cands, words))
     if forms:
@@ -252,7 +250,6 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     cands = [c for c in residents_body(ctx, norm, without_term(ctx, norm, cands)) if c.nested or not (
         with_determiner(ctx, norm[c.i:c.j], c.cls) or common_platform(ctx, norm[c.i:c.j], c.cls, c.rule, norm[c.j: c.j + 8])
         or graph_common_platform(ctx, norm, c))]
-    cands = [c for c in cands if c.nested or not generic_phrase(ctx, norm[c.i:c.j], c.cls, c.rule)]
     breaks = phrase_breaks(norm, nt.pos[base: base + len(norm)], nt.text) if nt.text != nt.norm else []
     cands += datelines(ctx, norm, breaks) if forms else []
     if breaks:  # no name runs across the space between two phrases of a headline (persons may hold one)

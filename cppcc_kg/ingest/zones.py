@@ -23,6 +23,7 @@ _ZONE_KINDS = tuple(sorted(LEXICON.recognizers["zone_kinds"], key=lambda w: (-le
 _REGION_KINDS = tuple(LEXICON.recognizers["region_kinds"])
 _NAMED_BEFORE = tuple(sorted(LEXICON.recognizers["zone_kinds_named_before"], key=lambda w: (-len(w), w)))
 _NOT_PLACES = frozenset(LEXICON.recognizers["not_places"])
+_COUNTRYSIDE = tuple(LEXICON.recognizers["countryside_words"])
 _WHOLE_OF = tuple(LEXICON.recognizers["whole_of_place"])
 _ORG_HEADS = tuple(LEXICON.recognizers["org_heads"])
 #: the level words that end a division the tagger names (a place with one before a kind is a chain of two names:
@@ -144,9 +145,9 @@ def bracketed_zones(ctx: FinderContext, norm: str, words: list[tuple[int, int, s
 
 
 def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
-    """The pool without the tagger's places that name no place (``not_places``: 中华, 镇街; a name that ends with 乡村,
-    the countryside: 和|美乡村), with the words of the whole of a place cut off its name (自贸港|全岛) and the bare level
-    word of a county before its town (县|城关镇); a zone is a place or a region, not a district (…经济技术开发区).
+    """The pool without the tagger's places that name no place (``not_places``: 中华, 镇街; a name that ends with the
+    countryside, ``countryside_words``: 和|美乡村), with the words of the whole of a place cut off its name
+    (自贸港|全岛) and the bare level word of a county before its town (县|城关镇); a zone is a place or a region, not a district (…经济技术开发区).
 
     >>> from cppcc_kg.ingest.context import demo_context
     >>> pool = [Candidate(0, 2, "Place", "tagger LOC", 40), Candidate(5, 10, "Place", "tagger LOC", 40)]
@@ -159,7 +160,7 @@ def places_named(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
         if c.nested or not ctx.schema.is_a(c.cls, "Place") or c.rule in ("title", "tagger zone") or c.rule.startswith("quote"):
             out.append(c)
             continue
-        if name in _NOT_PLACES or (len(name) > 2 and name.endswith("乡村")):
+        if name in _NOT_PLACES or (len(name) > 2 and name.endswith(_COUNTRYSIDE)):
             continue
         if name.endswith(_ZONE_KINDS) and not name.startswith(_ZONE_KINDS) and c.cls != _zone_class(ctx, name):
             # a zone, not a district by its last word (…经济技术开发区)

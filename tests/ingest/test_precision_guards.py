@@ -3,10 +3,6 @@ quote, a count before a name, a particle inside a name, a fragment of a word, ge
 for these tests."""
 from __future__ import annotations
 
-from cppcc_kg.ingest.context import demo_context
-from cppcc_kg.ingest.forms import Candidate
-from cppcc_kg.ingest.guards import tagged_places
-
 
 def _names(ingester, text: str) -> dict[str, str]:
     r = ingester.run(text, source_id="precision-guards")
@@ -38,14 +34,6 @@ def test_a_particle_ends_the_words_after_a_quote(ingester):
 def test_the_countryside_is_no_place(ingester):
     names = _names(ingester, "两地围绕文旅融合、和美乡村建设开展联合调研。")
     assert not any(n.endswith("乡村") for n in names)
-
-
-def test_a_word_of_scope_ends_a_place():
-    # the tagger reads 甲港全岛 as one place in some contexts (a sentence of the sets): the place ends before 全岛
-    norm = "全力助推甲港全岛封关"
-    words = [(0, 2, "全力", "d"), (2, 4, "助推", "v"), (4, 8, "甲港全岛", "LOC"), (8, 10, "封关", "v")]
-    out = tagged_places(demo_context(), norm, [Candidate(4, 8, "Place", "tagger LOC", 40, name="甲港全岛")], words)
-    assert [(c.i, c.j, c.name) for c in out] == [(4, 6, "甲港")]
 
 
 def test_places_before_the_kind_of_a_region_are_its_name(ingester):
