@@ -31,14 +31,13 @@ scale 1000, sampled closeness k=256            1.88 s    1.21 s
 from __future__ import annotations
 
 import random
-import sys
-import threading
 from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
 from cppcc_kg.network.projections import shared
+from cppcc_kg.project.hidden_imports import import_hiding
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -47,7 +46,6 @@ __all__ = ["betweenness", "closeness", "dependency_sums", "igraph_of", "igraph_w
 
 
 _DRAWING = {"matplotlib": True}
-_IGRAPH_LOCK = threading.Lock()
 
 
 def igraph_without_drawing() -> None:
@@ -69,18 +67,11 @@ def import_igraph():
     >>> import_igraph().Graph(n=2, edges=[(0, 1)]).ecount()
     1
     """
-    if _DRAWING["matplotlib"] or "igraph" in sys.modules or "matplotlib" in sys.modules:
+    if _DRAWING["matplotlib"]:
         import igraph  # heavy (0.1 s, and 0.8 s more as it imports matplotlib when installed)
 
         return igraph
-    with _IGRAPH_LOCK:
-        sys.modules["matplotlib"] = None  # ``import matplotlib`` raises ImportError: igraph goes without
-        try:
-            import igraph
-        finally:
-            if sys.modules.get("matplotlib", 0) is None:
-                del sys.modules["matplotlib"]
-    return igraph
+    return import_hiding("igraph", "matplotlib")
 
 
 def igraph_of(U: nx.Graph, nodelist=None) -> tuple[ig.Graph, list]:

@@ -51,13 +51,13 @@ import logging
 import math
 import os
 import re
-import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache
 from cppcc_kg.project.entities import entity_zh_labels
+from cppcc_kg.project.hidden_imports import import_hiding
 from cppcc_kg.project.jieba_words import (
     Tags,
     Words,
@@ -150,17 +150,7 @@ def _write_unsaved() -> None:
 def _import_jieba():
     """``import jieba`` without ``pkg_resources`` (0.15 s to import, where jieba only opens its own files
     with it: without it, jieba opens them by their path)."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba  # heavy (0.2 s; its dictionary 1 s): loaded in the helper worker, not by every command
-
-        return jieba
-    sys.modules["pkg_resources"] = None  # ``import pkg_resources`` raises ImportError: jieba goes without
-    try:
-        import jieba
-    finally:
-        if sys.modules.get("pkg_resources", 0) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
+    return import_hiding("jieba", "pkg_resources")
 
 
 def _tokenizer():
