@@ -106,6 +106,18 @@ def test_an_honour_conferred_by_a_commendation(ingester, text, name):
     assert _names(ingester, text).get(name) == "Honour"
 
 
+@pytest.mark.parametrize("text, name", [
+    ("会议表彰了一批优秀提案。", "优秀提案"),
+    ("大会表彰了30件优秀提案，", "优秀提案"),
+    ("会议表彰了若干先进集体、先进个人。", "先进集体"),
+    ("会上表彰了12个提案承办先进单位。", "提案承办先进单位"),
+])
+def test_the_count_of_what_a_meeting_commends_is_not_in_the_honours_name(ingester, text, name):
+    """(review 6) 一批, 30件, 若干, 12个 count the things commended: the honour's name begins after them."""
+    names = _names(ingester, text)
+    assert names.get(name) == "Honour" and not any(n.endswith(name) and n != name for n in names), names
+
+
 @pytest.mark.parametrize("text, name", [("结合全国文明城市创建工作,深入社区。", "全国文明城市"),
                                         ("全力创建国家卫生城市。", "国家卫生城市")])
 def test_a_national_title_of_a_city_is_an_honour(ingester, text, name):
