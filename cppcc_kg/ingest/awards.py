@@ -19,6 +19,8 @@ def _alt(key: str) -> str:
 #: 表彰 X优秀提案 (和 …): the honour, up to its last word, before a break, a joining word or 的
 _COMMENDED = re.compile(f"(?:{_alt('commend_verbs')})了?([^，,。；;：:“”《》、\\n和及的]{{2,30}}?(?:{_alt('commended_endings')}))"
                         "(?=[，,。；;、和及的]|$)")
+#: a count or a quantity of the things commended before the honour's name (一批, 30件, 若干, 12个): not part of it
+_COUNT = re.compile(r"(?:[0-9一二三四五六七八九十百千两几多数]+[件个项名位家批类篇条]|若干|一些|部分|各类)")
 _CIVIC = re.compile(f"(?:{_alt('title_ranks')})(?:{_alt('civic_titles')})")
 
 
@@ -27,13 +29,15 @@ def commended(norm: str) -> list[Candidate]:
 
     >>> [norm[c.i:c.j] for norm in ["将表彰十三届市政协优秀提案和先进承办单位。"] for c in commended(norm)]
     ['十三届市政协优秀提案']
-    >>> [norm[c.i:c.j] for norm in ["表扬政协某县委员会2023年度优秀提案;"] for c in commended(norm)]
-    ['2023年度优秀提案']
+    >>> [norm[c.i:c.j] for norm in ["表扬政协某县委员会2023年度优秀提案;", "表彰了30件优秀提案。"] for c in commended(norm)]
+    ['2023年度优秀提案', '优秀提案']
     """
     out = []
     for m in _COMMENDED.finditer(norm):
         body = m.group(1).rfind("委员会")  # 政协…委员会|2023年度优秀提案: the full name of the body is a name of its own
         start = m.start(1) + (body + 3 if body >= 0 else 0)
+        if count := _COUNT.match(norm, start):  # 表彰了一批|优秀提案
+            start = count.end()
         if m.end(1) - start >= 4:
             out.append(Candidate(start, m.end(1), "Honour", "honour commended", 64))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from cppcc_kg.ingest.forms import DOC_SUFFIXES
 from cppcc_kg.ingest.lexicon import LEXICON
 
 _DESCRIPTIVE_ENDINGS = tuple(LEXICON.spans.get("descriptive_mechanism_endings", ()))
@@ -59,3 +60,15 @@ def set_up_items(norm: str, items: list[tuple[int, int]], x: int, listed: str, l
     if in_list and (lm := lead.match(norm[i:j])) and not verb_begins_the_item(norm[i + lm.end():j], last):
         items = items[:1]
     return items, in_list
+
+
+def two_documents(norm: str, i: int, j: int) -> int | None:
+    """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
+
+    >>> two_documents("常委会工作报告和提案工作情况报告", 0, 16), two_documents("协商和监督工作计划", 0, 9)
+    (7, None)
+    """
+    for k in range(i + 2, j - 2):
+        if norm[k] in "和及与" and any(norm[i:k].endswith(w) for w in DOC_SUFFIXES):
+            return k
+    return None

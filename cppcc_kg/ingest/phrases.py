@@ -21,6 +21,7 @@ from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.descriptions import (
     set_up_items,
     system_of_the_economy,
+    two_documents,
     verb_begins_the_item,
 )
 from cppcc_kg.ingest.forms import (
@@ -326,18 +327,6 @@ def _after_inner_verb(norm: str, a: int, b: int) -> int:
     return a + inner[-1].end() if inner else a
 
 
-def _two_documents(norm: str, i: int, j: int) -> int | None:
-    """Where 和, 及 or 与 joins two documents in *norm*[i:j] (the first ends with a last word of a document), or None.
-
-    >>> _two_documents("常委会工作报告和提案工作情况报告", 0, 16), _two_documents("协商和监督工作计划", 0, 9)
-    (7, None)
-    """
-    for k in range(i + 2, j - 2):
-        if norm[k] in "和及与" and any(norm[i:k].endswith(w) for w in DOC_SUFFIXES):
-            return k
-    return None
-
-
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
@@ -345,6 +334,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
     # (了 after the verb; 好 completes it: 搭建好|协商平台)
     pat = re.compile(f"({verbs})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
+    seen: dict = {}  # the items of a list read already (_set_up_names)
     for m in pat.finditer(norm):
         verb = m.group(1)
         run = m.group(4)
@@ -380,39 +370,58 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
-        items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := _two_documents(norm, i, j)) else [(i, j)]
+        items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := two_documents(norm, i, j)) else [(i, j)]
         lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
         items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, lead)
-        for n_item, (a, b) in enumerate(items):
-            name = norm[a:b]
-            a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
-            if in_list and lm and verb_begins_the_item(name[len(lm.group(0)):], last):
-                a2 = a  # 创新共享机制 in a list of mechanisms: 创新 is the item's first word
-            a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
-            name = norm[a2:b]
-            head = name[: -len(last)] if (a, b) == (i, j) else name
-            short_ok = False
-            if len(head) == 2 and a2 in toks.starts:
-                tk = toks.token(a2)
-                short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
-            # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
-            if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
-                    len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
-                    last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
-                    or generic_mechanism(name, last) or system_of_the_economy(name, last):
-                if n_item == 0:
-                    break  # the named thing is not a name: nor are the items before it
-                continue
-            if last == "活动":
-                cls = classify(ctx, name, "Event")
-            elif last in DOC_SUFFIXES:
-                cls = classify(ctx, name, "Plan", within="Document")
-            else:
-                cls = classify(ctx, norm[a2:j] if (a, b) != (i, j) else name, "Mechanism")
-            out.append(Candidate(a2, b, cls, "set up by " + verb, 52))
+        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, lead, "set up by " + verb, seen)
     # figures of speech that name a task: 五大任务, 两件大事
     for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
         out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
+    return out
+
+
+def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple[int, int]], in_list: bool,
+                  named: tuple[int, int], last: str, lead: re.Pattern, rule: str, seen: dict) -> list[Candidate]:
+    """The candidates of the *items* that one verb sets up (:func:`mechanisms`; *named*: the last name, whole). An item
+    that an earlier verb of the same list read already (*seen*: key -> whether it gave a name) gives what it gave then,
+    which is among the candidates already: each verb of a list reads the items after it, and a list of n items was
+    read n²/2 times (minutes on a line of a few thousand characters)."""
+    i, j = named
+    out = []
+    for n_item, (a, b) in enumerate(items):
+        key = (a, b, (a, b) == (i, j), in_list, last)
+        if key in seen:
+            if n_item == 0 and not seen[key]:
+                break  # as the first time
+            continue
+        seen[key] = False
+        name = norm[a:b]
+        a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+        if in_list and lm and verb_begins_the_item(name[len(lm.group(0)):], last):
+            a2 = a  # 创新共享机制 in a list of mechanisms: 创新 is the item's first word
+        a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
+        name = norm[a2:b]
+        head = name[: -len(last)] if (a, b) == (i, j) else name
+        short_ok = False
+        if len(head) == 2 and a2 in toks.starts:
+            tk = toks.token(a2)
+            short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
+        # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
+        if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
+                len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
+                last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
+                or generic_mechanism(name, last) or system_of_the_economy(name, last):
+            if n_item == 0:
+                break  # the named thing is not a name: nor are the items before it
+            continue
+        if last == "活动":
+            cls = classify(ctx, name, "Event")
+        elif last in DOC_SUFFIXES:
+            cls = classify(ctx, name, "Plan", within="Document")
+        else:
+            cls = classify(ctx, norm[a2:j] if (a, b) != (i, j) else name, "Mechanism")
+        out.append(Candidate(a2, b, cls, rule, 52))
+        seen[key] = True
     return out
 
 

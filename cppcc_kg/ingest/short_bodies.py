@@ -38,8 +38,12 @@ _PARTY = "(?:" + "|".join(sorted(_REC["party_abbreviations"], key=len, reverse=T
 _LEVEL_PARTY_TITLED = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与])|^)[省市县区州盟旗]" + _PARTY
                                  + "(?=主席|副主席|党组|书记|副书记|秘书长|主委|副主委)")
 #: a party's committee of a level, with its place or without (九三学社市委会, 民盟市委|主委, 民建湖南省委|主委)
-_PARTY_OF_LEVEL = re.compile(_PARTY + r"(?:(?![和与及的等人在员])[\u4e00-\u9fff]){0,8}?[省市县区州盟旗]"
+_PARTY_OF_LEVEL = re.compile(_PARTY + r"((?:(?![和与及的等人在员])[\u4e00-\u9fff]){0,8}?[省市县区州盟旗])"
                              r"(?:委员会|委会|委(?=主委|副主委|秘书长|[，。；、和及与]))")
+#: tags of the segmenter's words that are no part of a place's name (verbs, prepositions, conjunctions, adverbs; not
+#: verbal nouns: 合作市): between a party and a level's committee they make a clause (民革|组织参加|市委), not a place
+#: (民建|湖南省|委)
+_CLAUSE_TAGS = frozenset({"v", "vd", "p", "c", "d"})
 _FIELD = "(?:" + "|".join(sorted(_REC["committee_fields"], key=len, reverse=True)) + ")"
 #: a special committee named by two fields or more joined, as an item of a list (、社会和法制委员会联合…)
 _FIELDS_JOINED = re.compile(r"(?<=[、，；：])" + _FIELD + f"(?:和?{_FIELD})+" + "(?:工作)?委员会")
@@ -86,7 +90,9 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     special = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "Organization"
     out += [Candidate(*m.span(), special, "fields of a committee", 63, name=m.group(0)) for m in _FIELDS_JOINED.finditer(norm)]
     out += [Candidate(*m.span(), "Organization", "party of a level", 64, name=m.group(0))
-            for rx in (_LEVEL_PARTY_TITLED, _PARTY_OF_LEVEL) for m in rx.finditer(norm)]
+            for m in _LEVEL_PARTY_TITLED.finditer(norm)]
+    out += [Candidate(*m.span(), "Organization", "party of a level", 64, name=m.group(0))
+            for m in _PARTY_OF_LEVEL.finditer(norm) if not _clause_between(ctx, m.group(1))]
     for c in pool:
         if c.nested or not ctx.schema.is_any(c.cls, "body") and not ctx.schema.is_a(c.cls, "Place"):
             continue
@@ -102,6 +108,17 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
             m = _SCHOOL_BODY.match(norm, j)
             out.append(_cand(ctx, norm, i, m.end() if m else j, "Organization", "school"))
     return out
+
+
+def _clause_between(ctx: FinderContext, gap: str) -> bool:
+    """Whether the words *gap* between a party and its committee (with the level word: 湖南省, 市) hold a verb, a
+    preposition, a conjunction or an adverb of two characters or more (组织参加市: a clause), not a place's name.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> [_clause_between(demo_context(), g) for g in ("组织参加市", "湖南省", "包头市", "市")]
+    [True, False, False, False]
+    """
+    return any(len(w) >= 2 and p in _CLAUSE_TAGS for _i, _j, w, p in ctx.seg.tokens(gap))
 
 
 def enterprises_after_places(ctx: FinderContext, norm: str, words: list[tuple[int, int, str, str]]) -> list[Candidate]:

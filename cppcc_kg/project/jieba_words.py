@@ -7,6 +7,10 @@ first label, when the repository has 153 labels to read. :func:`sorted_words` ke
 dictionary as it was loaded, once per machine, in a text file beside jieba's own cache: one line per
 key of jieba's prefix dictionary, sorted, with its frequency and its tag (``word<TAB>freq<TAB>tag``),
 the total first. Reading it takes a split of the text; a lookup is a bisection (then remembered).
+The first line of the file names its format and the sha256 of the rest, and the file
+is read only if it is this process's user's: the file is in the shared temporary folder under a name
+anyone can compute, so a file cut short, altered or left by another user is not read (jieba's dictionary
+is loaded instead, and the file written again).
 
 :class:`Words` is a read-only mapping with jieba's ``FREQ`` for keys and values (a word: its
 frequency; a proper prefix of a word: 0; anything else: absent); :class:`Tags` gives the tag of each
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -33,7 +38,7 @@ from cppcc_kg.rdf.files import write_atomic
 __all__ = ["FORMAT", "Tags", "Words", "sorted_words", "words_file", "write_words"]
 
 #: the version of the file's format (part of its name)
-FORMAT = "1"
+FORMAT = "2"
 
 
 class Words(Mapping):
@@ -121,15 +126,31 @@ def write_words(path: Path, freq: dict[str, int], total: int, tags: dict[str, st
     if "\t" in joined or joined.count("\n") != len(words) + max(len(tags) - 1, 0) or not tags.keys() <= freq.keys():
         raise ValueError("jieba's dictionary does not fit the file (a tab, a line break, a tag of no word)")
     get = tags.get
-    text = "\n".join([str(total)] + [f"{w}\t{freq[w]}\t{get(w, '')}" for w in words]) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    body = ("\n".join([str(total)] + [f"{w}\t{freq[w]}\t{get(w, '')}" for w in words]) + "\n").encode("utf-8")
+    write_atomic(path, _header(body) + body)
+
+
+def _header(body: bytes) -> bytes:
+    """The first line of the file of *body*: the format and the sha256 of *body* (9 ms)."""
+    return f"cppcc-kg-jieba-words\t{FORMAT}\t{hashlib.sha256(body).hexdigest()}\n".encode()
 
 
 def sorted_words(path: Path) -> list[str] | None:
-    """The lines of *path* (written by :func:`write_words`), or None if it is absent or unreadable."""
+    """The lines of *path* (written by :func:`write_words`, its first line apart), or None if it is absent,
+    unreadable, not this user's, or not the bytes its first line describes."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None
+            data = f.read()
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    if head + b"\n" != _header(body):
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
         return None
     lines = text.split("\n")
     if len(lines) < 2 or lines[-1] != "" or not lines[0].isdigit():

@@ -141,3 +141,14 @@ def test_a_town_after_the_bare_level_word_of_its_county(ingester):
 def test_a_special_committee_named_by_its_fields_joined_in_a_list(ingester):
     names = _names(ingester, "市政协文化文史和学习委员会、社会和法制委员会联合召开座谈会。")
     assert names.get("社会和法制委员会") == "SpecialCommittee"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("民革组织参加市委、市政府召开的会议。", "民革组织参加市委"),
+    ("妇联联合县委，开展活动。", "妇联联合县委"),
+    ("科协配合市委、市政府工作。", "科协配合市委"),
+])
+def test_a_party_and_a_level_s_committee_with_a_verb_between_are_no_name(ingester, text, words):
+    """(review 6) Only a place stands between a party and its committee of a level (民建|甘肃|省委): a verb makes two
+    bodies of a clause (民革|组织参加|市委)."""
+    assert words not in _names(ingester, text)

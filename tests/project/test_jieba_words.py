@@ -135,3 +135,22 @@ def test_jieba_is_imported_without_pkg_resources():
     out = subprocess.run([sys.executable, "-c", JIEBA_PROBE], capture_output=True, text=True, check=True,
                          cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout
     assert out.split() == ["zhèngxié", "wěiyuán", "False"]
+
+
+def test_a_truncated_altered_or_foreign_file_is_none(loaded, tmp_path):
+    """The file lives in the shared temporary folder under a name anyone can compute: a file cut at a line
+    break, with a frequency changed, or written by another user is not read (jieba's dictionary is loaded)."""
+    tok, tags = loaded
+    path = tmp_path / "words.txt"
+    J.write_words(path, tok.FREQ, tok.total, tags)
+    whole = path.read_bytes()
+    assert J.sorted_words(path) is not None
+    path.write_bytes(whole[:whole.index(b"\n", len(whole) // 2) + 1])  # cut at a line break
+    assert J.sorted_words(path) is None
+    i = whole.index("\n政协\t".encode()) + len("\n政协\t".encode())
+    path.write_bytes(whole[:i] + b"9" + whole[i + 1:])  # one digit of a frequency changed
+    assert J.sorted_words(path) is None
+    path.write_bytes(whole)
+    if os.getuid() == 0:
+        os.chown(path, 65534, 65534)
+        assert J.sorted_words(path) is None
