@@ -44,7 +44,7 @@ SHORT_FORM_RULE = "committee short form"
 
 #: Verbs after which a mechanism or programme is named (建立X机制, 打造X品牌).
 MECHANISM_VERBS = ("建立", "建成", "建立健全", "健全", "完善", "构建", "推行", "创新", "搭建", "实行", "执行", "坚持", "规范", "设立",
-                   "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进")
+                   "探索", "形成", "打造", "创建", "落实", "深化", "实施", "启动", "推出", "开展", "推进", "强化")
 EVENT_ONLY_VERBS = ("举办", "组织", "举行")
 DOC_ONLY_VERBS = ("制定", "研究制定", "出台", "配套出台", "印发", "编制", "审议通过", "修订") + tuple(
     LEXICON.spans.get("document_verbs", ()))

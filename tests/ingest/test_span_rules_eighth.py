@@ -1,0 +1,25 @@
+"""Tests of the span rules of issue 13's eighth pass (sentences written for these tests; names made up)."""
+from __future__ import annotations
+
+import pytest
+
+
+def _names(ingester, text: str) -> dict[str, str]:
+    r = ingester.run(text, source_id="span-rules-8")
+    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+
+
+def _of(ingester, text: str, cls: str) -> set[str]:
+    schema = ingester.schema
+    return {n for n, c in _names(ingester, text).items() if schema.is_a(c, cls)}
+
+
+# ------------------------------------------------------------ mechanisms
+@pytest.mark.parametrize(("text", "name"), [("强化委员联络服务机制,以作风转变赢得信任。", "委员联络服务机制"),
+                                            ("各专委会强化提案督办协商机制。", "提案督办协商机制")])
+def test_a_mechanism_strengthened_is_set_up_by_a_verb(ingester, text, name):
+    assert name in _of(ingester, text, "Mechanism")
+
+
+def test_a_generic_mechanism_strengthened_stays_a_description(ingester):
+    assert not _of(ingester, "要强化民主监督机制,强化责任落实。", "Mechanism")
