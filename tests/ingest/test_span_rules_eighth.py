@@ -23,3 +23,9 @@ def test_a_mechanism_strengthened_is_set_up_by_a_verb(ingester, text, name):
 
 def test_a_generic_mechanism_strengthened_stays_a_description(ingester):
     assert not _of(ingester, "要强化民主监督机制,强化责任落实。", "Mechanism")
+
+
+@pytest.mark.parametrize(("text", "name"), [("区政协建立提案“一张表”督办制度。", "提案“一张表”督办制度"),
+                                            ("建立调研协商“三步走”工作机制,规范程序。", "调研协商“三步走”工作机制")])
+def test_words_of_the_committees_work_before_a_quote_open_a_mechanism_s_name(ingester, text, name):
+    assert name in _names(ingester, text)
