@@ -29,3 +29,9 @@ def test_a_generic_mechanism_strengthened_stays_a_description(ingester):
                                             ("建立调研协商“三步走”工作机制,规范程序。", "调研协商“三步走”工作机制")])
 def test_words_of_the_committees_work_before_a_quote_open_a_mechanism_s_name(ingester, text, name):
     assert name in _names(ingester, text)
+
+
+# ------------------------------------------------------------ documents
+def test_an_outline_of_a_plan_is_a_document_whole(ingester):
+    names = _of(ingester, "全省“十四五”规划纲要提出,要加快建设。", "Document")
+    assert names == {"全省“十四五”规划纲要"}
