@@ -35,3 +35,10 @@ def test_words_of_the_committees_work_before_a_quote_open_a_mechanism_s_name(ing
 def test_an_outline_of_a_plan_is_a_document_whole(ingester):
     names = _of(ingester, "全省“十四五”规划纲要提出,要加快建设。", "Document")
     assert names == {"全省“十四五”规划纲要"}
+
+
+# ------------------------------------------------------------ organizations
+@pytest.mark.parametrize(("text", "name"), [("市委督查室负责同志参加调研。", "市委督查室"),
+                                            ("县委政研室、县政府研究室派员参加。", "县政府研究室")])
+def test_an_office_of_inspection_or_research_is_a_unit_of_its_body(ingester, text, name):
+    assert name in _of(ingester, text, "OrganizationalUnit")
