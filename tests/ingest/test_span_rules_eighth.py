@@ -42,3 +42,9 @@ def test_an_outline_of_a_plan_is_a_document_whole(ingester):
                                             ("县委政研室、县政府研究室派员参加。", "县政府研究室")])
 def test_an_office_of_inspection_or_research_is_a_unit_of_its_body(ingester, text, name):
     assert name in _of(ingester, text, "OrganizationalUnit")
+
+
+# ------------------------------------------------------------ events
+def test_a_verb_of_attending_is_no_part_of_a_meeting_s_name(ingester):
+    names = _of(ingester, "委员们列席甲市第五届人民代表大会第二次会议。", "Event")
+    assert names == {"甲市第五届人民代表大会第二次会议"}
