@@ -59,6 +59,7 @@ from cppcc_kg.ingest.forms import (
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.meetings import (
     activities_of_a_meeting,
+    enlarged_meetings,
     ordinal_starts,
     two_meetings,
 )
@@ -231,7 +232,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands = refine(ctx, norm, cands, words)
     if forms:
         cands = ordinal_starts(ctx, norm, two_meetings(ctx, norm, joined_events(ctx, norm, cands)))
-        cands = activities_of_a_meeting(ctx, norm, cands)
+        cands = enlarged_meetings(ctx, norm, activities_of_a_meeting(ctx, norm, cands))
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
