@@ -125,6 +125,7 @@ def activities_of_a_meeting(ctx: FinderContext, norm: str, pool: list[Candidate]
 
 #: an enlarged meeting with 扩大 in brackets between its body and 会议: 市委常委会(扩大)会议 (eighth pass)
 _ENLARGED = re.compile(r"[(（]扩大[)）]会议")
+_BODY_HEADS = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
 
 
 def enlarged_meetings(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
@@ -139,7 +140,11 @@ def enlarged_meetings(ctx: FinderContext, norm: str, pool: list[Candidate]) -> l
     """
     out = list(pool)
     for m in _ENLARGED.finditer(norm):
-        start = _owner_start(ctx, norm, pool, m.start())
-        if start < m.start():
+        x = m.start()
+        start = _owner_start(ctx, norm, pool, x)
+        head = next((h for h in _BODY_HEADS if norm.endswith(h, 0, x)), "")
+        if start == x and head and _owner_start(ctx, norm, pool, x - len(head)) < x - len(head):
+            start = _owner_start(ctx, norm, pool, x - len(head))  # 丙山市委|常委会: the tagger read the body short
+        if start < x:
             out.append(Candidate(start, m.end(), "Meeting", "enlarged meeting", 72, name=strip_name(norm[start:m.end()])))
     return out

@@ -232,7 +232,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
         cands = refine(ctx, norm, cands, words)
     if forms:
         cands = ordinal_starts(ctx, norm, two_meetings(ctx, norm, joined_events(ctx, norm, cands)))
-        cands = enlarged_meetings(ctx, norm, activities_of_a_meeting(ctx, norm, cands))
+        cands = activities_of_a_meeting(ctx, norm, cands)
     if words:
         cands += tagged_candidates(ctx, norm, [w for w in words if w[3] in NAME_TAGS], cands)
         cands += site_names(ctx, norm, words, cands)
@@ -241,6 +241,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if forms and "Person" in ctx.schema.classes:
         cands = persons_win(cands + titled_persons(ctx, norm, toks, cands, words))
     if forms:
+        cands = enlarged_meetings(ctx, norm, cands)  # (after the tagger: the body may be the tagger's, 丙山市委|常委会)
         cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)

@@ -50,7 +50,7 @@ def test_a_verb_of_attending_is_no_part_of_a_meeting_s_name(ingester):
     assert names == {"甲市第五届人民代表大会第二次会议"}
 
 
-@pytest.mark.parametrize("text", ["会议传达了甲县县委常委会(扩大)会议精神。", "会议传达了甲县县委常委会（扩大）会议精神。"])
+@pytest.mark.parametrize("text", ["会议传达了丙山市委常委会(扩大)会议精神。", "会议传达了丙山市委常委会（扩大）会议精神。"])
 def test_an_enlarged_meeting_in_brackets_is_named_with_its_body(ingester, text):
     names = _of(ingester, text, "Event")
-    assert {n.replace("（", "(").replace("）", ")") for n in names} == {"甲县县委常委会(扩大)会议"}
+    assert {n.replace("（", "(").replace("）", ")") for n in names} == {"丙山市委常委会(扩大)会议"}
