@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from cppcc_kg.ingest.pipeline import Ingester
 
 
 def _names(ingester, text: str) -> dict[str, str]:
@@ -54,3 +58,16 @@ def test_a_verb_of_attending_is_no_part_of_a_meeting_s_name(ingester):
 def test_an_enlarged_meeting_in_brackets_is_named_with_its_body(ingester, text):
     names = _of(ingester, text, "Event")
     assert {n.replace("（", "(").replace("）", ")") for n in names} == {"丙山市委常委会(扩大)会议"}
+
+
+# ------------------------------------------------------------ links
+def test_a_congress_of_the_party_written_with_zhonggong_links_to_the_graph_s_name_with_dangde(graph):
+    g = graph.__class__()
+    for t in graph:
+        g.add(t)
+    congress = URIRef("https://w3id.org/cppcc-kg/id/event/test-party-congress")
+    g.add((congress, RDF.type, URIRef("https://w3id.org/cppcc-kg/ontology#Meeting")))
+    g.add((congress, RDFS.label, Literal("党的二十大", lang="zh")))
+    g.add((congress, RDFS.label, Literal("20th Party Congress", lang="en")))
+    r = Ingester(g).run("全面贯彻落实中共二十大精神。", source_id="span-rules-8")
+    assert [(m["exact"], m["entity"]) for m in r["mentions"] if m["status"] == "linked"] == [("中共二十大", str(congress))]
