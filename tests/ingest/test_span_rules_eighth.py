@@ -71,3 +71,8 @@ def test_a_congress_of_the_party_written_with_zhonggong_links_to_the_graph_s_nam
     g.add((congress, RDFS.label, Literal("20th Party Congress", lang="en")))
     r = Ingester(g).run("全面贯彻落实中共二十大精神。", source_id="span-rules-8")
     assert [(m["exact"], m["entity"]) for m in r["mentions"] if m["status"] == "linked"] == [("中共二十大", str(congress))]
+
+
+def test_an_enlarged_meeting_joined_by_ji_to_another_is_one_name(ingester):
+    names = _of(ingester, "县政协党组(扩大)会议暨十二届县政协第三十次主席会议召开", "Event")
+    assert "县政协党组(扩大)会议暨十二届县政协第三十次主席会议" in names
