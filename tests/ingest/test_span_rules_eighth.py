@@ -76,3 +76,10 @@ def test_a_congress_of_the_party_written_with_zhonggong_links_to_the_graph_s_nam
 def test_an_enlarged_meeting_joined_by_ji_to_another_is_one_name(ingester):
     names = _of(ingester, "县政协党组(扩大)会议暨十二届县政协第三十次主席会议召开", "Event")
     assert "县政协党组(扩大)会议暨十二届县政协第三十次主席会议" in names
+
+
+# ------------------------------------------------------------ places
+@pytest.mark.parametrize(("text", "name"), [("全体会议在成都锦江宾馆举行。", "成都锦江宾馆"),
+                                            ("会议在青岛海天大酒店召开。", "青岛海天大酒店")])
+def test_a_hotel_named_after_its_city_is_one_place(ingester, text, name):
+    assert _of(ingester, text, "Place") == {name}
