@@ -83,3 +83,7 @@ def test_an_enlarged_meeting_joined_by_ji_to_another_is_one_name(ingester):
                                             ("会议在青岛海天大酒店召开。", "青岛海天大酒店")])
 def test_a_hotel_named_after_its_city_is_one_place(ingester, text, name):
     assert _of(ingester, text, "Place") == {name}
+
+
+def test_a_body_s_democratic_life_meeting_is_a_meeting(ingester):
+    assert _names(ingester, "学习甲省委常委班子在省委民主生活会上的讲话。").get("省委民主生活会") == "Meeting"
