@@ -87,3 +87,9 @@ def test_a_hotel_named_after_its_city_is_one_place(ingester, text, name):
 
 def test_a_body_s_democratic_life_meeting_is_a_meeting(ingester):
     assert _names(ingester, "学习甲省委常委班子在省委民主生活会上的讲话。").get("省委民主生活会") == "Meeting"
+
+
+@pytest.mark.parametrize(("text", "name"), [("委员们到市第二十八中学调研。", "市第二十八中学"),
+                                            ("调研组在县第三小学召开座谈会。", "县第三小学")])
+def test_a_school_of_a_level_named_by_its_number_is_a_body(ingester, text, name):
+    assert name in _names(ingester, text)
