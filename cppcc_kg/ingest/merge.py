@@ -336,7 +336,7 @@ def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
     >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
     (True, False)
     """
-    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None
+    return ctx.schema.is_any(cls, "body") and (any(d in name for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None
                                                 or _COUNTED_LEVEL.search(name) is not None)
 
 

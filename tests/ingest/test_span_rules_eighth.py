@@ -93,3 +93,9 @@ def test_a_body_s_democratic_life_meeting_is_a_meeting(ingester):
                                             ("调研组在县第三小学召开座谈会。", "县第三小学")])
 def test_a_school_of_a_level_named_by_its_number_is_a_body(ingester, text, name):
     assert name in _names(ingester, text)
+
+
+@pytest.mark.parametrize("text", ["组织机关干部及部分乡镇联络办、社区书记参加。", "考察组了解当地基层联络办工作情况。",
+                                  "组织部分苏木镇联络办负责人参加。"])
+def test_bodies_after_a_determiner_are_a_phrase_about_several_bodies(ingester, text):
+    assert not _names(ingester, text)
