@@ -99,3 +99,8 @@ def test_a_school_of_a_level_named_by_its_number_is_a_body(ingester, text, name)
                                   "组织部分苏木镇联络办负责人参加。"])
 def test_bodies_after_a_determiner_are_a_phrase_about_several_bodies(ingester, text):
     assert not _names(ingester, text)
+
+
+@pytest.mark.parametrize("text", ["基地启动建设以来已经举办了十几场活动。", "今年以来共举办20余场委员履职活动。"])
+def test_a_count_of_activities_is_no_name(ingester, text):
+    assert not _of(ingester, text, "Event")
