@@ -104,3 +104,7 @@ def test_bodies_after_a_determiner_are_a_phrase_about_several_bodies(ingester, t
 @pytest.mark.parametrize("text", ["基地启动建设以来已经举办了十几场活动。", "今年以来共举办20余场委员履职活动。"])
 def test_a_count_of_activities_is_no_name(ingester, text):
     assert not _of(ingester, text, "Event")
+
+
+def test_a_body_a_verb_and_a_body_read_as_one_by_the_tagger_are_a_clause(ingester):
+    assert not any("紧扣" in n for n in _names(ingester, "一年来,市政协紧扣党委政府中心任务履职尽责。"))
