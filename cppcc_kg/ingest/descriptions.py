@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from cppcc_kg.ingest.forms import DOC_SUFFIXES
+from cppcc_kg.ingest.forms import DOC_SUFFIXES, MECHANISM_SUFFIXES, made_of
 from cppcc_kg.ingest.lexicon import LEXICON
 
 _DESCRIPTIVE_ENDINGS = tuple(LEXICON.spans.get("descriptive_mechanism_endings", ()))
@@ -72,3 +72,17 @@ def two_documents(norm: str, i: int, j: int) -> int | None:
         if norm[k] in "和及与" and any(norm[i:k].endswith(w) for w in DOC_SUFFIXES):
             return k
     return None
+
+
+def generic_mechanism(name: str, last: str) -> bool:
+    """True when *name* is its last word *last* after generic words only (the lexicon's
+    ``generic_mechanism_modifiers``): a description of a way of working, not its name.
+
+    >>> generic_mechanism("民主监督机制", "机制"), generic_mechanism("协商监督长效机制", "机制")
+    (True, True)
+    >>> generic_mechanism("提案质量评价机制", "机制"), generic_mechanism("机制", "机制")
+    (False, False)
+    """
+    if last not in MECHANISM_SUFFIXES or not name.endswith(last):
+        return False
+    return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))

@@ -102,6 +102,21 @@ def place_level(name: str) -> str | None:
     return None
 
 
+#: a congress or plenum of the party named by its ordinal after 党的 (党的二十大, 党的十九届四中全会)
+_PARTY_ORDINAL = re.compile(r"党的([一二三四五六七八九十]+(?:大|届))")
+
+
+def party_variants(name: str) -> tuple[str, ...]:
+    """Other ways of writing the name of a congress or plenum of the party: 党的X is also written 中共X
+    (中共二十大, 中共十九届四中全会), the short form of 中国共产党.
+
+    >>> party_variants("党的二十大"), party_variants("党的十九届四中全会"), party_variants("党的建设")
+    (('中共二十大',), ('中共十九届四中全会',), ())
+    """
+    m = _PARTY_ORDINAL.match(name)
+    return ("中共" + name[2:],) if m else ()
+
+
 @dataclass
 class Mention:
     """A mention in the original text: offsets, exact text, class, and what it refers to."""
@@ -141,8 +156,9 @@ class Linker:
         for iri, e in sorted(known.items()):
             for n in e.names:
                 key = strip_name(normalize(n).norm)
-                if len(key) >= 2 and iri not in self.names[key]:
-                    self.names[key].append(iri)
+                for k in (key, *party_variants(key)):
+                    if len(k) >= 2 and iri not in self.names[k]:
+                        self.names[k].append(iri)
         self.places = {iri: e for iri, e in known.items() if schema.is_a(e.cls, "Place")}
         self._place_names = sorted(((k, iri) for iri, e in self.places.items() for n in e.names
                                     if len(k := strip_name(normalize(n).norm)) >= 2 and not context_word(k)),

@@ -121,3 +121,30 @@ def activities_of_a_meeting(ctx: FinderContext, norm: str, pool: list[Candidate]
             out = [b for b in out if b is not c and not (b.i <= c.i and end < b.j <= c.j)]
             out.append(Candidate(c.i, end, "Meeting", c.rule, c.prio))
     return out
+
+
+#: an enlarged meeting with 扩大 in brackets between its body and 会议: 市委常委会(扩大)会议 (eighth pass)
+_ENLARGED = re.compile(r"[(（]扩大[)）]会议")
+_BODY_HEADS = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
+
+
+def enlarged_meetings(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[Candidate]:
+    """A body then (扩大)会议 is the body's enlarged meeting, an event whose name holds the body and its place
+    (晋江市委常委会(扩大)会议, as 市委常委会扩大会议 is one name); the body stays a mention inside it.
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "传达甲市委常委会(扩大)会议精神"
+    >>> pool = [Candidate(2, 8, "StandingCommittee", "body", 70)]
+    >>> [(norm[c.i:c.j], c.cls) for c in enlarged_meetings(demo_context(), norm, pool)][1:]
+    [('甲市委常委会(扩大)会议', 'Meeting')]
+    """
+    out = list(pool)
+    for m in _ENLARGED.finditer(norm):
+        x = m.start()
+        start = _owner_start(ctx, norm, pool, x)
+        head = next((h for h in _BODY_HEADS if norm.endswith(h, 0, x)), "")
+        if start == x and head and _owner_start(ctx, norm, pool, x - len(head)) < x - len(head):
+            start = _owner_start(ctx, norm, pool, x - len(head))  # 丙山市委|常委会: the tagger read the body short
+        if start < x:
+            out.append(Candidate(start, m.end(), "Meeting", "enlarged meeting", 72, name=strip_name(norm[start:m.end()])))
+    return out

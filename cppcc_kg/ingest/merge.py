@@ -40,6 +40,7 @@ from pathlib import Path
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import (
     GENERIC_ORG_WORDS,
+    ORG_WORDS,
     SHORT_FORM_RULE,
     Candidate,
     strip_name,
@@ -336,7 +337,7 @@ def with_determiner(ctx: FinderContext, name: str, cls: str) -> bool:
     >>> with_determiner(ctx, "市政协部分专委会", "SpecialCommittee"), with_determiner(ctx, "市政协专委会", "SpecialCommittee")
     (True, False)
     """
-    return ctx.schema.is_any(cls, "body") and (any(d in name[1:] for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None
+    return ctx.schema.is_any(cls, "body") and (any(d in name for d in _DETERMINERS) or _COUNT_FIRST.match(name) is not None
                                                 or _COUNTED_LEVEL.search(name) is not None)
 
 
@@ -437,6 +438,18 @@ def _place_candidates(ctx: FinderContext, norm: str, i: int, j: int, rule: str, 
     return out
 
 
+def clause_of_bodies(ctx: FinderContext, word: str) -> bool:
+    """True when the tagger's body *word* is a clause: a body's name, a verb of jieba, then a body (eighth pass).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> clause_of_bodies(demo_context(), "市政协紧扣党委"), clause_of_bodies(demo_context(), "市政协办公室")
+    (True, False)
+    """
+    toks = ctx.seg.tokens(word)
+    return any(p == "v" and word[:s].endswith(ORG_WORDS) and classify(ctx, word[e:]) is not None
+               for s, e, _w, p in toks[1:-1])
+
+
 def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int, str, str]],
                       others: list[Candidate]) -> list[Candidate]:
     """Candidates from the tagger's *names* (``(start, end, word, tag)`` over *norm*), beside the
@@ -451,6 +464,8 @@ def tagged_candidates(ctx: FinderContext, norm: str, names: list[tuple[int, int,
                     len(word) > 2 or word[0] in SURNAMES):
                 out.append(Candidate(i, j, "Person", "tagger PER", _PRIO_TAGGER, name=word))
         elif tag == "ORG":
+            if clause_of_bodies(ctx, word):
+                continue  # 市政协|紧扣|党委: a body, a verb and a body are a clause (the forms name the bodies)
             counted = _PLACES_COUNTED.match(word)
             if counted:  # 嘉善|三地政协: the last of the places counted, and no body of one place
                 if counted.end(1) >= 2 and not short_forms_group(counted.group(1), "两地"):

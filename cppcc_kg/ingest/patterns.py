@@ -59,6 +59,7 @@ from cppcc_kg.ingest.forms import (
 from cppcc_kg.ingest.lexicon import LEXICON
 from cppcc_kg.ingest.meetings import (
     activities_of_a_meeting,
+    enlarged_meetings,
     ordinal_starts,
     two_meetings,
 )
@@ -240,6 +241,7 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     if forms and "Person" in ctx.schema.classes:
         cands = persons_win(cands + titled_persons(ctx, norm, toks, cands, words))
     if forms:
+        cands = joined_events(ctx, norm, enlarged_meetings(ctx, norm, cands))  # (after the tagger: its body, 丙山市委|常委会)
         cands += member_rooms(ctx, norm, cands) + party_committees_in_titles(ctx, norm, cands)
     if rec is not None and rec.gazetteer is not None:
         cands += gazetteer_candidates(ctx, norm, rec.gazetteer, cands)

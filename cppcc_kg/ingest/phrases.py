@@ -19,6 +19,7 @@ import re
 
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.descriptions import (
+    generic_mechanism,
     set_up_items,
     system_of_the_economy,
     two_documents,
@@ -139,7 +140,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             x = j + 1
             if k == 0 and re.match(r"(各|全|这|此|该|本|有关|相关|多|若干)", name):
                 break  # a list of kinds of events (各类专题讲座、讲堂、分享会), not of names
-            if len(name) < (5 if k == 0 else 3) or re.match(r"(各|全|这|此|该|本|有关|相关|了)", name) \
+            if len(name) < (5 if k == 0 else 3) or re.match(r"(各|全|这|此|该|本|有关|相关|了)", name) or _COUNTED.match(name) \
                     or re.search(r"[的在]", name):
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
@@ -260,20 +261,8 @@ def generic_event(head: str, last: str = "") -> bool:
     return made_of(head, _ACTIVITY_WORDS if last == "活动" else _EVENT_WORDS)
 
 
-def generic_mechanism(name: str, last: str) -> bool:
-    """True when *name* is its last word *last* after generic words only (the lexicon's
-    ``generic_mechanism_modifiers``): a description of a way of working, not its name.
-
-    >>> generic_mechanism("民主监督机制", "机制"), generic_mechanism("协商监督长效机制", "机制")
-    (True, True)
-    >>> generic_mechanism("提案质量评价机制", "机制"), generic_mechanism("机制", "机制")
-    (False, False)
-    """
-    if last not in MECHANISM_SUFFIXES or not name.endswith(last):
-        return False
-    return made_of(name[: -len(last)], LEXICON.spans.get("generic_mechanism_modifiers", ()))
-
-
+#: a count before what a verb holds or sets up (十几场活动, 20余场讲座): how many, not which (eighth pass)
+_COUNTED = re.compile(r"了?[\d一二三四五六七八九十两几多数百千]+[余多几]?[场次项个期批]")
 #: a count of things after a name (委员工作站120个, 15家): the name is what a figure counts
 _COUNT_AFTER = re.compile(f"[{NUM}]+(?:个|家|所|处|座|间)")
 #: words of a kind before a platform's last word (区域型, 界别型, 镇级): what kind of platform, not which one
@@ -407,7 +396,7 @@ def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple
             tk = toks.token(a2)
             short_ok = tk is not None and tk[2] == head and tk[3] in ("ns", "nz", "nt", "j", "nr")
         # not a name: a clause, a description (…新平台), a kind of activity (学习培训活动)
-        if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or (
+        if re.search(r"[的是在]", name) or re.match(r"(这|该|此|本|一系列|相关|有关)", name) or _COUNTED.match(name) or (
                 len(head) < 3 and not short_ok) or re.search(r"新" + re.escape(last) + "$", name) or (
                 last == "活动" and (re.fullmatch(_GENERIC_ACTS, head) or generic_event(head, last))) \
                 or generic_mechanism(name, last) or system_of_the_economy(name, last):

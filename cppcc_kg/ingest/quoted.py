@@ -225,6 +225,8 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
         # what comes before the quote in an event's name: 政协“北疆文化”书画笔会,
         # 市政协第二届“…”论坛, 内蒙古自治区2023年度全区“…”评选活动
         s0 = _event_start(norm, toks, q.qs)
+    elif ctx.schema.is_a(cls, "Mechanism") and not q.pre:
+        s0 = _mechanism_start(toks, q.qs)
     elif ctx.schema.is_a(cls, "Document") and not q.pre:
         year = re.search(r"\d{4}年度?$", norm[max(0, q.qs - 7): q.qs])
         if year:
@@ -242,6 +244,26 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
     if inner_cls and ctx.schema.is_any(inner_cls, "quoted_kind") and len(q.content) >= 4:
         out.append(Candidate(q.qs, q.qe, inner_cls, "quoted name", 88, nested=True, name=q.content))
     return out
+
+
+#: words of the committees' work that may open a mechanism's name before its quoted part (调研协商“全链条”工作机制)
+_WORK_WORDS = tuple(LEXICON.spans.get("committee_work_words", ()))
+
+
+def _mechanism_start(toks: Tokens, qs: int) -> int:
+    """Where a mechanism's name whose quoted part begins at *qs* begins: words of the committees' work (调研, 协商:
+    ``committee_work_words``) right before the quote are part of it (a place before it is a name of its own: 某村“…”议事室).
+
+    >>> from cppcc_kg.ingest.context import demo_context
+    >>> norm = "建立调研协商“全链条”工作机制"
+    >>> _mechanism_start(Tokens(demo_context().seg.tokens(norm), len(norm)), norm.index("“"))
+    2
+    """
+    start = qs
+    k = toks.at[qs] - 1 if qs in toks.starts else -1
+    while k >= 0 and qs - toks.toks[k][0] <= 6 and toks.toks[k][2] in _WORK_WORDS:
+        start, k = toks.toks[k][0], k - 1
+    return start
 
 
 def _quote_alone(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, original: str) -> list[Candidate]:

@@ -48,6 +48,9 @@ _FIELD = "(?:" + "|".join(sorted(_REC["committee_fields"], key=len, reverse=True
 #: a special committee named by two fields or more joined, as an item of a list (、社会和法制委员会联合…)
 _FIELDS_JOINED = re.compile(r"(?<=[、，；：])" + _FIELD + f"(?:和?{_FIELD})+" + "(?:工作)?委员会")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:[一二三四五六七八九十]+[中小]|实验中学|实验小学)")
+#: a school or a hospital of a level named by its number, after a word that ends no name (到市第三十五中学, 县第一人民医院)
+_NUMBERED_LEVEL_BODY = re.compile(r"(?:(?<=[到在赴和与及、对，。；：（\s])|^)[省市县区州旗盟]第" + NUMERAL
+                                  + "(?:高级中学|中学|小学|人民医院|医院)")
 _SCHOOL_BODY = re.compile("(?:" + "|".join(_REC["school_bodies"]) + ")")
 #: the term of a committee between its place and 政协, in a member's title (红山区|第九届政协|委员)
 _TERM_BODY = re.compile(f"第?{NUMERAL}届政协(?=委员|常委|主席|副主席)")
@@ -78,15 +81,16 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     term in a member's title (红山区|第九届政协|委员).
 
     >>> from cppcc_kg.ingest.context import demo_context
-    >>> norm = "经区政协主席会审议后,以区委办文件印发,由提案审查委员会审查"
+    >>> norm = "经区政协主席会审议后,以区委办文件印发,由提案审查委员会审查,到市第三中学调研"
     >>> [norm[c.i:c.j] for c in short_bodies(demo_context(), norm, [], [])]
-    ['区委办', '区政协主席会', '提案审查委员会']
+    ['区委办', '区政协主席会', '提案审查委员会', '市第三中学']
     """
     office = "GeneralOffice" if "GeneralOffice" in ctx.schema.classes else "Organization"  # (not a bureau: 办)
     out = [Candidate(*m.span(m.lastindex), office, "office in short", 61, name=m.group(m.lastindex))
            for m in _OFFICE.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(m.lastindex), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "review committee") for m in _REVIEW.finditer(norm)]
+    out += [_cand(ctx, norm, *m.span(), "Organization", "numbered school") for m in _NUMBERED_LEVEL_BODY.finditer(norm)]
     special = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "Organization"
     out += [Candidate(*m.span(), special, "fields of a committee", 63, name=m.group(0)) for m in _FIELDS_JOINED.finditer(norm)]
     out += [Candidate(*m.span(), "Organization", "party of a level", 64, name=m.group(0))

@@ -7,7 +7,7 @@ import pytest
 from rdflib import Graph
 
 from cppcc_kg.ingest.classes import LocalSchema
-from cppcc_kg.ingest.phrases import generic_mechanism
+from cppcc_kg.ingest.descriptions import generic_mechanism
 from cppcc_kg.ingest.pipeline import Ingester
 from cppcc_kg.ingest.quoted import quoted_alone
 
