@@ -145,6 +145,7 @@ def enlarged_meetings(ctx: FinderContext, norm: str, pool: list[Candidate]) -> l
         head = next((h for h in _BODY_HEADS if norm.endswith(h, 0, x)), "")
         if start == x and head and _owner_start(ctx, norm, pool, x - len(head)) < x - len(head):
             start = _owner_start(ctx, norm, pool, x - len(head))  # 丙山市委|常委会: the tagger read the body short
-        if start < x:
+        body = head or any(b.j == x and ctx.schema.is_any(b.cls, "body") for b in pool)
+        if start < x and body:  # a body's meeting: a place alone before it (甲山市(扩大)会议) is none (rev7)
             out.append(Candidate(start, m.end(), "Meeting", "enlarged meeting", 72, name=strip_name(norm[start:m.end()])))
     return out

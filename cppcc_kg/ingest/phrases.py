@@ -284,8 +284,10 @@ def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: s
     >>> ctx = demo_context()
     >>> [common_platform(ctx, n, "Platform", "org form") for n in ("委员之家", "区域型委员工作室", "张文委员工作室")]
     [True, True, False]
-    >>> common_platform(ctx, "委员之家", "Platform", "quote"), common_platform(ctx, "委员工作站", "Platform", "x", "120个")
-    (False, False)
+    >>> common_platform(ctx, "三个委员之家", "Platform", "org form"), common_platform(ctx, "委员之家", "Platform", "quote")
+    (True, False)
+    >>> common_platform(ctx, "委员工作站", "Platform", "x", "120个")
+    False
     """
     if rule in ("title", "dictionary") or rule.startswith("quote") or not ctx.schema.is_a(cls, "Mechanism") \
             or _COUNT_AFTER.match(after):
@@ -296,6 +298,7 @@ def common_platform(ctx: FinderContext, name: str, cls: str, rule: str, after: s
     if name == last:
         return len(last) > 2
     rest = name[: -len(last)]
+    rest = rest[n.end():] if (n := _COUNTED.match(rest)) else rest  # a count of them (三个委员之家): still common (rev7)
     while rest:
         kind = _KIND_WORD.match(rest)
         w = next((x for x in _MECHANISM_WORDS_LONGEST_FIRST if rest.startswith(x)), None)
