@@ -228,3 +228,9 @@ class DictCache:
 
     def put(self, name, data):
         self.entries[name] = data
+
+
+def proposed_names(ingester, text: str, source_id: str = "test") -> dict[str, str]:
+    """The names ingest proposes in *text* (linked or new), each with its class: what the span-rule tests read."""
+    r = ingester.run(text, source_id=source_id)
+    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}

@@ -3,6 +3,8 @@ lists after them, names before 委员 and an act, names written with a middle do
 (sentences written for these tests; the names are made up)."""
 from __future__ import annotations
 
+from support import proposed_names
+
 
 def _persons(ingester, text: str) -> set[str]:
     r = ingester.run(text, source_id="person-cues")
@@ -10,8 +12,7 @@ def _persons(ingester, text: str) -> set[str]:
 
 
 def _names(ingester, text: str) -> dict[str, str]:
-    r = ingester.run(text, source_id="person-cues")
-    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    return proposed_names(ingester, text, "person-cues")
 
 
 def test_a_dotted_name_is_one_person(ingester):

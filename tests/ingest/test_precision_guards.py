@@ -3,10 +3,11 @@ quote, a count before a name, a particle inside a name, a fragment of a word, ge
 for these tests."""
 from __future__ import annotations
 
+from support import proposed_names
+
 
 def _names(ingester, text: str) -> dict[str, str]:
-    r = ingester.run(text, source_id="precision-guards")
-    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    return proposed_names(ingester, text, "precision-guards")
 
 
 def test_a_quoted_slogan_keeps_its_opening_quote(ingester):

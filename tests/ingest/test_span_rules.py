@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph
+from support import proposed_names
 
 from cppcc_kg.ingest.classes import LocalSchema
 from cppcc_kg.ingest.descriptions import generic_mechanism
@@ -13,8 +14,7 @@ from cppcc_kg.ingest.quoted import quoted_alone
 
 
 def _names(ingester, text: str) -> dict[str, str]:
-    r = ingester.run(text, source_id="span-rules")
-    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    return proposed_names(ingester, text, "span-rules")
 
 
 def test_quoted_programme_before_a_bare_head_is_the_quoted_words(ingester):

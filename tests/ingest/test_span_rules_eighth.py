@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from support import proposed_names
 
 from cppcc_kg.ingest.pipeline import Ingester
 
 
 def _names(ingester, text: str) -> dict[str, str]:
-    r = ingester.run(text, source_id="span-rules-8")
-    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    return proposed_names(ingester, text, "span-rules-8")
 
 
 def _of(ingester, text: str, cls: str) -> set[str]:

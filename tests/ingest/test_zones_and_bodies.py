@@ -4,11 +4,11 @@ zone's name, outlets of datelines, words the tagger reads as places that name no
 from __future__ import annotations
 
 import pytest
+from support import proposed_names
 
 
 def _names(ingester, text: str) -> dict[str, str]:
-    r = ingester.run(text, source_id="zones-bodies")
-    return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+    return proposed_names(ingester, text, "zones-bodies")
 
 
 @pytest.mark.parametrize("text, zone, parts, cls", [
