@@ -30,7 +30,7 @@ import re
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import Candidate, Tokens
 from cppcc_kg.ingest.lexicon import LEXICON
-from cppcc_kg.ingest.merge import SURNAMES
+from cppcc_kg.ingest.merge import SURNAMES, _edges, _inside
 
 __all__ = ["dotted_persons", "mend_tagged_persons", "persons_win", "titled_persons"]
 
@@ -46,6 +46,7 @@ _MEMBER_FIRST = re.compile(f"(?:^|(?<=[。；;！？!?\\n，,：:]))([{_HAN}]{{2
                            "(?=代表|在|说|表示|建议|指出|认为|提出|发言|作|呼吁|谈|主持|出席|讲话)")
 #: a name written with a middle dot: runs of characters joined by dots
 _DOTTED = re.compile(f"[{_HAN}]+(?:·[{_HAN}]+)+")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
 #: tags of the tagger's words that may be parts of a dotted name
 _NAME_TAGS = frozenset({"PER", "LOC", "ORG", "nz", "nw"})
 #: characters that never begin a name (particles, prepositions, conjunctions, pronouns)
@@ -109,7 +110,7 @@ def _name_at(ctx: FinderContext, norm: str, i: int, pers: set[int] = frozenset()
         return dotted.end() if ok and not parts[0].startswith(_TITLES) else None
     for n in (2, 3, 4):
         j = i + n
-        if j > len(norm) or not re.fullmatch(f"[{_HAN}]+", norm[i:j]):
+        if j > len(norm) or not _HAN_RUN.fullmatch(norm, i, j):
             return None
         if j == len(norm) or norm[j] in _MARKS or norm.startswith(_ACTS, j) or norm.startswith("委员", j):
             return j if _plausible(ctx, norm[i:j], any(x in pers for x in range(i, j))) else None
@@ -141,8 +142,8 @@ def titled_persons(ctx: FinderContext, norm: str, toks: Tokens, others: list[Can
         name = m.group(1)
         if _plausible(ctx, name, m.start(1) in pers):
             out.append(Candidate(m.start(1), m.end(1), "Person", "person before act", _PRIO, name=name))
-    boxes = [(c.i, c.j) for c in others if not c.nested and (c.rule == "title" or c.rule.startswith("quote"))]
-    return [c for c in out if not any(a <= c.i and c.j <= b for a, b in boxes)]
+    boxes = _edges(others)
+    return [c for c in out if not _inside(c.i, c.j, boxes)]
 
 
 def _word_at(words: list[tuple[int, int, str, str]], x: int) -> int | None:
@@ -171,13 +172,13 @@ def _side(norm: str, words: list[tuple[int, int, str, str]], x: int, step: int, 
 def dotted_persons(norm: str, words: list[tuple[int, int, str, str]], others: list[Candidate]) -> list[Candidate]:
     """Names written with a middle dot (伊力哈木·沙比尔, 阿力腾别克·热木江), whole, where the tagger reads a person
     in them: each side is the tagger's names next to the dot, else a short run of characters."""
-    boxes = [(c.i, c.j) for c in others if not c.nested and (c.rule == "title" or c.rule.startswith("quote"))]
+    boxes = _edges(others)
     out = []
     for m in _DOTTED.finditer(norm):
         first, last = norm.index("·", m.start()), norm.rindex("·", m.start(), m.end())
         i = _side(norm, words, first - 1, -1, m.start())
         j = _side(norm, words, last + 1, 1, m.end())
-        if i >= first or j <= last + 1 or any(a <= i and j <= b for a, b in boxes) or not any(
+        if i >= first or j <= last + 1 or _inside(i, j, boxes) or not any(
                 t == "PER" and a < j and i < b for a, b, _w, t in words):
             continue
         out.append(Candidate(i, j, "Person", "tagger dotted name", _PRIO, name=norm[i:j]))
