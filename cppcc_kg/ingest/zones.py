@@ -30,9 +30,9 @@ _ORG_HEADS = tuple(LEXICON.recognizers["org_heads"])
 #: 甲镇|乙产业园); a region (…地区, …流域) may begin a zone's name
 _DIVISION_ENDS = tuple(LEXICON.recognizers["gazetteer_endings"])
 _REGION_ENDS = ("地区", "流域")
-#: level words of the places below a county that the tagger may read apart from the place's name
 #: a town after the bare level word of its county (县|城关镇, 区|西湖街道): the town's name begins after it
 _LEVEL_BEFORE_TOWN = re.compile(r"[县区市旗][\u4e00-\u9fff]{2,4}(?:镇|乡|街道|苏木)")
+#: level words of the places below a county that the tagger may read apart from the place's name
 _LEVEL_WORDS_APART = frozenset({"社区", "村", "嘎查", "街道", "镇", "乡", "苏木"})
 #: tags of the words between the region and the kind: nouns, names, adjectives, verbal nouns, places in it (中游)
 _ZONE_WORD_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "a", "f", "LOC", "ORG"})
@@ -41,7 +41,6 @@ _ZONE_WORDS = 6
 _EDGE = re.compile(r"[\s，。、；：！？（）()《》“”‘’「」【】,.;:!?\"'/|<>]")
 #: the rest of a name with a place in brackets inside it (西部（重庆）|科学城, 中国（上海）|自由贸易试验区)
 _AFTER_BRACKET = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + "|".join(_ZONE_KINDS) + ")")
-#: the dateline of an outlet (中国西藏网讯): the outlet's name before 讯
 
 
 def _first_word(word: str, tag: str) -> bool:
