@@ -27,11 +27,13 @@ __all__ = ["enterprises_after_places", "places_of_rooms", "short_bodies", "split
 _REC = LEXICON.recognizers
 #: the office of a level's party committee or government (区委办, 市政府办), where a word that follows a body's name
 #: follows it (文件, 印发, a mark of a list)
-_OFFICE = re.compile(r"(?<![\u4e00-\u9fff])([省市县区州旗盟](?:委|政府)办)(?=文件|发文|印发|牵头|负责|联合|[和及与等，。、；）\s]|$)"
-                     r"|(?<=[以由经和及与、])([省市县区州旗盟](?:委|政府)办)(?=文件|发文|印发|牵头|负责|联合|[和及与等，。、；）\s]|$)")
+_OFFICE = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[以由经和及与、]))([省市县区州旗盟](?:委|政府)办)"
+                     r"(?=文件|发文|印发|牵头|负责|联合|[和及与等，。、；）\s]|$)")
 #: the chairpersons' council of a committee in its short form (区政协主席会: not 主席会议, 主席会见)
-_COUNCIL = re.compile(r"(?<![\u4e00-\u9fff])([省市县区州旗盟]政协主席会)(?![议见同谈晤商面签长])"
-                      r"|(?<=[以由经和及与、在])([省市县区州旗盟]政协主席会)(?![议见同谈晤商面签长])")
+#: a character after 主席会 that makes it a word of its own (主席会议, 主席会见): no council
+_NOT_COUNCIL = re.compile("[议见同谈晤商面签长]")
+_COUNCIL = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[以由经和及与、在]))([省市县区州旗盟]政协主席会)(?!"
+                      + _NOT_COUNCIL.pattern + ")")
 _REVIEW = re.compile("(?:" + "|".join(sorted(_REC["review_fields"], key=len, reverse=True)) + ")审查委员会")
 _PARTY = "(?:" + "|".join(sorted(_REC["party_abbreviations"], key=len, reverse=True)) + ")"
 #: the committee of a party or a people's organization of a level, before a title (县工商联|主席, 市科协|党组书记)
@@ -86,9 +88,8 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     ['区委办', '区政协主席会', '提案审查委员会', '市第三中学']
     """
     office = "GeneralOffice" if "GeneralOffice" in ctx.schema.classes else "Organization"  # (not a bureau: 办)
-    out = [Candidate(*m.span(m.lastindex), office, "office in short", 61, name=m.group(m.lastindex))
-           for m in _OFFICE.finditer(norm)]
-    out += [_cand(ctx, norm, *m.span(m.lastindex), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
+    out = [Candidate(*m.span(1), office, "office in short", 61, name=m.group(1)) for m in _OFFICE.finditer(norm)]
+    out += [_cand(ctx, norm, *m.span(1), "ChairpersonsCouncil", "council in short") for m in _COUNCIL.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "review committee") for m in _REVIEW.finditer(norm)]
     out += [_cand(ctx, norm, *m.span(), "Organization", "numbered school") for m in _NUMBERED_LEVEL_BODY.finditer(norm)]
     special = "SpecialCommittee" if "SpecialCommittee" in ctx.schema.classes else "Organization"
@@ -100,8 +101,7 @@ def short_bodies(ctx: FinderContext, norm: str, pool: list[Candidate],
     for c in pool:
         if c.nested or not ctx.schema.is_any(c.cls, "body") and not ctx.schema.is_a(c.cls, "Place"):
             continue
-        if norm.startswith("主席会", c.j) and norm.endswith("政协", 0, c.j) and not re.match(
-                "[议见同谈晤商面签长]", norm[c.j + 3: c.j + 4]):
+        if norm.startswith("主席会", c.j) and norm.endswith("政协", 0, c.j) and not _NOT_COUNCIL.match(norm, c.j + 3):
             out.append(_cand(ctx, norm, c.i, c.j + 3, "ChairpersonsCouncil", "council in short"))
         m = _TERM_BODY.match(norm, c.j) if ctx.schema.is_a(c.cls, "Place") else None
         if m:
