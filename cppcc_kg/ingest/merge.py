@@ -175,6 +175,8 @@ _DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]+年)?[0-9一�
 SURNAMES = frozenset(LEXICON.recognizers["surnames"])
 #: conjunctions that may be inside a name (经济和科技委员会)
 _NAME_CONJ = ("和", "与", "及", "或", "暨")
+#: the last words of bodies' names, the longest first (the lexicon's ``org_heads``)
+_BODY_HEADS = tuple(sorted(LEXICON.recognizers["org_heads"], key=len, reverse=True))
 _JOINED = re.compile(r"(?:联合|会同|与|及|和|同|、)")
 _DETERMINERS = tuple(LEXICON.recognizers["determiners"])
 _COUNT_FIRST = re.compile(r"[0-9一二三四五六七八九十两几]+个")
@@ -270,10 +272,9 @@ def join_of_two_bodies(name: str) -> tuple[int, int] | None:
     >>> join_of_two_bodies("政协办公厅和专门委员会"), join_of_two_bodies("港澳台侨和外事委员会")
     ((5, 6), None)
     """
-    heads = tuple(LEXICON.recognizers["org_heads"])
     for m in _JOINED.finditer(name):
         left, right = name[: m.start()], name[m.end():]
-        if len(left) >= 3 and len(right) >= 3 and left.endswith(heads) and right.endswith(heads):
+        if len(left) >= 3 and len(right) >= 3 and left.endswith(_BODY_HEADS) and right.endswith(_BODY_HEADS):
             return m.span()
     return None
 
@@ -413,8 +414,7 @@ def place_chain(name: str) -> list[tuple[int, int]]:
 
 def _org_class(ctx: FinderContext, name: str) -> str | None:
     """The class of a body the tagger names, or None when its name does not end with the head of a body."""
-    heads = LEXICON.recognizers["org_heads"]
-    head = next((h for h in sorted(heads, key=len, reverse=True) if name.endswith(h)), None)
+    head = next((h for h in _BODY_HEADS if name.endswith(h)), None)
     if head is None or len(name) <= len(head) or is_generic(name) or is_generic(name[: -len(head)]):
         return None  # no head, a bare head, or a head after a bare head (政协所: clipped)
     if len(head) == 1 and name[-2:] in GENERIC_ORG_WORDS:
