@@ -21,6 +21,7 @@ from cppcc_kg.ingest.merge import (
     join_of_two_bodies,
     place_chain,
 )
+from cppcc_kg.ingest.named import _FIELD, _PARTY
 
 __all__ = ["enterprises_after_places", "places_of_rooms", "short_bodies", "split_bodies"]
 
@@ -35,7 +36,6 @@ _NOT_COUNCIL = re.compile("[议见同谈晤商面签长]")
 _COUNCIL = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[以由经和及与、在]))([省市县区州旗盟]政协主席会)(?!"
                       + _NOT_COUNCIL.pattern + ")")
 _REVIEW = re.compile("(?:" + "|".join(sorted(_REC["review_fields"], key=len, reverse=True)) + ")审查委员会")
-_PARTY = "(?:" + "|".join(sorted(_REC["party_abbreviations"], key=len, reverse=True)) + ")"
 #: the committee of a party or a people's organization of a level, before a title (县工商联|主席, 市科协|党组书记)
 _LEVEL_PARTY_TITLED = re.compile(r"(?:(?<=[，。；：、（）“”\s和及与])|^)[省市县区州盟旗]" + _PARTY
                                  + "(?=主席|副主席|党组|书记|副书记|秘书长|主委|副主委)")
@@ -46,7 +46,6 @@ _PARTY_OF_LEVEL = re.compile(_PARTY + r"((?:(?![和与及的等人在员])[\u4e0
 #: verbal nouns: 合作市): between a party and a level's committee they make a clause (民革|组织参加|市委), not a place
 #: (民建|湖南省|委)
 _CLAUSE_TAGS = frozenset({"v", "vd", "p", "c", "d"})
-_FIELD = "(?:" + "|".join(sorted(_REC["committee_fields"], key=len, reverse=True)) + ")"
 #: a special committee named by two fields or more joined, as an item of a list (、社会和法制委员会联合…)
 _FIELDS_JOINED = re.compile(r"(?<=[、，；：])" + _FIELD + f"(?:和?{_FIELD})+" + "(?:工作)?委员会")
 _SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:[一二三四五六七八九十]+[中小]|实验中学|实验小学)")
