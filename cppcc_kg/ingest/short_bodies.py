@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from cppcc_kg.ingest.bodies import _ROOMS
 from cppcc_kg.ingest.context import FinderContext, classify
 from cppcc_kg.ingest.forms import NUMERAL, Candidate, made_of, strip_name
 from cppcc_kg.ingest.lexicon import LEXICON
@@ -58,7 +59,7 @@ _TERM_BODY = re.compile(f"第?{NUMERAL}届政协(?=委员|常委|主席|副主�
 _PROVINCES = tuple(sorted(_REC["province_names"], key=len, reverse=True))
 #: a city or a county with its level word (阿拉山口市, 淮安市), after a province's name without its own
 _CITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|市|州|盟|县|区|旗)")
-_ROOM = re.compile("委员(?:" + "|".join(sorted(_REC["member_rooms"], key=len, reverse=True)) + ")$")
+_ROOM = re.compile("委员" + _ROOMS + "$")
 _LEVEL_ENDS = tuple(_REC["gazetteer_endings"])
 _ENTERPRISES = tuple(_REC["enterprise_heads"])
 _GROUP_HEADS = tuple(sorted(_REC["group_heads"], key=len, reverse=True))
