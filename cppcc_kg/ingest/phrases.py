@@ -28,6 +28,7 @@ from cppcc_kg.ingest.descriptions import (
 from cppcc_kg.ingest.forms import (
     DOC_ONLY_VERBS,
     DOC_SUFFIXES,
+    EVENT_ENDS_LONGEST_FIRST,
     EVENT_ONLY_VERBS,
     EVENT_SUFFIXES,
     GENERIC_PLACE_WORDS,
@@ -118,13 +119,13 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     for m in re.finditer(r"中共[\u4e00-\u9fff]{2,10}?(省|市|盟|旗|县|区|州)委(员会)?(?!员)", norm):
         out.append(Candidate(m.start(), m.end(), "PartyOrgan", "party committee", 74))
     # an event named where something was said or done: 在庆祝…成立75周年大会上
-    heads = "|".join(sorted(EVENT_SUFFIXES, key=len, reverse=True))
+    heads = "|".join(EVENT_ENDS_LONGEST_FIRST)
     for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
         i, j = m.span(1)
         name = m.group(1)
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
-        last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+        last = next((h for h in EVENT_ENDS_LONGEST_FIRST if name.endswith(h)), "")
         if generic_event(name[: -len(last)], last) or len(last) == 1 and name[-2:] in GENERIC_TWO:
             continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
@@ -145,7 +146,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
-            last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+            last = next((h for h in EVENT_ENDS_LONGEST_FIRST if name.endswith(h)), "")
             if last and generic_event(name[: -len(last)], last):
                 continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
