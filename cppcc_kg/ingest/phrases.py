@@ -320,15 +320,20 @@ def _after_inner_verb(norm: str, a: int, b: int) -> int:
     return a + inner[-1].end() if inner else a
 
 
+_SET_UP_VERBS = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
+_SET_UP_LAST_WORDS = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
+#: a verb, then a list (A、B、) and the run of words that holds the last name (了 after the verb; 好 completes it:
+#: 搭建好|协商平台)
+_SET_UP = re.compile(f"({_SET_UP_VERBS})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
+#: the verbs and determiners that may open a name set up by a verb: not part of it
+_SET_UP_LEAD = re.compile("^(?:" + _SET_UP_VERBS + "|各项|各类|各个|各)+")
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
-    verbs = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
-    last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
-    # (了 after the verb; 好 completes it: 搭建好|协商平台)
-    pat = re.compile(f"({verbs})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
     seen: dict = {}  # the items of a list read already (_set_up_names)
-    for m in pat.finditer(norm):
+    for m in _SET_UP.finditer(norm):
         verb = m.group(1)
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
@@ -338,7 +343,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             cut = dm.start()
         best = None
         for end in range(cut, 1, -1):
-            sm = next((x for x in last_words if run[:end].endswith(x)), None)
+            sm = next((x for x in _SET_UP_LAST_WORDS if run[:end].endswith(x)), None)
             if sm is None:
                 continue
             jj = m.start(4) + end
@@ -364,9 +369,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
         items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := two_documents(norm, i, j)) else [(i, j)]
-        lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
-        items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, lead)
-        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, lead, "set up by " + verb, seen)
+        items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, _SET_UP_LEAD)
+        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, _SET_UP_LEAD, "set up by " + verb, seen)
     # figures of speech that name a task: 五大任务, 两件大事
     for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
         out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
