@@ -213,8 +213,8 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     return None
 
 
-#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划)
-_OWNER_LEVELS = ("全国", "国家", "自治区", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
+#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划), longest first
+_OWNER_LEVELS = ("自治区", "全国", "国家", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
 
 
 def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: int, cls: str) -> list[Candidate]:
@@ -285,7 +285,7 @@ def _quote_alone(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, origina
     if not q.nested and len(content) >= 6 and ctx.schema.is_a(cls, "Event"):
         out += _inside_quote(ctx, norm, qs, qe)
     if rule == "quoted meeting":
-        start = qs - len(next((w for w in sorted(_OWNER_LEVELS, key=len, reverse=True) if norm.endswith(w, 0, qs)), ""))
+        start = qs - len(next((w for w in _OWNER_LEVELS if norm.endswith(w, 0, qs)), ""))
     if cls == "Honour" and not q.pre:
         start = _honour_start(norm, toks, qs, trig)
     elif trig == "创建" and norm[max(0, qs - 6): qs].endswith(trig) and not q.pre:
