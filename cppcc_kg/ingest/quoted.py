@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.descriptions import COMMITTEE_WORK_WORDS
 from cppcc_kg.ingest.forms import (
     NUMERAL,
     QUOTE_REJECT,
@@ -246,10 +247,6 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
     return out
 
 
-#: words of the committees' work that may open a mechanism's name before its quoted part (调研协商“全链条”工作机制)
-_WORK_WORDS = tuple(LEXICON.spans.get("committee_work_words", ()))
-
-
 def _mechanism_start(toks: Tokens, qs: int) -> int:
     """Where a mechanism's name whose quoted part begins at *qs* begins: words of the committees' work (调研, 协商:
     ``committee_work_words``) right before the quote are part of it (a place before it is a name of its own: 某村“…”议事室).
@@ -261,7 +258,7 @@ def _mechanism_start(toks: Tokens, qs: int) -> int:
     """
     start = qs
     k = toks.at[qs] - 1 if qs in toks.starts else -1
-    while k >= 0 and qs - toks.toks[k][0] <= 6 and toks.toks[k][2] in _WORK_WORDS:
+    while k >= 0 and qs - toks.toks[k][0] <= 6 and toks.toks[k][2] in COMMITTEE_WORK_WORDS:
         start, k = toks.toks[k][0], k - 1
     return start
 
