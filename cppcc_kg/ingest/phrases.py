@@ -370,7 +370,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             continue
         items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := two_documents(norm, i, j)) else [(i, j)]
         items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, _SET_UP_LEAD)
-        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, _SET_UP_LEAD, "set up by " + verb, seen)
+        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, "set up by " + verb, seen)
     # figures of speech that name a task: 五大任务, 两件大事
     for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
         out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
@@ -378,7 +378,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
 
 
 def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple[int, int]], in_list: bool,
-                  named: tuple[int, int], last: str, lead: re.Pattern, rule: str, seen: dict) -> list[Candidate]:
+                  named: tuple[int, int], last: str, rule: str, seen: dict) -> list[Candidate]:
     """The candidates of the *items* that one verb sets up (:func:`mechanisms`; *named*: the last name, whole). An item
     that an earlier verb of the same list read already (*seen*: key -> whether it gave a name) gives what it gave then,
     which is among the candidates already: each verb of a list reads the items after it, and a list of n items was
@@ -393,7 +393,7 @@ def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple
             continue
         seen[key] = False
         name = norm[a:b]
-        a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+        a2 = a + len(lm.group(0)) if (lm := _SET_UP_LEAD.match(name)) else a
         if in_list and lm and verb_begins_the_item(name[len(lm.group(0)):], last):
             a2 = a  # 创新共享机制 in a list of mechanisms: 创新 is the item's first word
         a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2
