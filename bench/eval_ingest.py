@@ -91,7 +91,6 @@ FINAL = ROOT / "tests" / "fixtures" / "ingest" / "final"
 FRESH = ROOT / "tests" / "fixtures" / "ingest" / "fresh"
 REAL = ROOT / "tests" / "fixtures" / "ingest" / "real"
 REAL_DEV = REAL / "dev"
-REAL_DEV2 = REAL / "dev2"
 REAL_SEALED = REAL / "sealed"
 #: how the report labels a sealed set whose first run is recorded
 SPENT_LABEL = "spent sealed set (tuned on since run 1)"
@@ -112,8 +111,8 @@ def spent_sets(real: Path = REAL) -> list[Path]:
     (only the records are read: a set not yet run is never opened)."""
     if not real.is_dir():
         return []
-    return sorted(p.with_name(p.name.removesuffix("-runs.md")) for p in real.glob("*-runs.md")
-                  if previous_runs(p) and p.with_name(p.name.removesuffix("-runs.md")).is_dir())
+    sets = (p.with_name(p.name.removesuffix("-runs.md")) for p in real.glob("*-runs.md") if previous_runs(p))
+    return sorted(folder for folder in sets if folder.is_dir())
 
 
 #: the types a gold annotation may use; a gold file that does not use one counts it under the other
@@ -749,7 +748,7 @@ def check_not_unrun(folder: Path) -> None:
 def _run_sealed(args, ing: Ingester, report: dict) -> None:
     """--sealed [--set PATH] [--again]: one recorded run of a sealed set."""
     folder = (args.set or REAL_SEALED).resolve()
-    record = check_first_run(folder, args.again)
+    record = sealed_record(folder)  # (main has checked that a run of it may be recorded: check_first_run)
     name = "real-sealed" if not args.set else f"set:{folder.name}"
     notice = sealed_reminder(folder, record)
     print(notice)

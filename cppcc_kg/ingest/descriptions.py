@@ -12,7 +12,8 @@ from cppcc_kg.ingest.forms import DOC_SUFFIXES, MECHANISM_SUFFIXES, made_of
 from cppcc_kg.ingest.lexicon import LEXICON
 
 _DESCRIPTIVE_ENDINGS = tuple(LEXICON.spans.get("descriptive_mechanism_endings", ()))
-_WORK_WORDS = tuple(LEXICON.spans.get("committee_work_words", ()))
+#: words of the committees' work (协商, 提案, 党建 ...): lexicon ``[spans] committee_work_words``
+COMMITTEE_WORK_WORDS = tuple(LEXICON.spans.get("committee_work_words", ()))
 
 
 def system_of_the_economy(name: str, last: str) -> bool:
@@ -25,7 +26,7 @@ def system_of_the_economy(name: str, last: str) -> bool:
     >>> system_of_the_economy("提案质量评价体系", "体系"), system_of_the_economy("生态补偿机制", "机制")
     (False, False)
     """
-    return last in _DESCRIPTIVE_ENDINGS and not any(w in name for w in _WORK_WORDS)
+    return last in _DESCRIPTIVE_ENDINGS and not any(w in name for w in COMMITTEE_WORK_WORDS)
 
 
 def verb_begins_the_item(rest: str, last: str) -> bool:

@@ -35,6 +35,8 @@ ORG_SUFFIXES = LEXICON.name_endings["org_endings"]
 PLACE_SUFFIXES = LEXICON.name_endings["place_endings"]
 SITE_SUFFIXES = LEXICON.name_endings["site_endings"]
 EVENT_SUFFIXES = LEXICON.name_endings["event_endings"]
+#: the same, longest first (to find the last word of an event's name)
+EVENT_ENDS_LONGEST_FIRST = tuple(sorted(EVENT_SUFFIXES, key=len, reverse=True))
 MECHANISM_SUFFIXES = LEXICON.name_endings["mechanism_endings"]
 PROGRAM_SUFFIXES = LEXICON.name_endings["program_endings"]
 

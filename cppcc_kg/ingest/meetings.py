@@ -10,7 +10,7 @@ import re
 
 from cppcc_kg.ingest.context import FinderContext
 from cppcc_kg.ingest.forms import (
-    EVENT_SUFFIXES,
+    EVENT_ENDS_LONGEST_FIRST,
     NUMERAL,
     ORG_SUFFIXES,
     PLACE_SUFFIXES,
@@ -26,7 +26,6 @@ _ORDINAL = re.compile(f"第{NUMERAL}[届次]|{NUMERAL}届(?:{NUMERAL}次)?")
 _PREPARES = re.compile(r"筹备(?:会议|会|工作会议|工作会)$")
 #: level words that begin a body's name (自治区党委, 市委): lexicon ``[levels] name_start``
 _LEVEL_WORDS = "|".join(w for w, _l in sorted(LEXICON.levels["name_start"], key=lambda wl: -len(wl[0])))
-_EVENT_ENDS = tuple(sorted(EVENT_SUFFIXES, key=len, reverse=True))
 #: the last words of an organizer before a meeting's ordinal: a body or a place (市政协|第二届…, 某区委|第四次…)
 _OWNER_ENDS = tuple(ORG_SUFFIXES + PLACE_SUFFIXES) + ("委", "中共", "全国")
 
@@ -63,7 +62,7 @@ def two_meetings(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list[C
     out = list(pool)
     for c in _events(ctx, pool):
         name = norm[c.i:c.j]
-        k = next((k for k in range(2, len(name) - 2) if name[k] in "和及与" and name[:k].endswith(_EVENT_ENDS)), None)
+        k = next((k for k in range(2, len(name) - 2) if name[k] in "和及与" and name[:k].endswith(EVENT_ENDS_LONGEST_FIRST)), None)
         if k is None:
             continue
         o = _ORDINAL.search(name[:k])
@@ -94,7 +93,7 @@ def ordinal_starts(ctx: FinderContext, norm: str, pool: list[Candidate]) -> list
             out.remove(c)
             out.append(Candidate(start, c.j, c.cls, c.rule, c.prio, name=strip_name(norm[start:c.j])))
         prep = _PREPARES.search(norm[start:c.j])
-        if prep and norm[start:c.j - len(prep.group(0))].endswith(_EVENT_ENDS):
+        if prep and norm[start:c.j - len(prep.group(0))].endswith(EVENT_ENDS_LONGEST_FIRST):
             out.append(Candidate(start, c.j - len(prep.group(0)), c.cls, "prepared meeting", c.prio, nested=True))
     return out
 

@@ -263,7 +263,6 @@ def _find_block(ctx: FinderContext, norm: str, base: int, nt: NormalizedText,
     chosen += _nested_known(ctx, chosen, cands, norm)
     if forms:
         chosen += places_of_rooms(ctx, norm, chosen)
-    if forms:
         chosen += _brand_heads(norm, chosen)
     by = found_by(cands)
     for c in chosen:

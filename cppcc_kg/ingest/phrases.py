@@ -28,6 +28,7 @@ from cppcc_kg.ingest.descriptions import (
 from cppcc_kg.ingest.forms import (
     DOC_ONLY_VERBS,
     DOC_SUFFIXES,
+    EVENT_ENDS_LONGEST_FIRST,
     EVENT_ONLY_VERBS,
     EVENT_SUFFIXES,
     GENERIC_PLACE_WORDS,
@@ -118,13 +119,13 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     for m in re.finditer(r"中共[\u4e00-\u9fff]{2,10}?(省|市|盟|旗|县|区|州)委(员会)?(?!员)", norm):
         out.append(Candidate(m.start(), m.end(), "PartyOrgan", "party committee", 74))
     # an event named where something was said or done: 在庆祝…成立75周年大会上
-    heads = "|".join(sorted(EVENT_SUFFIXES, key=len, reverse=True))
+    heads = "|".join(EVENT_ENDS_LONGEST_FIRST)
     for m in re.finditer(f"在([^在，。；：、“”《》\n]{{2,40}}?(?:{heads}))(?:上|期间|中)", norm):
         i, j = m.span(1)
         name = m.group(1)
         if len(name) < 5 or re.match(r"(各|全|这|此|该|本|有关|相关|会)", name) or re.search(r"(?<!党)的", name):
             continue  # (为期4天的会议: a description)
-        last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+        last = next((h for h in EVENT_ENDS_LONGEST_FIRST if name.endswith(h)), "")
         if generic_event(name[: -len(last)], last) or len(last) == 1 and name[-2:] in GENERIC_TWO:
             continue  # 在调研座谈会上: a kind of meeting; 在…高质量发展中: 展 ends a word, not an exhibition
         cls = classify(ctx, name, "Event", within="Event")
@@ -145,7 +146,7 @@ def structured(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
                 continue
             if j not in toks.ends and j < len(norm) and is_cjk(norm[j]):
                 continue
-            last = next((h for h in sorted(EVENT_SUFFIXES, key=len, reverse=True) if name.endswith(h)), "")
+            last = next((h for h in EVENT_ENDS_LONGEST_FIRST if name.endswith(h)), "")
             if last and generic_event(name[: -len(last)], last):
                 continue  # 召开调研座谈会: a kind of meeting, not its name
             cls = classify(ctx, name, "Event", within="Event")
@@ -319,15 +320,20 @@ def _after_inner_verb(norm: str, a: int, b: int) -> int:
     return a + inner[-1].end() if inner else a
 
 
+_SET_UP_VERBS = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
+_SET_UP_LAST_WORDS = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
+#: a verb, then a list (A、B、) and the run of words that holds the last name (了 after the verb; 好 completes it:
+#: 搭建好|协商平台)
+_SET_UP = re.compile(f"({_SET_UP_VERBS})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
+#: the verbs and determiners that may open a name set up by a verb: not part of it
+_SET_UP_LEAD = re.compile("^(?:" + _SET_UP_VERBS + "|各项|各类|各个|各)+")
+
+
 def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
     """Names set up, carried out or issued by a verb: 建立X机制, 打造X工程, 举办X活动, 制定X规划."""
     out = []
-    verbs = "|".join(sorted(MECHANISM_VERBS + EVENT_ONLY_VERBS + DOC_ONLY_VERBS, key=len, reverse=True))
-    last_words = sorted(MECHANISM_SUFFIXES + PROGRAM_SUFFIXES + DOC_SUFFIXES + ("活动",), key=len, reverse=True)
-    # (了 after the verb; 好 completes it: 搭建好|协商平台)
-    pat = re.compile(f"({verbs})(了|好)?(?=((?:[\u4e00-\u9fff0-9]{{2,14}}、)*)([\u4e00-\u9fff0-9]{{2,24}}))")
     seen: dict = {}  # the items of a list read already (_set_up_names)
-    for m in pat.finditer(norm):
+    for m in _SET_UP.finditer(norm):
         verb = m.group(1)
         run = m.group(4)
         # the longest name in the run that ends with a last word at the end of a word, before any 的
@@ -337,7 +343,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
             cut = dm.start()
         best = None
         for end in range(cut, 1, -1):
-            sm = next((x for x in last_words if run[:end].endswith(x)), None)
+            sm = next((x for x in _SET_UP_LAST_WORDS if run[:end].endswith(x)), None)
             if sm is None:
                 continue
             jj = m.start(4) + end
@@ -363,9 +369,8 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
         elif verb in EVENT_ONLY_VERBS or verb in DOC_ONLY_VERBS and verb not in MECHANISM_VERBS:
             continue
         items = [(i, two), (two + 1, j)] if last in DOC_SUFFIXES and (two := two_documents(norm, i, j)) else [(i, j)]
-        lead = re.compile("^(?:" + verbs + "|各项|各类|各个|各)+")
-        items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, lead)
-        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, lead, "set up by " + verb, seen)
+        items, in_list = set_up_items(norm, items, m.start(3), m.group(3), last, _SET_UP_LEAD)
+        out += _set_up_names(ctx, norm, toks, items, in_list, (i, j), last, "set up by " + verb, seen)
     # figures of speech that name a task: 五大任务, 两件大事
     for m in re.finditer(r"(?<![第一二三四五六七八九十])([二三四五六七八九十两]|十[一二三四五六七八九])(?:大|件|项)(?:任务|大事)", norm):
         out.append(Candidate(m.start(), m.end(), "Concept", "numbered task", 50))
@@ -373,7 +378,7 @@ def mechanisms(ctx: FinderContext, norm: str, toks: Tokens) -> list[Candidate]:
 
 
 def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple[int, int]], in_list: bool,
-                  named: tuple[int, int], last: str, lead: re.Pattern, rule: str, seen: dict) -> list[Candidate]:
+                  named: tuple[int, int], last: str, rule: str, seen: dict) -> list[Candidate]:
     """The candidates of the *items* that one verb sets up (:func:`mechanisms`; *named*: the last name, whole). An item
     that an earlier verb of the same list read already (*seen*: key -> whether it gave a name) gives what it gave then,
     which is among the candidates already: each verb of a list reads the items after it, and a list of n items was
@@ -388,7 +393,7 @@ def _set_up_names(ctx: FinderContext, norm: str, toks: Tokens, items: list[tuple
             continue
         seen[key] = False
         name = norm[a:b]
-        a2 = a + len(lm.group(0)) if (lm := lead.match(name)) else a
+        a2 = a + len(lm.group(0)) if (lm := _SET_UP_LEAD.match(name)) else a
         if in_list and lm and verb_begins_the_item(name[len(lm.group(0)):], last):
             a2 = a  # 创新共享机制 in a list of mechanisms: 创新 is the item's first word
         a2 = _after_inner_verb(norm, a2, b) if (a, b) == (i, j) else a2

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from cppcc_kg.ingest.context import FinderContext, classify
+from cppcc_kg.ingest.descriptions import COMMITTEE_WORK_WORDS
 from cppcc_kg.ingest.forms import (
     NUMERAL,
     QUOTE_REJECT,
@@ -213,8 +214,8 @@ def _quote_tail(ctx: FinderContext, norm: str, toks: Tokens, qe: int) -> tuple[i
     return None
 
 
-#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划)
-_OWNER_LEVELS = ("全国", "国家", "自治区", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
+#: the level words that name the owner of a plan before its quoted name (自治区“十四五”规划), longest first
+_OWNER_LEVELS = ("自治区", "全国", "国家", "全省", "全市", "全区", "全县", "省", "市", "县", "区", "州", "盟", "旗")
 
 
 def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: int, cls: str) -> list[Candidate]:
@@ -246,10 +247,6 @@ def _quote_with_tail(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, k: 
     return out
 
 
-#: words of the committees' work that may open a mechanism's name before its quoted part (调研协商“全链条”工作机制)
-_WORK_WORDS = tuple(LEXICON.spans.get("committee_work_words", ()))
-
-
 def _mechanism_start(toks: Tokens, qs: int) -> int:
     """Where a mechanism's name whose quoted part begins at *qs* begins: words of the committees' work (调研, 协商:
     ``committee_work_words``) right before the quote are part of it (a place before it is a name of its own: 某村“…”议事室).
@@ -261,7 +258,7 @@ def _mechanism_start(toks: Tokens, qs: int) -> int:
     """
     start = qs
     k = toks.at[qs] - 1 if qs in toks.starts else -1
-    while k >= 0 and qs - toks.toks[k][0] <= 6 and toks.toks[k][2] in _WORK_WORDS:
+    while k >= 0 and qs - toks.toks[k][0] <= 6 and toks.toks[k][2] in COMMITTEE_WORK_WORDS:
         start, k = toks.toks[k][0], k - 1
     return start
 
@@ -285,7 +282,7 @@ def _quote_alone(ctx: FinderContext, norm: str, toks: Tokens, q: _Quote, origina
     if not q.nested and len(content) >= 6 and ctx.schema.is_a(cls, "Event"):
         out += _inside_quote(ctx, norm, qs, qe)
     if rule == "quoted meeting":
-        start = qs - len(next((w for w in sorted(_OWNER_LEVELS, key=len, reverse=True) if norm.endswith(w, 0, qs)), ""))
+        start = qs - len(next((w for w in _OWNER_LEVELS if norm.endswith(w, 0, qs)), ""))
     if cls == "Honour" and not q.pre:
         start = _honour_start(norm, toks, qs, trig)
     elif trig == "创建" and norm[max(0, qs - 6): qs].endswith(trig) and not q.pre:

@@ -36,15 +36,17 @@ print(json.dumps(eval_ingest.eval_gold(Ingester(g), Path(sys.argv[2])), sort_key
 """
 
 
-def _one_text(tmp_path: Path, folder: str, name: str) -> Path:
-    """A folder with one text of a fixture folder and its gold."""
+def _one_text(tmp_path: Path, folder: str, name: str | None = None, out: str = "one") -> Path:
+    """A folder *out* under *tmp_path* with one text of a fixture folder (*name*; the first of its gold when None)
+    and its gold."""
     gold = json.loads((FIX / folder / "gold.json").read_text(encoding="utf-8"))
+    name = name or gold["documents"][0]["file"]
     gold["documents"] = [d for d in gold["documents"] if d["file"] == name]
-    out = tmp_path / "one"
-    out.mkdir()
-    shutil.copy(FIX / folder / name, out / name)
-    (out / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    return out
+    dest = tmp_path / out
+    dest.mkdir()
+    shutil.copy(FIX / folder / name, dest / name)
+    (dest / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return dest
 
 
 def test_scores_do_not_depend_on_the_hash_seed(tmp_path):
@@ -165,17 +167,6 @@ def test_each_sealed_set_has_its_own_record_so_its_first_run_is_run_1(tmp_path, 
                                          "2026-12-07 08:00 UTC", "def") == 1
 
 
-def _copy_of_one_dev_text(tmp_path: Path, name: str) -> Path:
-    """A folder *name* under *tmp_path* with the first text of real/dev and its gold."""
-    gold = json.loads((FIX / "real" / "dev" / "gold.json").read_text(encoding="utf-8"))
-    gold["documents"] = gold["documents"][:1]
-    folder = tmp_path / name
-    folder.mkdir()
-    shutil.copy(FIX / "real" / "dev" / gold["documents"][0]["file"], folder)
-    (folder / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    return folder
-
-
 def _eval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, str(REPO / "bench" / "eval_ingest.py"), *args], env=env,
@@ -185,7 +176,7 @@ def _eval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_a_spent_set_is_not_run_as_a_first_run_again_without_again(tmp_path):
     """--sealed on a set whose record holds run 1: refused with exit code 2 and the record unchanged; with
     --again it is run and recorded as a later run, not the figure to report."""
-    folder = _copy_of_one_dev_text(tmp_path, "spent")
+    folder = _one_text(tmp_path, "real/dev", out="spent")
     record = eval_ingest.sealed_record(folder)
     first = _eval("--sealed", "--set", str(folder), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -222,7 +213,7 @@ def test_the_repository_s_spent_sets_are_run_by_default():
 
 
 def test_set_on_a_spent_set_prints_its_first_run_beside_it(tmp_path):
-    folder = _copy_of_one_dev_text(tmp_path, "spent")
+    folder = _one_text(tmp_path, "real/dev", out="spent")
     assert _eval("--sealed", "--set", str(folder), cwd=tmp_path).returncode == 0
     run = _eval("--set", str(folder), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -232,7 +223,7 @@ def test_set_on_a_spent_set_prints_its_first_run_beside_it(tmp_path):
 def test_set_without_sealed_refuses_a_sealed_set_not_yet_run(tmp_path):
     """--set on a folder named sealed… whose record holds no run: refused (exit code 2, no figures), since its first
     run is the one --sealed records; once run, --set scores it as a spent set."""
-    folder = _copy_of_one_dev_text(tmp_path, "sealed9")
+    folder = _one_text(tmp_path, "real/dev", out="sealed9")
     refused = _eval("--set", str(folder), cwd=tmp_path)
     assert refused.returncode == 2 and "not yet run" in refused.stderr and "--sealed --set" in refused.stderr
     assert "precision" not in refused.stdout and "Traceback" not in refused.stderr
