@@ -10,7 +10,6 @@ label, only the queries that read labels run again; the others are read from the
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pyoxigraph as ox
 
@@ -20,6 +19,7 @@ from cppcc_kg.network import (
     query_predicates,
     run_queries,
 )
+from cppcc_kg.project.cache import get_json, put_json
 
 __all__ = ["entity_graph_of_project"]
 
@@ -38,13 +38,13 @@ def entity_graph_of_project(project, schema, code: str = ""):
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
     known: dict[str, list[tuple]] = {}
     for n, name in names.items():
-        rows = _read(cache.get(name))
+        rows = _read(get_json(cache, name))
         if rows is not None:
             known[n] = rows
     made = run_queries(project.store, {n: q for n, q in queries.items() if n not in known})
     for n, rows in made.items():
         if n in names:
-            cache.put(names[n], json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            put_json(cache, names[n], rows)
     return build_entity_graph(project.store, schema=schema, rows={**known, **made})
 
 
@@ -54,13 +54,7 @@ def _entry_name(project, query: str, code: str) -> str:
     return f"entity-graph-{h.hexdigest()}.json"
 
 
-def _read(raw: bytes | None) -> list[tuple] | None:
-    if raw is None:
-        return None
-    try:
-        rows = json.loads(raw)
-    except ValueError:
-        return None
+def _read(rows) -> list[tuple] | None:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         return None
     return [tuple(r) for r in rows]

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
+from cppcc_kg.network.memo import made_once, memo_block
+
 __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
            "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "measure_frame",
            "round_significant"]
@@ -99,7 +101,7 @@ def node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
     >>> rows[0][:3], sorted(missing[0])[:2]
     (['a', '甲', ''], ['aliases', 'class'])
     """
-    return _shared(("nodes", id(G)), G, _make_node_rows)
+    return made_once(_ROWS_MEMO, "nodes", G, _make_node_rows)
 
 
 def _make_node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
@@ -126,26 +128,13 @@ _ROWS_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("_ROWS_
 def shared_rows():
     """Within the block, the GraphML and CSV writers share the flattened node and edge rows of a graph
     (which must not change meanwhile) instead of making them each."""
-    token = _ROWS_MEMO.set({})
-    try:
+    with memo_block(_ROWS_MEMO):
         yield
-    finally:
-        _ROWS_MEMO.reset(token)
 
 
 def edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
     """The columns and flattened rows of :func:`edges_frame` (shared within :func:`shared_rows`)."""
-    return _shared(("edges", id(G)), G, _make_edge_rows)
-
-
-def _shared(key: tuple, G: nx.Graph, make):
-    memo = _ROWS_MEMO.get()
-    if memo is not None and key in memo:
-        return memo[key][1]
-    rows = make(G)
-    if memo is not None:
-        memo[key] = (G, rows)  # G kept alive, so that its id is not reused
-    return rows
+    return made_once(_ROWS_MEMO, "edges", G, _make_edge_rows)
 
 
 def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from cppcc_kg.network.memo import made_once, memo_block
 from cppcc_kg.schema import Schema
 
 __all__ = ["to_undirected_weighted", "simple_graph", "shared_projection", "shared", "is_instance_of", "nodes_of_classes",
@@ -84,23 +85,14 @@ def backend_chosen() -> bool:
 def shared_projection():
     """Within the block, :func:`simple_graph` makes the projection of a graph (which must not
     change meanwhile) once, not once per measure."""
-    token = _SIMPLE_MEMO.set({})
-    try:
+    with memo_block(_SIMPLE_MEMO):
         yield
-    finally:
-        _SIMPLE_MEMO.reset(token)
 
 
 def shared(kind: str, G: nx.Graph, make):
     """``make(G)``, made once per graph *G* (which must not change meanwhile) and *kind* while
     :func:`shared_projection` is active (e.g. the igraph copy of a projection); else made each time."""
-    memo = _SIMPLE_MEMO.get()
-    if memo is None:
-        return make(G)
-    key = (kind, id(G))
-    if key not in memo:
-        memo[key] = (G, make(G))  # G kept alive, so that its id is not reused
-    return memo[key][1]
+    return made_once(_SIMPLE_MEMO, kind, G, make)
 
 
 def simple_graph(G: nx.Graph) -> nx.Graph:
@@ -110,18 +102,17 @@ def simple_graph(G: nx.Graph) -> nx.Graph:
     >>> simple_graph(nx.MultiDiGraph([("a", "b"), ("b", "a")])).edges["a", "b"]["weight"]
     2
     """
-    memo = _SIMPLE_MEMO.get()
-    if memo is not None and id(G) in memo:
-        return memo[id(G)][1]
-    S = G
+    return shared("simple", G, _make_simple_graph)
+
+
+def _make_simple_graph(G: nx.Graph) -> nx.Graph:
     if G.is_multigraph() or G.is_directed():
-        S = to_undirected_weighted(G)
-    elif nx.number_of_selfloops(G):
+        return to_undirected_weighted(G)
+    if nx.number_of_selfloops(G):
         S = G.copy()
         S.remove_edges_from(list(nx.selfloop_edges(S)))
-    if memo is not None:
-        memo[id(G)] = (G, S)  # G kept alive, so that its id is not reused
-    return S
+        return S
+    return G
 
 
 def is_instance_of(G: nx.Graph, node, classes: Iterable[str]) -> bool:

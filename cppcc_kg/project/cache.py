@@ -19,6 +19,7 @@ b'x'
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -186,3 +187,22 @@ class Cache:
                 d.rmdir()
             except OSError:
                 pass
+
+
+def get_json(cache, name: str):
+    """The entry *name* of *cache* as JSON, or ``None`` (no cache, absent, broken)."""
+    if cache is None:
+        return None
+    data = cache.get(name)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def put_json(cache, name: str, value) -> None:
+    """Stage *value* as JSON under *name* in *cache* (kept if the build succeeds)."""
+    if cache is not None:
+        cache.put(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.entities import (
     entity_zh_labels,
 )
@@ -59,9 +59,7 @@ from cppcc_kg.project.pinyin import (
 from cppcc_kg.project.predicates import (
     PREDICATES_ENTRY,
     digest_of,
-    entry_bytes,
     predicate_digests,
-    read_entry,
 )
 from cppcc_kg.project.sources import SourceText, check_sources
 from cppcc_kg.rdf.namespaces import CPPCC, bind_prefixes
@@ -219,10 +217,11 @@ class Project:
         (:mod:`cppcc_kg.project.predicates`). The digests of each file's properties are kept in the
         loader's cache by the file's key."""
         if self._predicates is None:
-            kept = read_entry(self.cache.get(PREDICATES_ENTRY)) if self.cache is not None else {}
+            kept = get_json(self.cache, PREDICATES_ENTRY)
+            kept = kept if isinstance(kept, dict) else {}
             made = {rel: kept.get(self.keys.get(rel, "")) or predicate_digests(nt) for rel, nt in self.nt.items()}
             if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
-                self.cache.put(PREDICATES_ENTRY, entry_bytes({self.keys[r]: d for r, d in made.items() if r in self.keys}))
+                put_json(self.cache, PREDICATES_ENTRY, {self.keys[r]: d for r, d in made.items() if r in self.keys})
             self._predicates = made
         # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
         pinyin = {} if str(CPPCC.pinyin) not in set(predicates) else \

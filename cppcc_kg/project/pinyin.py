@@ -55,7 +55,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from rdflib import Graph, Literal, URIRef
 
-from cppcc_kg.project.cache import CACHE_VERSION, Cache
+from cppcc_kg.project.cache import CACHE_VERSION, Cache, get_json
 from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.hidden_imports import import_hiding
 from cppcc_kg.project.jieba_words import (
@@ -354,13 +354,7 @@ def _pinyin_versions() -> str:
 
 
 def _cached_pinyin(cache: Cache | None, name: str) -> dict[str, str]:
-    raw = cache.get(name) if cache is not None else None
-    if raw:
-        try:
-            return json.loads(raw)
-        except ValueError:
-            pass
-    return {}
+    return get_json(cache, name) or {}
 
 
 def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,

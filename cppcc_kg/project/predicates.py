@@ -13,12 +13,11 @@ run again. The digest of each property's lines in a file is kept per file (by th
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 
-__all__ = ["PREDICATES_ENTRY", "digest_of", "entry_bytes", "predicate_digests", "read_entry"]
+__all__ = ["PREDICATES_ENTRY", "digest_of", "predicate_digests"]
 
-#: the loader's cache entry holding the digests of the files of the last build (by file key)
+#: the loader's cache entry holding the digests of the files of the last build (file key -> :func:`predicate_digests`; JSON)
 PREDICATES_ENTRY = "predicates-v1.json"
 
 
@@ -54,17 +53,3 @@ def digest_of(graphs: list[tuple[str, dict[str, str] | None]], predicates) -> st
             if d is not None:
                 h.update(f"{name}\0{p}\0{d}\n".encode())
     return h.hexdigest()
-
-
-def read_entry(raw: bytes | None) -> dict[str, dict[str, str]]:
-    """File key -> its :func:`predicate_digests`, from the cache entry :data:`PREDICATES_ENTRY` ({} if unreadable)."""
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def entry_bytes(by_key: dict[str, dict[str, str]]) -> bytes:
-    """The cache entry :data:`PREDICATES_ENTRY` of *by_key* (file key -> digests)."""
-    return json.dumps(by_key, sort_keys=True, separators=(",", ":")).encode("utf-8")

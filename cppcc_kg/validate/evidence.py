@@ -29,7 +29,7 @@ from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
 from cppcc_kg.validate.labels import texts_digest
 from cppcc_kg.validate.report import Where, node, nowhere, problem
-from cppcc_kg.validate.shacl_incremental import changed_lines
+from cppcc_kg.validate.shacl_incremental import changed_triples
 
 RULE = "quote == text[start:end]"
 
@@ -135,7 +135,7 @@ def cached_evidence_problems(store: ox.Store, texts: dict, *, ntriples: dict, ke
     A build whose evidence check found no problem records, in the loader's *cache*, the cache key of
     each file (*keys*: graph IRI -> key) and the digest of the source texts. The next build takes the
     lines of the changed files' N-Triples (*ntriples*: graph IRI -> N-Triples) that are in one version
-    and not the other (:func:`cppcc_kg.validate.shacl_incremental.changed_lines`). A target's verdict reads
+    and not the other (:func:`cppcc_kg.validate.shacl_incremental.changed_lines`, parsed by :func:`~cppcc_kg.validate.shacl_incremental.changed_triples`). A target's verdict reads
     the triples whose subject is the target, its position selector or its quote selector (the rows of
     :data:`EVIDENCE_QUERY`) and the text of its source; a target none of whose triples changed, against the
     same texts, has the verdict it had: no problem. So the targets to check again are the subjects and
@@ -158,12 +158,12 @@ def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: 
     """Whether the record *state* says the check was clean and no target whose triples changed has a problem."""
     if not isinstance(state, dict) or state.get("texts") != texts_key or not isinstance(state.get("keys"), dict):
         return False
-    lines = changed_lines(state["keys"], keys, ntriples, cache)
-    if isinstance(lines, str) or any(b"_:" in line for line in lines):
+    changed = changed_triples(state["keys"], keys, ntriples, cache)
+    if isinstance(changed, str):
         return False
-    if not lines:
+    if not changed:
         return True
-    targets = _affected(store, ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES))
+    targets = _affected(store, changed)
     if targets is None or len(targets) > MAX_TARGETS:
         return False
     if not targets:

@@ -20,11 +20,12 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+
+from cppcc_kg.project.cache import get_json, put_json  # the cache's JSON entries (used with these keys)
 
 #: bump when the form of an entry changes (the code digest changes with any edit anyway)
 FORM = "1"
@@ -60,22 +61,3 @@ def digest(*parts: str | bytes) -> str:
 def entry_name(check: str, *parts: str) -> str:
     """The cache entry name of *check*'s result for the key *parts* (with the code digest)."""
     return f"validate-{check}-{digest(CODE_DIGEST, check, *parts)}.json"
-
-
-def get_json(cache, name: str):
-    """The entry *name* of *cache* as JSON, or ``None`` (no cache, absent, broken)."""
-    if cache is None:
-        return None
-    data = cache.get(name)
-    if data is None:
-        return None
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
-
-
-def put_json(cache, name: str, value) -> None:
-    """Stage *value* as JSON under *name* in *cache* (kept if the build succeeds)."""
-    if cache is not None:
-        cache.put(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -128,6 +128,16 @@ def changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes]
     return lines
 
 
+def changed_triples(before: dict, keys: dict, ntriples: dict, cache) -> list | str:
+    """The triples of :func:`changed_lines`, parsed; or why not (its reason, or a blank node in a changed line)."""
+    lines = changed_lines(before, keys, ntriples, cache)
+    if isinstance(lines, str):
+        return lines
+    if any(b"_:" in line for line in lines):
+        return "a changed triple has a blank node"
+    return list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
+
+
 def _is_node(term) -> bool:
     return isinstance(term, (ox.NamedNode, ox.BlankNode))
 
@@ -210,12 +220,9 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     datatypes = {key: found.get(key, []) for key in state["keys"].values()}
     if not restrict:
         return Restriction(local, reason="asked for", datatypes=datatypes)
-    lines = changed_lines(state["keys"], keys, ntriples, cache)
-    if isinstance(lines, str):
-        return Restriction(local, reason=lines, datatypes=datatypes)
-    if any(b"_:" in line for line in lines):
-        return Restriction(local, reason="a changed triple has a blank node", datatypes=datatypes)
-    changed = list(ox.parse(b"\n".join(sorted(lines)) + b"\n", format=ox.RdfFormat.N_TRIPLES)) if lines else []
+    changed = changed_triples(state["keys"], keys, ntriples, cache)
+    if isinstance(changed, str):
+        return Restriction(local, reason=changed, datatypes=datatypes)
     if any(t.predicate.value in schema for t in changed):
         return Restriction(local, reason="a schema triple changed", datatypes=datatypes)
     dirty = _dirty(store, changed, reads)

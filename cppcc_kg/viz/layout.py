@@ -17,6 +17,7 @@ import random
 import networkx as nx
 
 from cppcc_kg.network.kernels import import_igraph
+from cppcc_kg.project.cache import get_json, put_json
 
 __all__ = ["PHYSICS_MAX_NODES", "kept_layouts", "layout_positions"]
 
@@ -71,16 +72,14 @@ def _coordinates(n: int, pairs: list[tuple[int, int]], *, seed: int) -> list[lis
     h = hashlib.sha256(json.dumps([LAYOUT_VERSION, code, n, seed]).encode())
     h.update(json.dumps(pairs).encode())
     name = f"layout-{h.hexdigest()}.json"
-    raw = cache.get(name)
-    if raw is not None:
-        try:
-            coords = json.loads(raw)
-            if len(coords) == n and all(len(c) == 2 for c in coords):
-                return coords
-        except (ValueError, TypeError):
-            pass
+    coords = get_json(cache, name)
+    try:
+        if coords is not None and len(coords) == n and all(len(c) == 2 for c in coords):
+            return coords
+    except TypeError:
+        pass
     coords = [[float(x), float(y)] for x, y in _fruchterman_reingold(n, pairs, seed=seed)]
-    cache.put(name, json.dumps(coords).encode())
+    put_json(cache, name, coords)
     return coords
 
 
