@@ -42,6 +42,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -51,11 +52,14 @@ from cppcc_kg.rdf.namespaces import local_name
 from cppcc_kg.rdf.store import store_of_quads, to_ox
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import (
+    WITH_SUBCLASSES,
     ShapeCompiler,
     UnsupportedShape,
     compile_shapes,
+    resolve_classes,
 )
 from cppcc_kg.validate.shacl_incremental import restriction, save_state
+from cppcc_kg.validate.shacl_plan import _TOKEN
 
 __all__ = ["validate", "Violation", "UnsupportedShape", "compile_shapes", "well_typed"]
 
@@ -301,6 +305,88 @@ def _step_name(compiled: ShapeCompiler, entry) -> str:
     return " ".join(x for x in (local_name(shape) if shape else "", local_name(path) if path else "", what) if x)
 
 
+#: above this many values to substitute in an anti-join (:mod:`~cppcc_kg.validate.shacl_plan`), its fallback runs
+MAX_SUBSTITUTIONS = 256
+
+
+class _Done:
+    """A result already there, as a future gives it."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _written(query: str, terms: dict[str, str]) -> str:
+    """*query* with the variables named in *terms* replaced by their terms (SPARQL syntax), outside strings."""
+    return "".join(re.sub(r"[?$](\w+)", lambda v: terms.get(v.group(1), v.group(0)), m.group(0))
+                   if m.lastgroup == "word" else m.group(0) for m in _TOKEN_OR_SPACE.finditer(query))
+
+
+_TOKEN_OR_SPACE = re.compile(_TOKEN.pattern + r"|(?P<space>\s+)", re.VERBOSE)
+
+
+class _Rows(list):
+    """The solutions of a query, and the names of its variables in their order (``names``)."""
+
+    names: list[str]
+
+
+def _rows(store: ox.Store, query: str, union: bool) -> _Rows:
+    result = store.query(query, use_default_graph_as_union=union)
+    rows = _Rows(result)
+    rows.names = [v.value for v in result.variables]
+    return rows
+
+
+def _getter(names: list[str], wanted: list[str]):
+    """A function of a solution's values (a tuple) -> the tuple of the values of the variables *wanted*."""
+    get = itemgetter(*[names.index(v) for v in wanted])
+    return get if len(wanted) > 1 else lambda values: (get(values),)
+
+
+def _antijoin_jobs(compiled: ShapeCompiler, i: int, sols: _Rows, submit, fix) -> tuple[list, list] | None:
+    """``(solutions, [(shared, substituted terms, future)])``: the inner queries of the anti-joins of the
+    query ``queries[i]``, given the solutions *sols* of its plan; ``None`` when a value to substitute is a
+    blank node or there are more than :data:`MAX_SUBSTITUTIONS` (the caller runs the fallback plan)."""
+    jobs = []
+    for query, shared, ends in compiled.antijoins[i]:
+        if not ends:
+            jobs.append((shared, {}, submit(fix(query))))
+            continue
+        get = _getter(sols.names, ends)
+        combos = {get(tuple(sol)) for sol in sols}
+        if len(combos) > MAX_SUBSTITUTIONS or any(not isinstance(t, (ox.NamedNode, ox.Literal))
+                                                  for combo in combos for t in combo):
+            return None
+        for combo in sorted(combos, key=str):
+            jobs.append((shared, dict(zip(ends, combo)),
+                         submit(fix(_written(query, {v: str(t) for v, t in zip(ends, combo)})))))
+    return sols, jobs
+
+
+def _anti_joined(sols: _Rows, jobs: list) -> list:
+    """*sols* without those that agree with a solution of an inner query of *jobs* on its shared variables
+    (terms compared as terms: equal exactly when their N-Triples are)."""
+    names = sols.names
+    seen: dict[tuple, set] = {}
+    for shared, fixed, future in jobs:
+        found = seen.setdefault(tuple(shared), set())
+        inner = future.result()
+        rest = [v for v in shared if v not in fixed]
+        get = _getter(inner.names, rest)
+        at = {v: j for j, v in enumerate(rest)}
+        for values in map(tuple, inner):
+            got = get(values)
+            found.add(tuple(fixed[v] if v in fixed else got[at[v]] for v in shared))
+    for shared, found in seen.items():
+        get = _getter(names, list(shared))
+        sols = [sol for sol in sols if get(tuple(sol)) not in found]
+    return sols
+
+
 def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of, timings: dict | None = None,
              positions: list[int] | None = None):
     """``(plan position -> solutions of that plan entry, datatype suspects)``, for the entries at
@@ -309,35 +395,55 @@ def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of,
     Oxigraph releases the GIL while it evaluates a query: the queries run side by side,
     and beside ``suspects_of()`` (the datatype checks, in this thread). With *timings*, they
     run one after the other instead, and *timings* receives the seconds of each step.
+    Each query's ``rdf:type/rdfs:subClassOf*`` of a class without a subclass in *store* is a
+    triple pattern (:func:`~cppcc_kg.validate.shacl_compile.resolve_classes`); the anti-joins whose
+    inner query takes values from the solutions run once those are there.
     """
-    def run(query: str) -> list:
-        return list(store.query(query, use_default_graph_as_union=union))
+    def run(query: str) -> _Rows:
+        return _rows(store, query, union)
+
+    with_subclasses = {sol[0].value for sol in store.query(WITH_SUBCLASSES, use_default_graph_as_union=union)}
+
+    def fix(query: str) -> str:
+        return resolve_classes(query, with_subclasses)
 
     positions = list(range(len(compiled.plan))) if positions is None else positions
     plan = {k: compiled.plan[k] for k in positions}
     antijoins = {k: i for k, (_q, i) in plan.items() if isinstance(i, int) and i in compiled.antijoins}
-    if timings is not None:
-        def timed(name: str, job):
-            t0 = time.perf_counter()
-            out = job()
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
-            return out
-        suspects = timed("datatypes (N-Triples)", suspects_of)
-        solutions = {k: timed(_step_name(compiled, e), lambda q=e[0]: run(q)) for k, e in plan.items()}
-        inner = {(k, j): timed(_step_name(compiled, compiled.plan[k]), lambda q=q: run(q))
-                 for k, i in antijoins.items() for j, (q, _v) in enumerate(compiled.antijoins[i])}
-    else:
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            futures = {k: pool.submit(run, q) for k, (q, _members) in plan.items()}
-            jobs = {(k, j): pool.submit(run, q) for k, i in antijoins.items()
-                    for j, (q, _v) in enumerate(compiled.antijoins[i])}
+    pool = None if timings is not None else ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    try:
+        if pool is None:
+            def timed(name: str, job):
+                t0 = time.perf_counter()
+                out = job()
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+                return out
+            suspects = timed("datatypes (N-Triples)", suspects_of)
+
+            def submitter(k):
+                return lambda q: _Done(timed(_step_name(compiled, compiled.plan[k]), lambda: run(q)))
+            futures = {k: submitter(k)(fix(q)) for k, (q, _m) in plan.items()}
+        else:
+            futures = {k: pool.submit(run, fix(q)) for k, (q, _m) in plan.items()}
             suspects = suspects_of()
-            solutions = {k: f.result() for k, f in futures.items()}
-            inner = {kj: f.result() for kj, f in jobs.items()}
-    for k, i in antijoins.items():  # the anti-joins, on every shared variable
-        for j, (_q, shared) in enumerate(compiled.antijoins[i]):
-            seen = {tuple(str(sol[v]) for v in shared) for sol in inner[(k, j)]}
-            solutions[k] = [sol for sol in solutions[k] if tuple(str(sol[v]) for v in shared) not in seen]
+            def submitter(_k):
+                return lambda q: pool.submit(run, q)
+        solutions = {}
+        for k, future in futures.items():
+            solutions[k] = future.result()
+        jobs = {}
+        for k, i in antijoins.items():
+            found = _antijoin_jobs(compiled, i, solutions[k], submitter(k), fix)
+            if found is None:  # the plan without substitution
+                query, inner = compiled.fallbacks[i]
+                solutions[k] = submitter(k)(fix(query)).result()
+                found = solutions[k], [(shared, {}, submitter(k)(fix(q))) for q, shared, _e in inner]
+            jobs[k] = found
+        for k, (sols, inner) in jobs.items():
+            solutions[k] = _anti_joined(sols, inner)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return solutions, suspects
 
 
@@ -348,7 +454,8 @@ def _plan_violations(compiled: ShapeCompiler, solutions: dict) -> set[Violation]
         members = compiled.plan[k][1]
         if isinstance(members, int):
             _q, shape, path, message, component = compiled.queries[members]
-            out.update(_violation(sol, shape, path, message, component) for sol in sols)
+            names = compiled.projections.get(members, _ROW_VARIABLES)
+            out.update(_violation(sol, shape, path, message, component, names) for sol in sols)
         else:
             out.update(_count_violations(compiled, sols, members))
     return out
@@ -370,9 +477,14 @@ def _count_violations(compiled: ShapeCompiler, sols, members) -> list[Violation]
     return out
 
 
-def _violation(sol, shape: str, path: str, message: str, component: str) -> Violation:
+def _violation(sol, shape: str, path: str, message: str, component: str,
+               names: tuple[str, ...] = _ROW_VARIABLES) -> Violation:
+    """The violation that the solution *sol* of a constraint's query stands for, reading the variables
+    *names* (those the constraint projects) among :data:`_ROW_VARIABLES`."""
     row, kinds = {}, {}
     for name in _ROW_VARIABLES:
+        if name not in names:
+            continue
         try:
             val = sol[name]
         except (KeyError, IndexError, TypeError):

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from cppcc_kg.validate.shacl_plan import plan_not_exists
+from cppcc_kg.validate.shacl_plan import _TOKEN, plan_not_exists
 
 RDFS_SUBCLASS = str(RDFS.subClassOf)
 
@@ -111,11 +111,45 @@ def _grouped_count_query(target: str, conditions: list[tuple[str, str]], having:
     return f"SELECT ?this {counts} WHERE {{ {target} {optionals} }} GROUP BY ?this HAVING ({' || '.join(having)})"
 
 
+_CLASS_PATH = re.compile(re.escape(f"<{RDF.type}>/<{RDFS_SUBCLASS}>* <") + r"([^<>\"{}|^`\\\s]*)>")
+
+#: the query of the classes that have a proper subclass (a subclass other than themselves)
+WITH_SUBCLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s <{RDFS_SUBCLASS}> ?c FILTER (!sameTerm(?s, ?c)) }}"
+
+
+def resolve_classes(query: str, with_subclasses: set[str]) -> str:
+    """*query* with each ``rdf:type/rdfs:subClassOf* <C>`` written ``rdf:type <C>`` where the class *C*
+    has no proper subclass (*with_subclasses*: the IRIs of the classes that have one, :data:`WITH_SUBCLASSES`
+    on the data), outside strings and comments.
+
+    The same solutions: a chain of ``rdfs:subClassOf`` into *C* other than the empty one ends with a
+    triple ``X rdfs:subClassOf C``, with ``X`` other than *C* somewhere along it unless every link is
+    ``C rdfs:subClassOf C``; so without a proper subclass the path's only class is *C* itself. Oxigraph
+    walks the path from *C* for every solution; the triple is one look-up.
+
+    >>> q = "SELECT ?x WHERE { ?x <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/" \\
+    ...     "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <http://e.org/C> }"
+    >>> resolve_classes(q, set())
+    'SELECT ?x WHERE { ?x <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e.org/C> }'
+    >>> resolve_classes(q, {"http://e.org/C"}) == q
+    True
+    """
+    if "*" not in query:
+        return query
+    quoted = [m.span() for m in _TOKEN.finditer(query) if m.lastgroup in ("string", "comment")]
+
+    def repl(m):
+        if m.group(1) in with_subclasses or any(a < m.end() and m.start() < b for a, b in quoted):
+            return m.group(0)
+        return f"<{RDF.type}> <{m.group(1)}>"
+    return _CLASS_PATH.sub(repl, query)
+
+
 class ShapeCompiler:
     """The queries and datatype checks of a shapes graph (:meth:`compile` fills them).
 
-    ``queries`` holds one query per constraint (each alone: the reference form); ``plan``
-    holds the queries that run: ``(query, i)`` for the query of the constraint ``queries[i]``
+    ``queries`` holds one query per constraint (each alone, a SPARQL constraint as written: the
+    reference form); ``plan`` holds the queries that run: ``(query, i)`` for the query of the constraint ``queries[i]``
     alone, or ``(query, members)`` for the count constraints of one path of one shape checked
     by one query, each member ``(i, column, op, bound)``: ``queries[i]`` is broken where the
     count in *column* is ``op`` (``<`` or ``>``) *bound*.
@@ -127,9 +161,17 @@ class ShapeCompiler:
         #: how the queries run: (query, index of a query) or (query, [(index, column, op, bound), …])
         self.plan: list[tuple[str, int | list[tuple[int, str, str, int]]]] = []
         self._counts: dict[tuple[str, str], list[tuple[int, str, str, int]]] = {}
-        #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables),
-        #: whose solutions remove those of the query that agree on the shared variables
-        self.antijoins: dict[int, list[tuple[str, list[str]]]] = {}
+        #: index of a SPARQL constraint's query -> the query that runs (its ``FILTER NOT EXISTS`` planned by
+        #: :func:`cppcc_kg.validate.shacl_plan.plan_not_exists`); ``queries`` keeps the constraint as written
+        self.planned: dict[int, str] = {}
+        #: index of a query -> the NOT EXISTS patterns taken out of it, (query, shared variables, substituted
+        #: variables), whose solutions remove those of the query that agree on the shared variables
+        self.antijoins: dict[int, list[tuple[str, list[str], list[str]]]] = {}
+        #: index of a query with substituted anti-joins -> (query, anti-joins) planned without substitution,
+        #: run instead when a value cannot be written in a query
+        self.fallbacks: dict[int, tuple[str, list[tuple[str, list[str], list[str]]]]] = {}
+        #: index of a SPARQL constraint's query -> the variables it projects (its plan may select ``*``)
+        self.projections: dict[int, tuple[str, ...]] = {}
         #: index of a SPARQL constraint's query -> (its select text, its prefixes): what
         #: :mod:`cppcc_kg.validate.shacl_local` reads to tell whether it is local
         self.sparql_sources: dict[int, tuple[str, dict[str, str]]] = {}
@@ -189,7 +231,7 @@ class ShapeCompiler:
             if i in grouped:
                 self.plan.append(grouped[i])
             elif i not in in_group:
-                self.plan.append((query, i))
+                self.plan.append((self.planned.get(i, query), i))
 
     def property_shape(self, shape, prop, target: str) -> None:
         g = self.g
@@ -261,17 +303,27 @@ class ShapeCompiler:
             for decl in g.objects(pref, SH.declare):
                 prefixes.append(f"PREFIX {g.value(decl, SH.prefix)}: <{g.value(decl, SH.namespace)}>")
                 declared[str(g.value(decl, SH.prefix))] = str(g.value(decl, SH.namespace))
-        self.sparql_sources[len(self.queries)] = (str(select), declared)
-        text, antijoins = plan_not_exists(str(select).replace("$this", "?this"))
-        m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+        i = len(self.queries)
+        self.sparql_sources[i] = (str(select), declared)
+        written = str(select).replace("$this", "?this")
+        m = re.search(r"\bWHERE\s*\{", written, re.IGNORECASE)
         if not m:
             raise UnsupportedShape(f"{constraint}: cannot find WHERE")
-        text = text[: m.end()] + f" {target} " + text[m.end():]
-        msg = _message(g, constraint, f"SPARQL constraint of {shape} not met")
+        self.projections[i] = tuple(w[1:] for w in written[:m.start()].split()[1:] if w[:1] in "?$")
         head = "\n".join(sorted(set(prefixes))) + "\n"
+
+        def with_target(text: str) -> str:
+            at = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE).end()
+            return head + text[:at] + f" {target} " + text[at:]
+        text, antijoins = plan_not_exists(written, substitute=True)
+        self.planned[i] = with_target(text)
         if antijoins:
-            self.antijoins[len(self.queries)] = [(head + q, shared) for q, shared in antijoins]
-        self.add(head + text, shape, "", msg, "SPARQL")
+            self.antijoins[i] = [(head + q, shared, ends) for q, shared, ends in antijoins]
+        if any(ends for _q, _shared, ends in antijoins):
+            text, antijoins = plan_not_exists(written)
+            self.fallbacks[i] = (with_target(text), [(head + q, shared, ends) for q, shared, ends in antijoins])
+        msg = _message(g, constraint, f"SPARQL constraint of {shape} not met")
+        self.add(with_target(written), shape, "", msg, "SPARQL")
 
     def compile(self) -> list[tuple[str, str, str, str, str]]:
         g = self.g

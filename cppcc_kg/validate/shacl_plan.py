@@ -83,6 +83,21 @@ def _open_ended(words: list[str]) -> bool:
 
 
 
+def _substituted(words: list[str], outer_vars: set[str]) -> list[str]:
+    """The variables of the basic graph pattern *words* to give values one at a time: those in object
+    position only, when the pattern is open-ended (:func:`_open_ended`: evaluated alone, Oxigraph walks a
+    path such as ``?o rdf:type/rdfs:subClassOf* ?range`` from every node of the graph), all its variables
+    are bound by the outer group, and some variable is left in subject position; else ``[]``."""
+    roles = _roles(words)
+    variables = _variables(words)
+    if not variables or not variables <= outer_vars or not _open_ended(words):
+        return []
+    subjects = {m.group(1) for role, t in roles if role == "s" for m in [_VARIABLE.match(t)] if m}
+    objects = {m.group(1) for role, t in roles if role == "o" for m in [_VARIABLE.match(t)] if m}
+    ends = sorted(objects - subjects)
+    return ends if ends and variables - set(ends) else []
+
+
 def _group_end(tokens) -> int | None:
     """The index of the token that closes the group opened before *tokens* (``None``: unclosed)."""
     depth = 1
@@ -117,7 +132,7 @@ def _not_exists_blocks(body):
     return blocks, outer
 
 
-def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
+def plan_not_exists(select: str, substitute: bool = False) -> tuple[str, list[tuple[str, list[str], list[str]]]]:
     """Plan the ``FILTER NOT EXISTS { P }`` of a SPARQL constraint for Oxigraph.
 
     Where the meaning is surely the same (the rest of the ``WHERE`` group is triple
@@ -136,12 +151,23 @@ def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
       triple patterns whose variables are all bound, so the solutions of ``G . P`` compatible
       with a solution of *G* are those that extend it, and they exist exactly when a solution of
       *P* compatible with it exists (and a shared variable makes the domains meet).
+      With *substitute*, when moreover every variable of *P* is bound by *G* and the projection is plain
+      variables, *P* is taken out as an anti-join instead, whose variables in object position only
+      (:func:`_substituted`: ``?range``) the caller replaces by each of their values in the solutions of the
+      query in turn (a constant end: Oxigraph walks the path from it, not from every node); the caller
+      falls back on the plan without *substitute* when a value cannot be written in a query (a blank node).
+      The same: *P*'s variables all bound, ``NOT EXISTS`` asks whether the tuple of their values is a
+      solution of *P*, which is whether the tuple without the substituted values is a solution of *P*
+      with them written in.
 
-    Anything else is left as it is. Returns ``(query, anti-joins)``.
+    Anything else is left as it is. Returns ``(query, anti-joins)``, each anti-join ``(query, shared
+    variables, substituted variables)``.
 
     >>> q, aj = plan_not_exists("SELECT ?this WHERE { ?this ?p ?o . FILTER NOT EXISTS { ?st <http://e.org/s> ?this } }")
     >>> q, aj
-    ('SELECT * WHERE { ?this ?p ?o .   }', [('SELECT DISTINCT ?this WHERE {  ?st <http://e.org/s> ?this  }', ['this'])])
+    ('SELECT * WHERE { ?this ?p ?o .   }', [('SELECT DISTINCT ?this WHERE {  ?st <http://e.org/s> ?this  }', ['this'], [])])
+    >>> plan_not_exists("SELECT ?this WHERE { ?this ex:p ?o . ex:p ex:r ?c FILTER NOT EXISTS { ?o a/ex:s* ?c } }", True)
+    ('SELECT * WHERE { ?this ex:p ?o . ex:p ex:r ?c   }', [('SELECT DISTINCT ?o WHERE {  ?o a/ex:s* ?c  }', ['c', 'o'], ['c'])])
     >>> plan_not_exists("SELECT ?this WHERE { FILTER NOT EXISTS { ?this ^<http://e.org/s> <http://e.org/x> } ?this ?p ?o . }")
     ('SELECT ?this WHERE {  ?this ?p ?o . MINUS { ?this ^<http://e.org/s> <http://e.org/x> } }', [])
     >>> plan_not_exists("SELECT ?this WHERE { ?this ex:p ?o FILTER NOT EXISTS { ?o rdf:type/rdfs:subClassOf* ?c } }")[0]
@@ -179,9 +205,13 @@ def plan_not_exists(select: str) -> tuple[str, list[tuple[str, list[str]]]]:
         inner_text = select[open_tok.end():close_tok.start()]
         out.append(select[last:filter_tok.start()])
         last = close_tok.end()
+        ends = _substituted(words, outer_vars) if substitute and plain_projection and "_:" not in inner_text else []
         if plain_projection and all(_SIMPLE_PREDICATE.match(p) for p in _predicates(words)):
             antijoins.append((f"SELECT DISTINCT {' '.join('?' + v for v in sorted(shared))} WHERE {{ {inner_text} }}",
-                              sorted(shared)))
+                              sorted(shared), []))
+        elif ends:
+            rest = " ".join("?" + v for v in sorted(shared - set(ends)))
+            antijoins.append((f"SELECT DISTINCT {rest} WHERE {{ {inner_text} }}", sorted(shared), ends))
         else:
             # a FILTER holds for the whole group wherever it is written; MINUS only for what
             # comes before it: so the MINUS goes at the end of the group

@@ -1,0 +1,141 @@
+"""The fast SHACL engine's plan reports what each constraint's query as written reports.
+
+The plan that runs (classes without a subclass read as one triple, the ``FILTER NOT EXISTS`` of the
+SPARQL constraints taken out as anti-joins, with the range or domain substituted value by value, the
+count constraints grouped) against the reference: each constraint's query alone, as the shapes write it
+(``compile_shapes(...).queries``: the SPARQL constraints with their ``FILTER NOT EXISTS``, the classes as
+``rdf:type/rdfs:subClassOf*``), on the repository, synthetic projects and broken fixtures.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support import REPO_ROOT, copy_project
+
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.validate import shacl as fastshacl
+from cppcc_kg.validate.shapes import shapes_of
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fastshacl"
+
+
+def _reference(project) -> set[fastshacl.Violation]:
+    """The violations of every constraint's query as written, each alone (datatype checks aside)."""
+    compiled = fastshacl.compile_shapes(shapes_of(project))
+    out = set()
+    for query, shape, path, message, component in compiled.queries:
+        for sol in project.store.query(query, use_default_graph_as_union=True):
+            out.add(fastshacl._violation(sol, shape, path, message, component))
+    return out
+
+
+def _planned(project) -> set[fastshacl.Violation]:
+    """The violations the engine reports (the plan), datatype checks aside."""
+    shapes = shapes_of(project)
+    datatype = {c[-1] for c in fastshacl.compile_shapes(shapes).datatype_checks}
+    found = fastshacl.validate(None, shapes, store=project.store, ntriples=project.graphs())
+    return {v for v in found if v.component not in datatype}
+
+
+def _narrow(text: str) -> str:
+    """Narrower domains and ranges, so that the SPARQL domain and range constraints fire."""
+    text = text.replace("rdfs:domain cppcc:Entity ; rdfs:range cppcc:Document",
+                        "rdfs:domain cppcc:Organization ; rdfs:range cppcc:Document", 1)
+    return text.replace("rdfs:domain cppcc:Entity ; rdfs:range cppcc:Place ;",
+                        "rdfs:domain cppcc:Person ; rdfs:range cppcc:Organization ;", 1)
+
+
+def _broken(tmp_path: Path, *extra: str, schema: str = "") -> Path:
+    """The broken fixtures, with the narrowed ontology (plus *schema*) and *extra* files in graph/."""
+    root = copy_project(tmp_path / "project")
+    shutil.copy(FIXTURES / "mutations.ttl", root / "graph" / "mutations.ttl")
+    for i, text in enumerate(extra):
+        (root / "graph" / f"extra{i}.ttl").write_text(_PREFIXES + text, encoding="utf-8")
+    path = root / "ontology.ttl"
+    path.write_text(_narrow(path.read_text(encoding="utf-8")) + schema, encoding="utf-8")
+    return root
+
+
+_PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix ex: <https://example.org/not-the-ontology#> .
+"""
+
+
+def test_the_plan_finds_what_the_constraints_as_written_find_on_the_repository(tmp_path):
+    project = load(REPO_ROOT, cache=False)
+    assert _planned(project) == _reference(project) == set()
+    root = tmp_path / "real"
+    root.mkdir()
+    path = root / "ontology.ttl"
+    path.write_text(_narrow((REPO_ROOT / "ontology.ttl").read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copytree(REPO_ROOT / "sources", root / "sources")
+    for rel, nt in project.nt.items():  # every 5th triple of each graph/ file removed
+        if rel.startswith("graph/"):
+            lines = nt.decode("utf-8").splitlines(keepends=True)
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text("".join(x for i, x in enumerate(lines) if i % 5 != 2), encoding="utf-8")
+    broken = load(root, cache=False)
+    reference = _reference(broken)
+    assert len(reference) > 100 and {v.component for v in reference} >= {"SPARQL", "MinCount", "class"}
+    assert _planned(broken) == reference
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_the_plan_finds_what_the_constraints_as_written_find_on_a_synthetic_project(tmp_path, narrow):
+    ontology = None
+    if narrow:
+        ontology = tmp_path / "ontology.ttl"
+        ontology.write_text(_narrow((REPO_ROOT / "ontology.ttl").read_text(encoding="utf-8")), encoding="utf-8")
+    write_corpus(tmp_path / "synth", scale=3, ontology=ontology)
+    project = load(tmp_path / "synth", cache=False)
+    reference = _reference(project)
+    assert _planned(project) == reference
+    # the domain and range constraints fire on the narrowed ontology, by the substituted anti-joins
+    domain = [v for v in reference if v.message.endswith("but is not an instance of it.")]
+    range_ = [v for v in reference if "is not an instance of the property's range" in v.message]
+    assert bool(reference) == narrow and (not narrow or (len(domain) > 5 and len(range_) > 5))
+
+
+def test_the_plan_finds_what_the_constraints_as_written_find_on_broken_fixtures(tmp_path):
+    project = load(_broken(tmp_path), cache=False)
+    reference = _reference(project)
+    assert len(reference) > 80
+    assert {v.component for v in reference} >= {"MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount",
+                                                 "class", "languageIn", "In", "MinLength", "NodeKind", "SPARQL"}
+    assert _planned(project) == reference
+
+
+def test_a_value_that_cannot_be_substituted_or_too_many_run_the_plan_without_substitution(tmp_path, monkeypatch):
+    # a blank node among the ranges of an edge property: its anti-join cannot write it in a query
+    blank = "\ncppcc:issued rdfs:range [ a owl:Class ] .\n"
+    project = load(_broken(tmp_path, schema=blank), cache=False)
+    reference = _reference(project)
+    assert any("property's range _:" in v.message for v in reference)
+    assert _planned(project) == reference
+    monkeypatch.setattr(fastshacl, "MAX_SUBSTITUTIONS", 0)
+    project = load(_broken(tmp_path / "again"), cache=False)
+    assert _planned(project) == _reference(project)
+
+
+def test_a_class_given_a_subclass_in_the_data_is_read_with_its_subclasses(tmp_path):
+    # oa:TextQuoteSelector has no subclass in the ontology: a data file gives it one, whose instance has no
+    # oa:exact (QuoteSelectorShape) and is the only quote selector of a target (TargetShape)
+    extra = """ex:MyQuote rdfs:subClassOf oa:TextQuoteSelector .
+ex:q a ex:MyQuote .
+ex:t a oa:SpecificResource ; oa:hasSource ex:s ; oa:hasSelector ex:q, ex:p .
+ex:p a oa:TextPositionSelector ; oa:start 0 ; oa:end 1 .
+"""
+    project = load(_broken(tmp_path, extra), cache=False)
+    reference = _reference(project)
+    q = "https://example.org/not-the-ontology#q"
+    t = "https://example.org/not-the-ontology#t"
+    assert any(v.focus == q and v.component == "MinCount" for v in reference)
+    assert not any(v.focus == t and v.component.startswith("Qualified") for v in reference)
+    assert _planned(project) == reference
