@@ -84,10 +84,19 @@ def _open_ended(words: list[str]) -> bool:
 
 
 def _substituted(words: list[str], outer_vars: set[str]) -> list[str]:
-    """The variables of the basic graph pattern *words* to give values one at a time: those in object
-    position only, when the pattern is open-ended (:func:`_open_ended`: evaluated alone, Oxigraph walks a
-    path such as ``?o rdf:type/rdfs:subClassOf* ?range`` from every node of the graph), all its variables
-    are bound by the outer group, and some variable is left in subject position; else ``[]``."""
+    """The variables of the basic graph pattern *words* (a ``FILTER NOT EXISTS``) to give values one at a
+    time: those in object position only, when the pattern is open-ended (:func:`_open_ended`: evaluated
+    alone, Oxigraph walks a path such as ``?o rdf:type/rdfs:subClassOf* ?range`` from every node of the
+    graph), all its variables are bound by the outer group, and some variable is left in subject
+    position; else ``[]``.
+
+    The pattern is then an anti-join (when the projection is plain variables) whose substituted variables
+    the caller replaces by each of their values in the solutions of the outer query in turn (a constant
+    end: Oxigraph walks the path from it); the caller falls back on the plan without substitution when
+    a value cannot be written in a query (a blank node). The same: all of *P*'s variables bound,
+    ``NOT EXISTS`` asks whether the tuple of their values is a solution of *P*, which is whether the
+    tuple without the substituted values is a solution of *P* with them written in.
+    """
     roles = _roles(words)
     variables = _variables(words)
     if not variables or not variables <= outer_vars or not _open_ended(words):
@@ -96,6 +105,15 @@ def _substituted(words: list[str], outer_vars: set[str]) -> list[str]:
     objects = {m.group(1) for role, t in roles if role == "o" for m in [_VARIABLE.match(t)] if m}
     ends = sorted(objects - subjects)
     return ends if ends and variables - set(ends) else []
+
+
+def _outside(select: str, blocks, start: int, close: int) -> str:
+    """The text of the group from *start* to *close* without its ``FILTER NOT EXISTS`` *blocks*, ending with ``.``."""
+    text, cut = "", start
+    for filter_tok, _open, close_tok, _inner in blocks:
+        text += select[cut:filter_tok.start()]
+        cut = close_tok.end()
+    return (text + select[cut:close]).strip().rstrip(".").rstrip() + " .\n"
 
 
 def _group_end(tokens) -> int | None:
@@ -151,14 +169,7 @@ def plan_not_exists(select: str, substitute: bool = False) -> tuple[str, list[tu
       triple patterns whose variables are all bound, so the solutions of ``G . P`` compatible
       with a solution of *G* are those that extend it, and they exist exactly when a solution of
       *P* compatible with it exists (and a shared variable makes the domains meet).
-      With *substitute*, when moreover every variable of *P* is bound by *G* and the projection is plain
-      variables, *P* is taken out as an anti-join instead, whose variables in object position only
-      (:func:`_substituted`: ``?range``) the caller replaces by each of their values in the solutions of the
-      query in turn (a constant end: Oxigraph walks the path from it, not from every node); the caller
-      falls back on the plan without *substitute* when a value cannot be written in a query (a blank node).
-      The same: *P*'s variables all bound, ``NOT EXISTS`` asks whether the tuple of their values is a
-      solution of *P*, which is whether the tuple without the substituted values is a solution of *P*
-      with them written in.
+      With *substitute*, it is an anti-join instead when :func:`_substituted` allows it.
 
     Anything else is left as it is. Returns ``(query, anti-joins)``, each anti-join ``(query, shared
     variables, substituted variables)``.
@@ -191,11 +202,7 @@ def plan_not_exists(select: str, substitute: bool = False) -> tuple[str, list[tu
         return select, []
     outer_vars = _variables(_words(outer))
     close = tokens[end].start()
-    outer_text, cut = "", m.end()
-    for filter_tok, _open, close_tok, _inner in blocks:
-        outer_text += select[cut:filter_tok.start()]
-        cut = close_tok.end()
-    outer_text = (outer_text + select[cut:close]).strip().rstrip(".").rstrip() + " .\n"
+    outer_text = _outside(select, blocks, m.end(), close)
     out, moved, antijoins, last = [], [], [], 0
     for filter_tok, open_tok, close_tok, inner in blocks:
         words = _words(inner)
