@@ -85,10 +85,11 @@ def _count_query(target: str, path: str, condition: str, op: str, n: int) -> str
     of *path* that meet *condition* (SPARQL on ``?v``: ``FILTER …`` or ``. ?v …``).
 
     The common bounds get cheaper forms than a ``GROUP BY`` over every focus node:
-    fewer than 1 is ``MINUS`` (nodes without such a value), more than 1 is two distinct values.
+    fewer than 1 is an ``OPTIONAL`` left unbound (nodes without such a value: Oxigraph looks each focus
+    node up, where ``MINUS`` would read every triple of the path), more than 1 is two distinct values.
     """
     if op == "<" and n == 1:
-        return f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} ?v {condition} }} }}"
+        return f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?v {condition} }} FILTER (!BOUND(?v)) }}"
     if op == ">" and n == 1:
         other = condition.replace("?v", "?w")
         return (f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path} ?v {condition} . ?this {path} ?w {other} "
