@@ -1,23 +1,26 @@
 """The data rules' verdicts kept in the loader's cache by the triples they read.
 
 A rule (``rules/*.rq``) that returned no row keeps that verdict in the loader's cache under the digest
-of its query, the code of :mod:`cppcc_kg.validate` and the triples of the properties it may read
-(:func:`rule_reads`, :meth:`cppcc_kg.project.load.Project.predicate_digest`), as the build keeps the
-entity graph's query solutions (:mod:`cppcc_kg.build.graph_rows`). A rule whose properties are those
-of the last build that found it clean is not run again: its solutions are a function of those triples.
+of its query, the code of :mod:`cppcc_kg.validate` and what it may read of the data (:func:`rule_reads`),
+file by file: the triples of its properties (:meth:`cppcc_kg.project.load.Project.predicate_digest`, as the
+build keeps the entity graph's query solutions, :mod:`cppcc_kg.build.graph_rows`), which subjects have a
+property (``"exists P"``) and the triples whose object is an IRI (:data:`IRI_OBJECTS`), both by
+:func:`file_views`. A rule whose reads are those of the last build that found it clean is not run again.
 A rule that returned rows is run again at every build (its rows are the report), and so is a rule whose
-properties cannot be known (:func:`rule_reads` is ``None``).
+reads cannot be told (:func:`rule_reads` is ``None``).
 
 Why the verdict is the one a run would give. The solutions of a SPARQL query are a function of the
-dataset it reads; a query none of whose triple patterns or property paths has a property other than
-those of :func:`rule_reads` reads, of the dataset, the triples of those properties only (the same
-query on the dataset restricted to them has the same solutions: tested for every rule of the
-repository). The digest covers them file by file, by the file's graph name, so it also covers what
-``GRAPH ?g`` reads; a rule that uses ``GRAPH`` runs on every file's graph complete
-(:meth:`~cppcc_kg.project.load.Project.with_duplicates`), whose triples are those of the files' N-Triples
-the digest reads. The generated pinyin graph is computed beside the validation: its triples of those
-properties are read from the store before and after the run, and the verdict is kept only if they did
-not change meanwhile.
+dataset; a triple pattern with the property ``P`` matches triples of ``P`` only, one whose property is a
+variable that a ``FILTER (isIRI(?o))`` over it keeps to IRI objects contributes only triples with an IRI
+object to a solution, and when its object is a variable used nowhere else in a query without grouping or
+``LIMIT``, whether the query has a row depends on which subjects have the property and not on the objects.
+So the query on the dataset restricted to what :func:`rule_reads` says has a row exactly when the query on
+the whole dataset has one (tested for every rule of the repository, with an edit that breaks it). The
+digests are made file by file, with the file's graph name, so they also cover what ``GRAPH ?g`` reads; a
+rule that uses ``GRAPH`` runs on every file's graph complete
+(:meth:`~cppcc_kg.project.load.Project.with_duplicates`), the triples of the files' N-Triples that the
+digests read. The generated pinyin graph is computed beside the validation: what a rule reads of it is
+read from the store before and after the run, and the verdict is kept only if it did not change meanwhile.
 """
 from __future__ import annotations
 
@@ -46,21 +49,35 @@ class _Unknown(Exception):
     """The properties a query reads cannot be told."""
 
 
-def rule_reads(query: str) -> frozenset[str] | None:
-    """The properties (IRIs) that the SPARQL *query* may read, or ``None`` when they cannot be told.
+#: a read of every triple whose object is an IRI, whatever its property (:func:`rule_reads`)
+IRI_OBJECTS = "* iri"
+#: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
+EXISTS = "exists "
 
-    They are the IRIs in the property position of its triple patterns and in its property paths
+
+def rule_reads(query: str) -> frozenset[str] | None:
+    """What the SPARQL *query* may read of the data, or ``None`` when it cannot be told: a set of
+    property IRIs (their triples), of ``"exists P"`` (which subjects have a property ``P`` in each file,
+    not its objects) and of :data:`IRI_OBJECTS` (the triples whose object is an IRI).
+
+    The properties are the IRIs in the property position of the triple patterns and property paths
     (``rdf:type`` for ``a``), in every part of the query (``OPTIONAL``, ``MINUS``, ``EXISTS``, ``GRAPH``,
     sub-queries). A variable in the property position is read only if a ``VALUES`` joined with its pattern
-    lists IRIs for it in every row (then those are its properties); otherwise, as with a negated path
-    (``!p``), ``SERVICE``, or anything else this does not know, ``None``.
+    lists IRIs for it in every row (then those are its properties), or if the object is an IRI, or a
+    variable that a ``FILTER (isIRI(?o) && ...)`` over the pattern keeps to IRIs (:data:`IRI_OBJECTS`).
+    A pattern whose object is a variable used nowhere else, in a query without grouping or ``LIMIT``/``OFFSET``,
+    reads only which subjects have the property (``"exists P"``): whether the query has a row does not
+    depend on the objects. A negated path (``!p``), ``SERVICE``, a ``GRAPH`` without a triple pattern (which
+    reads the names of the graphs), anything else this does not know: ``None``.
 
-    >>> sorted(rule_reads("SELECT ?s WHERE { ?s a ?c ; <http://e.org/p>/<http://e.org/q>* ?o }"))
+    >>> sorted(rule_reads("SELECT ?s WHERE { ?s a ?c ; <http://e.org/p>/<http://e.org/q>* ?o . ?o a ?c }"))
     ['http://e.org/p', 'http://e.org/q', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
     >>> rule_reads("SELECT ?s WHERE { ?s ?p ?o }") is None
     True
-    >>> sorted(rule_reads("SELECT ?s WHERE { VALUES ?p { <http://e.org/p> } GRAPH ?g { ?s ?p ?o } }"))
-    ['http://e.org/p']
+    >>> sorted(rule_reads("SELECT ?s ?x WHERE { VALUES ?p { <http://e.org/p> } GRAPH ?g { ?s ?p ?o ; a ?x } }"))
+    ['exists http://e.org/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
+    >>> sorted(rule_reads("SELECT ?s ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) }"))
+    ['* iri']
     """
     # rdflib's SPARQL parser (0.1 s to import): only for a rule not seen before (RuleCache keeps the answer)
     from rdflib.plugins.sparql import prepareQuery
@@ -69,51 +86,132 @@ def rule_reads(query: str) -> frozenset[str] | None:
         algebra = prepareQuery(query).algebra
     except Exception:  # noqa: BLE001 (rdflib's parser raises many kinds; Oxigraph reports the rule's errors)
         return None
+    uses: dict = {}
+    _count_uses(algebra, uses)
+    once = set() if {"Group", "AggregateJoin", "Slice"} & uses.get("operators", set()) else \
+        {v for v, n in uses.items() if isinstance(v, Variable) and n == 1}
     found: set[str] = set()
     try:
-        _walk(algebra, found, {})
+        _walk(algebra, found, _Context(once=frozenset(once)))
     except _Unknown:
         return None
     return frozenset(found)
 
 
-def _walk(node, found: set[str], bound: dict) -> None:
-    """Add to *found* the properties that the algebra *node* reads; *bound*: variable -> the IRIs that a
-    ``VALUES`` joined with *node* gives it in every row (only through ``Join`` and ``Graph``)."""
+class _Context:
+    """What holds for every solution that matters where the walk is: *bound* (variable -> the IRIs a
+    ``VALUES`` joined with it gives it), *iris* (variables a ``FILTER`` above keeps to IRIs), *once*
+    (variables used once in the query)."""
+
+    def __init__(self, bound: dict | None = None, iris: frozenset = frozenset(), once: frozenset = frozenset()):
+        self.bound, self.iris, self.once = bound or {}, iris, once
+
+    def inner(self, bound: dict | None = None, iris: frozenset = frozenset()) -> _Context:
+        return _Context(bound, iris, self.once)
+
+
+def _count_uses(node, uses: dict) -> None:
+    """Count the occurrences of each variable in the algebra *node* (and note its operators under ``operators``)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, Variable):
+        uses[node] = uses.get(node, 0) + 1
+    elif isinstance(node, CompValue):
+        uses.setdefault("operators", set()).add(node.name)
+        for key, value in node.items():
+            if key not in ("_vars", "PV") or (key == "PV" and node.name == "Project"):
+                _count_uses(value, uses)
+        if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            _count_uses(node.__dict__.get("graph"), uses)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _count_uses(key, uses)
+            _count_uses(value, uses)
+    elif isinstance(node, (list, tuple, set, frozenset)):
+        for value in node:
+            _count_uses(value, uses)
+
+
+def _walk(node, found: set[str], ctx: _Context) -> None:
+    """Add to *found* what the algebra *node* reads (see :func:`rule_reads`); *ctx*: what holds there."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
     if isinstance(node, CompValue):
         name = node.name
         if name == "BGP":
-            for _s, p, _o in node["triples"]:
-                _path(p, found, bound)
+            for _s, p, o in node["triples"]:
+                _triple(p, o, found, ctx)
         elif name == "Join":
             leaves = _join_leaves(node)
-            given = {**bound, **_values_bindings(leaves)}
+            inner = ctx.inner({**ctx.bound, **_values_bindings(leaves)}, ctx.iris)
             for leaf in leaves:
-                _walk(leaf, found, given if _conjunctive(leaf) else {})
+                _walk(leaf, found, inner if _conjunctive(leaf) else ctx.inner())
         elif name == "Graph":
-            _walk(node["p"], found, bound)
+            if not _has_triple_pattern(node["p"]):  # GRAPH ?g { }: the names of the graphs, not their triples
+                raise _Unknown(name)
+            _walk(node["p"], found, ctx)
+        elif name == "Filter":
+            _walk(node["expr"], found, ctx.inner())
+            _walk(node["p"], found, ctx.inner(ctx.bound, ctx.iris | _iri_variables(node["expr"])))
+        elif name == "Minus":
+            _walk(node["p1"], found, ctx)
+            _walk(node["p2"], found, ctx.inner())
+        elif name == "Extend":  # BIND gives a variable not bound before: what holds of the solutions still holds
+            _walk(node["expr"], found, ctx.inner())
+            _walk(node["p"], found, ctx)
         elif name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             # rdflib translates the pattern of EXISTS into an attribute, leaving the parsed one in the dict
             translated = node.__dict__.get("graph")
             if getattr(translated, "name", None) is None:
                 raise _Unknown(name)
-            _walk(translated, found, {})
+            _walk(translated, found, ctx.inner())
         elif name in _PATTERNS or name in _EXPRESSION_NAMES or name.startswith(_EXPRESSIONS):
             for key, value in node.items():
                 if key != "_vars":
-                    _walk(value, found, {})
+                    _walk(value, found, ctx.inner())
         else:
             raise _Unknown(name)
     elif isinstance(node, dict):
         for value in node.values():
-            _walk(value, found, {})
+            _walk(value, found, ctx.inner())
     elif isinstance(node, (list, tuple, set, frozenset)):
         for value in node:
-            _walk(value, found, {})
+            _walk(value, found, ctx.inner())
     elif not isinstance(node, (Node, str, int, float, bool, type(None))):
         raise _Unknown(type(node).__name__)
+
+
+def _triple(p, o, found: set[str], ctx: _Context) -> None:
+    """Add what the triple pattern with the property position *p* and the object *o* reads."""
+    if isinstance(p, Variable) and p not in ctx.bound:
+        if not (isinstance(o, URIRef) or o in ctx.iris):
+            raise _Unknown(f"?{p} in the property position")
+        found.add(IRI_OBJECTS)
+    elif isinstance(p, (URIRef, Variable)) and o in ctx.once:
+        found.update(EXISTS + str(i) for i in ([p] if isinstance(p, URIRef) else ctx.bound[p]))
+    else:
+        _path(p, found, ctx.bound)
+
+
+def _iri_variables(expr) -> frozenset:
+    """The variables that the filter *expr* keeps to IRIs: ``isIRI(?v)`` (or ``isURI``), alone or in a conjunction."""
+    name = getattr(expr, "name", None)
+    if name in ("Builtin_isIRI", "Builtin_isURI") and isinstance(expr["arg"], Variable):
+        return frozenset([expr["arg"]])
+    if name == "ConditionalAndExpression":
+        return frozenset().union(*(_iri_variables(e) for e in [expr["expr"], *(expr.get("other") or [])]))
+    return frozenset()
+
+
+def _has_triple_pattern(node) -> bool:
+    """Whether the algebra *node* holds a triple pattern."""
+    if getattr(node, "name", None) == "BGP":
+        return bool(node["triples"])
+    if isinstance(node, dict):
+        return any(_has_triple_pattern(v) for k, v in node.items() if k != "_vars")
+    if isinstance(node, (list, tuple)):
+        return any(_has_triple_pattern(v) for v in node)
+    return False
 
 
 def _join_leaves(node) -> list:
@@ -193,7 +291,10 @@ class RuleCache:
         reads = self.reads(query)
         if reads is None:
             return False
-        entry = entry_name("rule", query, self.project.predicate_digest(reads))
+        views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
+        lines = [r for r in reads if r not in views]
+        entry = entry_name("rule", query, self.project.predicate_digest(lines),
+                           self._views_digest(query, views) if views else "")
         self._asked[name] = (entry, reads, _generated(self.project.store, reads))
         return get_json(self.cache, entry) is not None
 
@@ -206,12 +307,63 @@ class RuleCache:
         if _generated(self.project.store, reads) == before:
             put_json(self.cache, entry, {"rows": 0})
 
+    def _views_digest(self, query: str, views: list[str]) -> str:
+        """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
+        the cache by the file's key (one entry per rule: each rule is asked about once in a build)."""
+        entry = entry_name("rule-views", query)
+        kept = get_json(self.cache, entry)
+        kept = kept if isinstance(kept, dict) else {}
+        made: dict[str, dict] = {}
+        h = hashlib.sha256("\0".join(views).encode("utf-8") + b"\n")
+        for rel, nt in self.project.nt.items():
+            key = self.project.keys.get(rel, "")
+            found = kept.get(key)
+            if not isinstance(found, dict) or any(v not in found for v in views):
+                found = file_views(nt, views)
+            made[key] = found
+            for v in views:
+                if found[v]:
+                    h.update(f"{rel}\0{v}\0{found[v]}\n".encode())
+        if made != kept:
+            put_json(self.cache, entry, made)
+        return h.hexdigest()
+
+
+def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
+    """View -> the sha256 of what the canonical N-Triples *nt* hold of it (``""``: nothing): for
+    ``"exists P"``, the subjects that have the property ``P`` (sorted, once each); for :data:`IRI_OBJECTS`,
+    the lines whose object is an IRI (in order).
+
+    >>> nt = b'<http://e.org/a> <http://e.org/p> "x" .\\n<http://e.org/a> <http://e.org/p> "y" .\\n'
+    >>> v = file_views(nt, ["exists http://e.org/p", IRI_OBJECTS])
+    >>> v[IRI_OBJECTS], v["exists http://e.org/p"] == file_views(nt.split(b"\\n")[0], ["exists http://e.org/p"])["exists http://e.org/p"]
+    ('', True)
+    """
+    wanted = {f"<{v[len(EXISTS):]}>".encode(): v for v in views if v.startswith(EXISTS)}
+    subjects: dict[str, set[bytes]] = {v: set() for v in wanted.values()}
+    iris = []
+    for line in nt.split(b"\n"):
+        if not line:
+            continue
+        s, p, rest = line.split(b" ", 2)
+        if p in wanted:
+            subjects[wanted[p]].add(s)
+        if rest.startswith(b"<"):
+            iris.append(line)
+    out = {v: hashlib.sha256(b"\n".join(sorted(found))).hexdigest() if found else "" for v, found in subjects.items()}
+    if IRI_OBJECTS in views:
+        out[IRI_OBJECTS] = hashlib.sha256(b"\n".join(iris)).hexdigest() if iris else ""
+    return out
+
 
 def _generated(store: ox.Store, reads: frozenset[str]) -> str:
-    """The sha256 of the triples of the properties *reads* in the generated pinyin graph of *store*, now."""
+    """The sha256 of the triples that *reads* reads in the generated pinyin graph of *store*, now."""
     h = hashlib.sha256()
     graph = ox.NamedNode(str(PINYIN_GRAPH))
-    for p in sorted(reads):
-        for line in sorted(str(q) for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)):
-            h.update(line.encode("utf-8") + b"\n")
+    predicates = sorted({r.removeprefix(EXISTS) for r in reads if r != IRI_OBJECTS})
+    quads = [q for p in predicates for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)]
+    if IRI_OBJECTS in reads:
+        quads += [q for q in store.quads_for_pattern(None, None, None, graph) if isinstance(q.object, ox.NamedNode)]
+    for line in sorted(str(q) for q in quads):
+        h.update(line.encode("utf-8") + b"\n")
     return h.hexdigest()
