@@ -20,7 +20,8 @@ digests are made file by file, with the file's graph name, so they also cover wh
 rule that uses ``GRAPH`` runs on every file's graph complete
 (:meth:`~cppcc_kg.project.load.Project.with_duplicates`), the triples of the files' N-Triples that the
 digests read. The generated pinyin graph is computed beside the validation: what a rule reads of it is
-read from the store before and after the run, and the verdict is kept only if it did not change meanwhile.
+read from the store before the run (a part of the key) and after it, and the verdict is kept only if it
+did not change meanwhile.
 """
 from __future__ import annotations
 
@@ -293,9 +294,10 @@ class RuleCache:
             return False
         views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
         lines = [r for r in reads if r not in views]
+        generated = _generated(self.project.store, reads)
         entry = entry_name("rule", query, self.project.predicate_digest(lines),
-                           self._views_digest(query, views) if views else "")
-        self._asked[name] = (entry, reads, _generated(self.project.store, reads))
+                           self._views_digest(query, views) if views else "", generated)
+        self._asked[name] = (entry, reads, generated)
         return get_json(self.cache, entry) is not None
 
     def keep(self, name: str, rows: list) -> None:

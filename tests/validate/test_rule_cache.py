@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 from support import REPO_ROOT
 
+from cppcc_kg.project.files import PINYIN_GRAPH
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.ntriples import NT
@@ -239,3 +240,20 @@ def test_a_rule_that_reads_the_generated_pinyin_is_not_kept_when_it_changed_mean
     verdicts.keep("pinyin", [])
     assert project.cache.staged == staged
     project.discard_cache()
+
+
+def test_a_kept_verdict_is_not_used_when_the_generated_pinyin_differs(warm):
+    """What a rule reads of the generated pinyin graph is a part of its key: here, that graph not loaded yet."""
+    root, _rel = warm
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    about: dict = {}
+    _rules(project, about)
+    assert "rules/pinyin-written-by-hand.rq" in about["kept"]
+    project.discard_cache()
+    project = load(root, cache=True, write_cache=True)
+    project.store.remove_graph(ox.NamedNode(str(PINYIN_GRAPH)))  # as if the pinyin were not loaded yet
+    about = {}
+    assert _rules(project, about) == []
+    project.discard_cache()
+    assert "rules/pinyin-written-by-hand.rq" in about["run"]
