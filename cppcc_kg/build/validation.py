@@ -35,6 +35,10 @@ class BackgroundValidation:
         self._reported = False
         self._free = threading.Event()
         self._cancelled = False
+        if getattr(project, "cache", None) is not None and project.cache.enabled:
+            # the digests of the files' properties, made once here: the rules' verdicts (in the thread) and
+            # the entity graph's solutions (in the stages) read them, and neither should make them beside the other
+            project.predicate_digest(())
         self._thread = threading.Thread(target=self._run, name="cppcc-kg-validate", daemon=True)
         self._thread.start()
 
@@ -79,6 +83,8 @@ class BackgroundValidation:
             if engine and "focus" in report.get("shacl_restricted", {}):
                 engine += f", {report['shacl_restricted']['focus']} node(s) checked again"
             engine += ")" if engine else ""
+            if report.get("rules_kept"):
+                engine += f" (rules: {len(report['rules_kept'])} unchanged, {len(report.get('rules_run', []))} run)"
             later = {False: " (rules with GRAPH after the outputs)",
                      "later": " (rules with GRAPH beside the graph files)"}.get(self.graph_rules, "")
             verdict = "OK" if report["conforms"] else f"{len(report['problems'])} problem(s)"

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
-from cppcc_kg.project.entities import entity_zh_labels
+from cppcc_kg.project.entities import ENTITY_ZH_LABELS, entity_zh_labels
 from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.report import Where, labels_of, nowhere, problem
+from cppcc_kg.validate.shacl_incremental import changed_triples
 
 QUOTED_SOURCES = (f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . "
                   f"?t <{OA}hasSource> ?src }}")
@@ -116,8 +117,65 @@ def _verdicts(store: ox.Store, labels: dict[str, set[str]], by_iri: dict) -> dic
     return out
 
 
-def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where: Where | None = None,
-                          graph: Graph | None = None) -> list[dict]:
+def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, ntriples: dict | None = None,
+                          where: Where | None = None, graph: Graph | None = None) -> list[dict]:
+    """:func:`label_problems`, judging after a clean build only the labels whose triples changed.
+
+    A check that found no problem records, in the loader's *cache*, the cache key of each file (*keys*:
+    graph IRI -> key) and :func:`texts_digest`. The next one takes the triples of the changed files that
+    are in one version and not the other (:func:`~cppcc_kg.validate.shacl_incremental.changed_triples`,
+    *ntriples*: graph IRI -> N-Triples now). A pair (entity, ``@zh`` label) is read from the triples
+    ``rdf:type``, ``rdfs:subClassOf`` and ``rdfs:label`` (:data:`cppcc_kg.project.entities.ENTITY_ZH_LABELS`),
+    and its verdict from the label and the texts alone: against the same texts, a pair that is not new was
+    judged clean; a new pair has a changed ``rdf:type`` or ``rdfs:label`` triple whose subject is the
+    entity. So only the subjects of those changed triples are judged again (:func:`_still_clean`); when
+    they have no problem, there is none. Otherwise, or without a clean record, with other texts, a changed
+    ontology or ``rdfs:subClassOf`` triple, a blank node in a changed line, an earlier version not in the
+    cache: :func:`_per_file_problems`, which gives the report of :func:`label_problems` (tested).
+    """
+    if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
+        return label_problems(store, texts, where=where, graph=graph)
+    texts_key = texts_digest(texts)
+    state_entry = entry_name("labels-state")  # (named by the code of cppcc_kg.validate)
+    state = get_json(cache, state_entry)
+    if ntriples is not None and _still_clean(store, texts, state, texts_key, ntriples, keys, cache):
+        # the verdicts kept per file still hold for the files that did not change: keep them for a later build
+        cache.used.update(entry_name("labels", key, texts_key) for key in keys.values())
+        found: list[dict] = []
+    else:
+        found = _per_file_problems(store, texts, keys=keys, cache=cache, where=where, graph=graph)
+    if not found:
+        put_json(cache, state_entry, {"keys": dict(sorted(keys.items())), "texts": texts_key})
+    return found
+
+
+def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: dict, keys: dict, cache) -> bool:
+    """Whether the record *state* says the check was clean and no entity whose label or type changed since
+    has a label in no text (see :func:`cached_label_problems`)."""
+    if not isinstance(state, dict) or state.get("texts") != texts_key or not isinstance(state.get("keys"), dict):
+        return False
+    changed = changed_triples(state["keys"], keys, ntriples, cache)
+    if isinstance(changed, str) or any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
+        return False
+    subjects = sorted({t.subject.value for t in changed if t.predicate.value in (str(RDF.type), str(RDFS.label))})
+    if not subjects:
+        return True
+    if len(subjects) > MAX_ENTITIES:
+        return False
+    query = ENTITY_ZH_LABELS.replace("WHERE {", "WHERE { VALUES ?e { " + " ".join(f"<{e}>" for e in subjects) + " }", 1)
+    labels: dict[str, set[str]] = {}
+    for e, label in values(store, query):
+        if label:
+            labels.setdefault(label, set()).add(e)
+    return all(_verdicts(store, labels, _texts_by_iri(texts)).values())
+
+
+#: above this many entities to judge again after a clean build, the check of every file's labels runs
+MAX_ENTITIES = 20_000
+
+
+def _per_file_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where: Where | None = None,
+                       graph: Graph | None = None) -> list[dict]:
     """:func:`label_problems`, with the verdict on each label kept per file.
 
     Whether a ``@zh`` label occurs in some source text depends on the label and the texts
@@ -129,8 +187,6 @@ def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, wh
     occurs in a text there is no problem; otherwise :func:`label_problems` runs on the whole
     store, so the report is the same (tested).
     """
-    if cache is None or not (cache.enabled or cache.write):  # nothing to read or keep (--no-cache)
-        return label_problems(store, texts, where=where, graph=graph)
     by_iri = _texts_by_iri(texts)
     texts_key = texts_digest(texts)
     of_entity: dict[str, set[str]] = {}

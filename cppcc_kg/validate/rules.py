@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from cppcc_kg.errors import InputError
 from cppcc_kg.rdf.store import from_ox
 from cppcc_kg.validate.report import Where, compactor, labels_of, nowhere, problem
+from cppcc_kg.validate.rule_cache import RuleCache
 
 _USES_GRAPH = re.compile(r"^[^#\n]*\bGRAPH\b", re.IGNORECASE | re.MULTILINE)
 
@@ -67,7 +68,7 @@ def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | 
 
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
                   where: Where | None = None, root: Path | None = None, project=None,
-                  which: str = "all", only: str | None = None) -> list[dict]:
+                  which: str = "all", only: str | None = None, about: dict | None = None) -> list[dict]:
     """Run every ``*.rq`` of *rules_dir* on *store*; each row is a problem.
 
     A rule is a ``SELECT`` whose rows are the violations; it projects ``?focus``
@@ -79,6 +80,10 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     repeated in k files would otherwise make joins k-fold in each pattern).
     *which* is ``all``, ``plain`` (the rules without ``GRAPH``) or ``graph`` (those with it);
     *only*, the file name of one rule to run alone.
+
+    With the *project* and its loader's cache, a rule that returned no row on the same triples of the
+    properties it reads is not run again (:mod:`cppcc_kg.validate.rule_cache`); *about*, if given, gets
+    ``run`` and ``kept``: the names of the rules run and of those whose verdict was kept.
     """
     where = where or nowhere
     compact = compactor(graph)
@@ -91,8 +96,16 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
         if which != "all" and (which == "graph") != uses_graph(query):
             continue
         rules.append((name, description, hint, query))
+    verdicts = RuleCache(project) if project is not None else None
+    kept = [r[0] for r in rules if verdicts is not None and verdicts.clean(r[0], r[3])]
+    rules = [r for r in rules if r[0] not in kept]
+    solved = _all_solutions(store, rules, project)
+    if about is not None:
+        about.update(run=[r[0] for r in rules], kept=kept)
     out = []
-    for (name, description, hint, _query), (rows, variables) in zip(rules, _all_solutions(store, rules, project)):
+    for (name, description, hint, _query), (rows, variables) in zip(rules, solved):
+        if verdicts is not None:
+            verdicts.keep(name, rows)
         found = []
         for row in rows:
             focus = from_ox(row["focus"]) if "focus" in variables else None

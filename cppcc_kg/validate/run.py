@@ -37,7 +37,8 @@ def graph_keys(project: Project) -> dict[str, str]:
     return {str(graph_iri(rel)): key for rel, key in project.keys.items()}
 
 
-def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, graph_rules: bool, about: dict):
+def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, graph_rules: bool, about: dict,
+            ruled: dict):
     """``(engine, [(name, run)])``: the checks of :func:`validate`, each a function of no argument."""
     view = project.view
     where = where_in(project)
@@ -45,7 +46,8 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
         ("evidence", lambda: cached_evidence_problems(project.store, project.sources, ntriples=project.graphs(),
                                                       keys=graph_keys(project), cache=project.cache, where=where)),
         ("labels", lambda: cached_label_problems(
-            project.store, project.sources, keys=graph_keys(project), cache=project.cache, where=where, graph=view)),
+            project.store, project.sources, keys=graph_keys(project), cache=project.cache, ntriples=project.graphs(),
+            where=where, graph=view)),
     ]
     engine = ""
     if shacl:
@@ -60,7 +62,8 @@ def _checks(project: Project, rules_dir: Path, shacl: bool, shacl_engine: str, g
     if rules_dir.is_dir():
         checks.append(("rules", lambda: rule_problems(project.store, rules_dir, graph=view, where=where,
                                                       root=project.root, project=project,
-                                                      which="all" if graph_rules else "plain")))
+                                                      which="all" if graph_rules else "plain",
+                                                      about=ruled)))
     return engine, checks
 
 
@@ -96,11 +99,13 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
         (problems per check), ``seconds`` (time per check), ``rules`` (the
         names of the rule files run), ``shacl_engine`` (the engine used) and ``shacl_restricted`` (with the
         fast engine and a cache: ``focus``, the number of focus nodes checked again after a cached build,
-        or ``reason``, why the shapes ran on the whole graph).
+        or ``reason``, why the shapes ran on the whole graph), ``rules_run`` and ``rules_kept`` (the rules
+        run, and those not run as they returned no row on the same triples: :mod:`~cppcc_kg.validate.rule_cache`).
     """
     rules_dir = Path(rules_dir) if rules_dir is not None else project.root / "rules"
     about: dict = {}
-    engine, checks = _checks(project, rules_dir, shacl, shacl_engine, graph_rules, about)
+    ruled: dict = {}
+    engine, checks = _checks(project, rules_dir, shacl, shacl_engine, graph_rules, about, ruled)
     problems, seconds, counts = [], {}, {}
     for name, run in checks:
         if progress:
@@ -113,7 +118,8 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     problems.sort(key=sort_key)
     rules = sorted(p.name for p in rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
     return {"conforms": not problems, "problems": problems, "counts": counts, "seconds": seconds,
-            "rules": rules, "shacl_engine": engine, "rules_dir": rules_dir, "shacl_restricted": about}
+            "rules": rules, "shacl_engine": engine, "rules_dir": rules_dir, "shacl_restricted": about,
+            "rules_run": ruled.get("run", []), "rules_kept": ruled.get("kept", [])}
 
 
 def validate_graph_rules(project: Project, report: dict) -> dict:
@@ -123,8 +129,11 @@ def validate_graph_rules(project: Project, report: dict) -> dict:
     if rules_dir is None or not Path(rules_dir).is_dir():
         return report
     t0 = time.perf_counter()
+    ruled: dict = {}
     found = rule_problems(project.store, rules_dir, graph=project.view, where=where_in(project), root=project.root,
-                          project=project, which="graph")
+                          project=project, which="graph", about=ruled)
+    report["rules_run"] = sorted(report.get("rules_run", []) + ruled["run"])
+    report["rules_kept"] = sorted(report.get("rules_kept", []) + ruled["kept"])
     report["seconds"]["rules"] = report["seconds"].get("rules", 0.0) + time.perf_counter() - t0
     report["counts"]["rules"] = report["counts"].get("rules", 0) + len(found)
     problems = sorted(report["problems"] + found, key=sort_key)

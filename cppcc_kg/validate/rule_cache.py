@@ -1,0 +1,371 @@
+"""The data rules' verdicts kept in the loader's cache by the triples they read.
+
+A rule (``rules/*.rq``) that returned no row keeps that verdict in the loader's cache under the digest
+of its query, the code of :mod:`cppcc_kg.validate` and what it may read of the data (:func:`rule_reads`),
+file by file: the triples of its properties (:meth:`cppcc_kg.project.load.Project.predicate_digest`, as the
+build keeps the entity graph's query solutions, :mod:`cppcc_kg.build.graph_rows`), which subjects have a
+property (``"exists P"``) and the triples whose object is an IRI (:data:`IRI_OBJECTS`), both by
+:func:`file_views`. A rule whose reads are those of the last build that found it clean is not run again.
+A rule that returned rows is run again at every build (its rows are the report), and so is a rule whose
+reads cannot be told (:func:`rule_reads` is ``None``).
+
+Why the verdict is the one a run would give. The solutions of a SPARQL query are a function of the
+dataset; a triple pattern with the property ``P`` matches triples of ``P`` only, one whose property is a
+variable that a ``FILTER (isIRI(?o))`` over it keeps to IRI objects contributes only triples with an IRI
+object to a solution, and when its object is a variable used nowhere else in a query without grouping or
+``LIMIT``, whether the query has a row depends on which subjects have the property and not on the objects.
+So the query on the dataset restricted to what :func:`rule_reads` says has a row exactly when the query on
+the whole dataset has one (tested for every rule of the repository, with an edit that breaks it). The
+digests are made file by file, with the file's graph name, so they also cover what ``GRAPH ?g`` reads; a
+rule that uses ``GRAPH`` runs on every file's graph complete
+(:meth:`~cppcc_kg.project.load.Project.with_duplicates`), the triples of the files' N-Triples that the
+digests read. The generated pinyin graph is computed beside the validation: what a rule reads of it is
+read from the store before the run (a part of the key) and after it, and the verdict is kept only if it
+did not change meanwhile.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.term import Node, URIRef, Variable
+
+from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
+
+__all__ = ["RuleCache", "rule_reads"]
+
+#: the algebra operators of rdflib's SPARQL translation whose operands are read as they are
+_PATTERNS = frozenset({"SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "Filter", "Extend",
+                       "Join", "LeftJoin", "Minus", "Union", "Graph", "ToMultiSet", "values", "Group",
+                       "AggregateJoin", "OrderCondition", "Function", "vars"})
+_EXPRESSIONS = ("Builtin_", "Aggregate_")
+_EXPRESSION_NAMES = frozenset({"RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression",
+                               "AdditiveExpression", "MultiplicativeExpression", "UnaryNot", "UnaryMinus",
+                               "UnaryPlus"})
+
+
+class _Unknown(Exception):
+    """The properties a query reads cannot be told."""
+
+
+#: a read of every triple whose object is an IRI, whatever its property (:func:`rule_reads`)
+IRI_OBJECTS = "* iri"
+#: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
+EXISTS = "exists "
+
+
+def rule_reads(query: str) -> frozenset[str] | None:
+    """What the SPARQL *query* may read of the data, or ``None`` when it cannot be told: a set of
+    property IRIs (their triples), of ``"exists P"`` (which subjects have a property ``P`` in each file,
+    not its objects) and of :data:`IRI_OBJECTS` (the triples whose object is an IRI).
+
+    The properties are the IRIs in the property position of the triple patterns and property paths
+    (``rdf:type`` for ``a``), in every part of the query (``OPTIONAL``, ``MINUS``, ``EXISTS``, ``GRAPH``,
+    sub-queries). A variable in the property position is read only if a ``VALUES`` joined with its pattern
+    lists IRIs for it in every row (then those are its properties), or if the object is an IRI, or a
+    variable that a ``FILTER (isIRI(?o) && ...)`` over the pattern keeps to IRIs (:data:`IRI_OBJECTS`).
+    A pattern whose object is a variable used nowhere else, in a query without grouping or ``LIMIT``/``OFFSET``,
+    reads only which subjects have the property (``"exists P"``): whether the query has a row does not
+    depend on the objects. A negated path (``!p``), ``SERVICE``, a ``GRAPH`` without a triple pattern (which
+    reads the names of the graphs), anything else this does not know: ``None``.
+
+    >>> sorted(rule_reads("SELECT ?s WHERE { ?s a ?c ; <http://e.org/p>/<http://e.org/q>* ?o . ?o a ?c }"))
+    ['http://e.org/p', 'http://e.org/q', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
+    >>> rule_reads("SELECT ?s WHERE { ?s ?p ?o }") is None
+    True
+    >>> sorted(rule_reads("SELECT ?s ?x WHERE { VALUES ?p { <http://e.org/p> } GRAPH ?g { ?s ?p ?o ; a ?x } }"))
+    ['exists http://e.org/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
+    >>> sorted(rule_reads("SELECT ?s ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) }"))
+    ['* iri']
+    """
+    # rdflib's SPARQL parser (0.1 s to import): only for a rule not seen before (RuleCache keeps the answer)
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # noqa: BLE001 (rdflib's parser raises many kinds; Oxigraph reports the rule's errors)
+        return None
+    uses: dict = {}
+    _count_uses(algebra, uses)
+    once = set() if {"Group", "AggregateJoin", "Slice"} & uses.get("operators", set()) else \
+        {v for v, n in uses.items() if isinstance(v, Variable) and n == 1}
+    found: set[str] = set()
+    try:
+        _walk(algebra, found, _Context(once=frozenset(once)))
+    except _Unknown:
+        return None
+    return frozenset(found)
+
+
+class _Context:
+    """What holds for every solution that matters where the walk is: *bound* (variable -> the IRIs a
+    ``VALUES`` joined with it gives it), *iris* (variables a ``FILTER`` above keeps to IRIs), *once*
+    (variables used once in the query)."""
+
+    def __init__(self, bound: dict | None = None, iris: frozenset = frozenset(), once: frozenset = frozenset()):
+        self.bound, self.iris, self.once = bound or {}, iris, once
+
+    def inner(self, bound: dict | None = None, iris: frozenset = frozenset()) -> _Context:
+        return _Context(bound, iris, self.once)
+
+
+def _count_uses(node, uses: dict) -> None:
+    """Count the occurrences of each variable in the algebra *node* (and note its operators under ``operators``)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, Variable):
+        uses[node] = uses.get(node, 0) + 1
+    elif isinstance(node, CompValue):
+        uses.setdefault("operators", set()).add(node.name)
+        for key, value in node.items():
+            if key not in ("_vars", "PV") or (key == "PV" and node.name == "Project"):
+                _count_uses(value, uses)
+        if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            _count_uses(node.__dict__.get("graph"), uses)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _count_uses(key, uses)
+            _count_uses(value, uses)
+    elif isinstance(node, (list, tuple, set, frozenset)):
+        for value in node:
+            _count_uses(value, uses)
+
+
+def _walk(node, found: set[str], ctx: _Context) -> None:
+    """Add to *found* what the algebra *node* reads (see :func:`rule_reads`); *ctx*: what holds there."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        name = node.name
+        if name == "BGP":
+            for _s, p, o in node["triples"]:
+                _triple(p, o, found, ctx)
+        elif name == "Join":
+            leaves = _join_leaves(node)
+            inner = ctx.inner({**ctx.bound, **_values_bindings(leaves)}, ctx.iris)
+            for leaf in leaves:
+                _walk(leaf, found, inner if _conjunctive(leaf) else ctx.inner())
+        elif name == "Graph":
+            if not _has_triple_pattern(node["p"]):  # GRAPH ?g { }: the names of the graphs, not their triples
+                raise _Unknown(name)
+            _walk(node["p"], found, ctx)
+        elif name == "Filter":
+            _walk(node["expr"], found, ctx.inner())
+            _walk(node["p"], found, ctx.inner(ctx.bound, ctx.iris | _iri_variables(node["expr"])))
+        elif name == "Minus":
+            _walk(node["p1"], found, ctx)
+            _walk(node["p2"], found, ctx.inner())
+        elif name == "Extend":  # BIND gives a variable not bound before: what holds of the solutions still holds
+            _walk(node["expr"], found, ctx.inner())
+            _walk(node["p"], found, ctx)
+        elif name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            # rdflib translates the pattern of EXISTS into an attribute, leaving the parsed one in the dict
+            translated = node.__dict__.get("graph")
+            if getattr(translated, "name", None) is None:
+                raise _Unknown(name)
+            _walk(translated, found, ctx.inner())
+        elif name in _PATTERNS or name in _EXPRESSION_NAMES or name.startswith(_EXPRESSIONS):
+            for key, value in node.items():
+                if key != "_vars":
+                    _walk(value, found, ctx.inner())
+        else:
+            raise _Unknown(name)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _walk(value, found, ctx.inner())
+    elif isinstance(node, (list, tuple, set, frozenset)):
+        for value in node:
+            _walk(value, found, ctx.inner())
+    elif not isinstance(node, (Node, str, int, float, bool, type(None))):
+        raise _Unknown(type(node).__name__)
+
+
+def _triple(p, o, found: set[str], ctx: _Context) -> None:
+    """Add what the triple pattern with the property position *p* and the object *o* reads."""
+    if isinstance(p, Variable) and p not in ctx.bound:
+        if not (isinstance(o, URIRef) or o in ctx.iris):
+            raise _Unknown(f"?{p} in the property position")
+        found.add(IRI_OBJECTS)
+    elif isinstance(p, (URIRef, Variable)) and o in ctx.once:
+        found.update(EXISTS + str(i) for i in ([p] if isinstance(p, URIRef) else ctx.bound[p]))
+    else:
+        _path(p, found, ctx.bound)
+
+
+def _iri_variables(expr) -> frozenset:
+    """The variables that the filter *expr* keeps to IRIs: ``isIRI(?v)`` (or ``isURI``), alone or in a conjunction."""
+    name = getattr(expr, "name", None)
+    if name in ("Builtin_isIRI", "Builtin_isURI") and isinstance(expr["arg"], Variable):
+        return frozenset([expr["arg"]])
+    if name == "ConditionalAndExpression":
+        return frozenset().union(*(_iri_variables(e) for e in [expr["expr"], *(expr.get("other") or [])]))
+    return frozenset()
+
+
+def _has_triple_pattern(node) -> bool:
+    """Whether the algebra *node* holds a triple pattern."""
+    if getattr(node, "name", None) == "BGP":
+        return bool(node["triples"])
+    if isinstance(node, dict):
+        return any(_has_triple_pattern(v) for k, v in node.items() if k != "_vars")
+    if isinstance(node, (list, tuple)):
+        return any(_has_triple_pattern(v) for v in node)
+    return False
+
+
+def _join_leaves(node) -> list:
+    """The operands of a tree of ``Join`` operators."""
+    if getattr(node, "name", None) == "Join":
+        return _join_leaves(node["p1"]) + _join_leaves(node["p2"])
+    return [node]
+
+
+def _conjunctive(node) -> bool:
+    """Whether *node* is a basic graph pattern, possibly inside ``GRAPH``: every solution of a join with it
+    extends one of its own."""
+    while getattr(node, "name", None) == "Graph":
+        node = node["p"]
+    return getattr(node, "name", None) == "BGP"
+
+
+def _values_bindings(leaves: list) -> dict:
+    """Variable -> its IRIs, for the ``VALUES`` among *leaves* that give the variable an IRI in every row."""
+    out: dict = {}
+    for leaf in leaves:
+        if getattr(leaf, "name", None) != "ToMultiSet" or getattr(leaf["p"], "name", None) != "values":
+            continue
+        rows = leaf["p"]["res"]
+        for var in {v for row in rows for v in row}:
+            iris = [row.get(var) for row in rows]
+            if iris and all(isinstance(i, URIRef) for i in iris):
+                out[var] = out[var] & set(iris) if var in out else set(iris)
+    return out
+
+
+def _path(p, found: set[str], bound: dict) -> None:
+    """Add the properties of the property position *p* (an IRI, a variable bound by ``VALUES``, a path)."""
+    if isinstance(p, URIRef):
+        found.add(str(p))
+    elif isinstance(p, Variable) and p in bound:
+        found.update(str(i) for i in bound[p])
+    elif isinstance(p, (AlternativePath, SequencePath)):
+        for a in p.args:
+            _path(a, found, {})
+    elif isinstance(p, MulPath):
+        _path(p.path, found, {})
+    elif isinstance(p, InvPath):
+        _path(p.arg, found, {})
+    else:
+        raise _Unknown(repr(p))
+
+
+class RuleCache:
+    """The verdicts of the rules of one validation of *project*, read from and kept in its loader's cache.
+
+    :meth:`clean` says whether a rule is known to return no row (then it need not run) and notes what it
+    read; :meth:`keep` records a rule that returned no row. Without a cache (a clean build, ``--no-cache``)
+    nothing is read or kept and no digest is made.
+    """
+
+    def __init__(self, project):
+        cache = getattr(project, "cache", None)
+        self.project = project
+        self.cache = cache if cache is not None and cache.enabled else None
+        self._asked: dict[str, tuple[str, frozenset[str], str]] = {}
+
+    def reads(self, query: str) -> frozenset[str] | None:
+        """:func:`rule_reads` of *query*, kept in the cache by the query's text (no parse on the next build)."""
+        name = entry_name("rule-reads", query)
+        got = get_json(self.cache, name)
+        if isinstance(got, dict) and "reads" in got:
+            return None if got["reads"] is None else frozenset(got["reads"])
+        found = rule_reads(query)
+        put_json(self.cache, name, {"reads": None if found is None else sorted(found)})
+        return found
+
+    def clean(self, name: str, query: str) -> bool:
+        """Whether the rule *name* with *query* returned no row on the same triples (it need not run)."""
+        if self.cache is None:
+            return False
+        reads = self.reads(query)
+        if reads is None:
+            return False
+        views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
+        lines = [r for r in reads if r not in views]
+        generated = _generated(self.project.store, reads)
+        entry = entry_name("rule", query, self.project.predicate_digest(lines),
+                           self._views_digest(query, views) if views else "", generated)
+        self._asked[name] = (entry, reads, generated)
+        return get_json(self.cache, entry) is not None
+
+    def keep(self, name: str, rows: list) -> None:
+        """Record that the rule *name* (asked about with :meth:`clean`) returned *rows*: kept if none, and if
+        the generated triples it reads did not change while it ran."""
+        if name not in self._asked or rows:
+            return
+        entry, reads, before = self._asked[name]
+        if _generated(self.project.store, reads) == before:
+            put_json(self.cache, entry, {"rows": 0})
+
+    def _views_digest(self, query: str, views: list[str]) -> str:
+        """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
+        the cache by the file's key (one entry per rule: each rule is asked about once in a build)."""
+        entry = entry_name("rule-views", query)
+        kept = get_json(self.cache, entry)
+        kept = kept if isinstance(kept, dict) else {}
+        made: dict[str, dict] = {}
+        h = hashlib.sha256("\0".join(views).encode("utf-8") + b"\n")
+        for rel, nt in self.project.nt.items():
+            key = self.project.keys.get(rel, "")
+            found = kept.get(key)
+            if not isinstance(found, dict) or any(v not in found for v in views):
+                found = file_views(nt, views)
+            made[key] = found
+            for v in views:
+                if found[v]:
+                    h.update(f"{rel}\0{v}\0{found[v]}\n".encode())
+        if made != kept:
+            put_json(self.cache, entry, made)
+        return h.hexdigest()
+
+
+def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
+    """View -> the sha256 of what the canonical N-Triples *nt* hold of it (``""``: nothing): for
+    ``"exists P"``, the subjects that have the property ``P`` (sorted, once each); for :data:`IRI_OBJECTS`,
+    the lines whose object is an IRI (in order).
+
+    >>> nt = b'<http://e.org/a> <http://e.org/p> "x" .\\n<http://e.org/a> <http://e.org/p> "y" .\\n'
+    >>> v = file_views(nt, ["exists http://e.org/p", IRI_OBJECTS])
+    >>> v[IRI_OBJECTS], v["exists http://e.org/p"] == file_views(nt.split(b"\\n")[0], ["exists http://e.org/p"])["exists http://e.org/p"]
+    ('', True)
+    """
+    wanted = {f"<{v[len(EXISTS):]}>".encode(): v for v in views if v.startswith(EXISTS)}
+    subjects: dict[str, set[bytes]] = {v: set() for v in wanted.values()}
+    iris = []
+    for line in nt.split(b"\n"):
+        if not line:
+            continue
+        s, p, rest = line.split(b" ", 2)
+        if p in wanted:
+            subjects[wanted[p]].add(s)
+        if rest.startswith(b"<"):
+            iris.append(line)
+    out = {v: hashlib.sha256(b"\n".join(sorted(found))).hexdigest() if found else "" for v, found in subjects.items()}
+    if IRI_OBJECTS in views:
+        out[IRI_OBJECTS] = hashlib.sha256(b"\n".join(iris)).hexdigest() if iris else ""
+    return out
+
+
+def _generated(store: ox.Store, reads: frozenset[str]) -> str:
+    """The sha256 of the triples that *reads* reads in the generated pinyin graph of *store*, now."""
+    h = hashlib.sha256()
+    graph = ox.NamedNode(str(PINYIN_GRAPH))
+    predicates = sorted({r.removeprefix(EXISTS) for r in reads if r != IRI_OBJECTS})
+    quads = [q for p in predicates for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)]
+    if IRI_OBJECTS in reads:
+        quads += [q for q in store.quads_for_pattern(None, None, None, graph) if isinstance(q.object, ox.NamedNode)]
+    for line in sorted(str(q) for q in quads):
+        h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()

@@ -1,0 +1,259 @@
+"""The data rules' verdicts kept in the loader's cache (``validate.rule_cache``).
+
+On a copy of the repository and on a small synthetic project, with the cache warm (a validation
+kept): for each rule of ``rules/``, an edit that breaks it makes it run and fire, and the rules'
+problems are those of a run without the cache; an edit of a property that no rule reads runs only the
+rules whose properties cannot be told. Each rule reads only the properties :func:`rule_reads` gives:
+on a store that holds only their triples it has the rows it has on the whole store.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from support import REPO_ROOT
+
+from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.rdf.ntriples import NT
+from cppcc_kg.rdf.store import values
+from cppcc_kg.validate.rule_cache import EXISTS, IRI_OBJECTS, RuleCache, rule_reads
+from cppcc_kg.validate.rules import read_rule, rule_problems, uses_graph
+from cppcc_kg.validate.run import where_in
+
+RULES = sorted(p.name for p in (REPO_ROOT / "rules").glob("*.rq"))
+CPPCC, ID = "https://w3id.org/cppcc-kg/ontology#", "https://w3id.org/cppcc-kg/id/"
+RDF, RDFS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
+SKOS, OA = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: the rules whose properties cannot be told (a variable in the property position): they always run
+ALWAYS: set[str] = set()
+
+
+def _pick(project) -> dict:
+    """IRIs and labels of the project that the edits refer to."""
+    (e, e2, label), *_ = values(project.store, f"""SELECT ?e ?e2 ?l WHERE {{
+        ?c <{RDFS}subClassOf>* <{CPPCC}Entity> . ?e a ?c ; <{RDFS}label> ?l
+        FILTER (langMatches(lang(?l), "zh") && STRLEN(?l) > 2)
+        ?e2 a ?c FILTER (?e2 != ?e) }} ORDER BY ?e ?e2 LIMIT 1""")
+    (target,), *_ = values(project.store, f"SELECT ?t WHERE {{ ?a <{OA}hasTarget> ?t }} ORDER BY ?t LIMIT 1")
+    return {"e": e, "e2": e2, "label": label, "target": target}
+
+
+#: rule -> the Turtle (N-Triples) appended to a file that breaks it, from the picks of :func:`_pick`
+BREAKS = {
+    "date-precision-matches-datatype.rq": lambda k: (
+        f'<{k["e"]}> <https://schema.org/startDate> "2020"^^<{XSD}gYear> ; '
+        f'<{CPPCC}datePrecision> <{CPPCC}DayPrecision> .'),
+    "duplicate-chinese-label.rq": lambda k: f'<{k["e2"]}> <{SKOS}altLabel> "{k["label"]}"@zh .',
+    "entity-defined-in-several-files.rq": lambda k: f'<{k["e"]}> <{RDFS}comment> "defined again"@en .',
+    "evidence-iri.rq": lambda k: f'<{ID}evidence/not-its-iri> a <{OA}Annotation> ; <{OA}hasTarget> <{k["target"]}> .',
+    "figure-in-a-name-without-date.rq": lambda k: (
+        f'<{ID}observation/x> a <{CPPCC}Observation> ; <{CPPCC}observationDate> "2020"^^<{XSD}gYear> ; '
+        f'<{RDFS}label> "{k["label"][1:]}"@zh ; <{CPPCC}observationAbout> <{k["e"]}> .'),
+    "figure-per-period-without-date.rq": lambda k: (
+        f'<{ID}observation/y> a <{CPPCC}Observation> ; <{CPPCC}perPeriod> "P1Y"^^<{XSD}duration> ; '
+        f'<{CPPCC}observationDate> "2020"^^<{XSD}gYear> .'),
+    "first-without-its-word.rq": lambda k: f'<{ID}first/z> a <{CPPCC}FirstClaim> ; <{CPPCC}firstKind> "首次" .',
+    "iri-kind-matches-class.rq": lambda k: f'<{ID}place/not-an-org> a <{CPPCC}Organization> .',
+    "pinyin-written-by-hand.rq": lambda k: f'<{k["e"]}> <{CPPCC}pinyin> "pin yin" .',
+    "reference-to-undefined-iri.rq": lambda k: f'<{k["e"]}> <{RDFS}seeAlso> <{ID}org/no-such-body> .',
+    "statement-iri.rq": lambda k: (
+        f'<{ID}relation/not-its-iri> a <{RDF}Statement> ; <{RDF}subject> <{k["e"]}> ; '
+        f'<{RDF}predicate> <{CPPCC}partOf> ; <{RDF}object> <{k["e2"]}> .'),
+}
+
+
+def UNRELATED(k: dict) -> str:
+    """An edit of a property that no rule reads."""
+    return f'<{k["e"]}> <{RDFS}seeAlso> "a note" .'
+
+
+def test_every_rule_has_an_edit_that_breaks_it():
+    assert set(BREAKS) == set(RULES)
+
+
+def test_the_properties_of_each_rule_are_told_or_it_always_runs():
+    told = {name: rule_reads(read_rule(REPO_ROOT / "rules" / name)[2]) for name in RULES}
+    assert {name for name, reads in told.items() if reads is None} == ALWAYS
+    # VALUES ?p { rdf:type rdfs:label ... } GRAPH ?g1 { ?focus ?p ?x }: which entities have a label in each file
+    assert {f"{EXISTS}{RDFS}label", f"{RDFS}subClassOf"} <= told["entity-defined-in-several-files.rq"]
+    assert f"{RDFS}label" not in told["entity-defined-in-several-files.rq"]
+    assert told["pinyin-written-by-hand.rq"] == {f"{EXISTS}{CPPCC}pinyin"}
+    # ?focus ?property ?undefined FILTER (isIRI(?undefined) ...) MINUS { ?undefined a ?anyClass }
+    assert told["reference-to-undefined-iri.rq"] == {IRI_OBJECTS, f"{EXISTS}{RDF}type"}
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE { ?s ?p ?o FILTER (isIRI(?o) || true) }",
+    "SELECT ?s WHERE { ?s ?p ?o OPTIONAL { ?o a ?c FILTER (isIRI(?o)) } }",
+    "SELECT ?s WHERE { ?s !<http://e.org/p> ?o }",
+    "SELECT * WHERE { SERVICE <http://e.org/sparql> { ?s <http://e.org/p> ?o } }",
+    "SELECT ?s WHERE { ?s a ?c FILTER NOT EXISTS { ?s ?p ?o } }",
+    "SELECT ?s WHERE { OPTIONAL { ?s ?p ?o } VALUES ?p { <http://e.org/p> } }",  # not a join with the pattern
+    "SELECT ?s WHERE { VALUES ?p { <http://e.org/p> UNDEF } ?s ?p ?o }",
+    "SELECT ?g WHERE { GRAPH ?g { } }",  # the names of the graphs
+    "SELECT ?g WHERE { GRAPH ?g { FILTER (true) } }",
+    "SELECT ?s WHERE { ?s <http://e.org/p> ?o",  # not SPARQL: Oxigraph reports it
+])
+def test_a_rule_whose_properties_cannot_be_told(query):
+    assert rule_reads(query) is None
+
+
+@pytest.fixture(scope="module", params=["repository", "synthetic"])
+def warm(request, tmp_path_factory) -> tuple[Path, str]:
+    """A project whose loader's cache holds a validation of the rules, and the file the edits go to."""
+    root = tmp_path_factory.mktemp("rcache") / "p"
+    if request.param == "synthetic":
+        write_corpus(root, scale=2, seed=0)
+        edited = "graph/synth-0002/relations.ttl"
+    else:
+        root.mkdir()
+        for name in ("ontology.ttl", "sources", "graph", "rules"):
+            copy = shutil.copytree if (REPO_ROOT / name).is_dir() else shutil.copy2
+            copy(REPO_ROOT / name, root / name)
+        edited = max(p.relative_to(root).as_posix() for p in (root / "graph").rglob("*.ttl"))
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    about: dict = {}
+    assert _rules(project, about) == []
+    assert set(about["run"]) == {f"rules/{n}" for n in RULES}
+    project.save_cache()
+    return root, edited
+
+
+def _rules(project, about: dict | None = None) -> list[dict]:
+    return rule_problems(project.store, project.root / "rules", graph=project.view, where=where_in(project),
+                         root=project.root, project=project, about=about)
+
+
+def _edited(root: Path, rel: str, text: str):
+    """The project loaded with *text* appended to *rel* (the file is restored at once; nothing is kept)."""
+    path = root / rel
+    before = path.read_bytes()
+    try:
+        path.write_bytes(before + b"\n" + text.encode("utf-8") + b"\n")
+        project = load(root, cache=True, write_cache=True)
+    finally:
+        path.write_bytes(before)
+    project.finish_pinyin()
+    return project
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_an_edit_that_breaks_a_rule_makes_it_fire_with_the_cache_warm(warm, rule, monkeypatch):
+    root, rel = warm
+    picks = _pick(load(root, cache=True))
+    project = _edited(root, rel, BREAKS[rule](picks))
+    about: dict = {}
+    cached = _rules(project, about)
+    project.discard_cache()  # the cache stays warm for the next edit
+    assert f"rules/{rule}" in about["run"]
+    assert any(p["rule"] == f"rules/{rule}" for p in cached), [p["rule"] for p in cached]
+    assert about["kept"], "the rules that the edit did not concern were not run"
+    monkeypatch.setattr(project, "cache", None)
+    assert cached == _rules(project)
+
+
+def test_an_edit_that_no_rule_reads_runs_only_the_rules_that_always_run(warm, monkeypatch):
+    root, rel = warm
+    project = _edited(root, rel, UNRELATED(_pick(load(root, cache=True))))
+    about: dict = {}
+    assert _rules(project, about) == []
+    project.discard_cache()
+    assert set(about["run"]) == {f"rules/{n}" for n in ALWAYS}
+    assert set(about["kept"]) == {f"rules/{n}" for n in RULES} - set(about["run"])
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_each_rule_reads_only_what_it_is_said_to_read(warm, rule):
+    """On the project with the edit that breaks the rule, the rule on what it is said to read alone (every file's
+    graph complete, and the pinyin) has the rows it has on the whole store: the triples of its properties, the
+    triples whose object is an IRI for :data:`IRI_OBJECTS`, and for ``"exists P"`` one triple per subject that has
+    ``P``, its object replaced (then only whether it has rows is the same)."""
+    root, rel = warm
+    project = _edited(root, rel, BREAKS[rule](_pick(load(root, cache=True))))
+    project.discard_cache()
+    query = read_rule(root / "rules" / rule)[2]
+    reads = rule_reads(query)
+    if reads is None:
+        assert rule in ALWAYS
+        return
+    wanted = {f"<{p}>".encode() for p in reads}
+    exists = {f"<{p.removeprefix(EXISTS)}>".encode() for p in reads if p.startswith(EXISTS)} - wanted
+    part = ox.Store()
+    for g, nt in project.graphs().items():
+        kept = set()
+        for line in filter(None, nt.split(b"\n")):
+            s, p, o = line.split(b" ", 2)
+            if p in wanted or (IRI_OBJECTS in reads and o.startswith(b"<")):
+                kept.add(line)
+            if p in exists:
+                kept.add(s + b" " + p + b' "exists" .')
+        if kept:
+            part.load(b"".join(line + b"\n" for line in sorted(kept)), format=NT, to_graph=ox.NamedNode(g))
+    assert len(part) < len(project.store)
+    if uses_graph(query):
+        with project.with_duplicates() as whole:
+            expected = sorted(map(str, whole.query(query, use_default_graph_as_union=True)))
+    else:
+        expected = sorted(map(str, project.store.query(query, use_default_graph_as_union=True)))
+    assert expected
+    got = sorted(map(str, part.query(query, use_default_graph_as_union=True)))
+    assert (bool(got) == bool(expected)) if exists else (got == expected)
+
+
+def test_an_english_label_edited_runs_only_the_rules_that_read_the_labels(tmp_path):
+    """The edit of the benchmarks: the rules that read which entities have a label in each file, or the triples
+    whose object is an IRI, keep their verdicts; those that read the labels' text run."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert _rules(project) == []
+    project.save_cache()
+    path = root / "graph" / "synth-0002" / "entities.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace('synth-0002-0"@en', 'synth-0002-0 (edited)"@en', 1),
+                    encoding="utf-8")
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    about: dict = {}
+    assert _rules(project, about) == []
+    assert set(about["run"]) == {"rules/duplicate-chinese-label.rq", "rules/figure-in-a-name-without-date.rq"}
+
+
+def test_a_rule_that_reads_the_generated_pinyin_is_not_kept_when_it_changed_meanwhile(warm, monkeypatch):
+    """The verdict of a rule that read the pinyin graph while it was being loaded is not kept."""
+    root, _rel = warm
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    verdicts = RuleCache(project)
+    query = read_rule(root / "rules" / "pinyin-written-by-hand.rq")[2]
+    verdicts.clean("pinyin", query)
+    project.store.remove_graph(next(q.graph_name for q in project.store.quads_for_pattern(
+        None, ox.NamedNode(f"{CPPCC}pinyin"), None, None) if q.graph_name.value.endswith("/pinyin")))
+    staged = list(project.cache.staged)
+    verdicts.keep("pinyin", [])
+    assert project.cache.staged == staged
+    project.discard_cache()
+
+
+def test_a_kept_verdict_is_not_used_when_the_generated_pinyin_differs(warm):
+    """What a rule reads of the generated pinyin graph is a part of its key: here, that graph not loaded yet."""
+    root, _rel = warm
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    about: dict = {}
+    _rules(project, about)
+    assert "rules/pinyin-written-by-hand.rq" in about["kept"]
+    project.discard_cache()
+    project = load(root, cache=True, write_cache=True)
+    project.store.remove_graph(ox.NamedNode(str(PINYIN_GRAPH)))  # as if the pinyin were not loaded yet
+    about = {}
+    assert _rules(project, about) == []
+    project.discard_cache()
+    assert "rules/pinyin-written-by-hand.rq" in about["run"]
