@@ -25,7 +25,7 @@ touched since has another ctime at least). Then:
 
 Anything else (no index, another code, a file touched, other prefixes left out of the JSON-LD, the
 earlier version of a changed graph not in the cache, more than :data:`MAX_CHANGED` of the graphs
-changed) writes the files whole. Either way the bytes are those of a clean build (tested).
+changed and more than 16) writes the files whole. Either way the bytes are those of a clean build (tested).
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ __all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "Previous", "nt_edits", "pinyi
 FILES = ("graph.trig", "graph.ttl", "graph.jsonld", "graph.nt")
 #: the loader's cache entry describing the graph files of the last build
 INDEX_ENTRY = "graph-files-v1.json"
-#: above this share of the graphs changed (or removed), the files are written whole
+#: above this share of the graphs changed (or removed), and more than 16 of them, the files are written whole
 MAX_CHANGED = 0.25
 
 
@@ -177,34 +177,29 @@ def nt_edits(old_nt, changed: dict[str, tuple[bytes, bytes]], graphs: dict[str, 
     return edits, delta
 
 
-def splice_nt(out, old_nt, edits: list[tuple[int, int, bytes]]) -> None:
-    """Write into *out* (``write(bytes)``) the lines of *old_nt* with *edits* (:func:`nt_edits`) made.
+def splice_nt(out, size: int, edits: list[tuple[int, int, bytes]]) -> None:
+    """Give *out* (``copy(start, end)`` of the previous file, ``write(bytes)``) the lines of the previous
+    ``graph.nt`` (*size* bytes) with *edits* (:func:`nt_edits`) made.
 
-    >>> got = []
-    >>> splice_nt(type("W", (), {"write": lambda self, b: got.append(bytes(b))})(), b"a .\\nc .\\n",
-    ...           [(4, 0, b"b ."), (4, 1, b"c .")])
-    >>> b"".join(got)
+    >>> class Out(list):
+    ...     def copy(self, a, b): self.append(old[a:b])
+    ...     def write(self, data): self.append(data)
+    >>> old, out = b"a .\\nc .\\n", Out()
+    >>> splice_nt(out, len(old), [(4, 0, b"b ."), (4, 1, b"c .")])
+    >>> b"".join(out)
     b'a .\\nb .\\n'
     """
-    view = memoryview(old_nt)
-    try:
-        pos = 0
-        for at, kind, line in edits:
-            if at > pos:
-                chunk = view[pos:at]
-                out.write(chunk)
-                chunk.release()
-                pos = at
-            if kind == 0:
-                out.write(line + b"\n")
-            else:
-                pos = at + len(line) + 1
-        if pos < len(old_nt):
-            chunk = view[pos:]
-            out.write(chunk)
-            chunk.release()
-    finally:
-        view.release()
+    pos = 0
+    for at, kind, line in edits:
+        if at > pos:
+            out.copy(pos, at)
+            pos = at
+        if kind == 0:
+            out.write(line + b"\n")
+        else:
+            pos = at + len(line) + 1
+    if pos < size:
+        out.copy(pos, size)
 
 
 def earlier_versions(cache, index: dict, keys: dict[str, str], graphs: dict[str, bytes],
@@ -215,7 +210,7 @@ def earlier_versions(cache, index: dict, keys: dict[str, str], graphs: dict[str,
     before = {g[0]: g[1] for g in index["graphs"]}
     names = sorted(set(before) | set(graphs))
     differ = [iri for iri in names if before.get(iri) != keys.get(iri) or iri not in graphs]
-    if len(differ) > MAX_CHANGED * max(len(names), 1):
+    if len(differ) > max(MAX_CHANGED * len(names), 16):
         return None
     out = {}
     for iri in differ:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rdflib import Graph
@@ -140,40 +141,49 @@ class Bodies:
 
 
 class _Out:
-    """An output file (:class:`AtomicFile`) that knows its length and copies spans of the previous build's
-    file *old* (consecutive spans at once)."""
+    """An output file (:class:`AtomicFile`) that knows its length. With the previous build's file *old*, it
+    also copies spans of that (consecutive spans at once), and what it is given is written by :meth:`finish`,
+    which may run in a thread beside the other files' (hashing and writing large blocks let other threads
+    run)."""
 
     def __init__(self, path: Path, old=None):
         self.file = AtomicFile(path)
         self.old = old
         self.pos = 0
-        self._run: list[int] | None = None
+        self._pieces: list = []  # bytes, or [start, end] of *old*
 
     def write(self, data) -> None:
-        self.flush()
-        self.file.write(data)
+        if self.old is None:
+            self.file.write(data)
+        else:
+            self._pieces.append(bytes(data))
         self.pos += len(data)
 
     def copy(self, start: int, end: int) -> None:
-        if self._run is not None and self._run[1] == start:
-            self._run[1] = end
+        last = self._pieces[-1] if self._pieces else None
+        if isinstance(last, list) and last[1] == start:
+            last[1] = end
         else:
-            self.flush()
-            self._run = [start, end]
+            self._pieces.append([start, end])
         self.pos += end - start
 
-    def flush(self) -> None:
-        if self._run is None:
+    def finish(self) -> None:
+        pieces, self._pieces = self._pieces, []
+        if not pieces:
             return
-        (start, end), self._run = self._run, None
-        if end > start:
-            view = memoryview(self.old)
-            chunk = view[start:end]
-            try:
-                self.file.write(chunk)
-            finally:
-                chunk.release()
-                view.release()
+        view = memoryview(self.old)
+        try:
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    self.file.write(piece)
+                    continue
+                chunk = view[piece[0]:piece[1]]
+                try:
+                    self.file.write(chunk)
+                finally:
+                    chunk.release()
+        finally:
+            view.release()
 
 
 class _Plan:
@@ -234,10 +244,10 @@ def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misrea
             del lines
         else:
             edits, delta = nt_edits(old["graph.nt"], plan.changed, dict(graphs), plan.store)
-            splice_nt(nt_, old["graph.nt"], edits)
+            splice_nt(nt_, len(old["graph.nt"]), edits)
             count = plan.index["lines"] + delta
-        for o in outs.values():
-            o.flush()
+            with ThreadPoolExecutor(max_workers=2) as pool:  # the largest first
+                list(pool.map(_Out.finish, [outs[n] for n in ("graph.nt", "graph.jsonld", "graph.trig", "graph.ttl")]))
     except BaseException:
         for o in outs.values():
             o.file.abort()
