@@ -3,44 +3,85 @@
 Counts per class and relation, observations, firsts, evidence, the validation result, and
 the size and sha256 of every other output; plain data, sorted, without timestamps, so that
 the summary of the same graph is always the same.
+
+The solutions of its queries are kept in the loader's cache under the digest of the query, the code and
+the triples of the properties the query reads (as :mod:`cppcc_kg.build.graph_rows` keeps the entity graph's):
+after an edited label only the query that reads labels runs again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
+import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
+from cppcc_kg.network import query_predicates
+from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.rdf.files import DIGESTS, sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import values
 from cppcc_kg.schema import Schema, local_name
 
 SUMMARY_FILES = ("summary.json", "summary.txt")
+#: bump when the form of the kept solutions changes
+ROWS_VERSION = "1"
 
 
-def summarize(project, *, report: dict | None = None, schema: Schema | None = None) -> dict:
+def summarize(project, *, report: dict | None = None, schema: Schema | None = None, code: str = "") -> dict:
     """Counts of a loaded project (:class:`cppcc_kg.project.load.Project`): per class, per relation,
     observations, firsts, evidence, and with the validation *report*, its result.
 
     The counts come from the project's Oxigraph store by SPARQL; the queries run two at a
-    time (Oxigraph evaluates them without holding the GIL).
+    time (Oxigraph evaluates them without holding the GIL). With *code* (the digest of the code) and the
+    project's cache, the solutions of a query whose triples did not change are taken from the cache
+    (:func:`kept_rows`).
     """
     schema = schema if schema is not None else Schema(project.view)
-    queries = _summary_queries(schema.edge_properties)
+    queries = {k: q for k, q in _summary_queries(schema.edge_properties).items() if q is not None}
+    known, names = kept_rows(project, queries, code)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = {k: pool.submit(values, project.store, q) for k, q in queries.items() if q is not None}
+        jobs = {k: pool.submit(values, project.store, q) for k, q in queries.items() if k not in known}
         triples = len(project)
-        got = {k: f.result() for k, f in jobs.items()}
+        got = {**known, **{k: f.result() for k, f in jobs.items()}}
+    for k in jobs:
+        if k in names:
+            put_json(project.cache, names[k], got[k])
     summary = {"triples": triples, "files": sorted(project.nt), **_counts(got, schema.edge_properties),
                "pinyin_labels": len(project.pinyin)}
     shapes = summary.pop("_shapes")
     if report is not None:
         summary["validation"] = _validation_summary(report, shapes)
     return dict(sorted(summary.items()))
+
+
+def kept_rows(project, queries: dict[str, str], code: str) -> tuple[dict[str, list[tuple]], dict[str, str]]:
+    """(the solutions of *queries* kept in the project's cache, by name; the cache entry of each query).
+
+    A query reads only the triples of the properties written in it
+    (:func:`cppcc_kg.network.query_predicates`; tested on the summary's queries): its entry is named by the
+    query, the *code* and the digest of each of those properties' triples
+    (:meth:`cppcc_kg.project.load.Project.predicate_digest`, one property at a time, so that the
+    digests are made once for all the queries). Nothing without a cache or a *code*."""
+    cache = getattr(project, "cache", None)
+    if cache is None or not cache.enabled or not code:
+        return {}, {}
+    reads = {k: sorted(query_predicates(q)) for k, q in queries.items()}
+    digests = {p: project.predicate_digest([p]) for p in sorted(set().union(*reads.values()))}
+    names, known = {}, {}
+    for k, q in queries.items():
+        h = hashlib.sha256(f"{ROWS_VERSION}\0{ox.__version__}\0{code}\0{q}\0".encode())
+        for p in reads[k]:
+            h.update(f"{p}\0{digests[p]}\n".encode())
+        names[k] = f"summary-rows-{h.hexdigest()}.json"
+        rows = get_json(cache, names[k])
+        if isinstance(rows, list) and all(isinstance(r, list) and all(isinstance(x, str) for x in r) for r in rows):
+            known[k] = [tuple(r) for r in rows]
+    return known, names
 
 
 def _validation_summary(report: dict, shapes: int) -> dict:
@@ -184,14 +225,14 @@ def file_digests(out_dir: Path, names: Iterable[str] | None = None) -> dict:
 
 
 def write_summary(project, out_dir: Path, *, report: dict | None = None, stages: dict | None = None,
-                  schema: Schema | None = None) -> dict:
+                  schema: Schema | None = None, code: str = "") -> dict:
     """Write ``summary.json`` and ``summary.txt`` into *out_dir*; return the summary.
 
     The summary lists the other files of *out_dir* with their size and sha256,
-    so write it last.
+    so write it last. *code*: see :func:`summarize`.
     """
     out_dir = Path(out_dir)
-    summary = summarize(project, report=report, schema=schema)
+    summary = summarize(project, report=report, schema=schema, code=code)
     if stages is not None:
         summary["stages"] = dict(stages)
     # the files of subfolders too (notebooks/NAME.html); not the hidden ones (the build's marker)
