@@ -1,5 +1,5 @@
-"""The summary's query solutions kept in the loader's cache (``build.summary.kept_rows``): each query reads
-only the triples of the properties written in it, so its solutions are kept by the digest of those; an
+"""The summary's parts kept in the loader's cache (``build.summary.kept_parts``): each query reads only the
+triples of the properties written in it, so a part is kept by the digest of those of its queries; an
 edited label runs only the query that reads labels again, and the summary is that of a clean build."""
 from __future__ import annotations
 
