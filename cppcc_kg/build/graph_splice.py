@@ -43,8 +43,8 @@ from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import nt_entry, rel_of_graph
 from cppcc_kg.rdf.ntriples import NT
 
-__all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "Previous", "nt_edits", "pinyin_entry", "record_index",
-           "splice_nt", "trusted_index"]
+__all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "Previous", "earlier_versions", "nt_edits", "pinyin_entry",
+           "pinyin_entry_of_key", "record_index", "splice_nt", "trusted_index"]
 
 #: the graph files, in the order of the index's spans (``graph.nt`` has none)
 FILES = ("graph.trig", "graph.ttl", "graph.jsonld", "graph.nt")
