@@ -200,7 +200,7 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
             say(held[s.name])
         t0 = time.perf_counter()
         with step(progress, "summary"):
-            summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema)
+            summary = write_summary(project, tmp, report=report, stages=status, schema=ctx.schema, code=ctx.code)
         seconds["summary"] = time.perf_counter() - t0
         texts = {s.path: hashlib.sha256(s.text.encode("utf-8")).hexdigest() for s in project.sources.values()}
         # the digests of the bytes the loader read, not of those the check saw: a Turtle file edited (or

@@ -140,8 +140,10 @@ def page(ctx: StageContext):
 
 
 def graph_files(ctx: StageContext):
-    """``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.trig``."""
-    return write_graph_files(ctx.graph, ctx.out, project=ctx.project, bodies_job=ctx.bodies_job)
+    """``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.trig``: on an edit, what did not change is copied
+    from the build being replaced when its files are as it left them (:mod:`cppcc_kg.build.graph_splice`)."""
+    return write_graph_files(ctx.graph, ctx.out, project=ctx.project, bodies_job=ctx.bodies_job,
+                             previous=ctx.previous, previous_record=ctx.previous_record, code=ctx.code)
 
 
 def notebook_pages(ctx: StageContext):

@@ -3,44 +3,98 @@
 Counts per class and relation, observations, firsts, evidence, the validation result, and
 the size and sha256 of every other output; plain data, sorted, without timestamps, so that
 the summary of the same graph is always the same.
+
+Each part of it (:data:`PARTS`) is kept in the loader's cache under the digest of its queries, the code and
+the triples of the properties they read (as :mod:`cppcc_kg.build.graph_rows` keeps the entity graph's
+solutions): after an edited label only the part of the firsts, whose query reads labels, is made again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
+import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
+from cppcc_kg.network import query_predicates
+from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.rdf.files import DIGESTS, sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import values
 from cppcc_kg.schema import Schema, local_name
 
 SUMMARY_FILES = ("summary.json", "summary.txt")
+#: bump when the form of the kept parts changes
+PARTS_VERSION = "1"
+
+#: the parts of the summary, each with the queries it is made from (kept apart: :func:`kept_parts`)
+PARTS = {
+    "classes": ("per_class", "per_top_class", "entities"),
+    "relations": ("entity_nodes", "edges"),
+    "observations": ("observations",),
+    "firsts": ("firsts",),
+    "sources": ("sources",),
+    "evidence": ("statements", "evidence", "with_evidence", "shapes"),
+}
 
 
-def summarize(project, *, report: dict | None = None, schema: Schema | None = None) -> dict:
+def summarize(project, *, report: dict | None = None, schema: Schema | None = None, code: str = "") -> dict:
     """Counts of a loaded project (:class:`cppcc_kg.project.load.Project`): per class, per relation,
     observations, firsts, evidence, and with the validation *report*, its result.
 
     The counts come from the project's Oxigraph store by SPARQL; the queries run two at a
-    time (Oxigraph evaluates them without holding the GIL).
+    time (Oxigraph evaluates them without holding the GIL). With *code* (the digest of the code) and the
+    project's cache, a part of the summary whose triples did not change is taken from the cache
+    (:func:`kept_parts`).
     """
     schema = schema if schema is not None else Schema(project.view)
-    queries = _summary_queries(schema.edge_properties)
+    edge_props = schema.edge_properties
+    queries = _summary_queries(edge_props)
+    known, names = kept_parts(project, queries, code)
+    todo = [k for part, ks in PARTS.items() if part not in known for k in ks if queries[k] is not None]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = {k: pool.submit(values, project.store, q) for k, q in queries.items() if q is not None}
+        jobs = {k: pool.submit(values, project.store, queries[k]) for k in todo}
         triples = len(project)
         got = {k: f.result() for k, f in jobs.items()}
-    summary = {"triples": triples, "files": sorted(project.nt), **_counts(got, schema.edge_properties),
-               "pinyin_labels": len(project.pinyin)}
+    parts = dict(known)
+    for part in PARTS:
+        if part not in parts:
+            parts[part] = _PART_OF[part](got, edge_props)
+            if part in names:
+                put_json(project.cache, names[part], parts[part])
+    counts = {k: v for part in PARTS for k, v in parts[part].items()}
+    summary = {"triples": triples, "files": sorted(project.nt), **counts, "pinyin_labels": len(project.pinyin)}
     shapes = summary.pop("_shapes")
     if report is not None:
         summary["validation"] = _validation_summary(report, shapes)
     return dict(sorted(summary.items()))
+
+
+def kept_parts(project, queries: dict[str, str | None], code: str) -> tuple[dict[str, dict], dict[str, str]]:
+    """(the parts of the summary (:data:`PARTS`) kept in the project's cache, by name; the cache entry of each).
+
+    A query reads only the triples of the properties written in it
+    (:func:`cppcc_kg.network.query_predicates`; tested on the summary's queries): a part is kept under the
+    digest of its queries, the *code* and the triples of the properties they read
+    (:meth:`cppcc_kg.project.load.Project.predicate_digest`). Nothing without a cache or a *code*."""
+    cache = getattr(project, "cache", None)
+    if cache is None or not cache.enabled or not code:
+        return {}, {}
+    names, known = {}, {}
+    for part, keys in PARTS.items():
+        texts = [queries[k] or "" for k in keys]
+        reads = set().union(*(query_predicates(q) for q in texts if q))
+        h = hashlib.sha256(json.dumps([PARTS_VERSION, ox.__version__, code, part, texts]).encode())
+        h.update(project.predicate_digest(sorted(reads)).encode())
+        names[part] = f"summary-{part}-{h.hexdigest()}.json"
+        value = get_json(cache, names[part])
+        if isinstance(value, dict):
+            known[part] = value
+    return known, names
 
 
 def _validation_summary(report: dict, shapes: int) -> dict:
@@ -89,45 +143,55 @@ def _summary_queries(edge_props: list[str]) -> dict[str, str | None]:
     }
 
 
-def _counts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
-    """The summary's counts from the rows of :func:`_summary_queries`."""
-    def number(key: str) -> int:
-        rows = got[key]
-        return int(rows[0][0]) if rows and rows[0][0] != "" else 0
+def _number(rows: list[tuple]) -> int:
+    return int(rows[0][0]) if rows and rows[0][0] != "" else 0
 
+
+def _classes(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
     per_class: Counter = Counter()
     for c, n in got["per_class"]:
         per_class[local_name(c)] += int(n)
     per_top: Counter = Counter()
     for c, n in got["per_top_class"]:
         per_top[local_name(c)] += int(n)
+    return {"entities": _number(got["entities"]), "entities_per_class": dict(sorted(per_class.items())),
+            "entities_per_top_class": dict(sorted(per_top.items()))}
+
+
+def _relations(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
     per_relation = {local_name(p): 0 for p in edge_props}
     entities = {s for (s,) in got["entity_nodes"]}
     for p, s, o in got.get("edges", []):
         if s in entities and o in entities:
             per_relation[local_name(p)] += 1
+    return {"relations": sum(per_relation.values()), "relations_per_property": dict(sorted(per_relation.items()))}
+
+
+def _observations(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
     qualifiers = Counter(local_name(q) if q else "None" for _o, q in got["observations"])
+    return {"observations": len(got["observations"]), "observations_per_qualifier": dict(sorted(qualifiers.items()))}
+
+
+def _firsts(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
     first_claims = [{"iri": f, "label_zh": "" if zh == "\uffff" else zh, "label_en": "" if en == "\uffff" else en,
                      "kind": kind} for f, zh, en, kind in sorted(got["firsts"])]
-    sources = [{"iri": src, "title_zh": zh_title if zh_title != "\uffff" else title, "path": path,
-                "characters": int(chars or 0), "sha256": sha}
-               for src, title, zh_title, path, chars, sha in sorted(got["sources"])]
-    return {
-        "sources": sources,
-        "entities": number("entities"),
-        "entities_per_class": dict(sorted(per_class.items())),
-        "entities_per_top_class": dict(sorted(per_top.items())),
-        "relations": sum(per_relation.values()),
-        "relations_per_property": dict(sorted(per_relation.items())),
-        "relation_statements": number("statements"),
-        "observations": len(got["observations"]),
-        "observations_per_qualifier": dict(sorted(qualifiers.items())),
-        "firsts": len(first_claims),
-        "first_claims": first_claims,
-        "evidence": number("evidence"),
-        "things_with_evidence": number("with_evidence"),
-        "_shapes": number("shapes"),
-    }
+    return {"firsts": len(first_claims), "first_claims": first_claims}
+
+
+def _sources(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
+    return {"sources": [{"iri": src, "title_zh": zh_title if zh_title != "\uffff" else title, "path": path,
+                         "characters": int(chars or 0), "sha256": sha}
+                        for src, title, zh_title, path, chars, sha in sorted(got["sources"])]}
+
+
+def _evidence(got: dict[str, list[tuple]], edge_props: list[str]) -> dict:
+    return {"relation_statements": _number(got["statements"]), "evidence": _number(got["evidence"]),
+            "things_with_evidence": _number(got["with_evidence"]), "_shapes": _number(got["shapes"])}
+
+
+#: the function that makes each part of the summary from the solutions of its queries
+_PART_OF = {"classes": _classes, "relations": _relations, "observations": _observations, "firsts": _firsts,
+            "sources": _sources, "evidence": _evidence}
 
 
 def summary_text(summary: dict) -> str:
@@ -184,14 +248,14 @@ def file_digests(out_dir: Path, names: Iterable[str] | None = None) -> dict:
 
 
 def write_summary(project, out_dir: Path, *, report: dict | None = None, stages: dict | None = None,
-                  schema: Schema | None = None) -> dict:
+                  schema: Schema | None = None, code: str = "") -> dict:
     """Write ``summary.json`` and ``summary.txt`` into *out_dir*; return the summary.
 
     The summary lists the other files of *out_dir* with their size and sha256,
-    so write it last.
+    so write it last. *code*: see :func:`summarize`.
     """
     out_dir = Path(out_dir)
-    summary = summarize(project, report=report, schema=schema)
+    summary = summarize(project, report=report, schema=schema, code=code)
     if stages is not None:
         summary["stages"] = dict(stages)
     # the files of subfolders too (notebooks/NAME.html); not the hidden ones (the build's marker)

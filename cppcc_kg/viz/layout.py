@@ -19,7 +19,7 @@ import networkx as nx
 from cppcc_kg.network.kernels import import_igraph
 from cppcc_kg.project.cache import get_json, put_json
 
-__all__ = ["PHYSICS_MAX_NODES", "kept_layouts", "layout_positions"]
+__all__ = ["PHYSICS_MAX_NODES", "kept_json", "kept_layouts", "layout_positions"]
 
 #: bump when the form of the kept layouts changes
 LAYOUT_VERSION = "1"
@@ -61,6 +61,21 @@ def kept_layouts(cache, code: str = ""):
         yield
     finally:
         _KEPT.reset(token)
+
+
+def kept_json(kind: str, key, make):
+    """``make()`` (JSON-able), kept like the layouts within :func:`kept_layouts`: in the loader's cache under the
+    digest of *kind*, *key* (JSON-able) and the code, and taken from there when the same comes again."""
+    kept = _KEPT.get()
+    if kept is None:
+        return make()
+    cache, code = kept
+    name = f"{kind}-{hashlib.sha256(json.dumps([LAYOUT_VERSION, code, kind, key]).encode()).hexdigest()}.json"
+    value = get_json(cache, name)
+    if value is None:
+        value = make()
+        put_json(cache, name, value)
+    return value
 
 
 def _coordinates(n: int, pairs: list[tuple[int, int]], *, seed: int) -> list[list[float]]:

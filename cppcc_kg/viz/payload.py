@@ -31,7 +31,7 @@ import numpy as np
 
 from cppcc_kg.network import all_measures, degree, pagerank
 from cppcc_kg.viz.evidence import EvidenceTable
-from cppcc_kg.viz.layout import PHYSICS_MAX_NODES, layout_positions
+from cppcc_kg.viz.layout import PHYSICS_MAX_NODES, kept_json, layout_positions
 from cppcc_kg.viz.select import MAX_NODES, view_of
 
 __all__ = ["SIZE_MEASURES", "measure_table", "page_data"]
@@ -285,17 +285,28 @@ def edge_rows(edge_list: list, index: dict, relations: list[dict],
 # ---------------------------------------------------------------------------- vis-network
 
 def vis_network(nodes: list[dict], edges: list[dict], *, seed: int, physics: bool) -> dict:
-    """The vis-network nodes, edges and options, through pyvis's network model."""
+    """The vis-network nodes, edges and options (:func:`vis_options`)."""
+    return {"nodes": nodes, "edges": edges, "options": vis_options(seed=seed, physics=bool(physics),
+                                                                   busy=len(nodes) > _BUSY)}
+
+
+def vis_options(*, seed: int, physics: bool, busy: bool) -> dict:
+    """The vis-network options, through pyvis's network model (they depend on nothing else: an edited build
+    takes them from the loader's cache, :func:`cppcc_kg.viz.layout.kept_json`, and does not import pyvis).
+
+    >>> vis_options(seed=0, physics=False, busy=True)["edges"]["arrows"]["to"]["enabled"]
+    False
+    """
+    return kept_json("vis-options", [seed, physics, busy], lambda: _pyvis_options(seed, physics, busy))
+
+
+def _pyvis_options(seed: int, physics: bool, busy: bool) -> dict:
     from pyvis.network import (
         Network,  # heavy (0.3 s: it imports IPython): only the page needs it
     )
     from pyvis.options import Layout
 
-    busy = len(nodes) > _BUSY
     net = Network(directed=True, cdn_resources="in_line")
-    net.nodes, net.edges = nodes, edges
-    net.node_ids = [v["id"] for v in nodes]
-    net.node_map = {v["id"]: v for v in nodes}
     net.options.layout = Layout(randomSeed=seed, improvedLayout=False)
     net.options.layout.hierarchical.enabled = False
     net.options.physics.enabled = bool(physics)
@@ -310,8 +321,7 @@ def vis_network(nodes: list[dict], edges: list[dict], *, seed: int, physics: boo
     net.options.edges.color.inherit = False
     net.options.interaction.hideEdgesOnDrag = busy
     net.options.interaction.hideEdgesOnZoom = busy
-    nodes_out, edges_out, _heading, _h, _w, options_json = net.get_network_data()
-    options = json.loads(options_json)
+    options = json.loads(net.get_network_data()[5])
     options["interaction"].update({"hover": True, "tooltipDelay": 200, "multiselect": False,
                                    "navigationButtons": False, "keyboard": False})
     options["edges"].update({"width": 1.4, "selectionWidth": 2, "hoverWidth": 1.5,
@@ -322,7 +332,7 @@ def vis_network(nodes: list[dict], edges: list[dict], *, seed: int, physics: boo
                         "widthConstraint": {"maximum": 320}, "scaling": {"label": {"enabled": False}}}
     if busy:
         options["edges"]["arrows"]["to"]["enabled"] = False
-    return {"nodes": nodes_out, "edges": edges_out, "options": options}
+    return options
 
 
 # ---------------------------------------------------------------------------- the page's data
