@@ -127,10 +127,16 @@ def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFra
     return measure_frame(U, {"closeness": {x: round_significant(v) for x, v in zip(nodes, vals)}}, "closeness")
 
 
+#: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
+#: as through scipy's sparse matrices (a dense eigensolver; PageRank's products in scipy's order): scipy's
+#: import (0.2-0.5 s, a third of a build of the repository's graph) is left to larger graphs
+SMALL_GRAPH = 400
+
+
 def _principal_eigenvector(A) -> np.ndarray:
     """Non-negative unit principal eigenvector of a symmetric non-negative matrix."""
     n = A.shape[0]
-    if n <= 400:
+    if n <= SMALL_GRAPH:
         w, V = np.linalg.eigh(A.toarray() if hasattr(A, "toarray") else A)
         x = V[:, int(np.argmax(w))]
     else:
@@ -145,12 +151,11 @@ def _principal_eigenvector(A) -> np.ndarray:
     return x / norm if norm else x
 
 
-def _adjacency(U: nx.Graph, weight):
+def _adjacency(U: nx.Graph, weight, *, dense: bool = False):
     """The weighted adjacency matrix (CSR) of *U* as ``networkx.to_scipy_sparse_array`` makes it, its
     rows and columns the nodes sorted by ``str``, and node -> row. A component's matrix is the
-    submatrix of its (sorted) nodes: one pass over the edges instead of a subgraph per component."""
-    from scipy import sparse  # heavy: only the eigenvector centrality needs it
-
+    submatrix of its (sorted) nodes: one pass over the edges instead of a subgraph per component.
+    *dense*: the same matrix as a NumPy array of floats (without importing scipy: a small graph)."""
     nodes = sorted(U.nodes, key=str)
     position = {x: i for i, x in enumerate(nodes)}
     rows, cols, data, loops, loop_data = [], [], [], [], []
@@ -165,7 +170,16 @@ def _adjacency(U: nx.Graph, weight):
                 if i == j:  # a self-loop counts once, as networkx's symmetrized matrix has it
                     loops.append(i)
                     loop_data.append(-data[-1])
-    A = sparse.coo_array((data + data + loop_data, (rows + cols + loops, cols + rows + loops)), shape=(len(nodes),) * 2)
+    entries = (data + data + loop_data, (rows + cols + loops, cols + rows + loops))
+    if dense:  # each entry is one value (a self-loop's w + w - w is w exactly, in any order)
+        A = np.zeros((len(nodes),) * 2)
+        np.add.at(A, (np.array(entries[1][0], dtype=np.intp), np.array(entries[1][1], dtype=np.intp)),
+                  np.array(entries[0], dtype=float))
+        return A, position
+    # heavy (0.2-0.5 s with the modules of numpy it imports): a larger graph only
+    from scipy import sparse
+
+    A = sparse.coo_array(entries, shape=(len(nodes),) * 2)
     return A.tocsr(), position
 
 
@@ -208,7 +222,8 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
     vals: dict = {}
     comp_of: dict = {}
     comps = components(U)
-    whole, position = _adjacency(U, weight) if any(len(c) > 1 for c in comps) else (None, {})
+    dense = n <= SMALL_GRAPH  # every component then goes to the dense eigensolver: no scipy
+    whole, position = _adjacency(U, weight, dense=dense) if any(len(c) > 1 for c in comps) else (None, {})
     for i, comp in enumerate(comps):
         for x in comp:
             comp_of[x] = i
@@ -217,7 +232,8 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
             continue
         idx = np.array([position[x] for x in comp])
         A = whole[idx][:, idx]  # = nx.to_scipy_sparse_array(U, nodelist=comp, weight=weight, format="csr")
-        A.sum_duplicates()  # canonical (sorted indices), as networkx's
+        if not dense:
+            A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
         vals.update({node: round_significant(v) for node, v in zip(comp, x)})
     return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")
@@ -253,8 +269,54 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight
     if len(H) == 0:
         return measure_frame(H, {"pagerank": {}}, "pagerank")
     w = weight if not (directed and G.is_multigraph()) else None  # a multigraph sums parallel edges
-    vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
+    if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph():
+        vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
+    else:
+        vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     return measure_frame(H, {"pagerank": {x: round_significant(v) for x, v in vals.items()}}, "pagerank")
+
+
+def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
+    """``networkx.pagerank(U, ...)`` of an undirected simple graph with NumPy alone: the operations of
+    networkx's ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
+    (tests/network/test_centrality_small.py checks them against networkx).
+
+    The rows of networkx's canonical CSR matrix (nodes in *U*'s order, columns sorted) are summed by the
+    same ``np.add.reduceat``; each entry is scaled by its row's inverse sum (scipy's product by the
+    diagonal); ``x @ A`` adds the products into each column in the order of the rows (scipy's
+    ``csc_matvec`` on the transpose), which ``np.add.at`` does over the entries in row order.
+
+    >>> _small_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=100)[1]
+    0.4864864864866243
+    """
+    nodelist = list(U)
+    n = len(nodelist)
+    index = {x: i for i, x in enumerate(nodelist)}
+    rows, cols, data, indptr = [], [], [], [0]
+    for i, u in enumerate(nodelist):
+        for j, wt in sorted((index[v], d.get(weight, 1)) for v, d in U.adj[u].items()):
+            rows.append(i)
+            cols.append(j)
+            data.append(wt)
+        indptr.append(len(data))
+    data, rows, cols = np.array(data, dtype=float), np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+    S = np.zeros(n)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if len(nonempty):
+        S[nonempty] = np.add.reduceat(data, np.array(indptr, dtype=np.intp)[nonempty])
+    S[S != 0] = 1.0 / S[S != 0]
+    data = S[rows] * data
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        xA = np.zeros(n)
+        np.add.at(xA, cols, data * x[rows])
+        x = alpha * (xA + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < n * tol:
+            return dict(zip(nodelist, map(float, x)))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def sector_groups(G: nx.Graph, sectors: dict[str, tuple[str, ...]] | None = None) -> dict[str, list]:
