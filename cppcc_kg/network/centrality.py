@@ -25,17 +25,21 @@ from __future__ import annotations
 import math
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame, round_significant
 from cppcc_kg.network.projections import nodes_of_classes, simple_graph
 from cppcc_kg.schema import Schema
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "components", "sector_groups",
+           "degree_values", "betweenness_values", "closeness_values", "eigenvector_values", "pagerank_values",
            "brokerage", "SECTORS_FILE"]
 
 #: the default sectors of :func:`sector_groups`
@@ -64,14 +68,20 @@ def degree(G: nx.Graph) -> pd.DataFrame:
     >>> degree(nx.Graph()).columns.tolist()
     ['iri', 'label_zh', 'label_en', 'class', 'top_class', 'degree']
     """
-    values = {"degree": dict(G.degree())}
-    if G.is_directed():
-        values["in_degree"] = dict(G.in_degree())
-        values["out_degree"] = dict(G.out_degree())
+    values = degree_values(G)
     df = measure_frame(G, values, "degree")
     for c in values:
         df[c] = df[c].astype("int64")
     return df
+
+
+def degree_values(G: nx.Graph) -> dict[str, dict]:
+    """The columns of :func:`degree` as dicts (column -> {node: value}), without a table."""
+    values = {"degree": dict(G.degree())}
+    if G.is_directed():
+        values["in_degree"] = dict(G.in_degree())
+        values["out_degree"] = dict(G.out_degree())
+    return values
 
 
 def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized: bool = True) -> pd.DataFrame:
@@ -97,10 +107,17 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized:
     >>> betweenness(nx.path_graph(50), k=10, seed=1).shape
     (50, 6)
     """
+    U, vals = betweenness_values(G, k=k, seed=seed, normalized=normalized)
+    return measure_frame(U, {"betweenness": vals}, "betweenness")
+
+
+def betweenness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0,
+                       normalized: bool = True) -> tuple[nx.Graph, dict]:
+    """The projection and the column of :func:`betweenness` ({node: value}), without a table."""
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     vals = kernels.betweenness(g, k=k, seed=seed, normalized=normalized)
-    return measure_frame(U, {"betweenness": {x: round_significant(v) for x, v in zip(nodes, vals)}}, "betweenness")
+    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
 
 
 def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -118,13 +135,19 @@ def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFra
     >>> closeness(G)[["iri", "closeness"]].values.tolist()
     [['b', 0.6666666667], ['a', 0.4444444444], ['c', 0.4444444444], ['z', 0.0]]
     """
+    U, vals = closeness_values(G, k=k, seed=seed)
+    return measure_frame(U, {"closeness": vals}, "closeness")
+
+
+def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tuple[nx.Graph, dict]:
+    """The projection and the column of :func:`closeness` ({node: value}), without a table."""
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     if k is not None and k < len(nodes):
         vals = kernels.sampled_closeness(g, k=k, seed=seed)
     else:
         vals = kernels.closeness(g)
-    return measure_frame(U, {"closeness": {x: round_significant(v) for x, v in zip(nodes, vals)}}, "closeness")
+    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
 
 
 #: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
@@ -217,6 +240,13 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
     >>> eigenvector(G)[["iri", "eigenvector", "component"]].values.tolist()
     [['a', 0.5, 0], ['x', 0.4082482905, 1], ['y', 0.4082482905, 1], ['b', 0.3535533906, 0], ['c', 0.3535533906, 0], ['z', 0.0, 2]]
     """
+    U, vals, comp_of = eigenvector_values(G, weight=weight)
+    return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")
+
+
+def eigenvector_values(G: nx.Graph, *, weight: str | None = "weight") -> tuple[nx.Graph, dict, dict]:
+    """The projection and the columns ``eigenvector`` and ``component`` of :func:`eigenvector` ({node:
+    value}), without a table."""
     U = simple_graph(G)
     n = U.number_of_nodes()
     vals: dict = {}
@@ -236,7 +266,7 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
             A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
         vals.update({node: round_significant(v) for node, v in zip(comp, x)})
-    return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")
+    return U, vals, comp_of
 
 
 def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight: str | None = "weight",
@@ -265,15 +295,22 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight
     >>> pagerank(nx.Graph()).shape
     (0, 6)
     """
+    H, vals = pagerank_values(G, alpha=alpha, directed=directed, weight=weight, tol=tol)
+    return measure_frame(H, {"pagerank": vals}, "pagerank")
+
+
+def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight: str | None = "weight",
+                    tol: float = 1e-12) -> tuple[nx.Graph, dict]:
+    """The graph ranked and the column of :func:`pagerank` ({node: value}), without a table."""
     H = G if (directed and G.is_directed()) else simple_graph(G)
     if len(H) == 0:
-        return measure_frame(H, {"pagerank": {}}, "pagerank")
+        return H, {}
     w = weight if not (directed and G.is_multigraph()) else None  # a multigraph sums parallel edges
     if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph():
         vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     else:
         vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
-    return measure_frame(H, {"pagerank": {x: round_significant(v) for x, v in vals.items()}}, "pagerank")
+    return H, {x: round_significant(v) for x, v in vals.items()}
 
 
 def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
@@ -286,8 +323,8 @@ def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: 
     diagonal); ``x @ A`` adds the products into each column in the order of the rows (scipy's
     ``csc_matvec`` on the transpose), which ``np.add.at`` does over the entries in row order.
 
-    >>> _small_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=100)[1]
-    0.4864864864866243
+    >>> _small_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)[1]
+    0.4864864864871495
     """
     nodelist = list(U)
     n = len(nodelist)
