@@ -39,9 +39,8 @@ from cppcc_kg.rdf.files import sha256_of_file  # noqa: E402
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from cppcc_kg.build.pipeline import build
-from cppcc_kg.network.kernels import igraph_without_drawing
-igraph_without_drawing()  # as the command does
+from cppcc_kg.cli.build import import_pipeline
+build = import_pipeline().build  # as the command does (igraph without drawing, OpenBLAS on one thread)
 imported = time.perf_counter() - t0
 root, out, cache = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 r = build(root, out, cache=cache)

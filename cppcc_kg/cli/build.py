@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,29 @@ from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
 PIPELINE, STAGE_LIST = "cppcc_kg.build.pipeline", "cppcc_kg.build.stages"
 #: igraph_without_drawing: this process never draws with igraph, so igraph need not import matplotlib (0.8 s)
 KERNELS = "cppcc_kg.network.kernels"
+#: the threads of numpy's OpenBLAS, read once as numpy is imported (import_pipeline)
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+
+
+def import_pipeline():
+    """Import :mod:`cppcc_kg.build.pipeline` as ``cppcc-kg build`` does: numpy's OpenBLAS with one thread.
+
+    The build's matrices are small (the dense eigenvectors of up to 400 entities) and its two cores are
+    busy already (the validation thread, the helper worker): OpenBLAS's own threads, waiting for one
+    another beside them, made one 86 x 86 ``eigh`` take 0.3 s instead of 0.001 s. OpenBLAS reads
+    ``OPENBLAS_NUM_THREADS`` when numpy is imported: it is set to 1 for that import (unless set already, or
+    numpy imported before), then removed again, so that the processes the build starts (the notebooks'
+    kernels) get the environment as it was. The same numbers either way (tests/build/test_golden.py)."""
+    own = BLAS_THREADS not in os.environ and "numpy" not in sys.modules
+    if own:
+        os.environ[BLAS_THREADS] = "1"
+    try:
+        pipeline = importlib.import_module(PIPELINE)
+        importlib.import_module(KERNELS).igraph_without_drawing()
+    finally:
+        if own:
+            os.environ.pop(BLAS_THREADS, None)
+    return pipeline
 
 
 @click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
@@ -78,8 +103,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
 def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str, no_cache: bool,
            quiet: bool) -> dict:
     """Import the pipeline (seconds of imports) and build, with progress bars on a terminal."""
-    build = importlib.import_module(PIPELINE).build
-    importlib.import_module(KERNELS).igraph_without_drawing()
+    build = import_pipeline().build
     stages = importlib.import_module(STAGE_LIST)
     display = None if quiet else progress_display()
     try:

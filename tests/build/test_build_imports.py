@@ -6,15 +6,16 @@ build (bench/README.md, "Issue 15, session 7: engineer A"). The outputs stay the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pytest
+
 CHILD = """
 import json, sys
-from cppcc_kg.build.pipeline import build
-from cppcc_kg.network.kernels import igraph_without_drawing
-igraph_without_drawing()  # as the command does
-r = build(sys.argv[1], sys.argv[2], cache=False)
+from cppcc_kg.cli.build import import_pipeline
+r = import_pipeline().build(sys.argv[1], sys.argv[2], cache=False)
 print(json.dumps({"files": sorted(p.name for p in r["out"].iterdir()),
                   "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"pandas", "scipy", "rdflib"})}))
 """
@@ -26,3 +27,28 @@ def test_a_clean_build_of_the_repository_imports_no_pandas_nor_scipy(repo_root, 
     got = json.loads(proc.stdout.splitlines()[-1])
     assert {"metrics.csv", "metrics.ttl", "graph.html", "nodes.csv"} <= set(got["files"])
     assert got["loaded"] == ["rdflib"]  # the check sees the modules: rdflib is there
+
+
+THREADS = """
+import os, sys
+{how}
+print(len(os.listdir("/proc/self/task")), os.environ.get("OPENBLAS_NUM_THREADS", "-"))
+"""
+
+
+def _threads(how: str, **env) -> tuple[int, str]:
+    environ = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | env
+    out = subprocess.run([sys.executable, "-c", THREADS.format(how=how)], capture_output=True, text=True,
+                         check=True, env=environ).stdout.split()
+    return int(out[0]), out[1]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2, reason="Linux, 2 CPUs")
+def test_the_command_imports_numpy_with_one_blas_thread():
+    # OpenBLAS starts its threads as numpy is imported: one thread fewer here than with a plain import
+    command = "from cppcc_kg.cli.build import import_pipeline; import_pipeline()"
+    one, left = _threads(command)
+    plain, _ = _threads("import cppcc_kg.build.pipeline")
+    assert one < plain
+    assert left == "-"  # the environment as it was: the processes the build starts have their own threads
+    assert _threads(command, OPENBLAS_NUM_THREADS="2") == (2, "2")  # the user's choice is kept: two threads
