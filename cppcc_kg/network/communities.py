@@ -17,7 +17,7 @@ from cppcc_kg.network.projections import simple_graph
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["communities", "community_values", "community_summary"]
+__all__ = ["communities", "community_summary", "community_values"]
 
 
 def communities(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resolution: float = 1.0,

@@ -246,6 +246,6 @@ def table_csv(columns: dict[str, list]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
     w.writerow(list(columns))
-    cells = [[("" if v != v else repr(v)) if type(v) is float else v for v in col] for col in columns.values()]
+    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in col] for col in columns.values()]
     w.writerows(zip(*cells))
     return out.getvalue()

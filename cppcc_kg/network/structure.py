@@ -10,7 +10,6 @@ and returns a :class:`pandas.DataFrame` that starts with the entity columns.
 from __future__ import annotations
 
 from collections import Counter
-
 from typing import TYPE_CHECKING
 
 import networkx as nx

@@ -12,21 +12,32 @@ import sys
 
 import pytest
 
+from cppcc_kg.build.outdir import MARKER
+from cppcc_kg.build.pipeline import build
+
 CHILD = """
 import json, sys
 from cppcc_kg.cli.build import import_pipeline
-r = import_pipeline().build(sys.argv[1], sys.argv[2], cache=False)
-print(json.dumps({"files": sorted(p.name for p in r["out"].iterdir()),
+from cppcc_kg.project import workers
+r = import_pipeline(clean=True).build(sys.argv[1], sys.argv[2], cache=False)
+print(json.dumps({"files": sorted(p.name for p in r["out"].iterdir()), "left": workers.take_helper() is not None,
+                  "pinyin": r["load"]["pinyin_computed"],
                   "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"pandas", "scipy", "rdflib"})}))
 """
 
 
 def test_a_clean_build_of_the_repository_imports_no_pandas_nor_scipy(repo_root, tmp_path):
+    # as the command imports it (import_pipeline: the helper worker started before the imports), with the
+    # outputs of a build made here (in this process, which imported pandas, scipy and numpy as usual)
     proc = subprocess.run([sys.executable, "-c", CHILD, str(repo_root), str(tmp_path / "out")],
                           capture_output=True, text=True, check=True)
     got = json.loads(proc.stdout.splitlines()[-1])
     assert {"metrics.csv", "metrics.ttl", "graph.html", "nodes.csv"} <= set(got["files"])
     assert got["loaded"] == ["rdflib"]  # the check sees the modules: rdflib is there
+    assert got["pinyin"] > 0 and got["left"] is False  # the early helper computed the pinyin, taken by the loader
+    here = build(repo_root, tmp_path / "here", cache=False)["out"]
+    files = sorted(p.name for p in here.iterdir() if p.is_file() and p.name != MARKER)
+    assert files and all((here / n).read_bytes() == (tmp_path / "out" / n).read_bytes() for n in files)
 
 
 THREADS = """

@@ -11,7 +11,13 @@ import pytest
 from support import DictCache
 
 from cppcc_kg.network import build_entity_graph, centrality
-from cppcc_kg.network.centrality import betweenness, closeness, degree, eigenvector, pagerank
+from cppcc_kg.network.centrality import (
+    betweenness,
+    closeness,
+    degree,
+    eigenvector,
+    pagerank,
+)
 from cppcc_kg.network.communities import communities
 from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, table_csv
 from cppcc_kg.network.metrics import (
