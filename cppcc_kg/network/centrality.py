@@ -32,7 +32,7 @@ import numpy as np
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame, round_significant
-from cppcc_kg.network.projections import nodes_of_classes, simple_graph
+from cppcc_kg.network.projections import backend_chosen, nodes_of_classes, simple_graph
 from cppcc_kg.schema import Schema
 
 if TYPE_CHECKING:
@@ -152,7 +152,8 @@ def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tup
 
 #: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
 #: as through scipy's sparse matrices (a dense eigensolver; PageRank's products in scipy's order): scipy's
-#: import (0.2-0.5 s, a third of a build of the repository's graph) is left to larger graphs
+#: import (0.2-0.5 s, a third of a build of the repository's graph) is left to larger graphs (PageRank goes to
+#: networkx when a networkx backend is chosen: ``projections.backend_chosen``)
 SMALL_GRAPH = 400
 
 
@@ -306,7 +307,7 @@ def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False,
     if len(H) == 0:
         return H, {}
     w = weight if not (directed and G.is_multigraph()) else None  # a multigraph sums parallel edges
-    if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph():
+    if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph() and not backend_chosen():
         vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     else:
         vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
