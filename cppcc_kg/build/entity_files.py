@@ -5,7 +5,6 @@ import csv
 import io
 from pathlib import Path
 
-import pandas as pd
 from rdflib import Graph
 
 from cppcc_kg.network import (
@@ -33,6 +32,8 @@ def csv_text(cols: list[str], rows: list[list]) -> str:
         w.writerow(cols)
         w.writerows(rows)
         return out.getvalue()
+    import pandas as pd  # heavy (0.25 s): only for a table of other values than text (not the project's)
+
     return pd.DataFrame(rows, columns=cols).to_csv(index=False, lineterminator="\n")
 
 

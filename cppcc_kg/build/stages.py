@@ -97,9 +97,9 @@ class StageContext:
 
     @property
     def metrics(self):
-        """The table of measures made by the ``metrics`` stage (None without it)."""
+        """The measures made by the ``metrics`` stage, IRI -> {measure: value} (None without it)."""
         res = self.results.get("metrics")
-        return res.get("frame") if isinstance(res, dict) else None
+        return res.get("measures") if isinstance(res, dict) else None
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def metrics(ctx: StageContext):
     """``metrics.csv``, ``metrics.ttl``: the network measures of every entity; those of an entity graph
     of the same structure as a previous build's (an edited label) are taken from the loader's cache."""
     return write_metrics(ctx.graph, ctx.out, entity_graph=ctx.entity_graph,
-                         cache=getattr(ctx.project, "cache", None), code=ctx.code)
+                         cache=getattr(ctx.project, "cache", None), code=ctx.code, frame=False)
 
 
 def page(ctx: StageContext):

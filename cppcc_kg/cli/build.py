@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -11,12 +13,52 @@ from cppcc_kg.build.fingerprint import build_options, check_build
 from cppcc_kg.build.notebooks import require_notebook_extra
 from cppcc_kg.build.progress import progress_display, short_summary, up_to_date_line
 from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
+from cppcc_kg.project.workers import start_helper
 
 #: the modules that build, imported only when a build is needed (a build with nothing changed
 #: imports none of rdflib, pyoxigraph, pandas, networkx: tests/build/test_up_to_date.py)
 PIPELINE, STAGE_LIST = "cppcc_kg.build.pipeline", "cppcc_kg.build.stages"
 #: igraph_without_drawing: this process never draws with igraph, so igraph need not import matplotlib (0.8 s)
 KERNELS = "cppcc_kg.network.kernels"
+#: the threads of numpy's OpenBLAS, read once as numpy is imported (import_pipeline)
+BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+#: what the helper worker started before the imports loads (_early_helper): the pinyin, the bodies' module
+PINYIN, BODIES = "cppcc_kg.project.pinyin", "cppcc_kg.build.rdf_files"
+
+
+def _early_helper() -> None:
+    """In the helper worker of a clean build, started before the imports: the pinyin's dictionaries and
+    the module of its later jobs (the Turtle and JSON-LD bodies), loaded while the build starts."""
+    importlib.import_module(PINYIN).warm_pinyin()
+    importlib.import_module(BODIES)
+
+
+def import_pipeline(*, clean: bool = False):
+    """Import :mod:`cppcc_kg.build.pipeline` as ``cppcc-kg build`` does: numpy's OpenBLAS with one thread,
+    and for a *clean* build (``--no-cache``: every label's pinyin to compute) the helper worker started first.
+
+    The helper (``workers.start_helper``, taken by the loader) then imports pypinyin and loads jieba's
+    dictionary (0.3 CPU s) beside this process's imports: once the measures took 0.4 s instead of 1.5 s
+    (busy machine), the build of the repository waited 0.3 s for the pinyin of a helper started after them.
+
+    The build's matrices are small (the dense eigenvectors of up to 400 entities) and its two cores are
+    busy already (the validation thread, the helper worker): OpenBLAS's own threads, waiting for one
+    another beside them, made one 86 x 86 ``eigh`` take 0.3 s instead of 0.001 s. OpenBLAS reads
+    ``OPENBLAS_NUM_THREADS`` when numpy is imported: it is set to 1 for that import (unless set already, or
+    numpy imported before), then removed again, so that the processes the build starts (the notebooks'
+    kernels) get the environment as it was. The same numbers either way (tests/build/test_golden.py)."""
+    own = BLAS_THREADS not in os.environ and "numpy" not in sys.modules
+    if own:
+        os.environ[BLAS_THREADS] = "1"
+    try:
+        if clean:
+            start_helper(_early_helper)
+        pipeline = importlib.import_module(PIPELINE)
+        importlib.import_module(KERNELS).igraph_without_drawing()
+    finally:
+        if own:
+            os.environ.pop(BLAS_THREADS, None)
+    return pipeline
 
 
 @click.command("build", cls=InterruptibleCommand)  # build_graph.py runs it on its own
@@ -78,8 +120,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
 def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str, no_cache: bool,
            quiet: bool) -> dict:
     """Import the pipeline (seconds of imports) and build, with progress bars on a terminal."""
-    build = importlib.import_module(PIPELINE).build
-    importlib.import_module(KERNELS).igraph_without_drawing()
+    build = import_pipeline(clean=no_cache).build
     stages = importlib.import_module(STAGE_LIST)
     display = None if quiet else progress_display()
     try:

@@ -25,17 +25,21 @@ from __future__ import annotations
 import math
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame, round_significant
-from cppcc_kg.network.projections import nodes_of_classes, simple_graph
+from cppcc_kg.network.projections import backend_chosen, nodes_of_classes, simple_graph
 from cppcc_kg.schema import Schema
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["degree", "betweenness", "closeness", "eigenvector", "pagerank", "components", "sector_groups",
+           "degree_values", "betweenness_values", "closeness_values", "eigenvector_values", "pagerank_values",
            "brokerage", "SECTORS_FILE"]
 
 #: the default sectors of :func:`sector_groups`
@@ -64,14 +68,20 @@ def degree(G: nx.Graph) -> pd.DataFrame:
     >>> degree(nx.Graph()).columns.tolist()
     ['iri', 'label_zh', 'label_en', 'class', 'top_class', 'degree']
     """
-    values = {"degree": dict(G.degree())}
-    if G.is_directed():
-        values["in_degree"] = dict(G.in_degree())
-        values["out_degree"] = dict(G.out_degree())
+    values = degree_values(G)
     df = measure_frame(G, values, "degree")
     for c in values:
         df[c] = df[c].astype("int64")
     return df
+
+
+def degree_values(G: nx.Graph) -> dict[str, dict]:
+    """The columns of :func:`degree` as dicts (column -> {node: value}), without a table."""
+    values = {"degree": dict(G.degree())}
+    if G.is_directed():
+        values["in_degree"] = dict(G.in_degree())
+        values["out_degree"] = dict(G.out_degree())
+    return values
 
 
 def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized: bool = True) -> pd.DataFrame:
@@ -97,10 +107,17 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0, normalized:
     >>> betweenness(nx.path_graph(50), k=10, seed=1).shape
     (50, 6)
     """
+    U, vals = betweenness_values(G, k=k, seed=seed, normalized=normalized)
+    return measure_frame(U, {"betweenness": vals}, "betweenness")
+
+
+def betweenness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0,
+                       normalized: bool = True) -> tuple[nx.Graph, dict]:
+    """The projection and the column of :func:`betweenness` ({node: value}), without a table."""
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     vals = kernels.betweenness(g, k=k, seed=seed, normalized=normalized)
-    return measure_frame(U, {"betweenness": {x: round_significant(v) for x, v in zip(nodes, vals)}}, "betweenness")
+    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
 
 
 def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -118,19 +135,32 @@ def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFra
     >>> closeness(G)[["iri", "closeness"]].values.tolist()
     [['b', 0.6666666667], ['a', 0.4444444444], ['c', 0.4444444444], ['z', 0.0]]
     """
+    U, vals = closeness_values(G, k=k, seed=seed)
+    return measure_frame(U, {"closeness": vals}, "closeness")
+
+
+def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tuple[nx.Graph, dict]:
+    """The projection and the column of :func:`closeness` ({node: value}), without a table."""
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     if k is not None and k < len(nodes):
         vals = kernels.sampled_closeness(g, k=k, seed=seed)
     else:
         vals = kernels.closeness(g)
-    return measure_frame(U, {"closeness": {x: round_significant(v) for x, v in zip(nodes, vals)}}, "closeness")
+    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
+
+
+#: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
+#: as through scipy's sparse matrices (a dense eigensolver; PageRank's products in scipy's order): scipy's
+#: import (0.2-0.5 s, a third of a build of the repository's graph) is left to larger graphs (PageRank goes to
+#: networkx when a networkx backend is chosen: ``projections.backend_chosen``)
+SMALL_GRAPH = 400
 
 
 def _principal_eigenvector(A) -> np.ndarray:
     """Non-negative unit principal eigenvector of a symmetric non-negative matrix."""
     n = A.shape[0]
-    if n <= 400:
+    if n <= SMALL_GRAPH:
         w, V = np.linalg.eigh(A.toarray() if hasattr(A, "toarray") else A)
         x = V[:, int(np.argmax(w))]
     else:
@@ -145,12 +175,11 @@ def _principal_eigenvector(A) -> np.ndarray:
     return x / norm if norm else x
 
 
-def _adjacency(U: nx.Graph, weight):
+def _adjacency(U: nx.Graph, weight, *, dense: bool = False):
     """The weighted adjacency matrix (CSR) of *U* as ``networkx.to_scipy_sparse_array`` makes it, its
     rows and columns the nodes sorted by ``str``, and node -> row. A component's matrix is the
-    submatrix of its (sorted) nodes: one pass over the edges instead of a subgraph per component."""
-    from scipy import sparse  # heavy: only the eigenvector centrality needs it
-
+    submatrix of its (sorted) nodes: one pass over the edges instead of a subgraph per component.
+    *dense*: the same matrix as a NumPy array of floats (without importing scipy: a small graph)."""
     nodes = sorted(U.nodes, key=str)
     position = {x: i for i, x in enumerate(nodes)}
     rows, cols, data, loops, loop_data = [], [], [], [], []
@@ -165,7 +194,16 @@ def _adjacency(U: nx.Graph, weight):
                 if i == j:  # a self-loop counts once, as networkx's symmetrized matrix has it
                     loops.append(i)
                     loop_data.append(-data[-1])
-    A = sparse.coo_array((data + data + loop_data, (rows + cols + loops, cols + rows + loops)), shape=(len(nodes),) * 2)
+    entries = (data + data + loop_data, (rows + cols + loops, cols + rows + loops))
+    if dense:  # each entry is one value (a self-loop's w + w - w is w exactly, in any order)
+        A = np.zeros((len(nodes),) * 2)
+        np.add.at(A, (np.array(entries[1][0], dtype=np.intp), np.array(entries[1][1], dtype=np.intp)),
+                  np.array(entries[0], dtype=float))
+        return A, position
+    # heavy (0.2-0.5 s with the modules of numpy it imports): a larger graph only
+    from scipy import sparse
+
+    A = sparse.coo_array(entries, shape=(len(nodes),) * 2)
     return A.tocsr(), position
 
 
@@ -203,12 +241,20 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
     >>> eigenvector(G)[["iri", "eigenvector", "component"]].values.tolist()
     [['a', 0.5, 0], ['x', 0.4082482905, 1], ['y', 0.4082482905, 1], ['b', 0.3535533906, 0], ['c', 0.3535533906, 0], ['z', 0.0, 2]]
     """
+    U, vals, comp_of = eigenvector_values(G, weight=weight)
+    return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")
+
+
+def eigenvector_values(G: nx.Graph, *, weight: str | None = "weight") -> tuple[nx.Graph, dict, dict]:
+    """The projection and the columns ``eigenvector`` and ``component`` of :func:`eigenvector` ({node:
+    value}), without a table."""
     U = simple_graph(G)
     n = U.number_of_nodes()
     vals: dict = {}
     comp_of: dict = {}
     comps = components(U)
-    whole, position = _adjacency(U, weight) if any(len(c) > 1 for c in comps) else (None, {})
+    dense = n <= SMALL_GRAPH  # every component then goes to the dense eigensolver: no scipy
+    whole, position = _adjacency(U, weight, dense=dense) if any(len(c) > 1 for c in comps) else (None, {})
     for i, comp in enumerate(comps):
         for x in comp:
             comp_of[x] = i
@@ -217,10 +263,11 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> pd.DataFrame:
             continue
         idx = np.array([position[x] for x in comp])
         A = whole[idx][:, idx]  # = nx.to_scipy_sparse_array(U, nodelist=comp, weight=weight, format="csr")
-        A.sum_duplicates()  # canonical (sorted indices), as networkx's
+        if not dense:
+            A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
         vals.update({node: round_significant(v) for node, v in zip(comp, x)})
-    return measure_frame(U, {"eigenvector": vals, "component": comp_of}, "eigenvector")
+    return U, vals, comp_of
 
 
 def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight: str | None = "weight",
@@ -249,12 +296,65 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight
     >>> pagerank(nx.Graph()).shape
     (0, 6)
     """
+    H, vals = pagerank_values(G, alpha=alpha, directed=directed, weight=weight, tol=tol)
+    return measure_frame(H, {"pagerank": vals}, "pagerank")
+
+
+def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False, weight: str | None = "weight",
+                    tol: float = 1e-12) -> tuple[nx.Graph, dict]:
+    """The graph ranked and the column of :func:`pagerank` ({node: value}), without a table."""
     H = G if (directed and G.is_directed()) else simple_graph(G)
     if len(H) == 0:
-        return measure_frame(H, {"pagerank": {}}, "pagerank")
+        return H, {}
     w = weight if not (directed and G.is_multigraph()) else None  # a multigraph sums parallel edges
-    vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
-    return measure_frame(H, {"pagerank": {x: round_significant(v) for x, v in vals.items()}}, "pagerank")
+    if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph() and not backend_chosen():
+        vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
+    else:
+        vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
+    return H, {x: round_significant(v) for x, v in vals.items()}
+
+
+def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
+    """``networkx.pagerank(U, ...)`` of an undirected simple graph with NumPy alone: the operations of
+    networkx's ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
+    (tests/network/test_centrality_small.py checks them against networkx).
+
+    The rows of networkx's canonical CSR matrix (nodes in *U*'s order, columns sorted) are summed by the
+    same ``np.add.reduceat``; each entry is scaled by its row's inverse sum (scipy's product by the
+    diagonal); ``x @ A`` adds the products into each column in the order of the rows (scipy's
+    ``csc_matvec`` on the transpose), which ``np.add.at`` does over the entries in row order.
+
+    >>> _small_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)[1]
+    0.4864864864871495
+    """
+    nodelist = list(U)
+    n = len(nodelist)
+    index = {x: i for i, x in enumerate(nodelist)}
+    rows, cols, data, indptr = [], [], [], [0]
+    for i, u in enumerate(nodelist):
+        for j, wt in sorted((index[v], d.get(weight, 1)) for v, d in U.adj[u].items()):
+            rows.append(i)
+            cols.append(j)
+            data.append(wt)
+        indptr.append(len(data))
+    data, rows, cols = np.array(data, dtype=float), np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+    S = np.zeros(n)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if len(nonempty):
+        S[nonempty] = np.add.reduceat(data, np.array(indptr, dtype=np.intp)[nonempty])
+    S[S != 0] = 1.0 / S[S != 0]
+    data = S[rows] * data
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        xA = np.zeros(n)
+        np.add.at(xA, cols, data * x[rows])
+        x = alpha * (xA + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - xlast).sum() < n * tol:
+            return dict(zip(nodelist, map(float, x)))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 def sector_groups(G: nx.Graph, sectors: dict[str, tuple[str, ...]] | None = None) -> dict[str, list]:

@@ -6,14 +6,18 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
-import pandas as pd
 
 from cppcc_kg.network import louvain
 from cppcc_kg.network.frames import measure_frame, round_significant
 from cppcc_kg.network.projections import simple_graph
 
-__all__ = ["communities", "community_summary"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["communities", "community_summary", "community_values"]
 
 
 def communities(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resolution: float = 1.0,
@@ -52,6 +56,20 @@ def communities(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resoluti
     >>> communities(nx.Graph(), method="greedy").attrs["modularity"]
     nan
     """
+    U, comm, size, q = community_values(G, method=method, seed=seed, resolution=resolution, weight=weight)
+    df = measure_frame(U, {"community": comm, "community_size": size}, None)
+    if len(df):
+        df = df.sort_values(["community", "iri"], kind="mergesort").reset_index(drop=True)
+    df = df.astype({"community": "int64", "community_size": "int64"})
+    df.attrs["modularity"] = q
+    df.attrs["method"] = method
+    return df
+
+
+def community_values(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resolution: float = 1.0,
+                     weight: str | None = "weight") -> tuple[nx.Graph, dict, dict, float]:
+    """The projection, the columns ``community`` and ``community_size`` of :func:`communities` ({node:
+    value}) and the modularity, without a table."""
     U = simple_graph(G)
     if method not in ("louvain", "greedy"):
         raise ValueError(f"unknown community method {method!r}: use 'louvain' or 'greedy'")
@@ -68,13 +86,7 @@ def communities(G: nx.Graph, *, method: str = "louvain", seed: int = 0, resoluti
     parts = sorted((sorted(c, key=str) for c in parts), key=lambda c: (-len(c), str(c[0])))
     comm = {x: i for i, c in enumerate(parts) for x in c}
     size = {x: len(c) for c in parts for x in c}
-    df = measure_frame(U, {"community": comm, "community_size": size}, None)
-    if len(df):
-        df = df.sort_values(["community", "iri"], kind="mergesort").reset_index(drop=True)
-    df = df.astype({"community": "int64", "community_size": "int64"})
-    df.attrs["modularity"] = q
-    df.attrs["method"] = method
-    return df
+    return U, comm, size, q
 
 
 def community_summary(G: nx.Graph, df: pd.DataFrame | None = None, *, top: int = 5, **kwargs) -> pd.DataFrame:
@@ -87,6 +99,8 @@ def community_summary(G: nx.Graph, df: pd.DataFrame | None = None, *, top: int =
     >>> community_summary(G)[["community", "size"]].values.tolist()
     [[0, 3], [1, 2]]
     """
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
     U = simple_graph(G)
     if df is None:
         df = communities(G, **kwargs)

@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import csv
+import io
 import json
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pandas as pd
 
 from cppcc_kg.network.memo import made_once, memo_block
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
-           "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "measure_frame",
-           "round_significant"]
+           "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "entity_columns",
+           "measure_frame", "round_significant", "table_csv"]
 
 #: Node attributes, in the order of the columns of :func:`nodes_frame`.
 NODE_COLUMNS = (
@@ -87,6 +92,8 @@ def nodes_frame(G: nx.Graph) -> pd.DataFrame:
     >>> nodes_frame(nx.MultiDiGraph()).shape
     (0, 20)
     """
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
     cols, data, _missing = node_rows(G)
     return pd.DataFrame(data, columns=cols)
 
@@ -161,6 +168,8 @@ def edges_frame(G: nx.Graph) -> pd.DataFrame:
     >>> edges_frame(nx.MultiDiGraph()).shape
     (0, 9)
     """
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
     cols, data = edge_rows(G)
     return pd.DataFrame(data, columns=cols)
 
@@ -178,6 +187,20 @@ def round_significant(x: float) -> float:
     return float(f"{float(x):.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def entity_columns(G: nx.Graph, nodes=None) -> tuple[list, dict[str, list]]:
+    """*nodes* (default: all) sorted by ``str``, and the columns :data:`BASE_COLUMNS` of :func:`entity_frame`
+    as lists (column -> the value of each node), without pandas.
+
+    >>> entity_columns(nx.path_graph(["y", "x"]))
+    (['x', 'y'], {'iri': ['x', 'y'], 'label_zh': ['', ''], 'label_en': ['', ''], 'class': ['', ''], 'top_class': ['', '']})
+    """
+    nodes = sorted(G.nodes if nodes is None else nodes, key=str)
+    attrs = dict(G.nodes(data=True))
+    data = [attrs[n] for n in nodes]
+    return nodes, {"iri": [str(d.get("iri") or n) for n, d in zip(nodes, data)],
+                   **{c: [d.get(c, "") for d in data] for c in BASE_COLUMNS[1:]}}
+
+
 def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
     """The identifying columns ``iri, label_zh, label_en, class, top_class`` of *nodes* (default: all), by IRI.
 
@@ -186,13 +209,10 @@ def entity_frame(G: nx.Graph, nodes=None) -> pd.DataFrame:
     >>> entity_frame(nx.path_graph(["x", "y"])).values.tolist()
     [['x', '', '', '', ''], ['y', '', '', '', '']]
     """
-    nodes = sorted(G.nodes if nodes is None else nodes, key=str)
-    attrs = dict(G.nodes(data=True))
-    data = [attrs[n] for n in nodes]
-    df = pd.DataFrame({
-        "iri": [str(d.get("iri") or n) for n, d in zip(nodes, data)],
-        **{c: [d.get(c, "") for d in data] for c in BASE_COLUMNS[1:]},
-    }, columns=list(BASE_COLUMNS))
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
+    nodes, columns = entity_columns(G, nodes)
+    df = pd.DataFrame(columns, columns=list(BASE_COLUMNS))
     df.index = pd.Index(nodes, name=None)
     return df
 
@@ -211,3 +231,21 @@ def measure_frame(G: nx.Graph, values: dict[str, dict], sort_by: str | None, asc
     if sort_by is not None and len(df):
         df = df.sort_values([sort_by, "iri"], ascending=[ascending, True], kind="mergesort")
     return df.reset_index(drop=True)
+
+
+def table_csv(columns: dict[str, list]) -> str:
+    """The CSV text pandas writes for the table *columns* (name -> values, a column of ``str``, ``int`` or
+    ``float`` each: ``DataFrame(columns).to_csv(index=False, lineterminator="\\n")``), without pandas: the
+    csv module as pandas uses it, a float by its ``repr`` (numpy's text of a float64), NaN as ''.
+
+    >>> print(table_csv({"iri": ["a", "b,c"], "n": [1, 2], "x": [0.5, float("nan")]}), end="")
+    iri,n,x
+    a,1,0.5
+    "b,c",2,
+    """
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
+    w.writerow(list(columns))
+    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in col] for col in columns.values()]
+    w.writerows(zip(*cells))
+    return out.getvalue()

@@ -19,30 +19,34 @@ import hashlib
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from cppcc_kg.errors import InputError
 from cppcc_kg.network.centrality import (
-    betweenness,
-    closeness,
-    degree,
-    eigenvector,
-    pagerank,
+    betweenness_values,
+    closeness_values,
+    degree_values,
+    eigenvector_values,
+    pagerank_values,
 )
-from cppcc_kg.network.communities import communities
+from cppcc_kg.network.communities import community_values
 from cppcc_kg.network.entity_graph import build_entity_graph
-from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame
+from cppcc_kg.network.frames import BASE_COLUMNS, entity_columns, table_csv
 from cppcc_kg.network.projections import shared_projection
-from cppcc_kg.network.structure import kcore
+from cppcc_kg.network.structure import kcore_values
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.rdf.namespaces import BASE, CPPCC
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["MEASURES", "METRICS_GRAPH", "PROPERTIES", "AUTO_EXACT_LIMIT", "AUTO_K", "all_measures", "auto_k",
+           "measure_columns", "frame_of_columns",
            "structure_digest", "kept_measures", "write_metrics", "metrics_csv", "metrics_turtle", "turtle_number", "load_rdf", "top_table"]
 
 #: The measures of :func:`all_measures`, in the order of the columns of ``metrics.csv``.
@@ -82,22 +86,52 @@ def all_measures(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0
     >>> all_measures(nx.MultiDiGraph()).shape
     (0, 14)
     """
+    return frame_of_columns(*measure_columns(G, betweenness_k=betweenness_k, seed=seed,
+                                             community_method=community_method))
+
+
+#: the columns of metrics.csv that are integers
+INTEGER_MEASURES = ("degree", "in_degree", "out_degree", "kcore", "community")
+
+
+def measure_columns(G: nx.Graph, *, betweenness_k: int | None = None, seed: int = 0,
+                    community_method: str = "louvain") -> tuple[dict[str, list], dict]:
+    """The table of :func:`all_measures` as columns (name -> the value of each row, ``int`` or ``float`` for
+    a measure; rows by IRI) and its ``attrs``, without pandas (the build: ``metrics.csv`` and ``metrics.ttl``
+    are written from them).
+
+    >>> cols, attrs = measure_columns(nx.MultiDiGraph([("a", "b"), ("b", "c")]))
+    >>> cols["iri"], cols["degree"], cols["betweenness"], attrs["community_method"]
+    (['a', 'b', 'c'], [1, 2, 1], [0.0, 1.0, 0.0], 'louvain')
+    """
     with shared_projection():  # the undirected projection, made once for every measure
-        parts = [degree(G), betweenness(G, k=betweenness_k, seed=seed), closeness(G, k=betweenness_k, seed=seed),
-                 eigenvector(G).drop(columns=["component"]), pagerank(G), kcore(G)]
-        comm = communities(G, method=community_method, seed=seed)
-    parts.append(comm.drop(columns=["community_size"]))
-    df = entity_frame(G).reset_index(drop=True)
-    for p in parts:
-        df = df.merge(p.drop(columns=list(BASE_COLUMNS[1:])), on="iri", how="left")
-    if "in_degree" not in df:
-        df["in_degree"] = df["degree"]
-        df["out_degree"] = df["degree"]
-    df = df[list(BASE_COLUMNS) + list(MEASURES)].sort_values("iri", kind="mergesort").reset_index(drop=True)
-    df = df.astype({c: "int64" for c in ("degree", "in_degree", "out_degree", "kcore", "community")})
-    df = df.astype({c: "float64" for c in ("betweenness", "closeness", "eigenvector", "pagerank")})
-    df.attrs["modularity"] = comm.attrs["modularity"]
-    df.attrs["community_method"] = community_method
+        values = degree_values(G)
+        values["betweenness"] = betweenness_values(G, k=betweenness_k, seed=seed)[1]
+        values["closeness"] = closeness_values(G, k=betweenness_k, seed=seed)[1]
+        values["eigenvector"] = eigenvector_values(G)[1]
+        values["pagerank"] = pagerank_values(G)[1]
+        values["kcore"] = kcore_values(G)[1]
+        _, values["community"], _, modularity = community_values(G, method=community_method, seed=seed)
+    values.setdefault("in_degree", values["degree"])
+    values.setdefault("out_degree", values["degree"])
+    nodes, columns = entity_columns(G)
+    order = sorted(range(len(nodes)), key=columns["iri"].__getitem__)  # by IRI (stable: as a merge sort)
+    nodes = [nodes[i] for i in order]
+    columns = {c: [columns[c][i] for i in order] for c in BASE_COLUMNS}
+    for m in MEASURES:
+        kind, vals = (int if m in INTEGER_MEASURES else float), values[m]
+        columns[m] = [kind(vals[x]) for x in nodes]
+    return columns, {"modularity": modularity, "community_method": community_method}
+
+
+def frame_of_columns(columns: dict[str, list], attrs: dict) -> pd.DataFrame:
+    """The DataFrame of :func:`all_measures` from :func:`measure_columns` (the integer measures as ``int64``,
+    the others ``float64``)."""
+    import pandas as pd  # heavy (0.25 s): the build writes the measures from their columns
+
+    df = pd.DataFrame(columns, columns=list(BASE_COLUMNS) + list(MEASURES))
+    df = df.astype({c: "int64" if c in INTEGER_MEASURES else "float64" for c in MEASURES})
+    df.attrs.update(attrs)
     return df
 
 
@@ -110,14 +144,19 @@ def turtle_number(x) -> str:
     return f'"{float(x)!r}"^^xsd:double'
 
 
-def metrics_csv(df: pd.DataFrame) -> str:
-    """The text of ``metrics.csv`` for a table of :func:`all_measures`."""
-    return df.to_csv(index=False, lineterminator="\n")
+def metrics_csv(df: pd.DataFrame | dict) -> str:
+    """The text of ``metrics.csv`` for a table of :func:`all_measures` (or its :func:`measure_columns`):
+    what ``df.to_csv(index=False, lineterminator="\\n")`` writes (:func:`~cppcc_kg.network.frames.table_csv`)."""
+    if isinstance(df, dict):
+        return table_csv(df)
+    return table_csv({c: df[c].tolist() for c in df.columns})
 
 
-def metrics_turtle(df: pd.DataFrame) -> str:
-    """The text of ``metrics.ttl``: one block per entity (by IRI), measures in a fixed order.
+def metrics_turtle(df: pd.DataFrame | dict) -> str:
+    """The text of ``metrics.ttl``: one block per entity (by IRI), measures in a fixed order; *df* is a table
+    of :func:`all_measures` or its :func:`measure_columns` (rows by IRI already).
 
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"iri": ["https://w3id.org/cppcc-kg/id/org/a"], "degree": [2], "pagerank": [0.5]})
     >>> print(metrics_turtle(df).split("\\n\\n")[-1].strip())
     <https://w3id.org/cppcc-kg/id/org/a> cppcc:degree 2 ;
@@ -129,19 +168,17 @@ def metrics_turtle(df: pd.DataFrame) -> str:
         f"@prefix cppcc: <{CPPCC}> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
     ]
-    cols = [c for c in PROPERTIES if c in df.columns]
-    df = df.sort_values("iri", kind="mergesort")
-    pairs = [_turtle_column(c, df[c].tolist()) for c in cols]  # column by column: "cppcc:p value" or None
-    for iri, values in zip(df["iri"].tolist(), zip(*pairs) if pairs else [() for _ in range(len(df))]):
+    if not isinstance(df, dict):
+        df = df.sort_values("iri", kind="mergesort")
+        df = {c: df[c].tolist() for c in df.columns}
+    cols = [c for c in PROPERTIES if c in df]
+    pairs = [_turtle_column(c, df[c]) for c in cols]  # column by column: "cppcc:p value" or None
+    for iri, values in zip(df["iri"], zip(*pairs) if pairs else [() for _ in range(len(df["iri"]))]):
         present = [v for v in values if v is not None]
         if present:
             lines.append("")
             lines.append(f"<{iri}> " + " ;\n    ".join(present) + " .")
     return "\n".join(lines) + "\n"
-
-
-#: the columns of metrics.csv that are integers
-INTEGER_MEASURES = ("degree", "in_degree", "out_degree", "kcore", "community")
 
 
 def _turtle_column(c: str, values: list) -> list:
@@ -193,10 +230,10 @@ def structure_digest(G: nx.Graph, **options) -> str:
     return h.hexdigest()
 
 
-def _measures_json(df: pd.DataFrame) -> bytes:
-    """The measures of a table of :func:`all_measures` (IRI and :data:`MEASURES`, by row, and the attributes)
-    as JSON; floats are written by ``repr``, which reads back as the same float."""
-    data = {"iri": df["iri"].tolist(), **{c: df[c].tolist() for c in MEASURES}, "attrs": dict(df.attrs)}
+def _measures_json(columns: dict[str, list], attrs: dict) -> bytes:
+    """The measures of a table of :func:`measure_columns` (IRI and :data:`MEASURES`, by row, and the
+    attributes) as JSON; floats are written by ``repr``, which reads back as the same float."""
+    data = {"iri": columns["iri"], **{c: columns[c] for c in MEASURES}, "attrs": attrs}
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
@@ -204,23 +241,33 @@ def kept_measures(G: nx.Graph, raw: bytes) -> pd.DataFrame | None:
     """The table of :func:`all_measures` for *G* from the measures *raw* (:func:`_measures_json`) of a
     graph of the same :func:`structure_digest`: the labels and classes are *G*'s. None when *raw* is
     not such a table or does not have *G*'s entities."""
+    kept = _kept_columns(G, raw)
+    return None if kept is None else frame_of_columns(*kept)
+
+
+def _kept_columns(G: nx.Graph, raw: bytes) -> tuple[dict[str, list], dict] | None:
+    """:func:`kept_measures` as :func:`measure_columns` gives them."""
     try:
         data = json.loads(raw)
-        df = entity_frame(G).reset_index(drop=True)[list(BASE_COLUMNS)]
-        df = df.sort_values("iri", kind="mergesort").reset_index(drop=True)
-        if data["iri"] != df["iri"].tolist():
+        nodes, columns = entity_columns(G)
+        order = sorted(range(len(nodes)), key=columns["iri"].__getitem__)
+        columns = {c: [columns[c][i] for i in order] for c in BASE_COLUMNS}
+        if data["iri"] != columns["iri"]:
             return None
         for c in MEASURES:
-            df[c] = pd.Series(data[c], dtype="int64" if c in INTEGER_MEASURES else "float64")
-        df.attrs.update(data["attrs"])
+            kind = int if c in INTEGER_MEASURES else float
+            if len(data[c]) != len(nodes):
+                return None
+            columns[c] = [kind(v) for v in data[c]]
+        attrs = dict(data["attrs"])
     except (ValueError, KeyError, TypeError):
         return None
-    return df
+    return columns, attrs
 
 
 def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None, seed: int = 0,
                   betweenness_k: int | str | None = "auto", community_method: str = "louvain",
-                  cache=None, code: str = "") -> dict:
+                  cache=None, code: str = "", frame: bool = True) -> dict:
     """Compute every measure and write ``metrics.csv`` and ``metrics.ttl`` into *out_dir*.
 
     This is the build's analysis stage. Both files are written atomically (temporary file,
@@ -242,32 +289,36 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
         Where the measures are kept under the :func:`structure_digest` of the graph and *code* (the
         digest of the code that computes them): a graph of the same structure (an edit of a label)
         takes them from there (:func:`kept_measures`) instead of computing them again.
+    frame : bool
+        Also make the table as a DataFrame (``False``: the build, which imports no pandas).
 
     Returns
     -------
     dict
-        ``{'metrics.csv': Path, 'metrics.ttl': Path, 'frame': DataFrame, 'modularity': float,
-        'betweenness_k': int or None, 'kept': bool}``
+        ``{'metrics.csv': Path, 'metrics.ttl': Path, 'frame': DataFrame (None without *frame*),
+        'measures': {iri: {measure: value}}, 'modularity': float, 'betweenness_k': int or None, 'kept': bool}``
     """
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     k = auto_k(G, betweenness_k)
-    name = df = None
+    name = table = None
     if cache is not None:
         digest = structure_digest(G, seed=seed, betweenness_k=k, community_method=community_method, code=code)
         name = f"metrics-{digest}.json"
         raw = cache.get(name)
-        df = kept_measures(G, raw) if raw is not None else None
-    kept = df is not None
-    if df is None:
-        df = all_measures(G, betweenness_k=k, seed=seed, community_method=community_method)
+        table = _kept_columns(G, raw) if raw is not None else None
+    kept = table is not None
+    if table is None:
+        table = measure_columns(G, betweenness_k=k, seed=seed, community_method=community_method)
+    columns, attrs = table
     if name is not None and not kept:
-        cache.put(name, _measures_json(df))
+        cache.put(name, _measures_json(columns, attrs))
     out_dir = Path(out_dir)
     csv_path, ttl_path = out_dir / "metrics.csv", out_dir / "metrics.ttl"
-    write_atomic(csv_path, metrics_csv(df))
-    write_atomic(ttl_path, metrics_turtle(df))
-    return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": df,
-            "modularity": df.attrs.get("modularity"), "betweenness_k": k, "kept": kept}
+    write_atomic(csv_path, metrics_csv(columns))
+    write_atomic(ttl_path, metrics_turtle(columns))
+    measures = {iri: {m: columns[m][i] for m in MEASURES} for i, iri in enumerate(columns["iri"])}
+    return {"metrics.csv": csv_path, "metrics.ttl": ttl_path, "frame": frame_of_columns(columns, attrs) if frame else None,
+            "measures": measures, "modularity": attrs.get("modularity"), "betweenness_k": k, "kept": kept}
 
 
 def load_rdf(path) -> Graph:
@@ -297,6 +348,7 @@ def load_rdf(path) -> Graph:
 def top_table(df: pd.DataFrame, measure: str, top: int = 10) -> pd.DataFrame:
     """The *top* entities by *measure* (ties by IRI), numbered from 1.
 
+    >>> import pandas as pd
     >>> df = pd.DataFrame({"iri": ["b", "a"], "label_zh": ["乙", "甲"], "label_en": ["B", "A"],
     ...                    "class": ["X", "X"], "degree": [1, 1]})
     >>> top_table(df, "degree")["label_en"].tolist()

@@ -11,13 +11,16 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pandas as pd
 
 from cppcc_kg.errors import EXIT_INPUT, KGError
 from cppcc_kg.network.frames import BASE_COLUMNS
 from cppcc_kg.network.projections import simple_graph
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["find_entity", "shortest_paths", "EntityNotFoundError", "AmbiguousEntityError", "PATH_LIMIT"]
 
@@ -174,6 +177,8 @@ def shortest_paths(G: nx.Graph, source: str, target: str, *, all_paths: bool = F
     >>> shortest_paths(G, "Org", "Doc")[["step", "iri", "via"]].values.tolist()
     [[0, 'o', ''], [1, 'p', 'launched'], [2, 'd', '^about']]
     """
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
     s, t = find_entity(G, source), find_entity(G, target)
     U = simple_graph(G)
     cols = ["path", "step", *BASE_COLUMNS, "via"]

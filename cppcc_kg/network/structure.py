@@ -10,15 +10,18 @@ and returns a :class:`pandas.DataFrame` that starts with the entity columns.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pandas as pd
 
 from cppcc_kg.network import kernels
 from cppcc_kg.network.frames import measure_frame
 from cppcc_kg.network.projections import backend_chosen, simple_graph
 
-__all__ = ["kcore", "articulation_points", "bridges"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["kcore", "kcore_values", "articulation_points", "bridges"]
 
 
 def kcore(G: nx.Graph) -> pd.DataFrame:
@@ -30,15 +33,19 @@ def kcore(G: nx.Graph) -> pd.DataFrame:
     >>> kcore(G)[["iri", "kcore"]].values.tolist()
     [['a', 2], ['b', 2], ['c', 2], ['d', 1]]
     """
-    U = simple_graph(G)
-    if backend_chosen():  # networkx dispatches core_number to the backend
-        vals = nx.core_number(U)
-    else:  # igraph's coreness: the core numbers (unique) networkx's core_number gives
-        g, nodes = kernels.igraph_of(U)
-        vals = dict(zip(nodes, g.coreness())) if len(U) else {}
+    U, vals = kcore_values(G)
     df = measure_frame(U, {"kcore": vals}, "kcore")
     df["kcore"] = df["kcore"].astype("int64")
     return df
+
+
+def kcore_values(G: nx.Graph) -> tuple[nx.Graph, dict]:
+    """The projection and the column of :func:`kcore` ({node: core number}), without a table."""
+    U = simple_graph(G)
+    if backend_chosen():  # networkx dispatches core_number to the backend
+        return U, nx.core_number(U)
+    g, nodes = kernels.igraph_of(U)  # igraph's coreness: the core numbers (unique) networkx's core_number gives
+    return U, dict(zip(nodes, g.coreness())) if len(U) else {}
 
 
 def articulation_points(G: nx.Graph) -> pd.DataFrame:
@@ -95,6 +102,8 @@ def bridges(G: nx.Graph) -> pd.DataFrame:
         rows.append((str(du.get("iri") or u), du.get("label_zh", ""), du.get("label_en", ""),
                      str(dv.get("iri") or v), dv.get("label_zh", ""), dv.get("label_en", ""),
                      int(de.get("weight", 1)), ", ".join(de.get("properties", []))))
+    import pandas as pd  # heavy (0.25 s): the build makes no DataFrame
+
     return pd.DataFrame(sorted(rows), columns=cols).astype({"weight": "int64"})
 
 

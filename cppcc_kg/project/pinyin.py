@@ -65,7 +65,12 @@ from cppcc_kg.project.jieba_words import (
     words_file,
     write_words,
 )
-from cppcc_kg.project.workers import PARALLEL_MIN_LABELS, fork_pool, worker_count
+from cppcc_kg.project.workers import (
+    PARALLEL_MIN_LABELS,
+    fork_pool,
+    take_helper,
+    worker_count,
+)
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import Triple
 from cppcc_kg.rdf.store import store_of_graph, values
@@ -329,7 +334,7 @@ def pinyin_triples(graph: Graph) -> list[Triple]:
     return out
 
 
-def _warm_pinyin() -> None:
+def warm_pinyin() -> None:
     """In a worker: load jieba's dictionary and pypinyin's tables (about 1.5 s) ahead of use."""
     to_pinyin("政协")
     _tags()
@@ -337,10 +342,14 @@ def _warm_pinyin() -> None:
 
 def pinyin_pool(warm: bool = True):
     """A worker process that loads the pinyin dictionaries at once (*warm*; otherwise when first needed),
-    while the caller parses and loads the files (``None`` when worker processes are not available)."""
+    while the caller parses and loads the files (``None`` when worker processes are not available); the one
+    ``cppcc-kg build`` started before its imports, if any (``workers.start_helper``: it loads them)."""
+    early = take_helper()
+    if early is not None:
+        return early
     if not worker_count():
         return None
-    return fork_pool(1, _warm_pinyin) if warm else fork_pool(1)
+    return fork_pool(1, warm_pinyin) if warm else fork_pool(1)
 
 
 def _pinyin_versions() -> str:

@@ -52,6 +52,24 @@ def _start_worker(initializer=None) -> None:
         initializer()
 
 
+#: the helper worker started before the build's imports (:func:`start_helper`), until the loader takes it
+_HELPER: list = []
+
+
+def start_helper(initializer=None) -> None:
+    """Start the loader's helper worker now (:func:`fork_pool` of one, running *initializer*), before this
+    process imports the pipeline: the worker's imports and dictionaries then load beside this process's
+    imports instead of after them. The loader takes it (:func:`take_helper`, through
+    ``pinyin.pinyin_pool``); one not taken is stopped as the process exits, as every pool is."""
+    if worker_count() and not _HELPER:
+        _HELPER.append(fork_pool(1, initializer))
+
+
+def take_helper():
+    """The worker of :func:`start_helper` (then no longer kept here), or None."""
+    return _HELPER.pop() if _HELPER else None
+
+
 def fork_pool(n: int, initializer=None):
     """A pool of *n* worker processes started by ``fork``, each running *initializer* first;
     they ignore Ctrl-C (SIGINT), which is for the parent (it stops them)."""

@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
 import pyoxigraph as ox
 from rdflib import Graph
 
@@ -64,6 +63,8 @@ def metrics_from_graph(graph):
                 continue
     if not rows:
         return None
+    import pandas as pd  # heavy (0.25 s): the build, which imports this module, makes no DataFrame
+
     return pd.DataFrame([{"iri": iri, **vals} for iri, vals in sorted(rows.items())])
 
 
@@ -158,6 +159,8 @@ def load_metrics(path: Path | None, graph):
         stored = Graph()
         parse_rdf_file(path, stored)
         return metrics_from_graph(stored)
+    import pandas as pd  # heavy (0.25 s): the build, which imports this module, makes no DataFrame
+
     try:
         metrics = pd.read_csv(path)
     except (ValueError, OSError) as exc:

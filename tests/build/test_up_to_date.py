@@ -242,10 +242,10 @@ def test_the_up_to_date_path_imports_nothing_heavy(built):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("up to date: ") and proc.stdout.splitlines()[-1] == "[]"
-    _edit_input(built)  # and a build imports them (the test sees them)
+    _edit_input(built)  # and a build imports them (the test sees them), but pandas (test_build_imports.py)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == str(sorted(HEAVY))
+    assert proc.stdout.splitlines()[-1] == str(sorted(set(HEAVY) - {"pandas"}))
 
 
 # ---------------------------------------------------------------- byte-identical after a one-file build

@@ -1,0 +1,131 @@
+"""The measures without pandas (``network.metrics.measure_columns``, as the build writes them): the same
+table as the DataFrame of ``all_measures`` made as before (one table per measure, merged on the IRI), the
+same ``metrics.csv`` and ``metrics.ttl`` bytes as pandas wrote, the same measures for the page; on the
+repository's entity graph, on synthetic projects (one of more than ``SMALL_GRAPH`` entities) and on small
+graphs."""
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+from support import DictCache
+
+from cppcc_kg.network import build_entity_graph, centrality
+from cppcc_kg.network.centrality import (
+    betweenness,
+    closeness,
+    degree,
+    eigenvector,
+    pagerank,
+)
+from cppcc_kg.network.communities import communities
+from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, table_csv
+from cppcc_kg.network.metrics import (
+    MEASURES,
+    all_measures,
+    kept_measures,
+    measure_columns,
+    metrics_csv,
+    metrics_turtle,
+    write_metrics,
+)
+from cppcc_kg.network.projections import shared_projection
+from cppcc_kg.network.structure import kcore
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.viz.payload import measure_table
+
+
+def merged_measures(G, *, betweenness_k=None, seed=0, community_method="louvain") -> pd.DataFrame:
+    """The oracle: ``all_measures`` as it was (each measure's table merged on the IRI, then typed)."""
+    with shared_projection():
+        parts = [degree(G), betweenness(G, k=betweenness_k, seed=seed), closeness(G, k=betweenness_k, seed=seed),
+                 eigenvector(G).drop(columns=["component"]), pagerank(G), kcore(G)]
+        comm = communities(G, method=community_method, seed=seed)
+    parts.append(comm.drop(columns=["community_size"]))
+    df = entity_frame(G).reset_index(drop=True)
+    for p in parts:
+        df = df.merge(p.drop(columns=list(BASE_COLUMNS[1:])), on="iri", how="left")
+    if "in_degree" not in df:
+        df["in_degree"] = df["degree"]
+        df["out_degree"] = df["degree"]
+    df = df[list(BASE_COLUMNS) + list(MEASURES)].sort_values("iri", kind="mergesort").reset_index(drop=True)
+    df = df.astype({c: "int64" for c in ("degree", "in_degree", "out_degree", "kcore", "community")})
+    df = df.astype({c: "float64" for c in ("betweenness", "closeness", "eigenvector", "pagerank")})
+    df.attrs["modularity"] = comm.attrs["modularity"]
+    df.attrs["community_method"] = community_method
+    return df
+
+
+@pytest.fixture(scope="module", params=["repository", "synth-3", "synth-25"])
+def graph(request, repo_root, tmp_path_factory):
+    root = repo_root
+    if request.param != "repository":
+        root = tmp_path_factory.mktemp("columns") / "s"
+        write_corpus(root, scale=int(request.param.split("-")[1]), seed=0)
+    G = build_entity_graph(load(root, cache=False).store)
+    if request.param == "synth-25":
+        assert len(G) > centrality.SMALL_GRAPH  # scipy's path
+    return G
+
+
+SMALL = [nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y")]), nx.path_graph(["p", "q", "r"]),
+         nx.MultiDiGraph(), nx.karate_club_graph()]
+
+
+def _assert_same(df, want):
+    pd.testing.assert_frame_equal(df, want, check_exact=True)
+    assert df.attrs == want.attrs or (df.attrs.keys() == want.attrs.keys()
+                                      and all(df.attrs[k] == want.attrs[k] or df.attrs[k] != df.attrs[k]
+                                              for k in df.attrs))  # a NaN modularity
+
+
+@pytest.mark.parametrize("G", SMALL, ids=["cycle", "path", "empty", "karate"])
+def test_all_measures_is_the_merged_table_small(G):
+    _assert_same(all_measures(G), merged_measures(G))
+
+
+def test_all_measures_is_the_merged_table(graph):
+    _assert_same(all_measures(graph), merged_measures(graph))
+    _assert_same(all_measures(graph, betweenness_k=16, seed=3, community_method="greedy"),
+                 merged_measures(graph, betweenness_k=16, seed=3, community_method="greedy"))
+
+
+def test_files_are_the_bytes_pandas_wrote(graph):
+    want = merged_measures(graph)
+    columns, attrs = measure_columns(graph)
+    assert metrics_csv(columns) == want.to_csv(index=False, lineterminator="\n")
+    assert metrics_csv(want) == want.to_csv(index=False, lineterminator="\n")
+    assert metrics_turtle(columns) == metrics_turtle(want)
+    assert attrs["community_method"] == want.attrs["community_method"]
+
+
+def test_table_csv_is_pandas_text():
+    floats = [0.0, 1e-05, 0.0001, 1 / 3, 2.5e-10, 1e16, 123456789.123, float("inf"), float("nan"), 5e-324]
+    columns = {"iri": ["a", 'b "q"', "c,d", "e\nf", "", "g", "h", "i", "j", "k"], "n": list(range(10)),
+               "x": floats}
+    assert table_csv(columns) == pd.DataFrame(columns).to_csv(index=False, lineterminator="\n")
+    assert table_csv({"x": [float("nan"), 1.5]}) == pd.DataFrame({"x": [float("nan"), 1.5]}).to_csv(
+        index=False, lineterminator="\n")
+
+
+def test_the_build_result_gives_the_page_the_same_measures(graph, tmp_path):
+    with_frame = write_metrics(None, tmp_path / "a", entity_graph=graph)
+    without = write_metrics(None, tmp_path / "b", entity_graph=graph, frame=False)
+    assert without["frame"] is None
+    for name in ("metrics.csv", "metrics.ttl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    _assert_same(with_frame["frame"], merged_measures(graph, betweenness_k=with_frame["betweenness_k"]))
+    assert measure_table(graph, without["measures"]) == measure_table(graph, with_frame["frame"])
+    assert list(without["measures"]) == with_frame["frame"]["iri"].tolist()
+
+
+def test_kept_measures_read_back(graph, tmp_path):
+    cache = DictCache()
+    first = write_metrics(None, tmp_path / "a", entity_graph=graph, cache=cache, frame=False)
+    (raw,) = cache.entries.values()
+    _assert_same(kept_measures(graph, raw), merged_measures(graph, betweenness_k=first["betweenness_k"]))
+    again = write_metrics(None, tmp_path / "b", entity_graph=graph, cache=cache, frame=False)
+    assert again["kept"] and again["measures"] == first["measures"]
+    for name in ("metrics.csv", "metrics.ttl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
