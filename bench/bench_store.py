@@ -4,7 +4,7 @@ For a project root already built once (its loader cache warm: ``cppcc-kg build -
 
 1. makes one **edited build** in this process (the English label of one document changed, as
    ``bench_outputs.py`` does; run it again and the label is changed back) with the project's store
-   wrapped so that every SPARQL query and pattern lookup of the build is recorded: its thread, its
+   wrapped from its loading on, so that every SPARQL query and pattern lookup of the build is recorded: its thread, its
    text, its seconds and the CPU of its thread, when it started and which functions asked for it;
 2. times the **parts of the store step** in child processes, alternated, medians of ``--runs``:
    ``load`` (the loader as the build runs it: cache entries read, lines compared, a thread loading),
@@ -85,28 +85,28 @@ class RecordingStore:
 
 
 def record_edit(root: Path) -> tuple[list[dict], dict]:
-    """Edit one label and build in this process, the store recorded; the log and the build's step seconds."""
+    """Edit one label and build in this process, the store recorded from its loading on; the log and the
+    build's step seconds."""
     from cppcc_kg.build import pipeline
     from cppcc_kg.network import entity_graph
+    from cppcc_kg.project import load as loader_module
 
     start = time.perf_counter()
     stores: list[RecordingStore] = []
-    real_load, real_store_of = pipeline.load, entity_graph.store_of
+    real_loader, real_store_of = loader_module.StoreLoader, entity_graph.store_of
 
-    def load(*args, **kwargs):
-        project = real_load(*args, **kwargs)
-        project.store = RecordingStore(project.store, start)
-        project._view = None  # (the rdflib view reads the recorded store)
-        stores.append(project.store)
-        return project
+    class RecordingLoader(real_loader):
+        def finish(self):
+            stores.append(RecordingStore(super().finish(), start))
+            return stores[-1]
 
-    pipeline.load = load
+    loader_module.StoreLoader = RecordingLoader
     entity_graph.store_of = lambda data: data if isinstance(data, RecordingStore) else real_store_of(data)
     try:
         toggle_edit(root)
         result = pipeline.build(root, root / "build")
     finally:
-        pipeline.load, entity_graph.store_of = real_load, real_store_of
+        loader_module.StoreLoader, entity_graph.store_of = real_loader, real_store_of
     if result.get("load", {}).get("parsed") not in (None, 1):
         raise SystemExit(f"the edited build parsed {result['load']['parsed']} files, not 1: build {root} once first")
     return stores[0].log, {k: round(v, 2) for k, v in result["seconds"].items()}
