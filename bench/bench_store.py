@@ -113,7 +113,7 @@ def record_edit(root: Path) -> tuple[list[dict], dict]:
 
 
 _CHILD = r'''
-import gc, json, resource, sys, time
+import gc, json, sys, time
 from pathlib import Path
 import pyoxigraph as ox
 from cppcc_kg.project.cache import Cache
@@ -134,8 +134,10 @@ else:
             data = b"".join(line + b"\n" for line in sorted(lines - again))
         load_store({str(graph_iri(rel)): data}, store)
     n, extra = len(store), {}
+# (the peak of this process's memory: ru_maxrss would also count the parent's, inherited through fork and exec)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "quads": n,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10, **extra}))
+                  "peak_mib": hwm >> 10, **extra}))
 '''
 
 
