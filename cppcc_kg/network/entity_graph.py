@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from rdflib import ConjunctiveGraph, Graph
 from rdflib.namespace import RDF
 
+from cppcc_kg.network.changes import note_changes
 from cppcc_kg.network.frames import NODE_COLUMNS
 from cppcc_kg.network.records import (
     ATTRIBUTES,
@@ -159,7 +160,8 @@ def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
     The build makes the entity graph while the generated pinyin is computed, and reads the ``pinyin``
     attribute again once the pinyin is in the store; no other attribute, no node and no edge depends on
     it. An attribute that another one is read on condition of (``when``), or that is read on condition
-    itself, is refused (ValueError).
+    itself, is refused (ValueError). The nodes whose attribute changed are noted
+    (:func:`cppcc_kg.network.changes.note_changes`).
 
     >>> from rdflib import Graph, Literal, URIRef
     >>> g = Graph().parse(data=EXAMPLE_TTL, format="turtle")
@@ -180,8 +182,13 @@ def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
         if attributes[0].reading in ("notation", "precision") else {}
     nodes = list(G.nodes)
     records = read_records(literals, nodes, attributes, notations)
+    changed = []
     for n in nodes:
-        G.nodes[n][name] = records[n][name]
+        attrs, value = G.nodes[n], records[n][name]
+        if name not in attrs or attrs[name] != value:
+            attrs[name] = value
+            changed.append(n)
+    note_changes(G, changed)
 
 
 def entity_graph_queries(schema: Schema) -> dict[str, str]:
@@ -285,6 +292,11 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
     for s, p, o in sorted(result["edges"], key=lambda e: (e[0], keys[e[1]], e[2], e[1])):
         if s in nodes and o in nodes:
             sts = sorted(set(statements.get((s, p, o), ())))
-            ev = sorted((e for st in sts for e in evidence.get(st, [])), key=_evidence_key)
-            edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "", "evidence": ev}))
+            edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "",
+                                          "evidence": _edge_evidence(sts, evidence)}))
     return edges
+
+
+def _edge_evidence(statements: list[str], evidence: dict) -> list[dict]:
+    """The evidence of a relation: that of its *statements* (sorted IRIs), by source, start, end, annotation."""
+    return sorted((e for st in statements for e in evidence.get(st, [])), key=_evidence_key)
