@@ -105,10 +105,10 @@ class _Solutions:
         return {**{n: [] for n, q in self.queries.items() if not q}, **self.rows, **made}
 
     def keep(self, names) -> None:
-        """Keep the entries of *names* in the cache for the next build (read, not parsed)."""
-        for n in names:
-            if n not in self.rows and n in self.names:
-                self.cache.get(self.names[n])
+        """Keep the entries of *names* in the cache for the next build (read, not parsed; run if absent)."""
+        for n in sorted(names):
+            if n not in self.rows and n in self.names and self.cache.get(self.names[n]) is None:
+                self[n]
 
 
 def _kept_graph(cache, key: bytes, schema, names: dict, after: _Solutions):
@@ -142,6 +142,7 @@ class _Keep:
     def keep(self, G, files: KeptFiles) -> None:
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
         names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
+        _Solutions(self.project, self.cache, self.queries, names).keep(names)  # the next build patches from them
         _write_state(self.cache, self.key, names, G, files)
 
 
