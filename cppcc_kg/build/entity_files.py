@@ -34,7 +34,8 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     if getattr(base, "files", None) is not None:
         made = patched_files(G, base.files, tracked.changed)
     texts, kept = made if made is not None else whole_files(G)
-    paths = [write_atomic(out_dir / name, text) for name, text in zip(FILES, texts)]
+    paths = [write_atomic(out_dir / name, text if isinstance(text, (str, bytes)) else [text])
+             for name, text in zip(FILES, texts)]
     if base is not None and kept is not None:
         base.keep(G, kept)
     return paths

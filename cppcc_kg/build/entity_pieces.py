@@ -15,7 +15,7 @@ import csv
 import io
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import networkx as nx
 import pandas as pd
@@ -71,7 +71,7 @@ def csv_lines(rows) -> list[str]:
 class KeptFiles:
     """The entity files of a graph and where their pieces end (head, one per node or edge, tail)."""
 
-    texts: list[bytes]  # of FILES
+    texts: list  # of FILES: bytes (or a memoryview of them)
     ends: list[array]  # of each text: the end of each piece
     nodes: list  # in IRI order (the order of the nodes in the GraphML and nodes.csv)
     graphml_edges: list[tuple]  # (source, target, key) in the order of the GraphML
@@ -114,7 +114,7 @@ def whole_files(G: nx.MultiDiGraph) -> tuple[list[bytes | str], KeptFiles | None
     return kept.texts, kept
 
 
-def patched_files(G: nx.MultiDiGraph, kept: KeptFiles, changed) -> tuple[list[bytes], KeptFiles] | None:
+def patched_files(G: nx.MultiDiGraph, kept: KeptFiles, changed) -> tuple[list, KeptFiles] | None:
     """The texts of :data:`FILES` of *G*, which differs from the graph of *kept* only by the attributes of
     the nodes and edges (``(source, target, key)``) *changed*, and their pieces; None when they must be
     made whole (the change needs another key or column, or is not text)."""
@@ -159,7 +159,7 @@ def _replace(text: bytes, ends: array, pieces: dict[int, str]) -> tuple[bytes, a
         out += [view[at:start], data]
         at = ends[i]
         if sizes is None:
-            sizes = array("q", [ends[0], *(b - a for a, b in zip(ends, ends[1:]))])
+            sizes = array("q", [ends[0], *(b - a for a, b in pairwise(ends))])
         sizes[i] = len(data)
     out.append(view[at:])
     return b"".join(out), array("q", accumulate(sizes))

@@ -174,11 +174,12 @@ def _read_state(cache, key: bytes):
     try:
         at = len(lead) + 8
         (size,) = struct.unpack("<Q", data[len(lead):at])
-        meta = pickle.loads(memoryview(data)[at:at + size])
+        view = memoryview(data)
+        meta = pickle.loads(view[at:at + size])
         at += size
         texts = []
         for n in meta["sizes"]:
-            texts.append(data[at:at + n])
+            texts.append(view[at:at + n])  # not copied
             at += n
         files = KeptFiles(**{**meta["files"], "texts": texts, "ends": [array("q", e) for e in meta["ends"]]})
     except Exception:  # noqa: BLE001 - an entry of other code or broken: made again

@@ -71,7 +71,7 @@ def test_patched_files_are_the_whole_files_of_the_changed_graph(graph):
 def test_a_change_that_needs_other_keys_or_columns_is_made_whole(graph, change):
     _, kept = whole_files(graph)
     G = copy.deepcopy(graph)
-    n = sorted(G.nodes)[0]
+    n = min(G.nodes)
     if change == "number":
         G.nodes[n]["date"] = 2020
     elif change == "new attribute":
@@ -81,7 +81,7 @@ def test_a_change_that_needs_other_keys_or_columns_is_made_whole(graph, change):
     else:
         G.graph["name"] = "other"
     assert patched_files(G, kept, {n}) is None
-    texts, again = whole_files(G)
+    texts, _ = whole_files(G)
     assert _bytes(texts) == _files(G)
 
 

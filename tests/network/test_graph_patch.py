@@ -100,21 +100,21 @@ def _edge_removed(store, schema, G):
 
 
 def _node_added(store, schema, G):
-    c = G.nodes[sorted(G.nodes)[0]]["class_iri"]
-    g = _quads(store, ox.NamedNode(sorted(G.nodes)[0]))[0].graph_name
+    c = G.nodes[min(G.nodes)]["class_iri"]
+    g = _quads(store, ox.NamedNode(min(G.nodes)))[0].graph_name
     store.add(ox.Quad(ox.NamedNode("https://w3id.org/cppcc-kg/id/test/new"), ox.NamedNode(RDF_TYPE), ox.NamedNode(c), g))
     return False
 
 
 def _node_removed(store, schema, G):
-    n = sorted(G.nodes)[-1]
+    n = max(G.nodes)
     for q in _quads(store, ox.NamedNode(n), RDF_TYPE):
         store.remove(q)
     return False
 
 
 def _class_changed(store, schema, G):
-    n = sorted(G.nodes)[0]
+    n = min(G.nodes)
     other = next(c for c in sorted(schema.node_classes) if not schema.is_a(G.nodes[n]["class_iri"], c)
                  and not schema.is_a(c, G.nodes[n]["class_iri"]))
     for q in _quads(store, ox.NamedNode(n), RDF_TYPE):
