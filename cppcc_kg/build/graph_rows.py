@@ -31,9 +31,11 @@ from cppcc_kg.network import (
     query_predicates,
     run_queries,
 )
+from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.changes import track_changes
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
+from cppcc_kg.project.files import nt_entry
 
 __all__ = ["STATE_ENTRY", "entity_graph_of_project", "schema_digest"]
 
@@ -57,7 +59,7 @@ def entity_graph_of_project(project, schema, code: str = ""):
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
     key = _state_key(schema, code)
     after = _Solutions(project, cache, queries, names)
-    G, files, changed = _kept_graph(cache, key, schema, names, after)
+    G, files, changed = _kept_graph(project, cache, key, schema, names, after)
     if G is None:
         G = build_entity_graph(project.store, schema=schema, rows=after.all())
     track_changes(G, _Keep(project, cache, queries, code, key, files), changed)
@@ -105,31 +107,66 @@ class _Solutions:
         return {**{n: [] for n, q in self.queries.items() if not q}, **self.rows, **made}
 
     def keep(self, names) -> None:
-        """Keep the entries of *names* in the cache for the next build (read, not parsed; run if absent)."""
+        """Keep the entries of *names* that are in the cache for the next build (read, not parsed)."""
         for n in sorted(names):
-            if n not in self.rows and n in self.names and self.cache.get(self.names[n]) is None:
-                self[n]
+            if n not in self.rows and n in self.names:
+                self.cache.get(self.names[n])
 
 
-def _kept_graph(cache, key: bytes, schema, names: dict, after: _Solutions):
+def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
     """(graph, its kept files, what changed) of the last build's graph, as it is or patched; (None, None,
     set()) when there is none, or it cannot be patched."""
     state = _read_state(cache, key)
     if state is None:
         return None, None, set()
-    old_names, G, files = state
+    old_names, G, files, keys, pinyin = state
     differ = {n for n in set(names) | set(old_names) if names.get(n) != old_names.get(n)}
     if differ and not (differ <= PATCHABLE and set(names) == set(old_names)):
         return None, None, set()
     before = _Solutions(None, cache, {}, old_names, run=False)
+    literals = None
+    if "literals" in differ:
+        subjects = _changed_subjects(project, cache, keys, pinyin, query_predicates(after.queries["literals"]))
+        if subjects is not None:
+            literals = (subjects, lambda wanted: literals_of(project.store, wanted))
     try:
-        changed = patch_entity_graph(G, schema, before, after, differ) if differ else set()
+        changed = patch_entity_graph(G, schema, before, after, differ, literals=literals) if differ else set()
     except _Missing:
         return None, None, set()
     if changed is None:
         return None, None, set()
     after.keep(set(names) - differ)
     return G, files, changed
+
+
+def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> set[str] | None:
+    """The subjects of the triples of *predicates* in a file (or the pinyin) changed since the last build
+    (whose files had the cache keys *keys* and whose pinyin was *pinyin*): the lines in one version of a
+    file but not the other; None when an earlier version is not in the cache or a subject is a blank node.
+    While the generated pinyin is not in the store, its lines are not compared: the graph made now reads
+    the ``pinyin`` attribute of every node again once it is (:func:`cppcc_kg.network.read_node_attribute`)."""
+    if not isinstance(keys, dict) or not isinstance(pinyin, bytes):
+        return None
+    lines: set[bytes] = set()
+    for rel in sorted(set(keys) | set(project.keys)):
+        if keys.get(rel) == project.keys.get(rel):
+            continue
+        old = b"" if rel not in keys else cache.get(nt_entry(keys[rel]), keep=False)
+        if old is None or (rel in project.keys and rel not in project.nt):
+            return None
+        lines |= set(old.split(b"\n")).symmetric_difference(project.nt.get(rel, b"").split(b"\n"))
+    if not project.pinyin_pending and pinyin != project.pinyin_nt:
+        lines |= set(pinyin.split(b"\n")).symmetric_difference(project.pinyin_nt.split(b"\n"))
+    wanted = {f"<{p}>".encode() for p in predicates}
+    found = [line for line in lines if line.split(b" ", 2)[1:2] and line.split(b" ", 2)[1] in wanted]
+    if not found:
+        return set()
+    subjects = set()
+    for t in ox.parse(b"\n".join(sorted(found)) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+        if not isinstance(t.subject, ox.NamedNode):
+            return None
+        subjects.add(t.subject.value)
+    return subjects
 
 
 class _Keep:
@@ -142,8 +179,7 @@ class _Keep:
     def keep(self, G, files: KeptFiles) -> None:
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
         names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
-        _Solutions(self.project, self.cache, self.queries, names).keep(names)  # the next build patches from them
-        _write_state(self.cache, self.key, names, G, files)
+        _write_state(self.cache, self.key, names, G, files, self.project)
 
 
 def _state_key(schema, code: str) -> bytes:
@@ -158,15 +194,15 @@ def schema_digest(schema) -> str:
     return hashlib.sha256(repr((schema.classes, schema.properties, sorted(schema.node_classes))).encode()).hexdigest()
 
 
-def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles) -> None:
-    meta = {"names": names, "graph": G, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
+def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project) -> None:
+    meta = {"names": names, "graph": G, "keys": dict(project.keys), "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
             "files": {**files.__dict__, "texts": None, "ends": None}}
     head = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
     cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, *files.texts]))
 
 
 def _read_state(cache, key: bytes):
-    """(names, graph, files) kept by the last build under *key*, or None."""
+    """(names, graph, files, the files' keys and the pinyin) kept by the last build under *key*, or None."""
     data = cache.get(STATE_ENTRY, keep=False)
     lead = STATE_VERSION + key + b"\n"
     if data is None or not data.startswith(lead):
@@ -184,7 +220,7 @@ def _read_state(cache, key: bytes):
         files = KeptFiles(**{**meta["files"], "texts": texts, "ends": [array("q", e) for e in meta["ends"]]})
     except Exception:  # noqa: BLE001 - an entry of other code or broken: made again
         return None
-    return meta["names"], meta["graph"], files
+    return meta["names"], meta["graph"], files, meta["keys"], meta["pinyin"]
 
 
 def _entry_name(project, query: str, code: str) -> str:

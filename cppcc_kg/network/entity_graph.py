@@ -56,8 +56,8 @@ from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph, values
 from cppcc_kg.schema import Schema, local_name
 
-__all__ = ["build_entity_graph", "entity_graph_queries", "query_predicates", "read_node_attribute", "run_queries",
-           "store_of", "EXAMPLE_TTL"]
+__all__ = ["build_entity_graph", "entity_graph_queries", "literals_of", "query_predicates", "read_node_attribute",
+           "run_queries", "store_of", "EXAMPLE_TTL"]
 
 EXAMPLE_TTL = """
 @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
@@ -204,17 +204,29 @@ def entity_graph_queries(schema: Schema) -> dict[str, str]:
         return {}
     queries = {
         "evidence": evidence_query(),
-        "literals": literals_query([a for record in ATTRIBUTES.values() for a in record]),
+        "literals": literals_query(_ALL_ATTRIBUTES),
         "statements": f"""SELECT ?st ?s ?p ?o WHERE {{
             ?st <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o }}""",
         "types": f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {_iris(node_classes)} }} ?s a ?t . FILTER isIRI(?s) }}",
         "about": f"SELECT DISTINCT ?o ?about WHERE {{ ?o <{CPPCC.observationAbout}> ?about }}",
-        "notations": notations_query([a for record in ATTRIBUTES.values() for a in record]),
+        "notations": notations_query(_ALL_ATTRIBUTES),
         "titles": titles_query(),
     }
     queries["edges"] = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(schema.edge_properties)} }} ?s ?p ?o }}" \
         if schema.edge_properties else ""
     return queries
+
+
+def literals_of(data, subjects) -> list[tuple]:
+    """The solutions of the query ``literals`` of :func:`entity_graph_queries` whose subject is one of the IRIs
+    *subjects*, on *data* (a store or an rdflib graph).
+
+    >>> from rdflib import Graph
+    >>> rows = literals_of(Graph().parse(data=EXAMPLE_TTL, format="turtle"), ["https://w3id.org/cppcc-kg/id/program/p"])
+    >>> sorted(r[2] for r in rows)
+    ['B', '乙项目']
+    """
+    return values(store_of(data), literals_query(_ALL_ATTRIBUTES, subjects)) if subjects else []
 
 
 def query_predicates(query: str) -> frozenset[str]:
@@ -228,6 +240,8 @@ def query_predicates(query: str) -> frozenset[str]:
 
 
 _IRI = re.compile(r"<([^<>\s]*)>")
+#: every attribute read from a property (of nodes and of observations)
+_ALL_ATTRIBUTES = [a for record in ATTRIBUTES.values() for a in record]
 
 
 def run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tuple]]:

@@ -29,7 +29,7 @@ The caller tells what it patched with :func:`cppcc_kg.network.changes.track_chan
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 
@@ -43,22 +43,27 @@ __all__ = ["PATCHABLE", "patch_entity_graph"]
 PATCHABLE = frozenset({"literals", "evidence"})
 
 
-def patch_entity_graph(G: nx.MultiDiGraph, schema: Schema, before: Mapping, after: Mapping,
-                       changed) -> set[str] | None:
+def patch_entity_graph(G: nx.MultiDiGraph, schema: Schema, before: Mapping, after: Mapping, changed, *,
+                       literals: tuple[set[str], Callable] | None = None) -> set | None:
     """Make *G*, the graph of the solutions *before* (by query name), the graph of *after*, in place,
     where the queries *changed* are all in :data:`PATCHABLE` (the others have the same solutions in
     both); return the nodes whose attributes were read again and, as ``(source, target, key)``, the
     edges (one set); None (and *G* untouched) when a change is not for a patch.
 
     *before* and *after* are read only for the queries needed: the changed ones, and ``about`` and
-    ``notations`` (``literals``) or ``titles`` and ``statements`` (``evidence``).
+    ``notations`` (``literals``) or ``titles`` and ``statements`` (``evidence``). *literals*, when given,
+    is (the subjects whose ``literals`` solutions may have changed, a superset; a function giving the
+    solutions of some subjects now): then neither *before* nor *after* is read for ``literals``.
     """
     changed = set(changed)
     if not changed <= PATCHABLE or len({local_name(p) for p in schema.edge_properties}) < len(schema.edge_properties):
         return None  # two properties of one local name share the edges' keys: a rebuild says which one wins
     touched: set = set()
     if "literals" in changed:
-        touched |= _patch_literals(G, schema, before["literals"], after["literals"], after)
+        if literals is None:
+            old, new = before["literals"], after["literals"]
+            literals = (_changed_firsts(old, new), lambda wanted: [r for r in new if r[0] in wanted])
+        touched |= _patch_literals(G, schema, *literals, after)
     if "evidence" in changed:
         touched |= _patch_evidence(G, before["evidence"], after["evidence"], after)
     return touched
@@ -70,8 +75,7 @@ def _changed_firsts(old, new) -> set:
     return {r[0] for r in a.symmetric_difference(b)}
 
 
-def _patch_literals(G, schema: Schema, old, new, rows: Mapping) -> set[str]:
-    subjects = _changed_firsts(old, new)
+def _patch_literals(G, schema: Schema, subjects: set[str], rows_of: Callable, rows: Mapping) -> set[str]:
     if not subjects:
         return set()
     about = rows["about"]
@@ -79,7 +83,7 @@ def _patch_literals(G, schema: Schema, old, new, rows: Mapping) -> set[str]:
     if not nodes:
         return set()
     wanted = nodes | {o for o, a in about if a in nodes}
-    literals = Literals(r for r in new if r[0] in wanted)
+    literals = Literals(rows_of(wanted))
     notations = dict(rows["notations"])
     observations = _observations({"about": about}, nodes, literals, notations)
     attrs = G.nodes

@@ -23,11 +23,12 @@ def _same_as_clean(root, tmp_path) -> None:
 @pytest.fixture
 def recorded(monkeypatch):
     """What the build did: the patches of the graph (None: not patched) and of the files."""
-    seen: dict[str, list] = {"graph": [], "files": []}
+    seen: dict[str, list] = {"graph": [], "files": [], "lines": []}
     patch, files = graph_rows.patch_entity_graph, entity_files.patched_files
 
-    def patching(*args):
-        seen["graph"].append(patch(*args))
+    def patching(*args, **kwargs):
+        seen["lines"].append(kwargs.get("literals") is not None)  # the subjects told by the changed lines
+        seen["graph"].append(patch(*args, **kwargs))
         return seen["graph"][-1]
 
     def patching_files(*args):
@@ -50,7 +51,7 @@ def test_an_edited_label_is_patched_and_the_outputs_are_a_clean_builds(tmp_path,
     root = tmp_path / "s"
     write_corpus(root, scale=3, seed=0)
     build(root)
-    assert recorded == {"graph": [], "files": []}  # nothing kept yet
+    assert recorded == {"graph": [], "files": [], "lines": []}  # nothing kept yet
     build(root, force=True)
     assert recorded["graph"] == [] and len(recorded["files"]) == 1  # kept as it is: nothing to patch
     path = root / "graph" / "synth-0002" / "entities.ttl"
@@ -62,6 +63,7 @@ def test_an_edited_label_is_patched_and_the_outputs_are_a_clean_builds(tmp_path,
         _replace(path, r'"关于([^"\\]+)"@zh', r'"\1"@zh')
     build(root)
     assert len(recorded["graph"]) == 1 and recorded["graph"][0]
+    assert recorded["lines"] == [True]
     assert recorded["files"][-1] is not None
     _same_as_clean(root, tmp_path)
 
