@@ -12,7 +12,11 @@ and its entity files in pieces, :mod:`cppcc_kg.build.entity_pieces`), by the dig
 the ontology's classes and properties. The next build takes it as it is when no query's entry changed,
 patches it (:func:`cppcc_kg.network.graph_patch.patch_entity_graph`) when only queries that set
 attributes changed, and makes it from the solutions otherwise; the entity files then rewrite only the
-pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`).
+pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`). The literals are patched without
+their whole query: the subjects to read again are those of the lines of the properties it reads that
+differ between the kept and the present N-Triples of the changed files (the earlier version from the
+loader's cache, as :func:`cppcc_kg.validate.shacl_incremental.changed_lines` does) and of the pinyin
+(:func:`_changed_subjects`); their solutions are read by :func:`cppcc_kg.network.entity_graph.literals_of`.
 """
 from __future__ import annotations
 
@@ -31,8 +35,8 @@ from cppcc_kg.network import (
     query_predicates,
     run_queries,
 )
-from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.changes import track_changes
+from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import nt_entry

@@ -9,6 +9,7 @@ import pytest
 
 from cppcc_kg.build import entity_files, graph_rows
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 
 
@@ -78,3 +79,23 @@ def test_a_changed_class_makes_the_graph_again(tmp_path, recorded):
     build(root)
     assert recorded["graph"] == [] and len(recorded["files"]) == 1  # made again, the files whole
     _same_as_clean(root, tmp_path)
+
+
+def test_the_subjects_of_the_changed_lines(tmp_path):
+    """The subjects whose literals may have changed: those of the changed lines of the properties read (the
+    earlier version of a changed file from the loader's cache); None without that version."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    build(root)
+    first = load(root, cache=True)
+    keys, pinyin = dict(first.keys), first.pinyin_nt
+    label = ["http://www.w3.org/2000/01/rdf-schema#label"]
+    _replace(root / "graph" / "synth-0002" / "entities.ttl",
+             r'("[^"\\]+)("@en)', r"\1 (edited)\2")
+    again = load(root, cache=True)
+    again.finish_pinyin()
+    subjects = graph_rows._changed_subjects(again, again.cache, keys, pinyin, label)
+    assert subjects == {"https://w3id.org/cppcc-kg/id/document/synth-0002-0"}
+    assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, ["http://e.org/other"]) == set()
+    again.cache.dir.joinpath(f"{keys['graph/synth-0002/entities.ttl']}.nt").unlink()
+    assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, label) is None
