@@ -111,10 +111,11 @@ class _Solutions:
         return {**{n: [] for n, q in self.queries.items() if not q}, **self.rows, **made}
 
     def keep(self, names) -> None:
-        """Keep the entries of *names* that are in the cache for the next build (read, not parsed)."""
+        """Keep the entries of *names* that are in the cache for the next build (not read: the cache keeps
+        the entries it holds whose names a build used)."""
         for n in sorted(names):
-            if n not in self.rows and n in self.names:
-                self.cache.get(self.names[n])
+            if n not in self.rows and n in self.names and self.cache.has(self.names[n]):
+                self.cache.used.add(self.names[n])
 
 
 def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
