@@ -33,7 +33,7 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     made = None
     if getattr(base, "files", None) is not None:
         made = patched_files(G, base.files, tracked.changed)
-    texts, kept = made if made is not None else whole_files(G)
+    texts, kept = made if made is not None else whole_files(G, pieces=base is not None)  # kept: in pieces
     paths = [write_atomic(out_dir / name, text if isinstance(text, (str, bytes)) else [text])
              for name, text in zip(FILES, texts)]
     if base is not None and kept is not None:

@@ -91,16 +91,16 @@ def _pieces(parts: list[str]) -> tuple[bytes, array]:
     return b"".join(data), array("q", accumulate(map(len, data)))
 
 
-def whole_files(G: nx.MultiDiGraph) -> tuple[list[bytes | str], KeptFiles | None]:
-    """The texts of :data:`FILES` made from the whole graph *G*, and their pieces (None when *G* is not a
-    directed multigraph whose attributes are all text, every node with the same ones)."""
+def whole_files(G: nx.MultiDiGraph, *, pieces: bool = True) -> tuple[list[bytes | str], KeptFiles | None]:
+    """The texts of :data:`FILES` made from the whole graph *G*, and their pieces (None when not *pieces*, or
+    when *G* is not a directed multigraph whose attributes are all text, every node with the same ones)."""
     with shared_rows():  # the node and edge rows, made once for the GraphML and the CSV
         parts = graphml_parts(G)
         cols, rows, missing = node_rows(G)
         iri, label = cols.index("iri"), cols.index("label_en")
         node_table = [[r[iri], r[label], *r] for r in rows]
         ecols, erows = edge_rows(G)
-    text = (all(m is None for m in missing) and G.is_directed() and G.is_multigraph()
+    text = (pieces and all(m is None for m in missing) and G.is_directed() and G.is_multigraph()
             and all(type(v) is str for r in node_table for v in r) and all(type(v) is str for r in erows for v in r)
             and all(type(c) is str for c in (*cols, *ecols)))
     if not text:

@@ -92,3 +92,8 @@ def test_a_graph_not_all_text_has_no_pieces():
     G.add_edge("a", "b", key="k")
     texts, kept = whole_files(G)
     assert kept is None and _bytes(texts) == _files(G)
+
+
+def test_without_pieces_the_same_files(graph):
+    texts, kept = whole_files(graph, pieces=False)
+    assert kept is None and _bytes(texts) == _files(graph)
