@@ -1,40 +1,22 @@
-"""The entity graph as files: ``entities.graphml``, ``nodes.csv`` and ``edges.csv``."""
+"""The entity graph as files: ``entities.graphml``, ``nodes.csv`` and ``edges.csv``.
+
+The build's entity graph may come with the files of the graph it was patched from
+(:mod:`cppcc_kg.build.graph_rows`, :mod:`cppcc_kg.network.changes`): then only the pieces of the nodes
+and edges that changed are written again (:func:`cppcc_kg.build.entity_pieces.patched_files`), and the
+files made are kept for the next build.
+"""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from rdflib import Graph
 
-from cppcc_kg.network import (
-    build_entity_graph,
-    edge_rows,
-    node_rows,
-    shared_rows,
-    write_graphml,
-)
+from cppcc_kg.build.entity_pieces import FILES, csv_text, patched_files, whole_files
+from cppcc_kg.network import build_entity_graph
+from cppcc_kg.network.changes import changes_of
 from cppcc_kg.rdf.files import write_atomic
 
-
-def csv_text(cols: list[str], rows: list[list]) -> str:
-    """The CSV text pandas writes for the table (``DataFrame(rows, columns=cols).to_csv(index=False,
-    lineterminator="\\n")``): by the csv module when every value is text, else by pandas.
-
-    >>> print(csv_text(["a", "b"], [["x", 'a "b" c'], ["", "1,2"]]), end="")
-    a,b
-    x,"a ""b"" c"
-    ,"1,2"
-    """
-    if all(type(v) is str for r in rows for v in r) and all(type(c) is str for c in cols):
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
-        w.writerow(cols)
-        w.writerows(rows)
-        return out.getvalue()
-    import pandas as pd  # heavy (0.25 s): only for a table of other values than text (not the project's)
-
-    return pd.DataFrame(rows, columns=cols).to_csv(index=False, lineterminator="\n")
+__all__ = ["csv_text", "write_entity_files"]
 
 
 def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> list[Path]:
@@ -46,12 +28,14 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     """
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     out_dir = Path(out_dir)
-    with shared_rows():  # the node and edge rows, made once for the GraphML and the CSV
-        write_graphml(G, out_dir / "entities.graphml")
-        cols, rows, _missing = node_rows(G)
-        iri, label = cols.index("iri"), cols.index("label_en")
-        nodes = csv_text(["Id", "Label", *cols], [[r[iri], r[label], *r] for r in rows])
-        edges = csv_text(*edge_rows(G))
-    return [out_dir / "entities.graphml",
-            write_atomic(out_dir / "nodes.csv", nodes),
-            write_atomic(out_dir / "edges.csv", edges)]
+    tracked = changes_of(G)
+    base = getattr(tracked, "base", None)
+    made = None
+    if getattr(base, "files", None) is not None:
+        made = patched_files(G, base.files, tracked.changed)
+    texts, kept = made if made is not None else whole_files(G, pieces=base is not None)  # kept: in pieces
+    paths = [write_atomic(out_dir / name, text if isinstance(text, (str, bytes)) else [text])
+             for name, text in zip(FILES, texts)]
+    if base is not None and kept is not None:
+        base.keep(G, kept)
+    return paths

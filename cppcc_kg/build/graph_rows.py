@@ -1,4 +1,4 @@
-"""The solutions of the entity graph's queries, kept in the loader's cache by the triples they read.
+"""The entity graph of the build, kept in the loader's cache with its files and the solutions of its queries.
 
 Each query of :func:`cppcc_kg.network.entity_graph_queries` reads only the triples of the properties
 written in it (:func:`cppcc_kg.network.query_predicates`; tested on the repository and a synthetic
@@ -6,52 +6,241 @@ project). Its solutions are kept in the loader's cache under the digest of the q
 those triples in the store (:meth:`cppcc_kg.project.load.Project.predicate_digest`): after an edit of a
 label, only the queries that read labels run again; the others are read from the cache. A clean build
 (no cache) runs them all and computes no digest.
+
+The graph itself is kept too (:data:`STATE_ENTRY`: the graph pickled, the names of its queries' entries,
+and its entity files in pieces, :mod:`cppcc_kg.build.entity_pieces`), by the digest of the code and of
+the ontology's classes and properties. The next build takes it as it is when no query's entry changed,
+patches it (:func:`cppcc_kg.network.graph_patch.patch_entity_graph`) when only queries that set
+attributes changed, and makes it from the solutions otherwise; the entity files then rewrite only the
+pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`). The literals are patched without
+their whole query: the subjects to read again are those of the lines of the properties it reads that
+differ between the kept and the present N-Triples of the changed files (the earlier version from the
+loader's cache, as :func:`cppcc_kg.validate.shacl_incremental.changed_lines` does) and of the pinyin
+(:func:`_changed_subjects`); their solutions are read by :func:`cppcc_kg.network.entity_graph.literals_of`.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import pickle
+import struct
+from array import array
 
 import pyoxigraph as ox
 
+from cppcc_kg.build.entity_pieces import KeptFiles
 from cppcc_kg.network import (
     build_entity_graph,
     entity_graph_queries,
     query_predicates,
     run_queries,
 )
+from cppcc_kg.network.changes import track_changes
+from cppcc_kg.network.entity_graph import literals_of
+from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
+from cppcc_kg.project.files import nt_entry
 
-__all__ = ["entity_graph_of_project"]
+__all__ = ["STATE_ENTRY", "entity_graph_of_project", "schema_digest"]
 
 #: bump when the form of the kept solutions changes
 ROWS_VERSION = "1"
+#: the cache entry of the kept graph and its files (one per project: the last build's)
+STATE_ENTRY = "entity-graph-state.bin"
+#: bump when the form of the kept graph changes
+STATE_VERSION = b"entity-graph-state 1\n"
 
 
 def entity_graph_of_project(project, schema, code: str = ""):
-    """The entity graph of *project* (:func:`cppcc_kg.network.build_entity_graph` of its store), its
-    queries' solutions taken from the loader's cache where the triples they read did not change, and
-    the others kept there for the next build. *code* is the digest of the code (part of the key)."""
+    """The entity graph of *project* (:func:`cppcc_kg.network.build_entity_graph` of its store): the kept
+    graph of the last build as it is or patched, else made from its queries' solutions, taken from the
+    loader's cache where the triples they read did not change (the others are kept there for the next
+    build). *code* is the digest of the code (part of the keys)."""
     cache = getattr(project, "cache", None)
     if cache is None or not cache.enabled:
         return build_entity_graph(project.store, schema=schema)
     queries = entity_graph_queries(schema)
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
-    known: dict[str, list[tuple]] = {}
-    for n, name in names.items():
-        rows = _read(get_json(cache, name))
-        if rows is not None:
-            known[n] = rows
-    made = run_queries(project.store, {n: q for n, q in queries.items() if n not in known})
-    for n, rows in made.items():
-        if n in names:
-            put_json(cache, names[n], rows)
-    return build_entity_graph(project.store, schema=schema, rows={**known, **made})
+    key = _state_key(schema, code)
+    after = _Solutions(project, cache, queries, names)
+    G, files, changed = _kept_graph(project, cache, key, schema, names, after)
+    if G is None:
+        G = build_entity_graph(project.store, schema=schema, rows=after.all())
+    track_changes(G, _Keep(project, cache, queries, code, key, files), changed)
+    return G
+
+
+class _Missing(Exception):
+    """An entry of an earlier build is not in the cache."""
+
+
+class _Solutions:
+    """Query name -> its solutions: from the loader's cache, else run (and kept there)."""
+
+    def __init__(self, project, cache, queries: dict, names: dict, *, run: bool = True):
+        self.project, self.cache, self.queries, self.names, self.run = project, cache, queries, names, run
+        self.rows: dict[str, list[tuple]] = {}
+
+    def __getitem__(self, name: str) -> list[tuple]:
+        if name not in self.rows:
+            if name not in self.names:
+                self.rows[name] = []
+                return self.rows[name]
+            rows = _read(get_json(self.cache, self.names[name]) if self.run else _json(self.cache, self.names[name]))
+            if rows is None:
+                if not self.run:
+                    raise _Missing(name)
+                rows = run_queries(self.project.store, {name: self.queries[name]})[name]
+                put_json(self.cache, self.names[name], rows)
+            self.rows[name] = rows
+        return self.rows[name]
+
+    def all(self) -> dict[str, list[tuple]]:
+        """Every query's solutions (those not in the cache run side by side)."""
+        missing = {}
+        for n in self.names:
+            if n not in self.rows:
+                rows = _read(get_json(self.cache, self.names[n]))
+                if rows is None:
+                    missing[n] = self.queries[n]
+                else:
+                    self.rows[n] = rows
+        made = run_queries(self.project.store, missing)
+        for n, rows in made.items():
+            put_json(self.cache, self.names[n], rows)
+        return {**{n: [] for n, q in self.queries.items() if not q}, **self.rows, **made}
+
+    def keep(self, names) -> None:
+        """Keep the entries of *names* that are in the cache for the next build (not read: the cache keeps
+        the entries it holds whose names a build used)."""
+        for n in sorted(names):
+            if n not in self.rows and n in self.names and self.cache.has(self.names[n]):
+                self.cache.used.add(self.names[n])
+
+
+def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
+    """(graph, its kept files, what changed) of the last build's graph, as it is or patched; (None, None,
+    set()) when there is none, or it cannot be patched."""
+    state = _read_state(cache, key)
+    if state is None:
+        return None, None, set()
+    old_names, G, files, keys, pinyin = state
+    differ = {n for n in set(names) | set(old_names) if names.get(n) != old_names.get(n)}
+    if differ and not (differ <= PATCHABLE and set(names) == set(old_names)):
+        return None, None, set()
+    before = _Solutions(None, cache, {}, old_names, run=False)
+    literals = None
+    if "literals" in differ:
+        subjects = _changed_subjects(project, cache, keys, pinyin, query_predicates(after.queries["literals"]))
+        if subjects is not None:
+            literals = (subjects, lambda wanted: literals_of(project.store, wanted))
+    try:
+        changed = patch_entity_graph(G, schema, before, after, differ, literals=literals) if differ else set()
+    except _Missing:
+        return None, None, set()
+    if changed is None:
+        return None, None, set()
+    after.keep(set(names) - differ)
+    return G, files, changed
+
+
+def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> set[str] | None:
+    """The subjects of the triples of *predicates* in a file (or the pinyin) changed since the last build
+    (whose files had the cache keys *keys* and whose pinyin was *pinyin*): the lines in one version of a
+    file but not the other; None when an earlier version is not in the cache or a subject is a blank node.
+    While the generated pinyin is not in the store, its lines are not compared: the graph made now reads
+    the ``pinyin`` attribute of every node again once it is (:func:`cppcc_kg.network.read_node_attribute`)."""
+    if not isinstance(keys, dict) or not isinstance(pinyin, bytes):
+        return None
+    lines: set[bytes] = set()
+    for rel in sorted(set(keys) | set(project.keys)):
+        if keys.get(rel) == project.keys.get(rel):
+            continue
+        old = b"" if rel not in keys else cache.get(nt_entry(keys[rel]), keep=False)
+        if old is None or (rel in project.keys and rel not in project.nt):
+            return None
+        lines |= set(old.split(b"\n")).symmetric_difference(project.nt.get(rel, b"").split(b"\n"))
+    if not project.pinyin_pending and pinyin != project.pinyin_nt:
+        lines |= set(pinyin.split(b"\n")).symmetric_difference(project.pinyin_nt.split(b"\n"))
+    wanted = {f"<{p}>".encode() for p in predicates}
+    found = [line for line in lines if line.split(b" ", 2)[1:2] and line.split(b" ", 2)[1] in wanted]
+    if not found:
+        return set()
+    subjects = set()
+    for t in ox.parse(b"\n".join(sorted(found)) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+        if not isinstance(t.subject, ox.NamedNode):
+            return None
+        subjects.add(t.subject.value)
+    return subjects
+
+
+class _Keep:
+    """What the entity files call with the graph and its files once written: keep them in the cache."""
+
+    def __init__(self, project, cache, queries: dict, code: str, key: bytes, files: KeptFiles | None):
+        self.project, self.cache, self.queries, self.code, self.key, self.files = \
+            project, cache, queries, code, key, files
+
+    def keep(self, G, files: KeptFiles) -> None:
+        # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
+        names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
+        _write_state(self.cache, self.key, names, G, files, self.project)
+
+
+def _state_key(schema, code: str) -> bytes:
+    h = hashlib.sha256(f"{STATE_VERSION!r}\0{ROWS_VERSION}\0{ox.__version__}\0{code}\0".encode())
+    h.update(schema_digest(schema).encode("ascii"))
+    return h.hexdigest().encode("ascii")
+
+
+def schema_digest(schema) -> str:
+    """The sha256 of what the entity graph reads of the ontology besides its queries: the classes and the
+    properties drawn as edges, as :class:`cppcc_kg.schema.Schema` reads them."""
+    return hashlib.sha256(repr((schema.classes, schema.properties, sorted(schema.node_classes))).encode()).hexdigest()
+
+
+def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project) -> None:
+    meta = {"names": names, "graph": G, "keys": dict(project.keys), "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
+            "files": {**files.__dict__, "texts": None, "ends": None}}
+    head = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, *files.texts]))
+
+
+def _read_state(cache, key: bytes):
+    """(names, graph, files, the files' keys and the pinyin) kept by the last build under *key*, or None."""
+    data = cache.get(STATE_ENTRY, keep=False)
+    lead = STATE_VERSION + key + b"\n"
+    if data is None or not data.startswith(lead):
+        return None
+    try:
+        at = len(lead) + 8
+        (size,) = struct.unpack("<Q", data[len(lead):at])
+        view = memoryview(data)
+        meta = pickle.loads(view[at:at + size])
+        at += size
+        texts = []
+        for n in meta["sizes"]:
+            texts.append(view[at:at + n])  # not copied
+            at += n
+        files = KeptFiles(**{**meta["files"], "texts": texts, "ends": [array("q", e) for e in meta["ends"]]})
+    except Exception:  # noqa: BLE001 - an entry of other code or broken: made again
+        return None
+    return meta["names"], meta["graph"], files, meta["keys"], meta["pinyin"]
 
 
 def _entry_name(project, query: str, code: str) -> str:
     h = hashlib.sha256(f"{ROWS_VERSION}\0{ox.__version__}\0{code}\0{query}\0".encode())
     h.update(project.predicate_digest(query_predicates(query)).encode("ascii"))
     return f"entity-graph-{h.hexdigest()}.json"
+
+
+def _json(cache, name: str):
+    """The entry *name* as JSON, read without keeping it (an earlier build's), or None."""
+    data = cache.get(name, keep=False)
+    try:
+        return None if data is None else json.loads(data)
+    except ValueError:
+        return None
 
 
 def _read(rows) -> list[tuple] | None:

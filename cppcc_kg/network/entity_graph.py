@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from rdflib import ConjunctiveGraph, Graph
 from rdflib.namespace import RDF
 
+from cppcc_kg.network.changes import note_changes
 from cppcc_kg.network.frames import NODE_COLUMNS
 from cppcc_kg.network.records import (
     ATTRIBUTES,
@@ -55,8 +56,8 @@ from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph, values
 from cppcc_kg.schema import Schema, local_name
 
-__all__ = ["build_entity_graph", "entity_graph_queries", "query_predicates", "read_node_attribute", "run_queries",
-           "store_of", "EXAMPLE_TTL"]
+__all__ = ["build_entity_graph", "entity_graph_queries", "literals_of", "query_predicates", "read_node_attribute",
+           "run_queries", "store_of", "EXAMPLE_TTL"]
 
 EXAMPLE_TTL = """
 @prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
@@ -159,7 +160,8 @@ def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
     The build makes the entity graph while the generated pinyin is computed, and reads the ``pinyin``
     attribute again once the pinyin is in the store; no other attribute, no node and no edge depends on
     it. An attribute that another one is read on condition of (``when``), or that is read on condition
-    itself, is refused (ValueError).
+    itself, is refused (ValueError). The nodes whose attribute changed are noted
+    (:func:`cppcc_kg.network.changes.note_changes`).
 
     >>> from rdflib import Graph, Literal, URIRef
     >>> g = Graph().parse(data=EXAMPLE_TTL, format="turtle")
@@ -180,8 +182,13 @@ def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
         if attributes[0].reading in ("notation", "precision") else {}
     nodes = list(G.nodes)
     records = read_records(literals, nodes, attributes, notations)
+    changed = []
     for n in nodes:
-        G.nodes[n][name] = records[n][name]
+        attrs, value = G.nodes[n], records[n][name]
+        if name not in attrs or attrs[name] != value:
+            attrs[name] = value
+            changed.append(n)
+    note_changes(G, changed)
 
 
 def entity_graph_queries(schema: Schema) -> dict[str, str]:
@@ -197,17 +204,29 @@ def entity_graph_queries(schema: Schema) -> dict[str, str]:
         return {}
     queries = {
         "evidence": evidence_query(),
-        "literals": literals_query([a for record in ATTRIBUTES.values() for a in record]),
+        "literals": literals_query(_ALL_ATTRIBUTES),
         "statements": f"""SELECT ?st ?s ?p ?o WHERE {{
             ?st <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o }}""",
         "types": f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {_iris(node_classes)} }} ?s a ?t . FILTER isIRI(?s) }}",
         "about": f"SELECT DISTINCT ?o ?about WHERE {{ ?o <{CPPCC.observationAbout}> ?about }}",
-        "notations": notations_query([a for record in ATTRIBUTES.values() for a in record]),
+        "notations": notations_query(_ALL_ATTRIBUTES),
         "titles": titles_query(),
     }
     queries["edges"] = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(schema.edge_properties)} }} ?s ?p ?o }}" \
         if schema.edge_properties else ""
     return queries
+
+
+def literals_of(data, subjects) -> list[tuple]:
+    """The solutions of the query ``literals`` of :func:`entity_graph_queries` whose subject is one of the IRIs
+    *subjects*, on *data* (a store or an rdflib graph).
+
+    >>> from rdflib import Graph
+    >>> rows = literals_of(Graph().parse(data=EXAMPLE_TTL, format="turtle"), ["https://w3id.org/cppcc-kg/id/program/p"])
+    >>> sorted(r[2] for r in rows)
+    ['B', '乙项目']
+    """
+    return values(store_of(data), literals_query(_ALL_ATTRIBUTES, subjects)) if subjects else []
 
 
 def query_predicates(query: str) -> frozenset[str]:
@@ -221,6 +240,8 @@ def query_predicates(query: str) -> frozenset[str]:
 
 
 _IRI = re.compile(r"<([^<>\s]*)>")
+#: every attribute read from a property (of nodes and of observations)
+_ALL_ATTRIBUTES = [a for record in ATTRIBUTES.values() for a in record]
 
 
 def run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tuple]]:
@@ -285,6 +306,11 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
     for s, p, o in sorted(result["edges"], key=lambda e: (e[0], keys[e[1]], e[2], e[1])):
         if s in nodes and o in nodes:
             sts = sorted(set(statements.get((s, p, o), ())))
-            ev = sorted((e for st in sts for e in evidence.get(st, [])), key=_evidence_key)
-            edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "", "evidence": ev}))
+            edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "",
+                                          "evidence": _edge_evidence(sts, evidence)}))
     return edges
+
+
+def _edge_evidence(statements: list[str], evidence: dict) -> list[dict]:
+    """The evidence of a relation: that of its *statements* (sorted IRIs), by source, start, end, annotation."""
+    return sorted((e for st in statements for e in evidence.get(st, [])), key=_evidence_key)

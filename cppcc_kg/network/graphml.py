@@ -15,16 +15,17 @@ building an XML tree in memory, which takes minutes for a hundred thousand entit
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
-from cppcc_kg.network.frames import edge_rows, node_rows
+from cppcc_kg.network.frames import edge_rows, flat, node_rows
 from cppcc_kg.rdf.files import write_atomic
 
-__all__ = ["graphml_bytes", "write_graphml"]
+__all__ = ["GraphmlParts", "graphml_bytes", "graphml_parts", "text_elements", "write_graphml"]
 
 #: Python type -> GraphML ``attr.type``, as networkx's writer has them (numpy types included)
 XML_TYPES: dict[type, str] = dict(GraphMLWriter().xml_type)
@@ -103,9 +104,10 @@ def _node_lines(G: nx.Graph, keys: _Keys) -> list[str]:
     return _elements(keys, "node", heads, cols, columns, "node")
 
 
-def _edge_lines(G: nx.Graph, keys: _Keys) -> list[str]:
+def _edge_lines(G: nx.Graph, keys: _Keys) -> tuple[list[str], list[tuple]]:
     """The edges as networkx writes the flattened graph: by source in node order, then by
-    target in order of insertion, then by key (an undirected edge from its end met first)."""
+    target in order of insertion, then by key (an undirected edge from its end met first); and the
+    ``(source, target, key)`` of each, as in the rows."""
     cols, rows = edge_rows(G)
     order = {str(n): i for i, n in enumerate(sorted(G.nodes, key=str))}
     by_source: dict = {}
@@ -122,7 +124,50 @@ def _edge_lines(G: nx.Graph, keys: _Keys) -> list[str]:
                 heads.append(f'source="{_escape_attrib(str(source))}" target="{_escape_attrib(str(target))}"{ident}')
                 ordered.append(values)
     columns = [list(c) for c in zip(*ordered)][3:] if ordered else [[] for _ in cols[3:]]
-    return _elements(keys, "edge", heads, cols[3:], columns, "edge")
+    return _elements(keys, "edge", heads, cols[3:], columns, "edge"), [tuple(v[:3]) for v in ordered]
+
+
+@dataclass
+class GraphmlParts:
+    """The GraphML of a graph in pieces: *head* (the declaration, the keys, the graph's opening), one
+    element per node (in IRI order) and per edge (in writing order, their ``(source, target, key)`` in
+    *edge_ids*), and *tail* (the graph's data, the closing); *keys* maps ``(name, type, scope)`` to the
+    key's id."""
+
+    head: str
+    nodes: list[str]
+    edges: list[str]
+    edge_ids: list[tuple]
+    tail: str
+    keys: dict
+
+
+def graphml_parts(G: nx.Graph) -> GraphmlParts:
+    """The GraphML of *G* (:func:`graphml_bytes`) in pieces.
+
+    >>> G = nx.MultiDiGraph([("a", "b")])
+    >>> p = graphml_parts(G); len(p.nodes), p.edge_ids
+    (2, [('a', 'b', 0)])
+    >>> (p.head + "".join(p.nodes + p.edges) + p.tail).encode() == graphml_bytes(G)
+    True
+    """
+    keys = _Keys()
+    scalars = {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float, bool))}
+    graph_id = scalars.pop("id", None)
+    graph_data = {k: v for k, v in scalars.items() if k not in ("node_default", "edge_default")}
+    for k, v in graph_data.items():  # the graph's keys come first
+        keys(str(k), v, "graph")
+    nodes = _node_lines(G, keys)
+    edges, edge_ids = _edge_lines(G, keys)
+    data = [_data(keys(str(k), v, "graph"), v, "    ") for k, v in graph_data.items()]
+    edgedefault = "directed" if G.is_directed() else "undirected"
+    ident = f' id="{_escape_attrib(str(graph_id))}"' if graph_id is not None else ""
+    head = _HEAD + "".join(reversed(keys.lines))
+    if not (nodes or edges or data):
+        return GraphmlParts(head + f'  <graph edgedefault="{edgedefault}"{ident} />\n', [], [], [], "</graphml>\n",
+                            dict(keys.ids))
+    return GraphmlParts(head + f'  <graph edgedefault="{edgedefault}"{ident}>\n', nodes, edges, edge_ids,
+                        "".join(data) + "  </graph>\n</graphml>\n", dict(keys.ids))
 
 
 def graphml_bytes(G: nx.Graph) -> bytes:
@@ -134,21 +179,44 @@ def graphml_bytes(G: nx.Graph) -> bytes:
         For an attribute value GraphML cannot hold (after flattening: not a string,
         number or boolean), as networkx does.
     """
-    keys = _Keys()
-    scalars = {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float, bool))}
-    graph_id = scalars.pop("id", None)
-    graph_data = {k: v for k, v in scalars.items() if k not in ("node_default", "edge_default")}
-    for k, v in graph_data.items():  # the graph's keys come first
-        keys(str(k), v, "graph")
-    body = _node_lines(G, keys) + _edge_lines(G, keys)
-    body += [_data(keys(str(k), v, "graph"), v, "    ") for k, v in graph_data.items()]
-    edgedefault = "directed" if G.is_directed() else "undirected"
-    ident = f' id="{_escape_attrib(str(graph_id))}"' if graph_id is not None else ""
-    if not body:
-        graph = f'  <graph edgedefault="{edgedefault}"{ident} />\n'
+    p = graphml_parts(G)
+    return (p.head + "".join(p.nodes) + "".join(p.edges) + p.tail).encode("utf-8")
+
+
+def text_elements(G: nx.MultiDiGraph, items: list, cols: list[str], keys: dict) -> list[str] | None:
+    """The elements of *items* of *G*, nodes, or edges as ``(source, target, key)``, whose attributes are all
+    text: as :func:`graphml_parts` writes them in a graph whose columns (of
+    :func:`~cppcc_kg.network.frames.node_rows` or, after ``source, target, key``, of
+    :func:`~cppcc_kg.network.frames.edge_rows`) are *cols* and whose keys are *keys*, every element with every
+    attribute as text; None when one lacks an attribute of *cols*, has another, or one that is not text.
+
+    >>> G = nx.MultiDiGraph(); G.add_node("a", x="1"); G.add_node("b", x="2")
+    >>> p = graphml_parts(G)
+    >>> text_elements(G, ["b"], ["x"], p.keys) == p.nodes[1:]
+    True
+    """
+    if not items:
+        return []
+    edges = isinstance(items[0], tuple)
+    data = [G.edges[e] if edges else G.nodes[e] for e in items]
+    names = set(cols)
+    # a node lacking an attribute has no data for it; an edge has '' (as in the rows)
+    if any(not names.issuperset(d) or (not edges and len(d) != len(names)) for d in data):
+        return None
+    columns = [[flat(d.get(c)) for d in data] for c in cols]
+    if any(type(v) is not str for col in columns for v in col):
+        return None
+    scope = "edge" if edges else "node"
+    if any((str(c), "string", scope) not in keys for c in cols):
+        return None
+    known = _Keys()
+    known.ids = dict(keys)
+    if edges:
+        heads = [f'source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(k))}"'
+                 for u, v, k in items]
     else:
-        graph = f'  <graph edgedefault="{edgedefault}"{ident}>\n' + "".join(body) + "  </graph>\n"
-    return (_HEAD + "".join(reversed(keys.lines)) + graph + "</graphml>\n").encode("utf-8")
+        heads = [f'id="{_escape_attrib(str(n))}"' for n in items]
+    return _elements(known, scope, heads, cols, columns, scope)
 
 
 def write_graphml(G: nx.Graph, path) -> Path:

@@ -122,12 +122,13 @@ class Literals:
         return self.data.get(p, {})
 
 
-def literals_query(attributes) -> str:
-    """The objects of the properties of *attributes*, of every subject (a triple that several
-    graphs hold may come more than once: no reading depends on how many times)."""
+def literals_query(attributes, subjects=None) -> str:
+    """The objects of the properties of *attributes*, of every subject (or of the IRIs *subjects*; a triple
+    that several graphs hold may come more than once: no reading depends on how many times)."""
     props = sorted({p for a in attributes for p in a.properties})
+    only = "" if subjects is None else f"VALUES ?s {{ {' '.join(f'<{s}>' for s in sorted(subjects))} }} "
     return f"""SELECT ?s ?p ?o (LANG(?o) AS ?lang) (DATATYPE(?o) AS ?dt) (isLiteral(?o) AS ?lit) WHERE {{
-            VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
+            {only}VALUES ?p {{ {" ".join(f"<{p}>" for p in props)} }} ?s ?p ?o }}"""
 
 
 def notations_query(attributes) -> str:

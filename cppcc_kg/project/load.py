@@ -31,6 +31,7 @@ so a failed one leaves the project folder as it was. ``cache=False`` (or
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -162,6 +163,7 @@ class Project:
         self._pinyin_pending = None
         self._dups: dict | None = None  # made by files_of
         self._predicates: dict[str, dict[str, str]] | None = None  # made by predicate_digest
+        self._predicates_lock = threading.Lock()  # the validation thread and the stages both ask
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -216,17 +218,22 @@ class Project:
         only these properties has the same solutions whenever this digest is the same
         (:mod:`cppcc_kg.project.predicates`). The digests of each file's properties are kept in the
         loader's cache by the file's key."""
-        if self._predicates is None:
-            kept = get_json(self.cache, PREDICATES_ENTRY)
-            kept = kept if isinstance(kept, dict) else {}
-            made = {rel: kept.get(self.keys.get(rel, "")) or predicate_digests(nt) for rel, nt in self.nt.items()}
-            if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
-                put_json(self.cache, PREDICATES_ENTRY, {self.keys[r]: d for r, d in made.items() if r in self.keys})
-            self._predicates = made
+        with self._predicates_lock:
+            if self._predicates is None:
+                self._predicates = self._file_predicate_digests()
         # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
         pinyin = {} if str(CPPCC.pinyin) not in set(predicates) else \
             None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
         return digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], predicates)
+
+    def _file_predicate_digests(self) -> dict[str, dict[str, str]]:
+        """File -> property -> digest (:func:`predicate_digests`), from the cache where the file's key is there."""
+        kept = get_json(self.cache, PREDICATES_ENTRY)
+        kept = kept if isinstance(kept, dict) else {}
+        made = {rel: kept.get(self.keys.get(rel, "")) or predicate_digests(nt) for rel, nt in self.nt.items()}
+        if self.cache is not None and any(kept.get(self.keys.get(rel, "")) is None for rel in self.nt):
+            put_json(self.cache, PREDICATES_ENTRY, {self.keys[r]: d for r, d in made.items() if r in self.keys})
+        return made
 
     # ------------------------------------------------------------ views
     def graphs(self) -> dict[str, bytes]:

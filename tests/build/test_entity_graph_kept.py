@@ -1,0 +1,101 @@
+"""The entity graph kept in the loader's cache (``build.graph_rows``): after an edited label the build patches
+the last build's graph and rewrites only the changed pieces of the entity files; after a change of the
+nodes or edges it makes the graph again; every output is that of a clean build of the same tree."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cppcc_kg.build import entity_files, graph_rows
+from cppcc_kg.build.pipeline import build
+from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
+
+
+def _same_as_clean(root, tmp_path) -> None:
+    clean = build(root, tmp_path / "clean", cache=False)
+    names = sorted(p.name for p in (root / "build").iterdir() if p.is_file() and p.name != ".cppcc-kg-build")
+    assert "entities.graphml" in names
+    for name in names:
+        assert (root / "build" / name).read_bytes() == (clean["out"] / name).read_bytes(), name
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """What the build did: the patches of the graph (None: not patched) and of the files."""
+    seen: dict[str, list] = {"graph": [], "files": [], "lines": []}
+    patch, files = graph_rows.patch_entity_graph, entity_files.patched_files
+
+    def patching(*args, **kwargs):
+        seen["lines"].append(kwargs.get("literals") is not None)  # the subjects told by the changed lines
+        seen["graph"].append(patch(*args, **kwargs))
+        return seen["graph"][-1]
+
+    def patching_files(*args):
+        seen["files"].append(files(*args))
+        return seen["files"][-1]
+    monkeypatch.setattr(graph_rows, "patch_entity_graph", patching)
+    monkeypatch.setattr(entity_files, "patched_files", patching_files)
+    return seen
+
+
+def _replace(path, pattern: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    edited, n = re.subn(pattern, new, text, count=1)
+    assert n == 1, pattern
+    path.write_text(edited, encoding="utf-8")
+
+
+@pytest.mark.parametrize("label", ["en", "zh"])
+def test_an_edited_label_is_patched_and_the_outputs_are_a_clean_builds(tmp_path, recorded, label):
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    assert recorded == {"graph": [], "files": [], "lines": []}  # nothing kept yet
+    build(root, force=True)
+    assert recorded["graph"] == [] and len(recorded["files"]) == 1  # kept as it is: nothing to patch
+    path = root / "graph" / "synth-0002" / "entities.ttl"
+    # an English label; a Chinese one (shorter: still in the source) has new pinyin, read into the graph
+    # after it was patched
+    if label == "en":
+        _replace(path, r'"([^"\\]+)"@en', r'"\1 (edited)"@en')
+    else:
+        _replace(path, r'"关于([^"\\]+)"@zh', r'"\1"@zh')
+    build(root)
+    assert len(recorded["graph"]) == 1 and recorded["graph"][0]
+    assert recorded["lines"] == [True]
+    assert recorded["files"][-1] is not None
+    _same_as_clean(root, tmp_path)
+
+
+def test_a_changed_class_makes_the_graph_again(tmp_path, recorded):
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    build(root, force=True)
+    _replace(root / "graph" / "synth-0002" / "entities.ttl",
+             r"(<https://w3id.org/cppcc-kg/id/document/synth-0002-0> a )cppcc:Plan ;", r"\1cppcc:Measures ;")
+    build(root)
+    assert recorded["graph"] == [] and len(recorded["files"]) == 1  # made again, the files whole
+    _same_as_clean(root, tmp_path)
+
+
+def test_the_subjects_of_the_changed_lines(tmp_path):
+    """The subjects whose literals may have changed: those of the changed lines of the properties read (the
+    earlier version of a changed file from the loader's cache); None without that version."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    build(root)
+    first = load(root, cache=True)
+    keys, pinyin = dict(first.keys), first.pinyin_nt
+    label = ["http://www.w3.org/2000/01/rdf-schema#label"]
+    _replace(root / "graph" / "synth-0002" / "entities.ttl",
+             r'("[^"\\]+)("@en)', r"\1 (edited)\2")
+    again = load(root, cache=True)
+    again.finish_pinyin()
+    subjects = graph_rows._changed_subjects(again, again.cache, keys, pinyin, label)
+    assert subjects == {"https://w3id.org/cppcc-kg/id/document/synth-0002-0"}
+    assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, ["http://e.org/other"]) == set()
+    again.cache.dir.joinpath(f"{keys['graph/synth-0002/entities.ttl']}.nt").unlink()
+    assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, label) is None
