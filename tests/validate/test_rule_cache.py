@@ -257,3 +257,58 @@ def test_a_kept_verdict_is_not_used_when_the_generated_pinyin_differs(warm):
     assert _rules(project, about) == []
     project.discard_cache()
     assert "rules/pinyin-written-by-hand.rq" in about["run"]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>? ?x }",
+    "SELECT ?x WHERE { ?x (<http://e.org/p>|<http://e.org/q>*) ?y FILTER (isLiteral(?x)) }",
+    "SELECT ?x WHERE { ?x ^<http://e.org/p>* ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>*/<http://e.org/q>? ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* [] }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y . ?y <http://e.org/q>* ?z }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y . ?z <http://e.org/other> ?w FILTER (isLiteral(?x)) }",
+])
+def test_a_path_of_length_zero_between_two_variables_reads_every_node(query):
+    """``?x p* ?y`` matches ``?x = ?y`` = every subject and object of the graph, of whatever property."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e.org/a"), ox.NamedNode("http://e.org/other"), ox.Literal("x"),
+                      ox.NamedNode("http://e.org/g")))
+    assert list(store.query(query, use_default_graph_as_union=True)), "rows from the triple of another property"
+    assert rule_reads(query) is None
+
+
+@pytest.mark.parametrize("query, reads", [
+    ("SELECT ?c WHERE { ?c <http://e.org/p>* ?top . ?top <http://e.org/q> ?x . ?x <http://e.org/r> ?c }",
+     {"http://e.org/p", "http://e.org/q", "http://e.org/r"}),
+    ("SELECT ?c WHERE { ?c <http://e.org/p>* <http://e.org/top> . ?c a ?k }",
+     {"http://e.org/p", f"{EXISTS}{RDF}type"}),
+    ("SELECT ?c WHERE { ?c <http://e.org/p>+ ?top }", {"http://e.org/p"}),
+])
+def test_a_path_of_length_zero_with_an_end_bound_by_another_pattern_is_told(query, reads):
+    assert rule_reads(query) == reads
+
+
+def test_a_rule_with_a_path_of_length_zero_fires_after_an_edit_of_another_property(tmp_path):
+    """A rule ``?focus p* ?top`` (every node is its own top): a new node, with no ``p``, breaks it."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "zz-under.rq").write_text(
+        f"# a body not under another\nSELECT ?focus WHERE {{ ?focus <{CPPCC}noSuchLink>* ?top . "
+        f'FILTER (STRSTARTS(STR(?focus), "{ID}org/zz-")) }}\n', encoding="utf-8")
+
+    def run(project):
+        return rule_problems(project.store, rules, graph=project.view, where=where_in(project), project=project)
+
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert run(project) == []
+    project.save_cache()
+    path = root / "graph" / "synth-0002" / "relations.ttl"
+    path.write_bytes(path.read_bytes() + f'\n<{ID}org/zz-new> <{RDFS}seeAlso> "a note" .\n'.encode())
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert [p["focus"] for p in run(project)] == [f"{ID}org/zz-new"]
+
