@@ -312,3 +312,43 @@ def test_a_rule_with_a_path_of_length_zero_fires_after_an_edit_of_another_proper
     project.finish_pinyin()
     assert [p["focus"] for p in run(project)] == [f"{ID}org/zz-new"]
 
+
+#: on one line, a '#' in an IRI before GRAPH (not a comment): the rule compares the files
+DEFINED_TWICE = (f"# described in two files\nSELECT DISTINCT ?focus WHERE {{ ?focus <{RDFS}comment> ?c . "
+                 f"GRAPH ?g1 {{ ?focus <{RDFS}comment> ?x }} GRAPH ?g2 {{ ?focus <{RDFS}comment> ?y }} "
+                 f'FILTER (STR(?g1) < STR(?g2) && STRSTARTS(STR(?focus), "{ID}org/zz-")) }}\n')
+
+
+def test_a_rule_with_a_hash_in_an_iri_before_graph_uses_graph():
+    assert uses_graph(DEFINED_TWICE)
+    assert uses_graph(f"SELECT * {{ ?s a <{CPPCC}Person> . GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert not uses_graph(f'SELECT * {{ ?s <{CPPCC}note> "# GRAPH" . ?s ?p ?o }}\n# GRAPH ?g')
+
+
+def test_a_rule_that_compares_files_sees_each_file_complete_with_the_cache_warm(tmp_path):
+    """Two files hold the same triple: the rule sees it in both (not only in the file where the store keeps it);
+    after an edit of one file's copy, the rule's problems are those of a run without the cache."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "zz-defined-twice.rq").write_text(DEFINED_TWICE, encoding="utf-8")
+    a, b = root / "graph" / "synth-0001" / "relations.ttl", root / "graph" / "synth-0002" / "relations.ttl"
+    for path in (a, b):
+        path.write_bytes(path.read_bytes() + f'\n<{ID}org/zz-dup> <{RDFS}comment> "x" .\n'.encode())
+
+    def run(project, cache=True):
+        if not cache:
+            project.cache = None
+        return rule_problems(project.store, rules, graph=project.view, where=where_in(project), project=project)
+
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert [p["focus"] for p in run(project)] == [f"{ID}org/zz-dup"]
+    project.save_cache()
+    a.write_bytes(a.read_bytes().replace(b'"x" .\n', b'"y" .\n'))
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    cached = run(project)
+    assert cached == run(project, cache=False)
+    assert [p["focus"] for p in cached] == [f"{ID}org/zz-dup"]
