@@ -3,7 +3,8 @@
 A check whose result for a file depends on that file alone (and on things named in the
 key: the ontology, the source texts it reads, this code) keeps that result under a key made
 of the file's cache key (the sha256 of its bytes, its path and the parser's version), the
-ontology, the code of :mod:`cppcc_kg.validate` and what else the check names. An entry is
+ontology, the code of :mod:`cppcc_kg.validate` and of the modules it reads the data through
+(:data:`CODE_PARTS`), and what else the check names. An entry is
 used only when every part of its key is the same, so a changed ontology or a new version of
 the code never reads an old entry. Entries are JSON; a broken one is a miss.
 
@@ -31,16 +32,36 @@ from cppcc_kg.project.cache import get_json, put_json  # the cache's JSON entrie
 FORM = "1"
 
 
-def _code_digest() -> str:
-    """The code of this package and the versions of the libraries whose reading of a literal it
-    relies on (rdflib decides whether a literal is well typed, as pySHACL does)."""
+#: the code a kept result depends on, besides :mod:`cppcc_kg.validate`: the loader makes the store the checks
+#: read (the graphs' names, every file's graph complete for the rules with ``GRAPH``: ``project/load.py``,
+#: ``project/files.py``), the entities whose labels are checked are its query (``project/entities.py``), the
+#: store's reading of a solution (``rdf/store.py``), the ontology's reading (``schema.py``)
+CODE_PARTS = ("validate", "project", "rdf", "schema.py", "errors.py")
+
+
+def code_files(package: Path) -> list[str]:
+    """The modules of *package* (the ``cppcc_kg`` folder) whose code :data:`CODE_DIGEST` digests, relative, sorted."""
+    found = []
+    for part in CODE_PARTS:
+        path = Path(package) / part
+        found += [path.name] if path.is_file() else \
+            [p.relative_to(package).as_posix() for p in path.rglob("*.py") if "__pycache__" not in p.parts]
+    return sorted(found)
+
+
+def _code_digest(package: Path | None = None) -> str:
+    """The code of *package* (:func:`code_files`; by default the running ``cppcc_kg``) and the versions of the
+    libraries whose reading of a literal it relies on (rdflib decides whether a literal is well typed, as
+    pySHACL does)."""
+    package = Path(package) if package is not None else Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{FORM}\0{rdflib.__version__}\0{ox.__version__}\0".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel in code_files(package):
+        h.update(rel.encode() + b"\0" + (package / rel).read_bytes() + b"\0")
     return h.hexdigest()
 
 
-#: the digest of the code of :mod:`cppcc_kg.validate` and of the libraries' versions (part of every key)
+#: the digest of the code of :mod:`cppcc_kg.validate` and of what it reads the data through (:data:`CODE_PARTS`),
+#: and of the libraries' versions (part of every key)
 CODE_DIGEST = _code_digest()
 
 

@@ -10,7 +10,8 @@ A rule that returned rows is run again at every build (its rows are the report),
 reads cannot be told (:func:`rule_reads` is ``None``).
 
 Why the verdict is the one a run would give. The solutions of a SPARQL query are a function of the
-dataset; a triple pattern with the property ``P`` matches triples of ``P`` only, one whose property is a
+dataset; a triple pattern with the property ``P`` matches triples of ``P`` only (but for a path of length
+zero between two variables, which matches every node: :func:`rule_reads` tells it apart), one whose property is a
 variable that a ``FILTER (isIRI(?o))`` over it keeps to IRI objects contributes only triples with an IRI
 object to a solution, and when its object is a variable used nowhere else in a query without grouping or
 ``LIMIT``, whether the query has a row depends on which subjects have the property and not on the objects.
@@ -29,7 +30,7 @@ import hashlib
 
 import pyoxigraph as ox
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.term import Node, URIRef, Variable
+from rdflib.term import BNode, Node, URIRef, Variable
 
 from cppcc_kg.project.files import PINYIN_GRAPH
 from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
@@ -69,7 +70,9 @@ def rule_reads(query: str) -> frozenset[str] | None:
     A pattern whose object is a variable used nowhere else, in a query without grouping or ``LIMIT``/``OFFSET``,
     reads only which subjects have the property (``"exists P"``): whether the query has a row does not
     depend on the objects. A negated path (``!p``), ``SERVICE``, a ``GRAPH`` without a triple pattern (which
-    reads the names of the graphs), anything else this does not know: ``None``.
+    reads the names of the graphs), a path that may have length zero (``p*``, ``p?``) neither of whose ends
+    is a variable that is an end of another triple pattern of its group (between two variables it matches
+    every node of the graph, of whatever triple), anything else this does not know: ``None``.
 
     >>> sorted(rule_reads("SELECT ?s WHERE { ?s a ?c ; <http://e.org/p>/<http://e.org/q>* ?o . ?o a ?c }"))
     ['http://e.org/p', 'http://e.org/q', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
@@ -79,6 +82,8 @@ def rule_reads(query: str) -> frozenset[str] | None:
     ['exists http://e.org/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type']
     >>> sorted(rule_reads("SELECT ?s ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) }"))
     ['* iri']
+    >>> rule_reads("SELECT ?s WHERE { ?s <http://e.org/p>* ?top }") is None
+    True
     """
     # rdflib's SPARQL parser (0.1 s to import): only for a rule not seen before (RuleCache keeps the answer)
     from rdflib.plugins.sparql import prepareQuery
@@ -140,7 +145,10 @@ def _walk(node, found: set[str], ctx: _Context) -> None:
     if isinstance(node, CompValue):
         name = node.name
         if name == "BGP":
-            for _s, p, o in node["triples"]:
+            triples = node["triples"]
+            for i, (s, p, o) in enumerate(triples):
+                if not _anchored(s, p, o, triples[:i] + triples[i + 1:]):
+                    raise _Unknown("a path of length zero matches every node")
                 _triple(p, o, found, ctx)
         elif name == "Join":
             leaves = _join_leaves(node)
@@ -192,6 +200,31 @@ def _triple(p, o, found: set[str], ctx: _Context) -> None:
         found.update(EXISTS + str(i) for i in ([p] if isinstance(p, URIRef) else ctx.bound[p]))
     else:
         _path(p, found, ctx.bound)
+
+
+def _nullable(p) -> bool:
+    """Whether the property path *p* matches a path of length zero (``p*``, ``p?``, ``(p|q*)``, ``p?/q*``, ...)."""
+    if isinstance(p, MulPath):
+        return p.zero or _nullable(p.path)
+    if isinstance(p, AlternativePath):
+        return any(_nullable(a) for a in p.args)
+    if isinstance(p, SequencePath):
+        return all(_nullable(a) for a in p.args)
+    if isinstance(p, InvPath):
+        return _nullable(p.arg)
+    return False
+
+
+def _anchored(s, p, o, others: list) -> bool:
+    """Whether the triple pattern (*s*, *p*, *o*) reads only the triples of its properties, with the *others*
+    of its basic graph pattern: a path of length zero between two variables (or blank nodes) matches every
+    node of the graph, every subject and object of any triple (and one from a fixed term may depend on whether
+    that term is in the graph), unless a variable end is also the subject or the object of another triple
+    pattern of the same group (then only those nodes matter, and the patterns read them)."""
+    if not _nullable(p):
+        return True
+    ends = {t for ts, tp, to in others if not _nullable(tp) for t in (ts, to)}
+    return any(isinstance(t, (Variable, BNode)) and t in ends for t in (s, o))
 
 
 def _iri_variables(expr) -> frozenset:

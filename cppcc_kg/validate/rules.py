@@ -20,6 +20,10 @@ from cppcc_kg.validate.report import Where, compactor, labels_of, nowhere, probl
 from cppcc_kg.validate.rule_cache import RuleCache
 
 _USES_GRAPH = re.compile(r"^[^#\n]*\bGRAPH\b", re.IGNORECASE | re.MULTILINE)
+#: the IRIs, strings and escaped characters of prefixed names of a query, which may hold a ``#`` that does not
+#: start a comment (``<...ontology#p>``, ``"#1"``, ``ex:a\#b``)
+_IRIS_AND_STRINGS = re.compile(
+    r"""<[^<>"{}|^`\\\s]*>|"{3}[\s\S]*?"{3}|'{3}[\s\S]*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\\#""")
 
 
 def read_rule(path: Path) -> tuple[str, str, str]:
@@ -42,8 +46,10 @@ def uses_graph(query: str) -> bool:
 
     >>> uses_graph("# GRAPH\\nSELECT ?focus WHERE { ?focus ?p ?o }"), uses_graph("SELECT * { GRAPH ?g { ?s ?p ?o } }")
     (False, True)
+    >>> uses_graph("SELECT * { ?s a <http://e.org/o#C> . GRAPH ?g { ?s ?p ?o } }")  # a '#' in an IRI
+    True
     """
-    return bool(_USES_GRAPH.search(query))
+    return bool(_USES_GRAPH.search(_IRIS_AND_STRINGS.sub(" ", query)))
 
 
 def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | ox.QuerySolutions, list[str]]:

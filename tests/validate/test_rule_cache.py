@@ -257,3 +257,98 @@ def test_a_kept_verdict_is_not_used_when_the_generated_pinyin_differs(warm):
     assert _rules(project, about) == []
     project.discard_cache()
     assert "rules/pinyin-written-by-hand.rq" in about["run"]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>? ?x }",
+    "SELECT ?x WHERE { ?x (<http://e.org/p>|<http://e.org/q>*) ?y FILTER (isLiteral(?x)) }",
+    "SELECT ?x WHERE { ?x ^<http://e.org/p>* ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>*/<http://e.org/q>? ?y }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* [] }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y . ?y <http://e.org/q>* ?z }",
+    "SELECT ?x WHERE { ?x <http://e.org/p>* ?y . ?z <http://e.org/other> ?w FILTER (isLiteral(?x)) }",
+])
+def test_a_path_of_length_zero_between_two_variables_reads_every_node(query):
+    """``?x p* ?y`` matches ``?x = ?y`` = every subject and object of the graph, of whatever property."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e.org/a"), ox.NamedNode("http://e.org/other"), ox.Literal("x"),
+                      ox.NamedNode("http://e.org/g")))
+    assert list(store.query(query, use_default_graph_as_union=True)), "rows from the triple of another property"
+    assert rule_reads(query) is None
+
+
+@pytest.mark.parametrize("query, reads", [
+    ("SELECT ?c WHERE { ?c <http://e.org/p>* ?top . ?top <http://e.org/q> ?x . ?x <http://e.org/r> ?c }",
+     {"http://e.org/p", "http://e.org/q", "http://e.org/r"}),
+    ("SELECT ?c WHERE { ?c <http://e.org/p>* <http://e.org/top> . ?c a ?k }",
+     {"http://e.org/p", f"{EXISTS}{RDF}type"}),
+    ("SELECT ?c WHERE { ?c <http://e.org/p>+ ?top }", {"http://e.org/p"}),
+])
+def test_a_path_of_length_zero_with_an_end_bound_by_another_pattern_is_told(query, reads):
+    assert rule_reads(query) == reads
+
+
+def test_a_rule_with_a_path_of_length_zero_fires_after_an_edit_of_another_property(tmp_path):
+    """A rule ``?focus p* ?top`` (every node is its own top): a new node, with no ``p``, breaks it."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "zz-under.rq").write_text(
+        f"# a body not under another\nSELECT ?focus WHERE {{ ?focus <{CPPCC}noSuchLink>* ?top . "
+        f'FILTER (STRSTARTS(STR(?focus), "{ID}org/zz-")) }}\n', encoding="utf-8")
+
+    def run(project):
+        return rule_problems(project.store, rules, graph=project.view, where=where_in(project), project=project)
+
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert run(project) == []
+    project.save_cache()
+    path = root / "graph" / "synth-0002" / "relations.ttl"
+    path.write_bytes(path.read_bytes() + f'\n<{ID}org/zz-new> <{RDFS}seeAlso> "a note" .\n'.encode())
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert [p["focus"] for p in run(project)] == [f"{ID}org/zz-new"]
+
+
+#: on one line, a '#' in an IRI before GRAPH (not a comment): the rule compares the files
+DEFINED_TWICE = (f"# described in two files\nSELECT DISTINCT ?focus WHERE {{ ?focus <{RDFS}comment> ?c . "
+                 f"GRAPH ?g1 {{ ?focus <{RDFS}comment> ?x }} GRAPH ?g2 {{ ?focus <{RDFS}comment> ?y }} "
+                 f'FILTER (STR(?g1) < STR(?g2) && STRSTARTS(STR(?focus), "{ID}org/zz-")) }}\n')
+
+
+def test_a_rule_with_a_hash_in_an_iri_before_graph_uses_graph():
+    assert uses_graph(DEFINED_TWICE)
+    assert uses_graph(f"SELECT * {{ ?s a <{CPPCC}Person> . GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert not uses_graph(f'SELECT * {{ ?s <{CPPCC}note> "# GRAPH" . ?s ?p ?o }}\n# GRAPH ?g')
+
+
+def test_a_rule_that_compares_files_sees_each_file_complete_with_the_cache_warm(tmp_path):
+    """Two files hold the same triple: the rule sees it in both (not only in the file where the store keeps it);
+    after an edit of one file's copy, the rule's problems are those of a run without the cache."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=2, seed=0)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "zz-defined-twice.rq").write_text(DEFINED_TWICE, encoding="utf-8")
+    a, b = root / "graph" / "synth-0001" / "relations.ttl", root / "graph" / "synth-0002" / "relations.ttl"
+    for path in (a, b):
+        path.write_bytes(path.read_bytes() + f'\n<{ID}org/zz-dup> <{RDFS}comment> "x" .\n'.encode())
+
+    def run(project, cache=True):
+        if not cache:
+            project.cache = None
+        return rule_problems(project.store, rules, graph=project.view, where=where_in(project), project=project)
+
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    assert [p["focus"] for p in run(project)] == [f"{ID}org/zz-dup"]
+    project.save_cache()
+    a.write_bytes(a.read_bytes().replace(b'"x" .\n', b'"y" .\n'))
+    project = load(root, cache=True, write_cache=True)
+    project.finish_pinyin()
+    cached = run(project)
+    assert cached == run(project, cache=False)
+    assert [p["focus"] for p in cached] == [f"{ID}org/zz-dup"]

@@ -146,3 +146,22 @@ def test_a_triple_that_two_files_hold_is_counted_for_both(warm, tmp_path):
     clean, _ = _validate(root, cache=False)
     _same(cached, clean)
     assert hits and clean["counts"]["labels"] == first["counts"]["labels"] == 1
+
+
+def test_the_code_digest_covers_the_modules_the_checks_read_the_data_through(tmp_path):
+    """A kept verdict depends on how the loader makes the store (every file's graph complete for a rule with
+    GRAPH, the graphs' names), on the query of the entities whose labels are checked: a change of that code
+    is a change of every key, as one of :mod:`cppcc_kg.validate` is."""
+    package = Path(file_cache.__file__).resolve().parents[1]
+    files = file_cache.code_files(package)
+    for rel in ("project/load.py", "project/files.py", "project/entities.py", "rdf/store.py", "validate/rules.py"):
+        assert rel in files
+    copy = tmp_path / "cppcc_kg"
+    copy.mkdir()
+    for part in file_cache.CODE_PARTS:
+        (shutil.copytree if (package / part).is_dir() else shutil.copy2)(package / part, copy / part)
+    before = file_cache._code_digest(copy)
+    assert before == file_cache.CODE_DIGEST
+    load_py = copy / "project" / "load.py"
+    load_py.write_text(load_py.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert file_cache._code_digest(copy) != before
