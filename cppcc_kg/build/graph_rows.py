@@ -41,7 +41,7 @@ from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import nt_entry
 
-__all__ = ["STATE_ENTRY", "entity_graph_of_project", "schema_digest"]
+__all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "schema_digest"]
 
 #: bump when the form of the kept solutions changes
 ROWS_VERSION = "1"
@@ -229,9 +229,20 @@ def _read_state(cache, key: bytes):
 
 
 def _entry_name(project, query: str, code: str) -> str:
-    h = hashlib.sha256(f"{ROWS_VERSION}\0{ox.__version__}\0{code}\0{query}\0".encode())
-    h.update(project.predicate_digest(query_predicates(query)).encode("ascii"))
-    return f"entity-graph-{h.hexdigest()}.json"
+    return kept_entry(project, "entity-graph", [ROWS_VERSION, code], [query])
+
+
+def kept_entry(project, prefix: str, key: list, queries: list[str]) -> str:
+    """The name of the cache entry of what *queries* (SPARQL; empty ones read nothing) give on *project*'s
+    store: *prefix*, then the sha256 of *key* (JSON: versions, the code…), Oxigraph's version, the queries and
+    the triples of the properties they read (:meth:`cppcc_kg.project.load.Project.predicate_digest`): the
+    same name exactly when they have the same solutions (each reads only the properties written in it,
+    :func:`cppcc_kg.network.query_predicates`). The entity graph's solutions and the summary's parts are
+    kept under such names."""
+    h = hashlib.sha256(json.dumps([*key, ox.__version__, *queries]).encode("utf-8"))
+    reads = set().union(*(query_predicates(q) for q in queries if q))
+    h.update(project.predicate_digest(sorted(reads)).encode("ascii"))
+    return f"{prefix}-{h.hexdigest()}.json"
 
 
 def _json(cache, name: str):

@@ -10,17 +10,15 @@ solutions): after an edited label only the part of the firsts, whose query reads
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
-import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
-from cppcc_kg.network import query_predicates
+from cppcc_kg.build.graph_rows import kept_entry
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.rdf.files import DIGESTS, sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
@@ -80,17 +78,14 @@ def kept_parts(project, queries: dict[str, str | None], code: str) -> tuple[dict
     A query reads only the triples of the properties written in it
     (:func:`cppcc_kg.network.query_predicates`; tested on the summary's queries): a part is kept under the
     digest of its queries, the *code* and the triples of the properties they read
-    (:meth:`cppcc_kg.project.load.Project.predicate_digest`). Nothing without a cache or a *code*."""
+    (:func:`cppcc_kg.build.graph_rows.kept_entry`). Nothing without a cache or a *code*."""
     cache = getattr(project, "cache", None)
     if cache is None or not cache.enabled or not code:
         return {}, {}
     names, known = {}, {}
     for part, keys in PARTS.items():
-        texts = [queries[k] or "" for k in keys]
-        reads = set().union(*(query_predicates(q) for q in texts if q))
-        h = hashlib.sha256(json.dumps([PARTS_VERSION, ox.__version__, code, part, texts]).encode())
-        h.update(project.predicate_digest(sorted(reads)).encode())
-        names[part] = f"summary-{part}-{h.hexdigest()}.json"
+        names[part] = kept_entry(project, f"summary-{part}", [PARTS_VERSION, code, part],
+                                 [queries[k] or "" for k in keys])
         value = get_json(cache, names[part])
         if isinstance(value, dict):
             known[part] = value

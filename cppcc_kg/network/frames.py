@@ -235,8 +235,9 @@ def measure_frame(G: nx.Graph, values: dict[str, dict], sort_by: str | None, asc
 
 def table_csv(columns: dict[str, list]) -> str:
     """The CSV text pandas writes for the table *columns* (name -> values, a column of ``str``, ``int`` or
-    ``float`` each: ``DataFrame(columns).to_csv(index=False, lineterminator="\\n")``), without pandas: the
-    csv module as pandas uses it, a float by its ``repr`` (numpy's text of a float64), NaN as ''.
+    ``float`` (or ``None``) each: ``DataFrame(columns).to_csv(index=False, lineterminator="\\n")``), without
+    pandas: the csv module as pandas uses it, a float by its ``repr`` (numpy's text of a float64), NaN and
+    None as '', the ints of a column with floats or None as floats (pandas makes it a column of floats).
 
     >>> print(table_csv({"iri": ["a", "b,c"], "n": [1, 2], "x": [0.5, float("nan")]}), end="")
     iri,n,x
@@ -246,6 +247,15 @@ def table_csv(columns: dict[str, list]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
     w.writerow(list(columns))
-    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in col] for col in columns.values()]
+    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in _as_pandas_types(col)]
+             for col in columns.values()]
     w.writerows(zip(*cells))
     return out.getvalue()
+
+
+def _as_pandas_types(col: list) -> list:
+    """*col* with its ints as floats where pandas makes it a column of floats (ints with floats or None)."""
+    kinds = {type(v) for v in col}
+    if int in kinds and kinds & {float, type(None)} and kinds <= {int, float, type(None)}:
+        return [float(v) if type(v) is int else v for v in col]
+    return col

@@ -149,7 +149,7 @@ def metrics_csv(df: pd.DataFrame | dict) -> str:
     what ``df.to_csv(index=False, lineterminator="\\n")`` writes (:func:`~cppcc_kg.network.frames.table_csv`)."""
     if isinstance(df, dict):
         return table_csv(df)
-    return table_csv({c: df[c].tolist() for c in df.columns})
+    return df.to_csv(index=False, lineterminator="\n")  # a DataFrame: pandas is there, and its text whatever the dtypes
 
 
 def metrics_turtle(df: pd.DataFrame | dict) -> str:

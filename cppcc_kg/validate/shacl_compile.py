@@ -146,6 +146,34 @@ def resolve_classes(query: str, with_subclasses: set[str]) -> str:
     return _CLASS_PATH.sub(repl, query)
 
 
+_PROJECTION = re.compile(r"""(?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)
+    | (?P<open>\() | (?P<close>\)) | (?P<as>\bAS\b) | (?P<star>\*) | [?$](?P<var>\w+)""", re.VERBOSE | re.IGNORECASE)
+
+
+def projected_variables(clause: str) -> tuple[str, ...] | None:
+    """The names of the variables the ``SELECT`` clause *clause* (the text before ``WHERE``) projects: the
+    plain ones and those of ``(expression AS ?name)``, in their order; None for ``SELECT *``.
+
+    >>> projected_variables("SELECT DISTINCT ?this (<http://e.org/p> AS ?path) (STR(?o) AS $value)")
+    ('this', 'path', 'value')
+    >>> projected_variables("SELECT * "), projected_variables("SELECT ?this (COUNT(*) AS ?n)")
+    (None, ('this', 'n'))
+    """
+    names, depth, named = [], 0, False
+    for m in _PROJECTION.finditer(clause):
+        kind = m.lastgroup
+        if kind == "open" or kind == "close":
+            depth += 1 if kind == "open" else -1
+        elif kind == "as":
+            named = True
+        elif kind == "star" and depth == 0:
+            return None
+        elif kind == "var" and (depth == 0 or named):
+            names.append(m.group("var"))
+            named = False
+    return tuple(names)
+
+
 class ShapeCompiler:
     """The queries and datatype checks of a shapes graph (:meth:`compile` fills them).
 
@@ -310,7 +338,9 @@ class ShapeCompiler:
         m = re.search(r"\bWHERE\s*\{", written, re.IGNORECASE)
         if not m:
             raise UnsupportedShape(f"{constraint}: cannot find WHERE")
-        self.projections[i] = tuple(w[1:] for w in written[:m.start()].split()[1:] if w[:1] in "?$")
+        projected = projected_variables(written[:m.start()])
+        if projected is not None:  # SELECT *: every variable in scope, as the plan's SELECT * reads them
+            self.projections[i] = projected
         head = "\n".join(sorted(set(prefixes))) + "\n"
 
         def with_target(text: str) -> str:

@@ -9,6 +9,7 @@ from support import REPO_ROOT
 
 from cppcc_kg.build import graph_rows
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.build.summary import PARTS, PARTS_VERSION, _summary_queries, kept_parts
 from cppcc_kg.network import entity_graph_queries, query_predicates, run_queries
 from cppcc_kg.project.files import PINYIN_GRAPH
 from cppcc_kg.project.load import load
@@ -107,3 +108,26 @@ def test_the_digest_follows_the_triples_of_the_properties(tmp_path):
         finally:
             again.close()
         assert now[0] != before[0] and now[1:] == before[1:] and pending != now[2]
+
+
+def test_one_entry_name_for_the_solutions_kept_by_the_properties_they_read(tmp_path):
+    # graph_rows.kept_entry names the entity graph's and the summary's kept solutions alike: the same name
+    # while the triples of the properties the queries read are the same, another when one of them changes
+    root = tmp_path / "s"
+    write_corpus(root, scale=1, seed=0)
+    project = load(root)
+    queries = _summary_queries(Schema(graph_view(project.store)).edge_properties)
+    _known, names = kept_parts(project, queries, "code")
+    assert names == {part: graph_rows.kept_entry(project, f"summary-{part}", [PARTS_VERSION, "code", part],
+                                                 [queries[k] or "" for k in keys]) for part, keys in PARTS.items()}
+    labels = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    types = "SELECT ?s ?c WHERE { ?s a ?c }"
+    before = {q: graph_rows.kept_entry(project, "x", ["1"], [q]) for q in (labels, types)}
+    path = next((root / "graph").rglob("entities.ttl"))
+    text = path.read_text(encoding="utf-8")
+    at = text.index('"@en')
+    path.write_text(text[:at] + " (edited)" + text[at:], encoding="utf-8")
+    edited = load(root)
+    assert graph_rows.kept_entry(edited, "x", ["1"], [types]) == before[types]
+    assert graph_rows.kept_entry(edited, "x", ["1"], [labels]) != before[labels]
+    assert graph_rows.kept_entry(edited, "x", ["2"], [types]) != before[types]

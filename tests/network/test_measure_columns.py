@@ -129,3 +129,18 @@ def test_kept_measures_read_back(graph, tmp_path):
     assert again["kept"] and again["measures"] == first["measures"]
     for name in ("metrics.csv", "metrics.ttl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_table_csv_of_columns_pandas_makes_floats():
+    # a column of ints with floats or None is float64 to pandas: its ints are written as floats
+    for column in ([1, 2.5], [1, None], [2**60, 0.5, None], [None, 3]):
+        want = pd.DataFrame({"x": column, "s": ["a"] * len(column)}).to_csv(index=False, lineterminator="\n")
+        assert table_csv({"x": column, "s": ["a"] * len(column)}) == want, column
+
+
+@pytest.mark.parametrize("column", [pd.array([1, None], dtype="Int64"), pd.array(["a", None], dtype="string"),
+                                    pd.Series([0.1, 1.5], dtype="float32"), pd.Series(["a", float("nan")])])
+def test_metrics_csv_of_a_frame_is_what_pandas_writes(column):
+    # a DataFrame given (pandas is there already): its own text, whatever the dtypes of its columns
+    df = pd.DataFrame({"iri": ["a", "b"], "x": column})
+    assert metrics_csv(df) == df.to_csv(index=False, lineterminator="\n")

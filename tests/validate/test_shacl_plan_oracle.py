@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import RDF, RDFS, SH
 from support import REPO_ROOT, copy_project
 
 from cppcc_kg.project.load import load
@@ -139,3 +141,34 @@ ex:p a oa:TextPositionSelector ; oa:start 0 ; oa:end 1 .
     assert any(v.focus == q and v.component == "MinCount" for v in reference)
     assert not any(v.focus == t and v.component.startswith("Qualified") for v in reference)
     assert _planned(project) == reference
+
+
+@pytest.mark.parametrize("select", [
+    ("SELECT $this (<http://www.w3.org/2000/01/rdf-schema#label> AS ?path) ?value WHERE { "
+     "$this <http://www.w3.org/2000/01/rdf-schema#label> ?value }"),
+    "SELECT $this (STR(?l) AS ?value) WHERE { $this <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+    "SELECT * WHERE { $this <http://www.w3.org/2000/01/rdf-schema#label> ?value }",
+])
+def test_a_sparql_constraint_reports_what_it_projects(select):
+    # the variables of ``(expression AS ?name)`` and of ``SELECT *`` are in the report (the SHACL spec's
+    # own example projects ``(rdfs:label AS ?path)``), as the query as written reports them
+    ex = Namespace("https://example.org/")
+    data = Graph()
+    data.add((ex.a, RDF.type, ex.C))
+    data.add((ex.a, RDFS.label, Literal("x", lang="en")))
+    shapes = Graph()
+    constraint = ex.constraint
+    shapes.add((ex.S, RDF.type, SH.NodeShape))
+    shapes.add((ex.S, SH.targetClass, ex.C))
+    shapes.add((ex.S, SH.sparql, constraint))
+    shapes.add((constraint, SH.select, Literal(select)))
+    shapes.add((constraint, SH.message, Literal("the value {?value}")))
+    compiled = fastshacl.compile_shapes(shapes)
+    store, _values = fastshacl._data_store(data, set())
+    reference = {fastshacl._violation(sol, shape, path, message, component)  # each query as written
+                 for query, shape, path, message, component in compiled.queries for sol in store.query(query)}
+    got = set(fastshacl.validate(data, shapes))
+    assert got == reference and len(got) == 1
+    (v,) = got
+    assert v.focus == str(ex.a) and v.value == "x" and v.message == "the value x"
+    assert v.path == (str(RDFS.label) if "AS ?path" in select else "")
