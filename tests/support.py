@@ -14,7 +14,11 @@ import urllib.request
 from pathlib import Path
 from typing import Self
 
+import pyoxigraph as ox
 from rdflib import Graph
+
+from cppcc_kg.project.synth import write_corpus
+from cppcc_kg.rdf.ntriples import NT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -39,6 +43,28 @@ def copy_project(dest: Path, *overlays: str, fixtures: Path = BUILD_FIXTURES) ->
     shutil.copy2(REPO_ROOT / "ontology.ttl", dest / "ontology.ttl")
     shutil.copytree(REPO_ROOT / "rules", dest / "rules", dirs_exist_ok=True)
     return dest
+
+
+def repository_or_synthetic(kind: str, tmp_path_factory) -> Path:
+    """The repository's root (*kind* ``"repository"``) or a new synthetic project of scale 3 (``"synthetic"``),
+    the two projects the tests of the kept results run on."""
+    if kind == "repository":
+        return REPO_ROOT
+    root = tmp_path_factory.mktemp(kind) / "s"
+    write_corpus(root, scale=3, seed=0)
+    return root
+
+
+def store_of_properties(graphs: dict[str, bytes], predicates) -> ox.Store:
+    """A store of the triples of *graphs* (graph IRI -> canonical N-Triples) whose property is one of
+    *predicates* (IRIs), each in its graph."""
+    wanted = {f"<{p}>".encode() for p in predicates}
+    part = ox.Store()
+    for g, nt in graphs.items():
+        lines = b"".join(line + b"\n" for line in nt.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
+        if lines:
+            part.load(lines, format=NT, to_graph=ox.NamedNode(g))
+    return part
 
 
 def free_port() -> int:

@@ -6,21 +6,17 @@ import copy
 
 import networkx as nx
 import pytest
-from support import REPO_ROOT
+from support import repository_or_synthetic
 
 from cppcc_kg.build.entity_pieces import csv_text, patched_files, whole_files
 from cppcc_kg.network import build_entity_graph, edge_rows, node_rows
 from cppcc_kg.network.graphml import graphml_bytes
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
 def graph(request, tmp_path_factory):
-    root = REPO_ROOT
-    if request.param == "synthetic":
-        root = tmp_path_factory.mktemp("pieces") / "s"
-        write_corpus(root, scale=3, seed=0)
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     return build_entity_graph(load(root, cache=False).store)
 
 

@@ -3,28 +3,22 @@ only the triples of the properties written in it, so its solutions are kept by t
 edited label runs only the query of the labels again, and the build is that of a clean build."""
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
-from support import REPO_ROOT
+from support import repository_or_synthetic, store_of_properties
 
 from cppcc_kg.build import graph_rows
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.summary import PARTS, PARTS_VERSION, _summary_queries, kept_parts
 from cppcc_kg.network import entity_graph_queries, query_predicates, run_queries
-from cppcc_kg.project.files import PINYIN_GRAPH
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
-from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import graph_view
 from cppcc_kg.schema import Schema
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
 def project(request, tmp_path_factory):
-    root = REPO_ROOT
-    if request.param == "synthetic":
-        root = tmp_path_factory.mktemp("rows") / "s"
-        write_corpus(root, scale=3, seed=0)
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     return load(root, cache=False)
 
 
@@ -35,15 +29,9 @@ def test_each_query_reads_only_the_properties_written_in_it(project):
     queries = entity_graph_queries(schema)
     assert {"evidence", "literals", "types", "edges"} <= set(queries)
     whole = run_queries(project.store, queries)
-    graphs = {**{g: nt for g, nt in project.graphs().items()}, str(PINYIN_GRAPH): project.pinyin_nt}
     assert project.pinyin_nt
     for name, query in queries.items():
-        wanted = {f"<{p}>".encode() for p in query_predicates(query)}
-        part = ox.Store()
-        for g, nt in graphs.items():
-            lines = b"".join(line + b"\n" for line in nt.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
-            if lines:
-                part.load(lines, format=NT, to_graph=ox.NamedNode(g))
+        part = store_of_properties(project.graphs(), query_predicates(query))
         assert len(part) < len(project.store) or name == "literals"
         got = run_queries(part, {name: query})[name]
         assert sorted(got) == sorted(whole[name]), name

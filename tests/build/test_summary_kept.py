@@ -3,9 +3,8 @@ triples of the properties written in it, so a part is kept by the digest of thos
 edited label runs only the query that reads labels again, and the summary is that of a clean build."""
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
-from support import REPO_ROOT
+from support import repository_or_synthetic, store_of_properties
 
 from cppcc_kg.build import summary as summary_module
 from cppcc_kg.build.pipeline import build
@@ -13,17 +12,13 @@ from cppcc_kg.build.summary import _summary_queries
 from cppcc_kg.network import query_predicates
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
-from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import graph_view, values
 from cppcc_kg.schema import Schema
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
 def project(request, tmp_path_factory):
-    root = REPO_ROOT
-    if request.param == "synthetic":
-        root = tmp_path_factory.mktemp("summary") / "s"
-        write_corpus(root, scale=3, seed=0)
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     return load(root, cache=False)
 
 
@@ -34,12 +29,7 @@ def test_each_summary_query_reads_only_the_properties_written_in_it(project):
     assert {"per_class", "edges", "firsts", "sources", "with_evidence"} <= set(queries)
     assert project.pinyin_nt
     for name, query in queries.items():
-        wanted = {f"<{p}>".encode() for p in query_predicates(query)}
-        part = ox.Store()
-        for g, nt in project.graphs().items():
-            lines = b"".join(line + b"\n" for line in nt.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
-            if lines:
-                part.load(lines, format=NT, to_graph=ox.NamedNode(g))
+        part = store_of_properties(project.graphs(), query_predicates(query))
         assert len(part) < len(project.store)
         whole = values(project.store, query)
         assert sorted(values(part, query)) == sorted(whole), name

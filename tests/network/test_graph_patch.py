@@ -8,14 +8,13 @@ import pickle
 
 import pyoxigraph as ox
 import pytest
-from support import REPO_ROOT
+from support import repository_or_synthetic
 
 from cppcc_kg.network import build_entity_graph, entity_graph_queries, run_queries
 from cppcc_kg.network.changes import changes_of, note_changes, track_changes
 from cppcc_kg.network.entity_graph import read_node_attribute
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import graph_view
 from cppcc_kg.schema import Schema
@@ -36,10 +35,7 @@ def assert_same_graph(A, B) -> None:
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
 def project(request, tmp_path_factory):
-    root = REPO_ROOT
-    if request.param == "synthetic":
-        root = tmp_path_factory.mktemp("patch") / "s"
-        write_corpus(root, scale=3, seed=0)
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     return load(root, cache=False)
 
 

@@ -8,7 +8,7 @@ import copy
 import networkx as nx
 import pandas as pd
 import pytest
-from support import DictCache
+from support import DictCache, repository_or_synthetic
 
 from cppcc_kg.network import build_entity_graph
 from cppcc_kg.network.metrics import (
@@ -18,15 +18,11 @@ from cppcc_kg.network.metrics import (
     write_metrics,
 )
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
-def graph(request, repo_root, tmp_path_factory):
-    root = repo_root
-    if request.param == "synthetic":
-        root = tmp_path_factory.mktemp("metrics-reuse") / "s"
-        write_corpus(root, scale=3, seed=0)
+def graph(request, tmp_path_factory):
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     return build_entity_graph(load(root, cache=False).store)
 
 
