@@ -46,12 +46,12 @@ def copy_project(dest: Path, *overlays: str, fixtures: Path = BUILD_FIXTURES) ->
 
 
 def repository_or_synthetic(kind: str, tmp_path_factory) -> Path:
-    """The repository's root (*kind* ``"repository"``) or a new synthetic project of scale 3 (``"synthetic"``),
-    the two projects the tests of the kept results run on."""
+    """The repository's root (*kind* ``"repository"``) or a new synthetic project: of scale 3 for
+    ``"synthetic"``, of scale N for ``"synth-N"``."""
     if kind == "repository":
         return REPO_ROOT
     root = tmp_path_factory.mktemp(kind) / "s"
-    write_corpus(root, scale=3, seed=0)
+    write_corpus(root, scale=int(kind.split("-")[1]) if kind.startswith("synth-") else 3, seed=0)
     return root
 
 

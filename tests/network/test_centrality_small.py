@@ -13,13 +13,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from support import repository_or_synthetic
 
 from cppcc_kg.network import build_entity_graph, centrality
 from cppcc_kg.network.centrality import eigenvector, pagerank
 from cppcc_kg.network.frames import round_significant
 from cppcc_kg.network.projections import simple_graph
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
 
 
 def _random_graph(seed: int, n: int, m: int, *, loops: bool, floats: bool) -> nx.Graph:
@@ -35,11 +35,8 @@ def _random_graph(seed: int, n: int, m: int, *, loops: bool, floats: bool) -> nx
 
 
 @pytest.fixture(scope="module", params=["repository", "synth-1", "synth-3"])
-def projection(request, repo_root, tmp_path_factory):
-    root = repo_root
-    if request.param != "repository":
-        root = tmp_path_factory.mktemp("small") / "s"
-        write_corpus(root, scale=int(request.param.split("-")[1]), seed=0)
+def projection(request, tmp_path_factory):
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     G = build_entity_graph(load(root, cache=False).store)
     U = simple_graph(G)
     assert 2 < len(U) <= centrality.SMALL_GRAPH

@@ -8,7 +8,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 import pytest
-from support import DictCache
+from support import DictCache, repository_or_synthetic
 
 from cppcc_kg.network import build_entity_graph, centrality
 from cppcc_kg.network.centrality import (
@@ -32,7 +32,6 @@ from cppcc_kg.network.metrics import (
 from cppcc_kg.network.projections import shared_projection
 from cppcc_kg.network.structure import kcore
 from cppcc_kg.project.load import load
-from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.viz.payload import measure_table
 
 
@@ -58,11 +57,8 @@ def merged_measures(G, *, betweenness_k=None, seed=0, community_method="louvain"
 
 
 @pytest.fixture(scope="module", params=["repository", "synth-3", "synth-25"])
-def graph(request, repo_root, tmp_path_factory):
-    root = repo_root
-    if request.param != "repository":
-        root = tmp_path_factory.mktemp("columns") / "s"
-        write_corpus(root, scale=int(request.param.split("-")[1]), seed=0)
+def graph(request, tmp_path_factory):
+    root = repository_or_synthetic(request.param, tmp_path_factory)
     G = build_entity_graph(load(root, cache=False).store)
     if request.param == "synth-25":
         assert len(G) > centrality.SMALL_GRAPH  # scipy's path
