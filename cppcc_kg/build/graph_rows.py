@@ -15,7 +15,7 @@ attributes changed, and makes it from the solutions otherwise; the entity files 
 pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`). The literals are patched without
 their whole query: the subjects to read again are those of the lines of the properties it reads that
 differ between the kept and the present N-Triples of the changed files (the earlier version from the
-loader's cache, as :func:`cppcc_kg.validate.shacl_incremental.changed_lines` does) and of the pinyin
+loader's cache: :func:`cppcc_kg.project.files.changed_nt_lines`) and of the pinyin
 (:func:`_changed_subjects`); their solutions are read by :func:`cppcc_kg.network.entity_graph.literals_of`.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ from cppcc_kg.network.changes import track_changes
 from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
-from cppcc_kg.project.files import nt_entry
+from cppcc_kg.project.files import changed_nt_lines
 
 __all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "schema_digest"]
 
@@ -152,14 +152,11 @@ def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> 
     the ``pinyin`` attribute of every node again once it is (:func:`cppcc_kg.network.read_node_attribute`)."""
     if not isinstance(keys, dict) or not isinstance(pinyin, bytes):
         return None
-    lines: set[bytes] = set()
-    for rel in sorted(set(keys) | set(project.keys)):
-        if keys.get(rel) == project.keys.get(rel):
-            continue
-        old = b"" if rel not in keys else cache.get(nt_entry(keys[rel]), keep=False)
-        if old is None or (rel in project.keys and rel not in project.nt):
-            return None
-        lines |= set(old.split(b"\n")).symmetric_difference(project.nt.get(rel, b"").split(b"\n"))
+    if any(r not in project.nt and keys.get(r) != k for r, k in project.keys.items()):
+        return None
+    lines = changed_nt_lines(cache, keys, project.keys, project.nt)
+    if isinstance(lines, str):
+        return None
     if not project.pinyin_pending and pinyin != project.pinyin_nt:
         lines |= set(pinyin.split(b"\n")).symmetric_difference(project.pinyin_nt.split(b"\n"))
     wanted = {f"<{p}>".encode() for p in predicates}

@@ -112,6 +112,37 @@ def nt_entry(key: str) -> str:
     return key + ".nt"
 
 
+def changed_nt_lines(cache, before: dict, now: dict, present: dict) -> set[bytes] | str:
+    """The N-Triples lines in the earlier or the present version of each file whose cache key in *before*
+    (the last build's) is not its key in *now* (added, removed or changed), but not in both; or the name of a
+    file whose earlier version is not in *cache* (read by :func:`nt_entry`, without keeping it).
+
+    The names are those of *before* and *now* (paths or graph IRIs); *present* maps a name to its N-Triples
+    now (missing: none).
+
+    >>> class Cache(dict):
+    ...     def get(self, name, keep=True):
+    ...         return dict.get(self, name)
+    >>> sorted(changed_nt_lines(Cache({"k1.nt": b"a\\nb\\n"}), {"f": "k1"}, {"f": "k2"}, {"f": b"b\\nc\\n"}))
+    [b'a', b'c']
+    >>> changed_nt_lines(Cache(), {"f": "k1"}, {"f": "k2"}, {"f": b""})
+    'f'
+    """
+    lines: set[bytes] = set()
+    for name in sorted(set(before) | set(now)):
+        if before.get(name) == now.get(name):
+            continue
+        old = b""
+        if name in before:
+            old = cache.get(nt_entry(before[name]), keep=False)
+            if old is None:
+                return name
+        new = present.get(name, b"") if name in now else b""
+        lines |= set(old.split(b"\n")) ^ set(new.split(b"\n"))
+    lines.discard(b"")
+    return lines
+
+
 def iter_files(root: Path, rels: list[str], *,
                progress: Callable[[int, int, str], None] | None = None,
                cache: Cache | None = None, stats: dict | None = None,

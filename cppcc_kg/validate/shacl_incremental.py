@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cppcc_kg.project.files import nt_entry, rel_of_graph
+from cppcc_kg.project.files import changed_nt_lines, rel_of_graph
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
 from cppcc_kg.validate.shacl_local import RDF_TYPE, READS, sparql_locality
@@ -110,22 +110,10 @@ def changed_lines(before: dict, keys: dict, ntriples: dict, cache) -> set[bytes]
     to its N-Triples now; the earlier versions are read from *cache* without keeping them. A changed ontology,
     or an earlier version that is not in the cache, gives the reason (a string) instead.
     """
-    lines: set[bytes] = set()
-    for name in sorted(set(before) | set(keys)):
-        if before.get(name) == keys.get(name):
-            continue
-        if rel_of_graph(name) == "ontology.ttl":
-            return "the ontology changed"
-        old = b""
-        if name in before:
-            old = cache.get(nt_entry(before[name]), keep=False)
-            if old is None:
-                return f"the earlier version of {name} is not in the cache"
-        new = ntriples.get(name, b"") if name in keys else b""
-        a, b = set(old.split(b"\n")), set(new.split(b"\n"))
-        lines |= a ^ b
-    lines.discard(b"")
-    return lines
+    if any(rel_of_graph(n) == "ontology.ttl" and before.get(n) != keys.get(n) for n in set(before) | set(keys)):
+        return "the ontology changed"
+    lines = changed_nt_lines(cache, before, keys, ntriples)
+    return f"the earlier version of {lines} is not in the cache" if isinstance(lines, str) else lines
 
 
 def changed_triples(before: dict, keys: dict, ntriples: dict, cache) -> list | str:
