@@ -163,7 +163,7 @@ def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> 
     if not project.pinyin_pending and pinyin != project.pinyin_nt:
         lines |= set(pinyin.split(b"\n")).symmetric_difference(project.pinyin_nt.split(b"\n"))
     wanted = {f"<{p}>".encode() for p in predicates}
-    found = [line for line in lines if line.split(b" ", 2)[1:2] and line.split(b" ", 2)[1] in wanted]
+    found = [line for line in lines if (p := line.split(b" ", 2)[1:2]) and p[0] in wanted]
     if not found:
         return set()
     subjects = set()
