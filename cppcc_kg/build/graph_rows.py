@@ -86,7 +86,7 @@ class _Solutions:
             if name not in self.names:
                 self.rows[name] = []
                 return self.rows[name]
-            rows = _read(get_json(self.cache, self.names[name]) if self.run else _json(self.cache, self.names[name]))
+            rows = _read(get_json(self.cache, self.names[name], keep=self.run))
             if rows is None:
                 if not self.run:
                     raise _Missing(name)
@@ -160,7 +160,7 @@ def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> 
     if not project.pinyin_pending and pinyin != project.pinyin_nt:
         lines |= set(pinyin.split(b"\n")).symmetric_difference(project.pinyin_nt.split(b"\n"))
     wanted = {f"<{p}>".encode() for p in predicates}
-    found = [line for line in lines if line.split(b" ", 2)[1:2] and line.split(b" ", 2)[1] in wanted]
+    found = [line for line in lines if (p := line.split(b" ", 2)[1:2]) and p[0] in wanted]
     if not found:
         return set()
     subjects = set()
@@ -240,15 +240,6 @@ def kept_entry(project, prefix: str, key: list, queries: list[str]) -> str:
     reads = set().union(*(query_predicates(q) for q in queries if q))
     h.update(project.predicate_digest(sorted(reads)).encode("ascii"))
     return f"{prefix}-{h.hexdigest()}.json"
-
-
-def _json(cache, name: str):
-    """The entry *name* as JSON, read without keeping it (an earlier build's), or None."""
-    data = cache.get(name, keep=False)
-    try:
-        return None if data is None else json.loads(data)
-    except ValueError:
-        return None
 
 
 def _read(rows) -> list[tuple] | None:

@@ -189,11 +189,12 @@ class Cache:
                 pass
 
 
-def get_json(cache, name: str):
-    """The entry *name* of *cache* as JSON, or ``None`` (no cache, absent, broken)."""
+def get_json(cache, name: str, *, keep: bool = True):
+    """The entry *name* of *cache* as JSON, or ``None`` (no cache, absent, broken); ``keep=False``: read
+    without keeping it (an earlier build's, :meth:`Cache.get`)."""
     if cache is None:
         return None
-    data = cache.get(name)
+    data = cache.get(name) if keep else cache.get(name, keep=False)
     if data is None:
         return None
     try:

@@ -143,7 +143,8 @@ def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, nt
         cache.used.update(entry_name("labels", key, texts_key) for key in keys.values())
         found: list[dict] = []
     else:
-        found = _per_file_problems(store, texts, keys=keys, cache=cache, where=where, graph=graph)
+        found = _per_file_problems(store, texts, keys=keys, cache=cache, texts_key=texts_key, where=where,
+                                   graph=graph)
     if not found:
         put_json(cache, state_entry, {"keys": dict(sorted(keys.items())), "texts": texts_key})
     return found
@@ -174,13 +175,13 @@ def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: 
 MAX_ENTITIES = 20_000
 
 
-def _per_file_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where: Where | None = None,
-                       graph: Graph | None = None) -> list[dict]:
+def _per_file_problems(store: ox.Store, texts: dict, *, keys: dict, cache, texts_key: str,
+                       where: Where | None = None, graph: Graph | None = None) -> list[dict]:
     """:func:`label_problems`, with the verdict on each label kept per file.
 
     Whether a ``@zh`` label occurs in some source text depends on the label and the texts
     alone. For each file (*keys*: graph IRI -> the file's cache key) the verdicts on its
-    entities' labels are kept in *cache* under the file's key and :func:`texts_digest`; a
+    entities' labels are kept in *cache* under the file's key and *texts_key* (:func:`texts_digest`); a
     file without an entry (new or changed) has its labels judged and kept. The entities and
     their labels are read from the whole store (an entity may be typed in one file and
     labelled in another); a label no entry judged is judged then. When every entity's label
@@ -188,7 +189,6 @@ def _per_file_problems(store: ox.Store, texts: dict, *, keys: dict, cache, where
     store, so the report is the same (tested).
     """
     by_iri = _texts_by_iri(texts)
-    texts_key = texts_digest(texts)
     of_entity: dict[str, set[str]] = {}
     for e, labels in entity_zh_labels(store).items():
         for label in labels:

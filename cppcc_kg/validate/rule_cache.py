@@ -377,16 +377,17 @@ def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
     wanted = {f"<{v[len(EXISTS):]}>".encode(): v for v in views if v.startswith(EXISTS)}
     subjects: dict[str, set[bytes]] = {v: set() for v in wanted.values()}
     iris = []
+    want_iris = IRI_OBJECTS in views  # else the lines with an IRI object are not gathered
     for line in nt.split(b"\n"):
         if not line:
             continue
         s, p, rest = line.split(b" ", 2)
         if p in wanted:
             subjects[wanted[p]].add(s)
-        if rest.startswith(b"<"):
+        if want_iris and rest.startswith(b"<"):
             iris.append(line)
     out = {v: hashlib.sha256(b"\n".join(sorted(found))).hexdigest() if found else "" for v, found in subjects.items()}
-    if IRI_OBJECTS in views:
+    if want_iris:
         out[IRI_OBJECTS] = hashlib.sha256(b"\n".join(iris)).hexdigest() if iris else ""
     return out
 
