@@ -41,7 +41,7 @@ from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import changed_nt_lines
 
-__all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "schema_digest"]
+__all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "schema_digest", "state_version"]
 
 #: bump when the form of the kept solutions changes
 ROWS_VERSION = "1"
@@ -63,11 +63,18 @@ def entity_graph_of_project(project, schema, code: str = ""):
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
     key = _state_key(schema, code)
     after = _Solutions(project, cache, queries, names)
-    G, files, changed = _kept_graph(project, cache, key, schema, names, after)
+    G, files, changed, since = _kept_graph(project, cache, key, schema, names, after)
     if G is None:
         G = build_entity_graph(project.store, schema=schema, rows=after.all())
-    track_changes(G, _Keep(project, cache, queries, code, key, files), changed)
+    track_changes(G, _Keep(project, cache, queries, code, key, files), changed, since=since)
     return G
+
+
+def state_version(key: bytes, names: dict) -> str:
+    """The version of a kept graph: the sha256 of its key (the code, the ontology) and the names of its
+    queries' entries (each the digest of the triples its query reads), which make the graph: the same
+    version, the same graph (:attr:`cppcc_kg.network.changes.Changes.since`)."""
+    return hashlib.sha256(key + b"\0" + json.dumps(sorted(names.items())).encode()).hexdigest()
 
 
 class _Missing(Exception):
@@ -119,15 +126,15 @@ class _Solutions:
 
 
 def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
-    """(graph, its kept files, what changed) of the last build's graph, as it is or patched; (None, None,
-    set()) when there is none, or it cannot be patched."""
+    """(graph, its kept files, what changed, the version it was kept as) of the last build's graph, as it is
+    or patched; (None, None, set(), None) when there is none, or it cannot be patched."""
     state = _read_state(cache, key)
     if state is None:
-        return None, None, set()
+        return None, None, set(), None
     old_names, G, files, keys, pinyin = state
     differ = {n for n in set(names) | set(old_names) if names.get(n) != old_names.get(n)}
     if differ and not (differ <= PATCHABLE and set(names) == set(old_names)):
-        return None, None, set()
+        return None, None, set(), None
     before = _Solutions(None, cache, {}, old_names, run=False)
     literals = None
     if "literals" in differ:
@@ -137,11 +144,11 @@ def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutio
     try:
         changed = patch_entity_graph(G, schema, before, after, differ, literals=literals) if differ else set()
     except _Missing:
-        return None, None, set()
+        return None, None, set(), None
     if changed is None:
-        return None, None, set()
+        return None, None, set(), None
     after.keep(set(names) - differ)
-    return G, files, changed
+    return G, files, changed, state_version(key, old_names)
 
 
 def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> set[str] | None:
@@ -178,10 +185,12 @@ class _Keep:
         self.project, self.cache, self.queries, self.code, self.key, self.files = \
             project, cache, queries, code, key, files
 
-    def keep(self, G, files: KeptFiles) -> None:
+    def keep(self, G, files: KeptFiles) -> str:
+        """Keep *G* and its *files*; return the version they are kept as (:func:`state_version`)."""
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
         names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
         _write_state(self.cache, self.key, names, G, files, self.project)
+        return state_version(self.key, names)
 
 
 def _state_key(schema, code: str) -> bytes:

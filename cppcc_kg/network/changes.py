@@ -27,15 +27,20 @@ class Changes:
 
     base: object
     changed: set = field(default_factory=set)
+    #: the version of the graph the changes are counted from (None: unknown, e.g. a graph made afresh)
+    since: str | None = None
+    #: the version of the graph as it is now, once the caller recorded it (None: not recorded)
+    version: str | None = None
 
 
 _TRACKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def track_changes(G: nx.Graph, base, changed=()) -> Changes:
+def track_changes(G: nx.Graph, base, changed=(), since: str | None = None) -> Changes:
     """Start telling what changes in *G* from now on (and *changed* so far) against *base* (what the caller
-    keeps of the graph as it was: e.g. the pieces of its files)."""
-    _TRACKED[G] = found = Changes(base, set(changed))
+    keeps of the graph as it was: e.g. the pieces of its files), the graph of version *since* (a name the
+    caller gives the graph it kept: what else was made of that version, the page, may be patched too)."""
+    _TRACKED[G] = found = Changes(base, set(changed), since)
     return found
 
 

@@ -12,6 +12,10 @@ One self-contained UTF-8 file that works offline, made in five steps, one module
 * :mod:`~cppcc_kg.viz.render`: the HTML (template, inlined vis-network, CSP hashes), written
   atomically; :func:`write_project_page` is the build stage.
 
+The build keeps the page's data in pieces in the loader's cache (:mod:`~cppcc_kg.viz.kept_page`,
+:mod:`~cppcc_kg.viz.script_json`): an edit that changes attributes only makes again the rows of the
+entities and relations it changed.
+
 The legend order is the ontology's ``cppcc:displayOrder``:
 ``orders=Schema.from_graph(graph).display_orders()`` (:class:`cppcc_kg.schema.Schema`).
 """

@@ -6,7 +6,7 @@ relations once, so that a quote shared by several of them is embedded once;
 """
 from __future__ import annotations
 
-__all__ = ["CONTEXT_LIMIT", "EvidenceTable", "sentence_context"]
+__all__ = ["CONTEXT_LIMIT", "EvidenceTable", "evidence_key", "sentence_context"]
 
 #: Characters of context kept on each side of a quote (the sentence around it, cut at this).
 CONTEXT_LIMIT = 160
@@ -49,6 +49,16 @@ def sentence_context(text: str, start: int, end: int, *, limit: int = CONTEXT_LI
     return before, after
 
 
+def evidence_key(e: dict) -> tuple[str, int, int, str]:
+    """What tells a piece of evidence *e* (a dict of the entity graph) from another: its source, start, end
+    and quote (:class:`EvidenceTable` numbers each once).
+
+    >>> evidence_key({"source": "s", "start": 6, "end": 8, "exact": "召开", "source_title": "T"})
+    ('s', 6, 8, '召开')
+    """
+    return str(e.get("source", "")), int(e.get("start", -1)), int(e.get("end", -1)), str(e.get("exact", ""))
+
+
 class EvidenceTable:
     """The sources and pieces of evidence of a page, each numbered once.
 
@@ -72,12 +82,11 @@ class EvidenceTable:
         """The numbers of the pieces of evidence *items* (dicts of the entity graph), each once."""
         out = []
         for e in items or ():
-            src = str(e.get("source", ""))
+            key = evidence_key(e)
+            src, start, end, exact = key
             if src not in self._source_index:
                 self._source_index[src] = len(self.sources)
                 self.sources.append({"iri": src, "title": str(e.get("source_title", ""))})
-            start, end, exact = int(e.get("start", -1)), int(e.get("end", -1)), str(e.get("exact", ""))
-            key = (src, start, end, exact)
             if key not in self._index:
                 text = self.texts.get(src)
                 ok = bool(text) and 0 <= start < end <= len(text) and text[start:end] == exact

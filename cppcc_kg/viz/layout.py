@@ -19,7 +19,7 @@ import networkx as nx
 from cppcc_kg.network.kernels import import_igraph
 from cppcc_kg.project.cache import get_json, put_json
 
-__all__ = ["PHYSICS_MAX_NODES", "kept_json", "kept_layouts", "layout_positions"]
+__all__ = ["PHYSICS_MAX_NODES", "kept_cache", "kept_json", "kept_layouts", "layout_positions"]
 
 #: bump when the form of the kept layouts changes
 LAYOUT_VERSION = "1"
@@ -61,6 +61,11 @@ def kept_layouts(cache, code: str = ""):
         yield
     finally:
         _KEPT.reset(token)
+
+
+def kept_cache() -> tuple | None:
+    """(the cache, the digest of the code) while :func:`kept_layouts` is active, else None."""
+    return _KEPT.get()
 
 
 def kept_json(kind: str, key, make):

@@ -34,7 +34,8 @@ from cppcc_kg.viz.evidence import EvidenceTable
 from cppcc_kg.viz.layout import PHYSICS_MAX_NODES, kept_json, layout_positions
 from cppcc_kg.viz.select import MAX_NODES, view_of
 
-__all__ = ["SIZE_MEASURES", "measure_table", "page_data"]
+__all__ = ["SIZE_MEASURES", "class_legend", "edge_rows", "measure_table", "node_rows", "page_data", "page_data_of",
+           "relation_legend"]
 
 #: Measures offered for node size, in this order when present (others follow, sorted).
 SIZE_MEASURES = ("degree", "betweenness", "pagerank", "closeness", "eigenvector", "kcore",
@@ -342,6 +343,17 @@ def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | Non
               view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None,
               community: int | None = None, around: str | None = None, hops: int = 1) -> dict:
     """Everything the page needs, as plain JSON-able data (see :func:`cppcc_kg.viz.render.render_html`)."""
+    return page_data_of(G, metrics, sources=sources, orders=orders, title=title, max_nodes=max_nodes,
+                        view_measure=view_measure, seed=seed, physics=physics, community=community,
+                        around=around, hops=hops)[0]
+
+
+def page_data_of(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | None = None,
+                 orders: dict[str, float] | None = None, title: str = "", max_nodes: int = MAX_NODES,
+                 view_measure: str = "pagerank", seed: int = 0, physics: bool | None = None,
+                 community: int | None = None, around: str | None = None, hops: int = 1) -> tuple[dict, list, list]:
+    """(:func:`page_data`, the nodes of its rows in their order, the edges ``(source, target, key)`` of its
+    rows in their order)."""
     orders = orders or {}
     measures, table = measure_table(G, metrics)
     total_nodes, total_edges = G.number_of_nodes(), G.number_of_edges()
@@ -367,4 +379,4 @@ def page_data(G: nx.MultiDiGraph, metrics=None, *, sources: dict[str, str] | Non
         "sources": evidence.sources, "evidence": evidence.evidence,
         "nodes": rows, "edges": edges,
         "vis": vis_network(vis_nodes, vis_edges, seed=seed, physics=physics),
-    }
+    }, nodes, [(u, v, k) for u, v, k, _ in edge_list]

@@ -23,7 +23,6 @@ import gc
 import hashlib
 import html
 import importlib.util
-import json
 import re
 from importlib import resources
 from pathlib import Path
@@ -35,7 +34,9 @@ from cppcc_kg.network import build_entity_graph
 from cppcc_kg.rdf.files import write_atomic
 from cppcc_kg.schema import Schema
 from cppcc_kg.viz.inputs import source_texts
+from cppcc_kg.viz.kept_page import kept_page_data
 from cppcc_kg.viz.payload import page_data
+from cppcc_kg.viz.script_json import json_for_script
 from cppcc_kg.viz.select import MAX_NODES
 
 __all__ = ["VIS_DIR", "json_for_script", "render_html", "write_html", "write_project_page"]
@@ -44,24 +45,11 @@ __all__ = ["VIS_DIR", "json_for_script", "render_html", "write_html", "write_pro
 VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
+#: the title of the build's page
+_TITLE = "cppcc-kg"
 
 
 # ---------------------------------------------------------------------------- safe embedding
-
-def json_for_script(value) -> str:
-    """JSON that is safe inside ``<script type="application/json">`` and in JavaScript.
-
-    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (so no ``</script>``
-    or ``<!--`` can close or change the element), and U+2028/U+2029 are escaped too. The
-    output is deterministic (sorted keys, no spaces).
-
-    >>> json_for_script({"b": "</script><img src=x>", "a": "甲&乙"})
-    '{"a":"甲\\\\u0026乙","b":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
 
 def _inline_script(code: str) -> str:
     """Script text that cannot end its ``<script>`` element early (``</`` and ``<!--`` escaped)."""
@@ -90,8 +78,9 @@ def _read_asset(package: str, *parts: str) -> str:
                       f"reinstall it: pip install -e . (and {package} for vis-network)") from None
 
 
-def _fill(template: str, title: str, data: dict) -> str:
-    """*template* with its slots filled: the scripts and styles inlined, the CSP of the scripts."""
+def _fill(template: str, title: str, data: str) -> str:
+    """*template* with its slots filled: the scripts and styles inlined, the CSP of the scripts, the JSON
+    of the page's data *data* (:func:`json_for_script`)."""
     vis_js = _inline_script(_read_asset("pyvis", *VIS_DIR, "vis-network.min.js"))
     vis_css = _inline_style(_read_asset("pyvis", *VIS_DIR, "vis-network.css"))
     page_js = _inline_script(_read_asset("cppcc_kg.viz", "assets", "page.js"))
@@ -103,7 +92,7 @@ def _fill(template: str, title: str, data: dict) -> str:
            "base-uri 'none'; form-action 'none'")
     parts = {
         "title": html.escape(title), "csp": html.escape(csp), "vis_css": vis_css, "page_css": page_css,
-        "data": json_for_script(data), "vis_js": vis_js, "page_js": page_js,
+        "data": data, "vis_js": vis_js, "page_js": page_js,
     }
     return _SLOT.sub(lambda m: parts[m.group(1)], template)
 
@@ -167,7 +156,7 @@ def render_html(entity_graph: nx.MultiDiGraph, metrics=None, *, sources: dict[st
     finally:
         if gc_was_enabled:
             gc.enable()
-    return _fill(_read_asset("cppcc_kg.viz", "assets", "page.html"), title, data)
+    return _fill(_read_asset("cppcc_kg.viz", "assets", "page.html"), title, json_for_script(data))
 
 
 def write_html(entity_graph: nx.MultiDiGraph, path, metrics=None, **options) -> Path:
@@ -199,4 +188,9 @@ def write_project_page(graph, out, *, metrics=None, root: Path | str = Path(".")
     else:
         texts = source_texts(graph, [root])
     orders = schema.display_orders()
-    return write_html(G, Path(out) / "graph.html", metrics, sources=texts, orders=orders)
+    path = Path(out) / "graph.html"
+    data = kept_page_data(G, metrics, sources=texts, orders=orders, title=_TITLE)
+    if data is None:  # no cache (or a graph of unknown origin): made whole
+        return write_html(G, path, metrics, sources=texts, orders=orders, title=_TITLE)
+    write_atomic(path, _fill(_read_asset("cppcc_kg.viz", "assets", "page.html"), _TITLE, data))
+    return path
