@@ -9,7 +9,9 @@ label, only the queries that read labels run again; the others are read from the
 
 The graph itself is kept too (:data:`STATE_ENTRY`: the graph pickled, the names of its queries' entries,
 and its entity files in pieces, :mod:`cppcc_kg.build.entity_pieces`), by the digest of the code and of
-the ontology's classes and properties. The next build takes it as it is when no query's entry changed,
+the ontology's classes and properties; after a patch the graph is not pickled again: the state keeps the
+pickle it was read from and the attributes of the nodes and edges patched since (up to :data:`PATCH_LIMIT`),
+which reading applies. The next build takes it as it is when no query's entry changed,
 patches it (:func:`cppcc_kg.network.graph_patch.patch_entity_graph`) when only queries that set
 attributes changed, and makes it from the solutions otherwise; the entity files then rewrite only the
 pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`). The literals are patched without
@@ -25,6 +27,7 @@ import json
 import pickle
 import struct
 from array import array
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -35,7 +38,7 @@ from cppcc_kg.network import (
     query_predicates,
     run_queries,
 )
-from cppcc_kg.network.changes import track_changes
+from cppcc_kg.network.changes import changes_of, track_changes
 from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
@@ -48,7 +51,10 @@ ROWS_VERSION = "1"
 #: the cache entry of the kept graph and its files (one per project: the last build's)
 STATE_ENTRY = "entity-graph-state.bin"
 #: bump when the form of the kept graph changes
-STATE_VERSION = b"entity-graph-state 1\n"
+STATE_VERSION = b"entity-graph-state 2\n"
+#: a kept graph whose attributes changed in more nodes and edges than this (since it was pickled) is
+#: pickled again; fewer: the earlier pickle is kept with the attributes of those (a patch)
+PATCH_LIMIT = 5000
 
 
 def entity_graph_of_project(project, schema, code: str = ""):
@@ -63,10 +69,10 @@ def entity_graph_of_project(project, schema, code: str = ""):
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
     key = _state_key(schema, code)
     after = _Solutions(project, cache, queries, names)
-    G, files, changed, since = _kept_graph(project, cache, key, schema, names, after)
+    G, files, changed, since, base = _kept_graph(project, cache, key, schema, names, after)
     if G is None:
         G = build_entity_graph(project.store, schema=schema, rows=after.all())
-    track_changes(G, _Keep(project, cache, queries, code, key, files), changed, since=since)
+    track_changes(G, _Keep(project, cache, queries, code, key, files, base), changed, since=since)
     return G
 
 
@@ -126,15 +132,17 @@ class _Solutions:
 
 
 def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
-    """(graph, its kept files, what changed, the version it was kept as) of the last build's graph, as it is
-    or patched; (None, None, set(), None) when there is none, or it cannot be patched."""
+    """(graph, its kept files, what changed, the version it was kept as, its :class:`_Base`) of the last
+    build's graph, as it is or patched; (None, None, set(), None, None) when there is none, or it cannot be
+    patched."""
+    nothing = None, None, set(), None, None
     state = _read_state(cache, key)
     if state is None:
-        return None, None, set(), None
-    old_names, G, files, keys, pinyin = state
+        return nothing
+    old_names, G, files, keys, pinyin, base = state
     differ = {n for n in set(names) | set(old_names) if names.get(n) != old_names.get(n)}
     if differ and not (differ <= PATCHABLE and set(names) == set(old_names)):
-        return None, None, set(), None
+        return nothing
     before = _Solutions(None, cache, {}, old_names, run=False)
     literals = None
     if "literals" in differ:
@@ -144,11 +152,11 @@ def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutio
     try:
         changed = patch_entity_graph(G, schema, before, after, differ, literals=literals) if differ else set()
     except _Missing:
-        return None, None, set(), None
+        return nothing
     if changed is None:
-        return None, None, set(), None
+        return nothing
     after.keep(set(names) - differ)
-    return G, files, changed, state_version(key, old_names)
+    return G, files, changed, state_version(key, old_names), base
 
 
 def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> set[str] | None:
@@ -181,16 +189,28 @@ def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> 
 class _Keep:
     """What the entity files call with the graph and its files once written: keep them in the cache."""
 
-    def __init__(self, project, cache, queries: dict, code: str, key: bytes, files: KeptFiles | None):
-        self.project, self.cache, self.queries, self.code, self.key, self.files = \
-            project, cache, queries, code, key, files
+    def __init__(self, project, cache, queries: dict, code: str, key: bytes, files: KeptFiles | None,
+                 base: _Base | None = None):
+        self.project, self.cache, self.queries, self.code, self.key, self.files, self.base = \
+            project, cache, queries, code, key, files, base
 
     def keep(self, G, files: KeptFiles) -> str:
         """Keep *G* and its *files*; return the version they are kept as (:func:`state_version`)."""
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
         names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
-        _write_state(self.cache, self.key, names, G, files, self.project)
+        tracked = changes_of(G)
+        base = self.base if tracked is not None and tracked.base is self else None
+        _write_state(self.cache, self.key, names, G, files, self.project, base, tracked.changed if base else ())
         return state_version(self.key, names)
+
+
+@dataclass
+class _Base:
+    """The pickled graph of a kept state and the nodes and edges (``(source, target, key)``) whose attributes
+    changed since it was pickled (kept beside it)."""
+
+    graph: bytes | memoryview
+    patched: set
 
 
 def _state_key(schema, code: str) -> bytes:
@@ -205,15 +225,48 @@ def schema_digest(schema) -> str:
     return hashlib.sha256(repr((schema.classes, schema.properties, sorted(schema.node_classes))).encode()).hexdigest()
 
 
-def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project) -> None:
-    meta = {"names": names, "graph": G, "keys": dict(project.keys), "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
+def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project, base: _Base | None = None,
+                 changed=()) -> None:
+    """Keep *G* and its *files* under *key*: the graph pickled, or, when it is the graph of *base* whose nodes
+    and edges *changed* since it was read, the pickle of *base* and the attributes of the nodes and edges
+    changed since that was pickled (at most :data:`PATCH_LIMIT`)."""
+    patched = set(base.patched) | set(changed) if base is not None else None
+    try:
+        if patched is None or len(patched) > PATCH_LIMIT:
+            raise KeyError("pickled whole")
+        graph = base.graph
+        patch = {"nodes": {n: dict(G.nodes[n]) for n in patched if not isinstance(n, tuple)},
+                 "edges": {e: dict(G.edges[e]) for e in patched if isinstance(e, tuple)}, "graph": dict(G.graph)}
+    except KeyError:  # (a node or an edge not in the graph: pickled whole)
+        graph, patch = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL), {"nodes": {}, "edges": {}, "graph": None}
+    meta = {"names": names, "patch": patch, "graph_size": len(graph), "keys": dict(project.keys),
+            "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
             "files": {**files.__dict__, "texts": None, "ends": None}}
     head = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
-    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, *files.texts]))
+    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, graph,
+                                     *files.texts]))
+
+
+def _patched_graph(graph: memoryview, patch: dict):
+    """The graph pickled in *graph* with the attributes of *patch* (of :func:`_write_state`)."""
+    G = pickle.loads(graph)
+    for n, attrs in patch["nodes"].items():
+        d = G.nodes[n]
+        d.clear()
+        d.update(attrs)
+    for e, attrs in patch["edges"].items():
+        d = G.edges[e]
+        d.clear()
+        d.update(attrs)
+    if patch["graph"] is not None:
+        G.graph.clear()
+        G.graph.update(patch["graph"])
+    return G
 
 
 def _read_state(cache, key: bytes):
-    """(names, graph, files, the files' keys and the pinyin) kept by the last build under *key*, or None."""
+    """(names, graph, files, the files' keys, the pinyin, :class:`_Base`) kept by the last build under *key*, or
+    None."""
     data = cache.get(STATE_ENTRY, keep=False)
     lead = STATE_VERSION + key + b"\n"
     if data is None or not data.startswith(lead):
@@ -224,14 +277,18 @@ def _read_state(cache, key: bytes):
         view = memoryview(data)
         meta = pickle.loads(view[at:at + size])
         at += size
+        graph = view[at:at + meta["graph_size"]]  # not copied
+        G = _patched_graph(graph, meta["patch"])
+        at += meta["graph_size"]
         texts = []
         for n in meta["sizes"]:
-            texts.append(view[at:at + n])  # not copied
+            texts.append(view[at:at + n])
             at += n
         files = KeptFiles(**{**meta["files"], "texts": texts, "ends": [array("q", e) for e in meta["ends"]]})
     except Exception:  # noqa: BLE001 - an entry of other code or broken: made again
         return None
-    return meta["names"], meta["graph"], files, meta["keys"], meta["pinyin"]
+    base = _Base(graph, {*meta["patch"]["nodes"], *meta["patch"]["edges"]})
+    return meta["names"], G, files, meta["keys"], meta["pinyin"], base
 
 
 def _entry_name(project, query: str, code: str) -> str:

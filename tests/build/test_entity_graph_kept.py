@@ -9,6 +9,7 @@ import pytest
 
 from cppcc_kg.build import entity_files, graph_rows
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.network import build_entity_graph
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 
@@ -99,3 +100,53 @@ def test_the_subjects_of_the_changed_lines(tmp_path):
     assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, ["http://e.org/other"]) == set()
     again.cache.dir.joinpath(f"{keys['graph/synth-0002/entities.ttl']}.nt").unlink()
     assert graph_rows._changed_subjects(again, again.cache, keys, pinyin, label) is None
+
+
+def _state_parts(root):
+    """(the pickled graph, the patched nodes and edges, the graph read back) of the kept state of *root*."""
+    project = load(root, cache=True)
+    data = project.cache.get(graph_rows.STATE_ENTRY, keep=False)
+    key = data[len(graph_rows.STATE_VERSION):data.index(b"\n", len(graph_rows.STATE_VERSION))]
+    state = graph_rows._read_state(project.cache, key)
+    assert state is not None
+    base = state[5]
+    return bytes(base.graph), base.patched, state[1]
+
+
+def test_a_patched_graph_is_kept_as_the_earlier_pickle_and_a_patch(tmp_path, monkeypatch):
+    """After a patch the kept state holds the pickle of the graph as it was first kept and the attributes of the
+    nodes patched since (not the graph pickled again); read back, it is the graph made afresh. Above
+    PATCH_LIMIT nodes and edges patched, the graph is pickled whole again."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    first, patched, _ = _state_parts(root)
+    assert patched == set()
+    path = root / "graph" / "synth-0002" / "entities.ttl"
+    _replace(path, r'"([^"\\]+)"@en', r'"\1 (edited)"@en')
+    build(root)
+    graph, patched, _ = _state_parts(root)
+    assert graph == first and patched == {"https://w3id.org/cppcc-kg/id/document/synth-0002-0"}
+    _replace(path, r'"关于([^"\\]+)"@zh', r'"\1"@zh')  # its Chinese label: a new pinyin
+    build(root)
+    graph, patched, kept = _state_parts(root)
+    assert graph == first and patched == {"https://w3id.org/cppcc-kg/id/document/synth-0002-0"}
+    rebuilt = build_entity_graph(load(root, cache=False).store)
+    assert_same_graph(kept, rebuilt)
+    _same_as_clean(root, tmp_path)
+    monkeypatch.setattr(graph_rows, "PATCH_LIMIT", 0)
+    _replace(path, r'"([^"\\]+) \(edited\)"@en', r'"\1 (edited again)"@en')
+    build(root)
+    graph, patched, kept = _state_parts(root)
+    assert graph != first and patched == set()
+    assert_same_graph(kept, build_entity_graph(load(root, cache=False).store))
+
+
+def assert_same_graph(A, B) -> None:
+    """The same nodes, attributes (and their order), edges, keys and graph attributes, in the same order."""
+    assert list(A.nodes) == list(B.nodes)
+    for n in A.nodes:
+        assert list(A.nodes[n].items()) == list(B.nodes[n].items()), n
+    assert [(u, v, k, list(d.items())) for u, v, k, d in A.edges(keys=True, data=True)] == \
+        [(u, v, k, list(d.items())) for u, v, k, d in B.edges(keys=True, data=True)]
+    assert A.graph == B.graph
