@@ -72,7 +72,9 @@ def entity_graph_of_project(project, schema, code: str = ""):
     G, files, changed, since, base = _kept_graph(project, cache, key, schema, names, after)
     if G is None:
         G = build_entity_graph(project.store, schema=schema, rows=after.all())
-    track_changes(G, _Keep(project, cache, queries, code, key, files, base), changed, since=since)
+    keep = _Keep(project, cache, queries, code, key, files, base)
+    keep.names = None if project.pinyin_pending else names  # (the pinyin is the only triples loaded later)
+    track_changes(G, keep, changed, since=since)
     return G
 
 
@@ -193,11 +195,13 @@ class _Keep:
                  base: _Base | None = None):
         self.project, self.cache, self.queries, self.code, self.key, self.files, self.base = \
             project, cache, queries, code, key, files, base
+        #: the names of the queries' entries, when they are known to be those of the store now
+        self.names: dict | None = None
 
     def keep(self, G, files: KeptFiles) -> str:
         """Keep *G* and its *files*; return the version they are kept as (:func:`state_version`)."""
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
-        names = {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
+        names = self.names or {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
         tracked = changes_of(G)
         base = self.base if tracked is not None and tracked.base is self else None
         _write_state(self.cache, self.key, names, G, files, self.project, base, tracked.changed if base else ())
