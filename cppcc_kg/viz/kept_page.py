@@ -27,6 +27,7 @@ import hashlib
 import json
 import pickle
 import struct
+from array import array
 from itertools import accumulate, pairwise
 
 from cppcc_kg.network.changes import changes_of
@@ -41,9 +42,11 @@ __all__ = ["PAGE_ENTRY", "kept_page_data"]
 #: the cache entry of the kept page (one per project: the last build's)
 PAGE_ENTRY = "page-state.bin"
 #: bump when the form of the kept page changes
-PAGE_VERSION = b"page-state 1\n"
+PAGE_VERSION = b"page-state 2\n"
 #: what the patch reads of the page's data besides its rows (kept with them)
 _VALUES = ("classes", "types", "relations", "measures", "sources")
+#: the head of a kept page (JSON): those, the number of elements of each section, the nodes and edges of the rows
+_HEAD = ("values", "sizes", "nodes", "edges")
 
 
 def kept_page_data(G, metrics, *, sources: dict[str, str], orders: dict, title: str) -> str | None:
@@ -95,7 +98,7 @@ def _page_key(code: str, metrics, sources: dict[str, str], orders: dict, title: 
     return h.hexdigest().encode("ascii")
 
 
-def _whole(G, metrics, **options) -> tuple[str, list[int], dict | None]:
+def _whole(G, metrics, **options) -> tuple[str, array, dict | None]:
     """(the JSON of the page's data made whole, where its pieces end, what the patch reads besides them; None
     when the nodes or edges are not all text)."""
     data, nodes, edges = page_data_of(G, metrics, **options)
@@ -103,7 +106,7 @@ def _whole(G, metrics, **options) -> tuple[str, list[int], dict | None]:
     head = {"values": {k: data[k] for k in _VALUES}, "sizes": sizes, "nodes": nodes, "edges": [list(e) for e in edges]}
     if not all(type(n) is str for n in nodes) or not all(type(x) is str for e in edges for x in e):
         head = None
-    return "".join(pieces), list(accumulate(map(len, pieces))), head
+    return "".join(pieces), array("q", accumulate(map(len, pieces))), head
 
 
 class _KeptEvidence:
@@ -121,7 +124,7 @@ class _KeptEvidence:
         return out
 
 
-def _patched(G, changed, state, metrics) -> tuple[str, list[int], dict] | None:
+def _patched(G, changed, state, metrics) -> tuple[str, array, dict] | None:
     """The kept page with the rows of the changed nodes and edges made again; None when that cannot give
     the page made whole (a class or the evidence of a row changed, a node or an edge not found)."""
     head, text, ends = state
@@ -165,7 +168,7 @@ def _patched(G, changed, state, metrics) -> tuple[str, list[int], dict] | None:
     return text, ends, head
 
 
-def _splice(text: str, ends: list[int], new: dict[int, str]) -> tuple[str, list[int]]:
+def _splice(text: str, ends: array, new: dict[int, str]) -> tuple[str, array]:
     """*text* whose pieces (ending at *ends*) of the indices of *new* are replaced by those."""
     sizes = [ends[0], *(b - a for a, b in pairwise(ends))]
     out, at = [], 0
@@ -174,16 +177,20 @@ def _splice(text: str, ends: list[int], new: dict[int, str]) -> tuple[str, list[
         at = ends[i]
         sizes[i] = len(new[i])
     out.append(text[at:])
-    return "".join(out), list(accumulate(sizes))
+    return "".join(out), array("q", accumulate(sizes))
 
 
-def _write_state(cache, key: bytes, version: str, head: dict, text: str, ends: list[int]) -> None:
-    meta = json.dumps({**head, "graph": version, "ends": ends}, ensure_ascii=False, separators=(",", ":")).encode()
-    cache.put(PAGE_ENTRY, b"".join([PAGE_VERSION, key, b"\n", struct.pack("<Q", len(meta)), meta,
-                                    text.encode("utf-8")]))
+def _write_state(cache, key: bytes, version: str, head: dict, text: str, ends) -> None:
+    """Keep the page: *head* as JSON (the bytes it was read from, when it is the head of a kept page: a patch
+    does not change it), where its pieces end and its text."""
+    raw = head.get("raw") or json.dumps({k: head[k] for k in _HEAD}, ensure_ascii=False, separators=(",", ":")).encode()
+    made = version.encode("utf-8")
+    ends = array("q", ends).tobytes()
+    cache.put(PAGE_ENTRY, b"".join([PAGE_VERSION, key, b"\n", struct.pack("<QQQ", len(made), len(raw), len(ends)), made,
+                                    raw, ends, text.encode("utf-8")]))
 
 
-def _read_state(cache, key: bytes, version: str) -> tuple[dict, str, list[int]] | None:
+def _read_state(cache, key: bytes, version: str) -> tuple[dict, str, array] | None:
     """(what the patch reads, the text, where its pieces end) of the page kept under *key* of the graph of
     *version*, or None."""
     data = cache.get(PAGE_ENTRY, keep=False)
@@ -191,13 +198,17 @@ def _read_state(cache, key: bytes, version: str) -> tuple[dict, str, list[int]] 
     if data is None or not data.startswith(lead):
         return None
     try:
-        at = len(lead) + 8
-        (size,) = struct.unpack("<Q", data[len(lead):at])
-        head = json.loads(data[at:at + size])
-        text = data[at + size:].decode("utf-8")
-        ends = head.pop("ends")
+        at = len(lead) + 24
+        sizes = struct.unpack("<QQQ", data[len(lead):at])
+        made, raw, ends_bytes = (data[a:a + n] for a, n in zip(accumulate((at, *sizes[:2])), sizes))
+        if made != version.encode("utf-8"):
+            return None
+        head = {**json.loads(raw), "raw": raw}
+        ends = array("q")
+        ends.frombytes(ends_bytes)
+        text = data[at + sum(sizes):].decode("utf-8")
         sizes = head["sizes"]
-        ok = (head.pop("graph") == version and len(ends) == sum(sizes) + len(sizes) + 1 and ends[-1] == len(text)
+        ok = (len(ends) == sum(sizes) + len(sizes) + 1 and ends[-1] == len(text)
               and len(head["nodes"]) == sizes[2] == sizes[4] and len(head["edges"]) == sizes[0] == sizes[3]
               and all(k in head["values"] for k in _VALUES))
     except (ValueError, KeyError, TypeError, IndexError, struct.error):

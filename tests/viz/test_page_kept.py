@@ -122,7 +122,7 @@ def test_a_broken_entry_makes_it_whole(made, calls):
     G.nodes[a]["label_en"] = "edited"
     # (a piece copied as it is is not read: the loader's cache checks each entry's checksum)
     for broken in (entry[:-10], entry.replace(b'"sizes":[', b'"sizes":{', 1), entry[:40] + b"x" + entry[41:],
-                   entry.replace(b'"ends":[', b'"ends":[0,', 1)):
+                   entry.replace(b'"sizes":[', b'"sizes":[1,', 1)):
         cache.entries[kept_page.PAGE_ENTRY] = broken
         assert _kept(G, made, cache, changed={a}, since="v1", version="v1") == _whole(G, made)
     assert calls["whole"] == 5
