@@ -77,6 +77,9 @@ class KeptFiles:
     edge_cols: list[str]  # after source, target, key
     keys: dict  # of the GraphML: (name, type, scope) -> id
     graph: dict  # the graph's own attributes (the GraphML's head and tail)
+    #: the fields above (nodes … graph) pickled, as they were read from the loader's cache (kept again as they
+    #: are: a patch does not change them); None when not read from there
+    fixed: bytes | memoryview | None = None
 
 
 def _graph_scalars(G) -> dict:
@@ -142,7 +145,7 @@ def patched_files(G: nx.MultiDiGraph, kept: KeptFiles, changed) -> tuple[list, K
         texts.append(text)
         ends.append(end)
     return texts, KeptFiles(texts, ends, kept.nodes, kept.graphml_edges, kept.csv_edges, kept.node_cols,
-                            kept.edge_cols, kept.keys, kept.graph)
+                            kept.edge_cols, kept.keys, kept.graph, kept.fixed)
 
 
 def _replace(text: bytes, ends: array, pieces: dict[int, str]) -> tuple[bytes, array]:

@@ -51,10 +51,12 @@ ROWS_VERSION = "1"
 #: the cache entry of the kept graph and its files (one per project: the last build's)
 STATE_ENTRY = "entity-graph-state.bin"
 #: bump when the form of the kept graph changes
-STATE_VERSION = b"entity-graph-state 2\n"
+STATE_VERSION = b"entity-graph-state 3\n"
 #: a kept graph whose attributes changed in more nodes and edges than this (since it was pickled) is
 #: pickled again; fewer: the earlier pickle is kept with the attributes of those (a patch)
 PATCH_LIMIT = 5000
+#: the fields of the kept files that are not pickled with the others (the texts and their ends apart)
+_NOT_FIXED = ("texts", "ends", "fixed")
 
 
 def entity_graph_of_project(project, schema, code: str = ""):
@@ -243,11 +245,13 @@ def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project, b
                  "edges": {e: dict(G.edges[e]) for e in patched if isinstance(e, tuple)}, "graph": dict(G.graph)}
     except KeyError:  # (a node or an edge not in the graph: pickled whole)
         graph, patch = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL), {"nodes": {}, "edges": {}, "graph": None}
-    meta = {"names": names, "patch": patch, "graph_size": len(graph), "keys": dict(project.keys),
-            "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends], "sizes": [len(t) for t in files.texts],
-            "files": {**files.__dict__, "texts": None, "ends": None}}
+    fixed = files.fixed or pickle.dumps({k: v for k, v in files.__dict__.items() if k not in _NOT_FIXED},
+                                        protocol=pickle.HIGHEST_PROTOCOL)
+    meta = {"names": names, "patch": patch, "graph_size": len(graph), "fixed_size": len(fixed),
+            "keys": dict(project.keys), "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends],
+            "sizes": [len(t) for t in files.texts]}
     head = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
-    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, graph,
+    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, fixed, graph,
                                      *files.texts]))
 
 
@@ -281,6 +285,8 @@ def _read_state(cache, key: bytes):
         view = memoryview(data)
         meta = pickle.loads(view[at:at + size])
         at += size
+        fixed = view[at:at + meta["fixed_size"]]
+        at += meta["fixed_size"]
         graph = view[at:at + meta["graph_size"]]  # not copied
         G = _patched_graph(graph, meta["patch"])
         at += meta["graph_size"]
@@ -288,7 +294,8 @@ def _read_state(cache, key: bytes):
         for n in meta["sizes"]:
             texts.append(view[at:at + n])
             at += n
-        files = KeptFiles(**{**meta["files"], "texts": texts, "ends": [array("q", e) for e in meta["ends"]]})
+        files = KeptFiles(**{**pickle.loads(fixed), "texts": texts, "ends": [array("q", e) for e in meta["ends"]],
+                             "fixed": fixed})
     except Exception:  # noqa: BLE001 - an entry of other code or broken: made again
         return None
     base = _Base(graph, {*meta["patch"]["nodes"], *meta["patch"]["edges"]})
