@@ -86,8 +86,9 @@ def _page_key(code: str, metrics, sources: dict[str, str], orders: dict, title: 
     a dict (the page is then not kept)."""
     if not isinstance(metrics, dict):
         return None
-    h = hashlib.sha256(PAGE_VERSION + json.dumps([code, title, MAX_NODES, sorted((str(k), v) for k, v in (orders or {}).items())]).encode())
-    try:  # (pickled to be hashed only, never read: 15 times quicker than JSON; equal bytes, equal values)
+    try:  # (the measures pickled to be hashed only, never read: 15 times quicker than JSON; equal bytes, equal values)
+        orders = sorted((str(k), v) for k, v in (orders or {}).items())
+        h = hashlib.sha256(PAGE_VERSION + json.dumps([code, title, MAX_NODES, orders]).encode())
         h.update(pickle.dumps(metrics, protocol=5))
     except (TypeError, ValueError, pickle.PicklingError):
         return None
