@@ -17,6 +17,7 @@ anything else, so that a new kind of constraint cannot be silently ignored.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -177,7 +178,7 @@ def variable_pair(pattern: str) -> bool:
     (True, False)
     """
     words = [m.group(0) for m in _TOKEN.finditer(pattern) if m.lastgroup in ("word", "iri", "string")]
-    return any(_PLAIN_VARIABLE.fullmatch(a) and _PLAIN_VARIABLE.fullmatch(b) for a, b in zip(words, words[1:]))
+    return any(_PLAIN_VARIABLE.fullmatch(a) and _PLAIN_VARIABLE.fullmatch(b) for a, b in pairwise(words))
 
 
 _PROJECTION = re.compile(r"""(?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>"{}|^`\\\s]*>|\#[^\n]*)
