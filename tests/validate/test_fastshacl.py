@@ -173,3 +173,24 @@ def test_the_grouped_queries_find_what_each_constraint_alone_finds(tmp_path):
     grouped = {v for v in found if v.component not in datatype}
     assert len(alone) > 80 and grouped == alone
     assert {v.component for v in alone} >= {"MinCount", "MaxCount", "QualifiedMinCount", "QualifiedMaxCount"}
+
+
+def test_digits_and_plain_strings_are_judged_as_rdflib_judges_them(monkeypatch):
+    # well_typed takes ASCII digits as well typed for xsd:integer and xsd:nonNegativeInteger without rdflib;
+    # _bad_values skips a plain literal where every check of its property allows xsd:string
+    x = "http://www.w3.org/2001/XMLSchema#"
+    lexicals = ["0", "00", "007", "5", "123456789012345678901234567890", "٣", "-1", "+1", " 1", "1.0", ""]
+    datatypes = [x + "integer", x + "nonNegativeInteger", x + "positiveInteger", x + "decimal"]
+    fast = {(lex, dt): fastshacl.well_typed(lex, dt) for lex in lexicals for dt in datatypes}
+    fastshacl._WELL_TYPED.clear()
+    monkeypatch.setattr(fastshacl, "_DIGITS_ONLY", frozenset())
+    assert fast == {(lex, dt): fastshacl.well_typed(lex, dt) for lex in lexicals for dt in datatypes}
+    assert not fast[("0", x + "positiveInteger")] and not fast[("-1", x + "nonNegativeInteger")]
+    doc = (b'<http://e.org/a> <http://e.org/p> "plain" .\n<http://e.org/b> <http://e.org/p> "t\\"q" .\n'
+           b'<http://e.org/c> <http://e.org/p> "5"^^<' + x.encode() + b'integer> .\n')
+    strings = [("http://e.org/p", frozenset({x + "string"}))]
+    assert fastshacl._bad_values([doc], strings, {}) == [[0, "http://e.org/c", "5", "literal"]]
+    both = strings + [("http://e.org/p", frozenset({x + "integer"}))]
+    assert fastshacl._bad_values([doc], both, {}) == [
+        [1, "http://e.org/a", "plain", "literal"], [0, "http://e.org/c", "5", "literal"],
+        [1, "http://e.org/b", 't"q', "literal"]]

@@ -172,3 +172,39 @@ def test_a_sparql_constraint_reports_what_it_projects(select):
     (v,) = got
     assert v.focus == str(ex.a) and v.value == "x" and v.message == "the value x"
     assert v.path == (str(RDFS.label) if "AS ?path" in select else "")
+
+
+def test_a_focus_node_targeted_twice_gives_its_violations_once_and_counts_once():
+    # the plan reads a shape's target as a plain group (no SELECT DISTINCT): ex:a is an instance of two
+    # subclasses of the target class, ex:b a subject of both target properties, so both come twice
+    ex = Namespace("https://example.org/")
+    data = Graph().parse(data="""@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:C1 rdfs:subClassOf ex:C . ex:C2 rdfs:subClassOf ex:C .
+ex:a a ex:C1, ex:C2 ; ex:p "not an IRI", ex:z ; ex:q "one" ; ex:r ex:z .
+ex:b ex:s 1 ; ex:t 2 .
+""", format="turtle")
+    shapes = Graph().parse(data="""@prefix ex: <https://example.org/> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:nodeKind sh:IRI ; sh:class ex:D ] ;
+  sh:property [ sh:path ex:missing ; sh:minCount 1 ] ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ex:q ?x } GROUP BY $this HAVING (COUNT(?x) > 1)" ;
+              sh:prefixes ex:prefixes ; sh:message "counted twice" ] ;
+  sh:sparql [ sh:select "SELECT $this ?value WHERE { $this ex:r ?value }" ; sh:prefixes ex:prefixes ] .
+ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:s, ex:t ; sh:property [ sh:path ex:u ; sh:minCount 1 ] .
+ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "https://example.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .
+""", format="turtle")
+    compiled = fastshacl.compile_shapes(shapes)
+    # the plain groups ran, but for the constraint that counts its solutions
+    as_written = [compiled.queries[i][3] for q, i in compiled.plan if isinstance(i, int) and q == compiled.queries[i][0]]
+    assert as_written == ["counted twice"]
+    store, _values = fastshacl._data_store(data, set())
+    reference = {fastshacl._violation(sol, shape, path, message, component)
+                 for query, shape, path, message, component in compiled.queries for sol in store.query(query)}
+    got = fastshacl.validate(data, shapes)
+    assert set(got) == reference and len(got) == len(reference)
+    assert {(v.focus, v.component) for v in got} == {
+        (str(ex.a), "MaxCount"), (str(ex.a), "NodeKind"), (str(ex.a), "class"), (str(ex.a), "MinCount"),
+        (str(ex.a), "SPARQL"), (str(ex.b), "MinCount")}
+    assert not any(v.message == "counted twice" for v in got)
