@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from cppcc_kg.rdf.namespaces import OA
+from cppcc_kg.rdf.results import csv_values
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
 from cppcc_kg.validate.labels import texts_digest
@@ -55,10 +56,16 @@ def _least(values_: list) -> int | None:
 
 
 def _rows(store: ox.Store, query: str) -> dict[str, list]:
-    """Target -> the rows of *query* (:data:`EVIDENCE_QUERY`, or it restricted to some targets)."""
+    """Target -> its rows of *query* (:data:`EVIDENCE_QUERY`, or it restricted to some targets): the tuples of
+    :func:`~cppcc_kg.rdf.store.values`, the target first (read in one piece: eight variables a row)."""
     targets: dict[str, list] = {}
-    for t, src, pos, start, end, quote, exact, has in values(store, query):
-        targets.setdefault(t, []).append((src, pos, start, end, quote, exact, has == "true"))
+    get = targets.get
+    for row in csv_values(store, query):
+        rows = get(row[0])
+        if rows is None:
+            targets[row[0]] = [row]
+        else:
+            rows.append(row)
     return targets
 
 
@@ -92,9 +99,11 @@ def _judge(store: ox.Store, targets: dict[str, list], texts: dict, where: Where)
     out = []
     for target in sorted(targets):
         rows = targets[target]
-        if len({r[0] for r in rows}) != 1 or len({r[1] for r in rows}) != 1 or len({r[4] for r in rows}) != 1:
+        # (one row: the usual target, with one source, one selector of each kind and one value of each)
+        if len(rows) != 1 and (len({r[1] for r in rows}) != 1 or len({r[2] for r in rows}) != 1
+                               or len({r[5] for r in rows}) != 1):
             continue  # the SHACL shapes report the extra parts
-        source = rows[0][0]
+        _, source, pos, start, end, quote, exact, has = rows[0]
         src = by_iri.get(source)
         if src is None:
             out.append(problem("evidence", focus_of(target),
@@ -102,22 +111,28 @@ def _judge(store: ox.Store, targets: dict[str, list], texts: dict, where: Where)
                                rule=RULE, files=where(node(target), OA.hasSource)))
             continue
         text = src if isinstance(src, str) else src.text
-        name = source if isinstance(src, str) else src.path
-        start, end = _least([r[2] for r in rows]), _least([r[3] for r in rows])
+        if len(rows) == 1:
+            start, end = as_int(start), as_int(end)
+            exacts = [exact] if has == "true" else []
+        else:
+            start, end = _least([r[3] for r in rows]), _least([r[4] for r in rows])
+            exacts = sorted({r[6] for r in rows if r[7] == "true"})
         if start is None or end is None:
             continue  # SHACL: oa:start and oa:end are integers
         if not 0 <= start < end <= len(text):
+            name = source if isinstance(src, str) else src.path
             out.append(problem("evidence", focus_of(target),
                                f"the span {start}-{end} is outside the text of {name} (0-{len(text)})",
-                               rule=RULE, files=where(node(rows[0][1]), OA.start)))
+                               rule=RULE, files=where(node(pos), OA.start)))
             continue
         actual = text[start:end]
-        for exact in sorted({r[5] for r in rows if r[6]}):
+        for exact in exacts:
             if exact != actual:
+                name = source if isinstance(src, str) else src.path
                 out.append(problem(
                     "evidence", focus_of(target),
                     f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
-                    rule=RULE, files=where(node(rows[0][4]), OA.exact)))
+                    rule=RULE, files=where(node(quote), OA.exact)))
     return out
 
 

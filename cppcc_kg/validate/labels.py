@@ -44,7 +44,7 @@ def _texts_by_iri(texts: dict) -> dict[str, str]:
     return {str(k): (v if isinstance(v, str) else v.text) for k, v in texts.items()}
 
 
-def _occurs(label: str, own: list[str], bodies: list[str]) -> bool:
+def _occurs(label: str, own, bodies: list[str]) -> bool:
     """Whether *label* occurs in a text: first the texts the entity's evidence quotes (*own*), then all."""
     return any(label in text for text in own) or any(label in text for text in bodies)
 
@@ -61,12 +61,18 @@ def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
     where = where or nowhere
     by_iri = _texts_by_iri(texts)
     bodies = list(by_iri.values())
-    quoted: dict[str, set[str]] = {}
-    for e, src in values(store, QUOTED_SOURCES):
-        quoted.setdefault(e, set()).add(src)
+    own_texts: dict[str, list[str]] = {}  # entity -> the texts its evidence quotes (in any order: a verdict is
+    for e, src in values(store, QUOTED_SOURCES):  # whether the label is in one of them)
+        text = by_iri.get(src)
+        if text is not None:
+            own = own_texts.get(e)
+            if own is None:
+                own_texts[e] = [text]
+            else:
+                own.append(text)
     out = []
     for e, labels in entity_zh_labels(store).items():
-        own = [by_iri[s] for s in sorted(quoted.get(e, ())) if s in by_iri]
+        own = own_texts.get(e, ())
         for label in labels:
             if _occurs(label, own, bodies):
                 continue
