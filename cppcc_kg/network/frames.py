@@ -247,10 +247,19 @@ def table_csv(columns: dict[str, list]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
     w.writerow(list(columns))
-    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in _as_pandas_types(col)]
-             for col in columns.values()]
+    cells = [_csv_cells(_as_pandas_types(col)) for col in columns.values()]
     w.writerows(zip(*cells))
     return out.getvalue()
+
+
+def _csv_cells(col: list) -> list:
+    """The cells of *col* for the csv writer: a float by its ``repr`` (NaN as ''), anything else as it is."""
+    kinds = set(map(type, col))
+    if float not in kinds:
+        return col
+    if kinds == {float} and not any(map(math.isnan, col)):  # a column of measures: one call per column
+        return list(map(repr, col))
+    return [("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in col]
 
 
 def _as_pandas_types(col: list) -> list:

@@ -37,6 +37,10 @@ def applies(G: nx.Graph, weight, seed) -> bool:
     no networkx backend chosen (a backend gets networkx's call)."""
     if backend_chosen() or G.is_directed() or G.is_multigraph() or weight is None or not isinstance(seed, int) or isinstance(seed, bool):
         return False
+    return shared(f"integer-{weight}", G, lambda G: _integer_weights(G, weight))
+
+
+def _integer_weights(G: nx.Graph, weight: str) -> bool:
     return all(type(d.get(weight, 1)) is int for _, nbrs in G.adjacency() for d in nbrs.values())
 
 

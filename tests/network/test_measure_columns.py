@@ -27,6 +27,7 @@ from cppcc_kg.network.metrics import (
     measure_columns,
     metrics_csv,
     metrics_turtle,
+    turtle_number,
     write_metrics,
 )
 from cppcc_kg.network.projections import shared_projection
@@ -140,3 +141,30 @@ def test_metrics_csv_of_a_frame_is_what_pandas_writes(column):
     # a DataFrame given (pandas is there already): its own text, whatever the dtypes of its columns
     df = pd.DataFrame({"iri": ["a", "b"], "x": column})
     assert metrics_csv(df) == df.to_csv(index=False, lineterminator="\n")
+
+
+def test_metrics_turtle_writes_each_value_by_turtle_number():
+    # a column of ints or of floats is written at once; a column with None or NaN value by value: the same text
+    iris = ["https://w3id.org/cppcc-kg/id/org/a", "https://w3id.org/cppcc-kg/id/org/b", "https://w3id.org/cppcc-kg/id/org/c"]
+    for degree, pagerank in [([1, 2, 2**70], [0.5, 1e-05, 5e-324]), ([1, None, 3], [0.5, float("nan"), None]),
+                             ([1, 2, 3], [1.0, 2.0, float("inf")])]:
+        text = metrics_turtle({"iri": iris, "degree": degree, "pagerank": pagerank})
+        blocks = []
+        for iri, d, p in zip(iris, degree, pagerank):
+            present = [f"cppcc:degree {turtle_number(d)}"] if d is not None else []
+            if p is not None and p == p:
+                present.append(f"cppcc:pagerank {turtle_number(p)}")
+            if present:
+                blocks.append(f"<{iri}> " + " ;\n    ".join(present) + " .")
+        assert text.split("\n\n", 1)[1] == "\n\n".join(blocks) + "\n", (degree, pagerank)
+
+
+def test_degree_values_of_the_entity_graph_are_networkx_degrees(graph):
+    M = nx.MultiDiGraph(graph)
+    M.add_edge("x", "x", key="self")  # a self-loop counts in and out
+    M.add_edge("x", "y", key="a")
+    M.add_edge("x", "y", key="b")
+    for G in (graph, M):
+        values = centrality.degree_values(G)
+        assert values == {"degree": dict(G.degree()), "in_degree": dict(G.in_degree()),
+                          "out_degree": dict(G.out_degree())}
