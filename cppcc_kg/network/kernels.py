@@ -194,7 +194,7 @@ def _neighbours(g: ig.Graph) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: the number of bits set in each byte
-_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+_BITS = np.array([i.bit_count() for i in range(256)], dtype=np.int64)
 
 
 def _bit_counts(words: np.ndarray) -> np.ndarray:

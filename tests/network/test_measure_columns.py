@@ -5,6 +5,8 @@ repository's entity graph, on synthetic projects (one of more than ``SMALL_GRAPH
 graphs."""
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import pandas as pd
 import pytest
@@ -146,17 +148,17 @@ def test_metrics_csv_of_a_frame_is_what_pandas_writes(column):
 def test_metrics_turtle_writes_each_value_by_turtle_number():
     # a column of ints or of floats is written at once; a column with None or NaN value by value: the same text
     iris = ["https://w3id.org/cppcc-kg/id/org/a", "https://w3id.org/cppcc-kg/id/org/b", "https://w3id.org/cppcc-kg/id/org/c"]
-    for degree, pagerank in [([1, 2, 2**70], [0.5, 1e-05, 5e-324]), ([1, None, 3], [0.5, float("nan"), None]),
-                             ([1, 2, 3], [1.0, 2.0, float("inf")])]:
-        text = metrics_turtle({"iri": iris, "degree": degree, "pagerank": pagerank})
+    for degrees, ranks in [([1, 2, 2**70], [0.5, 1e-05, 5e-324]), ([1, None, 3], [0.5, float("nan"), None]),
+                           ([1, 2, 3], [1.0, 2.0, float("inf")])]:
+        text = metrics_turtle({"iri": iris, "degree": degrees, "pagerank": ranks})
         blocks = []
-        for iri, d, p in zip(iris, degree, pagerank):
+        for iri, d, p in zip(iris, degrees, ranks):
             present = [f"cppcc:degree {turtle_number(d)}"] if d is not None else []
-            if p is not None and p == p:
+            if p is not None and not math.isnan(p):
                 present.append(f"cppcc:pagerank {turtle_number(p)}")
             if present:
                 blocks.append(f"<{iri}> " + " ;\n    ".join(present) + " .")
-        assert text.split("\n\n", 1)[1] == "\n\n".join(blocks) + "\n", (degree, pagerank)
+        assert text.split("\n\n", 1)[1] == "\n\n".join(blocks) + "\n", (degrees, ranks)
 
 
 def test_degree_values_of_the_entity_graph_are_networkx_degrees(graph):
