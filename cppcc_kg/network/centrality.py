@@ -81,10 +81,9 @@ def degree_values(G: nx.Graph) -> dict[str, dict]:
     >>> degree_values(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")]))
     {'degree': {'a': 2, 'b': 4}, 'in_degree': {'a': 0, 'b': 3}, 'out_degree': {'a': 2, 'b': 1}}
     """
-    if type(G) is nx.MultiDiGraph and not backend_chosen():  # the entity graph: the keys of each neighbour counted
-        out = {n: sum(map(len, nbrs.values())) for n, nbrs in G.succ.items()}
-        into = {n: sum(map(len, nbrs.values())) for n, nbrs in G.pred.items()}
-        return {"degree": {n: d + into[n] for n, d in out.items()}, "in_degree": into, "out_degree": out}
+    if G.is_directed() and not backend_chosen():  # a node's degree is its in-degree plus its out-degree
+        into, out = dict(G.in_degree()), dict(G.out_degree())
+        return {"degree": {n: into[n] + d for n, d in out.items()}, "in_degree": into, "out_degree": out}
     values = {"degree": dict(G.degree())}
     if G.is_directed():
         values["in_degree"] = dict(G.in_degree())
