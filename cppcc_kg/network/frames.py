@@ -114,10 +114,10 @@ def node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
 def _make_node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
     nodes = sorted(G.nodes(data=True), key=lambda x: str(x[0]))
     cols = ordered_keys((d for _, d in nodes), NODE_COLUMNS)
-    width, get = len(cols), dict.get
+    width, same = len(cols), tuple(cols)
     data, missing = [], []
-    for n, d in nodes:
-        data.append([flat(get(d, c)) for c in cols])
+    for n, d in nodes:  # a value that is text is itself flattened (most are)
+        data.append([v if type(v) is str else flat(v) for v in (d.values() if tuple(d) == same else map(d.get, cols))])
         if len(d) == width:
             missing.append(None)
         else:
@@ -157,8 +157,10 @@ def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
         cols = ordered_keys(rows, ends + EDGE_COLUMNS)
         return cols, [[flat(r.get(c)) for c in cols] for r in rows]
     cols = ordered_keys([names], ends + EDGE_COLUMNS)
-    attrs, get = cols[3:], dict.get
-    return cols, [[flat(u), flat(v), flat(k), *[flat(get(d, c)) for c in attrs]] for u, v, k, d in triples]
+    attrs, same = cols[3:], tuple(cols[3:])
+    return cols, [[flat(u), flat(v), flat(k), *[x if type(x) is str else flat(x)
+                                                for x in (d.values() if tuple(d) == same else map(d.get, attrs))]]
+                  for u, v, k, d in triples]
 
 
 def edges_frame(G: nx.Graph) -> pd.DataFrame:
