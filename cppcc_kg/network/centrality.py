@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 
 from cppcc_kg.network import kernels
-from cppcc_kg.network.frames import measure_frame, round_significant
+from cppcc_kg.network.frames import measure_frame, round_all, round_significant
 from cppcc_kg.network.projections import backend_chosen, nodes_of_classes, simple_graph
 from cppcc_kg.schema import Schema
 
@@ -124,7 +124,7 @@ def betweenness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0,
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     vals = kernels.betweenness(g, k=k, seed=seed, normalized=normalized)
-    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
+    return U, dict(zip(nodes, round_all(vals)))
 
 
 def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -154,7 +154,7 @@ def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tup
         vals = kernels.sampled_closeness(g, k=k, seed=seed)
     else:
         vals = kernels.closeness(g)
-    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
+    return U, dict(zip(nodes, round_all(vals)))
 
 
 #: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
@@ -273,7 +273,7 @@ def eigenvector_values(G: nx.Graph, *, weight: str | None = "weight") -> tuple[n
         if not dense:
             A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
-        vals.update({node: round_significant(v) for node, v in zip(comp, x)})
+        vals.update(zip(comp, round_all(x)))
     return U, vals, comp_of
 
 
@@ -318,7 +318,7 @@ def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False,
         vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     else:
         vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
-    return H, {x: round_significant(v) for x, v in vals.items()}
+    return H, dict(zip(vals, round_all(vals.values())))
 
 
 def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
            "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "entity_columns",
-           "measure_frame", "round_significant", "table_csv"]
+           "measure_frame", "round_all", "round_significant", "table_csv"]
 
 #: Node attributes, in the order of the columns of :func:`nodes_frame`.
 NODE_COLUMNS = (
@@ -187,6 +187,21 @@ def round_significant(x: float) -> float:
     if x is None or not math.isfinite(x):
         return x
     return float(f"{float(x):.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+_DIGITS = f"{{:.{SIGNIFICANT}g}}".format
+
+
+def round_all(values) -> list:
+    """:func:`round_significant` of each of *values* (numbers, or a NumPy array), in one pass.
+
+    >>> round_all([2 / 3, -0.0, 1e-20, float("inf")])
+    [0.6666666667, 0.0, 1e-20, inf]
+    """
+    values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if not all(type(v) is float for v in values) or not all(map(math.isfinite, values)):
+        return [round_significant(v) for v in values]
+    return [float(t) + 0.0 for t in map(_DIGITS, values)]
 
 
 def entity_columns(G: nx.Graph, nodes=None) -> tuple[list, dict[str, list]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from support import DictCache, repository_or_synthetic
@@ -21,7 +22,7 @@ from cppcc_kg.network.centrality import (
     pagerank,
 )
 from cppcc_kg.network.communities import communities
-from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, table_csv
+from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, round_all, round_significant, table_csv
 from cppcc_kg.network.metrics import (
     MEASURES,
     all_measures,
@@ -170,3 +171,15 @@ def test_degree_values_of_the_entity_graph_are_networkx_degrees(graph):
         values = centrality.degree_values(G)
         assert values == {"degree": dict(G.degree()), "in_degree": dict(G.in_degree()),
                           "out_degree": dict(G.out_degree())}
+
+
+def test_round_all_is_round_significant_of_each_value():
+    rng = np.random.default_rng(5)
+    floats = np.concatenate([rng.random(2000), rng.random(500) * 1e-12, -rng.random(500) * 1e9, rng.normal(size=500),
+                             [0.0, -0.0, 5e-324, 1.7976931348623157e308, 0.123456789049999, 0.12345678905]])
+    for values in (floats, floats.tolist(), list(floats), [0.5, float("nan")], [1.0, float("-inf")], [1, 0.5], []):
+        want = [round_significant(v) for v in values]
+        got = round_all(values)
+        assert [type(v) for v in got] == [type(v) for v in want]
+        assert np.array_equal(np.array(got, dtype=float), np.array(want, dtype=float), equal_nan=True)
+        assert [repr(v) for v in got] == [repr(v) for v in want]
