@@ -22,7 +22,13 @@ from cppcc_kg.network.centrality import (
     pagerank,
 )
 from cppcc_kg.network.communities import communities
-from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, round_all, round_significant, table_csv
+from cppcc_kg.network.frames import (
+    BASE_COLUMNS,
+    entity_frame,
+    round_all,
+    round_significant,
+    table_csv,
+)
 from cppcc_kg.network.metrics import (
     MEASURES,
     all_measures,
