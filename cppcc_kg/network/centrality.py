@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 
 from cppcc_kg.network import kernels
-from cppcc_kg.network.frames import measure_frame, round_significant
+from cppcc_kg.network.frames import measure_frame, round_all, round_significant
 from cppcc_kg.network.projections import backend_chosen, nodes_of_classes, simple_graph
 from cppcc_kg.schema import Schema
 
@@ -76,7 +76,14 @@ def degree(G: nx.Graph) -> pd.DataFrame:
 
 
 def degree_values(G: nx.Graph) -> dict[str, dict]:
-    """The columns of :func:`degree` as dicts (column -> {node: value}), without a table."""
+    """The columns of :func:`degree` as dicts (column -> {node: value}), without a table.
+
+    >>> degree_values(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")]))
+    {'degree': {'a': 2, 'b': 4}, 'in_degree': {'a': 0, 'b': 3}, 'out_degree': {'a': 2, 'b': 1}}
+    """
+    if G.is_directed() and not backend_chosen():  # a node's degree is its in-degree plus its out-degree
+        into, out = dict(G.in_degree()), dict(G.out_degree())
+        return {"degree": {n: into[n] + d for n, d in out.items()}, "in_degree": into, "out_degree": out}
     values = {"degree": dict(G.degree())}
     if G.is_directed():
         values["in_degree"] = dict(G.in_degree())
@@ -117,7 +124,7 @@ def betweenness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0,
     U = simple_graph(G)
     g, nodes = kernels.igraph_of(U)
     vals = kernels.betweenness(g, k=k, seed=seed, normalized=normalized)
-    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
+    return U, dict(zip(nodes, round_all(vals)))
 
 
 def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -147,7 +154,7 @@ def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tup
         vals = kernels.sampled_closeness(g, k=k, seed=seed)
     else:
         vals = kernels.closeness(g)
-    return U, {x: round_significant(v) for x, v in zip(nodes, vals)}
+    return U, dict(zip(nodes, round_all(vals)))
 
 
 #: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
@@ -266,7 +273,7 @@ def eigenvector_values(G: nx.Graph, *, weight: str | None = "weight") -> tuple[n
         if not dense:
             A.sum_duplicates()  # canonical (sorted indices), as networkx's
         x = _principal_eigenvector(A) * math.sqrt(len(comp) / n)
-        vals.update({node: round_significant(v) for node, v in zip(comp, x)})
+        vals.update(zip(comp, round_all(x)))
     return U, vals, comp_of
 
 
@@ -311,7 +318,7 @@ def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False,
         vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     else:
         vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
-    return H, {x: round_significant(v) for x, v in vals.items()}
+    return H, dict(zip(vals, round_all(vals.values())))
 
 
 def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:

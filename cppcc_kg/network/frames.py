@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "BASE_COLUMNS", "SIGNIFICANT", "flat", "ordered_keys",
            "nodes_frame", "node_rows", "edges_frame", "edge_rows", "shared_rows", "entity_frame", "entity_columns",
-           "measure_frame", "round_significant", "table_csv"]
+           "measure_frame", "round_all", "round_significant", "table_csv"]
 
 #: Node attributes, in the order of the columns of :func:`nodes_frame`.
 NODE_COLUMNS = (
@@ -114,10 +114,10 @@ def node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
 def _make_node_rows(G: nx.Graph) -> tuple[list[str], list[list], list]:
     nodes = sorted(G.nodes(data=True), key=lambda x: str(x[0]))
     cols = ordered_keys((d for _, d in nodes), NODE_COLUMNS)
-    width, get = len(cols), dict.get
+    width, same = len(cols), tuple(cols)
     data, missing = [], []
-    for n, d in nodes:
-        data.append([flat(get(d, c)) for c in cols])
+    for n, d in nodes:  # a value that is text is itself flattened (most are)
+        data.append([v if type(v) is str else flat(v) for v in (d.values() if tuple(d) == same else map(d.get, cols))])
         if len(d) == width:
             missing.append(None)
         else:
@@ -157,8 +157,10 @@ def _make_edge_rows(G: nx.Graph) -> tuple[list[str], list[list]]:
         cols = ordered_keys(rows, ends + EDGE_COLUMNS)
         return cols, [[flat(r.get(c)) for c in cols] for r in rows]
     cols = ordered_keys([names], ends + EDGE_COLUMNS)
-    attrs, get = cols[3:], dict.get
-    return cols, [[flat(u), flat(v), flat(k), *[flat(get(d, c)) for c in attrs]] for u, v, k, d in triples]
+    attrs, same = cols[3:], tuple(cols[3:])
+    return cols, [[flat(u), flat(v), flat(k), *[x if type(x) is str else flat(x)
+                                                for x in (d.values() if tuple(d) == same else map(d.get, attrs))]]
+                  for u, v, k, d in triples]
 
 
 def edges_frame(G: nx.Graph) -> pd.DataFrame:
@@ -185,6 +187,21 @@ def round_significant(x: float) -> float:
     if x is None or not math.isfinite(x):
         return x
     return float(f"{float(x):.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+_DIGITS = f"{{:.{SIGNIFICANT}g}}".format
+
+
+def round_all(values) -> list:
+    """:func:`round_significant` of each of *values* (numbers, or a NumPy array), in one pass.
+
+    >>> round_all([2 / 3, -0.0, 1e-20, float("inf")])
+    [0.6666666667, 0.0, 1e-20, inf]
+    """
+    values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if not all(type(v) is float for v in values) or not all(map(math.isfinite, values)):
+        return [round_significant(v) for v in values]
+    return [float(t) + 0.0 for t in map(_DIGITS, values)]
 
 
 def entity_columns(G: nx.Graph, nodes=None) -> tuple[list, dict[str, list]]:
@@ -247,10 +264,19 @@ def table_csv(columns: dict[str, list]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")  # what pandas writes with: minimal quoting, '"' doubled
     w.writerow(list(columns))
-    cells = [[("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in _as_pandas_types(col)]
-             for col in columns.values()]
+    cells = [_csv_cells(_as_pandas_types(col)) for col in columns.values()]
     w.writerows(zip(*cells))
     return out.getvalue()
+
+
+def _csv_cells(col: list) -> list:
+    """The cells of *col* for the csv writer: a float by its ``repr`` (NaN as ''), anything else as it is."""
+    kinds = set(map(type, col))
+    if float not in kinds:
+        return col
+    if kinds == {float} and not any(map(math.isnan, col)):  # a column of measures: one call per column
+        return list(map(repr, col))
+    return [("" if math.isnan(v) else repr(v)) if type(v) is float else v for v in col]
 
 
 def _as_pandas_types(col: list) -> list:

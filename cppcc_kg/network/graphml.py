@@ -98,9 +98,10 @@ def _node_lines(G: nx.Graph, keys: _Keys) -> list[str]:
     heads = [f'id="{_escape_attrib(str(n))}"' for n in sorted(G.nodes, key=str)]
     columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in cols]
     for i, lacks in enumerate(missing):
-        for j, c in enumerate(cols):
-            if lacks is not None and c in lacks:
-                columns[j][i] = _ABSENT
+        if lacks is not None:
+            for j, c in enumerate(cols):
+                if c in lacks:
+                    columns[j][i] = _ABSENT
     return _elements(keys, "node", heads, cols, columns, "node")
 
 

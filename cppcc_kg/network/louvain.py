@@ -37,6 +37,10 @@ def applies(G: nx.Graph, weight, seed) -> bool:
     no networkx backend chosen (a backend gets networkx's call)."""
     if backend_chosen() or G.is_directed() or G.is_multigraph() or weight is None or not isinstance(seed, int) or isinstance(seed, bool):
         return False
+    return shared(f"integer-{weight}", G, lambda G: _integer_weights(G, weight))
+
+
+def _integer_weights(G: nx.Graph, weight: str) -> bool:
     return all(type(d.get(weight, 1)) is int for _, nbrs in G.adjacency() for d in nbrs.values())
 
 
@@ -74,7 +78,14 @@ def modularity(ix: _Index, membership: np.ndarray, k: int, resolution) -> float:
 
 def _one_level(adj: list[dict], m: float, resolution, rng: random.Random) -> tuple[list[int], bool]:
     """One level of networkx's ``_one_level`` (undirected): the community of each node, and
-    whether a node moved. Communities are numbered by their first node, as networkx's lists are."""
+    whether a node moved. Communities are numbered by their first node, as networkx's lists are.
+
+    A node that stayed where it was is not weighed again while nothing it read changed: what it reads
+    is the community of each neighbour and the total degree (an integer) of its own community and of
+    theirs; a neighbour that moves changes the total of the community it leaves, which the node read.
+    So each community keeps the time (the number of moves so far) its total last changed, and the node
+    the communities it read and the time it was weighed: if none changed since, networkx's computation
+    would give the same floats and keep it where it is. Most passes move a few nodes of thousands."""
     n = len(adj)
     node2com = list(range(n))
     degrees = [sum(d.values()) + d.get(u, 0) for u, d in enumerate(adj)]
@@ -84,15 +95,24 @@ def _one_level(adj: list[dict], m: float, resolution, rng: random.Random) -> tup
     rng.shuffle(order)
     items = [(u, degrees[u], nbrs[u]) for u in order]
     two_m2 = 2 * m**2
+    read: list = [None] * n  # the communities a node read when it last stayed (None: weigh it)
+    weighed = [0] * n  # when it was weighed
+    changed = [0] * n  # when the total of each community last changed
+    at = changed.__getitem__
+    clock = 0
     improvement, moves = False, 1
     while moves > 0:
         moves = 0
         for u, degree, nb in items:
+            seen = read[u]
+            if seen is not None and (not seen or max(map(at, seen)) <= weighed[u]):
+                continue  # nothing it read changed: it stays
             own = node2com[u]
             if len(nb) == 1:
                 c = node2com[nb[0][0]]
-                if c == own:
-                    continue  # its only candidate is its own community: it stays (networkx's sums undone)
+                if c == own:  # its only candidate is its own community: it stays (networkx's sums undone)
+                    read[u], weighed[u] = (own,), clock
+                    continue
                 weights: dict[int, float] = {c: 0.0 + nb[0][1]}
             else:
                 weights = {}
@@ -100,6 +120,7 @@ def _one_level(adj: list[dict], m: float, resolution, rng: random.Random) -> tup
                     c = node2com[v]
                     weights[c] = weights.get(c, 0.0) + w
                 if not weights or (len(weights) == 1 and own in weights):
+                    read[u], weighed[u] = weights, clock
                     continue
             best_mod = 0
             best_com = own
@@ -117,6 +138,11 @@ def _one_level(adj: list[dict], m: float, resolution, rng: random.Random) -> tup
                 node2com[u] = best_com
                 improvement = True
                 moves += 1
+                clock += 1
+                changed[own] = changed[best_com] = clock
+                read[u] = None
+            else:
+                read[u], weighed[u] = weights, clock
     return node2com, improvement
 
 

@@ -185,6 +185,11 @@ def _turtle_column(c: str, values: list) -> list:
     """``cppcc:p value`` (:func:`turtle_number`) of each of *values* of column *c*; None for a missing one."""
     head = f"cppcc:{PROPERTIES[c]} "
     integer = c in INTEGER_MEASURES
+    kinds = set(map(type, values))
+    if integer and kinds <= {int}:  # the build's columns: turtle_number of each, without a call per value
+        return [head + t for t in map(str, values)]
+    if not integer and kinds <= {float} and not any(map(math.isnan, values)):
+        return [f'{head}"{v!r}"^^xsd:double' for v in values]
     out = []
     for v in values:
         if v is None or (isinstance(v, float) and math.isnan(v)):

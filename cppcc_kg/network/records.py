@@ -160,6 +160,26 @@ def _read(objects: list[tuple], reading: str, notations: dict):
     return value
 
 
+def _lang_value(objects: list[tuple], lang: str) -> str:
+    """``_read(objects, "lang:" + lang, ...)`` (:func:`lang_pick` of the literals with a language), in one pass.
+
+    >>> _lang_value([("b", "zh", "", True), ("a", "ZH-Hans", "", True), ("c", "zh", "", True)], "zh")
+    'b'
+    >>> _lang_value([("b", "zh-TW", "", True), ("a", "zh-Hans", "", True), ("x", "", "", True)], "zh")
+    'a'
+    """
+    exact = sub = None
+    for value, tag, _dt, lit in objects:
+        if lit and tag:
+            tag = tag.lower()
+            if tag == lang:
+                if exact is None or value < exact:
+                    exact = value
+            elif exact is None and tag.startswith(lang + "-") and (sub is None or value < sub):
+                sub = value
+    return exact if exact is not None else sub if sub is not None else ""
+
+
 def _always(reading: str) -> bool:
     """Whether *reading* gives a value (maybe empty) even without objects: only the first property is read."""
     return reading in ("literal", "literals") or reading.startswith("lang:")
@@ -180,13 +200,24 @@ def read_records(literals: Literals, subjects, attributes, notations: dict) -> d
     is ``''`` (``None`` when read as a number).
     """
     subjects = list(subjects)
+    wanted = set(subjects)
     present: dict[str, set | None] = {}  # attribute -> the subjects that have it (None: all)
     columns = []
     for a in attributes:
         allowed = present.get(a.when, set()) if a.when else None
         col: dict = {}
         for p in a.properties[:1] if _always(a.reading) else a.properties:
-            for s, objects in literals.of(p).items():
+            # only the subjects asked for: the others' values are never read
+            of = literals.of(p)
+            found = ((s, of[s]) for s in wanted if s in of) if len(wanted) < len(of) else \
+                ((s, objects) for s, objects in of.items() if s in wanted)
+            if a.reading.startswith("lang:"):
+                lang = a.reading[5:]
+                for s, objects in found:
+                    if s not in col and (allowed is None or s in allowed):
+                        col[s] = _lang_value(objects, lang)
+                continue
+            for s, objects in found:
                 if s not in col and (allowed is None or s in allowed):
                     col[s] = _read(objects, a.reading, notations)
         present[a.name] = allowed if _always(a.reading) else set(col)

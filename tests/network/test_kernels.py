@@ -10,11 +10,13 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from oracles import closeness_distances
 from support import REPO_ROOT
 
 import cppcc_kg.network as A
 from cppcc_kg.network import kernels
 from cppcc_kg.project.load import load
+from cppcc_kg.project.synth import write_corpus
 
 
 def graphs():
@@ -148,3 +150,39 @@ def test_build_command_imports_igraph_without_matplotlib(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT))).stdout
     assert out.split("\n")[-2] == "0 True False"
+
+
+def test_pivot_distance_sums_are_igraphs_distances_summed():
+    for seed, (n, p) in enumerate([(300, 0.01), (500, 0.004), (120, 0.05)]):  # components, isolates
+        G = nx.gnp_random_graph(n, p, seed=seed)
+        g, _ = kernels.igraph_of(G, list(G.nodes))
+        for size in (1, 3, 64, 65, 119, n):  # one word of bits, several, every vertex
+            pivots = sorted(np.random.default_rng(size).choice(n, size=size, replace=False).tolist())
+            D = np.asarray(g.distances(source=pivots), dtype=float)
+            want = np.where(np.isinf(D), 0, D).sum(axis=0)  # a pivot that does not reach a vertex adds nothing
+            got = kernels.pivot_distance_sums(g, pivots)
+            assert got.dtype == np.int64 and np.array_equal(got, want), (seed, size)
+    E, _ = kernels.igraph_of(nx.empty_graph(3))
+    assert kernels.pivot_distance_sums(E, [1]).tolist() == [0, 0, 0]
+    assert kernels.pivot_distance_sums(E, []).tolist() == [0, 0, 0]
+
+
+def sampled_graphs(real_graph, tmp_path_factory):
+    yield "real", A.simple_graph(real_graph)
+    root = tmp_path_factory.mktemp("synth-closeness")
+    write_corpus(root, scale=10, seed=0)
+    yield "synthetic-10", A.simple_graph(A.build_entity_graph(load(root, cache=False).store))
+    for t in range(4):  # two large components, small ones, isolates
+        G = nx.disjoint_union(nx.powerlaw_cluster_graph(300 + 40 * t, 2, 0.2, seed=t),
+                              nx.gnp_random_graph(200, 0.015, seed=t))
+        yield f"random-{t}", G
+
+
+def test_sampled_closeness_equals_the_distance_matrix_oracle(real_graph, tmp_path_factory):
+    """The bit-parallel search gives the floats that igraph's matrix of distances gave, bit for bit."""
+    for name, U in sampled_graphs(real_graph, tmp_path_factory):
+        g, _ = kernels.igraph_of(U)
+        for k, seed, below in [(8, 0, 20), (64, 1, 50), (256, 0, 100), (70, 3, 10)]:
+            want = closeness_distances.sampled_closeness(g, k=k, seed=seed, exact_below=below)
+            got = kernels.sampled_closeness(g, k=k, seed=seed, exact_below=below)
+            assert got.tobytes() == want.tobytes(), (name, k, seed, below)

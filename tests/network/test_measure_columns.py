@@ -5,7 +5,10 @@ repository's entity graph, on synthetic projects (one of more than ``SMALL_GRAPH
 graphs."""
 from __future__ import annotations
 
+import math
+
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from support import DictCache, repository_or_synthetic
@@ -19,7 +22,13 @@ from cppcc_kg.network.centrality import (
     pagerank,
 )
 from cppcc_kg.network.communities import communities
-from cppcc_kg.network.frames import BASE_COLUMNS, entity_frame, table_csv
+from cppcc_kg.network.frames import (
+    BASE_COLUMNS,
+    entity_frame,
+    round_all,
+    round_significant,
+    table_csv,
+)
 from cppcc_kg.network.metrics import (
     MEASURES,
     all_measures,
@@ -27,6 +36,7 @@ from cppcc_kg.network.metrics import (
     measure_columns,
     metrics_csv,
     metrics_turtle,
+    turtle_number,
     write_metrics,
 )
 from cppcc_kg.network.projections import shared_projection
@@ -140,3 +150,42 @@ def test_metrics_csv_of_a_frame_is_what_pandas_writes(column):
     # a DataFrame given (pandas is there already): its own text, whatever the dtypes of its columns
     df = pd.DataFrame({"iri": ["a", "b"], "x": column})
     assert metrics_csv(df) == df.to_csv(index=False, lineterminator="\n")
+
+
+def test_metrics_turtle_writes_each_value_by_turtle_number():
+    # a column of ints or of floats is written at once; a column with None or NaN value by value: the same text
+    iris = ["https://w3id.org/cppcc-kg/id/org/a", "https://w3id.org/cppcc-kg/id/org/b", "https://w3id.org/cppcc-kg/id/org/c"]
+    for degrees, ranks in [([1, 2, 2**70], [0.5, 1e-05, 5e-324]), ([1, None, 3], [0.5, float("nan"), None]),
+                           ([1, 2, 3], [1.0, 2.0, float("inf")])]:
+        text = metrics_turtle({"iri": iris, "degree": degrees, "pagerank": ranks})
+        blocks = []
+        for iri, d, p in zip(iris, degrees, ranks):
+            present = [f"cppcc:degree {turtle_number(d)}"] if d is not None else []
+            if p is not None and not math.isnan(p):
+                present.append(f"cppcc:pagerank {turtle_number(p)}")
+            if present:
+                blocks.append(f"<{iri}> " + " ;\n    ".join(present) + " .")
+        assert text.split("\n\n", 1)[1] == "\n\n".join(blocks) + "\n", (degrees, ranks)
+
+
+def test_degree_values_of_the_entity_graph_are_networkx_degrees(graph):
+    M = nx.MultiDiGraph(graph)
+    M.add_edge("x", "x", key="self")  # a self-loop counts in and out
+    M.add_edge("x", "y", key="a")
+    M.add_edge("x", "y", key="b")
+    for G in (graph, M):
+        values = centrality.degree_values(G)
+        assert values == {"degree": dict(G.degree()), "in_degree": dict(G.in_degree()),
+                          "out_degree": dict(G.out_degree())}
+
+
+def test_round_all_is_round_significant_of_each_value():
+    rng = np.random.default_rng(5)
+    floats = np.concatenate([rng.random(2000), rng.random(500) * 1e-12, -rng.random(500) * 1e9, rng.normal(size=500),
+                             [0.0, -0.0, 5e-324, 1.7976931348623157e308, 0.123456789049999, 0.12345678905]])
+    for values in (floats, floats.tolist(), list(floats), [0.5, float("nan")], [1.0, float("-inf")], [1, 0.5], []):
+        want = [round_significant(v) for v in values]
+        got = round_all(values)
+        assert [type(v) for v in got] == [type(v) for v in want]
+        assert np.array_equal(np.array(got, dtype=float), np.array(want, dtype=float), equal_nan=True)
+        assert [repr(v) for v in got] == [repr(v) for v in want]
