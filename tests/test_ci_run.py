@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from support import REPO_ROOT
@@ -38,3 +39,14 @@ def test_ci_run_goes_on_when_apt_fails(tmp_path: Path):
     assert len(installs) == 4 and installs[-1].endswith(" virtuoso-opensource")  # one by one: one failure stops none
     assert "cannot install virtuoso-opensource: the tests that need it will be skipped" in r.stderr
     assert log[-1] == "python -m pytest"  # it went on to the README's test command
+
+
+def test_the_test_command_collects_every_test_folder():
+    """pytest skips folders named ``build`` by default: the README's command must still run tests/build and
+    the doctests of cppcc_kg/build (pyproject's ``norecursedirs``)."""
+    r = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                       cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stdout[-2000:]
+    ids = r.stdout.splitlines()
+    folders = {Path(i.split("::")[0]).parent.as_posix() for i in ids if "::" in i}
+    assert {"tests/build", "cppcc_kg/build", "tests/network", "cppcc_kg/network"} <= folders, sorted(folders)
