@@ -40,7 +40,8 @@ from rdflib.namespace import RDFS
 
 from cppcc_kg.rdf.namespaces import BASE, CPPCC, local_name
 
-__all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "lang_literal", "local_name"]
+__all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "SCHEMA_PROPERTIES", "TERM_PROPERTIES",
+           "lang_literal", "local_name"]
 
 #: the ontology of this repository (the default of :meth:`Schema.default`)
 ONTOLOGY_PATH = Path(__file__).resolve().parents[1] / "ontology.ttl"
@@ -136,8 +137,20 @@ class PropertyInfo:
     range: str = ""
 
 
+#: the properties whose triples :class:`Schema` reads whatever their subject (``graph.subject_objects``):
+#: the classes and properties it knows are the subjects and objects of these triples
+SCHEMA_PROPERTIES = (RDFS.subClassOf, CPPCC.displayAsNode, CPPCC.topClass, CPPCC.displayAsEdge, CPPCC.displayOrder)
+#: the properties it reads of those classes and properties only (``graph.objects(term, …)``)
+TERM_PROPERTIES = (RDFS.label, RDFS.comment, CPPCC.displayOrder, CPPCC.displayColor, CPPCC.displayShape,
+                   CPPCC.iriPattern, CPPCC.topClass, RDFS.domain, RDFS.range)
+
+
 class Schema:
     """What the ontology says, read once from an rdflib graph that holds it.
+
+    It reads the triples of :data:`SCHEMA_PROPERTIES` and, of the classes and properties these name, those
+    of :data:`TERM_PROPERTIES`: a graph holding all of these gives the same schema as the whole project
+    (:meth:`cppcc_kg.project.load.Project.schema_graph`).
 
     Parameters
     ----------

@@ -312,6 +312,27 @@ def entity_pinyin_styles(store, *, union: bool = True) -> dict[str, str]:
     return out
 
 
+ENTITY_CLASS_STYLES = f"""
+SELECT DISTINCT ?k ?style WHERE {{
+  ?c <{CPPCC.pinyinStyle}> ?style . ?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c
+}}"""
+
+
+def entity_pinyin_styles_of(facts) -> dict[str, str]:
+    """What :func:`entity_pinyin_styles` gives on the whole store, from the files' facts
+    (:class:`cppcc_kg.project.file_facts.FileFacts`) while the store is being loaded: the classes under a marked
+    class followed on the small store of the class tree and the styles (:data:`ENTITY_CLASS_STYLES`), their
+    instances joined here (each entity's smallest style, as the query's sorted solutions give)."""
+    styles: dict[str, str] = {}
+    for k, style in values(facts.small_store(), ENTITY_CLASS_STYLES):
+        styles[k] = min(styles.get(k, style), style)
+    out: dict[str, str] = {}
+    for k, style in styles.items():
+        for e in facts.subjects_of([k]):
+            out[e] = min(out.get(e, style), style)
+    return dict(sorted(out.items()))
+
+
 def _key(label: str, style: str | None) -> str:
     return label if not style else f"{style}{_STYLE_KEY}{label}"
 
