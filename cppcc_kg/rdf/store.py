@@ -138,26 +138,36 @@ def load_store(graphs: dict[str, bytes], store: ox.Store | None = None) -> ox.St
 
 
 def _load_graphs(graphs: Iterable[tuple[str, bytes]], store: ox.Store) -> None:
-    quads = []
+    """Load (graph IRI, N-Triples) pairs into *store* in their order: the runs of those without blank nodes
+    each as one ``bulk_load`` of N-Quads (see :func:`load_store`)."""
+    quads: list[bytes] = []
     for iri, nt in graphs:
         if not nt:
             continue
         if b"_:" in nt:  # loading would give blank nodes new random names: keep those of the N-Triples
+            _bulk_quads(quads, store)
             g = ox.NamedNode(str(iri))
             store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
         elif _PLAIN_IRI.fullmatch(str(iri)):
-            quads.append(nt.replace(b" .\n", b" <" + str(iri).encode("utf-8") + b"> .\n"))
-            if not nt.endswith(b"\n"):
-                quads.append(b" <" + str(iri).encode("utf-8") + b"> .\n")
+            name = b" <" + str(iri).encode("utf-8") + b"> .\n"
+            quads.append(nt.replace(b" .\n", name) if nt.endswith(b"\n") else nt.replace(b" .\n", name) + name)
         else:
+            _bulk_quads(quads, store)
             store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iri)), lenient=True)
-    if quads:
-        default = ox.DefaultGraph()
-        before = next(iter(store.quads_for_pattern(None, None, None, default)), None)
-        store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
-        if before is None and next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
-            # a line of two terms became a triple of the default graph: not N-Triples (no other line can)
-            raise SyntaxError("a line of the N-Triples is not a triple (it has two terms)")
+    _bulk_quads(quads, store)
+
+
+def _bulk_quads(quads: list[bytes], store: ox.Store) -> None:
+    """Load the N-Quads documents of *quads* in one ``bulk_load`` and empty the list."""
+    if not quads:
+        return
+    default = ox.DefaultGraph()
+    before = next(iter(store.quads_for_pattern(None, None, None, default)), None)
+    store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
+    quads.clear()
+    if before is None and next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
+        # a line of two terms became a triple of the default graph: not N-Triples (no other line can)
+        raise SyntaxError("a line of the N-Triples is not a triple (it has two terms)")
 
 
 #: an IRI written as it is between ``<`` and ``>`` in N-Quads
