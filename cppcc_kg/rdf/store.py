@@ -279,12 +279,12 @@ class StoreLoader:
 
 
 def _failing(docs: list[tuple[str, bytes]]) -> str:
-    """The graph IRI of the first of *docs* (IRI, N-Triples) that Oxigraph cannot parse (the first, if all parse)."""
+    """The graph IRI of the first of *docs* (IRI, N-Triples) that cannot be loaded alone (into a new store; the
+    first of them if each can: an error of the whole batch)."""
     for iri, nt in docs:
         try:
-            for _ in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-                pass
-        except Exception:  # noqa: BLE001 (any error of the parser names the document)
+            _load_graphs([(iri, nt)], ox.Store())
+        except Exception:  # noqa: BLE001 (any error of the loading names the document)
             return iri
     return docs[0][0]
 
