@@ -470,7 +470,8 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
                                                        background=True, styles=styles)
         project.helper = warm
         return t, None
-    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles)())
+    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles,
+                                            before_fork=lambda: project.store)())
     return t, warm
 
 

@@ -170,3 +170,26 @@ def test_ctrl_c_in_a_stage_while_the_store_loads_stops_the_build_cleanly(make_pr
     assert {p.name: p.read_bytes() for p in (root / "build").iterdir() if p.is_file()} == before
     assert not [p for p in root.iterdir() if p.name.startswith(".build.tmp")]
     assert not _threads("cppcc-kg-store-loader") and not _threads("cppcc-kg-validate")
+
+
+def test_no_worker_process_is_forked_while_the_store_loads(make_project, held_loader, monkeypatch):
+    """Many new labels are made into pinyin by forked workers: the loader waits for the store first (a fork beside
+    a thread inside Oxigraph could copy a lock it holds)."""
+    import cppcc_kg.project.pinyin as pinyin_module
+
+    real, loading_at_fork = pinyin_module.fork_pool, []
+
+    def recording(*args, **kwargs):
+        loading_at_fork.append(bool(_threads("cppcc-kg-store-loader")))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(pinyin_module, "fork_pool", recording)
+    finish = store_module.StoreLoader.finish
+
+    def released(self):  # the loading held until someone waits for it
+        held_loader.set()
+        return finish(self)
+    monkeypatch.setattr(store_module.StoreLoader, "finish", released)
+    monkeypatch.setattr(pinyin_module, "PARALLEL_MIN_LABELS", 1)
+    monkeypatch.setattr(pinyin_module, "worker_count", lambda: 2)
+    project = load(make_project(), cache=False, store_beside=True)
+    assert loading_at_fork and not any(loading_at_fork) and project.pinyin
