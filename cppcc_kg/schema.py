@@ -40,7 +40,8 @@ from rdflib.namespace import RDFS
 
 from cppcc_kg.rdf.namespaces import BASE, CPPCC, local_name
 
-__all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "lang_literal", "local_name"]
+__all__ = ["Schema", "ClassInfo", "PropertyInfo", "ONTOLOGY_PATH", "SCHEMA_PROPERTIES", "TERM_PROPERTIES",
+           "lang_literal", "local_name"]
 
 #: the ontology of this repository (the default of :meth:`Schema.default`)
 ONTOLOGY_PATH = Path(__file__).resolve().parents[1] / "ontology.ttl"
@@ -136,8 +137,20 @@ class PropertyInfo:
     range: str = ""
 
 
+#: the properties whose triples :class:`Schema` reads whatever their subject (``graph.subject_objects``):
+#: the classes and properties it knows are the subjects and objects of these triples
+SCHEMA_PROPERTIES = (RDFS.subClassOf, CPPCC.displayAsNode, CPPCC.topClass, CPPCC.displayAsEdge, CPPCC.displayOrder)
+#: the properties it reads of those classes and properties only (``graph.objects(term, …)``)
+TERM_PROPERTIES = (RDFS.label, RDFS.comment, CPPCC.displayOrder, CPPCC.displayColor, CPPCC.displayShape,
+                   CPPCC.iriPattern, CPPCC.topClass, RDFS.domain, RDFS.range)
+
+
 class Schema:
     """What the ontology says, read once from an rdflib graph that holds it.
+
+    It reads the triples of :data:`SCHEMA_PROPERTIES` and, of the classes and properties these name, those
+    of :data:`TERM_PROPERTIES`: a graph holding all of these gives the same schema as the whole project
+    (:meth:`cppcc_kg.project.load.Project.schema_graph`).
 
     Parameters
     ----------
@@ -163,8 +176,10 @@ class Schema:
             str(p): self._property_info(graph, p)
             for p in sorted({p for p, v in graph.subject_objects(CPPCC.displayAsEdge)
                              if isinstance(p, URIRef) and _flag(v)}, key=str)}
-        self._orders = {str(s): n for s, o in graph.subject_objects(CPPCC.displayOrder)
-                        if (n := _number(o)) is not None}
+        self._orders: dict[str, float] = {}
+        for s, o in graph.subject_objects(CPPCC.displayOrder):
+            if (n := _number(o)) is not None:
+                self._orders[str(s)] = min(n, self._orders.get(str(s), n))
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self.node_classes: frozenset[str] = frozenset(c for c in self.classes if self.is_node_class(c))
         self.edge_properties: list[str] = sorted(self.properties)
@@ -191,20 +206,19 @@ class Schema:
         node = URIRef(c)
         label_zh = lang_literal(graph, node, RDFS.label, "zh")
         comment_en = lang_literal(graph, node, RDFS.comment, "en")
-        order = graph.value(node, CPPCC.displayOrder)
         return ClassInfo(
             iri=c, label_zh=label_zh, label_en=lang_literal(graph, node, RDFS.label, "en"), comment_en=comment_en,
             parents=tuple(sorted(parents.get(c, ()))), display_as_node=flags.get(c),
             color=_first_literal(graph, node, CPPCC.displayColor), shape=_first_literal(graph, node, CPPCC.displayShape),
-            order=_number(order), iri_pattern=_first_literal(graph, node, CPPCC.iriPattern),
+            order=_smallest_number(graph, node, CPPCC.displayOrder), iri_pattern=_first_literal(graph, node, CPPCC.iriPattern),
             terms=_terms(label_zh, comment_en), is_top=any(_flag(v) for v in graph.objects(node, CPPCC.topClass)))
 
     @staticmethod
     def _property_info(graph: Graph, p: URIRef) -> PropertyInfo:
-        dom, rng = graph.value(p, RDFS.domain), graph.value(p, RDFS.range)
+        dom, rng = _smallest(graph, p, RDFS.domain), _smallest(graph, p, RDFS.range)
         return PropertyInfo(
             iri=str(p), label_zh=lang_literal(graph, p, RDFS.label, "zh"), label_en=lang_literal(graph, p, RDFS.label, "en"),
-            color=_first_literal(graph, p, CPPCC.displayColor), order=_number(graph.value(p, CPPCC.displayOrder)),
+            color=_first_literal(graph, p, CPPCC.displayColor), order=_smallest_number(graph, p, CPPCC.displayOrder),
             domain=str(dom) if dom is not None else "", range=str(rng) if rng is not None else "")
 
     # ------------------------------------------------------------ names
@@ -384,6 +398,17 @@ class Schema:
             return False
         return ((not p.domain or self.is_a(subject_class, p.domain))
                 and (not p.range or self.is_a(object_class, p.range)))
+
+
+def _smallest(graph: Graph, subject, prop):
+    """The smallest value (as text) of *prop* of *subject*, or None: one answer whatever the order in which
+    a store gives several."""
+    return min(graph.objects(subject, prop), key=str, default=None)
+
+
+def _smallest_number(graph: Graph, subject, prop) -> float | None:
+    """The smallest number among the values of *prop* of *subject* (None when none is a number)."""
+    return min((n for o in graph.objects(subject, prop) if (n := _number(o)) is not None), default=None)
 
 
 def _number(value) -> float | None:

@@ -128,3 +128,25 @@ def test_a_class_added_to_the_ontology_is_known_without_code(ontology):
 def test_default_reads_the_repository_ontology_once(schema):
     assert Schema.default() is Schema.default()
     assert Schema.default().node_classes == schema.node_classes
+
+
+def test_several_orders_domains_or_ranges_give_one_answer_whatever_the_store_order():
+    """A class or property with several ``displayOrder``, ``domain`` or ``range`` values: the smallest is read, so
+    that two stores giving the triples in other orders (the whole project's, the loader's small one) agree."""
+    triples = [(CPPCC.Organization, CPPCC.displayOrder, Literal(10)), (CPPCC.Organization, CPPCC.displayOrder, Literal(3)),
+               (CPPCC.Organization, CPPCC.displayAsNode, Literal(True)),
+               (CPPCC.launched, CPPCC.displayAsEdge, Literal(True)), (CPPCC.launched, CPPCC.displayOrder, Literal(9)),
+               (CPPCC.launched, CPPCC.displayOrder, Literal("x")), (CPPCC.launched, CPPCC.displayOrder, Literal(2)),
+               (CPPCC.launched, RDFS.range, CPPCC.Person), (CPPCC.launched, RDFS.range, CPPCC.Organization),
+               (CPPCC.launched, RDFS.domain, CPPCC.Plan), (CPPCC.launched, RDFS.domain, CPPCC.Event)]
+    schemas = []
+    for order in (triples, triples[::-1]):
+        g = Graph()
+        for t in order:
+            g.add(t)
+        schemas.append(Schema(g))
+    a, b = schemas
+    assert a.classes == b.classes and a.properties == b.properties and a.display_orders() == b.display_orders()
+    assert a.classes[str(CPPCC.Organization)].order == 3.0 and a.display_orders()[str(CPPCC.Organization)] == 3.0
+    edge = a.properties[str(CPPCC.launched)]
+    assert (edge.order, edge.range, edge.domain) == (2.0, str(CPPCC.Organization), str(CPPCC.Event))

@@ -103,10 +103,10 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each
-        # file (start_bodies) while this process validates
+        # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each file (start_bodies)
+        # while this process validates; with the cache, the store loads beside the first stages (store_beside)
         with step(progress, "load"):
-            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True)
+            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True, store_beside=cache)
         try:
             bodies_job = None
             if project.helper is not None and any(s.run is graph_files for s in (stages or STAGES)):
@@ -179,7 +179,11 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
     validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say)
     validating = step(progress, "validate", until=lambda: validation.seconds is not None)
-    with staging_folder(out, on_error=validation.join) as tmp, validating:
+    def stop() -> None:  # a failed or interrupted build: the validation may wait for the store, stopped here
+        project.stop_loading()
+        validation.join()
+
+    with staging_folder(out, on_error=stop) as tmp, validating:
         ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
                            previous=out if out.is_dir() else None, previous_record=checked.previous,
                            code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))

@@ -69,9 +69,11 @@ class StageContext:
 
     @property
     def schema(self) -> Schema:
-        """The ontology of the project (read once per build)."""
+        """The ontology of the project (read once per build; while the store is loaded beside the stages, from
+        a graph of what the schema reads: :meth:`cppcc_kg.project.load.Project.schema_graph`)."""
         if self._schema is None:
-            self._schema = Schema(self.project.view)
+            schema_graph = getattr(self.project, "schema_graph", None)
+            self._schema = Schema(schema_graph() if schema_graph is not None else self.project.view)
         return self._schema
 
     @property

@@ -85,6 +85,7 @@ class Cache:
         self.write = enabled and write
         self.used: set[str] = set()
         self.staged: list[str] = []
+        self._staged: set[str] = set()  # the same names
         self._created = [d for d in (self.dir.parent, self.dir) if not d.exists()]
         self._staging = self.dir / f".staging-{os.getpid()}"
         if self.write:
@@ -101,7 +102,8 @@ class Cache:
         reading it does not keep it (an entry of an earlier build, read to compare)."""
         if not self.enabled:
             return None
-        for folder in (self._staging, self.dir):
+        # the staging folder holds only what this cache put: not looked into for the others (thousands of reads)
+        for folder in (self._staging, self.dir) if name in self._staged else (self.dir,):
             try:
                 raw = (folder / name).read_bytes()
             except OSError:
@@ -129,6 +131,7 @@ class Cache:
                 f.write(b"%08x\n" % zlib.crc32(data))
                 f.write(data)
             self.staged.append(name)
+            self._staged.add(name)
         except OSError:  # a read-only checkout still builds, without a cache
             self.write = False
 
@@ -149,6 +152,7 @@ class Cache:
             if problem:
                 problems.append(problem)
         self.staged.clear()
+        self._staged.clear()
         shutil.rmtree(self._staging, ignore_errors=True)
         try:
             entries = list(self.dir.iterdir()) if self.dir.is_dir() else []
@@ -182,6 +186,7 @@ class Cache:
         """Forget the staged entries; remove the cache folders this run created, if empty."""
         shutil.rmtree(self._staging, ignore_errors=True)
         self.staged.clear()
+        self._staged.clear()
         for d in reversed(self._created):
             try:
                 d.rmdir()

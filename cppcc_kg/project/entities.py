@@ -48,3 +48,15 @@ def entity_zh_labels(store: ox.Store, *, union: bool = True) -> dict[str, list[s
         if label:
             lst.append(label)
     return {e: sorted(out[e]) for e in sorted(out)}
+
+
+def entity_zh_labels_of(facts) -> dict[str, list[str]]:
+    """What :func:`entity_zh_labels` gives on the whole store, from the files' facts
+    (:class:`cppcc_kg.project.file_facts.FileFacts`) while the store is being loaded: the entity classes
+    followed on the small store of the class tree, their instances and ``@zh`` labels joined here."""
+    entities = facts.subjects_of(facts.subclasses(CPPCC.Entity))
+    labels: dict[str, set[tuple[str, str]]] = {}
+    for s, text, tag in facts.zh_labels():
+        if s in entities:
+            labels.setdefault(s, set()).add((text, tag))
+    return {e: sorted(text for text, _ in labels.get(e, ())) for e in sorted(entities)}

@@ -41,10 +41,10 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from cppcc_kg.errors import InputError, KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
-from cppcc_kg.project.entities import (
-    entity_zh_labels,
-)
+from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
+from cppcc_kg.project.file_facts import FileFacts, read_facts
 from cppcc_kg.project.files import (
     PINYIN_GRAPH,
     graph_iri,
@@ -52,8 +52,10 @@ from cppcc_kg.project.files import (
     project_files,
     rel_of_graph,
 )
+from cppcc_kg.project.layout import CACHE_DIR
 from cppcc_kg.project.pinyin import (
     entity_pinyin_styles,
+    entity_pinyin_styles_of,
     pinyin_pool,
     start_project_pinyin,
 )
@@ -70,7 +72,13 @@ from cppcc_kg.rdf.ntriples import (
     ntriples_of,
     triples_of,
 )
-from cppcc_kg.rdf.store import StoreLoader, graph_view, load_store, to_ox
+from cppcc_kg.rdf.store import (
+    LoadingStopped,
+    StoreLoader,
+    graph_view,
+    load_store,
+    to_ox,
+)
 
 __all__ = ["Project", "load", "load_project"]
 
@@ -143,10 +151,18 @@ class Project:
         to do beside it; :meth:`close` stops it.
     """
 
-    def __init__(self, root: Path, nt: dict[str, bytes], store: ox.Store | None = None):
+    def __init__(self, root: Path, nt: dict[str, bytes], store: ox.Store | None = None, *,
+                 loader: StoreLoader | None = None):
         self.root = Path(root)
         self.nt = nt
-        self.store = store if store is not None else load_store({str(graph_iri(r)): b for r, b in nt.items()})
+        self._loader = loader  # loading the store in its thread: :attr:`store` waits for it
+        self._store = loader.store if loader is not None else \
+            store if store is not None else load_store({str(graph_iri(r)): b for r, b in nt.items()})
+        self._store_lock = threading.Lock()
+        self._store_error: KGError | None = None
+        self._pinyin_deferred = False  # set_pinyin while the store loads: loaded once it is
+        #: the files' facts (:mod:`cppcc_kg.project.file_facts`) when the store was loaded beside the caller
+        self.facts: FileFacts | None = None
         self.sources: dict[URIRef, SourceText] = {}
         self.pinyin: list[Triple] = []
         self.pinyin_nt = b""
@@ -164,6 +180,7 @@ class Project:
         self._dups: dict | None = None  # made by files_of
         self._predicates: dict[str, dict[str, str]] | None = None  # made by predicate_digest
         self._predicates_lock = threading.Lock()  # the validation thread and the stages both ask
+        self._started = time.perf_counter()  # (the load's start: when the store was ready, in stats)
 
     # ------------------------------------------------------------ cache, pinyin, helper
     def save_cache(self) -> list[str]:
@@ -197,7 +214,9 @@ class Project:
             self.set_pinyin(pending())
 
     def close(self) -> None:
-        """Stop the helper worker of ``load(..., background=True)``, if any (idempotent)."""
+        """Stop the helper worker of ``load(..., background=True)``, if any, and the store's loading if it has
+        not ended (idempotent)."""
+        self.stop_loading()
         helper, self.helper = self.helper, None
         self._pinyin_pending = None
         if helper is not None:
@@ -205,12 +224,59 @@ class Project:
             helper.join()
 
     def set_pinyin(self, triples: list[Triple]) -> None:
-        """Add the generated pinyin triples (to the store too)."""
-        self.pinyin = list(triples)
-        self.pinyin_nt = ntriples_of(self.pinyin)
-        load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self.store)
-        self._graph = None
-        self.triple_count = None
+        """Add the generated pinyin triples (to the store too: at once, or once it is loaded)."""
+        with self._store_lock:
+            self.pinyin = list(triples)
+            self.pinyin_nt = ntriples_of(self.pinyin)
+            if self._loader is not None:
+                self._pinyin_deferred = True
+            else:
+                load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self._store)
+            self._graph = None
+            self.triple_count = None
+
+    # ------------------------------------------------------------ the store, loading beside the caller
+    @property
+    def store(self) -> ox.Store:
+        """The Oxigraph store; when :func:`load` left it loading in its thread (``store_beside=True``), the
+        first reader (in any thread) waits for it here. Raises :class:`~cppcc_kg.errors.InputError` if the
+        loading failed or was stopped (:meth:`stop_loading`)."""
+        if self._loader is not None:
+            self._wait_store()
+        return self._store
+
+    @property
+    def store_loading(self) -> bool:
+        """Whether the store is still being loaded beside the caller (reading :attr:`store` waits)."""
+        loader = self._loader
+        return loader is not None and not loader.done
+
+    def _wait_store(self) -> None:
+        loader = self._loader
+        if loader is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            loader.finish()
+        except Exception as exc:  # noqa: BLE001 (every reader gets the same clean error)
+            with self._store_lock:
+                if self._store_error is None:
+                    self._store_error = _store_error(self.root, loader, exc)
+            raise self._store_error from None
+        with self._store_lock:
+            if self._loader is loader:
+                if self._pinyin_deferred:
+                    load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self._store)
+                    self._pinyin_deferred = False
+                self._loader = None
+                self.stats.setdefault("seconds", {})["store wait"] = time.perf_counter() - t0
+                self.stats["store ready"] = time.perf_counter() - self._started
+
+    def stop_loading(self) -> None:
+        """Stop loading the store (a build that fails or is interrupted): what waits for it gets an error."""
+        loader = self._loader
+        if loader is not None:
+            loader.close()
 
     def predicate_digest(self, predicates) -> str:
         """The sha256 of the triples of the properties *predicates* (IRIs) in the store: those of each file,
@@ -244,10 +310,18 @@ class Project:
 
     @property
     def view(self) -> Graph:
-        """An rdflib ``Graph`` reading the union of the named graphs of :attr:`store` (read-only)."""
+        """An rdflib ``Graph`` reading the union of the named graphs of :attr:`store` (read-only; made at
+        once, its first lookup waits for a store being loaded)."""
         if self._view is None:
-            self._view = graph_view(self.store)
+            self._view = graph_view(lambda: self.store)
         return self._view
+
+    def schema_graph(self) -> Graph:
+        """A graph that gives the same :class:`~cppcc_kg.schema.Schema` as :attr:`view`: while the store is being
+        loaded, a small store of what the schema reads (:meth:`FileFacts.schema_store`), else :attr:`view`."""
+        if self.facts is None or not self.store_loading:
+            return self.view
+        return graph_view(self.facts.schema_store(self.nt))
 
     @property
     def graph(self) -> Graph:
@@ -305,21 +379,28 @@ class Project:
 
 
 def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
-          progress: Callable[[int, int, str], None] | None):
-    """``(nt, store, duplicates, seconds loading)``: each file checked, then loaded into the
+          progress: Callable[[int, int, str], None] | None, *, beside: bool = False):
+    """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
     store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
     parsed; a triple that an earlier file holds too is not stored again. The seconds loading
-    are those spent here on the store: comparing the lines, and waiting for the thread at the end."""
+    are those spent here on the store: comparing the lines, and waiting for the thread at the end
+    (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`)."""
     nt: dict[str, bytes] = {}
     loader = StoreLoader(ox.Store())
     loading = 0.0
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}
+    facts: dict[str, dict] = {}
+    reading_facts = 0.0
     read = 0
     try:
         for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
                                     digests=stats.setdefault("digests", {})):
             nt[rel] = data
+            if beside:
+                t = time.perf_counter()
+                facts[rel] = read_facts(cache, keys.get(rel), data)
+                reading_facts += time.perf_counter() - t
             t = time.perf_counter()
             lines = set(data.split(b"\n"))
             lines.discard(b"")
@@ -333,12 +414,35 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             loading += time.perf_counter() - t
         del seen
         stats["triples_read"] = read
+        if beside:
+            stats.setdefault("seconds", {})["facts"] = reading_facts
         t = time.perf_counter()
-        store = loader.finish()
+        if beside:
+            loader.seal()
+        else:
+            try:
+                loader.finish()
+            except Exception as exc:  # noqa: BLE001 (a clean message, naming the file)
+                raise _store_error(root, loader, exc) from None
         loading += time.perf_counter() - t
-    finally:
+    except BaseException:
         loader.close()
-    return nt, store, duplicates, loading
+        raise
+    if not beside:
+        loader.close()
+    return nt, loader, duplicates, loading, facts
+
+
+def _store_error(root: Path, loader: StoreLoader, exc: Exception) -> InputError:
+    """The error of a store whose loading failed (*exc*, in the loader's thread) or was stopped."""
+    if isinstance(exc, LoadingStopped):
+        return InputError("the project's store was not loaded: the build was stopped before it was",
+                          "build again.")
+    rel = rel_of_graph(loader.error_graph) if loader.error_graph else None
+    return InputError(
+        f"{rel or root}: Oxigraph could not load the triples of this file into the store: {type(exc).__name__}: {exc}",
+        f"remove the loader's cache ({Path(root) / CACHE_DIR}) and build again; if it happens again, report it "
+        "with this file (a bug, not a problem of the data).")
 
 
 def _stop(pool) -> None:
@@ -349,23 +453,31 @@ def _stop(pool) -> None:
 
 def _sources_and_pinyin(project: Project, warm, background: bool):
     """Check the sources of *project* and start (or make) its pinyin; returns the time the
-    sources were checked and the warm worker if it is still the caller's to stop."""
-    project.sources = check_sources(project.view, project.root, where=project.defined_in)
+    sources were checked and the warm worker if it is still the caller's to stop. With the files'
+    facts (the store loading beside), both read them instead of the store."""
+    facts = project.facts
+    if facts is None:
+        project.sources = check_sources(project.view, project.root, where=project.defined_in)
+    else:
+        typed = facts.small_store([CPPCC.Source])
+        where = facts.files_typing(str(s) for s in graph_view(typed).subjects(RDF.type, CPPCC.Source))
+        project.sources = check_sources(graph_view(typed), project.root, where=lambda node: where.get(str(node), []))
     t = time.perf_counter()
-    labels = entity_zh_labels(project.store)
-    styles = entity_pinyin_styles(project.store)
+    labels = entity_zh_labels(project.store) if facts is None else entity_zh_labels_of(facts)
+    styles = entity_pinyin_styles(project.store) if facts is None else entity_pinyin_styles_of(facts)
     if background and warm is not None:
         project._pinyin_pending = start_project_pinyin(labels, project.cache, project.stats, pool=warm,
                                                        background=True, styles=styles)
         project.helper = warm
         return t, None
-    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles)())
+    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles,
+                                            before_fork=lambda: project.store)())
     return t, warm
 
 
 def load(root: Path | str = Path("."), *,
          progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
-         write_cache: bool = False, background: bool = False) -> Project:
+         write_cache: bool = False, background: bool = False, store_beside: bool = False) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -383,6 +495,11 @@ def load(root: Path | str = Path("."), *,
         Keep a worker process (``Project.helper``, where ``fork`` is available) and compute
         the generated pinyin there while the caller goes on: the caller must call
         :meth:`Project.finish_pinyin` before it needs the pinyin, and :meth:`Project.close`.
+    store_beside : bool
+        Return before the store is loaded: its thread goes on while the caller works, and the first reader of
+        :attr:`Project.store` waits for it. The sources check, the labels and styles of the pinyin and
+        :meth:`Project.schema_graph` read the files' facts instead (:mod:`cppcc_kg.project.file_facts`, kept in
+        the loader's cache): the same answers. An error of the loading is raised by :attr:`Project.store`.
 
     Returns
     -------
@@ -407,15 +524,16 @@ def load(root: Path | str = Path("."), *,
     seconds = stats["seconds"] = {}
     t0 = time.perf_counter()
     try:
-        nt, store, duplicates, loading = _read(root, rels, c, stats, keys, progress)
+        nt, loader, duplicates, loading, facts = _read(root, rels, c, stats, keys, progress, beside=store_beside)
     except BaseException:
         c.discard()
         _stop(warm)
         raise
     t2 = time.perf_counter()
     t1 = t2 - loading
-    project = Project(root, nt, store=store)
+    project = Project(root, nt, loader=loader if store_beside else None, store=loader.store)
     project.duplicates, project.keys, project.cache, project.stats = duplicates, keys, c, stats
+    project.facts, project._started = (FileFacts(facts) if store_beside else None), t0
     try:
         t3, warm = _sources_and_pinyin(project, warm, background)
     except BaseException:
@@ -425,7 +543,7 @@ def load(root: Path | str = Path("."), *,
     finally:
         _stop(warm)
     t4 = time.perf_counter()
-    seconds.update(parse=t1 - t0, store=t2 - t1, sources=t3 - t2, pinyin=t4 - t3)
+    seconds.update(parse=t1 - t0 - seconds.get("facts", 0.0), store=t2 - t1, sources=t3 - t2, pinyin=t4 - t3)
     return project
 
 

@@ -312,6 +312,27 @@ def entity_pinyin_styles(store, *, union: bool = True) -> dict[str, str]:
     return out
 
 
+ENTITY_CLASS_STYLES = f"""
+SELECT DISTINCT ?k ?style WHERE {{
+  ?c <{CPPCC.pinyinStyle}> ?style . ?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c
+}}"""
+
+
+def entity_pinyin_styles_of(facts) -> dict[str, str]:
+    """What :func:`entity_pinyin_styles` gives on the whole store, from the files' facts
+    (:class:`cppcc_kg.project.file_facts.FileFacts`) while the store is being loaded: the classes under a marked
+    class followed on the small store of the class tree and the styles (:data:`ENTITY_CLASS_STYLES`), their
+    instances joined here (each entity's smallest style, as the query's sorted solutions give)."""
+    styles: dict[str, str] = {}
+    for k, style in values(facts.small_store(), ENTITY_CLASS_STYLES):
+        styles[k] = min(styles.get(k, style), style)
+    out: dict[str, str] = {}
+    for k, style in styles.items():
+        for e in facts.subjects_of([k]):
+            out[e] = min(out.get(e, style), style)
+    return dict(sorted(out.items()))
+
+
 def _key(label: str, style: str | None) -> str:
     return label if not style else f"{style}{_STYLE_KEY}{label}"
 
@@ -368,14 +389,15 @@ def _cached_pinyin(cache: Cache | None, name: str) -> dict[str, str]:
 
 def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = None,
                          stats: dict | None = None, pool=None, *, background: bool = False,
-                         styles: dict[str, str] | None = None):
+                         styles: dict[str, str] | None = None, before_fork=None):
     """Start computing the pinyin triples for *labels* (entity -> zh labels, as
     :func:`cppcc_kg.project.entities.entity_zh_labels` gives; *styles*, entity -> pinyin style,
     as :func:`entity_pinyin_styles` gives), using the pinyin cache;
     return a function that waits for them, updates the cache and returns them.
 
     With *background* and a *pool* (one worker whose dictionaries are loaded), the
-    labels that the cache lacks are computed there while the caller goes on.
+    labels that the cache lacks are computed there while the caller goes on. *before_fork* is called before
+    worker processes are forked here (the loader waits for a store whose thread is loading it: no fork beside it).
     """
     stats = stats if stats is not None else {}
     name = f"pinyin-{_pinyin_versions()}.json"
@@ -391,6 +413,8 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
         pool.apply_async(save_words, (True,))  # after the labels (one worker: in order), written beside the next jobs
     elif n and len(missing) >= PARALLEL_MIN_LABELS:
         _tokenizer()  # loaded once, before the workers start, so that they share it
+        if before_fork is not None:
+            before_fork()
         with fork_pool(n) as many:
             known.update(zip(missing, many.map(_pinyin_of_key, missing, chunksize=256)))
         save_words()

@@ -19,6 +19,10 @@ from cppcc_kg.errors import SourceChangedError, SourceError, SourceMissingError
 from cppcc_kg.rdf.namespaces import CPPCC
 
 
+#: the properties of a ``cppcc:Source`` that :func:`check_sources` reads (besides its ``rdf:type``)
+SOURCE_PROPERTIES = (CPPCC.localPath, CPPCC.sha256, CPPCC.characterCount)
+
+
 @dataclass
 class SourceText:
     """A source document: its IRI, the path of its text and the text itself."""

@@ -23,8 +23,9 @@ the parsed N-Triples of :mod:`cppcc_kg.project.load`, never the store.
 from __future__ import annotations
 
 import queue
+import re
 import threading
-from typing import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
@@ -126,19 +127,53 @@ def load_store(graphs: dict[str, bytes], store: ox.Store | None = None) -> ox.St
     *graphs* maps a graph IRI to N-Triples bytes that Oxigraph wrote (the canonical N-Triples
     of :mod:`cppcc_kg.rdf.ntriples`, made from Turtle that its strict parser accepted): they are
     loaded without checking their IRIs and language tags again (Oxigraph's ``lenient`` mode,
-    about 40 % less time at a million triples; the quads are the same, as the tests check). Blank nodes
-    keep their labels, so that what the store reports about them is the same from run to run.
+    about 40 % less time at a million triples; the quads are the same, as the tests check), all in ONE
+    ``bulk_load`` of N-Quads (each line ``s p o .`` becomes ``s p o <graph> .``: in canonical N-Triples
+    `` .\n`` ends a line and nowhere else), so that a thread loading them holds the GIL once, not once a graph.
+    Blank nodes keep their labels, so that what the store reports about them is the same from run to run.
     """
     store = ox.Store() if store is None else store
-    for iri, nt in graphs.items():
+    _load_graphs(graphs.items(), store)
+    return store
+
+
+def _load_graphs(graphs: Iterable[tuple[str, bytes]], store: ox.Store) -> None:
+    """Load (graph IRI, N-Triples) pairs into *store* in their order: the runs of those without blank nodes
+    each as one ``bulk_load`` of N-Quads (see :func:`load_store`)."""
+    quads: list[bytes] = []
+    for iri, nt in graphs:
         if not nt:
             continue
-        g = ox.NamedNode(str(iri))
         if b"_:" in nt:  # loading would give blank nodes new random names: keep those of the N-Triples
+            _bulk_quads(quads, store)
+            g = ox.NamedNode(str(iri))
             store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        elif _PLAIN_IRI.fullmatch(str(iri)):
+            name = b" <" + str(iri).encode("utf-8") + b"> .\n"
+            quads.append(nt.replace(b" .\n", name) if nt.endswith(b"\n") else nt.replace(b" .\n", name) + name)
         else:
-            store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=g, lenient=True)
-    return store
+            _bulk_quads(quads, store)
+            store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iri)), lenient=True)
+    _bulk_quads(quads, store)
+
+
+def _bulk_quads(quads: list[bytes], store: ox.Store) -> None:
+    """Load the N-Quads documents of *quads* in one ``bulk_load`` and empty the list."""
+    if not quads:
+        return
+    default = ox.DefaultGraph()
+    before = next(iter(store.quads_for_pattern(None, None, None, default)), None)
+    store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
+    quads.clear()
+    if before is None and next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
+        # a line of two terms became a triple of the default graph: not N-Triples (no other line can)
+        raise SyntaxError("a line of the N-Triples is not a triple (it has two terms)")
+
+
+#: an IRI written as it is between ``<`` and ``>`` in N-Quads
+_PLAIN_IRI = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
+#: the bytes of N-Triples that the thread of a :class:`StoreLoader` loads at once, at most (and a document more)
+LOADER_BATCH = 16 << 20
 
 
 class StoreLoader:
@@ -160,24 +195,53 @@ class StoreLoader:
     def __init__(self, store: ox.Store):
         self.store = store
         self.error: BaseException | None = None
+        #: the named graph whose loading raised :attr:`error`
+        self.error_graph: str | None = None
+        #: :meth:`close` stopped the thread before every document was loaded
+        self.stopped = False
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._sealed = False
+        self._ended = threading.Event()
 
     def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self.error is None:
+        while True:  # what is queued, up to LOADER_BATCH bytes, loaded at once (load_store: one bulk_load)
+            items = [self._queue.get()]
+            size = len(items[0][1]) if items[0] is not None else 0
+            while items[-1] is not None and size < LOADER_BATCH:
                 try:
-                    load_store({item[0]: item[1]}, self.store)
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+                size += len(items[-1][1]) if items[-1] is not None else 0
+            docs = [item for item in items if item is not None]
+            if docs and self.error is None:
+                try:
+                    _load_graphs(docs, self.store)
                 except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
-                    self.error = exc
+                    self.error, self.error_graph = exc, _failing(docs)
+            if items[-1] is None:
+                self._ended.set()
+                return
+
+    @property
+    def done(self) -> bool:
+        """Whether the thread has ended: every document loaded after :meth:`seal` (or it was stopped)."""
+        return self._thread is None or self._ended.is_set()
+
+    def seal(self) -> None:
+        """No document will be added: the thread ends once the queued ones are loaded (the caller goes on;
+        :meth:`finish` waits)."""
+        if self._thread is not None and not self._sealed:
+            self._sealed = True
+            self._queue.put(None)
 
     def add(self, iri: str, nt: bytes) -> None:
         """Queue the N-Triples *nt* for the named graph *iri*."""
         if self.error is not None:
             raise self.error
+        if self._sealed:
+            raise RuntimeError("a document added to a sealed StoreLoader")
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="cppcc-kg-store-loader", daemon=True)
             self._thread.start()
@@ -187,24 +251,46 @@ class StoreLoader:
         """Stop the thread once the document being loaded is in (idempotent); the rest is not loaded."""
         thread, self._thread = self._thread, None
         if thread is not None:
+            dropped = []
             while True:  # drop what is queued
                 try:
-                    self._queue.get_nowait()
+                    dropped.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             self._queue.put(None)
+            # stopped before the end: a document was dropped, or more could have come
+            self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
             thread.join()
 
     def finish(self) -> ox.Store:
-        """Wait until every document queued is loaded; the store (or the error of the loading)."""
+        """Wait until every document queued is loaded; the store (or the error of the loading). Several
+        threads may wait at once; no document may be added after. Raises :class:`LoadingStopped` when
+        :meth:`close` stopped the thread before the end."""
         thread = self._thread
         if thread is not None:
-            self._queue.put(None)
+            self.seal()
             thread.join()  # interrupted (Ctrl-C): self._thread is still set, so close() drains and waits
             self._thread = None
         if self.error is not None:
             raise self.error
+        if self.stopped:
+            raise LoadingStopped("the store was not loaded: its loading was stopped")
         return self.store
+
+
+def _failing(docs: list[tuple[str, bytes]]) -> str:
+    """The graph IRI of the first of *docs* (IRI, N-Triples) that cannot be loaded alone (into a new store; the
+    first of them if each can: an error of the whole batch)."""
+    for iri, nt in docs:
+        try:
+            _load_graphs([(iri, nt)], ox.Store())
+        except Exception:  # noqa: BLE001 (any error of the loading names the document)
+            return iri
+    return docs[0][0]
+
+
+class LoadingStopped(RuntimeError):
+    """:meth:`StoreLoader.finish` after :meth:`StoreLoader.close` stopped the loading."""
 
 
 def rows(store: ox.Store, query: str, *, union: bool = True) -> list[dict]:
@@ -255,12 +341,19 @@ class UnionStore(Store):
     transaction_aware = False
     graph_aware = False
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store | Callable[[], ox.Store]):
         super().__init__()
-        self.ox = store
+        self._ox = store
         self._len: int | None = None
         self._ns: dict[str, URIRef] = {}
         self._prefix: dict[URIRef, str] = {}
+
+    @property
+    def ox(self) -> ox.Store:
+        """The pyoxigraph store (given, or got from the function given when first read: a store still loading)."""
+        if not isinstance(self._ox, ox.Store):
+            self._ox = self._ox()
+        return self._ox
 
     # -- reading
     def triples(self, triple_pattern, context=None) -> Iterator:
@@ -317,8 +410,9 @@ class UnionStore(Store):
         yield from self._ns.items()
 
 
-def graph_view(store: ox.Store) -> Graph:
-    """An rdflib ``Graph`` reading the union of the named graphs of *store* (read-only).
+def graph_view(store: ox.Store | Callable[[], ox.Store]) -> Graph:
+    """An rdflib ``Graph`` reading the union of the named graphs of *store* (read-only); *store* may be a
+    function that gives the store, called at the first lookup (a store that another thread is loading).
 
     Pattern lookups (``graph.objects(s, p)``, ``graph.value``, ``(s, p, o) in graph``)
     are answered by Oxigraph's indexes, so code written for rdflib runs on a graph of

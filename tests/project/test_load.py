@@ -221,14 +221,14 @@ def test_an_interrupted_store_load_leaves_no_thread_and_no_cache(make_project, m
     """Ctrl-C (or any error) while the loader thread fills the store: it reaches the caller, the
     thread is gone and the cache staged by this load is dropped."""
     root = make_project()
-    real, calls = store_module.load_store, []
+    real, calls = store_module._load_graphs, []
 
-    def interrupted(graphs, store=None):
+    def interrupted(graphs, store):  # (what the thread loads at once: the first files)
         calls.append(graphs)
-        if len(calls) == 3:
+        if len(calls) == 1:
             raise KeyboardInterrupt
         return real(graphs, store)
-    monkeypatch.setattr(store_module, "load_store", interrupted)
+    monkeypatch.setattr(store_module, "_load_graphs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         load(root, write_cache=True)
     assert not [t for t in threading.enumerate() if t.name == "cppcc-kg-store-loader"]
