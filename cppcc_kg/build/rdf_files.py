@@ -36,6 +36,7 @@ from cppcc_kg.build.graph_splice import (
     trusted_index,
 )
 from cppcc_kg.project.files import GRAPH_BASE, PINYIN_GRAPH, graph_iri, rel_of_graph
+from cppcc_kg.rdf.bodies import bodies_of
 from cppcc_kg.rdf.files import AtomicFile
 from cppcc_kg.rdf.namespaces import PREFIXES
 from cppcc_kg.rdf.serialize import (
@@ -57,7 +58,8 @@ EXPORT_VERSION = "1"
 def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
     """In a worker: (graph IRI, misread prefixes, Turtle, JSON-LD without skipped prefixes) of one graph."""
     iri, nt = item
-    return iri, ",".join(sorted(misread_prefixes(nt))), turtle_body(nt), jsonld_body(nt, set())
+    ttl, js, misread = bodies_of(nt)
+    return iri, ",".join(sorted(misread)), ttl, js
 
 
 def start_bodies(project, pool):
