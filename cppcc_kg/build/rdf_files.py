@@ -1,8 +1,9 @@
 """The graph files of a build: ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` and ``graph.trig``.
 
-They are made from the canonical N-Triples of the loaded files (:mod:`cppcc_kg.project.load`)
-by the serializers of :mod:`cppcc_kg.rdf.serialize`, fed in sorted order, a file at a time,
-and streamed to temporary files that are then renamed into place.
+They are made from the canonical N-Triples of the loaded files (:mod:`cppcc_kg.project.load`),
+a file at a time: the Turtle and JSON-LD of each are written straight from its sorted lines
+(:mod:`cppcc_kg.rdf.bodies`, the bytes Oxigraph's serializers give), and streamed to temporary files
+that are then renamed into place.
 
 * ``graph.nt``: every triple once, one per line, lines sorted (byte order);
 * ``graph.trig``: one named graph per input file (``https://w3id.org/cppcc-kg/graph/{path}``)

@@ -8,6 +8,8 @@ the same bytes.
 """
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from cppcc_kg.rdf.namespaces import PREFIXES
@@ -48,3 +50,17 @@ def jsonld_body(nt: bytes, skip) -> bytes:
     body = ox.serialize(ox.parse(nt, format=NT), format=ox.RdfFormat.JSON_LD).strip()
     body = compact_json_iris(body[1:-1], skip)
     return body.replace(b'},{"@id":', b'},\n{"@id":')
+
+
+def misread_prefixes(nt: bytes) -> set[str]:
+    """The prefixes that the JSON-LD of *nt* must not use, found over the whole document (as before)."""
+    out = set()
+    for m in re.finditer(rb"<(?!https?://)[^<>\s]*>", nt):
+        scheme = m.group(0)[1:].split(b":", 1)[0].decode("utf-8", "replace")
+        if scheme in PREFIXES:
+            out.add(scheme)
+    if b"///" in nt or b"#//" in nt:
+        for m in re.finditer(rb"<[^<>\s]*?(?:/|#)//[^<>\s]*>", nt):
+            iri = m.group(0)[1:-1].decode("utf-8", "replace")
+            out.update(p for p, ns in PREFIXES.items() if iri.startswith(ns + "//"))
+    return out
