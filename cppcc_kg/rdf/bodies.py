@@ -147,7 +147,7 @@ class _Terms:
         self.names: dict[bytes, tuple[bytes, bytes]] = {}
         #: predicate -> (Turtle after the subject, after another predicate; JSON-LD the same)
         self.predicates: dict[bytes, tuple[bytes, bytes, bytes, bytes]] = {}
-        #: object -> (Turtle, JSON-LD, what goes before the JSON-LD after another object)
+        #: the end of a line (object and " .") -> (Turtle, JSON-LD, what goes before the JSON-LD after another object)
         self.objects: dict[bytes, tuple[bytes, bytes, bytes]] = {}
 
     def size(self) -> int:
@@ -193,7 +193,12 @@ class _Terms:
             self.predicates[term] = made
         return made
 
-    def object(self, term: bytes, found: set) -> tuple[bytes, bytes, bytes]:
+    def object(self, end: bytes, found: set) -> tuple[bytes, bytes, bytes]:
+        """(Turtle, JSON-LD, what goes before the JSON-LD after another object) of the object that
+        ends a line (*end*, with its " .")."""
+        if not end.endswith(b" ."):
+            raise ValueError(f"not a line of canonical N-Triples: {end[-200:]!r}")
+        term = end[:-2]
         if term[:1] == b'"':
             ttl, js, keep = self.literal(term, found)
             made = ttl, js, b","
@@ -202,7 +207,7 @@ class _Terms:
             made = ttl, b'{"@id":' + js + b"}", b",\n"
             keep = term in self.names
         if keep:
-            self.objects[term] = made
+            self.objects[end] = made
         return made
 
     def literal(self, term: bytes, found: set) -> tuple[bytes, bytes, bool]:
@@ -299,7 +304,7 @@ def bodies_of(nt: bytes, skip=frozenset()) -> tuple[bytes, bytes, set[str]]:
     for line in nt.split(b"\n"):
         if not line:
             continue
-        s, p, o = line[:-2].split(b" ", 2)
+        s, p, o = line.split(b" ", 2)  # (the object with the " ." that ends the line)
         if s != last_s:
             S = names.get(s) or terms.name(s, found)
             P = predicates.get(p) or terms.predicate(p, found)
