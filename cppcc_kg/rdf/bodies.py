@@ -270,8 +270,8 @@ class _Terms:
 
 #: the terms remembered between documents, per set of prefixes that JSON-LD skips
 _TERMS: dict[frozenset, _Terms] = {}
-#: how many terms are remembered at most (then forgotten)
-MAX_TERMS = 300_000
+#: how many terms are remembered at most, then forgotten (a few MB; more is not faster at scale 1000)
+MAX_TERMS = 20_000
 
 
 def _terms(skip) -> _Terms:
