@@ -12,7 +12,9 @@ separated by one space, as Oxigraph writes them (IRIs as they are; literals with
 ``ValueError``. tests/rdf/test_bodies.py compares the results with Oxigraph's
 (tests/oracles/serialize_oxigraph.py) on the real graph, a synthetic project and edge cases.
 
->>> ttl, js, misread = bodies_of(b'<https://schema.org/a> <https://schema.org/n> "x"@en , "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n'.replace(b" , ", b" .\\n<https://schema.org/a> <https://schema.org/n> "))
+>>> nt = (b'<https://schema.org/a> <https://schema.org/n> "x"@en .\\n'
+...       b'<https://schema.org/a> <https://schema.org/n> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n')
+>>> ttl, js, misread = bodies_of(nt)
 >>> print(ttl.decode(), end="")
 schema:a schema:n "x"@en , 1 .
 >>> print(js.decode())
@@ -151,7 +153,7 @@ class _Terms:
         self.objects: dict[bytes, tuple[bytes, bytes, bytes]] = {}
 
     def size(self) -> int:
-        return len(self.names) + len(self.objects)
+        return len(self.names) + len(self.objects) + len(self.heads)
 
     def name(self, term: bytes, found: set) -> tuple[bytes, bytes]:
         """(Turtle, JSON string) of an IRI or a blank node."""
