@@ -1,8 +1,9 @@
 """The graph files of a build: ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` and ``graph.trig``.
 
-They are made from the canonical N-Triples of the loaded files (:mod:`cppcc_kg.project.load`)
-by the serializers of :mod:`cppcc_kg.rdf.serialize`, fed in sorted order, a file at a time,
-and streamed to temporary files that are then renamed into place.
+They are made from the canonical N-Triples of the loaded files (:mod:`cppcc_kg.project.load`),
+a file at a time: the Turtle and JSON-LD of each are written straight from its sorted lines
+(:mod:`cppcc_kg.rdf.bodies`, the bytes Oxigraph's serializers give), and streamed to temporary files
+that are then renamed into place.
 
 * ``graph.nt``: every triple once, one per line, lines sorted (byte order);
 * ``graph.trig``: one named graph per input file (``https://w3id.org/cppcc-kg/graph/{path}``)
@@ -36,6 +37,7 @@ from cppcc_kg.build.graph_splice import (
     trusted_index,
 )
 from cppcc_kg.project.files import GRAPH_BASE, PINYIN_GRAPH, graph_iri, rel_of_graph
+from cppcc_kg.rdf.bodies import bodies_of
 from cppcc_kg.rdf.files import AtomicFile
 from cppcc_kg.rdf.namespaces import PREFIXES
 from cppcc_kg.rdf.serialize import (
@@ -57,7 +59,8 @@ EXPORT_VERSION = "1"
 def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
     """In a worker: (graph IRI, misread prefixes, Turtle, JSON-LD without skipped prefixes) of one graph."""
     iri, nt = item
-    return iri, ",".join(sorted(misread_prefixes(nt))), turtle_body(nt), jsonld_body(nt, set())
+    ttl, js, misread = bodies_of(nt)
+    return iri, ",".join(sorted(misread)), ttl, js
 
 
 def start_bodies(project, pool):

@@ -1,7 +1,9 @@
 """The project's RDF syntaxes: canonical N-Triples, and Turtle, JSON-LD and TriG with the project prefixes.
 
 Every writer is deterministic (same triples, same bytes, whatever ``PYTHONHASHSEED``) and
-made by Oxigraph's serializers from sorted N-Triples. The build writes its graph files with
+works from sorted, canonical N-Triples: the Turtle and JSON-LD are the bytes that Oxigraph's
+serializers give (with the project prefixes), written straight from the lines
+(:func:`cppcc_kg.rdf.bodies.bodies_of`). The build writes its graph files with
 these functions (:mod:`cppcc_kg.build.rdf_files`); :func:`turtle`, :func:`ntriples`,
 :func:`jsonld` and :func:`trig` give the same syntaxes for an rdflib graph.
 
@@ -14,15 +16,14 @@ these functions (:mod:`cppcc_kg.build.rdf_files`); :func:`turtle`, :func:`ntripl
 from __future__ import annotations
 
 import json
-import re
 from itertools import groupby
 from typing import Iterable
 
-import pyoxigraph as ox
 from rdflib import Graph
 
+from cppcc_kg.rdf.bodies import bodies_of, misread_in
 from cppcc_kg.rdf.namespaces import PREFIXES
-from cppcc_kg.rdf.ntriples import NT, ntriples_of
+from cppcc_kg.rdf.ntriples import ntriples_of
 
 
 def merged_lines(docs: Iterable[bytes]) -> list[bytes]:
@@ -48,81 +49,39 @@ def prefix_header() -> bytes:
 
 
 def turtle_body(nt: bytes) -> bytes:
-    """Turtle of the N-Triples *nt*, in their order, without the @prefix lines (those of
-    :data:`cppcc_kg.rdf.namespaces.PREFIXES` are used)."""
-    if not nt:
-        return b""
-    out = ox.serialize(ox.parse(nt, format=NT), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-    while out.startswith(b"@prefix "):
-        out = out[out.index(b"\n") + 1:]
-    return out.lstrip(b"\n")
+    """Turtle of the canonical N-Triples *nt*, in their order, without the @prefix lines (those of
+    :data:`cppcc_kg.rdf.namespaces.PREFIXES` are used).
 
-
-_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda x: (-len(x[1]), x[0]))
-
-
-_ODD_IRI = re.compile(rb"<(?!https?://)[^<>\s]*>")  # an IRI whose scheme is not http(s)
-_SLASHES = re.compile(rb"<[^<>\s]*?(?:/|#)//[^<>\s]*>")
+    >>> turtle_body(b'<https://schema.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/T> .\\n'
+    ...             b'<https://schema.org/a> <https://schema.org/n> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n')
+    b'schema:a a schema:T ;\\n\\tschema:n 1 .\\n'
+    """
+    return bodies_of(nt)[0]
 
 
 def misread_prefixes(nt: bytes) -> set[str]:
-    """Prefixes that must not be used for the IRIs of *nt*: an IRI whose scheme is the prefix
-    (``<kgorg:x>``) would be misread as a compact IRI, and so would a local name that starts
-    with ``//``. (A literal holding such text only makes this cautious.)
+    """Prefixes that must not be used for the IRIs of the N-Triples *nt* (:func:`cppcc_kg.rdf.bodies.misread_in`).
 
     >>> sorted(misread_prefixes(b'<kgorg:x> <http://www.w3.org/ns/oa#//y> "z" .'))
     ['kgorg', 'oa']
     """
-    out = set()
-    for m in _ODD_IRI.finditer(nt):
-        scheme = m.group(0)[1:].split(b":", 1)[0].decode("utf-8", "replace")
-        if scheme in PREFIXES:
-            out.add(scheme)
-    if b"///" in nt or b"#//" in nt:
-        for m in _SLASHES.finditer(nt):
-            iri = m.group(0)[1:-1].decode("utf-8", "replace")
-            out.update(p for p, ns in PREFIXES.items() if iri.startswith(ns + "//"))
-    return out
-
-
-def compact_json_iris(data: bytes, skip: set[str] = frozenset()) -> bytes:
-    """Write the IRIs of Oxigraph's expanded JSON-LD *data* with the project prefixes.
-
-    An IRI string starts right after ``{``, ``,``, ``:`` or ``[``; a literal starts after
-    ``"@value":`` and any quote inside it is escaped, so a namespace is replaced
-    wherever it starts a string that is not a literal. The prefixes of *skip* are not
-    used (see :func:`misread_prefixes`).
-
-    >>> compact_json_iris(b'[{"@id":"http://www.w3.org/ns/oa#x","@value":"http://www.w3.org/ns/oa#"}]')
-    b'[{"@id":"oa:x","@value":"http://www.w3.org/ns/oa#"}]'
-    """
-    for prefix, ns in _PREFIX_ORDER:
-        needle = b'"' + ns.encode("utf-8")
-        if prefix in skip or needle not in data:
-            continue
-        p = prefix.encode("utf-8")
-        # literal text that starts with the namespace is set aside under a marker (a NUL
-        # byte never occurs in Oxigraph's JSON: control characters are escaped)
-        marker = b"\x00" + p + b"\x01"
-        kept = [(b'"@value":' + needle, b'"@value":"' + marker), (b"\\" + needle, b'\\"' + marker)]
-        kept = [(x, y) for x, y in kept if x in data]
-        for x, y in kept:
-            data = data.replace(x, y)
-        data = data.replace(needle, b'"' + p + b":")
-        if kept:
-            data = data.replace(marker, ns.encode("utf-8"))
-    return data
+    return misread_in(nt)
 
 
 def jsonld_body(nt: bytes, skip: set[str] | None = None) -> bytes:
-    """The JSON-LD node objects of the N-Triples *nt* (one per subject, in their order,
-    one per line, comma-separated, IRIs with the project prefixes but those of *skip*),
-    without ``[ ]``."""
-    if not nt:
-        return b""
-    body = ox.serialize(ox.parse(nt, format=NT), format=ox.RdfFormat.JSON_LD).strip()
-    body = compact_json_iris(body[1:-1], misread_prefixes(nt) if skip is None else skip)
-    return body.replace(b'},{"@id":', b'},\n{"@id":')
+    """The JSON-LD node objects of the canonical N-Triples *nt* (one per subject, in their order,
+    each on a line, comma-separated, IRIs with the project prefixes but those of *skip*, by default
+    those of :func:`misread_prefixes`), without ``[ ]``, as Oxigraph's JSON-LD writer gives them.
+
+    >>> print(jsonld_body(b'<https://schema.org/a> <https://schema.org/n> "x"@en .\\n'
+    ...                   b'<https://schema.org/b> <https://schema.org/n> <https://schema.org/a> .\\n').decode())
+    {"@id":"schema:a","schema:n":[{"@language":"en","@value":"x"}]},
+    {"@id":"schema:b","schema:n":[{"@id":"schema:a"}]}
+    """
+    if skip is not None:
+        return bodies_of(nt, skip)[1]
+    _ttl, js, misread = bodies_of(nt)
+    return bodies_of(nt, misread)[1] if misread else js
 
 
 def turtle(graph: Graph) -> str:

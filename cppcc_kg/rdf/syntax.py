@@ -112,7 +112,6 @@ def rdf12_features(text: str) -> list[tuple[int, int, str]]:
     return [(*pos(i), _RDF12_WHAT[kind]) for kind, i, _ in _tokens(text) if kind in _RDF12_WHAT]
 
 
-_RDF12_MARKS = (b"<<", b">>", b"{|", b"~")
 _DIRECTION = re.compile(rb"@[A-Za-z]+(?:-[A-Za-z0-9]+)*--[A-Za-z]")  # "x"@en--ltr (IRIs may hold "--")
 
 
@@ -129,9 +128,10 @@ def might_be_rdf12(data: bytes | str) -> bool:
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    # (the plain tests first: a case-insensitive search, or one from every "@", is slower)
-    return (any(mark in data for mark in _RDF12_MARKS) or b"version" in data.lower()
-            or (b"--" in data and _DIRECTION.search(data) is not None))
+    # (the plain tests first: a case-insensitive search, or one from every "@", is slower; a search for
+    # one byte is several times faster than for two, so "{|" is looked for only where "{" occurs)
+    return (b"~" in data or (b"{" in data and b"{|" in data) or b"<<" in data or b">>" in data
+            or b"version" in data.lower() or (b"--" in data and _DIRECTION.search(data) is not None))
 
 
 def blank_nodes(text: str) -> list[tuple[int, int, str]]:
