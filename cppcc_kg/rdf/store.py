@@ -257,9 +257,10 @@ class StoreLoader:
                     dropped.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            self._queue.put(None)
-            # stopped before the end: a document was dropped, or more could have come
+            # stopped before the end: a document was dropped, or more could have come (set before the thread
+            # can end: a reader in finish() that sees it ended must see this too)
             self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
+            self._queue.put(None)
             thread.join()
 
     def finish(self) -> ox.Store:
@@ -271,6 +272,8 @@ class StoreLoader:
             self.seal()
             thread.join()  # interrupted (Ctrl-C): self._thread is still set, so close() drains and waits
             self._thread = None
+        elif self._sealed:
+            self._ended.wait()  # another thread's close() took the thread: wait for its end (and its verdict)
         if self.error is not None:
             raise self.error
         if self.stopped:
