@@ -25,6 +25,7 @@ whole store's, on the repository's graph, a synthetic project and crafted cases.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pyoxigraph as ox
@@ -102,8 +103,13 @@ def file_facts(nt: bytes) -> dict:
             "rare": b"".join(line + b"\n" for line in rare).decode("utf-8")}
 
 
+#: what the facts of a file are made of besides its bytes (the properties kept): part of the entry's name, so that
+#: a change of :data:`RARE` or :data:`NAMING` (of the schema's or the sources' properties) never reads stale facts
+_SHAPE = hashlib.sha256(repr((FACTS_VERSION, [str(p) for p in NAMING], [str(p) for p in RARE])).encode()).hexdigest()[:16]
+
+
 def _entry(key: str) -> str:
-    return f"facts-{FACTS_VERSION}-{key}.json"
+    return f"facts-{_SHAPE}-{key}.json"
 
 
 def read_facts(cache: Cache | None, key: str | None, nt: bytes) -> dict:
