@@ -5,8 +5,8 @@ import importlib
 
 from rdflib.namespace import RDFS
 
-import cppcc_kg.project.file_facts as file_facts
-import cppcc_kg.schema as schema
+from cppcc_kg import schema
+from cppcc_kg.project import file_facts
 
 
 def test_the_entry_changes_when_the_kept_properties_change(monkeypatch):
