@@ -410,7 +410,10 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             if again:
                 duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
                 data = b"".join(line + b"\n" for line in sorted(lines - again))
-            loader.add(str(graph_iri(rel)), data)
+            try:
+                loader.add(str(graph_iri(rel)), data)
+            except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
+                raise _store_error(root, loader, exc) from None
             loading += time.perf_counter() - t
         del seen
         stats["triples_read"] = read
