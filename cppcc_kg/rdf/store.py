@@ -205,6 +205,12 @@ class StoreLoader:
         self._ended = threading.Event()
 
     def _run(self) -> None:
+        try:
+            self._load_queued()
+        finally:  # (however the thread ends: a reader waiting for its end in finish() must not hang)
+            self._ended.set()
+
+    def _load_queued(self) -> None:
         while True:  # what is queued, up to LOADER_BATCH bytes, loaded at once (load_store: one bulk_load)
             items = [self._queue.get()]
             size = len(items[0][1]) if items[0] is not None else 0
@@ -221,7 +227,6 @@ class StoreLoader:
                 except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
                     self.error, self.error_graph = exc, _failing(docs)
             if items[-1] is None:
-                self._ended.set()
                 return
 
     @property
