@@ -16,8 +16,12 @@ class _Queue:
         self.inner = queue.SimpleQueue()
         self.go, self.in_drain, self.release = threading.Event(), threading.Event(), threading.Event()
 
+        self.closed = threading.Event()  # the closer has drained and queued its end
+
     def put(self, item):
         self.inner.put(item)
+        if item is None and threading.current_thread().name == "closer":
+            self.closed.set()
 
     def get(self):
         self.go.wait(10)
@@ -30,9 +34,22 @@ class _Queue:
         return self.inner.get_nowait()
 
 
+class _Ended(threading.Event):
+    """The loader's end, telling when a reader starts waiting for it."""
+
+    def __init__(self):
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, timeout=None):
+        self.waiting.set()
+        return super().wait(timeout)
+
+
 def test_a_reader_during_close_gets_the_stop_not_a_half_loaded_store():
     loader = StoreLoader(ox.Store())
     q = loader._queue = _Queue()
+    ended = loader._ended = _Ended()
     loader.add("http://e.org/g1", b'<http://e.org/s> <http://e.org/p> "1" .\n')
     loader.add("http://e.org/g2", b'<http://e.org/s> <http://e.org/p> "2" .\n')
     loader.seal()  # what _read does with store_beside
@@ -49,8 +66,9 @@ def test_a_reader_during_close_gets_the_stop_not_a_half_loaded_store():
 
     reader = threading.Thread(target=read)  # the validation thread's first read of Project.store
     reader.start()
-    reader.join(0.5)
+    assert ended.waiting.wait(10)  # the reader waits for the end of the thread that close() took
     q.release.set()
+    assert q.closed.wait(10)  # every document dropped before the loader thread could take one
     q.go.set()
     closer.join(10)
     reader.join(10)
