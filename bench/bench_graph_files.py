@@ -31,7 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from bench_scale import machine_speed  # (one definition of the machine speed loop)
+from bench_scale import machine_speed, synth_root  # (one definition of the machine loop and of the corpus)
 from oracles import serialize_oxigraph as before
 
 from cppcc_kg.build import rdf_files
@@ -87,12 +87,7 @@ def main() -> None:
     ap.add_argument("--before", action="store_true", help="also time the bodies made as before")
     ap.add_argument("--build", action="store_true", help="also time clean builds (wall, CPU of the process tree)")
     args = ap.parse_args()
-    root = args.root
-    if root is None:
-        root = args.work / f"s{args.scale}"
-        if not (root / "ontology.ttl").is_file():
-            subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "synth", "--scale", str(args.scale),
-                            "--out", str(root)], check=True)
+    root = args.root if args.root is not None else synth_root(args.work, args.scale)
     report = {"root": str(root), "machine": round(machine_speed(), 3)}
     project = load(root, cache=False)
     try:

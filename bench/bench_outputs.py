@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import machine_speed  # (one definition of the machine speed loop)
+from bench_scale import machine_speed, synth_root  # (one definition of the machine loop and of the corpus)
 
 #: the file edited, relative to the project root, and the label changed in it (synthetic projects)
 EDITED = "graph/synth-0001/entities.ttl"
@@ -89,12 +89,7 @@ def main() -> None:
     ap.add_argument("--compare-with", type=Path, help="an output folder of the same files (by older code): "
                     "the first build must give the same bytes")
     args = ap.parse_args()
-    root = args.root
-    if root is None:
-        root = args.work / f"s{args.scale}"
-        if not (root / "ontology.ttl").is_file():
-            subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "synth", "--scale", str(args.scale),
-                            "--out", str(root)], check=True)
+    root = args.root if args.root is not None else synth_root(args.work, args.scale)
     out = args.work / "build"
     report = {"root": str(root), "machine": round(machine_speed(), 3)}
     if not args.skip_clean:

@@ -166,6 +166,15 @@ def bench_endpoint(build_dir: Path) -> dict:
     return out
 
 
+def synth_root(work: Path, scale: int) -> Path:
+    """The synthetic project of *scale* in ``WORK/sSCALE``, written by ``cppcc-kg synth`` when it is not there."""
+    root = work / f"s{scale}"
+    if not (root / "ontology.ttl").is_file():
+        subprocess.run([sys.executable, "-m", "cppcc_kg.cli", "synth", "--scale", str(scale), "--out", str(root)],
+                       check=True)
+    return root
+
+
 def machine_speed() -> float:
     """Seconds of a fixed pure-Python loop (median of 3): the host's speed when a row was measured.
 
