@@ -31,7 +31,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from bench_scale import machine_speed, synth_root  # (one definition of the machine loop and of the corpus)
+from bench_scale import (  # (one definition of the machine loop and of the corpus)
+    machine_speed,
+    synth_root,
+)
 from oracles import serialize_oxigraph as before
 
 from cppcc_kg.build import rdf_files

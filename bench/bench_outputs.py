@@ -32,7 +32,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import machine_speed, synth_root  # (one definition of the machine loop and of the corpus)
+from bench_scale import (  # (one definition of the machine loop and of the corpus)
+    machine_speed,
+    synth_root,
+)
 
 #: the file edited, relative to the project root, and the label changed in it (synthetic projects)
 EDITED = "graph/synth-0001/entities.ttl"
