@@ -59,9 +59,9 @@ def child_build(root: Path, out: Path, *, cache: bool) -> tuple[float, float]:
 def step_seconds(result: dict) -> dict:
     """The seconds of each step of a build's *result* (as :func:`cppcc_kg.build.pipeline.build` returns);
     ``total``: the wall time (validation overlaps the output stages)."""
-    sec = dict(result["load"].get("seconds", {}))
-    sec.update({f"validate:{k}": v for k, v in result["report"].get("seconds", {}).items()})
-    sec.update({k: v for k, v in result["seconds"].items() if k not in ("load", "validate")})
+    sec = dict(result.get("load", {}).get("seconds", {}))  # (an up-to-date build loads nothing)
+    sec.update({f"validate:{k}": v for k, v in result.get("report", {}).get("seconds", {}).items()})
+    sec.update({k: v for k, v in result.get("seconds", {}).items() if k not in ("load", "validate")})
     sec["total"] = result["wall"]
     return sec
 
