@@ -18,7 +18,9 @@ pieces of the nodes and edges patched (:mod:`cppcc_kg.network.changes`). The lit
 their whole query: the subjects to read again are those of the lines of the properties it reads that
 differ between the kept and the present N-Triples of the changed files (the earlier version from the
 loader's cache: :func:`cppcc_kg.project.files.changed_nt_lines`) and of the pinyin
-(:func:`_changed_subjects`); their solutions are read by :func:`cppcc_kg.network.entity_graph.literals_of`.
+(:func:`_changed_subjects`); their solutions are read by :func:`cppcc_kg.network.entity_graph.literals_of`,
+while the store is still being loaded beside the build from a tiny store of their lines in the files
+(:func:`literal_rows`): an edited label does not wait for the store here.
 """
 from __future__ import annotations
 
@@ -42,9 +44,10 @@ from cppcc_kg.network.changes import changes_of, track_changes
 from cppcc_kg.network.entity_graph import literals_of
 from cppcc_kg.network.graph_patch import PATCHABLE, patch_entity_graph
 from cppcc_kg.project.cache import get_json, put_json
+from cppcc_kg.project.file_facts import subject_store
 from cppcc_kg.project.files import changed_nt_lines
 
-__all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "schema_digest", "state_version"]
+__all__ = ["STATE_ENTRY", "entity_graph_of_project", "kept_entry", "literal_rows", "schema_digest", "state_version"]
 
 #: bump when the form of the kept solutions changes
 ROWS_VERSION = "1"
@@ -55,6 +58,9 @@ STATE_VERSION = b"entity-graph-state 3\n"
 #: a kept graph whose attributes changed in more nodes and edges than this (since it was pickled) is
 #: pickled again; fewer: the earlier pickle is kept with the attributes of those (a patch)
 PATCH_LIMIT = 5000
+#: the most subjects whose literals are read from the files' N-Triples while the store loads (each one a
+#: ``bytes.find`` in every file: ~50 ms at a million triples, 195 MB), rather than waiting for the store
+FILE_SUBJECTS = 16
 #: the fields of the kept files that are not pickled with the others (the texts and their ends apart)
 _NOT_FIXED = ("texts", "ends", "fixed")
 
@@ -73,7 +79,8 @@ def entity_graph_of_project(project, schema, code: str = ""):
     after = _Solutions(project, cache, queries, names)
     G, files, changed, since, base = _kept_graph(project, cache, key, schema, names, after)
     if G is None:
-        G = build_entity_graph(project.store, schema=schema, rows=after.all())
+        rows = after.all()  # (every query's solutions: the store is read only where one is not in the cache)
+        G = build_entity_graph(project.store if after.ran else ox.Store(), schema=schema, rows=rows)
     keep = _Keep(project, cache, queries, code, key, files, base)
     keep.names = None if project.pinyin_pending else names  # (the pinyin is the only triples loaded later)
     track_changes(G, keep, changed, since=since)
@@ -97,6 +104,8 @@ class _Solutions:
     def __init__(self, project, cache, queries: dict, names: dict, *, run: bool = True):
         self.project, self.cache, self.queries, self.names, self.run = project, cache, queries, names, run
         self.rows: dict[str, list[tuple]] = {}
+        #: whether a query ran on the store (its solutions were not all in the cache)
+        self.ran = False
 
     def __getitem__(self, name: str) -> list[tuple]:
         if name not in self.rows:
@@ -108,6 +117,7 @@ class _Solutions:
                 if not self.run:
                     raise _Missing(name)
                 rows = run_queries(self.project.store, {name: self.queries[name]})[name]
+                self.ran = True
                 put_json(self.cache, self.names[name], rows)
             self.rows[name] = rows
         return self.rows[name]
@@ -122,7 +132,8 @@ class _Solutions:
                     missing[n] = self.queries[n]
                 else:
                     self.rows[n] = rows
-        made = run_queries(self.project.store, missing)
+        made = run_queries(self.project.store, missing) if missing else {}
+        self.ran = self.ran or bool(missing)
         for n, rows in made.items():
             put_json(self.cache, self.names[n], rows)
         return {**{n: [] for n, q in self.queries.items() if not q}, **self.rows, **made}
@@ -152,7 +163,7 @@ def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutio
     if "literals" in differ:
         subjects = _changed_subjects(project, cache, keys, pinyin, query_predicates(after.queries["literals"]))
         if subjects is not None:
-            literals = (subjects, lambda wanted: literals_of(project.store, wanted))
+            literals = (subjects, lambda wanted: literal_rows(project, wanted))
     try:
         changed = patch_entity_graph(G, schema, before, after, differ, literals=literals) if differ else set()
     except _Missing:
@@ -161,6 +172,17 @@ def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutio
         return nothing
     after.keep(set(names) - differ)
     return G, files, changed, state_version(key, old_names), base
+
+
+def literal_rows(project, subjects) -> list[tuple]:
+    """The solutions of :func:`~cppcc_kg.network.entity_graph.literals_of` on the project's store for the IRIs
+    *subjects*: while the store is still being loaded and they are at most :data:`FILE_SUBJECTS`, on a store of
+    their lines in the files and the generated pinyin instead (:func:`cppcc_kg.project.file_facts.subject_store`:
+    the same solutions, tested), so that the build does not wait for the store here."""
+    if getattr(project, "store_loading", False) and len(subjects) <= FILE_SUBJECTS:
+        pinyin = b"" if project.pinyin_pending else project.pinyin_nt  # (in the store once it is computed)
+        return literals_of(subject_store(project.nt, pinyin, subjects), subjects)
+    return literals_of(project.store, subjects)
 
 
 def _changed_subjects(project, cache, keys: dict, pinyin: bytes, predicates) -> set[str] | None:

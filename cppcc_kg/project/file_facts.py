@@ -32,14 +32,14 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.project.cache import Cache
-from cppcc_kg.project.files import graph_iri
+from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri
 from cppcc_kg.project.sources import SOURCE_PROPERTIES
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import load_store, values
 from cppcc_kg.schema import SCHEMA_PROPERTIES, TERM_PROPERTIES
 
-__all__ = ["NAMING", "RARE", "FileFacts", "file_facts", "read_facts"]
+__all__ = ["NAMING", "RARE", "FileFacts", "file_facts", "read_facts", "subject_lines", "subject_store"]
 
 #: bump when the form of a file's facts changes
 FACTS_VERSION = "1"
@@ -204,6 +204,47 @@ class FileFacts:
                          if line and (parts := line.split(b" ", 2))[1] in _NAMING and _key(parts[0]) in terms]
                 load_store({str(graph_iri(rel)): b"".join(line + b"\n" for line in lines)}, out)
         return out
+
+
+def subject_lines(nt: bytes, subjects) -> list[bytes]:
+    """The lines of the canonical N-Triples *nt* (sorted lines: a subject's lines are contiguous) whose subject
+    is one of the IRIs *subjects*, each with its end of line; one ``bytes.find`` per subject (~50 ms for
+    200 MB).
+
+    >>> subject_lines(b'<a> <p> <b> .\\n<b> <p> "x" .\\n<b> <q> <a> .\\n<c> <p> <b> .\\n', ["b"])
+    [b'<b> <p> "x" .\\n<b> <q> <a> .\\n']
+    """
+    out = []
+    for s in sorted(set(subjects)):
+        lead = b"<" + s.encode("utf-8") + b"> "
+        start = 0 if nt.startswith(lead) else nt.find(b"\n" + lead) + 1  # (not an object: one that ends a line)
+        if start == 0 and not nt.startswith(lead):
+            continue
+        end = start
+        while nt.startswith(lead, end):
+            end = nt.find(b"\n", end) + 1 or len(nt)
+        out.append(nt[start:end])
+    return out
+
+
+def subject_store(nt: dict[str, bytes], pinyin_nt: bytes, subjects) -> ox.Store:
+    """A store of the triples whose subject is one of the IRIs *subjects*, as the project's store holds them:
+    those of each file of *nt* (relative path -> canonical N-Triples, in load order) in its named graph, less
+    the lines an earlier file holds (the loader stores a triple once), and those of the generated pinyin
+    *pinyin_nt* in its graph :data:`~cppcc_kg.project.files.PINYIN_GRAPH` (kept whole there, as the loader keeps it). A query that reads only
+    the triples of these subjects gives the same solutions on it as on the project's store (tested)."""
+    seen: set[bytes] = set()
+    graphs = {}
+    for rel, data in nt.items():
+        lines = {line for chunk in subject_lines(data, subjects) for line in chunk.split(b"\n") if line}
+        lines -= seen
+        seen |= lines
+        if lines:
+            graphs[str(graph_iri(rel))] = b"".join(line + b"\n" for line in sorted(lines))
+    found = subject_lines(pinyin_nt, subjects)
+    if found:
+        graphs[str(PINYIN_GRAPH)] = b"".join(chunk if chunk.endswith(b"\n") else chunk + b"\n" for chunk in found)
+    return load_store(graphs, ox.Store())
 
 
 def _node(key: str):
