@@ -39,7 +39,16 @@ from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import load_store, values
 from cppcc_kg.schema import SCHEMA_PROPERTIES, TERM_PROPERTIES
 
-__all__ = ["NAMING", "RARE", "FileFacts", "file_facts", "read_facts", "subject_lines", "subject_store"]
+__all__ = [
+    "NAMING",
+    "RARE",
+    "FileFacts",
+    "distinct_triples",
+    "file_facts",
+    "read_facts",
+    "subject_lines",
+    "subject_store",
+]
 
 #: bump when the form of a file's facts changes
 FACTS_VERSION = "1"
@@ -245,6 +254,35 @@ def subject_store(nt: dict[str, bytes], pinyin_nt: bytes, subjects) -> ox.Store:
     if found:
         graphs[str(PINYIN_GRAPH)] = b"".join(chunk if chunk.endswith(b"\n") else chunk + b"\n" for chunk in found)
     return load_store(graphs, ox.Store())
+
+
+def distinct_triples(nt: dict[str, bytes], distinct_lines: int, pinyin_nt: bytes) -> int | None:
+    """The number of distinct triples of the files *nt* (canonical N-Triples, whose *distinct_lines* distinct lines
+    the loader counted) and of the generated pinyin *pinyin_nt*, as the store counts them (the union of its graphs):
+    the distinct lines; None when two of them may be one triple in the store, which keeps a typed literal by value
+    (``"05"^^xsd:integer`` and ``"5"^^xsd:nonNegativeInteger`` are one): two lines of typed literals with the same
+    subject and property. (Language tags are lower case in canonical N-Triples.)
+
+    >>> distinct_triples({"a": b'<s> <p> "1" .\\n', "b": b'<s> <p> "1" .\\n'}, 1, b'<s> <p> "2" .\\n')
+    2
+    >>> print(distinct_triples({"a": b'<s> <p> "1"^^<i> .\\n<s> <p> "01"^^<i> .\\n'}, 2, b""))
+    None
+    """
+    typed: dict[bytes, bytes] = {}
+    for data in [*nt.values(), pinyin_nt]:
+        if b'"^^<' in data:
+            for line in data.split(b"\n"):
+                if b'"^^<' in line:
+                    s, p, _o = line.split(b" ", 2)
+                    if typed.setdefault(s + b" " + p, line) != line:
+                        return None
+    pinyin = set(pinyin_nt.split(b"\n"))
+    pinyin.discard(b"")
+    for predicate in {line.split(b" ", 2)[1] for line in pinyin}:
+        for data in nt.values():
+            if b" " + predicate + b" " in data:  # (a file that writes a triple the pinyin generates too)
+                pinyin.difference_update(data.split(b"\n"))
+    return distinct_lines + len(pinyin)
 
 
 def _node(key: str):

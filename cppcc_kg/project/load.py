@@ -33,9 +33,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -44,7 +43,7 @@ from rdflib.namespace import RDF
 from cppcc_kg.errors import InputError, KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
-from cppcc_kg.project.file_facts import FileFacts, read_facts
+from cppcc_kg.project.file_facts import FileFacts, distinct_triples, read_facts
 from cppcc_kg.project.files import (
     PINYIN_GRAPH,
     graph_iri,
@@ -338,7 +337,9 @@ class Project:
     def __len__(self) -> int:
         """The number of distinct triples of the project (pinyin included)."""
         if self.triple_count is None:
-            self.triple_count = len(self.view)
+            lines = self.stats.get("distinct_lines")  # (counted by the loader: exact unless literals by value)
+            n = None if lines is None else distinct_triples(self.nt, lines, self.pinyin_nt)
+            self.triple_count = len(self.view) if n is None else n
         return self.triple_count
 
     def files_of(self, s, p=None, o=None) -> list[str]:
@@ -415,8 +416,8 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
                 raise _store_error(root, loader, exc) from None
             loading += time.perf_counter() - t
+        stats["triples_read"], stats["distinct_lines"] = read, len(seen)
         del seen
-        stats["triples_read"] = read
         if beside:
             stats.setdefault("seconds", {})["facts"] = reading_facts
         t = time.perf_counter()
