@@ -270,6 +270,7 @@ class Project:
                 self._loader = None
                 self.stats.setdefault("seconds", {})["store wait"] = time.perf_counter() - t0
                 self.stats["store ready"] = time.perf_counter() - self._started
+                self.stats["store timeline"] = _timeline(loader, self._started)
 
     def stop_loading(self) -> None:
         """Stop loading the store (a build that fails or is interrupted): what waits for it gets an error."""
@@ -435,6 +436,14 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
     if not beside:
         loader.close()
     return nt, loader, duplicates, loading, facts
+
+
+def _timeline(loader: StoreLoader, t0: float) -> dict:
+    """When the *loader* got its first document and loaded each batch (start, end, documents, MiB), in seconds
+    since *t0* (the load's start): what ``bench/bench_store_timeline.py`` shows."""
+    first = None if loader.first_add is None else round(loader.first_add - t0, 3)
+    return {"first add": first, "batches": [(round(a - t0, 3), round(b - t0, 3), n, round(size / 2**20, 1))
+                                            for a, b, n, size in loader.timeline]}
 
 
 def _store_error(root: Path, loader: StoreLoader, exc: Exception) -> InputError:

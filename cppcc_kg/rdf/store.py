@@ -25,6 +25,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
@@ -203,6 +204,9 @@ class StoreLoader:
         self._thread: threading.Thread | None = None
         self._sealed = False
         self._ended = threading.Event()
+        #: ``time.perf_counter()`` of the first :meth:`add`, and (start, end, documents, bytes) of each batch loaded
+        self.first_add: float | None = None
+        self.timeline: list[tuple[float, float, int, int]] = []
 
     def _run(self) -> None:
         try:
@@ -222,10 +226,12 @@ class StoreLoader:
                 size += len(items[-1][1]) if items[-1] is not None else 0
             docs = [item for item in items if item is not None]
             if docs and self.error is None:
+                t = time.perf_counter()
                 try:
                     _load_graphs(docs, self.store)
                 except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
                     self.error, self.error_graph = exc, _failing(docs)
+                self.timeline.append((t, time.perf_counter(), len(docs), sum(len(nt) for _iri, nt in docs)))
             if items[-1] is None:
                 return
 
@@ -248,6 +254,7 @@ class StoreLoader:
         if self._sealed:
             raise RuntimeError("a document added to a sealed StoreLoader")
         if self._thread is None:
+            self.first_add = time.perf_counter()
             self._thread = threading.Thread(target=self._run, name="cppcc-kg-store-loader", daemon=True)
             self._thread.start()
         self._queue.put((iri, nt))
