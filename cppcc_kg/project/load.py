@@ -399,10 +399,6 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
         for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
                                     digests=stats.setdefault("digests", {})):
             nt[rel] = data
-            if beside:
-                t = time.perf_counter()
-                facts[rel] = read_facts(cache, keys.get(rel), data)
-                reading_facts += time.perf_counter() - t
             t = time.perf_counter()
             lines = set(data.split(b"\n"))
             lines.discard(b"")
@@ -417,6 +413,10 @@ def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
             except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
                 raise _store_error(root, loader, exc) from None
             loading += time.perf_counter() - t
+            if beside:  # (after the file is queued: the loader's thread starts on it meanwhile)
+                t = time.perf_counter()
+                facts[rel] = read_facts(cache, keys.get(rel), nt[rel])
+                reading_facts += time.perf_counter() - t
         stats["triples_read"], stats["distinct_lines"] = read, len(seen)
         del seen
         if beside:
