@@ -192,8 +192,9 @@ class _Out:
 class _Plan:
     """What an edit takes from the previous build's graph files (:mod:`cppcc_kg.build.graph_splice`)."""
 
-    def __init__(self, folder: Path, index: dict, changed: dict, store):
-        self.folder, self.index, self.changed, self.store = folder, index, changed, store
+    def __init__(self, folder: Path, index: dict, changed: dict, store_of):
+        #: *store_of*: a function giving the project's store (read only for an edit of many lines)
+        self.folder, self.index, self.changed, self.store_of = folder, index, changed, store_of
         self.kept = {g[0]: g[3:7] for g in index["graphs"] if g[0] not in changed}
         self.misread = {g[0]: g[2] for g in index["graphs"]}
 
@@ -246,7 +247,7 @@ def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misrea
                 nt_.write(b"\n".join(lines[i:i + CHUNK_LINES]) + b"\n")
             del lines
         else:
-            edits, delta = nt_edits(old["graph.nt"], plan.changed, dict(graphs), plan.store)
+            edits, delta = nt_edits(old["graph.nt"], plan.changed, dict(graphs), plan.store_of)
             splice_nt(nt_, len(old["graph.nt"]), edits)
             count = plan.index["lines"] + delta
             with ThreadPoolExecutor(max_workers=2) as pool:  # the largest first
@@ -268,7 +269,7 @@ def _plan(project, graphs: dict[str, bytes], bodies: Bodies, previous: Path | No
     if index is not None and _well_formed(index):
         changed = earlier_versions(cache, index, bodies.keys, graphs, str(PINYIN_GRAPH))
     if changed is not None:
-        plan = _Plan(Path(previous), index, changed, project.store)
+        plan = _Plan(Path(previous), index, changed, lambda: project.store)
         misread = {iri: set(plan.misread[iri]) if iri in plan.kept else bodies.misread(iri, nt)
                    for iri, nt in graphs.items()}
         if sorted(set().union(*misread.values())) == index["skip"]:

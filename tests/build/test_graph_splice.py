@@ -48,7 +48,10 @@ def project(make_project, tmp_path):
     return root
 
 
-def test_a_label_edit_copies_every_other_graph(project, tmp_path):
+def test_a_label_edit_copies_every_other_graph(project, tmp_path, monkeypatch):
+    def no_store(*_args):
+        raise AssertionError("the store was asked which graphs hold a line")
+    monkeypatch.setattr(graph_splice, "_held_elsewhere", no_store)  # a few lines: looked for in the files
     edit(project / "graph" / "entities.ttl", '"Members\' workstations"@en', '"Members\' work stations"@en')
     result = built(project, tmp_path, spliced=True)
     files = result["load"]["graph_files"]
@@ -58,7 +61,9 @@ def test_a_label_edit_copies_every_other_graph(project, tmp_path):
     built(project, tmp_path, spliced=True)
 
 
-def test_a_triple_two_files_hold_stays_while_one_does(project, tmp_path):
+@pytest.mark.parametrize("scan", [0, graph_splice.SCAN_LINES])
+def test_a_triple_two_files_hold_stays_while_one_does(project, tmp_path, monkeypatch, scan):
+    monkeypatch.setattr(graph_splice, "SCAN_LINES", scan)  # 0: the store tells which graphs hold a line
     relations, observations = project / "graph" / "relations.ttl", project / "graph" / "observations.ttl"
     observations.write_text(observations.read_text(encoding="utf-8") + "\n" + SHARED, encoding="utf-8")
     built(project, tmp_path, spliced=True)
@@ -129,3 +134,29 @@ def test_another_code_is_not_trusted(project, tmp_path, monkeypatch):
     monkeypatch.setattr(stages, "write_graph_files", other_code)
     edit(project / "graph" / "entities.ttl", '"Members\' workstations"@en', '"Members\' work stations"@en')
     built(project, tmp_path, spliced=False)
+
+
+def test_held_elsewhere_in_the_files_is_what_the_store_tells(make_project):
+    """The two ways of :func:`graph_splice.held_elsewhere` agree: lines of every graph, one that two files
+    hold (stored once), a number written otherwise (the same triple by value, another line) and lines held
+    by none."""
+    from cppcc_kg.project.load import load
+
+    root = make_project()
+    (root / "graph" / "observations.ttl").write_text(
+        (root / "graph" / "observations.ttl").read_text(encoding="utf-8") + "\n" + SHARED, encoding="utf-8")
+    project = load(root)
+    try:
+        graphs = project.graphs()
+        lines = sorted({line for nt in graphs.values() for line in nt.split(b"\n") if line})[::7]
+        absent = [line.replace(b"https://w3id.org/cppcc-kg/id/", b"https://w3id.org/cppcc-kg/id/none-")
+                  for line in lines if b"https://w3id.org/cppcc-kg/id/" in line][:40]
+        number = [line.replace(b'"1"^^', b'"01"^^') for line in lines if b'"1"^^' in line][:3]
+        asked = lines + absent + number + [SHARED.strip().encode()]
+        assert len(asked) > graph_splice.SCAN_LINES
+        by_store = graph_splice.held_elsewhere(asked, graphs, lambda: project.store)
+        in_files = {x: graph_splice.held_elsewhere([x], graphs, None)[x] for x in asked}
+        assert in_files == by_store
+        assert all(by_store[x] for x in lines) and not any(by_store[x] for x in absent + number)
+    finally:
+        project.close()
