@@ -56,7 +56,7 @@ def _networkx_pagerank(U, weight="weight"):
 @pytest.mark.parametrize("weight", ["weight", None])
 @pytest.mark.parametrize("U", GRAPHS, ids=[f"random-{i}" for i in range(len(GRAPHS))])
 def test_small_pagerank_is_networkx_to_the_bit(U, weight):
-    got = centrality._small_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
     want = _networkx_pagerank(U, weight)
     assert list(got) == list(want)
     assert all(got[x] == want[x] for x in want), max(abs(got[x] - want[x]) for x in want)
@@ -64,7 +64,7 @@ def test_small_pagerank_is_networkx_to_the_bit(U, weight):
 
 def test_small_pagerank_of_the_projects(projection):
     _, U = projection
-    got = centrality._small_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
     want = _networkx_pagerank(U)
     assert got == want and all(got[x] == want[x] for x in want)
 
@@ -72,8 +72,32 @@ def test_small_pagerank_of_the_projects(projection):
 def test_pagerank_table_equals_the_networkx_one(projection, monkeypatch):
     G, _ = projection
     small = pagerank(G)
-    monkeypatch.setattr(centrality, "SMALL_GRAPH", 0)  # networkx's pagerank on scipy
+    monkeypatch.setattr(centrality, "_numpy_pagerank", lambda U, **kw: nx.pagerank(U, **kw))  # networkx's, on scipy
     pd.testing.assert_frame_equal(small, pagerank(G), check_exact=True)
+
+
+#: graphs of more than ``SMALL_GRAPH`` nodes (PageRank with NumPy at every size, session 9): weights of floats
+#: (rows of 8 and more entries: summed as scipy sums them), self-loops, isolated nodes
+LARGE = [_random_graph(10 + s, n, m, loops=loops, floats=floats)
+         for s, (n, m, loops, floats) in enumerate([(900, 6000, True, True), (3000, 2500, False, True),
+                                                   (2000, 20000, True, False), (600, 300, False, False)])]
+
+
+@pytest.mark.parametrize("weight", ["weight", None])
+@pytest.mark.parametrize("U", LARGE, ids=[f"large-{i}" for i in range(len(LARGE))])
+def test_numpy_pagerank_of_large_graphs_is_networkx_to_the_bit(U, weight):
+    assert len(U) > centrality.SMALL_GRAPH
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
+    want = _networkx_pagerank(U, weight)
+    assert list(got) == list(want) and all(got[x] == want[x] for x in want)
+
+
+def test_numpy_pagerank_of_a_synthetic_project_of_2000_entities(tmp_path_factory):
+    U = simple_graph(build_entity_graph(load(repository_or_synthetic("synth-100", tmp_path_factory),
+                                             cache=False).store))
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    want = _networkx_pagerank(U)
+    assert len(U) > 2000 and list(got) == list(want) and all(got[x] == want[x] for x in want)
 
 
 def _eigenvector_oracle(U, weight="weight") -> dict:
