@@ -220,7 +220,14 @@ def components(U: nx.Graph) -> list[list]:
     >>> components(nx.Graph([("b", "a"), ("x", "y"), ("y", "z")]))
     [['x', 'y', 'z'], ['a', 'b']]
     """
-    comps = [sorted(c, key=str) for c in nx.connected_components(U)]
+    if len(U) > SMALL_GRAPH and all(type(x) is str for x in U):  # from igraph's copy (made once for the measures)
+        g, nodes = kernels.igraph_of(U)  # nodes sorted: a component's vertices in increasing order are sorted too
+        members: dict[int, list] = {}
+        for i, c in enumerate(g.connected_components().membership):
+            members.setdefault(c, []).append(nodes[i])
+        comps = list(members.values())
+    else:
+        comps = [sorted(c, key=str) for c in nx.connected_components(U)]
     return sorted(comps, key=lambda c: (-len(c), str(c[0])))
 
 

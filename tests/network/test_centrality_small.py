@@ -146,3 +146,12 @@ def test_small_measures_import_no_scipy(repo_root):
             "assert len(df) > 10; print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("U", LARGE, ids=[f"large-{i}" for i in range(len(LARGE))])
+def test_components_from_igraph_are_networkx_ones(U):
+    """Above ``SMALL_GRAPH`` entities the components come from igraph's copy of the projection (session 9): the
+    same lists, in the same order, as from networkx's search."""
+    want = sorted([sorted(c, key=str) for c in nx.connected_components(U)], key=lambda c: (-len(c), str(c[0])))
+    assert len(U) > centrality.SMALL_GRAPH
+    assert centrality.components(U) == want
