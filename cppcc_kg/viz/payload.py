@@ -88,7 +88,7 @@ def _dict_table(metrics: dict) -> dict[str, dict]:
                 x = _number(v)
             if x is not None:
                 vals[str(k)] = x
-        table[str(measures["iri"] if "iri" in measures else iri)] = vals
+        table[str(measures.get("iri", iri))] = vals
     return table
 
 
