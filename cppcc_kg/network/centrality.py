@@ -365,12 +365,25 @@ def _numpy_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: 
     S[S != 0] = 1.0 / S[S != 0]
     data = S[rows] * data
     x = np.repeat(1.0 / n, n)
-    p = np.repeat(1.0 / n, n)
+    share = 1.0 / n  # every value of networkx's p, the uniform personalization: p's products are those of share
+    rest = (1 - alpha) * share
     is_dangling = np.where(S == 0)[0]
-    for _ in range(max_iter):
+    if n > SMALL_GRAPH:  # x @ A as networkx computes it (one call to scipy instead of three to NumPy)
+        from scipy import sparse
+
+        A = sparse.csr_array((data, cols, indptr), shape=(n, n))
+
+        def times_a(x):
+            return x @ A
+    else:
+        def times_a(x):
+            return np.bincount(cols, weights=data * x[rows], minlength=n)
+    for _ in range(max_iter):  # few calls per step: each lets another thread take the GIL (the build's validation)
         xlast = x
-        xA = np.bincount(cols, weights=data * x[rows], minlength=n)
-        x = alpha * (xA + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        x = times_a(x)
+        x += sum(xlast[is_dangling]) * share  # alpha * (xA + sum * p) + (1 - alpha) * p, value by value
+        x *= alpha
+        x += rest
         if np.absolute(x - xlast).sum() < n * tol:
             return dict(zip(nodelist, map(float, x)))
     raise nx.PowerIterationFailedConvergence(max_iter)
