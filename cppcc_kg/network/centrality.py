@@ -329,16 +329,16 @@ def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False,
 
 
 def _numpy_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
-    """``networkx.pagerank(U, ...)`` of an undirected simple graph with NumPy alone: the operations of
-    networkx's ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
+    """``networkx.pagerank(U, ...)`` of an undirected simple graph: the operations of networkx's
+    ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
     (tests/network/test_centrality_small.py checks them against networkx, on graphs of every size).
 
     The entries of networkx's canonical CSR matrix (nodes in *U*'s order, columns sorted in each row) are
     made at once (a sort of the rows and columns); each row is summed by the same ``np.add.reduceat``; each
     entry is scaled by its row's inverse sum (scipy's product by the diagonal); ``x @ A`` adds the products
-    into each column in the order of the rows (scipy's ``csc_matvec`` on the transpose), which ``np.bincount``
-    does over the entries in row order. Without networkx's matrix (``to_scipy_sparse_array``, two thirds of its
-    PageRank at 20,000 entities) and without scipy.
+    into each column in the order of the rows (scipy's ``csc_matvec`` on the transpose): scipy itself above
+    :data:`SMALL_GRAPH` nodes, ``np.bincount`` over the entries in row order below (no scipy import). Without
+    networkx's matrix (``to_scipy_sparse_array``, two thirds of its PageRank at 20,000 entities).
 
     >>> _numpy_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)[1]
     0.4864864864871495
