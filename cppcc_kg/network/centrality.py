@@ -377,7 +377,7 @@ def _numpy_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: 
             return x @ A
     else:
         def times_a(x):
-            return np.bincount(cols, weights=data * x[rows], minlength=n)
+            return np.bincount(cols, weights=data * x[rows], minlength=n).astype(float, copy=False)  # (no edge: ints)
     for _ in range(max_iter):  # few calls per step: each lets another thread take the GIL (the build's validation)
         xlast = x
         x = times_a(x)
