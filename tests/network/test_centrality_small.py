@@ -155,3 +155,11 @@ def test_components_from_igraph_are_networkx_ones(U):
     want = sorted([sorted(c, key=str) for c in nx.connected_components(U)], key=lambda c: (-len(c), str(c[0])))
     assert len(U) > centrality.SMALL_GRAPH
     assert centrality.components(U) == want
+
+
+@pytest.mark.parametrize("n", [2, centrality.SMALL_GRAPH + 100])
+def test_numpy_pagerank_without_edges_is_networkx(n):
+    U = nx.Graph()
+    U.add_nodes_from(f"n{i}" for i in range(n))
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    assert got == _networkx_pagerank(U) and all(type(v) is float for v in got.values())
