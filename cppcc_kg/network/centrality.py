@@ -157,10 +157,10 @@ def closeness_values(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> tup
     return U, dict(zip(nodes, round_all(vals)))
 
 
-#: up to this many entities the eigenvector centrality and PageRank use NumPy alone, with the same numbers
-#: as through scipy's sparse matrices (a dense eigensolver; PageRank's products in scipy's order): scipy's
-#: import (0.2-0.5 s, a third of a build of the repository's graph) is left to larger graphs (PageRank goes to
-#: networkx when a networkx backend is chosen: ``projections.backend_chosen``)
+#: up to this many entities the eigenvector centrality uses NumPy alone, with the same numbers as through
+#: scipy's sparse matrices (a dense eigensolver): scipy's import (0.2-0.5 s, a third of a build of the
+#: repository's graph) is left to larger graphs. PageRank uses NumPy alone at every size (:func:`_numpy_pagerank`,
+#: networkx's when a networkx backend is chosen: ``projections.backend_chosen``)
 SMALL_GRAPH = 400
 
 
@@ -220,7 +220,14 @@ def components(U: nx.Graph) -> list[list]:
     >>> components(nx.Graph([("b", "a"), ("x", "y"), ("y", "z")]))
     [['x', 'y', 'z'], ['a', 'b']]
     """
-    comps = [sorted(c, key=str) for c in nx.connected_components(U)]
+    if len(U) > SMALL_GRAPH and all(type(x) is str for x in U):  # from igraph's copy (made once for the measures)
+        g, nodes = kernels.igraph_of(U)  # nodes sorted: a component's vertices in increasing order are sorted too
+        members: dict[int, list] = {}
+        for i, c in enumerate(g.connected_components().membership):
+            members.setdefault(c, []).append(nodes[i])
+        comps = list(members.values())
+    else:
+        comps = [sorted(c, key=str) for c in nx.connected_components(U)]
     return sorted(comps, key=lambda c: (-len(c), str(c[0])))
 
 
@@ -314,51 +321,69 @@ def pagerank_values(G: nx.Graph, *, alpha: float = 0.85, directed: bool = False,
     if len(H) == 0:
         return H, {}
     w = weight if not (directed and G.is_multigraph()) else None  # a multigraph sums parallel edges
-    if len(H) <= SMALL_GRAPH and not H.is_directed() and not H.is_multigraph() and not backend_chosen():
-        vals = _small_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
+    if not H.is_directed() and not H.is_multigraph() and not backend_chosen():
+        vals = _numpy_pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     else:
         vals = nx.pagerank(H, alpha=alpha, weight=w, tol=tol, max_iter=10000)
     return H, dict(zip(vals, round_all(vals.values())))
 
 
-def _small_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
-    """``networkx.pagerank(U, ...)`` of an undirected simple graph with NumPy alone: the operations of
-    networkx's ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
-    (tests/network/test_centrality_small.py checks them against networkx).
+def _numpy_pagerank(U: nx.Graph, *, alpha: float, weight, tol: float, max_iter: int) -> dict:
+    """``networkx.pagerank(U, ...)`` of an undirected simple graph: the operations of networkx's
+    ``_pagerank_scipy`` on the same floats in the same order, so the same values to the last bit
+    (tests/network/test_centrality_small.py checks them against networkx, on graphs of every size).
 
-    The rows of networkx's canonical CSR matrix (nodes in *U*'s order, columns sorted) are summed by the
-    same ``np.add.reduceat``; each entry is scaled by its row's inverse sum (scipy's product by the
-    diagonal); ``x @ A`` adds the products into each column in the order of the rows (scipy's
-    ``csc_matvec`` on the transpose), which ``np.add.at`` does over the entries in row order.
+    The entries of networkx's canonical CSR matrix (nodes in *U*'s order, columns sorted in each row) are
+    made at once (a sort of the rows and columns); each row is summed by the same ``np.add.reduceat``; each
+    entry is scaled by its row's inverse sum (scipy's product by the diagonal); ``x @ A`` adds the products
+    into each column in the order of the rows (scipy's ``csc_matvec`` on the transpose): scipy itself above
+    :data:`SMALL_GRAPH` nodes, ``np.bincount`` over the entries in row order below (no scipy import). Without
+    networkx's matrix (``to_scipy_sparse_array``, two thirds of its PageRank at 20,000 entities).
 
-    >>> _small_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)[1]
+    >>> _numpy_pagerank(nx.path_graph(3), alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)[1]
     0.4864864864871495
     """
     nodelist = list(U)
     n = len(nodelist)
     index = {x: i for i, x in enumerate(nodelist)}
-    rows, cols, data, indptr = [], [], [], [0]
-    for i, u in enumerate(nodelist):
-        for j, wt in sorted((index[v], d.get(weight, 1)) for v, d in U.adj[u].items()):
+    rows, cols, data = [], [], []
+    for u, nbrs in U.adjacency():
+        i = index[u]
+        for v, d in nbrs.items():
             rows.append(i)
-            cols.append(j)
-            data.append(wt)
-        indptr.append(len(data))
-    data, rows, cols = np.array(data, dtype=float), np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+            cols.append(index[v])
+            data.append(d.get(weight, 1) if weight is not None else 1)
+    rows, cols = np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+    order = np.lexsort((cols, rows))  # by row, then column: each (row, column) once in a simple graph
+    rows, cols, data = rows[order], cols[order], np.array(data, dtype=float)[order]
+    indptr = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     S = np.zeros(n)
     nonempty = np.flatnonzero(np.diff(indptr))
     if len(nonempty):
-        S[nonempty] = np.add.reduceat(data, np.array(indptr, dtype=np.intp)[nonempty])
+        S[nonempty] = np.add.reduceat(data, indptr[nonempty])
     S[S != 0] = 1.0 / S[S != 0]
     data = S[rows] * data
     x = np.repeat(1.0 / n, n)
-    p = np.repeat(1.0 / n, n)
+    share = 1.0 / n  # every value of networkx's p, the uniform personalization: p's products are those of share
+    rest = (1 - alpha) * share
     is_dangling = np.where(S == 0)[0]
-    for _ in range(max_iter):
+    if n > SMALL_GRAPH:  # x @ A as networkx computes it (one call to scipy instead of three to NumPy)
+        from scipy import sparse
+
+        A = sparse.csr_array((data, cols, indptr), shape=(n, n))
+
+        def times_a(x):
+            return x @ A
+    else:
+        def times_a(x):
+            return np.bincount(cols, weights=data * x[rows], minlength=n).astype(float, copy=False)  # (no edge: ints)
+    for _ in range(max_iter):  # few calls per step: each lets another thread take the GIL (the build's validation)
         xlast = x
-        xA = np.zeros(n)
-        np.add.at(xA, cols, data * x[rows])
-        x = alpha * (xA + sum(x[is_dangling]) * p) + (1 - alpha) * p
+        x = times_a(x)
+        x += sum(xlast[is_dangling]) * share  # alpha * (xA + sum * p) + (1 - alpha) * p, value by value
+        x *= alpha
+        x += rest
         if np.absolute(x - xlast).sum() < n * tol:
             return dict(zip(nodelist, map(float, x)))
     raise nx.PowerIterationFailedConvergence(max_iter)

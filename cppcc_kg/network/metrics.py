@@ -306,7 +306,7 @@ def write_metrics(graph, out_dir, *, entity_graph: nx.MultiDiGraph | None = None
     G = entity_graph if entity_graph is not None else build_entity_graph(graph)
     k = auto_k(G, betweenness_k)
     name = table = None
-    if cache is not None:
+    if cache is not None and getattr(cache, "enabled", True):  # (a disabled cache keeps nothing: no digest)
         digest = structure_digest(G, seed=seed, betweenness_k=k, community_method=community_method, code=code)
         name = f"metrics-{digest}.json"
         raw = cache.get(name)

@@ -56,7 +56,7 @@ def _networkx_pagerank(U, weight="weight"):
 @pytest.mark.parametrize("weight", ["weight", None])
 @pytest.mark.parametrize("U", GRAPHS, ids=[f"random-{i}" for i in range(len(GRAPHS))])
 def test_small_pagerank_is_networkx_to_the_bit(U, weight):
-    got = centrality._small_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
     want = _networkx_pagerank(U, weight)
     assert list(got) == list(want)
     assert all(got[x] == want[x] for x in want), max(abs(got[x] - want[x]) for x in want)
@@ -64,7 +64,7 @@ def test_small_pagerank_is_networkx_to_the_bit(U, weight):
 
 def test_small_pagerank_of_the_projects(projection):
     _, U = projection
-    got = centrality._small_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
     want = _networkx_pagerank(U)
     assert got == want and all(got[x] == want[x] for x in want)
 
@@ -72,8 +72,32 @@ def test_small_pagerank_of_the_projects(projection):
 def test_pagerank_table_equals_the_networkx_one(projection, monkeypatch):
     G, _ = projection
     small = pagerank(G)
-    monkeypatch.setattr(centrality, "SMALL_GRAPH", 0)  # networkx's pagerank on scipy
+    monkeypatch.setattr(centrality, "_numpy_pagerank", lambda U, **kw: nx.pagerank(U, **kw))  # networkx's, on scipy
     pd.testing.assert_frame_equal(small, pagerank(G), check_exact=True)
+
+
+#: graphs of more than ``SMALL_GRAPH`` nodes (PageRank with NumPy at every size, session 9): weights of floats
+#: (rows of 8 and more entries: summed as scipy sums them), self-loops, isolated nodes
+LARGE = [_random_graph(10 + s, n, m, loops=loops, floats=floats)
+         for s, (n, m, loops, floats) in enumerate([(900, 6000, True, True), (3000, 2500, False, True),
+                                                   (2000, 20000, True, False), (600, 300, False, False)])]
+
+
+@pytest.mark.parametrize("weight", ["weight", None])
+@pytest.mark.parametrize("U", LARGE, ids=[f"large-{i}" for i in range(len(LARGE))])
+def test_numpy_pagerank_of_large_graphs_is_networkx_to_the_bit(U, weight):
+    assert len(U) > centrality.SMALL_GRAPH
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight=weight, tol=1e-12, max_iter=10000)
+    want = _networkx_pagerank(U, weight)
+    assert list(got) == list(want) and all(got[x] == want[x] for x in want)
+
+
+def test_numpy_pagerank_of_a_synthetic_project_of_2000_entities(tmp_path_factory):
+    U = simple_graph(build_entity_graph(load(repository_or_synthetic("synth-100", tmp_path_factory),
+                                             cache=False).store))
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    want = _networkx_pagerank(U)
+    assert len(U) > 2000 and list(got) == list(want) and all(got[x] == want[x] for x in want)
 
 
 def _eigenvector_oracle(U, weight="weight") -> dict:
@@ -122,3 +146,20 @@ def test_small_measures_import_no_scipy(repo_root):
             "assert len(df) > 10; print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("U", LARGE, ids=[f"large-{i}" for i in range(len(LARGE))])
+def test_components_from_igraph_are_networkx_ones(U):
+    """Above ``SMALL_GRAPH`` entities the components come from igraph's copy of the projection (session 9): the
+    same lists, in the same order, as from networkx's search."""
+    want = sorted([sorted(c, key=str) for c in nx.connected_components(U)], key=lambda c: (-len(c), str(c[0])))
+    assert len(U) > centrality.SMALL_GRAPH
+    assert centrality.components(U) == want
+
+
+@pytest.mark.parametrize("n", [2, centrality.SMALL_GRAPH + 100])
+def test_numpy_pagerank_without_edges_is_networkx(n):
+    U = nx.Graph()
+    U.add_nodes_from(f"n{i}" for i in range(n))
+    got = centrality._numpy_pagerank(U, alpha=0.85, weight="weight", tol=1e-12, max_iter=10000)
+    assert got == _networkx_pagerank(U) and all(type(v) is float for v in got.values())
