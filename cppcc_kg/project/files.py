@@ -134,10 +134,11 @@ def _results_folder() -> str | None:
 
 
 def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None, digests: dict | None = None):
-    """``(found, names, todo)``: the N-Triples that *cache* has of each file (or ``None``), the
-    cache entry name of each file, and ``(rel, bytes)`` of each file to parse (the bytes whose
-    hash is the key); *keys* receives the cache key of each file. Each file is read once."""
-    found: dict[str, bytes | None] = {}
+    """``(cached, names, todo)``: the files that *cache* has an entry of (read later, one at a time, by
+    :func:`iter_files`, so that the first file is handed on before the others are read), the cache entry name
+    of each file, and ``(rel, bytes)`` of each file to parse (the bytes whose hash is the key); *keys*
+    receives the cache key of each file, *digests* the sha256 of its bytes. Each file is read once."""
+    cached: set[str] = set()
     names: dict[str, str] = {}
     todo: list[tuple[str, bytes]] = []
     for rel in rels:
@@ -151,13 +152,31 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None,
             digests[rel] = digest.hexdigest()
         if keys is not None and key is not None:
             keys[rel] = key
-        found[rel] = None
         if key is not None:
             names[rel] = nt_entry(key)
-            found[rel] = cache.get(names[rel])
-        if found[rel] is None:
-            todo.append((rel, data))
-    return found, names, todo
+            if cache.has(names[rel]):
+                cached.add(rel)
+                continue
+        todo.append((rel, data))
+    return cached, names, todo
+
+
+def _entry_or_parse(root: Path, rel: str, cache: Cache, name: str, digest: str | None):
+    """``(nt, error, parsed)`` of a file whose cache entry *name* was there: the entry, or, when it went away or
+    is broken since, the file parsed here (its bytes must still be those hashed, *digest*)."""
+    nt = cache.get(name)
+    if nt is not None:
+        return nt, None, False
+    try:
+        data = (Path(root) / rel).read_bytes()
+    except OSError as exc:
+        raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        raise ProjectLayoutError(f"{rel}: the file changed while the build read it; build again")
+    _rel, nt, error = check_file((rel, data))
+    if nt is not None:
+        cache.put(name, nt)
+    return nt, error, True
 
 
 def nt_entry(key: str) -> str:
@@ -214,7 +233,8 @@ def iter_files(root: Path, rels: list[str], *,
     stats.setdefault("parsed", 0)
     stats.setdefault("cached", 0)
     errors: list[TurtleSyntaxError] = []
-    found, names, todo = _cached(root, rels, cache, keys, digests)
+    digests = digests if digests is not None else {}
+    cached, names, todo = _cached(root, rels, cache, keys, digests)
     n = worker_count() if workers is None else workers
     pool = fork_pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
     folder = _results_folder() if pool else None
@@ -224,9 +244,12 @@ def iter_files(root: Path, rels: list[str], *,
         for i, rel in enumerate(rels):
             if progress:
                 progress(i, len(rels), rel)
-            nt = found[rel]
-            if nt is not None:
-                stats["cached"] += 1
+            if rel in cached:
+                nt, error, parsed = _entry_or_parse(root, rel, cache, names[rel], digests.get(rel))
+                if error is not None:
+                    errors.append(TurtleSyntaxError(*error))
+                    continue
+                stats["parsed" if parsed else "cached"] += 1
                 yield rel, nt
                 continue
             got_rel, nt, error = next(results)
