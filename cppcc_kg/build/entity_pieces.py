@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 
 import networkx as nx
 
@@ -28,6 +28,15 @@ __all__ = ["FILES", "KeptFiles", "csv_text", "patched_files", "whole_files"]
 FILES = ("entities.graphml", "nodes.csv", "edges.csv")
 
 
+def _all_text(rows) -> bool:
+    """Whether every value of *rows* (lists) is a ``str``.
+
+    >>> _all_text([["a", "b"], ["c"]]), _all_text([["a", 1]]), _all_text([])
+    (True, False, True)
+    """
+    return set(map(type, chain.from_iterable(rows))) <= {str}
+
+
 def csv_text(cols: list[str], rows: list[list]) -> str:
     """The CSV text pandas writes for the table (``DataFrame(rows, columns=cols).to_csv(index=False,
     lineterminator="\\n")``): by the csv module when every value is text, else by pandas.
@@ -37,8 +46,7 @@ def csv_text(cols: list[str], rows: list[list]) -> str:
     x,"a ""b"" c"
     ,"1,2"
     """
-    if all(type(v) is str for r in rows for v in r) and all(type(c) is str for c in cols) \
-            and len(set(cols)) == len(cols):
+    if _all_text(rows) and _all_text([cols]) and len(set(cols)) == len(cols):
         return table_csv({c: [r[i] for r in rows] for i, c in enumerate(cols)})
     import pandas as pd  # heavy (0.25 s): only for a table of other values than text (not the project's)
 
@@ -101,8 +109,7 @@ def whole_files(G: nx.MultiDiGraph, *, pieces: bool = True) -> tuple[list[bytes 
         node_table = [[r[iri], r[label], *r] for r in rows]
         ecols, erows = edge_rows(G)
     text = (pieces and all(m is None for m in missing) and G.is_directed() and G.is_multigraph()
-            and all(type(v) is str for r in node_table for v in r) and all(type(v) is str for r in erows for v in r)
-            and all(type(c) is str for c in (*cols, *ecols)))
+            and _all_text(rows) and _all_text(erows) and _all_text([cols, ecols]))
     if not text:
         graphml = (parts.head + "".join(parts.nodes) + "".join(parts.edges) + parts.tail).encode("utf-8")
         return [graphml, csv_text(["Id", "Label", *cols], node_table), csv_text(ecols, erows)], None

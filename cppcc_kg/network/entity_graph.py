@@ -305,7 +305,9 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
     edges = []
     for s, p, o in sorted(result["edges"], key=lambda e: (e[0], keys[e[1]], e[2], e[1])):
         if s in nodes and o in nodes:
-            sts = sorted(set(statements.get((s, p, o), ())))
+            sts = statements.get((s, p, o), ())
+            if len(sts) > 1:
+                sts = sorted(set(sts))
             edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "",
                                           "evidence": _edge_evidence(sts, evidence)}))
     return edges
@@ -313,4 +315,6 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
 
 def _edge_evidence(statements: list[str], evidence: dict) -> list[dict]:
     """The evidence of a relation: that of its *statements* (sorted IRIs), by source, start, end, annotation."""
+    if len(statements) == 1:  # (the usual case: a statement's evidence is in this order already)
+        return list(evidence.get(statements[0], ()))
     return sorted((e for st in statements for e in evidence.get(st, [])), key=_evidence_key)

@@ -55,6 +55,25 @@ class _Keys:
         return kid
 
 
+def _escape_texts(texts: list[str]) -> list[str]:
+    """``_escape_cdata`` of each of *texts*, in a few calls for all of them (joined by NUL, which XML text
+    cannot hold; one by one where one holds it).
+
+    >>> _escape_texts(["a<b", "", "x&y>"])
+    ['a&lt;b', '', 'x&amp;y&gt;']
+    """
+    text = "\0".join(texts)
+    if not texts or text.count("\0") != len(texts) - 1:
+        return [_escape_cdata(t) for t in texts]
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text.split("\0")
+
+
 def _data(kid: str, value, indent: str) -> str:
     text = str(value)
     return f'{indent}<data key="{kid}">{_escape_cdata(text)}</data>\n' if text else f'{indent}<data key="{kid}" />\n'
@@ -83,7 +102,7 @@ def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns
         if list(kid) == [str] and _ABSENT not in col:  # the usual column: text only
             k = kid[str]
             full, empty = f'      <data key="{k}">', f'      <data key="{k}" />\n'
-            parts.append([f"{full}{_escape_cdata(v)}</data>\n" if v else empty for v in col])
+            parts.append([f"{full}{v}</data>\n" if v else empty for v in _escape_texts(col)])
         else:
             parts.append([_data(kid[type(v)], v, "      ") if v is not _ABSENT else "" for v in col])
     lines = []
