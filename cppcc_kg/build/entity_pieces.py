@@ -11,7 +11,6 @@ whole. The tests compare the patched files with the whole ones.
 """
 from __future__ import annotations
 
-import csv
 from array import array
 from dataclasses import dataclass
 from itertools import accumulate, chain, pairwise
@@ -19,7 +18,7 @@ from itertools import accumulate, chain, pairwise
 import networkx as nx
 
 from cppcc_kg.network import edge_rows, node_rows, shared_rows
-from cppcc_kg.network.frames import flat, table_csv
+from cppcc_kg.network.frames import flat, table_csv, text_csv_lines
 from cppcc_kg.network.graphml import graphml_parts, text_elements
 
 __all__ = ["FILES", "KeptFiles", "csv_text", "patched_files", "whole_files"]
@@ -51,25 +50,6 @@ def csv_text(cols: list[str], rows: list[list]) -> str:
     import pandas as pd  # heavy (0.25 s): only for a table of other values than text (not the project's)
 
     return pd.DataFrame(rows, columns=cols).to_csv(index=False, lineterminator="\n")
-
-
-class _Lines:
-    """A file for :func:`csv.writer` that keeps each row's line apart (the writer writes a row at once)."""
-
-    def __init__(self):
-        self.lines: list[str] = []
-        self.write = self.lines.append
-
-
-def csv_lines(rows) -> list[str]:
-    """The line (as :func:`csv_text` writes it) of each of *rows*, all text.
-
-    >>> csv_lines([["a", "b,c"], ["x\\ny", ""]])
-    ['a,"b,c"\\n', '"x\\ny",\\n']
-    """
-    out = _Lines()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.lines
 
 
 @dataclass
@@ -114,8 +94,8 @@ def whole_files(G: nx.MultiDiGraph, *, pieces: bool = True) -> tuple[list[bytes 
         graphml = (parts.head + "".join(parts.nodes) + "".join(parts.edges) + parts.tail).encode("utf-8")
         return [graphml, csv_text(["Id", "Label", *cols], node_table), csv_text(ecols, erows)], None
     made = [_pieces([parts.head, *parts.nodes, *parts.edges, parts.tail]),
-            _pieces(csv_lines([["Id", "Label", *cols], *node_table]) + [""]),
-            _pieces(csv_lines([ecols, *erows]) + [""])]
+            _pieces(text_csv_lines([["Id", "Label", *cols], *node_table]) + [""]),
+            _pieces(text_csv_lines([ecols, *erows]) + [""])]
     kept = KeptFiles([t for t, _ in made], [e for _, e in made], [r[iri] for r in rows], parts.edge_ids,
                      [tuple(r[:3]) for r in erows], cols, ecols[3:], parts.keys, _graph_scalars(G))
     return kept.texts, kept
@@ -136,8 +116,8 @@ def patched_files(G: nx.MultiDiGraph, kept: KeptFiles, changed) -> tuple[list, K
     at = {n: i for i, n in enumerate(kept.nodes)} if nodes else {}
     iri, label = kept.node_cols.index("iri"), kept.node_cols.index("label_en")
     node_rows_ = [[flat(G.nodes[n][c]) for c in kept.node_cols] for n in nodes]
-    node_csv = csv_lines([[r[iri], r[label], *r] for r in node_rows_])
-    edge_csv = csv_lines([[u, v, k, *[flat(G.edges[u, v, k].get(c)) for c in kept.edge_cols]] for u, v, k in edges])
+    node_csv = text_csv_lines([[r[iri], r[label], *r] for r in node_rows_])
+    edge_csv = text_csv_lines([[u, v, k, *[flat(G.edges[u, v, k].get(c)) for c in kept.edge_cols]] for u, v, k in edges])
     xml_at = {e: i for i, e in enumerate(kept.graphml_edges)} if edges else {}
     csv_at = {e: i for i, e in enumerate(kept.csv_edges)} if edges else {}
     n = len(kept.nodes)
