@@ -11,21 +11,29 @@ whole. The tests compare the patched files with the whole ones.
 """
 from __future__ import annotations
 
-import csv
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 
 import networkx as nx
 
 from cppcc_kg.network import edge_rows, node_rows, shared_rows
-from cppcc_kg.network.frames import flat, table_csv
+from cppcc_kg.network.frames import flat, table_csv, text_csv_lines
 from cppcc_kg.network.graphml import graphml_parts, text_elements
 
 __all__ = ["FILES", "KeptFiles", "csv_text", "patched_files", "whole_files"]
 
 #: the entity files, in the order of :class:`KeptFiles`'s texts
 FILES = ("entities.graphml", "nodes.csv", "edges.csv")
+
+
+def _all_text(rows) -> bool:
+    """Whether every value of *rows* (lists) is a ``str``.
+
+    >>> _all_text([["a", "b"], ["c"]]), _all_text([["a", 1]]), _all_text([])
+    (True, False, True)
+    """
+    return set(map(type, chain.from_iterable(rows))) <= {str}
 
 
 def csv_text(cols: list[str], rows: list[list]) -> str:
@@ -37,31 +45,11 @@ def csv_text(cols: list[str], rows: list[list]) -> str:
     x,"a ""b"" c"
     ,"1,2"
     """
-    if all(type(v) is str for r in rows for v in r) and all(type(c) is str for c in cols) \
-            and len(set(cols)) == len(cols):
+    if _all_text(rows) and _all_text([cols]) and len(set(cols)) == len(cols):
         return table_csv({c: [r[i] for r in rows] for i, c in enumerate(cols)})
     import pandas as pd  # heavy (0.25 s): only for a table of other values than text (not the project's)
 
     return pd.DataFrame(rows, columns=cols).to_csv(index=False, lineterminator="\n")
-
-
-class _Lines:
-    """A file for :func:`csv.writer` that keeps each row's line apart (the writer writes a row at once)."""
-
-    def __init__(self):
-        self.lines: list[str] = []
-        self.write = self.lines.append
-
-
-def csv_lines(rows) -> list[str]:
-    """The line (as :func:`csv_text` writes it) of each of *rows*, all text.
-
-    >>> csv_lines([["a", "b,c"], ["x\\ny", ""]])
-    ['a,"b,c"\\n', '"x\\ny",\\n']
-    """
-    out = _Lines()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.lines
 
 
 @dataclass
@@ -101,14 +89,13 @@ def whole_files(G: nx.MultiDiGraph, *, pieces: bool = True) -> tuple[list[bytes 
         node_table = [[r[iri], r[label], *r] for r in rows]
         ecols, erows = edge_rows(G)
     text = (pieces and all(m is None for m in missing) and G.is_directed() and G.is_multigraph()
-            and all(type(v) is str for r in node_table for v in r) and all(type(v) is str for r in erows for v in r)
-            and all(type(c) is str for c in (*cols, *ecols)))
+            and _all_text(rows) and _all_text(erows) and _all_text([cols, ecols]))
     if not text:
         graphml = (parts.head + "".join(parts.nodes) + "".join(parts.edges) + parts.tail).encode("utf-8")
         return [graphml, csv_text(["Id", "Label", *cols], node_table), csv_text(ecols, erows)], None
     made = [_pieces([parts.head, *parts.nodes, *parts.edges, parts.tail]),
-            _pieces(csv_lines([["Id", "Label", *cols], *node_table]) + [""]),
-            _pieces(csv_lines([ecols, *erows]) + [""])]
+            _pieces(text_csv_lines([["Id", "Label", *cols], *node_table]) + [""]),
+            _pieces(text_csv_lines([ecols, *erows]) + [""])]
     kept = KeptFiles([t for t, _ in made], [e for _, e in made], [r[iri] for r in rows], parts.edge_ids,
                      [tuple(r[:3]) for r in erows], cols, ecols[3:], parts.keys, _graph_scalars(G))
     return kept.texts, kept
@@ -129,8 +116,8 @@ def patched_files(G: nx.MultiDiGraph, kept: KeptFiles, changed) -> tuple[list, K
     at = {n: i for i, n in enumerate(kept.nodes)} if nodes else {}
     iri, label = kept.node_cols.index("iri"), kept.node_cols.index("label_en")
     node_rows_ = [[flat(G.nodes[n][c]) for c in kept.node_cols] for n in nodes]
-    node_csv = csv_lines([[r[iri], r[label], *r] for r in node_rows_])
-    edge_csv = csv_lines([[u, v, k, *[flat(G.edges[u, v, k].get(c)) for c in kept.edge_cols]] for u, v, k in edges])
+    node_csv = text_csv_lines([[r[iri], r[label], *r] for r in node_rows_])
+    edge_csv = text_csv_lines([[u, v, k, *[flat(G.edges[u, v, k].get(c)) for c in kept.edge_cols]] for u, v, k in edges])
     xml_at = {e: i for i, e in enumerate(kept.graphml_edges)} if edges else {}
     csv_at = {e: i for i, e in enumerate(kept.csv_edges)} if edges else {}
     n = len(kept.nodes)

@@ -53,7 +53,8 @@ from cppcc_kg.network.records import (
     titles_query,
 )
 from cppcc_kg.rdf.namespaces import CPPCC
-from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph, values
+from cppcc_kg.rdf.results import csv_values
+from cppcc_kg.rdf.store import UnionStore, graph_view, store_of_graph
 from cppcc_kg.schema import Schema, local_name
 
 __all__ = ["build_entity_graph", "entity_graph_queries", "literals_of", "query_predicates", "read_node_attribute",
@@ -177,8 +178,8 @@ def read_node_attribute(G: nx.MultiDiGraph, data, name: str) -> None:
     if len(attributes) != 1 or attributes[0].when or any(a.when == name for a in ATTRIBUTES["node"]):
         raise ValueError(f"the node attribute {name!r} cannot be read apart from the others")
     store = store_of(data)
-    literals = Literals(values(store, literals_query(attributes)))
-    notations = dict(values(store, notations_query(attributes))) \
+    literals = Literals(csv_values(store, literals_query(attributes)))
+    notations = dict(csv_values(store, notations_query(attributes))) \
         if attributes[0].reading in ("notation", "precision") else {}
     nodes = list(G.nodes)
     records = read_records(literals, nodes, attributes, notations)
@@ -226,7 +227,7 @@ def literals_of(data, subjects) -> list[tuple]:
     >>> sorted(r[2] for r in rows)
     ['B', '乙项目']
     """
-    return values(store_of(data), literals_query(_ALL_ATTRIBUTES, subjects)) if subjects else []
+    return csv_values(store_of(data), literals_query(_ALL_ATTRIBUTES, subjects)) if subjects else []
 
 
 def query_predicates(query: str) -> frozenset[str]:
@@ -247,9 +248,10 @@ _ALL_ATTRIBUTES = [a for record in ATTRIBUTES.values() for a in record]
 def run_queries(store: ox.Store, queries: dict[str, str]) -> dict[str, list[tuple]]:
     """The solutions of each of *queries* on *store* (by name; a query ``""`` has none), as
     :func:`cppcc_kg.rdf.store.values` gives them. Oxigraph releases the GIL while it evaluates: the
-    queries run side by side."""
+    queries run side by side, each read in one piece (:func:`cppcc_kg.rdf.results.csv_values`: a thread that
+    read its solutions one at a time took the GIL back at each, waiting for the build's other threads)."""
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        futures = {name: pool.submit(values, store, q) for name, q in queries.items() if q}
+        futures = {name: pool.submit(csv_values, store, q) for name, q in queries.items() if q}
         result = {name: f.result() for name, f in futures.items()}
     return {**{name: [] for name, q in queries.items() if not q}, **result}
 
@@ -305,7 +307,9 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
     edges = []
     for s, p, o in sorted(result["edges"], key=lambda e: (e[0], keys[e[1]], e[2], e[1])):
         if s in nodes and o in nodes:
-            sts = sorted(set(statements.get((s, p, o), ())))
+            sts = statements.get((s, p, o), ())
+            if len(sts) > 1:
+                sts = sorted(set(sts))
             edges.append((s, o, keys[p], {**about[p], "statement": sts[0] if sts else "",
                                           "evidence": _edge_evidence(sts, evidence)}))
     return edges
@@ -313,4 +317,6 @@ def _edges(result: dict, schema: Schema, nodes: dict, evidence: dict) -> list[tu
 
 def _edge_evidence(statements: list[str], evidence: dict) -> list[dict]:
     """The evidence of a relation: that of its *statements* (sorted IRIs), by source, start, end, annotation."""
+    if len(statements) == 1:  # (the usual case: a statement's evidence is in this order already)
+        return list(evidence.get(statements[0], ()))
     return sorted((e for st in statements for e in evidence.get(st, [])), key=_evidence_key)

@@ -55,6 +55,27 @@ class _Keys:
         return kid
 
 
+#: what ``_escape_cdata`` and ``_escape_attrib`` replace, in their order
+_CDATA = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIB = (*_CDATA, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _escape_texts(texts: list[str], attrib: bool = False) -> list[str]:
+    """``_escape_cdata`` (``_escape_attrib`` when *attrib*) of each of *texts*, in a few calls for all of them
+    (joined by NUL, which XML cannot hold; one by one where one holds it).
+
+    >>> _escape_texts(["a<b", "", "x&y>"]), _escape_texts(['"a" & b'], attrib=True)
+    (['a&lt;b', '', 'x&amp;y&gt;'], ['&quot;a&quot; &amp; b'])
+    """
+    text = "\0".join(texts)
+    if not texts or text.count("\0") != len(texts) - 1:
+        return [(_escape_attrib if attrib else _escape_cdata)(t) for t in texts]
+    for char, entity in _ATTRIB if attrib else _CDATA:
+        if char in text:
+            text = text.replace(char, entity)
+    return text.split("\0")
+
+
 def _data(kid: str, value, indent: str) -> str:
     text = str(value)
     return f'{indent}<data key="{kid}">{_escape_cdata(text)}</data>\n' if text else f'{indent}<data key="{kid}" />\n'
@@ -83,7 +104,7 @@ def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns
         if list(kid) == [str] and _ABSENT not in col:  # the usual column: text only
             k = kid[str]
             full, empty = f'      <data key="{k}">', f'      <data key="{k}" />\n'
-            parts.append([f"{full}{_escape_cdata(v)}</data>\n" if v else empty for v in col])
+            parts.append([f"{full}{v}</data>\n" if v else empty for v in _escape_texts(col)])
         else:
             parts.append([_data(kid[type(v)], v, "      ") if v is not _ABSENT else "" for v in col])
     lines = []
@@ -95,7 +116,7 @@ def _elements(keys: _Keys, tag: str, heads: list[str], names: list[str], columns
 
 def _node_lines(G: nx.Graph, keys: _Keys) -> list[str]:
     cols, rows, missing = node_rows(G)
-    heads = [f'id="{_escape_attrib(str(n))}"' for n in sorted(G.nodes, key=str)]
+    heads = [f'id="{n}"' for n in _escape_texts([str(n) for n in sorted(G.nodes, key=str)], attrib=True)]
     columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in cols]
     for i, lacks in enumerate(missing):
         if lacks is not None:
@@ -117,13 +138,17 @@ def _edge_lines(G: nx.Graph, keys: _Keys) -> tuple[list[str], list[tuple]]:
         if not G.is_directed() and order[str(target)] < order[str(source)]:
             source, target = target, source  # an undirected edge is met first from its earlier end
         by_source.setdefault(source, {}).setdefault(target, []).append(values)
-    heads, ordered = [], []
+    ends, ordered = [], []
     for source in sorted(by_source, key=lambda s: order[str(s)]):
         for target, items in by_source[source].items():
             for values in items:
-                ident = f' id="{_escape_attrib(str(values[2]))}"' if G.is_multigraph() else ""
-                heads.append(f'source="{_escape_attrib(str(source))}" target="{_escape_attrib(str(target))}"{ident}')
+                ends.append((str(source), str(target)))
                 ordered.append(values)
+    sources, targets = (_escape_texts([e[i] for e in ends], attrib=True) for i in (0, 1))
+    heads = [f'source="{u}" target="{v}"' for u, v in zip(sources, targets)]
+    if G.is_multigraph():
+        keys_ = _escape_texts([str(v[2]) for v in ordered], attrib=True)
+        heads = [f'{h} id="{k}"' for h, k in zip(heads, keys_)]
     columns = [list(c) for c in zip(*ordered)][3:] if ordered else [[] for _ in cols[3:]]
     return _elements(keys, "edge", heads, cols[3:], columns, "edge"), [tuple(v[:3]) for v in ordered]
 

@@ -46,6 +46,12 @@ def odd_graphs():
     D = nx.DiGraph([("b", "a"), ("a", "b")])
     yield "directed", D
     yield "empty", nx.MultiDiGraph()
+    E = nx.MultiDiGraph()  # names and texts that need escaping (written in bulk: every character replaced)
+    tricky = ['a"b&c', "<x>\t\r\ny", "甲 > 乙", "&amp;", ""]
+    for i, t in enumerate(tricky):
+        E.add_node(f"n{i}{t}", label=t, other=t[::-1])
+        E.add_edge(f"n{i}{t}", f"n{(i + 1) % len(tricky)}", key=f"k{t}", note=t)
+    yield "escaped", E
 
 
 def test_the_entity_graphs_are_written_as_networkx_writes_them(fixture_graph, real_graph):
