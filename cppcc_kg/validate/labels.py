@@ -24,6 +24,7 @@ from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.project.entities import ENTITY_ZH_LABELS, entity_zh_labels
 from cppcc_kg.rdf.namespaces import OA
+from cppcc_kg.rdf.results import csv_values
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.report import Where, labels_of, nowhere, problem
@@ -31,6 +32,20 @@ from cppcc_kg.validate.shacl_incremental import changed_triples
 
 QUOTED_SOURCES = (f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . "
                   f"?t <{OA}hasSource> ?src }}")
+
+
+def _with_sources(query: str) -> str:
+    """:data:`~cppcc_kg.project.entities.ENTITY_ZH_LABELS` (``?e ?label``) with the sources its entities' evidence
+    quotes (``?src``, optional): the entities, their labels and where to look first, in one query."""
+    head = "SELECT DISTINCT ?e ?label WHERE {"
+    if not query.startswith(head, query.index("SELECT")) or not query.rstrip().endswith("}"):
+        raise ValueError("ENTITY_ZH_LABELS changed its form: adapt labels._with_sources")
+    query = query.replace(head, "SELECT DISTINCT ?e ?label ?src WHERE {", 1).rstrip()[:-1]
+    return query + f"  OPTIONAL {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . ?t <{OA}hasSource> ?src }}\n}}"
+
+
+#: every entity, its ``@zh`` labels and the sources its evidence quotes (one row per label and source)
+ENTITY_LABELS_AND_SOURCES = _with_sources(ENTITY_ZH_LABELS)
 
 
 def label_message(label: str) -> str:
@@ -61,18 +76,19 @@ def label_problems(store: ox.Store, texts: dict, *, where: Where | None = None,
     where = where or nowhere
     by_iri = _texts_by_iri(texts)
     bodies = list(by_iri.values())
-    own_texts: dict[str, list[str]] = {}  # entity -> the texts its evidence quotes (in any order: a verdict is
-    for e, src in values(store, QUOTED_SOURCES):  # whether the label is in one of them)
-        text = by_iri.get(src)
-        if text is not None:
-            own = own_texts.get(e)
-            if own is None:
-                own_texts[e] = [text]
-            else:
-                own.append(text)
+    # entity -> its labels, and the texts its evidence quotes (a verdict is whether the label is in any text: these
+    # first, as they most likely hold it); one query, for the entities with a label only
+    zh: dict[str, set[str]] = {}
+    own_texts: dict[str, set[str]] = {}
+    for e, label, src in csv_values(store, ENTITY_LABELS_AND_SOURCES):  # (in one piece: no GIL taken back per row)
+        if label:
+            zh.setdefault(e, set()).add(label)
+            if src in by_iri:
+                own_texts.setdefault(e, set()).add(src)
     out = []
-    for e, labels in entity_zh_labels(store).items():
-        own = own_texts.get(e, ())
+    for e in sorted(zh):
+        own = [by_iri[src] for src in sorted(own_texts.get(e, ()))]
+        labels = sorted(zh[e])
         for label in labels:
             if _occurs(label, own, bodies):
                 continue
