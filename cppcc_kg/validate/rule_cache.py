@@ -23,6 +23,14 @@ rule that uses ``GRAPH`` runs on every file's graph complete
 digests read. The generated pinyin graph is computed beside the validation: what a rule reads of it is
 read from the store before the run (a part of the key) and after it, and the verdict is kept only if it
 did not change meanwhile.
+
+Which digests read the store. The digests of the files' properties and views are made from the files'
+N-Triples (and the loader's cache), not from the store. The generated graph holds only the triples of
+:data:`GENERATED` (``cppcc:pinyin``), each with a literal object (tested): a rule that reads none of these
+properties (:data:`IRI_OBJECTS` reads none: its objects are IRIs) reads nothing of it, and its key has an
+empty part for it, made without the store (:func:`generated_reads`). So only the rules that read
+``cppcc:pinyin`` wait for the store to be told (:meth:`RuleCache.needs_store`); the others' kept verdicts
+are decided before it is loaded, and only the rules that run wait for it.
 """
 from __future__ import annotations
 
@@ -33,6 +41,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import BNode, Node, URIRef, Variable
 
 from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
 
 __all__ = ["RuleCache", "rule_reads"]
@@ -55,6 +64,9 @@ class _Unknown(Exception):
 IRI_OBJECTS = "* iri"
 #: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
 EXISTS = "exists "
+#: the properties of the triples of the generated graph (:data:`~cppcc_kg.project.files.PINYIN_GRAPH`), whose
+#: objects are literals
+GENERATED = frozenset({str(CPPCC.pinyin)})
 
 
 def rule_reads(query: str) -> frozenset[str] | None:
@@ -327,7 +339,7 @@ class RuleCache:
             return False
         views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
         lines = [r for r in reads if r not in views]
-        generated = _generated(self.project.store, reads)
+        generated = self._generated(reads)
         entry = entry_name("rule", query, self.project.predicate_digest(lines),
                            self._views_digest(query, views) if views else "", generated)
         self._asked[name] = (entry, reads, generated)
@@ -339,8 +351,23 @@ class RuleCache:
         if name not in self._asked or rows:
             return
         entry, reads, before = self._asked[name]
-        if _generated(self.project.store, reads) == before:
+        if self._generated(reads) == before:
             put_json(self.cache, entry, {"rows": 0})
+
+    def needs_store(self, query: str) -> bool:
+        """Whether :meth:`clean` reads the store to tell the verdict of the rule with *query*: when it reads a
+        property of the generated graph (:func:`generated_reads`). Without a cache, or when the rule's reads
+        cannot be told, it reads nothing (the rule runs)."""
+        if self.cache is None:
+            return False
+        reads = self.reads(query)
+        return reads is not None and bool(generated_reads(reads))
+
+    def _generated(self, reads: frozenset[str]) -> str:
+        """The part of a rule's key for the generated graph: ``""`` (no store read) when the rule reads none
+        of its properties, else :func:`generated_digest` of the store now."""
+        predicates = generated_reads(reads)
+        return generated_digest(self.project.store, predicates) if predicates else ""
 
     def _views_digest(self, query: str, views: list[str]) -> str:
         """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
@@ -392,14 +419,23 @@ def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
     return out
 
 
-def _generated(store: ox.Store, reads: frozenset[str]) -> str:
-    """The sha256 of the triples that *reads* reads in the generated pinyin graph of *store*, now."""
+def generated_reads(reads: frozenset[str]) -> list[str]:
+    """The properties of the generated graph (:data:`GENERATED`) among *reads* (:func:`rule_reads`), as
+    properties or as ``"exists P"``; sorted. :data:`IRI_OBJECTS` reads none of its triples (literal objects).
+
+    >>> generated_reads(frozenset({EXISTS + "https://w3id.org/cppcc-kg/ontology#pinyin", IRI_OBJECTS}))
+    ['https://w3id.org/cppcc-kg/ontology#pinyin']
+    >>> generated_reads(frozenset({IRI_OBJECTS, "http://www.w3.org/2000/01/rdf-schema#label"}))
+    []
+    """
+    return sorted({r.removeprefix(EXISTS) for r in reads} & GENERATED)
+
+
+def generated_digest(store: ox.Store, predicates: list[str]) -> str:
+    """The sha256 of the triples of the properties *predicates* in the generated pinyin graph of *store*, now."""
     h = hashlib.sha256()
     graph = ox.NamedNode(str(PINYIN_GRAPH))
-    predicates = sorted({r.removeprefix(EXISTS) for r in reads if r != IRI_OBJECTS})
     quads = [q for p in predicates for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)]
-    if IRI_OBJECTS in reads:
-        quads += [q for q in store.quads_for_pattern(None, None, None, graph) if isinstance(q.object, ox.NamedNode)]
     for line in sorted(str(q) for q in quads):
         h.update(line.encode("utf-8") + b"\n")
     return h.hexdigest()
