@@ -64,6 +64,8 @@ class _Unknown(Exception):
 IRI_OBJECTS = "* iri"
 #: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
 EXISTS = "exists "
+#: the cache entry of the files' views (:func:`file_views`): file key -> view -> digest, for every rule
+VIEWS_ENTRY = entry_name("rule-views")
 #: the properties of the triples of the generated graph (:data:`~cppcc_kg.project.files.PINYIN_GRAPH`), whose
 #: objects are literals
 GENERATED = frozenset({str(CPPCC.pinyin)})
@@ -310,7 +312,8 @@ class RuleCache:
     """The verdicts of the rules of one validation of *project*, read from and kept in its loader's cache.
 
     :meth:`clean` says whether a rule is known to return no row (then it need not run) and notes what it
-    read; :meth:`keep` records a rule that returned no row. Without a cache (a clean build, ``--no-cache``)
+    read (:meth:`save_views` stages the files' views it made, once the rules are asked about); :meth:`keep`
+    records a rule that returned no row. Without a cache (a clean build, ``--no-cache``)
     nothing is read or kept and no digest is made.
     """
 
@@ -319,6 +322,8 @@ class RuleCache:
         self.project = project
         self.cache = cache if cache is not None and cache.enabled else None
         self._asked: dict[str, tuple[str, frozenset[str], str]] = {}
+        self._views: dict | None = None  # file key -> view -> digest (:meth:`_views_digest`)
+        self._views_changed = False
 
     def reads(self, query: str) -> frozenset[str] | None:
         """:func:`rule_reads` of *query*, kept in the cache by the query's text (no parse on the next build)."""
@@ -371,24 +376,30 @@ class RuleCache:
 
     def _views_digest(self, query: str, views: list[str]) -> str:
         """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
-        the cache by the file's key (one entry per rule: each rule is asked about once in a build)."""
-        entry = entry_name("rule-views", query)
-        kept = get_json(self.cache, entry)
-        kept = kept if isinstance(kept, dict) else {}
-        made: dict[str, dict] = {}
+        the cache by the file's key, in one entry for every rule (:meth:`save_views` stages it)."""
+        if self._views is None:
+            kept = get_json(self.cache, VIEWS_ENTRY)
+            self._views = kept if isinstance(kept, dict) else {}
         h = hashlib.sha256("\0".join(views).encode("utf-8") + b"\n")
         for rel, nt in self.project.nt.items():
             key = self.project.keys.get(rel, "")
-            found = kept.get(key)
-            if not isinstance(found, dict) or any(v not in found for v in views):
-                found = file_views(nt, views)
-            made[key] = found
+            found = self._views.get(key)
+            missing = [v for v in views if not isinstance(found, dict) or v not in found]
+            if missing:
+                found = {**(found if isinstance(found, dict) else {}), **file_views(nt, missing)}
+                self._views[key] = found
+                self._views_changed = True
             for v in views:
                 if found[v]:
                     h.update(f"{rel}\0{v}\0{found[v]}\n".encode())
-        if made != kept:
-            put_json(self.cache, entry, made)
         return h.hexdigest()
+
+    def save_views(self) -> None:
+        """Stage the files' views made by :meth:`clean` (those of the present files), if any was new."""
+        if self._views is not None and (self._views_changed or set(self._views) - set(self.project.keys.values())):
+            keys = set(self.project.keys.values())
+            put_json(self.cache, VIEWS_ENTRY, {k: v for k, v in sorted(self._views.items()) if k in keys})
+            self._views_changed = False
 
 
 def file_views(nt: bytes, views: list[str]) -> dict[str, str]:

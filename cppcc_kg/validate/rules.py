@@ -95,8 +95,10 @@ def kept_rules(verdicts: RuleCache | None, rules: list[tuple], *, reading_store:
     the store is there."""
     if verdicts is None:
         return []
-    return [r[0] for r in rules if (reading_store is None or verdicts.needs_store(r[3]) == reading_store)
+    kept = [r[0] for r in rules if (reading_store is None or verdicts.needs_store(r[3]) == reading_store)
             and verdicts.clean(r[0], r[3])]
+    verdicts.save_views()
+    return kept
 
 
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
