@@ -64,8 +64,13 @@ class _Unknown(Exception):
 IRI_OBJECTS = "* iri"
 #: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
 EXISTS = "exists "
-#: the cache entry of the files' views (:func:`file_views`): file key -> view -> digest, for every rule
-VIEWS_ENTRY = entry_name("rule-views")
+
+
+def views_entry() -> str:
+    """The cache entry of the files' views (:func:`file_views`): file key -> view -> digest, for every rule."""
+    return entry_name("rule-views")
+
+
 #: the properties of the triples of the generated graph (:data:`~cppcc_kg.project.files.PINYIN_GRAPH`), whose
 #: objects are literals
 GENERATED = frozenset({str(CPPCC.pinyin)})
@@ -378,7 +383,7 @@ class RuleCache:
         """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
         the cache by the file's key, in one entry for every rule (:meth:`save_views` stages it)."""
         if self._views is None:
-            kept = get_json(self.cache, VIEWS_ENTRY)
+            kept = get_json(self.cache, views_entry())
             self._views = kept if isinstance(kept, dict) else {}
         h = hashlib.sha256("\0".join(views).encode("utf-8") + b"\n")
         for rel, nt in self.project.nt.items():
@@ -398,7 +403,7 @@ class RuleCache:
         """Stage the files' views made by :meth:`clean` (those of the present files), if any was new."""
         if self._views is not None and (self._views_changed or set(self._views) - set(self.project.keys.values())):
             keys = set(self.project.keys.values())
-            put_json(self.cache, VIEWS_ENTRY, {k: v for k, v in sorted(self._views.items()) if k in keys})
+            put_json(self.cache, views_entry(), {k: v for k, v in sorted(self._views.items()) if k in keys})
             self._views_changed = False
 
 
@@ -443,10 +448,9 @@ def generated_reads(reads: frozenset[str]) -> list[str]:
 
 
 def generated_digest(store: ox.Store, predicates: list[str]) -> str:
-    """The sha256 of the triples of the properties *predicates* in the generated pinyin graph of *store*, now."""
-    h = hashlib.sha256()
-    graph = ox.NamedNode(str(PINYIN_GRAPH))
-    quads = [q for p in predicates for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)]
-    for line in sorted(str(q) for q in quads):
-        h.update(line.encode("utf-8") + b"\n")
-    return h.hexdigest()
+    """The sha256 of the triples of the properties *predicates* in the generated pinyin graph of *store*, now
+    (its N-Triples lines, sorted)."""
+    wanted = {f"<{p}>".encode() for p in predicates}
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(PINYIN_GRAPH)))
+    lines = sorted(line for line in data.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()

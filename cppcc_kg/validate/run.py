@@ -88,9 +88,15 @@ def _checks(project: Project, store: StoreWhenRead, rules_dir: Path, shacl: bool
         if rules_dir.is_dir() else None
     verdicts = RuleCache(project)
     kept: list[str] = []
+    # the rules with GRAPH left for validate_graph_rules: their kept verdicts told here too, without the store
+    later = (verdicts, read_rules(rules_dir, root=project.root, which="graph"), []) \
+        if rules is not None and not graph_rules else None
+    ruled["later"] = later
 
     def keep(reading_store: bool) -> list:
         kept.extend(kept_rules(verdicts, [r for r in rules if r[0] not in kept], reading_store=reading_store))
+        if later is not None and not reading_store:
+            later[2].extend(kept_rules(verdicts, later[1], reading_store=False))
         return []
 
     checks = [
@@ -153,7 +159,9 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
         or ``reason``, why the shapes ran on the whole graph), ``rules_run`` and ``rules_kept`` (the rules
         run, and those not run as they returned no row on the same triples: :mod:`~cppcc_kg.validate.rule_cache`),
         ``store_read`` (``at``: the ``time.perf_counter()`` at which the checks first got the store, or ``None``;
-        ``waited``: how long they waited for it: :class:`StoreWhenRead`).
+        ``waited``: how long they waited for it: :class:`StoreWhenRead`), ``rules_later`` (with
+        ``graph_rules=False``: the rules' verdicts, the rules with ``GRAPH`` and those of them kept, told without
+        the store, for :func:`validate_graph_rules`; else ``None``).
 
     The checks that need no store run first (:func:`_checks`): a validation beside a store being loaded
     (:func:`cppcc_kg.project.load.load`, ``store_beside=True``) waits for it only where a check reads it.
@@ -178,7 +186,8 @@ def validate(project: Project, *, rules_dir: Path | None = None, shacl: bool = T
     return {"conforms": not problems, "problems": problems, "counts": {c: counts[c] for c in order},
             "seconds": {c: seconds[c] for c in order}, "rules": rules, "shacl_engine": engine,
             "rules_dir": rules_dir, "shacl_restricted": about, "rules_run": ruled.get("run", []),
-            "rules_kept": ruled.get("kept", []), "store_read": {"at": store.first_read, "waited": store.waited}}
+            "rules_kept": ruled.get("kept", []), "store_read": {"at": store.first_read, "waited": store.waited},
+            "rules_later": ruled.get("later")}
 
 
 def validate_graph_rules(project: Project, report: dict) -> dict:
@@ -189,8 +198,14 @@ def validate_graph_rules(project: Project, report: dict) -> dict:
         return report
     t0 = time.perf_counter()
     ruled: dict = {}
-    found = rule_problems(project.store, rules_dir, graph=project.view, where=where_in(project), root=project.root,
-                          project=project, which="graph", about=ruled)
+    if report.get("rules_later") is not None:  # the rules' kept verdicts told by validate without the store
+        verdicts, rules, kept = report["rules_later"]
+        kept = kept + kept_rules(verdicts, [r for r in rules if r[0] not in kept], reading_store=True)
+        found = run_rules(project.store, rules, kept, verdicts, graph=project.view, where=where_in(project),
+                          project=project, about=ruled)
+    else:
+        found = rule_problems(project.store, rules_dir, graph=project.view, where=where_in(project),
+                              root=project.root, project=project, which="graph", about=ruled)
     report["rules_run"] = sorted(report.get("rules_run", []) + ruled["run"])
     report["rules_kept"] = sorted(report.get("rules_kept", []) + ruled["kept"])
     report["seconds"]["rules"] = report["seconds"].get("rules", 0.0) + time.perf_counter() - t0

@@ -24,9 +24,9 @@ from cppcc_kg.validate.rule_cache import (
     EXISTS,
     GENERATED,
     IRI_OBJECTS,
-    VIEWS_ENTRY,
     RuleCache,
     rule_reads,
+    views_entry,
 )
 from cppcc_kg.validate.rules import (
     kept_rules,
@@ -390,7 +390,7 @@ def test_the_kept_verdicts_are_told_without_the_store(warm, monkeypatch):
         m.setattr(type(project), "store", property(lambda _p: pytest.fail("the store was read")))
         first = kept_rules(verdicts, rules, reading_store=False)
     assert set(first) == {f"rules/{n}" for n in RULES} - {"rules/pinyin-written-by-hand.rq"}
-    assert project.cache.staged.count(VIEWS_ENTRY) == 1  # the edited file's views, for every rule at once
+    assert project.cache.staged.count(views_entry()) == 1  # the edited file's views, for every rule at once
     assert [r[0] for r in rules if verdicts.needs_store(r[3])] == ["rules/pinyin-written-by-hand.rq"]
     assert kept_rules(verdicts, [r for r in rules if r[0] not in first], reading_store=True) == \
         ["rules/pinyin-written-by-hand.rq"]

@@ -8,7 +8,7 @@ import pytest
 
 from cppcc_kg.project.load import Project, load
 from cppcc_kg.project.synth import write_corpus
-from cppcc_kg.validate import validate
+from cppcc_kg.validate import validate, validate_graph_rules
 
 EDITED = "graph/synth-0001/entities.ttl"
 
@@ -72,6 +72,29 @@ def test_a_broken_file_gives_the_report_of_a_validation_without_the_cache(root):
     project.discard_cache()
     project.close()
     assert not report["conforms"]
+    project = load(root, cache=False)
+    assert _comparable(report) == _comparable(validate(project))
+    project.close()
+
+
+def test_the_rules_with_graph_left_for_later_are_told_before_the_store_too(root, monkeypatch):
+    path = root / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace('synth-0001-0"@en', 'synth-0001-0 (edited)"@en', 1),
+                    encoding="utf-8")
+    project = load(root, cache=True, write_cache=True, store_beside=True)
+    project.finish_pinyin()
+    log: list = []
+    with monkeypatch.context() as m:
+        _logged(m, log)
+        report = validate(project, graph_rules=False, progress=log.append)
+    assert log[:4] == ["evidence", "rules", "labels", "store"], log
+    _verdicts, later, kept = report["rules_later"]
+    assert [r[0] for r in later] == ["rules/entity-defined-in-several-files.rq", "rules/pinyin-written-by-hand.rq"]
+    assert kept == ["rules/entity-defined-in-several-files.rq"]  # (the other reads the generated pinyin)
+    validate_graph_rules(project, report)
+    assert {r[0] for r in later} <= set(report["rules_kept"])
+    project.discard_cache()
+    project.close()
     project = load(root, cache=False)
     assert _comparable(report) == _comparable(validate(project))
     project.close()
