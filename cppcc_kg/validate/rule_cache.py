@@ -399,12 +399,25 @@ class RuleCache:
                     h.update(f"{rel}\0{v}\0{found[v]}\n".encode())
         return h.hexdigest()
 
+    def prepare(self, query: str) -> None:
+        """Make the files' views that :meth:`clean` of the rule with *query* reads (no store read), so that
+        :meth:`save_views` keeps them even if the rule is asked about after it."""
+        reads = self.reads(query) if self.cache is not None else None
+        views = sorted(r for r in reads or () if r == IRI_OBJECTS or r.startswith(EXISTS))
+        if views:
+            self._views_digest(query, views)
+
     def save_views(self) -> None:
-        """Stage the files' views made by :meth:`clean` (those of the present files), if any was new."""
-        if self._views is not None and (self._views_changed or set(self._views) - set(self.project.keys.values())):
-            keys = set(self.project.keys.values())
-            put_json(self.cache, views_entry(), {k: v for k, v in sorted(self._views.items()) if k in keys})
-            self._views_changed = False
+        """Stage the files' views made by :meth:`clean` (those of the present files), if any was new; once in a
+        build (a cache entry is staged once: views made after it are made again by the next build)."""
+        name = views_entry()
+        if self._views is None or self.cache is None or name in self.cache.staged:
+            return
+        keys = set(self.project.keys.values())
+        if self._views_changed or set(self._views) - keys:
+            self._views = {k: v for k, v in sorted(self._views.items()) if k in keys}
+            put_json(self.cache, name, self._views)
+        self._views_changed = False
 
 
 def file_views(nt: bytes, views: list[str]) -> dict[str, str]:

@@ -97,6 +97,8 @@ def kept_rules(verdicts: RuleCache | None, rules: list[tuple], *, reading_store:
         return []
     kept = [r[0] for r in rules if (reading_store is None or verdicts.needs_store(r[3]) == reading_store)
             and verdicts.clean(r[0], r[3])]
+    for r in rules if reading_store is False else ():
+        verdicts.prepare(r[3])  # (the views of the rules asked about later, kept with the others')
     verdicts.save_views()
     return kept
 

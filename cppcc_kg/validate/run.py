@@ -94,9 +94,11 @@ def _checks(project: Project, store: StoreWhenRead, rules_dir: Path, shacl: bool
     ruled["later"] = later
 
     def keep(reading_store: bool) -> list:
-        kept.extend(kept_rules(verdicts, [r for r in rules if r[0] not in kept], reading_store=reading_store))
-        if later is not None and not reading_store:
-            later[2].extend(kept_rules(verdicts, later[1], reading_store=False))
+        asked = [r for r in rules if r[0] not in kept] + (later[1] if later is not None and not reading_store else [])
+        found = kept_rules(verdicts, asked, reading_store=reading_store)  # (in one call: the views staged once)
+        kept.extend(n for n in found if n in {r[0] for r in rules})
+        if later is not None:
+            later[2].extend(n for n in found if n in {r[0] for r in later[1]})
         return []
 
     checks = [
