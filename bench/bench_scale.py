@@ -61,6 +61,8 @@ def step_seconds(result: dict) -> dict:
     ``total``: the wall time (validation overlaps the output stages)."""
     sec = dict(result.get("load", {}).get("seconds", {}))  # (an up-to-date build loads nothing)
     sec.update({f"validate:{k}": v for k, v in result.get("report", {}).get("seconds", {}).items()})
+    if result.get("report", {}).get("after_store") is not None:  # the validation once it first read the store
+        sec["validate:after store"] = result["report"]["after_store"]
     sec.update({k: v for k, v in result.get("seconds", {}).items() if k not in ("load", "validate")})
     sec["total"] = result["wall"]
     return sec

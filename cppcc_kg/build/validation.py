@@ -31,6 +31,9 @@ class BackgroundValidation:
     def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None]):
         self.project, self.engine, self.graph_rules, self.say = project, engine, graph_rules, say
         self.seconds: float | None = None
+        #: the seconds of the validation from its first read of the store to its end (waiting for :meth:`store_free`
+        #: left out): what it does once the store is there (``None`` before it ends, or if it never read it)
+        self.after_store: float | None = None
         self._done: dict = {}
         self._reported = False
         self._free = threading.Event()
@@ -53,6 +56,9 @@ class BackgroundValidation:
                 waited = time.perf_counter() - t0
                 if not self._cancelled:
                     validate_graph_rules(self.project, report)
+            at = report["store_read"]["at"]
+            self.after_store = None if at is None else time.perf_counter() - at - waited
+            report["after_store"] = self.after_store
             self._done["report"] = report
         except BaseException as exc:  # re-raised in the caller's thread
             self._done["error"] = exc

@@ -23,6 +23,14 @@ rule that uses ``GRAPH`` runs on every file's graph complete
 digests read. The generated pinyin graph is computed beside the validation: what a rule reads of it is
 read from the store before the run (a part of the key) and after it, and the verdict is kept only if it
 did not change meanwhile.
+
+Which digests read the store. The digests of the files' properties and views are made from the files'
+N-Triples (and the loader's cache), not from the store. The generated graph holds only the triples of
+:data:`GENERATED` (``cppcc:pinyin``), each with a literal object (tested): a rule that reads none of these
+properties (:data:`IRI_OBJECTS` reads none: its objects are IRIs) reads nothing of it, and its key has an
+empty part for it, made without the store (:func:`generated_reads`). So only the rules that read
+``cppcc:pinyin`` wait for the store to be told (:meth:`RuleCache.needs_store`); the others' kept verdicts
+are decided before it is loaded, and only the rules that run wait for it.
 """
 from __future__ import annotations
 
@@ -33,6 +41,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import BNode, Node, URIRef, Variable
 
 from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
 
 __all__ = ["RuleCache", "rule_reads"]
@@ -55,6 +64,16 @@ class _Unknown(Exception):
 IRI_OBJECTS = "* iri"
 #: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
 EXISTS = "exists "
+
+
+def views_entry() -> str:
+    """The cache entry of the files' views (:func:`file_views`): file key -> view -> digest, for every rule."""
+    return entry_name("rule-views")
+
+
+#: the properties of the triples of the generated graph (:data:`~cppcc_kg.project.files.PINYIN_GRAPH`), whose
+#: objects are literals
+GENERATED = frozenset({str(CPPCC.pinyin)})
 
 
 def rule_reads(query: str) -> frozenset[str] | None:
@@ -298,7 +317,8 @@ class RuleCache:
     """The verdicts of the rules of one validation of *project*, read from and kept in its loader's cache.
 
     :meth:`clean` says whether a rule is known to return no row (then it need not run) and notes what it
-    read; :meth:`keep` records a rule that returned no row. Without a cache (a clean build, ``--no-cache``)
+    read (:meth:`save_views` stages the files' views it made, once the rules are asked about); :meth:`keep`
+    records a rule that returned no row. Without a cache (a clean build, ``--no-cache``)
     nothing is read or kept and no digest is made.
     """
 
@@ -307,6 +327,8 @@ class RuleCache:
         self.project = project
         self.cache = cache if cache is not None and cache.enabled else None
         self._asked: dict[str, tuple[str, frozenset[str], str]] = {}
+        self._views: dict | None = None  # file key -> view -> digest (:meth:`_views_digest`)
+        self._views_changed = False
 
     def reads(self, query: str) -> frozenset[str] | None:
         """:func:`rule_reads` of *query*, kept in the cache by the query's text (no parse on the next build)."""
@@ -327,7 +349,7 @@ class RuleCache:
             return False
         views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
         lines = [r for r in reads if r not in views]
-        generated = _generated(self.project.store, reads)
+        generated = self._generated(reads)
         entry = entry_name("rule", query, self.project.predicate_digest(lines),
                            self._views_digest(query, views) if views else "", generated)
         self._asked[name] = (entry, reads, generated)
@@ -339,29 +361,63 @@ class RuleCache:
         if name not in self._asked or rows:
             return
         entry, reads, before = self._asked[name]
-        if _generated(self.project.store, reads) == before:
+        if self._generated(reads) == before:
             put_json(self.cache, entry, {"rows": 0})
+
+    def needs_store(self, query: str) -> bool:
+        """Whether :meth:`clean` reads the store to tell the verdict of the rule with *query*: when it reads a
+        property of the generated graph (:func:`generated_reads`). Without a cache, or when the rule's reads
+        cannot be told, it reads nothing (the rule runs)."""
+        if self.cache is None:
+            return False
+        reads = self.reads(query)
+        return reads is not None and bool(generated_reads(reads))
+
+    def _generated(self, reads: frozenset[str]) -> str:
+        """The part of a rule's key for the generated graph: ``""`` (no store read) when the rule reads none
+        of its properties, else :func:`generated_digest` of the store now."""
+        predicates = generated_reads(reads)
+        return generated_digest(self.project.store, predicates) if predicates else ""
 
     def _views_digest(self, query: str, views: list[str]) -> str:
         """The sha256 of the *views* (:func:`file_views`) of every file, in load order; each file's are kept in
-        the cache by the file's key (one entry per rule: each rule is asked about once in a build)."""
-        entry = entry_name("rule-views", query)
-        kept = get_json(self.cache, entry)
-        kept = kept if isinstance(kept, dict) else {}
-        made: dict[str, dict] = {}
+        the cache by the file's key, in one entry for every rule (:meth:`save_views` stages it)."""
+        if self._views is None:
+            kept = get_json(self.cache, views_entry())
+            self._views = kept if isinstance(kept, dict) else {}
         h = hashlib.sha256("\0".join(views).encode("utf-8") + b"\n")
         for rel, nt in self.project.nt.items():
             key = self.project.keys.get(rel, "")
-            found = kept.get(key)
-            if not isinstance(found, dict) or any(v not in found for v in views):
-                found = file_views(nt, views)
-            made[key] = found
+            found = self._views.get(key)
+            missing = [v for v in views if not isinstance(found, dict) or v not in found]
+            if missing:
+                found = {**(found if isinstance(found, dict) else {}), **file_views(nt, missing)}
+                self._views[key] = found
+                self._views_changed = True
             for v in views:
                 if found[v]:
                     h.update(f"{rel}\0{v}\0{found[v]}\n".encode())
-        if made != kept:
-            put_json(self.cache, entry, made)
         return h.hexdigest()
+
+    def prepare(self, query: str) -> None:
+        """Make the files' views that :meth:`clean` of the rule with *query* reads (no store read), so that
+        :meth:`save_views` keeps them even if the rule is asked about after it."""
+        reads = self.reads(query) if self.cache is not None else None
+        views = sorted(r for r in reads or () if r == IRI_OBJECTS or r.startswith(EXISTS))
+        if views:
+            self._views_digest(query, views)
+
+    def save_views(self) -> None:
+        """Stage the files' views made by :meth:`clean` (those of the present files), if any was new; once in a
+        build (a cache entry is staged once: views made after it are made again by the next build)."""
+        name = views_entry()
+        if self._views is None or self.cache is None or name in self.cache.staged:
+            return
+        keys = set(self.project.keys.values())
+        if self._views_changed or set(self._views) - keys:
+            self._views = {k: v for k, v in sorted(self._views.items()) if k in keys}
+            put_json(self.cache, name, self._views)
+        self._views_changed = False
 
 
 def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
@@ -392,14 +448,22 @@ def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
     return out
 
 
-def _generated(store: ox.Store, reads: frozenset[str]) -> str:
-    """The sha256 of the triples that *reads* reads in the generated pinyin graph of *store*, now."""
-    h = hashlib.sha256()
-    graph = ox.NamedNode(str(PINYIN_GRAPH))
-    predicates = sorted({r.removeprefix(EXISTS) for r in reads if r != IRI_OBJECTS})
-    quads = [q for p in predicates for q in store.quads_for_pattern(None, ox.NamedNode(p), None, graph)]
-    if IRI_OBJECTS in reads:
-        quads += [q for q in store.quads_for_pattern(None, None, None, graph) if isinstance(q.object, ox.NamedNode)]
-    for line in sorted(str(q) for q in quads):
-        h.update(line.encode("utf-8") + b"\n")
-    return h.hexdigest()
+def generated_reads(reads: frozenset[str]) -> list[str]:
+    """The properties of the generated graph (:data:`GENERATED`) among *reads* (:func:`rule_reads`), as
+    properties or as ``"exists P"``; sorted. :data:`IRI_OBJECTS` reads none of its triples (literal objects).
+
+    >>> generated_reads(frozenset({EXISTS + "https://w3id.org/cppcc-kg/ontology#pinyin", IRI_OBJECTS}))
+    ['https://w3id.org/cppcc-kg/ontology#pinyin']
+    >>> generated_reads(frozenset({IRI_OBJECTS, "http://www.w3.org/2000/01/rdf-schema#label"}))
+    []
+    """
+    return sorted({r.removeprefix(EXISTS) for r in reads} & GENERATED)
+
+
+def generated_digest(store: ox.Store, predicates: list[str]) -> str:
+    """The sha256 of the triples of the properties *predicates* in the generated pinyin graph of *store*, now
+    (its N-Triples lines, sorted)."""
+    wanted = {f"<{p}>".encode() for p in predicates}
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(PINYIN_GRAPH)))
+    lines = sorted(line for line in data.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()

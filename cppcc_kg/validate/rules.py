@@ -72,6 +72,37 @@ def _solutions(store: ox.Store, query: str, name: str, project) -> tuple[list | 
     return rows, variables
 
 
+def read_rules(rules_dir: Path, *, root: Path | None = None, which: str = "all",
+               only: str | None = None) -> list[tuple[str, str, str, str]]:
+    """The rules ``(name, description, hint, query)`` of *rules_dir*, sorted by file name (:func:`rule_problems`
+    says what *root*, *which* and *only* select)."""
+    rules = []
+    for path in sorted(Path(rules_dir).glob("*.rq")):
+        if only is not None and path.name != only:
+            continue
+        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
+        description, hint, query = read_rule(path)
+        if which != "all" and (which == "graph") != uses_graph(query):
+            continue
+        rules.append((name, description, hint, query))
+    return rules
+
+
+def kept_rules(verdicts: RuleCache | None, rules: list[tuple], *, reading_store: bool | None = None) -> list[str]:
+    """The names of the *rules* whose verdict *verdicts* keeps (they need not run: :meth:`RuleCache.clean`).
+    With ``reading_store=False`` (``True``), only the rules whose verdict is told without reading the store
+    (by reading it) are asked about (:meth:`RuleCache.needs_store`): a validation asks about the others once
+    the store is there."""
+    if verdicts is None:
+        return []
+    kept = [r[0] for r in rules if (reading_store is None or verdicts.needs_store(r[3]) == reading_store)
+            and verdicts.clean(r[0], r[3])]
+    for r in rules if reading_store is False else ():
+        verdicts.prepare(r[3])  # (the views of the rules asked about later, kept with the others')
+    verdicts.save_views()
+    return kept
+
+
 def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = None,
                   where: Where | None = None, root: Path | None = None, project=None,
                   which: str = "all", only: str | None = None, about: dict | None = None) -> list[dict]:
@@ -91,23 +122,23 @@ def rule_problems(store: ox.Store, rules_dir: Path, *, graph: Graph | None = Non
     properties it reads is not run again (:mod:`cppcc_kg.validate.rule_cache`); *about*, if given, gets
     ``run`` and ``kept``: the names of the rules run and of those whose verdict was kept.
     """
+    rules = read_rules(rules_dir, root=root, which=which, only=only)
+    verdicts = RuleCache(project) if project is not None else None
+    return run_rules(store, rules, kept_rules(verdicts, rules), verdicts, graph=graph, where=where, project=project,
+                     about=about)
+
+
+def run_rules(store: ox.Store, rules: list[tuple], kept: list[str], verdicts: RuleCache | None, *,
+              graph: Graph | None = None, where: Where | None = None, project=None,
+              about: dict | None = None) -> list[dict]:
+    """The problems of the *rules* (:func:`read_rules`) but those named in *kept*, run on *store* (as
+    :func:`rule_problems` says); their verdicts recorded in *verdicts* (asked about with :func:`kept_rules`)."""
     where = where or nowhere
     compact = compactor(graph)
-    rules = []
-    for path in sorted(Path(rules_dir).glob("*.rq")):
-        if only is not None and path.name != only:
-            continue
-        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
-        description, hint, query = read_rule(path)
-        if which != "all" and (which == "graph") != uses_graph(query):
-            continue
-        rules.append((name, description, hint, query))
-    verdicts = RuleCache(project) if project is not None else None
-    kept = [r[0] for r in rules if verdicts is not None and verdicts.clean(r[0], r[3])]
     rules = [r for r in rules if r[0] not in kept]
     solved = _all_solutions(store, rules, project)
     if about is not None:
-        about.update(run=[r[0] for r in rules], kept=kept)
+        about.update(run=[r[0] for r in rules], kept=list(kept))
     out = []
     for (name, description, hint, _query), (rows, variables) in zip(rules, solved):
         if verdicts is not None:

@@ -20,8 +20,21 @@ from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import values
-from cppcc_kg.validate.rule_cache import EXISTS, IRI_OBJECTS, RuleCache, rule_reads
-from cppcc_kg.validate.rules import read_rule, rule_problems, uses_graph
+from cppcc_kg.validate.rule_cache import (
+    EXISTS,
+    GENERATED,
+    IRI_OBJECTS,
+    RuleCache,
+    rule_reads,
+    views_entry,
+)
+from cppcc_kg.validate.rules import (
+    kept_rules,
+    read_rule,
+    read_rules,
+    rule_problems,
+    uses_graph,
+)
 from cppcc_kg.validate.run import where_in
 
 RULES = sorted(p.name for p in (REPO_ROOT / "rules").glob("*.rq"))
@@ -352,3 +365,33 @@ def test_a_rule_that_compares_files_sees_each_file_complete_with_the_cache_warm(
     cached = run(project)
     assert cached == run(project, cache=False)
     assert [p["focus"] for p in cached] == [f"{ID}org/zz-dup"]
+
+
+def test_the_generated_graph_holds_only_its_properties_with_literal_objects(warm):
+    """What :data:`GENERATED` says (a rule that reads none of its properties reads nothing of that graph)."""
+    root, _rel = warm
+    project = load(root, cache=True)
+    project.finish_pinyin()
+    quads = list(project.store.quads_for_pattern(None, None, None, ox.NamedNode(str(PINYIN_GRAPH))))
+    project.close()
+    assert quads
+    assert {q.predicate.value for q in quads} <= GENERATED
+    assert all(isinstance(q.object, ox.Literal) for q in quads)
+
+
+def test_the_kept_verdicts_are_told_without_the_store(warm, monkeypatch):
+    """After an edit that no rule reads, every rule but the one that reads the generated pinyin is kept with no
+    read of the store; that one is told by the store, then kept too."""
+    root, rel = warm
+    project = _edited(root, rel, UNRELATED(_pick(load(root, cache=True))))
+    rules = read_rules(root / "rules", root=root)
+    verdicts = RuleCache(project)
+    with monkeypatch.context() as m:
+        m.setattr(type(project), "store", property(lambda _p: pytest.fail("the store was read")))
+        first = kept_rules(verdicts, rules, reading_store=False)
+    assert set(first) == {f"rules/{n}" for n in RULES} - {"rules/pinyin-written-by-hand.rq"}
+    assert project.cache.staged.count(views_entry()) == 1  # the edited file's views, for every rule at once
+    assert [r[0] for r in rules if verdicts.needs_store(r[3])] == ["rules/pinyin-written-by-hand.rq"]
+    assert kept_rules(verdicts, [r for r in rules if r[0] not in first], reading_store=True) == \
+        ["rules/pinyin-written-by-hand.rq"]
+    project.discard_cache()
