@@ -149,8 +149,9 @@ def cached_label_problems(store: ox.Store, texts: dict, *, keys: dict, cache, nt
     *ntriples*: graph IRI -> N-Triples now). A pair (entity, ``@zh`` label) is read from the triples
     ``rdf:type``, ``rdfs:subClassOf`` and ``rdfs:label`` (:data:`cppcc_kg.project.entities.ENTITY_ZH_LABELS`),
     and its verdict from the label and the texts alone: against the same texts, a pair that is not new was
-    judged clean; a new pair has a changed ``rdf:type`` or ``rdfs:label`` triple whose subject is the
-    entity. So only the subjects of those changed triples are judged again (:func:`_still_clean`); when
+    judged clean; a new pair has a changed ``rdf:type`` triple, or a changed ``rdfs:label`` triple tagged ``zh``
+    (the query reads no other label: :func:`_zh_tagged`), whose subject is the entity. So only the subjects of
+    those changed triples are judged again (:func:`_still_clean`; an edit of English labels reads no store); when
     they have no problem, there is none. Otherwise, or without a clean record, with other texts, a changed
     ontology or ``rdfs:subClassOf`` triple, a blank node in a changed line, an earlier version not in the
     cache: :func:`_per_file_problems`, which gives the report of :func:`label_problems` (tested).
@@ -180,7 +181,8 @@ def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: 
     changed = changed_triples(state["keys"], keys, ntriples, cache)
     if isinstance(changed, str) or any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
         return False
-    subjects = sorted({t.subject.value for t in changed if t.predicate.value in (str(RDF.type), str(RDFS.label))})
+    subjects = sorted({t.subject.value for t in changed if t.predicate.value == str(RDF.type)
+                       or (t.predicate.value == str(RDFS.label) and _zh_tagged(t.object))})
     if not subjects:
         return True
     if len(subjects) > MAX_ENTITIES:
@@ -191,6 +193,19 @@ def _still_clean(store: ox.Store, texts: dict, state, texts_key: str, ntriples: 
         if label:
             labels.setdefault(label, set()).add(e)
     return all(_verdicts(store, labels, _texts_by_iri(texts)).values())
+
+
+def _zh_tagged(term) -> bool:
+    """Whether *term* is a literal whose language tag ``langMatches`` ``"zh"`` (``zh`` or ``zh-…``, any case): the
+    only labels :data:`~cppcc_kg.project.entities.ENTITY_ZH_LABELS` reads.
+
+    >>> [_zh_tagged(ox.Literal("x", language=t)) for t in ("zh", "zh-Hans", "ZH-hant", "en", "zhx")]
+    [True, True, True, False, False]
+    >>> _zh_tagged(ox.Literal("x")), _zh_tagged(ox.NamedNode("http://e.org/zh"))
+    (False, False)
+    """
+    tag = (getattr(term, "language", None) or "").lower() if isinstance(term, ox.Literal) else ""
+    return tag == "zh" or tag.startswith("zh-")
 
 
 #: above this many entities to judge again after a clean build, the check of every file's labels runs

@@ -116,3 +116,31 @@ def test_a_changed_class_hierarchy_checks_every_label(warm, monkeypatch):
     assert _check(project) == label_problems(project.store, project.sources, where=where_in(project))
     project.discard_cache()
     assert called
+
+
+class NoStore:
+    """A store that must not be read: any use fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the store was read ({name})")
+
+
+def test_an_english_label_of_an_entity_reads_no_store(warm):
+    root, rel, _other = warm
+    e, _label = _entity(load(root, cache=False))
+    project = _edited(root, rel, _append(f'<{e}> <{RDFS}label> "another English name"@en .'))
+    try:
+        got = cached_label_problems(NoStore(), project.sources, keys=graph_keys(project), cache=project.cache,
+                                    ntriples=project.graphs(), where=where_in(project), graph=project.view)
+        assert got == []
+    finally:
+        project.discard_cache()
+        project.close()
+
+
+@pytest.mark.parametrize("tag", ["zh-Hans", "ZH"])
+def test_a_chinese_label_of_any_zh_tag_is_judged_again(warm, monkeypatch, tag):
+    root, rel, _other = warm
+    e, _label = _entity(load(root, cache=False))
+    project = _edited(root, rel, _append(f'<{e}> <{RDFS}label> "又一个并不存在的名字"@{tag} .'))
+    assert len(_same_as_the_whole_check(project, restricted=False, monkeypatch=monkeypatch)) == 1
