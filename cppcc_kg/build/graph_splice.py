@@ -161,7 +161,7 @@ def held_elsewhere(lines: list[bytes], graphs: dict[str, bytes], store_of) -> di
     holds a line's triple in the first graph that has the line (a later graph's copy is not stored again),
     so a line is in some graph's N-Triples exactly when a graph the store names for its triple has it.
 
-    >>> g = {"https://e.org/g": b"<a:x> <a:p> <a:y> .\n"}
+    >>> g = {"https://e.org/g": b"<a:x> <a:p> <a:y> .\\n"}
     >>> held_elsewhere([b"<a:x> <a:p> <a:y> .", b"<a:x> <a:p> <a:z> ."], g, store_of=None)
     {b'<a:x> <a:p> <a:y> .': True, b'<a:x> <a:p> <a:z> .': False}
     """

@@ -40,7 +40,7 @@ def _comparable(report: dict) -> dict:
     return {k: report[k] for k in ("conforms", "problems", "counts", "rules", "shacl_engine")}
 
 
-def test_a_label_edit_reads_the_store_after_the_evidence_and_the_kept_rules(root, monkeypatch):
+def test_a_label_edit_reads_the_store_after_the_evidence_the_kept_rules_and_the_labels(root, monkeypatch):
     path = root / EDITED
     path.write_text(path.read_text(encoding="utf-8").replace('synth-0001-0"@en', 'synth-0001-0 (edited)"@en', 1),
                     encoding="utf-8")
@@ -50,7 +50,7 @@ def test_a_label_edit_reads_the_store_after_the_evidence_and_the_kept_rules(root
     with monkeypatch.context() as m:
         _logged(m, log)
         report = validate(project, progress=log.append)
-    assert log[:4] == ["evidence", "rules", "labels", "store"], log
+    assert log[:5] == ["evidence", "rules", "labels", "shacl", "store"], log  # (an English label: no store)
     assert list(report["seconds"]) == ["evidence", "labels", "shacl", "rules"]
     assert report["store_read"]["at"] is not None and report["store_read"]["waited"] >= 0
     assert len(report["rules_kept"]) > len(report["rules_run"]) > 0
@@ -87,7 +87,7 @@ def test_the_rules_with_graph_left_for_later_are_told_before_the_store_too(root,
     with monkeypatch.context() as m:
         _logged(m, log)
         report = validate(project, graph_rules=False, progress=log.append)
-    assert log[:4] == ["evidence", "rules", "labels", "store"], log
+    assert log[:5] == ["evidence", "rules", "labels", "shacl", "store"], log  # (an English label: no store)
     _verdicts, later, kept = report["rules_later"]
     assert [r[0] for r in later] == ["rules/entity-defined-in-several-files.rq", "rules/pinyin-written-by-hand.rq"]
     assert kept == ["rules/entity-defined-in-several-files.rq"]  # (the other reads the generated pinyin)
