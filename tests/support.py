@@ -17,6 +17,7 @@ from typing import Self
 import pyoxigraph as ox
 from rdflib import Graph
 
+from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.ntriples import NT
 
@@ -53,6 +54,23 @@ def repository_or_synthetic(kind: str, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp(kind) / "s"
     write_corpus(root, scale=int(kind.split("-")[1]) if kind.startswith("synth-") else 3, seed=0)
     return root
+
+
+#: the prefixes of the small Turtle files the crafted projects add (:func:`crafted_project`)
+CRAFTED_PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> .
+"""
+
+
+def crafted_project(make_project, files: dict[str, str]):
+    """A new minimal project (the ``make_project`` fixture) with *files* (relative path -> text) written into
+    it, loaded without a cache."""
+    root = make_project()
+    for rel, text in files.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return load(root, cache=False)
 
 
 def store_of_properties(graphs: dict[str, bytes], predicates) -> ox.Store:

@@ -5,6 +5,8 @@ in a file, numbers the store keeps by value)."""
 from __future__ import annotations
 
 import pytest
+from support import CRAFTED_PREFIXES as PREFIXES
+from support import crafted_project as crafted
 from support import repository_or_synthetic
 
 from cppcc_kg.build.graph_rows import (
@@ -19,11 +21,6 @@ from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.store import values
 from cppcc_kg.schema import Schema
 
-PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> .
-"""
 ORG = "https://w3id.org/cppcc-kg/id/org/"
 
 
@@ -53,13 +50,6 @@ def test_the_files_give_the_store_s_literals_on_real_and_synthetic_projects(kind
             assert from_files(project, few) == from_store(project, few)
     finally:
         project.close()
-
-
-def crafted(make_project, files: dict[str, str]):
-    root = make_project()
-    for rel, text in files.items():
-        (root / rel).write_text(text, encoding="utf-8")
-    return load(root, cache=False)
 
 
 def test_a_subject_in_two_files_a_pinyin_also_in_a_file_and_numbers_by_value(make_project):

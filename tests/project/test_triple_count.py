@@ -5,16 +5,12 @@ triple, the store counts."""
 from __future__ import annotations
 
 import pytest
+from support import CRAFTED_PREFIXES as PREFIXES
+from support import crafted_project as crafted
 from support import repository_or_synthetic
 
 from cppcc_kg.project.file_facts import distinct_triples
 from cppcc_kg.project.load import Project, load
-
-PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> .
-"""
 
 
 def counts(project) -> tuple[int | None, int, int]:
@@ -33,13 +29,6 @@ def test_the_lines_give_the_store_s_count_on_real_and_synthetic_projects(kind, t
         assert n == len(project.view) > 1000
     finally:
         project.close()
-
-
-def crafted(make_project, files: dict[str, str]):
-    root = make_project()
-    for rel, text in files.items():
-        (root / rel).write_text(text, encoding="utf-8")
-    return load(root, cache=False)
 
 
 def test_a_triple_in_two_files_and_a_generated_pinyin_written_in_a_file_count_once(make_project):

@@ -36,16 +36,22 @@ def _logged(monkeypatch, log: list) -> None:
     monkeypatch.setattr(Project, "store", property(store))
 
 
-def _comparable(report: dict) -> dict:
-    return {k: report[k] for k in ("conforms", "problems", "counts", "rules", "shacl_engine")}
-
-
-def test_a_label_edit_reads_the_store_after_the_evidence_the_kept_rules_and_the_labels(root, monkeypatch):
+def _label_edited(root: Path) -> Project:
+    """The project *root* with an English label of :data:`EDITED` edited, loaded with its store beside."""
     path = root / EDITED
     path.write_text(path.read_text(encoding="utf-8").replace('synth-0001-0"@en', 'synth-0001-0 (edited)"@en', 1),
                     encoding="utf-8")
     project = load(root, cache=True, write_cache=True, store_beside=True)
     project.finish_pinyin()
+    return project
+
+
+def _comparable(report: dict) -> dict:
+    return {k: report[k] for k in ("conforms", "problems", "counts", "rules", "shacl_engine")}
+
+
+def test_a_label_edit_reads_the_store_after_the_evidence_the_kept_rules_and_the_labels(root, monkeypatch):
+    project = _label_edited(root)
     log: list = []
     with monkeypatch.context() as m:
         _logged(m, log)
@@ -78,11 +84,7 @@ def test_a_broken_file_gives_the_report_of_a_validation_without_the_cache(root):
 
 
 def test_the_rules_with_graph_left_for_later_are_told_before_the_store_too(root, monkeypatch):
-    path = root / EDITED
-    path.write_text(path.read_text(encoding="utf-8").replace('synth-0001-0"@en', 'synth-0001-0 (edited)"@en', 1),
-                    encoding="utf-8")
-    project = load(root, cache=True, write_cache=True, store_beside=True)
-    project.finish_pinyin()
+    project = _label_edited(root)
     log: list = []
     with monkeypatch.context() as m:
         _logged(m, log)
