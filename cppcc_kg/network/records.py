@@ -295,9 +295,12 @@ def _position(value: str) -> tuple:
 
 def one_per_annotation(rows) -> list[tuple]:
     """The solutions of :func:`evidence_query`, one per (body, annotation, target): where several give
-    another source, start, end or exact (a graph that does not conform to the shapes), the smallest of
-    each (text by code point, a position by number; ``''`` when none), as ``MIN`` of each grouped by
-    (body, annotation, target) gives them.
+    another source, start, end or exact (a graph that does not conform to the shapes), the smallest
+    non-empty value of each (text by code point, a position by integer value, other positions after the
+    integers; ``''`` when none). On a graph that conforms to the shapes (one source IRI, one integer start
+    and end, one exact per target) this is what ``MIN`` of each grouped by (body, annotation, target) gave;
+    on one that does not, it may differ from it (an empty exact, a blank-node source, a position that is not
+    an integer), and a build of it fails its validation and keeps none of its outputs.
 
     >>> one_per_annotation([("b", "a", "t", "s", "10", "12", "x"), ("b", "a", "t", "s", "9", "12", "x")])
     [('b', 'a', 't', 's', '9', '12', 'x')]

@@ -119,18 +119,39 @@ def _taken(got: bytes | str) -> bytes:
     return data
 
 
+#: the start of the name of a folder of the workers' N-Triples; the process id of the build follows
+RESULTS_PREFIX = "cppcc-kg-parse-"
+
+
 def _results_folder() -> str | None:
     """A new folder for the workers' N-Triples (:func:`check_file_into`): in :data:`SHARED_MEMORY` when it is
     a writable folder, else in the temporary folder; None when none can be made (the results then come through
-    the pipe)."""
+    the pipe). Its name holds the build's process id: the folders that a build killed before it could remove
+    its own (SIGTERM, SIGKILL) left there are removed first (:func:`_remove_left_folders`), so that memory is
+    not held until the next reboot."""
     for parent in (SHARED_MEMORY, None):
         if parent is not None and not (parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)):
             continue
         try:
-            return tempfile.mkdtemp(prefix="cppcc-kg-parse-", dir=parent)
+            _remove_left_folders(Path(parent if parent is not None else tempfile.gettempdir()))
+            return tempfile.mkdtemp(prefix=f"{RESULTS_PREFIX}{os.getpid()}-", dir=parent)
         except OSError:
             continue
     return None
+
+
+def _remove_left_folders(parent: Path) -> None:
+    """Remove the folders of :data:`RESULTS_PREFIX` in *parent* whose build process is no longer running."""
+    for folder in parent.glob(f"{RESULTS_PREFIX}*-*"):
+        pid = folder.name[len(RESULTS_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # gone: what it left is nobody's
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # (running, as another user)
+            continue
 
 
 def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None, digests: dict | None = None):

@@ -3,6 +3,10 @@ instead of sending the bytes through the pool's pipe (session 9): the same N-Tri
 the folder emptied and removed whatever happens, and the bytes through the pipe when no file can be written."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from cppcc_kg.errors import TurtleSyntaxError
@@ -83,3 +87,23 @@ def test_the_folder_is_removed_after_a_syntax_error_and_after_an_interruption(pr
         assert list(shm.iterdir()) == []
     finally:
         (root / bad).write_bytes((root / bad).read_bytes().removesuffix(b"\n<http://e.org/a> <http://e.org/b> .\n"))
+
+
+def test_the_folders_a_killed_build_left_are_removed(shm):
+    """A build killed by SIGTERM or SIGKILL cannot remove its folder of results: the next one removes the
+    folders whose build process is gone, and leaves those of running builds."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = shm / f"{files.RESULTS_PREFIX}{gone.pid}-abc"
+    left.mkdir()
+    (left / "x.nt").write_bytes(b"<a:b> <a:c> <a:d> .\n")
+    running = shm / f"{files.RESULTS_PREFIX}{os.getppid()}-def"  # (the process that started the tests)
+    running.mkdir()
+    other = shm / "someone-else-1-x"
+    other.mkdir()
+    made = files._results_folder()
+    try:
+        assert not left.exists() and running.is_dir() and other.is_dir()
+        assert made.startswith(str(shm / f"{files.RESULTS_PREFIX}{os.getpid()}-"))
+    finally:
+        os.rmdir(made)
