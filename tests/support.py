@@ -73,6 +73,16 @@ def crafted_project(make_project, files: dict[str, str]):
     return load(root, cache=False)
 
 
+def assert_same_graph(A, B) -> None:
+    """The same nodes, attributes (and their order), edges, keys and graph attributes, in the same order."""
+    assert list(A.nodes) == list(B.nodes)
+    for n in A.nodes:
+        assert list(A.nodes[n].items()) == list(B.nodes[n].items()), n
+    assert [(u, v, k, list(d.items())) for u, v, k, d in A.edges(keys=True, data=True)] == \
+        [(u, v, k, list(d.items())) for u, v, k, d in B.edges(keys=True, data=True)]
+    assert A.graph == B.graph
+
+
 def store_of_properties(graphs: dict[str, bytes], predicates) -> ox.Store:
     """A store of the triples of *graphs* (graph IRI -> canonical N-Triples) whose property is one of
     *predicates* (IRIs), each in its graph."""

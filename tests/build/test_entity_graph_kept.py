@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from support import assert_same_graph
 
 from cppcc_kg.build import entity_files, graph_rows
 from cppcc_kg.build.pipeline import build
@@ -140,13 +141,3 @@ def test_a_patched_graph_is_kept_as_the_earlier_pickle_and_a_patch(tmp_path, mon
     graph, patched, kept = _state_parts(root)
     assert graph != first and patched == set()
     assert_same_graph(kept, build_entity_graph(load(root, cache=False).store))
-
-
-def assert_same_graph(A, B) -> None:
-    """The same nodes, attributes (and their order), edges, keys and graph attributes, in the same order."""
-    assert list(A.nodes) == list(B.nodes)
-    for n in A.nodes:
-        assert list(A.nodes[n].items()) == list(B.nodes[n].items()), n
-    assert [(u, v, k, list(d.items())) for u, v, k, d in A.edges(keys=True, data=True)] == \
-        [(u, v, k, list(d.items())) for u, v, k, d in B.edges(keys=True, data=True)]
-    assert A.graph == B.graph

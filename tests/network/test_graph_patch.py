@@ -8,7 +8,7 @@ import pickle
 
 import pyoxigraph as ox
 import pytest
-from support import repository_or_synthetic
+from support import assert_same_graph, repository_or_synthetic
 
 from cppcc_kg.network import build_entity_graph, entity_graph_queries, run_queries
 from cppcc_kg.network.changes import changes_of, note_changes, track_changes
@@ -21,16 +21,6 @@ from cppcc_kg.schema import Schema
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-def assert_same_graph(A, B) -> None:
-    """The same nodes, attributes (and their order), edges, keys and graph attributes, in the same order."""
-    assert list(A.nodes) == list(B.nodes)
-    for n in A.nodes:
-        assert list(A.nodes[n].items()) == list(B.nodes[n].items()), n
-    assert [(u, v, k, list(d.items())) for u, v, k, d in A.edges(keys=True, data=True)] == \
-        [(u, v, k, list(d.items())) for u, v, k, d in B.edges(keys=True, data=True)]
-    assert A.graph == B.graph
 
 
 @pytest.fixture(scope="module", params=["repository", "synthetic"])
