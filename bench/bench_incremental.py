@@ -6,10 +6,14 @@ For synthetic corpora of ``cppcc-kg synth --scale N`` (written once into ``--wor
 * a clean build (``--no-cache``);
 * ``cppcc-kg build`` with nothing changed (it says "up to date" and writes nothing);
 * a build after one English label was edited in one source's ``graph/SOURCE/entities.ttl``
-  (the loader's cache has every other file), with the seconds of each of its steps.
+  right after that clean build (the loader's cache has every other file, the stages' caches are those
+  of an earlier cached build), with the seconds of each of its steps (``one_file_after_clean``);
+* a cached build (``--force``, as ``cppcc-kg build`` writes its caches: ``cached_rebuild``), then one
+  label edited and built again: the curator's case, an edit after an ordinary build (``one_file``).
 
-After the first edited build, a clean build of the same edited tree is made beside it and every
-file of the two ``build/`` folders (but the marker, which records mtimes) must be byte-identical.
+After each kind of edited build of the first run, a clean build of the same edited tree is made beside
+it and every file of the two ``build/`` folders (but the marker, which records mtimes) must be
+byte-identical.
 The machine's speed (the fixed loop of ``bench/bench_scale.py``) is printed with each scale: the
 machine is shared, compare rows measured at similar speeds.
 
@@ -113,31 +117,41 @@ def bench_scale(work: Path, scale: int, runs: int) -> dict:
     target = root / "graph" / f"synth-{max(1, scale // 2):04d}" / "entities.ttl"
     original = target.read_bytes()
     child([sys.executable, "-m", "cppcc_kg.cli", "build", "--root", str(root), "--force", "--quiet"])  # warm cache
-    rows: dict[str, list] = {"clean": [], "unchanged": [], "one_file": []}
+    rows: dict[str, list] = {"clean": [], "unchanged": [], "one_file_after_clean": [], "cached_rebuild": [],
+                             "one_file": []}
     try:
         for run in range(runs):
             target.write_bytes(original)
             rows["clean"].append(timed_build(root, root / "build", cache=False))
             rows["unchanged"].append(nothing_changed(root))
-            edit_label(target, run)
-            one = timed_build(root, root / "build", cache=True)
-            if one["parsed"] != 1 or one["pinyin_computed"]:
-                raise SystemExit(f"the edited build parsed {one['parsed']} files (not 1) and computed the pinyin "
-                                 f"of {one['pinyin_computed']} labels (not 0): the loader's cache was not used")
-            rows["one_file"].append(one)
-            if run == 0:
-                clean = work / f"s{scale}-clean"
-                shutil.rmtree(clean, ignore_errors=True)
-                timed_build(root, clean, cache=False)
-                want, got = outputs(clean), outputs(root / "build")
-                differ = [n for n in sorted(set(want) | set(got)) if want.get(n) != got.get(n)]
-                if differ:
-                    raise SystemExit(f"scale {scale}: the one-file build differs from a clean build: {differ}")
-                shutil.rmtree(clean, ignore_errors=True)
-                print(f"scale {scale}: the one-file build is byte-identical to a clean build", file=sys.stderr)
+            edit_label(target, 2 * run)
+            rows["one_file_after_clean"].append(edited_build(work, root, scale, check=run == 0))
+            target.write_bytes(original)
+            rows["cached_rebuild"].append(timed_build(root, root / "build", cache=True))
+            edit_label(target, 2 * run + 1)
+            rows["one_file"].append(edited_build(work, root, scale, check=run == 0))
     finally:
         target.write_bytes(original)
     return summarize(scale, rows)
+
+
+def edited_build(work: Path, root: Path, scale: int, *, check: bool) -> dict:
+    """The cached build after one file was edited; *check*: then compare its outputs with a clean build's."""
+    one = timed_build(root, root / "build", cache=True)
+    if one["parsed"] != 1 or one["pinyin_computed"]:
+        raise SystemExit(f"the edited build parsed {one['parsed']} files (not 1) and computed the pinyin "
+                         f"of {one['pinyin_computed']} labels (not 0): the loader's cache was not used")
+    if check:
+        clean = work / f"s{scale}-clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        timed_build(root, clean, cache=False)
+        want, got = outputs(clean), outputs(root / "build")
+        differ = [n for n in sorted(set(want) | set(got)) if want.get(n) != got.get(n)]
+        if differ:
+            raise SystemExit(f"scale {scale}: the one-file build differs from a clean build: {differ}")
+        shutil.rmtree(clean, ignore_errors=True)
+        print(f"scale {scale}: the one-file build is byte-identical to a clean build", file=sys.stderr)
+    return one
 
 
 def summarize(scale: int, rows: dict) -> dict:
@@ -160,10 +174,14 @@ def markdown(results: list[dict]) -> str:
                        ("clean", "clean build (`--no-cache`)"), ("clean_cpu", "CPU seconds, clean (all processes)"),
                        ("clean_peak_mib", "peak, clean (MiB)"),
                        ("unchanged", "nothing changed (up to date)"), ("unchanged_peak_mib", "peak, nothing changed (MiB)"),
-                       ("one_file", "one label edited in one file"), ("one_file_cpu", "CPU seconds, one file"),
-                       ("one_file_peak_mib", "peak, one file (MiB)")):
+                       ("one_file", "one label edited after a cached build"), ("one_file_cpu", "CPU seconds, one file"),
+                       ("one_file_peak_mib", "peak, one file (MiB)"),
+                       ("one_file_after_clean", "one label edited after a clean (`--no-cache`) build"),
+                       ("one_file_after_clean_cpu", "CPU seconds, one file after a clean build"),
+                       ("cached_rebuild", "cached build of everything (`--force`)")):
         lines.append(f"| {label} | " + " | ".join(_fmt(r[key]) for r in results) + " |\n")
-    for kind, title in (("one_file", "one label edited"), ("clean", "clean build")):
+    for kind, title in (("one_file", "one label edited after a cached build"),
+                        ("one_file_after_clean", "one label edited after a clean build"), ("clean", "clean build")):
         lines += [f"\n### Steps of the build, {title} (seconds, median; validation overlaps the stages)\n\n", head, rule]
         for k in results[-1][f"{kind}_steps"]:
             lines.append(f"| {k} | " + " | ".join(_fmt(r[f"{kind}_steps"].get(k)) for r in results) + " |\n")
