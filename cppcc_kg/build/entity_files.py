@@ -37,5 +37,5 @@ def write_entity_files(graph: Graph, out_dir: Path, *, entity_graph=None) -> lis
     paths = [write_atomic(out_dir / name, text if isinstance(text, (str, bytes)) else [text])
              for name, text in zip(FILES, texts)]
     if base is not None and kept is not None:
-        tracked.version = base.keep(G, kept)  # what is made of the graph now may be patched next time
+        tracked.version = base.keep(G, kept, paths)  # what is made of the graph now may be patched next time
     return paths

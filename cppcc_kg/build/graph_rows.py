@@ -8,8 +8,13 @@ label, only the queries that read labels run again; the others are read from the
 (no cache) runs them all and computes no digest.
 
 The graph itself is kept too (:data:`STATE_ENTRY`: the graph pickled, the names of its queries' entries,
-and its entity files in pieces, :mod:`cppcc_kg.build.entity_pieces`), by the digest of the code and of
-the ontology's classes and properties; after a patch the graph is not pickled again: the state keeps the
+and where the pieces of its entity files end, :mod:`cppcc_kg.build.entity_pieces`), by the digest of the code
+and of the ontology's classes and properties. The texts of the entity files are not copied into the cache: the
+state holds the stamp (:func:`cppcc_kg.build.fingerprint.output_stamp`: size, mtime, inode, ctime) of each file
+the build wrote, and the next build reads the texts from the output folder it replaces when each file there
+still has that stamp (the outputs of the build that kept the state, as it left them: the test the up-to-date
+check makes of its outputs); else (another output folder, a file edited or removed) the files are made whole
+(:func:`_kept_texts`). After a patch the graph is not pickled again: the state keeps the
 pickle it was read from and the attributes of the nodes and edges patched since (up to :data:`PATCH_LIMIT`),
 which reading applies. The next build takes it as it is when no query's entry changed,
 patches it (:func:`cppcc_kg.network.graph_patch.patch_entity_graph`) when only queries that set
@@ -26,14 +31,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import struct
 from array import array
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from cppcc_kg.build.entity_pieces import KeptFiles
+from cppcc_kg.build.entity_pieces import FILES, KeptFiles
+from cppcc_kg.build.fingerprint import output_stamp
 from cppcc_kg.network import (
     build_entity_graph,
     entity_graph_queries,
@@ -54,7 +62,7 @@ ROWS_VERSION = "1"
 #: the cache entry of the kept graph and its files (one per project: the last build's)
 STATE_ENTRY = "entity-graph-state.bin"
 #: bump when the form of the kept graph changes
-STATE_VERSION = b"entity-graph-state 3\n"
+STATE_VERSION = b"entity-graph-state 4\n"
 #: a kept graph whose attributes changed in more nodes and edges than this (since it was pickled) is
 #: pickled again; fewer: the earlier pickle is kept with the attributes of those (a patch)
 PATCH_LIMIT = 5000
@@ -65,11 +73,12 @@ FILE_SUBJECTS = 16
 _NOT_FIXED = ("texts", "ends", "fixed")
 
 
-def entity_graph_of_project(project, schema, code: str = ""):
+def entity_graph_of_project(project, schema, code: str = "", previous: Path | None = None):
     """The entity graph of *project* (:func:`cppcc_kg.network.build_entity_graph` of its store): the kept
     graph of the last build as it is or patched, else made from its queries' solutions, taken from the
     loader's cache where the triples they read did not change (the others are kept there for the next
-    build). *code* is the digest of the code (part of the keys)."""
+    build). *code* is the digest of the code (part of the keys); *previous* the output folder the build
+    replaces (where the entity files of the kept graph are read: :func:`_kept_texts`)."""
     cache = getattr(project, "cache", None)
     if cache is None or not cache.enabled:
         return build_entity_graph(project.store, schema=schema)
@@ -77,7 +86,7 @@ def entity_graph_of_project(project, schema, code: str = ""):
     names = {n: _entry_name(project, q, code) for n, q in queries.items() if q}
     key = _state_key(schema, code)
     after = _Solutions(project, cache, queries, names)
-    G, files, changed, since, base = _kept_graph(project, cache, key, schema, names, after)
+    G, files, changed, since, base = _kept_graph(project, cache, key, schema, names, after, previous)
     if G is None:
         rows = after.all()  # (every query's solutions: the store is read only where one is not in the cache)
         G = build_entity_graph(project.store if after.ran else ox.Store(), schema=schema, rows=rows)
@@ -146,12 +155,12 @@ class _Solutions:
                 self.cache.used.add(self.names[n])
 
 
-def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions):
+def _kept_graph(project, cache, key: bytes, schema, names: dict, after: _Solutions, previous: Path | None = None):
     """(graph, its kept files, what changed, the version it was kept as, its :class:`_Base`) of the last
     build's graph, as it is or patched; (None, None, set(), None, None) when there is none, or it cannot be
-    patched."""
+    patched. The files are None when they are not in *previous* as the last build left them."""
     nothing = None, None, set(), None, None
-    state = _read_state(cache, key)
+    state = _read_state(cache, key, previous)
     if state is None:
         return nothing
     old_names, G, files, keys, pinyin, base = state
@@ -222,13 +231,15 @@ class _Keep:
         #: the names of the queries' entries, when they are known to be those of the store now
         self.names: dict | None = None
 
-    def keep(self, G, files: KeptFiles) -> str:
-        """Keep *G* and its *files*; return the version they are kept as (:func:`state_version`)."""
+    def keep(self, G, files: KeptFiles, paths: list[Path]) -> str:
+        """Keep *G* and its *files*, written at *paths* (of :data:`~cppcc_kg.build.entity_pieces.FILES`, in
+        the output folder being made); return the version they are kept as (:func:`state_version`)."""
         # the names now: the pinyin may have been loaded since the graph was made (and read again into it)
         names = self.names or {n: _entry_name(self.project, q, self.code) for n, q in self.queries.items() if q}
         tracked = changes_of(G)
         base = self.base if tracked is not None and tracked.base is self else None
-        _write_state(self.cache, self.key, names, G, files, self.project, base, tracked.changed if base else ())
+        _write_state(self.cache, self.key, names, G, files, self.project, base, tracked.changed if base else (),
+                     paths=paths)
         return state_version(self.key, names)
 
 
@@ -254,10 +265,11 @@ def schema_digest(schema) -> str:
 
 
 def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project, base: _Base | None = None,
-                 changed=()) -> None:
+                 changed=(), *, paths: list[Path]) -> None:
     """Keep *G* and its *files* under *key*: the graph pickled, or, when it is the graph of *base* whose nodes
     and edges *changed* since it was read, the pickle of *base* and the attributes of the nodes and edges
-    changed since that was pickled (at most :data:`PATCH_LIMIT`)."""
+    changed since that was pickled (at most :data:`PATCH_LIMIT`). The texts of *files* are the files written
+    at *paths*: their stamps are kept, not the texts (:func:`_kept_texts`)."""
     patched = set(base.patched) | set(changed) if base is not None else None
     try:
         if patched is None or len(patched) > PATCH_LIMIT:
@@ -269,12 +281,14 @@ def _write_state(cache, key: bytes, names: dict, G, files: KeptFiles, project, b
         graph, patch = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL), {"nodes": {}, "edges": {}, "graph": None}
     fixed = files.fixed or pickle.dumps({k: v for k, v in files.__dict__.items() if k not in _NOT_FIXED},
                                         protocol=pickle.HIGHEST_PROTOCOL)
+    paths = [Path(p) for p in paths]
+    if [p.name for p in paths] != list(FILES) or any(os.lstat(p).st_size != len(t) for p, t in zip(paths, files.texts)):
+        raise ValueError(f"the entity files are kept as the files {list(FILES)} written whole")
     meta = {"names": names, "patch": patch, "graph_size": len(graph), "fixed_size": len(fixed),
             "keys": dict(project.keys), "pinyin": project.pinyin_nt, "ends": [e.tobytes() for e in files.ends],
-            "sizes": [len(t) for t in files.texts]}
+            "files": [output_stamp(os.lstat(p)) for p in paths]}
     head = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
-    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, fixed, graph,
-                                     *files.texts]))
+    cache.put(STATE_ENTRY, b"".join([STATE_VERSION, key, b"\n", struct.pack("<Q", len(head)), head, fixed, graph]))
 
 
 def _patched_graph(graph: memoryview, patch: dict):
@@ -294,9 +308,38 @@ def _patched_graph(graph: memoryview, patch: dict):
     return G
 
 
-def _read_state(cache, key: bytes):
+def _kept_texts(previous: Path | None, stamps: list) -> list[bytes] | None:
+    """The texts of :data:`~cppcc_kg.build.entity_pieces.FILES` in the folder *previous* when each has the
+    stamp of *stamps* (:func:`~cppcc_kg.build.fingerprint.output_stamp`, as the build that kept them left
+    them: the same size, mtime, inode and ctime, so the same bytes unless rewritten in place with its times put
+    back, which the ctime tells), else None.
+
+    Why they are the texts the kept state was made with: the state was kept (:func:`_write_state`) with the
+    stamps of the files written from those texts, after they were written; the output folder is swapped in
+    by renaming it, which changes none of its files' stamps (the up-to-date check relies on the same); a
+    build that fails keeps no state (the loader's cache is discarded) and one that succeeds replaces both.
+    """
+    if previous is None or not isinstance(stamps, list) or len(stamps) != len(FILES):
+        return None
+    texts = []
+    for name, stamp in zip(FILES, stamps):
+        path = Path(previous) / name
+        try:
+            if output_stamp(os.lstat(path)) != stamp:
+                return None
+            text = path.read_bytes()
+            if output_stamp(os.lstat(path)) != stamp or len(text) != stamp[0]:  # (changed while read)
+                return None
+        except OSError:
+            return None
+        texts.append(text)
+    return texts
+
+
+def _read_state(cache, key: bytes, previous: Path | None = None):
     """(names, graph, files, the files' keys, the pinyin, :class:`_Base`) kept by the last build under *key*, or
-    None."""
+    None; the files are None when their texts are not in *previous* as that build left them
+    (:func:`_kept_texts`)."""
     data = cache.get(STATE_ENTRY, keep=False)
     lead = STATE_VERSION + key + b"\n"
     if data is None or not data.startswith(lead):
@@ -311,13 +354,10 @@ def _read_state(cache, key: bytes):
         at += meta["fixed_size"]
         graph = view[at:at + meta["graph_size"]]  # not copied
         G = _patched_graph(graph, meta["patch"])
-        at += meta["graph_size"]
-        texts = []
-        for n in meta["sizes"]:
-            texts.append(view[at:at + n])
-            at += n
-        files = KeptFiles(**{**pickle.loads(fixed), "texts": texts, "ends": [array("q", e) for e in meta["ends"]],
-                             "fixed": fixed})
+        texts = _kept_texts(previous, meta["files"])
+        ends = [array("q", e) for e in meta["ends"]]
+        files = None if texts is None or [len(t) for t in texts] != [e[-1] if e else 0 for e in ends] else \
+            KeptFiles(**{**pickle.loads(fixed), "texts": texts, "ends": ends, "fixed": fixed})
     except Exception:  # noqa: BLE001 - an entry of other code or broken: made again
         return None
     base = _Base(graph, {*meta["patch"]["nodes"], *meta["patch"]["edges"]})

@@ -82,7 +82,7 @@ class StageContext:
         its queries that the loader's cache keeps are taken from there: :mod:`cppcc_kg.build.graph_rows`)."""
         if self._entity_graph is None:
             t0 = time.perf_counter()
-            self._entity_graph = entity_graph_of_project(self.project, self.schema, self.code)
+            self._entity_graph = entity_graph_of_project(self.project, self.schema, self.code, self.previous)
             self.entity_graph_seconds = time.perf_counter() - t0
         return self._entity_graph
 

@@ -12,7 +12,7 @@ import click
 from cppcc_kg.build.fingerprint import build_options, check_build
 from cppcc_kg.build.notebooks import require_notebook_extra
 from cppcc_kg.build.progress import progress_display, short_summary, up_to_date_line
-from cppcc_kg.cli.common import InterruptibleCommand, exit_on_error
+from cppcc_kg.cli.common import InterruptibleCommand, end_at_once, exit_on_error
 from cppcc_kg.project.workers import start_helper
 
 #: the modules that build, imported only when a build is needed (a build with nothing changed
@@ -109,6 +109,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
             return
         if notebooks:  # said before the build, not after it
             require_notebook_extra("cppcc-kg build --notebooks")
+        end_at_once()  # a build's objects are not freed one by one as the process exits (cppcc-kg build only)
         result = _build(root, out, checked, notebooks=notebooks, shacl_engine=shacl_engine, no_cache=no_cache,
                         quiet=quiet)
     for warning in result.get("warnings", []):

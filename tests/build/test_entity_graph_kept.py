@@ -3,6 +3,7 @@ the last build's graph and rewrites only the changed pieces of the entity files;
 nodes or edges it makes the graph again; every output is that of a clean build of the same tree."""
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -141,3 +142,53 @@ def test_a_patched_graph_is_kept_as_the_earlier_pickle_and_a_patch(tmp_path, mon
     graph, patched, kept = _state_parts(root)
     assert graph != first and patched == set()
     assert_same_graph(kept, build_entity_graph(load(root, cache=False).store))
+
+
+def test_the_kept_state_holds_the_stamps_of_the_files_not_their_texts(tmp_path, recorded):
+    """The entity files are not copied into the loader's cache: the next build reads them from the output folder
+    it replaces, when each has the stamp of the file the kept state was made with."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    entry = (root / ".cache" / "cppcc-kg" / graph_rows.STATE_ENTRY).read_bytes()
+    nodes = (root / "build" / "nodes.csv").read_bytes()
+    assert len(nodes) > 1000 and nodes[:1000] not in entry
+    path = root / "graph" / "synth-0002" / "entities.ttl"
+    _replace(path, r'"([^"\\]+)"@en', r'"\1 (edited)"@en')
+    build(root)
+    assert recorded["files"][-1] is not None  # patched from the files of the folder replaced
+    _same_as_clean(root, tmp_path / "clean1")
+
+
+@pytest.mark.parametrize("change", ["edited in place", "removed", "another output folder"])
+def test_entity_files_not_as_the_last_build_left_them_are_made_whole(tmp_path, recorded, change):
+    """A file of the output folder edited in place (its size and mtime put back: the ctime tells), removed, or
+    a build into another folder (which holds an older build): the graph is patched, its files made whole, and
+    every output is a clean build's."""
+    root = tmp_path / "s"
+    write_corpus(root, scale=3, seed=0)
+    build(root)
+    out = root / "build"
+    if change == "another output folder":
+        build(root, tmp_path / "other", force=True)  # the cache's state is now that of this folder's files
+        _replace(root / "graph" / "synth-0002" / "entities.ttl", r'"([^"\\]+)"@en', r'"\1 (edited)"@en')
+        build(root)  # into root/build, which holds the first build's files
+    else:
+        target = out / "edges.csv"
+        if change == "removed":
+            target.unlink()
+        else:
+            st = target.stat()
+            data = bytearray(target.read_bytes())
+            data[-3:-1] = b"ZZ"  # the same size
+            target.write_bytes(bytes(data))
+            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+        _replace(root / "graph" / "synth-0002" / "entities.ttl", r'"([^"\\]+)"@en', r'"\1 (edited)"@en')
+        build(root)
+    assert len(recorded["graph"]) == 1 and recorded["graph"][0]  # patched
+    assert recorded["files"] == []  # the files made whole: none patched
+    _same_as_clean(root, tmp_path / "clean")
+    _replace(root / "graph" / "synth-0002" / "entities.ttl", r'"([^"\\]+) \(edited\)"@en', r'"\1 (again)"@en')
+    build(root)  # the state kept by the build before: its files are those of root/build
+    assert len(recorded["files"]) == 1 and recorded["files"][0] is not None
+    _same_as_clean(root, tmp_path / "clean again")
