@@ -6,10 +6,12 @@ the summary of the same graph is always the same.
 
 Each part of it (:data:`PARTS`) is kept in the loader's cache under the digest of its queries, the code and
 the triples of the properties they read (as :mod:`cppcc_kg.build.graph_rows` keeps the entity graph's
-solutions): after an edited label only the part of the firsts, whose query reads labels, is made again.
+solutions): after an edited label only the part of the firsts, whose query reads labels, is made again; and
+not even that part when the label is not one of a first claim (:func:`kept_by_subject`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +20,11 @@ from typing import Iterable
 
 from rdflib.namespace import RDF, RDFS
 
+import pyoxigraph as ox
+
 from cppcc_kg.build.graph_rows import kept_entry
 from cppcc_kg.project.cache import get_json, put_json
+from cppcc_kg.project.files import changed_nt_lines
 from cppcc_kg.rdf.files import DIGESTS, sha256_of_file, write_atomic
 from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.store import values
@@ -39,6 +44,13 @@ PARTS = {
     "evidence": ("statements", "evidence", "with_evidence", "shapes"),
 }
 
+#: the parts whose one query reads only the triples of the subjects of one class (``?s a C``, that class
+#: exactly) and, of those subjects, some properties: ``part -> (C, the properties read of its subjects, the
+#: key of the part's list of subjects, the key of a subject in it)``; a test checks each against its query
+BY_SUBJECT = {
+    "firsts": (str(CPPCC.FirstClaim), (str(RDFS.label), str(CPPCC.firstKind)), "first_claims", "iri"),
+}
+
 
 def summarize(project, *, report: dict | None = None, schema: Schema | None = None, code: str = "") -> dict:
     """Counts of a loaded project (:class:`cppcc_kg.project.load.Project`): per class, per relation,
@@ -53,6 +65,10 @@ def summarize(project, *, report: dict | None = None, schema: Schema | None = No
     edge_props = schema.edge_properties
     queries = _summary_queries(edge_props)
     known, names = kept_parts(project, queries, code)
+    states = {part: _state_entry(part, queries, code) for part in BY_SUBJECT} if names else {}
+    for part, state in states.items():
+        if part not in known and (value := kept_by_subject(project, part, get_json(project.cache, state))) is not None:
+            known[part] = value
     todo = [k for part, ks in PARTS.items() if part not in known for k in ks if queries[k] is not None]
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = {k: pool.submit(values, project.store, queries[k]) for k in todo}
@@ -64,6 +80,8 @@ def summarize(project, *, report: dict | None = None, schema: Schema | None = No
             parts[part] = _PART_OF[part](got, edge_props)
             if part in names:
                 put_json(project.cache, names[part], parts[part])
+    for part, state in states.items():  # what the next build compares with
+        put_json(project.cache, state, {"keys": dict(sorted(project.keys.items())), "value": parts[part]})
     counts = {k: v for part in PARTS for k, v in parts[part].items()}
     summary = {"triples": triples, "files": sorted(project.nt), **counts, "pinyin_labels": len(project.pinyin)}
     shapes = summary.pop("_shapes")
@@ -90,6 +108,48 @@ def kept_parts(project, queries: dict[str, str | None], code: str) -> tuple[dict
         if isinstance(value, dict):
             known[part] = value
     return known, names
+
+
+def kept_by_subject(project, part: str, state) -> dict | None:
+    """The part *part* of :data:`BY_SUBJECT` as *state* recorded it, when no triple that its query reads
+    changed since; else ``None``.
+
+    *state* is what the last build that made the summary recorded (:func:`summarize`): ``keys``, the cache
+    key of each file, and ``value``, the part. With ``(C, P, ...)`` its entry of :data:`BY_SUBJECT`, the
+    query's solutions are a function of the triples ``s rdf:type C`` and ``s p o`` (``p`` in ``P``) of the
+    subjects ``s`` of ``C``. The graph is the union of the files' N-Triples lines and of the generated pinyin
+    (whose one property, ``cppcc:pinyin``, no such query reads), so a triple in one graph and not the other
+    is a line of a file whose key changed, in its earlier or present version and not both
+    (:func:`cppcc_kg.project.files.changed_nt_lines`: the earlier versions are read from the loader's cache).
+    When none of these lines is a ``rdf:type C`` line, the subjects of ``C`` are those of the recorded
+    part; when none is a line of one of them (or of a blank node) with a property of ``P``, the triples the
+    query reads are those it read then: the part is the one recorded. Any other case, an earlier version
+    not in the cache, or no record: ``None`` (the query runs).
+    """
+    cache = getattr(project, "cache", None)
+    if not isinstance(state, dict) or not isinstance(state.get("keys"), dict) or not isinstance(state.get("value"), dict):
+        return None
+    cls, reads, subjects_key, subject_key = BY_SUBJECT[part]
+    try:
+        subjects = {f"<{item[subject_key]}>".encode("utf-8") for item in state["value"][subjects_key]}
+    except (KeyError, TypeError):
+        return None
+    lines = changed_nt_lines(cache, state["keys"], project.keys, project.nt)
+    if isinstance(lines, str):
+        return None
+    rdf_type, typed = f"<{RDF.type}>".encode("utf-8"), f"<{cls}> .".encode("utf-8")
+    read = {f"<{p}>".encode("utf-8") for p in reads}
+    for line in lines:  # canonical N-Triples: subject, property and object apart by one space
+        s, p, o = (line.split(b" ", 2) + [b"", b""])[:3]
+        if (p == rdf_type and o.rstrip() == typed) or (p in read and (s in subjects or s.startswith(b"_:"))):
+            return None
+    return state["value"]
+
+
+def _state_entry(part: str, queries: dict[str, str | None], code: str) -> str:
+    """The name of the entry where a build records *part* of :data:`BY_SUBJECT` and the files' keys."""
+    key = json.dumps([PARTS_VERSION, code, part, ox.__version__, *(queries[k] or "" for k in PARTS[part])])
+    return f"summary-{part}-state-{hashlib.sha256(key.encode('utf-8')).hexdigest()}.json"
 
 
 def _validation_summary(report: dict, shapes: int) -> dict:
