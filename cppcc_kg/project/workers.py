@@ -14,9 +14,11 @@ the executor never takes the lock of the queue its workers read).
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
@@ -101,23 +103,32 @@ PINYIN_STEP = "computing the pinyin of the labels"
 
 #: the helper worker started before the build's imports (:func:`start_helper`), until the loader takes it
 _HELPER: list = []
+_HELPER_STOPPED_AT_EXIT: list = []
 
 
 def start_helper(initializer=None) -> None:
     """Start the loader's helper worker now (:func:`fork_pool` of one, running *initializer*), before this
     process imports the pipeline: the worker's imports and dictionaries then load beside this process's
     imports instead of after them. The loader takes it (:func:`take_helper`, through
-    ``pinyin.pinyin_pool``); one not taken is stopped as the process exits (it ends once its *initializer*
-    has)."""
+    ``pinyin.pinyin_pool``); one not taken is stopped as the process exits (:func:`_stop_helper`)."""
     if worker_count() and not _HELPER:
         _HELPER.append(fork_pool(1, initializer, step=HELPER_STEP))
+        if not _HELPER_STOPPED_AT_EXIT:  # before the executors' own exit hook (which waits for their jobs):
+            _HELPER_STOPPED_AT_EXIT.append(True)  # these hooks run in the reverse order
+            getattr(threading, "_register_atexit", atexit.register)(_stop_helper)
+
+
+def _stop_helper() -> None:
+    """As the process exits: stop the helper worker not taken (an error before the load), at once rather than
+    once its initializer (the pinyin's dictionaries) has ended."""
+    helper = take_helper()
+    if helper is not None:
+        helper.terminate()
 
 
 def take_helper():
     """The worker of :func:`start_helper` (then no longer kept here), or None."""
     return _HELPER.pop() if _HELPER else None
-
-
 
 
 def fork_pool(n: int, initializer=None, *, step: str = "the worker processes") -> Workers:

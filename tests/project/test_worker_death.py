@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,15 @@ def test_a_worker_that_exits_is_told_by_its_exit_code():
     with pytest.raises(workers.WorkerDied):  # the pool is dead: no more jobs
         pool.apply(abs, (-1,))
     assert not mp.active_children()
+
+
+def test_a_helper_not_taken_is_stopped_as_the_process_exits():
+    """An error before the load takes the helper: the process exits at once, not once the helper's
+    initializer has ended (this one never does; the executor's own exit hook would wait for it)."""
+    code = ("import threading, sys\n"
+            "from cppcc_kg.project import workers\n"
+            "workers.worker_count = lambda: 2\n"
+            "workers.start_helper(threading.Event().wait)\n"
+            "sys.exit(7)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(workers.__file__).parents[2])}
+    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 7
