@@ -182,6 +182,8 @@ class Workers:
         writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
         if writer is not None:  # the workers' own ends are the only ones (see above)
             writer.close()
+        self._stopping, self._first = False, None
+        threading.Thread(target=self._watch, name="cppcc-kg-workers-watch", daemon=True).start()
 
     # ----------------------------------------------------------------- jobs
     def imap(self, fn, items, chunksize: int = 1, *, step: str | None = None):
@@ -210,10 +212,16 @@ class Workers:
     # ------------------------------------------------------------- its end
     def close(self) -> None:
         """No more jobs: the workers end once those given are done (:meth:`join` waits for them)."""
+        self._stopping = True
         self._executor.shutdown(wait=False)
 
     def terminate(self) -> None:
         """Stop the workers now (SIGKILL) and the jobs not done (:meth:`join` waits for the workers' end)."""
+        self._stopping = True
+        self._kill_alive()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _kill_alive(self) -> None:
         ended = self._ended()
         for p in self._processes:
             if p not in ended:
@@ -221,7 +229,6 @@ class Workers:
                     os.kill(p.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def join(self) -> None:
         """Wait for the end of the workers (after :meth:`close` or :meth:`terminate`)."""
@@ -269,7 +276,35 @@ class Workers:
         ended = self._ended()
         self.terminate()
         self.join()
+        if self._first is not None:
+            ended = [self._first]
         codes = [p.exitcode for p in ended]
         # the executor stops the other workers (SIGTERM) as soon as one died: those are not the first
         code = next((c for c in codes if c != -signal.SIGTERM), codes[0] if codes else None)
         return WorkerDied(step or self.step, code)
+
+    def _watch(self) -> None:
+        """In a thread of its own: when a worker was killed or failed (not stopped by :meth:`terminate`, nor
+        ended by :meth:`close`), kill the others. The executor's thread may be reading a result that the dead
+        one was writing (more than a pipe writes at once): the rest never comes, and the other workers wait
+        for the lock of the results that it held; once they are dead too, the read ends (EOF) and the executor
+        fails the pool. The worker is looked at without being reaped (``WNOWAIT``: the executor reaps it)."""
+        left = {p.sentinel: p for p in self._processes}
+        while left and not self._stopping:
+            for sentinel in wait(list(left)):
+                p = left.pop(sentinel)
+                if not self._stopping and _failed(p.pid):
+                    if self._first is None:
+                        self._first = p
+                    self._kill_alive()
+
+
+def _failed(pid: int) -> bool:
+    """Whether the ended child *pid* was killed by a signal or exited with a code other than 0; False once it
+    is reaped (the executor saw its end). Its sentinel is closed a moment before it becomes a zombie: the call
+    waits for that (without ``WNOHANG``), and leaves it to be reaped (``WNOWAIT``)."""
+    try:
+        status = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    except ChildProcessError:
+        return False
+    return status is not None and (status.si_code != os.CLD_EXITED or status.si_status != 0)

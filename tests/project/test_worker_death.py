@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,27 @@ def test_a_helper_not_taken_is_stopped_as_the_process_exits():
             "sys.exit(7)\n")
     env = {**os.environ, "PYTHONPATH": str(Path(workers.__file__).parents[2])}
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 7
+
+
+def write_half_and_die(x):
+    """In a worker: take the lock of the results (the executor's ``_process_worker`` holds them), write the
+    start of a result of 1 MiB, and die holding it."""
+    if os.getpid() != PARENT:
+        frame = sys._getframe()
+        while frame.f_code.co_name != "_process_worker":
+            frame = frame.f_back
+        results = frame.f_locals["result_queue"]
+        results._wlock.acquire()
+        os.write(results._writer.fileno(), struct.pack("!i", 2**20) + b"x" * 100)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def test_a_worker_killed_writing_a_result():
+    """The executor's thread reads the half-written result, and the other worker waits for the lock the dead one
+    held: the other is killed too (the pool's watch), the read ends and the pool fails."""
+    with workers.fork_pool(2, step="writing") as pool:
+        with pytest.raises(workers.WorkerDied) as died:
+            pool.map(write_half_and_die, range(8))
+    assert died.value.exitcode == -signal.SIGKILL
+    assert not mp.active_children()
