@@ -257,7 +257,7 @@ def iter_files(root: Path, rels: list[str], *,
     digests = digests if digests is not None else {}
     cached, names, todo = _cached(root, rels, cache, keys, digests)
     n = worker_count() if workers is None else workers
-    pool = fork_pool(n) if n and len(todo) >= PARALLEL_MIN_FILES else None
+    pool = fork_pool(n, step="parsing the files") if n and len(todo) >= PARALLEL_MIN_FILES else None
     folder = _results_folder() if pool else None
     try:
         work = functools.partial(check_file_into, folder) if folder is not None else check_file

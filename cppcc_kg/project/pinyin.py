@@ -66,7 +66,9 @@ from cppcc_kg.project.jieba_words import (
     write_words,
 )
 from cppcc_kg.project.workers import (
+    HELPER_STEP,
     PARALLEL_MIN_LABELS,
+    PINYIN_STEP,
     fork_pool,
     take_helper,
     worker_count,
@@ -370,7 +372,7 @@ def pinyin_pool(warm: bool = True):
         return early
     if not worker_count():
         return None
-    return fork_pool(1, warm_pinyin) if warm else fork_pool(1)
+    return fork_pool(1, warm_pinyin if warm else None, step=HELPER_STEP)
 
 
 def _pinyin_versions() -> str:
@@ -409,17 +411,17 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     job = None
     n = worker_count()
     if missing and background and pool is not None:
-        job = pool.map_async(_pinyin_of_key, missing, chunksize=256)
+        job = pool.map_async(_pinyin_of_key, missing, chunksize=256, step=PINYIN_STEP)
         pool.apply_async(save_words, (True,))  # after the labels (one worker: in order), written beside the next jobs
     elif n and len(missing) >= PARALLEL_MIN_LABELS:
         _tokenizer()  # loaded once, before the workers start, so that they share it
         if before_fork is not None:
             before_fork()
-        with fork_pool(n) as many:
+        with fork_pool(n, step=PINYIN_STEP) as many:
             known.update(zip(missing, many.map(_pinyin_of_key, missing, chunksize=256)))
         save_words()
     elif missing and pool is not None:  # the warm worker: its dictionaries are loaded already
-        known.update(zip(missing, pool.map(_pinyin_of_key, missing, chunksize=64)))
+        known.update(zip(missing, pool.map(_pinyin_of_key, missing, chunksize=64, step=PINYIN_STEP)))
         pool.apply(save_words)  # the caller may stop the worker at once
 
     def finish() -> list[Triple]:
