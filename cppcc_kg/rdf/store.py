@@ -22,8 +22,10 @@ the parsed N-Triples of :mod:`cppcc_kg.project.load`, never the store.
 """
 from __future__ import annotations
 
+import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -175,6 +177,24 @@ def _bulk_quads(quads: list[bytes], store: ox.Store) -> None:
 _PLAIN_IRI = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 #: the bytes of N-Triples that the thread of a :class:`StoreLoader` loads at once, at most (and a document more)
 LOADER_BATCH = 16 << 20
+#: the nice value of the thread of a :class:`StoreLoader` made with ``low_priority=True`` until a reader waits for it
+LOW_PRIORITY = 19
+
+
+def renice(thread_id: int, nice: int) -> int | None:
+    """Give the thread *thread_id* (its native id) the nice value *nice*, on Linux (where a thread has its own nice
+    value); its nice value before, or None when nothing was done. Raising the value is always allowed; lowering it
+    back needs the privilege (``CAP_SYS_NICE`` or ``RLIMIT_NICE``): without it, nothing is done. Elsewhere
+    nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, thread_id)
+        if before != nice:
+            os.setpriority(os.PRIO_PROCESS, thread_id, nice)
+    except OSError:
+        return None
+    return before
 
 
 class StoreLoader:
@@ -187,14 +207,23 @@ class StoreLoader:
     The thread starts with the first document, so that a process forked before that (worker
     processes) has no thread of this loader.
 
+    With ``low_priority=True`` the thread runs at the nice value :data:`LOW_PRIORITY` (Linux: a thread has its
+    own), so that it only takes a core that the caller's threads and processes leave idle: a store that nobody
+    reads costs the build no time; the first reader (:meth:`finish`) gives it back the normal priority where the
+    process may (:func:`renice`), so that a store that is read loads about as fast as before.
+
     >>> loader = StoreLoader(ox.Store())
     >>> loader.add("https://e.org/g", b'<http://e.org/a> <http://e.org/p> "x" .\\n')
     >>> len(loader.finish())
     1
     """
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, *, low_priority: bool = False):
         self.store = store
+        self.low_priority = low_priority
+        self._nice_before: int | None = None  # the thread's nice value before it took LOW_PRIORITY
+        self._nice_lock = threading.Lock()  # the thread lowers its priority, a reader raises it: one after the other
+        self._urgent = False  # a reader waits: the thread keeps (or gets back) the normal priority
         self.error: BaseException | None = None
         #: the named graph whose loading raised :attr:`error`
         self.error_graph: str | None = None
@@ -210,6 +239,10 @@ class StoreLoader:
 
     def _run(self) -> None:
         try:
+            if self.low_priority:
+                with self._nice_lock:
+                    if not self._urgent:
+                        self._nice_before = renice(threading.get_native_id(), LOW_PRIORITY)
             self._load_queued()
         finally:  # (however the thread ends: a reader waiting for its end in finish() must not hang)
             self._ended.set()
@@ -230,7 +263,7 @@ class StoreLoader:
                 try:
                     _load_graphs(docs, self.store)
                 except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
-                    self.error, self.error_graph = exc, _failing(docs)
+                    self.error, self.error_graph = exc, failing_graph(docs)
                 self.timeline.append((t, time.perf_counter(), len(docs), sum(len(nt) for _iri, nt in docs)))
             if items[-1] is None:
                 return
@@ -275,12 +308,21 @@ class StoreLoader:
             self._queue.put(None)
             thread.join()
 
+    def _hurry(self, thread: threading.Thread) -> None:
+        """A reader waits: the thread at the normal priority again (where the process may, :func:`renice`)."""
+        with self._nice_lock:
+            self._urgent = True
+            if self._nice_before is not None and thread.native_id is not None:
+                renice(thread.native_id, self._nice_before)
+                self._nice_before = None
+
     def finish(self) -> ox.Store:
         """Wait until every document queued is loaded; the store (or the error of the loading). Several
         threads may wait at once; no document may be added after. Raises :class:`LoadingStopped` when
         :meth:`close` stopped the thread before the end."""
         thread = self._thread
         if thread is not None:
+            self._hurry(thread)
             self.seal()
             thread.join()  # interrupted (Ctrl-C): self._thread is still set, so close() drains and waits
             self._thread = None
@@ -293,7 +335,7 @@ class StoreLoader:
         return self.store
 
 
-def _failing(docs: list[tuple[str, bytes]]) -> str:
+def failing_graph(docs: list[tuple[str, bytes]]) -> str:
     """The graph IRI of the first of *docs* (IRI, N-Triples) that cannot be loaded alone (into a new store; the
     first of them if each can: an error of the whole batch)."""
     for iri, nt in docs:
