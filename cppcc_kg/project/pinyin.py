@@ -351,7 +351,7 @@ def pinyin_triples(graph: Graph) -> list[Triple]:
         for label in labels:
             p = to_pinyin(label, styles.get(e))
             if p:
-                out.append((URIRef(e), pinyin, Literal(p)))
+                out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
     return out
 
 
