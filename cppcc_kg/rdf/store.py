@@ -181,20 +181,43 @@ LOADER_BATCH = 16 << 20
 LOW_PRIORITY = 19
 
 
-def renice(thread_id: int, nice: int) -> int | None:
+def renice(thread_id: int, nice: int, *, back: bool = False) -> int | None:
     """Give the thread *thread_id* (its native id) the nice value *nice*, on Linux (where a thread has its own nice
-    value); its nice value before, or None when nothing was done. Raising the value is always allowed; lowering it
-    back needs the privilege (``CAP_SYS_NICE`` or ``RLIMIT_NICE``): without it, nothing is done. Elsewhere
-    nothing is done."""
+    value); its nice value before, or None when nothing was done. Raising the value is always allowed, lowering it
+    back needs the privilege (``CAP_SYS_NICE``, or ``RLIMIT_NICE`` high enough): unless *back*, the value is raised
+    only where the process may lower it back (:func:`may_lower_nice`), so that a thread made slow can be made
+    fast again. Elsewhere nothing is done."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         before = os.getpriority(os.PRIO_PROCESS, thread_id)
-        if before != nice:
+        if before != nice and (back or may_lower_nice(before)):
             os.setpriority(os.PRIO_PROCESS, thread_id, nice)
+        elif before != nice:
+            return None
     except OSError:
         return None
     return before
+
+
+#: where Linux tells the capabilities of the process (``CapEff``)
+_STATUS = "/proc/self/status"
+
+
+def may_lower_nice(nice: int) -> bool:
+    """Whether this process may give its threads the nice value *nice* again once raised (Linux: ``RLIMIT_NICE`` of
+    at least ``20 - nice``, or the capability ``CAP_SYS_NICE``, as the kernel's ``can_nice`` asks)."""
+    import resource  # (Unix only)
+
+    soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
+    if soft == resource.RLIM_INFINITY or 20 - nice <= soft:
+        return True
+    try:
+        with open(_STATUS, encoding="ascii", errors="replace") as f:
+            caps = next((line.split()[1] for line in f if line.startswith("CapEff:")), "0")
+        return bool(int(caps, 16) >> 23 & 1)  # CAP_SYS_NICE is capability 23
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 class StoreLoader:
@@ -209,8 +232,9 @@ class StoreLoader:
 
     With ``low_priority=True`` the thread runs at the nice value :data:`LOW_PRIORITY` (Linux: a thread has its
     own), so that it only takes a core that the caller's threads and processes leave idle: a store that nobody
-    reads costs the build no time; the first reader (:meth:`finish`) gives it back the normal priority where the
-    process may (:func:`renice`), so that a store that is read loads about as fast as before.
+    reads costs the build no time; the first reader (:meth:`finish`) gives it back its normal priority, so that a
+    store that is read loads as fast as before. Where the process may not give it back (no privilege,
+    :func:`may_lower_nice`), the thread keeps its normal priority from the start.
 
     >>> loader = StoreLoader(ox.Store())
     >>> loader.add("https://e.org/g", b'<http://e.org/a> <http://e.org/p> "x" .\\n')
@@ -313,7 +337,7 @@ class StoreLoader:
         with self._nice_lock:
             self._urgent = True
             if self._nice_before is not None and thread.native_id is not None:
-                renice(thread.native_id, self._nice_before)
+                renice(thread.native_id, self._nice_before, back=True)
                 self._nice_before = None
 
     def finish(self) -> ox.Store:

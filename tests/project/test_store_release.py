@@ -126,7 +126,7 @@ def test_an_error_of_the_loading_is_still_reported_after_close(make_project, mon
 def test_the_loader_runs_at_the_lowest_priority_until_a_reader_waits(make_project, held, monkeypatch):
     calls = []
     real = store_module.renice
-    monkeypatch.setattr(store_module, "renice", lambda tid, nice: calls.append((tid, nice)) or real(tid, nice))
+    monkeypatch.setattr(store_module, "renice", lambda tid, nice, **kw: calls.append((tid, nice)) or real(tid, nice, **kw))
     project = load(make_project(), cache=False, store_beside=True)
     reader = threading.Thread(target=lambda: project.store)
     while not held.nice:  # the thread is at its first batch
@@ -144,9 +144,34 @@ def test_the_loader_runs_at_the_lowest_priority_until_a_reader_waits(make_projec
         assert set(held.nice[1:]) == {before}
 
 
+def test_without_the_privilege_to_give_the_priority_back_the_loader_keeps_its_priority(make_project, held, monkeypatch):
+    monkeypatch.setattr(store_module, "may_lower_nice", lambda nice: False)
+    project = load(make_project(), cache=False, store_beside=True)
+    while not held.nice:
+        threading.Event().wait(0.01)
+    held.set()
+    assert len(project.store) and held.nice[0] == os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.parametrize(("limit", "caps", "expected"), [
+    ((20, 20), "0000000000000000", True),  # RLIMIT_NICE 20: down to nice 0
+    ((19, 19), "0000000000000000", False),
+    ((0, 0), "0000000000800000", True),  # CAP_SYS_NICE
+    ((0, 0), "00000000007fffff", False),
+])
+def test_may_lower_nice_asks_what_the_kernel_asks(tmp_path, monkeypatch, limit, caps, expected):
+    import resource
+
+    status = tmp_path / "status"
+    status.write_text(f"Name:\tpython\nCapEff:\t{caps}\n", encoding="ascii")
+    monkeypatch.setattr(store_module, "_STATUS", str(status))
+    monkeypatch.setattr(resource, "getrlimit", lambda what: limit)
+    assert store_module.may_lower_nice(0) is expected
+
+
 def test_the_store_of_a_load_not_beside_the_caller_is_loaded_at_the_normal_priority(make_project, monkeypatch):
     calls = []
-    monkeypatch.setattr(store_module, "renice", lambda tid, nice: calls.append((tid, nice)))
+    monkeypatch.setattr(store_module, "renice", lambda tid, nice, **kw: calls.append((tid, nice)))
     project = load(make_project(), cache=False)
     assert len(project.store) and not calls
 
