@@ -330,6 +330,7 @@ class StoreLoader:
             # can end: a reader in finish() that sees it ended must see this too)
             self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
             self._queue.put(None)
+            self._hurry(thread)  # (the batch being loaded ends at the normal priority: the caller waits for it)
             thread.join()
 
     def _hurry(self, thread: threading.Thread) -> None:

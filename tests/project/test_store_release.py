@@ -53,6 +53,7 @@ def test_a_store_nobody_read_is_stopped_by_close_freed_and_loaded_whole_by_a_lat
     closer.join()
     loader = held.loaders[0]
     assert loader.stopped and loader.store is None and not project.store_loading
+    assert loader._urgent  # (the batch that close() waited for was loaded at the normal priority)
     assert not _threads("cppcc-kg-store-loader")
     whole = set(project.store)
     assert whole == set(load(root, cache=False).store)  # the files (duplicates once) and the pinyin
