@@ -3,8 +3,8 @@
 Each file's canonical N-Triples (from the loader's cache, or parsed: :func:`cppcc_kg.project.files.iter_files`)
 are queued for a :class:`cppcc_kg.rdf.store.StoreLoader`, without the triples that an earlier file holds (the
 store holds each triple once; those are kept apart as the project's duplicates). The store is loaded by the
-loader's thread while the next files are read, or beside the caller (``beside``): then the loader runs at the
-lowest priority until a reader waits for it, and the facts of each file are read instead
+loader's thread while the next files are read, or beside the caller (``beside``): then the facts of each file
+are read instead, and with ``idle`` the loader's thread runs at the lowest priority until a reader waits for it
 (:mod:`cppcc_kg.project.file_facts`).
 """
 from __future__ import annotations
@@ -26,14 +26,15 @@ __all__ = ["canonical_lines", "read_into_store", "store_error", "store_timeline"
 
 
 def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
-          progress: Callable[[int, int, str], None] | None, *, beside: bool = False):
+          progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False):
     """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
     store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
     parsed; a triple that an earlier file holds too is not stored again. The seconds loading
     are those spent here on the store: comparing the lines, and waiting for the thread at the end
-    (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`)."""
+    (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`; *idle*:
+    the loader's thread at the lowest priority until a reader waits, :class:`cppcc_kg.rdf.store.StoreLoader`)."""
     nt: dict[str, bytes] = {}
-    loader = StoreLoader(ox.Store(), low_priority=beside)  # beside: at the idle cores' pace until read
+    loader = StoreLoader(ox.Store(), low_priority=beside and idle)
     loading = 0.0
     seen: set[bytes] = set()
     duplicates: dict[str, bytes] = {}

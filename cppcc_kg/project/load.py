@@ -456,7 +456,8 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
 
 def load(root: Path | str = Path("."), *,
          progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
-         write_cache: bool = False, background: bool = False, store_beside: bool = False) -> Project:
+         write_cache: bool = False, background: bool = False, store_beside: bool = False,
+         idle_store: bool = False) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -479,6 +480,11 @@ def load(root: Path | str = Path("."), *,
         :attr:`Project.store` waits for it. The sources check, the labels and styles of the pinyin and
         :meth:`Project.schema_graph` read the files' facts instead (:mod:`cppcc_kg.project.file_facts`, kept in
         the loader's cache): the same answers. An error of the loading is raised by :attr:`Project.store`.
+        :meth:`Project.close` stops a loading that nobody waited for (:meth:`Project.release_store`).
+    idle_store : bool
+        With *store_beside*: the store's thread at the lowest priority (Linux, where the process may give it back)
+        until a reader waits for it, so that it only takes the cores the caller leaves idle: for a caller that
+        seldom reads the store. A reader that comes late waits for all that was not loaded meanwhile.
 
     Returns
     -------
@@ -503,7 +509,8 @@ def load(root: Path | str = Path("."), *,
     seconds = stats["seconds"] = {}
     t0 = time.perf_counter()
     try:
-        nt, loader, duplicates, loading, facts = read_into_store(root, rels, c, stats, keys, progress, beside=store_beside)
+        nt, loader, duplicates, loading, facts = read_into_store(root, rels, c, stats, keys, progress,
+                                                                 beside=store_beside, idle=idle_store)
     except BaseException:
         c.discard()
         _stop(warm)

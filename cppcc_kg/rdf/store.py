@@ -36,6 +36,11 @@ from rdflib.store import Store
 
 from cppcc_kg.rdf.namespaces import bind_prefixes
 
+try:
+    import resource  # (Unix only: the limits of the nice value, may_lower_nice)
+except ImportError:  # pragma: no cover - Windows
+    resource = None
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -207,8 +212,8 @@ _STATUS = "/proc/self/status"
 def may_lower_nice(nice: int) -> bool:
     """Whether this process may give its threads the nice value *nice* again once raised (Linux: ``RLIMIT_NICE`` of
     at least ``20 - nice``, or the capability ``CAP_SYS_NICE``, as the kernel's ``can_nice`` asks)."""
-    import resource  # (Unix only)
-
+    if resource is None:
+        return False
     soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
     if soft == resource.RLIM_INFINITY or 20 - nice <= soft:
         return True

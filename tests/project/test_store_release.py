@@ -45,7 +45,7 @@ def held(monkeypatch):
 
 def test_a_store_nobody_read_is_stopped_by_close_freed_and_loaded_whole_by_a_later_reader(make_project, held):
     root = make_project()
-    project = load(root, cache=False, store_beside=True)
+    project = load(root, cache=False, store_beside=True, idle_store=True)
     assert project.store_loading and project.pinyin
     closer = threading.Thread(target=project.close)
     closer.start()
@@ -61,7 +61,7 @@ def test_a_store_nobody_read_is_stopped_by_close_freed_and_loaded_whole_by_a_lat
 
 
 def test_a_store_loaded_to_its_end_is_kept_by_close(make_project, held):
-    project = load(make_project(), cache=False, store_beside=True)
+    project = load(make_project(), cache=False, store_beside=True, idle_store=True)
     held.set()
     store = project.store
     project.close()
@@ -70,7 +70,7 @@ def test_a_store_loaded_to_its_end_is_kept_by_close(make_project, held):
 
 def test_a_reader_waiting_when_the_store_is_released_gets_the_whole_store(make_project, held):
     root = make_project()
-    project = load(root, cache=False, store_beside=True)
+    project = load(root, cache=False, store_beside=True, idle_store=True)
     got = {}
     reader = threading.Thread(target=lambda: got.setdefault("quads", set(project.store)))
     reader.start()
@@ -105,7 +105,7 @@ def test_an_error_of_the_loading_is_still_reported_after_close(make_project, mon
     monkeypatch.setattr(store_module, "LOADER_BATCH", 1)
     for met in (True, False):
         gate.clear()
-        project = load(root, cache=False, store_beside=True)
+        project = load(root, cache=False, store_beside=True, idle_store=True)
         if met:  # the loader's thread fails, then the build ends
             gate.set()
             while project._loader.error is None:
@@ -128,7 +128,7 @@ def test_the_loader_runs_at_the_lowest_priority_until_a_reader_waits(make_projec
     calls = []
     real = store_module.renice
     monkeypatch.setattr(store_module, "renice", lambda tid, nice, **kw: calls.append((tid, nice)) or real(tid, nice, **kw))
-    project = load(make_project(), cache=False, store_beside=True)
+    project = load(make_project(), cache=False, store_beside=True, idle_store=True)
     reader = threading.Thread(target=lambda: project.store)
     while not held.nice:  # the thread is at its first batch
         threading.Event().wait(0.01)
@@ -147,7 +147,7 @@ def test_the_loader_runs_at_the_lowest_priority_until_a_reader_waits(make_projec
 
 def test_without_the_privilege_to_give_the_priority_back_the_loader_keeps_its_priority(make_project, held, monkeypatch):
     monkeypatch.setattr(store_module, "may_lower_nice", lambda nice: False)
-    project = load(make_project(), cache=False, store_beside=True)
+    project = load(make_project(), cache=False, store_beside=True, idle_store=True)
     while not held.nice:
         threading.Event().wait(0.01)
     held.set()
@@ -161,19 +161,20 @@ def test_without_the_privilege_to_give_the_priority_back_the_loader_keeps_its_pr
     ((0, 0), "00000000007fffff", False),
 ])
 def test_may_lower_nice_asks_what_the_kernel_asks(tmp_path, monkeypatch, limit, caps, expected):
-    import resource
-
     status = tmp_path / "status"
     status.write_text(f"Name:\tpython\nCapEff:\t{caps}\n", encoding="ascii")
     monkeypatch.setattr(store_module, "_STATUS", str(status))
-    monkeypatch.setattr(resource, "getrlimit", lambda what: limit)
+    monkeypatch.setattr(store_module.resource, "getrlimit", lambda what: limit)
     assert store_module.may_lower_nice(0) is expected
 
 
-def test_the_store_of_a_load_not_beside_the_caller_is_loaded_at_the_normal_priority(make_project, monkeypatch):
+@pytest.mark.parametrize("beside", [False, True])
+def test_the_store_is_loaded_at_the_normal_priority_unless_asked(make_project, monkeypatch, beside):
     calls = []
     monkeypatch.setattr(store_module, "renice", lambda tid, nice, **kw: calls.append((tid, nice)))
-    project = load(make_project(), cache=False)
+    project = load(make_project(), cache=False, store_beside=beside)
+    assert len(project.store) and not calls
+    project = load(make_project(), cache=False, idle_store=True)  # (only beside the caller)
     assert len(project.store) and not calls
 
 
