@@ -71,3 +71,16 @@ def test_get_reads_staged_and_kept_entries_and_checks_them(cache_folder):
     assert c.get("staged.nt") == b"s\nt" and c.get("kept.nt") == b"k" and c.get("absent.nt") is None
     (c.dir / "target.nt").write_bytes(b"00000000\nbroken")
     assert c.get("target.nt") is None
+
+
+def test_a_project_file_that_cannot_be_read_is_a_layout_error(tmp_path):
+    from cppcc_kg.errors import ProjectLayoutError
+    from cppcc_kg.project.files import _cached
+
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "a.ttl").write_bytes(b"")
+    keys, digests = {}, {}
+    cached, names, todo = _cached(tmp_path, ["graph/a.ttl"], Cache(tmp_path, write=False), keys, digests)
+    assert todo == [("graph/a.ttl", b"")] and not cached and set(keys) == set(digests) == {"graph/a.ttl"}
+    with pytest.raises(ProjectLayoutError, match=r"^graph/b\.ttl: cannot read the file: No such file"):
+        _cached(tmp_path, ["graph/a.ttl", "graph/b.ttl"], None, None)
