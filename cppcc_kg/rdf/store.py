@@ -274,6 +274,8 @@ class StoreLoader:
                         self._nice_before = renice(threading.get_native_id(), LOW_PRIORITY)
             self._load_queued()
         finally:  # (however the thread ends: a reader waiting for its end in finish() must not hang)
+            with self._nice_lock:  # (its id may go to another thread once it ends: _hurry renices it no more)
+                self._nice_before = None
             self._ended.set()
 
     def _load_queued(self) -> None:
