@@ -88,6 +88,8 @@ class Cache:
         self._staged: set[str] = set()  # the same names
         self._created = [d for d in (self.dir.parent, self.dir) if not d.exists()]
         self._staging = self.dir / f".staging-{os.getpid()}"
+        self._paths = (str(self._staging) + os.sep, str(self.dir) + os.sep)  # (names joined as strings: thousands)
+        self._index: frozenset[str] | None = None  # the names of the files in the folder, listed at the first has()
         if self.write:
             remove_dead_folders(self.dir, ".staging-")
 
@@ -103,9 +105,10 @@ class Cache:
         if not self.enabled:
             return None
         # the staging folder holds only what this cache put: not looked into for the others (thousands of reads)
-        for folder in (self._staging, self.dir) if name in self._staged else (self.dir,):
+        for folder in self._paths if name in self._staged else self._paths[1:]:
             try:
-                raw = (folder / name).read_bytes()
+                with open(folder + name, "rb", buffering=0) as f:
+                    raw = f.read()
             except OSError:
                 continue
             head, _, data = raw.partition(b"\n")
@@ -117,8 +120,20 @@ class Cache:
         return None
 
     def has(self, name: str) -> bool:
-        """Whether an entry *name* is there (staged or kept; not read, so not checked)."""
-        return self.enabled and any((folder / name).is_file() for folder in (self._staging, self.dir))
+        """Whether an entry *name* is there (staged or kept; not read, so not checked).
+
+        The cache folder is listed once, at the first call (one listing, not a ``stat`` a name): an entry that
+        another process adds later is not seen (a miss: parsed again), one that it removes is still "there"
+        (:meth:`get` then gives ``None``, as for a broken entry: every caller reads with :meth:`get` and falls
+        back on the work the entry saves). So the answers are those of a listing made when the build started.
+        """
+        if not self.enabled:
+            return False
+        if name in self._staged:
+            return True
+        if self._index is None:
+            self._index = frozenset(_files_in(self.dir))
+        return name in self._index
 
     def put(self, name: str, data: bytes) -> None:
         """Stage *data* under *name* (moved into the cache by :meth:`save`)."""
@@ -153,15 +168,12 @@ class Cache:
                 problems.append(problem)
         self.staged.clear()
         self._staged.clear()
+        self._index = None
         shutil.rmtree(self._staging, ignore_errors=True)
-        try:
-            entries = list(self.dir.iterdir()) if self.dir.is_dir() else []
-        except OSError:
-            entries = []
-        for p in entries:
-            if p.is_file() and p.name not in self.used:
+        for name in _files_in(self.dir):
+            if name not in self.used:
                 try:
-                    p.unlink(missing_ok=True)
+                    os.unlink(self._paths[1] + name)
                 except OSError:
                     pass
         if problems:
@@ -187,11 +199,30 @@ class Cache:
         shutil.rmtree(self._staging, ignore_errors=True)
         self.staged.clear()
         self._staged.clear()
+        self._index = None
         for d in reversed(self._created):
             try:
                 d.rmdir()
             except OSError:
                 pass
+
+
+def _files_in(folder: Path) -> list[str]:
+    """The names of the regular files in *folder* (none if it cannot be listed), from one listing: the type that
+    the listing gives (no ``stat`` a name, where the file system gives it), symbolic links followed as
+    :meth:`pathlib.Path.is_file` does."""
+    try:
+        with os.scandir(folder) as entries:
+            return [e.name for e in entries if _is_file(e)]
+    except OSError:
+        return []
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def get_json(cache, name: str, *, keep: bool = True):

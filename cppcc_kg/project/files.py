@@ -162,9 +162,11 @@ def _cached(root: Path, rels: list[str], cache: Cache | None, keys: dict | None,
     cached: set[str] = set()
     names: dict[str, str] = {}
     todo: list[tuple[str, bytes]] = []
+    folder = str(root) + os.sep  # (thousands of files: the paths joined as strings, each read with one open)
     for rel in rels:
         try:
-            data = (Path(root) / rel).read_bytes()
+            with open(folder + rel, "rb", buffering=0) as f:
+                data = f.read()
         except OSError as exc:
             raise ProjectLayoutError(f"{rel}: cannot read the file: {exc.strerror}") from None
         digest = hashlib.sha256(data)  # hashed once: the cache key and the build's record of what it read

@@ -40,18 +40,17 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from cppcc_kg.errors import InputError, KGError
+from cppcc_kg.errors import KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
-from cppcc_kg.project.file_facts import FileFacts, distinct_triples, read_facts
+from cppcc_kg.project.file_facts import FileFacts, distinct_triples
+from cppcc_kg.project.file_store import read_into_store, store_error, store_timeline, without_lines
 from cppcc_kg.project.files import (
     PINYIN_GRAPH,
     graph_iri,
-    iter_files,
     project_files,
     rel_of_graph,
 )
-from cppcc_kg.project.layout import CACHE_DIR
 from cppcc_kg.project.pinyin import (
     entity_pinyin_styles,
     entity_pinyin_styles_of,
@@ -74,6 +73,7 @@ from cppcc_kg.rdf.ntriples import (
 from cppcc_kg.rdf.store import (
     LoadingStopped,
     StoreLoader,
+    failing_graph,
     graph_view,
     load_store,
     to_ox,
@@ -159,6 +159,7 @@ class Project:
             store if store is not None else load_store({str(graph_iri(r)): b for r, b in nt.items()})
         self._store_lock = threading.Lock()
         self._store_error: KGError | None = None
+        self._released = False  # release_store: a store nobody read was dropped; the next reader loads it whole
         self._pinyin_deferred = False  # set_pinyin while the store loads: loaded once it is
         #: the files' facts (:mod:`cppcc_kg.project.file_facts`) when the store was loaded beside the caller
         self.facts: FileFacts | None = None
@@ -214,8 +215,8 @@ class Project:
 
     def close(self) -> None:
         """Stop the helper worker of ``load(..., background=True)``, if any, and the store's loading if it has
-        not ended (idempotent)."""
-        self.stop_loading()
+        not ended, freeing what it loaded (:meth:`release_store`; idempotent)."""
+        self.release_store()
         helper, self.helper = self.helper, None
         self._pinyin_pending = None
         if helper is not None:
@@ -229,7 +230,7 @@ class Project:
             self.pinyin_nt = ntriples_of(self.pinyin)
             if self._loader is not None:
                 self._pinyin_deferred = True
-            else:
+            elif self._store is not None:  # (else a reader loads the whole store, this pinyin with it)
                 load_store({str(PINYIN_GRAPH): self.pinyin_nt}, self._store)
             self._graph = None
             self.triple_count = None
@@ -242,7 +243,47 @@ class Project:
         loading failed or was stopped (:meth:`stop_loading`)."""
         if self._loader is not None:
             self._wait_store()
-        return self._store
+        store = self._store
+        if store is None:  # released (release_store): loaded whole, as without the loader's thread
+            with self._store_lock:
+                if self._store is None:
+                    graphs = self._stored_graphs()
+                    try:
+                        self._store = load_store(graphs)
+                    except Exception as exc:  # noqa: BLE001 (a clean message, naming the file)
+                        raise store_error(self.root, failing_graph(list(graphs.items())), exc) from None
+                store = self._store
+        return store
+
+    def _stored_graphs(self) -> dict[str, bytes]:
+        """Graph IRI -> the N-Triples that the store holds in that graph: each file's without the triples that an
+        earlier file holds (:attr:`duplicates`, as :func:`load` left them out), then the pinyin."""
+        out = {str(graph_iri(rel)): nt if rel not in self.duplicates else
+               without_lines(nt, self.duplicates[rel]) for rel, nt in self.nt.items()}
+        out[str(PINYIN_GRAPH)] = self.pinyin_nt
+        return out
+
+    def release_store(self) -> None:
+        """Stop loading the store if it is still loading (the end of a build: nobody read it, or the build would
+        have waited for it): the thread stops after the batch it is loading, what it loaded is freed, and the next
+        reader of :attr:`store` (``cppcc-kg serve``, a notebook) loads the store whole, the same quads as the
+        thread would have (a reader waiting meanwhile too). A store whose loading ended stays; so does the error
+        of a loading that failed, or that :meth:`stop_loading` stopped."""
+        loader = self._loader
+        if loader is None or loader.done:
+            return
+        self._released = True  # (a reader waiting meanwhile gets LoadingStopped: it loads the store whole)
+        loader.close()
+        if loader.stopped and loader.error is None:
+            self._forget(loader)
+
+    def _forget(self, loader: StoreLoader) -> None:
+        """Drop the store that the released *loader* left partly loaded (:meth:`release_store`)."""
+        with self._store_lock:
+            if self._loader is loader:
+                self._loader = None
+                self._store = loader.store = None
+                self._pinyin_deferred = False  # (the whole store is loaded with the pinyin)
 
     @property
     def store_loading(self) -> bool:
@@ -258,9 +299,12 @@ class Project:
         try:
             loader.finish()
         except Exception as exc:  # noqa: BLE001 (every reader gets the same clean error)
+            if self._released and isinstance(exc, LoadingStopped) and loader.error is None:
+                self._forget(loader)  # released while this reader waited: it loads the store whole
+                return
             with self._store_lock:
                 if self._store_error is None:
-                    self._store_error = _store_error(self.root, loader, exc)
+                    self._store_error = store_error(self.root, loader.error_graph, exc)
             raise self._store_error from None
         with self._store_lock:
             if self._loader is loader:
@@ -270,7 +314,7 @@ class Project:
                 self._loader = None
                 self.stats.setdefault("seconds", {})["store wait"] = time.perf_counter() - t0
                 self.stats["store ready"] = time.perf_counter() - self._started
-                self.stats["store timeline"] = _timeline(loader, self._started)
+                self.stats["store timeline"] = store_timeline(loader, self._started)
 
     def stop_loading(self) -> None:
         """Stop loading the store (a build that fails or is interrupted): what waits for it gets an error."""
@@ -380,84 +424,6 @@ class Project:
                 self.store.remove(q)
 
 
-def _read(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
-          progress: Callable[[int, int, str], None] | None, *, beside: bool = False):
-    """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
-    store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
-    parsed; a triple that an earlier file holds too is not stored again. The seconds loading
-    are those spent here on the store: comparing the lines, and waiting for the thread at the end
-    (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`)."""
-    nt: dict[str, bytes] = {}
-    loader = StoreLoader(ox.Store())
-    loading = 0.0
-    seen: set[bytes] = set()
-    duplicates: dict[str, bytes] = {}
-    facts: dict[str, dict] = {}
-    reading_facts = 0.0
-    read = 0
-    try:
-        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
-                                    digests=stats.setdefault("digests", {})):
-            nt[rel] = data
-            t = time.perf_counter()
-            lines = set(data.split(b"\n"))
-            lines.discard(b"")
-            read += len(lines)  # canonical N-Triples: one line per triple, no line twice
-            again = lines & seen
-            seen |= lines
-            if again:
-                duplicates[rel] = b"".join(line + b"\n" for line in sorted(again))
-                data = b"".join(line + b"\n" for line in sorted(lines - again))
-            try:
-                loader.add(str(graph_iri(rel)), data)
-            except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
-                raise _store_error(root, loader, exc) from None
-            loading += time.perf_counter() - t
-            if beside:  # (after the file is queued: the loader's thread starts on it meanwhile)
-                t = time.perf_counter()
-                facts[rel] = read_facts(cache, keys.get(rel), nt[rel])
-                reading_facts += time.perf_counter() - t
-        stats["triples_read"], stats["distinct_lines"] = read, len(seen)
-        del seen
-        if beside:
-            stats.setdefault("seconds", {})["facts"] = reading_facts
-        t = time.perf_counter()
-        if beside:
-            loader.seal()
-        else:
-            try:
-                loader.finish()
-            except Exception as exc:  # noqa: BLE001 (a clean message, naming the file)
-                raise _store_error(root, loader, exc) from None
-        loading += time.perf_counter() - t
-    except BaseException:
-        loader.close()
-        raise
-    if not beside:
-        loader.close()
-    return nt, loader, duplicates, loading, facts
-
-
-def _timeline(loader: StoreLoader, t0: float) -> dict:
-    """When the *loader* got its first document and loaded each batch (start, end, documents, MiB), in seconds
-    since *t0* (the load's start): what ``bench/bench_store_timeline.py`` shows."""
-    first = None if loader.first_add is None else round(loader.first_add - t0, 3)
-    return {"first add": first, "batches": [(round(a - t0, 3), round(b - t0, 3), n, round(size / 2**20, 1))
-                                            for a, b, n, size in loader.timeline]}
-
-
-def _store_error(root: Path, loader: StoreLoader, exc: Exception) -> InputError:
-    """The error of a store whose loading failed (*exc*, in the loader's thread) or was stopped."""
-    if isinstance(exc, LoadingStopped):
-        return InputError("the project's store was not loaded: the build was stopped before it was",
-                          "build again.")
-    rel = rel_of_graph(loader.error_graph) if loader.error_graph else None
-    return InputError(
-        f"{rel or root}: Oxigraph could not load the triples of this file into the store: {type(exc).__name__}: {exc}",
-        f"remove the loader's cache ({Path(root) / CACHE_DIR}) and build again; if it happens again, report it "
-        "with this file (a bug, not a problem of the data).")
-
-
 def _stop(pool) -> None:
     if pool is not None:
         pool.terminate()
@@ -490,7 +456,8 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
 
 def load(root: Path | str = Path("."), *,
          progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
-         write_cache: bool = False, background: bool = False, store_beside: bool = False) -> Project:
+         write_cache: bool = False, background: bool = False, store_beside: bool = False,
+         idle_store: bool = False) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -513,6 +480,11 @@ def load(root: Path | str = Path("."), *,
         :attr:`Project.store` waits for it. The sources check, the labels and styles of the pinyin and
         :meth:`Project.schema_graph` read the files' facts instead (:mod:`cppcc_kg.project.file_facts`, kept in
         the loader's cache): the same answers. An error of the loading is raised by :attr:`Project.store`.
+        :meth:`Project.close` stops a loading that nobody waited for (:meth:`Project.release_store`).
+    idle_store : bool
+        With *store_beside*: the store's thread at the lowest priority (Linux, where the process may give it back)
+        until a reader waits for it, so that it only takes the cores the caller leaves idle: for a caller that
+        seldom reads the store. A reader that comes late waits for all that was not loaded meanwhile.
 
     Returns
     -------
@@ -537,7 +509,8 @@ def load(root: Path | str = Path("."), *,
     seconds = stats["seconds"] = {}
     t0 = time.perf_counter()
     try:
-        nt, loader, duplicates, loading, facts = _read(root, rels, c, stats, keys, progress, beside=store_beside)
+        nt, loader, duplicates, loading, facts = read_into_store(root, rels, c, stats, keys, progress,
+                                                                 beside=store_beside, idle=idle_store)
     except BaseException:
         c.discard()
         _stop(warm)

@@ -446,6 +446,7 @@ def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str]
     counts into *stats*."""
     computed = cached = 0
     out = []
+    pinyin = CPPCC.pinyin  # (one URIRef for every triple: the namespace makes a new one at each lookup)
     for e, lst in keys.items():
         for key in lst:
             p = known.get(key)
@@ -456,6 +457,6 @@ def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str]
             else:
                 cached += 1
             if p:
-                out.append((URIRef(e), CPPCC.pinyin, Literal(p)))
+                out.append((URIRef(e), pinyin, Literal(p)))
     stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
     return out

@@ -132,4 +132,4 @@ def ntriples_of(triples: Iterable[Triple]) -> bytes:
     >>> ntriples_of([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), Literal("x"))])
     b'<http://e.org/a> <http://e.org/p> "x" .\\n'
     """
-    return sorted_lines(ox.serialize([ox.Triple(*(to_ox(x) for x in t)) for t in triples], format=NT))
+    return sorted_lines(ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples], format=NT))

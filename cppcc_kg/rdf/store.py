@@ -22,8 +22,10 @@ the parsed N-Triples of :mod:`cppcc_kg.project.load`, never the store.
 """
 from __future__ import annotations
 
+import os
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +35,11 @@ from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.store import Store
 
 from cppcc_kg.rdf.namespaces import bind_prefixes
+
+try:
+    import resource  # (Unix only: the limits of the nice value, may_lower_nice)
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -175,6 +182,47 @@ def _bulk_quads(quads: list[bytes], store: ox.Store) -> None:
 _PLAIN_IRI = re.compile(r'[^\x00-\x20<>"{}|^`\\]+')
 #: the bytes of N-Triples that the thread of a :class:`StoreLoader` loads at once, at most (and a document more)
 LOADER_BATCH = 16 << 20
+#: the nice value of the thread of a :class:`StoreLoader` made with ``low_priority=True`` until a reader waits for it
+LOW_PRIORITY = 19
+
+
+def renice(thread_id: int, nice: int, *, back: bool = False) -> int | None:
+    """Give the thread *thread_id* (its native id) the nice value *nice*, on Linux (where a thread has its own nice
+    value); its nice value before, or None when nothing was done. Raising the value is always allowed, lowering it
+    back needs the privilege (``CAP_SYS_NICE``, or ``RLIMIT_NICE`` high enough): unless *back*, the value is raised
+    only where the process may lower it back (:func:`may_lower_nice`), so that a thread made slow can be made
+    fast again. Elsewhere nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, thread_id)
+        if before != nice and (back or may_lower_nice(before)):
+            os.setpriority(os.PRIO_PROCESS, thread_id, nice)
+        elif before != nice:
+            return None
+    except OSError:
+        return None
+    return before
+
+
+#: where Linux tells the capabilities of the process (``CapEff``)
+_STATUS = "/proc/self/status"
+
+
+def may_lower_nice(nice: int) -> bool:
+    """Whether this process may give its threads the nice value *nice* again once raised (Linux: ``RLIMIT_NICE`` of
+    at least ``20 - nice``, or the capability ``CAP_SYS_NICE``, as the kernel's ``can_nice`` asks)."""
+    if resource is None:
+        return False
+    soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
+    if soft == resource.RLIM_INFINITY or 20 - nice <= soft:
+        return True
+    try:
+        with open(_STATUS, encoding="ascii", errors="replace") as f:
+            caps = next((line.split()[1] for line in f if line.startswith("CapEff:")), "0")
+        return bool(int(caps, 16) >> 23 & 1)  # CAP_SYS_NICE is capability 23
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 class StoreLoader:
@@ -187,14 +235,24 @@ class StoreLoader:
     The thread starts with the first document, so that a process forked before that (worker
     processes) has no thread of this loader.
 
+    With ``low_priority=True`` the thread runs at the nice value :data:`LOW_PRIORITY` (Linux: a thread has its
+    own), so that it only takes a core that the caller's threads and processes leave idle: a store that nobody
+    reads costs the build no time; the first reader (:meth:`finish`) gives it back its normal priority, so that a
+    store that is read loads as fast as before. Where the process may not give it back (no privilege,
+    :func:`may_lower_nice`), the thread keeps its normal priority from the start.
+
     >>> loader = StoreLoader(ox.Store())
     >>> loader.add("https://e.org/g", b'<http://e.org/a> <http://e.org/p> "x" .\\n')
     >>> len(loader.finish())
     1
     """
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, *, low_priority: bool = False):
         self.store = store
+        self.low_priority = low_priority
+        self._nice_before: int | None = None  # the thread's nice value before it took LOW_PRIORITY
+        self._nice_lock = threading.Lock()  # the thread lowers its priority, a reader raises it: one after the other
+        self._urgent = False  # a reader waits: the thread keeps (or gets back) the normal priority
         self.error: BaseException | None = None
         #: the named graph whose loading raised :attr:`error`
         self.error_graph: str | None = None
@@ -210,8 +268,14 @@ class StoreLoader:
 
     def _run(self) -> None:
         try:
+            if self.low_priority:
+                with self._nice_lock:
+                    if not self._urgent:
+                        self._nice_before = renice(threading.get_native_id(), LOW_PRIORITY)
             self._load_queued()
         finally:  # (however the thread ends: a reader waiting for its end in finish() must not hang)
+            with self._nice_lock:  # (its id may go to another thread once it ends: _hurry renices it no more)
+                self._nice_before = None
             self._ended.set()
 
     def _load_queued(self) -> None:
@@ -230,7 +294,7 @@ class StoreLoader:
                 try:
                     _load_graphs(docs, self.store)
                 except BaseException as exc:  # noqa: BLE001 (raised in the caller by add or finish)
-                    self.error, self.error_graph = exc, _failing(docs)
+                    self.error, self.error_graph = exc, failing_graph(docs)
                 self.timeline.append((t, time.perf_counter(), len(docs), sum(len(nt) for _iri, nt in docs)))
             if items[-1] is None:
                 return
@@ -273,7 +337,16 @@ class StoreLoader:
             # can end: a reader in finish() that sees it ended must see this too)
             self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
             self._queue.put(None)
+            self._hurry(thread)  # (the batch being loaded ends at the normal priority: the caller waits for it)
             thread.join()
+
+    def _hurry(self, thread: threading.Thread) -> None:
+        """A reader waits: the thread at the normal priority again (where the process may, :func:`renice`)."""
+        with self._nice_lock:
+            self._urgent = True
+            if self._nice_before is not None and thread.native_id is not None:
+                renice(thread.native_id, self._nice_before, back=True)
+                self._nice_before = None
 
     def finish(self) -> ox.Store:
         """Wait until every document queued is loaded; the store (or the error of the loading). Several
@@ -281,6 +354,7 @@ class StoreLoader:
         :meth:`close` stopped the thread before the end."""
         thread = self._thread
         if thread is not None:
+            self._hurry(thread)
             self.seal()
             thread.join()  # interrupted (Ctrl-C): self._thread is still set, so close() drains and waits
             self._thread = None
@@ -293,7 +367,7 @@ class StoreLoader:
         return self.store
 
 
-def _failing(docs: list[tuple[str, bytes]]) -> str:
+def failing_graph(docs: list[tuple[str, bytes]]) -> str:
     """The graph IRI of the first of *docs* (IRI, N-Triples) that cannot be loaded alone (into a new store; the
     first of them if each can: an error of the whole batch)."""
     for iri, nt in docs:

@@ -1,0 +1,125 @@
+"""The project's files read and queued for its store: what :func:`cppcc_kg.project.load.load` does first.
+
+Each file's canonical N-Triples (from the loader's cache, or parsed: :func:`cppcc_kg.project.files.iter_files`)
+are queued for a :class:`cppcc_kg.rdf.store.StoreLoader`, without the triples that an earlier file holds (the
+store holds each triple once; those are kept apart as the project's duplicates). The store is loaded by the
+loader's thread while the next files are read, or beside the caller (``beside``): then the facts of each file
+are read instead, and with ``idle`` the loader's thread runs at the lowest priority until a reader waits for it
+(:mod:`cppcc_kg.project.file_facts`).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cppcc_kg.errors import InputError
+from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.file_facts import read_facts
+from cppcc_kg.project.files import graph_iri, iter_files, rel_of_graph
+from cppcc_kg.project.layout import CACHE_DIR
+from cppcc_kg.rdf.store import LoadingStopped, StoreLoader
+
+__all__ = ["canonical_lines", "read_into_store", "store_error", "store_timeline", "without_lines"]
+
+
+def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
+          progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False):
+    """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
+    store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
+    parsed; a triple that an earlier file holds too is not stored again. The seconds loading
+    are those spent here on the store: comparing the lines, and waiting for the thread at the end
+    (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`; *idle*:
+    the loader's thread at the lowest priority until a reader waits, :class:`cppcc_kg.rdf.store.StoreLoader`)."""
+    nt: dict[str, bytes] = {}
+    loader = StoreLoader(ox.Store(), low_priority=beside and idle)
+    loading = 0.0
+    seen: set[bytes] = set()
+    duplicates: dict[str, bytes] = {}
+    facts: dict[str, dict] = {}
+    reading_facts = 0.0
+    read = 0
+    try:
+        for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
+                                    digests=stats.setdefault("digests", {})):
+            nt[rel] = data
+            t = time.perf_counter()
+            lines = set(data.split(b"\n"))
+            lines.discard(b"")
+            read += len(lines)  # canonical N-Triples: one line per triple, no line twice
+            again = lines & seen
+            seen |= lines
+            if again:
+                duplicates[rel] = canonical_lines(again)
+                data = canonical_lines(lines - again)
+            try:
+                loader.add(str(graph_iri(rel)), data)
+            except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
+                raise store_error(root, loader.error_graph, exc) from None
+            loading += time.perf_counter() - t
+            if beside:  # (after the file is queued: the loader's thread starts on it meanwhile)
+                t = time.perf_counter()
+                facts[rel] = read_facts(cache, keys.get(rel), nt[rel])
+                reading_facts += time.perf_counter() - t
+        stats["triples_read"], stats["distinct_lines"] = read, len(seen)
+        del seen
+        if beside:
+            stats.setdefault("seconds", {})["facts"] = reading_facts
+        t = time.perf_counter()
+        if beside:
+            loader.seal()
+        else:
+            try:
+                loader.finish()
+            except Exception as exc:  # noqa: BLE001 (a clean message, naming the file)
+                raise store_error(root, loader.error_graph, exc) from None
+        loading += time.perf_counter() - t
+    except BaseException:
+        loader.close()
+        raise
+    if not beside:
+        loader.close()
+    return nt, loader, duplicates, loading, facts
+
+
+def canonical_lines(lines) -> bytes:
+    """Canonical N-Triples of a set of lines (each without its newline): sorted, one a line.
+
+    >>> canonical_lines({b"b", b"a"})
+    b'a\\nb\\n'
+    """
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def without_lines(nt: bytes, held: bytes) -> bytes:
+    """The canonical N-Triples *nt* without the lines of *held* (what :func:`read_into_store` stores of a file whose
+    triples an earlier file holds too).
+
+    >>> without_lines(b"a\\nb\\nc\\n", b"b\\n")
+    b'a\\nc\\n'
+    """
+    lines = set(nt.split(b"\n"))
+    lines.discard(b"")
+    return canonical_lines(lines - set(held.split(b"\n")))
+
+
+def store_timeline(loader: StoreLoader, t0: float) -> dict:
+    """When the *loader* got its first document and loaded each batch (start, end, documents, MiB), in seconds
+    since *t0* (the load's start): what ``bench/bench_store_timeline.py`` shows."""
+    first = None if loader.first_add is None else round(loader.first_add - t0, 3)
+    return {"first add": first, "batches": [(round(a - t0, 3), round(b - t0, 3), n, round(size / 2**20, 1))
+                                            for a, b, n, size in loader.timeline]}
+
+
+def store_error(root: Path, error_graph: str | None, exc: Exception) -> InputError:
+    """The error of a store whose loading failed (*exc*, in the named graph *error_graph*) or was stopped."""
+    if isinstance(exc, LoadingStopped):
+        return InputError("the project's store was not loaded: the build was stopped before it was",
+                          "build again.")
+    rel = rel_of_graph(error_graph) if error_graph else None
+    return InputError(
+        f"{rel or root}: Oxigraph could not load the triples of this file into the store: {type(exc).__name__}: {exc}",
+        f"remove the loader's cache ({Path(root) / CACHE_DIR}) and build again; if it happens again, report it "
+        "with this file (a bug, not a problem of the data).")
