@@ -4,8 +4,8 @@ A rule (``rules/*.rq``) that returned no row keeps that verdict in the loader's 
 of its query, the code of :mod:`cppcc_kg.validate` and what it may read of the data (:func:`rule_reads`),
 file by file: the triples of its properties (:meth:`cppcc_kg.project.load.Project.predicate_digest`, as the
 build keeps the entity graph's query solutions, :mod:`cppcc_kg.build.graph_rows`), which subjects have a
-property (``"exists P"``) and the triples whose object is an IRI (:data:`IRI_OBJECTS`), both by
-:func:`file_views`. A rule whose reads are those of the last build that found it clean is not run again.
+property (``"exists P"``), the triples whose object is an IRI (:data:`IRI_OBJECTS`) and those of a property
+whose object is a literal tagged ``zh`` or ``zh-...`` (``"lang zh P"``, :data:`LANG`), all by :func:`file_views`. A rule whose reads are those of the last build that found it clean is not run again.
 A rule that returned rows is run again at every build (its rows are the report), and so is a rule whose
 reads cannot be told (:func:`rule_reads` is ``None``).
 
@@ -15,6 +15,16 @@ zero between two variables, which matches every node: :func:`rule_reads` tells i
 variable that a ``FILTER (isIRI(?o))`` over it keeps to IRI objects contributes only triples with an IRI
 object to a solution, and when its object is a variable used nowhere else in a query without grouping or
 ``LIMIT``, whether the query has a row depends on which subjects have the property and not on the objects.
+A pattern whose properties are IRIs (or an alternative of IRIs: each match is one triple whose object is the
+pattern's) and whose object is a variable ``?v`` that a conjunct ``langMatches(lang(?v), "zh")`` of a
+``FILTER`` keeps to literals tagged ``zh`` or ``zh-...``, the pattern reached from the filter through joins,
+``BIND`` and ``GRAPH`` only (the same group: not inside ``OPTIONAL``, ``UNION``, ``MINUS``, ``EXISTS``, another
+group), contributes to a solution that the filter keeps only a triple with such an object: the filter is true
+only if each conjunct is (``||``, ``!`` are not narrowed; an error rejects), each solution of the operators
+between the filter and the pattern extends one of the pattern's, and the other patterns read their triples
+whole (the restricted dataset holds them); so dropping the pattern's other triples drops only solutions that
+the filter rejects (``"lang zh P"``: the lines of ``P`` with such an object). An English label edited then
+keeps the verdicts of the rules that read only the Chinese ones.
 So the query on the dataset restricted to what :func:`rule_reads` says has a row exactly when the query on
 the whole dataset has one (tested for every rule of the repository, with an edit that breaks it). The
 digests are made file by file, with the file's graph name, so they also cover what ``GRAPH ?g`` reads; a
@@ -35,10 +45,11 @@ are decided before it is loaded, and only the rules that run wait for it.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pyoxigraph as ox
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
-from rdflib.term import BNode, Node, URIRef, Variable
+from rdflib.term import BNode, Literal, Node, URIRef, Variable
 
 from cppcc_kg.project.files import PINYIN_GRAPH
 from cppcc_kg.rdf.namespaces import CPPCC
@@ -64,6 +75,24 @@ class _Unknown(Exception):
 IRI_OBJECTS = "* iri"
 #: the prefix of a read of which subjects have a property, not of its objects (:func:`rule_reads`)
 EXISTS = "exists "
+#: the prefix of a read of the triples of a property whose object is a literal of a language: ``"lang zh P"``
+#: (:func:`rule_reads`; the tag matched as ``langMatches`` matches it: :func:`lang_matches`)
+LANG = "lang "
+
+
+def is_view(read: str) -> bool:
+    """Whether *read* (of :func:`rule_reads`) is a view of the files (:func:`file_views`), not a property's triples."""
+    return read == IRI_OBJECTS or read.startswith((EXISTS, LANG))
+
+
+def lang_matches(tag: str, lang_range: str) -> bool:
+    """SPARQL's ``langMatches`` for a range without ``*`` (RFC 4647 basic filtering, case-insensitive).
+
+    >>> [lang_matches(t, "zh") for t in ("zh", "ZH", "zh-Hans", "zhx", "en", "")]
+    [True, True, True, False, False, False]
+    """
+    tag, lang_range = tag.lower(), lang_range.lower()
+    return bool(tag) and (tag == lang_range or tag.startswith(lang_range + "-"))
 
 
 def views_entry() -> str:
@@ -86,6 +115,10 @@ def rule_reads(query: str) -> frozenset[str] | None:
     sub-queries). A variable in the property position is read only if a ``VALUES`` joined with its pattern
     lists IRIs for it in every row (then those are its properties), or if the object is an IRI, or a
     variable that a ``FILTER (isIRI(?o) && ...)`` over the pattern keeps to IRIs (:data:`IRI_OBJECTS`).
+    A pattern whose property is an IRI (or an alternative of IRIs) and whose object is a variable that a
+    ``FILTER (langMatches(lang(?v), "zh") && ...)`` over it (a conjunct of the filter of its group, reaching the
+    pattern through joins, ``BIND`` and ``GRAPH`` only, as for ``isIRI``) keeps to literals tagged ``zh`` or
+    ``zh-...`` reads only those triples of its properties (``"lang zh P"``).
     A pattern whose object is a variable used nowhere else, in a query without grouping or ``LIMIT``/``OFFSET``,
     reads only which subjects have the property (``"exists P"``): whether the query has a row does not
     depend on the objects. A negated path (``!p``), ``SERVICE``, a ``GRAPH`` without a triple pattern (which
@@ -103,6 +136,11 @@ def rule_reads(query: str) -> frozenset[str] | None:
     ['* iri']
     >>> rule_reads("SELECT ?s WHERE { ?s <http://e.org/p>* ?top }") is None
     True
+    >>> sorted(rule_reads('SELECT ?s WHERE { ?s <http://e.org/p>|<http://e.org/q> ?v FILTER (langMatches(lang(?v), "zh")) }'))
+    ['lang zh http://e.org/p', 'lang zh http://e.org/q']
+    >>> sorted(rule_reads('SELECT ?s WHERE { ?s <http://e.org/p> ?v FILTER NOT EXISTS { ?s <http://e.org/q> ?v } '
+    ...                   'FILTER (langMatches(lang(?v), "zh")) }'))
+    ['http://e.org/q', 'lang zh http://e.org/p']
     """
     # rdflib's SPARQL parser (0.1 s to import): only for a rule not seen before (RuleCache keeps the answer)
     from rdflib.plugins.sparql import prepareQuery
@@ -128,11 +166,12 @@ class _Context:
     ``VALUES`` joined with it gives it), *iris* (variables a ``FILTER`` above keeps to IRIs), *once*
     (variables used once in the query)."""
 
-    def __init__(self, bound: dict | None = None, iris: frozenset = frozenset(), once: frozenset = frozenset()):
-        self.bound, self.iris, self.once = bound or {}, iris, once
+    def __init__(self, bound: dict | None = None, iris: frozenset = frozenset(), once: frozenset = frozenset(),
+                 langs: dict | None = None):
+        self.bound, self.iris, self.once, self.langs = bound or {}, iris, once, langs or {}
 
-    def inner(self, bound: dict | None = None, iris: frozenset = frozenset()) -> _Context:
-        return _Context(bound, iris, self.once)
+    def inner(self, bound: dict | None = None, iris: frozenset = frozenset(), langs: dict | None = None) -> _Context:
+        return _Context(bound, iris, self.once, langs)
 
 
 def _count_uses(node, uses: dict) -> None:
@@ -171,7 +210,7 @@ def _walk(node, found: set[str], ctx: _Context) -> None:
                 _triple(p, o, found, ctx)
         elif name == "Join":
             leaves = _join_leaves(node)
-            inner = ctx.inner({**ctx.bound, **_values_bindings(leaves)}, ctx.iris)
+            inner = ctx.inner({**ctx.bound, **_values_bindings(leaves)}, ctx.iris, ctx.langs)
             for leaf in leaves:
                 _walk(leaf, found, inner if _conjunctive(leaf) else ctx.inner())
         elif name == "Graph":
@@ -180,7 +219,8 @@ def _walk(node, found: set[str], ctx: _Context) -> None:
             _walk(node["p"], found, ctx)
         elif name == "Filter":
             _walk(node["expr"], found, ctx.inner())
-            _walk(node["p"], found, ctx.inner(ctx.bound, ctx.iris | _iri_variables(node["expr"])))
+            _walk(node["p"], found, ctx.inner(ctx.bound, ctx.iris | _iri_variables(node["expr"]),
+                                              {**ctx.langs, **_lang_variables(node["expr"])}))
         elif name == "Minus":
             _walk(node["p1"], found, ctx)
             _walk(node["p2"], found, ctx.inner())
@@ -217,6 +257,8 @@ def _triple(p, o, found: set[str], ctx: _Context) -> None:
         found.add(IRI_OBJECTS)
     elif isinstance(p, (URIRef, Variable)) and o in ctx.once:
         found.update(EXISTS + str(i) for i in ([p] if isinstance(p, URIRef) else ctx.bound[p]))
+    elif o in ctx.langs and _alternatives(p) is not None:
+        found.update(f"{LANG}{ctx.langs[o]} {i}" for i in _alternatives(p))
     else:
         _path(p, found, ctx.bound)
 
@@ -254,6 +296,43 @@ def _iri_variables(expr) -> frozenset:
     if name == "ConditionalAndExpression":
         return frozenset().union(*(_iri_variables(e) for e in [expr["expr"], *(expr.get("other") or [])]))
     return frozenset()
+
+
+def _lang_variables(expr) -> dict:
+    """Variable -> language range, for the variables that the filter *expr* keeps to literals of a language:
+    ``langMatches(lang(?v), "zh")`` (a plain string range without ``*``), alone or in a conjunction. (A
+    conjunction is true only if each conjunct is: an error or false in one makes it an error or false, and the
+    filter rejects the solution.)
+
+    >>> from rdflib.plugins.sparql import prepareQuery
+    >>> def langs(f):
+    ...     return _lang_variables(prepareQuery(f"SELECT * WHERE {{ ?s ?p ?v FILTER ({f}) }}").algebra["p"]["p"]["expr"])
+    >>> langs('langMatches(lang(?v), "ZH") && isLiteral(?v)'), langs('langMatches(lang(?v), "zh") || true')
+    ({rdflib.term.Variable('v'): 'zh'}, {})
+    """
+    name = getattr(expr, "name", None)
+    if name == "Builtin_LANGMATCHES":
+        arg, lang_range = expr["arg1"], expr["arg2"]
+        if getattr(arg, "name", None) == "Builtin_LANG" and isinstance(arg["arg"], Variable) \
+                and isinstance(lang_range, Literal) and lang_range.datatype is None and lang_range.language is None \
+                and str(lang_range) and "*" not in str(lang_range) and " " not in str(lang_range):
+            return {arg["arg"]: str(lang_range).lower()}
+    if name == "ConditionalAndExpression":
+        out: dict = {}
+        for e in [expr["expr"], *(expr.get("other") or [])]:
+            out.update(_lang_variables(e))
+        return out
+    return {}
+
+
+def _alternatives(p) -> list | None:
+    """The IRIs of the property position *p* when each match of it is one triple of one of them, whose object
+    is the pattern's object: an IRI, or an alternative (``p|q``) of IRIs; else ``None``."""
+    if isinstance(p, URIRef):
+        return [p]
+    if isinstance(p, AlternativePath) and all(isinstance(a, URIRef) for a in p.args):
+        return list(p.args)
+    return None
 
 
 def _has_triple_pattern(node) -> bool:
@@ -347,7 +426,7 @@ class RuleCache:
         reads = self.reads(query)
         if reads is None:
             return False
-        views = sorted(r for r in reads if r == IRI_OBJECTS or r.startswith(EXISTS))
+        views = sorted(r for r in reads if is_view(r))
         lines = [r for r in reads if r not in views]
         generated = self._generated(reads)
         entry = entry_name("rule", query, self.project.predicate_digest(lines),
@@ -403,7 +482,7 @@ class RuleCache:
         """Make the files' views that :meth:`clean` of the rule with *query* reads (no store read), so that
         :meth:`save_views` keeps them even if the rule is asked about after it."""
         reads = self.reads(query) if self.cache is not None else None
-        views = sorted(r for r in reads or () if r == IRI_OBJECTS or r.startswith(EXISTS))
+        views = sorted(r for r in reads or () if is_view(r))
         if views:
             self._views_digest(query, views)
 
@@ -423,7 +502,8 @@ class RuleCache:
 def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
     """View -> the sha256 of what the canonical N-Triples *nt* hold of it (``""``: nothing): for
     ``"exists P"``, the subjects that have the property ``P`` (sorted, once each); for :data:`IRI_OBJECTS`,
-    the lines whose object is an IRI (in order).
+    the lines whose object is an IRI (in order); for ``"lang zh P"``, the lines of ``P`` whose object is a literal
+    whose language tag matches ``zh`` (:func:`lang_matches`; in order).
 
     >>> nt = b'<http://e.org/a> <http://e.org/p> "x" .\\n<http://e.org/a> <http://e.org/p> "y" .\\n'
     >>> v = file_views(nt, ["exists http://e.org/p", IRI_OBJECTS])
@@ -434,6 +514,12 @@ def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
     subjects: dict[str, set[bytes]] = {v: set() for v in wanted.values()}
     iris = []
     want_iris = IRI_OBJECTS in views  # else the lines with an IRI object are not gathered
+    langs: dict[bytes, list[tuple[str, str]]] = {}  # property token -> (view, range)
+    for v in views:
+        if v.startswith(LANG):
+            lang_range, prop = v[len(LANG):].split(" ", 1)
+            langs.setdefault(f"<{prop}>".encode(), []).append((v, lang_range))
+    tagged: dict[str, list[bytes]] = {v: [] for ps in langs.values() for v, _r in ps}
     for line in nt.split(b"\n"):
         if not line:
             continue
@@ -442,10 +528,30 @@ def file_views(nt: bytes, views: list[str]) -> dict[str, str]:
             subjects[wanted[p]].add(s)
         if want_iris and rest.startswith(b"<"):
             iris.append(line)
+        if p in langs:
+            tag = _lang_tag(rest)
+            for v, lang_range in langs[p]:
+                if tag is not None and lang_matches(tag, lang_range):
+                    tagged[v].append(line)
     out = {v: hashlib.sha256(b"\n".join(sorted(found))).hexdigest() if found else "" for v, found in subjects.items()}
+    out.update({v: hashlib.sha256(b"\n".join(found)).hexdigest() if found else "" for v, found in tagged.items()})
     if want_iris:
         out[IRI_OBJECTS] = hashlib.sha256(b"\n".join(iris)).hexdigest() if iris else ""
     return out
+
+
+#: the end of a language-tagged literal object in a line of canonical N-Triples: ``"@tag .``
+_TAGGED = re.compile(rb'"@([A-Za-z]+(?:-[A-Za-z0-9]+)*) \.$')
+
+
+def _lang_tag(rest: bytes) -> str | None:
+    """The language tag of the object of a line whose object and end are *rest*, or ``None`` (not a tagged literal).
+
+    >>> _lang_tag(b'"a"@zh-Hans .'), _lang_tag(b'"x"^^<http://e.org/t> .'), _lang_tag(b'<http://e.org/o> .')
+    ('zh-Hans', None, None)
+    """
+    m = _TAGGED.search(rest)
+    return m.group(1).decode() if m and rest.startswith(b'"') else None
 
 
 def generated_reads(reads: frozenset[str]) -> list[str]:
@@ -457,7 +563,18 @@ def generated_reads(reads: frozenset[str]) -> list[str]:
     >>> generated_reads(frozenset({IRI_OBJECTS, "http://www.w3.org/2000/01/rdf-schema#label"}))
     []
     """
-    return sorted({r.removeprefix(EXISTS) for r in reads} & GENERATED)
+    return sorted({read_property(r) for r in reads} & GENERATED)
+
+
+def read_property(read: str) -> str:
+    """The property of a read of :func:`rule_reads` (:data:`IRI_OBJECTS` itself for it).
+
+    >>> read_property("lang zh http://e.org/p"), read_property("exists http://e.org/p")
+    ('http://e.org/p', 'http://e.org/p')
+    """
+    if read.startswith(LANG):
+        return read.split(" ", 2)[2]
+    return read.removeprefix(EXISTS)
 
 
 def generated_digest(store: ox.Store, predicates: list[str]) -> str:
