@@ -23,7 +23,8 @@ stored by Oxigraph, as the store's are; blank nodes keep their labels). A lookup
 the covered ones is refused (:class:`NotCovered`): it would be answered wrong. A blank node (any term but an
 IRI) is not covered: :meth:`LineLookup.cover` says so, and the caller reads the store instead.
 
->>> nt = {"g1": b'<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n<http://e.org/c> <http://e.org/p> "<http://e.org/a>" .\n',
+>>> nt = {"g1": b'<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n'
+...             b'<http://e.org/c> <http://e.org/p> "<http://e.org/a>" .\n',
 ...       "g2": b'<http://e.org/b> <http://e.org/q> "x" .\n'}
 >>> lookup = LineLookup(nt)
 >>> lookup.cover(anywhere=[ox.NamedNode("http://e.org/a")], subjects=[ox.NamedNode("http://e.org/b")])

@@ -46,7 +46,8 @@ def test_a_covered_node_has_the_whole_stores_triples(node):
     assert anywhere.cover(anywhere=[node]) and subject.cover(subjects=[node])
     for pattern in [(node, None, None), (None, None, node), (None, node, None)]:
         assert _quads(anywhere.quads_for_pattern(*pattern)) == _quads(store.quads_for_pattern(*pattern, None))
-    assert _quads(subject.quads_for_pattern(node, None, None)) == _quads(store.quads_for_pattern(node, None, None, None))
+    assert _quads(subject.quads_for_pattern(node, None, None)) == \
+        _quads(store.quads_for_pattern(node, None, None, None))
     with pytest.raises(NotCovered):  # the lines that begin with it do not tell where it is the object
         subject.quads_for_pattern(None, None, node)
     with pytest.raises(NotCovered):
@@ -62,7 +63,8 @@ def test_a_blank_node_or_a_literal_is_not_covered():
 
 # --------------------------------------------------------------------------- the restriction, edit after edit
 ID = "https://w3id.org/cppcc-kg/id/"
-PREFIXES = "@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+PREFIXES = ("@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
 
 
 def _record(root: Path) -> None:

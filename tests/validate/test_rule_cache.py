@@ -22,6 +22,7 @@ from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.rule_cache import (
     EXISTS,
+    FILES_ONLY,
     GENERATED,
     IRI_OBJECTS,
     LANG,
@@ -98,7 +99,8 @@ def test_the_properties_of_each_rule_are_told_or_it_always_runs():
     # VALUES ?p { rdf:type rdfs:label ... } GRAPH ?g1 { ?focus ?p ?x }: which entities have a label in each file
     assert {f"{EXISTS}{RDFS}label", f"{RDFS}subClassOf"} <= told["entity-defined-in-several-files.rq"]
     assert f"{RDFS}label" not in told["entity-defined-in-several-files.rq"]
-    assert told["pinyin-written-by-hand.rq"] == {f"{EXISTS}{CPPCC}pinyin"}
+    # GRAPH ?g { ?focus cppcc:pinyin ?pinyin } FILTER (?g != <the generated graph>): that graph is not read
+    assert told["pinyin-written-by-hand.rq"] == {f"{EXISTS}{CPPCC}pinyin", FILES_ONLY}
     # ?focus ?property ?undefined FILTER (isIRI(?undefined) ...) MINUS { ?undefined a ?anyClass }
     assert told["reference-to-undefined-iri.rq"] == {IRI_OBJECTS, f"{EXISTS}{RDF}type"}
 
@@ -140,6 +142,10 @@ def warm(request, tmp_path_factory) -> tuple[Path, str]:
     assert set(about["run"]) == {f"rules/{n}" for n in RULES}
     project.save_cache()
     return root, edited
+
+
+#: a rule that reads the generated pinyin graph (none of the repository's does)
+READS_GENERATED = f"SELECT ?focus WHERE {{ ?focus <{CPPCC}pinyin> ?p FILTER (STRLEN(?p) > 1000) }}"
 
 
 def _rules(project, about: dict | None = None) -> list[dict]:
@@ -204,6 +210,8 @@ def test_each_rule_reads_only_what_it_is_said_to_read(warm, rule):
     langs = [(f"<{p.split(' ', 2)[2]}>".encode(), p.split(" ", 2)[1]) for p in reads if p.startswith(LANG)]
     part = ox.Store()
     for g, nt in project.graphs().items():
+        if FILES_ONLY in reads and g == str(PINYIN_GRAPH):  # (said not to be read)
+            continue
         kept = set()
         for line in filter(None, nt.split(b"\n")):
             s, p, o = line.split(b" ", 2)
@@ -263,7 +271,7 @@ def test_a_rule_that_reads_the_generated_pinyin_is_not_kept_when_it_changed_mean
     project = load(root, cache=True, write_cache=True)
     project.finish_pinyin()
     verdicts = RuleCache(project)
-    query = read_rule(root / "rules" / "pinyin-written-by-hand.rq")[2]
+    query = READS_GENERATED
     verdicts.clean("pinyin", query)
     project.store.remove_graph(next(q.graph_name for q in project.store.quads_for_pattern(
         None, ox.NamedNode(f"{CPPCC}pinyin"), None, None) if q.graph_name.value.endswith("/pinyin")))
@@ -278,16 +286,13 @@ def test_a_kept_verdict_is_not_used_when_the_generated_pinyin_differs(warm):
     root, _rel = warm
     project = load(root, cache=True, write_cache=True)
     project.finish_pinyin()
-    about: dict = {}
-    _rules(project, about)
-    assert "rules/pinyin-written-by-hand.rq" in about["kept"]
-    project.discard_cache()
-    project = load(root, cache=True, write_cache=True)
+    verdicts = RuleCache(project)
+    assert verdicts.needs_store(READS_GENERATED) and not verdicts.clean("generated", READS_GENERATED)
+    verdicts.keep("generated", [])
+    assert RuleCache(project).clean("generated", READS_GENERATED)
     project.store.remove_graph(ox.NamedNode(str(PINYIN_GRAPH)))  # as if the pinyin were not loaded yet
-    about = {}
-    assert _rules(project, about) == []
+    assert not RuleCache(project).clean("generated", READS_GENERATED)
     project.discard_cache()
-    assert "rules/pinyin-written-by-hand.rq" in about["run"]
 
 
 @pytest.mark.parametrize("query", [
@@ -398,8 +403,8 @@ def test_the_generated_graph_holds_only_its_properties_with_literal_objects(warm
 
 
 def test_the_kept_verdicts_are_told_without_the_store(warm, monkeypatch):
-    """After an edit that no rule reads, every rule but the one that reads the generated pinyin is kept with no
-    read of the store; that one is told by the store, then kept too."""
+    """After an edit that no rule reads, every rule is kept with no read of the store (none reads the generated
+    graph); one that reads it needs the store to be told."""
     root, rel = warm
     project = _edited(root, rel, UNRELATED(_pick(load(root, cache=True))))
     rules = read_rules(root / "rules", root=root)
@@ -407,11 +412,10 @@ def test_the_kept_verdicts_are_told_without_the_store(warm, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(type(project), "store", property(lambda _p: pytest.fail("the store was read")))
         first = kept_rules(verdicts, rules, reading_store=False)
-    assert set(first) == {f"rules/{n}" for n in RULES} - {"rules/pinyin-written-by-hand.rq"}
+    assert set(first) == {f"rules/{n}" for n in RULES}
     assert project.cache.staged.count(views_entry()) == 1  # the edited file's views, for every rule at once
-    assert [r[0] for r in rules if verdicts.needs_store(r[3])] == ["rules/pinyin-written-by-hand.rq"]
-    assert kept_rules(verdicts, [r for r in rules if r[0] not in first], reading_store=True) == \
-        ["rules/pinyin-written-by-hand.rq"]
+    assert [r[0] for r in rules + [("generated", "", "", READS_GENERATED)] if verdicts.needs_store(r[3])] == \
+        ["generated"]
     project.discard_cache()
 
 
@@ -441,9 +445,38 @@ def test_a_pattern_outside_the_filters_group_or_not_kept_to_zh_reads_every_tripl
 
 def test_a_lang_view_holds_the_lines_of_zh_literals_of_the_property():
     p = "http://e.org/p"
-    lines = [f"<http://e.org/a> <{p}> {t} ." for t in ['"x"@zh', '"y"@ZH-Hans', '"z"@zhx', '"w"@en', '"v"', "<http://e.org/zh>"]]
+    objects = ['"x"@zh', '"y"@ZH-Hans', '"z"@zhx', '"w"@en', '"v"', "<http://e.org/zh>"]
+    lines = [f"<http://e.org/a> <{p}> {t} ." for t in objects]
     nt = "\n".join(lines).encode() + b"\n"
     view = LANG + "zh " + p
     only = "\n".join(lines[:2]).encode() + b"\n"
     assert file_views(nt, [view])[view] == file_views(only, [view])[view] != ""
     assert file_views(b"\n".join(x.encode() for x in lines[2:]) + b"\n", [view])[view] == ""
+
+
+_PINYIN = f"<{PINYIN_GRAPH}>"
+
+
+@pytest.mark.parametrize("query, files_only", [
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} FILTER (?g != {_PINYIN}) }}", True),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v FILTER NOT EXISTS {{ ?s {_Q} ?w }} }} "
+     f"FILTER ({_PINYIN} != ?g && isIRI(?v)) }}", True),
+    (f"SELECT ?s WHERE {{ GRAPH <https://w3id.org/cppcc-kg/graph/graph/a.ttl> {{ ?s {_P} ?v }} }}", True),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} ?s {_Q} ?w FILTER (?g != {_PINYIN}) }}", False),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} FILTER (?g = {_PINYIN}) }}", False),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} FILTER (?g != {_PINYIN} || isIRI(?v)) }}", False),
+    (f"SELECT ?s WHERE {{ GRAPH {_PINYIN} {{ ?s {_P} ?v }} }}", False),
+    (f"SELECT ?s WHERE {{ {{ GRAPH ?g {{ ?s {_P} ?v }} }} UNION {{ ?s {_Q} ?v }} FILTER (?g != {_PINYIN}) }}", False),
+    (f"SELECT ?s WHERE {{ ?s {_Q} ?w OPTIONAL {{ GRAPH ?g {{ ?s {_P} ?v }} }} FILTER (?g != {_PINYIN}) }}", None),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} FILTER NOT EXISTS {{ ?s {_Q} ?w }} "
+     f"FILTER (?g != {_PINYIN}) }}", False),
+    (f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s {_P} ?v }} GRAPH ?h {{ ?s {_Q} ?w }} FILTER (?g != {_PINYIN}) }}", False),
+])
+def test_a_rule_reads_no_generated_graph_only_where_a_filter_of_its_group_excludes_it(query, files_only):
+    """:data:`FILES_ONLY`: every triple pattern is inside ``GRAPH ?g`` that a conjunct ``?g != <the generated graph>``
+    of the filter of its group excludes (or inside ``GRAPH`` of another fixed graph)."""
+    reads = rule_reads(query)
+    if files_only is None:
+        assert reads is None or FILES_ONLY not in reads
+    else:
+        assert (FILES_ONLY in reads) == files_only, reads
