@@ -32,15 +32,17 @@ The constraints that are not local always run on the whole store.
 Where the lookups read. Steps 1 to 3 look up triples with a bound node or schema predicate only. They are
 answered from the lines of the files' N-Triples that mention these terms
 (:class:`~cppcc_kg.validate.line_lookup.LineLookup`: it gives the whole store's answer to a lookup that binds
-a term it covers, anywhere or as the subject, and refuses any other), read in up to four passes, each before
-the lookups that need it: (1) the lines of the schema predicates and of the pointed nodes (the subjects whose
-in-neighbours are dirty: looked up as objects), those that begin with a node of a changed triple (the pointing
-nodes are among them: looked up as subjects); (2) those that begin with a dirty node (the targets read the
-focus candidates' own triples); (3) the lines of the focus nodes, and those that begin with one of their
-out-neighbours (known from the lines that begin with a focus node); (4) the lines of their in-neighbours
-(known from the lines of the focus nodes). Every lookup of :func:`_dirty`, :func:`_focus`,
-:func:`_schema_quads` and :func:`_neighbourhood` then binds a covered term in a covered position. A blank
-node among the nodes to look up: that step and those after it read the store (the answers are the same).
+a term it covers, anywhere or as the subject, and refuses any other), read in passes, each before the lookups
+that need it: (1) the lines of the schema predicates and of the pointed nodes (the subjects whose in-neighbours
+are dirty: looked up as objects), those that begin with a node of a changed triple (the pointing nodes are
+among them: looked up as subjects); (2) the lines of the other dirty nodes (the targets read a focus
+candidate's own triples; a focus node's are read as subject and object); (3) those that begin with an
+out-neighbour of a focus node, the lines of its in-neighbours, and the lines of the focus nodes covered as
+subjects only so far (nodes of the changed triples: known from the lines of the focus nodes, or those that
+begin with them); (4) if there were such, the lines of their in-neighbours. Every lookup of :func:`_dirty`,
+:func:`_focus`, :func:`_schema_quads` and :func:`_neighbourhood` then binds a covered term in a covered
+position. A blank node among the nodes to look up: that step and those after it read the store (the answers
+are the same).
 So after an edit that touches few nodes, the restriction does not wait for a store being loaded beside it.
 
 The generated pinyin graph has no cache key and is left out of the comparison. Its triples
@@ -248,16 +250,19 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     source = lines if lines.cover(anywhere=pointed | {ox.NamedNode(p) for p in schema},
                                   subjects=_nodes(changed)) else store
     dirty = _dirty(source, changed, reads)
-    source = source if source is store or lines.cover(subjects=dirty) else store
+    # (the nodes of the changed triples that are not pointed, objects mostly, as subjects only: a class may be one)
+    source = source if source is store or lines.cover(anywhere=dirty - _nodes(changed), subjects=dirty) else store
     schema_quads = _schema_quads(source, schema)
     focus = _focus(source, compiled, dirty, schema_quads)
     if len(focus) > MAX_FOCUS:
         return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
-    if source is lines:  # the focus nodes' lines, their out-neighbours' (known from those that begin with them)
+    if source is lines:  # the lines of the focus nodes' neighbours (and of those not covered anywhere yet)
+        late = {x for x in focus if not lines.covers(x)}
         out = {q.object for x in focus for q in lines.quads_for_pattern(x, None, None) if _is_node(q.object)}
-        source = lines if lines.cover(anywhere=focus, subjects=out) else store
-    if source is lines:  # and their in-neighbours'
-        source = lines if lines.cover(anywhere={q.subject for x in focus
+        into = {q.subject for x in focus - late for q in lines.quads_for_pattern(None, None, x)}
+        source = lines if lines.cover(anywhere=late | into, subjects=out) else store
+    if source is lines and late:  # and the in-neighbours of those
+        source = lines if lines.cover(anywhere={q.subject for x in late
                                                 for q in lines.quads_for_pattern(None, None, x)}) else store
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
