@@ -200,13 +200,14 @@ def validate_graph_rules(project: Project, report: dict) -> dict:
         return report
     t0 = time.perf_counter()
     ruled: dict = {}
+    store = StoreWhenRead(project)  # (read only if a rule runs)
     if report.get("rules_later") is not None:  # the rules' kept verdicts told by validate without the store
         verdicts, rules, kept = report["rules_later"]
         kept = kept + kept_rules(verdicts, [r for r in rules if r[0] not in kept], reading_store=True)
-        found = run_rules(project.store, rules, kept, verdicts, graph=project.view, where=where_in(project),
+        found = run_rules(store, rules, kept, verdicts, graph=project.view, where=where_in(project),
                           project=project, about=ruled)
     else:
-        found = rule_problems(project.store, rules_dir, graph=project.view, where=where_in(project),
+        found = rule_problems(store, rules_dir, graph=project.view, where=where_in(project),
                               root=project.root, project=project, which="graph", about=ruled)
     report["rules_run"] = sorted(report.get("rules_run", []) + ruled["run"])
     report["rules_kept"] = sorted(report.get("rules_kept", []) + ruled["kept"])

@@ -410,12 +410,14 @@ def _run_all(compiled: ShapeCompiler, store: ox.Store, union: bool, suspects_of,
     def run(query: str) -> _Rows:
         return _rows(store, query, union)
 
-    with_subclasses = {sol[0].value for sol in store.query(WITH_SUBCLASSES, use_default_graph_as_union=union)}
+    positions = list(range(len(compiled.plan))) if positions is None else positions
+    # (no plan entry to run: the store is not read)
+    with_subclasses = {sol[0].value for sol in store.query(WITH_SUBCLASSES, use_default_graph_as_union=union)} \
+        if positions else set()
 
     def fix(query: str) -> str:
         return resolve_classes(query, with_subclasses)
 
-    positions = list(range(len(compiled.plan))) if positions is None else positions
     plan = {k: compiled.plan[k] for k in positions}
     antijoins = {k: i for k, (_q, i) in plan.items() if isinstance(i, int) and i in compiled.antijoins}
     pool = None if timings is not None else ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))

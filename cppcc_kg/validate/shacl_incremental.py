@@ -29,11 +29,29 @@ in ``D``. A changed triple whose predicate is a schema predicate, a changed onto
 in a changed line, an earlier file not in the cache, or no record: the whole run, as without a cache.
 The constraints that are not local always run on the whole store.
 
+Where the lookups read. Steps 1 to 3 look up triples with a bound node or schema predicate only. They are
+answered from the lines of the files' N-Triples that mention these terms
+(:class:`~cppcc_kg.validate.line_lookup.LineLookup`: it gives the whole store's answer to a lookup that binds
+a term it covers, anywhere or as the subject, and refuses any other), read in passes, each before the lookups
+that need it: (1) the lines of the schema predicates and of the pointed nodes (the subjects whose in-neighbours
+are dirty: looked up as objects), those that begin with a node of a changed triple (the pointing nodes are
+among them: looked up as subjects); (2) the lines of the other dirty nodes (the targets read a focus
+candidate's own triples; a focus node's are read as subject and object); (3) those that begin with an
+out-neighbour of a focus node, the lines of its in-neighbours, and the lines of the focus nodes covered as
+subjects only so far (nodes of the changed triples: known from the lines of the focus nodes, or those that
+begin with them); (4) if there were such, the lines of their in-neighbours. Every lookup of :func:`_dirty`,
+:func:`_focus`, :func:`_schema_quads` and :func:`_neighbourhood` then binds a covered term in a covered
+position. A blank node among the nodes to look up: that step and those after it read the store (the answers
+are the same).
+So after an edit that touches few nodes, the restriction does not wait for a store being loaded beside it.
+
 The generated pinyin graph has no cache key and is left out of the comparison. Its triples
 (``cppcc:pinyin`` of an entity) change with the entity's Chinese label, which makes the entity
 dirty; a shape could only read them through a statement whose ``rdf:predicate`` is ``cppcc:pinyin``,
 and then the whole run would depend on whether the pinyin, computed beside the validation, is in
-the store yet.
+the store yet. The lines read for the lookups include those of the pinyin graph given with the files'
+(:meth:`cppcc_kg.project.load.Project.graphs`): a focus node's ``cppcc:pinyin`` triple may be in its
+neighbourhood, or not, as when it is read from the store, with the same (absent) effect on the verdicts.
 """
 from __future__ import annotations
 
@@ -43,6 +61,7 @@ import pyoxigraph as ox
 
 from cppcc_kg.project.files import changed_nt_lines, rel_of_graph
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
+from cppcc_kg.validate.line_lookup import LineLookup
 from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
 from cppcc_kg.validate.shacl_local import RDF_TYPE, READS, sparql_locality
 
@@ -65,6 +84,8 @@ class Restriction:
     reason: str = ""
     #: cache key of each file recorded -> what the datatype checks found in it (``None``: no record)
     datatypes: dict | None = None
+    #: the passes over the files' N-Triples that read the lines of the nodes looked up (:class:`LineLookup`)
+    passes: int = 0
 
 
 def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[str, set[str]]]:
@@ -130,22 +151,27 @@ def _is_node(term) -> bool:
     return isinstance(term, (ox.NamedNode, ox.BlankNode))
 
 
-def _dirty(store: ox.Store, changed: list, reads: dict[str, set[str]]) -> set:
-    """The dirty nodes of the module docstring (pyoxigraph terms)."""
+def _pointers(changed: list, reads: dict[str, set[str]]) -> tuple[set, set]:
+    """``(pointed, pointing)``: the nodes of the *changed* triples whose in-neighbours (out-neighbours) are
+    dirty (module docstring)."""
     def reads_of(kind: str, predicate: str) -> bool:
         return predicate in reads[kind] or "*" in reads[kind]
 
-    dirty, pointed, pointing = set(), set(), set()
+    pointed, pointing = set(), set()
     for t in changed:
-        dirty.add(t.subject)
-        if _is_node(t.object):
-            dirty.add(t.object)
-            if reads_of("into in-neighbours", t.predicate.value):
-                pointing.add(t.object)
+        if _is_node(t.object) and reads_of("into in-neighbours", t.predicate.value):
+            pointing.add(t.object)
         if reads_of("out of out-neighbours", t.predicate.value):
             pointed.add(t.subject)
         if reads_of("out of in-neighbours", t.predicate.value):
             pointing.add(t.subject)
+    return pointed, pointing
+
+
+def _dirty(store: ox.Store, changed: list, reads: dict[str, set[str]]) -> set:
+    """The dirty nodes of the module docstring (pyoxigraph terms)."""
+    dirty = _nodes(changed)
+    pointed, pointing = _pointers(changed, reads)
     for node in pointed:  # the nodes that read it as an out-neighbour
         dirty.update(q.subject for q in store.quads_for_pattern(None, None, node, None))
     for node in pointing:  # the nodes that read it as an in-neighbour
@@ -176,6 +202,11 @@ def _triples(store: ox.Store, node, predicates: set[str], *, into: bool = False)
     wanted = [None] if "*" in predicates else [ox.NamedNode(p) for p in sorted(predicates)]
     return [ox.Quad(q.subject, q.predicate, q.object) for p in wanted
             for q in (store.quads_for_pattern(None, p, node, None) if into else store.quads_for_pattern(node, p, None, None))]
+
+
+def _nodes(changed: list) -> set:
+    """The subjects and the node objects of the triples *changed*."""
+    return {t.subject for t in changed} | {t.object for t in changed if _is_node(t.object)}
 
 
 def _neighbourhood(store: ox.Store, focus: set, schema_quads: list, reads: dict[str, set[str]]) -> ox.Store:
@@ -213,12 +244,27 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
         return Restriction(local, reason=changed, datatypes=datatypes)
     if any(t.predicate.value in schema for t in changed):
         return Restriction(local, reason="a schema triple changed", datatypes=datatypes)
-    dirty = _dirty(store, changed, reads)
-    schema_quads = _schema_quads(store, schema)
-    focus = _focus(store, compiled, dirty, schema_quads)
+    lines = LineLookup(ntriples)
+    # each step's lookups answered from the lines of the terms they bind (module docstring), else from the store
+    pointed, _pointing = _pointers(changed, reads)
+    source = lines if lines.cover(anywhere=pointed | {ox.NamedNode(p) for p in schema},
+                                  subjects=_nodes(changed)) else store
+    dirty = _dirty(source, changed, reads)
+    # (the nodes of the changed triples that are not pointed, objects mostly, as subjects only: a class may be one)
+    source = source if source is store or lines.cover(anywhere=dirty - _nodes(changed), subjects=dirty) else store
+    schema_quads = _schema_quads(source, schema)
+    focus = _focus(source, compiled, dirty, schema_quads)
     if len(focus) > MAX_FOCUS:
         return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
+    if source is lines:  # the lines of the focus nodes' neighbours (and of those not covered anywhere yet)
+        late = {x for x in focus if not lines.covers(x)}
+        out = {q.object for x in focus for q in lines.quads_for_pattern(x, None, None) if _is_node(q.object)}
+        into = {q.subject for x in focus - late for q in lines.quads_for_pattern(None, None, x)}
+        source = lines if lines.cover(anywhere=late | into, subjects=out) else store
+    if source is lines and late:  # and the in-neighbours of those
+        source = lines if lines.cover(anywhere={q.subject for x in late
+                                                for q in lines.quads_for_pattern(None, None, x)}) else store
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
-    return Restriction(local, _neighbourhood(store, focus, schema_quads, reads), {text(f) for f in focus}, kept,
-                       datatypes=datatypes)
+    return Restriction(local, _neighbourhood(source, focus, schema_quads, reads), {text(f) for f in focus}, kept,
+                       datatypes=datatypes, passes=lines.passes)

@@ -15,7 +15,9 @@ from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.validate import shacl as fastshacl
 from cppcc_kg.validate.run import graph_keys
-from cppcc_kg.validate.shacl_incremental import plan_locality
+from cppcc_kg.validate import shacl_incremental
+from cppcc_kg.validate.line_lookup import LineLookup
+from cppcc_kg.validate.shacl_incremental import Restriction, plan_locality, restriction
 from cppcc_kg.validate.shapes import shapes_of
 
 ID = "https://w3id.org/cppcc-kg/id/"
@@ -26,6 +28,7 @@ def _check(root: Path, *, save: bool = True) -> tuple[list, list, dict]:
     project = load(root, cache=True, write_cache=True)
     try:
         shapes = shapes_of(project)
+        assert_same_restriction(project)
         args = {"store": project.store, "ntriples": project.graphs(), "keys": graph_keys(project), "cache": project.cache}
         about: dict = {}
         restricted = fastshacl.validate(None, shapes, about=about, **args)
@@ -37,6 +40,38 @@ def _check(root: Path, *, save: bool = True) -> tuple[list, list, dict]:
     finally:
         project.close()
     return restricted, whole, about
+
+
+class _StoreOnly(LineLookup):
+    """A lookup that covers nothing: the restriction reads every triple from the store, as it did before."""
+
+    def cover(self, anywhere=(), subjects=()) -> bool:
+        return False
+
+
+def restrictions(project, store=None) -> tuple[Restriction, Restriction]:
+    """The restriction of the project's validation now ``(from the files' lines, from the store)``; the first
+    reads *store* (default: the project's) where it reads the store."""
+    compiled = fastshacl.compile_shapes(shapes_of(project))
+    nt = project.graphs()
+    keys = {k: v for k, v in graph_keys(project).items() if k in nt}
+    lines = restriction(compiled, project.store if store is None else store, nt, keys, project.cache, fastshacl._text)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(shacl_incremental, "LineLookup", _StoreOnly)
+        whole = restriction(compiled, project.store, nt, keys, project.cache, fastshacl._text)
+    return lines, whole
+
+
+def assert_same_restriction(project, store=None) -> Restriction:
+    """Assert that the restriction made from the files' lines is the one made from the store; return it."""
+    lines, whole = restrictions(project, store)
+    assert (lines.local, lines.focus, lines.kept, lines.reason, lines.datatypes) == \
+        (whole.local, whole.focus, whole.kept, whole.reason, whole.datatypes)
+    assert (lines.store is None) == (whole.store is None)
+    if whole.store is not None:
+        assert set(lines.store) == set(whole.store)
+        assert lines.passes > 0 or not lines.focus
+    return lines
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
