@@ -145,7 +145,7 @@ class Project:
         :meth:`files_of` and :meth:`with_duplicates` take these into account.
     keys : dict
         Relative path -> cache key of the file (its bytes, path and the parser's version).
-    helper : multiprocessing.Pool or None
+    helper : cppcc_kg.project.workers.Workers or None
         With ``load(..., background=True)``: a worker process that the build gives work
         to do beside it; :meth:`close` stops it.
     """
