@@ -77,6 +77,7 @@ def _end_process(code: int):
     if shutdown is not None:
         shutdown()
     atexit._run_exitfuncs()
+    atexit._clear()  # (run once: if this returns, the interpreter's exit does not run them again)
     try:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:

@@ -1,6 +1,6 @@
 """``rdf_files.start_bodies``: the helper makes the Turtle and JSON-LD of exactly the files whose entries the
 loader's cache lacks (read from one listing of the cache's folder and its staged entries), as ``Cache.has``
-tells them."""
+tells them (a test of each file)."""
 from __future__ import annotations
 
 from cppcc_kg.build import rdf_files
@@ -21,13 +21,19 @@ class Pool:
         return "job"
 
 
+def _held(cache, name: str) -> bool:
+    """The former ``Cache.has``: a test of the file in the staging folder and in the cache's (``Cache.has`` now
+    answers from a listing of the folder made once, which does not see an entry removed after it)."""
+    return any((folder / name).is_file() for folder in (cache._staging, cache.dir))
+
+
 def _oracle(project) -> list[str]:
-    """The graphs the cache lacks an entry of, by ``Cache.has`` (the former test of each file)."""
+    """The graphs the cache lacks an entry of, by the former ``Cache.has`` (a test of each file)."""
     v = rdf_files.EXPORT_VERSION
     lacking = []
     for rel, nt in project.nt.items():
         key = project.keys.get(rel)
-        if nt and not (key and project.cache.has(f"{key}.v{v}.ttl") and project.cache.has(f"{key}.v{v}.misread")):
+        if nt and not (key and _held(project.cache, f"{key}.v{v}.ttl") and _held(project.cache, f"{key}.v{v}.misread")):
             lacking.append(str(graph_iri(rel)))
     return sorted(lacking)
 
