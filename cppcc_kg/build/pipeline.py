@@ -103,11 +103,10 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # background: a helper worker computes the pinyin and the Turtle and JSON-LD of each file (start_bodies)
-        # while this process validates; with the cache, the store loads beside the first stages (store_beside)
+        # helper: pinyin, Turtle, JSON-LD (start_bodies); with the cache the store loads beside, on idle cores
+        beside = {"store_beside": cache, "idle_store": cache}
         with step(progress, "load"):
-            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True, store_beside=cache,
-                           idle_store=cache)
+            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True, **beside)
         try:
             bodies_job = None
             if project.helper is not None and any(s.run is graph_files for s in (stages or STAGES)):
