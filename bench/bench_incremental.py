@@ -8,8 +8,8 @@ For synthetic corpora of ``cppcc-kg synth --scale N`` (written once into ``--wor
 * a build after one English label was edited in one source's ``graph/SOURCE/entities.ttl``
   right after that clean build (the loader's cache has every other file, the stages' caches are those
   of an earlier cached build), with the seconds of each of its steps (``one_file_after_clean``);
-* a cached build (``--force``, as ``cppcc-kg build`` writes its caches: ``cached_rebuild``), then one
-  label edited and built again: the curator's case, an edit after an ordinary build (``one_file``).
+* the edit undone and built again: an edit after an ordinary (cached) build (``edit_undone``); then one
+  label edited again and built: the curator's case, an edit after an ordinary build (``one_file``).
 
 After each kind of edited build of the first run, a clean build of the same edited tree is made beside
 it and every file of the two ``build/`` folders (but the marker, which records mtimes) must be
@@ -117,7 +117,7 @@ def bench_scale(work: Path, scale: int, runs: int) -> dict:
     target = root / "graph" / f"synth-{max(1, scale // 2):04d}" / "entities.ttl"
     original = target.read_bytes()
     child([sys.executable, "-m", "cppcc_kg.cli", "build", "--root", str(root), "--force", "--quiet"])  # warm cache
-    rows: dict[str, list] = {"clean": [], "unchanged": [], "one_file_after_clean": [], "cached_rebuild": [],
+    rows: dict[str, list] = {"clean": [], "unchanged": [], "one_file_after_clean": [], "edit_undone": [],
                              "one_file": []}
     try:
         for run in range(runs):
@@ -127,7 +127,7 @@ def bench_scale(work: Path, scale: int, runs: int) -> dict:
             edit_label(target, 2 * run)
             rows["one_file_after_clean"].append(edited_build(work, root, scale, check=run == 0))
             target.write_bytes(original)
-            rows["cached_rebuild"].append(timed_build(root, root / "build", cache=True))
+            rows["edit_undone"].append(timed_build(root, root / "build", cache=True))
             edit_label(target, 2 * run + 1)
             rows["one_file"].append(edited_build(work, root, scale, check=run == 0))
     finally:
@@ -178,7 +178,7 @@ def markdown(results: list[dict]) -> str:
                        ("one_file_peak_mib", "peak, one file (MiB)"),
                        ("one_file_after_clean", "one label edited after a clean (`--no-cache`) build"),
                        ("one_file_after_clean_cpu", "CPU seconds, one file after a clean build"),
-                       ("cached_rebuild", "cached build of everything (`--force`)")):
+                       ("edit_undone", "the edit undone, after a cached build")):
         lines.append(f"| {label} | " + " | ".join(_fmt(r[key]) for r in results) + " |\n")
     for kind, title in (("one_file", "one label edited after a cached build"),
                         ("one_file_after_clean", "one label edited after a clean build"), ("clean", "clean build")):
