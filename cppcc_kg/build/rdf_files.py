@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -72,12 +71,12 @@ def start_bodies(project, pool):
     The results are the same as those made in the writing process (same functions, same
     bytes); a file whose JSON-LD needs other prefixes than the worker assumed is redone there.
     Which entries the cache holds is read from one listing of its folder and the entries staged
-    (:func:`_cache_names`), not from a test of each file (8 000 at 4 000 files): a name listed that
-    cannot be read (a folder in the way, a broken entry) is made in the writing process
+    (:meth:`cppcc_kg.project.cache.Cache.listing`), not from a test of each file (8 000 at 4 000 files): a
+    name listed that cannot be read (a broken entry, one removed since) is made in the writing process
     (:meth:`Bodies._cached`), the same bytes.
     """
     cache = getattr(project, "cache", None)
-    names = _cache_names(cache)
+    names = cache.listing() if cache is not None else set()
     todo = []
     for rel, nt in project.nt.items():
         key = project.keys.get(rel)
@@ -86,17 +85,6 @@ def start_bodies(project, pool):
         if nt:
             todo.append((str(graph_iri(rel)), nt))
     return pool.map_async(_bodies_of, todo, chunksize=16) if todo else None
-
-
-def _cache_names(cache) -> set[str]:
-    """The names of the entries *cache* holds or staged (none when it is absent or disabled)."""
-    if cache is None or not getattr(cache, "enabled", False):
-        return set()
-    try:
-        listed = set(os.listdir(cache.dir))
-    except OSError:
-        listed = set()
-    return listed | set(cache.staged)
 
 
 class Bodies:

@@ -135,6 +135,13 @@ class Cache:
             self._index = frozenset(_files_in(self.dir))
         return name in self._index
 
+    def listing(self) -> set[str]:
+        """The names of the entries there now (one listing of the folder, as :meth:`has` makes it once) and
+        those staged; none when the cache is disabled."""
+        if not self.enabled:
+            return set()
+        return set(_files_in(self.dir)) | self._staged
+
     def put(self, name: str, data: bytes) -> None:
         """Stage *data* under *name* (moved into the cache by :meth:`save`)."""
         if not self.write:

@@ -26,7 +26,7 @@ __all__ = ["canonical_lines", "read_into_store", "store_error", "store_timeline"
 
 
 def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
-          progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False):
+                    progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False):
     """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
     store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
     parsed; a triple that an earlier file holds too is not stored again. The seconds loading

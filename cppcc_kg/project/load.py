@@ -258,9 +258,9 @@ class Project:
     def _stored_graphs(self) -> dict[str, bytes]:
         """Graph IRI -> the N-Triples that the store holds in that graph: each file's without the triples that an
         earlier file holds (:attr:`duplicates`, as :func:`load` left them out), then the pinyin."""
-        out = {str(graph_iri(rel)): nt if rel not in self.duplicates else
-               without_lines(nt, self.duplicates[rel]) for rel, nt in self.nt.items()}
-        out[str(PINYIN_GRAPH)] = self.pinyin_nt
+        out = self.graphs()
+        for rel, held in self.duplicates.items():
+            out[str(graph_iri(rel))] = without_lines(self.nt[rel], held)
         return out
 
     def release_store(self) -> None:
