@@ -49,7 +49,7 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
           echo: Callable[[str], None] | None = None,
           progress: Callable[[int, int, str], None] | None = None,
           stages: list[Stage] | None = None, shacl_engine: str = "auto", cache: bool = True,
-          force: bool = False, checked: BuildCheck | None = None) -> dict:
+          force: bool = False, checked: BuildCheck | None = None, process_ends: bool = False) -> dict:
     """Build the project at *root* into *out_dir* (default ``ROOT/build``).
 
     Parameters
@@ -73,6 +73,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
         Build even when the previous build is up to date.
     checked : BuildCheck, optional
         What :func:`cppcc_kg.build.fingerprint.check_build` found just before (as ``cppcc-kg build`` does).
+    process_ends : bool
+        The process ends when this returns (``cppcc-kg build``): ``Project.close(process_ends=True)``; same outputs.
 
     Returns
     -------
@@ -98,27 +100,25 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     if checked.up_to_date and not force and cache:
         return _up_to_date(checked, time.perf_counter() - started)
     check_seconds = time.perf_counter() - started
-    # the build makes millions of objects that live to its end: the cyclic collector would walk them again
-    # and again (a few seconds at a million triples); it is back on when the build ends
+    # millions of objects live to the build's end: the cyclic collector would walk them again and again (seconds)
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         # helper: pinyin, Turtle, JSON-LD (start_bodies); with the cache the store loads beside, on idle cores
-        beside = {"store_beside": cache, "idle_store": cache}
         with step(progress, "load"):
-            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True, **beside)
+            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True,
+                           store_beside=cache, idle_store=cache)
         try:
-            bodies_job = None
-            if project.helper is not None and any(s.run is graph_files for s in (stages or STAGES)):
-                bodies_job = start_bodies(project, project.helper)
+            bodies_job = start_bodies(project, project.helper) if project.helper is not None and any(
+                s.run is graph_files for s in (stages or STAGES)) else None
             result = _build_loaded(project, root, out, echo or (lambda msg: None),
                                    STAGES if stages is None else stages, shacl_engine, bodies_job,
                                    checked=checked, progress=progress)
         except BaseException:
             project.discard_cache()
-            raise
-        finally:
             project.close()
+            raise
+        project.close(process_ends=process_ends)  # (the CLI's process: nothing freed, the store's loading left)
         result.update(wall=time.perf_counter() - started, up_to_date=False, reason=checked.reason)  # wall: not a sum
         result["seconds"]["check"] = check_seconds  # 0 when the caller checked (cppcc-kg build)
         return result

@@ -109,9 +109,10 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
             return
         if notebooks:  # said before the build, not after it
             require_notebook_extra("cppcc-kg build --notebooks")
-        end_at_once()  # a build's objects are not freed one by one as the process exits (cppcc-kg build only)
+        # a build's objects are not freed one by one as the process exits (cppcc-kg build as the process only)
+        ending = end_at_once()
         result = _build(root, out, checked, notebooks=notebooks, shacl_engine=shacl_engine, no_cache=no_cache,
-                        quiet=quiet)
+                        quiet=quiet, process_ends=ending)
     for warning in result.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
@@ -119,7 +120,7 @@ def command(root: Path, out_dir: Path | None, shacl_engine: str, no_cache: bool,
 
 
 def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str, no_cache: bool,
-           quiet: bool) -> dict:
+           quiet: bool, process_ends: bool = False) -> dict:
     """Import the pipeline (seconds of imports) and build, with progress bars on a terminal."""
     build = import_pipeline(clean=no_cache).build
     stages = importlib.import_module(STAGE_LIST)
@@ -127,7 +128,7 @@ def _build(root: Path, out: Path, checked, *, notebooks: bool, shacl_engine: str
     try:
         return build(root, out, echo=None if quiet else display.echo, progress=display,
                      stages=[*stages.STAGES, stages.NOTEBOOKS] if notebooks else None,
-                     shacl_engine=shacl_engine, cache=not no_cache, checked=checked)
+                     shacl_engine=shacl_engine, cache=not no_cache, checked=checked, process_ends=process_ends)
     finally:
         if display is not None:
             display.close()

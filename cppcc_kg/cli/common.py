@@ -50,10 +50,14 @@ def exit_on_error(path: str | None = None):
 
 #: True once a command asked the process to end at once after it (:func:`end_at_once`)
 _AT_ONCE: list[bool] = []
+#: True while a command runs as the process's entry (:meth:`Interruptible.main` without *args*, main thread)
+_ENTRY: list[bool] = []
 
 
-def end_at_once() -> None:
-    """Ask that the process end at once when the command has returned, without tearing down its objects.
+def end_at_once() -> bool:
+    """Ask that the process end at once when the command has returned, without tearing down its objects; whether
+    it will (the command runs as the process's entry): then the command may leave what the process's end stops
+    and frees (``cppcc-kg build``: ``build(..., process_ends=True)``).
 
     Only when the command is the process's entry (:class:`Interruptible`, ``main()`` without *args*; never
     under ``CliRunner`` or a caller of the library): then, once the command exited (``sys.exit``, any code),
@@ -64,6 +68,7 @@ def end_at_once() -> None:
     and its worker processes stopped (``Project.close``)."""
     if not _AT_ONCE:
         _AT_ONCE.append(True)
+    return bool(_ENTRY)
 
 
 def _end_process(code: int):
@@ -140,6 +145,7 @@ class Interruptible:
         entry = args is None and threading.current_thread() is threading.main_thread()
         if entry:
             signal.signal(signal.SIGINT, _first_interrupt)
+            _ENTRY.append(True)
         try:
             return super().main(args, *rest, **extra)
         except SystemExit as exc:
@@ -150,6 +156,7 @@ class Interruptible:
             raise
         finally:
             if entry:
+                _ENTRY.clear()
                 signal.signal(signal.SIGINT, _late_interrupt)
 
 

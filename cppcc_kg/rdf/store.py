@@ -323,22 +323,35 @@ class StoreLoader:
             self._thread.start()
         self._queue.put((iri, nt))
 
-    def close(self) -> None:
-        """Stop the thread once the document being loaded is in (idempotent); the rest is not loaded."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the thread once the document being loaded is in (idempotent); the rest is not loaded.
+
+        ``wait=False``: the thread is told to stop and left to end on its own, at its priority, after the batch it
+        is loading (a daemon that only fills :attr:`store` in memory: for a process that ends at once, which need
+        not wait for it). :meth:`finish` then waits for its end and raises :class:`LoadingStopped` (or the error
+        of that batch), as after a close that waited."""
         thread, self._thread = self._thread, None
+        if thread is not None and not wait:
+            self._drop_queued()
+            self._sealed = True  # (finish() waits for the thread's end: _ended)
+            return
         if thread is not None:
-            dropped = []
-            while True:  # drop what is queued
-                try:
-                    dropped.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            # stopped before the end: a document was dropped, or more could have come (set before the thread
-            # can end: a reader in finish() that sees it ended must see this too)
-            self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
-            self._queue.put(None)
+            self._drop_queued()
             self._hurry(thread)  # (the batch being loaded ends at the normal priority: the caller waits for it)
             thread.join()
+
+    def _drop_queued(self) -> None:
+        """Drop what is queued and queue the end (the thread ends after the batch it is loading)."""
+        dropped = []
+        while True:
+            try:
+                dropped.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        # stopped before the end: a document was dropped, or more could have come (set before the thread
+        # can end: a reader in finish() that sees it ended must see this too)
+        self.stopped = self.stopped or not self._sealed or any(item is not None for item in dropped)
+        self._queue.put(None)
 
     def _hurry(self, thread: threading.Thread) -> None:
         """A reader waits: the thread at the normal priority again (where the process may, :func:`renice`)."""

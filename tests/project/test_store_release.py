@@ -202,3 +202,79 @@ def test_a_build_leaves_no_loader_thread_and_its_project_store_is_whole(make_pro
     project, result = kept["project"], kept["result"]
     assert result["loading"] and held.loaders[-1].stopped and not _threads("cppcc-kg-store-loader")
     assert set(project.store) == set(load(root, cache=False).store)
+
+
+@pytest.fixture
+def left():
+    """The projects that ``close(process_ends=True)`` kept to the process's end, forgotten after the test."""
+    from cppcc_kg.project import load as load_module
+    yield load_module._LEFT_TO_THE_END
+    load_module._LEFT_TO_THE_END.clear()
+
+
+def test_close_as_the_process_ends_leaves_the_loading_to_end_alone_and_frees_nothing(make_project, held, left):
+    """``close(process_ends=True)`` (``cppcc-kg build`` as the process): the loader is told to stop and not waited for
+    (held in its batch here: a close that waited would not return), its store is not dropped, the project is kept;
+    the helper worker is stopped all the same; a later reader still gets the whole store."""
+    root = make_project()
+    project = load(root, cache=False, background=True, store_beside=True, idle_store=True)
+    project.finish_pinyin()
+    helper = project.helper
+    while not held.nice:  # the thread is in its first batch
+        threading.Event().wait(0.01)
+    closer = threading.Thread(target=lambda: project.close(process_ends=True))
+    closer.start()
+    closer.join(60)
+    assert not closer.is_alive()
+    loader = held.loaders[0]
+    assert loader.stopped and loader.store is not None and project._store is loader.store
+    assert left == [project] and _threads("cppcc-kg-store-loader") and not project.store_loading
+    assert helper is not None and project.helper is None
+    held.set()
+    assert set(project.store) == set(load(root, cache=False).store)  # (waits for the thread's end, loads whole)
+    assert not _threads("cppcc-kg-store-loader")
+
+
+def test_close_as_the_process_ends_keeps_a_loaded_store_and_an_error(make_project, held, left, monkeypatch):
+    root = make_project()
+    project = load(root, cache=False, store_beside=True, idle_store=True)
+    held.set()
+    store = project.store
+    project.close(process_ends=True)
+    assert project.store is store and not left  # (nothing was loading: nothing kept)
+    real = store_module._load_graphs
+
+    def broken(graphs, store):
+        graphs = list(graphs)
+        if threading.current_thread().name == "cppcc-kg-store-loader" and \
+                any(iri.endswith("graph/relations.ttl") for iri, _ in graphs):
+            raise ValueError("boom")
+        return real(graphs, store)
+    monkeypatch.setattr(store_module, "_load_graphs", broken)
+    project = load(root, cache=False, store_beside=True, idle_store=True)
+    while project._loader.error is None:
+        threading.Event().wait(0.01)
+    project.close(process_ends=True)
+    with pytest.raises(InputError, match="boom") as caught:
+        project.store
+    assert str(caught.value).startswith("graph/relations.ttl: Oxigraph could not load")
+
+
+def test_a_build_told_the_process_ends_gives_the_same_outputs_and_a_library_build_leaves_nothing(make_project, left):
+    """``build(process_ends=True)`` (what ``cppcc-kg build`` asks as the process's entry) and a library caller's build:
+    the same outputs and result; the library caller's build leaves no loader thread, no child process, no project
+    kept."""
+    import multiprocessing
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.name != ".cppcc-kg-build"}
+    roots = [make_project(), make_project()]
+    for root in roots:
+        build(root, root / "build")  # (the cache: the next builds load the store beside)
+    library = build(roots[0], roots[0] / "build", force=True)
+    assert not _threads("cppcc-kg-store-loader") and not multiprocessing.active_children() and not left
+    ending = build(roots[1], roots[1] / "build", force=True, process_ends=True)
+    assert files(roots[0] / "build") == files(roots[1] / "build")
+    assert library["stages"] == ending["stages"] and library["report"]["problems"] == ending["report"]["problems"]
+    assert not multiprocessing.active_children()
