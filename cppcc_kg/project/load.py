@@ -83,6 +83,8 @@ __all__ = ["Project", "load", "load_project"]
 
 
 
+#: predicate_digest's state of the pinyin while it is pending
+_PENDING = object()
 #: the projects closed as the process ends (:meth:`Project.close` with ``process_ends``): kept, never freed one by one
 _LEFT_TO_THE_END: list = []
 
@@ -184,6 +186,8 @@ class Project:
         self._dups: dict | None = None  # made by files_of
         self._predicates: dict[str, dict[str, str]] | None = None  # made by predicate_digest
         self._predicates_lock = threading.Lock()  # the validation thread and the stages both ask
+        self._digests: dict[frozenset, tuple] = {}  # predicate_digest's answers: set -> (pinyin state, digest)
+        self._pinyin_digests: tuple | None = None  # (pinyin_nt, its predicate_digests)
         self._started = time.perf_counter()  # (the load's start: when the store was ready, in stats)
 
     # ------------------------------------------------------------ cache, pinyin, helper
@@ -352,14 +356,33 @@ class Project:
         in load order, and those of the generated pinyin (or that it is not there yet); a query that reads
         only these properties has the same solutions whenever this digest is the same
         (:mod:`cppcc_kg.project.predicates`). The digests of each file's properties are kept in the
-        loader's cache by the file's key."""
+        loader's cache by the file's key.
+
+        Each answer is kept on the project (the validation's rules and the entity graph's queries ask again for the
+        same properties), by the set of *predicates* (all that :func:`digest_of` reads of them) and the state of
+        the pinyin: its digest is a function of the files' digests, made once from :attr:`nt` (which a project
+        never changes), and of the pinyin's: nothing when ``cppcc:pinyin`` is not asked for; "pending" while
+        :attr:`pinyin_pending`; else the digests of :attr:`pinyin_nt`, an immutable ``bytes`` object that
+        :meth:`set_pinyin` replaces: an answer is reused only for the very object it was made from (``is``),
+        so that a new pinyin (even equal) is digested again, never a stale answer given."""
+        wanted = frozenset(predicates)
         with self._predicates_lock:
             if self._predicates is None:
                 self._predicates = self._file_predicate_digests()
-        # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
-        pinyin = {} if str(CPPCC.pinyin) not in set(predicates) else \
-            None if self.pinyin_pending else predicate_digests(self.pinyin_nt)
-        return digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], predicates)
+            # the pinyin graph holds cppcc:pinyin only: while it is not loaded, it is "pending" for that property
+            state = None if str(CPPCC.pinyin) not in wanted else _PENDING if self.pinyin_pending else self.pinyin_nt
+            kept = self._digests.get(wanted)
+            if kept is not None and kept[0] is state:
+                return kept[1]
+            if state is None or state is _PENDING:
+                pinyin = {} if state is None else None
+            else:
+                if self._pinyin_digests is None or self._pinyin_digests[0] is not state:
+                    self._pinyin_digests = (state, predicate_digests(state))
+                pinyin = self._pinyin_digests[1]
+            digest = digest_of([*self._predicates.items(), (str(PINYIN_GRAPH), pinyin)], wanted)
+            self._digests[wanted] = (state, digest)
+            return digest
 
     def _file_predicate_digests(self) -> dict[str, dict[str, str]]:
         """File -> property -> digest (:func:`predicate_digests`), from the cache where the file's key is there."""
