@@ -28,6 +28,7 @@ atexit.register(lambda: sys.stderr.write("atexit ran\\n"))
 import cppcc_kg.cli.build as b
 build = b._build
 def late_thread(*args, **kwargs):
+    sys.stderr.write(f"process_ends={kwargs.get('process_ends')}\\n")
     result = build(*args, **kwargs)
     done = threading.Event()
     def late():
@@ -61,6 +62,7 @@ def test_a_build_ends_at_once_with_its_output_and_files(make_project, tmp_path):
     done = _run(tmp_path, "build", "--root", str(root))
     assert done.returncode == 0, done.stderr
     assert "atexit ran" in done.stderr.splitlines()
+    assert "process_ends=True" in done.stderr.splitlines()  # the build was told: its project is not freed either
     assert "torn down" not in done.stderr  # the objects were not freed one by one
     assert done.stdout.startswith("built ") and done.stdout.endswith("late thread done\n")
     # the same files and output as the command run in this process (CliRunner: no end at once)
@@ -86,9 +88,16 @@ def test_a_failed_build_ends_at_once_with_its_exit_code(make_project, tmp_path, 
     assert not (root / "build").exists()
 
 
-def test_not_under_a_caller_of_the_command(make_project):
-    """CliRunner (args given): the command returns to its caller (this test would end otherwise)."""
+def test_not_under_a_caller_of_the_command(make_project, monkeypatch):
+    """CliRunner (args given): the command returns to its caller (this test would end otherwise), and the build is
+    not told that the process ends (its project is freed, the store's loader stopped: nothing left running)."""
+    import threading
+
+    import cppcc_kg.cli.build as cli_build
     root = make_project()
+    told, real = [], cli_build._build
+    monkeypatch.setattr(cli_build, "_build", lambda *a, **k: told.append(k.get("process_ends")) or real(*a, **k))
     r = CliRunner().invoke(main, ["build", "--root", str(root), "--quiet"])
     assert r.exit_code == 0, r.output
     assert _AT_ONCE == [True]  # asked for, and not done
+    assert told == [False] and not [t for t in threading.enumerate() if t.name == "cppcc-kg-store-loader"]
