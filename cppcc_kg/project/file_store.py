@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from cppcc_kg.errors import InputError
 from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.duplicates import Duplicates, canonical_lines
 from cppcc_kg.project.file_facts import read_facts
 from cppcc_kg.project.files import graph_iri, iter_files, rel_of_graph
 from cppcc_kg.project.layout import CACHE_DIR
@@ -36,24 +37,17 @@ def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys
     nt: dict[str, bytes] = {}
     loader = StoreLoader(ox.Store(), low_priority=beside and idle)
     loading = 0.0
-    seen: set[bytes] = set()
-    duplicates: dict[str, bytes] = {}
+    found = Duplicates(cache if cache is not None and cache.enabled else None, keys)
     facts: dict[str, dict] = {}
     reading_facts = 0.0
-    read = 0
     try:
         for rel, data in iter_files(root, rels, progress=progress, cache=cache, stats=stats, keys=keys,
                                     digests=stats.setdefault("digests", {})):
             nt[rel] = data
             t = time.perf_counter()
-            lines = set(data.split(b"\n"))
-            lines.discard(b"")
-            read += len(lines)  # canonical N-Triples: one line per triple, no line twice
-            again = lines & seen
-            seen |= lines
+            again = found.of(rel, data)
             if again:
-                duplicates[rel] = canonical_lines(again)
-                data = canonical_lines(lines - again)
+                data = without_lines(data, again)
             try:
                 loader.add(str(graph_iri(rel)), data)
             except Exception as exc:  # noqa: BLE001 (the thread failed on an earlier file: a clean message, naming it)
@@ -63,8 +57,11 @@ def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys
                 t = time.perf_counter()
                 facts[rel] = read_facts(cache, keys.get(rel), nt[rel])
                 reading_facts += time.perf_counter() - t
-        stats["triples_read"], stats["distinct_lines"] = read, len(seen)
-        del seen
+        t = time.perf_counter()
+        found.finish()
+        loading += time.perf_counter() - t
+        stats["triples_read"], stats["distinct_lines"] = found.read, found.distinct
+        duplicates = found.found
         if beside:
             stats.setdefault("seconds", {})["facts"] = reading_facts
         t = time.perf_counter()
@@ -82,15 +79,6 @@ def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys
     if not beside:
         loader.close()
     return nt, loader, duplicates, loading, facts
-
-
-def canonical_lines(lines) -> bytes:
-    """Canonical N-Triples of a set of lines (each without its newline): sorted, one a line.
-
-    >>> canonical_lines({b"b", b"a"})
-    b'a\\nb\\n'
-    """
-    return b"".join(line + b"\n" for line in sorted(lines))
 
 
 def without_lines(nt: bytes, held: bytes) -> bytes:
