@@ -75,7 +75,7 @@ class Duplicates:
     ----------
     cache : Cache or None
         The loader's cache: what the last load found is read from it (:data:`ENTRY`) and what this one finds is
-        staged there (:meth:`keep`); None: every line is compared (the set).
+        staged there (:meth:`finish`); None: every line is compared (the set).
     keys : dict
         Relative path -> the file's cache key (filled before the first file comes, by the reader of the files).
     """
@@ -142,9 +142,8 @@ class Duplicates:
 class _Since:
     """The duplicates since the last load (see the module docstring)."""
 
-    def __init__(self, cache, old_files, old_found, distinct, read, now, changed):
-        self.cache, self.old_found, self.distinct, self.read = cache, old_found, distinct, read
-        self.now = now  # relative path -> key, this load
+    def __init__(self, old_found, distinct, read, changed):
+        self.old_found, self.distinct, self.read = old_found, distinct, read
         self.changed = changed  # relative path -> its old N-Triples (b"" if added) for the files changed or added
         self.followed: dict[bytes, bool] = {}  # line of D -> whether a file before (in load order) holds it
         self.held_before: dict[bytes, bool] = {}  # line of D -> whether the last load held it
@@ -176,7 +175,7 @@ class _Since:
             if data is None:
                 return None
             old[rel] = data
-        since = cls(cache, old_files, old_found, distinct, read, now, {rel: old.get(rel, b"") for rel in changed})
+        since = cls(old_found, distinct, read, {rel: old.get(rel, b"") for rel in changed})
         for rel in gone:  # their lines: changed lines from the first file on
             since.read -= len(_lines(old[rel]))
             if not since._follow(_lines(old[rel]), {}):

@@ -131,3 +131,28 @@ def test_random_edits(tmp_path, seed, monkeypatch):
                 files[rel[:-4] + "x.ttl"] = files.pop(rel)
         files = dict(sorted(files.items()))
         _check(tmp_path, files)
+
+
+def test_a_load_after_an_edit_that_adds_and_removes_a_duplicate_is_a_clean_load(make_project):
+    """Through ``load``: a triple of one file written into another (a duplicate across files), then taken out; each
+    load with the cache has the duplicates, counts and store of a load without it."""
+    from cppcc_kg.project.load import load
+
+    root = make_project()
+    first = load(root, cache=True, write_cache=True)
+    first.save_cache()
+    assert (root / ".cache" / "cppcc-kg" / ENTRY).is_file()  # (the next loads follow the changes since it)
+    rels = [r for r in first.nt if r.startswith("graph/")]
+    a, b = rels[0], rels[-1]
+    copied = first.nt[a].split(b"\n")[0]  # a triple of a (N-Triples is Turtle), written into b
+    original = (root / b).read_bytes()
+    for text in (original + b"\n" + copied + b"\n", original):
+        (root / b).write_bytes(text)
+        cached = load(root, cache=True, write_cache=True)
+        clean = load(root, cache=False)
+        assert cached.duplicates == clean.duplicates
+        assert (copied + b"\n" in cached.duplicates.get(b, b"")) is (text != original)
+        for stat in ("triples_read", "distinct_lines"):
+            assert cached.stats[stat] == clean.stats[stat]
+        assert set(cached.store) == set(clean.store) and len(cached) == len(clean)
+        cached.save_cache()
