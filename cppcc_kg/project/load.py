@@ -224,10 +224,15 @@ class Project:
             helper.join()
 
     def set_pinyin(self, triples: list[Triple]) -> None:
-        """Add the generated pinyin triples (to the store too: at once, or once it is loaded)."""
+        """Add the generated pinyin triples (to the store too: at once, or once it is loaded).
+
+        *triples* as :func:`~cppcc_kg.project.pinyin.start_project_pinyin` gives them (a
+        :class:`~cppcc_kg.project.pinyin_cache.PinyinTriples`) come with their N-Triples (kept in the cache, or made
+        from strings): they are neither made again nor read here."""
         with self._store_lock:
-            self.pinyin = list(triples)
-            self.pinyin_nt = ntriples_of(self.pinyin)
+            nt = getattr(triples, "nt", None)  # (a PinyinTriples: its triples are made only if read)
+            self.pinyin = triples if nt is not None else list(triples)
+            self.pinyin_nt = nt if nt is not None else ntriples_of(self.pinyin)
             if self._loader is not None:
                 self._pinyin_deferred = True
             elif self._store is not None:  # (else a reader loads the whole store, this pinyin with it)

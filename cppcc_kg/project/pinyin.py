@@ -65,6 +65,13 @@ from cppcc_kg.project.jieba_words import (
     words_file,
     write_words,
 )
+from cppcc_kg.project.pinyin_cache import (
+    PinyinTriples,
+    keep_entry,
+    pinyin_digest,
+    pinyin_ntriples,
+    read_entry,
+)
 from cppcc_kg.project.workers import (
     HELPER_STEP,
     PARALLEL_MIN_LABELS,
@@ -395,17 +402,26 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     """Start computing the pinyin triples for *labels* (entity -> zh labels, as
     :func:`cppcc_kg.project.entities.entity_zh_labels` gives; *styles*, entity -> pinyin style,
     as :func:`entity_pinyin_styles` gives), using the pinyin cache;
-    return a function that waits for them, updates the cache and returns them.
+    return a function that waits for them, updates the cache and returns them
+    (:class:`~cppcc_kg.project.pinyin_cache.PinyinTriples`: the triples, made when read, and their N-Triples).
 
-    With *background* and a *pool* (one worker whose dictionaries are loaded), the
+    When the cache holds the pinyin of these very keys (entity -> its labels and style,
+    :mod:`cppcc_kg.project.pinyin_cache`: an edit that changes no Chinese label, type or style), it is taken
+    whole from there: no label, no triple, no N-Triples made, nothing asked of the *pool*.
+    Otherwise, with *background* and a *pool* (one worker whose dictionaries are loaded), the
     labels that the cache lacks are computed there while the caller goes on. *before_fork* is called before
     worker processes are forked here (the loader waits for a store whose thread is loading it: no fork beside it).
     """
     stats = stats if stats is not None else {}
-    name = f"pinyin-{_pinyin_versions()}.json"
-    known = _cached_pinyin(cache, name)
+    versions = _pinyin_versions()
+    name = f"pinyin-{versions}.json"
     styles = styles or {}
     keys = {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
+    digest = pinyin_digest(keys, versions)
+    kept = read_entry(cache, digest)
+    if kept is not None:
+        return _kept_pinyin(keys, kept, cache, name, stats)
+    known = _cached_pinyin(cache, name)
     missing = sorted({k for lst in keys.values() for k in lst if k not in known})
     todo = set(missing)
     job = None
@@ -424,11 +440,12 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
         known.update(zip(missing, pool.map(_pinyin_of_key, missing, chunksize=64, step=PINYIN_STEP)))
         pool.apply(save_words)  # the caller may stop the worker at once
 
-    def finish() -> list[Triple]:
+    def finish() -> PinyinTriples:
         if job is not None:
             known.update(zip(missing, job.get()))
-        out = _pinyin_of(keys, known, todo, stats)
+        pairs = _pinyin_of(keys, known, todo, stats)
         save_words()  # if this process computed labels itself (no worker)
+        nt = pinyin_ntriples(pairs)
         if cache is not None:
             if stats["pinyin_computed"]:
                 used = {k for lst in keys.values() for k in lst}
@@ -436,17 +453,40 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
                                            ensure_ascii=False, indent=0).encode("utf-8"))
             else:
                 cache.used.add(name)
-        return out
+            keep_entry(cache, digest, nt, len(pairs))
+        return PinyinTriples(len(pairs), nt, lambda: _triples(pairs))
     finish.computing = job is not None  # the helper worker computes labels while the caller goes on
     return finish
 
 
-def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[Triple]:
-    """The pinyin triples of *keys* (entity -> its labels' keys), from *known* (completed here);
-    counts into *stats*."""
+def _kept_pinyin(keys: dict[str, list[str]], kept: tuple[bytes, int], cache: Cache, name: str, stats: dict):
+    """The function :func:`start_project_pinyin` returns when the pinyin of *keys* is *kept* (N-Triples, count)
+    in *cache*: it returns them at once. The cache of the labels (*name*) is kept for a later edit; it is read
+    only if a caller reads the triples themselves (then a label it lacks is computed here)."""
+    nt, count = kept
+    cache.used.add(name)
+    stats["pinyin_computed"], stats["pinyin_cached"] = 0, sum(map(len, keys.values()))
+
+    def triples() -> list[Triple]:
+        return _triples(_pinyin_of(keys, _cached_pinyin(cache, name), set(), {}))
+
+    def finish() -> PinyinTriples:
+        return PinyinTriples(count, nt, triples)
+    finish.computing = False
+    return finish
+
+
+def _triples(pairs: list[tuple[str, str]]) -> list[Triple]:
+    """``(entity, cppcc:pinyin, "pinyin")`` rdflib triples of (entity, pinyin) strings, in their order."""
+    pinyin = CPPCC.pinyin  # (one URIRef for every triple: the namespace makes a new one at each lookup)
+    return [(URIRef(e), pinyin, Literal(p)) for e, p in pairs]
+
+
+def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[tuple[str, str]]:
+    """The (entity, pinyin) of *keys* (entity -> its labels' keys) whose pinyin is not empty, in order, from
+    *known* (completed here); counts into *stats*."""
     computed = cached = 0
     out = []
-    pinyin = CPPCC.pinyin  # (one URIRef for every triple: the namespace makes a new one at each lookup)
     for e, lst in keys.items():
         for key in lst:
             p = known.get(key)
@@ -457,6 +497,6 @@ def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str]
             else:
                 cached += 1
             if p:
-                out.append((URIRef(e), pinyin, Literal(p)))
+                out.append((e, p))
     stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
     return out
