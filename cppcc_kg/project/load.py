@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.errors import KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
-from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
+from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.file_facts import FileFacts, distinct_triples
 from cppcc_kg.project.file_store import read_into_store, store_error, store_timeline, without_lines
 from cppcc_kg.project.files import (
@@ -53,8 +53,8 @@ from cppcc_kg.project.files import (
 )
 from cppcc_kg.project.pinyin import (
     entity_pinyin_styles,
-    entity_pinyin_styles_of,
     pinyin_pool,
+    start_pinyin_of_facts,
     start_project_pinyin,
 )
 from cppcc_kg.project.predicates import (
@@ -447,15 +447,17 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
         where = facts.files_typing(str(s) for s in graph_view(typed).subjects(RDF.type, CPPCC.Source))
         project.sources = check_sources(graph_view(typed), project.root, where=lambda node: where.get(str(node), []))
     t = time.perf_counter()
-    labels = entity_zh_labels(project.store) if facts is None else entity_zh_labels_of(facts)
-    styles = entity_pinyin_styles(project.store) if facts is None else entity_pinyin_styles_of(facts)
+
+    def start(**options):  # (from the facts: the labels and styles joined only if their pinyin is not kept)
+        if facts is not None:
+            return start_pinyin_of_facts(facts, project.cache, project.stats, pool=warm, **options)
+        return start_project_pinyin(entity_zh_labels(project.store), project.cache, project.stats, pool=warm,
+                                    styles=entity_pinyin_styles(project.store), **options)
     if background and warm is not None:
-        project._pinyin_pending = start_project_pinyin(labels, project.cache, project.stats, pool=warm,
-                                                       background=True, styles=styles)
+        project._pinyin_pending = start(background=True)
         project.helper = warm
         return t, None
-    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles,
-                                            before_fork=lambda: project.store)())
+    project.set_pinyin(start(before_fork=lambda: project.store)())
     return t, warm
 
 

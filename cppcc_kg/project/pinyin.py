@@ -56,7 +56,7 @@ from importlib.metadata import PackageNotFoundError, version
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache, get_json
-from cppcc_kg.project.entities import entity_zh_labels
+from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
 from cppcc_kg.project.hidden_imports import import_hiding
 from cppcc_kg.project.jieba_words import (
     Tags,
@@ -67,10 +67,13 @@ from cppcc_kg.project.jieba_words import (
 )
 from cppcc_kg.project.pinyin_cache import (
     PinyinTriples,
+    facts_digest,
     keep_entry,
+    keep_facts_entry,
     pinyin_digest,
     pinyin_ntriples,
     read_entry,
+    read_facts_entry,
 )
 from cppcc_kg.project.workers import (
     HELPER_STEP,
@@ -420,7 +423,7 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     digest = pinyin_digest(keys, versions)
     kept = read_entry(cache, digest)
     if kept is not None:
-        return _kept_pinyin(keys, kept, cache, name, stats)
+        return _kept_pinyin(lambda: keys, kept, sum(map(len, keys.values())), cache, name, stats, digest)
     known = _cached_pinyin(cache, name)
     missing = sorted({k for lst in keys.values() for k in lst if k not in known})
     todo = set(missing)
@@ -456,23 +459,59 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
             keep_entry(cache, digest, nt, len(pairs))
         return PinyinTriples(len(pairs), nt, lambda: _triples(pairs))
     finish.computing = job is not None  # the helper worker computes labels while the caller goes on
+    finish.digest, finish.labels = digest, sum(map(len, keys.values()))
     return finish
 
 
-def _kept_pinyin(keys: dict[str, list[str]], kept: tuple[bytes, int], cache: Cache, name: str, stats: dict):
-    """The function :func:`start_project_pinyin` returns when the pinyin of *keys* is *kept* (N-Triples, count)
-    in *cache*: it returns them at once. The cache of the labels (*name*) is kept for a later edit; it is read
-    only if a caller reads the triples themselves (then a label it lacks is computed here)."""
+def start_pinyin_of_facts(facts, cache: Cache | None = None, stats: dict | None = None, pool=None, *,
+                          background: bool = False, before_fork=None):
+    """:func:`start_project_pinyin` of the labels and styles that the files' *facts* give
+    (:class:`~cppcc_kg.project.file_facts.FileFacts`: :func:`~cppcc_kg.project.entities.entity_zh_labels_of`,
+    :func:`entity_pinyin_styles_of`), skipping even those when the facts they are made from are a build's before.
+
+    Those labels and styles are functions of the files' ``zh``, ``types`` and ``rare`` facts alone, joined as sets
+    (the file of a fact and its other facts play no part). So an entry named by the sha256 of those facts of
+    every file, in load order (:func:`~cppcc_kg.project.pinyin_cache.facts_digest`), records the digest of the
+    keys that they gave (:func:`~cppcc_kg.project.pinyin_cache.pinyin_digest`): when it is there and the entry of
+    those keys too, the pinyin is that entry's, the labels and styles not joined (made only if a caller reads the
+    triples). A missing or broken entry of either is a miss: the labels and styles are joined and the pinyin
+    taken or made as :func:`start_project_pinyin` does, and the entry of the facts written again."""
+    stats = stats if stats is not None else {}
+    versions = _pinyin_versions()
+    digest = facts_digest(facts.facts.values(), versions)
+    name = f"pinyin-{versions}.json"
+    seen = read_facts_entry(cache, digest)
+    kept = read_entry(cache, seen[0]) if seen is not None else None
+    if kept is not None:
+        return _kept_pinyin(lambda: _keys_of_facts(facts), kept, seen[1], cache, name, stats, seen[0])
+    labels, styles = entity_zh_labels_of(facts), entity_pinyin_styles_of(facts)
+    finish = start_project_pinyin(labels, cache, stats, pool, background=background, styles=styles,
+                                  before_fork=before_fork)
+    keep_facts_entry(cache, digest, finish.digest, finish.labels)
+    return finish
+
+
+def _keys_of_facts(facts) -> dict[str, list[str]]:
+    styles = entity_pinyin_styles_of(facts)
+    return {e: [_key(label, styles.get(e)) for label in lst] for e, lst in entity_zh_labels_of(facts).items()}
+
+
+def _kept_pinyin(keys, kept: tuple[bytes, int], labels: int, cache: Cache, name: str, stats: dict, digest: str):
+    """The function :func:`start_project_pinyin` returns when the pinyin of the keys that *keys()* gives is
+    *kept* (N-Triples, count) in *cache*, for *labels* labels: it returns them at once. The cache of the labels
+    (*name*) is kept for a later edit; it is read only if a caller reads the triples themselves (then a label it
+    lacks is computed here)."""
     nt, count = kept
     cache.used.add(name)
-    stats["pinyin_computed"], stats["pinyin_cached"] = 0, sum(map(len, keys.values()))
+    stats["pinyin_computed"], stats["pinyin_cached"] = 0, labels
 
     def triples() -> list[Triple]:
-        return _triples(_pinyin_of(keys, _cached_pinyin(cache, name), set(), {}))
+        return _triples(_pinyin_of(keys(), _cached_pinyin(cache, name), set(), {}))
 
     def finish() -> PinyinTriples:
         return PinyinTriples(count, nt, triples)
     finish.computing = False
+    finish.digest, finish.labels = digest, labels
     return finish
 
 

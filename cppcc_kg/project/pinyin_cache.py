@@ -24,6 +24,13 @@ finds the entry of the build before it and makes no pinyin (no N-Triples, no tri
 Chinese label, of a type or a class's style, a file added or removed with entities, changes *keys* (or not, if
 the entities' labels and styles stay the same: then the pinyin stays the same too) and misses.
 
+The keys themselves are joined from the files' facts (:mod:`cppcc_kg.project.file_facts`) while the store loads:
+from their ``zh``, ``types`` and ``rare`` facts alone. A second entry, named by the sha256 of those facts of every
+file (:func:`facts_digest`), holds the digest of the keys they gave (:func:`read_facts_entry`): an English label's
+edit leaves those facts as they were, and the keys are not even joined
+(:func:`~cppcc_kg.project.pinyin.start_pinyin_of_facts`, where the proof is). A change of those facts that leaves
+the keys the same (a Chinese label of a node that is no entity) joins them again and finds the pinyin kept.
+
 On a miss, only the labels that the cache of labels lacks are computed (as before), and the N-Triples are made
 from the (entity, pinyin) strings by Oxigraph (:func:`pinyin_ntriples`), without the rdflib terms that
 :func:`~cppcc_kg.rdf.ntriples.ntriples_of` converts (``to_ox(URIRef(e))`` is ``NamedNode(e)`` and
@@ -83,6 +90,37 @@ def keep_entry(cache: Cache | None, digest: str, nt: bytes, count: int) -> None:
     """Stage the N-Triples *nt* and the count *count* under *digest* (kept if the build succeeds)."""
     if cache is not None:
         cache.put(entry_name(digest), b"%d\n" % count + nt)
+
+
+def facts_digest(facts, versions: str) -> str:
+    """The sha256 (hex) of *versions* and of the ``zh``, ``types`` and ``rare`` facts
+    (:func:`~cppcc_kg.project.file_facts.file_facts`) of each of *facts*, in order: what the labels and styles of
+    the pinyin are made from (:func:`~cppcc_kg.project.pinyin.start_pinyin_of_facts`). Each file's three are
+    written as one JSON list (the classes of ``types`` in their order), so two different lists of facts never give
+    the same text."""
+    h = hashlib.sha256(f"{ENTRY_FORM}\0facts\0{versions}\0".encode())
+    for f in facts:
+        h.update(json.dumps([f["zh"], f["types"], f["rare"]], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def read_facts_entry(cache: Cache | None, digest: str) -> tuple[str, int] | None:
+    """(The digest of the keys, the number of labels) that the facts of the digest *digest* gave, as
+    :func:`keep_facts_entry` kept them, or ``None``: no cache, no entry, or a broken one."""
+    data = cache.get(f"pinyin-facts-{digest}.txt") if cache is not None else None
+    if data is None:
+        return None
+    keys, _, labels = data.decode("ascii", "replace").partition(" ")
+    if len(keys) != 64 or not labels.isdigit():
+        return None
+    return keys, int(labels)
+
+
+def keep_facts_entry(cache: Cache | None, digest: str, keys: str, labels: int) -> None:
+    """Stage the digest of the keys *keys* and the number of labels *labels* that the facts of *digest* give."""
+    if cache is not None:
+        cache.put(f"pinyin-facts-{digest}.txt", f"{keys} {labels}".encode("ascii"))
 
 
 def pinyin_ntriples(pairs) -> bytes:

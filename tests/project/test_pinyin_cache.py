@@ -16,8 +16,10 @@ from cppcc_kg.project.pinyin_cache import (
     PinyinTriples,
     entry_name,
     keep_entry,
+    keep_facts_entry,
     pinyin_ntriples,
     read_entry,
+    read_facts_entry,
 )
 from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.ntriples import ntriples_of
@@ -78,9 +80,25 @@ def _removed(root):
     (root / ENTITIES).unlink()
 
 
+def _unlabelled(root):  # a Chinese label of a node that is no entity: the facts change, not the pinyin's keys
+    with open(root / ENTITIES, "a", encoding="utf-8") as f:
+        f.write('\n<http://e.org/n> a <http://e.org/NotAnEntity> ; rdfs:label "某"@zh .\n')
+
+
 def _entry_missing(root):
     for p in _entries(root):
         p.unlink()
+
+
+def _facts_entry_missing(root):
+    for p in _entries(root, "pinyin-facts-"):
+        p.unlink()
+
+
+def _facts_entry_broken(root):
+    for p in _entries(root, "pinyin-facts-"):
+        data = b"x" * 64 + b" 3"
+        p.write_bytes(b"%08x\n" % zlib.crc32(data) + data)  # a right CRC, the digest of no entry
 
 
 def _entry_corrupt(root):
@@ -94,9 +112,14 @@ def _entry_bad_header(root):
         p.write_bytes(b"%08x\n" % zlib.crc32(data) + data)  # a right CRC, a wrong header
 
 
+SAME = (_english, _unlabelled, _entry_missing, _entry_corrupt, _entry_bad_header, _facts_entry_missing,
+        _facts_entry_broken)
+
+
 @pytest.mark.parametrize("edit, kept", [
-    (_english, True), (_chinese, False), (_type, False), (_added, False), (_removed, False),
-    (_entry_missing, False), (_entry_corrupt, False), (_entry_bad_header, False),
+    (_english, True), (_chinese, False), (_type, False), (_added, False), (_removed, False), (_unlabelled, True),
+    (_entry_missing, False), (_entry_corrupt, False), (_entry_bad_header, False), (_facts_entry_missing, True),
+    (_facts_entry_broken, True),
 ])
 def test_the_kept_or_remade_pinyin_is_a_clean_loads(make_project, edit, kept):
     root = make_project()
@@ -107,23 +130,29 @@ def test_the_kept_or_remade_pinyin_is_a_clean_loads(make_project, edit, kept):
     clean_nt, clean, clean_count, _ = _pinyin(root, cache=False)
     assert nt == clean_nt == ntriples_of(clean)
     assert triples == clean and count == clean_count == len(clean)
-    assert (nt == before) == (edit in (_english, _entry_missing, _entry_corrupt, _entry_bad_header))
+    assert (nt == before) == (edit in SAME)
     assert stats["pinyin_computed"] == 0 or not kept
-    assert len(_entries(root)) == 1  # the entry of this build only, and the labels' cache kept
+    # the entries of this build only (of the pinyin, of the facts), and the labels' cache kept
+    assert len(_entries(root)) == len(_entries(root, "pinyin-facts-")) == 1
     assert _entries(root, "pinyin-1-")
     again, _, _, _ = _pinyin(root)  # and the next build finds it
     assert again == nt
 
 
-def test_an_english_label_edit_makes_no_pinyin_again(make_project, monkeypatch):
+@pytest.mark.parametrize("edit", [_english, _unlabelled])
+def test_an_edit_of_no_entitys_chinese_label_makes_no_pinyin_again(make_project, monkeypatch, edit):
+    """Not a triple, a label, the N-Triples, nor (an English label's edit, the files' facts of the pinyin the same)
+    even the entities' labels and styles."""
     root = make_project()
     before, triples, count, _ = _pinyin(root)
-    _english(root)
+    edit(root)
 
     def raises(*args, **kwargs):
         raise AssertionError("the pinyin made again")
-    for module, name in [(L, "ntriples_of"), (P, "pinyin_ntriples"), (P, "_pinyin_of"), (P, "_pinyin_of_key"),
-                         (P, "_cached_pinyin")]:
+    names = [(L, "ntriples_of"), (P, "pinyin_ntriples"), (P, "_pinyin_of"), (P, "_pinyin_of_key"), (P, "_cached_pinyin")]
+    if edit is _english:
+        names += [(P, "entity_zh_labels_of"), (P, "entity_pinyin_styles_of")]
+    for module, name in names:
         monkeypatch.setattr(module, name, raises)
     project = L.load(root, cache=True, write_cache=True, background=True, store_beside=True)
     try:
@@ -147,7 +176,7 @@ def test_the_kept_triples_are_read_from_the_labels_cache_or_computed(make_projec
     _english(root)
     for p in _entries(root, "pinyin-1-"):
         p.unlink()
-    nt, triples, count, stats = _pinyin(root)
+    nt, triples, count, stats = _pinyin(root)  # (kept by the facts: the keys made again to read the triples)
     assert stats["pinyin_computed"] == 0
     clean_nt, clean, _, _ = _pinyin(root, cache=False)
     assert (nt, triples) == (clean_nt, clean) and count == len(clean)
@@ -178,3 +207,13 @@ def test_an_entry_is_read_back_and_a_broken_one_is_a_miss(tmp_path):
     for name, data in [("h", b"x\n<a> <b> <c> .\n"), ("t", b"1\n<a> <b> <c> ."), ("n", b"1")]:
         cache.put(entry_name(name), data)
         assert read_entry(cache, name) is None, data
+
+
+def test_a_facts_entry_is_read_back_and_a_broken_one_is_a_miss(tmp_path):
+    cache = Cache(tmp_path)
+    keep_facts_entry(cache, "d", "a" * 64, 12)
+    assert read_facts_entry(cache, "d") == ("a" * 64, 12) and read_facts_entry(cache, "e") is None
+    assert read_facts_entry(None, "d") is None
+    for name, data in [("s", b"a" * 63 + b" 1"), ("c", b"a" * 64 + b" x"), ("n", b"a" * 64)]:
+        cache.put(f"pinyin-facts-{name}.txt", data)
+        assert read_facts_entry(cache, name) is None, data
