@@ -420,8 +420,8 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     name = f"pinyin-{versions}.json"
     styles = styles or {}
     keys = {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
-    digest = pinyin_digest(keys, versions)
-    kept = read_entry(cache, digest)
+    digest = pinyin_digest(keys, versions) if cache is not None and cache.enabled else None  # (no cache: no entry)
+    kept = read_entry(cache, digest) if digest is not None else None
     if kept is not None:
         return _kept_pinyin(lambda: keys, kept, sum(map(len, keys.values())), cache, name, stats, digest)
     known = _cached_pinyin(cache, name)
@@ -456,7 +456,8 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
                                            ensure_ascii=False, indent=0).encode("utf-8"))
             else:
                 cache.used.add(name)
-            keep_entry(cache, digest, nt, len(pairs))
+            if digest is not None:
+                keep_entry(cache, digest, nt, len(pairs))
         return PinyinTriples(len(pairs), nt, lambda: _triples(pairs))
     finish.computing = job is not None  # the helper worker computes labels while the caller goes on
     finish.digest, finish.labels = digest, sum(map(len, keys.values()))
@@ -469,15 +470,24 @@ def start_pinyin_of_facts(facts, cache: Cache | None = None, stats: dict | None 
     (:class:`~cppcc_kg.project.file_facts.FileFacts`: :func:`~cppcc_kg.project.entities.entity_zh_labels_of`,
     :func:`entity_pinyin_styles_of`), skipping even those when the facts they are made from are a build's before.
 
-    Those labels and styles are functions of the files' ``zh``, ``types`` and ``rare`` facts alone, joined as sets
-    (the file of a fact and its other facts play no part). So an entry named by the sha256 of those facts of
-    every file, in load order (:func:`~cppcc_kg.project.pinyin_cache.facts_digest`), records the digest of the
-    keys that they gave (:func:`~cppcc_kg.project.pinyin_cache.pinyin_digest`): when it is there and the entry of
-    those keys too, the pinyin is that entry's, the labels and styles not joined (made only if a caller reads the
-    triples). A missing or broken entry of either is a miss: the labels and styles are joined and the pinyin
-    taken or made as :func:`start_project_pinyin` does, and the entry of the facts written again."""
+    Why the kept pinyin is the one that would be made: ``entity_zh_labels_of`` reads of the facts the class tree
+    (:meth:`~cppcc_kg.project.file_facts.FileFacts.subclasses`, SPARQL over the small store of every file's
+    ``rare`` lines), the instances of classes (``subjects_of``: every file's ``types``) and the Chinese labels
+    (``zh_labels``: every file's ``zh``); ``entity_pinyin_styles_of`` the classes' styles (the same small store)
+    and the instances (``types``). Nothing else: not a file's ``named`` facts, not its path, not its other
+    triples. So the labels, the styles and the keys made from them are functions of the ``zh``, ``types`` and
+    ``rare`` facts of every file. An entry named by the sha256 of those three of every file, in load order
+    (:func:`~cppcc_kg.project.pinyin_cache.facts_digest`, with the versions of the pinyin), records the digest of
+    the keys that they gave (:func:`~cppcc_kg.project.pinyin_cache.pinyin_digest`): the same facts now (up to a
+    collision of sha256) give those keys again, and the entry of those keys holds their pinyin (the proof of
+    :mod:`cppcc_kg.project.pinyin_cache`). Then the labels and styles are not joined (only if a caller reads the
+    triples themselves). A missing or broken entry of either is a miss: the labels and styles are joined and the
+    pinyin taken or made as :func:`start_project_pinyin` does, and the entry of the facts written again."""
     stats = stats if stats is not None else {}
     versions = _pinyin_versions()
+    if cache is None or not cache.enabled:  # no entry to read or keep
+        return start_project_pinyin(entity_zh_labels_of(facts), cache, stats, pool, background=background,
+                                    styles=entity_pinyin_styles_of(facts), before_fork=before_fork)
     digest = facts_digest(facts.facts.values(), versions)
     name = f"pinyin-{versions}.json"
     seen = read_facts_entry(cache, digest)
@@ -487,7 +497,8 @@ def start_pinyin_of_facts(facts, cache: Cache | None = None, stats: dict | None 
     labels, styles = entity_zh_labels_of(facts), entity_pinyin_styles_of(facts)
     finish = start_project_pinyin(labels, cache, stats, pool, background=background, styles=styles,
                                   before_fork=before_fork)
-    keep_facts_entry(cache, digest, finish.digest, finish.labels)
+    if finish.digest is not None:
+        keep_facts_entry(cache, digest, finish.digest, finish.labels)
     return finish
 
 

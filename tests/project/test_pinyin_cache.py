@@ -217,3 +217,16 @@ def test_a_facts_entry_is_read_back_and_a_broken_one_is_a_miss(tmp_path):
     for name, data in [("s", b"a" * 63 + b" 1"), ("c", b"a" * 64 + b" x"), ("n", b"a" * 64)]:
         cache.put(f"pinyin-facts-{name}.txt", data)
         assert read_facts_entry(cache, name) is None, data
+
+
+def test_without_a_cache_the_pinyin_of_the_facts_is_made(make_project):
+    root = make_project()
+    project = L.load(root, cache=True, write_cache=False, store_beside=True)
+    try:
+        made = P.start_pinyin_of_facts(project.facts, None)()
+        disabled = P.start_pinyin_of_facts(project.facts, Cache(root, enabled=False))()
+        assert made.nt == disabled.nt == project.pinyin_nt == ntriples_of(made)
+        assert made == disabled == list(project.pinyin) and len(made) == len(project.pinyin) > 0
+    finally:
+        project.close()
+    assert not (root / CACHE_DIR).exists() or not _entries(root)
