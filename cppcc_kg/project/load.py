@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 
 from cppcc_kg.errors import KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
-from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
+from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.file_facts import FileFacts, distinct_triples
 from cppcc_kg.project.file_store import read_into_store, store_error, store_timeline, without_lines
 from cppcc_kg.project.files import (
@@ -53,8 +53,8 @@ from cppcc_kg.project.files import (
 )
 from cppcc_kg.project.pinyin import (
     entity_pinyin_styles,
-    entity_pinyin_styles_of,
     pinyin_pool,
+    start_pinyin_of_facts,
     start_project_pinyin,
 )
 from cppcc_kg.project.predicates import (
@@ -243,10 +243,15 @@ class Project:
             helper.join()
 
     def set_pinyin(self, triples: list[Triple]) -> None:
-        """Add the generated pinyin triples (to the store too: at once, or once it is loaded)."""
+        """Add the generated pinyin triples (to the store too: at once, or once it is loaded).
+
+        *triples* as :func:`~cppcc_kg.project.pinyin.start_project_pinyin` gives them (a
+        :class:`~cppcc_kg.project.pinyin_cache.PinyinTriples`) come with their N-Triples (kept in the cache, or made
+        from strings): they are neither made again nor read here."""
         with self._store_lock:
-            self.pinyin = list(triples)
-            self.pinyin_nt = ntriples_of(self.pinyin)
+            nt = getattr(triples, "nt", None)  # (a PinyinTriples: its triples are made only if read)
+            self.pinyin = triples if nt is not None else list(triples)
+            self.pinyin_nt = nt if nt is not None else ntriples_of(self.pinyin)
             if self._loader is not None:
                 self._pinyin_deferred = True
             elif self._store is not None:  # (else a reader loads the whole store, this pinyin with it)
@@ -490,15 +495,17 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
         where = facts.files_typing(str(s) for s in graph_view(typed).subjects(RDF.type, CPPCC.Source))
         project.sources = check_sources(graph_view(typed), project.root, where=lambda node: where.get(str(node), []))
     t = time.perf_counter()
-    labels = entity_zh_labels(project.store) if facts is None else entity_zh_labels_of(facts)
-    styles = entity_pinyin_styles(project.store) if facts is None else entity_pinyin_styles_of(facts)
+
+    def start(**options):  # (from the facts: the labels and styles joined only if their pinyin is not kept)
+        if facts is not None:
+            return start_pinyin_of_facts(facts, project.cache, project.stats, pool=warm, **options)
+        return start_project_pinyin(entity_zh_labels(project.store), project.cache, project.stats, pool=warm,
+                                    styles=entity_pinyin_styles(project.store), **options)
     if background and warm is not None:
-        project._pinyin_pending = start_project_pinyin(labels, project.cache, project.stats, pool=warm,
-                                                       background=True, styles=styles)
+        project._pinyin_pending = start(background=True)
         project.helper = warm
         return t, None
-    project.set_pinyin(start_project_pinyin(labels, project.cache, project.stats, pool=warm, styles=styles,
-                                            before_fork=lambda: project.store)())
+    project.set_pinyin(start(before_fork=lambda: project.store)())
     return t, warm
 
 

@@ -56,7 +56,7 @@ from importlib.metadata import PackageNotFoundError, version
 from rdflib import Graph, Literal, URIRef
 
 from cppcc_kg.project.cache import CACHE_VERSION, Cache, get_json
-from cppcc_kg.project.entities import entity_zh_labels
+from cppcc_kg.project.entities import entity_zh_labels, entity_zh_labels_of
 from cppcc_kg.project.hidden_imports import import_hiding
 from cppcc_kg.project.jieba_words import (
     Tags,
@@ -64,6 +64,16 @@ from cppcc_kg.project.jieba_words import (
     sorted_words,
     words_file,
     write_words,
+)
+from cppcc_kg.project.pinyin_cache import (
+    PinyinTriples,
+    facts_digest,
+    keep_entry,
+    keep_facts_entry,
+    pinyin_digest,
+    pinyin_ntriples,
+    read_entry,
+    read_facts_entry,
 )
 from cppcc_kg.project.workers import (
     HELPER_STEP,
@@ -395,17 +405,26 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     """Start computing the pinyin triples for *labels* (entity -> zh labels, as
     :func:`cppcc_kg.project.entities.entity_zh_labels` gives; *styles*, entity -> pinyin style,
     as :func:`entity_pinyin_styles` gives), using the pinyin cache;
-    return a function that waits for them, updates the cache and returns them.
+    return a function that waits for them, updates the cache and returns them
+    (:class:`~cppcc_kg.project.pinyin_cache.PinyinTriples`: the triples, made when read, and their N-Triples).
 
-    With *background* and a *pool* (one worker whose dictionaries are loaded), the
+    When the cache holds the pinyin of these very keys (entity -> its labels and style,
+    :mod:`cppcc_kg.project.pinyin_cache`: an edit that changes no Chinese label, type or style), it is taken
+    whole from there: no label, no triple, no N-Triples made, nothing asked of the *pool*.
+    Otherwise, with *background* and a *pool* (one worker whose dictionaries are loaded), the
     labels that the cache lacks are computed there while the caller goes on. *before_fork* is called before
     worker processes are forked here (the loader waits for a store whose thread is loading it: no fork beside it).
     """
     stats = stats if stats is not None else {}
-    name = f"pinyin-{_pinyin_versions()}.json"
-    known = _cached_pinyin(cache, name)
+    versions = _pinyin_versions()
+    name = f"pinyin-{versions}.json"
     styles = styles or {}
     keys = {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
+    digest = pinyin_digest(keys, versions) if cache is not None and cache.enabled else None  # (no cache: no entry)
+    kept = read_entry(cache, digest) if digest is not None else None
+    if kept is not None:
+        return _kept_pinyin(lambda: keys, kept, sum(map(len, keys.values())), cache, name, stats, digest)
+    known = _cached_pinyin(cache, name)
     missing = sorted({k for lst in keys.values() for k in lst if k not in known})
     todo = set(missing)
     job = None
@@ -424,11 +443,12 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
         known.update(zip(missing, pool.map(_pinyin_of_key, missing, chunksize=64, step=PINYIN_STEP)))
         pool.apply(save_words)  # the caller may stop the worker at once
 
-    def finish() -> list[Triple]:
+    def finish() -> PinyinTriples:
         if job is not None:
             known.update(zip(missing, job.get()))
-        out = _pinyin_of(keys, known, todo, stats)
+        pairs = _pinyin_of(keys, known, todo, stats)
         save_words()  # if this process computed labels itself (no worker)
+        nt = pinyin_ntriples(pairs)
         if cache is not None:
             if stats["pinyin_computed"]:
                 used = {k for lst in keys.values() for k in lst}
@@ -436,17 +456,87 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
                                            ensure_ascii=False, indent=0).encode("utf-8"))
             else:
                 cache.used.add(name)
-        return out
+            if digest is not None:
+                keep_entry(cache, digest, nt, len(pairs))
+        return PinyinTriples(len(pairs), nt, lambda: _triples(pairs))
     finish.computing = job is not None  # the helper worker computes labels while the caller goes on
+    finish.digest, finish.labels = digest, sum(map(len, keys.values()))
     return finish
 
 
-def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[Triple]:
-    """The pinyin triples of *keys* (entity -> its labels' keys), from *known* (completed here);
-    counts into *stats*."""
+def start_pinyin_of_facts(facts, cache: Cache | None = None, stats: dict | None = None, pool=None, *,
+                          background: bool = False, before_fork=None):
+    """:func:`start_project_pinyin` of the labels and styles that the files' *facts* give
+    (:class:`~cppcc_kg.project.file_facts.FileFacts`: :func:`~cppcc_kg.project.entities.entity_zh_labels_of`,
+    :func:`entity_pinyin_styles_of`), skipping even those when the facts they are made from are a build's before.
+
+    Why the kept pinyin is the one that would be made: ``entity_zh_labels_of`` reads of the facts the class tree
+    (:meth:`~cppcc_kg.project.file_facts.FileFacts.subclasses`, SPARQL over the small store of every file's
+    ``rare`` lines), the instances of classes (``subjects_of``: every file's ``types``) and the Chinese labels
+    (``zh_labels``: every file's ``zh``); ``entity_pinyin_styles_of`` the classes' styles (the same small store)
+    and the instances (``types``). Nothing else: not a file's ``named`` facts, not its path, not its other
+    triples. So the labels, the styles and the keys made from them are functions of the ``zh``, ``types`` and
+    ``rare`` facts of every file. An entry named by the sha256 of those three of every file, in load order
+    (:func:`~cppcc_kg.project.pinyin_cache.facts_digest`, with the versions of the pinyin), records the digest of
+    the keys that they gave (:func:`~cppcc_kg.project.pinyin_cache.pinyin_digest`): the same facts now (up to a
+    collision of sha256) give those keys again, and the entry of those keys holds their pinyin (the proof of
+    :mod:`cppcc_kg.project.pinyin_cache`). Then the labels and styles are not joined (only if a caller reads the
+    triples themselves). A missing or broken entry of either is a miss: the labels and styles are joined and the
+    pinyin taken or made as :func:`start_project_pinyin` does, and the entry of the facts written again."""
+    stats = stats if stats is not None else {}
+    versions = _pinyin_versions()
+    if cache is None or not cache.enabled:  # no entry to read or keep
+        return start_project_pinyin(entity_zh_labels_of(facts), cache, stats, pool, background=background,
+                                    styles=entity_pinyin_styles_of(facts), before_fork=before_fork)
+    digest = facts_digest(facts.facts.values(), versions)
+    name = f"pinyin-{versions}.json"
+    seen = read_facts_entry(cache, digest)
+    kept = read_entry(cache, seen[0]) if seen is not None else None
+    if kept is not None:
+        return _kept_pinyin(lambda: _keys_of_facts(facts), kept, seen[1], cache, name, stats, seen[0])
+    labels, styles = entity_zh_labels_of(facts), entity_pinyin_styles_of(facts)
+    finish = start_project_pinyin(labels, cache, stats, pool, background=background, styles=styles,
+                                  before_fork=before_fork)
+    if finish.digest is not None:
+        keep_facts_entry(cache, digest, finish.digest, finish.labels)
+    return finish
+
+
+def _keys_of_facts(facts) -> dict[str, list[str]]:
+    styles = entity_pinyin_styles_of(facts)
+    return {e: [_key(label, styles.get(e)) for label in lst] for e, lst in entity_zh_labels_of(facts).items()}
+
+
+def _kept_pinyin(keys, kept: tuple[bytes, int], labels: int, cache: Cache, name: str, stats: dict, digest: str):
+    """The function :func:`start_project_pinyin` returns when the pinyin of the keys that *keys()* gives is
+    *kept* (N-Triples, count) in *cache*, for *labels* labels: it returns them at once. The cache of the labels
+    (*name*) is kept for a later edit; it is read only if a caller reads the triples themselves (then a label it
+    lacks is computed here)."""
+    nt, count = kept
+    cache.used.add(name)
+    stats["pinyin_computed"], stats["pinyin_cached"] = 0, labels
+
+    def triples() -> list[Triple]:
+        return _triples(_pinyin_of(keys(), _cached_pinyin(cache, name), set(), {}))
+
+    def finish() -> PinyinTriples:
+        return PinyinTriples(count, nt, triples)
+    finish.computing = False
+    finish.digest, finish.labels = digest, labels
+    return finish
+
+
+def _triples(pairs: list[tuple[str, str]]) -> list[Triple]:
+    """``(entity, cppcc:pinyin, "pinyin")`` rdflib triples of (entity, pinyin) strings, in their order."""
+    pinyin = CPPCC.pinyin  # (one URIRef for every triple: the namespace makes a new one at each lookup)
+    return [(URIRef(e), pinyin, Literal(p)) for e, p in pairs]
+
+
+def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str], stats: dict) -> list[tuple[str, str]]:
+    """The (entity, pinyin) of *keys* (entity -> its labels' keys) whose pinyin is not empty, in order, from
+    *known* (completed here); counts into *stats*."""
     computed = cached = 0
     out = []
-    pinyin = CPPCC.pinyin  # (one URIRef for every triple: the namespace makes a new one at each lookup)
     for e, lst in keys.items():
         for key in lst:
             p = known.get(key)
@@ -457,6 +547,6 @@ def _pinyin_of(keys: dict[str, list[str]], known: dict[str, str], todo: set[str]
             else:
                 cached += 1
             if p:
-                out.append((URIRef(e), pinyin, Literal(p)))
+                out.append((e, p))
     stats["pinyin_computed"], stats["pinyin_cached"] = computed, cached
     return out
