@@ -23,6 +23,15 @@ stored by Oxigraph, as the store's are; blank nodes keep their labels). A lookup
 the covered ones is refused (:class:`NotCovered`): it would be answered wrong. A blank node (any term but an
 IRI) is not covered: :meth:`LineLookup.cover` says so, and the caller reads the store instead.
 
+With an index (:class:`~cppcc_kg.validate.term_index.TermIndex`), a pass reads only the documents that the
+index names for the terms asked for (:meth:`~cppcc_kg.validate.term_index.TermIndex.documents`): every document
+that holds a line with the term as its subject, predicate or object (as its subject, for a term covered as a
+subject only), and those not indexed. A document not read holds no such line: the lines a pass takes from
+it in a pass over every document would only be lines that hold ``<n>`` in a literal, whose triples a pattern
+with ``n`` bound does not match (nor one with another covered term bound: its own lines are taken from the
+documents that hold them). So the small store still holds every triple that a lookup with a covered term
+bound matches, and only triples of the documents: the same answers. ``scanned`` lists the documents read.
+
 >>> nt = {"g1": b'<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n'
 ...             b'<http://e.org/c> <http://e.org/p> "<http://e.org/a>" .\n',
 ...       "g2": b'<http://e.org/b> <http://e.org/q> "x" .\n'}
@@ -35,12 +44,18 @@ True
 ['http://e.org/b']
 >>> lookup.cover([ox.BlankNode("b0")])
 False
+>>> from cppcc_kg.validate.term_index import term_index
+>>> indexed = LineLookup(nt, term_index(None, nt, {"g1": "k1", "g2": "k2"}))
+>>> indexed.cover(subjects=[ox.NamedNode("http://e.org/b")]), indexed.scanned
+(True, ['g2'])
 """
 from __future__ import annotations
 
 import re
 
 import pyoxigraph as ox
+
+from cppcc_kg.validate.term_index import TermIndex
 
 __all__ = ["LineLookup", "NotCovered", "token_pattern"]
 
@@ -85,14 +100,17 @@ class LineLookup:
     small store that answers ``quads_for_pattern`` as the whole store would for a pattern with a covered term
     bound (module docstring). A term is covered *anywhere* (the lines that hold it anywhere) or as a *subject*
     only (the lines that begin with it: they answer a lookup that binds it as the subject). ``passes`` counts
-    the passes over the documents."""
+    the passes over the documents, ``scanned`` the documents read (in order, once per pass); with an *index* of the
+    documents (:class:`~cppcc_kg.validate.term_index.TermIndex`), a pass reads only those it names."""
 
-    def __init__(self, documents: dict[str, bytes]):
-        self.documents = [nt for nt in documents.values() if nt]
+    def __init__(self, documents: dict[str, bytes], index: TermIndex | None = None):
+        self.documents = {name: nt for name, nt in documents.items() if nt}
+        self.index = index
         self.anywhere: set[bytes] = set()
         self.subjects: set[bytes] = set()
         self.store = ox.Store()
         self.passes = 0
+        self.scanned: list[str] = []
 
     def cover(self, anywhere=(), subjects=()) -> bool:
         """Add the lines that hold a term of *anywhere*, and those that begin with a term of *subjects*, in one
@@ -107,7 +125,11 @@ class LineLookup:
             return True
         pattern = token_pattern(far | near)  # (one trie: its common prefix makes the pass fast)
         lines: set[bytes] = set()
-        for nt in self.documents:
+        names = list(self.documents) if self.index is None else \
+            [name for name in self.index.documents(far, near) if name in self.documents]
+        for name in sorted(names):
+            nt = self.documents[name]
+            self.scanned.append(name)
             end = -1
             for m in pattern.finditer(nt):
                 at = m.start()

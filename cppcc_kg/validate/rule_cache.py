@@ -48,6 +48,18 @@ everything inside ``GRAPH ?g`` (``EXISTS`` too) reads the graph ``?g`` only, so 
 on the generated graph. So only the rules that read ``cppcc:pinyin`` elsewhere wait for the store to be told
 (:meth:`RuleCache.needs_store`); the others' kept verdicts are decided before it is loaded, and only the rules
 that run wait for it.
+
+The digests after an edit, in time of the edit (:meth:`RuleCache.clean`). Each build records the files (path
+and cache key, in load order) and, for each rule asked about, the two digests of its key that read the files
+(:meth:`~cppcc_kg.project.load.Project.predicate_digest` of its properties, :func:`file_views` of its views:
+:func:`state_entry`). Both are functions of the list of files, in load order, and of each file's part: the
+digests of the rule's properties in it (:func:`~cppcc_kg.project.predicates.predicate_digests`), its views; and,
+for a rule that reads ``cppcc:pinyin`` as a property, of the generated graph. A file whose cache key is the one
+recorded has the same part (the key names its bytes, path and the parser's version, hence its N-Triples). So
+when the list of paths is the recorded one, the rule reads no ``cppcc:pinyin`` as a property, and each file
+whose key changed has the same part in its earlier version (read from the loader's cache) as now, the digests
+are the recorded ones: they are taken without reading the other files. Else (a file added, removed or
+renamed, an earlier version not in the cache, a part that differs, no record) they are made from every file.
 """
 from __future__ import annotations
 
@@ -56,9 +68,10 @@ import re
 
 import pyoxigraph as ox
 
-from cppcc_kg.project.files import PINYIN_GRAPH
+from cppcc_kg.project.files import PINYIN_GRAPH, nt_entry
+from cppcc_kg.project.predicates import predicate_digests
 from cppcc_kg.rdf.namespaces import CPPCC
-from cppcc_kg.validate.file_cache import entry_name, get_json, put_json
+from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.query_reads import (
     EXISTS,
     FILES_ONLY,
@@ -76,6 +89,12 @@ __all__ = ["RuleCache", "rule_reads"]
 def views_entry() -> str:
     """The cache entry of the files' views (:func:`file_views`): file key -> view -> digest, for every rule."""
     return entry_name("rule-views")
+
+
+def state_entry() -> str:
+    """The cache entry of the last build's files and rules' digests (module docstring): ``{"files": [[path, cache
+    key], ...], "digests": {digest of a rule's query: [digest of its properties, of its views]}}``."""
+    return entry_name("rule-state")
 
 
 #: the properties of the triples of the generated graph (:data:`~cppcc_kg.project.files.PINYIN_GRAPH`), whose
@@ -99,15 +118,24 @@ class RuleCache:
         self._asked: dict[str, tuple[str, frozenset[str], str]] = {}
         self._views: dict | None = None  # file key -> view -> digest (:meth:`_views_digest`)
         self._views_changed = False
+        self._reads: dict[str, frozenset[str] | None] = {}
+        self._state: dict | None = None  # the last build's record (:func:`state_entry`), read once
+        self._digests: dict[str, list[str]] = {}  # query digest -> [properties' digest, views' digest], this build
+        self._files: list[list[str]] | None = None  # [path, cache key] of the files, in load order
+        self._parts: dict[str, tuple | None] = {}  # cache key -> (N-Triples, predicate digests) (:meth:`_part`)
 
     def reads(self, query: str) -> frozenset[str] | None:
         """:func:`rule_reads` of *query*, kept in the cache by the query's text (no parse on the next build)."""
+        if query in self._reads:
+            return self._reads[query]
         name = entry_name("rule-reads", query)
         got = get_json(self.cache, name)
         if isinstance(got, dict) and "reads" in got:
-            return None if got["reads"] is None else frozenset(got["reads"])
-        found = rule_reads(query)
-        put_json(self.cache, name, {"reads": None if found is None else sorted(found)})
+            found = None if got["reads"] is None else frozenset(got["reads"])
+        else:
+            found = rule_reads(query)
+            put_json(self.cache, name, {"reads": None if found is None else sorted(found)})
+        self._reads[query] = found
         return found
 
     def clean(self, name: str, query: str) -> bool:
@@ -120,10 +148,58 @@ class RuleCache:
         views = sorted(r for r in reads if is_view(r))
         lines = [r for r in reads if r not in views and r != FILES_ONLY]
         generated = self._generated(reads)
-        entry = entry_name("rule", query, self.project.predicate_digest(lines),
-                           self._views_digest(query, views) if views else "", generated)
+        entry = entry_name("rule", query, *self._file_digests(query, lines, views), generated)
         self._asked[name] = (entry, reads, generated)
         return get_json(self.cache, entry) is not None
+
+    def _file_digests(self, query: str, lines: list[str], views: list[str]) -> list[str]:
+        """``[digest of the properties *lines*, of the *views*]`` of the files: the recorded ones when every file
+        that changed since has the same part, else made from every file (module docstring). With ``cppcc:pinyin``
+        among *lines* (the generated graph's part, made when asked): made, and neither kept nor recorded."""
+        q = digest(query)
+        live = str(CPPCC.pinyin) in lines
+        if q in self._digests and not live:
+            return self._digests[q]
+        recorded = None if live else self._recorded().get("digests", {}).get(q)
+        if not (isinstance(recorded, list) and len(recorded) == 2 and self._unchanged(lines, views)):
+            recorded = [self.project.predicate_digest(lines), self._views_digest(query, views) if views else ""]
+        if not live:
+            self._digests[q] = [str(d) for d in recorded]
+        return recorded
+
+    def _recorded(self) -> dict:
+        if self._state is None:
+            got = get_json(self.cache, state_entry())
+            self._state = got if isinstance(got, dict) else {}
+            self._files = [[rel, self.project.keys.get(rel, "")] for rel in self.project.nt]
+        return self._state
+
+    def _unchanged(self, lines: list[str], views: list[str]) -> bool:
+        """Whether each file whose key is not the recorded one has the same part (properties *lines*, *views*)
+        in its earlier version; ``False`` when the paths are not those recorded."""
+        before = self._recorded().get("files")
+        if not isinstance(before, list) or len(before) != len(self._files) or \
+                any(not (isinstance(b, list) and len(b) == 2 and b[0] == now[0]) for b, now in zip(before, self._files)):
+            return False
+        for (rel, old), (_rel, key) in zip(before, self._files):
+            if old != key:
+                parts = [self._part(old, None, lines, views), self._part(key, self.project.nt[rel], lines, views)]
+                if None in parts or parts[0] != parts[1]:
+                    return False
+        return True
+
+    def _part(self, key: str, nt: bytes | None, lines: list[str], views: list[str]) -> tuple | None:
+        """The part of the file with cache *key* (N-Triples *nt*; ``None``: its earlier version, read from the
+        loader's cache): its digests of the properties *lines* and its *views*; ``None`` if it is not there."""
+        if key not in self._parts:
+            data = nt if nt is not None else self.cache.get(nt_entry(key), keep=False)
+            self._parts[key] = None if data is None else (data, predicate_digests(data))
+        got = self._parts[key]
+        if got is None:
+            return None
+        data, digests = got
+        made = file_views(data, views) if views else {}
+        return tuple(digests.get(p) for p in lines), tuple(made[v] for v in views)
 
     def keep(self, name: str, rows: list) -> None:
         """Record that the rule *name* (asked about with :meth:`clean`) returned *rows*: kept if none, and if
@@ -170,17 +246,20 @@ class RuleCache:
         return h.hexdigest()
 
     def prepare(self, query: str) -> None:
-        """Make the files' views that :meth:`clean` of the rule with *query* reads (no store read), so that
-        :meth:`save_views` keeps them even if the rule is asked about after it."""
+        """Make the files' digests that :meth:`clean` of the rule with *query* reads (no store read), so that
+        :meth:`save_views` keeps them (and the views made) even if the rule is asked about after it."""
         reads = self.reads(query) if self.cache is not None else None
-        views = sorted(r for r in reads or () if is_view(r))
-        if views:
-            self._views_digest(query, views)
+        if reads is not None:
+            views = sorted(r for r in reads if is_view(r))
+            self._file_digests(query, [r for r in reads if r not in views and r != FILES_ONLY], views)
 
     def save_views(self) -> None:
         """Stage the files' views made by :meth:`clean` (those of the present files), if any was new; once in a
         build (a cache entry is staged once: views made after it are made again by the next build)."""
+        self._save_state()
         name = views_entry()
+        if self._views is None and self.cache is not None:
+            self.cache.get(name)  # (not read this time: kept for the next build that reads it)
         if self._views is None or self.cache is None or name in self.cache.staged:
             return
         keys = set(self.project.keys.values())
@@ -188,6 +267,16 @@ class RuleCache:
             self._views = {k: v for k, v in sorted(self._views.items()) if k in keys}
             put_json(self.cache, name, self._views)
         self._views_changed = False
+
+    def _save_state(self) -> None:
+        """Stage the record of this build's files and rules' digests (:func:`state_entry`), once in a build, if it
+        is not the one read."""
+        name = state_entry()
+        if self.cache is None or self._files is None or name in self.cache.staged:
+            return
+        state = {"files": self._files, "digests": dict(sorted(self._digests.items()))}
+        if state != self._state:
+            put_json(self.cache, name, state)
 
 
 def file_views(nt: bytes, views: list[str]) -> dict[str, str]:

@@ -101,14 +101,21 @@ def _checks(project: Project, store: StoreWhenRead, rules_dir: Path, shacl: bool
             later[2].extend(n for n in found if n in {r[0] for r in later[1]})
         return []
 
+    made: dict[str, dict[str, str]] = {}
+
+    def keys() -> dict[str, str]:  # (once: 4000 graph IRIs at scale 1000)
+        if "keys" not in made:
+            made["keys"] = graph_keys(project)
+        return made["keys"]
+
     checks = [
         ("evidence", lambda: cached_evidence_problems(store, project.sources, ntriples=project.graphs(),
-                                                      keys=graph_keys(project), cache=project.cache, where=where)),
+                                                      keys=keys(), cache=project.cache, where=where)),
     ]
     if rules is not None:
         checks.append(("rules", lambda: keep(False)))
     checks.append(("labels", lambda: cached_label_problems(
-        store, project.sources, keys=graph_keys(project), cache=project.cache, ntriples=project.graphs(),
+        store, project.sources, keys=keys(), cache=project.cache, ntriples=project.graphs(),
         where=where, graph=view)))
     engine = ""
     if shacl:
@@ -116,7 +123,7 @@ def _checks(project: Project, store: StoreWhenRead, rules_dir: Path, shacl: bool
         engine = resolve_engine(project, shacl_engine)
         if engine == "fast":
             checks.append(("shacl", lambda: fast_shacl_problems(
-                store, shapes, project.graphs(), graph=view, where=where, keys=graph_keys(project),
+                store, shapes, project.graphs(), graph=view, where=where, keys=keys(),
                 cache=project.cache, about=about)))
         else:
             checks.append(("shacl", lambda: shacl_problems(project.graph, shapes, where=where)))

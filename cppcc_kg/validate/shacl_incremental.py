@@ -43,6 +43,9 @@ begin with them); (4) if there were such, the lines of their in-neighbours. Ever
 :func:`_focus`, :func:`_schema_quads` and :func:`_neighbourhood` then binds a covered term in a covered
 position. A blank node among the nodes to look up: that step and those after it read the store (the answers
 are the same).
+Each pass reads only the files that mention the terms it covers, by an index of each file's IRIs kept in the
+loader's cache by the file's key (:mod:`~cppcc_kg.validate.term_index`: made for a file only when it is not
+there, by a build that restricts or runs everything with the cache written).
 So after an edit that touches few nodes, the restriction does not wait for a store being loaded beside it.
 
 The generated pinyin graph has no cache key and is left out of the comparison. Its triples
@@ -64,6 +67,7 @@ from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.line_lookup import LineLookup
 from cppcc_kg.validate.shacl_compile import RDFS_SUBCLASS, ShapeCompiler
 from cppcc_kg.validate.shacl_local import RDF_TYPE, READS, sparql_locality
+from cppcc_kg.validate.term_index import term_index
 
 #: above this many focus nodes to re-check, the whole run is as cheap
 MAX_FOCUS = 50_000
@@ -86,6 +90,8 @@ class Restriction:
     datatypes: dict | None = None
     #: the passes over the files' N-Triples that read the lines of the nodes looked up (:class:`LineLookup`)
     passes: int = 0
+    #: the documents those passes read (each time it read one: :attr:`LineLookup.scanned`)
+    scanned: int = 0
 
 
 def plan_locality(compiled: ShapeCompiler) -> tuple[list[int], set[str], dict[str, set[str]]]:
@@ -227,6 +233,15 @@ def _neighbourhood(store: ox.Store, focus: set, schema_quads: list, reads: dict[
     return small
 
 
+def _whole(local: list[int], reason: str, cache, ntriples: dict, keys: dict, datatypes: dict | None = None
+           ) -> Restriction:
+    """Everything runs again (*reason*); where the cache is written, the index of the files' IRIs is made for
+    the next build's restriction (:func:`~cppcc_kg.validate.term_index.term_index`: only the files not in it)."""
+    if getattr(cache, "write", False):
+        term_index(cache, ntriples, keys)
+    return Restriction(local, reason=reason, datatypes=datatypes)
+
+
 def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: dict, cache, text, *,
                 restrict: bool = True) -> Restriction:
     """What this validation must re-check (see the module docstring); *text* gives a term's value as
@@ -234,17 +249,17 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     local, schema, reads = plan_locality(compiled)
     state = get_json(cache, state_entry(compiled))
     if not isinstance(state, dict) or not isinstance(state.get("keys"), dict):
-        return Restriction(local, reason="no record of an earlier validation")
+        return _whole(local, "no record of an earlier validation", cache, ntriples, keys)
     found = state.get("datatypes", {})
     datatypes = {key: found.get(key, []) for key in state["keys"].values()}
     if not restrict:
-        return Restriction(local, reason="asked for", datatypes=datatypes)
+        return _whole(local, "asked for", cache, ntriples, keys, datatypes)
     changed = changed_triples(state["keys"], keys, ntriples, cache)
     if isinstance(changed, str):
-        return Restriction(local, reason=changed, datatypes=datatypes)
+        return _whole(local, changed, cache, ntriples, keys, datatypes)
     if any(t.predicate.value in schema for t in changed):
-        return Restriction(local, reason="a schema triple changed", datatypes=datatypes)
-    lines = LineLookup(ntriples)
+        return _whole(local, "a schema triple changed", cache, ntriples, keys, datatypes)
+    lines = LineLookup(ntriples, term_index(cache, ntriples, keys))
     # each step's lookups answered from the lines of the terms they bind (module docstring), else from the store
     pointed, _pointing = _pointers(changed, reads)
     source = lines if lines.cover(anywhere=pointed | {ox.NamedNode(p) for p in schema},
@@ -255,7 +270,8 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     schema_quads = _schema_quads(source, schema)
     focus = _focus(source, compiled, dirty, schema_quads)
     if len(focus) > MAX_FOCUS:
-        return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes)
+        return Restriction(local, reason=f"{len(focus)} focus nodes to check again", datatypes=datatypes,
+                           passes=lines.passes, scanned=len(lines.scanned))
     if source is lines:  # the lines of the focus nodes' neighbours (and of those not covered anywhere yet)
         late = {x for x in focus if not lines.covers(x)}
         out = {q.object for x in focus for q in lines.quads_for_pattern(x, None, None) if _is_node(q.object)}
@@ -267,4 +283,4 @@ def restriction(compiled: ShapeCompiler, store: ox.Store, ntriples: dict, keys: 
     dirty_text = {text(d) for d in dirty}
     kept = [tuple(v) for v in state.get("violations", []) if v[0] not in dirty_text]
     return Restriction(local, _neighbourhood(source, focus, schema_quads, reads), {text(f) for f in focus}, kept,
-                       datatypes=datatypes, passes=lines.passes)
+                       datatypes=datatypes, passes=lines.passes, scanned=len(lines.scanned))

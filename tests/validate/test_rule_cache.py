@@ -20,6 +20,7 @@ from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
 from cppcc_kg.rdf.ntriples import NT
 from cppcc_kg.rdf.store import values
+from cppcc_kg.validate import rule_cache
 from cppcc_kg.validate.rule_cache import (
     EXISTS,
     FILES_ONLY,
@@ -30,6 +31,7 @@ from cppcc_kg.validate.rule_cache import (
     file_views,
     lang_matches,
     rule_reads,
+    state_entry,
     views_entry,
 )
 from cppcc_kg.validate.rules import (
@@ -413,7 +415,8 @@ def test_the_kept_verdicts_are_told_without_the_store(warm, monkeypatch):
         m.setattr(type(project), "store", property(lambda _p: pytest.fail("the store was read")))
         first = kept_rules(verdicts, rules, reading_store=False)
     assert set(first) == {f"rules/{n}" for n in RULES}
-    assert project.cache.staged.count(views_entry()) == 1  # the edited file's views, for every rule at once
+    # the digests recorded by the last build: no view made, the record staged once
+    assert project.cache.staged.count(views_entry()) == 0 and project.cache.staged.count(state_entry()) == 1
     assert [r[0] for r in rules + [("generated", "", "", READS_GENERATED)] if verdicts.needs_store(r[3])] == \
         ["generated"]
     project.discard_cache()
@@ -480,3 +483,49 @@ def test_a_rule_reads_no_generated_graph_only_where_a_filter_of_its_group_exclud
         assert reads is None or FILES_ONLY not in reads
     else:
         assert (FILES_ONLY in reads) == files_only, reads
+
+
+def _entries(project, rules, monkeypatch, *, record: bool) -> dict[str, str]:
+    """Rule -> the cache entry of its verdict that :meth:`RuleCache.clean` names (*record*: with the last build's
+    record; else without one, every digest made from every file)."""
+    with monkeypatch.context() as m:
+        if not record:
+            m.setattr(rule_cache, "state_entry", lambda: "no-such-record.json")
+        verdicts = RuleCache(project)
+        for name, _d, _h, query in rules:
+            verdicts.clean(name, query)
+    return {name: asked[0] for name, asked in verdicts._asked.items()}
+
+
+@pytest.mark.parametrize("edit", ["unrelated", "english label", *sorted(BREAKS)])
+def test_the_digests_after_an_edit_are_those_made_from_every_file(warm, edit, monkeypatch):
+    """The entry of each rule's verdict named from the last build's record (the files that changed compared) is
+    the one named from every file, whatever the edit."""
+    root, rel = warm
+    k = _pick(load(root, cache=True))
+    text = {"unrelated": UNRELATED(k), "english label": f'<{k["e"]}> <{RDFS}label> "another name"@en .'}.get(edit) \
+        or BREAKS.get(edit, lambda _k: "")(k)
+    project = _edited(root, rel, text)
+    rules = read_rules(root / "rules", root=root) + [("generated", "", "", READS_GENERATED),
+                                                       ("lines", "", "", f"SELECT ?s WHERE {{ ?s <{CPPCC}pinyin> ?p }}")]
+    assert _entries(project, rules, monkeypatch, record=True) == _entries(project, rules, monkeypatch, record=False)
+    project.discard_cache()
+
+
+def test_the_digests_after_an_edit_read_only_the_edited_file(warm, monkeypatch):
+    """After an edit that no rule reads, no digest of the files' properties is made and only the edited file's
+    views (of its two versions) are: the cost of the edit, not of the project."""
+    root, rel = warm
+    project = _edited(root, rel, UNRELATED(_pick(load(root, cache=True))))
+    rules = read_rules(root / "rules", root=root)
+    read: list[bytes] = []
+    real = rule_cache.file_views
+    monkeypatch.setattr(rule_cache, "file_views", lambda nt, views: read.append(nt) or real(nt, views))
+    monkeypatch.setattr(type(project), "predicate_digest", lambda *_a: pytest.fail("every file's digests made"))
+    verdicts = RuleCache(project)
+    assert set(kept_rules(verdicts, rules)) == {f"rules/{n}" for n in RULES}
+    assert project.nt[rel] in read  # the edited file's views, now and (below) before
+    others = {nt for r, nt in project.nt.items() if r != rel}
+    assert not any(nt in others for nt in read)
+    assert len({bytes(nt) for nt in read}) == 2
+    project.discard_cache()

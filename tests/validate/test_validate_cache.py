@@ -114,8 +114,9 @@ def test_an_entry_of_another_version_of_the_code_is_not_used(warm, tmp_path, mon
     shutil.copytree(warm, root)
     _, hits = _validate(root, cache=True)
     # the datatype checks' results come from the SHACL record (read, then written again: not a hit); the
-    # rules' verdicts and what each reads are read (validate-rule-..., validate-rule-reads-...)
-    assert {h.split("-")[1] for h in hits} == {"labels", "rule"}
+    # rules' verdicts, what each reads and the last build's record are read (validate-rule-..., validate-rule-reads-...,
+    # validate-rule-state-...), and so is the index of the files' IRIs (validate-term-index-...)
+    assert {h.split("-")[1] for h in hits} == {"labels", "rule", "term"}
     monkeypatch.setattr(file_cache, "CODE_DIGEST", "another version")
     _, hits = _validate(root, cache=True)
     assert not hits
