@@ -145,7 +145,11 @@ class Interruptible:
         entry = args is None and threading.current_thread() is threading.main_thread()
         if entry:
             signal.signal(signal.SIGINT, _first_interrupt)
-            _ENTRY.append(True)
+            # the process ends with the command only in click's standalone mode (``main()`` exits); a caller of
+            # ``main(standalone_mode=False)`` gets the command's value back and goes on (``click.Command.main``'s
+            # fourth parameter)
+            if extra.get("standalone_mode", rest[2] if len(rest) > 2 else True):
+                _ENTRY.append(True)
         try:
             return super().main(args, *rest, **extra)
         except SystemExit as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,22 @@ def test_not_under_a_caller_of_the_command(make_project, monkeypatch):
     assert r.exit_code == 0, r.output
     assert _AT_ONCE == [True]  # asked for, and not done
     assert told == [False] and not [t for t in threading.enumerate() if t.name == "cppcc-kg-store-loader"]
+
+
+def test_not_under_a_caller_of_main_without_standalone_mode(make_project, monkeypatch):
+    """``main.main(standalone_mode=False)`` (click's call for a program that goes on; the arguments from
+    ``sys.argv``): the command returns, so the build is not told that the process ends."""
+    import signal
+
+    import cppcc_kg.cli.build as cli_build
+    root = make_project()
+    told, real = [], cli_build._build
+    monkeypatch.setattr(cli_build, "_build", lambda *a, **k: told.append(k.get("process_ends")) or real(*a, **k))
+    monkeypatch.setattr(sys, "argv", ["cppcc-kg", "build", "--root", str(root), "--quiet"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        main.main(standalone_mode=False)
+    finally:
+        signal.signal(signal.SIGINT, handler)  # (main() as the entry sets its own)
+    assert told == [False]
+    assert not [t for t in threading.enumerate() if t.name == "cppcc-kg-store-loader"]
