@@ -8,6 +8,7 @@ and the build's marker are (``cppcc-kg build`` checks whether it is up to date w
 """
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -60,8 +61,12 @@ def _ttl_files(path: str, rel: str, *, recursive: bool) -> list[str]:
     try:
         with os.scandir(path) as it:
             entries = list(it)
-    except (NotADirectoryError, FileNotFoundError, PermissionError):
+    except PermissionError:
         return []
+    except OSError as exc:  # what pathlib's glob ignores too: absent, not a folder, a loop of links
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return []
+        raise
     out, below = [], []
     for e in entries:
         if e.name.endswith(".ttl") and _is(e.is_file):

@@ -37,7 +37,8 @@ def test_crafted_trees_are_listed_as_pathlib_lists_them(tmp_path):
     assert not any(r.startswith(("graph/linked/", "graph/proposed/")) for r in got) and "graph/broken.ttl" not in got
 
 
-@pytest.mark.parametrize("case", ["no folders", "files in their place", "graph a link"])
+@pytest.mark.parametrize("case", ["no folders", "files in their place", "graph a link", "sources a link to itself",
+                                  "graph a link to itself"])
 def test_missing_or_odd_folders(tmp_path, case):
     root = tmp_path / "p"
     _touch(root, "ontology.ttl", "elsewhere/g.ttl", "elsewhere/sub/h.ttl")
@@ -45,6 +46,11 @@ def test_missing_or_odd_folders(tmp_path, case):
         _touch(root, "sources", "graph")
     if case == "graph a link":  # the root of the walk may be a link (pathlib follows it too)
         os.symlink(root / "elsewhere", root / "graph")
+    if case.endswith("a link to itself"):  # a loop (ELOOP): pathlib lists nothing there, and no error
+        name = case.split()[0]
+        os.symlink(name, root / name)
+        if name == "sources":
+            os.symlink(root / "elsewhere", root / "graph")
     assert project_files(root) == project_files_pathlib(root)
 
 
