@@ -159,6 +159,8 @@ class _Since:
             order = [rel for rel, _key in state["files"]]
             old_found = {rel: _lines(text.encode("utf-8")) for rel, text in state["found"].items()}
             distinct, read = int(state["distinct"]), int(state["read"])
+            if not all(isinstance(v, str) for v in [*old_files, *old_files.values(), *state["found"].values()]):
+                raise TypeError("not a path, a key or lines")  # (an entry of another form: not used)
         except (TypeError, KeyError, ValueError, AttributeError):
             return None
         now = dict(keys)

@@ -170,7 +170,7 @@ class RuleCache:
     def _recorded(self) -> dict:
         if self._state is None:
             got = get_json(self.cache, state_entry())
-            self._state = got if isinstance(got, dict) else {}
+            self._state = got if _record_form(got) else {}  # (a record of another form: as if none)
             self._files = [[rel, self.project.keys.get(rel, "")] for rel in self.project.nt]
         return self._state
 
@@ -353,3 +353,13 @@ def generated_digest(store: ox.Store, predicates: list[str]) -> str:
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(PINYIN_GRAPH)))
     lines = sorted(line for line in data.split(b"\n") if line and line.split(b" ", 2)[1] in wanted)
     return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def _record_form(state) -> bool:
+    """Whether *state* has the form of the rules' record: a dict whose ``digests`` is a dict and whose ``files``
+    is a list of ``[path, key]`` strings (each optional)."""
+    if not isinstance(state, dict) or not isinstance(state.get("digests", {}), dict):
+        return False
+    files = state.get("files", [])
+    return isinstance(files, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in files)

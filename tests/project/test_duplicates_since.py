@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from cppcc_kg.project import duplicates as dup_module
-from cppcc_kg.project.cache import Cache
+from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.duplicates import ENTRY, Duplicates
 from cppcc_kg.project.files import nt_entry
 
@@ -92,6 +92,23 @@ def test_the_first_load_and_a_broken_or_unusable_entry_take_the_set(tmp_path):
             _load(tmp_path, BASE)
             entry.write_bytes(crc + b"\n" + broken)
             _check(tmp_path, edited, way="set")
+
+
+@pytest.mark.parametrize("where", ["a key", "a path", "found lines"])
+def test_an_entry_of_another_form_with_its_crc_takes_the_set(tmp_path, where):
+    """An entry whose CRC holds but whose values are not strings (written by hand, or by another program) is not
+    used: the load takes the set, and answers as it does."""
+    _load(tmp_path, BASE)
+    cache = Cache(tmp_path)
+    state = get_json(cache, ENTRY)
+    a = [rel for rel, _key in state["files"]].index("graph/a.ttl")
+    if where == "found lines":
+        state["found"]["graph/a.ttl"] = 3
+    else:
+        state["files"][a][1 if where == "a key" else 0] = 12345
+    put_json(cache, ENTRY, state)
+    cache.save()
+    _check(tmp_path, _edit(BASE, "graph/a.ttl", add=[_line(5, 5, 5)]), way="set")
 
 
 def test_the_old_version_of_a_changed_file_missing_from_the_cache_takes_the_set(tmp_path):

@@ -512,6 +512,26 @@ def test_the_digests_after_an_edit_are_those_made_from_every_file(warm, edit, mo
     project.discard_cache()
 
 
+@pytest.mark.parametrize("form", ["digests a list", "a key a number", "files a text"])
+def test_a_record_of_another_form_is_as_no_record(warm, form, monkeypatch):
+    """A record of the rules that reads as JSON but is not of the record's form (written by hand, or by another
+    program) is not used: each rule's entry is the one named from every file, and nothing raises."""
+    root, rel = warm
+    project = _edited(root, rel, UNRELATED(_pick(load(root, cache=True))))
+    rules = read_rules(root / "rules", root=root)
+    real = rule_cache.get_json
+    record = real(project.cache, state_entry())
+    assert isinstance(record, dict) and record["digests"]  # (the last build's: each rule's digests are there)
+    bad = {"digests a list": {"digests": [], "files": record["files"]},
+           "a key a number": {**record, "files": [[r, 12345] for r, _key in record["files"]]},
+           "files a text": {**record, "files": "graph"}}[form]
+    with monkeypatch.context() as m:
+        m.setattr(rule_cache, "get_json", lambda cache, name, **k: bad if name == state_entry() else real(cache, name, **k))
+        odd = _entries(project, rules, m, record=True)
+    assert odd == _entries(project, rules, monkeypatch, record=False)
+    project.discard_cache()
+
+
 def test_the_digests_after_an_edit_read_only_the_edited_file(warm, monkeypatch):
     """After an edit that no rule reads, no digest of the files' properties is made and only the edited file's
     views (of its two versions) are: the cost of the edit, not of the project."""
