@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
@@ -148,10 +149,13 @@ class PinyinTriples(Sequence):
         self.count, self.nt = count, nt
         self._make: Callable[[], list] | None = make
         self._triples: list | None = None
+        self._lock = threading.Lock()  # (read by the validation thread and the stages: made once)
 
     def _list(self) -> list:
         if self._triples is None:
-            self._triples, self._make = self._make(), None
+            with self._lock:
+                if self._triples is None:
+                    self._triples, self._make = self._make(), None
         return self._triples
 
     def __len__(self) -> int:

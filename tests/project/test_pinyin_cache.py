@@ -230,3 +230,42 @@ def test_without_a_cache_the_pinyin_of_the_facts_is_made(make_project):
     finally:
         project.close()
     assert not (root / CACHE_DIR).exists() or not _entries(root)
+
+
+def test_the_triples_are_made_once_when_two_threads_read_them_at_once():
+    """The validation thread and the stages may read the triples at the same time: they are made once, and both
+    get them (the second reader waits at the lock while the first makes them)."""
+    import threading
+
+    made, making, go, second_at_lock = [], threading.Event(), threading.Event(), threading.Event()
+
+    def make():
+        made.append(1)
+        making.set()
+        assert go.wait(timeout=30)  # (the first reader makes them while the second comes to the lock)
+        return ["t1", "t2"]
+
+    triples = PinyinTriples(2, b"", make)
+    real = triples._lock
+
+    class Watched:
+        def __enter__(self):
+            if threading.current_thread().name == "second":
+                second_at_lock.set()
+            return real.__enter__()
+
+        def __exit__(self, *exc):
+            return real.__exit__(*exc)
+
+    triples._lock = Watched()
+    got = {}
+    first = threading.Thread(target=lambda: got.setdefault("first", list(triples)), name="first")
+    second = threading.Thread(target=lambda: got.setdefault("second", list(triples)), name="second")
+    first.start()
+    assert making.wait(timeout=30)  # the first reader is making them
+    second.start()
+    assert second_at_lock.wait(timeout=30)
+    go.set()
+    first.join()
+    second.join()
+    assert made == [1] and got == {"first": ["t1", "t2"], "second": ["t1", "t2"]}
