@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from cppcc_kg.build.fingerprint import output_stamp
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import nt_entry, rel_of_graph
-from cppcc_kg.rdf.ntriples import NT
+from cppcc_kg.rdf.ntriples import NT, holds_line
 
 __all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "SCAN_LINES", "Previous", "earlier_versions", "held_elsewhere",
            "nt_edits", "pinyin_entry", "pinyin_entry_of_key", "record_index", "splice_nt", "trusted_index"]
@@ -133,11 +133,6 @@ def _lower_bound(data, line: bytes) -> int:
     return lo
 
 
-def _holds(nt: bytes, line: bytes) -> bool:
-    """Whether the N-Triples *nt* have the line *line*."""
-    return nt.startswith(line + b"\n") or (b"\n" + line + b"\n") in nt
-
-
 #: at most this many lines of an edit are looked for in every graph's N-Triples (about 50 ms each at a
 #: million triples); more: the store tells which graphs hold their triples
 SCAN_LINES = 16
@@ -149,7 +144,7 @@ def _held_elsewhere(line: bytes, store: ox.Store, graphs: dict[str, bytes]) -> b
     t = next(iter(ox.parse(line + b"\n", format=NT)))
     names = {q.graph_name.value for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
              if isinstance(q.graph_name, ox.NamedNode)}
-    return any(_holds(graphs[g], line) for g in sorted(names) if g in graphs)
+    return any(holds_line(graphs[g], line) for g in sorted(names) if g in graphs)
 
 
 def held_elsewhere(lines: list[bytes], graphs: dict[str, bytes], store_of) -> dict[bytes, bool]:
@@ -166,7 +161,7 @@ def held_elsewhere(lines: list[bytes], graphs: dict[str, bytes], store_of) -> di
     {b'<a:x> <a:p> <a:y> .': True, b'<a:x> <a:p> <a:z> .': False}
     """
     if len(lines) <= SCAN_LINES:
-        return {line: any(_holds(nt, line) for nt in graphs.values()) for line in lines}
+        return {line: any(holds_line(nt, line) for nt in graphs.values()) for line in lines}
     store = store_of()
     return {line: _held_elsewhere(line, store, graphs) for line in lines}
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.files import nt_entry
+from cppcc_kg.rdf.ntriples import canonical_lines, holds_line, line_set
 
-__all__ = ["ENTRY", "MOST_SUBJECTS", "Duplicates", "canonical_lines"]
+__all__ = ["ENTRY", "MOST_SUBJECTS", "Duplicates"]
 
 #: the loader's cache entry of what the last load found (JSON)
 ENTRY = "duplicates-v1.json"
@@ -38,26 +39,6 @@ ENTRY = "duplicates-v1.json"
 MOST_SUBJECTS = 4
 #: the most files added, removed or changed followed since the last load
 MOST_FILES = 16
-
-
-def canonical_lines(lines) -> bytes:
-    """Canonical N-Triples of a set of lines (each without its newline): sorted, one a line.
-
-    >>> canonical_lines({b"b", b"a"})
-    b'a\\nb\\n'
-    """
-    return b"".join(line + b"\n" for line in sorted(lines))
-
-
-def _lines(nt: bytes) -> set[bytes]:
-    lines = set(nt.split(b"\n"))
-    lines.discard(b"")
-    return lines
-
-
-def _holds(nt: bytes, line: bytes) -> bool:
-    """Whether the canonical N-Triples *nt* hold the whole *line* (without its end of line)."""
-    return nt.startswith(line + b"\n") or b"\n" + line + b"\n" in nt
 
 
 def _subject(line: bytes) -> bytes:
@@ -108,12 +89,12 @@ class Duplicates:
             self._seen = set()  # the set, from the files before this one
             for done, data in self._nt.items():
                 if done != rel:
-                    lines = _lines(data)
+                    lines = line_set(data)
                     self._seen |= lines
                     self.read += len(lines)
         if self._seen is None:
             self._seen = set()
-        lines = _lines(nt)
+        lines = line_set(nt)
         self.read += len(lines)
         again = lines & self._seen
         self._seen |= lines
@@ -157,7 +138,7 @@ class _Since:
         try:
             old_files = {rel: key for rel, key in state["files"]}
             order = [rel for rel, _key in state["files"]]
-            old_found = {rel: _lines(text.encode("utf-8")) for rel, text in state["found"].items()}
+            old_found = {rel: line_set(text.encode("utf-8")) for rel, text in state["found"].items()}
             distinct, read = int(state["distinct"]), int(state["read"])
             if not all(isinstance(v, str) for v in [*old_files, *old_files.values(), *state["found"].values()]):
                 raise TypeError("not a path, a key or lines")  # (an entry of another form: not used)
@@ -179,10 +160,11 @@ class _Since:
             old[rel] = data
         since = cls(old_found, distinct, read, {rel: old.get(rel, b"") for rel in changed})
         for rel in gone:  # their lines: changed lines from the first file on
-            since.read -= len(_lines(old[rel]))
-            if not since._follow(_lines(old[rel]), {}):
+            lines = line_set(old[rel])
+            since.read -= len(lines)
+            if not since._follow(lines, {}):
                 return None
-            for line in _lines(old[rel]):
+            for line in lines:
                 since.held_before[line] = True
         return since
 
@@ -204,7 +186,7 @@ class _Since:
             for lead, group in by_subject.items():
                 if _has_subject(data, lead):
                     for line in group:
-                        if _holds(data, line):
+                        if holds_line(data, line):
                             self.followed[line] = True
                             if rel not in self.changed:
                                 self.held_before[line] = True
@@ -213,7 +195,7 @@ class _Since:
     def of(self, rel: str, nt: bytes, files: dict[str, bytes]) -> bytes | None:
         """The duplicates of the next file (None: too many changed subjects)."""
         if rel in self.changed:
-            old, new = _lines(self.changed[rel]), _lines(nt)
+            old, new = line_set(self.changed[rel]), line_set(nt)
             self.read += len(new) - len(old)
             for line in old:
                 self.held_before[line] = True
@@ -226,7 +208,7 @@ class _Since:
         for lead, group in by_subject.items():
             if _has_subject(nt, lead):
                 for line in group:
-                    if _holds(nt, line):
+                    if holds_line(nt, line):
                         if self.followed[line]:
                             again.add(line)
                         self.followed[line] = True

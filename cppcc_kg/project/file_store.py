@@ -17,13 +17,14 @@ import pyoxigraph as ox
 
 from cppcc_kg.errors import InputError
 from cppcc_kg.project.cache import Cache
-from cppcc_kg.project.duplicates import Duplicates, canonical_lines
+from cppcc_kg.project.duplicates import Duplicates
 from cppcc_kg.project.file_facts import read_facts
 from cppcc_kg.project.files import graph_iri, iter_files, rel_of_graph
 from cppcc_kg.project.layout import CACHE_DIR
+from cppcc_kg.rdf.ntriples import canonical_lines, line_set
 from cppcc_kg.rdf.store import LoadingStopped, StoreLoader
 
-__all__ = ["canonical_lines", "read_into_store", "store_error", "store_timeline", "without_lines"]
+__all__ = ["read_into_store", "store_error", "store_timeline", "without_lines"]
 
 
 def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
@@ -88,9 +89,7 @@ def without_lines(nt: bytes, held: bytes) -> bytes:
     >>> without_lines(b"a\\nb\\nc\\n", b"b\\n")
     b'a\\nc\\n'
     """
-    lines = set(nt.split(b"\n"))
-    lines.discard(b"")
-    return canonical_lines(lines - set(held.split(b"\n")))
+    return canonical_lines(line_set(nt) - line_set(held))
 
 
 def store_timeline(loader: StoreLoader, t0: float) -> dict:

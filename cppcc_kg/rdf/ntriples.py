@@ -54,6 +54,35 @@ def sorted_lines(nt: bytes) -> bytes:
     return b"\n".join(lines)
 
 
+def line_set(nt: bytes) -> set[bytes]:
+    """The lines of the N-Triples *nt* as a set, each without its newline (no empty line).
+
+    >>> sorted(line_set(b"b .\\na .\\n\\nb .\\n"))
+    [b'a .', b'b .']
+    """
+    lines = set(nt.split(b"\n"))
+    lines.discard(b"")
+    return lines
+
+
+def canonical_lines(lines) -> bytes:
+    """Canonical N-Triples of a set of lines (each without its newline): sorted, one a line.
+
+    >>> canonical_lines({b"b", b"a"})
+    b'a\\nb\\n'
+    """
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def holds_line(nt: bytes, line: bytes) -> bool:
+    """Whether the N-Triples *nt* (each line ended by a newline) hold the whole *line* (without its newline).
+
+    >>> holds_line(b"a b\\nb\\n", b"b"), holds_line(b"a b\\n", b"b")
+    (True, False)
+    """
+    return nt.startswith(line + b"\n") or b"\n" + line + b"\n" in nt
+
+
 def bnode_prefix(rel: str) -> str:
     """The prefix of the blank node names of the file *rel*.
 
