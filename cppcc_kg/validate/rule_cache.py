@@ -177,9 +177,8 @@ class RuleCache:
     def _unchanged(self, lines: list[str], views: list[str]) -> bool:
         """Whether each file whose key is not the recorded one has the same part (properties *lines*, *views*)
         in its earlier version; ``False`` when the paths are not those recorded."""
-        before = self._recorded().get("files")
-        if not isinstance(before, list) or len(before) != len(self._files) or \
-                any(not (isinstance(b, list) and len(b) == 2 and b[0] == now[0]) for b, now in zip(before, self._files)):
+        before = self._recorded().get("files")  # (of the record's form: _record_form)
+        if before is None or len(before) != len(self._files) or any(b[0] != now[0] for b, now in zip(before, self._files)):
             return False
         for (rel, old), (_rel, key) in zip(before, self._files):
             if old != key:
