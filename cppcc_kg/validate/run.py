@@ -7,6 +7,7 @@ and the data rules ``rules/*.rq`` (:mod:`~cppcc_kg.validate.rules`).
 """
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Callable
@@ -101,12 +102,7 @@ def _checks(project: Project, store: StoreWhenRead, rules_dir: Path, shacl: bool
             later[2].extend(n for n in found if n in {r[0] for r in later[1]})
         return []
 
-    made: dict[str, dict[str, str]] = {}
-
-    def keys() -> dict[str, str]:  # (once: 4000 graph IRIs at scale 1000)
-        if "keys" not in made:
-            made["keys"] = graph_keys(project)
-        return made["keys"]
+    keys = functools.cache(lambda: graph_keys(project))  # (made once: 4000 graph IRIs at scale 1000)
 
     checks = [
         ("evidence", lambda: cached_evidence_problems(store, project.sources, ntriples=project.graphs(),

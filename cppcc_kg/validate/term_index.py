@@ -76,11 +76,11 @@ def term_key(token: bytes, subject: bool) -> int:
     >>> term_key(b"<http://e.org/a>", True) == term_key(b"<http://e.org/a>", False) | 1
     True
     """
-    h = int.from_bytes(hashlib.blake2b(token, digest_size=8).digest(), "little")
-    return (h | 1) if subject else (h & ~1)
+    return int(_keys([token], subject)[0])
 
 
 def _keys(tokens, low: int) -> np.ndarray:
+    """The keys of the IRIs written *tokens*, their low bit set for subjects (*low*): the one way keys are made."""
     if not tokens:
         return np.zeros(0, dtype="<u8")
     raw = np.frombuffer(b"".join([hashlib.blake2b(t, digest_size=8).digest() for t in tokens]), dtype="<u8")
