@@ -419,7 +419,7 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     versions = _pinyin_versions()
     name = f"pinyin-{versions}.json"
     styles = styles or {}
-    keys = {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
+    keys = _label_keys(labels, styles)
     digest = pinyin_digest(keys, versions) if cache is not None and cache.enabled else None  # (no cache: no entry)
     kept = read_entry(cache, digest) if digest is not None else None
     if kept is not None:
@@ -502,9 +502,13 @@ def start_pinyin_of_facts(facts, cache: Cache | None = None, stats: dict | None 
     return finish
 
 
+def _label_keys(labels: dict[str, list[str]], styles: dict) -> dict[str, list[str]]:
+    """Entity -> the keys of its Chinese *labels* with its pinyin style (*styles*): what the pinyin is made of."""
+    return {e: [_key(label, styles.get(e)) for label in lst] for e, lst in labels.items()}
+
+
 def _keys_of_facts(facts) -> dict[str, list[str]]:
-    styles = entity_pinyin_styles_of(facts)
-    return {e: [_key(label, styles.get(e)) for label in lst] for e, lst in entity_zh_labels_of(facts).items()}
+    return _label_keys(entity_zh_labels_of(facts), entity_pinyin_styles_of(facts))
 
 
 def _kept_pinyin(keys, kept: tuple[bytes, int], labels: int, cache: Cache, name: str, stats: dict, digest: str):

@@ -106,10 +106,15 @@ def facts_digest(facts, versions: str) -> str:
     return h.hexdigest()
 
 
+def facts_entry_name(digest: str) -> str:
+    """The cache entry of the keys' digest that the facts of the digest *digest* gave."""
+    return f"pinyin-facts-{digest}.txt"
+
+
 def read_facts_entry(cache: Cache | None, digest: str) -> tuple[str, int] | None:
     """(The digest of the keys, the number of labels) that the facts of the digest *digest* gave, as
     :func:`keep_facts_entry` kept them, or ``None``: no cache, no entry, or a broken one."""
-    data = cache.get(f"pinyin-facts-{digest}.txt") if cache is not None else None
+    data = cache.get(facts_entry_name(digest)) if cache is not None else None
     if data is None:
         return None
     keys, _, labels = data.decode("ascii", "replace").partition(" ")
@@ -121,7 +126,7 @@ def read_facts_entry(cache: Cache | None, digest: str) -> tuple[str, int] | None
 def keep_facts_entry(cache: Cache | None, digest: str, keys: str, labels: int) -> None:
     """Stage the digest of the keys *keys* and the number of labels *labels* that the facts of *digest* give."""
     if cache is not None:
-        cache.put(f"pinyin-facts-{digest}.txt", f"{keys} {labels}".encode("ascii"))
+        cache.put(facts_entry_name(digest), f"{keys} {labels}".encode("ascii"))
 
 
 def pinyin_ntriples(pairs) -> bytes:
