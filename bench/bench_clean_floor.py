@@ -1,0 +1,217 @@
+"""How fast a clean build could be on this machine: the floor under issue 15's clean-build target.
+
+For the synthetic corpus of ``cppcc-kg synth --scale N`` (written once into ``--work``, as
+``bench/bench_incremental.py`` does), each run (``--runs``, medians reported) measures in child processes,
+with their CPU seconds (user and system, worker processes included) and peak memory:
+
+* ``clean``: a clean build (``--no-cache``), as ``bench_incremental`` measures it;
+* ``validation alone``: the project loaded (no cache), its store and pinyin there, then only
+  :func:`cppcc_kg.validate.validate` (every rule): the wall and CPU of the validation when nothing runs beside it;
+* ``no validation``: a clean build whose validation is replaced by the report that ``validation alone``
+  recorded (it only waits for the store): the load and the output stages with nothing beside them, a lower
+  bound of the build as long as the stages stay what they are;
+* ``compact evidence (idealized)``: a clean build of a copy of the corpus whose every evidence annotation is
+  rewritten into one node (``oa:hasSource``, ``oa:start``, ``oa:end`` and ``oa:exact`` on the annotation, its
+  target and selectors dropped: 13 triples a quote become 7), with the copy's ontology and rules told so (the
+  annotation shape without ``oa:hasTarget``, the first-word rule reading ``oa:exact`` on the annotation). It is a
+  lower bound of the compact form that issue 15 allows: nothing expands the graph files back to the full W3C form
+  and the quote check finds no selector to check, so the real restructuring would cost more, not less.
+
+On 2 cores no build ends before half its CPU seconds: the ``floor`` column. It is the figure to compare with
+the target; the wall times also depend on how well the threads share the GIL.
+
+    python bench/bench_clean_floor.py                       # scale 1000, 3 runs
+    python bench/bench_clean_floor.py --runs 1 --work /tmp/cppcc-kg-incremental --json /tmp/floor.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.bench_incremental import CHILD, CPU, _fmt, child, corpus  # noqa: E402  (one way to run and time a child)
+
+#: the child that measures the validation alone, and records its report (what pickles of it) for ``no validation``
+ALONE = """
+import gc, json, os, pickle, sys, time
+from cppcc_kg.cli.build import import_pipeline
+import_pipeline(clean=True)  # (the same settings as a build: igraph without drawing, OpenBLAS on one thread)
+from cppcc_kg.project.load import load
+from cppcc_kg.validate import validate
+root, recorded = sys.argv[1], sys.argv[2]
+gc.disable()  # as the build does
+t0 = time.perf_counter()
+project = load(root, cache=False, write_cache=False)
+project.finish_pinyin()
+project.store  # loaded: what the validation reads is there
+t1, c1 = time.perf_counter(), os.times()
+report = validate(project, shacl_engine="auto", graph_rules=True)
+t2, c2 = time.perf_counter(), os.times()
+if not report["conforms"]:
+    raise SystemExit(f"the corpus is not valid: {report['problems'][:3]}")
+kept = {}
+for key, value in report.items():
+    try:
+        pickle.dumps(value)
+    except Exception:  # (a store, a view: not read by the summary)
+        continue
+    kept[key] = value
+with open(recorded, "wb") as f:
+    pickle.dump(kept, f)
+print(json.dumps({"seconds": {"load": t1 - t0, **report["seconds"], "validate": t2 - t1},
+                  "validate_cpu": (c2.user + c2.system) - (c1.user + c1.system)}))
+"""
+
+#: the child of a clean build whose validation is the recorded report (it waits for the store, as a reader does)
+NO_VALIDATION = """
+import json, pickle, sys, time
+t0 = time.perf_counter()
+from cppcc_kg.cli.build import import_pipeline
+build = import_pipeline(clean=True).build
+import cppcc_kg.build.validation as background
+root, out, recorded = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(recorded, "rb") as f:
+    report = pickle.load(f)
+def recorded_report(project, **options):
+    project.store
+    return dict(report)
+background.validate = recorded_report
+background.validate_graph_rules = lambda project, report: None
+imported = time.perf_counter() - t0
+r = build(root, out, cache=False)
+sec = {"import": imported, **{f"load:{k}": v for k, v in r["load"].get("seconds", {}).items()},
+       **{k: v for k, v in r["seconds"].items() if k not in ("load", "validate")}, "build": r["wall"]}
+print(json.dumps({"seconds": sec}))
+"""
+
+#: one evidence annotation as ``cppcc-kg synth`` writes it (its four nodes, in this order)
+ANNOTATION = re.compile(
+    r'(<[^>]+>) a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody ([^\n]+) ;\n'
+    r'    oa:hasTarget <[^>]+> \.\n'
+    r'<[^>]+> a oa:SpecificResource ;\n    oa:hasSource (<[^>]+>) ;\n    oa:hasSelector <[^>]+>, <[^>]+> \.\n'
+    r'<[^>]+> a oa:TextPositionSelector ;\n    oa:start ("\d+"\^\^xsd:nonNegativeInteger) ;\n'
+    r'    oa:end ("\d+"\^\^xsd:nonNegativeInteger) \.\n'
+    r'<[^>]+> a oa:TextQuoteSelector ;\n    oa:exact ("(?:[^"\\]|\\.)*") \.\n')
+#: what the copy's ontology and rules change (each must be found once: else the corpus's layout changed)
+SHAPE_TARGET = ('    sh:property [ sh:path oa:hasTarget ; sh:minCount 1 ; sh:maxCount 1 ; sh:class oa:SpecificResource ;\n'
+                '        sh:message "An annotation needs exactly one oa:hasTarget, an oa:SpecificResource." ] ;\n')
+RULE_PATH = "oa:hasTarget/oa:hasSelector/oa:exact ?exact"
+
+
+def compact_one(m: re.Match) -> str:
+    return (f"{m[1]} a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody {m[2]} ;\n"
+            f"    oa:hasSource {m[3]} ;\n    oa:start {m[4]} ;\n    oa:end {m[5]} ;\n    oa:exact {m[6]} .\n")
+
+
+def compact_copy(root: Path, work: Path) -> Path:
+    """A copy of the synthetic project *root* with its evidence in the one-node form (see the module docstring)."""
+    copy = work / f"{root.name}-compact"
+    if (copy / "ontology.ttl").is_file():
+        return copy
+    tmp = work / f"{root.name}-compact.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(root, tmp, ignore=shutil.ignore_patterns("build", ".cache"))
+    annotations = 0
+    for path in sorted((tmp / "graph").rglob("*.ttl")):
+        text = path.read_text(encoding="utf-8")
+        text, n = ANNOTATION.subn(compact_one, text)
+        if "oa:SpecificResource" in text:
+            raise SystemExit(f"{path}: an annotation not in the layout of cppcc-kg synth; update ANNOTATION")
+        if n:
+            annotations += n
+            path.write_text(text, encoding="utf-8")
+    for path, old, new in ((tmp / "ontology.ttl", SHAPE_TARGET, ""),
+                           (tmp / "rules" / "first-without-its-word.rq", RULE_PATH, "oa:exact ?exact")):
+        text = path.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise SystemExit(f"{path}: {old.strip()[:60]!r} is not there once; update bench_clean_floor.py")
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    if not annotations:
+        raise SystemExit(f"{root}: no evidence annotation found")
+    tmp.rename(copy)
+    return copy
+
+
+def one_run(work: Path, root: Path, compact: Path) -> dict:
+    recorded = work / "validation-report.pickle"
+    out = work / "floor-out"
+    rows = {}
+    shutil.rmtree(out, ignore_errors=True)
+    wall, peak, stdout = child([sys.executable, "-c", CHILD, str(root), str(out), "0"])
+    rows["clean"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
+    wall, peak, stdout = child([sys.executable, "-c", ALONE, str(root), str(recorded)])
+    rows["validation alone"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
+    shutil.rmtree(out, ignore_errors=True)
+    wall, peak, stdout = child([sys.executable, "-c", NO_VALIDATION, str(root), str(out), str(recorded)])
+    rows["no validation"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
+    shutil.rmtree(out, ignore_errors=True)
+    wall, peak, stdout = child([sys.executable, "-c", CHILD, str(compact), str(out), "0"])
+    rows["compact evidence (idealized)"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1],
+                                            **json.loads(stdout.splitlines()[-1])}
+    shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
+def summarize(runs: list[dict]) -> dict:
+    out = {"runs": len(runs)}
+    for kind in runs[0]:
+        measured = [r[kind] for r in runs]
+        keys = measured[0]["seconds"]
+        out[kind] = {"wall": statistics.median(m["wall"] for m in measured),
+                     "cpu": statistics.median(m["cpu"] for m in measured),
+                     "peak_mib": max(m["peak_mib"] for m in measured),
+                     "steps": {k: statistics.median(m["seconds"].get(k, 0.0) for m in measured) for k in keys}}
+        if "validate_cpu" in measured[0]:
+            out[kind]["validate_cpu"] = statistics.median(m["validate_cpu"] for m in measured)
+        if "triples" in measured[0]:
+            out[kind]["triples"] = measured[0]["triples"]
+    return out
+
+
+def markdown(result: dict, scale: int) -> str:
+    lines = [f"### The floor of a clean build, scale {scale} (child processes; seconds, median of {result['runs']})\n\n",
+             "| | wall | CPU (all processes) | floor on 2 cores (CPU / 2) | peak MiB | triples |\n",
+             "|---|---:|---:|---:|---:|---:|\n"]
+    for kind, r in result.items():
+        if kind == "runs":
+            continue
+        lines.append(f"| {kind} | {_fmt(r['wall'])} | {_fmt(r['cpu'])} | {_fmt(r['cpu'] / 2)} | {_fmt(r['peak_mib'])} | "
+                     f"{_fmt(r['triples']) if 'triples' in r else '–'} |\n")
+    alone = result["validation alone"]
+    lines.append(f"\nThe validation alone, once the store is there: {_fmt(alone['steps']['validate'])} s of wall, "
+                 f"{_fmt(alone['validate_cpu'])} CPU s.\n")
+    for kind, r in result.items():
+        if kind == "runs":
+            continue
+        steps = ", ".join(f"{k} {_fmt(v)}" for k, v in r["steps"].items())
+        lines.append(f"\n- {kind}: {steps}\n")
+    return "".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cppcc-kg-incremental")
+    parser.add_argument("--json", type=Path, help="also write the result as JSON")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    root = corpus(args.work, args.scale)
+    compact = compact_copy(root, args.work)
+    runs = [one_run(args.work, root, compact) for _ in range(args.runs)]
+    result = summarize(runs)
+    print(json.dumps(result, indent=1), file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(markdown(result, args.scale))
+
+
+if __name__ == "__main__":
+    main()
