@@ -10,6 +10,9 @@ with their CPU seconds (user and system, worker processes included) and peak mem
 * ``no validation``: a clean build whose validation is replaced by the report that ``validation alone``
   recorded (it only waits for the store): the load and the output stages with nothing beside them, a lower
   bound of the build as long as the stages stay what they are;
+* ``first build with the cache``: ``cppcc-kg build`` with the cache on and empty (a fresh clone's first build): the
+  clean build's work and the making of the cache's entries that the next build reads (the corpus's ``.cache/`` is
+  removed before it and after it);
 * ``compact evidence (idealized)``: a clean build of a copy of the corpus whose every evidence annotation is
   rewritten into one node (``oa:hasSource``, ``oa:start``, ``oa:end`` and ``oa:exact`` on the annotation, its
   target and selectors dropped: 13 triples a quote become 7), with the copy's ontology and rules told so (the
@@ -142,20 +145,19 @@ def compact_copy(root: Path, work: Path) -> Path:
 def one_run(work: Path, root: Path, compact: Path) -> dict:
     recorded = work / "validation-report.pickle"
     out = work / "floor-out"
-    rows = {}
-    shutil.rmtree(out, ignore_errors=True)
-    wall, peak, stdout = child([sys.executable, "-c", CHILD, str(root), str(out), "0"])
-    rows["clean"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
-    wall, peak, stdout = child([sys.executable, "-c", ALONE, str(root), str(recorded)])
-    rows["validation alone"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
-    shutil.rmtree(out, ignore_errors=True)
-    wall, peak, stdout = child([sys.executable, "-c", NO_VALIDATION, str(root), str(out), str(recorded)])
-    rows["no validation"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
-    shutil.rmtree(out, ignore_errors=True)
-    wall, peak, stdout = child([sys.executable, "-c", CHILD, str(compact), str(out), "0"])
-    rows["compact evidence (idealized)"] = {"wall": wall, "peak_mib": peak, "cpu": CPU[-1],
-                                            **json.loads(stdout.splitlines()[-1])}
-    shutil.rmtree(out, ignore_errors=True)
+
+    def row(code: str, *args) -> dict:
+        shutil.rmtree(out, ignore_errors=True)
+        wall, peak, stdout = child([sys.executable, "-c", code, *map(str, args)])
+        shutil.rmtree(out, ignore_errors=True)
+        return {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
+
+    rows = {"clean": row(CHILD, root, out, "0"), "validation alone": row(ALONE, root, recorded),
+            "no validation": row(NO_VALIDATION, root, out, recorded)}
+    shutil.rmtree(root / ".cache", ignore_errors=True)  # (the first build's: empty before, removed after)
+    rows["first build with the cache"] = row(CHILD, root, out, "1")
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    rows["compact evidence (idealized)"] = row(CHILD, compact, out, "0")
     return rows
 
 
