@@ -1,10 +1,12 @@
 """bench/bench_clean_floor.py: its idealized compact copy of a synthetic corpus is what it says.
 
-The copy must build (its shapes and rules told of the one-node form), with every annotation rewritten (13 triples
-a quote become 7) and nothing else changed; a corpus whose layout the script does not know is refused by name.
+The copy must build with its shapes, rules and the build's queries of evidence told of the one-node form, with every
+annotation rewritten (13 triples a quote become 7), and give the same entity files, measures and page as the
+corpus: the same work on fewer triples. A corpus whose layout the script does not know is refused by name.
 """
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import sys
@@ -14,10 +16,11 @@ import pytest
 from support import REPO_ROOT
 
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.errors import ValidationError
 from cppcc_kg.project.synth import write_corpus
 
 sys.path.insert(0, str(REPO_ROOT))
-from bench.bench_clean_floor import compact_copy  # noqa: E402
+from bench.bench_clean_floor import STAMP, compact_copy, compact_queries  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,33 +34,55 @@ def _quotes(root: Path) -> int:
     return sum(t.count("a oa:Annotation") for t in (p.read_text(encoding="utf-8") for p in root.rglob("*.ttl")))
 
 
-def test_the_compact_copy_builds_with_seven_triples_a_quote(corpus, tmp_path):
+def test_the_compact_copy_does_the_same_work_on_seven_triples_a_quote(corpus, tmp_path, monkeypatch):
     full = build(corpus, tmp_path / "full", cache=False)
     copy = compact_copy(corpus, tmp_path)
+    for (module, name), value in compact_queries().items():
+        monkeypatch.setattr(importlib.import_module(module), name, value)
     compact = build(copy, tmp_path / "compact", cache=False)
     quotes = _quotes(corpus)
     assert quotes > 10 and _quotes(copy) == quotes
-    # 6 triples fewer a quote, and the 6 of the shape's oa:hasTarget property (its node's 5 and the link to it)
-    assert compact["summary"]["triples"] == full["summary"]["triples"] - 6 * quotes - 6
-    assert compact["summary"]["entities"] == full["summary"]["entities"]
-    assert compact["summary"]["relations"] == full["summary"]["relations"]
+    # 6 triples fewer a quote; and of the shapes, the annotation's oa:hasTarget property (the link and its node's 5
+    # triples) and the target's two oa:hasSelector properties (7 each: the link, the node's 5, its qualified shape's 1)
+    assert compact["summary"]["triples"] == full["summary"]["triples"] - 6 * quotes - 6 - 2 * 7
+    assert compact["report"]["counts"] == full["report"]["counts"]
+    for name in ("nodes.csv", "edges.csv", "entities.graphml", "metrics.csv", "graph.html"):
+        assert (tmp_path / "compact" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     evidence = (copy / "graph").rglob("evidence.ttl")
     assert not any(re.search(r"oa:has(Target|Selector)|TextQuoteSelector", p.read_text(encoding="utf-8"))
                    for p in evidence)
-    assert compact_copy(corpus, tmp_path) == copy  # made once
+
+
+def test_the_copy_is_made_again_when_its_corpus_changes(corpus, tmp_path):
+    copy = compact_copy(corpus, tmp_path)
+    made = (copy / STAMP).stat().st_mtime_ns
+    assert compact_copy(corpus, tmp_path) == copy and (copy / STAMP).stat().st_mtime_ns == made
+    other = tmp_path / "other" / corpus.name
+    shutil.copytree(corpus, other)
+    (other / ".cppcc-kg-synth.json").write_text("{}", encoding="utf-8")
+    (copy / "graph" / "mine.ttl").write_text("", encoding="utf-8")
+    again = compact_copy(other, tmp_path)
+    assert again == copy and not (copy / "graph" / "mine.ttl").exists()
 
 
 def test_a_corpus_of_another_layout_is_refused_by_name(corpus, tmp_path):
     root = tmp_path / "other"
-    root.mkdir()
-    for rel in ("ontology.ttl", "rules", "sources", "graph"):
-        src = corpus / rel
-        if src.is_file():
-            shutil.copyfile(src, root / rel)
-        else:
-            shutil.copytree(src, root / rel)
+    shutil.copytree(corpus, root, ignore=shutil.ignore_patterns("build", ".cache"))
     evidence = next((root / "graph").rglob("evidence.ttl"))
     evidence.write_text(evidence.read_text(encoding="utf-8").replace("    oa:motivatedBy oa:describing ;\n", "", 1),
                         encoding="utf-8")
     with pytest.raises(SystemExit, match=re.escape(str(evidence.name))):
         compact_copy(root, tmp_path / "work")
+
+
+def test_the_compact_quote_check_still_finds_a_wrong_quote(corpus, tmp_path, monkeypatch):
+    copy = compact_copy(corpus, tmp_path)
+    evidence = sorted((copy / "graph").rglob("evidence.ttl"))[0]
+    text = evidence.read_text(encoding="utf-8")
+    m = re.search(r'oa:exact "([^"\\]+)"', text)
+    evidence.write_text(text[:m.start(1)] + m.group(1)[::-1] + "乙" + text[m.end(1):], encoding="utf-8")
+    for (module, name), value in compact_queries().items():
+        monkeypatch.setattr(importlib.import_module(module), name, value)
+    with pytest.raises(ValidationError) as failed:
+        build(copy, tmp_path / "out", cache=False)
+    assert [p["check"] for p in failed.value.problems] == ["evidence"]
