@@ -168,6 +168,8 @@ from bench.bench_clean_floor import compact_queries
 for (module, name), value in compact_queries().items():
     setattr(importlib.import_module(module), name, value)
 """, 1)
+if COMPACT == CHILD:
+    raise SystemExit("bench_incremental.CHILD changed: update where bench_clean_floor.COMPACT sets its queries")
 
 
 def compact_one(m: re.Match) -> str:
