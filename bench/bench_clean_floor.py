@@ -257,12 +257,13 @@ def summarize(runs: list[dict]) -> dict:
 
 def markdown(result: dict, scale: int) -> str:
     lines = [f"### The floor of a clean build, scale {scale} (child processes; seconds, median of {result['runs']})\n\n",
-             "| | wall | CPU (all processes) | floor on 2 cores (CPU / 2) | peak MiB | triples |\n",
-             "|---|---:|---:|---:|---:|---:|\n"]
+             "| | wall | CPU (all processes) | floor on 2 cores (CPU / 2) | cores used (CPU / wall) | peak MiB | triples |\n",
+             "|---|---:|---:|---:|---:|---:|---:|\n"]
     for kind, r in result.items():
         if kind == "runs":
             continue
-        lines.append(f"| {kind} | {_fmt(r['wall'])} | {_fmt(r['cpu'])} | {_fmt(r['cpu'] / 2)} | {_fmt(r['peak_mib'])} | "
+        lines.append(f"| {kind} | {_fmt(r['wall'])} | {_fmt(r['cpu'])} | {_fmt(r['cpu'] / 2)} | "
+                     f"{_fmt(r['cpu'] / r['wall'])} | {_fmt(r['peak_mib'])} | "
                      f"{_fmt(r['triples']) if 'triples' in r else '–'} |\n")
     alone = result["validation alone"]
     lines.append(f"\nThe validation alone, once the store is there: {_fmt(alone['steps']['validate'])} s of wall, "
