@@ -74,27 +74,30 @@ print(json.dumps({"seconds": {"load": t1 - t0, **report["seconds"], "validate": 
                   "validate_cpu": (c2.user + c2.system) - (c1.user + c1.system)}))
 """
 
-#: the child of a clean build whose validation is the recorded report (it waits for the store, as a reader does)
-NO_VALIDATION = """
-import json, pickle, sys, time
-t0 = time.perf_counter()
-from cppcc_kg.cli.build import import_pipeline
-build = import_pipeline(clean=True).build
+#: where a child made from the bench's child (:func:`_patched`) changes the build, once the pipeline is imported
+_ANCHOR = "imported = time.perf_counter() - t0\n"
+
+
+def _patched(patch: str) -> str:
+    """The bench's child (``bench_incremental.CHILD``) with *patch* run after its imports, before it builds."""
+    code = CHILD.replace(_ANCHOR, _ANCHOR + patch, 1)
+    if code == CHILD:
+        raise SystemExit("bench_incremental.CHILD changed: update bench_clean_floor._ANCHOR")
+    return code
+
+
+#: the child of a clean build whose validation is the recorded report (it waits for the store, as a reader does;
+#: its check seconds are not this build's, so none are given)
+NO_VALIDATION = _patched("""import pickle
 import cppcc_kg.build.validation as background
-root, out, recorded = sys.argv[1], sys.argv[2], sys.argv[3]
-with open(recorded, "rb") as f:
+with open(sys.argv[4], "rb") as f:
     report = pickle.load(f)
 def recorded_report(project, **options):
     project.store
-    return {**report, "store_read": {"at": time.perf_counter(), "waited": 0.0}}  # (this process's clock)
+    return {**report, "seconds": {}, "store_read": {"at": time.perf_counter(), "waited": 0.0}}  # (this clock)
 background.validate = recorded_report
 background.validate_graph_rules = lambda project, report: None
-imported = time.perf_counter() - t0
-r = build(root, out, cache=False)
-sec = {"import": imported, **{f"load:{k}": v for k, v in r["load"].get("seconds", {}).items()},
-       **{k: v for k, v in r["seconds"].items() if k not in ("load", "validate")}, "build": r["wall"]}
-print(json.dumps({"seconds": sec}))
-"""
+""")
 
 #: one evidence annotation as ``cppcc-kg synth`` writes it (its four nodes, in this order)
 ANNOTATION = re.compile(
@@ -162,14 +165,11 @@ def compact_queries() -> dict[tuple[str, str], object]:
 
 
 #: the child of the compact copy's build: the bench's child, with the queries of :func:`compact_queries`
-COMPACT = CHILD.replace("imported = time.perf_counter() - t0\n", """imported = time.perf_counter() - t0
-import importlib
+COMPACT = _patched("""import importlib
 from bench.bench_clean_floor import compact_queries
 for (module, name), value in compact_queries().items():
     setattr(importlib.import_module(module), name, value)
-""", 1)
-if COMPACT == CHILD:
-    raise SystemExit("bench_incremental.CHILD changed: update where bench_clean_floor.COMPACT sets its queries")
+""")
 
 
 def compact_one(m: re.Match) -> str:
@@ -231,7 +231,7 @@ def one_run(work: Path, root: Path, compact: Path) -> dict:
         return {"wall": wall, "peak_mib": peak, "cpu": CPU[-1], **json.loads(stdout.splitlines()[-1])}
 
     rows = {"clean": row(CHILD, root, out, "0"), "validation alone": row(ALONE, root, recorded),
-            "no validation": row(NO_VALIDATION, root, out, recorded)}
+            "no validation": row(NO_VALIDATION, root, out, "0", recorded)}
     shutil.rmtree(root / ".cache", ignore_errors=True)  # (the first build's: empty before, removed after)
     rows["first build with the cache"] = row(CHILD, root, out, "1")
     shutil.rmtree(root / ".cache", ignore_errors=True)
