@@ -104,13 +104,8 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # helper: pinyin, Turtle, JSON-LD (start_bodies); with the cache the store loads beside, on idle cores
-        with step(progress, "load"):
-            project = load(root, progress=progress, cache=cache, write_cache=cache, background=True,
-                           store_beside=cache, idle_store=cache)
+        project, bodies_job = _load(root, stages, progress, cache)
         try:
-            bodies_job = start_bodies(project, project.helper) if project.helper is not None and any(
-                s.run is graph_files for s in (stages or STAGES)) else None
             result = _build_loaded(project, root, out, echo or (lambda msg: None),
                                    STAGES if stages is None else stages, shacl_engine, bodies_job,
                                    checked=checked, progress=progress)
@@ -125,6 +120,34 @@ def build(root: Path | str = Path("."), out_dir: Path | str | None = None, *,
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _load(root: Path, stages: list[Stage] | None, progress, cache: bool):
+    """``(project, bodies_job)``: the project loaded with its helper worker (pinyin, Turtle, JSON-LD), and the
+    helper's job of the graph files' Turtle and JSON-LD (:func:`start_bodies`) when a stage writes them.
+
+    With the cache, the store loads beside the build, on idle cores. Without (a clean build), :func:`load` waits
+    for the store: the helper is given the Turtle and JSON-LD as soon as the files are parsed, and makes them on
+    the core the store's loading leaves idle.
+    """
+    writes_graph = any(s.run is graph_files for s in (stages or STAGES))
+    early: list = []
+
+    def parsed(files) -> None:
+        if writes_graph and files.helper is not None:
+            early.append(start_bodies(files, files.helper))
+    with step(progress, "load"):
+        project = load(root, progress=progress, cache=cache, write_cache=cache, background=True,
+                       store_beside=cache, idle_store=cache, while_store_loads=parsed)
+    try:
+        if early:
+            return project, early[0]
+        return project, (start_bodies(project, project.helper)
+                         if project.helper is not None and writes_graph else None)
+    except BaseException:
+        project.discard_cache()
+        project.close()
+        raise
 
 
 def _load_line(project) -> str:

@@ -66,7 +66,9 @@ def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
 def start_bodies(project, pool):
     """Have *pool* (the build's helper worker) make the Turtle and JSON-LD of every file
     that the cache lacks, while the build validates; return the job (None when there is nothing
-    to make), which :func:`write_graph_files` takes.
+    to make), which :func:`write_graph_files` takes. *project* is a loaded project, or the files that
+    :func:`cppcc_kg.project.load.load` has parsed while the store loads (:class:`cppcc_kg.project.file_store.ParsedFiles`):
+    what is read is their ``nt``, ``keys`` and ``cache``.
 
     The results are the same as those made in the writing process (same functions, same
     bytes); a file whose JSON-LD needs other prefixes than the worker assumed is redone there.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,17 +25,32 @@ from cppcc_kg.project.layout import CACHE_DIR
 from cppcc_kg.rdf.ntriples import canonical_lines, line_set
 from cppcc_kg.rdf.store import LoadingStopped, StoreLoader
 
-__all__ = ["read_into_store", "store_error", "store_timeline", "without_lines"]
+__all__ = ["ParsedFiles", "read_into_store", "store_error", "store_timeline", "without_lines"]
+
+
+@dataclass(frozen=True)
+class ParsedFiles:
+    """What :func:`cppcc_kg.project.load.load` has read once every file is parsed, while the store is still
+    loading (its ``while_store_loads``): the files' canonical N-Triples (relative path -> bytes), their cache
+    keys, the loader's cache, and the helper worker that ``load(..., background=True)`` hands over (else None)."""
+
+    nt: dict[str, bytes]
+    keys: dict[str, str]
+    cache: Cache
+    helper: object = None
 
 
 def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys: dict,
-                    progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False):
+                    progress: Callable[[int, int, str], None] | None, *, beside: bool = False, idle: bool = False,
+                    parsed: Callable[[dict[str, bytes]], None] | None = None):
     """``(nt, loader, duplicates, seconds loading, facts)``: each file checked, then loaded into the
     store by a thread (:class:`cppcc_kg.rdf.store.StoreLoader`) while the next are read and
     parsed; a triple that an earlier file holds too is not stored again. The seconds loading
     are those spent here on the store: comparing the lines, and waiting for the thread at the end
     (*beside*: not waited for; the facts of each file are read instead, :mod:`cppcc_kg.project.file_facts`; *idle*:
-    the loader's thread at the lowest priority until a reader waits, :class:`cppcc_kg.rdf.store.StoreLoader`)."""
+    the loader's thread at the lowest priority until a reader waits, :class:`cppcc_kg.rdf.store.StoreLoader`).
+    *parsed* is called with the N-Triples of every file (relative path -> bytes) once all are read, before the
+    thread is waited for: work that needs no store can start while it loads (without *beside* only)."""
     nt: dict[str, bytes] = {}
     loader = StoreLoader(ox.Store(), low_priority=beside and idle)
     loading = 0.0
@@ -65,6 +81,8 @@ def read_into_store(root: Path, rels: list[str], cache: Cache, stats: dict, keys
         duplicates = found.found
         if beside:
             stats.setdefault("seconds", {})["facts"] = reading_facts
+        if parsed is not None and not beside:
+            parsed(nt)
         t = time.perf_counter()
         if beside:
             loader.seal()

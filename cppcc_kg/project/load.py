@@ -44,7 +44,7 @@ from cppcc_kg.errors import KGError
 from cppcc_kg.project.cache import Cache, get_json, put_json
 from cppcc_kg.project.entities import entity_zh_labels
 from cppcc_kg.project.file_facts import FileFacts, distinct_triples
-from cppcc_kg.project.file_store import read_into_store, store_error, store_timeline, without_lines
+from cppcc_kg.project.file_store import ParsedFiles, read_into_store, store_error, store_timeline, without_lines
 from cppcc_kg.project.files import (
     PINYIN_GRAPH,
     graph_iri,
@@ -80,6 +80,7 @@ from cppcc_kg.rdf.store import (
 )
 
 __all__ = ["Project", "load", "load_project"]
+
 
 
 
@@ -512,7 +513,7 @@ def _sources_and_pinyin(project: Project, warm, background: bool):
 def load(root: Path | str = Path("."), *,
          progress: Callable[[int, int, str], None] | None = None, cache: bool = True,
          write_cache: bool = False, background: bool = False, store_beside: bool = False,
-         idle_store: bool = False) -> Project:
+         idle_store: bool = False, while_store_loads: Callable[[ParsedFiles], None] | None = None) -> Project:
     """Load the project at *root*: see the module docstring for the checks.
 
     Parameters
@@ -540,6 +541,9 @@ def load(root: Path | str = Path("."), *,
         With *store_beside*: the store's thread at the lowest priority (Linux, where the process may give it back)
         until a reader waits for it, so that it only takes the cores the caller leaves idle: for a caller that
         seldom reads the store. A reader that comes late waits for all that was not loaded meanwhile.
+    while_store_loads : callable, optional
+        Without *store_beside*: called with the :class:`ParsedFiles` once all are parsed, before the store's loading
+        is waited for: work that needs no store starts meanwhile (the build's helper makes the Turtle and JSON-LD).
 
     Returns
     -------
@@ -559,13 +563,13 @@ def load(root: Path | str = Path("."), *,
     # (with the pinyin cache there, the worker loads the dictionaries only if a label is new: a build after an
     # edit gives it the Turtle and JSON-LD of the changed file at once)
     warm = pinyin_pool(warm=cold) if (cold or background) else None
-    stats: dict = {}
-    keys: dict = {}
+    stats, keys, helper = {}, {}, warm if background else None
     seconds = stats["seconds"] = {}
     t0 = time.perf_counter()
     try:
+        parsed = while_store_loads and (lambda nt: while_store_loads(ParsedFiles(nt, keys, c, helper)))
         nt, loader, duplicates, loading, facts = read_into_store(root, rels, c, stats, keys, progress,
-                                                                 beside=store_beside, idle=idle_store)
+                                                                 beside=store_beside, idle=idle_store, parsed=parsed)
     except BaseException:
         c.discard()
         _stop(warm)
