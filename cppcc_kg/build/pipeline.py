@@ -38,6 +38,7 @@ from cppcc_kg.build.rdf_files import start_bodies
 from cppcc_kg.build.stages import NOTEBOOKS, STAGES, Stage, StageContext, graph_files
 from cppcc_kg.build.summary import write_summary
 from cppcc_kg.build.validation import BackgroundValidation
+from cppcc_kg.build.validation_process import may_fork
 from cppcc_kg.errors import KGError, StageError
 from cppcc_kg.project.load import load
 from cppcc_kg.validate import resolve_engine
@@ -177,7 +178,8 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     engine = resolve_engine(project, shacl_engine)
     if engine != "fast":
         project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
-    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say)
+    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say,
+                                      process=may_fork(project, engine))
     validating = step(progress, "validate", until=lambda: validation.seconds is not None)
     def stop() -> None:  # a failed or interrupted build: the validation may wait for the store, stopped here
         project.stop_loading()
