@@ -23,6 +23,7 @@ others run (:func:`cppcc_kg.build.rdf_files.start_bodies`).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -185,7 +186,8 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
         project.stop_loading()
         validation.join()
 
-    with staging_folder(out, on_error=stop) as tmp, validating:
+    # (stopped also if the staging folder cannot be made: the validation's process is not left running)
+    with _stopped_on_error(stop), staging_folder(out) as tmp, validating:
         ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
                            previous=out if out.is_dir() else None, previous_record=checked.previous,
                            code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))
@@ -221,6 +223,16 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     warnings += [w for w in [checked.warm(sorted(texts))] if w]
     return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
             "load": dict(project.stats), "warnings": warnings}
+
+
+@contextlib.contextmanager
+def _stopped_on_error(stop: Callable[[], None]):
+    """Call *stop* if the block fails (or is interrupted)."""
+    try:
+        yield
+    except BaseException:
+        stop()
+        raise
 
 
 def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict, progress=None, *,

@@ -51,10 +51,15 @@ class BackgroundValidation:
             # the digests of the files' properties, made once here: the rules' verdicts (in the thread) and
             # the entity graph's solutions (in the stages) read them, and neither should make them beside the other
             project.predicate_digest(())
-        self._process = ValidationProcess(project, engine=engine) if process else None
+        self._process = ValidationProcess(project, engine=engine, graph_rules=graph_rules) if process else None
         self._thread = threading.Thread(target=self._run if self._process is None else self._receive,
                                         name="cppcc-kg-validate", daemon=True)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:  # (no thread: the child is not left behind)
+            if self._process is not None:
+                self._process.abandon()
+            raise
 
     def _receive(self) -> None:
         """The thread of a validation in a process: wait for its report (or its error)."""
