@@ -28,7 +28,7 @@ import threading
 import time
 import traceback
 
-from cppcc_kg.errors import KGError
+from cppcc_kg.errors import EXIT_STAGE, KGError
 from cppcc_kg.project.workers import worker_count
 from cppcc_kg.validate import validate, validate_graph_rules
 
@@ -36,7 +36,10 @@ __all__ = ["ValidationDied", "ValidationProcess", "may_fork"]
 
 
 class ValidationDied(KGError):
-    """The validation's process ended without sending its report (killed, out of memory, a crash)."""
+    """The validation's process ended without sending its report (killed, out of memory, a crash): exit code 3,
+    as a worker process that dies (:class:`~cppcc_kg.project.workers.WorkerDied`), not a problem of the data."""
+
+    exit_code = EXIT_STAGE
 
 
 def may_fork(project, engine: str) -> bool:
