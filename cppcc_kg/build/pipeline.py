@@ -6,7 +6,8 @@
    files that did not change since the last build are taken from the cache
    ``ROOT/.cache/cppcc-kg`` instead of being parsed and checked again;
 2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`),
-   on the project's Oxigraph store, in a thread (:mod:`cppcc_kg.build.validation`) while
+   on the project's Oxigraph store, in a thread (:mod:`cppcc_kg.build.validation`; a clean build's in a
+   forked process: :mod:`cppcc_kg.build.validation_process`) while
 3. the output stages of :data:`cppcc_kg.build.stages.STAGES` write into a temporary folder
    beside the output folder (:mod:`cppcc_kg.build.outdir`), then the summary
    (:mod:`cppcc_kg.build.summary`);

@@ -32,8 +32,9 @@ class BackgroundValidation:
     :class:`~cppcc_kg.errors.ValidationError` when the data breaks a rule.
 
     *process*: validate in a child forked now (:class:`~cppcc_kg.build.validation_process.ValidationProcess`,
-    only where :func:`~cppcc_kg.build.validation_process.may_fork` says so); every rule runs there at once, and
-    the thread here only waits for its report.
+    only where :func:`~cppcc_kg.build.validation_process.may_fork` says so): the same checks and problems (the
+    rules with ``GRAPH`` of ``"later"`` run there without waiting for :meth:`store_free`: no stage reads its
+    store); the thread here only waits for its report; :meth:`join` kills the child.
     """
 
     def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None],

@@ -5,17 +5,25 @@ the output stages, and igraph's measures hold it while the validation waits: at 
 keep the 2 cores of the bench machine busy for only ~1.5 of them (``bench/README.md``). A forked process has
 its own GIL. It validates a copy-on-write image of the project: the store as loaded, without the generated
 pinyin (still being computed by the helper worker, loaded into the parent's store only: the checks do not read
-it, :mod:`cppcc_kg.validate.rule_cache`), and it runs every rule at once, those with ``GRAPH`` included (the
-triples they add for their time are added to its image, which no stage reads).
+it, :mod:`cppcc_kg.validate.rule_cache`). It runs the same checks as the thread, with the same problems: the rules
+with ``GRAPH`` at once when the pipeline asks for them with the others, or, when they are ``"later"``, right after
+the others and only if those found no problem (the triples they add for their time go into its image, which no
+stage reads: no need to wait for the stages).
 
 Only a build whose store is loaded when the validation starts may fork: a store still loading has a thread in
 Oxigraph, whose locks a fork could copy held. That is a clean build (``--no-cache``); a build with the cache
-loads its store beside the stages and validates in a thread (:mod:`cppcc_kg.build.validation`).
+loads its store beside the stages and validates in a thread (:mod:`cppcc_kg.build.validation`). The other
+threads alive at the fork (the helper worker pool's, the progress bars') hold nothing the child uses: it takes
+new ``sys.stdout`` and ``sys.stderr`` objects (one of theirs might have held the inherited ones' lock).
 
-The child ignores Ctrl-C (the parent stops it), writes nothing on the parent's standard streams (they go to
-``/dev/null``: a caller reading them to their end does not wait for it), and sends one pickled message on a pipe:
-the report, or the error the validation raised (the same type and message in the parent, the child's traceback
-as a note). It ends with ``os._exit``: none of the parent's exit code runs twice.
+The child ignores Ctrl-C (the parent stops it: SIGINT is blocked in the forking thread around the fork, so that
+a Ctrl-C then is the parent's alone), writes nothing on the parent's standard streams (they go to
+``/dev/null``: a caller reading them to their end does not wait for it), and sends one pickled message on a
+pipe: the report, or the error the validation raised (the same type and message in the parent, tried in the
+child before it is sent; the child's traceback as a note). It ends with ``os._exit`` whatever happens (code 0
+once the message is sent, 1 if it could not be): none of the parent's exit code runs twice. A child that ends
+without a message (killed, out of memory) is :class:`ValidationDied`. The parent kills it (SIGKILL) when the
+build fails or is interrupted, and always reaps it.
 """
 from __future__ import annotations
 
