@@ -47,6 +47,7 @@ def forking(monkeypatch):
     """Where the validation runs: ``forking(True)`` a process wherever the pipeline may fork (and records what
     may_fork said), ``forking(False)`` always a thread (as with CPPCC_KG_WORKERS=0)."""
     said: list[bool] = []
+    monkeypatch.setattr(vp, "worker_count", lambda: 2)  # (one CPU, or CPPCC_KG_WORKERS=0 in the environment)
 
     def choose(process: bool):
         said.clear()
