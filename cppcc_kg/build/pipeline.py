@@ -6,7 +6,8 @@
    files that did not change since the last build are taken from the cache
    ``ROOT/.cache/cppcc-kg`` instead of being parsed and checked again;
 2. validate: evidence, labels, SHACL shapes, data rules (:func:`cppcc_kg.validate.validate`),
-   on the project's Oxigraph store, in a thread (:mod:`cppcc_kg.build.validation`) while
+   on the project's Oxigraph store, in a thread (:mod:`cppcc_kg.build.validation`; a clean build's in a
+   forked process: :mod:`cppcc_kg.build.validation_process`) while
 3. the output stages of :data:`cppcc_kg.build.stages.STAGES` write into a temporary folder
    beside the output folder (:mod:`cppcc_kg.build.outdir`), then the summary
    (:mod:`cppcc_kg.build.summary`);
@@ -23,6 +24,7 @@ others run (:func:`cppcc_kg.build.rdf_files.start_bodies`).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -38,6 +40,7 @@ from cppcc_kg.build.rdf_files import start_bodies
 from cppcc_kg.build.stages import NOTEBOOKS, STAGES, Stage, StageContext, graph_files
 from cppcc_kg.build.summary import write_summary
 from cppcc_kg.build.validation import BackgroundValidation
+from cppcc_kg.build.validation_process import may_fork
 from cppcc_kg.errors import KGError, StageError
 from cppcc_kg.project.load import load
 from cppcc_kg.validate import resolve_engine
@@ -200,13 +203,15 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     engine = resolve_engine(project, shacl_engine)
     if engine != "fast":
         project.finish_pinyin()  # pySHACL reads the whole graph in memory, pinyin included
-    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say)
+    validation = BackgroundValidation(project, engine=engine, graph_rules=graph_rules, say=say,
+                                      process=may_fork(project, engine))
     validating = step(progress, "validate", until=lambda: validation.seconds is not None)
     def stop() -> None:  # a failed or interrupted build: the validation may wait for the store, stopped here
         project.stop_loading()
         validation.join()
 
-    with staging_folder(out, on_error=stop) as tmp, validating:
+    # (stopped also if the staging folder cannot be made: the validation's process is not left running)
+    with _stopped_on_error(stop), staging_folder(out) as tmp, validating:
         ctx = StageContext(root, tmp, project, validation.report, bodies_job=bodies_job,
                            previous=out if out.is_dir() else None, previous_record=checked.previous,
                            code=json.dumps(checked.fingerprint.get("code"), sort_keys=True))
@@ -242,6 +247,16 @@ def _build_loaded(project, root: Path, out: Path, say, stages: list[Stage], shac
     warnings += [w for w in [checked.warm(sorted(texts))] if w]
     return {"out": out, "summary": summary, "report": report, "seconds": seconds, "stages": status,
             "load": dict(project.stats), "warnings": warnings}
+
+
+@contextlib.contextmanager
+def _stopped_on_error(stop: Callable[[], None]):
+    """Call *stop* if the block fails (or is interrupted)."""
+    try:
+        yield
+    except BaseException:
+        stop()
+        raise
 
 
 def _run_stages(stages: list[Stage], ctx: StageContext, seconds: dict, progress=None, *,

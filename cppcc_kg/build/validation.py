@@ -6,6 +6,9 @@ the same triple (:meth:`cppcc_kg.project.load.Project.with_duplicates`), which a
 store at that moment would see. With ``graph_rules="later"`` the thread runs them once the caller says
 that nothing reads the store any more (:meth:`BackgroundValidation.store_free`: before the last
 stages, which write the graph files from the N-Triples), or when it asks for the report.
+
+A clean build validates in a process of its own instead, with its own GIL (``process=True``:
+:mod:`cppcc_kg.build.validation_process`); the interface is the same.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import threading
 import time
 from typing import Callable
 
+from cppcc_kg.build.validation_process import ValidationProcess
 from cppcc_kg.validate import raise_for_problems, validate, validate_graph_rules
 
 __all__ = ["BackgroundValidation"]
@@ -26,9 +30,15 @@ class BackgroundValidation:
     :meth:`store_free` is called (or :meth:`report`), unless the other checks found a problem.
     :meth:`report` waits for it, says its line once, and raises
     :class:`~cppcc_kg.errors.ValidationError` when the data breaks a rule.
+
+    *process*: validate in a child forked now (:class:`~cppcc_kg.build.validation_process.ValidationProcess`,
+    only where :func:`~cppcc_kg.build.validation_process.may_fork` says so): the same checks and problems (the
+    rules with ``GRAPH`` of ``"later"`` run there without waiting for :meth:`store_free`: no stage reads its
+    store); the thread here only waits for its report; :meth:`join` kills the child.
     """
 
-    def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None]):
+    def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None],
+                 process: bool = False):
         self.project, self.engine, self.graph_rules, self.say = project, engine, graph_rules, say
         self.seconds: float | None = None
         #: the seconds of the validation from its first read of the store to its end (waiting for :meth:`store_free`
@@ -42,8 +52,27 @@ class BackgroundValidation:
             # the digests of the files' properties, made once here: the rules' verdicts (in the thread) and
             # the entity graph's solutions (in the stages) read them, and neither should make them beside the other
             project.predicate_digest(())
-        self._thread = threading.Thread(target=self._run, name="cppcc-kg-validate", daemon=True)
-        self._thread.start()
+        self._process = ValidationProcess(project, engine=engine, graph_rules=graph_rules) if process else None
+        self._thread = threading.Thread(target=self._run if self._process is None else self._receive,
+                                        name="cppcc-kg-validate", daemon=True)
+        try:
+            self._thread.start()
+        except BaseException:  # (no thread: the child is not left behind)
+            if self._process is not None:
+                self._process.abandon()
+            raise
+
+    def _receive(self) -> None:
+        """The thread of a validation in a process: wait for its report (or its error)."""
+        t = time.perf_counter()
+        try:
+            report, seconds = self._process.wait()
+            self.after_store = report.get("after_store")
+            self._done["report"] = report
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._done["error"] = exc
+            seconds = time.perf_counter() - t
+        self.seconds = seconds
 
     def _run(self) -> None:
         t = time.perf_counter()
@@ -73,6 +102,8 @@ class BackgroundValidation:
         with ``GRAPH`` not started yet are not run."""
         self._cancelled = True
         self._free.set()
+        if self._process is not None:
+            self._process.stop()
         self._thread.join()
 
     def report(self) -> dict:
