@@ -89,7 +89,9 @@ def _patched(patch: str) -> str:
 #: the child of a clean build whose validation is the recorded report (it waits for the store, as a reader does;
 #: its check seconds are not this build's, so none are given)
 NO_VALIDATION = _patched("""import pickle
+import cppcc_kg.build.pipeline as pipeline
 import cppcc_kg.build.validation as background
+pipeline.may_fork = lambda project, engine: False  # (the recorded report in the thread: no process to fork)
 with open(sys.argv[4], "rb") as f:
     report = pickle.load(f)
 def recorded_report(project, **options):

@@ -32,9 +32,9 @@ class BackgroundValidation:
     :class:`~cppcc_kg.errors.ValidationError` when the data breaks a rule.
 
     *process*: validate in a child forked now (:class:`~cppcc_kg.build.validation_process.ValidationProcess`,
-    only where :func:`~cppcc_kg.build.validation_process.may_fork` says so): the same checks and problems (the
-    rules with ``GRAPH`` of ``"later"`` run there without waiting for :meth:`store_free`: no stage reads its
-    store); the thread here only waits for its report; :meth:`join` kills the child.
+    only where :func:`~cppcc_kg.build.validation_process.may_fork` says so; in the thread if the fork fails): the
+    same checks and problems. The thread here waits for the child's report, then runs the rules with ``GRAPH`` of
+    ``"later"`` as above, on this process's store; :meth:`join` kills the child.
     """
 
     def __init__(self, project, *, engine: str, graph_rules: bool | str, say: Callable[[str], None],
@@ -52,9 +52,8 @@ class BackgroundValidation:
             # the digests of the files' properties, made once here: the rules' verdicts (in the thread) and
             # the entity graph's solutions (in the stages) read them, and neither should make them beside the other
             project.predicate_digest(())
-        self._process = ValidationProcess(project, engine=engine, graph_rules=graph_rules) if process else None
-        self._thread = threading.Thread(target=self._run if self._process is None else self._receive,
-                                        name="cppcc-kg-validate", daemon=True)
+        self._process = _forked(project, engine, graph_rules) if process else None
+        self._thread = threading.Thread(target=self._run, name="cppcc-kg-validate", daemon=True)
         try:
             self._thread.start()
         except BaseException:  # (no thread: the child is not left behind)
@@ -62,23 +61,14 @@ class BackgroundValidation:
                 self._process.abandon()
             raise
 
-    def _receive(self) -> None:
-        """The thread of a validation in a process: wait for its report (or its error)."""
-        t = time.perf_counter()
-        try:
-            report, seconds = self._process.wait()
-            self.after_store = report.get("after_store")
-            self._done["report"] = report
-        except BaseException as exc:  # re-raised in the caller's thread
-            self._done["error"] = exc
-            seconds = time.perf_counter() - t
-        self.seconds = seconds
-
     def _run(self) -> None:
         t = time.perf_counter()
         waited = 0.0
         try:
-            report = validate(self.project, shacl_engine=self.engine, graph_rules=self.graph_rules is True)
+            if self._process is None:
+                report = validate(self.project, shacl_engine=self.engine, graph_rules=self.graph_rules is True)
+            else:
+                report, _ = self._process.wait()  # (the child's clock is this one: CLOCK_MONOTONIC)
             if self.graph_rules == "later" and report["conforms"]:
                 t0 = time.perf_counter()
                 self._free.wait()
@@ -128,3 +118,12 @@ class BackgroundValidation:
             self.say(f"validate  {steps}{engine}{later}: {verdict}")
             raise_for_problems(report, self.project.view)
         return report
+
+
+def _forked(project, engine: str, graph_rules: bool | str) -> ValidationProcess | None:
+    """The validation of *project* in a child forked now; None when the system refuses the fork (a limit on the
+    processes, the memory): the validation then runs in the thread, as where forking is not allowed."""
+    try:
+        return ValidationProcess(project, engine=engine, graph_rules=graph_rules)
+    except OSError:
+        return None

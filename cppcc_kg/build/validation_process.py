@@ -6,9 +6,9 @@ keep the 2 cores of the bench machine busy for only ~1.5 of them (``bench/README
 its own GIL. It validates a copy-on-write image of the project: the store as loaded, without the generated
 pinyin (still being computed by the helper worker, loaded into the parent's store only: the checks do not read
 it, :mod:`cppcc_kg.validate.rule_cache`). It runs the same checks as the thread, with the same problems: the rules
-with ``GRAPH`` at once when the pipeline asks for them with the others, or, when they are ``"later"``, right after
-the others and only if those found no problem (the triples they add for their time go into its image, which no
-stage reads: no need to wait for the stages).
+with ``GRAPH`` too when the pipeline asks for them with the others; when they are ``"later"``, the parent runs them
+on its own store as the thread does (once the stages free it, the generated pinyin in it, and only if the child's
+checks found no problem: :class:`~cppcc_kg.build.validation.BackgroundValidation`).
 
 Only a build whose store is loaded when the validation starts may fork: a store still loading has a thread in
 Oxigraph, whose locks a fork could copy held. That is a clean build (``--no-cache``); a build with the cache
@@ -17,9 +17,9 @@ threads alive at the fork (the helper worker pool's, the progress bars') hold no
 new ``sys.stdout`` and ``sys.stderr`` objects (one of theirs might have held the inherited ones' lock).
 
 The child ignores Ctrl-C (the parent stops it: SIGINT is blocked in the forking thread around the fork, so that
-a Ctrl-C then is the parent's alone), writes nothing on the parent's standard streams (they go to
-``/dev/null``: a caller reading them to their end does not wait for it), and sends one pickled message on a
-pipe: the report, or the error the validation raised (the same type and message in the parent, tried in the
+a Ctrl-C then is the parent's alone), is killed if the parent dies first (Linux: ``PR_SET_PDEATHSIG``), writes
+nothing on the parent's standard output (its standard error stays the parent's: the warnings of the checks are
+seen as in the thread), and sends one pickled message on a pipe: the report, or the error the validation raised (the same type and message in the parent, tried in the
 child before it is sent; the child's traceback as a note). It ends with ``os._exit`` whatever happens (code 0
 once the message is sent, 1 if it could not be): none of the parent's exit code runs twice. A child that ends
 without a message (killed, out of memory) is :class:`ValidationDied`. The parent kills it (SIGKILL) when the
@@ -28,6 +28,7 @@ build fails or is interrupted, and always reaps it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pickle
 import signal
@@ -38,7 +39,7 @@ import traceback
 
 from cppcc_kg.errors import EXIT_STAGE, KGError
 from cppcc_kg.project.workers import worker_count
-from cppcc_kg.validate import validate, validate_graph_rules
+from cppcc_kg.validate import validate
 
 __all__ = ["ValidationDied", "ValidationProcess", "may_fork"]
 
@@ -64,18 +65,18 @@ class ValidationProcess:
     ``(report, seconds)`` or raises what the validation raised; :meth:`stop` kills the child.
 
     *graph_rules* as in :class:`~cppcc_kg.build.validation.BackgroundValidation`: with ``"later"`` the rules
-    with ``GRAPH`` run (at once: no stage reads the child's store) only if the other checks found no problem,
-    as in the thread, so that both report the same problems."""
+    with ``GRAPH`` are not run here (the parent runs them on its store, the generated pinyin in it)."""
 
     def __init__(self, project, *, engine: str, graph_rules: bool | str = True):
         self._lock = threading.Lock()  # the pid is killed only while it is not reaped (not yet another's)
         self._pid: int | None = None
         self._read, write = os.pipe()
         try:
+            parent = os.getpid()
             with _sigint_blocked():  # a Ctrl-C during the fork is the parent's (and raises here, after it)
                 self._pid = os.fork()
                 if self._pid == 0:
-                    _child(write, self._read, project, engine, graph_rules)  # (never returns)
+                    _child(write, self._read, project, engine, graph_rules, parent)  # (never returns)
                 os.close(write)
                 write = None
         except BaseException:  # (a Ctrl-C, or no fork): no child left behind, no descriptor
@@ -152,13 +153,14 @@ def _sigint_blocked():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _child(write: int, read: int, project, engine: str, graph_rules: bool | str) -> None:
+def _child(write: int, read: int, project, engine: str, graph_rules: bool | str, parent: int) -> None:
     """The forked child: validate, send the message, end at once (whatever happens: exit code 0 once the
     message is sent, 1 if it could not be)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent stops this one
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _die_with_parent(parent)
         os.close(read)
         _quiet()
         t = time.perf_counter()
@@ -176,26 +178,35 @@ def _child(write: int, read: int, project, engine: str, graph_rules: bool | str)
 
 
 def _quiet() -> None:
-    """Nothing of the child on the parent's standard streams: they go to ``/dev/null`` (a caller reading them
-    to their end does not wait for it), and ``sys.stdout``/``sys.stderr`` are new objects (a thread of the parent
-    may have held the lock of the inherited ones at the fork: a warning written there would wait forever)."""
+    """Nothing of the child on the parent's standard output (it goes to ``/dev/null``); its standard error stays the
+    parent's (the warnings of the checks, as in the thread). ``sys.stdout`` and ``sys.stderr`` are new objects: a
+    thread of the parent (the progress bars) may have held the lock of the inherited ones at the fork."""
     null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
+    for fd in (0, 1):
         os.dup2(null, fd)
     os.close(null)
     sys.stdout = sys.__stdout__ = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (to the child's end)
-    sys.stderr = sys.__stderr__ = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace",  # noqa: SIM115
+                                       buffering=1, closefd=False)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills the child when the thread that forked it ends (``PR_SET_PDEATHSIG``; the build waits
+    for the child in that thread), and if the parent is already gone, the child ends now. Elsewhere: nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _validated(project, engine: str, graph_rules: bool | str) -> dict:
-    """The validation of the thread (:class:`~cppcc_kg.build.validation.BackgroundValidation`), without its wait
-    for the store: the same checks, the same problems."""
+    """The checks of the thread (:class:`~cppcc_kg.build.validation.BackgroundValidation`) without its wait for the
+    store, and without the rules with ``GRAPH`` of ``"later"`` (the parent runs them, on its store)."""
     report = validate(project, shacl_engine=engine, graph_rules=graph_rules is True)
-    if graph_rules == "later" and report["conforms"]:
-        validate_graph_rules(project, report)
-    at = report["store_read"]["at"]
-    report["after_store"] = None if at is None else time.perf_counter() - at
-    report["rules_later"] = None  # (the rules' verdicts on the child's project: nothing for the parent)
+    report["rules_later"] = None  # (verdicts on the child's project: the parent runs those rules without them)
     return report
 
 

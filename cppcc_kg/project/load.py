@@ -82,8 +82,6 @@ from cppcc_kg.rdf.store import (
 __all__ = ["Project", "load", "load_project"]
 
 
-
-
 #: predicate_digest's state of the pinyin while it is pending
 _PENDING = object()
 #: the projects closed as the process ends (:meth:`Project.close` with ``process_ends``): kept, never freed one by one

@@ -430,7 +430,7 @@ def start_project_pinyin(labels: dict[str, list[str]], cache: Cache | None = Non
     job = None
     n = worker_count()
     if missing and background and pool is not None:
-        job = pool.map_async(_pinyin_of_key, missing, chunksize=256, step=PINYIN_STEP)
+        job = pool.map_async(_pinyin_of_key, missing, chunksize=256, step=HELPER_STEP)  # (the helper's: after others)
         pool.apply_async(save_words, (True,))  # after the labels (one worker: in order), written beside the next jobs
     elif n and len(missing) >= PARALLEL_MIN_LABELS:
         _tokenizer()  # loaded once, before the workers start, so that they share it

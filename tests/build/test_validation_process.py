@@ -172,21 +172,46 @@ def test_a_clean_build_gives_the_same_report_or_error_in_a_process_as_in_a_threa
 def test_the_rules_with_graph_run_later_only_on_data_otherwise_valid_in_both(
         make_project, tmp_path, forking, monkeypatch, overlays, ran):
     """With ``graph_rules="later"`` (a triple two files hold) the thread runs the rules with GRAPH only when the
-    other checks passed: the child too (then both report the same problems, whatever the rules would find)."""
-    for process, module in ((False, validation_module), (True, vp)):
+    other checks passed, once the stages free the store; with a child, this process runs them too, on its store,
+    once the child's checks passed: both report the same problems, whatever the rules would find."""
+    for process in (False, True):
         marker = tmp_path / f"graph-rules-{process}"
-        real = module.validate_graph_rules
+        real = validation_module.validate_graph_rules
 
         def recorded(project, report, real=real, marker=marker):
             marker.write_text(str(os.getpid()), encoding="ascii")
             return real(project, report)
-        monkeypatch.setattr(module, "validate_graph_rules", recorded)
+        monkeypatch.setattr(validation_module, "validate_graph_rules", recorded)
         said = forking(process)
         _clean_build(_shared(make_project(*overlays)), tmp_path / f"out-{process}")
         assert said == [process]
         assert marker.exists() is ran
         if ran:
-            assert (int(marker.read_text(encoding="ascii")) != os.getpid()) is process
+            assert int(marker.read_text(encoding="ascii")) == os.getpid()
+
+
+#: a rule with GRAPH that finds the generated pinyin (in its graph ``graph/pinyin``, made by the helper while the
+#: checks run): it sees it only if it runs once the pinyin is in the store, as the rules of ``"later"`` do
+PINYIN_RULE = """PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#>
+SELECT ?focus ?file WHERE {
+  GRAPH ?g { ?focus cppcc:pinyin ?pinyin }
+  BIND (STRAFTER(STR(?g), "https://w3id.org/cppcc-kg/graph/") AS ?file)
+}
+"""
+
+
+def test_a_rule_of_later_reading_the_pinyin_finds_it_in_a_process_as_in_a_thread(make_project, tmp_path, forking):
+    seen = {}
+    for process in (False, True):
+        root = _shared(make_project())
+        (root / "rules" / "pinyin-anywhere.rq").write_text(PINYIN_RULE, encoding="utf-8")
+        said = forking(process)
+        result, error = _clean_build(root, tmp_path / f"out-{process}")
+        assert said == [process]
+        seen[process] = (type(error), getattr(error, "problems", None), getattr(error, "exit_code", None))
+    assert seen[True] == seen[False]
+    assert seen[True][0] is ValidationError and seen[True][2] == 1
+    assert any("pinyin-anywhere" in str(p) for p in seen[True][1])
 
 
 def test_the_cli_exits_the_same_in_a_process_as_in_a_thread(make_project, forking):
@@ -430,3 +455,82 @@ def test_a_thread_that_cannot_start_leaves_no_child(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="can't start new thread"):
         BackgroundValidation(None, engine="fast", graph_rules=True, say=lambda line: None, process=True)
     _assert_reaped(int(pid_file.read_text(encoding="ascii")))
+
+
+# ------------------------------------------------------------------ a fork refused, warnings, the parent's death
+
+def test_a_fork_refused_validates_in_the_thread(make_project, tmp_path, forking, monkeypatch):
+    """No fork (the system's limit on processes, or the memory): the build validates in its thread instead of
+    failing, with the same report."""
+    ran = []
+    real = validation_module.validate
+
+    def in_thread(project, **kw):
+        ran.append(threading.current_thread().name)
+        return real(project, **kw)
+    monkeypatch.setattr(validation_module, "validate", in_thread)
+    forking(False)
+    baseline, _ = _clean_build(make_project(), tmp_path / "thread")
+    said = forking(True)
+
+    def refused(self, project, **kw):
+        raise OSError(12, "Cannot allocate memory")
+    monkeypatch.setattr(vp.ValidationProcess, "__init__", refused)
+    ran.clear()
+    result, error = _clean_build(make_project(), tmp_path / "out")
+    assert error is None and said == [True] and ran == ["cppcc-kg-validate"]
+    assert _same_report(result["report"]) == _same_report(baseline["report"])
+
+
+def test_what_the_child_writes_on_stderr_is_seen(make_project, tmp_path, forking, monkeypatch, capfd):
+    """The warnings of the checks (rdflib's, of a literal it cannot read) reach the build's standard error, as in
+    the thread; its standard output has nothing of the child."""
+    forking(True)
+    pid_file = tmp_path / "pid"
+
+    def warned(project, **kw):
+        print("the child's standard output", flush=True)
+        sys.stderr.write("a warning of the child's checks\n")
+        return vp_validate(project, **kw)
+    vp_validate = vp.validate
+    _record_pid(monkeypatch, pid_file, then=warned)
+    result, error = _clean_build(make_project(), tmp_path / "out")
+    assert error is None and int(pid_file.read_text(encoding="ascii")) != os.getpid()
+    out, err = capfd.readouterr()
+    assert "a warning of the child's checks" in err and "the child's standard output" not in out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_child_dies_with_its_parent(make_project, tmp_path):
+    """The build's process killed outright (SIGKILL, the out-of-memory killer): its validation's process does not
+    go on alone."""
+    root = make_project()
+    pid_file = tmp_path / "child"
+    script = (
+        "import os, sys, time\n"
+        "from cppcc_kg.build import pipeline, validation_process as vp\n"
+        "from cppcc_kg.build.pipeline import build\n"
+        "vp.worker_count = lambda: 2\n"
+        "def forever(project, **kw):\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    while True:\n"
+        "        time.sleep(0.05)\n"
+        "vp.validate = forever\n"
+        f"build({str(root)!r}, {str(tmp_path / 'out')!r}, cache=False)\n")
+    # (no helper worker, whose process would outlive the killed one: the validation still forks, told it may)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CPPCC_KG_WORKERS": "0"}
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=env)
+    try:
+        child = _wait_for(pid_file)
+        assert child != parent.pid and pid_alive(child)
+    finally:
+        parent.kill()
+        parent.wait(GUARD)
+    end = time.monotonic() + GUARD
+    try:
+        while pid_alive(child):
+            assert time.monotonic() < end, "the validation's process outlived the build's"
+            time.sleep(0.01)
+    finally:
+        if pid_alive(child):  # (the test failed: not left running)
+            os.kill(child, signal.SIGKILL)

@@ -103,9 +103,9 @@ def test_the_helper_killed_computing_the_pinyin(built_once, monkeypatch):
 
 def test_the_helper_killed_making_the_bodies(built_once, monkeypatch):
     monkeypatch.setattr(rdf_files, "_bodies_of", bodies_and_die)
-    # a clean build gives the helper the bodies before the pinyin (while the store loads): the pinyin's job, which
-    # the build waits for first, tells it
-    _build_dies(*built_once, workers.HELPER_STEP, workers.PINYIN_STEP)
+    # (a clean build gives the helper the bodies before the pinyin: the pinyin's job, waited for first, tells it,
+    # as the helper's step)
+    _build_dies(*built_once, workers.HELPER_STEP)
 
 
 def test_a_worker_that_exits_is_told_by_its_exit_code():
