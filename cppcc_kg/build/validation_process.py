@@ -174,6 +174,8 @@ def _child(write: int, read: int, project, engine: str, graph_rules: bool | str,
             pipe.write(data)
         code = 0
     finally:
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()  # (a last warning without its end of line)
         os._exit(code)
 
 
@@ -193,13 +195,27 @@ def _quiet() -> None:
 def _die_with_parent(parent: int) -> None:
     """Linux: the kernel kills the child when the thread that forked it ends (``PR_SET_PDEATHSIG``; the build waits
     for the child in that thread), and if the parent is already gone, the child ends now. Elsewhere: nothing."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    if _PRCTL is None or _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         return
     if os.getppid() != parent:
         os._exit(1)
+
+
+def _prctl():
+    """Linux's ``prctl`` (found once, in the parent: the child looks nothing up), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_PR_SET_PDEATHSIG = 1
+_PRCTL = _prctl()
 
 
 def _validated(project, engine: str, graph_rules: bool | str) -> dict:

@@ -22,6 +22,7 @@ from cppcc_kg.build.stages import STAGES, Stage
 from cppcc_kg.build.validation import BackgroundValidation
 from cppcc_kg.cli.build import command
 from cppcc_kg.errors import KGError, StageError, TurtleSyntaxError, ValidationError
+from cppcc_kg.project import pinyin, workers
 from cppcc_kg.project.workers import pid_alive
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the validation forks only where fork exists")
@@ -133,7 +134,8 @@ def _shared(root: Path) -> Path:
 
 def _clean_build(root: Path, out: Path, lines: list | None = None, **kw):
     try:
-        return build(root, out, stages=FAST_STAGES, cache=False, echo=(lines or []).append, **kw), None
+        return build(root, out, stages=FAST_STAGES, cache=False, echo=(lines if lines is not None else []).append,
+                     **kw), None
     except KGError as exc:
         return None, exc
 
@@ -154,7 +156,8 @@ def test_a_clean_build_gives_the_same_report_or_error_in_a_process_as_in_a_threa
         lines: list = []
         result, error = _clean_build(root, tmp_path / f"out-{process}", lines)
         assert said == [process]  # forked (or not) as asked
-        validate_line = [line for line in lines if line.startswith("validate")]
+        validate_line = [_untimed(line) for line in lines if line.startswith("validate")]
+        assert len(validate_line) == 1
         if error is None:
             seen[process] = (_same_report(result["report"]), _snapshot(result["out"]), validate_line)
         else:
@@ -200,7 +203,19 @@ SELECT ?focus ?file WHERE {
 """
 
 
-def test_a_rule_of_later_reading_the_pinyin_finds_it_in_a_process_as_in_a_thread(make_project, tmp_path, forking):
+def test_a_rule_of_later_reading_the_pinyin_finds_it_in_a_process_as_in_a_thread(make_project, tmp_path, forking,
+                                                                                  monkeypatch):
+    """(With the helper worker computing the pinyin beside the checks, so that the child's store has none of it:
+    the rule finds it only if it runs in the parent, once the pinyin is in its store.)"""
+    for module in (workers, pinyin):
+        monkeypatch.setattr(module, "worker_count", lambda: 2)  # (one CPU, or CPPCC_KG_WORKERS=0 in the environment)
+    pending = tmp_path / "pending"
+    real = vp.validate
+
+    def seen_pending(project, **kw):  # (in the child: told through a file)
+        pending.write_text(str(project.pinyin_pending), encoding="ascii")
+        return real(project, **kw)
+    monkeypatch.setattr(vp, "validate", seen_pending)
     seen = {}
     for process in (False, True):
         root = _shared(make_project())
@@ -212,6 +227,7 @@ def test_a_rule_of_later_reading_the_pinyin_finds_it_in_a_process_as_in_a_thread
     assert seen[True] == seen[False]
     assert seen[True][0] is ValidationError and seen[True][2] == 1
     assert any("pinyin-anywhere" in str(p) for p in seen[True][1])
+    assert pending.read_text(encoding="ascii") == "True"  # the child's project: its pinyin still being computed
 
 
 def test_the_cli_exits_the_same_in_a_process_as_in_a_thread(make_project, forking):

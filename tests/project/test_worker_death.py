@@ -97,7 +97,7 @@ def test_a_parse_worker_killed(built_once, monkeypatch):
 
 def test_the_helper_killed_computing_the_pinyin(built_once, monkeypatch):
     monkeypatch.setattr(pinyin, "_pinyin_of_key", pinyin_and_die)
-    # the pinyin's job tells it, or the bodies' if the build gave them to the helper once it had died
+    # the pinyin's job tells it (under the helper's step, as the bodies' would)
     _build_dies(*built_once, workers.PINYIN_STEP, workers.HELPER_STEP)
 
 
