@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import pickle
 import signal
@@ -38,7 +39,7 @@ import time
 import traceback
 
 from cppcc_kg.errors import EXIT_STAGE, KGError
-from cppcc_kg.project.workers import worker_count
+from cppcc_kg.project.workers import ended_how, worker_count
 from cppcc_kg.validate import validate
 
 __all__ = ["ValidationDied", "ValidationProcess", "may_fork"]
@@ -73,6 +74,7 @@ class ValidationProcess:
         self._read, write = os.pipe()
         try:
             parent = os.getpid()
+            _prctl()  # (looked up here: the child looks nothing up)
             with _sigint_blocked():  # a Ctrl-C during the fork is the parent's (and raises here, after it)
                 self._pid = os.fork()
                 if self._pid == 0:
@@ -131,15 +133,7 @@ class ValidationProcess:
 
 def _how(status: int | None) -> str:
     """How the child ended, in words."""
-    if status is None:
-        return "how is not known"
-    code = os.waitstatus_to_exitcode(status)
-    if code >= 0:
-        return f"exit code {code}"
-    try:
-        return f"killed by signal {-code}, {signal.Signals(-code).name}"
-    except ValueError:
-        return f"killed by signal {-code}"
+    return "how is not known" if status is None else ended_how(os.waitstatus_to_exitcode(status))
 
 
 @contextlib.contextmanager
@@ -195,14 +189,16 @@ def _quiet() -> None:
 def _die_with_parent(parent: int) -> None:
     """Linux: the kernel kills the child when the thread that forked it ends (``PR_SET_PDEATHSIG``; the build waits
     for the child in that thread), and if the parent is already gone, the child ends now. Elsewhere: nothing."""
-    if _PRCTL is None or _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+    prctl = _prctl()
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         return
     if os.getppid() != parent:
         os._exit(1)
 
 
+@functools.cache
 def _prctl():
-    """Linux's ``prctl`` (found once, in the parent: the child looks nothing up), or None."""
+    """Linux's ``prctl`` (found once, by the parent before it forks), or None."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -215,7 +211,6 @@ def _prctl():
 
 
 _PR_SET_PDEATHSIG = 1
-_PRCTL = _prctl()
 
 
 def _validated(project, engine: str, graph_rules: bool | str) -> dict:

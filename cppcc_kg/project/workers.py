@@ -46,19 +46,25 @@ class WorkerDied(KGError):
 
     def __init__(self, step: str, exitcode: int | None):
         self.step, self.exitcode = step, exitcode
-        if exitcode is None:
-            how = "exit code unknown"
-        elif exitcode < 0:
-            try:
-                how = f"killed by signal {-exitcode}, {signal.Signals(-exitcode).name}"
-            except ValueError:
-                how = f"killed by signal {-exitcode}"
-        else:
-            how = f"exit code {exitcode}"
+        how = "exit code unknown" if exitcode is None else ended_how(exitcode)
         hint = ("the system's out-of-memory killer sends SIGKILL: free some memory (or set CPPCC_KG_WORKERS=0: "
                 "no worker processes) and run it again." if exitcode in (None, -signal.SIGKILL) else
                 "run it again; if it happens again, report it (a bug, not a problem of the data).")
         super().__init__(f"{step}: a worker process died ({how}); the command stopped", hint)
+
+
+def ended_how(exitcode: int) -> str:
+    """How a process ended, in words, from its exit code (negative: the signal that killed it).
+
+    >>> ended_how(-9), ended_how(1)
+    ('killed by signal 9, SIGKILL', 'exit code 1')
+    """
+    if exitcode >= 0:
+        return f"exit code {exitcode}"
+    try:
+        return f"killed by signal {-exitcode}, {signal.Signals(-exitcode).name}"
+    except ValueError:
+        return f"killed by signal {-exitcode}"
 
 
 def pid_alive(pid: int) -> bool:
