@@ -28,8 +28,6 @@ build fails or is interrupted, and always reaps it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
 import pickle
 import signal
@@ -39,7 +37,7 @@ import time
 import traceback
 
 from cppcc_kg.errors import EXIT_STAGE, KGError
-from cppcc_kg.project.workers import ended_how, worker_count
+from cppcc_kg.project.workers import die_with_parent, ended_how, find_prctl, worker_count
 from cppcc_kg.validate import validate
 
 __all__ = ["ValidationDied", "ValidationProcess", "may_fork"]
@@ -74,7 +72,7 @@ class ValidationProcess:
         self._read, write = os.pipe()
         try:
             parent = os.getpid()
-            _prctl()  # (looked up here: the child looks nothing up)
+            find_prctl()  # (looked up here: the child looks nothing up)
             with _sigint_blocked():  # a Ctrl-C during the fork is the parent's (and raises here, after it)
                 self._pid = os.fork()
                 if self._pid == 0:
@@ -154,7 +152,7 @@ def _child(write: int, read: int, project, engine: str, graph_rules: bool | str,
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent stops this one
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        _die_with_parent(parent)
+        die_with_parent(parent)
         os.close(read)
         _quiet()
         t = time.perf_counter()
@@ -186,31 +184,6 @@ def _quiet() -> None:
                                        buffering=1, closefd=False)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Linux: the kernel kills the child when the thread that forked it ends (``PR_SET_PDEATHSIG``; the build waits
-    for the child in that thread), and if the parent is already gone, the child ends now. Elsewhere: nothing."""
-    prctl = _prctl()
-    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        return
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-@functools.cache
-def _prctl():
-    """Linux's ``prctl`` (found once, by the parent before it forks), or None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    prctl.restype = ctypes.c_int
-    return prctl
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _validated(project, engine: str, graph_rules: bool | str) -> dict:

@@ -11,13 +11,19 @@ A worker that dies (the kernel's out-of-memory killer sends SIGKILL) stops the b
 job not done (``BrokenProcessPool``), where ``multiprocessing.Pool`` starts a new worker and waits
 forever for the lost job (and its ``terminate`` can block on a queue's lock that the dead worker held:
 the executor never takes the lock of the queue its workers read).
+
+A command killed outright (SIGKILL) leaves no worker running alone: a pool forked by the main thread has its
+workers killed by the kernel as the process ends (Linux, :func:`die_with_parent`).
 """
 from __future__ import annotations
 
 import atexit
+import ctypes
+import functools
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -96,11 +102,42 @@ def worker_count() -> int:
     return n
 
 
-def _start_worker(initializer=None) -> None:
+def _start_worker(initializer=None, parent: int | None = None) -> None:
     # Ctrl-C reaches the whole process group: it is for the parent, which stops its workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:  # (a parent killed outright leaves no worker running alone)
+        die_with_parent(parent)
     if initializer is not None:
         initializer()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child forked by *parent*'s main thread, or by a thread that waits for the child: on Linux the kernel
+    kills the child when that thread ends (``PR_SET_PDEATHSIG``: the parent killed with SIGKILL, by the
+    out-of-memory killer say), and if *parent* is already gone the child ends now. Elsewhere: nothing.
+    :func:`find_prctl` is called by the parent before it forks, so that the child looks nothing up."""
+    prctl = find_prctl()
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+@functools.cache
+def find_prctl():
+    """Linux's ``prctl``, or None (found once)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 #: what the helper worker does (the step a :class:`WorkerDied` of the helper names), and the pinyin's step
@@ -178,8 +215,13 @@ class Workers:
 
     def __init__(self, n: int, initializer=None, step: str = "the worker processes"):
         self.step = step
+        # forked by the main thread, they die with the process; a pool started by another thread (which may end
+        # before it) is not tied to that thread's life
+        parent = os.getpid() if threading.current_thread() is threading.main_thread() else None
+        if parent is not None:
+            find_prctl()
         executor = self._executor = ProcessPoolExecutor(n, mp_context=mp.get_context("fork"),
-                                                        initializer=_start_worker, initargs=(initializer,))
+                                                        initializer=_start_worker, initargs=(initializer, parent))
         executor.submit(int)  # the workers forked now
         # the processes, to tell how one ended (the executor forgets them as it breaks), and its thread, which
         # reaps them (:meth:`join` waits for it: the executor forgets it as it is shut down)

@@ -517,36 +517,53 @@ def test_what_the_child_writes_on_stderr_is_seen(make_project, tmp_path, forking
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_the_child_dies_with_its_parent(make_project, tmp_path):
-    """The build's process killed outright (SIGKILL, the out-of-memory killer): its validation's process does not
-    go on alone."""
+def test_the_child_and_the_workers_die_with_their_parent(make_project, tmp_path):
+    """The build's process killed outright (SIGKILL, the out-of-memory killer): neither its validation's process
+    nor its worker processes (the helper, the parsers) go on alone."""
     root = make_project()
     pid_file = tmp_path / "child"
     script = (
         "import os, sys, time\n"
         "from cppcc_kg.build import pipeline, validation_process as vp\n"
         "from cppcc_kg.build.pipeline import build\n"
-        "vp.worker_count = lambda: 2\n"
+        "from cppcc_kg.project import files, pinyin, workers\n"
+        "for module in (vp, workers, files, pinyin):\n"
+        "    module.worker_count = lambda: 2\n"
+        "files.PARALLEL_MIN_FILES = 1\n"
         "def forever(project, **kw):\n"
         f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
         "    while True:\n"
         "        time.sleep(0.05)\n"
         "vp.validate = forever\n"
         f"build({str(root)!r}, {str(tmp_path / 'out')!r}, cache=False)\n")
-    # (no helper worker, whose process would outlive the killed one: the validation still forks, told it may)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "CPPCC_KG_WORKERS": "0"}
-    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=env)
+    env = {k: v for k, v in os.environ.items() if k != "CPPCC_KG_WORKERS"}
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env={**env, "PYTHONPATH": str(REPO)})
     try:
         child = _wait_for(pid_file)
-        assert child != parent.pid and pid_alive(child)
+        others = _children_of(parent.pid) - {child}
+        assert child != parent.pid and pid_alive(child) and others  # (the helper worker at least)
     finally:
         parent.kill()
         parent.wait(GUARD)
     end = time.monotonic() + GUARD
     try:
-        while pid_alive(child):
-            assert time.monotonic() < end, "the validation's process outlived the build's"
+        while any(pid_alive(pid) for pid in others | {child}):
+            assert time.monotonic() < end, "a process of the build outlived it"
             time.sleep(0.01)
     finally:
-        if pid_alive(child):  # (the test failed: not left running)
-            os.kill(child, signal.SIGKILL)
+        for pid in others | {child}:
+            if pid_alive(pid):  # (the test failed: not left running)
+                os.kill(pid, signal.SIGKILL)
+
+
+def _children_of(pid: int) -> set[int]:
+    """The live processes whose parent is *pid*."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
