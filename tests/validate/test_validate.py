@@ -170,6 +170,42 @@ def test_rule_reports_the_files(make_project):
     assert "file=graph/case.ttl" in p["message"] and "otherFile=graph/entities.ttl" in p["message"]
 
 
+def test_entity_defined_in_several_files_finds_each_pair_once(make_project):
+    """Each pair of files that define an entity is reported once, the files in order: whichever of the four
+    properties each file uses (each of them alone in the earlier and in the later file of a pair), an entity of
+    a class at any depth under cppcc:Entity or of cppcc:Entity itself, typed in either file, the same triple in
+    two files; not another property, not a thing that is no entity."""
+    id_ = "https://w3id.org/cppcc-kg/id/"
+    city, plan = f"{id_}org/test-city-cppcc", f"{id_}document/test-consultation-plan"
+    station, direct, elsewhere = f"{id_}mechanism/test-members-workstations", f"{id_}event/direct", f"{id_}org/elsewhere"
+    files = {
+        "a.ttl": f'<{city}> skos:altLabel "测试政协"@zh .',  # altLabel alone, the earlier file
+        "b.ttl": f'<{plan}> rdfs:comment "Defined again."@en .',  # rdfs:comment alone, the earlier file
+        "c.ttl": f'<{station}> a cppcc:Platform .',  # rdf:type alone, the earlier file; the triple of entities.ttl
+        "d.ttl": f'<{station}> rdfs:label "工作站"@zh .',  # rdfs:label alone; a third file of the same entity
+        "e.ttl": f'<{direct}> a cppcc:Entity ; rdfs:label "直接"@zh .\n<{elsewhere}> rdfs:label "别处"@zh .',
+        "f.ttl": f'<{direct}> rdfs:label "Direct"@en .\n<{elsewhere}> a cppcc:Organization .',  # typed here only
+        "g.ttl": (f'<{plan}> dcterms:title "又一个"@zh ; rdfs:seeAlso <{city}> .\n'  # not a defining property
+                  '<https://w3id.org/cppcc-kg/id/source/tiny> rdfs:comment "A source."@en .\n'  # not an entity
+                  'cppcc:Entity rdfs:comment "A class."@en .'),  # a class, defined in ontology.ttl
+        "x.ttl": f'<{plan}> a cppcc:Plan .',  # rdf:type alone, the later file; the triple of entities.ttl
+        "y.ttl": f'<{elsewhere}> skos:altLabel "又别处"@zh .',  # altLabel alone, the later file
+        "z.ttl": f'<{direct}> rdfs:comment "Later."@en .',  # rdfs:comment alone, the later file
+    }
+    root = make_project()
+    for name, body in files.items():
+        _with_file(root, name, body)
+    project = load(root, cache=False)
+    problems = rule_problems(project.store, root / "rules", graph=project.graph, project=project,
+                             only="entity-defined-in-several-files.rq")
+    found = [(p["focus"], p["message"].split(" [")[1].split("]")[0]) for p in problems]
+    pairs = {(city, "a", "entities"), (plan, "b", "entities"), (plan, "b", "x"), (plan, "entities", "x"),
+             (station, "c", "d"), (station, "c", "entities"), (station, "d", "entities"),
+             (direct, "e", "f"), (direct, "e", "z"), (direct, "f", "z"),
+             (elsewhere, "e", "f"), (elsewhere, "e", "y"), (elsewhere, "f", "y")}
+    assert sorted(found) == sorted((focus, f"file=graph/{a}.ttl, otherFile=graph/{b}.ttl") for focus, a, b in pairs)
+
+
 def test_a_rule_that_is_not_sparql(make_project, tmp_path):
     project = load(make_project())
     rules = tmp_path / "rules"
