@@ -95,6 +95,19 @@ def store_of_properties(graphs: dict[str, bytes], predicates) -> ox.Store:
     return part
 
 
+def children_of(pid: int, *, zombies: bool = True) -> set[int]:
+    """The processes whose parent is *pid* (with *zombies*: those not waited for too), read from ``/proc``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and (zombies or fields[0] != "Z"):
+            found.add(int(stat.parent.name))
+    return found
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:

@@ -24,6 +24,7 @@ from cppcc_kg.cli.build import command
 from cppcc_kg.errors import KGError, StageError, TurtleSyntaxError, ValidationError
 from cppcc_kg.project import pinyin, workers
 from cppcc_kg.project.workers import pid_alive
+from support import children_of
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the validation forks only where fork exists")
 
@@ -540,7 +541,7 @@ def test_the_child_and_the_workers_die_with_their_parent(make_project, tmp_path)
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env={**env, "PYTHONPATH": str(REPO)})
     try:
         child = _wait_for(pid_file)
-        others = _children_of(parent.pid) - {child}
+        others = children_of(parent.pid, zombies=False) - {child}
         assert child != parent.pid and pid_alive(child) and others  # (the helper worker at least)
     finally:
         parent.kill()
@@ -555,15 +556,3 @@ def test_the_child_and_the_workers_die_with_their_parent(make_project, tmp_path)
             if pid_alive(pid):  # (the test failed: not left running)
                 os.kill(pid, signal.SIGKILL)
 
-
-def _children_of(pid: int) -> set[int]:
-    """The live processes whose parent is *pid*."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(stat.parent.name))
-    return found

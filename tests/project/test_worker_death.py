@@ -22,6 +22,7 @@ import cppcc_kg.project.pinyin as pinyin
 import cppcc_kg.project.workers as workers
 from cppcc_kg.build.pipeline import build
 from cppcc_kg.cli import main
+from support import children_of
 
 pytestmark = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="no fork here")
 
@@ -51,15 +52,7 @@ def bodies_and_die(item):  # rdf_files._bodies_of
 
 def _children() -> set[int]:
     """The processes whose parent is this one (zombies too: a child not waited for)."""
-    mine = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid():
-            mine.add(int(stat.parent.name))
-    return mine
+    return children_of(os.getpid())
 
 
 @pytest.fixture
