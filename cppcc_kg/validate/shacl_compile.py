@@ -113,6 +113,20 @@ def _grouped_count_query(target: str, conditions: list[tuple[str, str]], having:
     return f"SELECT ?this {counts} WHERE {{ {target} {optionals} }} GROUP BY ?this HAVING ({' || '.join(having)})"
 
 
+def _value_query(target: str, path: str, broken: str) -> str:
+    """The values of *path* of the focus nodes of *target* that break the test *broken* (on ``?v`` alone: a
+    SPARQL expression, or ``MINUS { … }`` for the values to keep), with their focus nodes.
+
+    The values are tested in a sub-query, then joined with the target: the test reads ``?v`` alone and the
+    target binds ``?this`` alone, so the same solutions (as a multiset) as the test after the join, but only
+    the few values that fail it are joined with the target, where every value was (measured at scale 1000:
+    1/2 to 2/3 of the CPU of each query; the SHACL step's CPU 6.3 s -> 5.7 s). ``FILTER EXISTS`` on the
+    target was as fast in most processes, but 5 s instead of 0.1 in some, where Oxigraph walked
+    ``rdf:type/rdfs:subClassOf*`` from the class for every value."""
+    test = broken if broken.startswith("MINUS ") else f"FILTER ({broken})"
+    return f"SELECT ?this ?v WHERE {{ {{ SELECT ?this ?v WHERE {{ ?this {path} ?v {test} }} }} {target} }}"
+
+
 _CLASS_PATH = re.compile(re.escape(f"<{RDF.type}>/<{RDFS_SUBCLASS}>* <") + r"([^<>\"{}|^`\\\s]*)>")
 
 #: the query of the classes that have a proper subclass (a subclass other than themselves)
@@ -327,21 +341,22 @@ class ShapeCompiler:
                 self.datatype_check(shape, prop, target, {str(o)}, readable, msg, "Datatype")
             elif p == SH["class"]:
                 # MINUS finds the instances once; FILTER NOT EXISTS would walk the class
-                # hierarchy again for every value
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v MINUS {{ ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }} }}",
+                # hierarchy again for every value (5 s instead of 0.1 at scale 1000: measured)
+                self.add(_value_query(target, sp, f"MINUS {{ ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }}"),
                          shape, readable, msg, "class", target)
             elif p == SH.languageIn:
-                test = _constraint_test(g, p, o, "?v")
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!{test}) }}", shape, readable, msg, "languageIn", target)
+                self.add(_value_query(target, sp, f"!{_constraint_test(g, p, o, '?v')}"),
+                         shape, readable, msg, "languageIn", target)
             elif p == SH["in"]:
                 values = ", ".join(_term(x) for x in _list(g, o))
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (?v NOT IN ({values})) }}", shape, readable, msg, "In", target)
+                self.add(_value_query(target, sp, f"?v NOT IN ({values})"), shape, readable, msg, "In", target)
             elif p == SH.minLength:
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (isBlank(?v) || STRLEN(STR(?v)) < {int(o)}) }}", shape, readable, msg, "MinLength", target)
+                self.add(_value_query(target, sp, f"isBlank(?v) || STRLEN(STR(?v)) < {int(o)}"),
+                         shape, readable, msg, "MinLength", target)
             elif p == SH.nodeKind:
                 if o != SH.IRI:
                     raise UnsupportedShape(f"{prop}: only sh:nodeKind sh:IRI is supported")
-                self.add(f"SELECT ?this ?v WHERE {{ {target} ?this {sp} ?v FILTER (!isIRI(?v)) }}", shape, readable, msg, "NodeKind", target)
+                self.add(_value_query(target, sp, "!isIRI(?v)"), shape, readable, msg, "NodeKind", target)
             elif p == SH["or"]:
                 allowed = set()
                 for member in _list(g, o):
