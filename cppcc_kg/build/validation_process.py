@@ -184,8 +184,6 @@ def _quiet() -> None:
                                        buffering=1, closefd=False)
 
 
-
-
 def _validated(project, engine: str, graph_rules: bool | str) -> dict:
     """The checks of the thread (:class:`~cppcc_kg.build.validation.BackgroundValidation`) without its wait for the
     store, and without the rules with ``GRAPH`` of ``"later"`` (the parent runs them, on its store)."""

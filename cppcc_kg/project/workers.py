@@ -12,8 +12,9 @@ job not done (``BrokenProcessPool``), where ``multiprocessing.Pool`` starts a ne
 forever for the lost job (and its ``terminate`` can block on a queue's lock that the dead worker held:
 the executor never takes the lock of the queue its workers read).
 
-A command killed outright (SIGKILL) leaves no worker running alone: a pool forked by the main thread has its
-workers killed by the kernel as the process ends (Linux, :func:`die_with_parent`).
+The workers of a pool forked by the main thread are killed by the kernel as the process ends (Linux,
+:func:`die_with_parent`): a command killed outright (SIGKILL) leaves none of them running alone. A pool forked by
+another thread is not tied to it (the kernel's signal follows the thread that forked, which may end first).
 """
 from __future__ import annotations
 

@@ -520,17 +520,17 @@ def test_what_the_child_writes_on_stderr_is_seen(make_project, tmp_path, forking
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_the_child_and_the_workers_die_with_their_parent(make_project, tmp_path):
     """The build's process killed outright (SIGKILL, the out-of-memory killer): neither its validation's process
-    nor its worker processes (the helper, the parsers) go on alone."""
+    nor its helper worker go on alone. (The parse workers have ended by then: ``test_workers_die_with_parent``
+    kills a parent whose pool's worker is alive.)"""
     root = make_project()
     pid_file = tmp_path / "child"
     script = (
         "import os, sys, time\n"
         "from cppcc_kg.build import pipeline, validation_process as vp\n"
         "from cppcc_kg.build.pipeline import build\n"
-        "from cppcc_kg.project import files, pinyin, workers\n"
-        "for module in (vp, workers, files, pinyin):\n"
+        "from cppcc_kg.project import pinyin, workers\n"
+        "for module in (vp, workers, pinyin):\n"
         "    module.worker_count = lambda: 2\n"
-        "files.PARALLEL_MIN_FILES = 1\n"
         "def forever(project, **kw):\n"
         f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
         "    while True:\n"
@@ -542,7 +542,7 @@ def test_the_child_and_the_workers_die_with_their_parent(make_project, tmp_path)
     try:
         child = _wait_for(pid_file)
         others = children_of(parent.pid, zombies=False) - {child}
-        assert child != parent.pid and pid_alive(child) and others  # (the helper worker at least)
+        assert child != parent.pid and pid_alive(child) and others  # (the helper worker)
     finally:
         parent.kill()
         parent.wait(GUARD)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cppcc_kg.project.workers import find_prctl, fork_pool, pid_alive, worker_count
+from cppcc_kg.project.workers import die_with_parent, find_prctl, fork_pool, pid_alive, worker_count
 
 REPO = Path(__file__).resolve().parents[2]
 GUARD = 60  # seconds: only a guard against a hang, never what a test's result depends on
@@ -57,12 +57,32 @@ def test_a_pool_started_by_a_thread_that_ends_keeps_its_workers():
 
     def start() -> None:
         pool = fork_pool(1, step="the thread's pool")
-        started.append((pool, pool.apply(os.getpid)))  # (the worker has started: it would be told of this end)
+        started.append((pool, pool.apply(os.getpid), threading.get_native_id()))  # (the worker has started)
 
     thread = threading.Thread(target=start)
     thread.start()
     thread.join(GUARD)
-    pool, worker = started[0]
+    pool, worker, tid = started[0]
+    end = time.monotonic() + GUARD
+    while Path(f"/proc/self/task/{tid}").exists():  # the thread's end, as the kernel sees it (join returns before)
+        assert time.monotonic() < end, "the thread never ended"
+        time.sleep(0.01)
     with pool:
         assert pool.apply(os.getpid) == worker != os.getpid()
         assert pool.apply(abs, (-2,)) == 2
+
+
+@pytest.mark.parametrize("told", ["its parent", "another process"])
+def test_a_child_whose_parent_is_already_gone_ends_at_once(told):
+    """``die_with_parent`` in a child told of a parent that is not its own (as when the parent died before the
+    child asked the kernel): the child ends at once, with exit code 1; told of its parent, it goes on."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: whatever happens, it ends here
+        try:
+            die_with_parent(parent if told == "its parent" else parent + 1_000_000)
+            os._exit(0)
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == (0 if told == "its parent" else 1)
