@@ -114,8 +114,8 @@ def _grouped_count_query(target: str, conditions: list[tuple[str, str]], having:
 
 
 def _value_query(target: str, path: str, broken: str) -> str:
-    """The values of *path* of the focus nodes of *target* that break the test *broken* (on ``?v`` alone: a
-    SPARQL expression, or ``MINUS { … }`` for the values to keep), with their focus nodes.
+    """The values of *path* of the focus nodes of *target* that the clause *broken* keeps (on ``?v`` alone:
+    ``FILTER (…)`` of the values that fail, or ``MINUS { … }`` of the values that pass), with their focus nodes.
 
     The values are tested in a sub-query, then joined with the target: the test reads ``?v`` alone and the
     target binds ``?this`` alone, so the same solutions (as a multiset) as the test after the join, but only
@@ -124,8 +124,7 @@ def _value_query(target: str, path: str, broken: str) -> str:
     every subject that has *path*, targeted or not: cheap while few of them fail (in this ontology each path
     belongs to one class). ``FILTER EXISTS`` on the target was as fast in most processes, but 5 s instead of 0.1
     in some, where Oxigraph walked ``rdf:type/rdfs:subClassOf*`` from the class for every value."""
-    test = broken if broken.startswith("MINUS ") else f"FILTER ({broken})"
-    return f"SELECT ?this ?v WHERE {{ {{ SELECT ?this ?v WHERE {{ ?this {path} ?v {test} }} }} {target} }}"
+    return f"SELECT ?this ?v WHERE {{ {{ SELECT ?this ?v WHERE {{ ?this {path} ?v {broken} }} }} {target} }}"
 
 
 _CLASS_PATH = re.compile(re.escape(f"<{RDF.type}>/<{RDFS_SUBCLASS}>* <") + r"([^<>\"{}|^`\\\s]*)>")
@@ -346,18 +345,18 @@ class ShapeCompiler:
                 self.add(_value_query(target, sp, f"MINUS {{ ?v <{RDF.type}>/<{RDFS_SUBCLASS}>* {_term(o)} }}"),
                          shape, readable, msg, "class", target)
             elif p == SH.languageIn:
-                self.add(_value_query(target, sp, f"!{_constraint_test(g, p, o, '?v')}"),
+                self.add(_value_query(target, sp, f"FILTER (!{_constraint_test(g, p, o, '?v')})"),
                          shape, readable, msg, "languageIn", target)
             elif p == SH["in"]:
                 values = ", ".join(_term(x) for x in _list(g, o))
-                self.add(_value_query(target, sp, f"?v NOT IN ({values})"), shape, readable, msg, "In", target)
+                self.add(_value_query(target, sp, f"FILTER (?v NOT IN ({values}))"), shape, readable, msg, "In", target)
             elif p == SH.minLength:
-                self.add(_value_query(target, sp, f"isBlank(?v) || STRLEN(STR(?v)) < {int(o)}"),
+                self.add(_value_query(target, sp, f"FILTER (isBlank(?v) || STRLEN(STR(?v)) < {int(o)})"),
                          shape, readable, msg, "MinLength", target)
             elif p == SH.nodeKind:
                 if o != SH.IRI:
                     raise UnsupportedShape(f"{prop}: only sh:nodeKind sh:IRI is supported")
-                self.add(_value_query(target, sp, "!isIRI(?v)"), shape, readable, msg, "NodeKind", target)
+                self.add(_value_query(target, sp, "FILTER (!isIRI(?v))"), shape, readable, msg, "NodeKind", target)
             elif p == SH["or"]:
                 allowed = set()
                 for member in _list(g, o):
