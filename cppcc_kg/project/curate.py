@@ -73,15 +73,10 @@ class Curator:
             f"<{a}> a oa:Annotation ;\n"
             f"    oa:motivatedBy oa:{motivation} ;\n"
             f"    oa:hasBody {body} ;\n"
-            f"    oa:hasTarget <{a}-target> .\n"
-            f"<{a}-target> a oa:SpecificResource ;\n"
-            f"    oa:hasSource <{self.source_iri}> ;\n"
-            f"    oa:hasSelector <{a}-position>, <{a}-quote> .\n"
-            f"<{a}-position> a oa:TextPositionSelector ;\n"
-            f'    oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
-            f'    oa:end "{end}"^^xsd:nonNegativeInteger .\n'
-            f"<{a}-quote> a oa:TextQuoteSelector ;\n"
-            f"    oa:exact {turtle_string(exact)} .\n"
+            f"    cppcc:quoteSource <{self.source_iri}> ;\n"
+            f'    cppcc:quoteStart "{start}"^^xsd:nonNegativeInteger ;\n'
+            f'    cppcc:quoteEnd "{end}"^^xsd:nonNegativeInteger ;\n'
+            f"    cppcc:quoteExact {turtle_string(exact)} .\n"
         )
 
     def quote(self, exact: str, bodies: list[str], occurrence: int = 1, after: int = 0) -> str:

@@ -127,12 +127,10 @@ def _annotation_ttl(sid: str, start: int, end: int, bodies: set[str], text: str)
     body = ", ".join(f"<{b}>" for b in sorted(bodies))
     return (
         f"<{a}> a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody {body} ;\n"
-        f"    oa:hasTarget <{a}-target> .\n"
-        f"<{a}-target> a oa:SpecificResource ;\n    oa:hasSource <{ID}source/{sid}> ;\n"
-        f"    oa:hasSelector <{a}-position>, <{a}-quote> .\n"
-        f'<{a}-position> a oa:TextPositionSelector ;\n    oa:start "{start}"^^xsd:nonNegativeInteger ;\n'
-        f'    oa:end "{end}"^^xsd:nonNegativeInteger .\n'
-        f"<{a}-quote> a oa:TextQuoteSelector ;\n    oa:exact {_lit(text[start:end])} .\n"
+        f"    cppcc:quoteSource <{ID}source/{sid}> ;\n"
+        f'    cppcc:quoteStart "{start}"^^xsd:nonNegativeInteger ;\n'
+        f'    cppcc:quoteEnd "{end}"^^xsd:nonNegativeInteger ;\n'
+        f"    cppcc:quoteExact {_lit(text[start:end])} .\n"
     )
 
 

@@ -155,15 +155,14 @@ def _cls(g: Graph, s) -> str:
 
 
 def _annotations(g: Graph) -> list[tuple[int, int, str, list[str]]]:
-    """(start, end, motivation local name, bodies) of every annotation with a position selector."""
+    """(start, end, motivation local name, bodies) of every annotation with its offsets (the compact form of the
+    evidence: ``cppcc:quoteStart`` and ``cppcc:quoteEnd`` on the annotation)."""
     out = []
     for a in g.subjects(RDF.type, OA.Annotation):
         motivation = local_name(_one(g, a, OA.motivatedBy))
-        for target in g.objects(a, OA.hasTarget):
-            for sel in g.objects(target, OA.hasSelector):
-                start, end = g.value(sel, OA.start), g.value(sel, OA.end)
-                if start is not None and end is not None:
-                    out.append((int(start), int(end), motivation, sorted(str(b) for b in g.objects(a, OA.hasBody))))
+        start, end = g.value(a, CPPCC.quoteStart), g.value(a, CPPCC.quoteEnd)
+        if start is not None and end is not None:
+            out.append((int(start), int(end), motivation, sorted(str(b) for b in g.objects(a, OA.hasBody))))
     return sorted(out)
 
 
