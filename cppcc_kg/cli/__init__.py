@@ -14,10 +14,11 @@ from cppcc_kg.cli.common import Interruptible
 
 #: subcommand name -> its summary, the first sentence of its help (``cppcc-kg --help`` lists these
 #: without importing the commands; tests/cli checks that they match). Each is the click command
-#: ``command`` of the module ``cppcc_kg.cli.NAME``.
+#: ``command`` of the module ``cppcc_kg.cli.NAME`` (a hyphen of the name is an underscore there).
 SUBCOMMANDS: dict[str, str] = {
     "analyze": "Centrality, k-core and communities of the entity graph.",
     "build": "Load, check, validate and export the graph into build/.",
+    "compact-evidence": "Rewrite the evidence of curated Turtle files in the compact form the project uses.",
     "ingest": "Propose entities, links, relations and figures of a new document, for review.",
     "notebooks": "Pair each notebook of notebooks/ (jupytext script and .ipynb), without outputs.",
     "push": "Load the built graph into the SPARQL server whose Graph Store endpoint is URL, in batches.",
@@ -33,7 +34,7 @@ def load_command(name: str) -> click.Command | None:
     """The click command *name* (its module imported now), or None for an unknown name."""
     if name not in SUBCOMMANDS:
         return None
-    return importlib.import_module(f"cppcc_kg.cli.{name}").command
+    return importlib.import_module(f"cppcc_kg.cli.{name.replace('-', '_')}").command
 
 
 class LazyGroup(Interruptible, click.Group):

@@ -1,12 +1,10 @@
 """The compact form of the evidence, and its expansion into the W3C Web Annotation form.
 
-A prototype for issue 15 (branch ``compact14``): nothing in the build uses it yet.
-
-A quote of a curated file is today 13 triples: the annotation ``A`` (``a oa:Annotation``, ``oa:motivatedBy``,
+A quote in the W3C form is 13 triples: the annotation ``A`` (``a oa:Annotation``, ``oa:motivatedBy``,
 ``oa:hasBody``, ``oa:hasTarget <A-target>``), its target (``a oa:SpecificResource``, ``oa:hasSource``, two
 ``oa:hasSelector``), a ``oa:TextPositionSelector`` ``<A-position>`` (type, ``oa:start``, ``oa:end``) and a
-``oa:TextQuoteSelector`` ``<A-quote>`` (type, ``oa:exact``). In the compact form the annotation holds its target's
-source, offsets and quote itself (:data:`COMPACT`): 7 triples.
+``oa:TextQuoteSelector`` ``<A-quote>`` (type, ``oa:exact``). In the compact form, that of the curated files and of
+the build's store, the annotation holds its target's source, offsets and quote itself (:data:`COMPACT`): 7 triples.
 
 Each compact triple stands for a fixed set of full-form triples (:func:`expand`), and a file's expansion is the
 union of those sets with its other triples: a conforming annotation gives back exactly its 13 triples, line for

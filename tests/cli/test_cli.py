@@ -23,7 +23,7 @@ def test_every_command_is_listed_with_its_help():
 @pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
 def test_each_command_lives_in_its_own_module_and_has_an_example(name):
     command = load_command(name)
-    assert command.callback.__module__ == f"cppcc_kg.cli.{name}"
+    assert command.callback.__module__ == f"cppcc_kg.cli.{name.replace('-', '_')}"
     assert isinstance(command, click.Command) and command.name == name
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
