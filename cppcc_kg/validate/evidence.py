@@ -80,9 +80,10 @@ def evidence_problems(store: ox.Store, texts: dict, *, where: Where | None = Non
     where : callable, optional
         ``where(node, predicate)`` -> files that hold the triple, for messages.
 
-    One query reads each annotation's source, offsets and quote; an annotation with a missing part (but its
-    source) or an extra one is left to the SHACL shapes, but for its other values (several quotes are each
-    compared with the text of the least offsets, as one would be).
+    One query reads each annotation's source, offsets and quote. An annotation without a source or with several
+    is left to the SHACL shapes (which report it), and so is one without an integer start or end; one with
+    several starts, ends or quotes (SHACL's too) has each quote compared with the text at its least start and
+    end. A problem names the annotation and the files of its triple of the property at fault.
     """
     return _judge(_rows(store, EVIDENCE_QUERY), texts, where or nowhere)
 
