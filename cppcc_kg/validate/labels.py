@@ -23,15 +23,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from cppcc_kg.project.entities import ENTITY_ZH_LABELS, entity_zh_labels
-from cppcc_kg.rdf.namespaces import OA
+from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.rdf.results import csv_values
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.file_cache import digest, entry_name, get_json, put_json
 from cppcc_kg.validate.report import Where, labels_of, nowhere, problem
 from cppcc_kg.validate.shacl_incremental import changed_triples
 
-QUOTED_SOURCES = (f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . "
-                  f"?t <{OA}hasSource> ?src }}")
+#: every entity that a quote is evidence of (``oa:hasBody``) and the source it quotes (``cppcc:quoteSource``)
+QUOTED_SOURCES = f"SELECT DISTINCT ?e ?src WHERE {{ ?a <{OA}hasBody> ?e ; <{CPPCC}quoteSource> ?src }}"
 
 
 def _with_sources(query: str) -> str:
@@ -41,7 +41,7 @@ def _with_sources(query: str) -> str:
     if not query.startswith(head, query.index("SELECT")) or not query.rstrip().endswith("}"):
         raise ValueError("ENTITY_ZH_LABELS changed its form: adapt labels._with_sources")
     query = query.replace(head, "SELECT DISTINCT ?e ?label ?src WHERE {", 1).rstrip()[:-1]
-    return query + f"  OPTIONAL {{ ?a <{OA}hasBody> ?e ; <{OA}hasTarget> ?t . ?t <{OA}hasSource> ?src }}\n}}"
+    return query + f"  OPTIONAL {{ ?a <{OA}hasBody> ?e ; <{CPPCC}quoteSource> ?src }}\n}}"
 
 
 #: every entity, its ``@zh`` labels and the sources its evidence quotes (one row per label and source)

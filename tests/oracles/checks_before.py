@@ -2,7 +2,8 @@
 
 Kept as test oracles: the faster versions in :mod:`cppcc_kg.validate.evidence`,
 :mod:`cppcc_kg.validate.labels` and :mod:`cppcc_kg.rdf.ntriples` must give the same problems, in the
-same order, and the same bytes (``tests/validate/test_checks_before.py``, ``tests/rdf/test_ntriples.py``).
+same order, and the same bytes (``tests/validate/test_checks_before.py``, ``tests/rdf/test_ntriples.py``). The
+evidence check reads the compact form of the evidence (issue 15, session 15), as the store holds it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from cppcc_kg.project.entities import entity_zh_labels
-from cppcc_kg.rdf.namespaces import OA
+from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.rdf.store import values
 from cppcc_kg.validate.evidence import EVIDENCE_QUERY, RULE
 from cppcc_kg.validate.labels import QUOTED_SOURCES, label_message
@@ -38,47 +39,41 @@ def _least(values_: list) -> int | None:
 
 
 def evidence_problems(store: ox.Store, texts: dict, *, where: Where | None = None) -> list[dict]:
-    """The evidence check: each target's rows of :data:`EVIDENCE_QUERY` judged in Python."""
+    """The evidence check: each annotation's rows of :data:`EVIDENCE_QUERY` (its compact form: source, offsets
+    and quote on the annotation) judged in Python."""
     where = where or nowhere
-    targets: dict[str, list] = {}
-    for t, src, pos, start, end, quote, exact, has in values(store, EVIDENCE_QUERY):
-        targets.setdefault(t, []).append((src, pos, start, end, quote, exact, has == "true"))
+    annotations: dict[str, list] = {}
+    for a, src, start, end, exact, has in values(store, EVIDENCE_QUERY):
+        annotations.setdefault(a, []).append((src, start, end, exact, has == "true"))
     by_iri = {str(k): v for k, v in texts.items()}
-
-    def focus_of(target: str):
-        found = [a for (a,) in values(store, f"SELECT DISTINCT ?a WHERE {{ ?a <{OA}hasTarget> <{target}> }}")] \
-            if not target.startswith("_:") else []
-        return node(min(found) if found else target)
-
     out = []
-    for target in sorted(targets):
-        rows = targets[target]
-        if len({r[0] for r in rows}) != 1 or len({r[1] for r in rows}) != 1 or len({r[4] for r in rows}) != 1:
+    for a in sorted(annotations):
+        rows = annotations[a]
+        if len({r[0] for r in rows}) != 1:
             continue
-        source = rows[0][0]
+        focus, source = node(a), rows[0][0]
         src = by_iri.get(source)
         if src is None:
-            out.append(problem("evidence", focus_of(target),
-                               f"the evidence is on {source}, which is not a cppcc:Source with a text",
-                               rule=RULE, files=where(node(target), OA.hasSource)))
+            out.append(problem("evidence", focus, f"the evidence is on {source}, which is not a cppcc:Source with a text",
+                               rule=RULE, files=where(focus, CPPCC.quoteSource)))
             continue
         text = src if isinstance(src, str) else src.text
         name = source if isinstance(src, str) else src.path
-        start, end = _least([r[2] for r in rows]), _least([r[3] for r in rows])
+        start, end = _least([r[1] for r in rows]), _least([r[2] for r in rows])
         if start is None or end is None:
             continue
         if not 0 <= start < end <= len(text):
-            out.append(problem("evidence", focus_of(target),
+            out.append(problem("evidence", focus,
                                f"the span {start}-{end} is outside the text of {name} (0-{len(text)})",
-                               rule=RULE, files=where(node(rows[0][1]), OA.start)))
+                               rule=RULE, files=where(focus, CPPCC.quoteStart)))
             continue
         actual = text[start:end]
-        for exact in sorted({r[5] for r in rows if r[6]}):
+        for exact in sorted({r[3] for r in rows if r[4]}):
             if exact != actual:
                 out.append(problem(
-                    "evidence", focus_of(target),
+                    "evidence", focus,
                     f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
-                    rule=RULE, files=where(node(rows[0][4]), OA.exact)))
+                    rule=RULE, files=where(focus, CPPCC.quoteExact)))
     return out
 
 

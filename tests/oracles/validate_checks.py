@@ -11,17 +11,18 @@ from typing import Callable
 
 from oracles.entities_rdflib import entities
 from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
 from cppcc_kg.project.entities import zh_labels
-from cppcc_kg.rdf.namespaces import OA
+from cppcc_kg.rdf.namespaces import CPPCC
 from cppcc_kg.validate.evidence import RULE, as_int
 from cppcc_kg.validate.labels import label_message
 from cppcc_kg.validate.report import labels_of, nowhere, problem
 
 
 def check_evidence(graph: Graph, texts: dict, *, where: Callable | None = None) -> list[dict]:
-    """Check every quote against the source text: ``exact == text[start:end]``.
+    """Check every quote against the source text: ``quoteExact == text[quoteStart:quoteEnd]`` of its
+    ``quoteSource`` (the compact form of the evidence, on the annotation).
 
     Parameters
     ----------
@@ -33,37 +34,35 @@ def check_evidence(graph: Graph, texts: dict, *, where: Callable | None = None) 
     """
     where = where or nowhere
     out = []
-    for target in sorted(set(graph.subjects(OA.hasSelector, None))):
-        annotations = sorted(graph.subjects(OA.hasTarget, target)) or [target]
-        focus = annotations[0]
-        sources = list(graph.objects(target, OA.hasSource))
-        positions = [s for s in graph.objects(target, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in graph]
-        quotes = [s for s in graph.objects(target, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in graph]
-        if len(sources) != 1 or len(positions) != 1 or len(quotes) != 1:
-            continue  # the SHACL shapes report the missing or extra parts
-        source, pos, quote = sources[0], positions[0], quotes[0]
+    for focus in sorted(set(graph.subjects(CPPCC.quoteSource, None))):
+        sources = list(graph.objects(focus, CPPCC.quoteSource))
+        if len(sources) != 1:
+            continue  # the SHACL shapes report the extra sources
+        source = sources[0]
         src = texts.get(source)
         if src is None:
             out.append(problem("evidence", focus, f"the evidence is on {source}, which is not a cppcc:Source with a text",
-                               rule=RULE, files=where(target, OA.hasSource)))
+                               rule=RULE, files=where(focus, CPPCC.quoteSource)))
             continue
         text = src if isinstance(src, str) else src.text
         name = source if isinstance(src, str) else src.path
-        start, end = as_int(graph.value(pos, OA.start)), as_int(graph.value(pos, OA.end))
-        if start is None or end is None:
-            continue  # SHACL: oa:start and oa:end are integers
+        starts = [i for x in graph.objects(focus, CPPCC.quoteStart) if (i := as_int(x)) is not None]
+        ends = [i for x in graph.objects(focus, CPPCC.quoteEnd) if (i := as_int(x)) is not None]
+        if not starts or not ends:
+            continue  # SHACL: cppcc:quoteStart and cppcc:quoteEnd are integers
+        start, end = min(starts), min(ends)
         if not 0 <= start < end <= len(text):
             out.append(problem("evidence", focus,
                                f"the span {start}-{end} is outside the text of {name} (0-{len(text)})",
-                               rule=RULE, files=where(pos, OA.start)))
+                               rule=RULE, files=where(focus, CPPCC.quoteStart)))
             continue
         actual = text[start:end]
-        for exact in sorted(str(x) for x in graph.objects(quote, OA.exact)):
+        for exact in sorted({str(x) for x in graph.objects(focus, CPPCC.quoteExact)}):
             if exact != actual:
                 out.append(problem(
                     "evidence", focus,
                     f"the quote is {exact!r} but text[{start}:{end}] of {name} is {actual!r}",
-                    rule=RULE, files=where(quote, OA.exact)))
+                    rule=RULE, files=where(focus, CPPCC.quoteExact)))
     return out
 
 

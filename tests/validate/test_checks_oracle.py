@@ -29,6 +29,14 @@ def test_the_evidence_and_label_checks_on_the_store_equal_those_on_the_graph(tmp
     slow = check_evidence(project.graph, project.sources, where=where)
     fast = evidence_problems(project.store, project.sources, where=where)
     assert len(slow) >= 4 and sorted(map(repr, slow)) == sorted(map(repr, fast))
+    # each names the file of its annotation's compact triple
+    ev = "https://w3id.org/cppcc-kg/id/evidence/"
+    by_focus = {p["focus"]: p for p in fast}
+    assert by_focus[ev + "tiny-wrong"]["files"] == by_focus[ev + "tiny-outside"]["files"] \
+        == by_focus[ev + "elsewhere"]["files"] == ["graph/evidence-mutations.ttl"]
+    assert "the quote is '测试市法院'" in by_focus[ev + "tiny-wrong"]["message"]
+    assert "the span 70-95 is outside" in by_focus[ev + "tiny-outside"]["message"]
+    assert "which is not a cppcc:Source" in by_focus[ev + "elsewhere"]["message"]
     slow = check_labels(project.graph, project.sources, where=where)
     fast = label_problems(project.store, project.sources, where=where, graph=project.view)
     assert len(slow) >= 2 and sorted(map(repr, slow)) == sorted(map(repr, fast))

@@ -1,7 +1,8 @@
 """Every piece of evidence of the real graph quotes its source exactly: exact == text[start:end].
 
 Checked here independently of the build's own check (cppcc_kg.validate.evidence.evidence_problems):
-the files are parsed with rdflib and the selectors read with one SPARQL query.
+the files are parsed with rdflib and the evidence (its compact form: the source, offsets and quote on the
+annotation) read with one SPARQL query.
 """
 from __future__ import annotations
 
@@ -17,11 +18,9 @@ QUERY = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX cppcc: <https://w3id.org/cppcc-kg/ontology#>
 SELECT ?annotation ?path ?start ?end ?exact WHERE {
-    ?annotation oa:hasTarget ?target .
-    ?target oa:hasSource ?source ; oa:hasSelector ?position, ?quote .
+    ?annotation a oa:Annotation ; cppcc:quoteSource ?source ; cppcc:quoteStart ?start ; cppcc:quoteEnd ?end ;
+        cppcc:quoteExact ?exact .
     ?source cppcc:localPath ?path .
-    ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-    ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
 }"""
 
 
@@ -58,11 +57,25 @@ def test_every_quote_is_the_text_at_its_offsets(evidence):
     assert not wrong, "\n".join(wrong[:30])
 
 
-def test_every_annotation_with_a_target_has_its_selectors(graph, evidence):
+def test_every_annotation_has_its_source_offsets_and_quote(graph, evidence):
     from rdflib import Namespace
+    from rdflib.namespace import RDF
     OA = Namespace("http://www.w3.org/ns/oa#")
-    annotations = set(graph.subjects(OA.hasTarget, None))
+    annotations = set(graph.subjects(RDF.type, OA.Annotation))
     assert annotations == {row.annotation for row in evidence}
+    assert len(evidence) == len(annotations)  # one source, start, end and quote each
+
+
+def test_no_evidence_is_in_the_full_form(graph):
+    """The curated files write the compact form only (rules/evidence-in-full-form.rq says so in a build)."""
+    from rdflib import Namespace
+    from rdflib.namespace import RDF
+    OA = Namespace("http://www.w3.org/ns/oa#")
+    full = [t for p in (OA.hasTarget, OA.hasSource, OA.hasSelector, OA.start, OA.end, OA.exact)
+            for t in graph.triples((None, p, None))]
+    full += [t for c in (OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector)
+             for t in graph.triples((None, RDF.type, c))]
+    assert full == []
 
 
 def test_source_texts_match_their_checksums(graph):

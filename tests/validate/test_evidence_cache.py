@@ -1,5 +1,6 @@
 """The evidence check after a cached build (cppcc_kg.validate.evidence.cached_evidence_problems): only the
-targets whose triples changed are checked again, and the report is the whole check's, edit after edit."""
+annotations whose evidence triples changed are checked again, and the report is the whole check's, edit after
+edit (the evidence in its compact form: cppcc:quoteSource, quoteStart, quoteEnd, quoteExact on the annotation)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -59,7 +60,7 @@ def root(tmp_path) -> Path:
     return root
 
 
-def test_an_unrelated_edit_checks_no_target_again(root, monkeypatch):
+def test_an_unrelated_edit_checks_no_annotation_again(root, monkeypatch):
     assert _check(root, monkeypatch) == ([], [], True)  # no record yet: the whole check
     assert _check(root, monkeypatch) == ([], [], False)  # nothing changed
     _edit(root / "graph" / "synth-0001" / "entities.ttl", "Five-year work plan synth-0001-0", "A plan (edited)")
@@ -73,7 +74,7 @@ def test_a_label_edit_reads_no_store(root, monkeypatch):
     # a file added without an evidence property, and one removed
     extra = root / "graph" / "synth-0002" / "extra.ttl"
     extra.write_text('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
-                     f'<{EV}0-5-quote> rdfs:comment "a note" .\n', encoding="utf-8")
+                     f'<{EV}0-5> rdfs:comment "a note" .\n', encoding="utf-8")
     assert _check(root, monkeypatch, store=NoStore()) == ([], [], False)
     extra.unlink()
     assert _check(root, monkeypatch, store=NoStore()) == ([], [], False)
@@ -89,62 +90,102 @@ def test_an_edit_of_an_evidence_property_reads_the_store(root, monkeypatch, prop
         _check(root, monkeypatch, store=NoStore())
 
 
-def test_a_type_edit_alone_finds_the_wrong_quote(root, monkeypatch):
-    """A wrong quote on a selector that is not typed oa:TextQuoteSelector is no row (clean); typing it is the
-    only change of the next build, which finds it."""
+def test_a_type_edit_reads_no_store(root, monkeypatch):
+    """The check reads no type: an annotation's type removed, or a source's, reads no store (SHACL's)."""
     ev = root / "graph" / "synth-0001" / "evidence.ttl"
     _check(root, monkeypatch)
-    quote = f'<{EV}0-5-quote> a oa:TextQuoteSelector ;\n    oa:exact "通祥市政协"'
-    _edit(ev, quote, quote.replace("oa:TextQuoteSelector", "oa:CssSelector").replace("政协", "政府"))
-    assert _check(root, monkeypatch)[:2] == ([], [])
-    _edit(ev, "oa:CssSelector", "oa:TextQuoteSelector")
-    cached, whole, _ran = _check(root, monkeypatch)
-    assert cached == whole and len(whole) == 1 and "通祥市政府" in whole[0]["message"]
-
-
-def test_a_selector_pointed_to_another_quote_is_found(root, monkeypatch):
-    ev = root / "graph" / "synth-0001" / "evidence.ttl"
-    _check(root, monkeypatch)
-    _edit(ev, f"<{EV}0-5-position>, <{EV}0-5-quote> .", f"<{EV}0-5-position>, <{EV}6-9-quote> .")
-    cached, whole, _ran = _check(root, monkeypatch)
-    assert cached == whole and len(whole) == 1 and "'通祥市'" in whole[0]["message"]
+    _edit(ev, f"<{EV}0-5> a oa:Annotation ;", f"<{EV}0-5> a oa:Motivation ;")
+    assert _check(root, monkeypatch, store=NoStore()) == ([], [], False)
 
 
 def test_a_wrong_quote_is_found_and_its_repair_seen(root, monkeypatch):
     ev = root / "graph" / "synth-0001" / "evidence.ttl"
+    where = ["graph/synth-0001/evidence.ttl"]
     _check(root, monkeypatch)
-    _edit(ev, 'oa:exact "通祥市政协"', 'oa:exact "通祥市政府"')  # a quote selector: its target points to it
+    _edit(ev, 'cppcc:quoteExact "通祥市政协"', 'cppcc:quoteExact "通祥市政府"')
     cached, whole, ran = _check(root, monkeypatch)
     assert cached == whole and ran and len(whole) == 1 and "通祥市政府" in whole[0]["message"]
-    assert whole[0]["focus"] == EV + "0-5"  # the annotation, found as the whole check finds it
-    _edit(ev, 'oa:exact "通祥市政府"', 'oa:exact "通祥市政协"')
+    assert whole[0]["focus"] == EV + "0-5" and whole[0]["files"] == where  # the annotation and its file
+    _edit(ev, 'cppcc:quoteExact "通祥市政府"', 'cppcc:quoteExact "通祥市政协"')
     # the last clean record (the files before the wrong quote) is still the one compared with
     assert _check(root, monkeypatch) == ([], [], False)
 
 
-def test_a_moved_span_and_another_source_are_checked_again(root, monkeypatch):
+def _quote_of(root: Path, annotation: str) -> tuple[Path, str]:
+    """The file and Turtle block of *annotation* (a synthetic project's: the first of its file)."""
     ev = root / "graph" / "synth-0001" / "evidence.ttl"
-    _check(root, monkeypatch)
-    _edit(ev, 'oa:start "0"^^xsd:nonNegativeInteger', 'oa:start "1"^^xsd:nonNegativeInteger')  # a position selector
-    cached, whole, _ran = _check(root, monkeypatch)
-    assert cached == whole and len(whole) == 1
-    _edit(ev, 'oa:start "1"^^xsd:nonNegativeInteger', 'oa:start "0"^^xsd:nonNegativeInteger')
-    _check(root, monkeypatch)
-    assert _check(root, monkeypatch) == ([], [], False)
-    # the target itself: its quote now read in the text of another source
-    target = f"<{EV}0-5-target> a oa:SpecificResource ;\n    oa:hasSource <https://w3id.org/cppcc-kg/id/source/synth-0001>"
-    _edit(ev, target, target.replace("source/synth-0001>", "source/synth-0002>"))
-    cached, whole, _ran = _check(root, monkeypatch)
-    assert cached == whole and len(whole) == 1
+    text = ev.read_text(encoding="utf-8")
+    start = text.index(f"<{annotation}> a oa:Annotation")
+    return ev, text[start:text.index(" .\n", start) + 3]
 
 
-def test_a_selector_changed_in_another_file_is_seen(root, monkeypatch):
+def test_moved_offsets_and_another_source_are_checked_again(root, monkeypatch):
+    ev, block = _quote_of(root, EV + "0-5")
+    _check(root, monkeypatch)
+    for old, new, part in [
+        ('cppcc:quoteStart "0"', 'cppcc:quoteStart "1"', "text[1:5]"),
+        ('cppcc:quoteEnd "5"', 'cppcc:quoteEnd "4"', "text[0:4]"),
+        ('cppcc:quoteEnd "5"', 'cppcc:quoteEnd "99999"', "the span 0-99999 is outside"),
+        ("source/synth-0001>", "source/synth-0002>", "sources/synth-0002.zh.txt"),
+        ("source/synth-0001>", "org/synth-0001-cppcc>", "which is not a cppcc:Source with a text"),
+    ]:
+        _edit(ev, block, block.replace(old, new, 1))
+        cached, whole, ran = _check(root, monkeypatch)
+        assert cached == whole and ran and len(whole) == 1 and part in whole[0]["message"], (new, whole)
+        assert whole[0]["focus"] == EV + "0-5" and whole[0]["files"] == ["graph/synth-0001/evidence.ttl"]
+        _edit(ev, block.replace(old, new, 1), block)
+        _check(root, monkeypatch)
+        assert _check(root, monkeypatch) == ([], [], False)
+
+
+def test_missing_pieces_are_left_to_shacl_and_their_return_checked(root, monkeypatch):
+    """An annotation without its quote, start or end has no verdict here (SHACL's); a wrong piece given back is
+    checked again."""
+    ev, block = _quote_of(root, EV + "0-5")
+    _check(root, monkeypatch)
+    for prop, wrong in [("quoteExact", '"通祥市政府"'), ("quoteStart", '"1"^^xsd:nonNegativeInteger'),
+                        ("quoteEnd", '"4"^^xsd:nonNegativeInteger')]:
+        line = next(x for x in block.splitlines(True) if f"cppcc:{prop} " in x)
+        without = block.replace(line, "" if not line.endswith(" .\n") else "", 1)
+        if line.endswith(" .\n"):  # (the last line: the one before it ends the block)
+            without = without.rstrip(" ;\n") + " .\n"
+        _edit(ev, block, without)
+        assert _check(root, monkeypatch)[:2] == ([], [])
+        given_back = block.replace(line, line.split(f"cppcc:{prop} ")[0] + f"cppcc:{prop} {wrong}"
+                                   + (" .\n" if line.endswith(" .\n") else " ;\n"), 1)
+        _edit(ev, without, given_back)
+        cached, whole, ran = _check(root, monkeypatch)
+        assert cached == whole and ran and len(whole) == 1 and whole[0]["focus"] == EV + "0-5", (prop, whole)
+        _edit(ev, given_back, block)
+        _check(root, monkeypatch)
+
+
+def test_a_right_quote_added_is_judged_alone(root, monkeypatch):
+    """A new annotation with the right quote: only it is judged (the store read, the whole check not run)."""
     _check(root, monkeypatch)
     extra = root / "graph" / "synth-0002" / "extra.ttl"
-    extra.write_text('@prefix oa: <http://www.w3.org/ns/oa#> .\n'
-                     f'<{EV}0-5-quote> oa:exact "不对" .\n', encoding="utf-8")
+    extra.write_text('@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .\n'
+                     '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                     f'<{EV}6-8> cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/synth-0001> ;\n'
+                     '    cppcc:quoteStart "6"^^xsd:nonNegativeInteger ; cppcc:quoteEnd "8"^^xsd:nonNegativeInteger ;\n'
+                     '    cppcc:quoteExact "通祥" .\n', encoding="utf-8")
+    assert _check(root, monkeypatch) == ([], [], False)
+    _edit(extra, 'cppcc:quoteEnd "8"', 'cppcc:quoteEnd "9"')
+    _edit(extra, '"通祥" .', '"通祥市" .')
+    with pytest.raises(AssertionError, match="the store was read"):  # (its rows are read in the store)
+        _check(root, monkeypatch, store=NoStore())
+    assert _check(root, monkeypatch) == ([], [], False)
+
+
+def test_a_quote_added_in_another_file_is_seen(root, monkeypatch):
+    _check(root, monkeypatch)
+    extra = root / "graph" / "synth-0002" / "extra.ttl"
+    extra.write_text('@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .\n'
+                     f'<{EV}0-5> cppcc:quoteExact "不对" .\n', encoding="utf-8")
     cached, whole, _ran = _check(root, monkeypatch)
     assert cached == whole and len(whole) == 1 and "不对" in whole[0]["message"]
+    # the files of the annotation's quotes: the wrong one's among them
+    assert whole[0]["files"] == ["graph/synth-0001/evidence.ttl", "graph/synth-0002/extra.ttl"]
     extra.unlink()
     _check(root, monkeypatch)
     assert _check(root, monkeypatch) == ([], [], False)

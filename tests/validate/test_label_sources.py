@@ -30,9 +30,9 @@ e:two a cppcc:Organization ; rdfs:label "甲"@zh, "壬癸"@zh-Hans .
 e:both a cppcc:Person ; rdfs:label "丁"@zh .
 e:unknown a cppcc:Person ; rdfs:label "子丑"@zh .
 e:nolabel a cppcc:Person .
-e:a1 oa:hasBody e:own, e:other, e:both ; oa:hasTarget e:t1 . e:t1 oa:hasSource e:s1 .
-e:a2 oa:hasBody e:both, e:two ; oa:hasTarget e:t2 . e:t2 oa:hasSource e:s2 .
-e:a3 oa:hasBody e:unknown ; oa:hasTarget e:t3 . e:t3 oa:hasSource e:s9 .
+e:a1 oa:hasBody e:own, e:other, e:both ; cppcc:quoteSource e:s1 .
+e:a2 oa:hasBody e:both, e:two ; cppcc:quoteSource e:s2 .
+e:a3 oa:hasBody e:unknown ; cppcc:quoteSource e:s9 .
 """
 TEXTS = {"http://e.org/s1": "甲乙在此。", "http://e.org/s2": "丙丁与戊己，子丑。"}
 

@@ -58,8 +58,8 @@ def _pick(project) -> dict:
         ?c <{RDFS}subClassOf>* <{CPPCC}Entity> . ?e a ?c ; <{RDFS}label> ?l
         FILTER (langMatches(lang(?l), "zh") && STRLEN(?l) > 2)
         ?e2 a ?c FILTER (?e2 != ?e) }} ORDER BY ?e ?e2 LIMIT 1""")
-    (target,), *_ = values(project.store, f"SELECT ?t WHERE {{ ?a <{OA}hasTarget> ?t }} ORDER BY ?t LIMIT 1")
-    return {"e": e, "e2": e2, "label": label, "target": target}
+    (source,), *_ = values(project.store, f"SELECT ?s WHERE {{ ?a <{CPPCC}quoteSource> ?s }} ORDER BY ?s LIMIT 1")
+    return {"e": e, "e2": e2, "label": label, "source": source}
 
 
 #: rule -> the Turtle (N-Triples) appended to a file that breaks it, from the picks of :func:`_pick`
@@ -69,7 +69,10 @@ BREAKS = {
         f'<{CPPCC}datePrecision> <{CPPCC}DayPrecision> .'),
     "duplicate-chinese-label.rq": lambda k: f'<{k["e2"]}> <{SKOS}altLabel> "{k["label"]}"@zh .',
     "entity-defined-in-several-files.rq": lambda k: f'<{k["e"]}> <{RDFS}comment> "defined again"@en .',
-    "evidence-iri.rq": lambda k: f'<{ID}evidence/not-its-iri> a <{OA}Annotation> ; <{OA}hasTarget> <{k["target"]}> .',
+    "evidence-in-full-form.rq": lambda k: f'<{ID}evidence/full-position> <{OA}start> 0 .',
+    "evidence-iri.rq": lambda k: (
+        f'<{ID}evidence/not-its-iri> a <{OA}Annotation> ; <{CPPCC}quoteSource> <{k["source"]}> ; '
+        f'<{CPPCC}quoteStart> 0 ; <{CPPCC}quoteEnd> 1 .'),
     "figure-in-a-name-without-date.rq": lambda k: (
         f'<{ID}observation/x> a <{CPPCC}Observation> ; <{CPPCC}observationDate> "2020"^^<{XSD}gYear> ; '
         f'<{RDFS}label> "{k["label"][1:]}"@zh ; <{CPPCC}observationAbout> <{k["e"]}> .'),
@@ -107,6 +110,13 @@ def test_the_properties_of_each_rule_are_told_or_it_always_runs():
     assert told["pinyin-written-by-hand.rq"] == {f"{EXISTS}{CPPCC}pinyin", FILES_ONLY}
     # ?focus ?property ?undefined FILTER (isIRI(?undefined) ...) MINUS { ?undefined a ?anyClass }
     assert told["reference-to-undefined-iri.rq"] == {IRI_OBJECTS, f"{EXISTS}{RDF}type"}
+    # { ?focus oa:hasTarget ?x1 } UNION ... UNION { ?focus a oa:SpecificResource } ...: which nodes have a property
+    # of the full form, and the types
+    assert told["evidence-in-full-form.rq"] == {f"{EXISTS}{OA}{p}" for p in (
+        "hasTarget", "hasSource", "hasSelector", "start", "end", "exact")} | {f"{RDF}type"}
+    # the compact form: the rules read the evidence on the annotation
+    assert told["evidence-iri.rq"] == {f"{RDF}type"} | {f"{CPPCC}quote{p}" for p in ("Source", "Start", "End")}
+    assert f"{CPPCC}quoteExact" in told["first-without-its-word.rq"]
 
 
 @pytest.mark.parametrize("query", [

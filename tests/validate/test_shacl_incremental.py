@@ -157,17 +157,59 @@ def test_restricted_report_equals_the_whole_one_edit_after_edit(project):
     _edit(g1 / "evidence.ttl", "a oa:Annotation ;\n    oa:hasBody", "a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody", 1)
     assert _same(root, fails=False) == []
     # a value of the wrong datatype: still reported after an edit elsewhere (from the record), then repaired
-    _edit(g1 / "evidence.ttl", 'oa:start "0"^^xsd:nonNegativeInteger', 'oa:start "-1"^^xsd:nonNegativeInteger')
+    _edit(g1 / "evidence.ttl", 'cppcc:quoteStart "0"^^xsd:nonNegativeInteger', 'cppcc:quoteStart "-1"^^xsd:nonNegativeInteger')
     assert {v.component for v in _same(root, fails=True)} == {"Datatype"}
     _edit(g2 / "entities.ttl", '"@en', ' (edited)"@en')
     assert {v.component for v in _same(root, fails=True)} == {"Datatype"}
-    _edit(g1 / "evidence.ttl", 'oa:start "-1"^^xsd:nonNegativeInteger', 'oa:start "0"^^xsd:nonNegativeInteger')
+    _edit(g1 / "evidence.ttl", 'cppcc:quoteStart "-1"^^xsd:nonNegativeInteger', 'cppcc:quoteStart "0"^^xsd:nonNegativeInteger')
     assert _same(root, fails=False) == []
     # a new entity, without evidence (fails), then with its evidence
     new = f"<{ID}org/synth-0002-new> a cppcc:Organization ;\n    rdfs:label \"新机构\"@zh, \"New body\"@en .\n"
     (g2 / "entities.ttl").write_text((g2 / "entities.ttl").read_text(encoding="utf-8") + "\n" + new, encoding="utf-8")
     assert {v.focus for v in _same(root, fails=True)} == {f"{ID}org/synth-0002-new"}
     _edit(g2 / "evidence.ttl", "oa:hasBody <", f"oa:hasBody <{ID}org/synth-0002-new>, <", 1)
+    assert _same(root, fails=False) == []
+
+
+def test_the_evidence_constraints_edit_after_edit(project):
+    """The compact form's constraints on the annotation (cppcc:quoteSource, quoteStart, quoteEnd, quoteExact and
+    the SPARQL end > start): each broken by an edit of the annotation's own triples, or of its source's type (a
+    neighbour's triple), found by the restricted run as by the whole one, then repaired."""
+    root = project
+    _check(root)
+    g1 = root / "graph" / "synth-0001"
+    ev = g1 / "evidence.ttl"
+    cases = [  # (old, new, the components reported)
+        ('cppcc:quoteEnd "5"^^xsd:nonNegativeInteger', 'cppcc:quoteEnd "0"^^xsd:nonNegativeInteger', {"SPARQL"}),
+        ('cppcc:quoteStart "0"^^xsd:nonNegativeInteger', 'cppcc:quoteStart "zero"', {"Datatype"}),
+        ('    cppcc:quoteExact "通祥市政协" .', '    cppcc:quoteExact "通祥市政协"@zh .', {"Datatype"}),
+        ('    cppcc:quoteEnd "5"^^xsd:nonNegativeInteger ;\n', "    # (no end)\n", {"MinCount"}),
+        ('cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/synth-0001> ;\n    cppcc:quoteStart "0"',
+         'cppcc:quoteSource <https://w3id.org/cppcc-kg/id/org/synth-0001-cppcc> ;\n    cppcc:quoteStart "0"', {"class"}),
+    ]
+    for old, new, components in cases:
+        _edit(ev, old, new)
+        broken = _same(root, fails=True)
+        assert {v.component for v in broken} == components, (new, broken)
+        assert {v.focus for v in broken} == {f"{ID}evidence/synth-0001/0-5"}
+        _edit(ev, new, old)
+        assert _same(root, fails=False) == []
+    # the quoted node's type (a neighbour's triple, in another file) makes the annotation's verdict: the annotation
+    # quotes a body (class), which another file then types cppcc:Source (no class violation), then not again
+    annotation, body = f"{ID}evidence/synth-0001/0-5", f"{ID}org/synth-0001-cppcc"
+    old, new = (f"cppcc:quoteSource <{ID}source/synth-0001> ;\n    cppcc:quoteStart \"0\"",
+                f"cppcc:quoteSource <{body}> ;\n    cppcc:quoteStart \"0\"")
+    _edit(ev, old, new)
+    assert ("class", annotation) in {(v.component, v.focus) for v in _same(root, fails=True)}
+    extra = root / "graph" / "synth-0002" / "typed.ttl"
+    source = root / "sources" / "synth-0001.ttl"  # (a source of the same text: the loader checks it)
+    head = "".join(line for line in source.read_text(encoding="utf-8").splitlines(True) if line.startswith("@prefix"))
+    extra.write_text(head + _block(source, f"{ID}source/synth-0001").replace(f"<{ID}source/synth-0001>", f"<{body}>", 1),
+                     encoding="utf-8")
+    assert ("class", annotation) not in {(v.component, v.focus) for v in _same(root)}
+    extra.unlink()
+    assert ("class", annotation) in {(v.component, v.focus) for v in _same(root, fails=True)}
+    _edit(ev, new, old)
     assert _same(root, fails=False) == []
 
 

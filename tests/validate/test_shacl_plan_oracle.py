@@ -127,19 +127,23 @@ def test_a_value_that_cannot_be_substituted_or_too_many_run_the_plan_without_sub
 
 
 def test_a_class_given_a_subclass_in_the_data_is_read_with_its_subclasses(tmp_path):
-    # oa:TextQuoteSelector has no subclass in the ontology: a data file gives it one, whose instance has no
-    # oa:exact (QuoteSelectorShape) and is the only quote selector of a target (TargetShape)
-    extra = """ex:MyQuote rdfs:subClassOf oa:TextQuoteSelector .
-ex:q a ex:MyQuote .
-ex:t a oa:SpecificResource ; oa:hasSource ex:s ; oa:hasSelector ex:q, ex:p .
-ex:p a oa:TextPositionSelector ; oa:start 0 ; oa:end 1 .
+    # oa:Annotation (the target of AnnotationShape) and cppcc:Source (the sh:class of its cppcc:quoteSource) have
+    # no subclass in the ontology: a data file gives each one; an instance of the first has no quote (MinCount),
+    # its source is an instance of the second (no class violation), another's is not (one)
+    extra = """ex:MyAnnotation rdfs:subClassOf oa:Annotation .
+ex:MySource rdfs:subClassOf cppcc:Source .
+ex:s a ex:MySource .
+ex:q a ex:MyAnnotation ; oa:motivatedBy oa:describing ; oa:hasBody ex:b ; cppcc:quoteSource ex:s ;
+    cppcc:quoteStart 0 ; cppcc:quoteEnd 1 .
+ex:r a oa:Annotation ; cppcc:quoteSource ex:b .
 """
     project = load(_broken(tmp_path, extra), cache=False)
     reference = _reference(project)
-    q = "https://example.org/not-the-ontology#q"
-    t = "https://example.org/not-the-ontology#t"
-    assert any(v.focus == q and v.component == "MinCount" for v in reference)
-    assert not any(v.focus == t and v.component.startswith("Qualified") for v in reference)
+    q, r = "https://example.org/not-the-ontology#q", "https://example.org/not-the-ontology#r"
+    quote = "https://w3id.org/cppcc-kg/ontology#quoteExact"
+    assert any(v.focus == q and v.component == "MinCount" and v.path == quote for v in reference)
+    assert not any(v.focus == q and v.component == "class" for v in reference)
+    assert any(v.focus == r and v.component == "class" for v in reference)
     assert _planned(project) == reference
 
 

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, SH
 from cppcc_kg.errors import InputError, ValidationError
 from cppcc_kg.project.load import load
 from cppcc_kg.validate import raise_for_problems, validate
-from cppcc_kg.validate.rules import rule_problems
+from cppcc_kg.validate.rules import read_rule, rule_problems
 from cppcc_kg.validate.shapes import PreparedQueries, shacl_problems
 
 REPO_RULES = Path(__file__).resolve().parents[2] / "rules"
@@ -76,7 +76,7 @@ def test_evidence_mismatch_names_annotation_file_expected_and_actual(make_projec
 def test_evidence_outside_the_text(make_project):
     root = make_project()
     path = root / "graph" / "evidence.ttl"
-    path.write_text(path.read_text(encoding="utf-8").replace('oa:end "5"^^', 'oa:end "500"^^'), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('cppcc:quoteEnd "5"^^', 'cppcc:quoteEnd "500"^^'), encoding="utf-8")
     report = validate(load(root))
     assert any(p["check"] == "evidence" and "outside the text" in p["message"] for p in report["problems"])
 
@@ -92,6 +92,22 @@ def test_label_that_is_not_in_any_source(make_project):
 
 
 # ---------------------------------------------------------------- data rules: one case per rule
+
+#: a quote in the full form of the W3C Web Annotation model (as the exports write it), right but for its form
+FULL_FORM = """<https://w3id.org/cppcc-kg/id/evidence/tiny/0-2> a oa:Annotation ;
+    oa:motivatedBy oa:describing ;
+    oa:hasBody kgorg:test-city-cppcc ;
+    oa:hasTarget <https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-target> .
+<https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-target> a oa:SpecificResource ;
+    oa:hasSource <https://w3id.org/cppcc-kg/id/source/tiny> ;
+    oa:hasSelector <https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-position>,
+        <https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-quote> .
+<https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-position> a oa:TextPositionSelector ;
+    oa:start "0"^^xsd:nonNegativeInteger ;
+    oa:end "2"^^xsd:nonNegativeInteger .
+<https://w3id.org/cppcc-kg/id/evidence/tiny/0-2-quote> a oa:TextQuoteSelector ;
+    oa:exact "测试" .
+"""
 
 RULE_CASES = {
     "entity-defined-in-several-files.rq": (
@@ -113,12 +129,11 @@ RULE_CASES = {
         "https://w3id.org/cppcc-kg/id/relation/wrong"),
     "evidence-iri.rq": (
         "<https://w3id.org/cppcc-kg/id/evidence/tiny/1-5> a oa:Annotation ; oa:motivatedBy oa:describing ;\n"
-        "    oa:hasBody kgorg:test-city-cppcc ; oa:hasTarget ev:x-target .\n"
-        "ev:x-target a oa:SpecificResource ; oa:hasSource <https://w3id.org/cppcc-kg/id/source/tiny> ;\n"
-        "    oa:hasSelector ev:x-position, ev:x-quote .\n"
-        'ev:x-position a oa:TextPositionSelector ; oa:start "0"^^xsd:nonNegativeInteger ; oa:end "5"^^xsd:nonNegativeInteger .\n'
-        'ev:x-quote a oa:TextQuoteSelector ; oa:exact "测试市政协" .',
+        "    oa:hasBody kgorg:test-city-cppcc ; cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/tiny> ;\n"
+        '    cppcc:quoteStart "0"^^xsd:nonNegativeInteger ; cppcc:quoteEnd "5"^^xsd:nonNegativeInteger ;\n'
+        '    cppcc:quoteExact "测试市政协" .',
         "https://w3id.org/cppcc-kg/id/evidence/tiny/1-5"),
+    "evidence-in-full-form.rq": (FULL_FORM, "https://w3id.org/cppcc-kg/id/evidence/tiny/0-2"),
     "pinyin-written-by-hand.rq": (
         'kgorg:test-city-cppcc cppcc:pinyin "cèshìshì zhèngxié" .',
         "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
@@ -159,7 +174,70 @@ def test_rule_fires_on_its_case(make_project, rule):
     assert focus in {p["focus"] for p in found}
     p = next(p for p in found if p["focus"] == focus)
     assert p["files"], p  # the file that defines the focus
-    assert p["message"].split(" [")[0].rstrip(".") in (REPO_RULES / rule).read_text(encoding="utf-8")
+    description, hint, _query = read_rule(REPO_RULES / rule)
+    assert p["message"].startswith(description) and p["message"].endswith(hint)
+
+
+def test_evidence_in_full_form_is_found_node_by_node_and_not_once_compacted(make_project):
+    """Each node of a quote in the full form (the annotation, its target, its selectors) is reported, with the
+    file and the command that rewrites it; each piece of the full form alone is found; the same file rewritten
+    in the compact form (the minimal project's form) gives no row."""
+    from cppcc_kg.rdf.evidence_turtle import compact_turtle
+
+    ev = "https://w3id.org/cppcc-kg/id/evidence/tiny/0-2"
+    root = _with_file(make_project(), "full.ttl", FULL_FORM)
+    project = load(root, cache=False)
+    found = rule_problems(project.store, root / "rules", graph=project.graph, project=project,
+                          where=lambda node, pred=None: project.defined_in(node), only="evidence-in-full-form.rq")
+    assert sorted(p["focus"] for p in found) == sorted(ev + s for s in ("", "-target", "-position", "-quote"))
+    assert all(p["files"] == ["graph/full.ttl"] and "cppcc-kg compact-evidence FILE" in p["message"]
+               and "docs/curation.md" in p["message"] for p in found)
+    # each property and class of the full form, alone in a file
+    pieces = [f"ev:x oa:{p} ev:y ." for p in ("hasTarget", "hasSource", "hasSelector")]
+    pieces += [f'ev:x oa:{p} "1" .' for p in ("start", "end", "exact")]
+    pieces += [f"ev:x a oa:{c} ." for c in ("SpecificResource", "TextPositionSelector", "TextQuoteSelector")]
+    for piece in pieces:
+        (root / "graph" / "full.ttl").write_text(PREFIXES + piece, encoding="utf-8")
+        project = load(root, cache=False)
+        found = rule_problems(project.store, root / "rules", project=project, only="evidence-in-full-form.rq")
+        assert [p["focus"] for p in found] == ["https://w3id.org/cppcc-kg/id/evidence/x"], piece
+    # the compact form: the minimal project's evidence, and the case rewritten
+    (root / "graph" / "full.ttl").write_text(compact_turtle(PREFIXES + FULL_FORM, "full.ttl"), encoding="utf-8")
+    assert "cppcc:quoteExact" in (root / "graph" / "full.ttl").read_text(encoding="utf-8")
+    project = load(root, cache=False)
+    assert rule_problems(project.store, root / "rules", project=project, only="evidence-in-full-form.rq") == []
+    assert validate(project)["conforms"]
+
+
+def _quote_of_a_first(iri_span: str, start: int, end: int, quote: str) -> str:
+    """A first (首次) and an annotation of it, of IRI ``.../evidence/tiny/{iri_span}``, on *quote* at start-end."""
+    return ('kgfirst:test-plan-first a cppcc:FirstClaim ; rdfs:label "首次印发规划"@zh, "First plan"@en ;\n'
+            '    cppcc:firstKind "首次" ; cppcc:firstAbout kgorg:test-city-cppcc .\n'
+            f"<https://w3id.org/cppcc-kg/id/evidence/tiny/{iri_span}> a oa:Annotation ; oa:motivatedBy oa:describing ;\n"
+            "    oa:hasBody kgfirst:test-plan-first ; cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/tiny> ;\n"
+            f'    cppcc:quoteStart "{start}"^^xsd:nonNegativeInteger ; cppcc:quoteEnd "{end}"^^xsd:nonNegativeInteger ;\n'
+            f'    cppcc:quoteExact "{quote}" .\n')
+
+
+def test_the_rules_on_the_evidence_read_its_compact_form(make_project):
+    """evidence-iri.rq reads the source and offsets on the annotation, first-without-its-word.rq its quote: an
+    annotation whose IRI says other offsets, a first whose evidence does not quote its word, are found."""
+    def run(body: str, rule: str) -> list[dict]:
+        root = _with_file(make_project(), "case.ttl", body)
+        project = load(root, cache=False)
+        return rule_problems(project.store, root / "rules", project=project, only=rule)
+
+    first = "https://w3id.org/cppcc-kg/id/first/test-plan-first"
+    assert run(_quote_of_a_first("12-14", 12, 14, "首次"), "first-without-its-word.rq") == []
+    (p,) = run(_quote_of_a_first("0-2", 0, 2, "测试"), "first-without-its-word.rq")
+    assert p["focus"] == first and "kind=首次" in p["message"]
+    assert run(_quote_of_a_first("12-14", 12, 14, "首次"), "evidence-iri.rq") == []
+    (p,) = run(_quote_of_a_first("12-14", 11, 14, "月首次"), "evidence-iri.rq")
+    assert p["focus"] == "https://w3id.org/cppcc-kg/id/evidence/tiny/12-14"
+    assert "https://w3id.org/cppcc-kg/id/evidence/tiny/11-14" in p["message"]
+    # another source's prefix: the IRI names that source
+    (p,) = run(_quote_of_a_first("12-14", 12, 14, "首次").replace("source/tiny>", "source/other>"), "evidence-iri.rq")
+    assert "evidence/other/12-14" in p["message"]
 
 
 def test_rule_reports_the_files(make_project):

@@ -45,7 +45,7 @@ def _append(text: str, rel: str):
 EDITS = {
     "valid": (_replace('"Five-year work plan synth-0002-0"@en', '"Five-year plan synth-0002-0"@en', ENTITIES), None),
     "label in no text": (_replace('"关于德中北瑞的五年工作规划"@zh', '"关于并不存在的某某规划"@zh', ENTITIES), "labels"),
-    "wrong quote": (_replace('oa:exact "', 'oa:exact "错', EVIDENCE), "evidence"),
+    "wrong quote": (_replace('cppcc:quoteExact "', 'cppcc:quoteExact "错', EVIDENCE), "evidence"),
     "wrong datatype": (_replace("^^xsd:nonNegativeInteger", "^^xsd:integer", EVIDENCE), "shacl"),
     "type removed": (_replace(f"<{DOC}> a cppcc:Plan ;", f"<{DOC}>", ENTITIES), "shacl"),
     "undefined IRI": (_append(f"<{DOC}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
@@ -101,12 +101,12 @@ def test_an_edited_file_gives_the_report_of_a_clean_run(warm, tmp_path, name):
 def test_an_entry_of_another_ontology_is_not_used(warm, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(warm, root)
-    _replace("sh:path oa:start ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:nonNegativeInteger",
-             "sh:path oa:start ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer", "ontology.ttl")(root)
+    _replace("sh:path cppcc:quoteStart ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:nonNegativeInteger",
+             "sh:path cppcc:quoteStart ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer", "ontology.ttl")(root)
     cached, _ = _validate(root, cache=True)
     clean, _ = _validate(root, cache=False)
     _same(cached, clean)
-    assert clean["counts"]["shacl"] > 10  # every oa:start is an xsd:nonNegativeInteger
+    assert clean["counts"]["shacl"] > 10  # every cppcc:quoteStart is an xsd:nonNegativeInteger
 
 
 def test_an_entry_of_another_version_of_the_code_is_not_used(warm, tmp_path, monkeypatch):
