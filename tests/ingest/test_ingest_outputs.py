@@ -155,7 +155,7 @@ def test_command_reads_other_encodings(project, tmp_path, encoding, bom, charset
     g = Graph().parse(project / f"graph/proposed/{sid}.ttl")
     fmt = str(g.value(URIRef(f"https://w3id.org/cppcc-kg/id/source/{sid}"), URIRef("http://purl.org/dc/terms/format")))
     assert fmt == f"text/plain; charset={charset}"
-    exacts = {str(o) for o in g.objects(None, OA.exact)}
+    exacts = {str(o) for o in g.objects(None, CPPCC.quoteExact)}
     assert "乌兰察布市政协" in exacts
 
 
