@@ -12,13 +12,11 @@ with their CPU seconds (user and system, worker processes included) and peak mem
   bound of the build as long as the stages stay what they are;
 * ``first build with the cache``: ``cppcc-kg build`` with the cache on and empty (a fresh clone's first build): the
   clean build's work and the making of the cache's entries that the next build reads (the corpus's ``.cache/`` is
-  removed before it and after it);
-* ``compact evidence (idealized)``: a clean build of a copy of the corpus whose every evidence annotation is
-  rewritten into one node (``oa:hasSource``, ``oa:start``, ``oa:end`` and ``oa:exact`` on the annotation, its
-  target and selectors dropped: 13 triples a quote become 7), with the copy's shapes and rules and the build's
-  queries of evidence told so (:data:`EDITS`, :func:`compact_queries`): the same checks and the same entity files,
-  page and measures (tested), on fewer triples. It is a lower bound of the compact form that issue 15 allows:
-  nothing expands the graph files back to the full W3C form, which the real restructuring would have to do.
+  removed before it and after it).
+
+The corpus holds the evidence in its compact form (7 triples a quote, issue 15), as every project now does: each row
+measures it. (The row ``compact evidence (idealized)`` of sessions 12 to 14 built a copy of the corpus rewritten into
+a one-node form of the evidence, with its own queries; the build is compact itself now, and the row is gone.)
 
 On 2 cores no build ends before half its CPU seconds: the ``floor`` column. It is the figure to compare with
 the target; the wall times also depend on how well the threads share the GIL.
@@ -29,10 +27,7 @@ the target; the wall times also depend on how well the threads share the GIL.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import inspect
 import json
-import re
 import shutil
 import statistics
 import sys
@@ -101,128 +96,7 @@ background.validate = recorded_report
 background.validate_graph_rules = lambda project, report: None
 """)
 
-#: one evidence annotation as ``cppcc-kg synth`` writes it (its four nodes, in this order)
-ANNOTATION = re.compile(
-    r'(<[^>]+>) a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody ([^\n]+) ;\n'
-    r'    oa:hasTarget <[^>]+> \.\n'
-    r'<[^>]+> a oa:SpecificResource ;\n    oa:hasSource (<[^>]+>) ;\n    oa:hasSelector <[^>]+>, <[^>]+> \.\n'
-    r'<[^>]+> a oa:TextPositionSelector ;\n    oa:start ("\d+"\^\^xsd:nonNegativeInteger) ;\n'
-    r'    oa:end ("\d+"\^\^xsd:nonNegativeInteger) \.\n'
-    r'<[^>]+> a oa:TextQuoteSelector ;\n    oa:exact ("(?:[^"\\]|\\.)*") \.\n')
-#: what the copy's ontology and rules change, each (file, old, new): each *old* must be there once (else the corpus's
-#: layout changed). The shapes of the target and of the selectors check the annotation itself; the annotation's
-#: shape no longer asks for a target, nor the target's for selectors; the two rules that read the evidence's path
-#: read the annotation.
-EDITS = (
-    ("ontology.ttl",
-     '    sh:property [ sh:path oa:hasTarget ; sh:minCount 1 ; sh:maxCount 1 ; sh:class oa:SpecificResource ;\n'
-     '        sh:message "An annotation needs exactly one oa:hasTarget, an oa:SpecificResource." ] ;\n', ""),
-    ("ontology.ttl", "    sh:targetClass oa:SpecificResource ;\n", "    sh:targetClass oa:Annotation ;\n"),
-    ("ontology.ttl",
-     'a cppcc:Source." ] ;\n'
-     '    sh:property [ sh:path oa:hasSelector ;\n'
-     '        sh:qualifiedValueShape [ sh:class oa:TextPositionSelector ] ; sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 1 ;\n'
-     '        sh:message "An evidence target needs exactly one oa:TextPositionSelector." ] ;\n'
-     '    sh:property [ sh:path oa:hasSelector ;\n'
-     '        sh:qualifiedValueShape [ sh:class oa:TextQuoteSelector ] ; sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 1 ;\n'
-     '        sh:message "An evidence target needs exactly one oa:TextQuoteSelector." ] .\n',
-     'a cppcc:Source." ] .\n'),
-    ("ontology.ttl", "    sh:targetClass oa:TextPositionSelector ;\n", "    sh:targetClass oa:Annotation ;\n"),
-    ("ontology.ttl", "    sh:targetClass oa:TextQuoteSelector ;\n", "    sh:targetClass oa:Annotation ;\n"),
-    ("rules/first-without-its-word.rq", "oa:hasTarget/oa:hasSelector/oa:exact ?exact", "oa:exact ?exact"),
-    ("rules/evidence-iri.rq",
-     "  ?focus a oa:Annotation ; oa:hasTarget ?target .\n"
-     "  ?target oa:hasSource ?source ; oa:hasSelector ?position .\n"
-     "  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .\n",
-     "  ?focus a oa:Annotation ; oa:hasSource ?source ; oa:start ?start ; oa:end ?end .\n"),
-)
-
-
-def compact_queries() -> dict[tuple[str, str], object]:
-    """(module, name) -> what the build's queries of evidence become on the one-node form: the quote check's, the
-    label check's sources and the entity graph's evidence, with the same variables (the annotation is its own
-    target and selectors). The compact child sets them before it builds; the test sets them with monkeypatch."""
-    from cppcc_kg.rdf.namespaces import OA
-    from cppcc_kg.validate import evidence, labels
-    oa = str(OA)
-    path, one = f"<{oa}hasTarget> ?t . ?t <{oa}hasSource> ?src", f"<{oa}hasSource> ?src"
-    if path not in labels.QUOTED_SOURCES or path not in labels.ENTITY_LABELS_AND_SOURCES:
-        raise SystemExit("the label check's queries changed: update bench_clean_floor.compact_queries")
-
-    def evidence_query() -> str:
-        return f"""SELECT DISTINCT ?b ?a ?t ?src ?st ?en ?x WHERE {{ ?a <{oa}hasBody> ?b . BIND (?a AS ?t)
-            OPTIONAL {{ ?a <{oa}hasSource> ?src FILTER (!isBlank(?src)) }}
-            OPTIONAL {{ ?a <{oa}start> ?st }} OPTIONAL {{ ?a <{oa}end> ?en }}
-            OPTIONAL {{ ?a <{oa}exact> ?x FILTER isLiteral(?x) }} }}"""
-
-    quotes = (f"SELECT ?t ?src ?pos ?start ?end ?quote ?exact (BOUND(?exact) AS ?has) WHERE {{ ?t <{oa}hasSource> ?src ."
-              f" BIND (?t AS ?pos) BIND (?t AS ?quote) OPTIONAL {{ ?t <{oa}start> ?start }}"
-              f" OPTIONAL {{ ?t <{oa}end> ?end }} OPTIONAL {{ ?t <{oa}exact> ?exact }} }}")
-    if "SELECT ?t ?src ?pos ?start ?end ?quote ?exact" not in evidence.EVIDENCE_QUERY:
-        raise SystemExit("the quote check's query changed: update bench_clean_floor.compact_queries")
-    return {("cppcc_kg.validate.labels", "QUOTED_SOURCES"): labels.QUOTED_SOURCES.replace(path, one),
-            ("cppcc_kg.validate.labels", "ENTITY_LABELS_AND_SOURCES"): labels.ENTITY_LABELS_AND_SOURCES.replace(path, one),
-            ("cppcc_kg.validate.evidence", "EVIDENCE_QUERY"): quotes,
-            ("cppcc_kg.network.entity_graph", "evidence_query"): evidence_query}
-
-
-#: the child of the compact copy's build: the bench's child, with the queries of :func:`compact_queries`
-COMPACT = _patched("""import importlib
-from bench.bench_clean_floor import compact_queries
-for (module, name), value in compact_queries().items():
-    setattr(importlib.import_module(module), name, value)
-""")
-
-
-def compact_one(m: re.Match) -> str:
-    return (f"{m[1]} a oa:Annotation ;\n    oa:motivatedBy oa:describing ;\n    oa:hasBody {m[2]} ;\n"
-            f"    oa:hasSource {m[3]} ;\n    oa:start {m[4]} ;\n    oa:end {m[5]} ;\n    oa:exact {m[6]} .\n")
-
-
-def compact_copy(root: Path, work: Path) -> Path:
-    """A copy of the synthetic project *root* with its evidence in the one-node form (see the module docstring)."""
-    copy = work / f"{root.name}-compact"
-    stamp = _stamp(root)
-    if (copy / STAMP).is_file() and (copy / STAMP).read_text(encoding="utf-8") == stamp:
-        return copy
-    shutil.rmtree(copy, ignore_errors=True)  # (of another corpus, or made by another version of this script)
-    tmp = work / f"{root.name}-compact.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(root, tmp, ignore=shutil.ignore_patterns("build", ".cache"))
-    annotations = 0
-    for path in sorted((tmp / "graph").rglob("*.ttl")):
-        text = path.read_text(encoding="utf-8")
-        text, n = ANNOTATION.subn(compact_one, text)
-        if "oa:SpecificResource" in text:
-            raise SystemExit(f"{path}: an annotation not in the layout of cppcc-kg synth; update ANNOTATION")
-        if n:
-            annotations += n
-            path.write_text(text, encoding="utf-8")
-    for rel, old, new in EDITS:
-        text = (tmp / rel).read_text(encoding="utf-8")
-        if text.count(old) != 1:
-            raise SystemExit(f"{tmp / rel}: {old.strip()[:60]!r} is not there once; update bench_clean_floor.EDITS")
-        (tmp / rel).write_text(text.replace(old, new), encoding="utf-8")
-    if not annotations:
-        raise SystemExit(f"{root}: no evidence annotation found")
-    (tmp / STAMP).write_text(stamp, encoding="utf-8")
-    tmp.rename(copy)
-    return copy
-
-
-#: the file of a compact copy that names what it was made from (:func:`_stamp`)
-STAMP = ".compact-of"
-
-
-def _stamp(root: Path) -> str:
-    """What a compact copy of *root* is made from: the corpus (the list of files that synth wrote, with their
-    sha256) and the rewriting (:data:`ANNOTATION`, :func:`compact_one`, :data:`EDITS`)."""
-    h = hashlib.sha256((root / ".cppcc-kg-synth.json").read_bytes())
-    h.update(repr((ANNOTATION.pattern, inspect.getsource(compact_one), EDITS)).encode("utf-8"))
-    return h.hexdigest()
-
-
-def one_run(work: Path, root: Path, compact: Path) -> dict:
+def one_run(work: Path, root: Path) -> dict:
     recorded = work / "validation-report.pickle"
     out = work / "floor-out"
 
@@ -237,7 +111,6 @@ def one_run(work: Path, root: Path, compact: Path) -> dict:
     shutil.rmtree(root / ".cache", ignore_errors=True)  # (the first build's: empty before, removed after)
     rows["first build with the cache"] = row(CHILD, root, out, "1")
     shutil.rmtree(root / ".cache", ignore_errors=True)
-    rows["compact evidence (idealized)"] = row(COMPACT, compact, out, "0")
     return rows
 
 
@@ -287,8 +160,7 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     root = corpus(args.work, args.scale)
-    compact = compact_copy(root, args.work)
-    runs = [one_run(args.work, root, compact) for _ in range(args.runs)]
+    runs = [one_run(args.work, root) for _ in range(args.runs)]
     result = summarize(runs)
     print(json.dumps(result, indent=1), file=sys.stderr)
     if args.json:

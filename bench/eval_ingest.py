@@ -82,7 +82,7 @@ from cppcc_kg.ingest.known import known_entities  # noqa: E402
 from cppcc_kg.ingest.pipeline import Ingester, source_id_for  # noqa: E402
 from cppcc_kg.ingest.text import normalize, read_text_file  # noqa: E402
 from cppcc_kg.project.files import project_files, read_files  # noqa: E402
-from cppcc_kg.rdf.namespaces import OA  # noqa: E402
+from cppcc_kg.rdf.namespaces import CPPCC, OA  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "ingest-dev"
 UNSEEN = ROOT / "tests" / "fixtures" / "ingest" / "unseen"
@@ -390,21 +390,16 @@ def eval_dev(ingester: Ingester, dev: Path = DEV, verbose: bool = False) -> dict
 # ---------------------------------------------------------------- 2. held-out sections
 
 def _annotations(graph: Graph) -> list[tuple[int, int, str, list[str]]]:
+    """(start, end, exact, bodies) of every annotation of the curated files with its offsets (the compact form of
+    the evidence: ``cppcc:quoteStart``, ``cppcc:quoteEnd`` and ``cppcc:quoteExact`` on the annotation)."""
     out = []
     for ann in graph.subjects(RDF.type, OA.Annotation):
-        target = graph.value(ann, OA.hasTarget)
-        if target is None:
+        start, end = graph.value(ann, CPPCC.quoteStart), graph.value(ann, CPPCC.quoteEnd)
+        if start is None or end is None:
             continue
-        start = end = exact = None
-        for sel in graph.objects(target, OA.hasSelector):
-            if graph.value(sel, OA.start) is not None:
-                start, end = int(graph.value(sel, OA.start)), int(graph.value(sel, OA.end))
-            if graph.value(sel, OA.exact) is not None:
-                exact = str(graph.value(sel, OA.exact))
-        if start is None:
-            continue
+        exact = graph.value(ann, CPPCC.quoteExact)
         bodies = sorted(str(b) for b in graph.objects(ann, OA.hasBody))
-        out.append((start, end, exact or "", bodies))
+        out.append((int(start), int(end), "" if exact is None else str(exact), bodies))
     return out
 
 

@@ -59,12 +59,13 @@ def test_turtle_annotations_hold_the_mentions(league):
     assert len(identifying) >= len({(m["start"], m["end"]) for m in league["mentions"] if m["entity"]})
     for ann in identifying:
         assert (ann, CPPCC.proposed, Literal(True)) in proposed
-        target = proposed.value(ann, OA.hasTarget)
-        sels = list(proposed.objects(target, OA.hasSelector))
-        start = next(int(proposed.value(s, OA.start)) for s in sels if proposed.value(s, OA.start) is not None)
-        end = next(int(proposed.value(s, OA.end)) for s in sels if proposed.value(s, OA.end) is not None)
-        exact = next(str(proposed.value(s, OA.exact)) for s in sels if proposed.value(s, OA.exact) is not None)
-        assert text[start:end] == exact
+        # the compact form of the evidence: the quote on the annotation, no target nor selectors
+        assert proposed.value(ann, OA.hasTarget) is None
+        (start,), (end,), (exact,) = (list(proposed.objects(ann, p))
+                                      for p in (CPPCC.quoteStart, CPPCC.quoteEnd, CPPCC.quoteExact))
+        start, end, exact = int(start), int(end), str(exact)
+        assert text[start:end] == exact and start < end
+        assert proposed.value(ann, CPPCC.quoteSource) == URIRef("https://w3id.org/cppcc-kg/id/source/league-report")
         assert str(ann).endswith(f"/{start}-{end}")
     for e in league["entities"]:
         assert (URIRef(e["iri"]), CPPCC.proposed, Literal(True)) in proposed
@@ -154,7 +155,7 @@ def test_command_reads_other_encodings(project, tmp_path, encoding, bom, charset
     g = Graph().parse(project / f"graph/proposed/{sid}.ttl")
     fmt = str(g.value(URIRef(f"https://w3id.org/cppcc-kg/id/source/{sid}"), URIRef("http://purl.org/dc/terms/format")))
     assert fmt == f"text/plain; charset={charset}"
-    exacts = {str(o) for o in g.objects(None, OA.exact)}
+    exacts = {str(o) for o in g.objects(None, CPPCC.quoteExact)}
     assert "乌兰察布市政协" in exacts
 
 

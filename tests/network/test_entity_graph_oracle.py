@@ -3,16 +3,21 @@
 ``tests/oracles/entity_graph_rdflib.py`` is the former rdflib implementation (with its own
 reading of the ontology); :func:`cppcc_kg.network.build_entity_graph` must give the same
 ``MultiDiGraph``: same nodes, attributes (and their order), edges, keys and graph attributes,
-on the repository, on the fixtures and on a synthetic project.
+on the repository, on the fixtures and on a synthetic project. The oracle reads the full form of the evidence
+(that of the exports), and is given the project's graph expanded (``oracles/full_form.py``); the builder reads
+the project's compact form, and its expansion too: the same graph.
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from oracles.entity_graph_rdflib import build_entity_graph as rdflib_entity_graph
+from oracles.full_form import full_form_graph, full_form_store
 from rdflib import Dataset
 from support import REPO_ROOT, analysis_graph, copy_project
 
 from cppcc_kg.network import build_entity_graph
+from cppcc_kg.rdf.namespaces import CPPCC, OA
 from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri
 from cppcc_kg.project.load import load
 from cppcc_kg.project.synth import write_corpus
@@ -55,7 +60,7 @@ def test_the_store_builder_equals_the_rdflib_oracle(which, tmp_path):
     project = project_of(which, tmp_path)
     fast = build_entity_graph(project.store)
     assert fast.number_of_nodes() > 0 and fast.number_of_edges() > 0
-    assert_same_graph(rdflib_entity_graph(project.graph), fast)
+    assert_same_graph(rdflib_entity_graph(full_form_graph(project.graph)), fast)
     # an rdflib graph, a view of the store and a dataset of named graphs give the same graph
     assert_same_graph(fast, build_entity_graph(project.graph))
     assert_same_graph(fast, build_entity_graph(project.view))
@@ -66,7 +71,7 @@ def test_the_analysis_fixture_equals_the_rdflib_oracle():
     g = analysis_graph()
     G = build_entity_graph(g)
     assert G.number_of_nodes() > 0 and any(d["observations"] for _, d in G.nodes(data=True))
-    assert_same_graph(rdflib_entity_graph(g), G)
+    assert_same_graph(rdflib_entity_graph(full_form_graph(g)), G)
     assert_same_graph(G, build_entity_graph(store_of_graph(g)))
 
 
@@ -76,7 +81,27 @@ def test_a_dataset_reads_its_ontology_from_its_named_graphs():
     named = ds.graph("https://e.org/g")
     for t in g:
         named.add(t)
-    assert_same_graph(rdflib_entity_graph(g), build_entity_graph(ds))
+    assert_same_graph(rdflib_entity_graph(full_form_graph(g)), build_entity_graph(ds))
+
+
+def _count(store: ox.Store, p) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(str(p)), None, None))
+
+
+@pytest.mark.parametrize("which", ["repository", "synthetic-2", "fixture"])
+def test_the_compact_store_and_its_full_form_give_the_same_graph(which, tmp_path):
+    """The build reads the compact form of its store; notebooks and ``analyze --graph`` the full form of the
+    exports: the same entity graph, evidence included."""
+    store = project_of(which, tmp_path).store
+    full = full_form_store(store)
+    annotations = _count(store, CPPCC.quoteExact)
+    assert annotations and _count(store, OA.hasTarget) == 0  # the compact form, expanded in *full*
+    assert _count(full, CPPCC.quoteExact) == 0 and _count(full, OA.hasTarget) == annotations
+    compact_graph, full_graph = build_entity_graph(store), build_entity_graph(full)
+    evidence = [e for _, d in compact_graph.nodes(data=True) for e in d["evidence"]] + \
+        [e for *_, d in compact_graph.edges(data=True) for e in d["evidence"]]
+    assert evidence and all(e["exact"] and e["source_title"] and 0 <= e["start"] < e["end"] for e in evidence)
+    assert_same_graph(compact_graph, full_graph)
 
 
 def test_other_data_is_refused():

@@ -63,11 +63,11 @@ def _evidence(store, schema, G):
     bodies = {q.object.value: q for q in _quads(store, None, str(OA.hasBody))}
     statements = {e["statement"] for *_, e in G.edges(data=True) if e["statement"]}
     body = next((b for b in sorted(bodies) if b in statements), None) or next(b for b in sorted(bodies) if b in G)
-    target = _quads(store, bodies[body].subject, str(OA.hasTarget))[0].object
-    for sel in _quads(store, target, str(OA.hasSelector)):
-        for q in _quads(store, sel.object, str(OA.exact)):
-            store.remove(q)
-            store.add(ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value[:1]), q.graph_name))
+    quotes = _quads(store, bodies[body].subject, str(CPPCC.quoteExact))  # the compact form of the project
+    assert quotes
+    for q in quotes:
+        store.remove(q)
+        store.add(ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value[:1]), q.graph_name))
     return True
 
 
