@@ -16,10 +16,12 @@ touched since has another ctime at least). Then:
 * ``graph.trig``, ``graph.ttl``, ``graph.jsonld``: the block of a graph whose key did not change is
   copied from the previous file (consecutive ones at once); the others are made as a full build makes
   them (the helper's bodies, the cache);
-* ``graph.nt``: the lines that the changed graphs' earlier and present N-Triples do not share are the
-  only ones whose presence may change. Such a line is in the new file if a changed graph holds it now, or
-  another graph does (the store says which graphs hold its triple; the line is then looked for in their
-  N-Triples, so that the answer is about the same bytes); it is in the previous file if a binary search
+* ``graph.nt``: the lines that the changed graphs' earlier and present N-Triples, expanded into the full
+  form (:mod:`cppcc_kg.rdf.evidence_form`), do not share are the only ones whose presence may change. Such a
+  line is in the new file if a changed graph gives it now, or another graph does: holds it, or a compact
+  triple that stands for it (the store, which holds the compact triples, says which graphs hold those; they
+  are then looked for in their N-Triples, so that the answer is about the same bytes); it is in the previous
+  file if a binary search
   of that sorted file finds it. Lines present now and not before are inserted, those present before
   and not now are dropped; everything else is copied.
 
@@ -41,10 +43,12 @@ import pyoxigraph as ox
 from cppcc_kg.build.fingerprint import output_stamp
 from cppcc_kg.project.cache import get_json, put_json
 from cppcc_kg.project.files import nt_entry, rel_of_graph
+from cppcc_kg.rdf.evidence_form import expand, holds_compact, sources
 from cppcc_kg.rdf.ntriples import NT, holds_line
 
-__all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "SCAN_LINES", "Previous", "earlier_versions", "held_elsewhere",
-           "nt_edits", "pinyin_entry", "pinyin_entry_of_key", "record_index", "splice_nt", "trusted_index"]
+__all__ = ["FILES", "INDEX_ENTRY", "MAX_CHANGED", "SCAN_LINES", "Previous", "earlier_versions", "full_form",
+           "held_elsewhere", "nt_edits", "pinyin_entry", "pinyin_entry_of_key", "record_index", "splice_nt",
+           "trusted_index"]
 
 #: the graph files, in the order of the index's spans (``graph.nt`` has none)
 FILES = ("graph.trig", "graph.ttl", "graph.jsonld", "graph.nt")
@@ -133,51 +137,97 @@ def _lower_bound(data, line: bytes) -> int:
     return lo
 
 
-#: at most this many lines of an edit are looked for in every graph's N-Triples (about 50 ms each at a
-#: million triples); more: the store tells which graphs hold their triples
+#: at most this many stems (subjects, annotations) of an edit's lines are looked for in every graph's N-Triples
+#: (about 50 ms each at a million triples); more: the store tells which graphs hold their triples
 SCAN_LINES = 16
 
 
-def _held_elsewhere(line: bytes, store: ox.Store, graphs: dict[str, bytes]) -> bool:
-    """Whether a graph of *graphs* (IRI -> N-Triples now) holds *line*: the store tells which graphs hold its
-    triple, their N-Triples whether it is that line."""
-    t = next(iter(ox.parse(line + b"\n", format=NT)))
-    names = {q.graph_name.value for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)
-             if isinstance(q.graph_name, ox.NamedNode)}
-    return any(holds_line(graphs[g], line) for g in sorted(names) if g in graphs)
+def _holds(nt: bytes, source: tuple[bytes, bool]) -> bool:
+    """Whether the N-Triples *nt* hold the *source* of :func:`~cppcc_kg.rdf.evidence_form.sources`: the whole line
+    (*whole*), or a line that starts with it."""
+    data, whole = source
+    if whole:
+        return holds_line(nt, data)
+    return nt.startswith(data) or b"\n" + data in nt
+
+
+def _held_by_store(source: tuple[bytes, bool], store: ox.Store, graphs: dict[str, bytes]) -> bool:
+    """:func:`_holds` of *source* in a graph of *graphs* (IRI -> N-Triples now): the store tells which graphs hold
+    its triple (a whole line), or a triple of its subject and property (the start of a line), their N-Triples
+    whether they hold it."""
+    data, whole = source
+    t = next(iter(ox.parse(data + (b"\n" if whole else b'"" .\n'), format=NT)))
+    names = {q.graph_name.value for q in store.quads_for_pattern(t.subject, t.predicate, t.object if whole else None,
+                                                                 None) if isinstance(q.graph_name, ox.NamedNode)}
+    return any(_holds(graphs[g], source) for g in sorted(names) if g in graphs)
 
 
 def held_elsewhere(lines: list[bytes], graphs: dict[str, bytes], store_of) -> dict[bytes, bool]:
-    """Line -> whether a graph of *graphs* (IRI -> N-Triples now) holds it, for each of *lines*.
+    """Line -> whether a graph of *graphs* (IRI -> compact N-Triples now) gives it, for each of the full-form
+    *lines*: whether the graph holds the line, or a compact triple that stands for it
+    (:func:`~cppcc_kg.rdf.evidence_form.sources`; ``<A-target> a oa:SpecificResource``, for one, comes from any
+    compact triple of the annotation ``<A>``).
 
-    Up to :data:`SCAN_LINES` lines, each is looked for in every graph's N-Triples: no store is read, so the
-    graph files of an edit do not wait for a store being loaded. More, the store (``store_of()``) tells
-    which graphs hold each line's triple (:func:`_held_elsewhere`). Both give the same answer: the store
-    holds a line's triple in the first graph that has the line (a later graph's copy is not stored again),
-    so a line is in some graph's N-Triples exactly when a graph the store names for its triple has it.
+    Up to :data:`SCAN_LINES` stems of these sources (:func:`_stem`: a subject, or an annotation and its nodes: the
+    13 lines of a quote have one), the graphs holding each stem are found by one search of every graph's
+    N-Triples, and its sources looked for in those: no store is read, so the graph files of an edit do not wait for
+    a store being loaded. More, the store (``store_of()``; it holds
+    the compact triples, as the files) tells which graphs hold each source's triple, or a triple of its subject and
+    property (:func:`_held_by_store`). Both give the same answer: the store holds a line's triple in the first
+    graph that has the line (a later graph's copy is not stored again), so a line is in some graph's N-Triples
+    exactly when a graph the store names for its triple has it; and a line starts with ``<A> <p> `` in some
+    graph's N-Triples exactly when a graph the store names for a triple ``<A> <p> ?o`` has such a line.
 
     >>> g = {"https://e.org/g": b"<a:x> <a:p> <a:y> .\\n"}
     >>> held_elsewhere([b"<a:x> <a:p> <a:y> .", b"<a:x> <a:p> <a:z> ."], g, store_of=None)
     {b'<a:x> <a:p> <a:y> .': True, b'<a:x> <a:p> <a:z> .': False}
     """
-    if len(lines) <= SCAN_LINES:
-        return {line: any(holds_line(nt, line) for nt in graphs.values()) for line in lines}
-    store = store_of()
-    return {line: _held_elsewhere(line, store, graphs) for line in lines}
+    wanted = {line: sources(line) for line in lines}
+    todo: dict[bytes, list] = {}  # the sources to look for, by their stem
+    for x in sorted({x for found in wanted.values() for x in found}):
+        todo.setdefault(_stem(x[0]), []).append(x)
+    if len(todo) <= SCAN_LINES:
+        held = {}
+        for stem, xs in todo.items():
+            having = [nt for nt in graphs.values() if stem in nt]  # (one search of every graph a stem)
+            held.update((x, any(_holds(nt, x) for nt in having)) for x in xs)
+    else:
+        store = store_of()
+        held = {x: _held_by_store(x, store, graphs) for xs in todo.values() for x in xs}
+    return {line: any(held[x] for x in found) for line, found in wanted.items()}
+
+
+def _stem(data: bytes) -> bytes:
+    """What the line (or start of a line) *data* starts with and shares with every source of the lines of the same
+    annotation: its subject without its ``>``, and for a node of an annotation (``<A-target>``, ``<A-position>``,
+    ``<A-quote>``), the annotation's (``<A``).
+
+    >>> _stem(b"<https://e.org/a-quote> <p> <o> ."), _stem(b"<https://e.org/a> <p> "), _stem(b"_:b1 <p> <o> .")
+    (b'<https://e.org/a', b'<https://e.org/a', b'_:b1 ')
+    """
+    s = data.split(b" ", 1)[0]
+    if not s.startswith(b"<"):
+        return s + b" "
+    for suffix in (b"-target>", b"-position>", b"-quote>"):
+        if s.endswith(suffix):
+            return s[:-len(suffix)]
+    return s[:-1]
 
 
 def nt_edits(old_nt, changed: dict[str, tuple[bytes, bytes]], graphs: dict[str, bytes],
              store_of) -> tuple[list[tuple[int, int, bytes]], int]:
-    """The edits of the previous ``graph.nt`` *old_nt* (sorted lines): ``(offset, 0, line)`` to insert,
+    """The edits of the previous ``graph.nt`` *old_nt* (sorted full-form lines): ``(offset, 0, line)`` to insert,
     ``(offset, 1, line)`` to drop, in order; and the change of the number of lines.
 
-    *changed*: graph IRI -> (earlier, present N-Triples) of each graph added, removed or changed; *graphs*:
-    every graph's N-Triples now; *store_of*: a function giving the project's store (which graphs hold a
-    triple), called only when many lines are to be looked for (:func:`held_elsewhere`).
+    *changed*: graph IRI -> (earlier, present compact N-Triples) of each graph added, removed or changed (only
+    these are expanded, :func:`~cppcc_kg.rdf.evidence_form.expand`); *graphs*: every graph's compact N-Triples
+    now; *store_of*: a function giving the project's store (which graphs hold a triple), called only when many
+    lines are to be looked for (:func:`held_elsewhere`).
     """
-    now_sets = {iri: set(new.split(b"\n")) for iri, (_old, new) in changed.items()}
+    full = {iri: (full_form(old), full_form(new)) for iri, (old, new) in changed.items()}
+    now_sets = {iri: set(new.split(b"\n")) for iri, (_old, new) in full.items()}
     touched: set[bytes] = set()
-    for iri, (old, new) in changed.items():
+    for iri, (old, new) in full.items():
         touched |= set(old.split(b"\n")) ^ now_sets[iri]
     touched.discard(b"")
     lines = sorted(touched)
@@ -197,6 +247,16 @@ def nt_edits(old_nt, changed: dict[str, tuple[bytes, bytes]], graphs: dict[str, 
             delta -= 1
     edits.sort()
     return edits, delta
+
+
+def full_form(nt: bytes) -> bytes:
+    """The canonical N-Triples *nt* of a graph as the graph files give them: the compact evidence expanded
+    (:func:`~cppcc_kg.rdf.evidence_form.expand`; other N-Triples as they are).
+
+    >>> full_form(b"<a:x> <a:p> <a:y> .\\n")
+    b'<a:x> <a:p> <a:y> .\\n'
+    """
+    return expand(nt) if holds_compact(nt) else nt
 
 
 def splice_nt(out, size: int, edits: list[tuple[int, int, bytes]]) -> None:

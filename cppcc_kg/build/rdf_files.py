@@ -13,6 +13,12 @@ that are then renamed into place.
 * ``graph.jsonld``: the same, as JSON-LD: ``@context`` holds the project prefixes,
   ``@graph`` a node object per subject and file, in the order of ``graph.trig``.
 
+The files (and the build's store) hold the evidence in its compact form
+(:mod:`cppcc_kg.rdf.evidence_form`); every graph file gives the full W3C Web Annotation form: each
+graph's N-Triples are expanded (:func:`~cppcc_kg.build.graph_splice.full_form`) before they are
+written, by the helper worker for the bodies it makes, and ``graph.nt`` is the expansion of the merged
+lines (the expansion of a union is the union of the expansions).
+
 The Turtle and JSON-LD of each file are cached with its N-Triples
 (:class:`cppcc_kg.project.cache.Cache`), so a rebuild serializes only the files that changed;
 a helper worker makes those the cache lacks while the build validates (:func:`start_bodies`).
@@ -30,6 +36,7 @@ from rdflib import Graph
 from cppcc_kg.build.graph_splice import (
     Previous,
     earlier_versions,
+    full_form,
     nt_edits,
     pinyin_entry,
     record_index,
@@ -38,6 +45,7 @@ from cppcc_kg.build.graph_splice import (
 )
 from cppcc_kg.project.files import GRAPH_BASE, PINYIN_GRAPH, graph_iri, rel_of_graph
 from cppcc_kg.rdf.bodies import bodies_of
+from cppcc_kg.rdf.evidence_form import expand_lines
 from cppcc_kg.rdf.files import AtomicFile
 from cppcc_kg.rdf.namespaces import PREFIXES
 from cppcc_kg.rdf.serialize import (
@@ -53,13 +61,14 @@ from cppcc_kg.rdf.serialize import (
 CHUNK_LINES = 200_000
 
 #: bump when turtle_body or jsonld_body change, so that cached bodies are not reused
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"  # 2: the evidence expanded into the full form
 
 
 def _bodies_of(item: tuple[str, bytes]) -> tuple[str, str, bytes, bytes]:
-    """In a worker: (graph IRI, misread prefixes, Turtle, JSON-LD without skipped prefixes) of one graph."""
+    """In a worker: (graph IRI, misread prefixes, Turtle, JSON-LD without skipped prefixes) of one graph
+    (its compact N-Triples expanded here)."""
     iri, nt = item
-    ttl, js, misread = bodies_of(nt)
+    ttl, js, misread = bodies_of(full_form(nt))
     return iri, ",".join(sorted(misread)), ttl, js
 
 
@@ -115,9 +124,9 @@ class Bodies:
     def misread(self, iri: str, nt: bytes) -> set[str]:
         key, made = self.keys.get(iri), self.made.get(iri)
         if not key:
-            return made[0] if made else misread_prefixes(nt)
+            return made[0] if made else misread_prefixes(full_form(nt))
         raw = self._cached(f"{key}.v{EXPORT_VERSION}.misread",
-                           lambda: ",".join(sorted(made[0] if made else misread_prefixes(nt))).encode())
+                           lambda: ",".join(sorted(made[0] if made else misread_prefixes(full_form(nt)))).encode())
         return {x for x in raw.decode().split(",") if x}
 
     def keep_entries(self, iris: set[str], misread: dict[str, set[str]]) -> None:
@@ -135,12 +144,18 @@ class Bodies:
 
     def __call__(self, iri: str, nt: bytes, skip: set[str]) -> tuple[bytes, bytes]:
         key, made = self.keys.get(iri), self.made.pop(iri, None)
+        full: list[bytes] = []  # the expanded N-Triples, made once if needed
+
+        def full_nt() -> bytes:
+            if not full:
+                full.append(full_form(nt))
+            return full[0]
 
         def ttl_of():
-            return made[1] if made else turtle_body(nt)
+            return made[1] if made else turtle_body(full_nt())
 
         def js_of():
-            return made[2] if made and not skip else jsonld_body(nt, skip)
+            return made[2] if made and not skip else jsonld_body(full_nt(), skip)
         if not key:
             return ttl_of(), js_of()
         tag = ("-" + ",".join(sorted(skip))) if skip else ""
@@ -247,7 +262,7 @@ def _write_graphs(out_dir: Path, graphs: list[tuple[str, bytes]], bodies, misrea
         js_.write(b"\n]\n}\n")
         nt_ = outs["graph.nt"]
         if plan is None:
-            lines = merged_lines(nt for _iri, nt in graphs)
+            lines = expand_lines(merged_lines(nt for _iri, nt in graphs))
             count = len(lines)  # the number of distinct triples
             for i in range(0, len(lines), CHUNK_LINES):
                 nt_.write(b"\n".join(lines[i:i + CHUNK_LINES]) + b"\n")
@@ -313,7 +328,7 @@ def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None, bodie
     """
     out_dir = Path(out_dir)
     if project is None:
-        graphs = [(GRAPH_BASE + "all", ntriples_of(graph))]
+        graphs = [(GRAPH_BASE + "all", full_form(ntriples_of(graph)))]
         return _write_graphs(out_dir, graphs, lambda iri, nt, skip: (turtle_body(nt), jsonld_body(nt, skip)),
                              {iri: misread_prefixes(nt) for iri, nt in graphs})[0]
     bodies = Bodies(project, bodies_job)
@@ -324,7 +339,7 @@ def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None, bodie
     with Previous(plan.folder) if plan is not None else contextlib.nullcontext() as old:
         paths, spans, project.triple_count = _write_graphs(out_dir, list(graphs.items()), bodies, misread, plan, old)
     project.stats["graph_files"] = {"spliced": plan is not None, "kept": len(plan.kept) if plan else 0,
-                                    "graphs": len(graphs)}
+                                    "graphs": len(graphs), "triples": project.triple_count}
     cache = bodies.cache
     if cache is not None and cache.write:
         order = sorted(graphs)

@@ -15,17 +15,30 @@ from support import copy_project
 
 from cppcc_kg.build.entity_files import write_entity_files
 from cppcc_kg.build.rdf_files import write_graph_files
-from cppcc_kg.build.summary import summarize, write_summary
+from cppcc_kg.build.summary import export_triples, summarize, write_summary
 from cppcc_kg.project.files import PINYIN_GRAPH, graph_iri
 from cppcc_kg.project.load import load
+from cppcc_kg.rdf.evidence_form import COMPACT, expand, expand_lines
 from cppcc_kg.rdf.files import write_atomic
-from cppcc_kg.rdf.serialize import jsonld, ntriples, trig
+from cppcc_kg.rdf.ntriples import triples_of
+from cppcc_kg.rdf.serialize import jsonld, merged_lines, ntriples, trig
 from cppcc_kg.validate import validate
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     return load(copy_project(tmp_path_factory.mktemp("export") / "project"))
+
+
+@pytest.fixture(scope="module")
+def full(project):
+    """Every triple of the project in the full form of the evidence, as the graph files give it (the files and
+    the store hold it compact)."""
+    g = Graph()
+    for t in triples_of(expand(b"".join(project.graphs().values()))):
+        g.add(t)
+    assert len(g) > len(project.graph)  # (the project has evidence)
+    return g
 
 
 @pytest.fixture(scope="module")
@@ -37,27 +50,41 @@ def out(project, tmp_path_factory):
     return d
 
 
-def test_ntriples_sorted_and_complete(project, out):
-    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines) and len(lines) == len(set(lines)) == len(project.graph)
-    assert isomorphic(Graph().parse(out / "graph.nt", format="nt"), project.graph)
+def test_ntriples_sorted_and_complete(project, full, out):
+    data = (out / "graph.nt").read_bytes()
+    assert data == b"".join(x + b"\n" for x in expand_lines(merged_lines(project.graphs().values())))
+    lines = data.decode("utf-8").splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines)) == len(full)
+    assert isomorphic(Graph().parse(out / "graph.nt", format="nt"), full)
 
 
-def test_turtle_round_trip_with_prefixes(project, out):
+def test_no_export_writes_the_compact_form(project, out):
+    """The compact properties are declared (the ontology's graph) and used by the files, never in the exports."""
+    used = {f"<{t[1]}>".encode() for t in project.graph}
+    assert set(COMPACT) <= used
+    compact = {p[1:-1].decode() for p in COMPACT}
+    for name, fmt in (("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.ttl", ox.RdfFormat.TURTLE),
+                      ("graph.trig", ox.RdfFormat.TRIG), ("graph.jsonld", ox.RdfFormat.JSON_LD)):
+        quads = list(ox.parse(path=out / name, format=fmt))
+        assert quads and not [q for q in quads if q.predicate.value in compact], name
+        assert {q.subject.value for q in quads} >= compact  # (still declared)
+
+
+def test_turtle_round_trip_with_prefixes(full, out):
     text = (out / "graph.ttl").read_text(encoding="utf-8")
     assert "@prefix kgorg: <https://w3id.org/cppcc-kg/id/org/> ." in text
     assert "kgorg:test-city-cppcc" in text
-    assert isomorphic(Graph().parse(data=text, format="turtle"), project.graph)
+    assert isomorphic(Graph().parse(data=text, format="turtle"), full)
     list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))  # strict Turtle too
 
 
-def test_jsonld_round_trip(project, out):
+def test_jsonld_round_trip(project, full, out):
     data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
     ids = [n.get("@id", "") for n in data["@graph"]]
     expected = []  # a node per subject and file, files in the order of graph.trig, subjects as in graph.nt
     for _iri, nt in sorted(project.graphs().items()):
         subjects = []
-        for line in nt.decode("utf-8").splitlines():
+        for line in expand(nt).decode("utf-8").splitlines():
             s = line.split(" ", 1)[0]
             s = s[1:-1] if s.startswith("<") else s
             if not subjects or subjects[-1] != s:
@@ -65,26 +92,28 @@ def test_jsonld_round_trip(project, out):
         expected += subjects
     context = data["@context"]
 
-    def expand(i: str) -> str:
+    def iri(i: str) -> str:
         prefix, _, rest = i.partition(":")
         return context[prefix] + rest if prefix in context else i
-    assert [expand(i) for i in ids] == expected
+    assert [iri(i) for i in ids] == expected
     assert "kgorg:test-city-cppcc" in ids  # IRIs written with the prefixes
     assert context["kgorg"] == "https://w3id.org/cppcc-kg/id/org/"
-    assert isomorphic(Graph().parse(out / "graph.jsonld", format="json-ld"), project.graph)
+    assert isomorphic(Graph().parse(out / "graph.jsonld", format="json-ld"), full)
 
 
 def test_trig_has_one_named_graph_per_file_and_pinyin(project, out):
     quads = list(ox.parse(path=out / "graph.trig", format=ox.RdfFormat.TRIG))  # strict TriG
     by_graph = defaultdict(set)
     for q in quads:
-        by_graph[q.graph_name.value].add((q.subject.value, q.predicate.value, str(q.object.value)))
-    expected = {str(graph_iri(rel)): triples for rel, triples in project.files.items()}
-    expected[str(PINYIN_GRAPH)] = project.pinyin
+        by_graph[q.graph_name.value].add(ox.Triple(q.subject, q.predicate, q.object))
+    expected = {str(graph_iri(rel)): nt for rel, nt in project.nt.items()}
+    expected[str(PINYIN_GRAPH)] = project.pinyin_nt
     assert set(by_graph) == set(expected)
-    for name, triples in expected.items():
-        assert len(by_graph[name]) == len(set(triples)), name
-    assert {(str(s), str(p), str(o)) for s, p, o in project.pinyin} == by_graph[str(PINYIN_GRAPH)]
+    for name, nt in expected.items():  # each file's graph: its triples, the evidence in the full form
+        assert by_graph[name] == {q.triple for q in ox.parse(expand(nt), format=ox.RdfFormat.N_TRIPLES)}, name
+    assert len(by_graph[str(graph_iri("graph/evidence.ttl"))]) > project.nt["graph/evidence.ttl"].count(b"\n")
+    assert {(str(s), str(p), str(o)) for s, p, o in project.pinyin} == {
+        (t.subject.value, t.predicate.value, str(t.object.value)) for t in by_graph[str(PINYIN_GRAPH)]}
 
 
 def test_trig_of_a_graph_with_generated_prefixes():
@@ -177,3 +206,12 @@ def test_write_atomic_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
         write_atomic(tmp_path / "a.txt", "new")
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old"
+
+
+def test_the_summary_counts_the_triples_of_the_graph_files(project, out, tmp_path):
+    """The number of triples of the summary is that of graph.nt (the full form), whether this build wrote the graph
+    files (their count) or not (the store's count and what the expansion adds)."""
+    lines = (out / "graph.nt").read_bytes().count(b"\n")
+    assert export_triples(project) == lines > len(project.graph)
+    fresh = load(copy_project(tmp_path / "project"))
+    assert "graph_files" not in fresh.stats and export_triples(fresh) == lines

@@ -11,7 +11,8 @@ from cppcc_kg.build.pipeline import build
 from cppcc_kg.build.stages import STAGES, Stage
 from cppcc_kg.errors import StageError
 
-QUOTE = "<https://w3id.org/cppcc-kg/id/evidence/tiny/0-5-quote>"
+#: an annotation of the minimal project (its quote, a compact triple, is written again in another file)
+ANNOTATION = "<https://w3id.org/cppcc-kg/id/evidence/tiny/0-5>"
 
 
 @pytest.fixture()
@@ -19,7 +20,8 @@ def shared(make_project):
     """A valid project with a triple that two files hold (the store keeps it once)."""
     root = make_project()
     (root / "graph" / "again.ttl").write_text(
-        f'@prefix oa: <http://www.w3.org/ns/oa#> .\n{QUOTE} oa:exact "测试市政协" .\n', encoding="utf-8")
+        f'@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .\n{ANNOTATION} cppcc:quoteExact "测试市政协" .\n',
+        encoding="utf-8")
     return root
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from cppcc_kg.build import graph_splice, stages
 from cppcc_kg.build.pipeline import build
+from cppcc_kg.rdf.evidence_form import expand
 
 GRAPH_FILES = ("graph.nt", "graph.trig", "graph.ttl", "graph.jsonld")
 #: a triple of graph/relations.ttl, as written there (added to another file to be held twice)
@@ -51,7 +52,7 @@ def project(make_project, tmp_path):
 def test_a_label_edit_copies_every_other_graph(project, tmp_path, monkeypatch):
     def no_store(*_args):
         raise AssertionError("the store was asked which graphs hold a line")
-    monkeypatch.setattr(graph_splice, "_held_elsewhere", no_store)  # a few lines: looked for in the files
+    monkeypatch.setattr(graph_splice, "_held_by_store", no_store)  # a few lines: looked for in the files
     edit(project / "graph" / "entities.ttl", '"Members\' workstations"@en', '"Members\' work stations"@en')
     result = built(project, tmp_path, spliced=True)
     files = result["load"]["graph_files"]
@@ -138,8 +139,8 @@ def test_another_code_is_not_trusted(project, tmp_path, monkeypatch):
 
 def test_held_elsewhere_in_the_files_is_what_the_store_tells(make_project):
     """The two ways of :func:`graph_splice.held_elsewhere` agree: lines of every graph, one that two files
-    hold (stored once), a number written otherwise (the same triple by value, another line) and lines held
-    by none."""
+    hold (stored once), a number written otherwise (the same triple by value, another line), lines held
+    by none, and the full-form lines of the evidence (of its compact triples, or of none)."""
     from cppcc_kg.project.load import load
 
     root = make_project()
@@ -152,11 +153,97 @@ def test_held_elsewhere_in_the_files_is_what_the_store_tells(make_project):
         absent = [line.replace(b"https://w3id.org/cppcc-kg/id/", b"https://w3id.org/cppcc-kg/id/none-")
                   for line in lines if b"https://w3id.org/cppcc-kg/id/" in line][:40]
         number = [line.replace(b'"1"^^', b'"01"^^') for line in lines if b'"1"^^' in line][:3]
-        asked = lines + absent + number + [SHARED.strip().encode()]
+        # the full-form lines of the evidence (the files hold the compact triples they come from), and of none
+        full = sorted({x for nt in graphs.values() for x in expand(nt).split(b"\n") if b"/evidence/" in x} -
+                      {x for nt in graphs.values() for x in nt.split(b"\n")})
+        assert len(full) > 20
+        gone = [x.replace(b"/evidence/tiny/", b"/evidence/none/") for x in full]
+        asked = lines + absent + number + [SHARED.strip().encode()] + full + gone
         assert len(asked) > graph_splice.SCAN_LINES
         by_store = graph_splice.held_elsewhere(asked, graphs, lambda: project.store)
         in_files = {x: graph_splice.held_elsewhere([x], graphs, None)[x] for x in asked}
         assert in_files == by_store
-        assert all(by_store[x] for x in lines) and not any(by_store[x] for x in absent + number)
+        assert all(by_store[x] for x in lines + full) and not any(by_store[x] for x in absent + number + gone)
     finally:
         project.close()
+
+
+# ---------------------------------------------------------------- the evidence: compact in the files, full in graph.nt
+
+#: a quote of sources/tiny.zh.txt, in the compact form of the files
+QUOTE = """
+<https://w3id.org/cppcc-kg/id/evidence/tiny/{start}-{end}> a oa:Annotation ;
+    oa:motivatedBy oa:describing ;
+    oa:hasBody <https://w3id.org/cppcc-kg/id/{body}> ;
+    cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/tiny> ;
+    cppcc:quoteStart "{start}"^^xsd:nonNegativeInteger ;
+    cppcc:quoteEnd "{end}"^^xsd:nonNegativeInteger ;
+    cppcc:quoteExact "{exact}" .
+"""
+PREFIXES = """@prefix cppcc: <https://w3id.org/cppcc-kg/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+OA_ = "http://www.w3.org/ns/oa#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _full_line(annotation: str, node: str, prop: str, obj: str) -> bytes:
+    return f"<https://w3id.org/cppcc-kg/id/evidence/tiny/{annotation}-{node}> <{prop}> {obj} .".encode()
+
+
+def _mentions(nt: bytes, annotation: str) -> bool:
+    """Whether *nt* names the annotation tiny/*annotation* or one of its nodes."""
+    return any(f"/evidence/tiny/{annotation}{end}".encode() in nt for end in (">", "-target>", "-position>", "-quote>"))
+
+
+@pytest.mark.parametrize("scan", [0, None], ids=["store", "files"])
+def test_a_quote_added_changed_and_removed(project, tmp_path, monkeypatch, scan):
+    """Each edit of a quote (the 7 compact triples of the file; 13 lines of graph.nt) gives the graph files of a clean
+    build, whether the store or the files are asked which graphs give a line (the files: the lines of a quote
+    have one stem, looked for once)."""
+    if scan is None:
+        def no_store(*_args):
+            raise AssertionError("the store was asked which graphs hold a line")
+        monkeypatch.setattr(graph_splice, "_held_by_store", no_store)
+    else:
+        monkeypatch.setattr(graph_splice, "SCAN_LINES", scan)
+    evidence = project / "graph" / "evidence.ttl"
+    added = QUOTE.format(start=0, end=2, exact="测试", body="org/test-city-cppcc")
+    evidence.write_text(evidence.read_text(encoding="utf-8") + added, encoding="utf-8")
+    built(project, tmp_path, spliced=True)
+    nt = (project / "build" / "graph.nt").read_bytes()
+    assert _full_line("0-2", "quote", OA_ + "exact", '"测试"') in nt.splitlines()
+    changed = QUOTE.format(start=0, end=3, exact="测试市", body="org/test-city-cppcc")
+    edit(evidence, added, changed)
+    built(project, tmp_path, spliced=True)
+    nt = (project / "build" / "graph.nt").read_bytes()
+    assert not _mentions(nt, "0-2")
+    assert _full_line("0-3", "position", OA_ + "end", '"3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>') \
+        in nt.splitlines()
+    edit(evidence, changed, "")
+    built(project, tmp_path, spliced=True)
+    assert not _mentions((project / "build" / "graph.nt").read_bytes(), "0-3")
+
+
+@pytest.mark.parametrize("scan", [0, 10**6], ids=["store", "files"])
+def test_a_quote_two_files_hold_stays_while_one_does(project, tmp_path, monkeypatch, scan):
+    """A quote written in two files, dropped by one: its full form stays in graph.nt (the lines of the other file's
+    compact triples); back in the first and dropped by the other, it stays too."""
+    monkeypatch.setattr(graph_splice, "SCAN_LINES", scan)
+    evidence, again = project / "graph" / "evidence.ttl", project / "graph" / "again.ttl"
+    quote = QUOTE.format(start=50, end=55, exact="委员工作站", body="mechanism/test-members-workstations")
+    assert quote.strip() in evidence.read_text(encoding="utf-8")
+    again.write_text(PREFIXES + quote, encoding="utf-8")
+    built(project, tmp_path, spliced=True)
+    edit(evidence, quote.strip(), "")
+    built(project, tmp_path, spliced=True)
+    lines = (project / "build" / "graph.nt").read_bytes().splitlines()
+    assert _full_line("50-55", "target", RDF_TYPE, f"<{OA_}SpecificResource>") in lines
+    assert _full_line("50-55", "quote", OA_ + "exact", '"委员工作站"') in lines
+    evidence.write_text(evidence.read_text(encoding="utf-8") + quote, encoding="utf-8")  # back in the first,
+    built(project, tmp_path, spliced=True)  # then out of the other
+    again.unlink()
+    built(project, tmp_path, spliced=True)
+    assert _full_line("50-55", "target", RDF_TYPE, f"<{OA_}SpecificResource>") in \
+        (project / "build" / "graph.nt").read_bytes().splitlines()
