@@ -337,14 +337,15 @@ def write_graph_files(graph: Graph | None, out_dir: Path, *, project=None, bodie
     if plan is not None:
         bodies.keep_entries(set(plan.kept), misread)
     with Previous(plan.folder) if plan is not None else contextlib.nullcontext() as old:
-        paths, spans, project.triple_count = _write_graphs(out_dir, list(graphs.items()), bodies, misread, plan, old)
+        paths, spans, count = _write_graphs(out_dir, list(graphs.items()), bodies, misread, plan, old)
+    # (the graph files' triples: the evidence in the full form; len(project) counts the store's, in the compact form)
     project.stats["graph_files"] = {"spliced": plan is not None, "kept": len(plan.kept) if plan else 0,
-                                    "graphs": len(graphs), "triples": project.triple_count}
+                                    "graphs": len(graphs), "triples": count}
     cache = bodies.cache
     if cache is not None and cache.write:
         order = sorted(graphs)
         rows = [[iri, bodies.keys.get(iri), sorted(misread[iri]), *span] for iri, span in zip(order, spans)]
-        record_index(cache, out_dir, code, rows, set().union(*misread.values()), project.triple_count)
+        record_index(cache, out_dir, code, rows, set().union(*misread.values()), count)
         name = pinyin_entry(project.pinyin_nt)
         if not cache.has(name):
             cache.put(name, project.pinyin_nt)

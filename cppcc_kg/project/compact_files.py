@@ -26,10 +26,13 @@ from cppcc_kg.rdf.namespaces import OA
 from cppcc_kg.rdf.ntriples import canonical_ntriples
 from cppcc_kg.rdf.syntax import decode_utf8
 
-__all__ = ["Compacted", "compact_files", "full_form_triples", "turtle_files"]
+__all__ = ["FULL_FORM_TERMS", "Compacted", "compact_files", "full_form_triples", "turtle_files"]
 
-_FULL_FORM = tuple(f"<{OA[x]}>".encode() for x in ("hasTarget", "hasSelector", "start", "end", "exact",
-                                                   "SpecificResource", "TextPositionSelector", "TextQuoteSelector"))
+#: the properties and classes of the W3C form that the compact form replaces (those the data rule
+#: ``evidence-in-full-form`` looks for: tested)
+FULL_FORM_TERMS = ("hasTarget", "hasSource", "hasSelector", "start", "end", "exact",
+                   "SpecificResource", "TextPositionSelector", "TextQuoteSelector")
+_FULL_FORM = tuple(f"<{OA[x]}>".encode() for x in FULL_FORM_TERMS)
 
 
 class Compacted(NamedTuple):

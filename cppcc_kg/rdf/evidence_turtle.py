@@ -67,7 +67,7 @@ def full_form_quotes(text: str) -> int:
     >>> full_form_quotes("<https://e.org/a> a <https://e.org/C> .")
     0
     """
-    return sum(1 for _ in _FULL.finditer(text))
+    return sum(1 for _ in _FULL.finditer(text.replace("\r\n", "\n")))
 
 
 def _compact(m: re.Match) -> str:
@@ -83,11 +83,16 @@ def compact_turtle(text: str, name: str = "<string>") -> str:
     layout hid (a quote written in another order is left as it is, and then fails the check if the graph reads
     its annotation). A text with no quote in the full form is returned unchanged.
     """
-    new, count = _FULL.subn(_compact, text)
+    crlf = "\r\n" in text
+    new, count = _FULL.subn(_compact, text.replace("\r\n", "\n") if crlf else text)
     if not count:
         return text
-    if not re.search(r"@prefix\s+cppcc:", new, re.IGNORECASE) and not re.search(r"PREFIX\s+cppcc:", new):
-        new = _PREFIX + new
+    if not re.search(r"^\s*(@prefix|PREFIX)\s+cppcc:", new, re.MULTILINE | re.IGNORECASE):
+        first = re.search(r"^\s*(@prefix|PREFIX)\s", new, re.MULTILINE | re.IGNORECASE)  # beside the others
+        at = first.start() if first else 0
+        new = new[:at] + _PREFIX + new[at:]
+    if crlf:
+        new = new.replace("\n", "\r\n")
     before = canonical_ntriples(text.encode("utf-8"), name)
     after = canonical_ntriples(new.encode("utf-8"), name)
     if expand(after) != before:

@@ -215,3 +215,11 @@ def test_the_summary_counts_the_triples_of_the_graph_files(project, out, tmp_pat
     assert export_triples(project) == lines > len(project.graph)
     fresh = load(copy_project(tmp_path / "project"))
     assert "graph_files" not in fresh.stats and export_triples(fresh) == lines
+
+
+def test_writing_the_graph_files_leaves_the_projects_count_that_of_its_store(project, out):
+    """``len(project)`` counts the triples of the project as its store holds them (the evidence compact), before
+    and after the graph files (which count the full form) are written."""
+    lines = (out / "graph.nt").read_bytes().count(b"\n")
+    assert len(project) == len(project.view) < lines
+    assert project.stats["graph_files"]["triples"] == lines

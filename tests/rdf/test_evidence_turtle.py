@@ -8,7 +8,7 @@ import re
 import pytest
 
 from cppcc_kg.errors import InputError
-from cppcc_kg.project.compact_files import compact_files, full_form_triples
+from cppcc_kg.project.compact_files import FULL_FORM_TERMS, compact_files, full_form_triples
 from cppcc_kg.rdf.evidence_form import NotCompactable, expand
 from cppcc_kg.rdf.evidence_turtle import compact_turtle, full_form_quotes
 from cppcc_kg.rdf.ntriples import canonical_ntriples
@@ -114,3 +114,22 @@ def test_compact_files_writes_nothing_when_one_file_fails(tmp_path):
     assert good.read_text(encoding="utf-8") == FULL
     with pytest.raises(InputError, match="no such file or folder"):
         compact_files([tmp_path / "missing"])
+
+
+def test_a_file_with_windows_line_ends_keeps_them_and_a_header_comment_stays_first():
+    text = "# header\n" + FULL
+    out = compact_turtle(text.replace("\n", "\r\n"))
+    assert out == compact_turtle(text).replace("\n", "\r\n") and "\r\n" in out and "\n" not in out.replace("\r\n", "")
+    assert out.startswith("# header\r\n@prefix cppcc:") and full_form_quotes(text.replace("\n", "\r\n")) == 1
+
+
+def test_the_full_form_the_command_reports_is_what_the_data_rule_finds():
+    rule = (REPO_ROOT / "rules" / "evidence-in-full-form.rq").read_text(encoding="utf-8")
+    query = "\n".join(line for line in rule.splitlines() if not line.lstrip().startswith("#"))
+    assert set(re.findall(r"\boa:(\w+)", query)) - {"PREFIX"} == set(FULL_FORM_TERMS)
+
+
+def test_a_lone_full_form_triple_is_reported_left(tmp_path):
+    f = tmp_path / "a.ttl"
+    f.write_text("<https://e.org/a-target> <http://www.w3.org/ns/oa#hasSource> <https://e.org/s> .\n", encoding="utf-8")
+    assert [(d.rewritten, d.left) for d in compact_files([f])] == [(0, 1)]

@@ -82,6 +82,7 @@ BREAKS = {
     "first-without-its-word.rq": lambda k: f'<{ID}first/z> a <{CPPCC}FirstClaim> ; <{CPPCC}firstKind> "首次" .',
     "iri-kind-matches-class.rq": lambda k: f'<{ID}place/not-an-org> a <{CPPCC}Organization> .',
     "pinyin-written-by-hand.rq": lambda k: f'<{k["e"]}> <{CPPCC}pinyin> "pin yin" .',
+    "quote-outside-an-annotation.rq": lambda k: f'<{ID}evidence/untyped> <{CPPCC}quoteStart> 0 .',
     "reference-to-undefined-iri.rq": lambda k: f'<{k["e"]}> <{RDFS}seeAlso> <{ID}org/no-such-body> .',
     "statement-iri.rq": lambda k: (
         f'<{ID}relation/not-its-iri> a <{RDF}Statement> ; <{RDF}subject> <{k["e"]}> ; '
@@ -114,6 +115,10 @@ def test_the_properties_of_each_rule_are_told_or_it_always_runs():
     # of the full form, and the types
     assert told["evidence-in-full-form.rq"] == {f"{EXISTS}{OA}{p}" for p in (
         "hasTarget", "hasSource", "hasSelector", "start", "end", "exact")} | {f"{RDF}type"}
+    # { ?focus cppcc:quoteSource ?x1 } UNION ... MINUS { ?focus a oa:Annotation FILTER isIRI(?focus) }: which nodes
+    # have a quote's property, and the types
+    assert told["quote-outside-an-annotation.rq"] == {f"{EXISTS}{CPPCC}quote{p}" for p in (
+        "Source", "Start", "End", "Exact")} | {f"{RDF}type"}
     # the compact form: the rules read the evidence on the annotation
     assert told["evidence-iri.rq"] == {f"{RDF}type"} | {f"{CPPCC}quote{p}" for p in ("Source", "Start", "End")}
     assert f"{CPPCC}quoteExact" in told["first-without-its-word.rq"]

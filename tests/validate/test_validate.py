@@ -134,6 +134,12 @@ RULE_CASES = {
         '    cppcc:quoteExact "测试市政协" .',
         "https://w3id.org/cppcc-kg/id/evidence/tiny/1-5"),
     "evidence-in-full-form.rq": (FULL_FORM, "https://w3id.org/cppcc-kg/id/evidence/tiny/0-2"),
+    "quote-outside-an-annotation.rq": (
+        "<https://w3id.org/cppcc-kg/id/evidence/tiny/0-5> oa:motivatedBy oa:describing ;\n"
+        "    oa:hasBody kgorg:test-city-cppcc ; cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/tiny> ;\n"
+        '    cppcc:quoteEnd "5"^^xsd:nonNegativeInteger ; cppcc:quoteExact "测试市政协" .\n'
+        "ev:untyped cppcc:quoteStart 0 .",
+        "https://w3id.org/cppcc-kg/id/evidence/untyped"),
     "pinyin-written-by-hand.rq": (
         'kgorg:test-city-cppcc cppcc:pinyin "cèshìshì zhèngxié" .',
         "https://w3id.org/cppcc-kg/id/org/test-city-cppcc"),
@@ -207,6 +213,31 @@ def test_evidence_in_full_form_is_found_node_by_node_and_not_once_compacted(make
     project = load(root, cache=False)
     assert rule_problems(project.store, root / "rules", project=project, only="evidence-in-full-form.rq") == []
     assert validate(project)["conforms"]
+
+
+def test_a_quote_outside_an_annotation_iri_is_found(make_project):
+    """The quote's properties on a node that is not an ``oa:Annotation`` (which the shapes, targeting the
+    annotations, do not check), or on a blank node (which the exports could not give in the W3C form), are
+    found; on a typed annotation named by an IRI, they are not."""
+    rule = "quote-outside-an-annotation.rq"
+    quote = ('cppcc:quoteSource <https://w3id.org/cppcc-kg/id/source/tiny> ; cppcc:quoteStart "0"^^xsd:nonNegativeInteger ;'
+             ' cppcc:quoteEnd "5"^^xsd:nonNegativeInteger ; cppcc:quoteExact "测试市政协"')
+    root = make_project()
+    (root / "sources" / "extra.ttl").write_text(
+        PREFIXES + f"[] a oa:Annotation ; oa:motivatedBy oa:describing ; oa:hasBody kgorg:test-city-cppcc ; {quote} .\n",
+        encoding="utf-8")
+    _with_file(root, "case.ttl", f"ev:untyped oa:hasBody kgorg:test-city-cppcc ; {quote} .\n"
+                                 f"ev:typed a oa:Annotation ; oa:hasBody kgorg:test-city-cppcc ; {quote} .\n")
+    project = load(root, cache=False)
+    found = rule_problems(project.store, root / "rules", project=project, only=rule)
+    untyped = "https://w3id.org/cppcc-kg/id/evidence/untyped"
+    foci = sorted(p["focus"] for p in found)
+    assert len(foci) == 2 and untyped in foci, foci
+    assert [f for f in foci if f != untyped][0].startswith("sources_extra_b"), foci  # the blank node
+    (root / "sources" / "extra.ttl").unlink()
+    _with_file(root, "case.ttl", f"ev:typed a oa:Annotation ; oa:hasBody kgorg:test-city-cppcc ; {quote} .\n")
+    project = load(root, cache=False)
+    assert rule_problems(project.store, root / "rules", project=project, only=rule) == []
 
 
 def _quote_of_a_first(iri_span: str, start: int, end: int, quote: str) -> str:
