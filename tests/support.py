@@ -301,3 +301,24 @@ def proposed_names(ingester, text: str, source_id: str = "test") -> dict[str, st
     """The names ingest proposes in *text* (linked or new), each with its class: what the span-rule tests read."""
     r = ingester.run(text, source_id=source_id)
     return {m["exact"]: m["class"] for m in r["mentions"] if m["status"] in ("linked", "new")}
+
+
+#: one quote in the full form of the W3C Web Annotation model, in the layout the writers used before the compact
+#: form (the compact form: docs/curation.md, "Evidence"); a comment and another statement beside it
+FULL_FORM_QUOTE = """@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+# a comment that stays
+<https://e.org/a> a oa:Annotation ;
+    oa:motivatedBy oa:describing ;
+    oa:hasBody <https://e.org/b> ;
+    oa:hasTarget <https://e.org/a-target> .
+<https://e.org/a-target> a oa:SpecificResource ;
+    oa:hasSource <https://e.org/s> ;
+    oa:hasSelector <https://e.org/a-position>, <https://e.org/a-quote> .
+<https://e.org/a-position> a oa:TextPositionSelector ;
+    oa:start "0"^^xsd:nonNegativeInteger ;
+    oa:end "2"^^xsd:nonNegativeInteger .
+<https://e.org/a-quote> a oa:TextQuoteSelector ;
+    oa:exact "甲市" .
+<https://e.org/b> a <https://e.org/C> .
+"""

@@ -7,22 +7,8 @@ from click.testing import CliRunner
 from cppcc_kg.cli import main
 from cppcc_kg.rdf.evidence_form import expand
 from cppcc_kg.rdf.ntriples import canonical_ntriples
+from support import FULL_FORM_QUOTE as FULL
 
-FULL = """@prefix oa: <http://www.w3.org/ns/oa#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<https://e.org/a> a oa:Annotation ;
-    oa:motivatedBy oa:describing ;
-    oa:hasBody <https://e.org/b> ;
-    oa:hasTarget <https://e.org/a-target> .
-<https://e.org/a-target> a oa:SpecificResource ;
-    oa:hasSource <https://e.org/s> ;
-    oa:hasSelector <https://e.org/a-position>, <https://e.org/a-quote> .
-<https://e.org/a-position> a oa:TextPositionSelector ;
-    oa:start "0"^^xsd:nonNegativeInteger ;
-    oa:end "2"^^xsd:nonNegativeInteger .
-<https://e.org/a-quote> a oa:TextQuoteSelector ;
-    oa:exact "甲市" .
-"""
 
 
 def _run(*args):
@@ -56,7 +42,7 @@ def test_bad_input_is_a_message_and_exit_2(tmp_path):
     f = tmp_path / "e.ttl"
     f.write_text(FULL + "<https://e.org/x> <https://e.org/p> .\n", encoding="utf-8")
     r = _run(f)
-    assert r.exit_code == 2 and f"{f}:15:" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 2 and f"{f}:{len(FULL.splitlines()) + 1}:" in r.output and "Traceback" not in r.output
     f.write_text(FULL.replace("a-target", "t"), encoding="utf-8")
     r = _run(f)
     assert r.exit_code == 2 and "would not give back the same triples" in r.output

@@ -12,6 +12,7 @@ from cppcc_kg.project.compact_files import FULL_FORM_TERMS, compact_files, full_
 from cppcc_kg.rdf.evidence_form import NotCompactable, expand
 from cppcc_kg.rdf.evidence_turtle import compact_turtle, full_form_quotes
 from cppcc_kg.rdf.ntriples import canonical_ntriples
+from support import FULL_FORM_QUOTE as FULL
 from support import REPO_ROOT
 
 _COMPACT = re.compile(r"^(?P<a>\S+) a oa:Annotation ;\n(?P<props>(?:    (?!cppcc:quote).*\n)*?)"
@@ -47,23 +48,6 @@ def test_each_curated_file_in_the_full_form_is_rewritten_back_to_itself(path):
     assert compact_turtle(full, path.name) == text
 
 
-FULL = """@prefix oa: <http://www.w3.org/ns/oa#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-# a comment that stays
-<https://e.org/a> a oa:Annotation ;
-    oa:motivatedBy oa:describing ;
-    oa:hasBody <https://e.org/b> ;
-    oa:hasTarget <https://e.org/a-target> .
-<https://e.org/a-target> a oa:SpecificResource ;
-    oa:hasSource <https://e.org/s> ;
-    oa:hasSelector <https://e.org/a-position>, <https://e.org/a-quote> .
-<https://e.org/a-position> a oa:TextPositionSelector ;
-    oa:start "0"^^xsd:nonNegativeInteger ;
-    oa:end "2"^^xsd:nonNegativeInteger .
-<https://e.org/a-quote> a oa:TextQuoteSelector ;
-    oa:exact "甲市" .
-<https://e.org/b> a <https://e.org/C> .
-"""
 
 
 def test_the_rest_of_the_file_is_kept_and_the_prefix_added():
