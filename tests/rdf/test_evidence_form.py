@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from cppcc_kg.project.synth import write_corpus
-from cppcc_kg.rdf.evidence_form import NotCompactable, compact, expand
+from cppcc_kg.rdf.evidence_form import NotCompactable, expand
 from cppcc_kg.rdf.ntriples import canonical_ntriples
+from oracles.compact_form import compact
 from support import REPO_ROOT
 
 A = "https://w3id.org/cppcc-kg/id/evidence/s/1-3"
