@@ -26,6 +26,7 @@ a helper worker makes those the cache lacks while the build validates (:func:`st
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -144,12 +145,7 @@ class Bodies:
 
     def __call__(self, iri: str, nt: bytes, skip: set[str]) -> tuple[bytes, bytes]:
         key, made = self.keys.get(iri), self.made.pop(iri, None)
-        full: list[bytes] = []  # the expanded N-Triples, made once if needed
-
-        def full_nt() -> bytes:
-            if not full:
-                full.append(full_form(nt))
-            return full[0]
+        full_nt = functools.cache(lambda: full_form(nt))  # the expanded N-Triples, made once if needed
 
         def ttl_of():
             return made[1] if made else turtle_body(full_nt())

@@ -71,15 +71,15 @@ def turtle_files(paths) -> list[Path]:
 
 def _plan(path: Path) -> tuple[Compacted, str | None]:
     text = decode_utf8(path.read_bytes(), str(path))
-    new = text
-    if full_form_quotes(text):
+    new, quotes = text, full_form_quotes(text)
+    if quotes:
         try:
             new = compact_turtle(text, str(path))
         except NotCompactable as exc:
             raise InputError(str(exc), "write those quotes in the compact form by hand: one annotation with "
                              "cppcc:quoteSource, quoteStart, quoteEnd and quoteExact (docs/curation.md).") from None
     left = full_form_triples(canonical_ntriples(new.encode("utf-8"), str(path))) if "oa" in new else 0
-    return Compacted(path, full_form_quotes(text), left), (new if new != text else None)
+    return Compacted(path, quotes, left), (new if new != text else None)
 
 
 def compact_files(paths, *, check: bool = False) -> list[Compacted]:
