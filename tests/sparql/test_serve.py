@@ -9,7 +9,6 @@ import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -355,19 +354,19 @@ def test_one_slow_query_does_not_stall_the_others(server):
     pool = server.service.pool
     heavy: dict = {}
     t = threading.Thread(target=lambda: heavy.setdefault("r", post_form(server, HEAVY)))
+    heavy_start = time.monotonic()
     t.start()
     wait_for(lambda: pool.idle_count() == pool.size - 1, what="the heavy query to occupy a worker")
-    latencies: list[float] = []
+    answered: list[float] = []  # when each ASK had its answer
     statuses: list[int] = []
     lock = threading.Lock()
     barrier = threading.Barrier(20)
 
     def ask():
         barrier.wait()
-        t0 = time.monotonic()
         status, _, body = get(server, P + "ASK { ?s a cppcc:CPPCCCommittee }")
         with lock:
-            latencies.append(time.monotonic() - t0)
+            answered.append(time.monotonic() - heavy_start)
             statuses.append(status)
 
     threads = [threading.Thread(target=ask) for _ in range(20)]
@@ -375,10 +374,12 @@ def test_one_slow_query_does_not_stall_the_others(server):
         th.start()
     for th in threads:
         th.join()
+    # every ASK answered by the two free workers while the heavy query still runs: an ASK sent to the busy worker
+    # would have its answer only once the heavy query ends, at its timeout. (No bound of wall time beyond that: the
+    # ASKs queue on two workers, and how long the queue takes depends on the machine.)
     assert "r" not in heavy, "the heavy query must still be running while the ASKs are answered"
     assert statuses == [200] * 20
-    assert max(latencies) < 1.0, latencies
-    assert statistics.median(latencies) < 0.5, latencies
+    assert max(answered) < TIMEOUT, answered
     t.join()
     assert heavy["r"][0] == 503
 
